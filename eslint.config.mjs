@@ -1,0 +1,43 @@
+// One flat config for the workspace. Module boundaries are the architecture:
+// apps -> providers -> core; cli -> providers, simulator -> core; testing -> core.
+import nx from '@nx/eslint-plugin';
+import tseslint from 'typescript-eslint';
+
+const cloudSdks = ['oci-*', '@aws-sdk/*', '@smithy/*', '@kubernetes/*', 'aws-cdk-lib', 'aws-cdk-lib/*', 'constructs', '@fnproject/*', 'kubernetes-models', 'kubernetes-models/*'];
+const nodeIo = ['fs', 'node:fs', 'fs/promises', 'node:fs/promises', 'http', 'node:http', 'https', 'node:https', 'net', 'node:net', 'child_process', 'node:child_process'];
+
+export default [
+  {
+    ignores: ['**/dist/**', '**/node_modules/**', '**/.nx/**', '**/coverage/**', 'bench/results/**', '**/out/**', '**/*.js', '**/*.mjs', '**/*.cjs', 'tools/workspace-plugin/src/generators/**/files/**'],
+  },
+  ...nx.configs['flat/base'],
+  ...nx.configs['flat/typescript'],
+  {
+    files: ['**/*.ts'],
+    rules: {
+      '@nx/enforce-module-boundaries': [
+        'error',
+        {
+          enforceBuildableLibDependency: false,
+          allow: [],
+          depConstraints: [
+            { sourceTag: 'type:core', onlyDependOnLibsWithTags: ['type:core'], bannedExternalImports: [...cloudSdks, ...nodeIo] },
+            { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:core'], bannedExternalImports: cloudSdks },
+            { sourceTag: 'type:provider', onlyDependOnLibsWithTags: ['type:core', 'type:testing'] },
+            { sourceTag: 'type:simulator', onlyDependOnLibsWithTags: ['type:core', 'type:testing'], bannedExternalImports: cloudSdks },
+            { sourceTag: 'type:cli', onlyDependOnLibsWithTags: ['type:core', 'type:provider', 'type:simulator', 'type:testing'] },
+            { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:core', 'type:provider'] },
+            { sourceTag: 'type:tool', onlyDependOnLibsWithTags: ['type:core', 'type:testing'], bannedExternalImports: cloudSdks },
+          ],
+        },
+      ],
+      '@typescript-eslint/no-explicit-any': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      'no-restricted-syntax': ['error', { selector: 'ExportDefaultDeclaration', message: 'No default exports: use named exports.' }],
+    },
+  },
+  {
+    files: ['**/*.test.ts', 'bench/**/*.ts'],
+    rules: { '@typescript-eslint/no-non-null-assertion': 'off' },
+  },
+];

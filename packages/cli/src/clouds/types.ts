@@ -1,0 +1,39 @@
+import type { Command } from 'commander';
+
+/** Options the shared `scale` command passes to the cloud whose id matched. */
+export interface ScaleRequest {
+  id: string;
+  replicas?: number;
+  /** Shape (OCI), instance type (AWS) or tier (Kubernetes). */
+  size?: string;
+  wait: boolean;
+  json: boolean;
+  /** Cloud-specific flags (endpoint, region, profile, kubeconfig...). */
+  options: Record<string, unknown>;
+}
+
+/**
+ * What a cloud adds to the `autoscaler` command. Each cloud lives in one file
+ * under clouds/ and is listed once in clouds/index.ts; nothing else in the CLI
+ * names a cloud.
+ */
+export interface CloudCli {
+  /** Name used on the command line: `autoscaler sandbox <name>`. */
+  name: string;
+  aliases?: string[];
+  /** Provider registry name this cloud's targets use (`TargetRef.provider`). */
+  provider: string;
+  /** Add subcommands under the shared parents (`setup oci`, `teardown aws`, `sandbox k8s`, ...). */
+  register(parents: CloudParents): void;
+  /** Whether `autoscaler scale <id>` is for this cloud. */
+  matchesId?(id: string): boolean;
+  scale?(request: ScaleRequest): Promise<void>;
+}
+
+export interface CloudParents {
+  program: Command;
+  setup: Command;
+  teardown: Command;
+  sandbox: Command;
+  status: Command;
+}

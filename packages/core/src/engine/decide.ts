@@ -1,0 +1,176 @@
+import { ValidationError } from '../errors';
+import type { Policy } from '../policy/schema';
+import type { ActionMark, Capacity, DecisionHistory, ScaleDecision, Signal, TargetState } from '../types';
+import { type Proposal, type Remark, directionOf } from './proposal';
+import { effectiveBounds } from './schedule';
+import { neighbourSize, sizeRank } from './size-ladder';
+import { stepProposal } from './step';
+import { targetTrackingProposal } from './target-tracking';
+import { thresholdProposal } from './threshold';
+
+const isProposal = (x: Proposal | Remark | undefined): x is Proposal => x !== undefined && ('replicas' in x || 'size' in x);
+
+function checkInputs(state: TargetState, now: number): void {
+  const r = state?.capacity?.replicas;
+  if (typeof r !== 'number' || !Number.isInteger(r) || r < 0) throw ValidationError.field('state.capacity.replicas', `must be a whole number >= 0, got ${String(r)}`);
+  if (typeof now !== 'number' || !Number.isFinite(now)) throw ValidationError.field('now', `must be epoch milliseconds, got ${String(now)}`);
+}
+
+/** Every rule against every signal; the proposals and the remarks of rules that matched but could not act. */
+function evaluateRules(policy: Policy, signals: readonly Signal[], state: TargetState): { proposals: Proposal[]; remarks: Remark[] } {
+  const proposals: Proposal[] = [];
+  const remarks: Remark[] = [];
+  const current = state.capacity.replicas;
+  for (const rule of policy.rules) {
+    for (const signal of signals) {
+      let out: Proposal | Remark | undefined;
+      if (rule.threshold) out = thresholdProposal(rule.name, rule.threshold, signal, current);
+      else if (rule.step) out = stepProposal(rule.name, rule.step, signal, current);
+      else if (rule.targetTracking) out = targetTrackingProposal(rule.name, rule.targetTracking, signal, current);
+      if (out === undefined) continue;
+      if (isProposal(out)) proposals.push(out);
+      else remarks.push(out);
+    }
+  }
+  return { proposals, remarks };
+}
+
+/** Scale out if anything says out (the largest wins); otherwise scale in as little as any rule asks. */
+function pickReplicas(proposals: readonly Proposal[], current: number): Proposal | undefined {
+  let out: Proposal | undefined;
+  let inn: Proposal | undefined;
+  for (const p of proposals) {
+    if (p.replicas === undefined) continue;
+    if (p.replicas > current && (out === undefined || p.replicas > (out.replicas ?? 0))) out = p;
+    if (p.replicas < current && (inn === undefined || p.replicas > (inn.replicas ?? 0))) inn = p;
+  }
+  if (out) return out;
+  // A rule that wants to hold (a proposal equal to current) vetoes scale-in.
+  if (proposals.some((p) => p.replicas === current)) return undefined;
+  return inn;
+}
+
+function pickSize(proposals: readonly Proposal[]): Proposal | undefined {
+  return proposals.find((p) => p.size === 'next') ?? proposals.find((p) => p.size === 'previous');
+}
+
+function withinCooldown(mark: ActionMark | undefined, seconds: number, now: number): boolean {
+  return mark !== undefined && now - mark.at < seconds * 1000;
+}
+
+function none(from: Capacity, reason: string, extra: Partial<ScaleDecision> = {}): ScaleDecision {
+  return { action: 'none', from, to: { ...from }, reason, ...extra };
+}
+
+/**
+ * The decision engine: pure, deterministic, no I/O.
+ *
+ * Order: rules -> combine -> cooldowns (AWS semantics) -> stabilization (HPA
+ * semantics) -> bounds (policy min/max overridden by open schedule windows) ->
+ * max step. A target outside its bounds is brought inside even without a signal.
+ */
+export function decide(policy: Policy, state: TargetState, signals: readonly Signal[], history: DecisionHistory = {}, now: number = Date.now()): ScaleDecision {
+  checkInputs(state, now);
+  const from: Capacity = { ...state.capacity };
+  const current = from.replicas;
+  const limits = policy.limits;
+  const bounds = effectiveBounds(policy.rules, limits, now);
+  const { proposals, remarks } = evaluateRules(policy, signals, state);
+
+  // --- vertical: one rung along the ladder -------------------------------------------------
+  const sizeWanted = pickSize(proposals);
+  if (sizeWanted && limits.sizes) {
+    const ladder = limits.sizes;
+    const step = sizeWanted.size as 'next' | 'previous';
+    const target = neighbourSize(ladder, from.size, step);
+    if (target === undefined) {
+      const why = sizeRank(ladder, from.size) < 0 ? `current size ${from.size ?? '(unknown)'} is not on the ladder` : `already at the ${step === 'next' ? 'largest' : 'smallest'} size ${from.size}`;
+      if (!proposals.some((p) => p.replicas !== undefined)) return none(from, `${sizeWanted.reason}; ${why}`, { rule: sizeWanted.rule, blockedBy: 'limits' });
+    } else {
+      const dir = step === 'next' ? 'up' : 'down';
+      const cooldown = sizeWanted.cooldownSeconds ?? (dir === 'up' ? limits.cooldown.scaleOut : limits.cooldown.scaleIn);
+      if (withinCooldown(state.persisted.lastResize, cooldown, now)) {
+        return none(from, `${sizeWanted.reason}; resize cooldown (${cooldown}s) since ${new Date(state.persisted.lastResize!.at).toISOString()}`, { rule: sizeWanted.rule, blockedBy: 'cooldown' });
+      }
+      const replicas = Math.min(Math.max(current, bounds.min), bounds.max);
+      return { action: 'resize', from, to: { ...from, size: target, replicas }, reason: `${sizeWanted.reason}: ${from.size} -> ${target}`, rule: sizeWanted.rule, direction: dir };
+    }
+  }
+
+  // --- horizontal ----------------------------------------------------------------------------
+  const picked = pickReplicas(proposals, current);
+  const recommendation = picked?.replicas ?? current;
+  let desired = recommendation;
+  let reason = picked?.reason ?? (remarks[0] ? `${remarks[0].rule}: ${remarks[0].reason}` : signals.length === 0 ? 'no signals' : 'no rule asks for a change');
+  let blockedBy: ScaleDecision['blockedBy'] = picked ? undefined : remarks.length > 0 ? 'insufficient-data' : signals.length === 0 ? 'no-signal' : 'no-rule';
+  const rule = picked?.rule ?? remarks[0]?.rule;
+
+  if (picked && desired > current) {
+    const cd = picked.cooldownSeconds ?? limits.cooldown.scaleOut;
+    const last = state.persisted.lastScaleOut;
+    if (withinCooldown(last, cd, now)) {
+      // AWS: during scale-out cooldown the capacity the last scale-out added counts toward this one.
+      if (picked.relative) {
+        if (last!.from === undefined) {
+          desired = current;
+        } else {
+          desired = Math.max(current, last!.from + (desired - current));
+        }
+      }
+      if (desired <= current) {
+        return none(from, `${reason}; within scale-out cooldown (${cd}s), the last scale-out already added ${last!.from === undefined ? 'an unknown amount' : current - last!.from}`, { rule, blockedBy: 'cooldown', recommendation });
+      }
+      reason += `; counted the last scale-out within cooldown`;
+    }
+  } else if (picked && desired < current) {
+    const cd = picked.cooldownSeconds ?? limits.cooldown.scaleIn;
+    if (withinCooldown(state.persisted.lastScaleIn, cd, now)) {
+      return none(from, `${reason}; within scale-in cooldown (${cd}s)`, { rule, blockedBy: 'cooldown', recommendation });
+    }
+  }
+
+  // HPA stabilization: out to the lowest, in to the highest recommendation in the window.
+  const recs = history.recommendations ?? state.persisted.recommendations;
+  if (desired < current && limits.stabilization.scaleIn > 0) {
+    const since = now - limits.stabilization.scaleIn * 1000;
+    let highest = desired;
+    for (const r of recs) if (r.at > since && r.replicas > highest) highest = r.replicas;
+    if (highest > desired) {
+      desired = Math.min(highest, current);
+      reason += `; stabilized to ${desired} (highest recommendation in ${limits.stabilization.scaleIn}s)`;
+      if (desired >= current) blockedBy = 'stabilization';
+    }
+  } else if (desired > current && limits.stabilization.scaleOut > 0) {
+    const since = now - limits.stabilization.scaleOut * 1000;
+    let lowest = desired;
+    for (const r of recs) if (r.at > since && r.replicas < lowest) lowest = r.replicas;
+    if (lowest < desired) {
+      desired = Math.max(lowest, current);
+      reason += `; stabilized to ${desired} (lowest recommendation in ${limits.stabilization.scaleOut}s)`;
+      if (desired <= current) blockedBy = 'stabilization';
+    }
+  }
+
+  // Bounds, with open schedule windows.
+  const clamped = Math.min(Math.max(desired, bounds.min), bounds.max);
+  if (clamped !== desired) {
+    const scheduled = bounds.windows.length > 0 ? ` (schedule ${bounds.windows.join(', ')})` : '';
+    reason += clamped === bounds.max ? `; capped at max ${bounds.max}${scheduled}` : `; raised to min ${bounds.min}${scheduled}`;
+    if (clamped === current && picked) blockedBy = 'limits';
+    desired = clamped;
+  }
+  // Max step per action.
+  if (limits.maxStep !== undefined && Math.abs(desired - current) > limits.maxStep) {
+    desired = current + Math.sign(desired - current) * limits.maxStep;
+    reason += `; limited to ${limits.maxStep} per action`;
+  }
+
+  const direction = directionOf(current, desired);
+  if (direction === undefined) {
+    return none(from, reason, { ...(rule ? { rule } : {}), ...(blockedBy ? { blockedBy } : {}), recommendation });
+  }
+  const decision: ScaleDecision = { action: 'scale', from, to: { ...from, replicas: desired }, reason, direction, recommendation };
+  if (picked) decision.rule = picked.rule;
+  else if (bounds.windows.length > 0) decision.rule = bounds.windows[0];
+  return decision;
+}

@@ -1,0 +1,2 @@
+export * from './memory-provider';
+export * from './memory-alarm-source';

@@ -1,0 +1,3 @@
+export * from './autoscaler';
+export * from './policy-resolver';
+export { KeyedLock } from './keyed-lock';

@@ -1,0 +1,219 @@
+import { z } from 'zod';
+import { parseCron, isValidTimeZone } from './cron';
+
+/**
+ * The policy language: one document a user writes once and every cloud reads.
+ * Every object is strict so that a misspelt field is an error naming it, not a
+ * silently ignored setting.
+ */
+
+const seconds = z.number().finite().min(0, 'must be >= 0 seconds').max(86_400 * 7, 'must be at most 7 days');
+const replicas = z.number().int('must be a whole number').min(0, 'must be >= 0').max(100_000, 'must be <= 100000');
+const name = z.string().min(1, 'must not be empty').max(256, 'must be at most 256 characters');
+
+export const TargetRefSchema = z.strictObject({
+  provider: name,
+  id: name.max(1024, 'must be at most 1024 characters'),
+  region: z.string().min(1).optional(),
+});
+
+/** Matches a signal by alarm id/name and/or metric. */
+const signalMatch = {
+  /** Alarm OCID / ARN / name. Matched against the signal's alarm id first, then its name. */
+  alarm: name.optional(),
+  metric: name.optional(),
+};
+
+export const ThresholdRuleSchema = z
+  .strictObject({
+    ...signalMatch,
+    /** For metric-value signals: act when value > above (scale-out rules). */
+    above: z.number().finite().optional(),
+    /** For metric-value signals: act when value < below (scale-in rules). */
+    below: z.number().finite().optional(),
+    /** Replicas to add (positive) or remove (negative). */
+    change: z.number().int('must be a whole number').refine((v) => v !== 0, 'must not be 0').optional(),
+    /** Move along the size ladder instead of changing replicas. */
+    size: z.enum(['next', 'previous']).optional(),
+  })
+  .superRefine((r, ctx) => {
+    if (r.alarm === undefined && r.metric === undefined) ctx.addIssue({ code: 'custom', path: ['alarm'], message: 'name an alarm or a metric to react to' });
+    if ((r.change === undefined) === (r.size === undefined)) ctx.addIssue({ code: 'custom', path: ['change'], message: 'set exactly one of change (replicas) or size (next|previous)' });
+    if (r.alarm === undefined && r.above === undefined && r.below === undefined) ctx.addIssue({ code: 'custom', path: ['above'], message: 'a metric rule without an alarm needs above or below' });
+    if (r.above !== undefined && r.below !== undefined) ctx.addIssue({ code: 'custom', path: ['below'], message: 'set above or below, not both' });
+  });
+
+const bound = z.number().finite().nullable().optional();
+
+export const StepAdjustmentSchema = z.strictObject({
+  /** Lower bound of the metric interval, relative to the alarm threshold (null/absent = -infinity). */
+  lower: bound,
+  /** Upper bound, relative to the threshold (null/absent = +infinity). */
+  upper: bound,
+  /** Replicas (ChangeInCapacity / ExactCapacity) or percent (PercentChangeInCapacity). */
+  change: z.number().int('must be a whole number'),
+});
+
+export const StepRuleSchema = z
+  .strictObject({
+    ...signalMatch,
+    /** The alarm threshold the bounds are relative to; defaults to the threshold the alarm reports. */
+    threshold: z.number().finite().optional(),
+    adjustmentType: z.enum(['ChangeInCapacity', 'PercentChangeInCapacity', 'ExactCapacity']).default('ChangeInCapacity'),
+    minAdjustmentMagnitude: z.number().int().min(1, 'must be >= 1').optional(),
+    adjustments: z.array(StepAdjustmentSchema).min(1, 'needs at least one step adjustment').max(20, 'at most 20 step adjustments'),
+    /** Cooldown for this rule's actions in seconds; defaults to the policy's cooldown for the direction. */
+    cooldown: seconds.optional(),
+  })
+  .superRefine((r, ctx) => {
+    if (r.alarm === undefined && r.metric === undefined) ctx.addIssue({ code: 'custom', path: ['alarm'], message: 'name an alarm or a metric to react to' });
+    if (r.minAdjustmentMagnitude !== undefined && r.adjustmentType !== 'PercentChangeInCapacity') {
+      ctx.addIssue({ code: 'custom', path: ['minAdjustmentMagnitude'], message: 'only applies to PercentChangeInCapacity' });
+    }
+    r.adjustments.forEach((a, i) => {
+      if (a.lower != null && a.upper != null) {
+        if (a.lower > a.upper) ctx.addIssue({ code: 'custom', path: ['adjustments', i, 'lower'], message: 'must be <= upper' });
+        else if (a.lower === a.upper) ctx.addIssue({ code: 'custom', path: ['adjustments', i, 'lower'], message: 'must be < upper (the interval is empty)' });
+      }
+      if (r.adjustmentType === 'ExactCapacity' && a.change < 0) ctx.addIssue({ code: 'custom', path: ['adjustments', i, 'change'], message: 'ExactCapacity must be >= 0' });
+    });
+    // AWS: intervals may not overlap nor leave gaps; one open end at most on each side.
+    const sorted = r.adjustments.map((a, i) => ({ lo: a.lower ?? -Infinity, hi: a.upper ?? Infinity, i })).sort((a, b) => a.lo - b.lo);
+    for (let k = 1; k < sorted.length; k++) {
+      const prev = sorted[k - 1]!;
+      const cur = sorted[k]!;
+      if (cur.lo < prev.hi) ctx.addIssue({ code: 'custom', path: ['adjustments', cur.i, 'lower'], message: `overlaps adjustments[${prev.i}]` });
+      else if (cur.lo > prev.hi) ctx.addIssue({ code: 'custom', path: ['adjustments', cur.i, 'lower'], message: `leaves a gap after adjustments[${prev.i}] (upper ${prev.hi})` });
+    }
+  });
+
+export const TargetTrackingRuleSchema = z
+  .strictObject({
+    metric: name,
+    /** The value to hold the metric at, per instance unless `statistic: total`. */
+    target: z.number().finite().positive('must be > 0'),
+    /** `total`: the metric is a sum over all instances and is divided by replicas. */
+    statistic: z.enum(['perInstance', 'total']).default('perInstance'),
+    /** `aws`: out above target, in only below scaleInRatio x target. `hpa`: ratio outside tolerance. */
+    algorithm: z.enum(['aws', 'hpa']).default('aws'),
+    scaleInRatio: z.number().gt(0, 'must be > 0').max(1, 'must be <= 1').default(0.9),
+    /** Relative band around the target that causes no change (HPA default 0.1). */
+    tolerance: z.number().min(0, 'must be >= 0').max(1, 'must be <= 1').optional(),
+    disableScaleIn: z.boolean().default(false),
+    scaleOutCooldown: seconds.optional(),
+    scaleInCooldown: seconds.optional(),
+  });
+
+export const ScheduleRuleSchema = z
+  .strictObject({
+    /** Cron (5 fields) of when the window opens. */
+    start: z.string(),
+    /** Cron of when it closes; or use durationMinutes. */
+    end: z.string().optional(),
+    durationMinutes: z.number().int().min(1, 'must be >= 1').max(60 * 24 * 31, 'must be at most 31 days').optional(),
+    timezone: z.string().default('UTC'),
+    minReplicas: replicas.optional(),
+    maxReplicas: replicas.optional(),
+  })
+  .superRefine((r, ctx) => {
+    for (const key of ['start', 'end'] as const) {
+      const v = r[key];
+      if (v === undefined) continue;
+      try {
+        parseCron(v, key);
+      } catch (e) {
+        ctx.addIssue({ code: 'custom', path: [key], message: (e as { issues?: Array<{ message: string }> }).issues?.[0]?.message ?? 'invalid cron' });
+      }
+    }
+    if ((r.end === undefined) === (r.durationMinutes === undefined)) ctx.addIssue({ code: 'custom', path: ['end'], message: 'set exactly one of end (cron) or durationMinutes' });
+    if (r.minReplicas === undefined && r.maxReplicas === undefined) ctx.addIssue({ code: 'custom', path: ['minReplicas'], message: 'a schedule sets minReplicas, maxReplicas or both' });
+    if (r.minReplicas !== undefined && r.maxReplicas !== undefined && r.minReplicas > r.maxReplicas) ctx.addIssue({ code: 'custom', path: ['minReplicas'], message: 'must be <= maxReplicas' });
+    if (!isValidTimeZone(r.timezone)) ctx.addIssue({ code: 'custom', path: ['timezone'], message: `unknown time zone "${r.timezone}"` });
+  });
+
+export const RuleSchema = z
+  .strictObject({
+    name,
+    description: z.string().optional(),
+    threshold: ThresholdRuleSchema.optional(),
+    step: StepRuleSchema.optional(),
+    targetTracking: TargetTrackingRuleSchema.optional(),
+    schedule: ScheduleRuleSchema.optional(),
+  })
+  .superRefine((r, ctx) => {
+    const kinds = (['threshold', 'step', 'targetTracking', 'schedule'] as const).filter((k) => r[k] !== undefined);
+    if (kinds.length !== 1) {
+      ctx.addIssue({ code: 'custom', path: [], message: kinds.length === 0 ? 'set one of threshold, step, targetTracking, schedule' : `set only one of ${kinds.join(', ')}` });
+    }
+  });
+
+export const LimitsSchema = z
+  .strictObject({
+    minReplicas: replicas.default(1),
+    maxReplicas: replicas.refine((v) => v >= 1, 'must be >= 1'),
+    /** Size ladder, smallest first; sizes a rule may move to. */
+    sizes: z.array(name).min(1, 'needs at least one size').optional(),
+    /** At most this many replicas added or removed by one action. */
+    maxStep: z.number().int().min(1, 'must be >= 1').optional(),
+    cooldown: z
+      .strictObject({ scaleOut: seconds.default(300), scaleIn: seconds.default(300) })
+      .default({ scaleOut: 300, scaleIn: 300 }),
+    /** HPA-style: scale in only to the highest recommendation seen in the window. */
+    stabilization: z
+      .strictObject({ scaleOut: seconds.default(0), scaleIn: seconds.default(0) })
+      .default({ scaleOut: 0, scaleIn: 0 }),
+    bandwidthMbps: z.strictObject({ min: z.number().int().min(1), max: z.number().int().min(1) }).optional(),
+  })
+  .superRefine((l, ctx) => {
+    if (l.minReplicas > l.maxReplicas) ctx.addIssue({ code: 'custom', path: ['minReplicas'], message: `must be <= maxReplicas (${l.maxReplicas})` });
+    if (l.sizes) {
+      const seen = new Set<string>();
+      l.sizes.forEach((s, i) => {
+        if (seen.has(s)) ctx.addIssue({ code: 'custom', path: ['sizes', i], message: `duplicate size "${s}"` });
+        seen.add(s);
+      });
+    }
+    if (l.bandwidthMbps && l.bandwidthMbps.min > l.bandwidthMbps.max) ctx.addIssue({ code: 'custom', path: ['bandwidthMbps', 'min'], message: 'must be <= max' });
+  });
+
+export const NotificationSchema = z.discriminatedUnion('type', [
+  z.strictObject({ type: z.literal('webhook'), url: z.url('must be an http(s) URL'), format: z.enum(['json', 'slack']).default('json') }),
+  z.strictObject({ type: z.literal('ons'), topicId: name }),
+  z.strictObject({ type: z.literal('sns'), topicArn: name }),
+]);
+
+export const PolicySchema = z
+  .strictObject({
+    apiVersion: z.literal('autoscaler.dev/v1').default('autoscaler.dev/v1'),
+    kind: z.literal('ScalingPolicy').default('ScalingPolicy'),
+    name,
+    description: z.string().optional(),
+    /** The managed allow-list: alarms naming any other target are refused. */
+    targets: z.array(TargetRefSchema).default([]),
+    limits: LimitsSchema,
+    rules: z.array(RuleSchema).min(1, 'needs at least one rule'),
+    dryRun: z.boolean().default(false),
+    notifications: z.array(NotificationSchema).default([]),
+  })
+  .superRefine((p, ctx) => {
+    const names = new Map<string, number>();
+    p.rules.forEach((r, i) => {
+      if (names.has(r.name)) ctx.addIssue({ code: 'custom', path: ['rules', i, 'name'], message: `duplicate rule name (also rules[${names.get(r.name)}])` });
+      names.set(r.name, i);
+      if (r.threshold?.size && !p.limits.sizes) ctx.addIssue({ code: 'custom', path: ['rules', i, 'threshold', 'size'], message: 'needs limits.sizes (the size ladder)' });
+      const s = r.schedule;
+      if (s?.minReplicas !== undefined && s.minReplicas > p.limits.maxReplicas) ctx.addIssue({ code: 'custom', path: ['rules', i, 'schedule', 'minReplicas'], message: `must be <= limits.maxReplicas (${p.limits.maxReplicas})` });
+    });
+  });
+
+export type Policy = z.output<typeof PolicySchema>;
+/** What a user writes (defaults not yet applied). */
+export type PolicyInput = z.input<typeof PolicySchema>;
+export type Rule = z.output<typeof RuleSchema>;
+export type ThresholdRule = z.output<typeof ThresholdRuleSchema>;
+export type StepRule = z.output<typeof StepRuleSchema>;
+export type StepAdjustment = z.output<typeof StepAdjustmentSchema>;
+export type TargetTrackingRule = z.output<typeof TargetTrackingRuleSchema>;
+export type ScheduleRule = z.output<typeof ScheduleRuleSchema>;
+export type Limits = z.output<typeof LimitsSchema>;
+export type NotificationTarget = z.output<typeof NotificationSchema>;

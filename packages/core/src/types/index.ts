@@ -1,0 +1,5 @@
+export * from './target';
+export * from './signal';
+export * from './decision';
+export * from './ports';
+export * from './provider';

@@ -1,0 +1,70 @@
+import type { Policy } from '../policy/schema';
+import type { Signal } from './signal';
+import type { Capacity, PersistedState, SizeLadder, TargetRef, TargetState } from './target';
+
+/** What `apply` returns: something to track the change with. */
+export interface ApplyHandle {
+  kind: 'work-request' | 'endpoint' | 'rollout' | 'immediate';
+  id: string;
+}
+
+export interface ApplyOptions {
+  /** Version from `describe`; the provider must refuse with `ConflictError` if it changed. */
+  ifMatch?: string;
+}
+
+export interface MetricQuery {
+  metric: string;
+  /** Epoch milliseconds. */
+  start: number;
+  end: number;
+  /** Resolution in seconds. */
+  intervalSeconds?: number;
+  statistic?: 'mean' | 'max' | 'min' | 'sum' | 'count';
+}
+
+export interface MetricPoint {
+  at: number;
+  value: number;
+}
+
+/** A policy compiled to a cloud's own autoscaling, and what it could not express. */
+export interface NativeExport {
+  provider: string;
+  /** Provider-native documents/requests (JSON-serialisable). */
+  resources: unknown[];
+  /** One line per policy feature the native autoscaler cannot express. */
+  unsupported: string[];
+}
+
+/** A cloud (or simulated) place where scalable targets live. */
+export interface Provider {
+  /** Registry name, as used in `TargetRef.provider`. */
+  readonly name: string;
+  /** Throws `ValidationError` naming the field if `id` is not a valid id for this provider. */
+  validateId(id: string): void;
+  describe(ref: TargetRef): Promise<TargetState>;
+  apply(ref: TargetRef, to: Capacity, options: ApplyOptions): Promise<ApplyHandle>;
+  sizes(ref: TargetRef): Promise<SizeLadder>;
+  readState(ref: TargetRef): Promise<PersistedState>;
+  writeState(ref: TargetRef, state: PersistedState): Promise<void>;
+  metrics?(ref: TargetRef, query: MetricQuery): Promise<MetricPoint[]>;
+  exportNative?(policy: Policy, ref: TargetRef): NativeExport | Promise<NativeExport>;
+}
+
+/** What `ensureAlarms` did to one alarm. */
+export interface AlarmChange {
+  action: 'created' | 'updated' | 'deleted' | 'unchanged';
+  id: string;
+  name: string;
+}
+
+/** Turns raw deliveries (alarm messages, metric samples) into `Signal`s. */
+export interface AlarmSource {
+  readonly name: string;
+  /** Clear `ValidationError` naming the field on bad input; never a TypeError. */
+  parse(raw: unknown): Signal[];
+  ensureAlarms?(target: TargetRef, policy: Policy): Promise<AlarmChange[]>;
+  /** For sources without push (Kubernetes metrics API). */
+  poll?(target: TargetRef, now: number): Promise<Signal[]>;
+}
