@@ -31,13 +31,16 @@ export class AutoscalerError extends Error {
 export class ValidationError extends AutoscalerError {
   readonly issues: Issue[];
   constructor(message: string, issues: Issue[] = [], options?: { cause?: unknown }) {
-    super('VALIDATION', issues.length > 0 ? `${message}\n${issues.map((i) => `  ${i.path || '(root)'}: ${i.message}`).join('\n')}` : message, options);
+    // One line, so audit records and logs carry every problem.
+    super('VALIDATION', issues.length > 0 ? `${message}: ${issues.map((i) => `${i.path || '(root)'}: ${i.message}`).join('; ')}` : message, options);
     this.issues = issues;
   }
 
   /** Convenience for a single bad field. */
   static field(path: string, message: string): ValidationError {
-    return new ValidationError(`invalid ${path}: ${message}`, [{ path, message }]);
+    const e = new ValidationError('invalid input', [{ path, message }]);
+    e.message = `invalid ${path}: ${message}`;
+    return e;
   }
 }
 
