@@ -1,0 +1,3 @@
+/** @autoscaler/testing: the provider and alarm-source conformance kits, and helpers for wire-level fakes. */
+export * from './wire';
+export { MemoryAlarmSource, MemoryProvider, type MemoryTargetSeed } from '@autoscaler/core';

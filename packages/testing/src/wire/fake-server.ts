@@ -1,0 +1,124 @@
+import { createServer, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Clock } from '@autoscaler/core';
+import { FaultQueue, type Fault } from './fault-queue';
+import { readBody, toFakeRequest, type FakeRequest } from './fake-request';
+import { HttpError } from './http-error';
+import { RequestLog } from './request-log';
+
+/** What a handler may return instead of writing the response itself. */
+export interface FakeReply {
+  status?: number;
+  /** Objects are sent as JSON; strings and Buffers as they are. */
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+export type FakeHandler = (req: FakeRequest, res: ServerResponse) => FakeReply | void | Promise<FakeReply | void>;
+
+export interface FakeServerOptions {
+  /** Clock for fault delays; a `ManualClock` keeps latency tests free of real waiting. */
+  clock?: Clock;
+  faults?: FaultQueue;
+  log?: RequestLog;
+}
+
+export interface FakeServer {
+  /** `http://127.0.0.1:<port>` with no trailing slash. */
+  url: string;
+  port: number;
+  faults: FaultQueue;
+  log: RequestLog;
+  /** Errors the handler threw that were not `HttpError`s: bugs in the fake, answered as 500. */
+  errors: unknown[];
+  close(): Promise<void>;
+}
+
+/** Writes a JSON body with a content-length, as every cloud API does. */
+export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  const text = body === undefined ? '' : JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(text)), ...headers });
+  res.end(text);
+}
+
+function sendReply(res: ServerResponse, reply: FakeReply): void {
+  const status = reply.status ?? 200;
+  const body = reply.body;
+  if (typeof body === 'string' || Buffer.isBuffer(body)) {
+    res.writeHead(status, { 'content-length': String(Buffer.byteLength(body)), ...reply.headers });
+    res.end(body);
+  } else {
+    sendJson(res, status, body, reply.headers);
+  }
+}
+
+const realTimers: Pick<Clock, 'sleep'> = { sleep: (ms) => new Promise((r) => setTimeout(r, ms)) };
+
+/**
+ * A wire-level fake on 127.0.0.1 and a random port: reads each body (so the
+ * handler can verify signatures over it), applies queued faults, logs every
+ * request and turns thrown `HttpError`s into responses.
+ */
+export async function startFakeServer(handler: FakeHandler, options: FakeServerOptions = {}): Promise<FakeServer> {
+  const faults = options.faults ?? new FaultQueue();
+  const log = options.log ?? new RequestLog();
+  const clock = options.clock ?? realTimers;
+  const errors: unknown[] = [];
+
+  const server = createServer((raw, res) => {
+    void (async () => {
+      let req: FakeRequest | undefined;
+      let fault: Fault | undefined;
+      try {
+        req = toFakeRequest(raw, await readBody(raw));
+        fault = faults.take(req);
+        if (fault?.delayMs) await clock.sleep(fault.delayMs);
+        if (fault?.drop) {
+          raw.socket.destroy();
+          return;
+        }
+        if (fault?.status !== undefined) {
+          sendReply(res, { status: fault.status, body: fault.body ?? { code: 'InjectedFault', message: `injected ${fault.status}` }, ...(fault.headers ? { headers: fault.headers } : {}) });
+          return;
+        }
+        const reply = await handler(req, res);
+        if (reply && !res.headersSent) sendReply(res, reply);
+        else if (!res.writableEnded && !res.headersSent) sendReply(res, { status: 204, body: '' });
+      } catch (e) {
+        if (res.headersSent) {
+          res.destroy();
+        } else if (e instanceof HttpError) {
+          sendReply(res, { status: e.status, body: e.body, headers: { ...e.headers } });
+        } else {
+          errors.push(e);
+          sendJson(res, 500, { code: 'FakeServerBug', message: e instanceof Error ? e.message : String(e) });
+        }
+      } finally {
+        if (req) {
+          const entry = { method: req.method, url: req.url, path: req.path, headers: req.headers, body: req.text(), faulted: fault !== undefined && (fault.status !== undefined || fault.drop === true) };
+          log.add(fault?.drop ? entry : { ...entry, status: res.statusCode });
+        }
+      }
+    })();
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    faults,
+    log,
+    errors,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.close((e) => (e ? reject(e) : resolve()));
+        // Keep-alive sockets from SDK agents would otherwise hold close() open.
+        server.closeAllConnections();
+      }),
+  };
+}
