@@ -1,0 +1,2 @@
+export * from './replica-calculator';
+export * from './behavior';
