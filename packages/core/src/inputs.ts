@@ -6,7 +6,8 @@ import type { ActionMark, Signal, TargetRef, TargetState } from './types';
 
 /** Epoch milliseconds or an ISO-8601 string. */
 export const TimeSchema = z.union([
-  z.number().int().min(0, 'must be epoch milliseconds >= 0'),
+  // 8.64e15 ms is the last instant a JavaScript Date can hold; later "times" break date arithmetic.
+  z.number().int().min(0, 'must be epoch milliseconds >= 0').max(8.64e15, 'must be epoch milliseconds <= 8.64e15 (year 275760)'),
   z
     .string()
     .refine((s) => /^\d{4}-\d{2}-\d{2}T/.test(s) && Number.isFinite(Date.parse(s)), 'must be an ISO-8601 time like 2026-01-01T00:00:00Z')
@@ -27,7 +28,7 @@ export const SignalInputSchema = z.strictObject({
   dedupeKey: z.string().min(1).optional(),
   at: TimeSchema,
   dimensions: z.record(z.string(), z.string()).optional(),
-});
+}).refine((s) => s.state !== 'value' || s.value !== undefined, { path: ['value'], message: "is required when state is 'value'" });
 
 export const TargetStateInputSchema = z.strictObject({
   target: TargetRefSchema.optional(),

@@ -108,13 +108,15 @@ export class MemoryProvider implements Provider {
     if (!Number.isInteger(to.replicas) || to.replicas < 0) throw ValidationError.field('capacity.replicas', `must be a whole number >= 0, got ${to.replicas}`);
     if (to.size !== undefined && t.ladder.length > 0 && !t.ladder.includes(to.size)) throw ValidationError.field('capacity.size', `"${to.size}" is not one of ${t.ladder.join(', ')}`);
     t.capacity = { ...to };
+    // Like tags on the updated resource: the memory lands in the same change.
+    if (options.state) t.persisted = structuredClone(options.state);
     t.version++;
     const delay = this.options.updateDelayMs ?? 0;
     if (delay > 0 && this.options.clock) {
       t.status = 'updating';
       t.readyAt = this.options.clock.now() + delay;
     }
-    return { kind: delay > 0 ? 'work-request' : 'immediate', id: `${this.name}-change-${++this.seq}` };
+    return { kind: delay > 0 ? 'work-request' : 'immediate', id: `${this.name}-change-${++this.seq}`, stateWritten: options.state !== undefined };
   }
 
   async sizes(ref: TargetRef): Promise<SizeLadder> {

@@ -7,6 +7,8 @@ import { MemoryStateStore } from '../ports/state-store';
 import {
   formatTarget,
   type AlarmSource,
+  type ApplyHandle,
+  type ApplyOptions,
   type AuditRecord,
   type Clock,
   type Logger,
@@ -129,11 +131,13 @@ export class Autoscaler {
       const policy = await this.options.policies.resolve(ref);
       if (!policy) throw new NotManagedError(`no policy governs ${formatTarget(ref)}: refusing to act`);
 
-      // In-process dedupe: of N concurrent copies exactly one claims each key.
+      // In-process dedupe: of N concurrent copies exactly one claims each key. Keys are per
+      // target, as on the target itself: one alarm delivery may name several targets.
       const fresh: Signal[] = [];
       for (const s of incoming) {
-        if (await this.store.claim(s.dedupeKey, this.dedupeTtlMs, started)) {
-          claimed.push(s.dedupeKey);
+        const key = `${formatTarget(ref)} ${s.dedupeKey}`;
+        if (await this.store.claim(key, this.dedupeTtlMs, started)) {
+          claimed.push(key);
           fresh.push(s);
         }
       }
@@ -155,10 +159,14 @@ export class Autoscaler {
       }
 
       let decision = decide(policy, state, signals, {}, started);
-      let handle: string | undefined;
+      let handle: ApplyHandle | undefined;
+      let next: PersistedState | undefined;
       if (decision.action !== 'none' && !policy.dryRun) {
+        // The memory travels with the change, so a provider that can write both in one call
+        // (OCI freeform tags, Kubernetes annotations) never leaves a change without its dedupe keys.
+        next = this.nextState(state, decision, signals, policy, true);
         try {
-          handle = (await this.withRetry(() => provider.apply(ref, decision.to, state.version === undefined ? {} : { ifMatch: state.version }))).id;
+          handle = await this.withRetry(() => provider.apply(ref, decision.to, this.applyOptions(state, next!)));
         } catch (e) {
           if (!(e instanceof ConflictError)) throw e;
           // Someone changed the target since describe: look again and decide once more.
@@ -170,15 +178,19 @@ export class Autoscaler {
             return this.record('skipped', started, { ...base, from: state.capacity, reason: `target ${state.status} after a version conflict; not acting until it is ready` });
           }
           decision = decide(policy, state, signals, {}, this.clock.now());
+          next = undefined;
           if (decision.action !== 'none') {
-            handle = (await this.withRetry(() => provider.apply(ref, decision.to, state.version === undefined ? {} : { ifMatch: state.version }))).id;
+            next = this.nextState(state, decision, signals, policy, true);
+            handle = await this.withRetry(() => provider.apply(ref, decision.to, this.applyOptions(state, next!)));
           }
         }
       }
 
       const outcome: Outcome = decision.action === 'none' ? 'no-action' : policy.dryRun ? 'dry-run' : decision.action === 'resize' ? 'resized' : 'scaled';
-      if (outcome === 'scaled' || outcome === 'resized' || (outcome === 'no-action' && this.wantsRecommendations(policy) && decision.recommendation !== undefined)) {
-        await this.persist(provider, ref, state, decision, signals, policy, outcome !== 'no-action');
+      if (next && !handle?.stateWritten) {
+        await this.persist(provider, ref, next);
+      } else if (outcome === 'no-action' && this.wantsRecommendations(policy) && decision.recommendation !== undefined) {
+        await this.persist(provider, ref, this.nextState(state, decision, signals, policy, false));
       }
       const record = this.record(outcome, started, {
         ...base,
@@ -187,7 +199,7 @@ export class Autoscaler {
         reason: decision.reason,
         decision,
         ...(decision.rule ? { rule: decision.rule } : {}),
-        ...(handle ? { handle } : {}),
+        ...(handle ? { handle: handle.id } : {}),
         ...(policy.dryRun ? { dryRun: true } : {}),
       });
       if (outcome !== 'no-action') await this.notify(policy, record);
@@ -202,7 +214,12 @@ export class Autoscaler {
     return policy.limits.stabilization.scaleIn > 0 || policy.limits.stabilization.scaleOut > 0;
   }
 
-  private async persist(provider: Provider, ref: TargetRef, state: TargetState, decision: ScaleDecision, signals: readonly Signal[], policy: Policy, acted: boolean): Promise<void> {
+  private applyOptions(state: TargetState, next: PersistedState): ApplyOptions {
+    return state.version === undefined ? { state: next } : { ifMatch: state.version, state: next };
+  }
+
+  /** What the target should remember after this decision: dedupe keys, recommendations, the action mark. */
+  private nextState(state: TargetState, decision: ScaleDecision, signals: readonly Signal[], policy: Policy, acted: boolean): PersistedState {
     const now = this.clock.now();
     const next: PersistedState = {
       ...state.persisted,
@@ -219,6 +236,10 @@ export class Autoscaler {
       else if (decision.direction === 'out') next.lastScaleOut = mark;
       else if (decision.direction === 'in') next.lastScaleIn = mark;
     }
+    return next;
+  }
+
+  private async persist(provider: Provider, ref: TargetRef, next: PersistedState): Promise<void> {
     try {
       await this.withRetry(() => provider.writeState(ref, next));
     } catch (e) {

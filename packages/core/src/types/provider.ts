@@ -6,11 +6,19 @@ import type { Capacity, PersistedState, SizeLadder, TargetRef, TargetState } fro
 export interface ApplyHandle {
   kind: 'work-request' | 'endpoint' | 'rollout' | 'immediate';
   id: string;
+  /** True when the provider wrote `ApplyOptions.state` in the same call as the change; otherwise the orchestrator calls `writeState`. */
+  stateWritten?: boolean;
 }
 
 export interface ApplyOptions {
   /** Version from `describe`; the provider must refuse with `ConflictError` if it changed. */
   ifMatch?: string;
+  /**
+   * The autoscaler's memory after this change. A provider that can store it in the same
+   * request as the change (tags/annotations on the updated resource) should, and return
+   * `stateWritten: true`: then no second container can see the change without its dedupe keys.
+   */
+  state?: PersistedState;
 }
 
 export interface MetricQuery {

@@ -1,0 +1,6 @@
+export type { AlarmSourceConformanceFixture, ConformanceCase, NotApplicable, ProviderConformanceFixture } from './fixtures';
+export { runAlarmSourceConformance, runProviderConformance } from './run-conformance';
+export { providerConformanceCases } from './provider-cases';
+export { alarmSourceConformanceCases } from './alarm-source-cases';
+export { signalProblems, targetStateProblems, isWellFormedSignal, isWellFormedTargetState } from './well-formed';
+export { mutate, mutatedPayloads, countNodes, type Mutation } from './payload-mutations';

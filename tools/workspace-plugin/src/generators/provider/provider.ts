@@ -1,0 +1,120 @@
+import * as path from 'node:path';
+import { generateFiles, logger, names, updateJson, type GeneratorCallback, type Tree } from '@nx/devkit';
+import type { ProviderGeneratorSchema } from './schema';
+
+/** Lowercase letters, digits and single dashes, starting with a letter: it becomes a package name, a tag value and a `TargetRef.provider`. */
+export const PROVIDER_NAME = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
+
+export const CLOUD_REGISTRY = 'packages/cli/src/clouds/index.ts';
+export const CLOUD_REGISTRY_MARKER = '// <cloud-registry>';
+
+export interface ProviderNames {
+  /** `azure-ml` */
+  name: string;
+  /** `AzureMl` */
+  className: string;
+  /** `azureMl` */
+  propertyName: string;
+  /** `Azure Ml` unless given */
+  title: string;
+  /** `provider-azure-ml` */
+  projectName: string;
+  /** `packages/provider-azure-ml` */
+  projectRoot: string;
+  /** `@autoscaler/provider-azure-ml` */
+  packageName: string;
+}
+
+/** Checks the name and derives every spelling the templates need. */
+export function providerNames(schema: ProviderGeneratorSchema): ProviderNames {
+  const raw: unknown = schema?.name;
+  if (typeof raw !== 'string' || !PROVIDER_NAME.test(raw) || raw.length > 40) {
+    throw new Error(
+      `invalid provider name ${JSON.stringify(raw)}: use lowercase letters, digits and single dashes, starting with a letter, at most 40 characters (e.g. azure-ml, vertex-ai)`,
+    );
+  }
+  const n = names(raw);
+  return {
+    name: raw,
+    className: n.className,
+    propertyName: n.propertyName,
+    title: schema.title?.trim() || raw.split('-').map((w) => w[0]!.toUpperCase() + w.slice(1)).join(' '),
+    projectName: `provider-${raw}`,
+    projectRoot: `packages/provider-${raw}`,
+    packageName: `@autoscaler/provider-${raw}`,
+  };
+}
+
+/** `nx g @autoscaler/workspace-plugin:provider <name>` */
+export async function providerGenerator(tree: Tree, schema: ProviderGeneratorSchema): Promise<GeneratorCallback> {
+  const n = providerNames(schema);
+  if (tree.exists(n.projectRoot)) throw new Error(`${n.projectRoot} already exists: pick another name or remove it first`);
+
+  const substitutions = { ...n, tmpl: '' };
+  const files = path.join(__dirname, 'files');
+  generateFiles(tree, path.join(files, 'package'), n.projectRoot, substitutions);
+  generateFiles(tree, path.join(files, 'docs'), 'docs', substitutions);
+  addTsconfigPath(tree, n);
+  const registered = registerWithCli(tree, n, path.join(files, 'cli'), substitutions);
+
+  return () => {
+    logger.info(
+      [
+        `Created ${n.projectRoot}${registered ? ` and registered "${n.name}" in ${CLOUD_REGISTRY}` : ''}.`,
+        'Next: npm install (links the new workspace package), then',
+        `  cd ${n.projectRoot} && npx jest   # fails with "not implemented: describe" until src/provider.ts is filled in`,
+        'Guide: docs/adding-a-provider.md',
+      ].join('\n'),
+    );
+  };
+}
+
+/** Adds `@autoscaler/provider-<name>` to tsconfig.base.json paths, before the wildcard entries. */
+function addTsconfigPath(tree: Tree, n: ProviderNames): void {
+  if (!tree.exists('tsconfig.base.json')) {
+    logger.warn('tsconfig.base.json not found: add the path mapping for the new package by hand');
+    return;
+  }
+  updateJson(tree, 'tsconfig.base.json', (json: { compilerOptions?: { paths?: Record<string, string[]> } }) => {
+    const compilerOptions = (json.compilerOptions ??= {});
+    const paths = compilerOptions.paths ?? {};
+    const entries = Object.entries(paths).filter(([k]) => k !== n.packageName);
+    const firstWildcard = entries.findIndex(([k]) => k.includes('*'));
+    const at = firstWildcard === -1 ? entries.length : firstWildcard;
+    entries.splice(at, 0, [n.packageName, [`${n.projectRoot}/src/index.ts`]]);
+    compilerOptions.paths = Object.fromEntries(entries);
+    return json;
+  });
+}
+
+/**
+ * Writes packages/cli/src/clouds/<name>.ts and lists it in the cloud registry
+ * at the marker line (kept, so the next provider lands there too).
+ */
+function registerWithCli(tree: Tree, n: ProviderNames, templates: string, substitutions: Record<string, string>): boolean {
+  const registry = tree.read(CLOUD_REGISTRY, 'utf-8');
+  if (registry === null) {
+    logger.warn(`${CLOUD_REGISTRY} not found: the provider is not registered with the CLI`);
+    return false;
+  }
+  const lines = registry.split('\n');
+  const marker = lines.findIndex((l) => l.trim() === CLOUD_REGISTRY_MARKER);
+  if (marker === -1) {
+    throw new Error(`${CLOUD_REGISTRY} has no "${CLOUD_REGISTRY_MARKER}" line inside the clouds array: put it back so generators can register clouds`);
+  }
+  const symbol = `${n.propertyName}Cloud`;
+  const importLine = `import { ${symbol} } from './${n.name}';`;
+  const indent = /^\s*/.exec(lines[marker]!)?.[0] ?? '  ';
+  if (!lines.some((l) => l.trim() === `${symbol},`)) lines.splice(marker, 0, `${indent}${symbol},`);
+  if (!lines.includes(importLine)) {
+    // After the last line that ends an import (single- or multi-line) above the registry.
+    let lastImport = -1;
+    lines.forEach((l, i) => {
+      if (i < marker && (/^import\s.*['"];?\s*$/.test(l) || /^\}\s*from\s+['"][^'"]+['"];?\s*$/.test(l))) lastImport = i;
+    });
+    lines.splice(lastImport + 1, 0, importLine);
+  }
+  tree.write(CLOUD_REGISTRY, lines.join('\n'));
+  generateFiles(tree, templates, path.dirname(CLOUD_REGISTRY), substitutions);
+  return true;
+}
