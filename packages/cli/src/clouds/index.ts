@@ -1,10 +1,12 @@
 import type { CloudCli } from './types';
+import { awsCloud } from './aws';
 
 /**
  * The cloud registry: one line per cloud, sorted by name (like KEDA's scaler
  * list). `nx g @autoscaler/workspace-plugin:provider <name>` adds a line here.
  */
 export const clouds: readonly CloudCli[] = [
+  awsCloud,
   // <cloud-registry>
 ].sort((a: CloudCli, b: CloudCli) => a.name.localeCompare(b.name));
 

@@ -13,7 +13,13 @@ const isProposal = (x: Proposal | Remark | undefined): x is Proposal => x !== un
 function checkInputs(state: TargetState, now: number): void {
   const r = state?.capacity?.replicas;
   if (typeof r !== 'number' || !Number.isInteger(r) || r < 0) throw ValidationError.field('state.capacity.replicas', `must be a whole number >= 0, got ${String(r)}`);
-  if (typeof now !== 'number' || !Number.isFinite(now)) throw ValidationError.field('now', `must be epoch milliseconds, got ${String(now)}`);
+  // Outside ±8.64e15 ms a Date is invalid and time-zone arithmetic throws RangeError.
+  if (typeof now !== 'number' || !Number.isFinite(now) || Math.abs(now) > 8.64e15) throw ValidationError.field('now', `must be epoch milliseconds within the Date range, got ${String(now)}`);
+}
+
+/** ISO text for a reason line; a hand-written mark may hold a time no Date can format. */
+function isoTime(ms: number): string {
+  return Math.abs(ms) <= 8.64e15 ? new Date(ms).toISOString() : `${ms} ms`;
 }
 
 /** Every rule against every signal; the proposals and the remarks of rules that matched but could not act. */
@@ -85,15 +91,15 @@ export function decide(policy: Policy, state: TargetState, signals: readonly Sig
     const target = neighbourSize(ladder, from.size, step);
     if (target === undefined) {
       const why = sizeRank(ladder, from.size) < 0 ? `current size ${from.size ?? '(unknown)'} is not on the ladder` : `already at the ${step === 'next' ? 'largest' : 'smallest'} size ${from.size}`;
-      if (!proposals.some((p) => p.replicas !== undefined)) return none(from, `${sizeWanted.reason}; ${why}`, { rule: sizeWanted.rule, blockedBy: 'limits' });
+      if (!proposals.some((p) => p.replicas !== undefined)) return none(from, `${sizeWanted.why()}; ${why}`, { rule: sizeWanted.rule, blockedBy: 'limits' });
     } else {
       const dir = step === 'next' ? 'up' : 'down';
       const cooldown = sizeWanted.cooldownSeconds ?? (dir === 'up' ? limits.cooldown.scaleOut : limits.cooldown.scaleIn);
       if (withinCooldown(state.persisted.lastResize, cooldown, now)) {
-        return none(from, `${sizeWanted.reason}; resize cooldown (${cooldown}s) since ${new Date(state.persisted.lastResize!.at).toISOString()}`, { rule: sizeWanted.rule, blockedBy: 'cooldown' });
+        return none(from, `${sizeWanted.why()}; resize cooldown (${cooldown}s) since ${isoTime(state.persisted.lastResize!.at)}`, { rule: sizeWanted.rule, blockedBy: 'cooldown' });
       }
       const replicas = Math.min(Math.max(current, bounds.min), bounds.max);
-      return { action: 'resize', from, to: { ...from, size: target, replicas }, reason: `${sizeWanted.reason}: ${from.size} -> ${target}`, rule: sizeWanted.rule, direction: dir };
+      return { action: 'resize', from, to: { ...from, size: target, replicas }, reason: `${sizeWanted.why()}: ${from.size} -> ${target}`, rule: sizeWanted.rule, direction: dir };
     }
   }
 
@@ -101,9 +107,12 @@ export function decide(policy: Policy, state: TargetState, signals: readonly Sig
   const picked = pickReplicas(proposals, current);
   const recommendation = picked?.replicas ?? current;
   let desired = recommendation;
-  let reason = picked?.reason ?? (remarks[0] ? `${remarks[0].rule}: ${remarks[0].reason}` : signals.length === 0 ? 'no signals' : 'no rule asks for a change');
+  let reason = picked?.why() ?? (remarks[0] ? `${remarks[0].rule}: ${remarks[0].reason}` : signals.length === 0 ? 'no signals' : 'no rule asks for a change');
   let blockedBy: ScaleDecision['blockedBy'] = picked ? undefined : remarks.length > 0 ? 'insufficient-data' : signals.length === 0 ? 'no-signal' : 'no-rule';
   const rule = picked?.rule ?? remarks[0]?.rule;
+  // A cooldown holds a rule back, not the bounds: a target outside them still comes back.
+  const inBounds = current >= bounds.min && current <= bounds.max;
+  let held = false;
 
   if (picked && desired > current) {
     const cd = picked.cooldownSeconds ?? limits.cooldown.scaleOut;
@@ -118,14 +127,23 @@ export function decide(policy: Policy, state: TargetState, signals: readonly Sig
         }
       }
       if (desired <= current) {
-        return none(from, `${reason}; within scale-out cooldown (${cd}s), the last scale-out already added ${last!.from === undefined ? 'an unknown amount' : current - last!.from}`, { rule, blockedBy: 'cooldown', recommendation });
+        const blocked = none(from, `${reason}; within scale-out cooldown (${cd}s), the last scale-out already added ${last!.from === undefined ? 'an unknown amount' : current - last!.from}`, { rule, blockedBy: 'cooldown', recommendation });
+        if (inBounds) return blocked;
+        reason = blocked.reason;
+        desired = current;
+        held = true;
+      } else {
+        reason += `; counted the last scale-out within cooldown`;
       }
-      reason += `; counted the last scale-out within cooldown`;
     }
   } else if (picked && desired < current) {
     const cd = picked.cooldownSeconds ?? limits.cooldown.scaleIn;
     if (withinCooldown(state.persisted.lastScaleIn, cd, now)) {
-      return none(from, `${reason}; within scale-in cooldown (${cd}s)`, { rule, blockedBy: 'cooldown', recommendation });
+      const blocked = none(from, `${reason}; within scale-in cooldown (${cd}s)`, { rule, blockedBy: 'cooldown', recommendation });
+      if (inBounds) return blocked;
+      reason = blocked.reason;
+      desired = current;
+      held = true;
     }
   }
 
@@ -170,7 +188,7 @@ export function decide(policy: Policy, state: TargetState, signals: readonly Sig
     return none(from, reason, { ...(rule ? { rule } : {}), ...(blockedBy ? { blockedBy } : {}), recommendation });
   }
   const decision: ScaleDecision = { action: 'scale', from, to: { ...from, replicas: desired }, reason, direction, recommendation };
-  if (picked) decision.rule = picked.rule;
+  if (picked && !held) decision.rule = picked.rule;
   else if (bounds.windows.length > 0) decision.rule = bounds.windows[0];
   return decision;
 }

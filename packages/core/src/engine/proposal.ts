@@ -11,13 +11,24 @@ export interface Proposal {
   relative: boolean;
   /** Rule-specific cooldown override, seconds. */
   cooldownSeconds?: number;
-  reason: string;
+  /** Why, formatted on demand: only the winning proposal's reason is read, and formatting numbers is costly. */
+  why: () => string;
 }
 
 /** A rule matched but could not act (e.g. a step rule without a metric value). */
 export interface Remark {
   rule: string;
   reason: string;
+}
+
+/**
+ * A reason formatter, unchanged. It exists for the call shape: tools that keep function names
+ * (tsx, esbuild --keep-names, common in Lambda bundles) wrap every arrow written as a property
+ * in a defineProperty call on each evaluation, which halved decide's speed; an arrow passed as
+ * an argument gets no inferred name and is left alone.
+ */
+export function later(format: () => string): () => string {
+  return format;
 }
 
 export function directionOf(from: number, to: number): ScaleDirection | undefined {

@@ -1,17 +1,18 @@
 import type { StepAdjustment, StepRule } from '../policy/schema';
 import type { Signal } from '../types';
 import { isActive, matchesSignal } from './match';
-import type { Proposal, Remark } from './proposal';
+import { later, type Proposal, type Remark } from './proposal';
 import { round } from './threshold';
 
 /**
  * AWS step scaling. Bounds are relative to the alarm threshold. Above the
  * threshold the lower bound is inclusive and the upper exclusive; below it, the
  * lower bound is exclusive and the upper inclusive (Application Auto Scaling
- * docs, "Step adjustments").
+ * docs, "Step adjustments"). Exactly at the threshold the policy's side decides:
+ * a scale-in policy (every upper bound <= 0) reads (lower, upper], others [lower, upper).
  */
 export function findStep(adjustments: readonly StepAdjustment[], diff: number): StepAdjustment | undefined {
-  const below = adjustments.every((a) => a.upper != null && a.upper <= 0);
+  const below = diff < 0 || (diff === 0 && adjustments.every((a) => a.upper != null && a.upper <= 0));
   for (const a of adjustments) {
     const lo = a.lower ?? -Infinity;
     const hi = a.upper ?? Infinity;
@@ -64,11 +65,12 @@ export function stepProposal(name: string, rule: StepRule, signal: Signal, repli
   if (step === undefined) return { rule: name, reason: `value ${round(signal.value)} (${round(diff)} from threshold ${threshold}) is in no step interval` };
   const to = applyAdjustment(rule.adjustmentType, step.change, replicas, rule.minAdjustmentMagnitude);
   const unit = rule.adjustmentType === 'PercentChangeInCapacity' ? '%' : rule.adjustmentType === 'ExactCapacity' ? ' (exact)' : '';
+  const value = signal.value;
   const p: Proposal = {
     rule: name,
     replicas: to,
     relative: rule.adjustmentType !== 'ExactCapacity',
-    reason: `${signal.metric} ${round(signal.value)} is ${round(diff)} from threshold ${threshold}: step ${step.change > 0 && unit !== ' (exact)' ? '+' : ''}${step.change}${unit}`,
+    why: later(() => `${signal.metric} ${round(value)} is ${round(diff)} from threshold ${threshold}: step ${step.change > 0 && unit !== ' (exact)' ? '+' : ''}${step.change}${unit}`),
   };
   if (rule.cooldown !== undefined) p.cooldownSeconds = rule.cooldown;
   return p;

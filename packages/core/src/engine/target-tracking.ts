@@ -1,6 +1,6 @@
 import type { TargetTrackingRule } from '../policy/schema';
 import type { Signal } from '../types';
-import type { Proposal, Remark } from './proposal';
+import { later, type Proposal, type Remark } from './proposal';
 import { round } from './threshold';
 
 /**
@@ -14,19 +14,18 @@ export function targetTrackingProposal(name: string, rule: TargetTrackingRule, s
   if (signal.state === 'ok') return undefined;
   const value = signal.value;
   if (value === undefined) return { rule: name, reason: `target tracking on ${rule.metric} needs a metric value` };
-  const base: Pick<Proposal, 'rule' | 'relative'> = { rule: name, relative: false };
 
   if (replicas === 0) {
     // Scale from zero: capacity to bring the per-instance metric to target.
     if (value <= 0) return undefined;
     const desired = rule.statistic === 'total' ? Math.ceil(value / rule.target) : 1;
-    return { ...base, replicas: Math.max(1, desired), reason: `${rule.metric} ${round(value)} with 0 replicas: start ${Math.max(1, desired)}` };
+    return { rule: name, relative: false, replicas: Math.max(1, desired), why: later(() => `${rule.metric} ${round(value)} with 0 replicas: start ${Math.max(1, desired)}`) };
   }
   const perInstance = rule.statistic === 'total' ? value / replicas : value;
   const ratio = perInstance / rule.target;
   const tolerance = rule.tolerance ?? (rule.algorithm === 'hpa' ? 0.1 : 0);
-  const desired = Math.ceil(replicas * ratio);
-  const what = `${rule.metric} ${round(perInstance)}/instance vs target ${rule.target}`;
+  // Multiply before dividing: ceil(25 * (14 / 50)) is 8 in floating point, ceil(25 * 14 / 50) is the exact 7.
+  const desired = rule.statistic === 'total' ? Math.ceil(value / rule.target) : Math.ceil((replicas * value) / rule.target);
 
   let wants = false;
   if (rule.algorithm === 'hpa') {
@@ -38,7 +37,12 @@ export function targetTrackingProposal(name: string, rule: TargetTrackingRule, s
   }
   if (!wants) return undefined;
   if (desired < replicas && rule.disableScaleIn) return undefined;
-  const p: Proposal = { ...base, replicas: desired, reason: `${what} (ratio ${round(ratio)}): ${desired} replicas` };
+  const p: Proposal = {
+    rule: name,
+    relative: false,
+    replicas: desired,
+    why: later(() => `${rule.metric} ${round(perInstance)}/instance vs target ${rule.target} (ratio ${round(ratio)}): ${desired} replicas`),
+  };
   const cd = desired > replicas ? rule.scaleOutCooldown : rule.scaleInCooldown;
   if (cd !== undefined) p.cooldownSeconds = cd;
   return p;

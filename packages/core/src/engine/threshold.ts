@@ -1,7 +1,7 @@
 import type { ThresholdRule } from '../policy/schema';
 import type { Signal } from '../types';
 import { isActive, matchesSignal } from './match';
-import type { Proposal } from './proposal';
+import { later, type Proposal } from './proposal';
 
 /**
  * Seed-style rule: a named alarm firing (or a metric past a bound) moves
@@ -17,18 +17,21 @@ export function thresholdProposal(name: string, rule: ThresholdRule, signal: Sig
   if (rule.below !== undefined) {
     if (v === undefined ? rule.alarm === undefined : !(v < rule.below)) return undefined;
   }
-  const what = signal.alarmName ?? signal.alarm ?? signal.metric;
-  const valueText = v === undefined ? '' : ` (value ${round(v)})`;
-  if (rule.size !== undefined) {
-    return { rule: name, size: rule.size, relative: true, reason: `${what} ${signal.state === 'firing' ? 'firing' : 'breached'}${valueText}: ${rule.size} size` };
+  const size = rule.size;
+  if (size !== undefined) {
+    return { rule: name, size, relative: true, why: later(() => `${what(signal)}: ${size} size`) };
   }
   const change = rule.change ?? 0;
   return {
     rule: name,
     replicas: replicas + change,
     relative: true,
-    reason: `${what} ${signal.state === 'firing' ? 'firing' : 'breached'}${valueText}: ${change > 0 ? '+' : ''}${change} replica${Math.abs(change) === 1 ? '' : 's'}`,
+    why: later(() => `${what(signal)}: ${change > 0 ? '+' : ''}${change} replica${Math.abs(change) === 1 ? '' : 's'}`),
   };
+}
+
+function what(signal: Signal): string {
+  return `${signal.alarmName ?? signal.alarm ?? signal.metric} ${signal.state === 'firing' ? 'firing' : 'breached'}${signal.value === undefined ? '' : ` (value ${round(signal.value)})`}`;
 }
 
 export function round(v: number): number {

@@ -36,6 +36,20 @@ interface MemoryTarget {
 const ID = /^[a-z0-9][a-z0-9._/-]{0,199}$/;
 
 /**
+ * Deep copy of plain data (what a cloud stores as tags or annotations), so callers never share
+ * objects with the store. structuredClone took a third of a handled event.
+ */
+function copyData<T>(value: T): T {
+  if (Array.isArray(value)) return value.map(copyData) as T;
+  if (value !== null && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) out[k] = copyData(v);
+    return out as T;
+  }
+  return value;
+}
+
+/**
  * The reference provider: every `Provider` contract rule, no I/O. Used by core's
  * tests, the CLI demo and the conformance kit's self-test. An optional update
  * delay models clouds that go through `updating` before `ready`.
@@ -95,7 +109,7 @@ export class MemoryProvider implements Provider {
       ...(t.status === 'updating' ? { reason: 'an update is in progress' } : {}),
       version: String(t.version),
       managed: t.managed,
-      persisted: structuredClone(t.persisted),
+      persisted: copyData(t.persisted),
     };
   }
 
@@ -109,7 +123,7 @@ export class MemoryProvider implements Provider {
     if (to.size !== undefined && t.ladder.length > 0 && !t.ladder.includes(to.size)) throw ValidationError.field('capacity.size', `"${to.size}" is not one of ${t.ladder.join(', ')}`);
     t.capacity = { ...to };
     // Like tags on the updated resource: the memory lands in the same change.
-    if (options.state) t.persisted = structuredClone(options.state);
+    if (options.state) t.persisted = copyData(options.state);
     t.version++;
     const delay = this.options.updateDelayMs ?? 0;
     if (delay > 0 && this.options.clock) {
@@ -124,14 +138,14 @@ export class MemoryProvider implements Provider {
   }
 
   async readState(ref: TargetRef): Promise<PersistedState> {
-    return structuredClone(this.get(ref.id).persisted);
+    return copyData(this.get(ref.id).persisted);
   }
 
   async writeState(ref: TargetRef, state: PersistedState): Promise<void> {
     this.calls.writeState++;
     this.fault();
     const t = this.get(ref.id);
-    t.persisted = structuredClone(state);
+    t.persisted = copyData(state);
     t.version++;
   }
 

@@ -94,6 +94,12 @@ export class Autoscaler {
     }
     let signals: Signal[];
     try {
+      await source.prepare?.(raw);
+    } catch (e) {
+      // e.g. a signing certificate that cannot be fetched: parse() then refuses the envelope clearly.
+      this.logger.log('warn', `alarm source ${source.name} could not prepare the delivery`, { error: (e as Error).message });
+    }
+    try {
       signals = source.parse(raw);
     } catch (e) {
       return this.finish([this.errorRecord(e, started, {})]);

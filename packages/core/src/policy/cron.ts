@@ -39,8 +39,11 @@ function parseField(text: string, field: number): Set<number> {
   const { name, min, max } = FIELDS[field]!;
   const out = new Set<number>();
   for (const part of text.split(',')) {
-    const [rangeText, stepText] = part.split('/');
-    const step = stepText === undefined ? 1 : Number(stepText);
+    const pieces = part.split('/');
+    // `1-2-3` or `1/2/3` would otherwise be read as `1-2` / `1/2`, silently.
+    if (pieces.length > 2 || (pieces[0] ?? '').split('-').length > 2) throw new Error(`${name}: "${part}" is not a value, a range or a step`);
+    const [rangeText, stepText] = pieces;
+    const step = stepText === undefined ? 1 : /^\d+$/.test(stepText) ? Number(stepText) : Number.NaN;
     if (!Number.isInteger(step) || step < 1) throw new Error(`${name}: bad step "${stepText}"`);
     let lo: number;
     let hi: number;
@@ -72,10 +75,26 @@ export function parseCron(expr: string, path = 'cron'): CronSpec {
   }
 }
 
-function dayMatches(spec: CronSpec, d: Date): boolean {
-  if (!spec.month.has(d.getUTCMonth() + 1)) return false;
-  const dom = spec.dayOfMonth.has(d.getUTCDate());
-  const dow = spec.dayOfWeek.has(d.getUTCDay());
+/**
+ * Month (1-12), day of month and weekday (0 = Sunday) of a day counted from 1970-01-01, by
+ * integer arithmetic (H. Hinnant's civil_from_days): a Date per day walked back cost more
+ * than the whole rest of a decision.
+ */
+function civilDay(days: number): { month: number; day: number; weekday: number } {
+  const z = days + 719_468;
+  const era = Math.floor(z / 146_097);
+  const doe = z - era * 146_097;
+  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36_524) - Math.floor(doe / 146_096)) / 365);
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  return { month: mp < 10 ? mp + 3 : mp - 9, day: doy - Math.floor((153 * mp + 2) / 5) + 1, weekday: (((days + 4) % 7) + 7) % 7 };
+}
+
+function dayMatches(spec: CronSpec, days: number): boolean {
+  const { month, day, weekday } = civilDay(days);
+  if (!spec.month.has(month)) return false;
+  const dom = spec.dayOfMonth.has(day);
+  const dow = spec.dayOfWeek.has(weekday);
   if (spec.domRestricted && spec.dowRestricted) return dom || dow;
   return dom && dow;
 }
@@ -83,32 +102,67 @@ function dayMatches(spec: CronSpec, d: Date): boolean {
 const MINUTE = 60_000;
 const DAY = 86_400_000;
 
+const descending = new WeakMap<CronSpec, { hours: number[]; minutes: number[] }>();
+/** The spec's hours and minutes, largest first (computed once per spec). */
+function descendingOf(spec: CronSpec): { hours: number[]; minutes: number[] } {
+  let d = descending.get(spec);
+  if (!d) {
+    d = { hours: [...spec.hour].sort((a, b) => b - a), minutes: [...spec.minute].sort((a, b) => b - a) };
+    descending.set(spec, d);
+  }
+  return d;
+}
+
 /**
  * The latest minute at or before `wallMs` (UTC wall-clock ms) that the spec fires on,
- * looking back at most `maxDays`; undefined when none. Walks days, then hours, then
- * minutes, so it costs at most a few hundred checks.
+ * looking back at most `maxDays`; undefined when none. Walks days, then the spec's hours
+ * and minutes from the largest down, so it costs a few dozen checks.
  */
 export function previousFire(spec: CronSpec, wallMs: number, maxDays = 400): number | undefined {
   const startOfMinute = Math.floor(wallMs / MINUTE) * MINUTE;
   const today = Math.floor(startOfMinute / DAY) * DAY;
+  const { hours, minutes } = descendingOf(spec);
+  const nowHour = Math.floor((startOfMinute - today) / 3_600_000);
+  const nowMinute = Math.floor((startOfMinute - today - nowHour * 3_600_000) / MINUTE);
   for (let i = 0; i <= maxDays; i++) {
     const dayStart = today - i * DAY;
-    if (!dayMatches(spec, new Date(dayStart))) continue;
-    const lastHour = i === 0 ? new Date(startOfMinute).getUTCHours() : 23;
-    for (let h = lastHour; h >= 0; h--) {
-      if (!spec.hour.has(h)) continue;
-      const lastMinute = i === 0 && h === lastHour ? new Date(startOfMinute).getUTCMinutes() : 59;
-      for (let m = lastMinute; m >= 0; m--) {
-        if (spec.minute.has(m)) return dayStart + h * 3_600_000 + m * MINUTE;
+    if (!Number.isFinite(dayStart) || !dayMatches(spec, dayStart / DAY)) continue;
+    for (const h of hours) {
+      if (i === 0 && h > nowHour) continue;
+      const lastMinute = i === 0 && h === nowHour ? nowMinute : 59;
+      for (const m of minutes) {
+        if (m <= lastMinute) return dayStart + h * 3_600_000 + m * MINUTE;
       }
     }
   }
   return undefined;
 }
 
-/** Offset of `timeZone` from UTC at `at`, in ms (positive east of Greenwich). */
+const OFFSET_BUCKET_MS = 900_000;
+const offsetCache = new Map<string, Map<number, number>>();
+
+/**
+ * Offset of `timeZone` from UTC at `at`, in ms (positive east of Greenwich). Intl is slow
+ * (microseconds a call), so offsets are remembered per quarter hour: a bucket is cached only
+ * when the offset is the same at both of its ends, which rules out a transition inside it.
+ */
 export function timeZoneOffsetMs(timeZone: string, at: number): number {
   if (timeZone === 'UTC' || timeZone === 'Etc/UTC') return 0;
+  const bucket = Math.floor(at / OFFSET_BUCKET_MS);
+  let zone = offsetCache.get(timeZone);
+  const hit = zone?.get(bucket);
+  if (hit !== undefined) return hit;
+  const offset = intlOffsetMs(timeZone, at);
+  const start = bucket * OFFSET_BUCKET_MS;
+  if (intlOffsetMs(timeZone, start) === offset && intlOffsetMs(timeZone, start + OFFSET_BUCKET_MS - 1000) === offset) {
+    if (!zone) offsetCache.set(timeZone, (zone = new Map()));
+    if (zone.size >= 100_000) zone.clear();
+    zone.set(bucket, offset);
+  }
+  return offset;
+}
+
+function intlOffsetMs(timeZone: string, at: number): number {
   const fmt = formatterFor(timeZone);
   const parts = fmt.formatToParts(new Date(at));
   const get = (t: string): number => Number(parts.find((p) => p.type === t)?.value ?? 0);

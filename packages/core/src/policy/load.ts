@@ -15,7 +15,7 @@ export function parsePolicy(text: string, source = 'policy'): Policy {
   if (typeof text !== 'string') throw ValidationError.field('policy', 'must be text (YAML or JSON)');
   let doc: unknown;
   try {
-    doc = parseYaml(text, { uniqueKeys: true, prettyErrors: true });
+    doc = parseYaml(text, { uniqueKeys: true, prettyErrors: true, logLevel: 'error' });
   } catch (e) {
     const line = e instanceof YAMLParseError && e.linePos ? ` at line ${e.linePos[0].line}, column ${e.linePos[0].col}` : '';
     throw new ValidationError(`${source}: not valid YAML/JSON${line}: ${(e as Error).message.split('\n')[0]}`, [{ path: '(document)', message: `not valid YAML/JSON${line}` }]);

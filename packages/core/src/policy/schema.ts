@@ -78,7 +78,11 @@ export const StepRuleSchema = z
       if (r.adjustmentType === 'ExactCapacity' && a.change < 0) ctx.addIssue({ code: 'custom', path: ['adjustments', i, 'change'], message: 'ExactCapacity must be >= 0' });
     });
     // AWS: intervals may not overlap nor leave gaps; one open end at most on each side.
-    const sorted = r.adjustments.map((a, i) => ({ lo: a.lower ?? -Infinity, hi: a.upper ?? Infinity, i })).sort((a, b) => a.lo - b.lo);
+    // Inverted or empty intervals are reported above; leave them out rather than report them twice.
+    const sorted = r.adjustments
+      .map((a, i) => ({ lo: a.lower ?? -Infinity, hi: a.upper ?? Infinity, i }))
+      .filter((x) => x.lo < x.hi)
+      .sort((a, b) => a.lo - b.lo);
     for (let k = 1; k < sorted.length; k++) {
       const prev = sorted[k - 1]!;
       const cur = sorted[k]!;
@@ -195,16 +199,28 @@ export const PolicySchema = z
     dryRun: z.boolean().default(false),
     notifications: z.array(NotificationSchema).default([]),
   })
-  .superRefine((p, ctx) => {
-    const names = new Map<string, number>();
-    p.rules.forEach((r, i) => {
-      if (names.has(r.name)) ctx.addIssue({ code: 'custom', path: ['rules', i, 'name'], message: `duplicate rule name (also rules[${names.get(r.name)}])` });
-      names.set(r.name, i);
-      if (r.threshold?.size && !p.limits.sizes) ctx.addIssue({ code: 'custom', path: ['rules', i, 'threshold', 'size'], message: 'needs limits.sizes (the size ladder)' });
-      const s = r.schedule;
-      if (s?.minReplicas !== undefined && s.minReplicas > p.limits.maxReplicas) ctx.addIssue({ code: 'custom', path: ['rules', i, 'schedule', 'minReplicas'], message: `must be <= limits.maxReplicas (${p.limits.maxReplicas})` });
-    });
-  });
+  .superRefine(
+    (p, ctx) => {
+      // Runs even when other fields failed (so every problem is listed at once): read defensively.
+      if (p === null || typeof p !== 'object') return;
+      const doc = p as unknown as { rules?: unknown; limits?: { sizes?: unknown; maxReplicas?: unknown } | null };
+      const rules: unknown[] = Array.isArray(doc.rules) ? doc.rules : [];
+      const maxReplicas = typeof doc.limits?.maxReplicas === 'number' ? doc.limits.maxReplicas : undefined;
+      const names = new Map<string, number>();
+      rules.forEach((raw, i) => {
+        if (raw === null || typeof raw !== 'object') return;
+        const r = raw as { name?: unknown; threshold?: { size?: unknown }; schedule?: { minReplicas?: unknown } };
+        if (typeof r.name === 'string') {
+          if (names.has(r.name)) ctx.addIssue({ code: 'custom', path: ['rules', i, 'name'], message: `duplicate rule name (also rules[${names.get(r.name)}])` });
+          names.set(r.name, i);
+        }
+        if (typeof r.threshold === 'object' && r.threshold?.size && !doc.limits?.sizes) ctx.addIssue({ code: 'custom', path: ['rules', i, 'threshold', 'size'], message: 'needs limits.sizes (the size ladder)' });
+        const min = typeof r.schedule === 'object' ? r.schedule?.minReplicas : undefined;
+        if (typeof min === 'number' && maxReplicas !== undefined && min > maxReplicas) ctx.addIssue({ code: 'custom', path: ['rules', i, 'schedule', 'minReplicas'], message: `must be <= limits.maxReplicas (${maxReplicas})` });
+      });
+    },
+    { when: () => true },
+  );
 
 export type Policy = z.output<typeof PolicySchema>;
 /** What a user writes (defaults not yet applied). */

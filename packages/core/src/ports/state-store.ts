@@ -17,6 +17,8 @@ export class MemoryStateStore implements StateStore {
   claimSync(key: string, ttlMs: number, now: number): boolean {
     const until = this.claims.get(key);
     if (until !== undefined && until > now) return false;
+    // Re-inserted, not updated in place: a renewed claim must count as the newest for eviction.
+    if (until !== undefined) this.claims.delete(key);
     this.claims.set(key, now + ttlMs);
     if (this.claims.size > this.maxEntries) this.evict(now);
     return true;
@@ -26,12 +28,16 @@ export class MemoryStateStore implements StateStore {
     this.claims.delete(key);
   }
 
+  /**
+   * Drops expired claims, then the oldest insertions down to 90 % of the limit: evicting to just
+   * under the limit made every claim of a full store scan all of it.
+   */
   private evict(now: number): void {
     for (const [k, until] of this.claims) if (until <= now) this.claims.delete(k);
-    // Still too many: drop the oldest insertions.
-    while (this.claims.size > this.maxEntries) {
-      const first = this.claims.keys().next().value as string;
-      this.claims.delete(first);
+    const keep = Math.max(1, Math.floor(this.maxEntries * 0.9));
+    for (const k of this.claims.keys()) {
+      if (this.claims.size <= keep) break;
+      this.claims.delete(k);
     }
   }
 }

@@ -70,6 +70,11 @@ export interface AlarmChange {
 /** Turns raw deliveries (alarm messages, metric samples) into `Signal`s. */
 export interface AlarmSource {
   readonly name: string;
+  /**
+   * Async groundwork before `parse`, e.g. fetching the certificate an SNS signature is
+   * checked against. The orchestrator awaits it; `parse` stays synchronous.
+   */
+  prepare?(raw: unknown): Promise<void>;
   /** Clear `ValidationError` naming the field on bad input; never a TypeError. */
   parse(raw: unknown): Signal[];
   ensureAlarms?(target: TargetRef, policy: Policy): Promise<AlarmChange[]>;

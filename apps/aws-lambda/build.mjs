@@ -1,0 +1,82 @@
+// Bundle the Lambda handler with esbuild.
+//   node build.mjs                 -> dist/lambda/index.mjs   (ESM, minified, tree-shaken, @aws-sdk/* bundled: a pinned SDK)
+//   node build.mjs --sdk-external  -> dist/lambda-ext/index.mjs (same, but @aws-sdk/* and @smithy/* left to the Node 20 runtime's SDK v3)
+//   node build.mjs --default       -> dist/lambda-default/index.js (esbuild defaults: bundle only, CJS, no minify: the bench baseline)
+import { build } from 'esbuild';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+
+/**
+ * Two substitutions for the Lambda bundle, both measured in bench/aws-lambda.ts:
+ * - zod's classic API re-exports every locale (~260 KiB minified); only `en` is ever used.
+ * - the SDK's default credential chain (SSO, INI files, IMDS, STS web identity...) is dead
+ *   weight in Lambda, where the role's credentials are always in the environment: use fromEnv.
+ */
+const lambdaSlimming = {
+  name: 'lambda-slimming',
+  setup(b) {
+    b.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (args) => (args.importer.includes(`${join('node_modules', 'zod')}`) ? { path: join(args.resolveDir, '../locales/en.js'), namespace: 'zod-en' } : undefined));
+    b.onLoad({ filter: /.*/, namespace: 'zod-en' }, (args) => ({ contents: `export { default as en } from ${JSON.stringify(args.path)};`, resolveDir: dirname(args.path), loader: 'js' }));
+    b.onResolve({ filter: /^@aws-sdk\/credential-provider-node$/ }, () => ({ path: 'credential-provider-node', namespace: 'lambda-creds' }));
+    b.onLoad({ filter: /.*/, namespace: 'lambda-creds' }, () => ({
+      contents: "import { fromEnv } from '@aws-sdk/credential-provider-env'; export const defaultProvider = (init) => fromEnv(init); export const credentialsWillNeedRefresh = () => false; export const credentialsTreatedAsExpired = () => false;",
+      resolveDir: here,
+      loader: 'js',
+    }));
+  },
+};
+
+export async function buildLambda(variant = 'ours') {
+  const outdir = join(here, 'dist', variant === 'ours' ? 'lambda' : variant === 'sdk-external' ? 'lambda-ext' : 'lambda-default');
+  mkdirSync(outdir, { recursive: true });
+  const esm = variant !== 'default';
+  const outfile = join(outdir, esm ? 'index.mjs' : 'index.js');
+  const result = await build({
+    entryPoints: { index: join(here, 'src/handler.ts') },
+    outdir,
+    ...(esm ? { splitting: true, outExtension: { '.js': '.mjs' }, chunkNames: 'chunks/[name]-[hash]' } : {}),
+    bundle: true,
+    platform: 'node',
+    tsconfig: join(here, 'tsconfig.json'),
+    metafile: true,
+    logLevel: 'warning',
+    ...(esm
+      ? {
+          format: 'esm',
+          target: 'node20',
+          minify: true,
+          treeShaking: true,
+          sourcemap: 'external',
+          legalComments: 'external',
+          // Prefer the packages' ES module builds: they tree-shake.
+          mainFields: ['module', 'main'],
+          // CommonJS dependencies inside an ES module still call require().
+          banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
+          external: variant === 'sdk-external' ? ['@aws-sdk/*', '@smithy/*'] : [],
+          plugins: [lambdaSlimming],
+        }
+      : {}),
+  });
+  writeFileSync(join(outdir, 'meta.json'), JSON.stringify(result.metafile));
+  // What a cold start loads: the entry and the chunks it imports statically (lazy SSM/S3 chunks excluded).
+  const outputs = result.metafile.outputs;
+  const seen = new Set();
+  const visit = (file) => {
+    if (seen.has(file) || !outputs[file]) return;
+    seen.add(file);
+    for (const i of outputs[file].imports) if (i.kind === 'import-statement' && !i.external) visit(i.path);
+  };
+  visit(Object.keys(outputs).find((f) => outputs[f].entryPoint));
+  const bytes = [...seen].reduce((n, f) => n + outputs[f].bytes, 0);
+  const allBytes = Object.entries(outputs).filter(([f]) => !f.endsWith('.map') && !f.endsWith('.LEGAL.txt')).reduce((n, [, o]) => n + o.bytes, 0);
+  return { outfile, bytes, allBytes };
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const variant = process.argv.includes('--default') ? 'default' : process.argv.includes('--sdk-external') ? 'sdk-external' : 'ours';
+  const { outfile, bytes, allBytes } = await buildLambda(variant);
+  console.log(`${variant}: ${outfile} ${(bytes / 1024).toFixed(0)} KiB loaded at start, ${(allBytes / 1024).toFixed(0)} KiB in all`);
+}

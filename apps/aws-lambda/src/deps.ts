@@ -1,0 +1,70 @@
+import { Autoscaler, JsonLogger, StaticPolicies, WebhookNotifier, systemClock, type Clock, type Logger, type Notifier, type Policy } from '@autoscaler/core';
+import { CloudWatchAlarmSource, SageMakerProvider, SnsNotifier, SnsSignatureVerifier, createAwsClients, httpsCertificateFetcher, type AwsClients, type CertificateFetcher } from '@autoscaler/provider-aws-sagemaker';
+import { parseEnv, type LambdaConfig } from './config';
+import { loadPolicy } from './policy-source';
+
+/** Everything one Lambda container builds once and reuses across invocations. */
+export interface LambdaDeps {
+  config: LambdaConfig;
+  policies: readonly Policy[];
+  clients: AwsClients;
+  source: CloudWatchAlarmSource;
+  provider: SageMakerProvider;
+  autoscaler: Autoscaler;
+  clock: Clock;
+  logger: Logger;
+}
+
+export interface DepsOverrides {
+  clients?: AwsClients;
+  clock?: Clock;
+  logger?: Logger;
+  fetchCertificate?: CertificateFetcher;
+  /** Static credentials (sandbox); the Lambda role otherwise. */
+  credentials?: { accessKeyId: string; secretAccessKey: string };
+}
+
+/** Sandbox: fetch `https://sns.<region>.amazonaws.com/<path>` from a local base URL (the vetting still ran on the real-looking URL). */
+function rebasedFetcher(base: string): CertificateFetcher {
+  return async (url) => {
+    const res = await fetch(new URL(new URL(url).pathname, base));
+    if (!res.ok) throw new Error(`GET ${url} (via ${base}) answered ${res.status}`);
+    return res.text();
+  };
+}
+
+export async function buildDeps(env: Readonly<Record<string, string | undefined>>, overrides: DepsOverrides = {}): Promise<LambdaDeps> {
+  const config = parseEnv(env);
+  const clock = overrides.clock ?? systemClock;
+  const logger = overrides.logger ?? new JsonLogger((line) => process.stdout.write(`${line}\n`), config.AUTOSCALER_LOG_LEVEL);
+  const endpoint = config.AUTOSCALER_AWS_ENDPOINT_URL;
+  const clients =
+    overrides.clients ??
+    createAwsClients({ region: config.AWS_REGION, maxAttempts: config.AUTOSCALER_SDK_MAX_ATTEMPTS, ...(endpoint ? { endpoint } : {}), ...(overrides.credentials ? { credentials: overrides.credentials } : {}) });
+  const policy = await loadPolicy(config, { region: config.AWS_REGION, ...(endpoint ? { endpoint } : {}), ...(overrides.credentials ? { credentials: overrides.credentials } : {}) });
+  const fetchCertificate = overrides.fetchCertificate ?? (config.AUTOSCALER_SNS_CERT_BASE_URL ? rebasedFetcher(config.AUTOSCALER_SNS_CERT_BASE_URL) : httpsCertificateFetcher());
+  const topics = config.AUTOSCALER_SNS_TOPIC_ARNS?.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  const source = new CloudWatchAlarmSource({
+    verifier: new SnsSignatureVerifier({ fetchCertificate, now: () => clock.now() }),
+    clients,
+    ...(topics && topics.length > 0 ? { topicArns: topics } : {}),
+  });
+  const provider = new SageMakerProvider(clients, { region: config.AWS_REGION, clock });
+  const notifiersFor = (p: Policy): Notifier[] =>
+    p.notifications.flatMap((n): Notifier[] => {
+      if (n.type === 'webhook') return [new WebhookNotifier(n.url, n.format)];
+      if (n.type === 'sns') return [new SnsNotifier(clients.sns, n.topicArn)];
+      logger.log('warn', 'notification type not available on AWS, ignored', { type: n.type });
+      return [];
+    });
+  const autoscaler = new Autoscaler({
+    providers: [provider],
+    sources: [source],
+    policies: new StaticPolicies([policy]),
+    clock,
+    logger,
+    notifiersFor,
+    retry: { attempts: config.AUTOSCALER_RETRY_ATTEMPTS, baseDelayMs: 200 },
+  });
+  return { config, policies: [policy], clients, source, provider, autoscaler, clock, logger };
+}

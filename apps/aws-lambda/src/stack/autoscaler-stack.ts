@@ -1,0 +1,111 @@
+import { join } from 'node:path';
+import { Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnAlarm } from 'aws-cdk-lib/aws-cloudwatch';
+import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
+import { Effect, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Architecture, Code, Function as LambdaFn, Runtime } from 'aws-cdk-lib/aws-lambda';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Topic } from 'aws-cdk-lib/aws-sns';
+import { LambdaSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
+import type { Construct } from 'constructs';
+import { parsePolicy } from '@autoscaler/core';
+import { alarmsForPolicy, parseVariantId, PROVIDER_NAME } from '@autoscaler/provider-aws-sagemaker';
+
+export interface AutoscalerStackProps extends StackProps {
+  /** The policy (YAML or JSON) the function runs; its `targets` are the only endpoints it may touch. */
+  policyText: string;
+  /** The bundled handler; defaults to `dist/lambda` (built by `node apps/aws-lambda/build.mjs`). */
+  code?: Code;
+  /** How often alarms still in ALARM and schedules are re-checked (minutes, default 1). */
+  recheckMinutes?: number;
+}
+
+/**
+ * The deployable autoscaler: the Lambda with a least-privilege role (only the
+ * policy's endpoints, only the actions used), the SNS topic alarms notify, the
+ * alarms the policy needs, and the re-check schedule.
+ */
+export class AutoscalerStack extends Stack {
+  readonly topic: Topic;
+  readonly fn: LambdaFn;
+
+  constructor(scope: Construct, id: string, props: AutoscalerStackProps) {
+    super(scope, id, props);
+    const policy = parsePolicy(props.policyText, 'policyText');
+    const targets = policy.targets.filter((t) => t.provider === PROVIDER_NAME);
+    const endpoints = [...new Set(targets.map((t) => parseVariantId(t.id).endpoint))];
+    const vertical = (policy.limits.sizes?.length ?? 0) > 1;
+    const arn = (service: string, resource: string): string => `arn:${this.partition}:${service}:${this.region}:${this.account}:${resource}`;
+
+    this.topic = new Topic(this, 'AlarmTopic', { displayName: `autoscaler ${policy.name}` });
+    const logGroup = new LogGroup(this, 'Logs', { retention: RetentionDays.ONE_MONTH });
+    const role = new Role(this, 'Role', { assumedBy: new ServicePrincipal('lambda.amazonaws.com'), description: `autoscaler ${policy.name}: least privilege` });
+    role.addToPolicy(new PolicyStatement({ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [logGroup.logGroupArn] }));
+
+    const endpointArns = endpoints.map((e) => arn('sagemaker', `endpoint/${e.toLowerCase()}`));
+    if (endpointArns.length > 0) {
+      role.addToPolicy(new PolicyStatement({ sid: 'ScaleTheNamedEndpoints', actions: ['sagemaker:DescribeEndpoint', 'sagemaker:UpdateEndpointWeightsAndCapacities', 'sagemaker:ListTags', 'sagemaker:AddTags', 'sagemaker:DeleteTags'], resources: endpointArns }));
+      // Configs are immutable and read by name; their names are not known in advance.
+      role.addToPolicy(new PolicyStatement({ sid: 'ReadEndpointConfigs', actions: ['sagemaker:DescribeEndpointConfig'], resources: [arn('sagemaker', 'endpoint-config/*')] }));
+    }
+    if (vertical && endpointArns.length > 0) {
+      const created = endpoints.map((e) => arn('sagemaker', `endpoint-config/${e.toLowerCase()}-as*`));
+      role.addToPolicy(new PolicyStatement({ sid: 'ResizeBlueGreen', actions: ['sagemaker:UpdateEndpoint'], resources: [...endpointArns, arn('sagemaker', 'endpoint-config/*')] }));
+      role.addToPolicy(new PolicyStatement({ sid: 'OwnResizeConfigs', actions: ['sagemaker:CreateEndpointConfig', 'sagemaker:DeleteEndpointConfig', 'sagemaker:AddTags'], resources: created }));
+      // Application Auto Scaling has no resource-level permissions for these calls.
+      role.addToPolicy(
+        new PolicyStatement({
+          sid: 'MoveAutoScalingRegistration',
+          actions: ['application-autoscaling:DescribeScalableTargets', 'application-autoscaling:DescribeScalingPolicies', 'application-autoscaling:DeregisterScalableTarget', 'application-autoscaling:RegisterScalableTarget', 'application-autoscaling:PutScalingPolicy'],
+          resources: ['*'],
+        }),
+      );
+      role.addToPolicy(new PolicyStatement({ sid: 'RepointStepAlarms', actions: ['cloudwatch:PutMetricAlarm'], resources: [arn('cloudwatch', 'alarm:*')] }));
+    }
+    role.addToPolicy(new PolicyStatement({ sid: 'RecheckAlarms', actions: ['cloudwatch:DescribeAlarms'], resources: [arn('cloudwatch', 'alarm:*')] }));
+    const notifyTopics = policy.notifications.flatMap((n) => (n.type === 'sns' ? [n.topicArn] : []));
+    if (notifyTopics.length > 0) role.addToPolicy(new PolicyStatement({ effect: Effect.ALLOW, sid: 'Notify', actions: ['sns:Publish'], resources: notifyTopics }));
+
+    this.fn = new LambdaFn(this, 'Handler', {
+      runtime: Runtime.NODEJS_20_X,
+      architecture: Architecture.ARM_64,
+      handler: 'index.handler',
+      code: props.code ?? Code.fromAsset(join(__dirname, '../../dist/lambda')),
+      role,
+      logGroup,
+      memorySize: 256,
+      timeout: Duration.seconds(30),
+      // One scaling decision per target at a time across containers is also enforced by the endpoint itself.
+      reservedConcurrentExecutions: 5,
+      environment: {
+        // The validated policy as JSON: the function then never loads the YAML parser.
+        AUTOSCALER_POLICY: JSON.stringify(policy),
+        AUTOSCALER_SNS_TOPIC_ARNS: this.topic.topicArn,
+        NODE_OPTIONS: '--enable-source-maps',
+      },
+    });
+    this.topic.addSubscription(new LambdaSubscription(this.fn));
+    new Rule(this, 'Recheck', { schedule: Schedule.rate(Duration.minutes(props.recheckMinutes ?? 1)), targets: [new LambdaFunction(this.fn)] });
+
+    for (const t of targets) {
+      for (const a of alarmsForPolicy(policy, t, this.topic.topicArn)) {
+        new CfnAlarm(this, `Alarm${a.AlarmName!.replace(/[^A-Za-z0-9]/g, '')}`, {
+          alarmName: a.AlarmName,
+          alarmDescription: a.AlarmDescription,
+          namespace: a.Namespace,
+          metricName: a.MetricName,
+          dimensions: a.Dimensions?.map((d) => ({ name: d.Name!, value: d.Value! })),
+          statistic: a.Statistic,
+          period: a.Period,
+          evaluationPeriods: a.EvaluationPeriods!,
+          threshold: a.Threshold,
+          comparisonOperator: a.ComparisonOperator!,
+          treatMissingData: a.TreatMissingData,
+          actionsEnabled: true,
+          alarmActions: [this.topic.topicArn],
+        });
+      }
+    }
+  }
+}

@@ -1,0 +1,98 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { InstantClock, ManualClock } from '@autoscaler/core';
+import { createAwsClients, type AwsClients } from '@autoscaler/provider-aws-sagemaker';
+import { FakeAws } from '@autoscaler/provider-aws-sagemaker/testing';
+import type { CliIO } from '../io';
+import { runSandbox, runScale, runSetup, runStatus, runTeardown } from './aws';
+
+const ID = 'endpoint/my-endpoint/variant/AllTraffic';
+let fake: FakeAws;
+let clients: AwsClients;
+const lines: { out: string[]; err: string[] } = { out: [], err: [] };
+const io: CliIO = { out: (t) => lines.out.push(t), err: (t) => lines.err.push(t), isTTY: false };
+
+const dir = mkdtempSync(join(tmpdir(), 'aws-cli-'));
+const policyFile = join(dir, 'policy.yaml');
+writeFileSync(
+  policyFile,
+  `name: cli
+targets: [{ provider: aws-sagemaker, id: ${ID} }]
+limits: { minReplicas: 1, maxReplicas: 4, sizes: [ml.m5.large, ml.m5.xlarge] }
+rules:
+  - { name: invocations, targetTracking: { metric: InvocationsPerInstance, target: 10 } }
+  - { name: bigger, threshold: { alarm: hot, size: next } }
+`,
+);
+
+beforeEach(() => {
+  lines.out.length = 0;
+  lines.err.length = 0;
+});
+afterEach(async () => {
+  for (const c of Object.values(clients ?? {})) c.destroy();
+  await fake?.close();
+});
+
+async function start(clock = new ManualClock(Date.UTC(2026, 0, 1))): Promise<ManualClock> {
+  fake = await FakeAws.start({ clock, endpoints: [{ name: 'my-endpoint', variants: [{ instances: 1 }], tags: { 'autoscaler:managed': 'true' } }] });
+  clients = createAwsClients({ ...fake.clientConfig(), backoff: () => 0 });
+  return clock;
+}
+
+describe('aws CLI commands against the fake', () => {
+  it('scale --replicas waits with progress until InService', async () => {
+    await start();
+    // InstantClock: each poll's sleep moves time, the fake finishes its 60 s update on the way.
+    const clock = new InstantClock(Date.UTC(2026, 0, 1));
+    const slow = await FakeAws.start({ clock, endpoints: [{ name: 'my-endpoint', variants: [{ instances: 1 }] }] });
+    const c = createAwsClients({ ...slow.clientConfig(), backoff: () => 0 });
+    try {
+      const r = await runScale({ id: ID, replicas: 3, wait: true, json: false, options: {} }, { io, clients: c, clock }, { pollMs: 15_000 });
+      expect(r).toMatchObject({ from: { replicas: 1, size: 'ml.m5.large' }, to: { replicas: 3, size: 'ml.m5.large' }, status: 'ready', waitedMs: 60_000 });
+      expect(lines.err.filter((l) => l.includes('EndpointStatus Updating'))).toHaveLength(4);
+      expect(lines.err.at(-1)).toBe(`${ID}: InService`);
+      expect(slow.sagemaker.snapshot('my-endpoint')!.variants[0]).toMatchObject({ current: 3 });
+    } finally {
+      for (const x of Object.values(c)) x.destroy();
+      await slow.close();
+    }
+  });
+
+  it('scale --size does a blue/green resize; a bad id or an updating endpoint is refused', async () => {
+    const clock = await start();
+    await runScale({ id: ID, size: 'ml.m5.xlarge', wait: false, json: true, options: {} }, { io, clients, clock });
+    expect(JSON.parse(lines.out[0]!)).toMatchObject({ to: { replicas: 1, size: 'ml.m5.xlarge' }, status: 'updating' });
+    await expect(runScale({ id: ID, replicas: 2, wait: false, json: false, options: {} }, { io, clients, clock })).rejects.toMatchObject({ issues: [{ path: 'id' }] });
+    await expect(runScale({ id: 'endpoint/x', replicas: 2, wait: false, json: false, options: {} }, { io, clients, clock })).rejects.toMatchObject({ issues: [{ path: 'id' }] });
+  });
+
+  it('setup (apply-native) is idempotent, status shows it, teardown removes it', async () => {
+    await start();
+    const first = await runSetup({ policy: policyFile, json: true }, { io, clients });
+    expect(first[0]!.changes.map((c) => c.action)).toEqual(['created', 'created']);
+    expect(first[0]!.unsupported).toEqual([expect.stringMatching(/bigger: vertical scaling/), expect.stringMatching(/^limits.sizes/)]);
+    const second = await runSetup({ policy: policyFile, json: true }, { io, clients });
+    expect(second[0]!.changes.map((c) => c.action)).toEqual(['unchanged', 'unchanged']);
+    const [st] = await runStatus([ID], { json: true }, { io, clients });
+    expect(st).toMatchObject({ status: 'ready', replicas: 1, size: 'ml.m5.large', managed: true, native: { target: { MinCapacity: 1, MaxCapacity: 4 }, policies: [{ PolicyName: 'autoscaler-cli-invocations' }] } });
+    const down = await runTeardown({ policy: policyFile, json: true }, { io, clients });
+    expect(down[0]!.changes.map((c) => `${c.action} ${c.kind}`)).toEqual(['deleted ScalingPolicy', 'deleted ScalableTarget']);
+    expect(fake.autoscaling.isRegistered(ID)).toBe(false);
+  });
+
+  it('sandbox prints a URL and credentials that a fresh SDK client can use (SigV4 checked)', async () => {
+    const sb = await runSandbox({ json: true }, { io });
+    try {
+      const info = JSON.parse(lines.out[0]!) as { endpoint: string; region: string; accessKeyId: string; secretAccessKey: string; endpoints: string[] };
+      expect(info.endpoints).toEqual(['my-endpoint']);
+      const c = createAwsClients({ endpoint: info.endpoint, region: info.region, credentials: { accessKeyId: info.accessKeyId, secretAccessKey: info.secretAccessKey } });
+      const [st] = await runStatus([ID], { json: true }, { io, clients: c });
+      expect(st).toMatchObject({ status: 'ready', managed: true });
+      for (const x of Object.values(c)) x.destroy();
+    } finally {
+      await sb.stop();
+    }
+  });
+});

@@ -1,0 +1,132 @@
+import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Command } from 'commander';
+import { parsePolicy } from '@autoscaler/core';
+import { defaultTracePath } from '@autoscaler/simulator';
+import { reportError, type CliIO } from '../io';
+import { registerBacktestCommand, runBacktest } from './backtest';
+import { registerSimulateCommand, runSimulate } from './simulate';
+import { registerTuneCommand, runTune } from './tune';
+
+function capture(): CliIO & { stdout: string[]; stderr: string[] } {
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  return { stdout, stderr, isTTY: false, out: (t) => stdout.push(t), err: (t) => stderr.push(t) };
+}
+
+/** The three commands on a bare program, run in-process; resolves to the exit code. */
+async function cli(args: string[], io: CliIO): Promise<number> {
+  const program = new Command('autoscaler').exitOverride().configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) });
+  registerSimulateCommand(program, io);
+  registerBacktestCommand(program, io);
+  registerTuneCommand(program, io);
+  try {
+    await program.parseAsync(args, { from: 'user' });
+    return 0;
+  } catch (e) {
+    if (e instanceof Error && 'exitCode' in e) return (e as { exitCode: number }).exitCode;
+    return reportError(io, e, args.includes('--json'));
+  }
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'autoscaler-sim-cli-'));
+const write = (name: string, text: string): string => {
+  const p = join(dir, name);
+  writeFileSync(p, text);
+  return p;
+};
+// Six hours of the NASA trace: fast, still real.
+const nasaLines = readFileSync(defaultTracePath, 'utf8').split('\n');
+const shortTrace = write('nasa-6h.csv', nasaLines.slice(0, 361).join('\n'));
+
+describe('autoscaler simulate / backtest / tune', () => {
+  it('every command has help', async () => {
+    for (const cmd of ['simulate', 'backtest', 'tune']) {
+      const io = capture();
+      expect(await cli([cmd, '--help'], io)).toBe(0);
+      expect(io.stdout.join('\n')).toMatch(new RegExp(`Usage: autoscaler ${cmd}`));
+    }
+  });
+
+  it('simulate --json prints the comparison of the four baselines and ours, writes index.html, and reports progress on stderr', async () => {
+    const io = capture();
+    const out = join(dir, 'report');
+    expect(await cli(['simulate', '--trace', shortTrace, '--provider', 'kubernetes', '--slo-p95-ms', '300', '--out', out, '--json'], io)).toBe(0);
+    const report = JSON.parse(io.stdout.join('\n')) as { trace: string; sloP95Ms: number; oracleCost: number; policies: Array<Record<string, unknown>> };
+    expect(report).toMatchObject({ trace: 'nasa-6h', sloP95Ms: 300 });
+    expect(report.oracleCost).toBeGreaterThan(0);
+    expect(report.policies.map((p) => [p['name'], p['baseline']])).toEqual([
+      ['OCI sample function', true],
+      ['AWS target tracking', true],
+      ['AWS step scaling', true],
+      ['Kubernetes HPA default', true],
+      ['our best (forecast + latency)', false],
+    ]);
+    for (const p of report.policies) for (const k of ['cost', 'costRatio', 'sloViolationRate', 'p95Ms', 'actions']) expect(typeof p[k]).toBe('number');
+    expect(existsSync(join(out, 'index.html'))).toBe(true);
+    expect(io.stderr.join('\n')).toMatch(/simulating \[#+\] 100%/);
+  });
+
+  it('simulate prints a table with the oracle row and the estimates', async () => {
+    const io = capture();
+    const r = await runSimulate(io, { trace: shortTrace, provider: 'oci', policy: [join(__dirname, '..', '..', '..', 'simulator', 'policies', 'oci-sample.yaml')], out: join(dir, 'table') });
+    const text = io.stdout.join('\n');
+    expect(text).toMatch(/OCI sample function\s+baseline/);
+    expect(text).toContain('oracle (instant, per-minute cheapest)');
+    expect(text).toMatch(/Estimates, not measurements/);
+    expect(r.policies).toHaveLength(1);
+  });
+
+  it.each([
+    ['malformed', 't_seconds,requests\n0,12\n60,x\n', /line 3, column 2 \(requests\)/],
+    ['empty', '', /empty/],
+    ['negative', 't_seconds,requests\n0,12\n60,-4\n', /line 3, column 2 \(requests\).*negative count/],
+    ['gap', 't_seconds,requests\n0,12\n60,4\n240,5\n', /line 4, column 1 \(t_seconds\).*gap in timestamps/],
+  ])('a %s trace is a clear error naming the line, exit 1', async (name, text, message) => {
+    const io = capture();
+    expect(await cli(['simulate', '--trace', write(`${name}.csv`, text), '--out', join(dir, name)], io)).toBe(1);
+    expect(io.stderr.join('\n')).toMatch(message);
+    expect(io.stderr.join('\n')).toContain('--trace');
+  });
+
+  it.each([
+    [['simulate', '--provider', 'azure'], /--provider.*unknown provider "azure"/],
+    [['simulate', '--trace', join(dir, 'missing.csv')], /--trace.*cannot read/],
+    [['simulate', '--slo-p95-ms', 'fast'], /--slo-p95-ms/],
+    [['simulate', '--slo-p95-ms', '20'], /--slo-p95-ms.*below what even an idle/],
+    [['tune', '--trace', 'x.csv', '--provider', 'gcp'], /--provider/],
+    [['tune', '--trace', 'x.csv', '--provider', 'oci', '--budget', '0'], /--budget/],
+  ])('bad flags are a ValidationError naming the flag, exit 1 (%j)', async (args, message) => {
+    const io = capture();
+    expect(await cli([...args, '--out', join(dir, 'bad')], io)).toBe(1);
+    expect(io.stderr.join('\n')).toMatch(message);
+  });
+
+  it('backtest takes a CloudWatch metric export and one policy', async () => {
+    const t0 = Date.parse('2024-05-01T00:00:00Z');
+    const counts = nasaLines.slice(1, 181).map((l) => Number(l.split(',')[1]) * 20);
+    const doc = { Label: 'Invocations', Datapoints: counts.map((c, i) => ({ Timestamp: new Date(t0 + i * 60_000).toISOString(), Sum: c, Unit: 'None' })) };
+    const trace = write('export.json', JSON.stringify(doc));
+    const io = capture();
+    const r = await runBacktest(io, { trace, policy: join(__dirname, '..', '..', '..', 'simulator', 'policies', 'aws-target-tracking.yaml'), provider: 'sagemaker', out: join(dir, 'bt'), json: true });
+    expect(r.policies.map((p) => p.name)).toEqual(['AWS target tracking']);
+    expect(r.minutes).toBe(180);
+    expect(JSON.parse(io.stdout.join('\n')).policies).toHaveLength(1);
+    await expect(runBacktest(capture(), { policy: 'p.yaml' })).rejects.toThrow(/--trace/);
+  });
+
+  it('tune writes a valid policy and its wiring, deterministically', async () => {
+    const a = join(dir, 'tuned-a.yaml');
+    const b = join(dir, 'tuned-b.yaml');
+    const io = capture();
+    const r = await runTune(io, { trace: shortTrace, provider: 'kubernetes', budget: '4', peakRps: '150', out: a });
+    await runTune(capture(), { trace: shortTrace, provider: 'kubernetes', budget: '4', peakRps: '150', out: b });
+    expect(r.trials).toHaveLength(4);
+    expect(readFileSync(a, 'utf8')).toBe(readFileSync(b, 'utf8'));
+    expect(parsePolicy(readFileSync(a, 'utf8')).name).toBe('tuned');
+    expect(existsSync(join(dir, 'tuned-a.sim.yaml'))).toBe(true);
+    expect(io.stdout.join('\n')).toMatch(/best: cost .* SLO-violating minutes/);
+    expect(io.stderr.join('\n')).toMatch(/tuning \[#+\] 100%/);
+  });
+});

@@ -1,0 +1,216 @@
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { InstantClock, ProviderError, ValidationError } from '@autoscaler/core';
+import { OciDataScienceProvider, configFileAuth, createOciClients, type OciClients } from '@autoscaler/provider-oci-data-science';
+import { OciFake, createTestIdentity, type TestIdentity } from '@autoscaler/provider-oci-data-science/testing';
+import { ociCloud, readSetupRecord, runSandbox, runScale, runSetup, runStatus, runTeardown } from '../src/clouds/oci';
+import type { CliIO } from '../src/io';
+
+/** The OCI commands, called as functions, against the wire fake (no CLI binary is spawned). */
+beforeAll(() => {
+  jest.spyOn(console, 'warn').mockImplementation(() => undefined);
+});
+afterAll(() => jest.restoreAllMocks());
+
+function captureIO(): CliIO & { stdout: string[]; stderr: string[] } {
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  return { stdout, stderr, isTTY: false, out: (t) => void stdout.push(t), err: (t) => void stderr.push(t) };
+}
+
+let identity: TestIdentity;
+beforeAll(() => {
+  identity = createTestIdentity();
+});
+
+interface World {
+  fake: OciFake;
+  clock: InstantClock;
+  clients: OciClients;
+  dir: string;
+}
+
+async function world(): Promise<World> {
+  const clock = new InstantClock(Date.UTC(2026, 4, 4, 8, 0));
+  const fake = new OciFake({ clock, updateDelayMs: 90_000 });
+  fake.trust(identity);
+  await fake.start();
+  const clients = createOciClients({ authProvider: identity.authProvider(), endpoint: fake.url, retry: { baseDelayMs: 0, maxDelayMs: 0 } });
+  return { fake, clock, clients, dir: mkdtempSync(join(tmpdir(), 'oci-cli-')) };
+}
+
+describe('sandbox oci', () => {
+  it('starts the fake with a seeded deployment and writes a config file real clients can use', async () => {
+    const io = captureIO();
+    const seed = join(mkdtempSync(join(tmpdir(), 'seed-')), 'seed.yaml');
+    writeFileSync(seed, 'deployments:\n  - shape: VM.Standard.E4.Flex\n    ocpus: 2\n    memoryInGBs: 32\n    instanceCount: 2\ntopics: [alarms]\n');
+    const sb = await runSandbox({ port: 0, seed, json: true }, { io });
+    try {
+      const info = JSON.parse(io.stdout.join('\n')) as { endpoint: string; configFile: string; deployments: string[]; topics: string[] };
+      expect(info.endpoint).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+      expect(info.deployments).toHaveLength(1);
+      const clients = createOciClients({ authProvider: configFileAuth(info.configFile), endpoint: info.endpoint });
+      const s = await new OciDataScienceProvider({ dataScience: clients.dataScience }).describe({ provider: 'oci-data-science', id: info.deployments[0]! });
+      expect(s.capacity).toEqual({ replicas: 2, size: 'VM.Standard.E4.Flex:2x32', bandwidthMbps: 10 });
+      expect(s.managed).toBe(true);
+    } finally {
+      await sb.stop();
+    }
+  });
+
+  it('names the bad seed field', async () => {
+    const seed = join(mkdtempSync(join(tmpdir(), 'seed-')), 'seed.json');
+    writeFileSync(seed, '{"deployment": []}');
+    await expect(runSandbox({ seed }, { io: captureIO() })).rejects.toMatchObject({ issues: [{ path: 'seed.deployment', message: 'unknown field' }] });
+  });
+});
+
+describe('scale', () => {
+  let w: World;
+  beforeEach(async () => {
+    w = await world();
+  });
+  afterEach(() => w.fake.stop());
+
+  it('matches deployment OCIDs only', () => {
+    expect(ociCloud.matchesId?.(w.fake.dataScience.seedDeployment())).toBe(true);
+    expect(ociCloud.matchesId?.('endpoint/x/variant/y')).toBe(false);
+  });
+
+  it('changes the instance count with if-match and waits on the work request with progress', async () => {
+    const id = w.fake.dataScience.seedDeployment({ instanceCount: 1 });
+    const io = captureIO();
+    const r = await runScale({ id, replicas: 3, wait: true, json: false, options: {} }, { io, clients: w.clients, clock: w.clock });
+    expect(r).toMatchObject({ status: 'SUCCEEDED', from: { replicas: 1 }, to: { replicas: 3 }, workRequestId: expect.stringMatching(/^ocid1\.datascienceworkrequest\./) });
+    expect(w.fake.dataScience.capacity(id)).toMatchObject({ instanceCount: 3, lifecycleState: 'ACTIVE' });
+    expect(io.stderr.some((l) => /\[#+\.*\] \d+%/.test(l))).toBe(true);
+    expect(io.stderr.at(-1)).toMatch(/100%/);
+    expect(io.stdout.at(-1)).toMatch(/1 x VM\.Standard2\.1 -> 3 x VM\.Standard2\.1 \(done\)/);
+  });
+
+  it('moves a flex shape without waiting', async () => {
+    const id = w.fake.dataScience.seedDeployment({ shape: 'VM.Standard.E4.Flex', ocpus: 1, memoryInGBs: 16 });
+    const r = await runScale({ id, size: 'VM.Standard.E4.Flex:4x64', wait: false, json: true, options: {} }, { io: captureIO(), clients: w.clients, clock: w.clock });
+    expect(r.status).toBe('accepted');
+    expect(w.fake.dataScience.capacity(id)).toMatchObject({ ocpus: 4, memoryInGBs: 64, lifecycleState: 'UPDATING' });
+  });
+
+  it('refuses a deployment that is updating, a bad id and a bad shape; reports a failed work request', async () => {
+    const busy = w.fake.dataScience.seedDeployment({ lifecycleState: 'UPDATING' });
+    const deps = { io: captureIO(), clients: w.clients, clock: w.clock };
+    await expect(runScale({ id: busy, replicas: 2, wait: true, json: false, options: {} }, deps)).rejects.toThrow(/UPDATING/);
+    await expect(runScale({ id: 'ocid1.datasciencemodeldeployment.oc1.iad."x', replicas: 2, wait: true, json: false, options: {} }, deps)).rejects.toThrow(ValidationError);
+    const id = w.fake.dataScience.seedDeployment();
+    await expect(runScale({ id, size: 'VM.Standard.E4.Flex', wait: true, json: false, options: {} }, deps)).rejects.toThrow(/2x32/);
+    w.fake.dataScience.failNextUpdate(id);
+    await expect(runScale({ id, replicas: 2, wait: true, json: false, options: {} }, deps)).rejects.toThrow(ProviderError);
+    expect(w.fake.dataScience.capacity(id)).toMatchObject({ instanceCount: 1, lifecycleState: 'NEEDS_ATTENTION' });
+  });
+});
+
+describe('setup oci / teardown oci / status oci', () => {
+  let w: World;
+  beforeEach(async () => {
+    w = await world();
+  });
+  afterEach(() => w.fake.stop());
+  const fn = 'ocid1.fnfunc.oc1.iad.amaaaaaaautoscalerfunction';
+
+  it('sets up topic, function subscription, managed tag and alarms, prints IAM; teardown removes exactly that', async () => {
+    const dep = w.fake.dataScience.seedDeployment({ managed: false, freeformTags: { team: 'ml' }, instanceCount: 2 });
+    const compartment = w.fake.ocids.compartment;
+    // Someone else's alarm and topic in the same compartment must survive teardown.
+    const theirTopic = w.fake.notifications.seedTopic('ops');
+    const theirAlarm = w.fake.monitoring.seedAlarm({ displayName: 'ops', compartmentId: compartment, metricCompartmentId: compartment, namespace: 'oci_datascience_modeldeploy', query: `CpuUtilization[1m]{resourceId = "${dep}"}.max() > 99`, severity: 'CRITICAL', destinations: [theirTopic], isEnabled: true });
+    const state = join(w.dir, 'setup.json');
+    const io = captureIO();
+    const res = await runSetup({ compartment, deployment: dep, function: fn, state, policyUrl: 'https://objectstorage.us-ashburn-1.oraclecloud.com/n/ns/b/policies/o/seed.yaml' }, { io, clients: w.clients });
+
+    expect(w.fake.notifications.liveTopics().map((t) => t['name']).sort()).toEqual([`autoscaler-${dep.slice(-12)}`, 'ops']);
+    expect(w.fake.notifications.liveSubscriptions()).toEqual([expect.objectContaining({ protocol: 'ORACLE_FUNCTIONS', endpoint: fn, topicId: res.topicId, lifecycleState: 'ACTIVE' })]);
+    expect(w.fake.dataScience.tags(dep)).toEqual({ team: 'ml', 'autoscaler-managed': 'true' });
+    // 2 instances: the low CPU alarm exists; VM.Standard2.1 is the smallest shape: no low memory alarm.
+    expect(res.alarms.map((a) => [a.action, a.name])).toEqual([
+      ['created', 'model_deployment_high_cpu'],
+      ['created', 'model_deployment_low_cpu'],
+      ['created', 'model_deployment_high_mem'],
+    ]);
+    expect(readSetupRecord(state)).toMatchObject({ deploymentId: dep, createdTopicId: res.topicId, subscriptionId: res.subscriptionId, taggedDeployment: true, alarmIds: res.alarms.map((a) => a.id) });
+    expect(res.iam.dynamicGroupRule).toBe(`ALL {resource.type = 'fnfunc', resource.id = '${fn}'}`);
+    expect(res.iam.policyStatements).toEqual([
+      `Allow dynamic-group autoscaler-functions to use data-science-model-deployments in compartment id ${compartment}`,
+      `Allow dynamic-group autoscaler-functions to manage alarms in compartment id ${compartment}`,
+      `Allow dynamic-group autoscaler-functions to read metrics in compartment id ${compartment}`,
+      `Allow dynamic-group autoscaler-functions to use ons-topics in compartment id ${compartment}`,
+      `Allow dynamic-group autoscaler-functions to read objects in compartment id ${compartment} where target.bucket.name = 'policies'`,
+    ]);
+    expect(io.stdout.join('\n')).toContain('dynamic group rule');
+
+    // Running setup twice is refused (the state file says it is set up).
+    await expect(runSetup({ compartment, deployment: dep, function: fn, state }, { io: captureIO(), clients: w.clients })).rejects.toThrow(/already set up/);
+
+    const status = await runStatus([dep], { compartment, json: true }, { io: captureIO(), clients: w.clients });
+    expect(status[0]).toMatchObject({ status: 'ready', managed: true, capacity: { replicas: 2 } });
+    expect(status[0]!.alarms!.map((a) => a.name).sort()).toEqual(['model_deployment_high_cpu', 'model_deployment_high_mem', 'model_deployment_low_cpu']);
+
+    const down = await runTeardown({ state }, { io: captureIO(), clients: w.clients });
+    expect(down.deleted.map((d) => d.kind).sort()).toEqual(['alarm', 'alarm', 'alarm', 'subscription', 'tag', 'topic']);
+    expect(w.fake.notifications.liveTopics().map((t) => t['topicId'])).toEqual([theirTopic]);
+    expect(w.fake.notifications.liveSubscriptions()).toEqual([]);
+    expect(w.fake.monitoring.liveAlarms().map((a) => a['id'])).toEqual([theirAlarm]);
+    expect(w.fake.dataScience.tags(dep)).toEqual({ team: 'ml' });
+    expect(existsSync(state)).toBe(false);
+  });
+
+  it('keeps an existing topic and tag; teardown without a state file finds setup by its tags', async () => {
+    const dep = w.fake.dataScience.seedDeployment();
+    const compartment = w.fake.ocids.compartment;
+    const topic = w.fake.notifications.seedTopic('existing');
+    const state = join(w.dir, 's.json');
+    await runSetup({ compartment, deployment: dep, function: fn, topic, state, json: true }, { io: captureIO(), clients: w.clients });
+    // Lose the state file: teardown falls back to the tags setup put on what it created.
+    const { unlinkSync } = await import('node:fs');
+    unlinkSync(state);
+    const down = await runTeardown({ deployment: dep, compartment, state: undefined }, { io: captureIO(), clients: w.clients });
+    expect(down.deleted.map((d) => d.kind).sort()).toEqual(['alarm', 'alarm', 'subscription']);
+    expect(w.fake.notifications.liveTopics().map((t) => t['topicId'])).toEqual([topic]);
+    expect(w.fake.dataScience.tags(dep)['autoscaler-managed']).toBe('true');
+  });
+
+  it('validates every id before any request', async () => {
+    const before = w.fake.requests.length;
+    const dep = w.fake.dataScience.seedDeployment();
+    await expect(runSetup({ compartment: 'nope', deployment: dep, function: fn }, { io: captureIO(), clients: w.clients })).rejects.toMatchObject({ issues: [{ path: '--compartment' }] });
+    await expect(runSetup({ compartment: w.fake.ocids.compartment, deployment: dep, function: '<YOUR_FUNCTION_OCID>' }, { io: captureIO(), clients: w.clients })).rejects.toMatchObject({ issues: [{ path: '--function' }] });
+    await expect(runTeardown({}, { io: captureIO(), clients: w.clients })).rejects.toMatchObject({ issues: [{ path: '--deployment' }] });
+    expect(w.fake.requests.length).toBe(before);
+  });
+});
+
+describe('registration', () => {
+  it('adds described subcommands under the shared parents, and status oci runs through commander with a config file', async () => {
+    const { Command } = await import('commander');
+    const program = new Command('autoscaler').exitOverride();
+    const parents = { program, setup: program.command('setup'), teardown: program.command('teardown'), sandbox: program.command('sandbox'), status: program.command('status') };
+    ociCloud.register(parents);
+    for (const p of [parents.setup, parents.teardown, parents.sandbox, parents.status]) {
+      const oci = p.commands.find((c) => c.name() === 'oci');
+      expect(oci?.description().length).toBeGreaterThan(30);
+    }
+    const io = captureIO();
+    const sb = await runSandbox({ json: true }, { io });
+    const written: string[] = [];
+    const spy = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      written.push(String(chunk));
+      return true;
+    });
+    try {
+      await program.parseAsync(['status', 'oci', sb.deploymentIds[0]!, '--config', sb.configPath, '--endpoint', sb.endpoint, '--json'], { from: 'user' });
+    } finally {
+      spy.mockRestore();
+      await sb.stop();
+    }
+    expect(JSON.parse(written.join(''))).toEqual([expect.objectContaining({ deploymentId: sb.deploymentIds[0], status: 'ready', capacity: { replicas: 1, size: 'VM.Standard2.1', bandwidthMbps: 10 } })]);
+  });
+});

@@ -1,0 +1,44 @@
+import { ApplicationAutoScalingClient } from '@aws-sdk/client-application-auto-scaling';
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { SageMakerClient } from '@aws-sdk/client-sagemaker';
+import { SNSClient } from '@aws-sdk/client-sns';
+import { BoundedRetryStrategy, type BackoffFn } from './retry';
+
+/** The SDK clients the provider, alarm source and notifier use: created once (per container) and injected. */
+export interface AwsClients {
+  sagemaker: SageMakerClient;
+  autoscaling: ApplicationAutoScalingClient;
+  cloudwatch: CloudWatchClient;
+  sns: SNSClient;
+}
+
+export interface AwsClientOptions {
+  region: string;
+  /** A local fake or a VPC endpoint; the SDK's default resolution when absent. */
+  endpoint?: string;
+  /** Static credentials (tests, sandbox); the default provider chain when absent (Lambda role). */
+  credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
+  /** Calls per operation, first one included (default 3). */
+  maxAttempts?: number;
+  backoff?: BackoffFn;
+  /** Per-request socket timeout in ms (default 5000): a hung call must not eat the Lambda's time. */
+  requestTimeoutMs?: number;
+}
+
+export function createAwsClients(options: AwsClientOptions): AwsClients {
+  const maxAttempts = options.maxAttempts ?? 3;
+  const config = {
+    region: options.region,
+    maxAttempts,
+    retryStrategy: new BoundedRetryStrategy(maxAttempts, options.backoff),
+    requestHandler: { requestTimeout: options.requestTimeoutMs ?? 5_000, connectionTimeout: Math.min(options.requestTimeoutMs ?? 5_000, 3_000), throwOnRequestTimeout: true },
+    ...(options.endpoint !== undefined ? { endpoint: options.endpoint } : {}),
+    ...(options.credentials !== undefined ? { credentials: options.credentials } : {}),
+  };
+  return {
+    sagemaker: new SageMakerClient(config),
+    autoscaling: new ApplicationAutoScalingClient(config),
+    cloudwatch: new CloudWatchClient(config),
+    sns: new SNSClient(config),
+  };
+}

@@ -1,0 +1,26 @@
+import { ValidationError } from '@autoscaler/core';
+
+/** SageMaker names: `^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}` (endpoints, variants, endpoint configs). */
+export const SAGEMAKER_NAME = /^[a-zA-Z0-9](?:-*[a-zA-Z0-9]){0,62}$/;
+const VARIANT_ID = /^endpoint\/([a-zA-Z0-9](?:-*[a-zA-Z0-9]){0,62})\/variant\/([a-zA-Z0-9](?:-*[a-zA-Z0-9]){0,62})$/;
+
+/** The Application Auto Scaling dimension of a SageMaker variant's instance count. */
+export const VARIANT_DIMENSION = 'sagemaker:variant:DesiredInstanceCount';
+export const PROVIDER_NAME = 'aws-sagemaker';
+
+export interface VariantId {
+  endpoint: string;
+  variant: string;
+}
+
+/** `endpoint/<name>/variant/<variant>` (also the Application Auto Scaling ResourceId), checked by regex, not "contains". */
+export function parseVariantId(id: unknown, path = 'target.id'): VariantId {
+  if (typeof id !== 'string') throw ValidationError.field(path, `must be a string like endpoint/<name>/variant/<variant>, got ${typeof id}`);
+  const m = VARIANT_ID.exec(id);
+  if (!m) throw ValidationError.field(path, `"${id.slice(0, 200)}" is not endpoint/<name>/variant/<variant> with SageMaker names (letters, digits, hyphens; at most 63)`);
+  return { endpoint: m[1]!, variant: m[2]! };
+}
+
+export function variantId(endpoint: string, variant: string): string {
+  return `endpoint/${endpoint}/variant/${variant}`;
+}

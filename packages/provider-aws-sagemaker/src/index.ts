@@ -1,0 +1,14 @@
+/** @autoscaler/provider-aws-sagemaker: SageMaker endpoint variants, CloudWatch alarms, Application Auto Scaling as code. */
+export { SageMakerProvider, type SageMakerProviderOptions } from './provider';
+export { createAwsClients, type AwsClients, type AwsClientOptions } from './clients';
+export { BoundedRetryStrategy, jitteredBackoff, type BackoffFn } from './retry';
+export { parseVariantId, variantId, PROVIDER_NAME, VARIANT_DIMENSION, SAGEMAKER_NAME, type VariantId } from './ids';
+export { toCoreError, isInProgressError } from './aws-errors';
+export { decodeState, encodeState, storableDedupeKey, MANAGED_TAG, TAG_PREFIX } from './state-tags';
+export { sizeLadderFor } from './instance-types';
+export { compileNative, metricNamespace, awsCron, OWNER_TAG, type NativeResource, type SageMakerNativeExport } from './native/compile';
+export { applyNative, teardownNative, nativeStatus, type NativeChange, type NativeStatus } from './native/apply';
+export { CloudWatchAlarmSource, alarmEventShape, type AlarmEventShape, type CloudWatchAlarmSourceOptions } from './alarms/cloudwatch-source';
+export { alarmsForPolicy, appAlarmPrefix } from './alarms/alarm-specs';
+export { SnsSignatureVerifier, vetSigningCertUrl, snsStringToSign, httpsCertificateFetcher, type CertificateFetcher, type SnsSignedFields, type SnsVerifierOptions } from './alarms/sns-signature';
+export { SnsNotifier } from './notify/sns-notifier';

@@ -1,0 +1,227 @@
+import {
+  DeleteScalingPolicyCommand,
+  DeleteScheduledActionCommand,
+  DeregisterScalableTargetCommand,
+  DescribeScalingActivitiesCommand,
+  DescribeScheduledActionsCommand,
+  ListTagsForResourceCommand,
+  PutScalingPolicyCommand,
+  PutScheduledActionCommand,
+  RegisterScalableTargetCommand,
+  TagResourceCommand,
+  type ScalableTarget,
+  type ScalingActivity,
+  type ScalingPolicy,
+  type ScheduledAction,
+} from '@aws-sdk/client-application-auto-scaling';
+import { DeleteAlarmsCommand, DescribeAlarmsCommand, PutMetricAlarmCommand, type MetricAlarm } from '@aws-sdk/client-cloudwatch';
+import { ConflictError, type TargetRef } from '@autoscaler/core';
+import { call } from '../aws-errors';
+import type { AwsClients } from '../clients';
+import { parseVariantId, VARIANT_DIMENSION } from '../ids';
+import { OWNER_TAG, ownedPrefixes, type SageMakerNativeExport } from './compile';
+import { alarmToPut, describePolicies, describeTarget } from './registration';
+
+export interface NativeChange {
+  action: 'created' | 'updated' | 'unchanged' | 'deleted';
+  kind: 'ScalableTarget' | 'ScalingPolicy' | 'Alarm' | 'ScheduledAction';
+  name: string;
+}
+
+/** Key-order-insensitive equality of two JSON-like values (undefined members ignored). */
+export function sameJson(a: unknown, b: unknown): boolean {
+  const norm = (v: unknown): unknown => {
+    if (Array.isArray(v)) return v.map(norm);
+    if (v instanceof Date) return v.getTime();
+    if (v !== null && typeof v === 'object') {
+      return Object.fromEntries(
+        Object.entries(v)
+          .filter(([, x]) => x !== undefined)
+          .sort(([x], [y]) => (x < y ? -1 : 1))
+          .map(([k, x]) => [k, norm(x)]),
+      );
+    }
+    return v;
+  };
+  return JSON.stringify(norm(a)) === JSON.stringify(norm(b));
+}
+
+async function ownedAlarms(clients: AwsClients, prefix: string): Promise<MetricAlarm[]> {
+  const out: MetricAlarm[] = [];
+  let token: string | undefined;
+  for (let page = 0; page < 20; page++) {
+    const res = await call('DescribeAlarms', () => clients.cloudwatch.send(new DescribeAlarmsCommand({ AlarmNamePrefix: prefix, AlarmTypes: ['MetricAlarm'], MaxRecords: 100, ...(token ? { NextToken: token } : {}) })));
+    out.push(...(res.MetricAlarms ?? []));
+    token = res.NextToken;
+    if (!token) break;
+  }
+  return out;
+}
+
+async function scheduledActions(clients: AwsClients, resourceId: string): Promise<ScheduledAction[]> {
+  const res = await call('DescribeScheduledActions', () => clients.autoscaling.send(new DescribeScheduledActionsCommand({ ServiceNamespace: 'sagemaker', ResourceId: resourceId, ScalableDimension: VARIANT_DIMENSION })));
+  return res.ScheduledActions ?? [];
+}
+
+async function ownerOf(clients: AwsClients, target: ScalableTarget): Promise<string | undefined> {
+  if (!target.ScalableTargetARN) return undefined;
+  const res = await call('ListTagsForResource', () => clients.autoscaling.send(new ListTagsForResourceCommand({ ResourceARN: target.ScalableTargetARN })));
+  return res.Tags?.[OWNER_TAG];
+}
+
+/**
+ * Apply an export idempotently: register (or update) the scalable target,
+ * put each policy and alarm only when it differs from what is there, and
+ * delete our own (prefixed) policies, alarms and scheduled actions the export
+ * no longer has. A target registered by someone else is refused unless `adopt`.
+ */
+export async function applyNative(clients: AwsClients, exported: SageMakerNativeExport, options: { adopt?: boolean } = {}): Promise<NativeChange[]> {
+  const changes: NativeChange[] = [];
+  const targetRes = exported.resources.find((r) => r.kind === 'ScalableTarget');
+  if (!targetRes || targetRes.kind !== 'ScalableTarget') throw new ConflictError('export has no scalable target');
+  const resourceId = targetRes.request.ResourceId!;
+
+  const existing = await describeTarget(clients, resourceId);
+  if (existing) {
+    const owner = await ownerOf(clients, existing);
+    if (owner !== exported.owner && !options.adopt) {
+      throw new ConflictError(`${resourceId} is already registered with Application Auto Scaling ${owner ? `by autoscaler policy "${owner}"` : 'by someone else'}: pass adopt to take it over`);
+    }
+    const same = existing.MinCapacity === targetRes.request.MinCapacity && existing.MaxCapacity === targetRes.request.MaxCapacity;
+    if (!same) {
+      const { Tags: _t, ...req } = targetRes.request;
+      await call('RegisterScalableTarget', () => clients.autoscaling.send(new RegisterScalableTargetCommand(req)));
+    }
+    if (owner !== exported.owner && existing.ScalableTargetARN) {
+      await call('TagResource', () => clients.autoscaling.send(new TagResourceCommand({ ResourceARN: existing.ScalableTargetARN, Tags: { [OWNER_TAG]: exported.owner } })));
+    }
+    changes.push({ action: same && owner === exported.owner ? 'unchanged' : 'updated', kind: 'ScalableTarget', name: resourceId });
+  } else {
+    await call('RegisterScalableTarget', () => clients.autoscaling.send(new RegisterScalableTargetCommand(targetRes.request)));
+    changes.push({ action: 'created', kind: 'ScalableTarget', name: resourceId });
+  }
+
+  const policies = new Map((await describePolicies(clients, resourceId)).map((p) => [p.PolicyName!, p]));
+  const arns = new Map<string, string>();
+  const wantedPolicies = new Set<string>();
+  for (const r of exported.resources) {
+    if (r.kind !== 'ScalingPolicy') continue;
+    const name = r.request.PolicyName!;
+    wantedPolicies.add(name);
+    const have = policies.get(name);
+    const same =
+      have !== undefined &&
+      have.PolicyType === r.request.PolicyType &&
+      sameJson(have.StepScalingPolicyConfiguration, r.request.StepScalingPolicyConfiguration) &&
+      sameJson(have.TargetTrackingScalingPolicyConfiguration, r.request.TargetTrackingScalingPolicyConfiguration);
+    if (same) {
+      arns.set(name, have.PolicyARN!);
+      changes.push({ action: 'unchanged', kind: 'ScalingPolicy', name });
+      continue;
+    }
+    const out = await call(`PutScalingPolicy ${name}`, () => clients.autoscaling.send(new PutScalingPolicyCommand(r.request)));
+    arns.set(name, out.PolicyARN!);
+    changes.push({ action: have ? 'updated' : 'created', kind: 'ScalingPolicy', name });
+  }
+
+  const alarms = new Map((await ownedAlarms(clients, exported.alarmPrefix)).map((a) => [a.AlarmName!, a]));
+  const wantedAlarms = new Set<string>();
+  for (const r of exported.resources) {
+    if (r.kind !== 'Alarm') continue;
+    const name = r.request.AlarmName!;
+    wantedAlarms.add(name);
+    const request = { ...r.request, AlarmActions: [arns.get(r.policyName)!] };
+    const have = alarms.get(name);
+    const { Tags: _tags, ...comparable } = request;
+    if (have && sameJson(alarmToPut(have), { ActionsEnabled: true, OKActions: [], InsufficientDataActions: [], ...comparable })) {
+      changes.push({ action: 'unchanged', kind: 'Alarm', name });
+      continue;
+    }
+    await call(`PutMetricAlarm ${name}`, () => clients.cloudwatch.send(new PutMetricAlarmCommand(request)));
+    changes.push({ action: have ? 'updated' : 'created', kind: 'Alarm', name });
+  }
+
+  const actions = new Map((await scheduledActions(clients, resourceId)).map((a) => [a.ScheduledActionName!, a]));
+  const wantedActions = new Set<string>();
+  for (const r of exported.resources) {
+    if (r.kind !== 'ScheduledAction') continue;
+    const name = r.request.ScheduledActionName!;
+    wantedActions.add(name);
+    const have = actions.get(name);
+    if (have && have.Schedule === r.request.Schedule && (have.Timezone ?? 'UTC') === (r.request.Timezone ?? 'UTC') && sameJson(have.ScalableTargetAction, r.request.ScalableTargetAction)) {
+      changes.push({ action: 'unchanged', kind: 'ScheduledAction', name });
+      continue;
+    }
+    await call(`PutScheduledAction ${name}`, () => clients.autoscaling.send(new PutScheduledActionCommand(r.request)));
+    changes.push({ action: have ? 'updated' : 'created', kind: 'ScheduledAction', name });
+  }
+
+  // Converge: what we made earlier and the export no longer has goes away.
+  const staleAlarms = [...alarms.keys()].filter((n) => !wantedAlarms.has(n));
+  if (staleAlarms.length > 0) {
+    await call('DeleteAlarms', () => clients.cloudwatch.send(new DeleteAlarmsCommand({ AlarmNames: staleAlarms })));
+    for (const n of staleAlarms) changes.push({ action: 'deleted', kind: 'Alarm', name: n });
+  }
+  for (const name of policies.keys()) {
+    if (!name.startsWith(exported.policyPrefix) || wantedPolicies.has(name)) continue;
+    await call(`DeleteScalingPolicy ${name}`, () => clients.autoscaling.send(new DeleteScalingPolicyCommand({ ServiceNamespace: 'sagemaker', ResourceId: resourceId, ScalableDimension: VARIANT_DIMENSION, PolicyName: name })));
+    changes.push({ action: 'deleted', kind: 'ScalingPolicy', name });
+  }
+  for (const name of actions.keys()) {
+    if (!name.startsWith(exported.policyPrefix) || wantedActions.has(name)) continue;
+    await call(`DeleteScheduledAction ${name}`, () => clients.autoscaling.send(new DeleteScheduledActionCommand({ ServiceNamespace: 'sagemaker', ResourceId: resourceId, ScalableDimension: VARIANT_DIMENSION, ScheduledActionName: name })));
+    changes.push({ action: 'deleted', kind: 'ScheduledAction', name });
+  }
+  return changes;
+}
+
+/**
+ * Remove exactly what `applyNative` for this policy created: its prefixed
+ * policies, alarms and scheduled actions, and the scalable target only if it
+ * carries our owner tag. Anything else on the variant is left alone.
+ */
+export async function teardownNative(clients: AwsClients, ref: TargetRef, policyName: string): Promise<NativeChange[]> {
+  const resourceId = ref.id;
+  parseVariantId(resourceId);
+  const { policyPrefix, alarmPrefix } = ownedPrefixes(policyName, ref);
+  const changes: NativeChange[] = [];
+  const alarms = (await ownedAlarms(clients, alarmPrefix)).map((a) => a.AlarmName!);
+  if (alarms.length > 0) {
+    await call('DeleteAlarms', () => clients.cloudwatch.send(new DeleteAlarmsCommand({ AlarmNames: alarms })));
+    for (const n of alarms) changes.push({ action: 'deleted', kind: 'Alarm', name: n });
+  }
+  const target = await describeTarget(clients, resourceId);
+  if (!target) return changes;
+  for (const p of await describePolicies(clients, resourceId)) {
+    if (!p.PolicyName?.startsWith(policyPrefix)) continue;
+    await call(`DeleteScalingPolicy ${p.PolicyName}`, () => clients.autoscaling.send(new DeleteScalingPolicyCommand({ ServiceNamespace: 'sagemaker', ResourceId: resourceId, ScalableDimension: VARIANT_DIMENSION, PolicyName: p.PolicyName })));
+    changes.push({ action: 'deleted', kind: 'ScalingPolicy', name: p.PolicyName });
+  }
+  for (const a of await scheduledActions(clients, resourceId)) {
+    if (!a.ScheduledActionName?.startsWith(policyPrefix)) continue;
+    await call(`DeleteScheduledAction ${a.ScheduledActionName}`, () => clients.autoscaling.send(new DeleteScheduledActionCommand({ ServiceNamespace: 'sagemaker', ResourceId: resourceId, ScalableDimension: VARIANT_DIMENSION, ScheduledActionName: a.ScheduledActionName })));
+    changes.push({ action: 'deleted', kind: 'ScheduledAction', name: a.ScheduledActionName });
+  }
+  if ((await ownerOf(clients, target)) === policyName) {
+    await call('DeregisterScalableTarget', () => clients.autoscaling.send(new DeregisterScalableTargetCommand({ ServiceNamespace: 'sagemaker', ResourceId: resourceId, ScalableDimension: VARIANT_DIMENSION })));
+    changes.push({ action: 'deleted', kind: 'ScalableTarget', name: resourceId });
+  }
+  return changes;
+}
+
+export interface NativeStatus {
+  target?: ScalableTarget;
+  policies: ScalingPolicy[];
+  activities: ScalingActivity[];
+  alarms: MetricAlarm[];
+}
+
+/** What Application Auto Scaling and CloudWatch hold for a variant (for `autoscaler status aws`). */
+export async function nativeStatus(clients: AwsClients, ref: TargetRef, options: { activities?: number } = {}): Promise<NativeStatus> {
+  const { endpoint, variant } = parseVariantId(ref.id);
+  const target = await describeTarget(clients, ref.id);
+  const policies = target ? await describePolicies(clients, ref.id) : [];
+  const act = await call('DescribeScalingActivities', () => clients.autoscaling.send(new DescribeScalingActivitiesCommand({ ServiceNamespace: 'sagemaker', ResourceId: ref.id, ScalableDimension: VARIANT_DIMENSION, MaxResults: options.activities ?? 10 })));
+  const alarms = await ownedAlarms(clients, `autoscaler-`).then((all) => all.filter((a) => a.AlarmName?.includes(`-${endpoint}-${variant}-`)));
+  return { ...(target ? { target } : {}), policies, activities: act.ScalingActivities ?? [], alarms };
+}

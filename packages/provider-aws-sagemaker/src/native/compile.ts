@@ -1,0 +1,216 @@
+import type { PutScalingPolicyRequest, PutScheduledActionRequest, RegisterScalableTargetRequest, StepAdjustment as AwsStep } from '@aws-sdk/client-application-auto-scaling';
+import type { PutMetricAlarmInput } from '@aws-sdk/client-cloudwatch';
+import type { NativeExport, Policy, Rule, ScheduleRule, StepAdjustment, StepRule, TargetRef, TargetTrackingRule, ThresholdRule } from '@autoscaler/core';
+import { parseVariantId, PROVIDER_NAME, VARIANT_DIMENSION } from '../ids';
+
+/** What `exportNative` produces, one entry per Application Auto Scaling / CloudWatch request. */
+export type NativeResource =
+  | { kind: 'ScalableTarget'; request: RegisterScalableTargetRequest & { Tags: Record<string, string> } }
+  | { kind: 'ScalingPolicy'; rule: string; request: PutScalingPolicyRequest }
+  /** `AlarmActions` is filled with the ARN of `policyName` when applied. */
+  | { kind: 'Alarm'; rule: string; policyName: string; request: PutMetricAlarmInput }
+  | { kind: 'ScheduledAction'; rule: string; request: PutScheduledActionRequest };
+
+export interface SageMakerNativeExport extends NativeExport {
+  provider: typeof PROVIDER_NAME;
+  resources: NativeResource[];
+  /** Name prefixes owned by this export: `teardown` deletes exactly these. */
+  policyPrefix: string;
+  alarmPrefix: string;
+  owner: string;
+}
+
+export const OWNER_TAG = 'autoscaler:owner';
+const CONTAINER_METRICS = new Set(['CPUUtilization', 'MemoryUtilization', 'DiskUtilization', 'GPUUtilization', 'GPUMemoryUtilization', 'CPUReservation', 'MemoryReservation', 'GPUReservation']);
+const PREDEFINED = new Set(['InvocationsPerInstance', 'SageMakerVariantInvocationsPerInstance']);
+
+/** Where SageMaker publishes a metric: invocation metrics in AWS/SageMaker, instance metrics in /aws/sagemaker/Endpoints. */
+export function metricNamespace(metric: string): string {
+  return CONTAINER_METRICS.has(metric) ? '/aws/sagemaker/Endpoints' : 'AWS/SageMaker';
+}
+
+const clean = (s: string): string => s.replace(/[^A-Za-z0-9_.-]+/g, '-').slice(0, 80);
+
+export function ownedPrefixes(policyName: string, ref: TargetRef): { policyPrefix: string; alarmPrefix: string } {
+  const { endpoint, variant } = parseVariantId(ref.id);
+  return { policyPrefix: `autoscaler-${clean(policyName)}-`, alarmPrefix: `autoscaler-aas-${endpoint}-${variant}-` };
+}
+
+/**
+ * Compile the policy's target-tracking, step and threshold rules to
+ * Application Auto Scaling (+ the CloudWatch alarms step scaling needs) and
+ * schedules to scheduled actions; list what the native autoscaler cannot do.
+ */
+export function compileNative(policy: Policy, ref: TargetRef): SageMakerNativeExport {
+  const { endpoint, variant } = parseVariantId(ref.id);
+  const { policyPrefix, alarmPrefix } = ownedPrefixes(policy.name, ref);
+  const resources: NativeResource[] = [];
+  const unsupported: string[] = [];
+  const base = { ServiceNamespace: 'sagemaker' as const, ResourceId: ref.id, ScalableDimension: VARIANT_DIMENSION as 'sagemaker:variant:DesiredInstanceCount' };
+  const dimensions = [
+    { Name: 'EndpointName', Value: endpoint },
+    { Name: 'VariantName', Value: variant },
+  ];
+  const limits = policy.limits;
+
+  resources.push({ kind: 'ScalableTarget', request: { ...base, MinCapacity: limits.minReplicas, MaxCapacity: limits.maxReplicas, Tags: { [OWNER_TAG]: policy.name } } });
+
+  const stepPolicy = (rule: Rule, suffix: string, adjustmentType: StepRule['adjustmentType'], steps: readonly StepAdjustment[], metric: string, threshold: number, cooldown: number, minMagnitude?: number): void => {
+    const policyName = `${policyPrefix}${clean(rule.name)}${suffix}`;
+    const upper = steps.every((s) => (s.lower ?? -Infinity) >= 0);
+    const awsSteps: AwsStep[] = steps.map((s) => ({
+      ...(s.lower != null ? { MetricIntervalLowerBound: s.lower } : {}),
+      ...(s.upper != null ? { MetricIntervalUpperBound: s.upper } : {}),
+      ScalingAdjustment: s.change,
+    }));
+    resources.push({
+      kind: 'ScalingPolicy',
+      rule: rule.name,
+      request: {
+        ...base,
+        PolicyName: policyName,
+        PolicyType: 'StepScaling',
+        StepScalingPolicyConfiguration: { AdjustmentType: adjustmentType, StepAdjustments: awsSteps, Cooldown: Math.round(cooldown), MetricAggregationType: 'Average', ...(minMagnitude !== undefined ? { MinAdjustmentMagnitude: minMagnitude } : {}) },
+      },
+    });
+    resources.push({
+      kind: 'Alarm',
+      rule: rule.name,
+      policyName,
+      request: {
+        AlarmName: `${alarmPrefix}${clean(rule.name)}${suffix}`,
+        AlarmDescription: `autoscaler policy ${policy.name}, rule ${rule.name}: step scaling of ${ref.id}`,
+        Namespace: metricNamespace(metric),
+        MetricName: metric,
+        Dimensions: dimensions,
+        Statistic: 'Average',
+        Period: 60,
+        EvaluationPeriods: 1,
+        Threshold: threshold,
+        ComparisonOperator: upper ? 'GreaterThanOrEqualToThreshold' : 'LessThanOrEqualToThreshold',
+        TreatMissingData: 'missing',
+        Tags: [{ Key: OWNER_TAG, Value: policy.name }],
+      },
+    });
+  };
+
+  for (const rule of policy.rules) {
+    const at = `rules[${policy.rules.indexOf(rule)}] ${rule.name}`;
+    if (rule.targetTracking) compileTargetTracking(rule, rule.targetTracking);
+    else if (rule.step) compileStep(rule, rule.step);
+    else if (rule.threshold) compileThreshold(rule, rule.threshold);
+    else if (rule.schedule) compileSchedule(rule, rule.schedule);
+
+    function compileTargetTracking(r: Rule, tt: TargetTrackingRule): void {
+      if (tt.statistic === 'total') {
+        unsupported.push(`${at}: targetTracking on a total (not per-instance) metric has no native equivalent`);
+        return;
+      }
+      if (tt.algorithm === 'hpa' || tt.tolerance !== undefined) unsupported.push(`${at}: native target tracking uses AWS's own tolerance; algorithm ${tt.algorithm}${tt.tolerance !== undefined ? ` tolerance ${tt.tolerance}` : ''} is approximated`);
+      if (tt.scaleInRatio !== 0.9) unsupported.push(`${at}: scaleInRatio ${tt.scaleInRatio} is approximated (AWS scales in below about 90% of the target)`);
+      const metricSpec = PREDEFINED.has(tt.metric)
+        ? { PredefinedMetricSpecification: { PredefinedMetricType: 'SageMakerVariantInvocationsPerInstance' as const } }
+        : { CustomizedMetricSpecification: { MetricName: tt.metric, Namespace: metricNamespace(tt.metric), Dimensions: dimensions, Statistic: 'Average' as const } };
+      resources.push({
+        kind: 'ScalingPolicy',
+        rule: r.name,
+        request: {
+          ...base,
+          PolicyName: `${policyPrefix}${clean(r.name)}`,
+          PolicyType: 'TargetTrackingScaling',
+          TargetTrackingScalingPolicyConfiguration: {
+            TargetValue: tt.target,
+            ...metricSpec,
+            ScaleInCooldown: Math.round(tt.scaleInCooldown ?? limits.cooldown.scaleIn),
+            ScaleOutCooldown: Math.round(tt.scaleOutCooldown ?? limits.cooldown.scaleOut),
+            DisableScaleIn: tt.disableScaleIn,
+          },
+        },
+      });
+    }
+
+    function compileStep(r: Rule, s: StepRule): void {
+      if (s.metric === undefined || s.threshold === undefined) {
+        unsupported.push(`${at}: a step rule needs metric and threshold to create its alarm natively${s.alarm ? ` (alarm "${s.alarm}" is not created by export; attach the policy to it by hand)` : ''}`);
+        return;
+      }
+      const ups = s.adjustments.filter((a) => (a.lower ?? -Infinity) >= 0);
+      const downs = s.adjustments.filter((a) => (a.upper ?? Infinity) <= 0);
+      const straddling = s.adjustments.filter((a) => !ups.includes(a) && !downs.includes(a));
+      if (straddling.length > 0) {
+        unsupported.push(`${at}: a step interval spanning the threshold cannot be expressed (AWS needs one alarm per side)`);
+        return;
+      }
+      const cooldownFor = (steps: readonly StepAdjustment[]): number => s.cooldown ?? (steps.some((x) => x.change > 0) ? limits.cooldown.scaleOut : limits.cooldown.scaleIn);
+      if (ups.length > 0) stepPolicy(r, downs.length > 0 ? '-high' : '', s.adjustmentType, ups, s.metric, s.threshold, cooldownFor(ups), s.minAdjustmentMagnitude);
+      if (downs.length > 0) stepPolicy(r, ups.length > 0 ? '-low' : '', s.adjustmentType, downs, s.metric, s.threshold, cooldownFor(downs), s.minAdjustmentMagnitude);
+    }
+
+    function compileThreshold(r: Rule, t: ThresholdRule): void {
+      if (t.size !== undefined) {
+        unsupported.push(`${at}: vertical scaling (size ${t.size}) has no native equivalent; the autoscaler app does it`);
+        return;
+      }
+      const bound = t.above ?? t.below;
+      if (t.metric === undefined || bound === undefined) {
+        unsupported.push(`${at}: a threshold rule needs metric and above/below to create its alarm natively`);
+        return;
+      }
+      const change = t.change ?? 0;
+      const steps: StepAdjustment[] = t.above !== undefined ? [{ lower: 0, upper: null, change }] : [{ lower: null, upper: 0, change }];
+      stepPolicy(r, '', 'ChangeInCapacity', steps, t.metric, bound, change > 0 ? limits.cooldown.scaleOut : limits.cooldown.scaleIn);
+    }
+
+    function compileSchedule(r: Rule, s: ScheduleRule): void {
+      const start = awsCron(s.start);
+      const end = s.end !== undefined ? awsCron(s.end) : endCron(s.start, s.durationMinutes ?? 0);
+      if (start === undefined || end === undefined) {
+        unsupported.push(`${at}: schedule ${s.start}${s.end ? ` .. ${s.end}` : ` for ${s.durationMinutes} min`} cannot be written as Application Auto Scaling cron (day-of-month and day-of-week both set, or a duration crossing midnight)`);
+        return;
+      }
+      const name = `${policyPrefix}${clean(r.name)}`;
+      resources.push({
+        kind: 'ScheduledAction',
+        rule: r.name,
+        request: { ...base, ScheduledActionName: `${name}-start`, Schedule: start, Timezone: s.timezone, ScalableTargetAction: { ...(s.minReplicas !== undefined ? { MinCapacity: s.minReplicas } : {}), ...(s.maxReplicas !== undefined ? { MaxCapacity: s.maxReplicas } : {}) } },
+      });
+      resources.push({
+        kind: 'ScheduledAction',
+        rule: r.name,
+        request: { ...base, ScheduledActionName: `${name}-end`, Schedule: end, Timezone: s.timezone, ScalableTargetAction: { MinCapacity: limits.minReplicas, MaxCapacity: limits.maxReplicas } },
+      });
+    }
+  }
+
+  if (limits.sizes && limits.sizes.length > 1) unsupported.push(`limits.sizes: vertical scaling along ${limits.sizes.join(' < ')} has no native equivalent; the autoscaler app does it`);
+  if (limits.maxStep !== undefined) unsupported.push(`limits.maxStep ${limits.maxStep}: no native equivalent (Application Auto Scaling has no per-action cap)`);
+  if (limits.stabilization.scaleIn > 0 || limits.stabilization.scaleOut > 0) unsupported.push('limits.stabilization: HPA-style stabilization windows have no native equivalent (cooldowns are used)');
+  if (limits.bandwidthMbps) unsupported.push('limits.bandwidthMbps: SageMaker endpoints have no bandwidth dimension');
+  if (policy.dryRun) unsupported.push('dryRun: native policies always act');
+  if (policy.notifications.length > 0) unsupported.push('notifications: Application Auto Scaling does not notify; subscribe to its EventBridge events instead');
+
+  return { provider: PROVIDER_NAME, resources, unsupported, policyPrefix, alarmPrefix, owner: policy.name };
+}
+
+/** 5-field cron -> `cron(m h dom mon dow *)`, where one of dom/dow must be `?`. */
+export function awsCron(cron: string): string | undefined {
+  const f = cron.trim().split(/\s+/);
+  if (f.length !== 5) return undefined;
+  const [m, h, , mon] = f as [string, string, string, string, string];
+  let dom = f[2]!;
+  let dow = f[4]!;
+  if (dow === '*') dow = '?';
+  else if (dom === '*') dom = '?';
+  else return undefined;
+  // Day-of-week: cron 0-6 (Sun=0) -> AWS 1-7 (Sun=1).
+  if (dow !== '?') dow = dow.replace(/\d+/g, (d) => String((Number(d) % 7) + 1));
+  return `cron(${m} ${h} ${dom} ${mon} ${dow} *)`;
+}
+
+function endCron(start: string, minutes: number): string | undefined {
+  const f = start.trim().split(/\s+/);
+  if (f.length !== 5 || !/^\d+$/.test(f[0]!) || !/^\d+$/.test(f[1]!)) return undefined;
+  const total = Number(f[1]) * 60 + Number(f[0]) + minutes;
+  if (total >= 24 * 60) return undefined;
+  return awsCron([String(total % 60), String(Math.floor(total / 60)), f[2], f[3], f[4]].join(' '));
+}

@@ -1,0 +1,65 @@
+import { AwsApiError } from './wire';
+
+export type FakeService = 'sagemaker' | 'autoscaling' | 'cloudwatch' | 'sns';
+
+/**
+ * A fault the fake injects into matching requests, before any state changes:
+ * - `throttle`: the service's throttling error (the SDK retries it),
+ * - `server-error`: a 5xx (`InternalFailure` 500 or `ServiceUnavailable` 503),
+ * - `drop`: the connection is destroyed without an answer (ECONNRESET),
+ * - `latency`: the answer is delayed by `latencyMs` of real time,
+ * - `hang`: no answer at all until the client gives up (timeouts).
+ */
+export interface FaultSpec {
+  kind: 'throttle' | 'server-error' | 'drop' | 'latency' | 'hang';
+  service?: FakeService;
+  /** Operation name (`UpdateEndpointWeightsAndCapacities`, `Publish`...). */
+  operation?: string;
+  /** How many matching requests it hits (default 1; `Infinity` until cleared). */
+  times?: number;
+  status?: 500 | 503;
+  latencyMs?: number;
+}
+
+interface ArmedFault extends FaultSpec {
+  remaining: number;
+}
+
+export class FaultPlan {
+  private faults: ArmedFault[] = [];
+
+  add(spec: FaultSpec): void {
+    this.faults.push({ ...spec, remaining: spec.times ?? 1 });
+  }
+
+  clear(): void {
+    this.faults = [];
+  }
+
+  /** The first armed fault matching this request, consumed once. */
+  take(service: FakeService, operation: string): FaultSpec | undefined {
+    const f = this.faults.find((x) => x.remaining > 0 && (x.service === undefined || x.service === service) && (x.operation === undefined || x.operation === operation));
+    if (!f) return undefined;
+    f.remaining--;
+    if (f.remaining <= 0) this.faults = this.faults.filter((x) => x !== f);
+    return f;
+  }
+}
+
+/** The error each service answers a throttled request with. */
+export function throttlingError(service: FakeService): AwsApiError {
+  switch (service) {
+    case 'sns':
+      return new AwsApiError('Throttling', 'Rate exceeded', 400, { queryCode: 'Throttling' });
+    case 'cloudwatch':
+      return new AwsApiError('ThrottlingException', 'Rate exceeded', 400, { queryCode: 'Throttling' });
+    default:
+      return new AwsApiError('ThrottlingException', 'Rate exceeded', 400);
+  }
+}
+
+export function serverError(status: 500 | 503 = 500): AwsApiError {
+  return status === 503
+    ? new AwsApiError('ServiceUnavailable', 'Service is unavailable. Please try again later.', 503, { queryCode: 'ServiceUnavailable' })
+    : new AwsApiError('InternalFailure', 'We encountered an internal error. Please try again.', 500, { queryCode: 'InternalFailure' });
+}
