@@ -95,11 +95,15 @@ export function decide(policy: Policy, state: TargetState, signals: readonly Sig
     } else {
       const dir = step === 'next' ? 'up' : 'down';
       const cooldown = sizeWanted.cooldownSeconds ?? (dir === 'up' ? limits.cooldown.scaleOut : limits.cooldown.scaleIn);
+      const inBounds = current >= bounds.min && current <= bounds.max;
       if (withinCooldown(state.persisted.lastResize, cooldown, now)) {
-        return none(from, `${sizeWanted.why()}; resize cooldown (${cooldown}s) since ${isoTime(state.persisted.lastResize!.at)}`, { rule: sizeWanted.rule, blockedBy: 'cooldown' });
+        // The cooldown holds the resize back, not the bounds: out of bounds falls through to them.
+        if (inBounds) return none(from, `${sizeWanted.why()}; resize cooldown (${cooldown}s) since ${isoTime(state.persisted.lastResize!.at)}`, { rule: sizeWanted.rule, blockedBy: 'cooldown' });
+      } else {
+        let replicas = Math.min(Math.max(current, bounds.min), bounds.max);
+        if (limits.maxStep !== undefined && Math.abs(replicas - current) > limits.maxStep) replicas = current + Math.sign(replicas - current) * limits.maxStep;
+        return { action: 'resize', from, to: { ...from, size: target, replicas }, reason: `${sizeWanted.why()}: ${from.size} -> ${target}`, rule: sizeWanted.rule, direction: dir };
       }
-      const replicas = Math.min(Math.max(current, bounds.min), bounds.max);
-      return { action: 'resize', from, to: { ...from, size: target, replicas }, reason: `${sizeWanted.why()}: ${from.size} -> ${target}`, rule: sizeWanted.rule, direction: dir };
     }
   }
 

@@ -451,6 +451,21 @@ describe('maxStep and bounds', () => {
   it('maxStep also limits the way back into bounds', () => {
     expect(decide(p, state(30), [], {}, NOW).to.replicas).toBe(27);
   });
+
+  const ladder = policy([{ name: 'mem', threshold: { alarm: 'high-memory', size: 'next' } }], { minReplicas: 2, maxReplicas: 20, maxStep: 3, sizes: ['s', 'm', 'l'] });
+
+  it('a resize brings replicas into bounds no faster than maxStep', () => {
+    const d = decide(ladder, state({ replicas: 30, size: 's' }), [alarm('high-memory')], {}, NOW);
+    expect(d).toMatchObject({ action: 'resize', to: { size: 'm', replicas: 27 } });
+  });
+
+  it('a resize held by its cooldown still lets the bounds bring replicas back', () => {
+    const q = policy([{ name: 'mem', threshold: { alarm: 'high-memory', size: 'next' } }], { minReplicas: 2, maxReplicas: 20, sizes: ['s', 'm', 'l'], cooldown: { scaleOut: 600, scaleIn: 600 } });
+    const inBounds = decide(q, state({ replicas: 5, size: 's' }, { lastResize: mark(60) }), [alarm('high-memory')], {}, NOW);
+    expect(inBounds).toMatchObject({ action: 'none', blockedBy: 'cooldown' });
+    const outOfBounds = decide(q, state({ replicas: 25, size: 's' }, { lastResize: mark(60) }), [alarm('high-memory')], {}, NOW);
+    expect(outOfBounds).toMatchObject({ action: 'scale', to: { size: 's', replicas: 20 } });
+  });
 });
 
 describe('decide is a pure function', () => {

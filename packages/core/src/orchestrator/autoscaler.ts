@@ -109,6 +109,9 @@ export class Autoscaler {
 
   /** Act on already-parsed signals, grouped by target (targets are handled concurrently). */
   async handleSignals(signals: readonly Signal[]): Promise<HandleResult> {
+    if (signals.length === 0) {
+      return this.finish([this.record('no-action', this.clock.now(), { reason: 'the delivery carried no signals' })]);
+    }
     const groups = new Map<string, { ref: TargetRef; signals: Signal[] }>();
     for (const s of signals) {
       const key = formatTarget(s.target);
@@ -177,6 +180,7 @@ export class Autoscaler {
           if (!(e instanceof ConflictError)) throw e;
           // Someone changed the target since describe: look again and decide once more.
           state = await this.withRetry(() => provider.describe(ref));
+          if (!listsTarget(policy, ref) && !state.managed) throw new NotManagedError(`${formatTarget(ref)} stopped being managed during the update: refusing to act`);
           signals = signals.filter((s) => !state.persisted.dedupeKeys.includes(s.dedupeKey));
           if (signals.length === 0 && fresh.length > 0) return this.record('duplicate', started, { ...base, reason: 'handled by a concurrent delivery (seen after a version conflict)' });
           if (state.status !== 'ready') {

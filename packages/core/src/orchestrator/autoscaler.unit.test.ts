@@ -187,6 +187,13 @@ describe('Autoscaler.handle: the happy path', () => {
     expect(notifier.records).toHaveLength(0);
   });
 
+  it('a delivery with no signals at all is still one audit record', async () => {
+    const { autoscaler, provider } = setup();
+    const result = await autoscaler.handleSignals([]);
+    expect(result).toEqual({ ok: true, records: [expect.objectContaining({ outcome: 'no-action', reason: 'the delivery carried no signals' })] });
+    expect(provider.calls.describe).toBe(0);
+  });
+
   it('evaluate() with no signal brings a target back inside its bounds', async () => {
     const { autoscaler, provider } = setup({ seeds: [{ id: 'model-a', capacity: { replicas: 14 } }] });
     const record = await autoscaler.evaluate(A);

@@ -16,6 +16,14 @@ describe('parseCron', () => {
     expect(c.dowRestricted).toBe(true);
   });
 
+  it('treats a day field starting with * as unrestricted (Vixie cron): */2 days AND Mondays', () => {
+    const c = parseCron('0 0 */2 * 1');
+    expect(c.domRestricted).toBe(false);
+    expect(c.dowRestricted).toBe(true);
+    // 2026-03-09 is a Monday and an odd day-of-month (9 = 1 + 2*4), so it fires; Monday 2026-03-16 (16) does not.
+    expect(previousFire(c, T('2026-03-17T00:00:00Z'))).toBe(T('2026-03-09T00:00:00Z'));
+  });
+
   it('reads day-of-week 7 as Sunday', () => {
     expect([...parseCron('0 0 * * 7').dayOfWeek]).toEqual([0]);
     expect([...parseCron('0 0 * * 5-7').dayOfWeek].sort()).toEqual([0, 5, 6]);
