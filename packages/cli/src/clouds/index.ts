@@ -1,5 +1,6 @@
 import type { CloudCli } from './types';
 import { awsCloud } from './aws';
+import { ociCloud } from './oci';
 
 /**
  * The cloud registry: one line per cloud, sorted by name (like KEDA's scaler
@@ -7,6 +8,7 @@ import { awsCloud } from './aws';
  */
 export const clouds: readonly CloudCli[] = [
   awsCloud,
+  ociCloud,
   // <cloud-registry>
 ].sort((a: CloudCli, b: CloudCli) => a.name.localeCompare(b.name));
 

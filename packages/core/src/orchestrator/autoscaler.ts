@@ -101,6 +101,7 @@ export class Autoscaler {
     }
     try {
       signals = source.parse(raw);
+      if (source.verify) signals = await source.verify(signals);
     } catch (e) {
       return this.finish([this.errorRecord(e, started, {})]);
     }

@@ -77,6 +77,12 @@ export interface AlarmSource {
   prepare?(raw: unknown): Promise<void>;
   /** Clear `ValidationError` naming the field on bad input; never a TypeError. */
   parse(raw: unknown): Signal[];
+  /**
+   * Check parsed signals against the cloud (does the alarm exist, watch this metric and
+   * target?) and return the ones to trust, or throw `ValidationError`/`NotManagedError`.
+   * A message title is free text anyone who can publish to the topic can write.
+   */
+  verify?(signals: readonly Signal[]): Promise<Signal[]>;
   ensureAlarms?(target: TargetRef, policy: Policy): Promise<AlarmChange[]>;
   /** For sources without push (Kubernetes metrics API). */
   poll?(target: TargetRef, now: number): Promise<Signal[]>;

@@ -1,0 +1,92 @@
+import { ValidationError, type Issue } from '@autoscaler/core';
+import { ocidProblem } from '@autoscaler/provider-oci-data-science';
+
+/**
+ * The function's configuration, from Functions config variables (they arrive
+ * as environment variables and in `ctx.config`). Every AUTOSCALER_ and OCI_
+ * key we know is checked; an unknown AUTOSCALER_ key is a typo and an error.
+ */
+export interface FunctionConfig {
+  /** Inline policy (YAML or JSON). */
+  policy?: string;
+  /** Object Storage URL of the policy (signed GET), or a pre-authenticated request URL. */
+  policyUrl?: string;
+  /** Where the managed alarms live; alarm management is off without it. */
+  compartmentId?: string;
+  /** The topic the alarms notify (this function is subscribed to it). */
+  topicId?: string;
+  manageAlarms: boolean;
+  logLevel: 'debug' | 'info' | 'warn' | 'error';
+  auth: 'resource_principal' | 'config_file';
+  configFile?: string;
+  configProfile?: string;
+  region?: string;
+  /** One base URL for every OCI service (the local sandbox). */
+  endpoint?: string;
+}
+
+const KNOWN = new Set([
+  'AUTOSCALER_POLICY',
+  'AUTOSCALER_POLICY_URL',
+  'AUTOSCALER_COMPARTMENT_ID',
+  'AUTOSCALER_TOPIC_ID',
+  'AUTOSCALER_MANAGE_ALARMS',
+  'AUTOSCALER_LOG_LEVEL',
+]);
+
+function bool(v: string | undefined, key: string, issues: Issue[], fallback: boolean): boolean {
+  if (v === undefined || v === '') return fallback;
+  if (/^(true|1|yes)$/i.test(v)) return true;
+  if (/^(false|0|no)$/i.test(v)) return false;
+  issues.push({ path: key, message: `must be true or false, got "${v}"` });
+  return fallback;
+}
+
+export function loadConfig(vars: Readonly<Record<string, string | undefined>>): FunctionConfig {
+  const issues: Issue[] = [];
+  const get = (k: string): string | undefined => {
+    const v = vars[k];
+    return v === undefined || v.trim() === '' ? undefined : v.trim();
+  };
+  for (const k of Object.keys(vars)) if (k.startsWith('AUTOSCALER_') && !KNOWN.has(k)) issues.push({ path: k, message: `unknown setting (known: ${[...KNOWN].join(', ')})` });
+
+  const policy = vars['AUTOSCALER_POLICY'] && vars['AUTOSCALER_POLICY'].trim() !== '' ? vars['AUTOSCALER_POLICY'] : undefined;
+  const policyUrl = get('AUTOSCALER_POLICY_URL');
+  if ((policy === undefined) === (policyUrl === undefined)) issues.push({ path: 'AUTOSCALER_POLICY', message: 'set exactly one of AUTOSCALER_POLICY (inline YAML/JSON) or AUTOSCALER_POLICY_URL (Object Storage URL)' });
+  if (policyUrl !== undefined && !/^https:\/\/[^\s]+$|^http:\/\/(127\.0\.0\.1|localhost)(:\d+)?\/[^\s]*$/.test(policyUrl)) issues.push({ path: 'AUTOSCALER_POLICY_URL', message: 'must be an https:// Object Storage URL (or a pre-authenticated request URL)' });
+
+  const compartmentId = get('AUTOSCALER_COMPARTMENT_ID');
+  if (compartmentId !== undefined) {
+    const p = ocidProblem('compartment', compartmentId);
+    if (p) issues.push({ path: 'AUTOSCALER_COMPARTMENT_ID', message: p });
+  }
+  const topicId = get('AUTOSCALER_TOPIC_ID');
+  if (topicId !== undefined) {
+    const p = ocidProblem('onstopic', topicId);
+    if (p) issues.push({ path: 'AUTOSCALER_TOPIC_ID', message: p });
+  }
+  const manageAlarms = bool(get('AUTOSCALER_MANAGE_ALARMS'), 'AUTOSCALER_MANAGE_ALARMS', issues, compartmentId !== undefined && topicId !== undefined);
+  if (manageAlarms && (compartmentId === undefined || topicId === undefined)) issues.push({ path: 'AUTOSCALER_MANAGE_ALARMS', message: 'needs AUTOSCALER_COMPARTMENT_ID and AUTOSCALER_TOPIC_ID' });
+
+  const logLevel = (get('AUTOSCALER_LOG_LEVEL') ?? 'info').toLowerCase();
+  if (!['debug', 'info', 'warn', 'error'].includes(logLevel)) issues.push({ path: 'AUTOSCALER_LOG_LEVEL', message: 'must be debug, info, warn or error' });
+  const auth = (get('OCI_AUTH') ?? 'resource_principal').toLowerCase().replace('-', '_');
+  if (auth !== 'resource_principal' && auth !== 'config_file') issues.push({ path: 'OCI_AUTH', message: 'must be resource_principal (in OCI Functions) or config_file (local sandbox)' });
+  const endpoint = get('OCI_ENDPOINT');
+  if (endpoint !== undefined && !/^https?:\/\/[^\s/]+(:\d+)?\/?$/.test(endpoint)) issues.push({ path: 'OCI_ENDPOINT', message: 'must be a base URL like http://127.0.0.1:8080' });
+
+  if (issues.length > 0) throw new ValidationError('invalid function configuration', issues);
+  const config: FunctionConfig = { manageAlarms, logLevel: logLevel as FunctionConfig['logLevel'], auth: auth as FunctionConfig['auth'] };
+  if (policy !== undefined) config.policy = policy;
+  if (policyUrl !== undefined) config.policyUrl = policyUrl;
+  if (compartmentId !== undefined) config.compartmentId = compartmentId;
+  if (topicId !== undefined) config.topicId = topicId;
+  const configFile = get('OCI_CONFIG_FILE');
+  if (configFile !== undefined) config.configFile = configFile;
+  const configProfile = get('OCI_CONFIG_PROFILE');
+  if (configProfile !== undefined) config.configProfile = configProfile;
+  const region = get('OCI_REGION') ?? get('OCI_RESOURCE_PRINCIPAL_REGION');
+  if (region !== undefined) config.region = region;
+  if (endpoint !== undefined) config.endpoint = endpoint;
+  return config;
+}

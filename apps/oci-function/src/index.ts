@@ -1,0 +1,4 @@
+/** @autoscaler/oci-function: the OCI Functions handler logic (the fdk entry is src/main.ts). */
+export { handleAlarm, resetContainer, type FunctionResult, type FunctionContext, type HandlerDeps } from './handle-alarm';
+export { loadConfig, type FunctionConfig } from './config';
+export { fetchObjectText, PolicySource, type FetchText } from './policy-source';

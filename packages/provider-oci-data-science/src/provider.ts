@@ -1,0 +1,148 @@
+import {
+  ConflictError,
+  ValidationError,
+  type ApplyHandle,
+  type ApplyOptions,
+  type Capacity,
+  type MetricPoint,
+  type MetricQuery,
+  type NativeExport,
+  type PersistedState,
+  type Policy,
+  type Provider,
+  type SizeLadder,
+  type TargetRef,
+  type TargetState,
+} from '@autoscaler/core';
+import type { DataScienceClient } from 'oci-datascience';
+import type { MonitoringClient } from 'oci-monitoring';
+import { capacityOf, statusOf, updateFor, viewOf, type DeploymentView } from './deployment-config';
+import { call } from './errors';
+import { exportNativePolicy } from './native-export';
+import { requireOcid } from './ocid';
+import { defaultLadder } from './shapes';
+import { decodeState, isManaged, mergeStateTags } from './state-tags';
+
+export const PROVIDER_NAME = 'oci-data-science';
+export const MODEL_DEPLOYMENT_NAMESPACE = 'oci_datascience_modeldeploy';
+
+export interface OciDataScienceProviderOptions {
+  dataScience: DataScienceClient;
+  /** For `metrics()` (SummarizeMetricsData). */
+  monitoring?: MonitoringClient;
+  /** Size ladders by deployment OCID; otherwise the ladder of the current shape's series. */
+  ladders?: Readonly<Record<string, SizeLadder>>;
+  /** Attempts at writing state tags when someone else changes the deployment in between. Default 3. */
+  stateWriteAttempts?: number;
+}
+
+/**
+ * OCI Data Science model deployments: instance count (FixedSizeScalingPolicy),
+ * shape ladder (fixed and flex), load balancer bandwidth. `apply` is
+ * UpdateModelDeployment with `if-match` and returns the work request.
+ */
+export class OciDataScienceProvider implements Provider {
+  readonly name = PROVIDER_NAME;
+  /** The last deployment read per id, by ETag: apply needs its modelId and instance configuration. */
+  private readonly seen = new Map<string, { etag: string; view: DeploymentView }>();
+
+  constructor(private readonly options: OciDataScienceProviderOptions) {}
+
+  validateId(id: string): void {
+    requireOcid('datasciencemodeldeployment', id, 'target.id');
+  }
+
+  async describe(ref: TargetRef): Promise<TargetState> {
+    const { view, etag } = await this.read(ref);
+    const { status, reason } = statusOf(view);
+    const state: TargetState = {
+      ref,
+      capacity: capacityOf(view),
+      status,
+      managed: isManaged(view.freeformTags),
+      persisted: decodeState(view.freeformTags),
+    };
+    if (reason !== undefined) state.reason = reason;
+    if (etag !== undefined) state.version = etag;
+    return state;
+  }
+
+  async apply(ref: TargetRef, to: Capacity, options: ApplyOptions): Promise<ApplyHandle> {
+    this.validateId(ref.id);
+    let cached = this.seen.get(ref.id);
+    if (!cached || options.ifMatch === undefined || cached.etag !== options.ifMatch) {
+      const fresh = await this.read(ref);
+      cached = { etag: fresh.etag ?? '', view: fresh.view };
+    }
+    // The ETag moved since the caller looked: the service would answer 412, so do not send.
+    if (options.ifMatch !== undefined && cached.etag !== options.ifMatch) throw new ConflictError(`${ref.id}: ETag ${options.ifMatch} is stale (now ${cached.etag})`);
+    const details = updateFor(cached.view, to);
+    if (!details) return { kind: 'immediate', id: `unchanged:${cached.etag}` };
+    const res = await call(`UpdateModelDeployment ${ref.id}`, () =>
+      this.options.dataScience.updateModelDeployment({ modelDeploymentId: ref.id, updateModelDeploymentDetails: details, ...(options.ifMatch !== undefined ? { ifMatch: options.ifMatch } : {}) }),
+    );
+    this.seen.delete(ref.id);
+    return { kind: 'work-request', id: res.opcWorkRequestId };
+  }
+
+  async sizes(ref: TargetRef): Promise<SizeLadder> {
+    const configured = this.options.ladders?.[ref.id];
+    if (configured) return configured;
+    const { view } = await this.read(ref);
+    return defaultLadder(view.rung);
+  }
+
+  async readState(ref: TargetRef): Promise<PersistedState> {
+    return decodeState((await this.read(ref)).view.freeformTags);
+  }
+
+  /**
+   * Read-modify-write of the freeform tags with `if-match`: other people's tags
+   * are kept, and a concurrent change (412) means read again and retry.
+   */
+  async writeState(ref: TargetRef, state: PersistedState): Promise<void> {
+    const attempts = this.options.stateWriteAttempts ?? 3;
+    for (let attempt = 1; ; attempt++) {
+      const { view, etag } = await this.read(ref);
+      const freeformTags = mergeStateTags(view.freeformTags, state);
+      try {
+        await call(`UpdateModelDeployment (state tags) ${ref.id}`, () =>
+          this.options.dataScience.updateModelDeployment({ modelDeploymentId: ref.id, updateModelDeploymentDetails: { freeformTags }, ...(etag !== undefined ? { ifMatch: etag } : {}) }),
+        );
+        this.seen.delete(ref.id);
+        return;
+      } catch (e) {
+        if (!(e instanceof ConflictError) || attempt >= attempts) throw e;
+      }
+    }
+  }
+
+  async metrics(ref: TargetRef, query: MetricQuery): Promise<MetricPoint[]> {
+    const monitoring = this.options.monitoring;
+    if (!monitoring) throw ValidationError.field('monitoring', 'the provider was built without a Monitoring client; pass one to read metrics');
+    if (!/^[A-Za-z][A-Za-z0-9_]*$/.test(query.metric)) throw ValidationError.field('query.metric', `"${query.metric}" is not a metric name`);
+    const { view } = await this.read(ref);
+    const interval = `${Math.max(1, Math.round((query.intervalSeconds ?? 60) / 60))}m`;
+    const mql = `${query.metric}[${interval}]{resourceId = "${ref.id}"}.grouping().${query.statistic ?? 'mean'}()`;
+    const res = await call(`SummarizeMetricsData ${ref.id}`, () =>
+      monitoring.summarizeMetricsData({
+        compartmentId: view.compartmentId,
+        summarizeMetricsDataDetails: { namespace: MODEL_DEPLOYMENT_NAMESPACE, query: mql, startTime: new Date(query.start), endTime: new Date(query.end) },
+      }),
+    );
+    return res.items.flatMap((item) => item.aggregatedDatapoints.map((p) => ({ at: new Date(p.timestamp).getTime(), value: p.value }))).sort((a, b) => a.at - b.at);
+  }
+
+  exportNative(policy: Policy, ref: TargetRef): NativeExport {
+    this.validateId(ref.id);
+    return exportNativePolicy(policy, ref);
+  }
+
+  private async read(ref: TargetRef): Promise<{ view: DeploymentView; etag?: string }> {
+    this.validateId(ref.id);
+    const res = await call(`GetModelDeployment ${ref.id}`, () => this.options.dataScience.getModelDeployment({ modelDeploymentId: ref.id }));
+    const view = viewOf(res.modelDeployment);
+    if (res.etag) this.seen.set(ref.id, { etag: res.etag, view });
+    return { view, ...(res.etag ? { etag: res.etag } : {}) };
+  }
+}

@@ -1,0 +1,300 @@
+import { randomUUID } from 'node:crypto';
+import type { Clock } from '@autoscaler/core';
+import { parseQuery } from '../alarm-query';
+import { ApiError, header, iso, newEtag, objectBody, optionalString, paginate, requireString, route, tagsOf, type ApiRequest, type ApiResponse, type Route } from './fake-http';
+import type { FakeNotifications } from './fake-notifications';
+import type { OcidFactory } from './ocid-factory';
+
+/**
+ * Monitoring (20180401): alarms CRUD and SummarizeMetricsData, with the JSON
+ * casing of the SDK models (`Alarm`, `AlarmSummary`, `CreateAlarmDetails`,
+ * `UpdateAlarmDetails`, `SummarizeMetricsDataDetails`, `MetricData`).
+ * `fire()` plays the alarm evaluator: it builds a message in the documented
+ * alarm message format (version 1.3) and publishes it to the alarm's topics.
+ */
+const SEVERITIES = new Set(['CRITICAL', 'ERROR', 'WARNING', 'INFO']);
+const FORMATS = new Set(['RAW', 'PRETTY_JSON', 'ONS_OPTIMIZED']);
+const CREATE_FIELDS = new Set([
+  'displayName', 'compartmentId', 'metricCompartmentId', 'metricCompartmentIdInSubtree', 'namespace', 'resourceGroup', 'query', 'resolution', 'pendingDuration',
+  'severity', 'body', 'isNotificationsPerMetricDimensionEnabled', 'messageFormat', 'destinations', 'repeatNotificationDuration', 'suppression', 'isEnabled',
+  'freeformTags', 'definedTags', 'overrides', 'ruleName', 'notificationVersion', 'notificationTitle', 'evaluationSlackDuration', 'alarmSummary',
+]);
+const SUMMARY_FIELDS = [
+  'id', 'displayName', 'compartmentId', 'metricCompartmentId', 'namespace', 'query', 'severity', 'destinations', 'suppression', 'isEnabled',
+  'isNotificationsPerMetricDimensionEnabled', 'freeformTags', 'definedTags', 'lifecycleState', 'overrides', 'ruleName', 'notificationVersion',
+  'notificationTitle', 'evaluationSlackDuration', 'alarmSummary', 'resourceGroup',
+];
+
+/** ISO-8601 duration in minutes for the simple PTnM / PTnH / PnD forms OCI uses. */
+export function durationMinutes(v: string): number | undefined {
+  const m = /^P(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?$/.exec(v);
+  if (!m || v === 'P' || v.endsWith('T')) return undefined;
+  return Number(m[1] ?? 0) * 1440 + Number(m[2] ?? 0) * 60 + Number(m[3] ?? 0) + Number(m[4] ?? 0) / 60;
+}
+
+interface StoredAlarm {
+  json: Record<string, unknown>;
+  etag: string;
+  /** Dedupe key of the current firing episode (kept across REPEAT, new on OK_TO_FIRING). */
+  episode?: string;
+  firing: boolean;
+}
+
+interface Series {
+  namespace: string;
+  compartmentId: string;
+  name: string;
+  dimensions: Record<string, string>;
+  points: Array<{ at: number; value: number }>;
+}
+
+export interface FireOptions {
+  type?: 'OK_TO_FIRING' | 'REPEAT' | 'FIRING_TO_OK' | 'RESET';
+  /** Metric value to report in `metricValues` (message version 1.5 only). */
+  value?: number;
+  version?: 1.3 | 1.5;
+}
+
+export class FakeMonitoring {
+  private readonly alarms = new Map<string, StoredAlarm>();
+  private readonly retryTokens = new Map<string, string>();
+  private readonly series: Series[] = [];
+
+  constructor(
+    private readonly clock: Clock,
+    private readonly ocids: OcidFactory,
+    private readonly notifications: FakeNotifications,
+    private readonly options: { pageSize: number },
+  ) {}
+
+  routes(): Route[] {
+    return [
+      route('GET', '/20180401/alarms', 'ListAlarms', (r) => this.list(r)),
+      route('POST', '/20180401/alarms', 'CreateAlarm', (r) => this.create(r)),
+      route('GET', '/20180401/alarms/{id}', 'GetAlarm', (r) => this.getRoute(r)),
+      route('PUT', '/20180401/alarms/{id}', 'UpdateAlarm', (r) => this.update(r)),
+      route('DELETE', '/20180401/alarms/{id}', 'DeleteAlarm', (r) => this.remove(r)),
+      route('POST', '/20180401/metrics/actions/summarizeMetricsData', 'SummarizeMetricsData', (r) => this.summarize(r)),
+    ];
+  }
+
+  /** Live (not deleted) alarms, as GetAlarm returns them. */
+  liveAlarms(): Array<Record<string, unknown>> {
+    return [...this.alarms.values()].filter((a) => a.json['lifecycleState'] === 'ACTIVE').map((a) => structuredClone(a.json));
+  }
+
+  alarm(id: string): Record<string, unknown> | undefined {
+    const a = this.alarms.get(id);
+    return a && a.json['lifecycleState'] === 'ACTIVE' ? structuredClone(a.json) : undefined;
+  }
+
+  /** Seed an alarm directly (as a user would in the console). Returns its OCID. */
+  seedAlarm(details: Record<string, unknown>): string {
+    return this.store(this.validateCreate(details));
+  }
+
+  /** Add metric datapoints that SummarizeMetricsData will aggregate. */
+  putMetric(series: { namespace?: string; compartmentId: string; name: string; dimensions: Record<string, string>; points: Array<{ at: number; value: number }> }): void {
+    const existing = this.series.find((s) => s.name === series.name && s.compartmentId === series.compartmentId && JSON.stringify(s.dimensions) === JSON.stringify(series.dimensions));
+    if (existing) existing.points.push(...series.points);
+    else this.series.push({ namespace: series.namespace ?? 'oci_datascience_modeldeploy', compartmentId: series.compartmentId, name: series.name, dimensions: { ...series.dimensions }, points: [...series.points] });
+  }
+
+  /**
+   * Evaluate-and-notify as the alarm service would: a message for this alarm,
+   * published to every destination topic. Resolves once delivered.
+   */
+  async fire(alarmId: string, options: FireOptions = {}): Promise<Record<string, unknown>> {
+    const a = this.alarms.get(alarmId);
+    if (!a || a.json['lifecycleState'] !== 'ACTIVE') throw new Error(`no live alarm ${alarmId}`);
+    const type = options.type ?? (a.firing ? 'REPEAT' : 'OK_TO_FIRING');
+    if (type === 'OK_TO_FIRING' || !a.episode) a.episode = randomUUID();
+    a.firing = type === 'OK_TO_FIRING' || type === 'REPEAT';
+    const now = this.clock.now();
+    const q = parseQuery(String(a.json['query']));
+    const resourceId = q?.dimensions['resourceId'];
+    const metaData: Record<string, unknown> = {
+      id: a.json['id'],
+      status: a.firing ? 'FIRING' : 'OK',
+      severity: a.json['severity'],
+      namespace: a.json['namespace'],
+      query: a.json['query'],
+      totalMetricsFiring: a.firing ? 1 : 0,
+      dimensions: resourceId ? [{ resourceId }] : [],
+      alarmUrl: `https://cloud.oracle.com/monitoring/alarms/${String(a.json['id'])}?region=${this.ocids.region}`,
+    };
+    if (options.version === 1.5 && options.value !== undefined && q) metaData['metricValues'] = [{ [`${q.metric}[${q.interval}].${q.functions.join('.')}`]: String(options.value) }];
+    const message: Record<string, unknown> = {
+      dedupeKey: a.episode,
+      title: a.json['displayName'],
+      ...(a.json['body'] !== undefined ? { body: a.json['body'] } : {}),
+      type,
+      severity: a.json['severity'],
+      timestampEpochMillis: now,
+      timestamp: iso(now).replace('.000Z', 'Z'),
+      alarmMetaData: [metaData],
+      ...(options.version === 1.5 ? { notificationType: 'Split messages per metric stream' } : {}),
+      version: options.version ?? 1.3,
+    };
+    const destinations = (a.json['destinations'] as string[] | undefined) ?? [];
+    await Promise.all(destinations.map((topicId) => this.notifications.publishInternal(topicId, { title: String(a.json['displayName']), body: JSON.stringify(message) })));
+    return message;
+  }
+
+  private find(id: string | undefined): StoredAlarm {
+    const a = id === undefined ? undefined : this.alarms.get(id);
+    if (!a || a.json['lifecycleState'] === 'DELETED') throw new ApiError(404, 'NotAuthorizedOrNotFound', `Authorization failed or requested resource not found: alarm ${id ?? ''}`);
+    return a;
+  }
+
+  private validateCreate(raw: Record<string, unknown>): Record<string, unknown> {
+    for (const k of Object.keys(raw)) if (!CREATE_FIELDS.has(k)) throw new ApiError(400, 'InvalidParameter', `unknown field ${k} in CreateAlarmDetails`);
+    for (const k of ['displayName', 'compartmentId', 'metricCompartmentId', 'namespace', 'query', 'severity']) requireString(raw, k);
+    if (!Array.isArray(raw['destinations']) || raw['destinations'].some((d) => typeof d !== 'string')) throw new ApiError(400, 'MissingParameter', 'destinations must be an array of topic OCIDs');
+    if (typeof raw['isEnabled'] !== 'boolean') throw new ApiError(400, 'MissingParameter', 'isEnabled must be a boolean');
+    this.validateCommon(raw);
+    return raw;
+  }
+
+  private validateCommon(raw: Record<string, unknown>): void {
+    const query = optionalString(raw, 'query');
+    if (query !== undefined && !parseQuery(query)) throw new ApiError(400, 'InvalidParameter', `query is not valid MQL: ${query.slice(0, 200)}`);
+    const severity = optionalString(raw, 'severity');
+    if (severity !== undefined && !SEVERITIES.has(severity)) throw new ApiError(400, 'InvalidParameter', `severity must be one of ${[...SEVERITIES].join(', ')}`);
+    const fmt = optionalString(raw, 'messageFormat');
+    if (fmt !== undefined && !FORMATS.has(fmt)) throw new ApiError(400, 'InvalidParameter', `messageFormat must be one of ${[...FORMATS].join(', ')}`);
+    const pending = optionalString(raw, 'pendingDuration');
+    if (pending !== undefined) {
+      const m = durationMinutes(pending);
+      if (m === undefined || m < 1 || m > 60) throw new ApiError(400, 'InvalidParameter', 'pendingDuration must be an ISO-8601 duration from PT1M to PT1H');
+    }
+    const repeat = optionalString(raw, 'repeatNotificationDuration');
+    if (repeat !== undefined) {
+      const m = durationMinutes(repeat);
+      if (m === undefined || m < 1 || m > 30 * 1440) throw new ApiError(400, 'InvalidParameter', 'repeatNotificationDuration must be an ISO-8601 duration from PT1M to P30D');
+    }
+    tagsOf(raw['freeformTags'], 'freeformTags');
+  }
+
+  private store(details: Record<string, unknown>): string {
+    const id = this.ocids.next('alarm');
+    const now = iso(this.clock.now());
+    const json: Record<string, unknown> = {
+      id,
+      resolution: '1m',
+      pendingDuration: 'PT1M',
+      messageFormat: 'RAW',
+      isNotificationsPerMetricDimensionEnabled: false,
+      freeformTags: {},
+      definedTags: {},
+      ...structuredClone(details),
+      lifecycleState: 'ACTIVE',
+      timeCreated: now,
+      timeUpdated: now,
+    };
+    this.alarms.set(id, { json, etag: newEtag(), firing: false });
+    return id;
+  }
+
+  private list(r: ApiRequest): ApiResponse {
+    const compartmentId = r.query.get('compartmentId');
+    if (!compartmentId) throw new ApiError(400, 'MissingParameter', 'compartmentId is required');
+    const displayName = r.query.get('displayName');
+    const state = r.query.get('lifecycleState');
+    const items = [...this.alarms.values()]
+      .map((a) => a.json)
+      .filter((j) => j['compartmentId'] === compartmentId && (displayName === null || j['displayName'] === displayName) && (state === null ? j['lifecycleState'] !== 'DELETED' : j['lifecycleState'] === state))
+      .map((j) => Object.fromEntries(SUMMARY_FIELDS.filter((f) => j[f] !== undefined).map((f) => [f, structuredClone(j[f])])));
+    return paginate(items, r, this.options.pageSize);
+  }
+
+  private create(r: ApiRequest): ApiResponse {
+    const token = header(r, 'opc-retry-token');
+    if (token !== undefined) {
+      const seen = this.retryTokens.get(token);
+      // The original answer, even if that alarm has been deleted since (tokens outlive resources).
+      const a = seen === undefined ? undefined : this.alarms.get(seen);
+      if (a) return { status: 200, body: structuredClone(a.json), headers: { etag: a.etag } };
+    }
+    const id = this.store(this.validateCreate(objectBody(r)));
+    if (token !== undefined) this.retryTokens.set(token, id);
+    const a = this.find(id);
+    return { status: 200, body: structuredClone(a.json), headers: { etag: a.etag } };
+  }
+
+  private getRoute(r: ApiRequest): ApiResponse {
+    const a = this.find(r.params['id']);
+    return { status: 200, body: structuredClone(a.json), headers: { etag: a.etag } };
+  }
+
+  private update(r: ApiRequest): ApiResponse {
+    const a = this.find(r.params['id']);
+    const ifMatch = header(r, 'if-match');
+    if (ifMatch !== undefined && ifMatch !== a.etag) throw new ApiError(412, 'NoEtagMatch', `The ETag ${ifMatch} does not match the alarm's current ETag`);
+    const body = objectBody(r);
+    for (const k of Object.keys(body)) if (!CREATE_FIELDS.has(k)) throw new ApiError(400, 'InvalidParameter', `unknown field ${k} in UpdateAlarmDetails`);
+    this.validateCommon(body);
+    Object.assign(a.json, structuredClone(body), { timeUpdated: iso(this.clock.now()) });
+    a.etag = newEtag();
+    return { status: 200, body: structuredClone(a.json), headers: { etag: a.etag } };
+  }
+
+  private remove(r: ApiRequest): ApiResponse {
+    const a = this.find(r.params['id']);
+    const ifMatch = header(r, 'if-match');
+    if (ifMatch !== undefined && ifMatch !== a.etag) throw new ApiError(412, 'NoEtagMatch', `The ETag ${ifMatch} does not match the alarm's current ETag`);
+    a.json['lifecycleState'] = 'DELETED';
+    return { status: 204 };
+  }
+
+  private summarize(r: ApiRequest): ApiResponse {
+    const compartmentId = r.query.get('compartmentId');
+    if (!compartmentId) throw new ApiError(400, 'MissingParameter', 'compartmentId is required');
+    const body = objectBody(r);
+    const namespace = requireString(body, 'namespace');
+    const query = parseQuery(requireString(body, 'query'));
+    if (!query) throw new ApiError(400, 'InvalidParameter', 'query is not valid MQL');
+    const end = body['endTime'] ? Date.parse(String(body['endTime'])) : this.clock.now();
+    const start = body['startTime'] ? Date.parse(String(body['startTime'])) : end - 3_600_000;
+    if (!Number.isFinite(start) || !Number.isFinite(end) || start > end) throw new ApiError(400, 'InvalidParameter', 'startTime/endTime are not a valid range');
+    const step = intervalMs(String(body['resolution'] ?? query.interval));
+    const stat = query.functions.find((f) => /^(mean|max|min|sum|count|rate)\(\)$/.test(f))?.replace('()', '') ?? 'mean';
+    const grouped = query.functions.includes('grouping()');
+    const matching = this.series.filter((s) => s.namespace === namespace && s.compartmentId === compartmentId && s.name === query.metric && Object.entries(query.dimensions).every(([k, v]) => s.dimensions[k] === v));
+    const groups = grouped ? (matching.length > 0 ? [{ dimensions: {}, points: matching.flatMap((s) => s.points) }] : []) : matching.map((s) => ({ dimensions: s.dimensions, points: s.points }));
+    const items = groups.map((g) => {
+      const buckets = new Map<number, number[]>();
+      for (const p of g.points) {
+        if (p.at < start || p.at >= end) continue;
+        const b = Math.floor(p.at / step) * step;
+        const list = buckets.get(b) ?? [];
+        list.push(p.value);
+        buckets.set(b, list);
+      }
+      const aggregatedDatapoints = [...buckets.entries()].sort((x, y) => x[0] - y[0]).map(([t, vs]) => ({ timestamp: iso(t), value: aggregate(stat, vs) }));
+      return { namespace, compartmentId, name: query.metric, dimensions: g.dimensions, resolution: query.interval, aggregatedDatapoints };
+    });
+    return { status: 200, body: items };
+  }
+}
+
+function intervalMs(v: string): number {
+  const m = /^(\d+)([mhd])$/.exec(v);
+  if (!m) throw new ApiError(400, 'InvalidParameter', `resolution ${v} must look like 1m, 5m, 1h`);
+  return Number(m[1]) * (m[2] === 'm' ? 60_000 : m[2] === 'h' ? 3_600_000 : 86_400_000);
+}
+
+function aggregate(stat: string, vs: number[]): number {
+  switch (stat) {
+    case 'max':
+      return Math.max(...vs);
+    case 'min':
+      return Math.min(...vs);
+    case 'sum':
+      return vs.reduce((a, b) => a + b, 0);
+    case 'count':
+      return vs.length;
+    default:
+      return vs.reduce((a, b) => a + b, 0) / vs.length;
+  }
+}

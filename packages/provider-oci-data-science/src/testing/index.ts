@@ -1,0 +1,10 @@
+/** Test helpers: the wire-level OCI fake and an in-process API-key identity. `@autoscaler/provider-oci-data-science/testing` */
+export { OciFake, type OciFakeOptions, type Fault, type RequestRecord } from './oci-fake';
+export type { DeploymentSeed } from './fake-data-science';
+export type { FakeDataScience } from './fake-data-science';
+export type { FakeMonitoring, FireOptions } from './fake-monitoring';
+export type { FakeNotifications, FunctionInvoker, Delivery } from './fake-notifications';
+export type { FakeObjectStorage } from './fake-object-storage';
+export { createTestIdentity, writeOciConfig, fingerprintOf, type TestIdentity } from './test-identity';
+export { parseAuthorization, verifyRequest, signingString, SignatureError, type ParsedSignature, type SignedRequest } from './oci-signature';
+export { startOciSandbox, type OciSandbox, type OciSandboxOptions, type SandboxSeed } from './sandbox';

@@ -1,0 +1,56 @@
+import { ManualClock } from '@autoscaler/core';
+import { createOciClients, type OciClients } from '../src/clients';
+import { OciFake, createTestIdentity, type OciFakeOptions, type TestIdentity } from '../src/testing';
+
+/** One RSA key per test run: generating 2048-bit keys is the slow part. */
+let shared: TestIdentity | undefined;
+export function identity(): TestIdentity {
+  shared ??= createTestIdentity();
+  return shared;
+}
+
+export interface Harness {
+  fake: OciFake;
+  clock: ManualClock;
+  clients: OciClients;
+  id: TestIdentity;
+  close(): Promise<void>;
+}
+
+/** A started fake trusting the test key, and real SDK clients pointed at it (no back-off delays). */
+export async function harness(options: OciFakeOptions & { maxAttempts?: number; requestTimeoutMs?: number } = {}): Promise<Harness> {
+  const clock = (options.clock as ManualClock | undefined) ?? new ManualClock(Date.UTC(2026, 0, 5, 12, 0));
+  const fake = new OciFake({ ...options, clock });
+  const id = identity();
+  fake.trust(id);
+  await fake.start();
+  const clients = createOciClients({
+    authProvider: id.authProvider(),
+    endpoint: fake.url,
+    retry: { maxAttempts: options.maxAttempts ?? 3, baseDelayMs: 0, maxDelayMs: 0 },
+    ...(options.requestTimeoutMs !== undefined ? { requestTimeoutMs: options.requestTimeoutMs } : {}),
+  });
+  return { fake, clock, clients, id, close: () => fake.stop() };
+}
+
+/** The SDK logs every retry and non-retry with console.warn; keep test output readable. */
+export function quietSdk(): void {
+  beforeAll(() => {
+    jest.spyOn(console, 'warn').mockImplementation(() => undefined);
+  });
+  afterAll(() => {
+    jest.restoreAllMocks();
+  });
+}
+
+/** Read a nested field of untyped JSON: `dig(md, 'modelDeploymentConfigurationDetails.modelConfigurationDetails.modelId')`. */
+export function dig(obj: unknown, path: string): unknown {
+  let cur: unknown = obj;
+  for (const key of path.split('.')) {
+    if (cur === null || typeof cur !== 'object') return undefined;
+    cur = (cur as Record<string, unknown>)[key];
+  }
+  return cur;
+}
+
+export const MODEL_ID_PATH = 'modelDeploymentConfigurationDetails.modelConfigurationDetails.modelId';
