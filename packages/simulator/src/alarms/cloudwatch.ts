@@ -1,0 +1,187 @@
+import { ValidationError, type Signal } from '@autoscaler/core';
+import { canonicalMetric, type MetricName } from './metric-store';
+import { bag, epochMs, finite, isBag, jsonDocument, text } from './payload';
+import { NOTHING, type SimulatedSource, type SourceContext, type SourceOutput } from './source';
+
+export type CloudWatchStatistic = 'Average' | 'Maximum' | 'Minimum' | 'Sum' | 'SampleCount';
+export type ComparisonOperator = 'GreaterThanThreshold' | 'GreaterThanOrEqualToThreshold' | 'LessThanThreshold' | 'LessThanOrEqualToThreshold';
+
+/** One CloudWatch metric alarm (PutMetricAlarm fields). */
+export interface CloudWatchAlarmSpec {
+  name: string;
+  metric: string;
+  statistic: CloudWatchStatistic;
+  /** Seconds; a multiple of 60 here (per-minute metrics). */
+  period: number;
+  evaluationPeriods: number;
+  datapointsToAlarm?: number;
+  comparisonOperator: ComparisonOperator;
+  threshold: number;
+  /**
+   * The action is an Application Auto Scaling policy: CloudWatch keeps invoking it
+   * every period while the alarm stays in ALARM (other actions run on transitions only).
+   */
+  autoScalingAction?: boolean;
+}
+
+type AlarmState = 'OK' | 'ALARM' | 'INSUFFICIENT_DATA';
+
+interface AlarmRuntime {
+  spec: CloudWatchAlarmSpec;
+  metric: MetricName;
+  arn: string;
+  state: AlarmState;
+  changedAt: number;
+}
+
+function breaches(v: number, op: ComparisonOperator, t: number): boolean {
+  switch (op) {
+    case 'GreaterThanThreshold':
+      return v > t;
+    case 'GreaterThanOrEqualToThreshold':
+      return v >= t;
+    case 'LessThanThreshold':
+      return v < t;
+    case 'LessThanOrEqualToThreshold':
+      return v <= t;
+  }
+}
+
+const WORD: Record<ComparisonOperator, string> = {
+  GreaterThanThreshold: 'greater than',
+  GreaterThanOrEqualToThreshold: 'greater than or equal to',
+  LessThanThreshold: 'less than',
+  LessThanOrEqualToThreshold: 'less than or equal to',
+};
+
+/** The target-tracking alarm pair Application Auto Scaling creates: 3 x 1 min above target, 15 x 1 min below 90% of it. */
+export function targetTrackingAlarms(name: string, metric: string, target: number, scaleInRatio = 0.9): CloudWatchAlarmSpec[] {
+  return [
+    { name: `TargetTracking-${name}-AlarmHigh`, metric, statistic: 'Average', period: 60, evaluationPeriods: 3, comparisonOperator: 'GreaterThanThreshold', threshold: target, autoScalingAction: true },
+    { name: `TargetTracking-${name}-AlarmLow`, metric, statistic: 'Average', period: 60, evaluationPeriods: 15, comparisonOperator: 'LessThanThreshold', threshold: target * scaleInRatio, autoScalingAction: true },
+  ];
+}
+
+/**
+ * CloudWatch alarm evaluation: every period, the last `evaluationPeriods`
+ * periods of published datapoints; ALARM when at least `datapointsToAlarm` of
+ * them breach, OK otherwise (missing data: not enough datapoints yet keeps the
+ * state). Actions run on state transitions; Auto Scaling actions are invoked
+ * again every period while the alarm stays in ALARM (CloudWatch "Alarm actions").
+ * Deliveries are the alarm-state message SNS carries (`Records[].Sns.Message`).
+ */
+export class CloudWatchAlarms implements SimulatedSource {
+  readonly name = 'sim-cloudwatch';
+  readonly cadenceSeconds = 60;
+  private readonly alarms: AlarmRuntime[];
+
+  constructor(
+    private readonly ctx: SourceContext,
+    specs: readonly CloudWatchAlarmSpec[],
+  ) {
+    this.alarms = specs.map((spec, i) => {
+      const metric = canonicalMetric(spec.metric);
+      if (!metric) throw ValidationError.field(`alarms[${i}].metric`, `unknown metric "${spec.metric}"`);
+      if (spec.period % 60 !== 0 || spec.period <= 0) throw ValidationError.field(`alarms[${i}].period`, 'must be a positive multiple of 60 seconds');
+      if ((spec.datapointsToAlarm ?? spec.evaluationPeriods) > spec.evaluationPeriods) throw ValidationError.field(`alarms[${i}].datapointsToAlarm`, 'must be <= evaluationPeriods');
+      return { spec, metric, arn: `arn:aws:cloudwatch:sim:000000000000:alarm:${spec.name}`, state: 'INSUFFICIENT_DATA' as AlarmState, changedAt: 0 };
+    });
+  }
+
+  tick(now: number): SourceOutput {
+    const visible = this.ctx.store.visibleMinutes(now);
+    const deliveries: unknown[] = [];
+    for (const a of this.alarms) {
+      const s = a.spec;
+      const perPeriod = s.period / 60;
+      // Only evaluate on the alarm's period boundary.
+      if (Math.floor((now - this.ctx.store.start) / 60_000) % perPeriod !== 0) continue;
+      const periods = Math.floor(visible / perPeriod);
+      if (periods < s.evaluationPeriods) continue;
+      const series = this.ctx.store.raw(a.metric);
+      const datapoints: number[] = [];
+      let breaching = 0;
+      for (let k = periods - 1; k >= periods - s.evaluationPeriods; k--) {
+        let acc = s.statistic === 'Maximum' ? -Infinity : s.statistic === 'Minimum' ? Infinity : 0;
+        for (let m = k * perPeriod; m < (k + 1) * perPeriod; m++) {
+          const v = series[m]!;
+          if (s.statistic === 'Maximum') acc = Math.max(acc, v);
+          else if (s.statistic === 'Minimum') acc = Math.min(acc, v);
+          else acc += v;
+        }
+        const v = s.statistic === 'Average' ? acc / perPeriod : s.statistic === 'SampleCount' ? perPeriod : acc;
+        datapoints.push(v);
+        if (breaches(v, s.comparisonOperator, s.threshold)) breaching++;
+      }
+      const next: AlarmState = breaching >= (s.datapointsToAlarm ?? s.evaluationPeriods) ? 'ALARM' : 'OK';
+      const old = a.state;
+      if (next !== old) {
+        a.state = next;
+        a.changedAt = now;
+        deliveries.push(this.message(a, old, now, datapoints, breaching));
+      } else if (next === 'ALARM' && s.autoScalingAction) {
+        deliveries.push(this.message(a, old, now, datapoints, breaching));
+      }
+    }
+    return deliveries.length === 0 ? NOTHING : { deliveries, signals: [] };
+  }
+
+  private message(a: AlarmRuntime, old: AlarmState, now: number, datapoints: number[], breaching: number): Record<string, unknown> {
+    const s = a.spec;
+    // Newest first, as CloudWatch prints them; only the newest carries its time (formatting dates is the slow part).
+    const shown = datapoints.map((v, i) => (i === 0 ? `${Math.round(v * 1000) / 1000} (${new Date(now - s.period * 1000).toISOString()})` : `${Math.round(v * 1000) / 1000}`)).join(', ');
+    return {
+      AlarmName: s.name,
+      AlarmArn: a.arn,
+      NewStateValue: a.state,
+      OldStateValue: old,
+      NewStateReason: `Threshold Crossed: ${breaching} out of the last ${datapoints.length} datapoints [${shown}] was ${WORD[s.comparisonOperator]} the threshold (${s.threshold}).`,
+      StateChangeTime: new Date(a.changedAt).toISOString(),
+      EvaluatedAt: now,
+      Trigger: {
+        MetricName: s.metric,
+        Namespace: 'AWS/SageMaker',
+        Statistic: s.statistic.toUpperCase(),
+        Dimensions: [{ name: 'ResourceId', value: this.ctx.ref.id }],
+        Period: s.period,
+        EvaluationPeriods: s.evaluationPeriods,
+        ComparisonOperator: s.comparisonOperator,
+        Threshold: s.threshold,
+      },
+    };
+  }
+
+  /** An alarm-state message (object, JSON text, or an SNS event wrapping it) to one signal. */
+  parse(raw: unknown): Signal[] {
+    const doc = jsonDocument(raw, 'Message');
+    const records = isBag(doc) ? doc['Records'] : undefined;
+    if (Array.isArray(records)) {
+      if (records.length === 0) throw ValidationError.field('Records', 'must not be empty');
+      return records.flatMap((r, i) => {
+        const sns = isBag(r) && isBag(r['Sns']) ? r['Sns'] : undefined;
+        if (sns?.['Message'] === undefined) throw ValidationError.field(`Records[${i}].Sns.Message`, 'missing');
+        return this.parse(sns['Message']);
+      });
+    }
+    const m = bag(doc, 'Message');
+    const state = m['NewStateValue'];
+    if (state !== 'ALARM' && state !== 'OK' && state !== 'INSUFFICIENT_DATA') throw ValidationError.field('NewStateValue', `must be ALARM, OK or INSUFFICIENT_DATA, got ${JSON.stringify(state) ?? 'nothing'}`);
+    const name = text(m['AlarmName'], 'AlarmName');
+    const trigger = bag(m['Trigger'], 'Trigger');
+    const metric = text(trigger['MetricName'], 'Trigger.MetricName');
+    const dims = trigger['Dimensions'];
+    const dim = Array.isArray(dims) ? dims.find((d) => isBag(d) && d['name'] === 'ResourceId') : undefined;
+    const id = text(isBag(dim) ? dim['value'] : undefined, 'Trigger.Dimensions');
+    const evaluated = finite(m['EvaluatedAt']);
+    const at = epochMs(evaluated ?? Date.parse(String(m['StateChangeTime'])), evaluated === undefined ? 'StateChangeTime' : 'EvaluatedAt');
+    const arn = typeof m['AlarmArn'] === 'string' && m['AlarmArn'] !== '' ? m['AlarmArn'] : name;
+    // The newest datapoint is the first one in the reason's list, as CloudWatch prints it.
+    const first = /\[(-?\d+(?:\.\d+)?(?:e[+-]?\d+)?)/i.exec(typeof m['NewStateReason'] === 'string' ? m['NewStateReason'] : '');
+    const signal: Signal = { target: { provider: 'simulator', id }, source: this.name, metric, alarm: arn, alarmName: name, state: state === 'ALARM' ? 'firing' : 'ok', dedupeKey: `${arn}:${state}:${at}`, at };
+    const threshold = finite(trigger['Threshold']);
+    if (threshold !== undefined) signal.threshold = threshold;
+    const value = first ? finite(Number(first[1])) : undefined;
+    if (value !== undefined) signal.value = value;
+    return state === 'INSUFFICIENT_DATA' ? [] : [signal];
+  }
+}

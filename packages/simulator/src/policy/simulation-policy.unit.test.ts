@@ -1,0 +1,61 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ValidationError, validatePolicy } from '@autoscaler/core';
+import { providerKinds } from '../profiles/profile';
+import { shippedPolicies } from './baselines';
+import { parseSettings } from './settings';
+import { deriveSettings, loadSimulationPolicy, settingsPathFor } from './simulation-policy';
+
+const base = { name: 'p', limits: { maxReplicas: 10 } };
+
+describe('simulation policies', () => {
+  it('every shipped policy loads, with its .sim.yaml, on every provider; four are baselines', () => {
+    for (const kind of providerKinds) {
+      const ps = shippedPolicies(kind);
+      expect(ps.map((p) => p.derived)).toEqual([false, false, false, false, false]);
+      expect(ps.filter((p) => p.settings.baseline).length).toBe(4);
+    }
+  });
+
+  it('settings errors name the path', () => {
+    expect(() => parseSettings('sources: []')).toThrow(/sources: needs at least one source/);
+    expect(() => parseSettings('sources: [{ kind: oci-monitoring, alarms: [{ name: a, query: q, pendig: PT1M }] }]')).toThrow(/sources\[0\]\.alarms\[0\]\.pendig: unknown field/);
+    expect(() => parseSettings('sources: [{ kind: carrier-pigeon }]')).toThrow(ValidationError);
+    expect(() => parseSettings('size: { vcpus: 0 }\nsources: [{ kind: hpa }]')).toThrow(/size/);
+  });
+
+  it('derives alarms from rules: OCI Monitoring on OCI, CloudWatch (with the target-tracking pair) on SageMaker, the HPA loop for hpa rules', () => {
+    const policy = validatePolicy({
+      ...base,
+      rules: [
+        { name: 'hot', threshold: { alarm: 'hot', metric: 'CpuUtilization', above: 75, change: 1 } },
+        { name: 'tt', targetTracking: { metric: 'InvocationsPerInstance', target: 600 } },
+      ],
+    });
+    expect(deriveSettings(policy, 'oci').sources).toEqual([
+      { kind: 'oci-monitoring', alarms: [{ name: 'hot', query: 'CpuUtilization[1m].mean() > 75' }] },
+      { kind: 'metrics', metrics: ['InvocationsPerInstance'], everySeconds: 60 },
+    ]);
+    expect(deriveSettings(policy, 'sagemaker').sources).toEqual([
+      { kind: 'cloudwatch', targetTracking: true, alarms: [expect.objectContaining({ name: 'hot', metric: 'CpuUtilization', comparisonOperator: 'GreaterThanThreshold', threshold: 75 })] },
+    ]);
+    const hpa = validatePolicy({ ...base, rules: [{ name: 'h', targetTracking: { metric: 'cpu', target: 60, algorithm: 'hpa' } }] });
+    expect(deriveSettings(hpa, 'kubernetes').sources).toEqual([{ kind: 'hpa', syncPeriodSeconds: 15 }]);
+  });
+
+  it('a rule that names only an alarm cannot be simulated without a .sim.yaml: the error names the rule', () => {
+    const policy = validatePolicy({ ...base, rules: [{ name: 'x', threshold: { alarm: 'mystery', change: 1 } }] });
+    expect(() => deriveSettings(policy, 'oci')).toThrow(/rules\[0\]\.threshold\.alarm.*mystery/);
+  });
+
+  it('reads the sidecar next to a policy file; a missing policy file names the flag', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sim-policy-'));
+    const file = join(dir, 'mine.yaml');
+    writeFileSync(file, 'name: mine\nlimits: { maxReplicas: 5 }\nrules: [{ name: hot, threshold: { alarm: hot, change: 1 } }]\n');
+    writeFileSync(settingsPathFor(file), 'label: Mine\nsources: [{ kind: oci-monitoring, alarms: [{ name: hot, query: "CpuUtilization[1m].max() > 90" }] }]\n');
+    const sp = loadSimulationPolicy(file, 'oci');
+    expect(sp).toMatchObject({ name: 'Mine', derived: false });
+    expect(() => loadSimulationPolicy(join(dir, 'nope.yaml'), 'oci')).toThrow(/--policy.*cannot read/);
+  });
+});

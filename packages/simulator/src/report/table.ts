@@ -1,0 +1,92 @@
+import type { SimulationResult } from '../engine/simulate';
+import { LATENCY_CAP_MS } from '../engine/latency';
+
+/** The `--json` shape of `autoscaler simulate`. */
+export interface SimulationReport {
+  trace: string;
+  provider: string;
+  peakRps: number;
+  minutes: number;
+  sloP95Ms: number;
+  oracleCost: number;
+  policies: Array<{
+    name: string;
+    baseline: boolean;
+    cost: number;
+    costRatio: number;
+    sloViolationRate: number;
+    violatingMinutes: number;
+    p95Ms: number;
+    p99Ms: number;
+    actions: number;
+    reactMinutes: number | null;
+    notes: string[];
+  }>;
+  /** Figures that are estimates or scenario parameters (profiles.json nulls). */
+  estimates: string[];
+}
+
+const r4 = (v: number): number => Math.round(v * 10_000) / 10_000;
+
+export function toReport(result: SimulationResult): SimulationReport {
+  const s = result.scenario;
+  return {
+    trace: s.load.trace.name,
+    provider: s.profile.kind,
+    peakRps: s.load.peakRps,
+    minutes: s.load.rps.length,
+    sloP95Ms: s.sloMs,
+    oracleCost: r4(result.oracle.cost),
+    policies: result.summaries.map((p) => ({
+      name: p.name,
+      baseline: p.baseline,
+      cost: r4(p.cost),
+      costRatio: r4(p.costRatio),
+      sloViolationRate: r4(p.sloViolationRate),
+      violatingMinutes: p.violatingMinutes,
+      p95Ms: Math.round(Math.min(p.p95Ms, LATENCY_CAP_MS)),
+      p99Ms: Math.round(Math.min(p.p99Ms, LATENCY_CAP_MS)),
+      actions: p.actions,
+      reactMinutes: p.reactMinutes,
+      notes: p.notes,
+    })),
+    estimates: s.profile.estimates,
+  };
+}
+
+function ms(v: number): string {
+  return v >= LATENCY_CAP_MS ? '>60000' : String(Math.round(v));
+}
+
+/** A plain-text comparison table (monospace), best cost first among SLO-meeting policies is left to the reader. */
+export function formatTable(result: SimulationResult): string {
+  const s = result.scenario;
+  const head = ['policy', 'kind', 'cost $', 'x oracle', 'SLO-violating min', 'p95 ms', 'p99 ms', 'actions', 'react min'];
+  const rows = result.summaries.map((p) => [
+    p.name,
+    p.baseline ? 'baseline' : 'ours',
+    p.cost.toFixed(2),
+    p.costRatio.toFixed(2),
+    `${p.violatingMinutes} (${(100 * p.sloViolationRate).toFixed(2)}%)`,
+    ms(p.p95Ms),
+    ms(p.p99Ms),
+    String(p.actions),
+    p.reactMinutes === null ? 'never' : String(p.reactMinutes),
+  ]);
+  rows.push(['oracle (instant, per-minute cheapest)', 'bound', result.oracle.cost.toFixed(2), '1.00', '0 (0.00%)', '-', '-', '-', '-']);
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: string[]): string => cells.map((c, i) => (i === 0 || i === 1 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
+  const days = s.load.rps.length / 1440;
+  const out = [
+    `trace ${s.load.trace.name}: ${s.load.rps.length} minutes (${days >= 1 ? `${days.toFixed(1)} days` : `${s.load.rps.length} min`}), scaled to ${s.load.peakRps} req/s at the busiest minute`,
+    `provider ${s.profile.kind} (${s.profile.title}), objective p95 <= ${s.sloMs} ms per minute, seed ${s.seed}`,
+    '',
+    line(head),
+    line(widths.map((w) => '-'.repeat(w))),
+    ...rows.map(line),
+    '',
+    'cost: instance-minutes x hourly price (provisioning and blue/green fleets included); x oracle: cost / the instant per-minute cheapest fleet;',
+    'SLO-violating min: p95 above the objective or requests dropped; react min: minutes to meet the objective again after a 4x load step.',
+  ];
+  return out.join('\n');
+}
