@@ -1,2 +1,11 @@
 /** @type {import('jest').Config} */
-module.exports = { ...require('../../jest.preset.js'), displayName: 'provider-kubernetes', rootDir: __dirname };
+const preset = require('../../jest.preset.js');
+const { esmPackages } = require('./jest.esm-packages.js');
+
+module.exports = {
+  ...preset,
+  displayName: 'provider-kubernetes',
+  rootDir: __dirname,
+  transform: { ...preset.transform, [`node_modules/(${esmPackages.join('|')})/.+\\.js$`]: require.resolve('./jest.esm-transform.js') },
+  transformIgnorePatterns: [`/node_modules/(?!(${esmPackages.join('|')})/)`],
+};

@@ -1,6 +1,7 @@
 import type { CloudCli } from './types';
 import { awsCloud } from './aws';
 import { ociCloud } from './oci';
+import { kubernetesCloud } from './kubernetes';
 
 /**
  * The cloud registry: one line per cloud, sorted by name (like KEDA's scaler
@@ -9,6 +10,7 @@ import { ociCloud } from './oci';
 export const clouds: readonly CloudCli[] = [
   awsCloud,
   ociCloud,
+  kubernetesCloud,
   // <cloud-registry>
 ].sort((a: CloudCli, b: CloudCli) => a.name.localeCompare(b.name));
 

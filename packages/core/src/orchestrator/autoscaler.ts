@@ -200,7 +200,7 @@ export class Autoscaler {
       const outcome: Outcome = decision.action === 'none' ? 'no-action' : policy.dryRun ? 'dry-run' : decision.action === 'resize' ? 'resized' : 'scaled';
       if (next && !handle?.stateWritten) {
         await this.persist(provider, ref, next);
-      } else if (outcome === 'no-action' && this.wantsRecommendations(policy) && decision.recommendation !== undefined) {
+      } else if (outcome === 'no-action' && this.wantsRecommendations(policy) && decision.recommendation !== undefined && !this.recentlyRecorded(state, decision.recommendation, policy)) {
         await this.persist(provider, ref, this.nextState(state, decision, signals, policy, false));
       }
       const record = this.record(outcome, started, {
@@ -219,6 +219,17 @@ export class Autoscaler {
       if (e instanceof TransientError || e instanceof ConflictError) await this.releaseAll(claimed);
       return this.errorRecord(e, started, base);
     }
+  }
+
+  /**
+   * The same recommendation is stored again only once the stored copy is half a window old:
+   * a window then always holds a copy of a value recommended throughout it, and a steady
+   * target costs two writes per window instead of one per pass.
+   */
+  private recentlyRecorded(state: TargetState, replicas: number, policy: Policy): boolean {
+    const last = state.persisted.recommendations.at(-1);
+    const window = Math.min(...[policy.limits.stabilization.scaleIn, policy.limits.stabilization.scaleOut].filter((w) => w > 0)) * 1000;
+    return last !== undefined && last.replicas === replicas && this.clock.now() - last.at < window / 2;
   }
 
   private wantsRecommendations(policy: Policy): boolean {

@@ -535,4 +535,28 @@ describe('Autoscaler: stabilization across deliveries', () => {
     expect(stabilized).toMatchObject({ outcome: 'scaled', to: { replicas: 5 } });
     expect(stabilized.decision?.recommendation).toBe(3);
   });
+
+  it('a steady recommendation is written at most twice per window, and still holds a later scale-in', async () => {
+    const clock = new InstantClock(NOW);
+    const provider = new MemoryProvider([{ id: 'model-a', capacity: { replicas: 10 } }]);
+    const policy = validatePolicy({
+      name: 'tt',
+      targets: [A],
+      limits: { maxReplicas: 50, cooldown: { scaleOut: 0, scaleIn: 0 }, stabilization: { scaleIn: 300 } },
+      rules: [{ name: 'tt', targetTracking: { metric: 'cpu', target: 50, algorithm: 'hpa' } }],
+    });
+    const autoscaler = new Autoscaler({ providers: [provider], sources: [new MemoryAlarmSource()], policies: new StaticPolicies([policy]), clock });
+    // Ten passes 30 s apart at the target: each recommends the current 10 replicas.
+    for (let i = 0; i < 10; i++) {
+      const r = (await autoscaler.handle({ target: A, metric: 'cpu', state: 'value', value: 50, at: clock.now(), dedupeKey: `p${i}` })).records[0]!;
+      expect(r.outcome).toBe('no-action');
+      await clock.sleep(30_000);
+    }
+    expect(provider.calls.writeState).toBe(2);
+    expect((await provider.readState(A)).recommendations.map((r) => r.at - NOW)).toEqual([0, 150_000]);
+    // Load drops: the stored 10s are still inside the window, so the scale-in is held.
+    const held = (await autoscaler.handle({ target: A, metric: 'cpu', state: 'value', value: 10, at: clock.now(), dedupeKey: 'drop' })).records[0]!;
+    expect(held).toMatchObject({ outcome: 'no-action', to: { replicas: 10 } });
+    expect(held.decision?.blockedBy).toBe('stabilization');
+  });
 });

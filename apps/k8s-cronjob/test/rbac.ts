@@ -1,0 +1,57 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseAllDocuments } from 'yaml';
+import type { RequestAttributes } from '@autoscaler/provider-kubernetes/testing';
+
+interface PolicyRule {
+  apiGroups: string[];
+  resources: string[];
+  verbs: string[];
+  resourceNames?: string[];
+}
+
+interface Grant {
+  /** Namespace a Role grants in; undefined for a ClusterRole (every namespace). */
+  namespace?: string;
+  rule: PolicyRule;
+}
+
+const DEPLOY = join(__dirname, '..', 'deploy');
+
+/** The ClusterRole and Role rules shipped in deploy/, as the apiserver's RBAC authorizer reads them. */
+export function shippedGrants(): Grant[] {
+  const grants: Grant[] = [];
+  for (const file of ['clusterrole.yaml', 'role.yaml']) {
+    for (const d of parseAllDocuments(readFileSync(join(DEPLOY, file), 'utf8'))) {
+      const doc = d.toJSON() as { kind: string; metadata: { namespace?: string }; rules: PolicyRule[] };
+      for (const rule of doc.rules) grants.push(doc.kind === 'Role' ? { namespace: doc.metadata.namespace!, rule } : { rule });
+    }
+  }
+  return grants;
+}
+
+export const resourceKey = (a: Pick<RequestAttributes, 'resource' | 'subresource'>): string => (a.subresource ? `${a.resource}/${a.subresource}` : a.resource!);
+
+/** RBAC evaluation (k8s.io/kubernetes plugin/pkg/auth/authorizer/rbac): any matching rule allows. */
+export function rbacAuthorizer(user: string, grants: readonly Grant[]): (a: RequestAttributes) => true | string {
+  return (a) => {
+    if (a.user !== user) return true;
+    if (a.resource === undefined) return 'no non-resource URLs are granted';
+    const ok = grants.some(
+      (g) =>
+        (g.namespace === undefined || g.namespace === a.namespace) &&
+        g.rule.apiGroups.includes(a.group!) &&
+        g.rule.resources.includes(resourceKey(a)) &&
+        g.rule.verbs.includes(a.verb) &&
+        (g.rule.resourceNames === undefined || (a.name !== undefined && g.rule.resourceNames.includes(a.name))),
+    );
+    return ok ? true : 'RBAC: not granted by deploy/clusterrole.yaml or deploy/role.yaml';
+  };
+}
+
+/** Every (group, resource, verb) the shipped rules grant. */
+export function grantedPermissions(grants: readonly Grant[]): string[] {
+  const out = new Set<string>();
+  for (const g of grants) for (const group of g.rule.apiGroups) for (const r of g.rule.resources) for (const v of g.rule.verbs) out.add(`${group}|${r}|${v}`);
+  return [...out].sort();
+}

@@ -1,0 +1,90 @@
+import { writeFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import { ValidationError } from '@autoscaler/core';
+import type { Recipe, RecipeOptions } from '@autoscaler/provider-kubernetes';
+import { type CliIO, processIO } from '../io';
+import { readText } from '../read-input';
+import { kubernetesProvider } from './monitor';
+
+export interface RecipeFlags {
+  usage: string;
+  load: string;
+  out?: string;
+  target?: string;
+  headroom?: string;
+  minReplicas?: string;
+  sloMs?: string;
+  offset?: string;
+  peakRate?: string;
+  json?: boolean;
+}
+
+function numberFlag(v: string | undefined, flag: string): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isFinite(n) || n < 0) throw ValidationError.field(flag, `"${v}" is not a number >= 0`);
+  return n;
+}
+
+/** The recipe as the YAML a user pastes: container resources and an autoscaling/v2 HPA. */
+export function recipeYaml(r: Recipe): string {
+  return [
+    '# container resources',
+    'resources:',
+    `  requests: { cpu: "${r.requests.cpu}", memory: "${r.requests.memory}" }`,
+    `  limits: { cpu: "${r.limits.cpu}", memory: "${r.limits.memory}" }`,
+    '---',
+    'apiVersion: autoscaling/v2',
+    'kind: HorizontalPodAutoscaler',
+    'spec:',
+    `  minReplicas: ${r.hpa.minReplicas}`,
+    `  maxReplicas: ${r.hpa.maxReplicas}`,
+    '  metrics:',
+    `    - { type: Resource, resource: { name: cpu, target: { type: Utilization, averageUtilization: ${r.hpa.targetCPUUtilizationPercentage} } } }`,
+  ].join('\n');
+}
+
+export async function runRecipe(flags: RecipeFlags, io: CliIO): Promise<{ recipe: Recipe; html: string }> {
+  const { parseLoadCsv, parseUsageCsv, recipeHtml, recommendRecipe } = await kubernetesProvider();
+  const usage = parseUsageCsv(readText(flags.usage, '--usage'), flags.usage);
+  const load = parseLoadCsv(readText(flags.load, '--load'), flags.load);
+  const options: RecipeOptions = {};
+  const set = <K extends keyof RecipeOptions>(k: K, v: RecipeOptions[K] | undefined): void => {
+    if (v !== undefined) options[k] = v;
+  };
+  set('targetUtilization', numberFlag(flags.target, '--target'));
+  set('headroom', numberFlag(flags.headroom, '--headroom'));
+  set('minReplicasFloor', numberFlag(flags.minReplicas, '--min-replicas'));
+  set('latencySloMs', numberFlag(flags.sloMs, '--slo-ms'));
+  set('offsetSeconds', numberFlag(flags.offset, '--offset'));
+  set('peakRate', numberFlag(flags.peakRate, '--peak-rate'));
+  const recipe = recommendRecipe(usage, load, options);
+  const html = flags.out ?? 'recipe.html';
+  writeFileSync(html, recipeHtml(recipe, usage, load));
+  if (flags.json) io.out(JSON.stringify({ ...recipe, html }, null, 2));
+  else {
+    io.out(recipeYaml(recipe));
+    for (const n of recipe.notes) io.err(`note: ${n}`);
+    io.err(`one replica sustains ${recipe.evidence.ratePerReplica.toFixed(1)} transactions/s at ${recipe.hpa.targetCPUUtilizationPercentage}% CPU; chart: ${html}`);
+  }
+  return { recipe, html };
+}
+
+export function registerRecipeCommand(program: Command, io: CliIO = processIO): void {
+  program
+    .command('recipe')
+    .description('Turn a monitor CSV and a loadtest CSV into recommended requests/limits and HPA min/max/target, with an HTML chart')
+    .requiredOption('--usage <csv>', 'usage.csv written by `autoscaler monitor`')
+    .requiredOption('--load <csv>', 'load.csv written by `autoscaler loadtest` (started at the same time as monitor)')
+    .option('--out <file>', 'HTML report (inline SVG charts, no network)', 'recipe.html')
+    .option('--target <percent>', 'HPA CPU target utilization', '70')
+    .option('--headroom <factor>', 'maxReplicas covers the peak rate times this', '1.25')
+    .option('--min-replicas <n>', 'never recommend fewer replicas (2 survives a pod restart)', '1')
+    .option('--slo-ms <ms>', 'p95 latency SLO: stages above it cap the per-replica capacity')
+    .option('--offset <seconds>', 'seconds between the monitor start and the loadtest start', '0')
+    .option('--peak-rate <tps>', 'plan for this peak transaction rate instead of the measured one')
+    .option('--json', 'print the recipe and its evidence as JSON')
+    .action(async (o: RecipeFlags) => {
+      await runRecipe(o, io);
+    });
+}

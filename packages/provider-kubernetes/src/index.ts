@@ -1,0 +1,22 @@
+/** @autoscaler/provider-kubernetes: Deployments and StatefulSets through the real Kubernetes API, and the metrics-server alarm source. */
+export { KubernetesProvider, type KubernetesProviderOptions } from './provider';
+export { KubeApi } from './kube/kube-api';
+export { translateKubeError } from './kube/errors';
+export { ClusterSnapshot, type SnapshotScope, type ListedWorkload } from './kube/cluster-snapshot';
+export { discoverTargets, DiscoveredPolicies, type DiscoveredTarget, type Discovery } from './discovery';
+export { ANNOTATION, POLICY_CONFIGMAP_LABEL, readPersistedState, persistedStatePatch, isManaged } from './model/annotations';
+export { parseWorkloadId, formatWorkloadId, WORKLOAD_KINDS, type WorkloadId, type WorkloadKind } from './model/ids';
+export { parseQuantity, formatCpu, formatMemory, parseGoDuration, isQuantity } from './model/quantity';
+export { parseSelector, formatSelector, matches as selectorMatches, selectorRequirements, type LabelSelector, type Requirement } from './model/labels';
+export { parseTiers, tierOf, ResourceTierSchema, type ResourceTier } from './model/tiers';
+export { exportHpa, resourceMetricOf } from './model/hpa-export';
+export { viewWorkload, workloadStatus, type WorkloadView, type WorkloadObject } from './model/workload';
+export { parsePodMetricsList, type PodUsageSample, type PodMetricsList } from './metrics/pod-metrics';
+export { MetricsServerAlarmSource, METRICS_SERVER_SOURCE, BASE_METRICS, type MetricsServerSourceOptions } from './metrics/metrics-server-source';
+export { parseAlarmRules, evaluateAlarm, AlarmRuleSchema, type AlarmRule, type AlarmRuleInput, type AlarmEvaluation, type Sample } from './metrics/alarm-rules';
+export { MemoryAlarmHistory, ConfigMapAlarmHistory, type AlarmHistory } from './metrics/alarm-history';
+export { queryPrometheus, parsePrometheusResponse, renderQuery, type PrometheusOptions, type PrometheusQuery } from './metrics/prometheus';
+export { valueForReplicas } from './metrics/hpa-gate';
+export { workloadUsage, utilization, meanUsage, hpaPods, type WorkloadUsage, type PodUsage, type Utilization, type ResourceName } from './metrics/workload-usage';
+export { workloadOfPod } from './metrics/attribution';
+export * from './recipe';

@@ -1,0 +1,124 @@
+import { AppsV1Api, AutoscalingV2Api, CoreV1Api, CustomObjectsApi, PatchStrategy, setHeaderOptions, type KubeConfig, type V1ConfigMap, type V1Deployment, type V1Pod, type V1Scale, type V1StatefulSet, type V2HorizontalPodAutoscaler } from '@kubernetes/client-node';
+import { apiKindOf, formatWorkloadId, type WorkloadId, type WorkloadKind } from '../model/ids';
+import type { PodMetricsList } from '../metrics/pod-metrics';
+import { translateKubeError } from './errors';
+
+export type WorkloadObject = V1Deployment | V1StatefulSet;
+
+/** Page size of list calls: big lists cost ceil(n / PAGE) calls, not one per object. */
+const PAGE = 500;
+
+/**
+ * The few apiserver calls the autoscaler makes, through the real client, each
+ * one translated to the autoscaler's errors. Everything the provider, the
+ * discovery and the metrics source read or write goes through here, so the
+ * RBAC rules in apps/k8s-cronjob/deploy list exactly these verbs.
+ */
+export class KubeApi {
+  private readonly apps: AppsV1Api;
+  private readonly core: CoreV1Api;
+  private readonly autoscaling: AutoscalingV2Api;
+  private readonly custom: CustomObjectsApi;
+
+  constructor(readonly kubeConfig: KubeConfig, private readonly fieldManager = 'autoscaler') {
+    this.apps = kubeConfig.makeApiClient(AppsV1Api);
+    this.core = kubeConfig.makeApiClient(CoreV1Api);
+    this.autoscaling = kubeConfig.makeApiClient(AutoscalingV2Api);
+    this.custom = kubeConfig.makeApiClient(CustomObjectsApi);
+  }
+
+  private async call<T>(what: string, fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (e) {
+      throw translateKubeError(e, what);
+    }
+  }
+
+  private async paged<T>(what: string, page: (cont: string | undefined) => Promise<{ items: T[]; metadata?: { _continue?: string } }>): Promise<T[]> {
+    const out: T[] = [];
+    let cont: string | undefined;
+    do {
+      const r = await this.call(what, () => page(cont));
+      out.push(...r.items);
+      cont = r.metadata?._continue || undefined;
+    } while (cont);
+    return out;
+  }
+
+  /** list deployments|statefulsets, cluster-wide or in one namespace. */
+  listWorkloads(kind: WorkloadKind, namespace?: string): Promise<WorkloadObject[]> {
+    const what = `list ${kind}s${namespace ? ` in ${namespace}` : ''}`;
+    return this.paged<WorkloadObject>(what, (cont) => {
+      const page = { limit: PAGE, ...(cont ? { _continue: cont } : {}) };
+      if (kind === 'deployment') return namespace ? this.apps.listNamespacedDeployment({ namespace, ...page }) : this.apps.listDeploymentForAllNamespaces(page);
+      return namespace ? this.apps.listNamespacedStatefulSet({ namespace, ...page }) : this.apps.listStatefulSetForAllNamespaces(page);
+    });
+  }
+
+  getWorkload(id: WorkloadId): Promise<WorkloadObject> {
+    return this.call(`get ${formatWorkloadId(id)}`, () =>
+      id.kind === 'deployment' ? this.apps.readNamespacedDeployment({ namespace: id.namespace, name: id.name }) : this.apps.readNamespacedStatefulSet({ namespace: id.namespace, name: id.name }),
+    );
+  }
+
+  /** Merge patch of the scale subresource; `resourceVersion` in the body makes it conditional. */
+  patchScale(id: WorkloadId, replicas: number, resourceVersion?: string): Promise<V1Scale> {
+    const body = { ...(resourceVersion ? { metadata: { resourceVersion } } : {}), spec: { replicas } };
+    const opts = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
+    const args = { namespace: id.namespace, name: id.name, body, fieldManager: this.fieldManager };
+    return this.call(`scale ${formatWorkloadId(id)} to ${replicas}`, () => (id.kind === 'deployment' ? this.apps.patchNamespacedDeploymentScale(args, opts) : this.apps.patchNamespacedStatefulSetScale(args, opts)));
+  }
+
+  /** Patch of the workload itself: strategic merge for the pod template, JSON merge for annotations. */
+  patchWorkload(id: WorkloadId, body: object, strategy: 'strategic' | 'merge', what: string): Promise<WorkloadObject> {
+    const opts = setHeaderOptions('Content-Type', strategy === 'strategic' ? PatchStrategy.StrategicMergePatch : PatchStrategy.MergePatch);
+    const args = { namespace: id.namespace, name: id.name, body, fieldManager: this.fieldManager };
+    return this.call(`${what} ${formatWorkloadId(id)}`, () => (id.kind === 'deployment' ? this.apps.patchNamespacedDeployment(args, opts) : this.apps.patchNamespacedStatefulSet(args, opts)));
+  }
+
+  listHpas(namespace?: string): Promise<V2HorizontalPodAutoscaler[]> {
+    return this.paged(`list horizontalpodautoscalers${namespace ? ` in ${namespace}` : ''}`, (cont) => {
+      const page = { limit: PAGE, ...(cont ? { _continue: cont } : {}) };
+      return namespace ? this.autoscaling.listNamespacedHorizontalPodAutoscaler({ namespace, ...page }) : this.autoscaling.listHorizontalPodAutoscalerForAllNamespaces(page);
+    });
+  }
+
+  listConfigMaps(labelSelector: string, namespace?: string): Promise<V1ConfigMap[]> {
+    return this.paged(`list configmaps (${labelSelector})${namespace ? ` in ${namespace}` : ''}`, (cont) => {
+      const page = { limit: PAGE, labelSelector, ...(cont ? { _continue: cont } : {}) };
+      return namespace ? this.core.listNamespacedConfigMap({ namespace, ...page }) : this.core.listConfigMapForAllNamespaces(page);
+    });
+  }
+
+  getConfigMap(namespace: string, name: string): Promise<V1ConfigMap> {
+    return this.call(`get configmap ${namespace}/${name}`, () => this.core.readNamespacedConfigMap({ namespace, name }));
+  }
+
+  createConfigMap(namespace: string, body: V1ConfigMap): Promise<V1ConfigMap> {
+    return this.call(`create configmap ${namespace}/${body.metadata?.name ?? ''}`, () => this.core.createNamespacedConfigMap({ namespace, body, fieldManager: this.fieldManager }));
+  }
+
+  /** Merge patch of a ConfigMap, conditional on `resourceVersion` when given. */
+  patchConfigMap(namespace: string, name: string, body: object): Promise<V1ConfigMap> {
+    return this.call(`patch configmap ${namespace}/${name}`, () => this.core.patchNamespacedConfigMap({ namespace, name, body, fieldManager: this.fieldManager }, setHeaderOptions('Content-Type', PatchStrategy.MergePatch)));
+  }
+
+  listPods(namespace: string, labelSelector?: string): Promise<V1Pod[]> {
+    return this.paged(`list pods in ${namespace}`, (cont) => this.core.listNamespacedPod({ namespace, limit: PAGE, ...(labelSelector ? { labelSelector } : {}), ...(cont ? { _continue: cont } : {}) }));
+  }
+
+  /** `GET /apis/metrics.k8s.io/v1beta1/namespaces/{ns}/pods` (metrics-server), raw JSON. */
+  listPodMetrics(namespace: string, labelSelector?: string): Promise<unknown> {
+    return this.call(`list pod metrics in ${namespace} (metrics.k8s.io)`, () =>
+      this.custom.listNamespacedCustomObject({ group: 'metrics.k8s.io', version: 'v1beta1', namespace, plural: 'pods', ...(labelSelector ? { labelSelector } : {}) }) as Promise<unknown>,
+    );
+  }
+
+  /** The apps/v1 kind of an id (for HPA scaleTargetRef matching). */
+  static kindOf(id: WorkloadId): string {
+    return apiKindOf(id.kind);
+  }
+}
+
+export type { PodMetricsList };

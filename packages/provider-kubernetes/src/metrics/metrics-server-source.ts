@@ -1,0 +1,319 @@
+import type { KubeConfig, V1Pod } from '@kubernetes/client-node';
+import {
+  AutoscalerError,
+  ValidationError,
+  hpaReplicas,
+  silentLogger,
+  type AlarmSource,
+  type Logger,
+  type Policy,
+  type PolicyResolver,
+  type Signal,
+  type TargetRef,
+  zodIssues,
+} from '@autoscaler/core';
+import { z } from 'zod';
+import type { ClusterSnapshot } from '../kube/cluster-snapshot';
+import { KubeApi } from '../kube/kube-api';
+import { ANNOTATION } from '../model/annotations';
+import { resourceMetricOf } from '../model/hpa-export';
+import { formatWorkloadId, parseWorkloadId, type WorkloadId } from '../model/ids';
+import { matches, selectorRequirements, formatSelector, type LabelSelector } from '../model/labels';
+import { isQuantity, parseQuantity } from '../model/quantity';
+import { evaluateAlarm, parseAlarmRules, type AlarmRule, type AlarmRuleInput } from './alarm-rules';
+import { MemoryAlarmHistory, type AlarmHistory } from './alarm-history';
+import { workloadOfPod } from './attribution';
+import { valueForReplicas } from './hpa-gate';
+import { parsePodMetricsList, type PodUsageSample } from './pod-metrics';
+import { queryPrometheus, type PrometheusOptions } from './prometheus';
+import { hpaPods, meanUsage, utilization, workloadUsage, type ResourceName, type WorkloadUsage } from './workload-usage';
+
+export const METRICS_SERVER_SOURCE = 'metrics-server';
+
+/** Metrics every poll measures: utilization in percent of requests, and mean usage per pod. */
+export const BASE_METRICS = ['cpu', 'memory', 'cpu_cores', 'memory_bytes'] as const;
+
+export interface MetricsServerSourceOptions {
+  kube: KubeConfig | KubeApi;
+  /** The policies in force, to know which metrics rules read and which HPA targets to reproduce. */
+  policies?: PolicyResolver;
+  /** Windowed alarms for targets without an `autoscaler.dev/alarms` annotation. */
+  alarms?: readonly AlarmRuleInput[];
+  history?: AlarmHistory;
+  prometheus?: PrometheusOptions;
+  logger?: Logger;
+  /** Value signals get one dedupe key per this many seconds (metrics-server's resolution: 15). */
+  valuePeriodSeconds?: number;
+}
+
+/** A metric's reading: `value` is safe for any decision; `outOnly` (unsampled pods counted idle) only for scale-out. */
+interface Reading {
+  value?: number;
+  outOnly?: number;
+}
+
+const Requests = z.strictObject({
+  cpu: z.string().refine(isQuantity, 'must be a quantity like "500m"').optional(),
+  memory: z.string().refine(isQuantity, 'must be a quantity like "1Gi"').optional(),
+});
+const Envelope = z.strictObject({
+  target: z.union([z.string(), z.strictObject({ provider: z.literal('kubernetes'), id: z.string(), region: z.string().optional() })]),
+  podMetrics: z.unknown(),
+  requests: Requests.optional(),
+});
+
+function decode(raw: unknown): unknown {
+  if (typeof raw === 'string' || raw instanceof Uint8Array) {
+    try {
+      return JSON.parse(typeof raw === 'string' ? raw : Buffer.from(raw).toString('utf8')) as unknown;
+    } catch {
+      throw ValidationError.field('body', 'is not valid JSON');
+    }
+  }
+  return raw;
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * Polls metrics.k8s.io (metrics-server) for a workload's pods and evaluates
+ * the policy's needs itself: value signals for the metrics rules read (CPU and
+ * memory as percent of requests, mean usage per pod, optional Prometheus
+ * instant queries) and windowed alarms (mean/max per period, M of N datapoints)
+ * like CloudWatch/OCI alarms. HPA-style target tracking reproduces the HPA
+ * replica calculator (core's `hpaReplicas`). Missing metrics never cause a
+ * scale-in: with unsampled pods only readings that justify a scale-out are sent.
+ */
+export class MetricsServerAlarmSource implements AlarmSource {
+  readonly name = METRICS_SERVER_SOURCE;
+  readonly api: KubeApi;
+  readonly history: AlarmHistory;
+  private readonly defaultAlarms: AlarmRule[];
+  private readonly logger: Logger;
+  private snapshot: ClusterSnapshot | undefined;
+
+  constructor(private readonly options: MetricsServerSourceOptions) {
+    this.api = options.kube instanceof KubeApi ? options.kube : new KubeApi(options.kube);
+    this.history = options.history ?? new MemoryAlarmHistory();
+    this.defaultAlarms = options.alarms ? parseAlarmRules([...options.alarms], 'alarms') : [];
+    this.logger = options.logger ?? silentLogger;
+  }
+
+  /** Read pods and pod metrics from the pass's snapshot (one list per namespace, not per workload). */
+  usePass(snapshot: ClusterSnapshot | undefined): void {
+    this.snapshot = snapshot;
+  }
+
+  // ---- parse: PodMetricsList payloads ------------------------------------------------------
+
+  parse(raw: unknown): Signal[] {
+    const doc = decode(raw);
+    if (!isObject(doc)) throw ValidationError.field('body', 'must be a metrics.k8s.io PodMetricsList or { target, podMetrics, requests? }');
+    if ('podMetrics' in doc || 'target' in doc) {
+      const r = Envelope.safeParse(doc);
+      if (!r.success) throw new ValidationError('invalid pod metrics delivery', zodIssues(r.error));
+      const idText = typeof r.data.target === 'string' ? r.data.target : r.data.target.id;
+      const id = parseWorkloadId(idText, 'target');
+      const samples = parsePodMetricsList(r.data.podMetrics, 'podMetrics');
+      if (samples.length === 0) throw ValidationError.field('podMetrics.items', 'holds no pod sample');
+      return this.signalsFromSamples(id, samples, r.data.requests);
+    }
+    if (doc['kind'] !== 'PodMetricsList') throw ValidationError.field('kind', `must be PodMetricsList (got ${JSON.stringify(doc['kind']) ?? 'nothing'}), or wrap a list as { target, podMetrics }`);
+    const samples = parsePodMetricsList(doc, 'podMetrics');
+    if (samples.length === 0) throw ValidationError.field('podMetrics.items', 'holds no pod sample');
+    const groups = new Map<string, { id: WorkloadId; samples: PodUsageSample[] }>();
+    samples.forEach((s, i) => {
+      const id = workloadOfPod(s.namespace, s.pod);
+      if (!id) throw ValidationError.field(`podMetrics.items[${i}].metadata.name`, `pod "${s.pod}" was not named by a Deployment or StatefulSet controller; send { target: "<namespace>/<kind>/<name>", podMetrics } to say which workload it measures`);
+      const key = formatWorkloadId(id);
+      const g = groups.get(key) ?? { id, samples: [] };
+      g.samples.push(s);
+      groups.set(key, g);
+    });
+    return [...groups.values()].flatMap((g) => this.signalsFromSamples(g.id, g.samples, undefined));
+  }
+
+  private signalsFromSamples(id: WorkloadId, samples: readonly PodUsageSample[], requests: z.output<typeof Requests> | undefined): Signal[] {
+    const target: TargetRef = { provider: 'kubernetes', id: formatWorkloadId(id) };
+    const at = Math.max(...samples.map((s) => s.at));
+    const n = samples.length;
+    const cores = samples.reduce((a, s) => a + s.cpuCores, 0);
+    const bytes = samples.reduce((a, s) => a + s.memoryBytes, 0);
+    const values: Array<[string, number]> = [
+      ['cpu_cores', cores / n],
+      ['memory_bytes', bytes / n],
+    ];
+    if (requests?.cpu !== undefined && parseQuantity(requests.cpu) > 0) values.push(['cpu', (cores / (n * parseQuantity(requests.cpu))) * 100]);
+    if (requests?.memory !== undefined && parseQuantity(requests.memory) > 0) values.push(['memory', (bytes / (n * parseQuantity(requests.memory))) * 100]);
+    return values.map(([metric, value]) => ({
+      target,
+      source: this.name,
+      metric,
+      state: 'value',
+      value,
+      dedupeKey: `${this.name}:${target.id}:${metric}:${at}`,
+      at,
+      dimensions: { pods: String(n) },
+    }));
+  }
+
+  // ---- poll: read the cluster ----------------------------------------------------------------
+
+  async poll(target: TargetRef, now: number): Promise<Signal[]> {
+    if (target.provider !== 'kubernetes') throw ValidationError.field('target.provider', `"${target.provider}" is not kubernetes`);
+    const id = parseWorkloadId(target.id);
+    const object = this.snapshot?.listedWorkload(target.id) ?? (await this.api.getWorkload(id));
+    const selector = selectorRequirements(object.spec?.selector as LabelSelector | undefined);
+    if (selector.length === 0) throw ValidationError.field('spec.selector', `${target.id} has an empty selector`);
+    const pods: V1Pod[] = this.snapshot?.covers(id.namespace) ? (await this.snapshot.podsIn(id.namespace)).filter((p) => matches(selector, p.metadata?.labels)) : await this.api.listPods(id.namespace, formatSelector(selector));
+    const names = new Set(pods.map((p) => p.metadata?.name));
+    let samples: PodUsageSample[] = [];
+    try {
+      const all = this.snapshot?.covers(id.namespace) ? await this.snapshot.podSamplesIn(id.namespace) : parsePodMetricsList(await this.api.listPodMetrics(id.namespace, formatSelector(selector)), 'podMetrics');
+      samples = all.filter((s) => names.has(s.pod));
+    } catch (e) {
+      // No metrics is not a reason to act: the readings below stay empty and nothing scales in.
+      this.logger.log('warn', 'pod metrics unavailable', { target, error: (e as Error).message });
+    }
+    const usage = workloadUsage(pods, samples);
+    const readings = this.readings(usage);
+    if (this.options.prometheus) {
+      try {
+        for (const r of await queryPrometheus(this.options.prometheus, id, now)) readings.set(r.metric, { value: r.value });
+      } catch (e) {
+        this.logger.log('warn', 'prometheus query failed', { target, error: (e as Error).message });
+      }
+    }
+    const policy = await this.options.policies?.resolve(target);
+    const replicas = object.spec?.replicas ?? 1;
+    const signals = this.valueSignals(target, policy, readings, usage, replicas, now);
+    signals.push(...this.alarmSignals(target, object.metadata?.annotations?.[ANNOTATION.alarms], readings, now));
+    return signals;
+  }
+
+  private readings(usage: WorkloadUsage): Map<string, Reading> {
+    const out = new Map<string, Reading>();
+    const complete = usage.sampled === usage.active && usage.active > 0;
+    for (const r of ['cpu', 'memory'] as const) {
+      const u = utilization(usage, r);
+      if (u) out.set(r, u.complete ? { value: u.measured } : { outOnly: u.missingAsIdle });
+      const mean = meanUsage(usage, r);
+      if (mean !== undefined) out.set(`${r}_${r === 'cpu' ? 'cores' : 'bytes'}`, complete ? { value: mean } : { outOnly: (mean * usage.sampled) / usage.active });
+    }
+    return out;
+  }
+
+  /** Metrics the policy's rules read (all base metrics when no policy is known). */
+  private wantedMetrics(policy: Policy | undefined, readings: Map<string, Reading>): string[] {
+    if (!policy) return [...readings.keys()];
+    const names = new Set<string>();
+    for (const r of policy.rules) {
+      const m = r.targetTracking?.metric ?? r.threshold?.metric ?? r.step?.metric;
+      if (m !== undefined) names.add(m);
+    }
+    return [...names];
+  }
+
+  private canonical(metric: string): string {
+    return resourceMetricOf(metric) ?? metric;
+  }
+
+  /** Lowest value of `metric` at which some rule scales out: the bar an `outOnly` reading must clear. */
+  private scaleOutBar(policy: Policy | undefined, metric: string): number {
+    let bar = Infinity;
+    for (const r of policy?.rules ?? []) {
+      const tt = r.targetTracking;
+      if (tt?.metric === metric) bar = Math.min(bar, tt.target * (1 + (tt.tolerance ?? (tt.algorithm === 'hpa' ? 0.1 : 0))));
+      const th = r.threshold;
+      if (th?.metric === metric && th.above !== undefined && ((th.change ?? 0) > 0 || th.size === 'next')) bar = Math.min(bar, th.above);
+    }
+    return bar;
+  }
+
+  private valueSignals(target: TargetRef, policy: Policy | undefined, readings: Map<string, Reading>, usage: WorkloadUsage, replicas: number, now: number): Signal[] {
+    const bucket = Math.floor(now / ((this.options.valuePeriodSeconds ?? 15) * 1000));
+    const out: Signal[] = [];
+    for (const metric of this.wantedMetrics(policy, readings)) {
+      const reading = readings.get(this.canonical(metric));
+      if (!reading) continue;
+      let value = reading.value;
+      const gate = this.hpaGate(policy, metric, usage, replicas, now, target);
+      if (gate !== undefined) value = gate === 'hold' ? undefined : gate;
+      else if (value === undefined && reading.outOnly !== undefined && reading.outOnly >= this.scaleOutBar(policy, metric)) value = reading.outOnly;
+      if (value === undefined || !Number.isFinite(value)) continue;
+      out.push({
+        target,
+        source: this.name,
+        metric,
+        state: 'value',
+        value,
+        dedupeKey: `${this.name}:${target.id}:${metric}:${bucket}`,
+        at: now,
+        dimensions: { pods: `${usage.sampled}/${usage.active}`, ...(gate !== undefined ? { calculator: 'hpa' } : {}) },
+      });
+    }
+    return out;
+  }
+
+  /**
+   * For the one HPA-style target-tracking rule on a CPU/memory metric: the value
+   * that makes `decide` agree with the HPA replica calculator (missing and
+   * unready pods handled as upstream does), 'hold' for no change, undefined when
+   * the rule is not HPA-style.
+   */
+  private hpaGate(policy: Policy | undefined, metric: string, usage: WorkloadUsage, replicas: number, now: number, target: TargetRef): number | 'hold' | undefined {
+    const rules = (policy?.rules ?? []).filter((r) => (r.targetTracking?.metric ?? r.threshold?.metric ?? r.step?.metric) === metric);
+    const tt = rules.length === 1 ? rules[0]!.targetTracking : undefined;
+    const resource = resourceMetricOf(metric) as ResourceName | undefined;
+    if (!tt || tt.algorithm !== 'hpa' || tt.statistic !== 'perInstance' || !resource || replicas < 1) return undefined;
+    const tolerance = tt.tolerance ?? 0.1;
+    try {
+      const { replicas: r } = hpaReplicas({ currentReplicas: replicas, target: { type: 'Utilization', averageUtilization: Math.max(1, Math.round(tt.target)), resource }, tolerance, pods: hpaPods(usage, resource), now });
+      if (r === replicas) return 'hold';
+      // Missing metrics never cause a scale-in, even where the HPA would (it counts them at 100%).
+      if (r < replicas && usage.sampled < usage.active) return 'hold';
+      return valueForReplicas(replicas, r, tt.target, tolerance, utilization(usage, resource)?.measured) ?? 'hold';
+    } catch (e) {
+      if (!(e instanceof AutoscalerError)) throw e;
+      this.logger.log('info', 'HPA replica calculation not possible', { target, metric, reason: e.message });
+      return 'hold';
+    }
+  }
+
+  private alarmSignals(target: TargetRef, annotation: string | undefined, readings: Map<string, Reading>, now: number): Signal[] {
+    let rules = this.defaultAlarms;
+    if (annotation !== undefined) {
+      try {
+        rules = parseAlarmRules(annotation, `annotation ${ANNOTATION.alarms}`);
+      } catch (e) {
+        this.logger.log('warn', 'alarms annotation ignored', { target, error: (e as Error).message });
+        rules = [];
+      }
+    }
+    const out: Signal[] = [];
+    for (const a of rules) {
+      const reading = readings.get(this.canonical(a.metric));
+      // A below-threshold alarm only ever counts complete data: missing pods could be the busy ones.
+      const sample = a.comparison === 'above' ? (reading?.value ?? reading?.outOnly) : reading?.value;
+      const key = `${target.id}|${this.canonical(a.metric)}|${a.comparison === 'above' ? 'up' : 'down'}`;
+      if (sample !== undefined && Number.isFinite(sample)) this.history.record(key, { at: now, value: sample }, a.periodSeconds * a.evaluationPeriods * 1000);
+      const e = evaluateAlarm(a, this.history.samples(key), now);
+      if (!e.firing) continue;
+      const signal: Signal = {
+        target,
+        source: this.name,
+        metric: a.metric,
+        alarm: a.name,
+        alarmName: a.name,
+        state: 'firing',
+        threshold: a.threshold,
+        dedupeKey: `${this.name}:${target.id}:${a.name}:${e.periodStart}`,
+        at: now,
+        dimensions: { datapoints: `${e.breaching}/${a.evaluationPeriods}` },
+      };
+      if (e.value !== undefined) signal.value = e.value;
+      out.push(signal);
+    }
+    return out;
+  }
+}

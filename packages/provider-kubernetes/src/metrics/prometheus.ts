@@ -1,0 +1,89 @@
+import { z } from 'zod';
+import { TransientError, ValidationError } from '@autoscaler/core';
+import type { WorkloadId } from '../model/ids';
+
+/** One Prometheus instant query, evaluated per target; `$namespace`, `$name` and `$kind` are substituted. */
+export interface PrometheusQuery {
+  /** The metric name signals carry (what policy rules and alarms refer to). */
+  metric: string;
+  query: string;
+}
+
+export interface PrometheusOptions {
+  /** Base URL of the Prometheus HTTP API (`http://prometheus.monitoring:9090`). */
+  url: string;
+  queries: readonly PrometheusQuery[];
+  /** Extra headers (e.g. `Authorization: Bearer ...`). */
+  headers?: Record<string, string>;
+  timeoutMs?: number;
+  fetch?: typeof fetch;
+}
+
+// https://prometheus.io/docs/prometheus/latest/querying/api/#instant-queries
+const SampleValue = z.tuple([z.number(), z.string()]);
+const ResponseSchema = z.discriminatedUnion('status', [
+  z.object({
+    status: z.literal('success'),
+    data: z.discriminatedUnion('resultType', [
+      z.object({ resultType: z.literal('vector'), result: z.array(z.object({ metric: z.record(z.string(), z.string()), value: SampleValue })) }),
+      z.object({ resultType: z.literal('scalar'), result: SampleValue }),
+      z.object({ resultType: z.literal('matrix'), result: z.array(z.unknown()) }),
+      z.object({ resultType: z.literal('string'), result: SampleValue }),
+    ]),
+  }),
+  z.object({ status: z.literal('error'), errorType: z.string().optional(), error: z.string().optional() }),
+]);
+
+/** A PromQL string literal holding `value` (the label values come from validated DNS names, but quote anyway). */
+function promString(value: string): string {
+  return `"${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+}
+
+export function renderQuery(query: string, id: WorkloadId): string {
+  return query.replace(/\$namespace\b/g, promString(id.namespace).slice(1, -1)).replace(/\$name\b/g, promString(id.name).slice(1, -1)).replace(/\$kind\b/g, id.kind);
+}
+
+/** The instant value of a query: the sum over a vector's series, a scalar as is; undefined for an empty result. */
+export function parsePrometheusResponse(raw: unknown, query: string): { value: number; at: number } | undefined {
+  const r = ResponseSchema.safeParse(raw);
+  if (!r.success) throw ValidationError.field('prometheus.response', `not a Prometheus API response for ${query}`);
+  if (r.data.status === 'error') throw ValidationError.field('prometheus.query', `${query}: ${r.data.errorType ?? 'error'}: ${r.data.error ?? ''}`);
+  const d = r.data.data;
+  if (d.resultType === 'vector') {
+    if (d.result.length === 0) return undefined;
+    const values = d.result.map((s) => Number(s.value[1]));
+    if (values.some((v) => !Number.isFinite(v))) return undefined;
+    return { value: values.reduce((a, b) => a + b, 0), at: Math.max(...d.result.map((s) => s.value[0])) * 1000 };
+  }
+  if (d.resultType === 'scalar') {
+    const v = Number(d.result[1]);
+    return Number.isFinite(v) ? { value: v, at: d.result[0] * 1000 } : undefined;
+  }
+  throw ValidationError.field('prometheus.query', `${query} returned a ${d.resultType}; use an instant vector or scalar`);
+}
+
+/** `GET /api/v1/query?query=...&time=...` for each configured query. */
+export async function queryPrometheus(options: PrometheusOptions, id: WorkloadId, now: number): Promise<Array<{ metric: string; value: number; at: number }>> {
+  const doFetch = options.fetch ?? fetch;
+  const out: Array<{ metric: string; value: number; at: number }> = [];
+  for (const q of options.queries) {
+    const query = renderQuery(q.query, id);
+    const url = `${options.url.replace(/\/+$/, '')}/api/v1/query?${new URLSearchParams({ query, time: (now / 1000).toFixed(3) }).toString()}`;
+    let res: Response;
+    try {
+      res = await doFetch(url, { headers: { accept: 'application/json', ...options.headers }, signal: AbortSignal.timeout(options.timeoutMs ?? 5000) });
+    } catch (e) {
+      throw new TransientError(`prometheus query ${q.metric}: ${(e as Error).message}`, { cause: e });
+    }
+    if (res.status === 429 || res.status >= 500) throw new TransientError(`prometheus query ${q.metric}: HTTP ${res.status}`);
+    let body: unknown;
+    try {
+      body = await res.json();
+    } catch {
+      throw ValidationError.field('prometheus.response', `${q.metric}: HTTP ${res.status}, body is not JSON`);
+    }
+    const v = parsePrometheusResponse(body, query);
+    if (v) out.push({ metric: q.metric, ...v });
+  }
+  return out;
+}

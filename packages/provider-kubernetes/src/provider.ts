@@ -1,0 +1,156 @@
+import type { KubeConfig, V1Container } from '@kubernetes/client-node';
+import {
+  ProviderError,
+  ValidationError,
+  silentLogger,
+  type ApplyHandle,
+  type ApplyOptions,
+  type Capacity,
+  type Logger,
+  type NativeExport,
+  type PersistedState,
+  type Policy,
+  type Provider,
+  type SizeLadder,
+  type TargetRef,
+  type TargetState,
+} from '@autoscaler/core';
+import { ClusterSnapshot } from './kube/cluster-snapshot';
+import { hpaTargeting, refuseHpaOwned } from './kube/hpa-owner';
+import { KubeApi } from './kube/kube-api';
+import { ANNOTATION, persistedStatePatch, readPersistedState } from './model/annotations';
+import { exportHpa } from './model/hpa-export';
+import { parseWorkloadId, type WorkloadId } from './model/ids';
+import type { ResourceTier } from './model/tiers';
+import { viewWorkload, type WorkloadView } from './model/workload';
+
+export interface KubernetesProviderOptions {
+  /** The client configuration (kubeconfig, in-cluster service account), or a ready `KubeApi`. */
+  kube: KubeConfig | KubeApi;
+  /** Size ladder for workloads without an `autoscaler.dev/tiers` annotation. */
+  tiers?: readonly ResourceTier[];
+  logger?: Logger;
+}
+
+/**
+ * Deployments and StatefulSets: replicas through the `scale` subresource,
+ * vertical size along a ladder of requests/limits tiers (a strategic merge patch
+ * of the pod template, which rolls the pods; in-place pod resize is not used),
+ * optimistic concurrency on `resourceVersion` (409 -> ConflictError), the
+ * autoscaler's own state in `autoscaler.dev/*` annotations (written in the same
+ * patch as a resize; after a replica change, which the `scale` subresource
+ * carries alone, by a second merge patch). A workload an HPA targets is refused
+ * with NotManagedError naming the HPA.
+ */
+export class KubernetesProvider implements Provider {
+  readonly name = 'kubernetes';
+  readonly api: KubeApi;
+  private readonly tiers: readonly ResourceTier[];
+  private readonly logger: Logger;
+  private snapshot: ClusterSnapshot | undefined;
+  /** Views from the last describe, to patch the right container without another GET. */
+  private readonly described = new Map<string, WorkloadView>();
+
+  constructor(options: KubernetesProviderOptions) {
+    this.api = options.kube instanceof KubeApi ? options.kube : new KubeApi(options.kube);
+    this.tiers = options.tiers ?? [];
+    this.logger = options.logger ?? silentLogger;
+  }
+
+  /** Serve this pass's first describe of each workload from a snapshot (no GET per workload). */
+  usePass(snapshot: ClusterSnapshot | undefined): void {
+    this.snapshot = snapshot;
+    this.described.clear();
+  }
+
+  validateId(id: string): void {
+    parseWorkloadId(id);
+  }
+
+  private idOf(ref: TargetRef): WorkloadId {
+    if (ref.provider !== this.name) throw ValidationError.field('target.provider', `"${ref.provider}" is not ${this.name}`);
+    return parseWorkloadId(ref.id);
+  }
+
+  private async view(id: WorkloadId, ref: string): Promise<WorkloadView> {
+    const listed = this.snapshot?.takeWorkload(ref);
+    const object = listed ?? (await this.api.getWorkload(id));
+    return viewWorkload(id, object, this.tiers);
+  }
+
+  async describe(ref: TargetRef): Promise<TargetState> {
+    const id = this.idOf(ref);
+    const view = await this.view(id, ref.id);
+    const hpa = this.snapshot?.covers(id.namespace) ? this.snapshot.hpaFor(id) : hpaTargeting(await this.api.listHpas(id.namespace), id);
+    if (hpa) throw refuseHpaOwned(id, hpa);
+    this.described.set(ref.id, view);
+    const problems: string[] = [];
+    const persisted = readPersistedState(view.annotations, problems);
+    if (problems.length > 0) this.logger.log('warn', 'ignored damaged autoscaler annotations', { target: ref, problems });
+    if (view.tiersProblem) this.logger.log('warn', 'size ladder unusable', { target: ref, problem: view.tiersProblem });
+    const capacity: Capacity = { replicas: view.replicas };
+    if (view.size !== undefined) capacity.size = view.size;
+    const state: TargetState = { ref, capacity, status: view.status, version: view.version, managed: view.managed, persisted };
+    if (view.reason !== undefined) state.reason = view.reason;
+    return state;
+  }
+
+  async apply(ref: TargetRef, to: Capacity, options: ApplyOptions): Promise<ApplyHandle> {
+    const id = this.idOf(ref);
+    if (!Number.isInteger(to.replicas) || to.replicas < 0) throw ValidationError.field('capacity.replicas', `must be a whole number >= 0, got ${String(to.replicas)}`);
+    const cached = this.described.get(ref.id);
+    this.described.delete(ref.id);
+    const view = cached && (options.ifMatch === undefined || cached.version === options.ifMatch) ? cached : viewWorkload(id, await this.api.getWorkload(id), this.tiers);
+    if (to.size !== undefined && to.size !== view.size) {
+      // The resize patches the workload itself, so the autoscaler's memory rides along in the same write.
+      const patch = this.resizePatch(view, to, options.ifMatch, options.state);
+      const updated = await this.api.patchWorkload(id, patch, 'strategic', `resize to ${to.size}`);
+      return { kind: 'rollout', id: `${ref.id}@${updated.metadata?.resourceVersion ?? ''}`, ...(options.state ? { stateWritten: true } : {}) };
+    }
+    const scale = await this.api.patchScale(id, to.replicas, options.ifMatch);
+    return { kind: 'immediate', id: `${ref.id}@${scale.metadata?.resourceVersion ?? ''}` };
+  }
+
+  /** Strategic merge patch: the tier's requests/limits on one container, the new replica count, the size annotation (and the state, when given). */
+  private resizePatch(view: WorkloadView, to: Capacity, ifMatch: string | undefined, state: PersistedState | undefined): object {
+    if (view.tiersProblem) throw ValidationError.field('capacity.size', view.tiersProblem);
+    const tier = view.tiers.find((t) => t.name === to.size);
+    if (!tier) throw ValidationError.field('capacity.size', `"${to.size}" is not a tier of ${view.ref} (${view.tiers.map((t) => t.name).join(', ') || 'no tiers: annotate autoscaler.dev/tiers'})`);
+    const container: V1Container | undefined = view.container;
+    if (!container) throw new ProviderError(`${view.ref} has no container to resize`);
+    const current = (container.resources?.limits ?? {}) as Record<string, string>;
+    const limits: Record<string, string | null> = { ...(tier.limits ?? {}) };
+    // A limit the tier does not set but whose request it changes would be left below the new request.
+    for (const k of Object.keys(tier.requests)) if (tier.limits?.[k] === undefined && current[k] !== undefined) limits[k] = null;
+    return {
+      metadata: { ...(ifMatch ? { resourceVersion: ifMatch } : {}), annotations: { ...(state ? persistedStatePatch(state) : {}), [ANNOTATION.size]: tier.name } },
+      spec: {
+        replicas: to.replicas,
+        template: { spec: { containers: [{ name: container.name, resources: { requests: { ...tier.requests }, ...(Object.keys(limits).length > 0 ? { limits } : {}) } }] } },
+      },
+    };
+  }
+
+  async sizes(ref: TargetRef): Promise<SizeLadder> {
+    const id = this.idOf(ref);
+    const view = this.described.get(ref.id) ?? viewWorkload(id, await this.api.getWorkload(id), this.tiers);
+    return view.tiers.map((t) => t.name);
+  }
+
+  async readState(ref: TargetRef): Promise<PersistedState> {
+    const id = this.idOf(ref);
+    const object = await this.api.getWorkload(id);
+    return readPersistedState(object.metadata?.annotations);
+  }
+
+  /** A JSON merge patch of the annotations only: no resourceVersion, so it never races the scale change it records. */
+  async writeState(ref: TargetRef, state: PersistedState): Promise<void> {
+    const id = this.idOf(ref);
+    this.described.delete(ref.id);
+    await this.api.patchWorkload(id, { metadata: { annotations: persistedStatePatch(state) } }, 'merge', 'write autoscaler state on');
+  }
+
+  exportNative(policy: Policy, ref: TargetRef): NativeExport {
+    return exportHpa(policy, this.idOf(ref));
+  }
+}

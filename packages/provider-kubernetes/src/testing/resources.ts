@@ -1,0 +1,106 @@
+/** One REST resource the fake serves, with what discovery says about it. */
+export interface ResourceDef {
+  group: string;
+  version: string;
+  /** Plural REST name (`deployments`). */
+  resource: string;
+  singular: string;
+  kind: string;
+  namespaced: boolean;
+  shortNames?: string[];
+  categories?: string[];
+  verbs: string[];
+  /** Subresources served under `/{name}/{sub}`. */
+  subresources: Array<'scale' | 'status'>;
+  /** Objects are computed (metrics.k8s.io): read-only. */
+  readOnly?: boolean;
+}
+
+const RW = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
+const RO = ['get', 'list'];
+
+export const RESOURCES: readonly ResourceDef[] = [
+  { group: '', version: 'v1', resource: 'namespaces', singular: 'namespace', kind: 'Namespace', namespaced: false, shortNames: ['ns'], verbs: ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'], subresources: ['status'] },
+  { group: '', version: 'v1', resource: 'pods', singular: 'pod', kind: 'Pod', namespaced: true, shortNames: ['po'], categories: ['all'], verbs: RW, subresources: ['status'] },
+  { group: '', version: 'v1', resource: 'configmaps', singular: 'configmap', kind: 'ConfigMap', namespaced: true, shortNames: ['cm'], verbs: RW, subresources: [] },
+  { group: 'apps', version: 'v1', resource: 'deployments', singular: 'deployment', kind: 'Deployment', namespaced: true, shortNames: ['deploy'], categories: ['all'], verbs: RW, subresources: ['scale', 'status'] },
+  { group: 'apps', version: 'v1', resource: 'statefulsets', singular: 'statefulset', kind: 'StatefulSet', namespaced: true, shortNames: ['sts'], categories: ['all'], verbs: RW, subresources: ['scale', 'status'] },
+  { group: 'autoscaling', version: 'v2', resource: 'horizontalpodautoscalers', singular: 'horizontalpodautoscaler', kind: 'HorizontalPodAutoscaler', namespaced: true, shortNames: ['hpa'], categories: ['all'], verbs: RW, subresources: ['status'] },
+  { group: 'metrics.k8s.io', version: 'v1beta1', resource: 'pods', singular: '', kind: 'PodMetrics', namespaced: true, verbs: RO, subresources: [], readOnly: true },
+  { group: 'metrics.k8s.io', version: 'v1beta1', resource: 'nodes', singular: '', kind: 'NodeMetrics', namespaced: false, verbs: RO, subresources: [], readOnly: true },
+];
+
+export function findResource(group: string, version: string, resource: string): ResourceDef | undefined {
+  return RESOURCES.find((r) => r.group === group && r.version === version && r.resource === resource);
+}
+
+export function apiVersionOf(def: Pick<ResourceDef, 'group' | 'version'>): string {
+  return def.group === '' ? def.version : `${def.group}/${def.version}`;
+}
+
+/** The groups the fake serves, legacy core excluded. */
+function groups(): Array<{ name: string; versions: string[] }> {
+  const out = new Map<string, string[]>();
+  for (const r of RESOURCES) {
+    if (r.group === '') continue;
+    const v = out.get(r.group) ?? [];
+    if (!v.includes(r.version)) v.push(r.version);
+    out.set(r.group, v);
+  }
+  return [...out].map(([name, versions]) => ({ name, versions }));
+}
+
+/** `GET /api` (APIVersions). */
+export function apiVersions(serverAddress: string): unknown {
+  return { kind: 'APIVersions', versions: ['v1'], serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress }] };
+}
+
+function apiGroup(g: { name: string; versions: string[] }): unknown {
+  const versions = g.versions.map((v) => ({ groupVersion: `${g.name}/${v}`, version: v }));
+  return { name: g.name, versions, preferredVersion: versions[0] };
+}
+
+/** `GET /apis` (legacy APIGroupList; clients asking for aggregated discovery fall back to it). */
+export function apiGroupList(): unknown {
+  return { kind: 'APIGroupList', apiVersion: 'v1', groups: groups().map(apiGroup) };
+}
+
+/** `GET /apis/{group}` (APIGroup). */
+export function apiGroupDoc(group: string): unknown {
+  const g = groups().find((x) => x.name === group);
+  return g ? { kind: 'APIGroup', apiVersion: 'v1', ...(apiGroup(g) as object) } : undefined;
+}
+
+/** `GET /api/v1` or `/apis/{group}/{version}` (APIResourceList), subresources included (kubectl's scale client reads them). */
+export function apiResourceList(group: string, version: string): unknown {
+  const defs = RESOURCES.filter((r) => r.group === group && r.version === version);
+  if (defs.length === 0) return undefined;
+  const resources: unknown[] = [];
+  for (const d of defs) {
+    const entry: Record<string, unknown> = { name: d.resource, singularName: d.singular, namespaced: d.namespaced, kind: d.kind, verbs: d.verbs };
+    if (d.shortNames) entry['shortNames'] = d.shortNames;
+    if (d.categories) entry['categories'] = d.categories;
+    resources.push(entry);
+    for (const sub of d.subresources) {
+      resources.push(
+        sub === 'scale'
+          ? { name: `${d.resource}/scale`, singularName: '', namespaced: d.namespaced, group: 'autoscaling', version: 'v1', kind: 'Scale', verbs: ['get', 'patch', 'update'] }
+          : { name: `${d.resource}/status`, singularName: '', namespaced: d.namespaced, kind: d.kind, verbs: ['get', 'patch', 'update'] },
+      );
+    }
+  }
+  return { kind: 'APIResourceList', apiVersion: 'v1', groupVersion: group === '' ? version : `${group}/${version}`, resources };
+}
+
+/** `GET /version`. */
+export const VERSION_INFO = {
+  major: '1',
+  minor: '31',
+  gitVersion: 'v1.31.0-autoscaler-fake',
+  gitCommit: '0000000000000000000000000000000000000000',
+  gitTreeState: 'clean',
+  buildDate: '2026-01-01T00:00:00Z',
+  goVersion: 'go1.22.5',
+  compiler: 'gc',
+  platform: 'linux/amd64',
+};

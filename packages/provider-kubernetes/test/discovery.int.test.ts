@@ -1,0 +1,73 @@
+import { ClusterSnapshot, KubeApi, discoverTargets } from '../src';
+import { applySeed, kubeConfigFor, startFakeKubeApi, type FakeKubeApi } from '../src/testing';
+import { validatePolicy } from '@autoscaler/core';
+
+const POLICY = 'name: shared\nlimits: { minReplicas: 1, maxReplicas: 10 }\nrules:\n  - name: cpu\n    targetTracking: { metric: cpu, target: 70, algorithm: hpa }\n';
+
+describe('discovery of annotated workloads', () => {
+  let api: FakeKubeApi;
+  afterEach(async () => {
+    expect(api.errors).toEqual([]);
+    await api.close();
+  });
+
+  it('finds policies inline, in a labelled ConfigMap (same or other namespace), or the default; reports bad ones', async () => {
+    api = await startFakeKubeApi();
+    applySeed(api, {
+      configMaps: [
+        { namespace: 'ml', name: 'policies', labels: { 'autoscaler.dev/policy': 'true' }, data: { 'policy.yaml': POLICY } },
+        { namespace: 'autoscaler', name: 'central', labels: { 'autoscaler.dev/policy': 'true' }, data: { 'whatever.yaml': POLICY.replace('shared', 'central') } },
+        { namespace: 'ml', name: 'unlabelled', data: { 'policy.yaml': POLICY } },
+      ],
+      deployments: [
+        { namespace: 'ml', name: 'a-inline', annotations: { 'autoscaler.dev/policy': POLICY.replace('shared', 'inline') } },
+        { namespace: 'ml', name: 'b-configmap', annotations: { 'autoscaler.dev/policy': 'policies' } },
+        { namespace: 'ml', name: 'c-central', annotations: { 'autoscaler.dev/policy': 'autoscaler/central' } },
+        { namespace: 'ml', name: 'd-unlabelled', annotations: { 'autoscaler.dev/policy': 'unlabelled' } },
+        { namespace: 'ml', name: 'e-bad', annotations: { 'autoscaler.dev/policy': 'name: bad\nlimits: { maxReplica: 3 }\nrules: []\n' } },
+        { namespace: 'ml', name: 'f-default', annotations: { 'autoscaler.dev/managed': 'true' } },
+        { namespace: 'ml', name: 'g-plain' },
+      ],
+    });
+    const snapshot = await ClusterSnapshot.take(new KubeApi(kubeConfigFor(api)));
+    const d = discoverTargets(snapshot, { defaultPolicy: validatePolicy({ name: 'default', limits: { maxReplicas: 3 }, rules: [{ name: 'x', threshold: { alarm: 'y', change: 1 } }] }) });
+    const byName = Object.fromEntries(d.targets.map((t) => [t.id.name, { policy: t.policy?.name, source: t.policySource, problem: t.problem }]));
+    expect(Object.keys(byName)).toEqual(['a-inline', 'b-configmap', 'c-central', 'd-unlabelled', 'e-bad', 'f-default']);
+    expect(byName['a-inline']).toEqual({ policy: 'inline', source: 'inline', problem: undefined });
+    expect(byName['b-configmap']).toEqual({ policy: 'shared', source: 'configmap ml/policies', problem: undefined });
+    expect(byName['c-central']).toEqual({ policy: 'central', source: 'configmap autoscaler/central', problem: undefined });
+    expect(byName['d-unlabelled']!.problem).toBe('ConfigMap ml/unlabelled not found among ConfigMaps labelled autoscaler.dev/policy (label it, or check the name)');
+    expect(byName['e-bad']!.problem).toContain('limits.maxReplica');
+    expect(byName['e-bad']!.problem).toContain('rules: needs at least one rule');
+    expect(byName['f-default']).toEqual({ policy: 'default', source: 'default', problem: undefined });
+    expect(d.policies.resolve({ provider: 'kubernetes', id: 'ml/deployment/b-configmap' })?.name).toBe('shared');
+    expect(d.policies.resolve({ provider: 'kubernetes', id: 'ml/deployment/g-plain' })).toBeUndefined();
+  });
+
+  it('takes a constant number of list calls whatever the number of workloads (per watched namespace when scoped)', async () => {
+    const calls: number[] = [];
+    for (const n of [5, 60]) {
+      api = await startFakeKubeApi();
+      applySeed(api, { deployments: Array.from({ length: n }, (_, i) => ({ namespace: `ns-${i % 3}`, name: `w-${i}`, annotations: { 'autoscaler.dev/managed': 'true' } })) });
+      const before = api.log.entries.length;
+      const snapshot = await ClusterSnapshot.take(new KubeApi(kubeConfigFor(api)));
+      expect(discoverTargets(snapshot, { defaultPolicy: validatePolicy({ name: 'd', limits: { maxReplicas: 3 }, rules: [{ name: 'x', threshold: { alarm: 'y', change: 1 } }] }) }).targets).toHaveLength(n);
+      calls.push(api.log.entries.length - before);
+      if (n === 5) await api.close();
+    }
+    expect(calls).toEqual([4, 4]);
+    const before = api.log.entries.length;
+    await ClusterSnapshot.take(new KubeApi(kubeConfigFor(api)), { namespaces: ['ns-0', 'ns-1'], policyNamespaces: ['autoscaler'] });
+    expect(api.log.entries.slice(before).map((e) => `${e.method} ${e.path}`).sort()).toEqual([
+      'GET /api/v1/namespaces/autoscaler/configmaps',
+      'GET /api/v1/namespaces/ns-0/configmaps',
+      'GET /api/v1/namespaces/ns-1/configmaps',
+      'GET /apis/apps/v1/namespaces/ns-0/deployments',
+      'GET /apis/apps/v1/namespaces/ns-0/statefulsets',
+      'GET /apis/apps/v1/namespaces/ns-1/deployments',
+      'GET /apis/apps/v1/namespaces/ns-1/statefulsets',
+      'GET /apis/autoscaling/v2/namespaces/ns-0/horizontalpodautoscalers',
+      'GET /apis/autoscaling/v2/namespaces/ns-1/horizontalpodautoscalers',
+    ]);
+  });
+});
