@@ -1,4 +1,4 @@
-// Bundle the OCI function: one CommonJS file, tree-shaken and minified.
+// Bundle the OCI function: one CommonJS file, tree-shaken and minified, from the TypeScript sources.
 // `node build.mjs` -> dist/bundle/func.js (what the Dockerfile copies);
 // `node build.mjs --naive` -> dist/bundle-naive/func.js (no minify, no tree-shaking, no stubs: the bench's baseline).
 import { build } from 'esbuild';
@@ -38,6 +38,57 @@ const lazyModelIndexes = {
   },
 };
 
+// oci-common's index requires every module of the SDK core up front: all the auth providers
+// (instance principals, OKE workload identity, session tokens, X.509 federation and the JWT and
+// ssh key libraries they load), paginators, waiters... Rewritten as getters, a module runs when
+// one of its exports is first read. The bundle holds the same code.
+const lazyOciCommonIndex = {
+  name: 'lazy-oci-common-index',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]node_modules[\\/]oci-common[\\/]index\.js$/ }, async (args) => {
+      const text = await readFile(args.path, 'utf8');
+      const decl = /^const (\w+) = (__importStar|__importDefault)?\(?require\("(\.\/lib\/[\w/.-]+)"\)\)?;$/gm;
+      const names = [];
+      let out = text.replace(decl, (_, name, wrap, path) => {
+        names.push(name);
+        return `let ${name}__m; const ${name}__get = () => (${name}__m ??= ${wrap ? `${wrap}(require(${JSON.stringify(path)}))` : `require(${JSON.stringify(path)})`});`;
+      });
+      if (names.length < 10) throw new Error(`${args.path}: only ${names.length} requires matched; the SDK layout changed`);
+      const alt = names.join('|');
+      // `exports.X = mod.Y;` and `exports.X = mod;` become getters; existing getters read the lazy module.
+      out = out.replace(new RegExp(`^exports\\.(\\w+) = (${alt})(\\.\\w+)?;$`, 'gm'), (_, exp, name, prop) => `Object.defineProperty(exports, ${JSON.stringify(exp)}, { enumerable: true, configurable: true, get: function () { return ${name}__get()${prop ?? ''}; } });`);
+      out = out.replace(new RegExp(`return (${alt})\\.(\\w+);`, 'g'), (_, name, prop) => `return ${name}__get().${prop};`);
+      const code = out.replace(/\/\*[\s\S]*?\*\//g, '').replace(/^\s*\/\/.*$/gm, '').replace(/^let .*$/gm, '');
+      const eager = new RegExp(`(?<![.\\w"$])(${alt})\\b(?!__)`).exec(code);
+      if (eager) throw new Error(`${args.path}: ${eager[1]} is still read at load; the SDK layout changed`);
+      return { contents: out, loader: 'js' };
+    });
+  },
+};
+
+// zod's classic API re-exports every locale (~260 KiB minified); only `en` is ever used.
+const zodEnglishOnly = {
+  name: 'zod-english-only',
+  setup(b) {
+    b.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (args) => (args.importer.includes(join('node_modules', 'zod')) ? { path: join(args.resolveDir, '../locales/en.js'), namespace: 'zod-en' } : undefined));
+    b.onLoad({ filter: /.*/, namespace: 'zod-en' }, (args) => ({ contents: `export { default as en } from ${JSON.stringify(args.path)};`, resolveDir: dirname(args.path), loader: 'js' }));
+  },
+};
+
+// `import { z } from 'zod'` binds zod's namespace object, which esbuild keeps whole (every schema
+// kind, JSON Schema conversion, z.compile...). `import * as z from 'zod'` is the same bindings (zod's
+// root re-exports everything `z` holds) and esbuild keeps only the members used. Our sources only.
+const zodNamespaceImports = {
+  name: 'zod-namespace-imports',
+  setup(b) {
+    b.onLoad({ filter: /[\\/](packages|apps)[\\/][\w-]+[\\/]src[\\/].*\.ts$/ }, async (args) => {
+      const text = await readFile(args.path, 'utf8');
+      if (!/^import \{ z \} from 'zod';$/m.test(text)) return undefined;
+      return { contents: text.replace(/^import \{ z \} from 'zod';$/m, "import * as z from 'zod';"), loader: 'ts' };
+    });
+  },
+};
+
 const result = await build({
   entryPoints: [join(here, 'src/main.ts')],
   outfile: join(outdir, 'func.js'),
@@ -51,10 +102,14 @@ const result = await build({
   sourcemap: naive ? false : 'external',
   legalComments: naive ? 'inline' : 'external',
   metafile: true,
-  plugins: naive ? [] : [lazyModelIndexes],
+  plugins: naive ? [] : [lazyModelIndexes, lazyOciCommonIndex, zodEnglishOnly, zodNamespaceImports],
   logLevel: 'warning',
   alias: naive ? {} : { 'isomorphic-fetch': join(stubs, 'empty.cjs'), 'es6-promise': join(stubs, 'es6-promise.cjs'), 'node-fetch': join(stubs, 'node-fetch.cjs') },
 });
 writeFileSync(join(outdir, 'meta.json'), JSON.stringify(result.metafile));
+// Our packages must come in as TypeScript sources (tsconfig paths: ES modules esbuild can tree-shake),
+// never as their CommonJS dist/ builds.
+const fromDist = Object.keys(result.metafile.inputs).filter((f) => /(^|[\\/])(packages|apps)[\\/][\w-]+[\\/]dist[\\/]/.test(f));
+if (fromDist.length > 0) throw new Error(`bundled from CommonJS dist instead of sources: ${fromDist.slice(0, 5).join(', ')}`);
 const bytes = Object.values(result.metafile.outputs).find((o) => o.entryPoint)?.bytes ?? 0;
 console.log(`${naive ? 'naive' : 'bundle'}: ${join(outdir, 'func.js')} ${(bytes / 1024).toFixed(0)} KiB`);

@@ -1,5 +1,6 @@
 import { Autoscaler, JsonLogger, StaticPolicies, WebhookNotifier, systemClock, type Clock, type Logger, type Notifier, type Policy } from '@autoscaler/core';
-import { CloudWatchAlarmSource, SageMakerProvider, SnsNotifier, SnsSignatureVerifier, createAwsClients, httpsCertificateFetcher, type AwsClients, type CertificateFetcher } from '@autoscaler/provider-aws-sagemaker';
+import { CloudWatchAlarmSource, SageMakerProvider, SnsNotifier, SnsSignatureVerifier, createAwsClients, type AwsClients, type CertificateFetcher } from '@autoscaler/provider-aws-sagemaker';
+import { httpsCertificateGetter, rebasedCertificateGetter } from './certificate-fetch';
 import { parseEnv, type LambdaConfig } from './config';
 import { loadPolicy } from './policy-source';
 
@@ -24,15 +25,6 @@ export interface DepsOverrides {
   credentials?: { accessKeyId: string; secretAccessKey: string };
 }
 
-/** Sandbox: fetch `https://sns.<region>.amazonaws.com/<path>` from a local base URL (the vetting still ran on the real-looking URL). */
-function rebasedFetcher(base: string): CertificateFetcher {
-  return async (url) => {
-    const res = await fetch(new URL(new URL(url).pathname, base));
-    if (!res.ok) throw new Error(`GET ${url} (via ${base}) answered ${res.status}`);
-    return res.text();
-  };
-}
-
 export async function buildDeps(env: Readonly<Record<string, string | undefined>>, overrides: DepsOverrides = {}): Promise<LambdaDeps> {
   const config = parseEnv(env);
   const clock = overrides.clock ?? systemClock;
@@ -42,7 +34,7 @@ export async function buildDeps(env: Readonly<Record<string, string | undefined>
     overrides.clients ??
     createAwsClients({ region: config.AWS_REGION, maxAttempts: config.AUTOSCALER_SDK_MAX_ATTEMPTS, ...(endpoint ? { endpoint } : {}), ...(overrides.credentials ? { credentials: overrides.credentials } : {}) });
   const policy = await loadPolicy(config, { region: config.AWS_REGION, ...(endpoint ? { endpoint } : {}), ...(overrides.credentials ? { credentials: overrides.credentials } : {}) });
-  const fetchCertificate = overrides.fetchCertificate ?? (config.AUTOSCALER_SNS_CERT_BASE_URL ? rebasedFetcher(config.AUTOSCALER_SNS_CERT_BASE_URL) : httpsCertificateFetcher());
+  const fetchCertificate = overrides.fetchCertificate ?? (config.AUTOSCALER_SNS_CERT_BASE_URL ? rebasedCertificateGetter(config.AUTOSCALER_SNS_CERT_BASE_URL) : httpsCertificateGetter());
   const topics = config.AUTOSCALER_SNS_TOPIC_ARNS?.split(',').map((s) => s.trim()).filter((s) => s !== '');
   const source = new CloudWatchAlarmSource({
     verifier: new SnsSignatureVerifier({ fetchCertificate, now: () => clock.now() }),

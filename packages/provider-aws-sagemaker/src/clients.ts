@@ -35,10 +35,36 @@ export function createAwsClients(options: AwsClientOptions): AwsClients {
     ...(options.endpoint !== undefined ? { endpoint: options.endpoint } : {}),
     ...(options.credentials !== undefined ? { credentials: options.credentials } : {}),
   };
+  // Each client is built on first use (and kept): a Lambda handling one alarm talks to SageMaker
+  // only, and every SDK client costs about a millisecond to build at a cold start.
+  let sagemaker: SageMakerClient | undefined;
+  let autoscaling: ApplicationAutoScalingClient | undefined;
+  let cloudwatch: CloudWatchClient | undefined;
+  let sns: SNSClient | undefined;
   return {
-    sagemaker: new SageMakerClient(config),
-    autoscaling: new ApplicationAutoScalingClient(config),
-    cloudwatch: new CloudWatchClient(config),
-    sns: new SNSClient(config),
+    get sagemaker() {
+      return (sagemaker ??= new SageMakerClient(config));
+    },
+    set sagemaker(client) {
+      sagemaker = client;
+    },
+    get autoscaling() {
+      return (autoscaling ??= new ApplicationAutoScalingClient(config));
+    },
+    set autoscaling(client) {
+      autoscaling = client;
+    },
+    get cloudwatch() {
+      return (cloudwatch ??= new CloudWatchClient(config));
+    },
+    set cloudwatch(client) {
+      cloudwatch = client;
+    },
+    get sns() {
+      return (sns ??= new SNSClient(config));
+    },
+    set sns(client) {
+      sns = client;
+    },
   };
 }

@@ -59,18 +59,44 @@ export function createOciClients(options: OciClientOptions): OciClients {
   // The SDK takes either an auth provider or an http client (which then signs).
   const params = fast ? { httpClient: new FetchHttpClient(new KeyObjectRequestSigner(options.authProvider), null, config.httpOptions) } : { authenticationDetailsProvider: options.authProvider };
   const providerRegion: Region | undefined = isRegionProvider(options.authProvider) ? options.authProvider.getRegion() : undefined;
-  const clients: OciClients = {
-    dataScience: new DataScienceClient(params, config),
-    monitoring: new MonitoringClient(params, config),
-    notifications: new NotificationDataPlaneClient(params, config),
-    topics: new NotificationControlPlaneClient(params, config),
-  };
-  for (const c of Object.values(clients) as Array<{ endpoint: string; regionId: string; region: Region }>) {
+  const place = <C extends { endpoint: string; regionId: string; region: Region }>(c: C): C => {
     if (options.endpoint !== undefined) c.endpoint = options.endpoint.replace(/\/+$/, '');
     else if (options.region !== undefined) c.regionId = options.region;
     else if (providerRegion) c.region = providerRegion;
-  }
-  return clients;
+    return c;
+  };
+  // Each client is built on first use (and kept): a function handling one alarm never needs the
+  // topics client, and building SDK clients is part of every cold start.
+  let dataScience: DataScienceClient | undefined;
+  let monitoring: MonitoringClient | undefined;
+  let notifications: NotificationDataPlaneClient | undefined;
+  let topics: NotificationControlPlaneClient | undefined;
+  return {
+    get dataScience() {
+      return (dataScience ??= place(new DataScienceClient(params, config)));
+    },
+    set dataScience(client) {
+      dataScience = client;
+    },
+    get monitoring() {
+      return (monitoring ??= place(new MonitoringClient(params, config)));
+    },
+    set monitoring(client) {
+      monitoring = client;
+    },
+    get notifications() {
+      return (notifications ??= place(new NotificationDataPlaneClient(params, config)));
+    },
+    set notifications(client) {
+      notifications = client;
+    },
+    get topics() {
+      return (topics ??= place(new NotificationControlPlaneClient(params, config)));
+    },
+    set topics(client) {
+      topics = client;
+    },
+  };
 }
 
 /** API-key auth from an OCI config file (`~/.oci/config` by default), as the OCI CLI uses it. */

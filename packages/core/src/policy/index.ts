@@ -1,4 +1,7 @@
+// Only `export *` here (see cron-exports.ts): it lets a bundler leave out parse-text.ts, and with it
+// the YAML parser, when nothing calls parsePolicy (a Lambda reading a JSON policy).
 export * from './schema';
 export * from './load';
-export { formatPath, zodIssues, parseWith } from './issues';
-export { parseCron, previousFire, timeZoneOffsetMs, type CronSpec } from './cron';
+export * from './parse-text';
+export * from './issues';
+export * from './cron-exports';

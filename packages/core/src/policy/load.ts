@@ -1,4 +1,3 @@
-import { parse as parseYaml, YAMLParseError } from 'yaml';
 import { ValidationError } from '../errors';
 import { zodIssues } from './issues';
 import { PolicySchema, type Policy } from './schema';
@@ -8,20 +7,4 @@ export function validatePolicy(doc: unknown, source = 'policy'): Policy {
   const result = PolicySchema.safeParse(doc);
   if (!result.success) throw new ValidationError(`${source}: invalid policy`, zodIssues(result.error));
   return result.data;
-}
-
-/** Parse a policy from YAML or JSON text (JSON is YAML). */
-export function parsePolicy(text: string, source = 'policy'): Policy {
-  if (typeof text !== 'string') throw ValidationError.field('policy', 'must be text (YAML or JSON)');
-  let doc: unknown;
-  try {
-    doc = parseYaml(text, { uniqueKeys: true, prettyErrors: true, logLevel: 'error' });
-  } catch (e) {
-    const line = e instanceof YAMLParseError && e.linePos ? ` at line ${e.linePos[0].line}, column ${e.linePos[0].col}` : '';
-    throw new ValidationError(`${source}: not valid YAML/JSON${line}: ${(e as Error).message.split('\n')[0]}`, [{ path: '(document)', message: `not valid YAML/JSON${line}` }]);
-  }
-  if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) {
-    throw new ValidationError(`${source}: a policy is a mapping (object) at the top level`, [{ path: '(document)', message: 'must be a mapping' }]);
-  }
-  return validatePolicy(doc, source);
 }

@@ -1,0 +1,22 @@
+import { parse as parseYaml, YAMLParseError } from 'yaml';
+import { ValidationError } from '../errors';
+import { validatePolicy } from './load';
+import type { Policy } from './schema';
+
+// Its own module so that a bundle which only validates JSON documents (validatePolicy) leaves the YAML parser out.
+
+/** Parse a policy from YAML or JSON text (JSON is YAML). */
+export function parsePolicy(text: string, source = 'policy'): Policy {
+  if (typeof text !== 'string') throw ValidationError.field('policy', 'must be text (YAML or JSON)');
+  let doc: unknown;
+  try {
+    doc = parseYaml(text, { uniqueKeys: true, prettyErrors: true, logLevel: 'error' });
+  } catch (e) {
+    const line = e instanceof YAMLParseError && e.linePos ? ` at line ${e.linePos[0].line}, column ${e.linePos[0].col}` : '';
+    throw new ValidationError(`${source}: not valid YAML/JSON${line}: ${(e as Error).message.split('\n')[0]}`, [{ path: '(document)', message: `not valid YAML/JSON${line}` }]);
+  }
+  if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) {
+    throw new ValidationError(`${source}: a policy is a mapping (object) at the top level`, [{ path: '(document)', message: 'must be a mapping' }]);
+  }
+  return validatePolicy(doc, source);
+}
