@@ -72,7 +72,10 @@ describe('provider generator', () => {
     const pkg = readJson(tree, 'packages/provider-vertex-ai/package.json');
     expect(pkg.name).toBe('@autoscaler/provider-vertex-ai');
     expect(Object.keys(pkg.exports)).toEqual(['.', './testing', './package.json']);
-    expect(pkg.dependencies).toEqual({ '@autoscaler/core': '0.1.0' });
+    // The wire fake under src/testing ships behind ./testing and uses the kit's helpers at run time.
+    expect(pkg.dependencies).toEqual({ '@autoscaler/core': '0.1.0', '@autoscaler/testing': '0.1.0' });
+    // moduleResolution node10 (what tsc builds with here) reads subpaths through typesVersions.
+    expect(pkg.typesVersions).toEqual({ '*': { testing: ['dist/testing/index.d.ts'] } });
     // Configured exactly like the existing packages.
     const existing = (f: string) => readFileSync(join(workspaceRoot, 'packages/testing', f), 'utf8');
     expect(tree.read('packages/provider-vertex-ai/jest.config.js', 'utf-8')).toBe(existing('jest.config.js').replace("'testing'", "'provider-vertex-ai'"));
