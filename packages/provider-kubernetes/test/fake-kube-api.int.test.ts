@@ -85,10 +85,30 @@ describe('fake apiserver through @kubernetes/client-node', () => {
       expect((await raw(api, '/api')).json).toMatchObject({ kind: 'APIVersions', versions: ['v1'] });
       const core = (await raw(api, '/api/v1')).json as { resources: Array<{ name: string }> };
       expect(core.resources.map((r) => r.name)).toEqual(expect.arrayContaining(['pods', 'configmaps', 'namespaces']));
-      const groups = (await raw(api, '/apis', { headers: { accept: 'application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList,application/json' } }));
-      // Aggregated discovery is not served: a plain APIGroupList with a plain JSON content type makes kubectl fall back to legacy discovery.
+      const groups = await raw(api, '/apis', { headers: { accept: 'application/json' } });
+      // Legacy discovery for a client that does not ask for aggregated discovery (kubectl falls back to it too).
       expect(groups.headers.get('content-type')).toBe('application/json');
       expect((groups.json['groups'] as Array<{ name: string }>).map((g) => g.name)).toEqual(['apps', 'autoscaling', 'metrics.k8s.io']);
+      // kubectl's Accept: aggregated discovery (apidiscovery.k8s.io/v2), every group version in one document.
+      const kubectlAccept = 'application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList,application/json;g=apidiscovery.k8s.io;v=v2beta1;as=APIGroupDiscoveryList,application/json';
+      const aggregated = await raw(api, '/apis', { headers: { accept: kubectlAccept } });
+      expect(aggregated.headers.get('content-type')).toBe('application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList');
+      const items = aggregated.json['items'] as Array<{ metadata: { name: string }; versions: Array<{ version: string; freshness: string; resources: Array<Record<string, unknown>> }> }>;
+      expect(items.map((g) => g.metadata.name)).toEqual(['apps', 'autoscaling', 'metrics.k8s.io']);
+      expect(items[0]!.versions[0]!.resources.find((r) => r['resource'] === 'deployments')).toEqual({
+        resource: 'deployments', responseKind: { group: 'apps', version: 'v1', kind: 'Deployment' }, scope: 'Namespaced', singularResource: 'deployment', shortNames: ['deploy'], categories: ['all'],
+        verbs: ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'],
+        subresources: [{ subresource: 'scale', responseKind: { group: 'autoscaling', version: 'v1', kind: 'Scale' }, verbs: ['get', 'patch', 'update'] }, { subresource: 'status', responseKind: { group: 'apps', version: 'v1', kind: 'Deployment' }, verbs: ['get', 'patch', 'update'] }],
+      });
+      const coreDiscovery = await raw(api, '/api', { headers: { accept: kubectlAccept } });
+      expect((coreDiscovery.json['items'] as Array<{ versions: Array<{ version: string }> }>)[0]!.versions.map((v) => v.version)).toEqual(['v1']);
+      api.setMetricsAvailable(false);
+      const stale = (await raw(api, '/apis', { headers: { accept: kubectlAccept } })).json['items'] as typeof items;
+      expect(stale.map((g) => g.versions[0]!.freshness)).toEqual(['Current', 'Current', 'Stale']);
+      api.setMetricsAvailable(true);
+      const beta = await raw(api, '/apis', { headers: { accept: 'application/json;g=apidiscovery.k8s.io;v=v2beta1;as=APIGroupDiscoveryList,application/json' } });
+      expect([beta.headers.get('content-type'), beta.json['apiVersion']]).toEqual(['application/json;g=apidiscovery.k8s.io;v=v2beta1;as=APIGroupDiscoveryList', 'apidiscovery.k8s.io/v2beta1']);
+      expect((await raw(api, '/apis', { headers: { accept: 'application/yaml' } })).status).toBe(406);
       const appsV1 = (await raw(api, '/apis/apps/v1')).json as { groupVersion: string; resources: Array<Record<string, unknown>> };
       expect(appsV1.groupVersion).toBe('apps/v1');
       expect(appsV1.resources).toContainEqual({ name: 'deployments/scale', singularName: '', namespaced: true, group: 'autoscaling', version: 'v1', kind: 'Scale', verbs: ['get', 'patch', 'update'] });
@@ -101,10 +121,11 @@ describe('fake apiserver through @kubernetes/client-node', () => {
       clock.advance(95_000);
       const t = (await raw(api, '/apis/apps/v1/namespaces/ml/deployments?limit=500', { headers: { accept: 'application/json;as=Table;v=v1;g=meta.k8s.io,application/json;as=Table;v=v1beta1;g=meta.k8s.io,application/json' } })).json;
       expect(t['kind']).toBe('Table');
-      expect((t['columnDefinitions'] as Array<{ name: string }>).map((c) => c.name)).toEqual(['Name', 'Ready', 'Up-to-date', 'Available', 'Age']);
+      // Priority-1 columns are sent too; kubectl shows them with -o wide.
+      expect((t['columnDefinitions'] as Array<{ name: string; priority: number }>).map((c) => [c.name, c.priority])).toEqual([['Name', 0], ['Ready', 0], ['Up-to-date', 0], ['Available', 0], ['Age', 0], ['Containers', 1], ['Images', 1], ['Selector', 1]]);
       expect((t['rows'] as Array<{ cells: unknown[] }>).map((r) => r.cells)).toEqual([
-        ['batch', '1/1', 1, 1, '95s'],
-        ['model-server', '2/2', 2, 2, '95s'],
+        ['batch', '1/1', 1, 1, '95s', 'server', 'ghcr.io/example/model-server:1.0', 'app=batch'],
+        ['model-server', '2/2', 2, 2, '95s', 'server,sidecar', 'ghcr.io/example/model-server:1.0,ghcr.io/example/model-server:1.0', 'app=model-server,tier=serving'],
       ]);
     });
   });

@@ -54,17 +54,32 @@ export interface SandboxFlags {
   seed?: string;
   kubeconfigOut?: string;
   json?: boolean;
+  /** Serve plain HTTP instead of HTTPS with a fresh self-signed certificate (kubectl then sends no token). */
+  plainHttp?: boolean;
 }
 
 /** Starts the fake apiserver with seeded workloads and pod metrics, writes a kubeconfig for it and prints it. */
 export async function runSandbox(flags: SandboxFlags, deps: KubernetesCliDeps): Promise<{ api: FakeKubeApi; kubeconfig: string }> {
-  const { applySeed, kubeconfigYaml, parseSeed, startFakeKubeApi } = await fakes();
+  const { applySeed, kubeconfigYaml, parseSeed, selfSignedCertificate, startFakeKubeApi } = await fakes();
   const seed = flags.seed === undefined ? DEMO_SEED : parseSeed(readText(flags.seed, '--seed'), flags.seed);
+  // HTTPS by default: client-go (kubectl) sends the kubeconfig's token only over TLS.
+  const certificate = flags.plainHttp ? undefined : await selfSignedCertificate();
+  if (certificate && 'problem' in certificate) {
+    deps.io.err(
+      [
+        '!'.repeat(100),
+        `WARNING: cannot make a TLS certificate (${certificate.problem}); the sandbox serves PLAIN HTTP.`,
+        'kubectl will get 401 Unauthorized: it sends no bearer token to an http:// server. Install openssl for HTTPS.',
+        '!'.repeat(100),
+      ].join('\n'),
+    );
+  }
+  const tls = certificate && 'ok' in certificate ? certificate.ok : undefined;
   // Seeded pods start "ten minutes ago", past the HPA's CPU initialization period.
   let backdate = 600_000;
   const base = deps.clock ?? systemClock;
   const clock: Clock = { now: () => base.now() - backdate, sleep: (ms) => base.sleep(ms) };
-  const api = await startFakeKubeApi({ clock, ...(flags.port !== undefined ? { port: flags.port } : {}), maxLogEntries: 10_000 });
+  const api = await startFakeKubeApi({ clock, ...(flags.port !== undefined ? { port: flags.port } : {}), ...(tls ? { tls } : {}), maxLogEntries: 10_000 });
   try {
     applySeed(api, seed);
   } catch (e) {
@@ -78,19 +93,20 @@ export async function runSandbox(flags: SandboxFlags, deps: KubernetesCliDeps): 
   writeFileSync(kubeconfig, yaml, { mode: 0o600 });
   const workloads = [...api.list('apps/v1', 'Deployment'), ...api.list('apps/v1', 'StatefulSet')].map((o) => `${o.metadata.namespace}/${String(o['kind']).toLowerCase()}/${o.metadata.name}`);
   if (flags.json) {
-    deps.io.out(JSON.stringify({ url: api.url, kubeconfig, workloads }, null, 2));
+    deps.io.out(JSON.stringify({ url: api.url, kubeconfig, tls: tls !== undefined, workloads }, null, 2));
   } else {
     deps.io.out(yaml.trimEnd());
     deps.io.err(
       [
         '',
-        `Kubernetes sandbox (fake apiserver: apps/v1, autoscaling/v2, metrics.k8s.io; bearer token) on ${api.url}`,
+        `Kubernetes sandbox (fake apiserver: apps/v1, autoscaling/v2, metrics.k8s.io; bearer token${tls ? '; self-signed certificate, trusted by the kubeconfig' : '; PLAIN HTTP: kubectl sends no token'}) on ${api.url}`,
         `kubeconfig written to ${kubeconfig}`,
         ...workloads.map((w) => `  workload: ${w}`),
         '',
         'Try it:',
         `  export KUBECONFIG=${kubeconfig}`,
         '  kubectl get deployments -A',
+        '  kubectl scale deployment/embeddings -n ml --replicas=3',
         '  kubectl get --raw /apis/metrics.k8s.io/v1beta1/namespaces/ml/pods',
         '  autoscaler status k8s',
         '  npx tsx apps/k8s-cronjob/src/main.ts        # one CronJob pass',
@@ -226,14 +242,15 @@ export const kubernetesCloud: CloudCli = {
     sandbox
       .command('k8s')
       .alias('kubernetes')
-      .description('Start a local fake Kubernetes apiserver (Deployments, scale, HPAs, metrics.k8s.io; bearer token) with seeded workloads and pod metrics, and write a kubeconfig for it')
+      .description('Start a local fake Kubernetes apiserver over HTTPS (Deployments, scale, HPAs, metrics.k8s.io; bearer token) with seeded workloads and pod metrics, and write a kubeconfig for it that kubectl can use')
       .option('--port <n>', 'port to listen on (default: a free one)')
       .option('--seed <file>', 'YAML/JSON seed (deployments, statefulsets, hpas, configMaps, objects) or a multi-document manifest')
       .option('--kubeconfig-out <file>', 'where to write the kubeconfig', '.autoscaler/k8s-sandbox.kubeconfig')
+      .option('--plain-http', 'serve plain HTTP instead of HTTPS with a self-signed certificate (made with openssl); kubectl then sends no token and gets 401')
       .option('--json', 'print the URL, kubeconfig path and workloads as JSON')
-      .action(async (o: { port?: string; seed?: string; kubeconfigOut?: string; json?: boolean }) => {
+      .action(async (o: { port?: string; seed?: string; kubeconfigOut?: string; json?: boolean; plainHttp?: boolean }) => {
         const port = portFlag(o.port);
-        const { api } = await runSandbox({ ...(port !== undefined ? { port } : {}), ...(o.seed ? { seed: o.seed } : {}), ...(o.kubeconfigOut ? { kubeconfigOut: o.kubeconfigOut } : {}), ...(o.json ? { json: true } : {}) }, { io });
+        const { api } = await runSandbox({ ...(port !== undefined ? { port } : {}), ...(o.seed ? { seed: o.seed } : {}), ...(o.kubeconfigOut ? { kubeconfigOut: o.kubeconfigOut } : {}), ...(o.json ? { json: true } : {}), ...(o.plainHttp ? { plainHttp: true } : {}) }, { io });
         await untilStopped(api);
       });
     status

@@ -2,9 +2,12 @@ import { randomBytes } from 'node:crypto';
 import { systemClock, type Clock } from '@autoscaler/core';
 import { HttpError, type FakeRequest, type FakeReply, type FaultQueue, type RequestLog } from '@autoscaler/testing';
 import { serveFake, type ServedFake } from './serve';
+import type { TlsCredentials } from './self-signed-certificate';
 import { matches, parseSelector, type Requirement } from '../model/labels';
 import { applyPatch, patchTypeOf, type Json } from './patch';
-import { RESOURCES, VERSION_INFO, apiGroupDoc, apiGroupList, apiResourceList, apiVersionOf, apiVersions, findResource, type ResourceDef } from './resources';
+import { checkFields, fieldValidationOf } from './field-validation';
+import { openApiV3Document, openApiV3Root } from './openapi';
+import { RESOURCES, VERSION_INFO, aggregatedDiscovery, aggregatedDiscoveryMediaType, apiGroupDoc, discoveryFormat, apiGroupList, apiResourceList, apiVersionOf, apiVersions, findResource, type ResourceDef } from './resources';
 import { alreadyExists, conflict, kubeStatus, notFound, statusError } from './status';
 import { ObjectStore, type KubeObject } from './store';
 import { toTable, wantsTable } from './table';
@@ -47,13 +50,25 @@ export interface FakeKubeApiOptions {
   port?: number;
   /** Bound the request log (a long-running sandbox). */
   maxLogEntries?: number;
+  /**
+   * Answer `/api` and `/apis` with aggregated discovery (apidiscovery.k8s.io/v2 or v2beta1) when the Accept header asks for it,
+   * as apiservers since 1.30 do (default true); false emulates an older server, so clients fall back to legacy discovery.
+   */
+  aggregatedDiscovery?: boolean;
+  /**
+   * Serve HTTPS with this key and certificate (see `selfSignedCertificate`). kubectl needs it:
+   * client-go drops the kubeconfig's credentials for a plain-http server. Default: plain HTTP.
+   */
+  tls?: TlsCredentials;
 }
 
 /** A running fake apiserver. */
 export interface FakeKubeApi {
-  /** `http://127.0.0.1:<port>`. */
+  /** `http://127.0.0.1:<port>`, or `https://` when serving TLS. */
   url: string;
   port: number;
+  /** The certificate (PEM) a client trusts as its CA when serving TLS. */
+  ca?: string;
   /** A token that authenticates (the first configured one). */
   token: string;
   faults: FaultQueue;
@@ -152,7 +167,24 @@ export async function startFakeKubeApi(options: FakeKubeApiOptions = {}): Promis
   let metricsAvailable = true;
   const NAMESPACES = findResource('', 'v1', 'namespaces')!;
   const PODS = findResource('', 'v1', 'pods')!;
+  const NODES = findResource('', 'v1', 'nodes')!;
   let serverAddress = '127.0.0.1';
+
+  // The one node every pod runs on (`kubectl get nodes`, `kubectl top node`), like a single-node kind cluster.
+  const started = iso(clock.now());
+  store.put(NODES, {
+    apiVersion: 'v1',
+    kind: 'Node',
+    metadata: { name: 'fake-node-1', uid: store.newUid(), resourceVersion: '', creationTimestamp: started, labels: { 'kubernetes.io/hostname': 'fake-node-1', 'kubernetes.io/os': 'linux', 'kubernetes.io/arch': 'amd64' } },
+    spec: {},
+    status: {
+      capacity: { cpu: '16', memory: '65843056Ki', pods: '110' },
+      allocatable: { cpu: '16', memory: '65740656Ki', pods: '110' },
+      conditions: [{ type: 'Ready', status: 'True', lastHeartbeatTime: started, lastTransitionTime: started, reason: 'KubeletReady', message: 'kubelet is posting ready status' }],
+      addresses: [{ type: 'InternalIP', address: '10.0.0.1' }, { type: 'Hostname', address: 'fake-node-1' }],
+      nodeInfo: { kubeletVersion: VERSION_INFO.gitVersion, kubeProxyVersion: VERSION_INFO.gitVersion, osImage: 'autoscaler fake node', kernelVersion: '6.1.0', containerRuntimeVersion: 'containerd://1.7.20', operatingSystem: 'linux', architecture: 'amd64', machineID: '', systemUUID: '', bootID: '' },
+    },
+  });
 
   const ensureNamespace = (name: string): void => {
     if (store.get(NAMESPACES, undefined, name)) return;
@@ -321,6 +353,8 @@ export async function startFakeKubeApi(options: FakeKubeApiOptions = {}): Promis
     if (def.readOnly) return serveMetrics(r, req);
     const dryRun = req.query.get('dryRun') === 'All';
     const method = req.method;
+    // Only writes take fieldValidation.
+    const validation = method === 'POST' || method === 'PUT' || method === 'PATCH' ? fieldValidationOf(req.query) : 'Ignore';
     if (r.name === undefined) {
       if (method === 'GET') {
         if (req.query.get('watch') === 'true' || req.query.get('watch') === '1') throw statusError(405, 'watch is not supported by this fake apiserver');
@@ -339,8 +373,9 @@ export async function startFakeKubeApi(options: FakeKubeApiOptions = {}): Promis
         }
         if (store.get(def, r.namespace, name)) throw alreadyExists(def.resource, def.group, name);
         const o = { ...body, metadata: { ...meta, name, ...(def.namespaced ? { namespace: r.namespace! } : {}) } } as KubeObject;
+        const { warning } = checkFields(validation, def, o as unknown as JsonObject);
         delete o['status'];
-        return { status: 201, body: write(def, o, undefined, dryRun, false) };
+        return { status: 201, body: write(def, o, undefined, dryRun, false), ...(warning ? { headers: { warning } } : {}) };
       }
       throw statusError(405, 'the server does not allow this method on the requested resource');
     }
@@ -399,7 +434,8 @@ export async function startFakeKubeApi(options: FakeKubeApiOptions = {}): Promis
         // A resourceVersion in the body (PUT) or left in the patched object (PATCH) is a precondition.
         if (rv !== undefined && rv !== '' && rv !== current.metadata.resourceVersion) throw conflict(def.resource, def.group, r.name);
         const o = { ...next, metadata: { ...meta, name: r.name, ...(def.namespaced ? { namespace: r.namespace! } : {}) } } as KubeObject;
-        return { body: write(def, o, current, dryRun, def.subresources.includes('status')) };
+        const { warning } = checkFields(validation, def, o as unknown as JsonObject);
+        return { body: write(def, o, current, dryRun, def.subresources.includes('status')), ...(warning ? { headers: { warning } } : {}) };
       }
       case 'DELETE': {
         if (dryRun) return { body: { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', details: { name: r.name, group: def.group, kind: def.resource, uid: current.metadata.uid } } };
@@ -416,8 +452,18 @@ export async function startFakeKubeApi(options: FakeKubeApiOptions = {}): Promis
     if (req.method !== 'GET') throw statusError(405, 'the server does not allow this method on the requested resource');
     const p = path.replace(/\/+$/, '') || '/';
     if (p === '/version') return { body: VERSION_INFO };
-    if (p === '/api') return { body: apiVersions(serverAddress) };
-    if (p === '/apis') return { body: apiGroupList() };
+    if (p === '/openapi/v3') return { body: openApiV3Root() };
+    if (p.startsWith('/openapi/v3/')) {
+      const doc = openApiV3Document(p);
+      if (doc) return { body: doc };
+    }
+    if (p === '/api' || p === '/apis') {
+      const format = discoveryFormat(req.header('accept'), options.aggregatedDiscovery ?? true);
+      if (format === undefined) throw statusError(406, `only the following media types are accepted: application/json, ${aggregatedDiscoveryMediaType('v2')}, ${aggregatedDiscoveryMediaType('v2beta1')}`, undefined, 'NotAcceptable');
+      const vary = { vary: 'Accept' };
+      if (format === 'legacy') return { body: p === '/api' ? apiVersions(serverAddress) : apiGroupList(), headers: vary };
+      return { body: aggregatedDiscovery(p === '/api' ? 'core' : 'groups', format, metricsAvailable ? new Set() : new Set(['metrics.k8s.io'])), headers: { ...vary, 'content-type': aggregatedDiscoveryMediaType(format) } };
+    }
     const segs = p.split('/').filter(Boolean);
     if (segs[0] === 'api' && segs.length === 2) {
       const doc = apiResourceList('', segs[1]!);
@@ -455,7 +501,7 @@ export async function startFakeKubeApi(options: FakeKubeApiOptions = {}): Promis
       }
       return r ? serveResource(r, req) : serveNonResource(nonResource!, req);
     },
-    { clock, ...(options.faults ? { faults: options.faults } : {}), ...(options.log ? { log: options.log } : {}), ...(options.port !== undefined ? { port: options.port } : {}), ...(options.maxLogEntries !== undefined ? { maxLogEntries: options.maxLogEntries } : {}) },
+    { clock, ...(options.faults ? { faults: options.faults } : {}), ...(options.log ? { log: options.log } : {}), ...(options.port !== undefined ? { port: options.port } : {}), ...(options.maxLogEntries !== undefined ? { maxLogEntries: options.maxLogEntries } : {}), ...(options.tls ? { tls: options.tls } : {}) },
   );
   serverAddress = `127.0.0.1:${server.port}`;
 
@@ -473,6 +519,7 @@ export async function startFakeKubeApi(options: FakeKubeApiOptions = {}): Promis
   return {
     url: server.url,
     port: server.port,
+    ...(options.tls ? { ca: options.tls.cert } : {}),
     token: firstToken,
     faults: server.faults,
     log: server.log,

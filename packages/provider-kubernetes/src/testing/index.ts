@@ -9,3 +9,4 @@ export type { KubeObject, ObjectMeta } from './store';
 export type { WorkloadLoad, RolloutMode } from './workloads';
 export { startSampleModelServer, type SampleModelServer, type SampleModelServerOptions, type ModelServerStats } from './sample-model-server';
 export { serveFake, type ServeOptions, type ServedFake } from './serve';
+export { selfSignedCertificate, type SelfSignedResult, type TlsCredentials } from './self-signed-certificate';

@@ -22,6 +22,7 @@ const RO = ['get', 'list'];
 export const RESOURCES: readonly ResourceDef[] = [
   { group: '', version: 'v1', resource: 'namespaces', singular: 'namespace', kind: 'Namespace', namespaced: false, shortNames: ['ns'], verbs: ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'], subresources: ['status'] },
   { group: '', version: 'v1', resource: 'pods', singular: 'pod', kind: 'Pod', namespaced: true, shortNames: ['po'], categories: ['all'], verbs: RW, subresources: ['status'] },
+  { group: '', version: 'v1', resource: 'nodes', singular: 'node', kind: 'Node', namespaced: false, shortNames: ['no'], verbs: RW, subresources: ['status'] },
   { group: '', version: 'v1', resource: 'configmaps', singular: 'configmap', kind: 'ConfigMap', namespaced: true, shortNames: ['cm'], verbs: RW, subresources: [] },
   { group: 'apps', version: 'v1', resource: 'deployments', singular: 'deployment', kind: 'Deployment', namespaced: true, shortNames: ['deploy'], categories: ['all'], verbs: RW, subresources: ['scale', 'status'] },
   { group: 'apps', version: 'v1', resource: 'statefulsets', singular: 'statefulset', kind: 'StatefulSet', namespaced: true, shortNames: ['sts'], categories: ['all'], verbs: RW, subresources: ['scale', 'status'] },
@@ -90,6 +91,79 @@ export function apiResourceList(group: string, version: string): unknown {
     }
   }
   return { kind: 'APIResourceList', apiVersion: 'v1', groupVersion: group === '' ? version : `${group}/${version}`, resources };
+}
+
+/** Aggregated discovery versions the fake serves (1.30+ apiservers serve v2 and, until 1.33, v2beta1; kubectl 1.30+ asks for v2 first). */
+export type AggregatedDiscoveryVersion = 'v2' | 'v2beta1';
+
+/** The media type of aggregated discovery in a given version. */
+export const aggregatedDiscoveryMediaType = (v: AggregatedDiscoveryVersion): string => `application/json;g=apidiscovery.k8s.io;v=${v};as=APIGroupDiscoveryList`;
+
+/**
+ * Content negotiation of `/api` and `/apis`, first acceptable media range wins (kubectl lists v2, v2beta1, then
+ * plain JSON): an aggregated discovery version, `legacy` for plain JSON (APIVersions / APIGroupList, after which
+ * kubectl reads each group version), undefined when nothing offered is acceptable (406).
+ */
+export function discoveryFormat(accept: string | undefined, aggregatedServed: boolean): AggregatedDiscoveryVersion | 'legacy' | undefined {
+  if (accept === undefined || accept.trim() === '') return 'legacy';
+  for (const range of accept.split(',')) {
+    const [type = '', ...rest] = range.split(';').map((x) => x.trim());
+    const params = new Map(rest.map((p) => [p.slice(0, p.indexOf('=')).toLowerCase(), p.slice(p.indexOf('=') + 1)] as const));
+    if (params.get('q') !== undefined && Number(params.get('q')) === 0) continue;
+    const mediaType = type.toLowerCase();
+    if (mediaType !== 'application/json' && mediaType !== 'application/*' && mediaType !== '*/*') continue;
+    if (params.has('as') || params.has('g') || params.has('v')) {
+      const v = params.get('v');
+      if (aggregatedServed && mediaType === 'application/json' && params.get('g') === 'apidiscovery.k8s.io' && params.get('as') === 'APIGroupDiscoveryList' && (v === 'v2' || v === 'v2beta1')) return v;
+      continue;
+    }
+    return 'legacy';
+  }
+  return undefined;
+}
+
+function resourceDiscovery(d: ResourceDef): Record<string, unknown> {
+  const entry: Record<string, unknown> = {
+    resource: d.resource,
+    responseKind: { group: d.group, version: d.version, kind: d.kind },
+    scope: d.namespaced ? 'Namespaced' : 'Cluster',
+    singularResource: d.singular,
+    verbs: d.verbs,
+  };
+  if (d.shortNames) entry['shortNames'] = d.shortNames;
+  if (d.categories) entry['categories'] = d.categories;
+  if (d.subresources.length > 0) {
+    entry['subresources'] = d.subresources.map((sub) => ({
+      subresource: sub,
+      responseKind: sub === 'scale' ? { group: 'autoscaling', version: 'v1', kind: 'Scale' } : { group: d.group, version: d.version, kind: d.kind },
+      verbs: ['get', 'patch', 'update'],
+    }));
+  }
+  return entry;
+}
+
+/**
+ * `GET /api` or `/apis` as an `APIGroupDiscoveryList` (one request instead of one per group version).
+ * Groups whose APIService is down are `Stale`, as the aggregator reports them; kubectl then names them as failed.
+ */
+export function aggregatedDiscovery(scope: 'core' | 'groups', version: AggregatedDiscoveryVersion, unavailableGroups: ReadonlySet<string> = new Set()): unknown {
+  const names = scope === 'core' ? [''] : groups().map((g) => g.name);
+  return {
+    kind: 'APIGroupDiscoveryList',
+    apiVersion: `apidiscovery.k8s.io/${version}`,
+    metadata: {},
+    items: names.map((group) => {
+      const versions = [...new Set(RESOURCES.filter((r) => r.group === group).map((r) => r.version))];
+      return {
+        metadata: group === '' ? {} : { name: group },
+        versions: versions.map((version) => ({
+          version,
+          resources: RESOURCES.filter((r) => r.group === group && r.version === version).map(resourceDiscovery),
+          freshness: unavailableGroups.has(group) ? 'Stale' : 'Current',
+        })),
+      };
+    }),
+  };
 }
 
 /** `GET /version`. */

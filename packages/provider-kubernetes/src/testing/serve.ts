@@ -1,7 +1,9 @@
-import { createServer, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { Clock } from '@autoscaler/core';
 import { FaultQueue, HttpError, RequestLog, readBody, sendJson, toFakeRequest, type Fault, type FakeHandler, type FakeReply, type FakeRequest } from '@autoscaler/testing';
+import type { TlsCredentials } from './self-signed-certificate';
 
 export interface ServeOptions {
   /** 0 (default) picks a free port; `autoscaler sandbox k8s --port N` asks for one. */
@@ -11,9 +13,12 @@ export interface ServeOptions {
   log?: RequestLog;
   /** Keep the request log bounded in a long-running sandbox. */
   maxLogEntries?: number;
+  /** Serve HTTPS with this key and certificate (default: plain HTTP). */
+  tls?: TlsCredentials;
 }
 
 export interface ServedFake {
+  /** `http://127.0.0.1:<port>`, or `https://` with `tls`. */
   url: string;
   port: number;
   faults: FaultQueue;
@@ -33,7 +38,7 @@ function reply(res: ServerResponse, r: FakeReply): void {
 const realTimers: Pick<Clock, 'sleep'> = { sleep: (ms) => new Promise((r) => setTimeout(r, ms)) };
 
 /**
- * `startFakeServer` from @autoscaler/testing, plus a chosen port: reads each
+ * `startFakeServer` from @autoscaler/testing, plus a chosen port and optional TLS: reads each
  * body, applies queued faults (status, latency, dropped connections), logs the
  * request and answers thrown `HttpError`s with their Status body.
  */
@@ -42,7 +47,7 @@ export async function serveFake(handler: FakeHandler, options: ServeOptions = {}
   const log = options.log ?? new RequestLog();
   const clock = options.clock ?? realTimers;
   const errors: unknown[] = [];
-  const server = createServer((raw, res) => {
+  const handle = (raw: IncomingMessage, res: ServerResponse): void => {
     void (async () => {
       let req: FakeRequest | undefined;
       let fault: Fault | undefined;
@@ -76,14 +81,15 @@ export async function serveFake(handler: FakeHandler, options: ServeOptions = {}
         }
       }
     })();
-  });
+  };
+  const server = options.tls ? createHttpsServer({ key: options.tls.key, cert: options.tls.cert }, handle) : createServer(handle);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
   });
   const { port } = server.address() as AddressInfo;
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `${options.tls ? 'https' : 'http'}://127.0.0.1:${port}`,
     port,
     faults,
     log,

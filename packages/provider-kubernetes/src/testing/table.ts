@@ -32,21 +32,76 @@ interface Column {
   type: 'string' | 'integer';
   format?: string;
   description: string;
+  /** 1: shown by `kubectl get -o wide` only. */
+  priority?: number;
   cell(o: KubeObject, now: number): string | number;
+}
+
+const str = (v: Json | undefined, none = '<none>'): string => (typeof v === 'string' && v !== '' ? v : none);
+const containersOf = (o: KubeObject): JsonObject[] => {
+  const c = obj(obj(obj(o['spec'])['template'])['spec'])['containers'];
+  return Array.isArray(c) ? c.map(obj) : [];
+};
+
+/** metav1.FormatLabelSelector: `app=x,tier in (a,b),!legacy`. */
+function formatSelector(selector: Json | undefined): string {
+  const s = obj(selector);
+  const parts = Object.entries(obj(s['matchLabels'])).map(([k, v]) => `${k}=${String(v)}`);
+  for (const e of Array.isArray(s['matchExpressions']) ? s['matchExpressions'].map(obj) : []) {
+    const key = String(e['key']);
+    const values = Array.isArray(e['values']) ? e['values'].map(String).join(',') : '';
+    const op = String(e['operator']);
+    parts.push(op === 'Exists' ? key : op === 'DoesNotExist' ? `!${key}` : `${key} ${op === 'NotIn' ? 'notin' : 'in'} (${values})`);
+  }
+  return parts.length === 0 ? '<none>' : parts.join(',');
+}
+
+/** The TARGETS column (printers.go formatHPAMetrics): `cpu: 45%/70%`, `<unknown>` before the controller has measured. */
+function hpaTargets(o: KubeObject): string {
+  const specs = obj(o['spec'])['metrics'];
+  const list = Array.isArray(specs) ? specs.map(obj) : [];
+  if (list.length === 0) return '<none>';
+  const statuses = obj(o['status'])['currentMetrics'];
+  const current = Array.isArray(statuses) ? statuses.map(obj) : [];
+  const q = (v: Json | undefined): string => (v === undefined || v === null ? '<unknown>' : String(v));
+  const shown = list.map((m, i) => {
+    const type = String(m['type']);
+    const key = type === 'Resource' ? 'resource' : type === 'ContainerResource' ? 'containerResource' : type === 'Pods' ? 'pods' : type === 'Object' ? 'object' : type === 'External' ? 'external' : '';
+    if (!key) return '<unknown type>';
+    const target = obj(obj(m[key])['target']);
+    const now = obj(obj(current[i]?.[key])['current']);
+    if (key === 'resource' || key === 'containerResource') {
+      const name = String(obj(m[key])['name']);
+      if (target['averageValue'] !== undefined) return `${name}: ${q(now['averageValue'])}/${String(target['averageValue'])}`;
+      const util = typeof now['averageUtilization'] === 'number' ? `${now['averageUtilization']}%` : '<unknown>';
+      return `${name}: ${util}/${typeof target['averageUtilization'] === 'number' ? `${target['averageUtilization']}%` : '<auto>'}`;
+    }
+    if (key === 'pods') return `${q(now['averageValue'])}/${String(target['averageValue'])}`;
+    if (target['averageValue'] !== undefined) return `${q(now['averageValue'])}/${String(target['averageValue'])} (avg)`;
+    return `${q(now['value'])}/${String(target['value'])}`;
+  });
+  return shown.length > 2 ? `${shown.slice(0, 2).join(', ')} + ${shown.length - 2} more...` : shown.join(', ');
 }
 
 const nameCol: Column = { name: 'Name', type: 'string', format: 'name', description: 'Name must be unique within a namespace.', cell: (o) => o.metadata.name };
 const ageCol: Column = { name: 'Age', type: 'string', description: 'CreationTimestamp of the object.', cell: (o, now) => humanAge(now - Date.parse(o.metadata.creationTimestamp)) };
+const containersCol: Column = { name: 'Containers', type: 'string', priority: 1, description: 'Names of each container in the template.', cell: (o) => containersOf(o).map((c) => String(c['name'] ?? '')).join(',') };
+const imagesCol: Column = { name: 'Images', type: 'string', priority: 1, description: 'Images referenced by each container in the template.', cell: (o) => containersOf(o).map((c) => String(c['image'] ?? '')).join(',') };
+const readyReplicasCol: Column = { name: 'Ready', type: 'string', description: 'Number of the pod with ready state', cell: (o) => `${num(obj(o['status'])['readyReplicas'])}/${num(obj(o['spec'])['replicas'])}` };
 
+/** The apiserver's column definitions (pkg/printers/internalversion), priority-1 columns included as it sends them. */
 const COLUMNS: Readonly<Record<string, Column[]>> = {
   deployments: [
     nameCol,
-    { name: 'Ready', type: 'string', description: 'Number of the pod with ready state', cell: (o) => `${num(obj(o['status'])['readyReplicas'])}/${num(obj(o['spec'])['replicas'])}` },
+    readyReplicasCol,
     { name: 'Up-to-date', type: 'integer', description: 'Total number of non-terminated pods targeted by this deployment that have the desired template spec.', cell: (o) => num(obj(o['status'])['updatedReplicas']) },
     { name: 'Available', type: 'integer', description: 'Total number of available pods (ready for at least minReadySeconds) targeted by this deployment.', cell: (o) => num(obj(o['status'])['availableReplicas']) },
     ageCol,
+    containersCol,
+    imagesCol,
+    { name: 'Selector', type: 'string', priority: 1, description: 'Label selector for pods.', cell: (o) => formatSelector(obj(o['spec'])['selector']) },
   ],
-  statefulsets: [nameCol, { name: 'Ready', type: 'string', description: 'Number of the pod with ready state', cell: (o) => `${num(obj(o['status'])['readyReplicas'])}/${num(obj(o['spec'])['replicas'])}` }, ageCol],
+  statefulsets: [nameCol, readyReplicasCol, ageCol, containersCol, imagesCol],
   pods: [
     nameCol,
     { name: 'Ready', type: 'string', description: 'The aggregate readiness state of this pod for accepting traffic.', cell: (o) => {
@@ -57,6 +112,10 @@ const COLUMNS: Readonly<Record<string, Column[]>> = {
     { name: 'Status', type: 'string', description: 'The aggregate status of the containers in this pod.', cell: (o) => String(obj(o['status'])['phase'] ?? 'Unknown') },
     { name: 'Restarts', type: 'string', description: 'The number of times the containers in this pod have been restarted.', cell: () => '0' },
     ageCol,
+    { name: 'IP', type: 'string', priority: 1, description: 'podIP address allocated to the pod.', cell: (o) => str(obj(o['status'])['podIP']) },
+    { name: 'Node', type: 'string', priority: 1, description: 'NodeName is the name of the node this pod is scheduled onto.', cell: (o) => str(obj(o['spec'])['nodeName']) },
+    { name: 'Nominated Node', type: 'string', priority: 1, description: 'nominatedNodeName is set only when this pod preempts other pods on the node.', cell: (o) => str(obj(o['status'])['nominatedNodeName']) },
+    { name: 'Readiness Gates', type: 'string', priority: 1, description: 'If specified, all readiness gates will be evaluated for pod readiness.', cell: () => '<none>' },
   ],
   horizontalpodautoscalers: [
     nameCol,
@@ -64,13 +123,36 @@ const COLUMNS: Readonly<Record<string, Column[]>> = {
       const r = obj(obj(o['spec'])['scaleTargetRef']);
       return `${String(r['kind'])}/${String(r['name'])}`;
     } },
-    { name: 'MinPods', type: 'integer', description: 'Lower limit for the number of pods.', cell: (o) => num(obj(o['spec'])['minReplicas'] ?? 1) },
+    { name: 'Targets', type: 'string', description: 'metrics contains the specifications for which to use to calculate the desired replica count.', cell: hpaTargets },
+    { name: 'MinPods', type: 'string', description: 'Lower limit for the number of pods.', cell: (o) => {
+      const min = obj(o['spec'])['minReplicas'];
+      return typeof min === 'number' ? String(min) : '<unset>';
+    } },
     { name: 'MaxPods', type: 'integer', description: 'Upper limit for the number of pods.', cell: (o) => num(obj(o['spec'])['maxReplicas']) },
     { name: 'Replicas', type: 'integer', description: 'Current number of replicas.', cell: (o) => num(obj(o['status'])['currentReplicas']) },
     ageCol,
   ],
+  nodes: [
+    nameCol,
+    { name: 'Status', type: 'string', description: 'The status of the node', cell: (o) => {
+      const conds = obj(o['status'])['conditions'];
+      const ready = (Array.isArray(conds) ? conds.map(obj) : []).find((c) => c['type'] === 'Ready');
+      return ready?.['status'] === 'True' ? 'Ready' : ready?.['status'] === 'False' ? 'NotReady' : 'Unknown';
+    } },
+    { name: 'Roles', type: 'string', description: 'The roles of the node', cell: () => '<none>' },
+    ageCol,
+    { name: 'Version', type: 'string', description: 'Kubelet Version reported by the node.', cell: (o) => String(obj(obj(o['status'])['nodeInfo'])['kubeletVersion'] ?? '') },
+    { name: 'Internal-IP', type: 'string', priority: 1, description: 'List of addresses reachable to the node.', cell: (o) => {
+      const a = obj(o['status'])['addresses'];
+      return str((Array.isArray(a) ? a.map(obj) : []).find((x) => x['type'] === 'InternalIP')?.['address']);
+    } },
+    { name: 'External-IP', type: 'string', priority: 1, description: 'List of addresses reachable to the node.', cell: () => '<none>' },
+    { name: 'OS-Image', type: 'string', priority: 1, description: 'OS Image reported by the node.', cell: (o) => str(obj(obj(o['status'])['nodeInfo'])['osImage'], '<unknown>') },
+    { name: 'Kernel-Version', type: 'string', priority: 1, description: 'Kernel Version reported by the node.', cell: (o) => str(obj(obj(o['status'])['nodeInfo'])['kernelVersion'], '<unknown>') },
+    { name: 'Container-Runtime', type: 'string', priority: 1, description: 'ContainerRuntime Version reported by the node.', cell: (o) => str(obj(obj(o['status'])['nodeInfo'])['containerRuntimeVersion'], '<unknown>') },
+  ],
   configmaps: [nameCol, { name: 'Data', type: 'integer', description: 'Number of data entries.', cell: (o) => Object.keys(obj(o['data'])).length }, ageCol],
-  namespaces: [nameCol, { name: 'Status', type: 'string', description: 'The status of the namespace', cell: () => 'Active' }, ageCol],
+  namespaces: [nameCol, { name: 'Status', type: 'string', description: 'The status of the namespace', cell: (o) => String(obj(o['status'])['phase'] ?? 'Active') }, ageCol],
 };
 
 /** A `meta.k8s.io/v1` Table of the objects, rows carrying PartialObjectMetadata (kubectl's default `includeObject=Metadata`). */
@@ -80,7 +162,7 @@ export function toTable(def: ResourceDef, objects: readonly KubeObject[], now: n
     kind: 'Table',
     apiVersion: 'meta.k8s.io/v1',
     metadata: listMeta,
-    columnDefinitions: cols.map((c) => ({ name: c.name, type: c.type, format: c.format ?? '', description: c.description, priority: 0 })),
+    columnDefinitions: cols.map((c) => ({ name: c.name, type: c.type, format: c.format ?? '', description: c.description, priority: c.priority ?? 0 })),
     rows: objects.map((o) => ({
       cells: cols.map((c) => c.cell(o, now)),
       object: { kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1', metadata: o.metadata },
