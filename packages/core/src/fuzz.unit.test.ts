@@ -77,6 +77,11 @@ function pathsOf(doc: Json, prefix: Array<string | number> = []): Array<Array<st
 type Mutation = { kind: 'set'; value: unknown } | { kind: 'delete' } | { kind: 'add'; key: string; value: unknown };
 
 /** A valid document with one place replaced, deleted or given an extra key. */
+function isPlainContainer(x: object): boolean {
+  const proto = Object.getPrototypeOf(x) as unknown;
+  return !Object.isFrozen(x) && (Array.isArray(x) || proto === Object.prototype || proto === null);
+}
+
 function mutated(valid: Json): fc.Arbitrary<unknown> {
   const paths = pathsOf(valid);
   const mutation: fc.Arbitrary<Mutation> = fc.oneof(
@@ -95,13 +100,14 @@ function mutated(valid: Json): fc.Arbitrary<unknown> {
       }
       let parent = doc as Record<string | number, unknown> | undefined;
       for (const key of path.slice(0, -1)) parent = parent && typeof parent === 'object' ? (parent[key] as Record<string | number, unknown>) : undefined;
-      if (!parent || typeof parent !== 'object') continue;
+      // An earlier mutation may have put a typed array, a Map or a frozen value on the path: only edit plain JSON containers.
+      if (!parent || typeof parent !== 'object' || !isPlainContainer(parent)) continue;
       const last = path[path.length - 1]!;
       if (m.kind === 'set') parent[last] = m.value;
       else if (m.kind === 'delete') delete parent[last];
       else {
         const target = parent[last];
-        if (target && typeof target === 'object') Object.defineProperty(target, m.key, { value: m.value, enumerable: true, configurable: true, writable: true });
+        if (target && typeof target === 'object' && isPlainContainer(target)) Object.defineProperty(target, m.key, { value: m.value, enumerable: true, configurable: true, writable: true });
       }
     }
     return doc;
