@@ -116,4 +116,19 @@ describe('startFakeServer', () => {
     agent.destroy();
     await expect(send(url)).rejects.toMatchObject({ code: 'ECONNREFUSED' });
   });
+
+  it('answers bugs and bare injected faults in the API\'s own error shape, and keeps a bounded log', async () => {
+    server = await startFakeServer(
+      (req) => {
+        if (req.path === '/bug') throw new Error('boom');
+        return { body: { ok: true } };
+      },
+      { maxLogEntries: 2, bugBody: (message) => ({ kind: 'Status', message }), faultBody: (status) => ({ reason: `injected-${status}` }) },
+    );
+    expect(await send(server.url, { path: '/bug' })).toMatchObject({ status: 500, body: JSON.stringify({ kind: 'Status', message: 'boom' }) });
+    server.faults.next({ status: 503 });
+    expect(await send(server.url)).toMatchObject({ status: 503, body: JSON.stringify({ reason: 'injected-503' }) });
+    for (let i = 0; i < 3; i++) await send(server.url, { path: `/n${i}` });
+    expect(server.log.entries.map((e) => e.path)).toEqual(['/n1', '/n2']);
+  });
 });

@@ -1,4 +1,5 @@
-import { createServer, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { Clock } from '@autoscaler/core';
 import { FaultQueue, type Fault } from './fault-queue';
@@ -18,13 +19,23 @@ export type FakeHandler = (req: FakeRequest, res: ServerResponse) => FakeReply |
 
 export interface FakeServerOptions {
   /** Clock for fault delays; a `ManualClock` keeps latency tests free of real waiting. */
-  clock?: Clock;
+  clock?: Pick<Clock, 'sleep'>;
   faults?: FaultQueue;
   log?: RequestLog;
+  /** 0 (default) picks a free port; a standalone sandbox (`--port N`) asks for one. */
+  port?: number;
+  /** Serve HTTPS with this PEM key and certificate (default: plain HTTP). */
+  tls?: { key: string; cert: string };
+  /** Keep only the newest entries of the request log (a long-running sandbox). */
+  maxLogEntries?: number;
+  /** The 500 body when the handler has a bug (a non-`HttpError`), in the API's own error shape. */
+  bugBody?: (message: string) => unknown;
+  /** The body of an injected fault that brings none of its own. */
+  faultBody?: (status: number) => unknown;
 }
 
 export interface FakeServer {
-  /** `http://127.0.0.1:<port>` with no trailing slash. */
+  /** `http://127.0.0.1:<port>` (or `https://` with `tls`) with no trailing slash. */
   url: string;
   port: number;
   faults: FaultQueue;
@@ -65,7 +76,10 @@ export async function startFakeServer(handler: FakeHandler, options: FakeServerO
   const clock = options.clock ?? realTimers;
   const errors: unknown[] = [];
 
-  const server = createServer((raw, res) => {
+  const bugBody = options.bugBody ?? ((message: string) => ({ code: 'FakeServerBug', message }));
+  const faultBody = options.faultBody ?? ((status: number) => ({ code: 'InjectedFault', message: `injected ${status}` }));
+
+  const handle = (raw: IncomingMessage, res: ServerResponse): void => {
     void (async () => {
       let req: FakeRequest | undefined;
       let fault: Fault | undefined;
@@ -78,7 +92,7 @@ export async function startFakeServer(handler: FakeHandler, options: FakeServerO
           return;
         }
         if (fault?.status !== undefined) {
-          sendReply(res, { status: fault.status, body: fault.body ?? { code: 'InjectedFault', message: `injected ${fault.status}` }, ...(fault.headers ? { headers: fault.headers } : {}) });
+          sendReply(res, { status: fault.status, body: fault.body ?? faultBody(fault.status), ...(fault.headers ? { headers: fault.headers } : {}) });
           return;
         }
         const reply = await handler(req, res);
@@ -91,25 +105,27 @@ export async function startFakeServer(handler: FakeHandler, options: FakeServerO
           sendReply(res, { status: e.status, body: e.body, headers: { ...e.headers } });
         } else {
           errors.push(e);
-          sendJson(res, 500, { code: 'FakeServerBug', message: e instanceof Error ? e.message : String(e) });
+          sendJson(res, 500, bugBody(e instanceof Error ? e.message : String(e)));
         }
       } finally {
         if (req) {
           const entry = { method: req.method, url: req.url, path: req.path, headers: req.headers, body: req.text(), faulted: fault !== undefined && (fault.status !== undefined || fault.drop === true) };
           log.add(fault?.drop ? entry : { ...entry, status: res.statusCode });
+          if (options.maxLogEntries !== undefined && log.entries.length > options.maxLogEntries) log.entries.splice(0, log.entries.length - options.maxLogEntries);
         }
       }
     })();
-  });
+  };
+  const server = options.tls ? createHttpsServer({ key: options.tls.key, cert: options.tls.cert }, handle) : createServer(handle);
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
+    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
   });
   const { port } = server.address() as AddressInfo;
 
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `${options.tls ? 'https' : 'http'}://127.0.0.1:${port}`,
     port,
     faults,
     log,
