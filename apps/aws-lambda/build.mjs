@@ -3,6 +3,7 @@
 //   node build.mjs --sdk-external  -> dist/lambda-ext/index.mjs (same, but @aws-sdk/* and @smithy/* left to the Node 20 runtime's SDK v3)
 //   node build.mjs --default       -> dist/lambda-default/index.js (esbuild defaults: bundle only, CJS, no minify: the bench baseline)
 import { build } from 'esbuild';
+import { zodEnglishOnly } from '../../scripts/esbuild-zod.mjs';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
@@ -11,39 +12,19 @@ import { fileURLToPath } from 'node:url';
 const here = dirname(fileURLToPath(import.meta.url));
 
 /**
- * Two substitutions for the Lambda bundle, both measured in bench/aws-lambda.ts:
- * - zod's classic API re-exports every locale (~260 KiB minified); only `en` is ever used.
- * - the SDK's default credential chain (SSO, INI files, IMDS, STS web identity...) is dead
- *   weight in Lambda, where the role's credentials are always in the environment: use fromEnv.
+ * The SDK's default credential chain (SSO, INI files, IMDS, STS web identity...) is dead weight
+ * in Lambda, where the role's credentials are always in the environment: use fromEnv. Measured in
+ * bench/aws-lambda.ts, like zodEnglishOnly.
  */
 export const lambdaSlimming = {
   name: 'lambda-slimming',
   setup(b) {
-    b.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (args) => (args.importer.includes(`${join('node_modules', 'zod')}`) ? { path: join(args.resolveDir, '../locales/en.js'), namespace: 'zod-en' } : undefined));
-    b.onLoad({ filter: /.*/, namespace: 'zod-en' }, (args) => ({ contents: `export { default as en } from ${JSON.stringify(args.path)};`, resolveDir: dirname(args.path), loader: 'js' }));
     b.onResolve({ filter: /^@aws-sdk\/credential-provider-node$/ }, () => ({ path: 'credential-provider-node', namespace: 'lambda-creds' }));
     b.onLoad({ filter: /.*/, namespace: 'lambda-creds' }, () => ({
       contents: "import { fromEnv } from '@aws-sdk/credential-provider-env'; export const defaultProvider = (init) => fromEnv(init); export const credentialsWillNeedRefresh = () => false; export const credentialsTreatedAsExpired = () => false;",
       resolveDir: here,
       loader: 'js',
     }));
-  },
-};
-
-/**
- * `import { z } from 'zod'` binds zod's namespace object, which esbuild keeps whole (every schema
- * kind, JSON Schema conversion, z.compile...: ~190 KiB; ~100 KiB used). `import * as z from 'zod'` is the same
- * bindings (zod's root re-exports everything `z` holds) and esbuild keeps only the members used.
- * Rewritten in our own TypeScript sources only.
- */
-export const zodNamespaceImports = {
-  name: 'zod-namespace-imports',
-  setup(b) {
-    b.onLoad({ filter: /[\\/](packages|apps)[\\/][\w-]+[\\/]src[\\/].*\.ts$/ }, async (args) => {
-      const text = await readFile(args.path, 'utf8');
-      if (!/^import \{ z \} from 'zod';$/m.test(text)) return undefined;
-      return { contents: text.replace(/^import \{ z \} from 'zod';$/m, "import * as z from 'zod';"), loader: 'ts' };
-    });
   },
 };
 
@@ -84,7 +65,7 @@ export async function buildLambda(variant = 'ours') {
           // CommonJS dependencies inside an ES module still call require().
           banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
           external: variant === 'sdk-external' ? ['@aws-sdk/*', '@smithy/*'] : [],
-          plugins: [lambdaSlimming, zodNamespaceImports, sdkPackageVersionOnly],
+          plugins: [lambdaSlimming, zodEnglishOnly, sdkPackageVersionOnly],
         }
       : {}),
   });

@@ -2,6 +2,7 @@
 // `node build.mjs` -> dist/bundle/func.js (what the Dockerfile copies);
 // `node build.mjs --naive` -> dist/bundle-naive/func.js (no minify, no tree-shaking, no stubs: the bench's baseline).
 import { build } from 'esbuild';
+import { zodEnglishOnly } from '../../scripts/esbuild-zod.mjs';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
@@ -66,29 +67,6 @@ const lazyOciCommonIndex = {
   },
 };
 
-// zod's classic API re-exports every locale (~260 KiB minified); only `en` is ever used.
-const zodEnglishOnly = {
-  name: 'zod-english-only',
-  setup(b) {
-    b.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (args) => (args.importer.includes(join('node_modules', 'zod')) ? { path: join(args.resolveDir, '../locales/en.js'), namespace: 'zod-en' } : undefined));
-    b.onLoad({ filter: /.*/, namespace: 'zod-en' }, (args) => ({ contents: `export { default as en } from ${JSON.stringify(args.path)};`, resolveDir: dirname(args.path), loader: 'js' }));
-  },
-};
-
-// `import { z } from 'zod'` binds zod's namespace object, which esbuild keeps whole (every schema
-// kind, JSON Schema conversion, z.compile...). `import * as z from 'zod'` is the same bindings (zod's
-// root re-exports everything `z` holds) and esbuild keeps only the members used. Our sources only.
-const zodNamespaceImports = {
-  name: 'zod-namespace-imports',
-  setup(b) {
-    b.onLoad({ filter: /[\\/](packages|apps)[\\/][\w-]+[\\/]src[\\/].*\.ts$/ }, async (args) => {
-      const text = await readFile(args.path, 'utf8');
-      if (!/^import \{ z \} from 'zod';$/m.test(text)) return undefined;
-      return { contents: text.replace(/^import \{ z \} from 'zod';$/m, "import * as z from 'zod';"), loader: 'ts' };
-    });
-  },
-};
-
 const result = await build({
   entryPoints: [join(here, 'src/main.ts')],
   outfile: join(outdir, 'func.js'),
@@ -102,7 +80,7 @@ const result = await build({
   sourcemap: naive ? false : 'external',
   legalComments: naive ? 'inline' : 'external',
   metafile: true,
-  plugins: naive ? [] : [lazyModelIndexes, lazyOciCommonIndex, zodEnglishOnly, zodNamespaceImports],
+  plugins: naive ? [] : [lazyModelIndexes, lazyOciCommonIndex, zodEnglishOnly],
   logLevel: 'warning',
   alias: naive ? {} : { 'isomorphic-fetch': join(stubs, 'empty.cjs'), 'es6-promise': join(stubs, 'es6-promise.cjs'), 'node-fetch': join(stubs, 'node-fetch.cjs') },
 });

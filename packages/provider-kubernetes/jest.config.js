@@ -1,11 +1,4 @@
 /** @type {import('jest').Config} */
-const preset = require('../../jest.preset.js');
-const { esmPackages } = require('./jest.esm-packages.js');
+const { withKubernetesClientEsm } = require('./jest.esm-packages.js');
 
-module.exports = {
-  ...preset,
-  displayName: 'provider-kubernetes',
-  rootDir: __dirname,
-  transform: { ...preset.transform, [`node_modules/(${esmPackages.join('|')})/.+\\.js$`]: require.resolve('./jest.esm-transform.js') },
-  transformIgnorePatterns: [`/node_modules/(?!(${esmPackages.join('|')})/)`],
-};
+module.exports = withKubernetesClientEsm({ ...require('../../jest.preset.js'), displayName: 'provider-kubernetes', rootDir: __dirname });

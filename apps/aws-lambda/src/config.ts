@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { parseWith } from '@autoscaler/core';
 
 /** The Lambda's configuration: environment variables, validated up front with errors naming the variable. */

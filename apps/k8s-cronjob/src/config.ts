@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { z } from 'zod';
+import * as z from 'zod';
 import { ValidationError, parsePolicy, zodIssues, type LogLevel, type Policy } from '@autoscaler/core';
 import { parseAlarmRules, parseTiers, type AlarmRule, type PrometheusQuery, type ResourceTier } from '@autoscaler/provider-kubernetes';
 

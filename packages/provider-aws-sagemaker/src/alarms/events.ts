@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * The three ways a CloudWatch alarm reaches us, parsed at the edge. Objects
@@ -33,26 +33,8 @@ export const SnsAlarmMessageSchema = z.object({
   }),
 });
 
-export const SnsRecordSchema = z.object({
-  EventSource: z.literal('aws:sns'),
-  Sns: z.object({
-    Type: z.string(),
-    MessageId: z.string().min(1),
-    TopicArn: z.string().min(1),
-    Message: z.string(),
-    Timestamp: z.string(),
-    Subject: z.string().nullish(),
-    SignatureVersion: z.string().optional(),
-    Signature: z.string().optional(),
-    SigningCertUrl: z.string().optional(),
-  }),
-});
-
-export const SnsEventSchema = z.object({ Records: z.array(SnsRecordSchema).min(1, 'holds no record') });
-
-/** SNS's own HTTP(S) delivery body (note the `...URL` spelling). */
-export const SnsHttpSchema = z.object({
-  Type: z.literal('Notification'),
+/** What an SNS notification carries whichever way it is delivered (only the certificate key's spelling differs). */
+const snsNotificationFields = {
   MessageId: z.string().min(1),
   TopicArn: z.string().min(1),
   Message: z.string(),
@@ -60,8 +42,17 @@ export const SnsHttpSchema = z.object({
   Subject: z.string().nullish(),
   SignatureVersion: z.string().optional(),
   Signature: z.string().optional(),
-  SigningCertURL: z.string().optional(),
+};
+
+export const SnsRecordSchema = z.object({
+  EventSource: z.literal('aws:sns'),
+  Sns: z.object({ Type: z.string(), ...snsNotificationFields, SigningCertUrl: z.string().optional() }),
 });
+
+export const SnsEventSchema = z.object({ Records: z.array(SnsRecordSchema).min(1, 'holds no record') });
+
+/** SNS's own HTTP(S) delivery body (note the `...URL` spelling). */
+export const SnsHttpSchema = z.object({ Type: z.literal('Notification'), ...snsNotificationFields, SigningCertURL: z.string().optional() });
 
 const metricDataQuery = z.object({
   id: z.string().optional(),

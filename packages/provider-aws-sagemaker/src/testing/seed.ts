@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { parseWith } from '@autoscaler/core';
 import type { FakeEndpointSeed } from './sagemaker-service';
 

@@ -12,7 +12,7 @@ import {
   type TargetRef,
   zodIssues,
 } from '@autoscaler/core';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { ClusterSnapshot } from '../kube/cluster-snapshot';
 import { KubeApi } from '../kube/kube-api';
 import { ANNOTATION } from '../model/annotations';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { TransientError, ValidationError } from '@autoscaler/core';
 import type { WorkloadId } from '../model/ids';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ValidationError, zodIssues } from '@autoscaler/core';
 import { dns1123LabelProblem } from './ids';
 import { isQuantity, parseQuantity } from './quantity';
