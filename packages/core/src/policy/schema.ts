@@ -108,6 +108,38 @@ export const TargetTrackingRuleSchema = z
     scaleInCooldown: seconds.optional(),
   });
 
+/**
+ * Capacity planned from a forecast of the load metric, like AWS predictive scaling's
+ * load-metric/target pair. Only `metric` and `target` are required; every other knob has a
+ * default that does not depend on any trace. The forecast is made by core's pure forecaster
+ * from the history a `MetricSource` serves on each periodic evaluation.
+ */
+export const PredictiveRuleSchema = z.strictObject({
+  /** The load metric, summed over the target per period: `requests` (canonical) or a cloud metric name. */
+  metric: name,
+  /** Load per instance per period that one instance serves within the latency objective. */
+  target: z.number().finite().positive('must be > 0'),
+  /** Datapoint period, seconds (60; 10 for high-resolution metrics). */
+  periodSeconds: z.number().int('must be a whole number').min(1, 'must be >= 1').max(3600, 'must be <= 3600').default(60),
+  /** How far ahead to plan; default: the provider's provisioning time plus the metric's publishing delay. */
+  horizonSeconds: z.number().int('must be a whole number').min(1, 'must be >= 1').max(4 * 3600, 'must be <= 14400 (4 hours)').optional(),
+  /** Past days whose same time of day shapes the forecast (0 = trend only). */
+  seasonDays: z.number().int('must be a whole number').min(0, 'must be >= 0').max(14, 'must be <= 14').default(3),
+  /** Minutes averaged for the current level. */
+  levelMinutes: z.number().int('must be a whole number').min(1, 'must be >= 1').max(240, 'must be <= 240').default(30),
+  /** Minutes of the short average that overrides the level when higher (a jump is not noise to wait out). */
+  jumpMinutes: z.number().int('must be a whole number').min(1, 'must be >= 1').max(60, 'must be <= 60').default(5),
+  /** Minutes the trend (least-squares slope) is fitted on. */
+  trendMinutes: z.number().int('must be a whole number').min(3, 'must be >= 3').max(480, 'must be <= 480').default(60),
+  /** Quantile of recent actual/forecast ratios used as headroom: a noisier load gets more. */
+  headroomQuantile: z.number().min(0.5, 'must be >= 0.5').max(1, 'must be <= 1').default(0.96),
+  /** Minutes of past forecasts the headroom is learnt from. */
+  headroomWindowMinutes: z.number().int('must be a whole number').min(60, 'must be >= 60').max(20_160, 'must be <= 20160 (14 days)').default(720),
+  /** Scale in only when the forecast needs less than this share of the current fleet (hysteresis). */
+  scaleInRatio: z.number().gt(0, 'must be > 0').max(1, 'must be <= 1').default(0.85),
+  disableScaleIn: z.boolean().default(false),
+});
+
 export const ScheduleRuleSchema = z
   .strictObject({
     /** Cron (5 fields) of when the window opens. */
@@ -143,11 +175,12 @@ export const RuleSchema = z
     step: StepRuleSchema.optional(),
     targetTracking: TargetTrackingRuleSchema.optional(),
     schedule: ScheduleRuleSchema.optional(),
+    predictive: PredictiveRuleSchema.optional(),
   })
   .superRefine((r, ctx) => {
-    const kinds = (['threshold', 'step', 'targetTracking', 'schedule'] as const).filter((k) => r[k] !== undefined);
+    const kinds = (['threshold', 'step', 'targetTracking', 'schedule', 'predictive'] as const).filter((k) => r[k] !== undefined);
     if (kinds.length !== 1) {
-      ctx.addIssue({ code: 'custom', path: [], message: kinds.length === 0 ? 'set one of threshold, step, targetTracking, schedule' : `set only one of ${kinds.join(', ')}` });
+      ctx.addIssue({ code: 'custom', path: [], message: kinds.length === 0 ? 'set one of threshold, step, targetTracking, schedule, predictive' : `set only one of ${kinds.join(', ')}` });
     }
   });
 
@@ -231,5 +264,6 @@ export type StepRule = z.output<typeof StepRuleSchema>;
 export type StepAdjustment = z.output<typeof StepAdjustmentSchema>;
 export type TargetTrackingRule = z.output<typeof TargetTrackingRuleSchema>;
 export type ScheduleRule = z.output<typeof ScheduleRuleSchema>;
+export type PredictiveRule = z.output<typeof PredictiveRuleSchema>;
 export type Limits = z.output<typeof LimitsSchema>;
 export type NotificationTarget = z.output<typeof NotificationSchema>;

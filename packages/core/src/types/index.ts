@@ -3,3 +3,4 @@ export * from './signal';
 export * from './decision';
 export * from './ports';
 export * from './provider';
+export * from './metrics';

@@ -1,5 +1,6 @@
 import type { Capacity, TargetRef } from './target';
 import type { ScaleDecision } from './decision';
+import type { CallOptions } from './metrics';
 
 /** Time is injected so tests and the simulator never sleep. */
 export interface Clock {
@@ -51,7 +52,8 @@ export interface AuditRecord {
 /** Tells people about actions: webhook/Slack, ONS topic, SNS topic. */
 export interface Notifier {
   readonly name: string;
-  notify(record: AuditRecord): Promise<void>;
+  /** Called after the scaling work, outside the per-target lock, within a short budget (`options.signal` aborts it). */
+  notify(record: AuditRecord, options?: CallOptions): Promise<void>;
 }
 
 /**

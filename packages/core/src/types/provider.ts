@@ -1,5 +1,6 @@
 import type { Policy } from '../policy/schema';
 import type { Signal } from './signal';
+import type { CallOptions } from './metrics';
 import type { Capacity, PersistedState, SizeLadder, TargetRef, TargetState } from './target';
 
 /** What `apply` returns: something to track the change with. */
@@ -10,7 +11,7 @@ export interface ApplyHandle {
   stateWritten?: boolean;
 }
 
-export interface ApplyOptions {
+export interface ApplyOptions extends CallOptions {
   /** Version from `describe`; the provider must refuse with `ConflictError` if it changed. */
   ifMatch?: string;
   /**
@@ -21,6 +22,7 @@ export interface ApplyOptions {
   state?: PersistedState;
 }
 
+/** @deprecated a periodic evaluation reads history through a `MetricSource`. */
 export interface MetricQuery {
   metric: string;
   /** Epoch milliseconds. */
@@ -29,11 +31,6 @@ export interface MetricQuery {
   /** Resolution in seconds. */
   intervalSeconds?: number;
   statistic?: 'mean' | 'max' | 'min' | 'sum' | 'count';
-}
-
-export interface MetricPoint {
-  at: number;
-  value: number;
 }
 
 /** A policy compiled to a cloud's own autoscaling, and what it could not express. */
@@ -51,12 +48,16 @@ export interface Provider {
   readonly name: string;
   /** Throws `ValidationError` naming the field if `id` is not a valid id for this provider. */
   validateId(id: string): void;
-  describe(ref: TargetRef): Promise<TargetState>;
+  /**
+   * Typical seconds from `apply` until added capacity serves traffic. The predictive rule's
+   * default horizon is this plus the metric source's publishing delay.
+   */
+  readonly provisioningSeconds?: number;
+  describe(ref: TargetRef, options?: CallOptions): Promise<TargetState>;
   apply(ref: TargetRef, to: Capacity, options: ApplyOptions): Promise<ApplyHandle>;
   sizes(ref: TargetRef): Promise<SizeLadder>;
   readState(ref: TargetRef): Promise<PersistedState>;
-  writeState(ref: TargetRef, state: PersistedState): Promise<void>;
-  metrics?(ref: TargetRef, query: MetricQuery): Promise<MetricPoint[]>;
+  writeState(ref: TargetRef, state: PersistedState, options?: CallOptions): Promise<void>;
   exportNative?(policy: Policy, ref: TargetRef): NativeExport | Promise<NativeExport>;
 }
 
@@ -85,5 +86,5 @@ export interface AlarmSource {
   verify?(signals: readonly Signal[]): Promise<Signal[]>;
   ensureAlarms?(target: TargetRef, policy: Policy): Promise<AlarmChange[]>;
   /** For sources without push (Kubernetes metrics API). */
-  poll?(target: TargetRef, now: number): Promise<Signal[]>;
+  poll?(target: TargetRef, now: number, options?: CallOptions): Promise<Signal[]>;
 }
