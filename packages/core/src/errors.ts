@@ -10,7 +10,9 @@ export type ErrorCode =
   | 'TRANSIENT'
   | 'PROVIDER'
   | 'NOT_READY'
-  | 'NOT_FOUND';
+  | 'NOT_FOUND'
+  /** A bug, not bad input: an exception that is not an AutoscalerError. */
+  | 'INTERNAL';
 
 export interface Issue {
   /** Dotted/bracketed path of the offending field, e.g. `rules[2].step.adjustments[0].lower`. */

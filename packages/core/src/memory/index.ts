@@ -1,2 +1,3 @@
 export * from './memory-provider';
 export * from './memory-alarm-source';
+export * from './memory-metric-source';

@@ -1,6 +1,6 @@
 import { decide } from '../engine/decide';
 import { AutoscalerError, ConflictError, NotManagedError, TransientError, ValidationError } from '../errors';
-import type { Policy } from '../policy/schema';
+import type { Policy, PredictiveRule } from '../policy/schema';
 import { silentLogger } from '../ports/logger';
 import { systemClock } from '../ports/clock';
 import { MemoryStateStore } from '../ports/state-store';
@@ -16,13 +16,19 @@ import {
   type Outcome,
   type PersistedState,
   type Provider,
+  type MetricPoint,
   type ScaleDecision,
   type Signal,
   type StateStore,
   type TargetRef,
   type TargetState,
 } from '../types';
+import { Forecaster } from '../forecast';
+import { redactSecrets } from '../ports/redact';
+import type { CallOptions, Forecast, MetricSource } from '../types';
+import { Budget } from './budget';
 import { KeyedLock } from './keyed-lock';
+import { MetricHistoryCache, lookbackSeconds } from './metric-history';
 import { listsTarget, type PolicyResolver } from './policy-resolver';
 
 export interface RetryOptions {
@@ -46,6 +52,27 @@ export interface AutoscalerOptions {
   /** How many dedupe keys are persisted on the target. */
   persistedDedupeKeys?: number;
   retry?: RetryOptions;
+  /** The pull side: metric history for predictive rules, one source per provider name. */
+  metricSources?: readonly MetricSource[];
+  /** Longest a notification may take, after the scaling work (default 3 s, never past the deadline). */
+  notifyTimeoutMs?: number;
+}
+
+/** Time budget of one invocation or pass. */
+export interface RunOptions {
+  /** Epoch milliseconds (of the injected clock) by which the work must be done: the platform's deadline minus a margin. */
+  deadline?: number;
+}
+
+export interface PassOptions extends RunOptions {
+  /** Targets handled at once (default 4). Each gets its own share of the remaining budget. */
+  concurrency?: number;
+}
+
+/** A notification owed once the scaling work is done. */
+interface PendingNotice {
+  policy: Policy;
+  record: AuditRecord;
 }
 
 export interface HandleResult {
@@ -56,6 +83,9 @@ export interface HandleResult {
 }
 
 const FAILED: ReadonlySet<Outcome> = new Set(['error', 'rejected', 'conflict']);
+
+/** Least time worth starting an outside call with. */
+const MIN_CALL_MS = 250;
 
 /**
  * The orchestrator every app calls:
@@ -73,10 +103,14 @@ export class Autoscaler {
   private readonly dedupeTtlMs: number;
   private readonly persistedDedupeKeys: number;
   private readonly retry: RetryOptions;
+  private readonly metricSources = new Map<string, MetricSource>();
+  private readonly history = new MetricHistoryCache();
+  private readonly forecasters = new Map<string, { key: string; forecaster: Forecaster }>();
 
   constructor(private readonly options: AutoscalerOptions) {
     for (const p of options.providers) this.providers.set(p.name, p);
     for (const s of options.sources ?? []) this.sources.set(s.name, s);
+    for (const m of options.metricSources ?? []) this.metricSources.set(m.provider, m);
     this.clock = options.clock ?? systemClock;
     this.logger = options.logger ?? silentLogger;
     this.store = options.store ?? new MemoryStateStore();
@@ -86,33 +120,35 @@ export class Autoscaler {
   }
 
   /** Parse a raw delivery with an alarm source (the first registered unless named) and act on it. */
-  async handle(raw: unknown, sourceName?: string): Promise<HandleResult> {
+  async handle(raw: unknown, sourceName?: string, options: RunOptions = {}): Promise<HandleResult> {
     const started = this.clock.now();
+    const budget = this.budget(options);
     const source = sourceName === undefined ? this.sources.values().next().value : this.sources.get(sourceName);
     if (source === undefined) {
       return this.finish([this.record('rejected', started, { reason: `no alarm source ${sourceName ?? ''} registered`.trim(), code: 'VALIDATION' })]);
     }
     let signals: Signal[];
     try {
-      await source.prepare?.(raw);
+      if (source.prepare) await budget.run(`${source.name} prepare`, (o) => source.prepare!(raw, o));
     } catch (e) {
       // e.g. a signing certificate that cannot be fetched: parse() then refuses the envelope clearly.
-      this.logger.log('warn', `alarm source ${source.name} could not prepare the delivery`, { error: (e as Error).message });
+      this.logger.log('warn', `alarm source ${source.name} could not prepare the delivery`, { error: redactSecrets((e as Error).message) });
     }
     try {
       signals = source.parse(raw);
-      if (source.verify) signals = await source.verify(signals);
+      if (source.verify) signals = await budget.run(`${source.name} verify`, (o) => source.verify!(signals, o));
     } catch (e) {
       return this.finish([this.errorRecord(e, started, {})]);
     }
-    return this.handleSignals(signals);
+    return this.handleSignals(signals, options);
   }
 
   /** Act on already-parsed signals, grouped by target (targets are handled concurrently). */
-  async handleSignals(signals: readonly Signal[]): Promise<HandleResult> {
+  async handleSignals(signals: readonly Signal[], options: RunOptions = {}): Promise<HandleResult> {
     if (signals.length === 0) {
       return this.finish([this.record('no-action', this.clock.now(), { reason: 'the delivery carried no signals' })]);
     }
+    const budget = this.budget(options);
     const groups = new Map<string, { ref: TargetRef; signals: Signal[] }>();
     for (const s of signals) {
       const key = formatTarget(s.target);
@@ -120,16 +156,53 @@ export class Autoscaler {
       if (g) g.signals.push(s);
       else groups.set(key, { ref: s.target, signals: [s] });
     }
-    const records = await Promise.all([...groups.values()].map((g) => this.lock.run(formatTarget(g.ref), () => this.handleTarget(g.ref, g.signals))));
+    const notices: PendingNotice[] = [];
+    const records = await Promise.all([...groups.values()].map((g) => this.lock.run(formatTarget(g.ref), () => this.handleTarget(g.ref, g.signals, budget, notices))));
+    await this.notifyAll(notices, budget);
     return this.finish(records);
   }
 
-  /** A periodic evaluation with no new signal: schedules and bounds still apply. */
-  async evaluate(ref: TargetRef, signals: readonly Signal[] = []): Promise<AuditRecord> {
-    return this.lock.run(formatTarget(ref), () => this.handleTarget(ref, signals));
+  /**
+   * One periodic evaluation of one target with no new delivery: schedules and bounds apply,
+   * and predictive rules pull their metric history (see `evaluateAll` for a whole pass).
+   */
+  async evaluate(ref: TargetRef, signals: readonly Signal[] = [], options: RunOptions = {}): Promise<AuditRecord> {
+    const budget = this.budget(options);
+    const notices: PendingNotice[] = [];
+    const record = await this.lock.run(formatTarget(ref), () => this.handleTarget(ref, signals, budget, notices));
+    await this.notifyAll(notices, budget);
+    return record;
   }
 
-  private async handleTarget(ref: TargetRef, incoming: readonly Signal[]): Promise<AuditRecord> {
+  /**
+   * A periodic pass over many targets: at most `concurrency` at once, each with its own share
+   * of what is left of the budget, so one hung target never starves the others. Notifications
+   * go out after all the scaling work.
+   */
+  async evaluateAll(refs: readonly TargetRef[], options: PassOptions = {}): Promise<HandleResult> {
+    const budget = this.budget(options);
+    const workers = Math.max(1, Math.min(options.concurrency ?? 4, refs.length));
+    const records = new Array<AuditRecord>(refs.length);
+    const notices: PendingNotice[] = [];
+    let next = 0;
+    const worker = async (): Promise<void> => {
+      while (next < refs.length) {
+        const i = next++;
+        const ref = refs[i]!;
+        const share = budget.share(refs.length - i, workers);
+        records[i] = await this.lock.run(formatTarget(ref), () => this.handleTarget(ref, [], share, notices));
+      }
+    };
+    await Promise.all(Array.from({ length: workers }, worker));
+    await this.notifyAll(notices, budget);
+    return this.finish(records);
+  }
+
+  private budget(options: RunOptions): Budget {
+    return new Budget(this.clock, options.deadline ?? Infinity);
+  }
+
+  private async handleTarget(ref: TargetRef, incoming: readonly Signal[], budget: Budget, notices: PendingNotice[]): Promise<AuditRecord> {
     const started = this.clock.now();
     const dedupeKey = incoming.map((s) => s.dedupeKey).join(',') || undefined;
     const base = { target: ref, ...(dedupeKey ? { dedupeKey } : {}) };
@@ -155,7 +228,7 @@ export class Autoscaler {
         return this.record('duplicate', started, { ...base, reason: 'every signal was already handled (dedupe key seen)' });
       }
 
-      let state = await this.withRetry(() => provider.describe(ref));
+      let state = await this.withRetry(budget, 'describe', (o) => provider.describe(ref, o));
       if (!listsTarget(policy, ref) && !state.managed) {
         throw new NotManagedError(`${formatTarget(ref)} is not listed by policy "${policy.name}" nor tagged as managed: refusing to act`);
       }
@@ -168,7 +241,10 @@ export class Autoscaler {
         return this.record('skipped', started, { ...base, from: state.capacity, reason: `target ${state.status}${state.reason ? `: ${state.reason}` : ''}; not acting until it is ready` });
       }
 
-      let decision = decide(policy, state, signals, {}, started);
+      // The pull side: predictive rules read their metric history (never deduped: it is not a delivery).
+      const pulled = await this.pull(provider, ref, policy, budget);
+      const forecasts = pulled.forecasts;
+      let decision = decide(policy, state, [...signals, ...pulled.signals], { forecasts }, started);
       let handle: ApplyHandle | undefined;
       let next: PersistedState | undefined;
       if (decision.action !== 'none' && !policy.dryRun) {
@@ -176,11 +252,11 @@ export class Autoscaler {
         // (OCI freeform tags, Kubernetes annotations) never leaves a change without its dedupe keys.
         next = this.nextState(state, decision, signals, policy, true);
         try {
-          handle = await this.withRetry(() => provider.apply(ref, decision.to, this.applyOptions(state, next!)));
+          handle = await this.withRetry(budget, 'apply', (o) => provider.apply(ref, decision.to, this.applyOptions(state, next!, o)));
         } catch (e) {
           if (!(e instanceof ConflictError)) throw e;
           // Someone changed the target since describe: look again and decide once more.
-          state = await this.withRetry(() => provider.describe(ref));
+          state = await this.withRetry(budget, 'describe', (o) => provider.describe(ref, o));
           if (!listsTarget(policy, ref) && !state.managed) throw new NotManagedError(`${formatTarget(ref)} stopped being managed during the update: refusing to act`);
           signals = signals.filter((s) => !state.persisted.dedupeKeys.includes(s.dedupeKey));
           if (signals.length === 0 && fresh.length > 0) return this.record('duplicate', started, { ...base, reason: 'handled by a concurrent delivery (seen after a version conflict)' });
@@ -188,32 +264,41 @@ export class Autoscaler {
             await this.releaseAll(claimed);
             return this.record('skipped', started, { ...base, from: state.capacity, reason: `target ${state.status} after a version conflict; not acting until it is ready` });
           }
-          decision = decide(policy, state, signals, {}, this.clock.now());
+          decision = decide(policy, state, [...signals, ...pulled.signals], { forecasts }, this.clock.now());
           next = undefined;
           if (decision.action !== 'none') {
             next = this.nextState(state, decision, signals, policy, true);
-            handle = await this.withRetry(() => provider.apply(ref, decision.to, this.applyOptions(state, next!)));
+            handle = await this.withRetry(budget, 'apply', (o) => provider.apply(ref, decision.to, this.applyOptions(state, next!, o)));
           }
         }
       }
 
-      const outcome: Outcome = decision.action === 'none' ? 'no-action' : policy.dryRun ? 'dry-run' : decision.action === 'resize' ? 'resized' : 'scaled';
+      let outcome: Outcome = decision.action === 'none' ? 'no-action' : policy.dryRun ? 'dry-run' : decision.action === 'resize' ? 'resized' : 'scaled';
+      let lost: AutoscalerError | undefined;
       if (next && !handle?.stateWritten) {
-        await this.persist(provider, ref, next);
+        // The change happened; without its memory a redelivery could scale again: an error outcome, never ok.
+        lost = await this.persist(provider, ref, next, budget);
+        if (lost) outcome = 'error';
       } else if (outcome === 'no-action' && this.wantsRecommendations(policy) && decision.recommendation !== undefined && !this.recentlyRecorded(state, decision.recommendation, policy)) {
-        await this.persist(provider, ref, this.nextState(state, decision, signals, policy, false));
+        // Only a stabilization hint: losing it is a warning, nothing changed.
+        await this.persist(provider, ref, this.nextState(state, decision, signals, policy, false), budget);
       }
+      const fallbacks = Object.entries(forecasts)
+        .filter((e): e is [string, Extract<Forecast, { ok: false }>] => !e[1].ok)
+        .map(([rule, f]) => `${rule}: forecast unavailable (${f.reason}); reactive rules only`);
+      const reason = [decision.reason, ...fallbacks.filter((f) => !decision.reason.includes(f))].join('; ');
       const record = this.record(outcome, started, {
         ...base,
         from: decision.from,
         to: decision.to,
-        reason: decision.reason,
+        reason: lost ? `${decision.action === 'resize' ? 'resized' : 'scaled'} ${decision.from.replicas} -> ${decision.to.replicas}, but the autoscaler's state (dedupe keys, cooldown mark) could not be written: ${lost.message}. ${reason}` : reason,
+        ...(lost ? { code: lost.code } : {}),
         decision,
         ...(decision.rule ? { rule: decision.rule } : {}),
         ...(handle ? { handle: handle.id } : {}),
         ...(policy.dryRun ? { dryRun: true } : {}),
       });
-      if (outcome !== 'no-action') await this.notify(policy, record);
+      if (outcome !== 'no-action') notices.push({ policy, record });
       return record;
     } catch (e) {
       if (e instanceof TransientError || e instanceof ConflictError) await this.releaseAll(claimed);
@@ -236,8 +321,8 @@ export class Autoscaler {
     return policy.limits.stabilization.scaleIn > 0 || policy.limits.stabilization.scaleOut > 0;
   }
 
-  private applyOptions(state: TargetState, next: PersistedState): ApplyOptions {
-    return state.version === undefined ? { state: next } : { ifMatch: state.version, state: next };
+  private applyOptions(state: TargetState, next: PersistedState, call: CallOptions): ApplyOptions {
+    return state.version === undefined ? { ...call, state: next } : { ...call, ifMatch: state.version, state: next };
   }
 
   /** What the target should remember after this decision: dedupe keys, recommendations, the action mark. */
@@ -261,36 +346,104 @@ export class Autoscaler {
     return next;
   }
 
-  private async persist(provider: Provider, ref: TargetRef, next: PersistedState): Promise<void> {
+  /**
+   * History for each predictive rule's metric (one source call per metric, only the periods not
+   * cached), the forecast per rule, and the newest datapoint of each metric as a value signal.
+   * Never throws: a failed or unusable history is a fallback the audit record names.
+   */
+  private async pull(provider: Provider, ref: TargetRef, policy: Policy, budget: Budget): Promise<{ forecasts: Record<string, Forecast>; signals: Signal[] }> {
+    const forecasts: Record<string, Forecast> = {};
+    const signals: Signal[] = [];
+    const rules = policy.rules.filter((r) => r.predictive !== undefined);
+    if (rules.length === 0) return { forecasts, signals };
+    const source = this.metricSources.get(ref.provider);
+    const now = this.clock.now();
+    const read = new Map<string, Promise<readonly MetricPoint[]>>();
+    for (const rule of rules) {
+      const p = rule.predictive!;
+      if (source === undefined) {
+        forecasts[rule.name] = { ok: false, reason: `no metric source is registered for provider ${ref.provider}` };
+        continue;
+      }
+      const horizonSeconds = p.horizonSeconds ?? (provider.provisioningSeconds ?? 300) + source.publishDelaySeconds + p.periodSeconds;
+      const key = `${p.metric} ${p.periodSeconds}`;
+      const lookbackMs = lookbackSeconds(p, horizonSeconds) * 1000;
+      let points = read.get(key);
+      if (points === undefined) {
+        points = this.withRetry(budget, `history ${p.metric}`, (o) => this.history.read(source, ref, p.metric, p.periodSeconds, lookbackMs, now, o));
+        read.set(key, points);
+      }
+      try {
+        const series = await points;
+        forecasts[rule.name] = this.forecaster(ref, rule.name, p).forecast(series, now, horizonSeconds);
+        const newest = series.at(-1);
+        const freshWithin = (2 * p.periodSeconds + source.publishDelaySeconds) * 1000;
+        if (newest !== undefined && now - (newest.at + p.periodSeconds * 1000) <= freshWithin && !signals.some((s) => s.metric === p.metric)) {
+          signals.push({ target: ref, source: 'history', metric: p.metric, state: 'value', value: newest.value, dedupeKey: `history:${p.metric}:${newest.at}`, at: newest.at });
+        }
+      } catch (e) {
+        const message = redactSecrets((e as Error).message);
+        forecasts[rule.name] = { ok: false, reason: `history read failed: ${message}` };
+        this.logger.log('warn', 'metric history read failed; predictive rule falls back', { target: ref, rule: rule.name, error: message });
+      }
+    }
+    return { forecasts, signals };
+  }
+
+  /** One forecaster per target and rule, kept warm across evaluations; a changed rule gets a new one. */
+  private forecaster(ref: TargetRef, rule: string, p: PredictiveRule): Forecaster {
+    const id = `${formatTarget(ref)} ${rule}`;
+    const key = JSON.stringify(p);
+    const have = this.forecasters.get(id);
+    if (have && have.key === key) return have.forecaster;
+    const forecaster = new Forecaster(p);
+    this.forecasters.set(id, { key, forecaster });
+    return forecaster;
+  }
+
+  /** Writes the target's memory; returns the error when it could not (the caller decides what that means). */
+  private async persist(provider: Provider, ref: TargetRef, next: PersistedState, budget: Budget): Promise<AutoscalerError | undefined> {
     try {
-      await this.withRetry(() => provider.writeState(ref, next));
+      await this.withRetry(budget, 'writeState', (o) => provider.writeState(ref, next, o));
+      return undefined;
     } catch (e) {
-      // The change itself happened; losing the memory only weakens cooldowns and dedupe.
-      this.logger.log('warn', 'could not persist autoscaler state on the target', { target: ref, error: (e as Error).message });
+      const message = redactSecrets((e as Error).message);
+      this.logger.log('warn', 'could not persist autoscaler state on the target', { target: ref, error: message });
+      return e instanceof AutoscalerError ? e : new AutoscalerError('INTERNAL', message);
     }
   }
 
-  private async notify(policy: Policy, record: AuditRecord): Promise<void> {
-    const notifiers = [...(this.options.notifiers ?? []), ...(this.options.notifiersFor?.(policy) ?? [])];
+  /**
+   * Notifications after the scaling work, outside every per-target lock, each bounded by a short
+   * timeout and the deadline. A failed one is a log line, never a failed outcome.
+   */
+  private async notifyAll(notices: readonly PendingNotice[], budget: Budget): Promise<void> {
+    if (notices.length === 0) return;
+    const limit = Math.min(this.options.notifyTimeoutMs ?? 3_000, Math.max(0, budget.remaining()));
     await Promise.all(
-      notifiers.map(async (n) => {
-        try {
-          await n.notify(record);
-        } catch (e) {
-          this.logger.log('warn', 'notification failed', { notifier: n.name, error: (e as Error).message });
-        }
-      }),
+      notices.flatMap(({ policy, record }) =>
+        [...(this.options.notifiers ?? []), ...(this.options.notifiersFor?.(policy) ?? [])].map(async (n) => {
+          const slot = new Budget(this.clock, this.clock.now() + limit);
+          try {
+            await slot.run(`notification ${n.name}`, (o) => n.notify(record, o));
+          } catch (e) {
+            this.logger.log('warn', 'notification failed', { type: 'notification', notifier: n.name, target: record.target, outcome: record.outcome, error: redactSecrets((e as Error).message) });
+          }
+        }),
+      ),
     );
   }
 
-  private async withRetry<T>(fn: () => Promise<T>): Promise<T> {
+  /** Retries transient failures with backoff, but never starts an attempt that the budget cannot fit. */
+  private async withRetry<T>(budget: Budget, what: string, fn: (options: CallOptions) => Promise<T>): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       try {
-        return await fn();
+        return await budget.run(what, fn);
       } catch (e) {
         if (!(e instanceof TransientError) || attempt >= this.retry.attempts) throw e;
         const delay = this.retry.baseDelayMs * 2 ** (attempt - 1);
-        this.logger.log('debug', 'retrying after a transient error', { attempt, delayMs: delay, error: e.message });
+        if (budget.remaining() < delay + MIN_CALL_MS) throw e;
+        this.logger.log('debug', 'retrying after a transient error', { attempt, delayMs: delay, error: redactSecrets(e.message) });
         await this.clock.sleep(delay);
       }
     }
@@ -303,10 +456,10 @@ export class Autoscaler {
   private errorRecord(e: unknown, started: number, base: Partial<AuditRecord>): AuditRecord {
     if (e instanceof AutoscalerError) {
       const outcome: Outcome = e.code === 'VALIDATION' || e.code === 'NOT_MANAGED' ? 'rejected' : e.code === 'CONFLICT' ? 'conflict' : 'error';
-      return this.record(outcome, started, { ...base, reason: e.message, code: e.code });
+      return this.record(outcome, started, { ...base, reason: redactSecrets(e.message), code: e.code });
     }
     // A bug, not bad input: still one audit line, never an escaped exception.
-    return this.record('error', started, { ...base, reason: `internal error: ${(e as Error)?.message ?? String(e)}`, code: 'INTERNAL' });
+    return this.record('error', started, { ...base, reason: `internal error: ${redactSecrets((e as Error)?.message ?? String(e))}`, code: 'INTERNAL' });
   }
 
   private record(outcome: Outcome, started: number, fields: Partial<AuditRecord> & { reason: string }): AuditRecord {

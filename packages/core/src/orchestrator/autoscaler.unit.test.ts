@@ -444,7 +444,7 @@ describe('Autoscaler.handle: provider trouble', () => {
     expect(await provider.readState(A)).toMatchObject({ dedupeKeys: ['evt-1'], lastScaleOut: { from: 2, to: 3 } });
   });
 
-  it('a state write that keeps failing is logged; the change itself stands', async () => {
+  it('a state write that keeps failing is logged and makes the outcome an error; the change itself stands', async () => {
     const { autoscaler, provider, logger } = setup();
     provider.stateApart = true;
     const realWrite = provider.writeState.bind(provider);
@@ -455,7 +455,11 @@ describe('Autoscaler.handle: provider trouble', () => {
       return realWrite(ref, s);
     };
     const result = await autoscaler.handle(event());
-    expect(result.records[0]!.outcome).toBe('scaled');
+    // Without its dedupe keys a redelivery could scale again: never reported as ok.
+    expect(result.records[0]!.outcome).toBe('error');
+    expect(result.records[0]!.code).toBe('TRANSIENT');
+    expect(result.ok).toBe(false);
+    expect(provider.capacityOf('model-a').replicas).toBe(3);
     expect(writes).toBe(3);
     expect(logger.records).toContainEqual(expect.objectContaining({ level: 'warn', msg: 'could not persist autoscaler state on the target' }));
   });

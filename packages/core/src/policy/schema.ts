@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { webhookUrlProblem } from '../ports/webhook-url';
 import { parseCron, isValidTimeZone } from './cron';
 
 /**
@@ -214,7 +215,16 @@ export const LimitsSchema = z
   });
 
 export const NotificationSchema = z.discriminatedUnion('type', [
-  z.strictObject({ type: z.literal('webhook'), url: z.url('must be an http(s) URL'), format: z.enum(['json', 'slack']).default('json') }),
+  z.strictObject({
+    type: z.literal('webhook'),
+    // Scheme and credentials here; private and metadata hosts are refused where the notifier is made,
+    // unless the operator allows them in the app's own configuration.
+    url: z.url('must be an https URL').superRefine((u, ctx) => {
+      const problem = webhookUrlProblem(u, { allowPrivateNetworks: true });
+      if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem });
+    }),
+    format: z.enum(['json', 'slack']).default('json'),
+  }),
   z.strictObject({ type: z.literal('ons'), topicId: name }),
   z.strictObject({ type: z.literal('sns'), topicArn: name }),
 ]);

@@ -75,7 +75,7 @@ export interface AlarmSource {
    * Async groundwork before `parse`, e.g. fetching the certificate an SNS signature is
    * checked against. The orchestrator awaits it; `parse` stays synchronous.
    */
-  prepare?(raw: unknown): Promise<void>;
+  prepare?(raw: unknown, options?: CallOptions): Promise<void>;
   /** Clear `ValidationError` naming the field on bad input; never a TypeError. */
   parse(raw: unknown): Signal[];
   /**
@@ -83,7 +83,7 @@ export interface AlarmSource {
    * target?) and return the ones to trust, or throw `ValidationError`/`NotManagedError`.
    * A message title is free text anyone who can publish to the topic can write.
    */
-  verify?(signals: readonly Signal[]): Promise<Signal[]>;
+  verify?(signals: readonly Signal[], options?: CallOptions): Promise<Signal[]>;
   ensureAlarms?(target: TargetRef, policy: Policy): Promise<AlarmChange[]>;
   /** For sources without push (Kubernetes metrics API). */
   poll?(target: TargetRef, now: number, options?: CallOptions): Promise<Signal[]>;
