@@ -21,12 +21,14 @@ export { loadSimulationPolicy, deriveSettings, settingsPathFor, type SimulationP
 export { shippedPolicies, policiesDir, baselinePolicyFiles, bestPolicyFile } from './policy/baselines';
 export * from './engine/scenario';
 export { oracle, cheapestReplicas, type OracleResult } from './engine/oracle';
+export { clairvoyant, leadMinutes, type ClairvoyantResult } from './engine/clairvoyant';
 export { minuteMeets, serveMinute } from './engine/minute';
 export { preparePolicy, type PreparedPolicy } from './engine/prepare';
 export { runPolicy, type PolicyRun, type PolicySeries, type RunOptions } from './engine/run-policy';
 export { runQuantiles, LATENCY_CAP_MS } from './engine/latency';
 export { reactMinutes, stepLoad } from './engine/step-response';
-export { simulate, summarize, type PolicySummary, type SimulationResult, type SimulateOptions } from './engine/simulate';
+export { simulate, summarize, simulationWarnings, SHORT_TRACE_MINUTES, type PolicySummary, type SimulationResult, type SimulateOptions } from './engine/simulate';
 export { toReport, formatTable, type SimulationReport } from './report/table';
 export { renderHtmlReport } from './report/html';
 export { tune, policyWith, type TuneParams, type TuneTrial, type TuneResult, type TuneOptions } from './tune/tune';
+export { syntheticScenarios, syntheticScenarioNames, syntheticTrace, type SyntheticScenario } from './trace/synthetic';

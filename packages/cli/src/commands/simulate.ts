@@ -16,6 +16,9 @@ import {
   scaleToPeak,
   shippedPolicies,
   simulate,
+  syntheticScenarioNames,
+  syntheticScenarios,
+  syntheticTrace,
   toReport,
   type ProviderKind,
   type Scenario,
@@ -28,6 +31,10 @@ import { type CliIO, processIO, progress } from '../io';
 /** Flags shared by simulate, backtest and tune. */
 export interface ScenarioFlags {
   trace?: string;
+  /** A synthetic scenario instead of a trace file. */
+  scenario?: string;
+  /** Start every policy at its minimum instead of the oracle's first-minute capacity. */
+  coldStart?: boolean;
   provider?: string;
   sloP95Ms?: string;
   peakRps?: string;
@@ -42,12 +49,26 @@ function positive(value: string | undefined, flag: string, fallback: number): nu
   return n;
 }
 
+/** The names the other commands and policies use for the same clouds. */
+const PROVIDER_ALIASES: Readonly<Record<string, ProviderKind>> = {
+  'oci-data-science': 'oci',
+  aws: 'sagemaker',
+  'aws-sagemaker': 'sagemaker',
+  k8s: 'kubernetes',
+};
+
 export function parseProvider(value: string | undefined, fallback: ProviderKind | undefined = 'oci'): ProviderKind {
   const v = value ?? fallback;
-  if (v === undefined) throw ValidationError.field('--provider', `is required: one of ${providerKinds.join(', ')}`);
-  if (!(providerKinds as readonly string[]).includes(v)) throw ValidationError.field('--provider', `unknown provider "${v}": use one of ${providerKinds.join(', ')}`);
-  return v as ProviderKind;
+  const valid = `${providerKinds.join(', ')} (or ${Object.keys(PROVIDER_ALIASES).join(', ')})`;
+  if (v === undefined) throw ValidationError.field('--provider', `is required: one of ${valid}`);
+  if ((providerKinds as readonly string[]).includes(v)) return v as ProviderKind;
+  const alias = PROVIDER_ALIASES[v];
+  if (alias) return alias;
+  throw ValidationError.field('--provider', `unknown provider "${v}": use one of ${valid}`);
 }
+
+/** `--scenario` help: each synthetic scenario with what it is. */
+export const scenarioHelp = `synthetic scenario instead of --trace (seeded by --seed): ${syntheticScenarios.map((x) => `${x.name} (${x.description})`).join('; ')}`;
 
 /**
  * The scenario the flags describe. `--peak-rps recorded` (the default when
@@ -59,7 +80,8 @@ export function scenarioFromFlags(flags: ScenarioFlags, recordedByDefault: boole
   if (!Number.isInteger(seed) || seed < 0) throw ValidationError.field('--seed', `"${flags.seed}" must be a whole number >= 0`);
   const sloMs = positive(flags.sloP95Ms, '--slo-p95-ms', DEFAULT_SLO_MS);
   const serviceTimeMs = positive(flags.serviceTimeMs, '--service-time-ms', 50);
-  const trace = loadTraceFile(flags.trace ?? defaultTracePath, '--trace');
+  if (flags.scenario !== undefined && flags.trace !== undefined) throw ValidationError.field('--scenario', 'give either --trace or --scenario, not both');
+  const trace = flags.scenario !== undefined ? syntheticTrace(flags.scenario, seed, '--scenario') : loadTraceFile(flags.trace ?? defaultTracePath, '--trace');
   let peak: number;
   if (flags.peakRps === 'recorded' || (flags.peakRps === undefined && recordedByDefault)) {
     peak = Math.max(...trace.requests) / 60;
@@ -67,7 +89,7 @@ export function scenarioFromFlags(flags: ScenarioFlags, recordedByDefault: boole
   } else {
     peak = positive(flags.peakRps, '--peak-rps', DEFAULT_PEAK_RPS);
   }
-  return makeScenario({ load: scaleToPeak(trace, peak), provider, sloMs, seed, model: { serviceTimeMs } });
+  return makeScenario({ load: scaleToPeak(trace, peak), provider, sloMs, seed, model: { serviceTimeMs }, coldStart: flags.coldStart === true });
 }
 
 /** Write `<out>/index.html`; returns its path. */
@@ -92,6 +114,7 @@ export async function runComparison(io: CliIO, s: Scenario, policies: Simulation
   const report = { ...toReport(result), report: file };
   if (opts.json) {
     io.out(JSON.stringify(report, null, 2));
+    for (const w of result.warnings) io.err(`warning: ${w}`);
   } else {
     io.out(formatTable(result));
     io.out('');
@@ -124,11 +147,13 @@ export function registerSimulateCommand(program: Command, io: CliIO = processIO)
   program
     .command('simulate')
     .description(
-      'Replay a real request trace against autoscaling policies on a simulated cloud, through the same orchestrator the apps use: cost, cost vs an instant oracle, SLO-violating minutes, latency; writes an HTML report. With no arguments: 14 days of NASA web traffic, the four published baselines and our best policy.',
+      'Replay a real request trace (or a synthetic scenario) against autoscaling policies on a simulated cloud, through the same orchestrator the apps use: cost, cost vs an instant oracle and vs a clairvoyant bound that obeys provisioning delays, SLO-violating minutes, latency; writes an HTML report. With no arguments: 14 days of NASA web traffic, the four published baselines and our best policy.',
     )
     .option('--trace <file>', 'trace CSV (t_seconds,requests per minute or per second) or a CloudWatch/OCI Monitoring metric export (JSON); default: the embedded NASA trace')
+    .option('--scenario <name>', `${scenarioHelp}; one of ${syntheticScenarioNames.join(', ')}`)
+    .option('--cold-start', "start every policy at its minimum instead of the capacity the oracle needs in the first minute")
     .option('--policy <file...>', 'policy files (YAML/JSON; a <name>.sim.yaml next to one wires its alarms); default: the shipped baselines and our best')
-    .option('--provider <name>', `simulated cloud: ${providerKinds.join(' | ')}`, 'oci')
+    .option('--provider <name>', `simulated cloud: ${providerKinds.join(' | ')} (aliases oci-data-science, aws, aws-sagemaker, k8s)`, 'oci')
     .option('--slo-p95-ms <n>', 'latency objective: p95 per minute, ms', String(DEFAULT_SLO_MS))
     .option('--peak-rps <n>', 'scale the trace so its busiest minute is n requests/s, or "recorded"', String(DEFAULT_PEAK_RPS))
     .option('--service-time-ms <n>', 'mean service time of one request on one vCPU, ms', '50')

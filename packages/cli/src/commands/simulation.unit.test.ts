@@ -68,12 +68,44 @@ describe('autoscaler simulate / backtest / tune', () => {
     expect(io.stderr.join('\n')).toMatch(/simulating \[#+\] 100%/);
   });
 
+  it('simulate --json reports the clairvoyant bound beside the oracle; --scenario runs a synthetic scenario; --cold-start starts at the minimum', async () => {
+    const io = capture();
+    const sample = join(__dirname, '..', '..', '..', 'simulator', 'policies', 'oci-sample.yaml');
+    expect(await cli(['simulate', '--scenario', 'on-off', '--provider', 'k8s', '--policy', sample, '--out', join(dir, 'sc'), '--json'], io)).toBe(0);
+    const warm = JSON.parse(io.stdout.join('\n')) as { trace: string; provider: string; coldStart: boolean; oracleCost: number; clairvoyantCost: number; policies: Array<{ cost: number; clairvoyantRatio: number }> };
+    expect(warm).toMatchObject({ trace: 'on-off', provider: 'kubernetes', coldStart: false });
+    expect(warm.clairvoyantCost).toBeGreaterThanOrEqual(warm.oracleCost);
+    expect(warm.policies[0]!.clairvoyantRatio).toBeCloseTo(warm.policies[0]!.cost / warm.clairvoyantCost, 3);
+    const cold = capture();
+    expect(await cli(['simulate', '--scenario', 'on-off', '--provider', 'kubernetes', '--policy', sample, '--out', join(dir, 'sc'), '--json', '--cold-start'], cold)).toBe(0);
+    expect(JSON.parse(cold.stdout.join('\n'))).toMatchObject({ coldStart: true });
+    const help = capture();
+    await cli(['simulate', '--help'], help);
+    expect(help.stdout.join('\n')).toMatch(/--scenario <name>[\s\S]*flash-crowd[\s\S]*ramp-10x[\s\S]*weekly-holiday[\s\S]*on-off/);
+    const bad = capture();
+    expect(await cli(['simulate', '--scenario', 'tsunami', '--out', join(dir, 'sc')], bad)).toBe(1);
+    expect(bad.stderr.join('\n')).toMatch(/--scenario.*unknown scenario "tsunami".*flash-crowd/);
+  });
+
+  it('a trace under an hour prints a warning, and a policy below a bound is explained', async () => {
+    const io = capture();
+    const tiny = write('nasa-20m.csv', nasaLines.slice(0, 21).join('\n'));
+    expect(await cli(['simulate', '--trace', tiny, '--peak-rps', '200', '--out', join(dir, 'tiny')], io)).toBe(0);
+    expect(io.stdout.join('\n')).toMatch(/warning: the trace is only 20 minutes long/);
+    const json = capture();
+    expect(await cli(['simulate', '--trace', tiny, '--peak-rps', '200', '--out', join(dir, 'tiny'), '--json'], json)).toBe(0);
+    expect((JSON.parse(json.stdout.join('\n')) as { warnings: string[] }).warnings[0]).toMatch(/only 20 minutes/);
+    expect(json.stderr.join('\n')).toMatch(/warning: the trace is only 20 minutes/);
+  });
+
   it('simulate prints a table with the oracle row and the estimates', async () => {
     const io = capture();
     const r = await runSimulate(io, { trace: shortTrace, provider: 'oci', policy: [join(__dirname, '..', '..', '..', 'simulator', 'policies', 'oci-sample.yaml')], out: join(dir, 'table') });
     const text = io.stdout.join('\n');
     expect(text).toMatch(/OCI sample function\s+baseline/);
     expect(text).toContain('oracle (instant, per-minute cheapest)');
+    expect(text).toMatch(/clairvoyant \(ordered 3 min ahead\)\s+bound/);
+    expect(text).toMatch(/x oracle\s+x clairvoyant/);
     expect(text).toMatch(/Estimates, not measurements/);
     expect(r.policies).toHaveLength(1);
   });
@@ -91,7 +123,8 @@ describe('autoscaler simulate / backtest / tune', () => {
   });
 
   it.each([
-    [['simulate', '--provider', 'azure'], /--provider.*unknown provider "azure"/],
+    [['simulate', '--provider', 'azure'], /--provider.*unknown provider "azure".*oci, sagemaker, kubernetes \(or oci-data-science, aws, aws-sagemaker, k8s\)/],
+    [['simulate', '--trace', 'x.csv', '--scenario', 'on-off'], /--scenario.*either --trace or --scenario/],
     [['simulate', '--trace', join(dir, 'missing.csv')], /--trace.*cannot read/],
     [['simulate', '--slo-p95-ms', 'fast'], /--slo-p95-ms/],
     [['simulate', '--slo-p95-ms', '20'], /--slo-p95-ms.*below what even an idle/],

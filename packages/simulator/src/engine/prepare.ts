@@ -63,6 +63,8 @@ export function preparePolicy(sp: SimulationPolicy, s: Scenario): PreparedPolicy
   }
   const min = policy.limits.minReplicas;
   const max = policy.limits.maxReplicas;
-  const initialReplicas = Math.min(max, Math.max(min, s.load.rps.length > 0 ? cheapestReplicas(s, q, 0, Math.max(1, min)) : min));
+  // Warm: the oracle's first-minute capacity in this size; cold: the policy's minimum.
+  const warm = !s.coldStart && s.load.rps.length > 0;
+  const initialReplicas = Math.min(max, Math.max(min, warm ? cheapestReplicas(s, q, 0, Math.max(1, min)) : Math.max(1, min)));
   return { ref, policy, size, initialReplicas, notes };
 }

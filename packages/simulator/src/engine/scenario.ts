@@ -14,6 +14,12 @@ export interface Scenario {
   start: number;
   /** Per size name, in ladder order. */
   queues: Map<string, SizeQueue>;
+  /**
+   * False (the default): every policy starts at the capacity the oracle needs in the first
+   * minute, so a short trace is not judged on its first provisioning delay. True: every
+   * policy starts at its minimum (`--cold-start`).
+   */
+  coldStart: boolean;
 }
 
 export interface ScenarioInput {
@@ -23,6 +29,7 @@ export interface ScenarioInput {
   model?: Partial<ServiceModel>;
   seed?: number;
   start?: number;
+  coldStart?: boolean;
 }
 
 export const DEFAULT_SLO_MS = 250;
@@ -40,7 +47,7 @@ export function makeScenario(input: ScenarioInput): Scenario {
   if (smallest.maxRps <= 0) {
     throw ValidationError.field('--slo-p95-ms', `${sloMs} ms is below what even an idle ${smallest.size.name} achieves (p95 of the service time alone is about ${Math.round(3 * model.serviceTimeMs)} ms)`);
   }
-  return { load: input.load, profile, model, sloMs, seed: input.seed ?? DEFAULT_SEED, start: input.start ?? Date.UTC(2026, 0, 5), queues };
+  return { load: input.load, profile, model, sloMs, seed: input.seed ?? DEFAULT_SEED, start: input.start ?? Date.UTC(2026, 0, 5), queues, coldStart: input.coldStart ?? false };
 }
 
 /** Rung with the lowest price per SLO-safe request/s among sizes whose one instance is at most a quarter of the peak. */

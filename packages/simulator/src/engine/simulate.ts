@@ -1,5 +1,6 @@
 import type { SimulationPolicy } from '../policy/simulation-policy';
 import { runQuantiles } from './latency';
+import { clairvoyant, type ClairvoyantResult } from './clairvoyant';
 import { oracle, type OracleResult } from './oracle';
 import { runPolicy, type PolicyRun } from './run-policy';
 import type { Scenario } from './scenario';
@@ -13,6 +14,8 @@ export interface PolicySummary {
   cost: number;
   /** cost / oracle cost. */
   costRatio: number;
+  /** cost / clairvoyant cost (the bound with provisioning delays). */
+  clairvoyantRatio: number;
   violatingMinutes: number;
   /** violating minutes / minutes. */
   sloViolationRate: number;
@@ -29,6 +32,9 @@ export interface PolicySummary {
 export interface SimulationResult {
   scenario: Scenario;
   oracle: OracleResult;
+  clairvoyant: ClairvoyantResult;
+  /** What a reader must know before trusting the comparison (short trace, a policy below a bound). */
+  warnings: string[];
   summaries: PolicySummary[];
   runs: PolicyRun[];
 }
@@ -40,13 +46,14 @@ export interface SimulateOptions {
   onProgress?: (fraction: number, label: string) => void;
 }
 
-export function summarize(s: Scenario, run: PolicyRun, oracleCost: number, react: number | null): PolicySummary {
+export function summarize(s: Scenario, run: PolicyRun, oracleCost: number, react: number | null, clairvoyantCost = oracleCost): PolicySummary {
   const [p95Ms, p99Ms] = runQuantiles(s, run.series, [0.95, 0.99]);
   return {
     name: run.name,
     baseline: run.baseline,
     cost: run.cost,
     costRatio: oracleCost > 0 ? run.cost / oracleCost : Infinity,
+    clairvoyantRatio: clairvoyantCost > 0 ? run.cost / clairvoyantCost : Infinity,
     violatingMinutes: run.violatingMinutes,
     sloViolationRate: run.minutes > 0 ? run.violatingMinutes / run.minutes : 0,
     p95Ms: p95Ms!,
@@ -59,8 +66,35 @@ export function summarize(s: Scenario, run: PolicyRun, oracleCost: number, react
 }
 
 /** Every policy on the scenario, against the oracle. Deterministic for the scenario's seed. */
+/** Shorter traces are judged mostly on their first provisioning delay and have no daily history to forecast from. */
+export const SHORT_TRACE_MINUTES = 60;
+
+/**
+ * Warnings for the reader: a trace too short to judge a policy on, and every policy shown
+ * cheaper than a lower bound (the bounds assume the objective is met every minute, so a
+ * policy below one paid less by missing it; the warning says by how many minutes).
+ */
+export function simulationWarnings(s: Scenario, summaries: readonly PolicySummary[], oracleCost: number, clairvoyantCost: number): string[] {
+  const out: string[] = [];
+  const minutes = s.load.rps.length;
+  if (minutes < SHORT_TRACE_MINUTES) {
+    out.push(`the trace is only ${minutes} minute${minutes === 1 ? '' : 's'} long (under ${SHORT_TRACE_MINUTES}): the result is mostly the start-up and one provisioning delay, not a policy's steady behaviour; use a longer trace (days, to give a seasonal forecast history)`);
+  }
+  for (const p of summaries) {
+    const below = p.cost < oracleCost - 1e-9 ? 'the oracle' : p.cost < clairvoyantCost - 1e-9 ? 'the clairvoyant bound' : undefined;
+    if (!below) continue;
+    out.push(
+      p.violatingMinutes > 0
+        ? `${p.name} costs less than ${below} (${(below === 'the oracle' ? p.costRatio : p.clairvoyantRatio).toFixed(2)}x) only because it missed the objective in ${p.violatingMinutes} of ${minutes} minutes: the bounds are the cheapest fleets that meet it every minute`
+        : `${p.name} costs less than ${below} while meeting the objective every minute: this is a simulator bug, please report it`,
+    );
+  }
+  return out;
+}
+
 export async function simulate(s: Scenario, policies: readonly SimulationPolicy[], options: SimulateOptions = {}): Promise<SimulationResult> {
   const o = oracle(s);
+  const c = clairvoyant(s, o);
   const runs: PolicyRun[] = [];
   const summaries: PolicySummary[] = [];
   const minutes = s.load.rps.length;
@@ -70,8 +104,8 @@ export async function simulate(s: Scenario, policies: readonly SimulationPolicy[
     const run = await runPolicy(s, sp, { onMinute: report });
     const react = options.stepTest === false ? null : await reactMinutes(s, sp);
     runs.push(run);
-    summaries.push(summarize(s, run, o.cost, react));
+    summaries.push(summarize(s, run, o.cost, react, c.cost));
   }
   options.onProgress?.(1, 'done');
-  return { scenario: s, oracle: o, summaries, runs };
+  return { scenario: s, oracle: o, clairvoyant: c, warnings: simulationWarnings(s, summaries, o.cost, c.cost), summaries, runs };
 }
