@@ -1,4 +1,5 @@
-import { AutoscalerError, ConflictError, NotFoundError, ProviderError, TransientError } from '@autoscaler/core';
+import { AutoscalerError, ConflictError, NotFoundError, ProviderError, TransientError, type CallOptions, type Clock } from '@autoscaler/core';
+import { withinBudget, type HttpCallOptions } from './budget';
 
 /** The parts of an SDK v3 service exception we read. */
 interface SdkError {
@@ -48,6 +49,15 @@ export function toCoreError(e: unknown, what: string): AutoscalerError {
 export async function call<T>(what: string, fn: () => Promise<T>): Promise<T> {
   try {
     return await fn();
+  } catch (e) {
+    throw toCoreError(e, what);
+  }
+}
+
+/** Run an SDK call inside the invocation's budget (see `withinBudget`) and translate its failure. */
+export async function callWithin<T>(what: string, budget: CallOptions | undefined, clock: Clock, fn: (http: HttpCallOptions) => Promise<T>): Promise<T> {
+  try {
+    return await withinBudget(what, budget, clock, fn);
   } catch (e) {
     throw toCoreError(e, what);
   }

@@ -12,3 +12,5 @@ export { CloudWatchAlarmSource, alarmEventShape, type AlarmEventShape, type Clou
 export { alarmsForPolicy, appAlarmPrefix } from './alarms/alarm-specs';
 export { SnsSignatureVerifier, vetSigningCertUrl, snsStringToSign, httpsCertificateFetcher, type CertificateFetcher, type SnsSignedFields, type SnsVerifierOptions } from './alarms/sns-signature';
 export { SnsNotifier } from './notify/sns-notifier';
+export { CloudWatchMetricSource, CLOUDWATCH_METRIC_NAMES, type CloudWatchMetricSourceOptions } from './metrics/cloudwatch-metric-source';
+export { withinBudget, mergeBudgets, InvocationBudget, MIN_CALL_MS, type HttpCallOptions } from './budget';

@@ -77,6 +77,12 @@ export interface SageMakerProviderOptions {
  */
 export class SageMakerProvider implements Provider {
   readonly name = PROVIDER_NAME;
+  /**
+   * An estimate: AWS publishes no scale-out time for CPU instances ("several minutes", see
+   * packages/simulator/profiles/profiles.json `sagemaker.provisioning`, value null); GPU LLM
+   * measurements there are 258 s cached and 525 s uncached.
+   */
+  readonly provisioningSeconds = 300;
   private readonly clock: Clock;
   /** Endpoint configs are immutable: their variants are cached by name. */
   private readonly configs = new Map<string, DescribeEndpointConfigCommandOutput>();

@@ -1,4 +1,4 @@
-import { AwsApiError, epochSeconds, optArray, optBool, optNumber, optString, optStringArray, reqString, type Input } from './wire';
+import { AwsApiError, epochSeconds, optArray, optBool, optNumber, optString, optStringArray, reqNumber, reqString, type Input } from './wire';
 import type { FakeWorld } from './world';
 
 export type AlarmState = 'OK' | 'ALARM' | 'INSUFFICIENT_DATA';
@@ -47,10 +47,41 @@ const ACTION_ARN = /^arn:aws[a-z-]*:(sns|autoscaling|lambda|ssm|ec2|swf|ssm-inci
 const invalid = (msg: string): AwsApiError => new AwsApiError('InvalidParameterValueException', msg, 400, { queryCode: 'InvalidParameterValue' });
 const missing = (name: string): AwsApiError => new AwsApiError('MissingRequiredParameterException', `The parameter ${name} is required.`, 400, { queryCode: 'MissingParameter' });
 
-/** CloudWatch alarms (JSON 1.0 `GraniteServiceVersion20100801.*`, and the query protocol). */
+/** One raw datapoint of a metric series (what PutMetricData would have stored). */
+export interface MetricDatum {
+  /** Epoch ms. */
+  at: number;
+  value: number;
+}
+
+const seriesKey = (namespace: string, metricName: string, dimensions: Readonly<Record<string, string>>): string =>
+  `${namespace}|${metricName}|${Object.entries(dimensions)
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([k, v]) => `${k}=${v}`)
+    .join(',')}`;
+
+const QUERY_ID = /^[a-z][a-zA-Z0-9_]*$/;
+const FILL = /^\s*FILL\(\s*([a-z][a-zA-Z0-9_]*)\s*,\s*(-?\d+(?:\.\d+)?)\s*\)\s*$/i;
+
+/** CloudWatch alarms and metric data (JSON 1.0 `GraniteServiceVersion20100801.*`, and the query protocol). */
 export class FakeCloudWatch {
   private readonly alarms = new Map<string, MetricAlarm>();
+  private readonly series = new Map<string, MetricDatum[]>();
+  /** Datapoints per GetMetricData page when the caller sets no MaxDatapoints (the service's is 100,800). */
+  metricPageSize = 100_800;
   peers: CloudWatchPeers = { notify: () => undefined, executePolicy: () => undefined };
+
+  /** Store datapoints of a metric series (as PutMetricData would), for GetMetricData to aggregate. */
+  putMetricData(namespace: string, metricName: string, dimensions: Readonly<Record<string, string>>, points: readonly MetricDatum[]): void {
+    const key = seriesKey(namespace, metricName, dimensions);
+    const list = this.series.get(key) ?? [];
+    list.push(...points.filter((p) => Number.isFinite(p.at) && Number.isFinite(p.value)));
+    this.series.set(key, list);
+  }
+
+  clearMetricData(): void {
+    this.series.clear();
+  }
 
   constructor(private readonly world: FakeWorld) {}
 
@@ -73,6 +104,8 @@ export class FakeCloudWatch {
         return this.delete(input);
       case 'SetAlarmState':
         return this.setState(input);
+      case 'GetMetricData':
+        return this.getMetricData(input);
       default:
         throw new AwsApiError('UnknownOperationException', `Operation ${operation} is not supported by this fake`, 400, { queryCode: 'InvalidAction' });
     }
@@ -178,6 +211,106 @@ export class FakeCloudWatch {
       CompositeAlarms: [],
       ...(start + max < metricAlarms.length ? { NextToken: String(start + max) } : {}),
     };
+  }
+
+  /**
+   * GetMetricData: metric queries aggregated per period (Sum, Average, Maximum, Minimum,
+   * SampleCount over the stored datapoints; a period without datapoints is absent, as in
+   * CloudWatch), the metric math expression `FILL(<id>, <number>)` (every period of the
+   * range; a series with no datapoint in the range stays empty), ScanBy, and NextToken
+   * paging by datapoints.
+   */
+  private getMetricData(input: Input): unknown {
+    const queries = optArray(input, 'MetricDataQueries');
+    if (queries.length === 0) throw missing('MetricDataQueries');
+    if (queries.length > 500) throw invalid('The collection MetricDataQueries must not have a size greater than 500.');
+    const time = (k: string): number => {
+      const v = input[k];
+      if (v === undefined || v === null) throw missing(k);
+      const t = typeof v === 'number' ? v * 1000 : typeof v === 'string' && /^\d+(\.\d+)?$/.test(v) ? Number(v) * 1000 : Date.parse(String(v));
+      if (!Number.isFinite(t)) throw invalid(`The parameter ${k} must be a timestamp.`);
+      return t;
+    };
+    const start = time('StartTime');
+    const end = time('EndTime');
+    if (end <= start) throw invalid('The parameter StartTime must be less than the parameter EndTime.');
+    const scan = optString(input, 'ScanBy') ?? 'TimestampDescending';
+    if (scan !== 'TimestampDescending' && scan !== 'TimestampAscending') throw invalid('The parameter ScanBy must be TimestampDescending or TimestampAscending.');
+    const pageSize = optNumber(input, 'MaxDatapoints', 1) ?? this.metricPageSize;
+    const offset = Number(optString(input, 'NextToken') ?? '0');
+    if (!Number.isInteger(offset) || offset < 0) throw new AwsApiError('InvalidNextToken', 'The service returned an error due to invalid NextToken.', 400, { queryCode: 'InvalidNextToken' });
+
+    const ids = new Set<string>();
+    const computed = new Map<string, { period: number; points: Map<number, number> }>();
+    const results: Array<{ Id: string; Label: string; points: Map<number, number> }> = [];
+    for (const q of queries) {
+      const id = reqString(q, 'Id');
+      if (!QUERY_ID.test(id)) throw invalid(`The value ${id} for parameter MetricDataQueries.member.Id is invalid: it must start with a lowercase letter and hold only letters, digits and underscores.`);
+      if (ids.has(id)) throw invalid(`The value ${id} for parameter MetricDataQueries.member.Id is not unique.`);
+      ids.add(id);
+      const stat = q.MetricStat as Input | undefined;
+      const expression = optString(q, 'Expression');
+      if ((stat === undefined) === (expression === undefined)) throw invalid(`Exactly one of MetricStat and Expression must be set in MetricDataQueries.member ${id}.`);
+      let label: string;
+      let entry: { period: number; points: Map<number, number> };
+      if (stat !== undefined) {
+        const metric = (stat.Metric as Input | undefined) ?? {};
+        const namespace = reqString(metric, 'Namespace');
+        const metricName = reqString(metric, 'MetricName');
+        const dims = Object.fromEntries(optArray(metric, 'Dimensions').map((d) => [reqString(d, 'Name'), reqString(d, 'Value')]));
+        const period = reqNumber(stat, 'Period', 1);
+        if (!(period === 1 || period === 5 || period === 10 || period === 20 || period === 30 || period % 60 === 0)) throw invalid('The parameter MetricStat.Period must be 1, 5, 10, 20, 30 or a multiple of 60.');
+        const statName = reqString(stat, 'Stat');
+        if (!STATISTICS.includes(statName)) throw invalid(`The parameter MetricStat.Stat must be one of ${STATISTICS.join(', ')} in this fake.`);
+        entry = { period, points: this.aggregate(seriesKey(namespace, metricName, dims), start, end, period, statName) };
+        label = optString(q, 'Label') ?? metricName;
+      } else {
+        const m = FILL.exec(expression!);
+        if (!m) throw invalid(`Unsupported expression "${expression!}": this fake evaluates only FILL(<id>, <number>).`);
+        const ref = computed.get(m[1]!);
+        if (!ref) throw invalid(`Error in expression ${id}: Unrecognized metric or expression id ${m[1]!} (it must come earlier in MetricDataQueries).`);
+        const points = new Map<number, number>();
+        if (ref.points.size > 0) {
+          const ms = ref.period * 1000;
+          for (let t = Math.floor(start / ms) * ms; t < end; t += ms) points.set(t, ref.points.get(t) ?? Number(m[2]));
+        }
+        entry = { period: ref.period, points };
+        label = optString(q, 'Label') ?? id;
+      }
+      computed.set(id, entry);
+      if (optBool(q, 'ReturnData') !== false) results.push({ Id: id, Label: label, points: entry.points });
+    }
+
+    // Pages cut the flattened (result, datapoint) list; each result shows its slice.
+    const flat = results.flatMap((r, ri) => [...r.points].sort((a, b) => (scan === 'TimestampAscending' ? a[0] - b[0] : b[0] - a[0])).map(([at, v]) => ({ ri, at, v })));
+    const page = flat.slice(offset, offset + pageSize);
+    const more = offset + pageSize < flat.length;
+    return {
+      MetricDataResults: results.map((r, ri) => {
+        const mine = page.filter((p) => p.ri === ri);
+        return { Id: r.Id, Label: r.Label, Timestamps: mine.map((p) => epochSeconds(p.at)), Values: mine.map((p) => p.v), StatusCode: more ? 'PartialData' : 'Complete' };
+      }),
+      Messages: [],
+      ...(more ? { NextToken: String(offset + pageSize) } : {}),
+    };
+  }
+
+  private aggregate(key: string, start: number, end: number, period: number, stat: string): Map<number, number> {
+    const ms = period * 1000;
+    const buckets = new Map<number, number[]>();
+    for (const d of this.series.get(key) ?? []) {
+      const b = Math.floor(d.at / ms) * ms;
+      if (b < Math.floor(start / ms) * ms || b >= end) continue;
+      const list = buckets.get(b) ?? [];
+      list.push(d.value);
+      buckets.set(b, list);
+    }
+    const out = new Map<number, number>();
+    for (const [b, vs] of buckets) {
+      const sum = vs.reduce((a, x) => a + x, 0);
+      out.set(b, stat === 'Sum' ? sum : stat === 'Average' ? sum / vs.length : stat === 'Maximum' ? Math.max(...vs) : stat === 'Minimum' ? Math.min(...vs) : vs.length);
+    }
+    return out;
   }
 
   private delete(input: Input): unknown {

@@ -52,7 +52,7 @@ const QUERY_SERVICES: Readonly<Record<string, { service: FakeService; xmlns: str
   sns: { service: 'sns', xmlns: 'http://sns.amazonaws.com/doc/2010-03-31/' },
   monitoring: { service: 'cloudwatch', xmlns: 'http://monitoring.amazonaws.com/doc/2010-08-01/' },
 };
-const CLOUDWATCH_TIMESTAMPS = new Set(['AlarmConfigurationUpdatedTimestamp', 'StateUpdatedTimestamp', 'StateTransitionedTimestamp']);
+const CLOUDWATCH_TIMESTAMPS = new Set(['AlarmConfigurationUpdatedTimestamp', 'StateUpdatedTimestamp', 'StateTransitionedTimestamp', 'Timestamps']);
 const MAX_BODY = 10 * 1024 * 1024;
 
 /**

@@ -2,7 +2,7 @@
 export { FakeAws, FAKE_CREDENTIALS, type FakeAwsOptions, type RecordedRequest } from './fake-aws';
 export type { FaultSpec, FakeService } from './faults';
 export type { FakeEndpointSeed, FakeVariantSeed, EndpointStatus } from './sagemaker-service';
-export type { MetricAlarm, AlarmState } from './cloudwatch-service';
+export type { MetricAlarm, AlarmState, MetricDatum } from './cloudwatch-service';
 export type { PublishedMessage } from './sns-service';
 export type { FakeCredential } from './sigv4';
 export { verifySigV4, signingKey, canonicalQuery, canonicalUri } from './sigv4';

@@ -173,7 +173,11 @@ export function timestampsToDates(value: unknown, keys: ReadonlySet<string>): un
   if (Array.isArray(value)) return value.map((v) => timestampsToDates(v, keys));
   if (value !== null && typeof value === 'object') {
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[k] = keys.has(k) && typeof v === 'number' ? new Date(v * 1000) : timestampsToDates(v, keys);
+    for (const [k, v] of Object.entries(value)) {
+      if (keys.has(k) && typeof v === 'number') out[k] = new Date(v * 1000);
+      else if (keys.has(k) && Array.isArray(v) && v.every((x) => typeof x === 'number')) out[k] = v.map((x: number) => new Date(x * 1000));
+      else out[k] = timestampsToDates(v, keys);
+    }
     return out;
   }
   return value;
