@@ -2,6 +2,7 @@
 export { OciDataScienceProvider, PROVIDER_NAME, MODEL_DEPLOYMENT_NAMESPACE, type OciDataScienceProviderOptions } from './provider';
 export { OciMonitoringAlarmSource, SOURCE_NAME, ALARM_TARGET_TAG, ALARM_RULE_TAG, ALARM_POLICY_TAG, type OciMonitoringAlarmSourceOptions } from './alarm-source';
 export { parseAlarmMessage, unwrapAlarmMessage, messageTime, type AlarmMessage, type AlarmMetaData } from './alarm-message';
+export { OciMonitoringMetricSource, METRIC_SOURCE_NAME, toPoints, type OciMetricSourceOptions } from './metric-source';
 export { planAlarms, type AlarmSpec, type AlarmPlan, type AlarmPlanOptions } from './alarm-plan';
 export { parseQuery, buildAlarmQuery, type ParsedQuery, type AlarmQuerySpec } from './alarm-query';
 export { exportNativePolicy } from './native-export';

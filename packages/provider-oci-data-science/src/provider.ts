@@ -43,6 +43,13 @@ export interface OciDataScienceProviderOptions {
  */
 export class OciDataScienceProvider implements Provider {
   readonly name = PROVIDER_NAME;
+  /**
+   * Typical seconds from UpdateModelDeployment until an added instance serves. OCI documents
+   * no figure (packages/simulator/profiles/profiles.json has `update_add_instance_s: null`;
+   * the docs say "several minutes"), so this is the 300 s estimate the simulator's OCI
+   * scenario also uses for an add-instance update. An estimate, not a measurement.
+   */
+  readonly provisioningSeconds = 300;
   /** The last deployment read per id, by ETag: apply needs its modelId and instance configuration. */
   private readonly seen = new Map<string, { etag: string; view: DeploymentView }>();
 

@@ -46,7 +46,32 @@ interface Series {
   name: string;
   dimensions: Record<string, string>;
   points: Array<{ at: number; value: number }>;
+  /** Raw value of the minute starting at `at` (undefined: nothing published that minute). */
+  generate?: (at: number) => number | undefined;
 }
+
+/** A SummarizeMetricsData request as the fake received it (tests check what was asked). */
+export interface SummarizeCall {
+  compartmentId: string;
+  namespace: string;
+  query: string;
+  startTime: number;
+  endTime: number;
+  resolution?: string;
+}
+
+/** Per-deployment metric: one value per minute, per instance when `instances` > 1. */
+export interface DeploymentSeriesOptions {
+  /** Compartment of the deployment (the fake's default compartment otherwise). */
+  compartmentId?: string;
+  /** Streams per instance (dimension instanceId), as CpuUtilization/MemoryUtilization are published. Default 1 (no instanceId). */
+  instances?: number;
+}
+
+/** Monitoring keeps 1-minute aggregates for 7 days; a query may return at most 100,000 datapoints (MetricData limits). */
+const MAX_MINUTE_RANGE_MS = 7 * 86_400_000;
+const MAX_DATAPOINTS = 100_000;
+const STATISTICS = /^(mean|max|min|sum|count|rate|percentile\([0-9.]+\))\(\)$|^percentile\([0-9.]+\)$/;
 
 export interface FireOptions {
   type?: 'OK_TO_FIRING' | 'REPEAT' | 'FIRING_TO_OK' | 'RESET';
@@ -59,6 +84,8 @@ export class FakeMonitoring {
   private readonly alarms = new Map<string, StoredAlarm>();
   private readonly retryTokens = new Map<string, string>();
   private readonly series: Series[] = [];
+  /** Every SummarizeMetricsData request, oldest first. */
+  readonly summarizeCalls: SummarizeCall[] = [];
 
   constructor(
     private readonly clock: Clock,
@@ -98,6 +125,25 @@ export class FakeMonitoring {
     const existing = this.series.find((s) => s.name === series.name && s.compartmentId === series.compartmentId && JSON.stringify(s.dimensions) === JSON.stringify(series.dimensions));
     if (existing) existing.points.push(...series.points);
     else this.series.push({ namespace: series.namespace ?? 'oci_datascience_modeldeploy', compartmentId: series.compartmentId, name: series.name, dimensions: { ...series.dimensions }, points: [...series.points] });
+  }
+
+  /**
+   * Serve a model deployment metric from a function of the minute: `value(at)` is the raw
+   * value published for the minute starting at `at` (per instance when `instances` > 1), or
+   * undefined for a minute with nothing published. A minute is served once it has ended
+   * on the fake's clock. Replaces an earlier series of the same deployment and metric.
+   */
+  serveDeploymentMetric(deploymentId: string, name: string, value: (at: number, instance: number) => number | undefined, options: DeploymentSeriesOptions = {}): void {
+    const compartmentId = options.compartmentId ?? this.ocids.compartment;
+    for (let i = this.series.length - 1; i >= 0; i--) {
+      const s = this.series[i]!;
+      if (s.name === name && s.dimensions['resourceId'] === deploymentId) this.series.splice(i, 1);
+    }
+    const instances = options.instances ?? 1;
+    for (let k = 0; k < instances; k++) {
+      const dimensions: Record<string, string> = instances > 1 ? { resourceId: deploymentId, instanceId: `instance-${k}` } : { resourceId: deploymentId };
+      this.series.push({ namespace: 'oci_datascience_modeldeploy', compartmentId, name, dimensions, points: [], generate: (at) => value(at, k) });
+    }
   }
 
   /**
@@ -251,29 +297,64 @@ export class FakeMonitoring {
     const compartmentId = r.query.get('compartmentId');
     if (!compartmentId) throw new ApiError(400, 'MissingParameter', 'compartmentId is required');
     const body = objectBody(r);
+    for (const k of Object.keys(body)) if (!['namespace', 'resourceGroup', 'query', 'startTime', 'endTime', 'resolution'].includes(k)) throw new ApiError(400, 'InvalidParameter', `unknown field ${k} in SummarizeMetricsDataDetails`);
     const namespace = requireString(body, 'namespace');
-    const query = parseQuery(requireString(body, 'query'));
+    const text = requireString(body, 'query');
+    const query = parseQuery(text);
     if (!query) throw new ApiError(400, 'InvalidParameter', 'query is not valid MQL');
+    if (query.operator !== undefined) throw new ApiError(400, 'InvalidParameter', 'a metric query has no comparison (that is an alarm condition)');
+    // "The query must specify a metric, statistic, and interval."
+    const stat = query.functions.find((f) => STATISTICS.test(f))?.replace('()', '');
+    if (stat === undefined) throw new ApiError(400, 'InvalidParameter', `query must name a statistic (mean(), sum(), max()...): ${text.slice(0, 200)}`);
     const end = body['endTime'] ? Date.parse(String(body['endTime'])) : this.clock.now();
-    const start = body['startTime'] ? Date.parse(String(body['startTime'])) : end - 3_600_000;
+    // Default range: the 3 hours before the call.
+    const start = body['startTime'] ? Date.parse(String(body['startTime'])) : end - 3 * 3_600_000;
     if (!Number.isFinite(start) || !Number.isFinite(end) || start > end) throw new ApiError(400, 'InvalidParameter', 'startTime/endTime are not a valid range');
-    const step = intervalMs(String(body['resolution'] ?? query.interval));
-    const stat = query.functions.find((f) => /^(mean|max|min|sum|count|rate)\(\)$/.test(f))?.replace('()', '') ?? 'mean';
+    const interval = intervalMs(query.interval);
+    const resolution = body['resolution'] === undefined ? undefined : String(body['resolution']);
+    const step = resolution === undefined ? 60_000 : intervalMs(resolution);
+    if (step > interval) throw new ApiError(400, 'InvalidParameter', `resolution ${resolution ?? '1m'} must be equal or less than the query interval ${query.interval}`);
+    if (step < 300_000 && end - start > MAX_MINUTE_RANGE_MS) throw new ApiError(400, 'InvalidParameter', 'the time range for a resolution under 5 minutes is at most 7 days');
+    this.summarizeCalls.push({ compartmentId, namespace, query: text, startTime: start, endTime: end, ...(resolution !== undefined ? { resolution } : {}) });
     const grouped = query.functions.includes('grouping()');
+    const now = this.clock.now();
     const matching = this.series.filter((s) => s.namespace === namespace && s.compartmentId === compartmentId && s.name === query.metric && Object.entries(query.dimensions).every(([k, v]) => s.dimensions[k] === v));
-    const groups = grouped ? (matching.length > 0 ? [{ dimensions: {}, points: matching.flatMap((s) => s.points) }] : []) : matching.map((s) => ({ dimensions: s.dimensions, points: s.points }));
-    const items = groups.map((g) => {
-      const buckets = new Map<number, number[]>();
-      for (const p of g.points) {
-        if (p.at < start || p.at >= end) continue;
-        const b = Math.floor(p.at / step) * step;
-        const list = buckets.get(b) ?? [];
-        list.push(p.value);
-        buckets.set(b, list);
+    const pointsOf = (s: Series): Array<{ at: number; value: number }> => {
+      if (!s.generate) return s.points;
+      const out: Array<{ at: number; value: number }> = [];
+      // Whole minutes that have ended on the fake's clock (what Monitoring has published).
+      for (let at = Math.floor(start / 60_000) * 60_000; at < end && at + 60_000 <= now; at += 60_000) {
+        const v = s.generate(at);
+        if (v !== undefined) out.push({ at, value: v });
       }
-      const aggregatedDatapoints = [...buckets.entries()].sort((x, y) => x[0] - y[0]).map(([t, vs]) => ({ timestamp: iso(t), value: aggregate(stat, vs) }));
-      return { namespace, compartmentId, name: query.metric, dimensions: g.dimensions, resolution: query.interval, aggregatedDatapoints };
+      return out;
+    };
+    const groups = grouped ? (matching.length > 0 ? [{ dimensions: {}, streams: matching.map(pointsOf) }] : []) : matching.map((s) => ({ dimensions: s.dimensions, streams: [pointsOf(s)] }));
+    let total = 0;
+    const items = groups.map((g) => {
+      // One window per query interval (a resolution finer than the interval, which would slide
+      // the windows, is not modelled); grouping() pools the raw values of every stream.
+      const windows = new Map<number, number[]>();
+      for (const points of g.streams) {
+        const perStream = new Map<number, number[]>();
+        for (const p of points) {
+          if (p.at < start || p.at >= end) continue;
+          const b = Math.floor(p.at / interval) * interval;
+          const list = perStream.get(b) ?? [];
+          list.push(p.value);
+          perStream.set(b, list);
+        }
+        for (const [b, vs] of perStream) {
+          const list = windows.get(b) ?? [];
+          list.push(...vs);
+          windows.set(b, list);
+        }
+      }
+      const aggregatedDatapoints = [...windows.entries()].sort((x, y) => x[0] - y[0]).map(([t, vs]) => ({ timestamp: iso(t), value: aggregate(stat, vs) }));
+      total += aggregatedDatapoints.length;
+      return { namespace, compartmentId, name: query.metric, dimensions: g.dimensions, resolution: resolution ?? '1m', aggregatedDatapoints };
     });
+    if (total > MAX_DATAPOINTS) throw new ApiError(400, 'InvalidParameter', `the query returns more than ${MAX_DATAPOINTS} datapoints; narrow the range or raise the resolution`);
     return { status: 200, body: items };
   }
 }

@@ -2,7 +2,7 @@
 export { OciFake, type OciFakeOptions, type Fault, type RequestRecord } from './oci-fake';
 export type { DeploymentSeed } from './fake-data-science';
 export type { FakeDataScience } from './fake-data-science';
-export type { FakeMonitoring, FireOptions } from './fake-monitoring';
+export type { FakeMonitoring, FireOptions, SummarizeCall, DeploymentSeriesOptions } from './fake-monitoring';
 export type { FakeNotifications, FunctionInvoker, Delivery } from './fake-notifications';
 export type { FakeObjectStorage } from './fake-object-storage';
 export { createTestIdentity, writeOciConfig, fingerprintOf, type TestIdentity } from './test-identity';
