@@ -1,5 +1,5 @@
 /** @autoscaler/provider-kubernetes: Deployments and StatefulSets through the real Kubernetes API, and the metrics-server alarm source. */
-export { KubernetesProvider, type KubernetesProviderOptions } from './provider';
+export { KubernetesProvider, DEFAULT_PROVISIONING_SECONDS, type KubernetesProviderOptions } from './provider';
 export { KubeApi } from './kube/kube-api';
 export { translateKubeError } from './kube/errors';
 export { ClusterSnapshot, type SnapshotScope, type ListedWorkload } from './kube/cluster-snapshot';
@@ -14,7 +14,9 @@ export { viewWorkload, workloadStatus, type WorkloadView, type WorkloadObject } 
 export { parsePodMetricsList, type PodUsageSample, type PodMetricsList } from './metrics/pod-metrics';
 export { MetricsServerAlarmSource, METRICS_SERVER_SOURCE, BASE_METRICS, type MetricsServerSourceOptions } from './metrics/metrics-server-source';
 export { parseAlarmRules, evaluateAlarm, AlarmRuleSchema, type AlarmRule, type AlarmRuleInput, type AlarmEvaluation, type Sample } from './metrics/alarm-rules';
-export { MemoryAlarmHistory, ConfigMapAlarmHistory, type AlarmHistory } from './metrics/alarm-history';
+export { MemoryAlarmHistory, ConfigMapAlarmHistory, DEFAULT_HISTORY_MINUTES, DEFAULT_HISTORY_BYTES, type AlarmHistory } from './metrics/alarm-history';
+export { PrometheusMetricSource, RecordedMetricSource, DEFAULT_PROMETHEUS_TEMPLATES, RECORDED_METRICS, type PrometheusMetricSourceOptions } from './metrics/metric-sources';
+export { parsePrometheusUrl, renderWorkloadQuery, parseRangeResponse, podPattern, PROMETHEUS_MAX_POINTS, type PrometheusEndpoint } from './metrics/prometheus-range';
 export { queryPrometheus, parsePrometheusResponse, renderQuery, type PrometheusOptions, type PrometheusQuery } from './metrics/prometheus';
 export { valueForReplicas } from './metrics/hpa-gate';
 export { workloadUsage, utilization, meanUsage, hpaPods, type WorkloadUsage, type PodUsage, type Utilization, type ResourceName } from './metrics/workload-usage';

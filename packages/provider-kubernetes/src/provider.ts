@@ -30,7 +30,17 @@ export interface KubernetesProviderOptions {
   /** Size ladder for workloads without an `autoscaler.dev/tiers` annotation. */
   tiers?: readonly ResourceTier[];
   logger?: Logger;
+  /**
+   * Seconds from a replica change until the new pods serve (the predictive rule's default
+   * horizon). Default 30, an estimate: the documented pod-startup SLO is 5 s at p99 excluding
+   * image pull and readiness (kubernetes/community sig-scalability pod_startup_latency.md), plus
+   * about 25 s for a model server to load and pass its readiness probe. Set it from your own rollouts.
+   */
+  provisioningSeconds?: number;
 }
+
+/** See `KubernetesProviderOptions.provisioningSeconds`. */
+export const DEFAULT_PROVISIONING_SECONDS = 30;
 
 /**
  * Deployments and StatefulSets: replicas through the `scale` subresource,
@@ -45,6 +55,7 @@ export interface KubernetesProviderOptions {
 export class KubernetesProvider implements Provider {
   readonly name = 'kubernetes';
   readonly api: KubeApi;
+  readonly provisioningSeconds: number;
   private readonly tiers: readonly ResourceTier[];
   private readonly logger: Logger;
   private snapshot: ClusterSnapshot | undefined;
@@ -55,6 +66,9 @@ export class KubernetesProvider implements Provider {
     this.api = options.kube instanceof KubeApi ? options.kube : new KubeApi(options.kube);
     this.tiers = options.tiers ?? [];
     this.logger = options.logger ?? silentLogger;
+    const p = options.provisioningSeconds ?? DEFAULT_PROVISIONING_SECONDS;
+    if (!Number.isFinite(p) || p < 0) throw ValidationError.field('provisioningSeconds', `must be a number of seconds >= 0, got ${String(p)}`);
+    this.provisioningSeconds = p;
   }
 
   /** Serve this pass's first describe of each workload from a snapshot (no GET per workload). */

@@ -25,6 +25,7 @@ import { MemoryAlarmHistory, type AlarmHistory } from './alarm-history';
 import { workloadOfPod } from './attribution';
 import { valueForReplicas } from './hpa-gate';
 import { parsePodMetricsList, type PodUsageSample } from './pod-metrics';
+import { recordedMetricsOf } from './metric-sources';
 import { queryPrometheus, type PrometheusOptions } from './prometheus';
 import { hpaPods, meanUsage, utilization, workloadUsage, type ResourceName, type WorkloadUsage } from './workload-usage';
 
@@ -185,10 +186,26 @@ export class MetricsServerAlarmSource implements AlarmSource {
       }
     }
     const policy = await this.options.policies?.resolve(target);
+    this.recordHistory(target, policy, readings, usage, now);
     const replicas = object.spec?.replicas ?? 1;
     const signals = this.valueSignals(target, policy, readings, usage, replicas, now);
     signals.push(...this.alarmSignals(target, object.metadata?.annotations?.[ANNOTATION.alarms], readings, now));
     return signals;
+  }
+
+  /** Per-minute history of the metrics the target's predictive rules forecast (complete readings only: a gap, not a guess). */
+  private recordHistory(target: TargetRef, policy: Policy | undefined, readings: Map<string, Reading>, usage: WorkloadUsage, now: number): void {
+    if (!policy || !this.history.recordMinute) return;
+    const complete = usage.active > 0 && usage.sampled === usage.active;
+    for (const metric of recordedMetricsOf(policy.rules)) {
+      let value: number | undefined;
+      if (metric === 'cpu' || metric === 'memory') value = readings.get(metric)?.value;
+      else if (complete) {
+        const mean = meanUsage(usage, metric === 'cpu_cores_total' ? 'cpu' : 'memory');
+        value = mean === undefined ? undefined : mean * usage.sampled;
+      }
+      if (value !== undefined) this.history.recordMinute(target.id, metric, now, value);
+    }
   }
 
   private readings(usage: WorkloadUsage): Map<string, Reading> {

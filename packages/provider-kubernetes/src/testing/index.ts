@@ -10,3 +10,4 @@ export type { WorkloadLoad, RolloutMode } from './workloads';
 export { startSampleModelServer, type SampleModelServer, type SampleModelServerOptions, type ModelServerStats } from './sample-model-server';
 export { serveFake, type ServeOptions, type ServedFake } from './serve';
 export { selfSignedCertificate, type SelfSignedResult, type TlsCredentials } from './self-signed-certificate';
+export { startFakePrometheus, type FakePrometheus, type FakePrometheusOptions, type FakeSeries } from './fake-prometheus';
