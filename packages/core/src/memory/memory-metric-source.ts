@@ -1,5 +1,6 @@
 import { ValidationError, type AutoscalerError } from '../errors';
 import type { CallOptions, HistoryQuery, MetricPoint, MetricSource, TargetRef } from '../types';
+import { MEMORY_ID } from './memory-provider';
 
 /**
  * The reference pull source: series held in memory per target id and metric, served at their
@@ -39,6 +40,7 @@ export class MemoryMetricSource implements MetricSource {
   }
 
   async history(ref: TargetRef, query: HistoryQuery, _options?: CallOptions): Promise<MetricPoint[]> {
+    if (typeof ref.id !== 'string' || !MEMORY_ID.test(ref.id)) throw ValidationError.field('target.id', `"${String(ref.id)}" is not a valid memory id`);
     this.queries.push({ ...query, target: ref.id });
     const fault = this.faults.shift();
     if (fault) throw fault;

@@ -33,7 +33,9 @@ interface MemoryTarget {
   readyAt?: number;
 }
 
-const ID = /^[a-z0-9][a-z0-9._/-]{0,199}$/;
+/** What a memory target id may look like (shared with `MemoryMetricSource`). */
+export const MEMORY_ID = /^[a-z0-9][a-z0-9._/-]{0,199}$/;
+const ID = MEMORY_ID;
 
 /**
  * Deep copy of plain data (what a cloud stores as tags or annotations), so callers never share

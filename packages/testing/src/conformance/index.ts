@@ -1,5 +1,6 @@
 export type { AlarmSourceConformanceFixture, ConformanceCase, NotApplicable, ProviderConformanceFixture } from './fixtures';
-export { runAlarmSourceConformance, runProviderConformance } from './run-conformance';
+export { runAlarmSourceConformance, runMetricSourceConformance, runProviderConformance } from './run-conformance';
+export { metricSourceConformanceCases, historyProblems, type MetricSourceConformanceFixture } from './metric-source-cases';
 export { providerConformanceCases } from './provider-cases';
 export { alarmSourceConformanceCases } from './alarm-source-cases';
 export { signalProblems, targetStateProblems, isWellFormedSignal, isWellFormedTargetState } from './well-formed';
