@@ -3,6 +3,7 @@ export * from './errors';
 export * from './types';
 export * from './policy';
 export * from './engine';
+export * from './forecast';
 export * from './hpa';
 export * from './ports';
 export * from './orchestrator';

@@ -202,7 +202,7 @@ describe('validatePolicy: every problem listed by path', () => {
     ['schedule min above the limits', setRule(0, { name: 'sched', schedule: { start: '0 8 * * *', durationMinutes: 60, minReplicas: 11 } }), { 'rules[0].schedule.minReplicas': 'must be <= limits.maxReplicas (10)' }],
     ['webhook that is not a URL', (d) => {
       d.notifications = [{ type: 'webhook', url: 'not a url' }];
-    }, { 'notifications[0].url': 'must be an http(s) URL' }],
+    }, { 'notifications[0].url': /must be an (absolute )?https URL/ }],
     ['unknown notification type', (d) => {
       d.notifications = [{ type: 'pager', to: 'x' }];
     }, { 'notifications[0].type': /./ }],
