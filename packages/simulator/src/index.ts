@@ -14,7 +14,6 @@ export { OciMonitoringAlarms, parseMql, type OciAlarmSpec, type ParsedQuery } fr
 export { CloudWatchAlarms, targetTrackingAlarms, type CloudWatchAlarmSpec } from './alarms/cloudwatch';
 export { HpaLoop, type HpaLoopOptions } from './alarms/hpa-loop';
 export { MetricPoller } from './alarms/metric-poller';
-export { ForecastSignals, defaultForecastOptions, type ForecastOptions } from './alarms/forecast';
 export { durationSeconds } from './alarms/durations';
 export { parseSettings, SimulationSettingsSchema, type SimulationSettings, type SourceSettings } from './policy/settings';
 export { loadSimulationPolicy, deriveSettings, settingsPathFor, type SimulationPolicy } from './policy/simulation-policy';
@@ -32,3 +31,4 @@ export { toReport, formatTable, type SimulationReport } from './report/table';
 export { renderHtmlReport } from './report/html';
 export { tune, policyWith, type TuneParams, type TuneTrial, type TuneResult, type TuneOptions } from './tune/tune';
 export { syntheticScenarios, syntheticScenarioNames, syntheticTrace, type SyntheticScenario } from './trace/synthetic';
+export { SimulatedMetricSource } from './alarms/metric-source';

@@ -31,6 +31,7 @@ export function registerBacktestCommand(program: Command, io: CliIO = processIO)
     .option('--peak-rps <n>', 'scale the trace so its busiest minute is n requests/s (default: as recorded)', 'recorded')
     .option('--service-time-ms <n>', 'mean service time of one request on one vCPU, ms', '50')
     .option('--seed <n>', 'seed for provisioning-time jitter', String(DEFAULT_SEED))
+    .option('--cold-start', "start at the policy's minimum instead of the capacity the oracle needs in the first minute")
     .option('--out <dir>', 'directory for index.html', join('out', 'backtest'))
     .option('--json', 'print the result as JSON')
     .action(async (opts: BacktestFlags) => {

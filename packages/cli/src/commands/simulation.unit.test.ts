@@ -61,7 +61,7 @@ describe('autoscaler simulate / backtest / tune', () => {
       ['AWS target tracking', true],
       ['AWS step scaling', true],
       ['Kubernetes HPA default', true],
-      ['our best (forecast + latency)', false],
+      ['our best (predictive + load now)', false],
     ]);
     for (const p of report.policies) for (const k of ['cost', 'costRatio', 'sloViolationRate', 'p95Ms', 'actions']) expect(typeof p[k]).toBe('number');
     expect(existsSync(join(out, 'index.html'))).toBe(true);
@@ -161,5 +161,18 @@ describe('autoscaler simulate / backtest / tune', () => {
     expect(existsSync(join(dir, 'tuned-a.sim.yaml'))).toBe(true);
     expect(io.stdout.join('\n')).toMatch(/best: cost .* SLO-violating minutes/);
     expect(io.stderr.join('\n')).toMatch(/tuning \[#+\] 100%/);
+  });
+
+  it('tune --holdout-days tunes on the first days and reports the score of the days it never saw, beside the default', async () => {
+    const twoDays = write('nasa-2d.csv', nasaLines.slice(0, 2 * 1440 + 1).join('\n'));
+    const io = capture();
+    expect(await cli(['tune', '--trace', twoDays, '--provider', 'kubernetes', '--budget', '3', '--peak-rps', '150', '--holdout-days', '1', '--out', join(dir, 'held.yaml'), '--json'], io)).toBe(0);
+    const r = JSON.parse(io.stdout.join('\n')) as { trials: number; holdout: { days: number; from: number; minutes: number; tuned: Record<string, number>; default: Record<string, number> } };
+    expect(r.trials).toBe(3);
+    expect(r.holdout).toMatchObject({ days: 1, from: 1440, minutes: 1440 });
+    for (const w of [r.holdout.tuned, r.holdout.default]) for (const k of ['cost', 'costRatio', 'clairvoyantRatio', 'sloViolationRate']) expect(typeof w[k]).toBe('number');
+    const bad = capture();
+    expect(await cli(['tune', '--trace', twoDays, '--provider', 'oci', '--holdout-days', '2', '--out', join(dir, 'held.yaml')], bad)).toBe(1);
+    expect(bad.stderr.join('\n')).toMatch(/--holdout-days.*keep at least a day/);
   });
 });

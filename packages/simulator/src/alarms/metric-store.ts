@@ -20,6 +20,7 @@ export const METRIC_ALIASES: Readonly<Record<string, MetricName>> = {
   cpu: 'CpuUtilization',
   MemoryUtilization: 'MemoryUtilization',
   memory: 'MemoryUtilization',
+  requests: 'Invocations',
   PredictRequestCount: 'Invocations',
   RequestCount: 'Invocations',
   ModelLatency: 'LatencyP95Ms',

@@ -1,10 +1,10 @@
-import { Autoscaler, ManualClock, StaticPolicies, type AuditRecord, type Outcome, type Policy } from '@autoscaler/core';
+import { Autoscaler, ManualClock, StaticPolicies, type AuditRecord, type Outcome } from '@autoscaler/core';
 import { CloudWatchAlarms, targetTrackingAlarms, type CloudWatchAlarmSpec } from '../alarms/cloudwatch';
 import { durationSeconds } from '../alarms/durations';
-import { ForecastSignals, type ForecastGate } from '../alarms/forecast';
 import { HpaLoop } from '../alarms/hpa-loop';
 import { MetricPoller } from '../alarms/metric-poller';
 import { MetricStore, type MetricName } from '../alarms/metric-store';
+import { SimulatedMetricSource } from '../alarms/metric-source';
 import { OciMonitoringAlarms } from '../alarms/oci-monitoring';
 import type { SimulatedSource, SourceContext } from '../alarms/source';
 import { hashSeed, Rng } from '../model/rng';
@@ -51,34 +51,6 @@ export interface RunOptions {
   onMinute?: (minute: number) => void;
 }
 
-/**
- * The band inside which no rule of the policy would act on the forecast source's
- * signals; undefined when some rule is of a kind we cannot reason about (then the
- * source signals every minute).
- */
-export function forecastGate(policy: Policy): ForecastGate | undefined {
-  const gate: ForecastGate = { above: Infinity, below: -Infinity, target: Infinity, measuredAbove: Infinity, latencyAtLeast: Infinity, latencyAbove: Infinity, minReplicas: policy.limits.minReplicas };
-  for (const r of policy.rules) {
-    const tt = r.targetTracking;
-    const st = r.step;
-    if (tt && tt.metric === 'ForecastSloUtilization' && tt.algorithm === 'aws' && tt.statistic === 'perInstance') {
-      const tol = tt.tolerance ?? 0;
-      gate.above = Math.min(gate.above, tt.target * (1 + tol));
-      gate.target = Math.min(gate.target, tt.target);
-      if (!tt.disableScaleIn) gate.below = Math.max(gate.below, tt.target * tt.scaleInRatio * (1 - tol));
-    } else if (tt && tt.metric === 'MeasuredSloUtilization' && tt.algorithm === 'aws' && tt.statistic === 'perInstance' && tt.disableScaleIn) {
-      gate.measuredAbove = Math.min(gate.measuredAbove, tt.target * (1 + (tt.tolerance ?? 0)));
-    } else if (st && st.metric === 'LatencySloRatio' && st.alarm === undefined && st.threshold !== undefined && st.adjustments.every((a) => a.lower != null && a.lower >= 0)) {
-      gate.latencyAtLeast = Math.min(gate.latencyAtLeast, st.threshold + Math.min(...st.adjustments.map((a) => a.lower!)));
-    } else if (r.threshold && r.threshold.metric === 'LatencySloRatio' && r.threshold.alarm === undefined && r.threshold.above !== undefined) {
-      gate.latencyAbove = Math.min(gate.latencyAbove, r.threshold.above);
-    } else if (!r.schedule) {
-      return undefined;
-    }
-  }
-  return gate;
-}
-
 function buildSources(sp: SimulationPolicy, prepared: PreparedPolicy, ctx: SourceContext): SimulatedSource[] {
   const sources: SimulatedSource[] = [];
   for (const [i, src] of sp.settings.sources.entries()) {
@@ -116,11 +88,6 @@ function buildSources(sp: SimulationPolicy, prepared: PreparedPolicy, ctx: Sourc
       case 'metrics':
         sources.push(new MetricPoller(ctx, src.metrics, src.everySeconds));
         break;
-      case 'forecast': {
-        const { kind: _kind, ...options } = src;
-        sources.push(new ForecastSignals(ctx, options, forecastGate(prepared.policy)));
-        break;
-      }
     }
   }
   return sources;
@@ -148,8 +115,21 @@ export async function runPolicy(s: Scenario, sp: SimulationPolicy, options: RunO
     currentRps: (now) => s.load.rps[Math.min(minutes - 1, Math.max(0, Math.floor((now - s.start) / 60_000)))]!,
   };
   const sources = buildSources(sp, prepared, ctx);
-  const autoscaler = new Autoscaler({ providers: [deployment], sources, policies: new StaticPolicies([prepared.policy]), clock, retry: { attempts: 1, baseDelayMs: 0 }, dedupeTtlMs: 3_600_000 });
+  // The pull side, as the apps have it: the deployment's monitoring history for predictive rules.
+  const metricSource = new SimulatedMetricSource(prepared.ref, store, s.profile, () => clock.now());
+  const autoscaler = new Autoscaler({
+    providers: [deployment],
+    sources,
+    metricSources: [metricSource],
+    policies: new StaticPolicies([prepared.policy]),
+    clock,
+    retry: { attempts: 1, baseDelayMs: 0 },
+    dedupeTtlMs: 3_600_000,
+  });
   const hasSchedules = prepared.policy.rules.some((r) => r.schedule !== undefined);
+  // A predictive rule runs where the apps run it: one periodic evaluation a minute (the
+  // CronJob pass, the scheduled Lambda, the OCI heartbeat), pulling the metric history.
+  const periodic = prepared.policy.rules.some((r) => r.predictive !== undefined);
   const tick = Math.min(60, ...sources.map((x) => x.cadenceSeconds));
   const sizeIndex = new Map(s.profile.sizes.map((x, i) => [x.name, i]));
   const hourly = new Map(s.profile.sizes.map((x) => [x.name, x.hourly]));
@@ -221,7 +201,7 @@ export async function runPolicy(s: Scenario, sp: SimulationPolicy, options: RunO
           delivered = true;
         }
       }
-      if (!delivered && hasSchedules && sec === 0) note([await autoscaler.evaluate(prepared.ref)]);
+      if (sec === 0 && (periodic || (!delivered && hasSchedules))) note([await autoscaler.evaluate(prepared.ref)]);
     }
     if (options.onMinute && m % 1440 === 0) options.onMinute(m);
   }

@@ -35,17 +35,9 @@ const Source = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('cloudwatch'), alarms: z.array(CloudWatchAlarm).default([]), targetTracking: z.boolean().default(false) }),
   z.strictObject({ kind: z.literal('hpa'), syncPeriodSeconds: z.number().int().min(1).max(300).default(15) }),
   z.strictObject({ kind: z.literal('metrics'), metrics: z.array(name).min(1), everySeconds: z.number().int().min(15).default(60) }),
-  z.strictObject({
-    kind: z.literal('forecast'),
-    horizonMinutes: z.number().int().min(1).max(240).optional(),
-    seasonDays: z.number().int().min(1).max(28).optional(),
-    levelMinutes: z.number().int().min(1).max(120).optional(),
-    jumpMinutes: z.number().int().min(1).max(60).optional(),
-    trendMinutes: z.number().int().min(3).max(240).optional(),
-    headroomQuantile: z.number().min(0.5).max(1).optional(),
-    headroomWindow: z.number().int().min(60).max(20_160).optional(),
-  }),
 ]);
+
+const LoadTest = z.strictObject({ rule: name, safetyFactor: z.number().gt(0).max(1).default(0.5), perMinute: z.boolean().default(true) });
 
 export const SimulationSettingsSchema = z.strictObject({
   /** Display name in tables (defaults to the policy name). */
@@ -59,13 +51,18 @@ export const SimulationSettingsSchema = z.strictObject({
    * least N vCPUs, the same on every provider), or `auto` (lowest price per SLO-safe capacity).
    */
   size: z.union([z.number().int().min(0), z.string().min(1), z.strictObject({ vcpus: z.number().int().min(1) })]).default(0),
-  sources: z.array(Source).min(1, 'needs at least one source'),
+  /**
+   * The alarms and loops that push signals. May be empty for a policy whose rules all run on the
+   * periodic evaluation (predictive rules and the reactive rules on the metric they pull).
+   */
+  sources: z.array(Source).default([]),
   /**
    * AWS's load-test recipe for a target: MAX_RPS x safetyFactor (x 60 for a per-minute
    * metric such as SageMakerVariantInvocationsPerInstance), with MAX_RPS measured on
-   * the simulated instance at the objective. Replaces the named rule's target.
+   * the simulated instance at the objective. Replaces the named rule's target (a
+   * targetTracking or predictive rule); a list sets several rules.
    */
-  loadTestTarget: z.strictObject({ rule: name, safetyFactor: z.number().gt(0).max(1).default(0.5), perMinute: z.boolean().default(true) }).optional(),
+  loadTestTarget: z.union([LoadTest, z.array(LoadTest).min(1)]).optional(),
 });
 
 export type SimulationSettings = z.output<typeof SimulationSettingsSchema>;

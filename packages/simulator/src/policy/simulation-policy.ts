@@ -35,6 +35,9 @@ export function loadSimulationPolicy(path: string, provider: ProviderKind, flag 
   const sidecar = settingsPathFor(path);
   if (existsSync(sidecar)) {
     const settings = parseSettings(read(sidecar, flag), sidecar);
+    if (settings.sources.length === 0 && !policy.rules.some((r) => r.predictive || r.schedule)) {
+      throw ValidationError.field('sources', `${sidecar}: needs at least one source (alarms or a metric loop): ${policy.name} has no predictive or schedule rule for the periodic evaluation to run`);
+    }
     return { name: settings.label ?? policy.name, policy, settings, file: path, derived: false };
   }
   const settings = deriveSettings(policy, provider);
@@ -51,12 +54,12 @@ export function deriveSettings(policy: Policy, provider: ProviderKind): Simulati
   const cw: Array<Extract<SourceSettings, { kind: 'cloudwatch' }>['alarms'][number]> = [];
   let targetTrackingPair = false;
   let hpa = false;
-  let forecast = false;
   const polled = new Set<string>();
+  // Metrics a predictive rule pulls reach every rule as a value signal on the periodic evaluation.
+  const pulled = new Set(policy.rules.flatMap((r) => (r.predictive ? [r.predictive.metric] : [])));
   policy.rules.forEach((rule, i) => {
     const poll = (metric: string): void => {
-      if (metric.startsWith('Forecast') || metric === 'MeasuredSloUtilization') forecast = true;
-      else polled.add(metric);
+      if (!pulled.has(metric)) polled.add(metric);
     };
     const alarm = (alarmName: string, metric: string | undefined, op: '>' | '<', bound: number | undefined, path: string): void => {
       if (metric === undefined || bound === undefined) {
@@ -80,7 +83,7 @@ export function deriveSettings(policy: Policy, provider: ProviderKind): Simulati
     } else if (rule.targetTracking) {
       const tt = rule.targetTracking;
       if (tt.algorithm === 'hpa') hpa = true;
-      else if (tt.metric.startsWith('Forecast') || tt.metric === 'MeasuredSloUtilization') forecast = true;
+      else if (pulled.has(tt.metric)) return;
       else if (provider === 'sagemaker') targetTrackingPair = true;
       else poll(tt.metric);
     }
@@ -89,8 +92,7 @@ export function deriveSettings(policy: Policy, provider: ProviderKind): Simulati
   if (oci.length > 0) sources.push({ kind: 'oci-monitoring', alarms: oci });
   if (cw.length > 0 || targetTrackingPair) sources.push({ kind: 'cloudwatch', alarms: cw, targetTracking: targetTrackingPair });
   if (hpa) sources.push({ kind: 'hpa', syncPeriodSeconds: 15 });
-  if (forecast) sources.push({ kind: 'forecast' });
   if (polled.size > 0) sources.push({ kind: 'metrics', metrics: [...polled], everySeconds: provider === 'kubernetes' ? 15 : 60 });
-  if (sources.length === 0) sources.push({ kind: 'metrics', metrics: ['CpuUtilization'], everySeconds: 60 });
+  if (sources.length === 0 && pulled.size === 0) sources.push({ kind: 'metrics', metrics: ['CpuUtilization'], everySeconds: 60 });
   return { baseline: false, size: 0, sources };
 }

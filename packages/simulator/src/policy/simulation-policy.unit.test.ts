@@ -19,7 +19,7 @@ describe('simulation policies', () => {
   });
 
   it('settings errors name the path', () => {
-    expect(() => parseSettings('sources: []')).toThrow(/sources: needs at least one source/);
+    expect(() => parseSettings('sources: {}')).toThrow(/sources/);
     expect(() => parseSettings('sources: [{ kind: oci-monitoring, alarms: [{ name: a, query: q, pendig: PT1M }] }]')).toThrow(/sources\[0\]\.alarms\[0\]\.pendig: unknown field/);
     expect(() => parseSettings('sources: [{ kind: carrier-pigeon }]')).toThrow(ValidationError);
     expect(() => parseSettings('size: { vcpus: 0 }\nsources: [{ kind: hpa }]')).toThrow(/size/);
@@ -42,6 +42,27 @@ describe('simulation policies', () => {
     ]);
     const hpa = validatePolicy({ ...base, rules: [{ name: 'h', targetTracking: { metric: 'cpu', target: 60, algorithm: 'hpa' } }] });
     expect(deriveSettings(hpa, 'kubernetes').sources).toEqual([{ kind: 'hpa', syncPeriodSeconds: 15 }]);
+  });
+
+  it('a predictive policy needs no source: its rules and the reactive ones on the pulled metric run on the periodic evaluation', () => {
+    const policy = validatePolicy({
+      ...base,
+      rules: [
+        { name: 'f', predictive: { metric: 'requests', target: 1500 } },
+        { name: 'now', targetTracking: { metric: 'requests', statistic: 'total', target: 1500, disableScaleIn: true } },
+        { name: 'cpu', targetTracking: { metric: 'cpu', target: 70 } },
+      ],
+    });
+    expect(deriveSettings(policy, 'oci').sources).toEqual([{ kind: 'metrics', metrics: ['cpu'], everySeconds: 60 }]);
+    expect(deriveSettings(validatePolicy({ ...base, rules: [policy.rules[0]!, policy.rules[1]!] }), 'sagemaker').sources).toEqual([]);
+  });
+
+  it('a sidecar without sources is refused for a policy with nothing to run periodically', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sim-policy-'));
+    const file = join(dir, 'idle.yaml');
+    writeFileSync(file, 'name: idle\nlimits: { maxReplicas: 5 }\nrules: [{ name: hot, threshold: { alarm: hot, change: 1 } }]\n');
+    writeFileSync(settingsPathFor(file), 'sources: []\n');
+    expect(() => loadSimulationPolicy(file, 'oci')).toThrow(/needs at least one source/);
   });
 
   it('a rule that names only an alarm cannot be simulated without a .sim.yaml: the error names the rule', () => {

@@ -54,6 +54,11 @@ const ID = /^sim\/[a-z0-9][a-z0-9._-]{0,99}$/;
  */
 export class SimulatedDeployment implements Provider {
   readonly name = 'simulator';
+  /**
+   * Seconds from apply until added instances serve: the profile's slowest draw (scale-out time
+   * plus its jitter), so a forecast over this horizon covers every order placed now.
+   */
+  readonly provisioningSeconds: number;
   readonly changes: CapacityChange[] = [];
   private groups: InstanceGroup[] = [];
   private desired: Capacity;
@@ -74,6 +79,7 @@ export class SimulatedDeployment implements Provider {
     private readonly metricStore?: MetricStore,
   ) {
     this.validateId(ref.id);
+    this.provisioningSeconds = Math.ceil(profile.scaleOutSeconds * (1 + profile.jitter));
     const size = initial.size ?? profile.sizes[0]!.name;
     this.desired = { replicas: initial.replicas, size };
     if (initial.replicas > 0) this.groups.push({ size, count: initial.replicas, createdAt: clock.now(), readyAt: clock.now(), generation: 0 });
