@@ -63,9 +63,10 @@ class ForgetsDedupeKeys extends MemoryProvider {
   }
 }
 class SecondsNotMilliseconds extends MemoryProvider {
-  override async readState(ref: TargetRef): Promise<PersistedState> {
-    const s = await super.readState(ref);
-    if (s.lastScaleOut) s.lastScaleOut = { ...s.lastScaleOut, at: Math.floor(s.lastScaleOut.at / 1000) * 1000 };
+  override async describe(ref: TargetRef): Promise<TargetState> {
+    const s = await super.describe(ref);
+    const out = s.persisted.lastScaleOut;
+    if (out) s.persisted.lastScaleOut = { ...out, at: Math.floor(out.at / 1000) * 1000 };
     return s;
   }
 }
@@ -123,9 +124,9 @@ describe('the provider kit fails a broken provider on the right case', () => {
     ['blames the wrong field', broken(BlamesTheWrongField), 'validateId', /namesIdField/],
     ['reports a numeric version', broken(NumericVersion), 'describe returns', /version must be a non-empty string/],
     ['reports ready while updating', broken(AlwaysReady), 'an updating target', /updating/],
-    ['forgets dedupe keys', broken(ForgetsDedupeKeys), 'writeState then readState', /dedupeKeys/],
+    ['forgets dedupe keys', broken(ForgetsDedupeKeys), 'writeState then describe', /dedupeKeys/],
     ['forgets dedupe keys (seen through the orchestrator from another container)', broken(ForgetsDedupeKeys), 'through the orchestrator, one delivery', /duplicate/],
-    ['truncates marks to seconds', broken(SecondsNotMilliseconds), 'writeState then readState', /lastScaleOut/],
+    ['truncates marks to seconds', broken(SecondsNotMilliseconds), 'writeState then describe', /lastScaleOut/],
     ['wipes its state when applying', broken(WipesStateOnApply), 'persisted state survives', /conformance:survives/],
     ['refuses a no-op apply', broken(RefusesNoOp), 'applying the current capacity twice', /nothing to change/],
     ['loses the change', broken(LosesTheChange), 'apply with the current version', /replicas/],
@@ -229,5 +230,22 @@ describe('the alarm-source kit fails a broken source on the right case', () => {
     const fx = sourceFixture(new CrashesOnAMutation());
     await expect(caseNamed(alarmSourceConformanceCases, 'every golden payload').run(fx)).resolves.toBeUndefined();
     await expect(caseNamed(alarmSourceConformanceCases, 'every invalid payload').run(fx)).resolves.toBeUndefined();
+  });
+});
+
+describe('capability flags: a kit that does not demand every feature', () => {
+  const resizeCase = () => caseNamed(providerConformanceCases, 'apply moves the size to the next rung');
+
+  it('a cloud with a fixed size per target declares it, and the resize case is not run, by declaration', async () => {
+    const fx = { ...memoryFixture(), capabilities: { resize: false } };
+    await expect(resizeCase().run(fx)).resolves.toEqual({ notApplicable: expect.stringContaining('fixed size') });
+  });
+
+  it('a ladder given by the fixture is used instead of a provider helper', async () => {
+    const fx = memoryFixture();
+    // The same provider without its `sizes` helper.
+    const bare = Object.assign(Object.create(Object.getPrototypeOf(fx.provider) as object) as object, fx.provider, { sizes: undefined });
+    await expect(resizeCase().run({ ...fx, provider: bare as typeof fx.provider, ladder: ['small', 'medium', 'large'] })).resolves.toBeUndefined();
+    await expect(resizeCase().run({ ...fx, provider: bare as typeof fx.provider })).rejects.toThrow(/give the fixture `ladder`/);
   });
 });

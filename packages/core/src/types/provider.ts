@@ -1,7 +1,7 @@
 import type { Policy } from '../policy/schema';
 import type { Signal } from './signal';
 import type { CallOptions } from './metrics';
-import type { Capacity, PersistedState, SizeLadder, TargetRef, TargetState } from './target';
+import type { Capacity, PersistedState, TargetRef, TargetState } from './target';
 
 /** What `apply` returns: something to track the change with. */
 export interface ApplyHandle {
@@ -55,8 +55,7 @@ export interface Provider {
   readonly provisioningSeconds?: number;
   describe(ref: TargetRef, options?: CallOptions): Promise<TargetState>;
   apply(ref: TargetRef, to: Capacity, options: ApplyOptions): Promise<ApplyHandle>;
-  sizes(ref: TargetRef): Promise<SizeLadder>;
-  readState(ref: TargetRef): Promise<PersistedState>;
+  /** Where the cloud cannot carry the state with the change (`ApplyHandle.stateWritten` false), and for stabilization hints. */
   writeState(ref: TargetRef, state: PersistedState, options?: CallOptions): Promise<void>;
   exportNative?(policy: Policy, ref: TargetRef): NativeExport | Promise<NativeExport>;
 }

@@ -3,8 +3,15 @@ import type { AlarmSource, Provider, TargetRef } from '@autoscaler/core';
 /** What a provider's test hands the conformance kit: a provider wired to its fake, and levers on the fake. */
 export interface ProviderConformanceFixture {
   provider: Provider;
-  /** A ready, managed target with replicas >= 1, a size ladder of >= 2 sizes, current size not the largest. */
+  /** A ready, managed target with replicas >= 1 and, unless `capabilities.resize` is false, a size ladder of >= 2 sizes, current size not the largest. */
   ready: TargetRef;
+  /** The ready target's size ladder, smallest first (default: the provider's `sizes(ref)` helper, if it has one). */
+  ladder?: readonly string[];
+  /** What the cloud can do; a case for a capability declared absent is reported as not run, by declaration. */
+  capabilities?: {
+    /** False for a cloud whose instance type is fixed per deployment. */
+    resize?: boolean;
+  };
   /** A target whose describe() says status 'updating' (omit if the provider cannot make one). */
   updating?: TargetRef;
   /** A syntactically valid id for a target that does not exist. */
