@@ -3,6 +3,7 @@ import type { Policy } from '../policy/schema';
 import type { ActionMark, Capacity, DecisionHistory, ScaleDecision, Signal, TargetState } from '../types';
 import { type Proposal, type Remark, directionOf } from './proposal';
 import { effectiveBounds } from './schedule';
+import { predictiveProposal } from './predictive';
 import { neighbourSize, sizeRank } from './size-ladder';
 import { stepProposal } from './step';
 import { targetTrackingProposal } from './target-tracking';
@@ -23,11 +24,19 @@ function isoTime(ms: number): string {
 }
 
 /** Every rule against every signal; the proposals and the remarks of rules that matched but could not act. */
-function evaluateRules(policy: Policy, signals: readonly Signal[], state: TargetState): { proposals: Proposal[]; remarks: Remark[] } {
+function evaluateRules(policy: Policy, signals: readonly Signal[], state: TargetState, history: DecisionHistory): { proposals: Proposal[]; remarks: Remark[] } {
   const proposals: Proposal[] = [];
   const remarks: Remark[] = [];
   const current = state.capacity.replicas;
   for (const rule of policy.rules) {
+    if (rule.predictive) {
+      // Reads the forecast made before decide, not the signals.
+      const out = predictiveProposal(rule.name, rule.predictive, history.forecasts?.[rule.name], current);
+      if (out === undefined) continue;
+      if (isProposal(out)) proposals.push(out);
+      else remarks.push(out);
+      continue;
+    }
     for (const signal of signals) {
       let out: Proposal | Remark | undefined;
       if (rule.threshold) out = thresholdProposal(rule.name, rule.threshold, signal, current);
@@ -81,7 +90,7 @@ export function decide(policy: Policy, state: TargetState, signals: readonly Sig
   const current = from.replicas;
   const limits = policy.limits;
   const bounds = effectiveBounds(policy.rules, limits, now);
-  const { proposals, remarks } = evaluateRules(policy, signals, state);
+  const { proposals, remarks } = evaluateRules(policy, signals, state, history);
 
   // --- vertical: one rung along the ladder -------------------------------------------------
   const sizeWanted = pickSize(proposals);
@@ -111,9 +120,14 @@ export function decide(policy: Policy, state: TargetState, signals: readonly Sig
   const picked = pickReplicas(proposals, current);
   const recommendation = picked?.replicas ?? current;
   let desired = recommendation;
-  let reason = picked?.why() ?? (remarks[0] ? `${remarks[0].rule}: ${remarks[0].reason}` : signals.length === 0 ? 'no signals' : 'no rule asks for a change');
-  let blockedBy: ScaleDecision['blockedBy'] = picked ? undefined : remarks.length > 0 ? 'insufficient-data' : signals.length === 0 ? 'no-signal' : 'no-rule';
-  const rule = picked?.rule ?? remarks[0]?.rule;
+  // A rule asking to hold (a predictive rule whose forecast needs the current fleet) says why nothing changes.
+  const hold = picked === undefined && proposals.length > 0 ? proposals.find((p) => p.replicas === current) : undefined;
+  const lead = picked ?? hold;
+  let reason = lead?.why() ?? (remarks[0] ? `${remarks[0].rule}: ${remarks[0].reason}` : signals.length === 0 ? 'no signals' : 'no rule asks for a change');
+  // A predictive rule that fell back says so even when another rule decided.
+  for (const r of remarks) if (r.fallback && (lead !== undefined || r !== remarks[0])) reason += `; ${r.rule}: ${r.reason}`;
+  let blockedBy: ScaleDecision['blockedBy'] = lead ? undefined : remarks.length > 0 ? 'insufficient-data' : signals.length === 0 ? 'no-signal' : 'no-rule';
+  const rule = lead?.rule ?? remarks[0]?.rule;
   // A cooldown holds a rule back, not the bounds: a target outside them still comes back.
   const inBounds = current >= bounds.min && current <= bounds.max;
   let held = false;

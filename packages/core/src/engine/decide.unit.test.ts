@@ -7,6 +7,7 @@ import {
   validatePolicy,
   type ActionMark,
   type Capacity,
+  type Forecast,
   type PersistedState,
   type Policy,
   type Signal,
@@ -512,5 +513,84 @@ describe('decide is a pure function', () => {
     }
     expect(err).toBeInstanceOf(ValidationError);
     expect((err as ValidationError).issues[0]!.path).toBe(path);
+  });
+});
+
+describe('predictive: capacity planned from the forecast', () => {
+  const forecast = (load: number): Forecast => ({ ok: true, load, level: load / 1.15, headroom: 1.15, horizonSeconds: 600, points: 4320 });
+  const pred = (extra: Record<string, unknown> = {}, rules: unknown[] = []): Policy =>
+    policy([{ name: 'forecast', predictive: { metric: 'requests', target: 100, ...extra } }, ...rules], { minReplicas: 1, maxReplicas: 40 });
+  const run = (p: Policy, replicas: number, f: Forecast | undefined, signals: Signal[] = []) => decide(p, state(replicas), signals, f === undefined ? {} : { forecasts: { forecast: f } }, NOW);
+
+  // 10 replicas x target 100 = 1000 per period; scale-in below 0.85 x 1000 = 850.
+  it.each([
+    [10, 1001, 'scale', 11, 'any need above the fleet scales out: ceil(1001 / 100)'],
+    [10, 2500, 'scale', 25, 'absolute, not relative: ceil(2500 / 100)'],
+    [10, 1000, 'none', 10, 'exactly the fleet'],
+    [10, 901, 'none', 10, 'needs 10'],
+    [10, 860, 'none', 10, 'needs 9 but above 85 %: holds (hysteresis)'],
+    [10, 850, 'none', 10, 'exactly 85 %: holds'],
+    [10, 849, 'scale', 9, 'below 85 %: ceil(8.49)'],
+    [10, 120, 'scale', 2, 'far below: straight to what the forecast needs'],
+    [10, 0, 'scale', 1, 'no load: down to the policy minimum'],
+    [0, 1, 'scale', 1, 'from zero'],
+    [0, 0, 'none', 0, 'zero load at zero replicas'],
+  ])('%d replicas, forecast %d -> %s %d (%s)', (replicas, load, action, expected) => {
+    const p = policy([{ name: 'forecast', predictive: { metric: 'requests', target: 100 } }], { minReplicas: replicas === 0 ? 0 : 1, maxReplicas: 40 });
+    const d = run(p, replicas, forecast(load));
+    expect(d.action).toBe(action);
+    expect(d.to.replicas).toBe(expected);
+    expect(d.rule).toBe('forecast');
+  });
+
+  it('says what the forecast was', () => {
+    const d = run(pred(), 10, { ok: true, load: 1380, level: 1000, headroom: 1.2, horizonSeconds: 420, points: 4000 });
+    expect(d.reason).toBe('forecast requests 1380/period over 420s (level 1000, headroom 1.2) vs target 100/instance: 14 replicas');
+    expect(run(pred(), 10, forecast(900)).reason).toMatch(/: holds 10 \(scales in below 850\)$/);
+  });
+
+  it('a custom scale-in ratio', () => {
+    expect(run(pred({ scaleInRatio: 0.5 }), 10, forecast(510)).to.replicas).toBe(10);
+    expect(run(pred({ scaleInRatio: 0.5 }), 10, forecast(490)).to.replicas).toBe(5);
+  });
+
+  it('disableScaleIn: never in, still out', () => {
+    expect(run(pred({ disableScaleIn: true }), 10, forecast(100)).action).toBe('none');
+    expect(run(pred({ disableScaleIn: true }), 10, forecast(1500)).to.replicas).toBe(15);
+  });
+
+  it.each<[string, Forecast | undefined, RegExp]>([
+    ['unusable history', { ok: false, reason: 'too few points: 3 of the 30 needed' }, /^forecast: forecast unavailable \(too few points: 3 of the 30 needed\); reactive rules only$/],
+    ['no forecast at all', undefined, /^forecast: forecast unavailable \(no forecast was made\); reactive rules only$/],
+    ['a broken hand-made forecast', { ok: true, load: NaN, level: 1, headroom: 1, horizonSeconds: 60, points: 1 }, /forecast unavailable \(load NaN is not a finite number >= 0\)/],
+    ['a negative load', { ok: true, load: -5, level: 1, headroom: 1, horizonSeconds: 60, points: 1 }, /forecast unavailable \(load -5 is not/],
+  ])('%s: a remark, never a scale-in', (_name, f, reason) => {
+    const d = run(pred(), 10, f);
+    expect(d).toMatchObject({ action: 'none', blockedBy: 'insufficient-data', rule: 'forecast', to: { replicas: 10 } });
+    expect(d.reason).toMatch(reason);
+  });
+
+  describe('with a reactive rule beside it (pickReplicas: the largest out wins, a hold vetoes in)', () => {
+    const both = pred({}, [{ name: 'cpu', targetTracking: { metric: 'cpu', target: 50 } }]);
+    it.each<[string, Forecast | undefined, number, string, number]>([
+      ['reactive out beats a smaller forecast', forecast(1200), 70, 'cpu', 14],
+      ['forecast out beats a smaller reactive out', forecast(1500), 60, 'forecast', 15],
+      ['the forecast holding vetoes a reactive scale-in', forecast(900), 20, 'forecast', 10],
+      ['both in: the larger fleet wins', forecast(600), 40, 'cpu', 8],
+      ['both in: the larger fleet wins (forecast)', forecast(800), 20, 'forecast', 8],
+      ['without a forecast the reactive rule acts alone', { ok: false, reason: 'stale data' }, 20, 'cpu', 4],
+    ])('%s', (_name, f, cpu, rule, replicas) => {
+      const d = run(both, 10, f, [sample('cpu', cpu)]);
+      expect(d.to.replicas).toBe(replicas);
+      expect(d.rule).toBe(rule);
+      if (f?.ok === false) expect(d.reason).toMatch(/cpu .* 4 replicas; forecast: forecast unavailable \(stale data\); reactive rules only$/);
+    });
+  });
+
+  it('the policy bounds and max step still apply', () => {
+    const p = policy([{ name: 'forecast', predictive: { metric: 'requests', target: 100 } }], { minReplicas: 2, maxReplicas: 12, maxStep: 3 });
+    expect(run(p, 10, forecast(5000)).to.replicas).toBe(12);
+    expect(run(p, 4, forecast(5000)).to.replicas).toBe(7);
+    expect(run(p, 10, forecast(0)).to.replicas).toBe(7);
   });
 });

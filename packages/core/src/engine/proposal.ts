@@ -19,6 +19,8 @@ export interface Proposal {
 export interface Remark {
   rule: string;
   reason: string;
+  /** A predictive rule without a usable forecast: named in the decision's reason whoever decides. */
+  fallback?: boolean;
 }
 
 /**
