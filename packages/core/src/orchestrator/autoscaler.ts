@@ -422,7 +422,7 @@ export class Autoscaler {
     const limit = Math.min(this.options.notifyTimeoutMs ?? 3_000, Math.max(0, budget.remaining()));
     await Promise.all(
       notices.flatMap(({ policy, record }) =>
-        [...(this.options.notifiers ?? []), ...(this.options.notifiersFor?.(policy) ?? [])].map(async (n) => {
+        [...(this.options.notifiers ?? []), ...this.policyNotifiers(policy)].map(async (n) => {
           const slot = new Budget(this.clock, this.clock.now() + limit);
           try {
             await slot.run(`notification ${n.name}`, (o) => n.notify(record, o));
@@ -432,6 +432,16 @@ export class Autoscaler {
         }),
       ),
     );
+  }
+
+  /** The notifiers a policy asks for; one the app refuses to build (a forbidden URL) is a log line, never a throw. */
+  private policyNotifiers(policy: Policy): readonly Notifier[] {
+    try {
+      return this.options.notifiersFor?.(policy) ?? [];
+    } catch (e) {
+      this.logger.log('warn', 'notification refused', { type: 'notification', policy: policy.name, error: redactSecrets((e as Error).message) });
+      return [];
+    }
   }
 
   /** Retries transient failures with backoff, but never starts an attempt that the budget cannot fit. */
