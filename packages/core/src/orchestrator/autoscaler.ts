@@ -150,7 +150,8 @@ export class Autoscaler {
     }
     const budget = this.budget(options);
     const groups = new Map<string, { ref: TargetRef; signals: Signal[] }>();
-    for (const s of signals) {
+    for (const raw of signals) {
+      const s = { ...raw, target: this.canonical(raw.target) };
       const key = formatTarget(s.target);
       const g = groups.get(key);
       if (g) g.signals.push(s);
@@ -166,8 +167,9 @@ export class Autoscaler {
    * One periodic evaluation of one target with no new delivery: schedules and bounds apply,
    * and predictive rules pull their metric history (see `evaluateAll` for a whole pass).
    */
-  async evaluate(ref: TargetRef, signals: readonly Signal[] = [], options: RunOptions = {}): Promise<AuditRecord> {
+  async evaluate(target: TargetRef, signals: readonly Signal[] = [], options: RunOptions = {}): Promise<AuditRecord> {
     const budget = this.budget(options);
+    const ref = this.canonical(target);
     const notices: PendingNotice[] = [];
     const record = await this.lock.run(formatTarget(ref), () => this.handleTarget(ref, signals, budget, notices));
     await this.notifyAll(notices, budget);
@@ -188,7 +190,7 @@ export class Autoscaler {
     const worker = async (): Promise<void> => {
       while (next < refs.length) {
         const i = next++;
-        const ref = refs[i]!;
+        const ref = this.canonical(refs[i]!);
         const share = budget.share(refs.length - i, workers);
         records[i] = await this.lock.run(formatTarget(ref), () => this.handleTarget(ref, [], share, notices));
       }
@@ -196,6 +198,23 @@ export class Autoscaler {
     await Promise.all(Array.from({ length: workers }, worker));
     await this.notifyAll(notices, budget);
     return this.finish(records);
+  }
+
+  /** The provider's canonical spelling of the id (case-insensitive clouds); unchanged when it has none or rejects it. */
+  private canonical(ref: TargetRef): TargetRef {
+    const normalize = this.providers.get(ref.provider)?.normalizeId;
+    if (normalize === undefined || typeof ref.id !== 'string') return ref;
+    try {
+      const id = normalize.call(this.providers.get(ref.provider), ref.id);
+      return id === ref.id ? ref : { ...ref, id };
+    } catch {
+      return ref;
+    }
+  }
+
+  /** Whether the policy lists the target, comparing canonical ids. */
+  private lists(policy: Policy, ref: TargetRef): boolean {
+    return listsTarget(policy, ref) || policy.targets.some((t) => t.provider === ref.provider && this.canonical(t).id === ref.id);
   }
 
   private budget(options: RunOptions): Budget {
@@ -229,7 +248,7 @@ export class Autoscaler {
       }
 
       let state = await this.withRetry(budget, 'describe', (o) => provider.describe(ref, o));
-      if (!listsTarget(policy, ref) && !state.managed) {
+      if (!this.lists(policy, ref) && !state.managed) {
         throw new NotManagedError(`${formatTarget(ref)} is not listed by policy "${policy.name}" nor tagged as managed: refusing to act`);
       }
       let signals = fresh.filter((s) => !state.persisted.dedupeKeys.includes(s.dedupeKey));
@@ -257,7 +276,7 @@ export class Autoscaler {
           if (!(e instanceof ConflictError)) throw e;
           // Someone changed the target since describe: look again and decide once more.
           state = await this.withRetry(budget, 'describe', (o) => provider.describe(ref, o));
-          if (!listsTarget(policy, ref) && !state.managed) throw new NotManagedError(`${formatTarget(ref)} stopped being managed during the update: refusing to act`);
+          if (!this.lists(policy, ref) && !state.managed) throw new NotManagedError(`${formatTarget(ref)} stopped being managed during the update: refusing to act`);
           signals = signals.filter((s) => !state.persisted.dedupeKeys.includes(s.dedupeKey));
           if (signals.length === 0 && fresh.length > 0) return this.record('duplicate', started, { ...base, reason: 'handled by a concurrent delivery (seen after a version conflict)' });
           if (state.status !== 'ready') {

@@ -49,6 +49,11 @@ export interface Provider {
   /** Throws `ValidationError` naming the field if `id` is not a valid id for this provider. */
   validateId(id: string): void;
   /**
+   * The canonical spelling of an id, for clouds whose ids are case-insensitive (alerts may send
+   * them lowercase). The orchestrator compares, groups, dedupes and allow-lists canonical ids.
+   */
+  normalizeId?(id: string): string;
+  /**
    * Typical seconds from `apply` until added capacity serves traffic. The predictive rule's
    * default horizon is this plus the metric source's publishing delay.
    */
