@@ -1,5 +1,6 @@
 import { AutoscalerError, TransientError, ValidationError, type MetricPoint, type MetricSource, type TargetRef } from '@autoscaler/core';
 import type { ConformanceCase, NotApplicable } from './fixtures';
+import { rejectionOf } from './provider-cases';
 
 /** What a metric source's test hands the kit: the source wired to its fake, and levers on the fake. */
 export interface MetricSourceConformanceFixture {
@@ -18,15 +19,6 @@ export interface MetricSourceConformanceFixture {
 }
 
 type Case = ConformanceCase<MetricSourceConformanceFixture>;
-
-async function rejectionOf(p: Promise<unknown>, what: string): Promise<unknown> {
-  try {
-    await p;
-  } catch (e) {
-    return e;
-  }
-  throw new Error(`${what} resolved; it must reject`);
-}
 
 function series(fx: MetricSourceConformanceFixture, count: number, value: (i: number) => number): MetricPoint[] {
   const period = fx.source.periodSeconds * 1000;

@@ -41,7 +41,7 @@ async function readyState(fx: ProviderConformanceFixture): Promise<TargetState> 
 }
 
 /** The error a promise rejects with; fails when it resolves. */
-async function rejectionOf(p: Promise<unknown>, what: string): Promise<unknown> {
+export async function rejectionOf(p: Promise<unknown>, what: string): Promise<unknown> {
   try {
     await p;
   } catch (e) {
