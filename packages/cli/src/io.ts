@@ -1,4 +1,5 @@
 import { AutoscalerError, ValidationError } from '@autoscaler/core';
+import { plainValidationError } from './issues';
 
 /** Where a command writes: injected so tests capture output without spawning. */
 export interface CliIO {
@@ -25,8 +26,13 @@ export class CliExit extends Error {
 export function reportError(io: CliIO, e: unknown, json = false): number {
   if (e instanceof CliExit) return e.exitCode;
   if (e instanceof AutoscalerError) {
-    if (json) io.out(JSON.stringify({ error: { code: e.code, message: e.message.split('\n')[0], issues: e instanceof ValidationError ? e.issues : [] } }, null, 2));
-    else io.err(`error (${e.code}): ${e.message}`);
+    const v = e instanceof ValidationError ? plainValidationError(e) : undefined;
+    if (json) io.out(JSON.stringify({ error: { code: e.code, message: (v ?? e).message.split('\n')[0], issues: v?.issues ?? [] } }, null, 2));
+    else if (v && v.issues.length > 1) {
+      const joined = v.issues.map((i) => `${i.path}: ${i.message}`).join('; ');
+      io.err(`error (${e.code}): ${v.message.endsWith(joined) ? v.message.slice(0, -joined.length - 2) : 'invalid input'}`);
+      for (const i of v.issues) io.err(`  ${i.path}: ${i.message}`);
+    } else io.err(`error (${e.code}): ${(v ?? e).message}`);
     return 1;
   }
   io.err(`internal error: ${(e as Error)?.stack ?? String(e)}`);

@@ -1,17 +1,43 @@
 import { Command, CommanderError } from 'commander';
 import { ValidationError } from '@autoscaler/core';
-import { clouds } from './clouds';
+import { type CloudEntry, cloudNames, clouds, namesOf, resolveCloud } from './clouds';
 import { registerDecideCommand } from './commands/decide';
 import { registerDemoCommand } from './commands/demo';
 import { registerValidateCommand } from './commands/validate';
 import { type CliIO, processIO, reportError } from './io';
 import { parseIntFlag } from './read-input';
 import { extraCommands } from './commands';
+import { registerExportCommand } from './commands/export';
+
+/**
+ * Each cloud's subcommand of `setup`/`teardown`/`sandbox`/`status` answers to every name of
+ * the cloud (`status kubernetes`, `setup oci-data-science`); the parent's help lists them from
+ * the registry; a name with no subcommand gets one clear error that lists the valid ones.
+ */
+function acceptCloudAliases(verb: string, parent: Command): void {
+  const here = clouds.filter((c) => parent.commands.some((sub) => sub.name() === c.name));
+  for (const c of here) {
+    const sub = parent.commands.find((s) => s.name() === c.name)!;
+    const taken = new Set(parent.commands.flatMap((s) => [s.name(), ...s.aliases()]));
+    for (const alias of c.aliases) if (!taken.has(alias)) sub.alias(alias);
+  }
+  parent
+    .description(`${parent.description()}: ${cloudNames(here)}`)
+    .argument('[cloud]')
+    .allowUnknownOption()
+    .allowExcessArguments()
+    .action((name: string | undefined) => {
+      if (name === undefined) throw ValidationError.field('cloud', `name one: autoscaler ${verb} <cloud>, where <cloud> is ${cloudNames(here)}`);
+      const other = clouds.find((c) => namesOf(c).includes(name.toLowerCase()));
+      if (other) throw ValidationError.field('cloud', `${other.name} has no "${verb}" command (${verb} is for ${cloudNames(here)}); see docs/${other.name === 'k8s' ? 'kubernetes' : other.name}.md`);
+      resolveCloud(name, 'cloud', here);
+    });
+}
 
 /** Build the `autoscaler` command. Output goes through `io` so tests can run commands in-process. */
 export function buildProgram(io: CliIO = processIO): Command {
   const program = new Command('autoscaler')
-    .description('One autoscaler for ML model-serving endpoints on every cloud (OCI Data Science, AWS SageMaker, Kubernetes)')
+    .description(`One autoscaler for ML model-serving endpoints on every cloud: ${cloudNames()}`)
     .version('0.1.0')
     .showHelpAfterError()
     .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) })
@@ -22,16 +48,18 @@ export function buildProgram(io: CliIO = processIO): Command {
   registerDemoCommand(program, io);
   for (const register of extraCommands) register(program, io);
 
-  const cloudNames = clouds.map((c) => c.name).join(', ') || '(none registered)';
-  const setup = program.command('setup').description(`Create what the autoscaler needs in a cloud (alarms, topics, IAM): ${cloudNames}`);
-  const teardown = program.command('teardown').description(`Remove exactly what setup created: ${cloudNames}`);
-  const sandbox = program.command('sandbox').description(`Start a local wire-level fake of a cloud API to try the autoscaler without an account: ${cloudNames}`);
-  const status = program.command('status').description(`Show capacity, state and recent actions of targets: ${cloudNames}`);
-  for (const c of clouds) c.register({ program, setup, teardown, sandbox, status });
-
+  const parents = {
+    setup: program.command('setup').description('Create what the autoscaler needs in a cloud (alarms, topics, IAM)'),
+    teardown: program.command('teardown').description('Remove exactly what setup created'),
+    sandbox: program.command('sandbox').description('Start a local wire-level fake of a cloud API to try the autoscaler without an account'),
+    status: program.command('status').description('Show capacity, state and recent actions of targets'),
+  };
+  for (const c of clouds) c.register({ program, ...parents });
+  for (const [verb, parent] of Object.entries(parents)) acceptCloudAliases(verb, parent);
+  registerExportCommand(program, io);
   program
     .command('scale')
-    .description('Change a target on demand and wait until the change is done; the cloud is picked from the id (OCID, endpoint/<n>/variant/<v>, <ns>/<kind>/<name>)')
+    .description(`Change a target on demand and wait until the change is done; the cloud is picked from the id (${clouds.map((c) => c.name).join(', ')}), or named with --cloud`)
     .argument('<id>', 'target id')
     .option('--replicas <n>', 'instance count / replicas')
     .option('--size <size>', 'shape (OCI), instance type (AWS) or requests/limits tier (Kubernetes)')
@@ -41,10 +69,19 @@ export function buildProgram(io: CliIO = processIO): Command {
     .option('--endpoint <url>', 'API endpoint (e.g. a sandbox)')
     .option('--region <region>', 'region')
     .option('--config <file>', 'cloud config file (OCI config, kubeconfig)')
+    .option('--cloud <name>', `the target's cloud: ${cloudNames()}`)
     .option('--json', 'print the result as JSON')
     .action(async (id: string, opts: Record<string, unknown>) => {
-      const cloud = clouds.find((c) => c.matchesId?.(id));
-      if (!cloud?.scale) throw ValidationError.field('id', `"${id}" is not an id of any registered cloud (${cloudNames})`);
+      const scalable = clouds.filter((c) => c.scale);
+      let cloud: CloudEntry | undefined;
+      if (typeof opts['cloud'] === 'string') {
+        cloud = resolveCloud(opts['cloud'], '--cloud', scalable);
+        await cloud.validateId(id, 'id');
+      } else {
+        cloud = scalable.find((c) => c.matchesId?.(id));
+        if (!cloud) throw ValidationError.field('id', `"${id}" is not a target id of any cloud: ${scalable.map((c) => `${c.name}: ${c.idFormat}`).join('; ')}`);
+      }
+      if (!cloud.scale) throw ValidationError.field('id', `${cloud.name} cannot scale on demand`);
       const size = (opts['size'] ?? opts['shape'] ?? opts['instanceType']) as string | undefined;
       const replicas = opts['replicas'] === undefined ? undefined : parseIntFlag(String(opts['replicas']), '--replicas');
       if (replicas === undefined && size === undefined) throw ValidationError.field('--replicas', 'give --replicas and/or --size');

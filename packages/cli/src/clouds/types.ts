@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import type { NativeExport, Policy, TargetRef } from '@autoscaler/core';
 
 /** Options the shared `scale` command passes to the cloud whose id matched. */
 export interface ScaleRequest {
@@ -28,6 +29,18 @@ export interface CloudCli {
   /** Whether `autoscaler scale <id>` is for this cloud. */
   matchesId?(id: string): boolean;
   scale?(request: ScaleRequest): Promise<void>;
+  /** What a target id looks like, for errors (`endpoint/<endpoint>/variant/<variant>`). */
+  idFormat?: string;
+  /** Throws a `ValidationError` naming `path` if `id` is not a target id of this cloud (the provider's own check). */
+  validateId?(id: string, path: string): void | Promise<void>;
+  /** `autoscaler export --to <format>`: the cloud's native autoscaler(s), through the provider's exporter. */
+  nativeFormats?: Record<string, NativeFormat>;
+}
+
+/** One `--to` format of `autoscaler export`. */
+export interface NativeFormat {
+  description: string;
+  export(policy: Policy, ref: TargetRef): Promise<NativeExport>;
 }
 
 export interface CloudParents {
