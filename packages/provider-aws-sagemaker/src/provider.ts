@@ -16,10 +16,13 @@ import {
 import {
   ConflictError,
   NotFoundError,
+  ProviderError,
+  TransientError,
   ValidationError,
   systemClock,
   type ApplyHandle,
   type ApplyOptions,
+  type CallOptions,
   type Capacity,
   type Clock,
   type NativeExport,
@@ -31,13 +34,14 @@ import {
   type TargetState,
   type TargetStatus,
 } from '@autoscaler/core';
-import { call, toCoreError } from './aws-errors';
+import { callWithin, toCoreError } from './aws-errors';
+import { mergeBudgets } from './budget';
 import type { AwsClients } from './clients';
 import { parseVariantId, PROVIDER_NAME, variantId, type VariantId } from './ids';
 import { sizeLadderFor } from './instance-types';
 import { compileNative } from './native/compile';
 import { deregister, restoreRegistration, saveRegistration } from './native/registration';
-import { decodeState, encodeState, MANAGED_TAG, tagChanges } from './state-tags';
+import { decodeState, encodeState, MANAGED_TAG, mergeStates, tagChanges } from './state-tags';
 
 const INSTANCE_TYPE = /^ml\.[a-z0-9]+\.[a-z0-9]+$/;
 type EndpointStatus = NonNullable<DescribeEndpointCommandOutput['EndpointStatus']>;
@@ -67,7 +71,12 @@ export interface SageMakerProviderOptions {
   /** The region the clients talk to; a target naming another region is refused. */
   region?: string;
   clock?: Clock;
+  /** The budget of the invocation in progress, used when a call brings none (the Lambda sets it). */
+  budget?: () => CallOptions | undefined;
 }
+
+/** Writes of the autoscaler's tags are re-read and merged again at most this often when a concurrent writer won. */
+const STATE_WRITE_ATTEMPTS = 3;
 
 /**
  * SageMaker real-time endpoint variants. Horizontal changes go through
@@ -86,6 +95,8 @@ export class SageMakerProvider implements Provider {
   private readonly clock: Clock;
   /** Endpoint configs are immutable: their variants are cached by name. */
   private readonly configs = new Map<string, DescribeEndpointConfigCommandOutput>();
+  /** The autoscaler state last read per endpoint ARN: the base a write is merged against (see `mergeStates`). */
+  private readonly seen = new Map<string, PersistedState>();
 
   constructor(
     private readonly clients: AwsClients,
@@ -98,14 +109,15 @@ export class SageMakerProvider implements Provider {
     parseVariantId(id);
   }
 
-  async describe(ref: TargetRef): Promise<TargetState> {
+  async describe(ref: TargetRef, options?: CallOptions): Promise<TargetState> {
     const id = this.check(ref);
-    const endpoint = await this.describeEndpoint(id);
+    const budget = this.budget(options);
+    const endpoint = await this.describeEndpoint(id, budget);
     const variant = endpoint.ProductionVariants?.find((v) => v.VariantName === id.variant);
     if (!variant) throw new NotFoundError(`endpoint ${id.endpoint} has no variant ${id.variant} (has: ${(endpoint.ProductionVariants ?? []).map((v) => v.VariantName).join(', ') || 'none'})`);
     const configName = endpoint.EndpointConfigName;
-    const size = configName ? (await this.config(configName)).ProductionVariants?.find((v) => v.VariantName === id.variant)?.InstanceType : undefined;
-    const tags = await this.tags(endpoint.EndpointArn!);
+    const size = configName ? (await this.config(configName, budget)).ProductionVariants?.find((v) => v.VariantName === id.variant)?.InstanceType : undefined;
+    const tags = await this.tags(endpoint.EndpointArn!, budget);
     const raw = endpoint.EndpointStatus ?? 'Failed';
     const status = STATUS[raw] ?? 'failed';
     const capacity: Capacity = { replicas: variant.DesiredInstanceCount ?? variant.CurrentInstanceCount ?? 0 };
@@ -117,16 +129,24 @@ export class SageMakerProvider implements Provider {
       managed: tags.get(MANAGED_TAG) === 'true',
       persisted: decodeState(tags),
     };
+    this.remember(endpoint.EndpointArn!, state.persisted);
     state.version = versionOf(endpoint);
     if (status !== 'ready') state.reason = `EndpointStatus ${raw}${endpoint.FailureReason ? `: ${endpoint.FailureReason}` : ''}`;
     return state;
   }
 
+  /**
+   * The change, with the autoscaler's memory written FIRST when `options.state` is given: the
+   * dedupe keys and the action mark are on the endpoint before the endpoint changes, so a
+   * redelivery to another container can never see the change without them (SageMaker has no
+   * way to write tags in the same call). If the change then fails, those tags are taken back.
+   */
   async apply(ref: TargetRef, to: Capacity, options: ApplyOptions): Promise<ApplyHandle> {
     const id = this.check(ref);
     if (!Number.isInteger(to.replicas) || to.replicas < 0) throw ValidationError.field('capacity.replicas', `must be a whole number >= 0, got ${String(to.replicas)}`);
     if (to.size !== undefined && !INSTANCE_TYPE.test(to.size)) throw ValidationError.field('capacity.size', `"${to.size}" is not a SageMaker instance type like ml.m5.large`);
-    const endpoint = await this.describeEndpoint(id);
+    const budget = this.budget(options);
+    const endpoint = await this.describeEndpoint(id, budget);
     const arn = endpoint.EndpointArn!;
     if (endpoint.EndpointStatus !== 'InService') throw new ConflictError(`endpoint ${id.endpoint} is ${endpoint.EndpointStatus ?? 'unknown'}: not changing it until it is InService`);
     if (options.ifMatch !== undefined && options.ifMatch !== versionOf(endpoint)) {
@@ -134,15 +154,32 @@ export class SageMakerProvider implements Provider {
     }
     const variant = endpoint.ProductionVariants?.find((v) => v.VariantName === id.variant);
     if (!variant) throw new NotFoundError(`endpoint ${id.endpoint} has no variant ${id.variant}`);
-    const config = await this.config(endpoint.EndpointConfigName!);
+    const config = await this.config(endpoint.EndpointConfigName!, budget);
     const currentSize = config.ProductionVariants?.find((v) => v.VariantName === id.variant)?.InstanceType;
-    if (to.size !== undefined && to.size !== currentSize) return this.resize(id, endpoint, config, to);
+    const resizing = to.size !== undefined && to.size !== currentSize;
+    const changes = resizing || to.replicas !== variant.DesiredInstanceCount;
 
-    if (to.replicas === variant.DesiredInstanceCount) return { kind: 'immediate', id: arn };
-    await call(`UpdateEndpointWeightsAndCapacities ${id.endpoint}`, () =>
-      this.clients.sagemaker.send(new UpdateEndpointWeightsAndCapacitiesCommand({ EndpointName: id.endpoint, DesiredWeightsAndCapacities: [{ VariantName: id.variant, DesiredInstanceCount: to.replicas }] })),
-    );
-    return { kind: 'endpoint', id: arn };
+    const before = options.state ? await this.writeTags(id, arn, options.state, budget) : undefined;
+    try {
+      if (resizing) await this.resize(id, endpoint, config, to, budget);
+      else if (changes) {
+        await callWithin(`UpdateEndpointWeightsAndCapacities ${id.endpoint}`, budget, this.clock, (http) =>
+          this.clients.sagemaker.send(new UpdateEndpointWeightsAndCapacitiesCommand({ EndpointName: id.endpoint, DesiredWeightsAndCapacities: [{ VariantName: id.variant, DesiredInstanceCount: to.replicas }] }), http),
+        );
+      }
+    } catch (e) {
+      if (options.state && before) await this.takeBack(id, endpoint, before, options.state, e instanceof ConflictError, budget).catch(() => undefined);
+      throw e;
+    }
+    if (options.state) {
+      // A concurrent writer may have rewritten the tags between our write and the change: confirm.
+      try {
+        if (!holds(await this.readTagsState(endpoint.EndpointArn!, budget), decodeState(encodeState(options.state)))) await this.writeTags(id, arn, options.state, budget);
+      } catch (e) {
+        throw new ProviderError(`${id.endpoint} was changed, but its dedupe keys and action mark could not be confirmed on the endpoint: ${(e as Error).message}`, { cause: e });
+      }
+    }
+    return { kind: changes ? 'endpoint' : 'immediate', id: arn, ...(options.state ? { stateWritten: true } : {}) };
   }
 
   async sizes(ref: TargetRef): Promise<SizeLadder> {
@@ -150,19 +187,88 @@ export class SageMakerProvider implements Provider {
     return sizeLadderFor(state.capacity.size);
   }
 
-  async readState(ref: TargetRef): Promise<PersistedState> {
+  async readState(ref: TargetRef, options?: CallOptions): Promise<PersistedState> {
     const id = this.check(ref);
-    const endpoint = await this.describeEndpoint(id);
-    return decodeState(await this.tags(endpoint.EndpointArn!));
+    const budget = this.budget(options);
+    const endpoint = await this.describeEndpoint(id, budget);
+    const state = decodeState(await this.tags(endpoint.EndpointArn!, budget));
+    this.remember(endpoint.EndpointArn!, state);
+    return state;
   }
 
-  async writeState(ref: TargetRef, state: PersistedState): Promise<void> {
+  /** Read-merge-write of the autoscaler's tags; a lost or overwritten write is an error (see `writeTags`). */
+  async writeState(ref: TargetRef, state: PersistedState, options?: CallOptions): Promise<void> {
     const id = this.check(ref);
-    const endpoint = await this.describeEndpoint(id);
-    const arn = endpoint.EndpointArn!;
-    const { put, remove } = tagChanges(await this.tags(arn), encodeState(state));
-    if (put.length > 0) await call(`AddTags ${id.endpoint}`, () => this.clients.sagemaker.send(new AddTagsCommand({ ResourceArn: arn, Tags: put })));
-    if (remove.length > 0) await call(`DeleteTags ${id.endpoint}`, () => this.clients.sagemaker.send(new DeleteTagsCommand({ ResourceArn: arn, TagKeys: remove })));
+    const budget = this.budget(options);
+    const endpoint = await this.describeEndpoint(id, budget);
+    await this.writeTags(id, endpoint.EndpointArn!, state, budget);
+  }
+
+  /** Desired and current instance counts of a variant (what `status aws` shows). */
+  async instanceCounts(ref: TargetRef, options?: CallOptions): Promise<{ desired?: number; current?: number }> {
+    const id = this.check(ref);
+    const endpoint = await this.describeEndpoint(id, this.budget(options));
+    const variant = endpoint.ProductionVariants?.find((v) => v.VariantName === id.variant);
+    return { ...(variant?.DesiredInstanceCount !== undefined ? { desired: variant.DesiredInstanceCount } : {}), ...(variant?.CurrentInstanceCount !== undefined ? { current: variant.CurrentInstanceCount } : {}) };
+  }
+
+  /**
+   * Write `state` merged into what the endpoint holds now (another container's dedupe keys and
+   * newer marks survive), then read it back: a write that was lost, or overwritten by a
+   * concurrent writer, is merged and written again, and after a few tries it is an error. Tags
+   * have no conditional write; this closes the window to one read-back, not to zero.
+   * Returns the state the endpoint held before the write.
+   */
+  private async writeTags(id: VariantId, arn: string, state: PersistedState, budget: CallOptions | undefined): Promise<PersistedState> {
+    let current = await this.tags(arn, budget);
+    const before = decodeState(current);
+    for (let attempt = 1; ; attempt++) {
+      const wanted = decodeState(encodeState(mergeStates(decodeState(current), state, this.seen.get(arn))));
+      await this.putTags(id, arn, current, encodeState(wanted), budget);
+      current = await this.tags(arn, budget);
+      if (holds(decodeState(current), wanted)) {
+        this.remember(arn, decodeState(current));
+        return before;
+      }
+      if (attempt >= STATE_WRITE_ATTEMPTS) throw new TransientError(`AddTags ${id.endpoint}: the autoscaler's state did not stick after ${attempt} writes (lost, or overwritten by a concurrent writer)`);
+    }
+  }
+
+  /**
+   * After a failed change, undo what its early state write claimed, never anyone else's:
+   * - its action mark, if the endpoint still carries exactly that mark;
+   * - its new dedupe keys, only when the failure was not a conflict and the endpoint is still at
+   *   the version it had (a conflict or a new version means someone changed the endpoint, maybe a
+   *   concurrent copy of the same delivery whose keys these also are: keeping them is what stops a
+   *   second scale; an alarm still in ALARM is picked up again by the periodic re-check).
+   */
+  private async takeBack(id: VariantId, described: DescribeEndpointCommandOutput, before: PersistedState, wrote: PersistedState, conflict: boolean, budget: CallOptions | undefined): Promise<void> {
+    const arn = described.EndpointArn!;
+    const unchanged = !conflict && versionOf(await this.describeEndpoint(id, budget)) === versionOf(described);
+    const current = await this.tags(arn, budget);
+    const now = decodeState(current);
+    const had = new Set(before.dedupeKeys);
+    const added = new Set(decodeState(encodeState(wrote)).dedupeKeys.filter((k) => !had.has(k)));
+    const restored: PersistedState = { ...now, dedupeKeys: unchanged ? now.dedupeKeys.filter((k) => !added.has(k)) : now.dedupeKeys };
+    for (const field of ['lastScaleOut', 'lastScaleIn', 'lastResize'] as const) {
+      const mine = wrote[field];
+      const theirs = now[field];
+      if (mine && theirs && Math.floor(mine.at / 1000) === Math.floor(theirs.at / 1000) && mine.to === theirs.to && mine.from === theirs.from && before[field]?.at !== mine.at) {
+        if (before[field]) restored[field] = before[field];
+        else delete restored[field];
+      }
+    }
+    await this.putTags(id, arn, current, encodeState(restored), budget);
+  }
+
+  private async readTagsState(arn: string, budget: CallOptions | undefined): Promise<PersistedState> {
+    return decodeState(await this.tags(arn, budget));
+  }
+
+  private async putTags(id: VariantId, arn: string, current: ReadonlyMap<string, string>, next: ReadonlyMap<string, string>, budget: CallOptions | undefined): Promise<void> {
+    const { put, remove } = tagChanges(current, next);
+    if (put.length > 0) await callWithin(`AddTags ${id.endpoint}`, budget, this.clock, (http) => this.clients.sagemaker.send(new AddTagsCommand({ ResourceArn: arn, Tags: put }), http));
+    if (remove.length > 0) await callWithin(`DeleteTags ${id.endpoint}`, budget, this.clock, (http) => this.clients.sagemaker.send(new DeleteTagsCommand({ ResourceArn: arn, TagKeys: remove }), http));
   }
 
   exportNative(policy: Policy, ref: TargetRef): NativeExport {
@@ -179,10 +285,11 @@ export class SageMakerProvider implements Provider {
    * changes of registered variants, so a registration is saved, removed, and
    * restored afterwards, and restored too if anything fails.
    */
-  private async resize(id: VariantId, endpoint: DescribeEndpointCommandOutput, config: DescribeEndpointConfigCommandOutput, to: Capacity): Promise<ApplyHandle> {
+  private async resize(id: VariantId, endpoint: DescribeEndpointCommandOutput, config: DescribeEndpointConfigCommandOutput, to: Capacity, budget: CallOptions | undefined): Promise<void> {
     const resourceId = variantId(id.endpoint, id.variant);
-    const saved = await saveRegistration(this.clients, resourceId);
-    if (saved) await deregister(this.clients, resourceId);
+    const calls = { budget, clock: this.clock };
+    const saved = await saveRegistration(this.clients, resourceId, calls);
+    if (saved) await deregister(this.clients, resourceId, calls);
     let created: string | undefined;
     try {
       const name = this.newConfigName(id.endpoint);
@@ -202,10 +309,10 @@ export class SageMakerProvider implements Provider {
       for (const k of ['DataCaptureConfig', 'KmsKeyId', 'AsyncInferenceConfig', 'ExplainerConfig', 'ShadowProductionVariants', 'ExecutionRoleArn', 'VpcConfig', 'EnableNetworkIsolation'] as const) {
         if (config[k] !== undefined) (input as unknown as Record<string, unknown>)[k] = config[k];
       }
-      await call(`CreateEndpointConfig ${name}`, () => this.clients.sagemaker.send(new CreateEndpointConfigCommand(input)));
+      await callWithin(`CreateEndpointConfig ${name}`, budget, this.clock, (http) => this.clients.sagemaker.send(new CreateEndpointConfigCommand(input), http));
       created = name;
       const countChanges = to.replicas !== desired.get(id.variant);
-      await call(`UpdateEndpoint ${id.endpoint}`, () =>
+      await callWithin(`UpdateEndpoint ${id.endpoint}`, budget, this.clock, (http) =>
         this.clients.sagemaker.send(
           new UpdateEndpointCommand({
             EndpointName: id.endpoint,
@@ -213,22 +320,22 @@ export class SageMakerProvider implements Provider {
             RetainAllVariantProperties: true,
             ...(countChanges ? { ExcludeRetainedVariantProperties: [{ VariantPropertyType: 'DesiredInstanceCount' }] } : {}),
           }),
+          http,
         ),
       );
     } catch (e) {
       const failure = toCoreError(e, `resize ${resourceId} to ${to.size}`);
-      if (created) await this.clients.sagemaker.send(new DeleteEndpointConfigCommand({ EndpointConfigName: created })).catch(() => undefined);
+      if (created) await callWithin(`DeleteEndpointConfig ${created}`, budget, this.clock, (http) => this.clients.sagemaker.send(new DeleteEndpointConfigCommand({ EndpointConfigName: created }), http)).catch(() => undefined);
       if (saved) {
         try {
-          await restoreRegistration(this.clients, saved);
+          await restoreRegistration(this.clients, saved, calls);
         } catch (restoreError) {
           throw new ConflictError(`${failure.message}; and restoring its Application Auto Scaling registration failed too (${(restoreError as Error).message}): re-register it by hand`, { cause: e });
         }
       }
       throw failure;
     }
-    if (saved) await restoreRegistration(this.clients, saved);
-    return { kind: 'endpoint', id: endpoint.EndpointArn! };
+    if (saved) await restoreRegistration(this.clients, saved, calls);
   }
 
   private newConfigName(endpoint: string): string {
@@ -246,30 +353,46 @@ export class SageMakerProvider implements Provider {
     return parseVariantId(ref.id);
   }
 
-  private async describeEndpoint(id: VariantId): Promise<DescribeEndpointCommandOutput> {
-    const out = await call(`DescribeEndpoint ${id.endpoint}`, () => this.clients.sagemaker.send(new DescribeEndpointCommand({ EndpointName: id.endpoint })));
+  private budget(options: CallOptions | undefined): CallOptions | undefined {
+    return mergeBudgets(options, this.options.budget?.());
+  }
+
+  private async describeEndpoint(id: VariantId, budget: CallOptions | undefined): Promise<DescribeEndpointCommandOutput> {
+    const out = await callWithin(`DescribeEndpoint ${id.endpoint}`, budget, this.clock, (http) => this.clients.sagemaker.send(new DescribeEndpointCommand({ EndpointName: id.endpoint }), http));
     if (!out.EndpointArn) throw new NotFoundError(`endpoint ${id.endpoint} has no ARN`);
     return out;
   }
 
-  private async config(name: string): Promise<DescribeEndpointConfigCommandOutput> {
+  private async config(name: string, budget: CallOptions | undefined): Promise<DescribeEndpointConfigCommandOutput> {
     const cached = this.configs.get(name);
     if (cached) return cached;
-    const out = await call(`DescribeEndpointConfig ${name}`, () => this.clients.sagemaker.send(new DescribeEndpointConfigCommand({ EndpointConfigName: name })));
+    const out = await callWithin(`DescribeEndpointConfig ${name}`, budget, this.clock, (http) => this.clients.sagemaker.send(new DescribeEndpointConfigCommand({ EndpointConfigName: name }), http));
     if (this.configs.size > 100) this.configs.clear();
     this.configs.set(name, out);
     return out;
   }
 
-  private async tags(arn: string): Promise<Map<string, string>> {
+  private remember(arn: string, state: PersistedState): void {
+    if (this.seen.size > 1000) this.seen.clear();
+    this.seen.set(arn, structuredClone(state));
+  }
+
+  private async tags(arn: string, budget: CallOptions | undefined): Promise<Map<string, string>> {
     const tags = new Map<string, string>();
     let token: string | undefined;
     for (let page = 0; page < 5; page++) {
-      const out = await call('ListTags', () => this.clients.sagemaker.send(new ListTagsCommand({ ResourceArn: arn, MaxResults: 50, ...(token ? { NextToken: token } : {}) })));
+      const out = await callWithin('ListTags', budget, this.clock, (http) => this.clients.sagemaker.send(new ListTagsCommand({ ResourceArn: arn, MaxResults: 50, ...(token ? { NextToken: token } : {}) }), http));
       for (const t of out.Tags ?? []) if (t.Key !== undefined) tags.set(t.Key, t.Value ?? '');
       token = out.NextToken;
       if (!token) break;
     }
     return tags;
   }
+}
+
+/** Does the endpoint's state hold everything `wanted` says: each dedupe key, and each mark (or a newer one)? */
+function holds(actual: PersistedState, wanted: PersistedState): boolean {
+  const keys = new Set(actual.dedupeKeys);
+  if (!wanted.dedupeKeys.every((k) => keys.has(k))) return false;
+  return (['lastScaleOut', 'lastScaleIn', 'lastResize'] as const).every((f) => wanted[f] === undefined || (actual[f] !== undefined && actual[f].at >= wanted[f].at));
 }

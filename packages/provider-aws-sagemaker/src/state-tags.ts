@@ -112,3 +112,29 @@ export function tagChanges(current: ReadonlyMap<string, string>, next: ReadonlyM
   const remove = [...current.keys()].filter((k) => k.startsWith(TAG_PREFIX) && k !== MANAGED_TAG && !next.has(k));
   return { put, remove };
 }
+
+/**
+ * `ours` written over `theirs` (what the endpoint holds now) without erasing a concurrent
+ * writer. `base` is what `ours` was computed from (the state last read); what `theirs` holds
+ * beyond it was written by someone else and is kept: their dedupe keys (ours stay the newest),
+ * their recommendations, and a mark they set that is newer than ours. Without a base every key
+ * is kept and each mark is the later one. Something in `base` that `ours` dropped is dropped.
+ */
+export function mergeStates(theirs: PersistedState, ours: PersistedState, base?: PersistedState): PersistedState {
+  const mine = ours.dedupeKeys.map(storableDedupeKey);
+  const mineSet = new Set(mine);
+  const known = new Set((base?.dedupeKeys ?? []).map(storableDedupeKey));
+  const knownRecs = new Set((base?.recommendations ?? []).map((r) => r.at));
+  const merged: PersistedState = {
+    dedupeKeys: [...theirs.dedupeKeys.filter((k) => !mineSet.has(k) && !known.has(k)), ...mine],
+    recommendations: [...new Map([...theirs.recommendations.filter((r) => !knownRecs.has(r.at)), ...ours.recommendations].map((r) => [r.at, r])).values()].sort((a, b) => a.at - b.at).slice(-64),
+  };
+  for (const field of ['lastScaleOut', 'lastScaleIn', 'lastResize'] as const) {
+    const a = theirs[field];
+    const b = ours[field];
+    const theirsIsNew = a !== undefined && (base === undefined || base[field]?.at !== a.at);
+    const pick = theirsIsNew && (b === undefined || a.at > b.at) ? a : b;
+    if (pick) merged[field] = pick;
+  }
+  return merged;
+}

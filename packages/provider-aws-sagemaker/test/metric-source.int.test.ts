@@ -1,6 +1,7 @@
 import { GetMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import fc from 'fast-check';
 import { TransientError, ValidationError } from '@autoscaler/core';
+import { runMetricSourceConformance } from '@autoscaler/testing';
 import { CloudWatchMetricSource } from '../src';
 import { ENDPOINT, REF, startWorld, VARIANT, type TestWorld } from './world';
 
@@ -20,6 +21,20 @@ function invocations(world: TestWorld, perMinute: ReadonlyArray<number | undefin
     ]);
   });
 }
+
+runMetricSourceConformance('CloudWatch GetMetricData against the wire fake', async () => {
+  const tw = await startWorld();
+  return {
+    source: new CloudWatchMetricSource(tw.clients, { clock: tw.clock }),
+    target: { ...REF },
+    now: tw.clock.now(),
+    // One datapoint per seeded period, in the middle of it, as SageMaker publishes Invocations.
+    seed: (points) => tw.fake.cloudwatch.putMetricData('AWS/SageMaker', 'Invocations', DIMS, points.map((p) => ({ at: p.at + 30_000, value: p.value }))),
+    invalidIds: ['', 'my-endpoint', 'endpoint/-bad/variant/x', 'endpoint/x/variant/y/extra', '../endpoint/x/variant/y'],
+    throttleNext: () => tw.fake.inject({ kind: 'throttle', service: 'cloudwatch', operation: 'GetMetricData', times: Infinity }),
+    close: () => tw.close(),
+  };
+});
 
 describe('CloudWatchMetricSource (GetMetricData) against the fake, real SDK client', () => {
   it('requests: Invocations Sum per minute, idle minutes filled with 0 by FILL(m1, 0), oldest first, SigV4 checked', async () => {

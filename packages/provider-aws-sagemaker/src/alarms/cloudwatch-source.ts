@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
 import { DeleteAlarmsCommand, DescribeAlarmsCommand, PutMetricAlarmCommand, type MetricAlarm } from '@aws-sdk/client-cloudwatch';
-import { ValidationError, zodIssues, type AlarmChange, type AlarmSource, type Policy, type Signal, type SignalState, type TargetRef } from '@autoscaler/core';
+import { ValidationError, systemClock, zodIssues, type AlarmChange, type AlarmSource, type CallOptions, type Clock, type Policy, type Signal, type SignalState, type TargetRef, type Issue as ValidationIssue } from '@autoscaler/core';
 import type { z } from 'zod';
-import { call } from '../aws-errors';
+import { call, callWithin } from '../aws-errors';
+import { mergeBudgets } from '../budget';
 import type { AwsClients } from '../clients';
 import { parseVariantId, PROVIDER_NAME, variantId } from '../ids';
 import { alarmToPut } from '../native/registration';
@@ -27,6 +28,15 @@ export interface CloudWatchAlarmSourceOptions {
   alarmActionArn?: string;
   /** Re-checks inside one bucket share a dedupe key (default 60 s). */
   recheckIntervalMs?: number;
+  clock?: Clock;
+  /** A delivery whose state change is older than this is refused as stale or replayed (default 10 min; the periodic re-check still finds alarms in ALARM). */
+  maxMessageAgeMs?: number;
+  /** A state change further than this in the future is refused (default 60 s). */
+  maxFutureSkewMs?: number;
+  /** The message's state-change time must match the alarm's (DescribeAlarms) within this (default 1 s). */
+  stateTimeToleranceMs?: number;
+  /** The budget of the invocation in progress (the Lambda sets it). */
+  budget?: () => CallOptions | undefined;
 }
 
 function decode(raw: unknown): unknown {
@@ -101,9 +111,79 @@ const STATES: Record<'ALARM' | 'OK' | 'INSUFFICIENT_DATA', SignalState | undefin
 export class CloudWatchAlarmSource implements AlarmSource {
   readonly name = 'cloudwatch';
   private readonly verifier: SnsSignatureVerifier;
+  private readonly clock: Clock;
 
   constructor(private readonly options: CloudWatchAlarmSourceOptions = {}) {
     this.verifier = options.verifier ?? new SnsSignatureVerifier();
+    this.clock = options.clock ?? systemClock;
+  }
+
+  /**
+   * Trust the cloud, never the message: anyone who can publish to the topic (or replay an old,
+   * validly signed notification) writes its text. Each signal must name an alarm that exists
+   * (DescribeAlarms), watches this variant, is in the state the message claims, and changed
+   * state at the time the message says; its value and threshold are taken from the alarm.
+   * Deliveries older than `maxMessageAgeMs` or from the future are refused before any call.
+   */
+  async verify(signals: readonly Signal[]): Promise<Signal[]> {
+    if (signals.length === 0) return [];
+    const now = this.clock.now();
+    const maxAge = this.options.maxMessageAgeMs ?? 10 * 60_000;
+    const maxFuture = this.options.maxFutureSkewMs ?? 60_000;
+    const tolerance = this.options.stateTimeToleranceMs ?? 1_000;
+    const issues: ValidationIssue[] = [];
+    const timely = signals.filter((s) => {
+      const age = now - s.at;
+      if (!Number.isFinite(s.at) || age > maxAge) issues.push({ path: 'StateChangeTime', message: `${s.alarmName ?? 'the alarm'} changed state at ${iso(s.at)}, ${Math.round(age / 1000)} s ago (more than ${maxAge / 1000} s): refused as stale or replayed` });
+      else if (-age > maxFuture) issues.push({ path: 'StateChangeTime', message: `${s.alarmName ?? 'the alarm'} claims a state change at ${iso(s.at)}, in the future: refused` });
+      else return true;
+      return false;
+    });
+    const clients = this.options.clients;
+    if (timely.length > 0 && !clients) throw ValidationError.field('clients', 'the CloudWatch source needs SDK clients to verify alarms against CloudWatch');
+    const names = [...new Set(timely.map((s) => s.alarmName).filter((n): n is string => n !== undefined))];
+    const alarms = new Map<string, MetricAlarm>();
+    const budget = this.options.budget?.();
+    for (let i = 0; i < names.length; i += 100) {
+      const out = await callWithin('DescribeAlarms', budget, this.clock, (http) => clients!.cloudwatch.send(new DescribeAlarmsCommand({ AlarmNames: names.slice(i, i + 100), AlarmTypes: ['MetricAlarm'], MaxRecords: 100 }), http));
+      for (const a of out.MetricAlarms ?? []) if (a.AlarmName) alarms.set(a.AlarmName, a);
+    }
+    const kept: Signal[] = [];
+    for (const s of timely) {
+      const a = s.alarmName === undefined ? undefined : alarms.get(s.alarmName);
+      const refuse = (message: string): void => void issues.push({ path: 'alarm', message: `${s.alarmName ?? '(no alarm name)'}: ${message}` });
+      if (!a) {
+        refuse('no such alarm in CloudWatch: refused');
+        continue;
+      }
+      if (a.AlarmArn !== s.alarm) {
+        refuse(`the message names ${s.alarm ?? 'no ARN'}, CloudWatch has ${a.AlarmArn ?? 'none'}`);
+        continue;
+      }
+      const want = s.state === 'firing' ? 'ALARM' : 'OK';
+      if (a.StateValue !== want) {
+        refuse(`is ${a.StateValue ?? 'unknown'} in CloudWatch, not ${want} as the message says`);
+        continue;
+      }
+      const times = [a.StateTransitionedTimestamp, a.StateUpdatedTimestamp].filter((t): t is Date => t instanceof Date).map((t) => t.getTime());
+      if (!times.some((t) => Math.abs(t - s.at) <= tolerance)) {
+        refuse(`changed state at ${times.map(iso).join(' / ') || 'an unknown time'} in CloudWatch, not at ${iso(s.at)} as the message says`);
+        continue;
+      }
+      if (!watches(a, s.target.id)) {
+        refuse(`does not watch ${s.target.id}`);
+        continue;
+      }
+      const verified: Signal = { ...s };
+      delete verified.value;
+      delete verified.threshold;
+      const value = reasonValue(a.StateReasonData);
+      if (value !== undefined) verified.value = value;
+      if (a.Threshold !== undefined && Number.isFinite(a.Threshold)) verified.threshold = a.Threshold;
+      kept.push(verified);
+    }
+    if (kept.length === 0 && issues.length > 0) throw new ValidationError('alarm verification refused the delivery', issues);
+    return kept;
   }
 
   /** Fetch the SNS signing certificates an event names (parse verifies synchronously against them). */
@@ -238,14 +318,15 @@ export class CloudWatchAlarmSource implements AlarmSource {
    * update ends the app asks. Alarms driving Application Auto Scaling policies
    * (and the TargetTracking-* alarms it owns) are left to it.
    */
-  async poll(target: TargetRef, now: number): Promise<Signal[]> {
+  async poll(target: TargetRef, now: number, options?: CallOptions): Promise<Signal[]> {
     const clients = this.options.clients;
     if (!clients) throw ValidationError.field('clients', 'the CloudWatch source needs SDK clients to re-check alarms');
     const { endpoint, variant } = parseVariantId(target.id);
+    const budget = mergeBudgets(options, this.options.budget?.());
     const alarms: MetricAlarm[] = [];
     let token: string | undefined;
     for (let page = 0; page < 5; page++) {
-      const out = await call('DescribeAlarms', () => clients.cloudwatch.send(new DescribeAlarmsCommand({ StateValue: 'ALARM', AlarmTypes: ['MetricAlarm'], MaxRecords: 100, ...(token ? { NextToken: token } : {}) })));
+      const out = await callWithin('DescribeAlarms', budget, this.clock, (http) => clients.cloudwatch.send(new DescribeAlarmsCommand({ StateValue: 'ALARM', AlarmTypes: ['MetricAlarm'], MaxRecords: 100, ...(token ? { NextToken: token } : {}) }), http));
       alarms.push(...(out.MetricAlarms ?? []));
       token = out.NextToken;
       if (!token) break;
@@ -307,5 +388,26 @@ export class CloudWatchAlarmSource implements AlarmSource {
       for (const n of stale) changes.push({ action: 'deleted', id: existing.get(n)?.AlarmArn ?? n, name: n });
     }
     return changes;
+  }
+}
+
+const iso = (t: number): string => (Number.isFinite(t) && Math.abs(t) < 8.64e15 ? new Date(t).toISOString() : String(t));
+
+/** Does the alarm's metric (or one of its math metrics) carry this variant's EndpointName/VariantName? */
+function watches(a: MetricAlarm, id: string): boolean {
+  const sets = a.Metrics?.length ? a.Metrics.map((m) => m.MetricStat?.Metric?.Dimensions ?? []) : [a.Dimensions ?? []];
+  return sets.some((dims) => {
+    const d = Object.fromEntries(dims.map((x) => [x.Name ?? '', x.Value ?? '']));
+    return d.EndpointName !== undefined && d.VariantName !== undefined && variantId(d.EndpointName, d.VariantName) === id;
+  });
+}
+
+function reasonValue(data: string | undefined): number | undefined {
+  if (!data) return undefined;
+  try {
+    const v = ReasonDataSchema.parse(JSON.parse(data)).recentDatapoints[0];
+    return v !== undefined && Number.isFinite(v) ? v : undefined;
+  } catch {
+    return undefined;
   }
 }

@@ -2,35 +2,52 @@ import {
   DeregisterScalableTargetCommand,
   DescribeScalableTargetsCommand,
   DescribeScalingPoliciesCommand,
+  DescribeScheduledActionsCommand,
+  ListTagsForResourceCommand,
   PutScalingPolicyCommand,
+  PutScheduledActionCommand,
   RegisterScalableTargetCommand,
   type ScalableTarget,
   type ScalingPolicy,
+  type ScheduledAction,
 } from '@aws-sdk/client-application-auto-scaling';
 import { DescribeAlarmsCommand, PutMetricAlarmCommand, type MetricAlarm, type PutMetricAlarmInput } from '@aws-sdk/client-cloudwatch';
-import { call } from '../aws-errors';
+import { systemClock, type CallOptions, type Clock } from '@autoscaler/core';
+import { callWithin } from '../aws-errors';
+import type { HttpCallOptions } from '../budget';
 import type { AwsClients } from '../clients';
 import { VARIANT_DIMENSION } from '../ids';
 
 /** Everything Application Auto Scaling holds for one variant, saved before a deregistration. */
 export interface SavedRegistration {
   target: ScalableTarget;
+  /** The target's tags (the owner tag `setup aws` put there, and anyone else's). */
+  tags: Record<string, string>;
   policies: ScalingPolicy[];
+  scheduledActions: ScheduledAction[];
   /** Alarms (step scaling) whose actions name one of the policies, by old policy ARN. */
   alarms: Array<{ policyArn: string; alarm: MetricAlarm }>;
 }
 
-export async function describeTarget(clients: AwsClients, resourceId: string): Promise<ScalableTarget | undefined> {
-  const out = await call('DescribeScalableTargets', () => clients.autoscaling.send(new DescribeScalableTargetsCommand({ ServiceNamespace: 'sagemaker', ResourceIds: [resourceId], ScalableDimension: VARIANT_DIMENSION })));
+/** The budget and clock every call of a registration move runs under. */
+export interface RegistrationCalls {
+  budget?: CallOptions | undefined;
+  clock?: Clock;
+}
+
+const within = <T>(what: string, calls: RegistrationCalls, fn: (http: HttpCallOptions) => Promise<T>): Promise<T> => callWithin(what, calls.budget, calls.clock ?? systemClock, fn);
+
+export async function describeTarget(clients: AwsClients, resourceId: string, calls: RegistrationCalls = {}): Promise<ScalableTarget | undefined> {
+  const out = await within('DescribeScalableTargets', calls, (http) => clients.autoscaling.send(new DescribeScalableTargetsCommand({ ServiceNamespace: 'sagemaker', ResourceIds: [resourceId], ScalableDimension: VARIANT_DIMENSION }), http));
   return out.ScalableTargets?.find((t) => t.ResourceId === resourceId);
 }
 
-export async function describePolicies(clients: AwsClients, resourceId: string): Promise<ScalingPolicy[]> {
+export async function describePolicies(clients: AwsClients, resourceId: string, calls: RegistrationCalls = {}): Promise<ScalingPolicy[]> {
   const policies: ScalingPolicy[] = [];
   let token: string | undefined;
   for (let page = 0; page < 20; page++) {
-    const out = await call('DescribeScalingPolicies', () =>
-      clients.autoscaling.send(new DescribeScalingPoliciesCommand({ ServiceNamespace: 'sagemaker', ResourceId: resourceId, ScalableDimension: VARIANT_DIMENSION, ...(token ? { NextToken: token } : {}) })),
+    const out = await within('DescribeScalingPolicies', calls, (http) =>
+      clients.autoscaling.send(new DescribeScalingPoliciesCommand({ ServiceNamespace: 'sagemaker', ResourceId: resourceId, ScalableDimension: VARIANT_DIMENSION, ...(token ? { NextToken: token } : {}) }), http),
     );
     policies.push(...(out.ScalingPolicies ?? []));
     token = out.NextToken;
@@ -39,21 +56,37 @@ export async function describePolicies(clients: AwsClients, resourceId: string):
   return policies;
 }
 
-export async function saveRegistration(clients: AwsClients, resourceId: string): Promise<SavedRegistration | undefined> {
-  const target = await describeTarget(clients, resourceId);
+export async function describeScheduledActions(clients: AwsClients, resourceId: string, calls: RegistrationCalls = {}): Promise<ScheduledAction[]> {
+  const actions: ScheduledAction[] = [];
+  let token: string | undefined;
+  for (let page = 0; page < 20; page++) {
+    const out = await within('DescribeScheduledActions', calls, (http) =>
+      clients.autoscaling.send(new DescribeScheduledActionsCommand({ ServiceNamespace: 'sagemaker', ResourceId: resourceId, ScalableDimension: VARIANT_DIMENSION, ...(token ? { NextToken: token } : {}) }), http),
+    );
+    actions.push(...(out.ScheduledActions ?? []));
+    token = out.NextToken;
+    if (!token) break;
+  }
+  return actions;
+}
+
+export async function saveRegistration(clients: AwsClients, resourceId: string, calls: RegistrationCalls = {}): Promise<SavedRegistration | undefined> {
+  const target = await describeTarget(clients, resourceId, calls);
   if (!target) return undefined;
-  const policies = await describePolicies(clients, resourceId);
+  const tags = target.ScalableTargetARN ? ((await within('ListTagsForResource', calls, (http) => clients.autoscaling.send(new ListTagsForResourceCommand({ ResourceARN: target.ScalableTargetARN }), http))).Tags ?? {}) : {};
+  const policies = await describePolicies(clients, resourceId, calls);
+  const scheduledActions = await describeScheduledActions(clients, resourceId, calls);
   const alarms: SavedRegistration['alarms'] = [];
   for (const p of policies) {
     if (p.PolicyType !== 'StepScaling' || !p.PolicyARN) continue;
-    const out = await call('DescribeAlarms', () => clients.cloudwatch.send(new DescribeAlarmsCommand({ ActionPrefix: p.PolicyARN, AlarmTypes: ['MetricAlarm'], MaxRecords: 100 })));
+    const out = await within('DescribeAlarms', calls, (http) => clients.cloudwatch.send(new DescribeAlarmsCommand({ ActionPrefix: p.PolicyARN, AlarmTypes: ['MetricAlarm'], MaxRecords: 100 }), http));
     for (const a of out.MetricAlarms ?? []) alarms.push({ policyArn: p.PolicyARN, alarm: a });
   }
-  return { target, policies, alarms };
+  return { target, tags, policies, scheduledActions, alarms };
 }
 
-export async function deregister(clients: AwsClients, resourceId: string): Promise<void> {
-  await call('DeregisterScalableTarget', () => clients.autoscaling.send(new DeregisterScalableTargetCommand({ ServiceNamespace: 'sagemaker', ResourceId: resourceId, ScalableDimension: VARIANT_DIMENSION })));
+export async function deregister(clients: AwsClients, resourceId: string, calls: RegistrationCalls = {}): Promise<void> {
+  await within('DeregisterScalableTarget', calls, (http) => clients.autoscaling.send(new DeregisterScalableTargetCommand({ ServiceNamespace: 'sagemaker', ResourceId: resourceId, ScalableDimension: VARIANT_DIMENSION }), http));
 }
 
 /** A metric alarm as returned by DescribeAlarms, as the PutMetricAlarm that recreates it. */
@@ -87,12 +120,13 @@ export function alarmToPut(a: MetricAlarm, replaceAction?: { from: string; to: s
 }
 
 /**
- * Register the variant again with its saved range and suspension, re-create its
- * policies, and point step-scaling alarms at the re-created policy ARNs.
+ * Register the variant again with its saved range, suspension and tags (the owner tag
+ * `teardown aws` looks for), re-create its policies and scheduled actions, and point
+ * step-scaling alarms at the re-created policy ARNs.
  */
-export async function restoreRegistration(clients: AwsClients, saved: SavedRegistration): Promise<void> {
+export async function restoreRegistration(clients: AwsClients, saved: SavedRegistration, calls: RegistrationCalls = {}): Promise<void> {
   const t = saved.target;
-  await call('RegisterScalableTarget', () =>
+  await within('RegisterScalableTarget', calls, (http) =>
     clients.autoscaling.send(
       new RegisterScalableTargetCommand({
         ServiceNamespace: 'sagemaker',
@@ -101,11 +135,31 @@ export async function restoreRegistration(clients: AwsClients, saved: SavedRegis
         MinCapacity: t.MinCapacity,
         MaxCapacity: t.MaxCapacity,
         ...(t.SuspendedState ? { SuspendedState: t.SuspendedState } : {}),
+        ...(Object.keys(saved.tags).length > 0 ? { Tags: saved.tags } : {}),
       }),
+      http,
     ),
   );
+  for (const a of saved.scheduledActions) {
+    await within(`PutScheduledAction ${a.ScheduledActionName ?? ''}`, calls, (http) =>
+      clients.autoscaling.send(
+        new PutScheduledActionCommand({
+          ServiceNamespace: 'sagemaker',
+          ResourceId: t.ResourceId,
+          ScalableDimension: VARIANT_DIMENSION,
+          ScheduledActionName: a.ScheduledActionName,
+          Schedule: a.Schedule,
+          ...(a.Timezone ? { Timezone: a.Timezone } : {}),
+          ...(a.StartTime ? { StartTime: a.StartTime } : {}),
+          ...(a.EndTime ? { EndTime: a.EndTime } : {}),
+          ...(a.ScalableTargetAction ? { ScalableTargetAction: a.ScalableTargetAction } : {}),
+        }),
+        http,
+      ),
+    );
+  }
   for (const p of saved.policies) {
-    const out = await call('PutScalingPolicy', () =>
+    const out = await within('PutScalingPolicy', calls, (http) =>
       clients.autoscaling.send(
         new PutScalingPolicyCommand({
           PolicyName: p.PolicyName,
@@ -117,13 +171,14 @@ export async function restoreRegistration(clients: AwsClients, saved: SavedRegis
           ...(p.TargetTrackingScalingPolicyConfiguration ? { TargetTrackingScalingPolicyConfiguration: p.TargetTrackingScalingPolicyConfiguration } : {}),
           ...(p.PredictiveScalingPolicyConfiguration ? { PredictiveScalingPolicyConfiguration: p.PredictiveScalingPolicyConfiguration } : {}),
         }),
+        http,
       ),
     );
     const newArn = out.PolicyARN;
     if (!newArn || newArn === p.PolicyARN) continue;
     for (const { policyArn, alarm } of saved.alarms) {
       if (policyArn !== p.PolicyARN) continue;
-      await call('PutMetricAlarm', () => clients.cloudwatch.send(new PutMetricAlarmCommand(alarmToPut(alarm, { from: policyArn, to: newArn }))));
+      await within('PutMetricAlarm', calls, (http) => clients.cloudwatch.send(new PutMetricAlarmCommand(alarmToPut(alarm, { from: policyArn, to: newArn })), http));
     }
   }
 }

@@ -253,6 +253,7 @@ export class FakeAws {
           return { handled: true };
         }
         if (fault.kind === 'latency') await new Promise((r) => setTimeout(r, fault.latencyMs ?? 100));
+        if (fault.kind === 'lose') return { result: {}, accessKeyId: scope.accessKeyId };
       }
     }
     return { result: await op(scope), accessKeyId: scope.accessKeyId };

@@ -8,10 +8,11 @@ export type FakeService = 'sagemaker' | 'autoscaling' | 'cloudwatch' | 'sns';
  * - `server-error`: a 5xx (`InternalFailure` 500 or `ServiceUnavailable` 503),
  * - `drop`: the connection is destroyed without an answer (ECONNRESET),
  * - `latency`: the answer is delayed by `latencyMs` of real time,
- * - `hang`: no answer at all until the client gives up (timeouts).
+ * - `hang`: no answer at all until the client gives up (timeouts),
+ * - `lose`: answered as a success, but the request is not applied (a write that silently vanished).
  */
 export interface FaultSpec {
-  kind: 'throttle' | 'server-error' | 'drop' | 'latency' | 'hang';
+  kind: 'throttle' | 'server-error' | 'drop' | 'latency' | 'hang' | 'lose';
   service?: FakeService;
   /** Operation name (`UpdateEndpointWeightsAndCapacities`, `Publish`...). */
   operation?: string;

@@ -118,6 +118,12 @@ export class FakeSageMaker {
     this.failNext.set(name, reason);
   }
 
+  /** Remove tags behind the API's back (what a concurrent writer's stale overwrite leaves). */
+  eraseTags(name: string, keys: readonly string[]): void {
+    const e = this.mustGet(name);
+    for (const k of keys) e.tags.delete(k);
+  }
+
   snapshot(name: string): { status: EndpointStatus; configName: string; variants: Array<LiveVariant & { instanceType?: string }>; tags: Record<string, string> } | undefined {
     this.world.settle();
     const e = this.endpoints.get(name);
