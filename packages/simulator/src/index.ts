@@ -28,7 +28,7 @@ export { runQuantiles, LATENCY_CAP_MS } from './engine/latency';
 export { reactMinutes, stepLoad } from './engine/step-response';
 export { simulate, summarize, simulationWarnings, SHORT_TRACE_MINUTES, type PolicySummary, type SimulationResult, type SimulateOptions } from './engine/simulate';
 export { toReport, formatTable, type SimulationReport } from './report/table';
-export { renderHtmlReport } from './report/html';
+export { renderHtmlReport, winnerOf, winnerSentence, niceTicks } from './report/html';
 export { tune, policyWith, type TuneParams, type TuneTrial, type TuneResult, type TuneOptions } from './tune/tune';
 export { syntheticScenarios, syntheticScenarioNames, syntheticTrace, type SyntheticScenario } from './trace/synthetic';
 export { SimulatedMetricSource } from './alarms/metric-source';

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { loadTraceFile, scaleToPeak, tracesDir } from '../trace/load-trace';
 import { shippedPolicies } from '../policy/baselines';
-import { renderHtmlReport } from '../report/html';
+import { niceTicks, renderHtmlReport, winnerOf, winnerSentence } from '../report/html';
 import { formatTable, toReport } from '../report/table';
 import { makeScenario, cheapestSizeFor } from './scenario';
 import { simulate } from './simulate';
@@ -24,9 +24,37 @@ describe('simulate', () => {
     expect(formatTable(result)).toContain('oracle (instant, per-minute cheapest)');
     const html = renderHtmlReport(result);
     expect(html).toMatch(/^<!doctype html>/);
-    expect((html.match(/<svg /g) ?? []).length).toBe(4);
+    // Scatter, load, latency, cost, and one small capacity chart per policy (57 minutes: no day to zoom into).
+    expect((html.match(/<svg /g) ?? []).length).toBe(4 + result.runs.length);
     // Self-contained: no scripts, no external resources.
     expect(html).not.toMatch(/<script|<link |src="http|href="http/);
+  });
+
+  it('the report names the winner in a sentence, marks its row, plots cost against violations, and draws the objective above the data on round ticks', async () => {
+    const nasa = loadTraceFile(join(tracesDir, 'nasa_http_1995-07-01_14d_1min.csv'));
+    const two = { ...nasa, name: 'nasa-2d', requests: nasa.requests.slice(0, 2880) };
+    const s = makeScenario({ load: scaleToPeak(two, 300), provider: 'kubernetes' });
+    const result = await simulate(s, shippedPolicies('kubernetes'), { stepTest: false });
+    const w = winnerOf(result.summaries)!;
+    const meeting = result.summaries.filter((p) => p.sloViolationRate <= 0.01);
+    if (meeting.length > 0) {
+      expect(w.meets).toBe(true);
+      expect(w.summary.cost).toBe(Math.min(...meeting.map((p) => p.cost)));
+      expect(winnerSentence(result)).toMatch(new RegExp(`^${w.summary.name.replace(/[()+]/g, '\\$&')} wins: the cheapest policy that keeps SLO-violating minutes within 1%`));
+    }
+    const html = renderHtmlReport(result);
+    expect(html).toContain(`<p class="winner">`);
+    expect(html.match(/<tr class="best"[^>]*><td>&#9733; ([^<]+)<\/td>/)![1]).toBe(w.summary.name.replace(/&/g, '&amp;'));
+    expect(html).toMatch(/Cost against SLO-violating minutes/);
+    expect((html.match(/<circle /g) ?? []).length).toBe(result.runs.length);
+    expect(html).toMatch(/Zoom: day [01], the day with the most SLO-violating minutes/);
+    // In every chart with an objective, the dashed objective line comes after (is drawn above) the data.
+    for (const svg of html.split('<svg ').slice(1).filter((x) => x.includes('objective 250 ms'))) {
+      expect(svg.lastIndexOf('<polyline')).toBeLessThan(svg.indexOf('stroke-dasharray="5 3"'));
+    }
+    expect(niceTicks(0, 437)).toEqual([0, 100, 200, 300, 400, 500]);
+    expect(niceTicks(1, 2.83)).toEqual([1, 1.5, 2, 2.5, 3]);
+    expect(niceTicks(0, 0.07)).toEqual([0, 0.02, 0.04, 0.06, 0.08]);
   });
 
   it('a reactive policy meets the objective again minutes after a 4x step; the step trace is what it says', async () => {
