@@ -16,6 +16,8 @@ export interface FunctionConfig {
   /** The topic the alarms notify (this function is subscribed to it). */
   topicId?: string;
   manageAlarms: boolean;
+  /** Webhooks may point at loopback/private/link-local hosts (off by default; the operator's choice). */
+  allowPrivateWebhooks: boolean;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
   auth: 'resource_principal' | 'config_file';
   configFile?: string;
@@ -32,7 +34,43 @@ const KNOWN = new Set([
   'AUTOSCALER_TOPIC_ID',
   'AUTOSCALER_MANAGE_ALARMS',
   'AUTOSCALER_LOG_LEVEL',
+  'AUTOSCALER_ALLOW_PRIVATE_WEBHOOKS',
 ]);
+
+const REGION = /^[a-z]{2,}-[a-z]+-[0-9]{1,2}$/;
+
+/** `/p/<token>/` of a pre-authenticated request: a secret, never logged. */
+export function redactPolicyUrl(url: string): string {
+  return url.replace(/\/p\/[^/]+\//, '/p/(redacted)/').replace(/[?#].*$/, '');
+}
+
+/**
+ * The policy URL is pinned to the region's Object Storage host
+ * (`https://objectstorage.<region>.oraclecloud.com/n/<ns>/b/<bucket>/o/<object>`, or its
+ * `/p/<token>/...` pre-authenticated form): the function signs a GET with its resource
+ * principal, so any other host would receive a signed request. With `OCI_ENDPOINT` on
+ * loopback (the local sandbox) the sandbox's own URL is accepted instead.
+ */
+export function policyUrlProblem(url: string, region: string | undefined, endpoint: string | undefined): string | undefined {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    return 'is not a URL';
+  }
+  const path = /^(\/p\/[^/]+)?\/n\/[^/]+\/b\/[^/]+\/o\/.+$/;
+  const shown = redactPolicyUrl(url).slice(0, 160);
+  if (u.username || u.password || u.search || u.hash) return `${shown}: must carry no credentials, query or fragment`;
+  if (!path.test(u.pathname)) return `${shown}: the path must be /n/<namespace>/b/<bucket>/o/<object> (or /p/<token>/n/...)`;
+  if (endpoint !== undefined && /^http:\/\/(127\.0\.0\.1|localhost)(:\d+)?\/?$/.test(endpoint)) {
+    if (u.origin === new URL(endpoint).origin) return undefined;
+  }
+  if (u.protocol !== 'https:') return `${shown}: must be https`;
+  const m = /^objectstorage\.([a-z]{2,}-[a-z]+-[0-9]{1,2})\.oraclecloud\.com$/.exec(u.hostname);
+  if (!m || u.port !== '') return `${shown}: the host must be the region's Object Storage host, objectstorage.${region ?? '<region>'}.oraclecloud.com`;
+  if (region !== undefined && m[1] !== region) return `${shown}: the host is in ${m[1]}, the function runs in ${region} (objectstorage.${region}.oraclecloud.com)`;
+  return undefined;
+}
 
 function bool(v: string | undefined, key: string, issues: Issue[], fallback: boolean): boolean {
   if (v === undefined || v === '') return fallback;
@@ -53,7 +91,6 @@ export function loadConfig(vars: Readonly<Record<string, string | undefined>>): 
   const policy = vars['AUTOSCALER_POLICY'] && vars['AUTOSCALER_POLICY'].trim() !== '' ? vars['AUTOSCALER_POLICY'] : undefined;
   const policyUrl = get('AUTOSCALER_POLICY_URL');
   if ((policy === undefined) === (policyUrl === undefined)) issues.push({ path: 'AUTOSCALER_POLICY', message: 'set exactly one of AUTOSCALER_POLICY (inline YAML/JSON) or AUTOSCALER_POLICY_URL (Object Storage URL)' });
-  if (policyUrl !== undefined && !/^https:\/\/[^\s]+$|^http:\/\/(127\.0\.0\.1|localhost)(:\d+)?\/[^\s]*$/.test(policyUrl)) issues.push({ path: 'AUTOSCALER_POLICY_URL', message: 'must be an https:// Object Storage URL (or a pre-authenticated request URL)' });
 
   const compartmentId = get('AUTOSCALER_COMPARTMENT_ID');
   if (compartmentId !== undefined) {
@@ -68,6 +105,7 @@ export function loadConfig(vars: Readonly<Record<string, string | undefined>>): 
   const manageAlarms = bool(get('AUTOSCALER_MANAGE_ALARMS'), 'AUTOSCALER_MANAGE_ALARMS', issues, compartmentId !== undefined && topicId !== undefined);
   if (manageAlarms && (compartmentId === undefined || topicId === undefined)) issues.push({ path: 'AUTOSCALER_MANAGE_ALARMS', message: 'needs AUTOSCALER_COMPARTMENT_ID and AUTOSCALER_TOPIC_ID' });
 
+  const allowPrivateWebhooks = bool(get('AUTOSCALER_ALLOW_PRIVATE_WEBHOOKS'), 'AUTOSCALER_ALLOW_PRIVATE_WEBHOOKS', issues, false);
   const logLevel = (get('AUTOSCALER_LOG_LEVEL') ?? 'info').toLowerCase();
   if (!['debug', 'info', 'warn', 'error'].includes(logLevel)) issues.push({ path: 'AUTOSCALER_LOG_LEVEL', message: 'must be debug, info, warn or error' });
   const auth = (get('OCI_AUTH') ?? 'resource_principal').toLowerCase().replace('-', '_');
@@ -75,8 +113,15 @@ export function loadConfig(vars: Readonly<Record<string, string | undefined>>): 
   const endpoint = get('OCI_ENDPOINT');
   if (endpoint !== undefined && !/^https?:\/\/[^\s/]+(:\d+)?\/?$/.test(endpoint)) issues.push({ path: 'OCI_ENDPOINT', message: 'must be a base URL like http://127.0.0.1:8080' });
 
+  const region = get('OCI_REGION') ?? get('OCI_RESOURCE_PRINCIPAL_REGION');
+  if (region !== undefined && !REGION.test(region)) issues.push({ path: 'OCI_REGION', message: `"${region.slice(0, 40)}" is not a region id like us-ashburn-1` });
+  if (policyUrl !== undefined) {
+    const problem = policyUrlProblem(policyUrl, region !== undefined && REGION.test(region) ? region : undefined, endpoint);
+    if (problem) issues.push({ path: 'AUTOSCALER_POLICY_URL', message: problem });
+  }
+
   if (issues.length > 0) throw new ValidationError('invalid function configuration', issues);
-  const config: FunctionConfig = { manageAlarms, logLevel: logLevel as FunctionConfig['logLevel'], auth: auth as FunctionConfig['auth'] };
+  const config: FunctionConfig = { manageAlarms, allowPrivateWebhooks, logLevel: logLevel as FunctionConfig['logLevel'], auth: auth as FunctionConfig['auth'] };
   if (policy !== undefined) config.policy = policy;
   if (policyUrl !== undefined) config.policyUrl = policyUrl;
   if (compartmentId !== undefined) config.compartmentId = compartmentId;
@@ -85,7 +130,6 @@ export function loadConfig(vars: Readonly<Record<string, string | undefined>>): 
   if (configFile !== undefined) config.configFile = configFile;
   const configProfile = get('OCI_CONFIG_PROFILE');
   if (configProfile !== undefined) config.configProfile = configProfile;
-  const region = get('OCI_REGION') ?? get('OCI_RESOURCE_PRINCIPAL_REGION');
   if (region !== undefined) config.region = region;
   if (endpoint !== undefined) config.endpoint = endpoint;
   return config;

@@ -1,11 +1,11 @@
-import { ProviderError, TransientError, parsePolicy, type Clock, type Policy } from '@autoscaler/core';
+import { ProviderError, TransientError, parsePolicy, redactSecrets, type Clock, type Policy } from '@autoscaler/core';
 import { signedHeaders, type OciAuth } from '@autoscaler/provider-oci-data-science';
-import type { FunctionConfig } from './config';
+import { redactPolicyUrl, type FunctionConfig } from './config';
 
-export type FetchText = (url: string, headers: Record<string, string>) => Promise<{ status: number; text: string }>;
+export type FetchText = (url: string, headers: Record<string, string>, options?: { timeoutMs?: number }) => Promise<{ status: number; text: string }>;
 
-const defaultFetch: FetchText = async (url, headers) => {
-  const res = await fetch(url, { headers, signal: AbortSignal.timeout(5_000) });
+const defaultFetch: FetchText = async (url, headers, options = {}) => {
+  const res = await fetch(url, { headers, redirect: 'error', signal: AbortSignal.timeout(Math.max(1, options.timeoutMs ?? 5_000)) });
   return { status: res.status, text: await res.text() };
 };
 
@@ -14,20 +14,33 @@ const defaultFetch: FetchText = async (url, headers) => {
  * needs no signature; any other URL is signed with the function's principal
  * (IAM: `read objects` on the bucket).
  */
-export async function fetchObjectText(url: string, auth: OciAuth | undefined, fetchText: FetchText = defaultFetch): Promise<string> {
+export async function fetchObjectText(url: string, auth: OciAuth | undefined, fetchText: FetchText = defaultFetch, timeoutMs = 5_000): Promise<string> {
+  // The PAR token is a secret: errors name the URL without it.
+  const shown = redactPolicyUrl(url);
   let headers: Record<string, string> = {};
   if (!/\/p\/[^/]+\/n\//.test(new URL(url).pathname)) {
     if (!auth) throw new ProviderError('AUTOSCALER_POLICY_URL is not a pre-authenticated request URL and there are no credentials to sign the GET');
     headers = await signedHeaders(auth, 'GET', url);
   }
+  if (timeoutMs < 200) throw new TransientError(`GET ${shown}: not started, too little time left before the deadline`);
   let res: { status: number; text: string };
+  let timer: ReturnType<typeof setTimeout> | undefined;
   try {
-    res = await fetchText(url, headers);
+    // Bounded even if an injected fetch ignores the timeout.
+    res = await Promise.race([
+      fetchText(url, headers, { timeoutMs }),
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`no answer within ${Math.round(timeoutMs)} ms`)), timeoutMs);
+        timer.unref?.();
+      }),
+    ]);
   } catch (e) {
-    throw new TransientError(`GET ${url}: ${(e as Error).message}`, { cause: e });
+    throw new TransientError(`GET ${shown}: ${redactSecrets((e as Error).message ?? String(e)).replace(url, shown)}`);
+  } finally {
+    if (timer) clearTimeout(timer);
   }
-  if (res.status === 429 || res.status >= 500) throw new TransientError(`GET ${url}: ${res.status}`);
-  if (res.status !== 200) throw new ProviderError(`GET ${url}: ${res.status} ${res.text.slice(0, 200)}`, { status: res.status });
+  if (res.status === 429 || res.status >= 500) throw new TransientError(`GET ${shown}: ${res.status}`);
+  if (res.status !== 200) throw new ProviderError(`GET ${shown}: ${res.status} ${redactSecrets(res.text.slice(0, 200))}`, { status: res.status });
   return res.text;
 }
 
@@ -40,11 +53,12 @@ export class PolicySource {
     private readonly ttlMs = 60_000,
   ) {}
 
-  async load(config: FunctionConfig, auth: OciAuth | undefined, fetchText?: FetchText): Promise<Policy> {
+  /** `timeoutMs`: longest the GET may take (the invocation's remaining budget). */
+  async load(config: FunctionConfig, auth: OciAuth | undefined, fetchText?: FetchText, timeoutMs = 5_000): Promise<Policy> {
     const key = config.policy !== undefined ? `inline:${config.policy}` : `url:${config.policyUrl}`;
     const now = this.clock.now();
     if (this.cached && this.cached.key === key && (config.policy !== undefined || now - this.cached.at < this.ttlMs)) return this.cached.policy;
-    const text = config.policy ?? (await fetchObjectText(config.policyUrl!, auth, fetchText));
+    const text = config.policy ?? (await fetchObjectText(config.policyUrl!, auth, fetchText, Math.min(5_000, timeoutMs)));
     const policy = parsePolicy(text, config.policy !== undefined ? 'AUTOSCALER_POLICY' : 'AUTOSCALER_POLICY_URL');
     this.cached = { key, at: now, policy };
     return policy;

@@ -16,7 +16,16 @@ afterAll(() => jest.restoreAllMocks());
 let w: FunctionWorld & { deploymentIds: string[] };
 afterEach(() => w.close());
 
-const seedFor = (deploymentId: string, alarmId: string): string => seedPayloadText().replaceAll('<YOUR_MODEL_DEPLOYMENT_OCID>', deploymentId).replaceAll('<YOUR_HIGH_CPU_ALARM_OCID>', alarmId);
+/**
+ * The seed payload with real OCIDs, stamped now, for an alarm that Monitoring has FIRING
+ * (the function checks both: an old message, or one for an alarm that is not firing, is refused).
+ */
+const seedFor = (deploymentId: string, alarmId: string): string => {
+  if (w.fake.monitoring.alarm(alarmId)) w.fake.monitoring.setAlarmState(alarmId, true);
+  const doc = JSON.parse(seedPayloadText().replaceAll('<YOUR_MODEL_DEPLOYMENT_OCID>', deploymentId).replaceAll('<YOUR_HIGH_CPU_ALARM_OCID>', alarmId)) as Record<string, unknown>;
+  doc['timestampEpochMillis'] = w.clock.now();
+  return JSON.stringify(doc);
+};
 
 function firstDelivery(w: FunctionWorld): FunctionResult {
   const d = w.fake.notifications.deliveries.at(-1);

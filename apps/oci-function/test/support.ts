@@ -70,6 +70,8 @@ export async function functionWorld(options: { deployments?: DeploymentSeed[]; p
     AUTOSCALER_COMPARTMENT_ID: fake.ocids.compartment,
     AUTOSCALER_TOPIC_ID: topicId,
     AUTOSCALER_MANAGE_ALARMS: String(options.manageAlarms ?? true),
+    // The sandbox endpoint: policy URLs on it are accepted (production pins the Object Storage host).
+    OCI_ENDPOINT: fake.url,
   };
   const shared = new MemoryStateStore();
   const world: FunctionWorld & { deploymentIds: string[] } = {

@@ -49,7 +49,7 @@ export interface AlarmQuerySpec {
   operator: '>' | '<';
   threshold: number;
   interval?: string;
-  statistic?: 'mean' | 'max' | 'min';
+  statistic?: 'mean' | 'max' | 'min' | 'count';
 }
 
 /**

@@ -1,18 +1,19 @@
 import { createHash } from 'node:crypto';
-import { NotFoundError, ValidationError, type AlarmChange, type AlarmSource, type Capacity, type Issue, type Policy, type Signal, type SignalState, type TargetRef } from '@autoscaler/core';
+import { NotFoundError, ValidationError, systemClock, type AlarmChange, type CallOptions, type Clock, type AlarmSource, type Capacity, type Issue, type Policy, type Signal, type SignalState, type TargetRef } from '@autoscaler/core';
 import type { MonitoringClient, models } from 'oci-monitoring';
 import { messageTime, parseAlarmMessage, type AlarmMessage, type AlarmMetaData } from './alarm-message';
 import { planAlarms, type AlarmPlanOptions, type AlarmSpec } from './alarm-plan';
 import { parseQuery } from './alarm-query';
+import { ALARM_POLICY_TAG, ALARM_RULE_TAG, ALARM_TARGET_TAG } from './alarm-tags';
+import { callWithin } from './deadline';
 import { call } from './errors';
+import { HEARTBEAT_RULE, heartbeatDetails, isHeartbeat } from './heartbeat';
 import { ocidProblem, requireOcid } from './ocid';
 import { MANAGED_TAG } from './state-tags';
 import { MODEL_DEPLOYMENT_NAMESPACE, PROVIDER_NAME } from './provider';
 
 export const SOURCE_NAME = 'oci-monitoring';
-export const ALARM_TARGET_TAG = 'autoscaler-target';
-export const ALARM_RULE_TAG = 'autoscaler-rule';
-export const ALARM_POLICY_TAG = 'autoscaler-policy';
+export { ALARM_TARGET_TAG, ALARM_RULE_TAG, ALARM_POLICY_TAG };
 
 export interface OciMonitoringAlarmSourceOptions extends AlarmPlanOptions {
   /** Needed by `ensureAlarms`. */
@@ -25,6 +26,12 @@ export interface OciMonitoringAlarmSourceOptions extends AlarmPlanOptions {
   /** Current capacity of a target, for the dynamic scale-in alarms; without it every alarm is kept. */
   capacity?: (ref: TargetRef) => Promise<Capacity>;
   providerName?: string;
+  /** The clock messages are judged on (default: the system clock). */
+  clock?: Clock;
+  /** Oldest delivery accepted, ms (default 15 minutes: three 5-minute repeats). */
+  maxMessageAgeMs?: number;
+  /** How far in the future a delivery may be, ms (default 2 minutes of clock skew). */
+  maxClockSkewMs?: number;
 }
 
 /**
@@ -38,7 +45,11 @@ export interface OciMonitoringAlarmSourceOptions extends AlarmPlanOptions {
 export class OciMonitoringAlarmSource implements AlarmSource {
   readonly name = SOURCE_NAME;
 
-  constructor(private readonly options: OciMonitoringAlarmSourceOptions = {}) {}
+  private readonly clock: Clock;
+
+  constructor(private readonly options: OciMonitoringAlarmSourceOptions = {}) {
+    this.clock = options.clock ?? systemClock;
+  }
 
   parse(raw: unknown): Signal[] {
     const message = parseAlarmMessage(raw);
@@ -105,43 +116,154 @@ export class OciMonitoringAlarmSource implements AlarmSource {
   }
 
   /**
-   * Check signals against the alarms they name, as Monitoring defines them
-   * (GetAlarm): the alarm must exist, its query must watch the same metric on
-   * the same deployment, and the rule name comes from the alarm's display name
-   * in Monitoring — never from the message's title, which anyone who can
-   * publish to the topic can write. Without a Monitoring client, no-op.
+   * Check signals against the alarms they name, as Monitoring knows them; never trust
+   * the message, which anyone who can publish to the topic can write:
+   * - the delivery must be recent: not older than `maxMessageAgeMs` (15 min), not more
+   *   than `maxClockSkewMs` (2 min) in the future, on the injected clock;
+   * - the alarm must exist (GetAlarm), watch the same metric on the same deployment,
+   *   and be FIRING now (ListAlarmsStatus) when the message says it fires;
+   * - the rule name comes from the alarm's display name in Monitoring, the threshold
+   *   from its query, and the value from Monitoring (SummarizeMetricsData of the alarm's
+   *   query), never from the message's title or metricValues.
+   * Heartbeat alarms (periodic evaluation, see `verifyDelivery`) are dropped here.
    */
-  async verify(signals: readonly Signal[]): Promise<Signal[]> {
+  async verify(signals: readonly Signal[], options: CallOptions = {}): Promise<Signal[]> {
+    return (await this.verifyDelivery(signals, options)).signals;
+  }
+
+  /** `verify`, and the deployments whose heartbeat alarm (checked the same way) asks for a periodic evaluation. */
+  async verifyDelivery(signals: readonly Signal[], options: CallOptions = {}): Promise<{ signals: Signal[]; heartbeats: TargetRef[] }> {
+    const issues: Issue[] = [];
+    const now = this.clock.now();
+    const maxAge = this.options.maxMessageAgeMs ?? 15 * 60_000;
+    const skew = this.options.maxClockSkewMs ?? 2 * 60_000;
+    for (const at of new Set(signals.map((s) => s.at))) {
+      if (!Number.isFinite(at) || at < now - maxAge) issues.push({ path: 'timestampEpochMillis', message: `the message is from ${describeTime(at)}, more than ${Math.round(maxAge / 60_000)} minutes ago: refusing an old or replayed delivery` });
+      else if (at > now + skew) issues.push({ path: 'timestampEpochMillis', message: `the message is from ${describeTime(at)}, in the future (more than ${Math.round(skew / 1000)} s ahead of this clock)` });
+    }
+    if (issues.length > 0) throw new ValidationError('alarm message refused: nothing was scaled', issues);
     const monitoring = this.options.monitoring;
-    if (!monitoring) return [...signals];
+    if (!monitoring) return { signals: [...signals], heartbeats: [] };
+
     const alarms = new Map<string, models.Alarm | undefined>();
     for (const id of new Set(signals.map((s) => s.alarm).filter((a): a is string => a !== undefined))) {
       try {
-        alarms.set(id, (await call(`GetAlarm ${id}`, () => monitoring.getAlarm({ alarmId: id }))).alarm);
+        alarms.set(id, (await callWithin(`GetAlarm ${id}`, options, () => monitoring.getAlarm({ alarmId: id }), this.clock)).alarm);
       } catch (e) {
         if (!(e instanceof NotFoundError)) throw e;
         alarms.set(id, undefined);
       }
     }
-    const issues: Issue[] = [];
-    const out = signals.map((s) => {
-      if (s.alarm === undefined) return s;
+    const firing = await this.firingAlarms(monitoring, [...alarms.values()].filter((a): a is models.Alarm => a !== undefined && a.lifecycleState === 'ACTIVE'), options);
+    const out: Signal[] = [];
+    const heartbeats = new Map<string, TargetRef>();
+    for (const s of signals) {
+      if (s.alarm === undefined) {
+        issues.push({ path: 'alarmMetaData.id', message: 'names no alarm: cannot check it against Monitoring' });
+        continue;
+      }
       const def = alarms.get(s.alarm);
       const path = `alarmMetaData[id=${s.alarm}]`;
       if (!def || def.lifecycleState !== 'ACTIVE') {
         issues.push({ path: `${path}.id`, message: 'no such alarm in Monitoring (deleted, or not readable by this function)' });
-        return s;
+        continue;
       }
       const q = parseQuery(def.query);
-      if (q && q.metric !== s.metric) issues.push({ path: `${path}.query`, message: `the alarm watches ${q.metric}, the message says ${s.metric}` });
-      const watched = q?.dimensions['resourceId'];
+      if (!q) {
+        issues.push({ path: `${path}.query`, message: 'the alarm in Monitoring has a query this autoscaler cannot read' });
+        continue;
+      }
+      if (q.metric !== s.metric) issues.push({ path: `${path}.query`, message: `the alarm watches ${q.metric}, the message says ${s.metric}` });
+      const watched = q.dimensions['resourceId'];
       if (watched !== undefined && watched !== s.target.id) issues.push({ path: `${path}.dimensions`, message: `the alarm watches ${watched}, the message names ${s.target.id}` });
-      const verified: Signal = { ...s, alarmName: def.displayName };
-      if (q?.threshold !== undefined) verified.threshold = q.threshold;
-      return verified;
-    });
-    if (issues.length > 0) throw new ValidationError('alarm message does not match the alarm it names: nothing was scaled', issues);
-    return out;
+      const isFiring = firing.has(def.id);
+      if (s.state === 'firing' && !isFiring) issues.push({ path: `${path}.status`, message: `the message says FIRING but Monitoring has the alarm "${def.displayName}" not firing: refusing a forged or stale message` });
+      if (isHeartbeat(def)) {
+        const target = def.freeformTags?.[ALARM_TARGET_TAG];
+        if (target !== s.target.id || watched !== s.target.id) issues.push({ path: `${path}.id`, message: 'the heartbeat alarm is not tagged for the deployment it watches' });
+        else if (isFiring) heartbeats.set(target, { ...s.target });
+        continue;
+      }
+      const verified: Signal = { ...s, alarmName: def.displayName, state: isFiring ? 'firing' : 'ok' };
+      delete verified.value;
+      if (q.threshold !== undefined) verified.threshold = q.threshold;
+      else delete verified.threshold;
+      out.push(verified);
+    }
+    if (issues.length > 0) throw new ValidationError('alarm message does not match Monitoring: nothing was scaled', issues);
+    // Values from Monitoring: the newest datapoint of each alarm's own query.
+    const values = new Map<string, number | undefined>();
+    for (const s of out) {
+      if (values.has(s.alarm!)) continue;
+      values.set(s.alarm!, await this.currentValue(monitoring, alarms.get(s.alarm!)!, options));
+    }
+    for (const s of out) {
+      const v = values.get(s.alarm!);
+      if (v !== undefined) s.value = v;
+    }
+    return { signals: out, heartbeats: [...heartbeats.values()] };
+  }
+
+  /** Ids of the given alarms that Monitoring reports FIRING now (ListAlarmsStatus, per compartment). */
+  private async firingAlarms(monitoring: MonitoringClient, defs: readonly models.Alarm[], options: CallOptions): Promise<Set<string>> {
+    const firing = new Set<string>();
+    const wanted = new Set(defs.map((d) => d.id));
+    for (const compartmentId of new Set(defs.map((d) => d.compartmentId))) {
+      let page: string | undefined;
+      for (let n = 0; n < 50; n++) {
+        const res = await callWithin('ListAlarmsStatus', options, () => monitoring.listAlarmsStatus({ compartmentId, status: 'FIRING' as never, ...(page ? { page } : {}) }), this.clock);
+        for (const a of res.items) if (wanted.has(a.id) && String(a.status) === 'FIRING') firing.add(a.id);
+        page = res.opcNextPage;
+        if (!page) break;
+      }
+    }
+    return firing;
+  }
+
+  /** The newest value of the alarm's query (its condition dropped) over the last few windows; undefined when nothing was published. */
+  private async currentValue(monitoring: MonitoringClient, def: models.Alarm, options: CallOptions): Promise<number | undefined> {
+    const q = parseQuery(def.query);
+    if (!q) return undefined;
+    const dims = Object.entries(q.dimensions).map(([k, v]) => `${k} = "${v}"`).join(', ');
+    const query = `${q.metric}[${q.interval}]${dims ? `{${dims}}` : ''}${q.functions.map((f) => `.${f}`).join('')}`;
+    const now = this.clock.now();
+    const res = await callWithin(`SummarizeMetricsData ${def.id}`, options, () =>
+      monitoring.summarizeMetricsData({
+        compartmentId: def.metricCompartmentId,
+        summarizeMetricsDataDetails: { namespace: def.namespace, query, startTime: new Date(now - 15 * 60_000), endTime: new Date(now) },
+      }),
+      this.clock,
+    );
+    let newest: { at: number; value: number } | undefined;
+    for (const item of res.items) {
+      for (const p of item.aggregatedDatapoints) {
+        const at = new Date(p.timestamp).getTime();
+        if (Number.isFinite(p.value) && (!newest || at > newest.at)) newest = { at, value: p.value };
+      }
+    }
+    return newest?.value;
+  }
+
+  /**
+   * The heartbeat of one deployment: an alarm that fires while the deployment publishes
+   * metrics and repeats its notification every minute, so the function runs a periodic
+   * evaluation once a minute (Resource Scheduler cannot run a function that often).
+   * Idempotent: an unchanged heartbeat is left alone.
+   */
+  async ensureHeartbeat(target: TargetRef): Promise<AlarmChange> {
+    const { monitoring, topicId } = this.options;
+    requireOcid('datasciencemodeldeployment', target.id, 'target.id');
+    if (!monitoring) throw ValidationError.field('monitoring', 'ensureHeartbeat needs a Monitoring client');
+    const compartmentId = requireOcid('compartment', this.options.compartmentId, 'compartmentId');
+    const metricCompartmentId = requireOcid('compartment', this.options.metricCompartmentId ?? compartmentId, 'metricCompartmentId');
+    requireOcid('onstopic', topicId, 'topicId');
+    const details = heartbeatDetails(target, compartmentId, metricCompartmentId, topicId!);
+    const current = (await this.listOurs(monitoring, compartmentId)).find((a) => a.freeformTags?.[ALARM_TARGET_TAG] === target.id && a.freeformTags?.[ALARM_RULE_TAG] === HEARTBEAT_RULE);
+    if (!current) return { action: 'created', id: await this.create(monitoring, details), name: details.displayName };
+    const got = await call(`GetAlarm ${current.id}`, () => monitoring.getAlarm({ alarmId: current.id }));
+    if (differs(got.alarm, details).length === 0) return { action: 'unchanged', id: current.id, name: details.displayName };
+    await call(`UpdateAlarm ${current.id}`, () => monitoring.updateAlarm({ alarmId: current.id, updateAlarmDetails: details, ...(got.etag ? { ifMatch: got.etag } : {}) }));
+    return { action: 'updated', id: current.id, name: details.displayName };
   }
 
   /**
@@ -159,7 +281,8 @@ export class OciMonitoringAlarmSource implements AlarmSource {
     const capacity = this.options.capacity ? await this.options.capacity(target) : undefined;
     const plan = planAlarms(target, policy, capacity, this.options);
 
-    const existing = (await this.listOurs(monitoring, compartmentId)).filter((a) => a.freeformTags?.[ALARM_TARGET_TAG] === target.id);
+    // The heartbeat is not a policy alarm: ensureHeartbeat/removeAlarms own it.
+    const existing = (await this.listOurs(monitoring, compartmentId)).filter((a) => a.freeformTags?.[ALARM_TARGET_TAG] === target.id && a.freeformTags?.[ALARM_RULE_TAG] !== HEARTBEAT_RULE);
     const changes: AlarmChange[] = [];
     const kept = new Set<string>();
     for (const spec of plan.wanted) {
@@ -267,6 +390,11 @@ function metricValue(entry: AlarmMetaData, dimIndex: number): number | undefined
     if (Number.isFinite(n)) return n;
   }
   return undefined;
+}
+
+function describeTime(at: number): string {
+  const d = new Date(at);
+  return Number.isFinite(d.getTime()) ? d.toISOString() : `epoch ${String(at).slice(0, 24)} (not a date)`;
 }
 
 function shortHash(s: string): string {

@@ -3,6 +3,7 @@ import { ValidationError } from '@autoscaler/core';
 import { DataScienceClient } from 'oci-datascience';
 import { MonitoringClient } from 'oci-monitoring';
 import { NotificationControlPlaneClient, NotificationDataPlaneClient } from 'oci-ons';
+import { callSignal } from './deadline';
 import { KeyObjectRequestSigner } from './request-signer';
 import { retryConfiguration, type RetryPolicy } from './retry';
 
@@ -43,7 +44,10 @@ export function clientConfiguration(options: Pick<OciClientOptions, 'retry' | 'r
     get signal(): AbortSignal {
       const left = deadline?.();
       const ms = left === undefined ? timeoutMs : Math.max(1, Math.min(timeoutMs, left - now()));
-      return AbortSignal.timeout(ms);
+      const timeout = AbortSignal.timeout(ms);
+      // Inside callWithin: also stop when that call is given up (its deadline or the caller's abort).
+      const bounded = callSignal.getStore();
+      return bounded ? AbortSignal.any([timeout, bounded]) : timeout;
     },
   };
   return {

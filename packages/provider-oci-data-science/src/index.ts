@@ -3,6 +3,8 @@ export { OciDataScienceProvider, PROVIDER_NAME, MODEL_DEPLOYMENT_NAMESPACE, type
 export { OciMonitoringAlarmSource, SOURCE_NAME, ALARM_TARGET_TAG, ALARM_RULE_TAG, ALARM_POLICY_TAG, type OciMonitoringAlarmSourceOptions } from './alarm-source';
 export { parseAlarmMessage, unwrapAlarmMessage, messageTime, type AlarmMessage, type AlarmMetaData } from './alarm-message';
 export { OciMonitoringMetricSource, METRIC_SOURCE_NAME, toPoints, type OciMetricSourceOptions } from './metric-source';
+export { HEARTBEAT_ALARM_NAME, HEARTBEAT_RULE, heartbeatQuery, heartbeatDetails, isHeartbeat } from './heartbeat';
+export { callWithin, MIN_CALL_MS } from './deadline';
 export { planAlarms, type AlarmSpec, type AlarmPlan, type AlarmPlanOptions } from './alarm-plan';
 export { parseQuery, buildAlarmQuery, type ParsedQuery, type AlarmQuerySpec } from './alarm-query';
 export { exportNativePolicy } from './native-export';

@@ -2,7 +2,7 @@ import { TransientError, ValidationError, systemClock, type CallOptions, type Cl
 import { NoRetryConfigurationDetails } from 'oci-common';
 import type { DataScienceClient } from 'oci-datascience';
 import type { MonitoringClient } from 'oci-monitoring';
-import { call } from './errors';
+import { MIN_CALL_MS, callWithin } from './deadline';
 import { requireOcid } from './ocid';
 import { MODEL_DEPLOYMENT_NAMESPACE, PROVIDER_NAME } from './provider';
 
@@ -61,8 +61,6 @@ export interface OciMetricSourceOptions {
   baseDelayMs?: number;
   /** Longest one request may take. Default 8 s; always cut to the caller's deadline. */
   requestTimeoutMs?: number;
-  /** Time a request needs at least; none starts with less left before the deadline. Default 200 ms. */
-  minCallMs?: number;
   random?: () => number;
   providerName?: string;
 }
@@ -137,50 +135,25 @@ export class OciMonitoringMetricSource implements MetricSource {
 
   /**
    * Transient failures (429, 5xx, network, our own timeout) are retried with jittered
-   * back-off. No attempt starts unless `minCallMs` is left before the deadline after the
+   * back-off. No attempt starts unless `MIN_CALL_MS` is left before the deadline after the
    * back-off, and each attempt is cut at the deadline: the call never ends after it.
    */
   private async withRetries<T>(what: string, options: CallOptions, fn: () => Promise<T>): Promise<T> {
     const attempts = this.options.maxAttempts ?? 3;
     const base = this.options.baseDelayMs ?? 250;
-    const minCall = this.options.minCallMs ?? 200;
     const random = this.options.random ?? Math.random;
     const { deadline } = options;
     for (let attempt = 1; ; attempt++) {
-      if (options.signal?.aborted) throw new TransientError(`${what}: aborted before the call`);
-      const left = deadline === undefined ? Infinity : deadline - this.clock.now();
-      if (left < minCall) throw new TransientError(`${what}: not started, ${Math.max(0, Math.round(left))} ms left before the deadline`);
       try {
-        return await this.bounded(what, Math.min(this.options.requestTimeoutMs ?? 8_000, left), options.signal, () => call(what, fn));
+        return await callWithin(what, options, fn, this.clock, this.options.requestTimeoutMs ?? 8_000);
       } catch (e) {
-        if (!(e instanceof TransientError) || attempt >= attempts) throw e;
+        if (!(e instanceof TransientError) || attempt >= attempts || options.signal?.aborted) throw e;
         const ceiling = Math.min(2_000, base * 2 ** (attempt - 1));
         const delay = ceiling / 2 + random() * (ceiling / 2);
-        if (deadline !== undefined && this.clock.now() + delay + minCall > deadline) throw e;
+        if (deadline !== undefined && this.clock.now() + delay + MIN_CALL_MS > deadline) throw e;
         await this.clock.sleep(delay);
       }
     }
-  }
-
-  /** The call, or a TransientError when `ms` pass (or the caller aborts) first. */
-  private bounded<T>(what: string, ms: number, signal: AbortSignal | undefined, fn: () => Promise<T>): Promise<T> {
-    return new Promise<T>((resolve, reject) => {
-      const onAbort = (): void => finish(() => reject(new TransientError(`${what}: aborted`)));
-      const timer = setTimeout(() => finish(() => reject(new TransientError(`${what}: no answer within ${Math.round(ms)} ms`))), Math.max(0, ms));
-      let done = false;
-      const finish = (then: () => void): void => {
-        if (done) return;
-        done = true;
-        clearTimeout(timer);
-        signal?.removeEventListener('abort', onAbort);
-        then();
-      };
-      signal?.addEventListener('abort', onAbort, { once: true });
-      fn().then(
-        (v) => finish(() => resolve(v)),
-        (e: unknown) => finish(() => reject(e)),
-      );
-    });
   }
 }
 

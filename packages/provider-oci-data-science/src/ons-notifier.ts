@@ -1,6 +1,6 @@
-import { summarize, type AuditRecord, type Notifier } from '@autoscaler/core';
+import { summarize, systemClock, type AuditRecord, type CallOptions, type Clock, type Notifier } from '@autoscaler/core';
 import type { NotificationDataPlaneClient } from 'oci-ons';
-import { call } from './errors';
+import { callWithin } from './deadline';
 import { requireOcid } from './ocid';
 
 /** Publishes each action to a Notifications topic (its email/Slack/PagerDuty subscriptions fan it out). */
@@ -10,14 +10,17 @@ export class OnsNotifier implements Notifier {
   constructor(
     private readonly client: NotificationDataPlaneClient,
     private readonly topicId: string,
+    /** The clock `CallOptions.deadline` is on. */
+    private readonly clock: Clock = systemClock,
   ) {
     requireOcid('onstopic', topicId, 'notifications.topicId');
   }
 
-  async notify(record: AuditRecord): Promise<void> {
+  /** Bounded by `options` (deadline / abort): a hung Notifications endpoint never holds the invocation. */
+  async notify(record: AuditRecord, options: CallOptions = {}): Promise<void> {
     const title = summarize(record).slice(0, 250);
     // The body is the audit record; subscribers that want text read the title.
     const body = JSON.stringify(record, null, 2);
-    await call(`PublishMessage ${this.topicId}`, () => this.client.publishMessage({ topicId: this.topicId, messageDetails: { title, body } }));
+    await callWithin(`PublishMessage ${this.topicId}`, options, () => this.client.publishMessage({ topicId: this.topicId, messageDetails: { title, body } }), this.clock);
   }
 }

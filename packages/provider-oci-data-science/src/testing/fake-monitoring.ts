@@ -38,6 +38,10 @@ interface StoredAlarm {
   /** Dedupe key of the current firing episode (kept across REPEAT, new on OK_TO_FIRING). */
   episode?: string;
   firing: boolean;
+  /** When the current FIRING episode started (AlarmStatusSummary.timestampTriggered). */
+  triggeredAt?: number;
+  /** STATE_TRANSITION_HISTORY entries, oldest first. */
+  history: Array<{ at: number; summary: string }>;
 }
 
 interface Series {
@@ -97,6 +101,9 @@ export class FakeMonitoring {
   routes(): Route[] {
     return [
       route('GET', '/20180401/alarms', 'ListAlarms', (r) => this.list(r)),
+      // Before /alarms/{id}: "status" is not an alarm id.
+      route('GET', '/20180401/alarms/status', 'ListAlarmsStatus', (r) => this.listStatus(r)),
+      route('GET', '/20180401/alarms/{id}/history', 'GetAlarmHistory', (r) => this.historyRoute(r)),
       route('POST', '/20180401/alarms', 'CreateAlarm', (r) => this.create(r)),
       route('GET', '/20180401/alarms/{id}', 'GetAlarm', (r) => this.getRoute(r)),
       route('PUT', '/20180401/alarms/{id}', 'UpdateAlarm', (r) => this.update(r)),
@@ -155,8 +162,8 @@ export class FakeMonitoring {
     if (!a || a.json['lifecycleState'] !== 'ACTIVE') throw new Error(`no live alarm ${alarmId}`);
     const type = options.type ?? (a.firing ? 'REPEAT' : 'OK_TO_FIRING');
     if (type === 'OK_TO_FIRING' || !a.episode) a.episode = randomUUID();
-    a.firing = type === 'OK_TO_FIRING' || type === 'REPEAT';
     const now = this.clock.now();
+    this.setStatus(a, type === 'OK_TO_FIRING' || type === 'REPEAT', now);
     const q = parseQuery(String(a.json['query']));
     const resourceId = q?.dimensions['resourceId'];
     const metaData: Record<string, unknown> = {
@@ -185,6 +192,23 @@ export class FakeMonitoring {
     const destinations = (a.json['destinations'] as string[] | undefined) ?? [];
     await Promise.all(destinations.map((topicId) => this.notifications.publishInternal(topicId, { title: String(a.json['displayName']), body: JSON.stringify(message) })));
     return message;
+  }
+
+  /** Set an alarm's state as the evaluator would, without notifying (a FIRING alarm whose message was lost, or one that never fired). */
+  setAlarmState(alarmId: string, firing: boolean): void {
+    const a = this.alarms.get(alarmId);
+    if (!a || a.json['lifecycleState'] !== 'ACTIVE') throw new Error(`no live alarm ${alarmId}`);
+    this.setStatus(a, firing, this.clock.now());
+  }
+
+  private setStatus(a: StoredAlarm, firing: boolean, now: number): void {
+    if (firing && !a.firing) {
+      a.triggeredAt = now;
+      a.history.push({ at: now, summary: 'State transitioned from OK to Firing' });
+    } else if (!firing && a.firing) {
+      a.history.push({ at: now, summary: 'State transitioned from Firing to OK' });
+    }
+    a.firing = firing;
   }
 
   private find(id: string | undefined): StoredAlarm {
@@ -238,7 +262,7 @@ export class FakeMonitoring {
       timeCreated: now,
       timeUpdated: now,
     };
-    this.alarms.set(id, { json, etag: newEtag(), firing: false });
+    this.alarms.set(id, { json, etag: newEtag(), firing: false, history: [] });
     return id;
   }
 
@@ -252,6 +276,38 @@ export class FakeMonitoring {
       .filter((j) => j['compartmentId'] === compartmentId && (displayName === null || j['displayName'] === displayName) && (state === null ? j['lifecycleState'] !== 'DELETED' : j['lifecycleState'] === state))
       .map((j) => Object.fromEntries(SUMMARY_FIELDS.filter((f) => j[f] !== undefined).map((f) => [f, structuredClone(j[f])])));
     return paginate(items, r, this.options.pageSize);
+  }
+
+  /** ListAlarmsStatus: `AlarmStatusSummary` per alarm in the compartment (FIRING or OK), optionally filtered. */
+  private listStatus(r: ApiRequest): ApiResponse {
+    const compartmentId = r.query.get('compartmentId');
+    if (!compartmentId) throw new ApiError(400, 'MissingParameter', 'compartmentId is required');
+    const status = r.query.get('status');
+    if (status !== null && status !== 'FIRING' && status !== 'OK') throw new ApiError(400, 'InvalidParameter', 'status must be FIRING or OK');
+    const displayName = r.query.get('displayName');
+    const items = [...this.alarms.values()]
+      .filter((a) => a.json['compartmentId'] === compartmentId && a.json['lifecycleState'] === 'ACTIVE' && a.json['isEnabled'] !== false)
+      .filter((a) => displayName === null || a.json['displayName'] === displayName)
+      .map((a) => ({
+        id: a.json['id'],
+        displayName: a.json['displayName'],
+        severity: a.json['severity'],
+        ruleName: 'BASE',
+        timestampTriggered: iso(a.firing ? (a.triggeredAt ?? this.clock.now()) : this.clock.now()),
+        alarmSummary: a.json['alarmSummary'] ?? '',
+        status: a.firing ? 'FIRING' : 'OK',
+      }))
+      .filter((x) => status === null || x.status === status);
+    return paginate(items, r, this.options.pageSize);
+  }
+
+  /** GetAlarmHistory (STATE_TRANSITION_HISTORY): `AlarmHistoryCollection`. */
+  private historyRoute(r: ApiRequest): ApiResponse {
+    const a = this.find(r.params['id']);
+    const type = r.query.get('alarmHistorytype') ?? 'STATE_HISTORY';
+    if (!['STATE_HISTORY', 'STATE_TRANSITION_HISTORY', 'RULE_HISTORY', 'RULE_TRANSITION_HISTORY'].includes(type)) throw new ApiError(400, 'InvalidParameter', 'alarmHistorytype is not a history type');
+    const entries = a.history.map((h) => ({ alarmSummary: String(a.json['alarmSummary'] ?? ''), summary: h.summary, timestamp: iso(h.at), timestampTriggered: iso(h.at) })).reverse();
+    return { status: 200, body: { alarmId: a.json['id'], isEnabled: a.json['isEnabled'] !== false, entries } };
   }
 
   private create(r: ApiRequest): ApiResponse {
