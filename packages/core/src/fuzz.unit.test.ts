@@ -5,6 +5,9 @@
 import fc from 'fast-check';
 import {
   AutoscalerError,
+  Forecaster,
+  PredictiveRuleSchema,
+  forecastLoad,
   MemoryAlarmSource,
   decide,
   effectiveBounds,
@@ -15,6 +18,8 @@ import {
   previousFire,
   validatePolicy,
   type ActionMark,
+  type Forecast,
+  type MetricPoint,
   type Policy,
   type Signal,
   type TargetState,
@@ -325,6 +330,30 @@ const scheduleArb = (maxReplicas: number): fc.Arbitrary<Record<string, unknown>>
       return { start, ...(end ? { end } : { durationMinutes: duration }), timezone, ...(lo === undefined ? {} : { minReplicas: lo }), ...(hi === undefined ? {} : { maxReplicas: hi }) };
     });
 
+const predictiveArb = fc.record(
+  {
+    metric: fc.constantFrom(...METRICS),
+    target: fc.double({ min: 0.5, max: 500, noNaN: true }),
+    scaleInRatio: fc.double({ min: 0.05, max: 1, noNaN: true }),
+    disableScaleIn: fc.boolean(),
+  },
+  { requiredKeys: ['metric', 'target'] },
+);
+
+/** Forecasts for the rules r0..r4: usable ones with any load, unusable ones, or none. */
+const forecastsArb: fc.Arbitrary<Record<string, Forecast>> = fc
+  .array(
+    fc.option(
+      fc.oneof(
+        fc.record({ load: fc.double({ min: 0, max: 20_000, noNaN: true }), headroom: fc.double({ min: 0.5, max: 3, noNaN: true }) }).map(({ load, headroom }): Forecast => ({ ok: true, load, level: load / headroom, headroom, horizonSeconds: 600, points: 100 })),
+        fc.string().map((reason): Forecast => ({ ok: false, reason })),
+      ),
+      { nil: undefined },
+    ),
+    { minLength: 5, maxLength: 5 },
+  )
+  .map((fs) => Object.fromEntries(fs.flatMap((f, i) => (f === undefined ? [] : [[`r${i}`, f]]))));
+
 const policyArb: fc.Arbitrary<Policy> = limitsArb.chain((limits) =>
   fc
     .array(
@@ -333,6 +362,7 @@ const policyArb: fc.Arbitrary<Policy> = limitsArb.chain((limits) =>
         stepArb.map((step) => ({ step })),
         targetTrackingArb.map((targetTracking) => ({ targetTracking })),
         scheduleArb(limits.maxReplicas).map((schedule) => ({ schedule })),
+        predictiveArb.map((predictive) => ({ predictive })),
       ),
       { minLength: 1, maxLength: 5 },
     )
@@ -373,14 +403,14 @@ const caseArb = fc.integer({ min: 0, max: 7 * 24 * 60 }).chain((minutes) => {
       managed: true,
       persisted: { dedupeKeys: [], recommendations: recs, ...(out ? { lastScaleOut: out } : {}), ...(inn ? { lastScaleIn: inn } : {}), ...(resize ? { lastResize: resize } : {}) },
     }));
-  return fc.record({ now: fc.constant(now), policy: policyArb, state, signals: fc.array(signal, { maxLength: 4 }) });
+  return fc.record({ now: fc.constant(now), policy: policyArb, state, signals: fc.array(signal, { maxLength: 4 }), forecasts: forecastsArb });
 });
 
 describe('decide on any valid policy, state and signals', () => {
   it('keeps every invariant', () => {
     fc.assert(
-      fc.property(caseArb, ({ now, policy, state, signals }) => {
-        const d = decide(policy, state, signals, {}, now);
+      fc.property(caseArb, ({ now, policy, state, signals, forecasts }) => {
+        const d = decide(policy, state, signals, { forecasts }, now);
         const current = state.capacity.replicas;
         const { min, max } = effectiveBounds(policy.rules, policy.limits, now);
         const to = d.to.replicas;
@@ -418,7 +448,7 @@ describe('decide on any valid policy, state and signals', () => {
         expect(d.reason.length).toBeGreaterThan(0);
 
         // Pure: the same inputs give the same decision.
-        expect(decide(policy, state, signals, {}, now)).toEqual(d);
+        expect(decide(policy, state, signals, { forecasts }, now)).toEqual(d);
       }),
       { numRuns: 600 },
     );
@@ -432,6 +462,112 @@ describe('decide on any valid policy, state and signals', () => {
         onlyAutoscalerErrors(() => decide(policy, s, signals, {}, now));
       }),
       { numRuns: 300 },
+    );
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// The forecaster: any history, never a throw, never a non-finite load
+// ---------------------------------------------------------------------------------------------
+
+const HOUR_START = Date.parse('2026-03-01T00:00:00Z');
+
+const predictiveRuleArb = fc
+  .record({
+    periodSeconds: fc.constantFrom(10, 60, 900, 3600),
+    seasonDays: fc.integer({ min: 0, max: 3 }),
+    levelMinutes: fc.integer({ min: 1, max: 60 }),
+    jumpMinutes: fc.integer({ min: 1, max: 10 }),
+    trendMinutes: fc.integer({ min: 3, max: 120 }),
+    headroomQuantile: fc.double({ min: 0.5, max: 1, noNaN: true }),
+    headroomWindowMinutes: fc.integer({ min: 60, max: 720 }),
+  })
+  .map((knobs) => PredictiveRuleSchema.parse({ metric: 'requests', target: 100, ...knobs }));
+
+/** Mostly well-formed series (so the arithmetic runs), with duplicates, reversals, gaps, bad values and junk. */
+const historyArb = (periodSeconds: number): fc.Arbitrary<MetricPoint[]> =>
+  fc
+    .record({
+      steps: fc.array(fc.oneof({ weight: 200, arbitrary: fc.constant(1) }, { weight: 1, arbitrary: fc.integer({ min: -3, max: 40 }) }), { maxLength: 400 }),
+      values: fc.oneof(
+        { weight: 3, arbitrary: fc.array(fc.double({ min: 0, max: 1e4, noNaN: true }), { minLength: 1, maxLength: 50 }) },
+        {
+          weight: 1,
+          arbitrary: fc.array(fc.oneof({ weight: 20, arbitrary: fc.double({ min: 0, max: 1e4, noNaN: true }) }, fc.double(), fc.constantFrom(0, 1e15, 1e16, -0, Number.MIN_VALUE, Number.MAX_VALUE)), {
+            minLength: 1,
+            maxLength: 50,
+          }),
+        },
+      ),
+      offGrid: fc.oneof({ weight: 4, arbitrary: fc.constant([]) }, { weight: 1, arbitrary: fc.array(fc.tuple(fc.nat(400), fc.integer({ min: 1, max: periodSeconds * 1000 - 1 })), { maxLength: 2 }) }),
+      junk: fc.oneof({ weight: 4, arbitrary: fc.constant([]) }, { weight: 1, arbitrary: fc.array(fc.tuple(fc.nat(400), anything), { maxLength: 2 }) }),
+    })
+    .map(({ steps, values, offGrid, junk }) => {
+      const points: MetricPoint[] = [];
+      let index = 0;
+      steps.forEach((step, i) => {
+        index += step;
+        points.push({ at: HOUR_START + index * periodSeconds * 1000, value: values[i % values.length]! });
+      });
+      for (const [i, ms] of offGrid) if (points[i]) points[i] = { ...points[i], at: points[i].at + ms };
+      for (const [i, x] of junk) points.splice(Math.min(i, points.length), 0, x as MetricPoint);
+      return points;
+    });
+
+const forecastCaseArb = predictiveRuleArb.chain((rule) =>
+  fc.record({
+    rule: fc.constant(rule),
+    points: historyArb(rule.periodSeconds),
+    lagPeriods: fc.oneof({ weight: 4, arbitrary: fc.integer({ min: 0, max: 3 }) }, fc.integer({ min: -2, max: 60 })),
+    horizonSeconds: fc.oneof({ weight: 6, arbitrary: fc.integer({ min: 1, max: 14_400 }) }, fc.double(), fc.constant(0)),
+    cut: fc.nat(400),
+  }),
+);
+
+describe('the forecaster on any history', () => {
+  it('never throws, never yields a non-finite or negative load, and a warm instance equals a cold one', () => {
+    let usable = 0;
+    fc.assert(
+      fc.property(forecastCaseArb, ({ rule, points, lagPeriods, horizonSeconds, cut }) => {
+        const last = points.at(-1);
+        const lastAt = typeof last?.at === 'number' && Number.isFinite(last.at) ? last.at : HOUR_START;
+        const now = lastAt + (lagPeriods + 1) * rule.periodSeconds * 1000;
+        const warm = new Forecaster(rule);
+        // The caller's array grows at its end between calls.
+        const growing = points.slice(0, Math.min(cut, points.length));
+        warm.forecast(growing, now, horizonSeconds);
+        growing.push(...points.slice(growing.length));
+        const f = warm.forecast(growing, now, horizonSeconds);
+        if (f.ok) {
+          usable++;
+          expect(Number.isFinite(f.load)).toBe(true);
+          expect(f.load).toBeGreaterThanOrEqual(0);
+          expect(Number.isFinite(f.level)).toBe(true);
+          expect(f.headroom).toBeGreaterThanOrEqual(0.5);
+          expect(f.headroom).toBeLessThanOrEqual(3);
+        } else {
+          expect(f.reason.length).toBeGreaterThan(0);
+        }
+        expect(forecastLoad(rule, growing, now, horizonSeconds)).toEqual(f);
+      }),
+      { numRuns: 300 },
+    );
+    // Not vacuous: a good share of the histories get as far as a forecast.
+    expect(usable).toBeGreaterThan(30);
+  });
+
+  it('decide never scales in on a forecast that is missing or unusable', () => {
+    fc.assert(
+      fc.property(forecastCaseArb, fc.integer({ min: 1, max: 30 }), ({ rule, points, horizonSeconds }, replicas) => {
+        const f = forecastLoad(rule, points, HOUR_START + 400 * rule.periodSeconds * 1000, horizonSeconds);
+        if (f.ok) return;
+        const policy = validatePolicy({ name: 'p', limits: { minReplicas: 0, maxReplicas: 30 }, rules: [{ name: 'f', predictive: { metric: 'requests', target: 100 } }] });
+        const state: TargetState = { ref: REF, capacity: { replicas }, status: 'ready', managed: true, persisted: { dedupeKeys: [], recommendations: [] } };
+        const d = decide(policy, state, [], { forecasts: { f } }, HOUR_START);
+        expect(d.to.replicas).toBe(replicas);
+        expect(d.reason).toMatch(/forecast unavailable/);
+      }),
+      { numRuns: 200 },
     );
   });
 });

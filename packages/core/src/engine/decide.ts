@@ -1,5 +1,6 @@
 import { ValidationError } from '../errors';
-import type { Policy } from '../policy/schema';
+import { ruleKind } from '../policy/rule-kind';
+import type { Policy, Rule } from '../policy/schema';
 import type { ActionMark, Capacity, DecisionHistory, ScaleDecision, Signal, TargetState } from '../types';
 import { type Proposal, type Remark, directionOf } from './proposal';
 import { effectiveBounds } from './schedule';
@@ -23,28 +24,51 @@ function isoTime(ms: number): string {
   return Math.abs(ms) <= 8.64e15 ? new Date(ms).toISOString() : `${ms} ms`;
 }
 
-/** Every rule against every signal; the proposals and the remarks of rules that matched but could not act. */
+/** A reactive rule against one signal. */
+function signalProposal(rule: Rule, kind: 'threshold' | 'step' | 'targetTracking', signal: Signal, current: number): Proposal | Remark | undefined {
+  switch (kind) {
+    case 'threshold':
+      return thresholdProposal(rule.name, rule.threshold!, signal, current);
+    case 'step':
+      return stepProposal(rule.name, rule.step!, signal, current);
+    case 'targetTracking':
+      return targetTrackingProposal(rule.name, rule.targetTracking!, signal, current);
+    default: {
+      const never: never = kind;
+      throw new Error(`unknown reactive rule kind ${String(never)}`);
+    }
+  }
+}
+
+/** Every rule against every signal (a predictive rule against its forecast); the proposals and the remarks of rules that matched but could not act. */
 function evaluateRules(policy: Policy, signals: readonly Signal[], state: TargetState, history: DecisionHistory): { proposals: Proposal[]; remarks: Remark[] } {
   const proposals: Proposal[] = [];
   const remarks: Remark[] = [];
   const current = state.capacity.replicas;
+  const keep = (out: Proposal | Remark | undefined): void => {
+    if (out === undefined) return;
+    if (isProposal(out)) proposals.push(out);
+    else remarks.push(out);
+  };
   for (const rule of policy.rules) {
-    if (rule.predictive) {
-      // Reads the forecast made before decide, not the signals.
-      const out = predictiveProposal(rule.name, rule.predictive, history.forecasts?.[rule.name], current);
-      if (out === undefined) continue;
-      if (isProposal(out)) proposals.push(out);
-      else remarks.push(out);
-      continue;
-    }
-    for (const signal of signals) {
-      let out: Proposal | Remark | undefined;
-      if (rule.threshold) out = thresholdProposal(rule.name, rule.threshold, signal, current);
-      else if (rule.step) out = stepProposal(rule.name, rule.step, signal, current);
-      else if (rule.targetTracking) out = targetTrackingProposal(rule.name, rule.targetTracking, signal, current);
-      if (out === undefined) continue;
-      if (isProposal(out)) proposals.push(out);
-      else remarks.push(out);
+    const kind = ruleKind(rule);
+    switch (kind) {
+      case 'threshold':
+      case 'step':
+      case 'targetTracking':
+        for (const signal of signals) keep(signalProposal(rule, kind, signal, current));
+        break;
+      case 'predictive':
+        // Reads the forecast made before decide, not the signals.
+        keep(predictiveProposal(rule.name, rule.predictive!, history.forecasts?.[rule.name], current));
+        break;
+      case 'schedule':
+        // Schedules move the bounds (effectiveBounds), they propose nothing.
+        break;
+      default: {
+        const never: never = kind;
+        throw new Error(`unknown rule kind ${String(never)}`);
+      }
     }
   }
   return { proposals, remarks };

@@ -4,4 +4,5 @@ export * from './schema';
 export * from './load';
 export * from './parse-text';
 export * from './issues';
+export * from './rule-kind';
 export * from './cron-exports';

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ValidationError, parsePolicy, validatePolicy, type Issue, type PolicyInput } from '../index';
+import { RULE_KINDS, ValidationError, parsePolicy, ruleKind, validatePolicy, type Issue, type PolicyInput, type Rule } from '../index';
 
 /** The ValidationError a call throws (fails the test when it throws nothing or something else). */
 function validationErrorOf(f: () => unknown): ValidationError {
@@ -212,6 +212,23 @@ describe('validatePolicy: every problem listed by path', () => {
     ['no rules', (d) => {
       d.rules = [];
     }, { rules: 'needs at least one rule' }],
+    ['predictive without a target', setRule(0, { name: 'f', predictive: { metric: 'requests' } }), { 'rules[0].predictive.target': /expected number/ }],
+    ['predictive with an unknown knob', setRule(0, { name: 'f', predictive: { metric: 'requests', target: 600, horizon: 300 } }), { 'rules[0].predictive.horizon': 'unknown field' }],
+    ['predictive bad values', setRule(0, { name: 'f', predictive: { metric: '', target: 0, periodSeconds: 7, horizonSeconds: 20_000, seasonDays: 15, levelMinutes: 0, jumpMinutes: 61, trendMinutes: 2, headroomQuantile: 0.4, headroomWindowMinutes: 30, scaleInRatio: 0, disableScaleIn: 'yes' } }), {
+      'rules[0].predictive.metric': 'must not be empty',
+      'rules[0].predictive.target': 'must be > 0',
+      'rules[0].predictive.periodSeconds': /must divide a day \(86400 s\)/,
+      'rules[0].predictive.horizonSeconds': 'must be <= 14400 (4 hours)',
+      'rules[0].predictive.seasonDays': 'must be <= 14',
+      'rules[0].predictive.levelMinutes': 'must be >= 1',
+      'rules[0].predictive.jumpMinutes': 'must be <= 60',
+      'rules[0].predictive.trendMinutes': 'must be >= 3',
+      'rules[0].predictive.headroomQuantile': 'must be >= 0.5',
+      'rules[0].predictive.headroomWindowMinutes': 'must be >= 60',
+      'rules[0].predictive.scaleInRatio': 'must be > 0',
+      'rules[0].predictive.disableScaleIn': /expected boolean/,
+    }],
+    ['predictive beside another kind in one rule', setRule(0, { name: 'f', predictive: { metric: 'requests', target: 600 }, threshold: { alarm: 'a', change: 1 } }), { 'rules[0]': 'set only one of threshold, predictive' }],
     ['a target without an id', (d) => {
       d.targets = [{ provider: 'memory' }];
     }, { 'targets[0].id': /expected string/ }],
@@ -294,5 +311,62 @@ describe('parsePolicy: text that is not a policy', () => {
 
   it('names the source in the message', () => {
     expect(() => parsePolicy('name: p\nlimits: { maxReplicas: 2 }\nrules: []\n', 'prod.yaml')).toThrow(/^prod\.yaml: invalid policy: rules: needs at least one rule$/);
+  });
+});
+
+describe('the predictive rule', () => {
+  it('minimal form: metric and target, every other knob defaulted', () => {
+    const p = validatePolicy({ name: 'p', limits: { maxReplicas: 10 }, rules: [{ name: 'forecast', predictive: { metric: 'requests', target: 600 } }] });
+    expect(p.rules[0]).toEqual({
+      name: 'forecast',
+      predictive: {
+        metric: 'requests',
+        target: 600,
+        periodSeconds: 60,
+        seasonDays: 3,
+        levelMinutes: 30,
+        jumpMinutes: 5,
+        trendMinutes: 60,
+        headroomQuantile: 0.96,
+        headroomWindowMinutes: 720,
+        scaleInRatio: 0.85,
+        disableScaleIn: false,
+      },
+    });
+    expect(ruleKind(p.rules[0]!)).toBe('predictive');
+  });
+
+  it('10 s periods are accepted', () => {
+    const p = validatePolicy({ name: 'p', limits: { maxReplicas: 10 }, rules: [{ name: 'f', predictive: { metric: 'ConcurrentRequestsPerModel', target: 4, periodSeconds: 10 } }] });
+    expect(p.rules[0]!.predictive?.periodSeconds).toBe(10);
+  });
+});
+
+describe('rules are a union by kind', () => {
+  it('ruleKind names the one kind key of every parsed rule, in the shape users write', () => {
+    const p = validatePolicy({
+      name: 'p',
+      limits: { maxReplicas: 10 },
+      rules: [
+        { name: 'a', threshold: { alarm: 'high', change: 1 } },
+        { name: 'b', step: { alarm: 'lat', adjustments: [{ lower: 0, change: 1 }] } },
+        { name: 'c', targetTracking: { metric: 'cpu', target: 50 } },
+        { name: 'd', schedule: { start: '0 8 * * *', durationMinutes: 60, minReplicas: 2 } },
+        { name: 'e', predictive: { metric: 'requests', target: 600 } },
+      ],
+    });
+    expect(p.rules.map(ruleKind)).toEqual([...RULE_KINDS]);
+    expect(p.rules.map((r) => Object.keys(r))).toEqual([
+      ['name', 'threshold'],
+      ['name', 'step'],
+      ['name', 'targetTracking'],
+      ['name', 'schedule'],
+      ['name', 'predictive'],
+    ]);
+  });
+
+  it('a rule built by hand without a kind is a ValidationError naming it', () => {
+    const err = validationErrorOf(() => ruleKind({ name: 'ghost' } as unknown as Rule));
+    expect(err.message).toMatch(/rules\[ghost\]: sets no rule kind/);
   });
 });

@@ -121,7 +121,14 @@ export const PredictiveRuleSchema = z.strictObject({
   /** Load per instance per period that one instance serves within the latency objective. */
   target: z.number().finite().positive('must be > 0'),
   /** Datapoint period, seconds (60; 10 for high-resolution metrics). */
-  periodSeconds: z.number().int('must be a whole number').min(1, 'must be >= 1').max(3600, 'must be <= 3600').default(60),
+  periodSeconds: z
+    .number()
+    .int('must be a whole number')
+    .min(1, 'must be >= 1')
+    .max(3600, 'must be <= 3600')
+    // The seasonal shape compares the same period of past days.
+    .refine((v) => 86_400 % v === 0, 'must divide a day (86400 s), e.g. 10 or 60')
+    .default(60),
   /** How far ahead to plan; default: the provider's provisioning time plus the metric's publishing delay. */
   horizonSeconds: z.number().int('must be a whole number').min(1, 'must be >= 1').max(4 * 3600, 'must be <= 14400 (4 hours)').optional(),
   /** Past days whose same time of day shapes the forecast (0 = trend only). */
@@ -168,6 +175,10 @@ export const ScheduleRuleSchema = z
     if (!isValidTimeZone(r.timezone)) ctx.addIssue({ code: 'custom', path: ['timezone'], message: `unknown time zone "${r.timezone}"` });
   });
 
+/**
+ * A rule as users write it: a name and exactly one kind key (`threshold: {...}`, ...). The
+ * parsed type is the union of the five kinds (see `Rule`); `ruleKind` tells which.
+ */
 export const RuleSchema = z
   .strictObject({
     name,
@@ -183,7 +194,9 @@ export const RuleSchema = z
     if (kinds.length !== 1) {
       ctx.addIssue({ code: 'custom', path: [], message: kinds.length === 0 ? 'set one of threshold, step, targetTracking, schedule, predictive' : `set only one of ${kinds.join(', ')}` });
     }
-  });
+  })
+  // The check above leaves exactly one kind key set: the output is the union by kind.
+  .transform((r) => r as Rule);
 
 export const LimitsSchema = z
   .strictObject({
@@ -268,7 +281,23 @@ export const PolicySchema = z
 export type Policy = z.output<typeof PolicySchema>;
 /** What a user writes (defaults not yet applied). */
 export type PolicyInput = z.input<typeof PolicySchema>;
-export type Rule = z.output<typeof RuleSchema>;
+/** The rule kinds, in the order the docs list them. */
+export const RULE_KINDS = ['threshold', 'step', 'targetTracking', 'schedule', 'predictive'] as const;
+export type RuleKind = (typeof RULE_KINDS)[number];
+
+interface RuleCommon {
+  name: string;
+  description?: string | undefined;
+}
+/** One kind key set, the others absent: `rule.threshold !== undefined` narrows to the threshold kind. */
+type RuleOf<K extends RuleKind, T> = RuleCommon & { [P in K]: T } & { [P in Exclude<RuleKind, K>]?: undefined };
+export type ThresholdRuleEntry = RuleOf<'threshold', ThresholdRule>;
+export type StepRuleEntry = RuleOf<'step', StepRule>;
+export type TargetTrackingRuleEntry = RuleOf<'targetTracking', TargetTrackingRule>;
+export type ScheduleRuleEntry = RuleOf<'schedule', ScheduleRule>;
+export type PredictiveRuleEntry = RuleOf<'predictive', PredictiveRule>;
+/** A parsed rule: a discriminated union by its one kind key (`ruleKind(rule)`). */
+export type Rule = ThresholdRuleEntry | StepRuleEntry | TargetTrackingRuleEntry | ScheduleRuleEntry | PredictiveRuleEntry;
 export type ThresholdRule = z.output<typeof ThresholdRuleSchema>;
 export type StepRule = z.output<typeof StepRuleSchema>;
 export type StepAdjustment = z.output<typeof StepAdjustmentSchema>;
