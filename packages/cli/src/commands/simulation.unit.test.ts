@@ -8,6 +8,7 @@ import { reportError, type CliIO } from '../io';
 import { registerBacktestCommand, runBacktest } from './backtest';
 import { registerSimulateCommand, runSimulate } from './simulate';
 import { registerTuneCommand, runTune } from './tune';
+import { checkPolicy } from './validate';
 
 function capture(): CliIO & { stdout: string[]; stderr: string[] } {
   const stdout: string[] = [];
@@ -41,6 +42,19 @@ const nasaLines = readFileSync(defaultTracePath, 'utf8').split('\n');
 const shortTrace = write('nasa-6h.csv', nasaLines.slice(0, 361).join('\n'));
 
 describe('autoscaler simulate / backtest / tune', () => {
+  it('our best is a deployable policy: `autoscaler validate` accepts it, and it needs nothing but the request history every app pulls', async () => {
+    const file = join(__dirname, '..', '..', '..', 'simulator', 'policies', 'our-best.yaml');
+    const check = await checkPolicy(readFileSync(file, 'utf8'), file);
+    expect(check.valid).toBe(true);
+    if (!check.valid) return;
+    const predictive = check.policy.rules.filter((r) => r.predictive);
+    expect(predictive.map((r) => r.predictive!.metric)).toEqual(['requests']);
+    for (const r of check.policy.rules) {
+      if (r.predictive) continue;
+      expect(r.targetTracking).toMatchObject({ metric: 'requests', statistic: 'total' });
+    }
+  });
+
   it('every command has help', async () => {
     for (const cmd of ['simulate', 'backtest', 'tune']) {
       const io = capture();
