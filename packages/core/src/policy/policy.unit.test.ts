@@ -336,6 +336,15 @@ describe('the predictive rule', () => {
     expect(ruleKind(p.rules[0]!)).toBe('predictive');
   });
 
+  it('accepts the predictive example in docs/policy.md', () => {
+    const doc = readFileSync(join(__dirname, '../../../../docs/policy.md'), 'utf8');
+    const section = doc.slice(doc.indexOf('## Predictive scaling'));
+    const yaml = /```yaml\n([\s\S]*?)```/.exec(section)?.[1];
+    const p = parsePolicy(yaml!);
+    expect(p.rules.map(ruleKind)).toEqual(['predictive', 'targetTracking']);
+    expect(p.rules[0]!.predictive).toMatchObject({ metric: 'requests', target: 600, seasonDays: 3 });
+  });
+
   it('10 s periods are accepted', () => {
     const p = validatePolicy({ name: 'p', limits: { maxReplicas: 10 }, rules: [{ name: 'f', predictive: { metric: 'ConcurrentRequestsPerModel', target: 4, periodSeconds: 10 } }] });
     expect(p.rules[0]!.predictive?.periodSeconds).toBe(10);
