@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import * as z from 'zod';
 import { ValidationError, parsePolicy, zodIssues, type LogLevel, type Policy } from '@autoscaler/core';
-import { parseAlarmRules, parseTiers, type AlarmRule, type PrometheusQuery, type ResourceTier } from '@autoscaler/provider-kubernetes';
+import { parseAlarmRules, parsePrometheusUrl, parseTiers, type AlarmRule, type PrometheusQuery, type ResourceTier } from '@autoscaler/provider-kubernetes';
 
 /** What one CronJob run does, from its environment (set in deploy/cronjob.yaml). */
 export interface CronJobConfig {
@@ -17,7 +17,13 @@ export interface CronJobConfig {
   defaultPolicy?: Policy;
   tiers?: ResourceTier[];
   alarms?: AlarmRule[];
-  prometheus?: { url: string; queries: PrometheusQuery[] };
+  /** Instant queries (metrics for rules and alarms) and range-query templates (metric history for predictive rules). */
+  prometheus?: { url: string; queries: PrometheusQuery[]; templates: Record<string, string> };
+  /** Where the autoscaler's memory of each workload lives: a ConfigMap in its namespace (default with a namespace), or annotations on the workload (needs patch on workloads). */
+  state: 'configmap' | 'annotations';
+  /** The Job's `activeDeadlineSeconds`: a run ends `deadlineMarginSeconds` before it. */
+  jobDeadlineSeconds?: number;
+  deadlineMarginSeconds: number;
   logLevel: LogLevel;
 }
 
@@ -28,15 +34,34 @@ const Env = z.object({
   AUTOSCALER_INTERVAL_SECONDS: z.coerce.number().int().min(5).max(600).default(15),
   AUTOSCALER_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(16),
   AUTOSCALER_HISTORY: z.enum(['configmap', 'memory']).optional(),
+  AUTOSCALER_STATE: z.enum(['configmap', 'annotations']).optional(),
+  AUTOSCALER_JOB_DEADLINE_SECONDS: z.coerce.number().int().min(5).max(86_400).optional(),
+  AUTOSCALER_DEADLINE_MARGIN_SECONDS: z.coerce.number().int().min(0).max(600).default(5),
   AUTOSCALER_DEFAULT_POLICY: z.string().optional(),
   AUTOSCALER_TIERS: z.string().optional(),
   AUTOSCALER_ALARMS: z.string().optional(),
-  AUTOSCALER_PROMETHEUS_URL: z.url().optional(),
+  AUTOSCALER_PROMETHEUS_URL: z.string().optional(),
   AUTOSCALER_PROMETHEUS_QUERIES: z.string().optional(),
+  AUTOSCALER_PROMETHEUS_TEMPLATES: z.string().optional(),
   AUTOSCALER_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
 });
 
 const Queries = z.array(z.strictObject({ metric: z.string().min(1), query: z.string().min(1) })).min(1);
+const Templates = z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'a metric name: letters, digits, "_"'), z.string().min(1));
+
+/** A JSON file named by an env var, checked against `schema`; every problem names the variable. */
+function readJson<T>(path: string, variable: string, read: (p: string) => string, schema: z.ZodType<T>): T {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(readFile(path, variable, read));
+  } catch (err) {
+    if (err instanceof ValidationError) throw err;
+    throw ValidationError.field(variable, 'is not valid JSON');
+  }
+  const r = schema.safeParse(doc);
+  if (!r.success) throw new ValidationError(`invalid ${variable}`, zodIssues(r.error));
+  return r.data;
+}
 
 /** Reads a config file named by an env var; a missing file names the variable. */
 function readFile(path: string, variable: string, read: (p: string) => string): string {
@@ -59,25 +84,27 @@ export function loadConfig(env: Record<string, string | undefined>, read: (path:
     intervalSeconds: e.AUTOSCALER_INTERVAL_SECONDS,
     concurrency: e.AUTOSCALER_CONCURRENCY,
     history: e.AUTOSCALER_HISTORY ?? (e.AUTOSCALER_NAMESPACE ? 'configmap' : 'memory'),
+    state: e.AUTOSCALER_STATE ?? (e.AUTOSCALER_NAMESPACE ? 'configmap' : 'annotations'),
+    deadlineMarginSeconds: e.AUTOSCALER_DEADLINE_MARGIN_SECONDS,
     logLevel: e.AUTOSCALER_LOG_LEVEL,
   };
+  if (e.AUTOSCALER_JOB_DEADLINE_SECONDS !== undefined) {
+    if (e.AUTOSCALER_JOB_DEADLINE_SECONDS <= e.AUTOSCALER_DEADLINE_MARGIN_SECONDS) throw ValidationError.field('AUTOSCALER_JOB_DEADLINE_SECONDS', `must be more than AUTOSCALER_DEADLINE_MARGIN_SECONDS (${e.AUTOSCALER_DEADLINE_MARGIN_SECONDS})`);
+    cfg.jobDeadlineSeconds = e.AUTOSCALER_JOB_DEADLINE_SECONDS;
+  }
+  if (cfg.state === 'configmap' && !e.AUTOSCALER_NAMESPACE) throw ValidationError.field('AUTOSCALER_STATE', "configmap state needs AUTOSCALER_NAMESPACE (the CronJob's namespace)");
   if (e.AUTOSCALER_NAMESPACE) cfg.namespace = e.AUTOSCALER_NAMESPACE;
   if (cfg.history === 'configmap' && !cfg.namespace) throw ValidationError.field('AUTOSCALER_HISTORY', 'configmap history needs AUTOSCALER_NAMESPACE (the CronJob\'s namespace)');
   if (e.AUTOSCALER_DEFAULT_POLICY) cfg.defaultPolicy = parsePolicy(readFile(e.AUTOSCALER_DEFAULT_POLICY, 'AUTOSCALER_DEFAULT_POLICY', read), e.AUTOSCALER_DEFAULT_POLICY);
   if (e.AUTOSCALER_TIERS) cfg.tiers = parseTiers(readFile(e.AUTOSCALER_TIERS, 'AUTOSCALER_TIERS', read), 'AUTOSCALER_TIERS');
   if (e.AUTOSCALER_ALARMS) cfg.alarms = parseAlarmRules(readFile(e.AUTOSCALER_ALARMS, 'AUTOSCALER_ALARMS', read), 'AUTOSCALER_ALARMS');
   if (e.AUTOSCALER_PROMETHEUS_URL) {
-    if (!e.AUTOSCALER_PROMETHEUS_QUERIES) throw ValidationError.field('AUTOSCALER_PROMETHEUS_QUERIES', 'is required with AUTOSCALER_PROMETHEUS_URL (a JSON list of { metric, query })');
-    let doc: unknown;
-    try {
-      doc = JSON.parse(readFile(e.AUTOSCALER_PROMETHEUS_QUERIES, 'AUTOSCALER_PROMETHEUS_QUERIES', read));
-    } catch (err) {
-      if (err instanceof ValidationError) throw err;
-      throw ValidationError.field('AUTOSCALER_PROMETHEUS_QUERIES', 'is not valid JSON');
-    }
-    const q = Queries.safeParse(doc);
-    if (!q.success) throw new ValidationError('invalid AUTOSCALER_PROMETHEUS_QUERIES', zodIssues(q.error));
-    cfg.prometheus = { url: e.AUTOSCALER_PROMETHEUS_URL, queries: q.data };
+    const url = parsePrometheusUrl(e.AUTOSCALER_PROMETHEUS_URL, 'AUTOSCALER_PROMETHEUS_URL');
+    const queries = e.AUTOSCALER_PROMETHEUS_QUERIES ? readJson(e.AUTOSCALER_PROMETHEUS_QUERIES, 'AUTOSCALER_PROMETHEUS_QUERIES', read, Queries) : [];
+    const templates = e.AUTOSCALER_PROMETHEUS_TEMPLATES ? readJson(e.AUTOSCALER_PROMETHEUS_TEMPLATES, 'AUTOSCALER_PROMETHEUS_TEMPLATES', read, Templates) : {};
+    cfg.prometheus = { url, queries, templates };
+  } else {
+    for (const v of ['AUTOSCALER_PROMETHEUS_QUERIES', 'AUTOSCALER_PROMETHEUS_TEMPLATES'] as const) if (e[v]) throw ValidationError.field(v, 'needs AUTOSCALER_PROMETHEUS_URL');
   }
   return cfg;
 }

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { KubeConfig } from '@kubernetes/client-node';
-import { AutoscalerError } from '@autoscaler/core';
+import { AutoscalerError, redactSecrets } from '@autoscaler/core';
 import { loadConfig } from './config';
 import { runCronJob } from './run';
 
@@ -21,12 +21,12 @@ async function main(): Promise<number> {
   return summary.ok ? 0 : 1;
 }
 
-main().then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (e: unknown) => {
-    process.stdout.write(`${JSON.stringify({ ok: false, error: `internal error: ${(e as Error)?.message ?? String(e)}` })}\n`);
-    process.exitCode = 1;
-  },
-);
+/** Exit once stdout is flushed: a request abandoned at the deadline must not keep the Job's pod running. */
+function exit(code: number): void {
+  process.stdout.write('', () => process.exit(code));
+}
+
+main().then(exit, (e: unknown) => {
+  process.stdout.write(`${JSON.stringify({ ok: false, error: `internal error: ${redactSecrets((e as Error)?.message ?? String(e))}` })}\n`);
+  exit(1);
+});

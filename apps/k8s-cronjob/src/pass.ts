@@ -2,8 +2,11 @@ import {
   Autoscaler,
   AutoscalerError,
   TransientError,
+  redactSecrets,
   silentLogger,
+  systemClock,
   type AuditRecord,
+  type CallOptions,
   type Clock,
   type Logger,
   type Outcome,
@@ -30,10 +33,12 @@ export interface PassContext {
   clock: Clock;
   logger?: Logger;
   namespaces: readonly string[];
-  /** Where central policy ConfigMaps live (the CronJob's namespace). */
+  /** Where the operator's policy ConfigMaps live (the CronJob's namespace): the only ConfigMaps an annotation may name. */
   policyNamespace?: string;
   defaultPolicy?: Policy;
   concurrency: number;
+  /** Epoch ms (of `clock`) by which the pass must be done: the Job's deadline minus a margin. */
+  deadline?: number;
 }
 
 export interface PassResult {
@@ -43,30 +48,59 @@ export interface PassResult {
   records: AuditRecord[];
 }
 
-/** Runs `fn` over `items` with at most `limit` in flight. */
-async function pool<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+/** Runs `fn` over `items` with at most `limit` in flight; `fn` learns the item's index. */
+async function pool<T, R>(items: readonly T[], limit: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
   const out = new Array<R>(items.length);
   let next = 0;
   const worker = async (): Promise<void> => {
     while (next < items.length) {
       const i = next++;
-      out[i] = await fn(items[i]!);
+      out[i] = await fn(items[i]!, i);
     }
   };
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
   return out;
 }
 
-/** The snapshot is the pass: a throttled or failing list is retried with backoff before the run gives up. */
-async function withRetry<T>(clock: Clock, logger: Logger, fn: () => Promise<T>, attempts = 3, baseDelayMs = 500): Promise<T> {
+/** The snapshot is the pass: a throttled or failing list is retried with backoff, never past the deadline. */
+async function withRetry<T>(clock: Clock, logger: Logger, deadline: number, fn: () => Promise<T>, attempts = 3, baseDelayMs = 500): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await fn();
     } catch (e) {
-      if (!(e instanceof TransientError) || attempt >= attempts) throw e;
+      const delay = baseDelayMs * 2 ** (attempt - 1);
+      if (!(e instanceof TransientError) || attempt >= attempts || clock.now() + delay + MIN_CALL_MS > deadline) throw e;
       logger.log('warn', 'listing the cluster failed; retrying', { attempt, error: e.message });
-      await clock.sleep(baseDelayMs * 2 ** (attempt - 1));
+      await clock.sleep(delay);
     }
+  }
+}
+
+/** Least time worth starting a target's work (or a retry) with. */
+const MIN_CALL_MS = 250;
+
+/** `fn` raced against `deadline` on `clock`: its I/O gets an abort signal, and the caller gets a TransientError when time is up. */
+async function within<T>(clock: Clock, deadline: number, what: string, fn: (options: CallOptions) => Promise<T>): Promise<T> {
+  if (!Number.isFinite(deadline)) return fn({});
+  const remaining = deadline - clock.now();
+  if (remaining < 1) throw new TransientError(`no time left for ${what}`);
+  const controller = new AbortController();
+  let expired = false;
+  // On the system clock the timer must not keep the process alive after the pass.
+  const alarm = clock === systemClock ? new Promise<void>((r) => setTimeout(r, remaining).unref()) : clock.sleep(remaining);
+  const timer = alarm.then(() => {
+    expired = true;
+    controller.abort(new TransientError(`${what} did not finish before the deadline`));
+  });
+  const timeout = new Promise<never>((_, reject) => {
+    controller.signal.addEventListener('abort', () => reject(new TransientError(`${what} did not finish before the deadline`)), { once: true });
+  });
+  timeout.catch(() => undefined);
+  try {
+    return await Promise.race([fn({ deadline, signal: controller.signal }), timeout]);
+  } finally {
+    if (!expired) controller.abort();
+    void timer;
   }
 }
 
@@ -76,34 +110,43 @@ function failure(outcome: Outcome, target: TargetRef, started: number, clock: Cl
 
 /**
  * One pass: snapshot the cluster (a constant number of list calls), discover
- * annotated workloads and their policies, poll each one's metrics from the
- * snapshot, and hand the signals to the orchestrator, which decides, applies
- * with the resourceVersion, re-reads on 409 and records the outcome.
+ * annotated workloads and their policies, then per workload, each with its own
+ * share of what is left of the deadline (one hung workload never starves the
+ * others): poll its metrics from the snapshot and hand the signals to the
+ * orchestrator, which pulls history for predictive rules, decides, applies with
+ * the resourceVersion, re-reads on 409 and records the outcome.
  */
 export async function runPass(ctx: PassContext): Promise<PassResult> {
   const startedAt = ctx.clock.now();
   const logger = ctx.logger ?? silentLogger;
-  const scope = ctx.namespaces.length > 0 ? { namespaces: ctx.namespaces, ...(ctx.policyNamespace ? { policyNamespaces: [ctx.policyNamespace] } : {}) } : {};
-  const snapshot = await withRetry(ctx.clock, logger, () => ClusterSnapshot.take(ctx.api, scope));
-  const discovery = discoverTargets(snapshot, { provider: ctx.provider.name, ...(ctx.defaultPolicy ? { defaultPolicy: ctx.defaultPolicy } : {}) });
+  const deadline = ctx.deadline ?? Infinity;
+  const scope = { ...(ctx.namespaces.length > 0 ? { namespaces: ctx.namespaces } : {}), policyNamespaces: ctx.policyNamespace ? [ctx.policyNamespace] : [] };
+  const snapshot = await withRetry(ctx.clock, logger, deadline, () => ClusterSnapshot.take(ctx.api, scope));
+  const discovery = discoverTargets(snapshot, { provider: ctx.provider.name, ...(ctx.policyNamespace ? { policyNamespace: ctx.policyNamespace } : {}), ...(ctx.defaultPolicy ? { defaultPolicy: ctx.defaultPolicy } : {}) });
   ctx.policies.current = discovery.policies;
   ctx.provider.usePass(snapshot);
   ctx.source.usePass(snapshot);
   try {
-    const records = await pool(discovery.targets, ctx.concurrency, async (t) => {
+    const refused = discovery.targets.filter((t) => t.problem !== undefined).map((t) => failure('rejected', t.ref, ctx.clock.now(), ctx.clock, t.problem!, 'VALIDATION'));
+    const work = discovery.targets.filter((t) => t.problem === undefined);
+    const workers = Math.max(1, Math.min(ctx.concurrency, work.length));
+    const records = await pool(work, workers, async (t, i) => {
       const started = ctx.clock.now();
-      if (t.problem !== undefined) return failure('rejected', t.ref, started, ctx.clock, t.problem, 'VALIDATION');
+      // This target's share: what is left, split over the waves of targets still to run.
+      const waves = Math.ceil((work.length - i) / workers);
+      const share = Number.isFinite(deadline) ? started + Math.max(0, deadline - started) / waves : Infinity;
+      if (share - started < MIN_CALL_MS) return failure('error', t.ref, started, ctx.clock, 'no time left in the pass for this workload', 'TRANSIENT');
       let signals;
       try {
-        signals = await ctx.source.poll(t.ref, ctx.clock.now());
+        signals = await within(ctx.clock, share, `metrics poll of ${t.ref.id}`, (o) => ctx.source.poll(t.ref, ctx.clock.now(), o));
       } catch (e) {
         const code = e instanceof AutoscalerError ? e.code : 'INTERNAL';
-        logger.log('warn', 'poll failed', { target: t.ref, error: (e as Error).message });
-        return failure(code === 'VALIDATION' ? 'rejected' : 'error', t.ref, started, ctx.clock, `metrics poll failed: ${(e as Error).message}`, code);
+        logger.log('warn', 'poll failed', { target: t.ref, error: redactSecrets((e as Error).message) });
+        return failure(code === 'VALIDATION' ? 'rejected' : 'error', t.ref, started, ctx.clock, `metrics poll failed: ${redactSecrets((e as Error).message)}`, code);
       }
-      return ctx.autoscaler.evaluate(t.ref, signals);
+      return ctx.autoscaler.evaluate(t.ref, signals, { deadline: share });
     });
-    return { startedAt, durationMs: ctx.clock.now() - startedAt, targets: discovery.targets.length, records };
+    return { startedAt, durationMs: ctx.clock.now() - startedAt, targets: discovery.targets.length, records: [...refused, ...records] };
   } finally {
     ctx.provider.usePass(undefined);
     ctx.source.usePass(undefined);

@@ -1,6 +1,15 @@
 import type { KubeConfig } from '@kubernetes/client-node';
-import { Autoscaler, JsonLogger, WebhookNotifier, systemClock, type AuditRecord, type Clock, type Logger, type Notifier, type Outcome, type Policy } from '@autoscaler/core';
-import { ConfigMapAlarmHistory, KubeApi, KubernetesProvider, MemoryAlarmHistory, MetricsServerAlarmSource } from '@autoscaler/provider-kubernetes';
+import { Autoscaler, JsonLogger, WebhookNotifier, redactSecrets, systemClock, type AuditRecord, type Clock, type Logger, type MetricSource, type Notifier, type Outcome, type Policy } from '@autoscaler/core';
+import {
+  ConfigMapAlarmHistory,
+  ConfigMapStateStore,
+  KubeApi,
+  KubernetesProvider,
+  MemoryAlarmHistory,
+  MetricsServerAlarmSource,
+  PrometheusMetricSource,
+  RecordedMetricSource,
+} from '@autoscaler/provider-kubernetes';
 import type { CronJobConfig } from './config';
 import { PassPolicies, runPass } from './pass';
 
@@ -21,13 +30,31 @@ export interface RunOptions {
   kubeConfig: KubeConfig;
   clock?: Clock;
   logger?: Logger;
+  /** Test seam: how webhook notifiers reach the network (default: fetch, public https hosts only). */
+  fetch?: typeof fetch;
 }
+
+/** Time kept after the last pass to save the alarm history before the deadline. */
+const SAVE_RESERVE_MS = 2_000;
 
 const FAILED: ReadonlySet<Outcome> = new Set(['error', 'rejected', 'conflict']);
 
-/** Webhook notifications a policy asks for; ONS/SNS topics are other clouds' and are ignored here. */
-function notifiersFor(policy: Policy): Notifier[] {
-  return policy.notifications.flatMap((n) => (n.type === 'webhook' ? [new WebhookNotifier(n.url, n.format)] : []));
+/**
+ * Webhook notifications a policy asks for (only the operator's policies may: discovery refuses
+ * them in annotations); ONS/SNS topics are other clouds' and are ignored here. A URL the notifier
+ * refuses (not https, a private or metadata address) is logged and skipped.
+ */
+function notifiersOf(logger: Logger, fetchFn: typeof fetch | undefined): (policy: Policy) => Notifier[] {
+  return (policy) =>
+    policy.notifications.flatMap((n) => {
+      if (n.type !== 'webhook') return [];
+      try {
+        return [new WebhookNotifier(n.url, n.format, fetchFn ? { fetch: fetchFn } : {})];
+      } catch (e) {
+        logger.log('warn', 'webhook refused', { policy: policy.name, error: redactSecrets((e as Error).message) });
+        return [];
+      }
+    });
 }
 
 /**
@@ -40,31 +67,54 @@ export async function runCronJob(options: RunOptions): Promise<RunSummary> {
   const logger = options.logger ?? new JsonLogger((line) => process.stderr.write(`${line}\n`), config.logLevel);
   const startedAt = clock.now();
   const api = new KubeApi(options.kubeConfig);
+  // The run's deadline: the Job's activeDeadlineSeconds (counted from the Job's start, which is
+  // before this process's) minus a margin; the passes stop in time to save the history.
+  const runDeadline = config.jobDeadlineSeconds === undefined ? Infinity : startedAt + (config.jobDeadlineSeconds - config.deadlineMarginSeconds) * 1000;
   const history = config.history === 'configmap' && config.namespace ? new ConfigMapAlarmHistory(api, config.namespace) : new MemoryAlarmHistory();
+  const stateStore = config.state === 'configmap' && config.namespace ? new ConfigMapStateStore(api, config.namespace) : undefined;
   const policies = new PassPolicies();
-  const provider = new KubernetesProvider({ kube: api, logger, ...(config.tiers ? { tiers: config.tiers } : {}) });
-  const source = new MetricsServerAlarmSource({ kube: api, policies, history, logger, ...(config.alarms ? { alarms: config.alarms } : {}), ...(config.prometheus ? { prometheus: config.prometheus } : {}) });
-  const autoscaler = new Autoscaler({ providers: [provider], sources: [source], policies, clock, logger, notifiersFor, retry: { attempts: 3, baseDelayMs: 500 } });
+  const provider = new KubernetesProvider({ kube: api, logger, ...(config.tiers ? { tiers: config.tiers } : {}), ...(stateStore ? { stateStore } : {}) });
+  const prometheus = config.prometheus;
+  const source = new MetricsServerAlarmSource({ kube: api, policies, history, logger, ...(config.alarms ? { alarms: config.alarms } : {}), ...(prometheus && prometheus.queries.length > 0 ? { prometheus: { url: prometheus.url, queries: prometheus.queries } } : {}) });
+  // Metric history for predictive rules: Prometheus range queries when configured, else the per-minute history recorded from metrics-server.
+  const metricSource: MetricSource = prometheus ? new PrometheusMetricSource({ url: prometheus.url, templates: prometheus.templates, clock }) : new RecordedMetricSource(history);
+  const autoscaler = new Autoscaler({ providers: [provider], sources: [source], metricSources: [metricSource], policies, clock, logger, notifiersFor: notifiersOf(logger, options.fetch), retry: { attempts: 3, baseDelayMs: 500 } });
   const all: AuditRecord[] = [];
   let passes = 0;
   let targets = 0;
   let error: string | undefined;
   try {
     if (history instanceof ConfigMapAlarmHistory) await history.load();
-    const deadline = startedAt + config.loopSeconds * 1000;
+    if (stateStore) await stateStore.load();
+    const loopEnd = startedAt + config.loopSeconds * 1000;
+    const passDeadline = runDeadline - SAVE_RESERVE_MS;
     for (;;) {
       const passStart = clock.now();
-      const r = await runPass({ api, provider, source, autoscaler, policies, clock, logger, namespaces: config.namespaces, concurrency: config.concurrency, ...(config.namespace ? { policyNamespace: config.namespace } : {}), ...(config.defaultPolicy ? { defaultPolicy: config.defaultPolicy } : {}) });
+      const r = await runPass({
+        api,
+        provider,
+        source,
+        autoscaler,
+        policies,
+        clock,
+        logger,
+        namespaces: config.namespaces,
+        concurrency: config.concurrency,
+        ...(Number.isFinite(passDeadline) ? { deadline: passDeadline } : {}),
+        ...(config.namespace ? { policyNamespace: config.namespace } : {}),
+        ...(config.defaultPolicy ? { defaultPolicy: config.defaultPolicy } : {}),
+      });
       passes++;
       targets = Math.max(targets, r.targets);
       all.push(...r.records);
       const next = passStart + config.intervalSeconds * 1000;
-      if (config.loopSeconds === 0 || next >= deadline) break;
+      // Another pass only when it starts inside the loop and has at least an interval before the deadline.
+      if (config.loopSeconds === 0 || next >= loopEnd || next + config.intervalSeconds * 1000 > passDeadline) break;
       await clock.sleep(next - clock.now());
     }
     if (history instanceof ConfigMapAlarmHistory) await history.save();
   } catch (e) {
-    error = (e as Error).message;
+    error = redactSecrets((e as Error).message);
     logger.log('error', 'run failed', { error });
   }
   const outcomes: Partial<Record<Outcome, number>> = {};

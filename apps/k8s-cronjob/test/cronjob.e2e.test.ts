@@ -4,7 +4,7 @@ import { parseAllDocuments } from 'yaml';
 import { InstantClock, ManualClock, MemoryLogger } from '@autoscaler/core';
 import { applySeed, faultStatus, kubeConfigFor, startFakeKubeApi, type FakeKubeApi, type FakeKubeSeed } from '@autoscaler/provider-kubernetes/testing';
 import { loadConfig, runCronJob, type RunSummary } from '../src';
-import { grantedPermissions, rbacAuthorizer, resourceKey, shippedGrants } from './rbac';
+import { grantedPermissions, rbacAuthorizer, resizeGrants, resourceKey, shippedGrants } from './rbac';
 
 const T0 = Date.UTC(2026, 2, 2, 9, 0, 0);
 const SA = 'system:serviceaccount:autoscaler:autoscaler';
@@ -38,7 +38,17 @@ const SEED: FakeKubeSeed = {
     { namespace: 'ml', name: 'not-annotated', replicas: 1, load: { cpu: '5' } },
     { namespace: 'web', name: 'frontend', replicas: 3, annotations: { 'autoscaler.dev/policy': 'autoscaler/policies' }, load: { cpu: '5' } },
   ],
-  statefulsets: [{ namespace: 'ml', name: 'db', replicas: 2, annotations: { 'autoscaler.dev/policy': STS_POLICY }, load: { cpu: '2' } }],
+  statefulsets: [
+    { namespace: 'ml', name: 'db', replicas: 2, annotations: { 'autoscaler.dev/policy': STS_POLICY }, load: { cpu: '2' } },
+    {
+      namespace: 'ml',
+      name: 'cache',
+      replicas: 1,
+      containers: [{ name: 'server', requests: { cpu: '500m', memory: '1Gi' }, limits: { memory: '1Gi' } }],
+      annotations: { 'autoscaler.dev/policy': RESIZE_POLICY, 'autoscaler.dev/tiers': TIERS, 'autoscaler.dev/alarms': JSON.stringify([{ name: 'mem-high', metric: 'memory', comparison: 'above', threshold: 80 }]) },
+      load: { memoryPerPod: '900Mi' },
+    },
+  ],
   hpas: [{ namespace: 'web', name: 'frontend', target: 'deployment/frontend', minReplicas: 2, maxReplicas: 6 }],
 };
 
@@ -55,7 +65,9 @@ describe('k8s-cronjob: a pass over the fake apiserver through the real client', 
   it('scales a loaded Deployment and a StatefulSet, resizes on an alarm, refuses an HPA-owned one, re-reads on 409, never scales in on missing metrics; RBAC = what the pass calls', async () => {
     const clock = new ManualClock(T0);
     let conflicted = 0;
-    const authorize = rbacAuthorizer(SA, shippedGrants());
+    // The default grants plus the opt-in resize Role for namespace ml (big-model resizes there).
+    const grants = [...shippedGrants(), ...resizeGrants()];
+    const authorize = rbacAuthorizer(SA, grants);
     api = await startFakeKubeApi({
       clock,
       tokens: { [TOKEN]: SA },
@@ -79,8 +91,9 @@ describe('k8s-cronjob: a pass over the fake apiserver through the real client', 
 
     const first = await runCronJob({ config, kubeConfig: kubeConfigFor({ url: api.url, token: TOKEN }), clock, logger });
     expect(first.error).toBeUndefined();
-    expect(first.targets).toBe(6);
-    expect(first.outcomes).toEqual({ scaled: 3, resized: 1, rejected: 1, 'no-action': 1 });
+    expect(first.targets).toBe(7);
+    expect(first.outcomes).toEqual({ scaled: 3, resized: 2, rejected: 1, 'no-action': 1 });
+    expect(recordOf(first, 'ml/statefulset/cache')).toMatchObject({ outcome: 'resized', size: 'medium' });
     expect(first.ok).toBe(false);
 
     // HPA: 280% / 70% over 2 pods -> 8, limited to maxStep 4 -> 6.
@@ -88,7 +101,10 @@ describe('k8s-cronjob: a pass over the fake apiserver through the real client', 
     expect(replicas(api, 'Deployment', 'ml', 'loaded')).toBe(6);
     // 409 -> re-read (GET) -> decide again -> apply with the new resourceVersion.
     const loadedCalls = api.log.entries.filter((e) => e.path.startsWith('/apis/apps/v1/namespaces/ml/deployments/loaded')).map((e) => `${e.method} ${e.path.endsWith('/scale') ? 'scale' : 'deployment'} ${e.status}`);
-    expect(loadedCalls).toEqual(['PATCH scale 409', 'GET deployment 200', 'PATCH scale 200', 'PATCH deployment 200']);
+    // The autoscaler's memory goes to its state ConfigMap, not to the workload: no PATCH of the Deployment.
+    expect(loadedCalls).toEqual(['PATCH scale 409', 'GET deployment 200', 'PATCH scale 200']);
+    const state = (api.get('v1', 'ConfigMap', 'autoscaler', 'autoscaler-state')!['data'] as Record<string, string>);
+    expect(JSON.parse(state['ml.deployment.loaded']!)).toMatchObject({ 'autoscaler.dev/last-scale-out': expect.stringMatching(/"from":2,"to":6/) });
     expect(conflicted).toBe(2);
     // 1 core per pod on 500m requests = 200% against 50%: ceil(2 x 4) = 8, capped at max 5.
     expect(recordOf(first, 'ml/statefulset/db')).toMatchObject({ outcome: 'scaled', from: 2, to: 5 });
@@ -97,9 +113,10 @@ describe('k8s-cronjob: a pass over the fake apiserver through the real client', 
     expect(recordOf(first, 'ml/deployment/big-model')).toMatchObject({ outcome: 'resized', size: 'medium' });
     const container = (api.get('apps/v1', 'Deployment', 'ml', 'big-model')!['spec'] as { template: { spec: { containers: Array<{ resources: unknown }> } } }).template.spec.containers[0]!;
     expect(container.resources).toEqual({ requests: { cpu: '1', memory: '2Gi' }, limits: { memory: '2Gi' } });
-    // One write: the resize patch carries the autoscaler's state annotations too.
+    // One write to the workload (the pod template and the size annotation); the memory goes to the state ConfigMap.
     expect(api.log.find('PATCH', '/apis/apps/v1/namespaces/ml/deployments/big-model').map((e) => e.headers['content-type'])).toEqual(['application/strategic-merge-patch+json']);
-    expect(api.get('apps/v1', 'Deployment', 'ml', 'big-model')!.metadata.annotations?.['autoscaler.dev/last-resize']).toMatch(/"from":1,"to":1/);
+    expect(api.get('apps/v1', 'Deployment', 'ml', 'big-model')!.metadata.annotations?.['autoscaler.dev/size']).toBe('medium');
+    expect(JSON.parse(state['ml.deployment.big-model']!)['autoscaler.dev/last-resize']).toMatch(/"from":1,"to":1/);
 
     expect(recordOf(first, 'web/deployment/frontend')).toMatchObject({ outcome: 'rejected', code: 'NOT_MANAGED' });
     expect(recordOf(first, 'web/deployment/frontend')!.reason).toContain('HorizontalPodAutoscaler web/frontend');
@@ -115,12 +132,32 @@ describe('k8s-cronjob: a pass over the fake apiserver through the real client', 
     clock.advance(60_000);
     const second = await runCronJob({ config, kubeConfig: kubeConfigFor({ url: api.url, token: TOKEN }), clock, logger });
     expect(second.error).toBeUndefined();
-    expect(api.log.entries.filter((e) => e.path.includes('autoscaler-alarm-history') || (e.method === 'POST' && e.path.endsWith('/configmaps'))).map((e) => `${e.method} ${e.status}`)).toEqual(['GET 404', 'POST 201', 'GET 200', 'PATCH 200']);
+    const history = (e: { method: string; path: string; body: string }): boolean => e.path.endsWith('/autoscaler-alarm-history') || (e.method === 'POST' && e.path.endsWith('/configmaps') && e.body.includes('"autoscaler-alarm-history"'));
+    expect(api.log.entries.filter(history).map((e) => `${e.method} ${e.status}`)).toEqual(['GET 404', 'POST 201', 'GET 200', 'PATCH 200']);
+    // The state ConfigMap is read once per run, created by the first write and patched after.
+    expect(api.log.entries.filter((e) => e.path.endsWith('/autoscaler-state') && e.method === 'GET').map((e) => e.status)).toEqual([404, 200]);
 
     // Least privilege, both ways: nothing the pass did was refused, and every granted permission was used.
     expect(api.log.entries.filter((e) => e.status === 403).map((e) => `${e.method} ${e.path}`)).toEqual([]);
     const used = [...new Set(api.audit.filter((a) => a.user === SA).map((a) => `${a.group}|${resourceKey(a)}|${a.verb}`))].sort();
-    expect(used).toEqual(grantedPermissions(shippedGrants()));
+    expect(used).toEqual(grantedPermissions(grants));
+  });
+
+  it('without the opt-in resize Role a resize is refused (403) and nothing else changes; a conflict outcome fails the run', async () => {
+    const clock = new ManualClock(T0);
+    api = await startFakeKubeApi({ clock, tokens: { [TOKEN]: SA }, authorize: rbacAuthorizer(SA, shippedGrants()) });
+    applySeed(api, { ...SEED, deployments: SEED.deployments!.filter((d) => d.name === 'big-model' || d.name === 'loaded'), statefulsets: [], hpas: [] });
+    clock.advance(600_000);
+    // Two 409s in a row on the loaded Deployment: the orchestrator re-reads once, then gives up with `conflict`.
+    api.faults.next({ ...faultStatus(409), match: (r) => r.method === 'PATCH' && r.path.endsWith('/deployments/loaded/scale'), times: 2 });
+    const summary = await runCronJob({ config: loadConfig({ AUTOSCALER_NAMESPACE: 'autoscaler' }), kubeConfig: kubeConfigFor({ url: api.url, token: TOKEN }), clock, logger: new MemoryLogger() });
+    expect(summary.ok).toBe(false);
+    expect(recordOf(summary, 'ml/deployment/loaded')).toMatchObject({ outcome: 'conflict', code: 'CONFLICT' });
+    const resize = recordOf(summary, 'ml/deployment/big-model')!;
+    expect(resize).toMatchObject({ outcome: 'error' });
+    expect(resize.reason).toMatch(/forbidden|RBAC/i);
+    expect((api.get('apps/v1', 'Deployment', 'ml', 'big-model')!['spec'] as { template: { spec: { containers: Array<{ resources: { requests: { cpu: string } } }> } } }).template.spec.containers[0]!.resources.requests.cpu).toBe('500m');
+    api.faults.clear();
   });
 
   it('denies what the shipped RBAC does not grant (the check is real)', async () => {
@@ -129,6 +166,14 @@ describe('k8s-cronjob: a pass over the fake apiserver through the real client', 
     expect(authorize({ user: SA, verb: 'get', group: '', resource: 'configmaps', namespace: 'ml', name: 'autoscaler-alarm-history' })).not.toBe(true);
     expect(authorize({ user: SA, verb: 'get', group: '', resource: 'configmaps', namespace: 'autoscaler', name: 'autoscaler-alarm-history' })).toBe(true);
     expect(authorize({ user: SA, verb: 'get', group: 'apps', resource: 'deployments', subresource: 'scale', namespace: 'ml', name: 'x' })).not.toBe(true);
+    // No write to workloads by default (a pod-template patch could run any image), nor ConfigMaps outside the autoscaler's namespace.
+    expect(authorize({ user: SA, verb: 'patch', group: 'apps', resource: 'deployments', namespace: 'ml', name: 'x' })).not.toBe(true);
+    expect(authorize({ user: SA, verb: 'list', group: '', resource: 'configmaps', namespace: 'ml' })).not.toBe(true);
+    expect(authorize({ user: SA, verb: 'list', group: '', resource: 'configmaps', namespace: 'autoscaler' })).toBe(true);
+    // The opt-in resize Role grants patch in its own namespace only.
+    const withResize = rbacAuthorizer(SA, [...shippedGrants(), ...resizeGrants()]);
+    expect(withResize({ user: SA, verb: 'patch', group: 'apps', resource: 'deployments', namespace: 'ml', name: 'x' })).toBe(true);
+    expect(withResize({ user: SA, verb: 'patch', group: 'apps', resource: 'deployments', namespace: 'web', name: 'x' })).not.toBe(true);
     api = await startFakeKubeApi();
   });
 
@@ -141,13 +186,15 @@ describe('k8s-cronjob: a pass over the fake apiserver through the real client', 
     const summary = await runCronJob({ config, kubeConfig: kubeConfigFor(api), clock, logger: new MemoryLogger() });
     expect(summary.passes).toBe(3);
     // Watching ml (and autoscaler) only: frontend in web is not seen at all.
-    expect(summary.targets).toBe(5);
+    expect(summary.targets).toBe(6);
     expect(summary.records.find((r) => r.target === 'web/deployment/frontend')).toBeUndefined();
     expect(summary.ok).toBe(true);
     // Out by maxStep at once; 15 s later the new pods are CPU-unready and count as idle (HPA rules): 93% -> 8; then 70% holds.
     expect(summary.records.filter((r) => r.target === 'ml/deployment/loaded').map((r) => [r.from, r.to])).toEqual([[2, 6], [6, 8]]);
     expect(replicas(api, 'Deployment', 'ml', 'loaded')).toBe(8);
-    expect(api.log.entries.filter((e) => e.path.endsWith('/configmaps/autoscaler-alarm-history') || (e.method === 'POST' && e.path.endsWith('/configmaps'))).map((e) => e.method)).toEqual(['GET', 'POST']);
+    expect(api.log.entries.filter((e) => e.path.endsWith('/configmaps/autoscaler-alarm-history') || (e.method === 'POST' && e.path.endsWith('/configmaps') && e.body.includes('"autoscaler-alarm-history"'))).map((e) => e.method)).toEqual(['GET', 'POST']);
+    // Concurrent first writes of the state ConfigMap create it once.
+    expect(api.log.entries.filter((e) => e.method === 'POST' && e.body.includes('"autoscaler-state"')).map((e) => e.status)).toEqual([201]);
     // Each pass lists per watched namespace: no per-workload GETs of unchanged workloads.
     expect(api.log.count('GET', /\/deployments\/idle$/)).toBe(0);
   });
@@ -162,7 +209,7 @@ describe('k8s-cronjob: a pass over the fake apiserver through the real client', 
     const started = clock.now();
     const summary = await runCronJob({ config: loadConfig({}), kubeConfig: kubeConfigFor(api), clock, logger: new MemoryLogger() });
     expect(summary.error).toBeUndefined();
-    expect(summary.targets).toBe(6);
+    expect(summary.targets).toBe(7);
     expect(api.faults.pending).toBe(0);
     // Backoff of 500 ms then 1 s, on the injected clock.
     expect(clock.now() - started).toBeGreaterThanOrEqual(1500);

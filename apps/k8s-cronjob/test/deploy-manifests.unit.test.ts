@@ -78,6 +78,8 @@ describe('deploy/ manifests', () => {
     expect(env['AUTOSCALER_NAMESPACE']).toEqual({ fieldRef: { fieldPath: 'metadata.namespace' } });
     // The last pass starts before LOOP_SECONDS; leave it 10 s to finish before the Job's deadline.
     expect(Number(env['AUTOSCALER_LOOP_SECONDS']) + 10).toBeLessThanOrEqual(job.activeDeadlineSeconds);
+    // The run's time budget is the Job's deadline: the two must agree.
+    expect(Number(env['AUTOSCALER_JOB_DEADLINE_SECONDS'])).toBe(job.activeDeadlineSeconds);
   });
 
   it('the bindings bind the roles to the service account', () => {
@@ -87,6 +89,31 @@ describe('deploy/ manifests', () => {
       expect(b.subjects).toEqual([{ kind: 'ServiceAccount', name: sa.metadata.name, namespace: sa.metadata.namespace }]);
       expect(byKind(b.roleRef.kind).map((r) => r.metadata.name)).toContain(b.roleRef.name);
     }
+  });
+
+  it('the opt-in resize Role is valid, namespaced, grants only patch on workloads, and binds the service account', () => {
+    const k = parseAllDocuments(readFileSync(join(DEPLOY, 'resize', 'kustomization.yaml'), 'utf8'))[0]!.toJSON() as { namespace?: string; resources: string[] };
+    // No namespace transformer: it would move the binding's subject too.
+    expect(k.namespace).toBeUndefined();
+    const docs = k.resources.flatMap((f) => parseAllDocuments(readFileSync(join(DEPLOY, 'resize', f), 'utf8')).map((d) => d.toJSON() as Doc));
+    const sa = byKind('ServiceAccount')[0]!;
+    for (const d of docs) expect(() => MODELS[`${d.apiVersion}/${d.kind}`]!.validate(d)).not.toThrow();
+    const role = docs.find((d) => d.kind === 'Role')! as Doc & { rules: Array<{ apiGroups: string[]; resources: string[]; verbs: string[] }> };
+    expect(role.metadata.namespace).toBe('ml');
+    expect(role.rules).toEqual([{ apiGroups: ['apps'], resources: ['deployments', 'statefulsets'], verbs: ['patch'] }]);
+    const binding = docs.find((d) => d.kind === 'RoleBinding')! as Doc & { subjects: unknown[]; roleRef: { name: string } };
+    expect(binding.metadata.namespace).toBe('ml');
+    expect(binding.roleRef.name).toBe(role.metadata.name);
+    expect(binding.subjects).toEqual([{ kind: 'ServiceAccount', name: sa.metadata.name, namespace: sa.metadata.namespace }]);
+  });
+
+  it('the default ClusterRole cannot write workloads, and ConfigMaps are reachable only through the Role in the autoscaler namespace', () => {
+    const rules = (byKind('ClusterRole')[0] as unknown as { rules: Array<{ resources: string[]; verbs: string[] }> }).rules;
+    for (const r of rules) {
+      if (r.resources.some((x) => x === 'deployments' || x === 'statefulsets')) expect(r.verbs).toEqual(['get', 'list']);
+      expect(r.resources).not.toContain('configmaps');
+    }
+    expect(byKind('Role').map((r) => r.metadata.namespace)).toEqual(['autoscaler']);
   });
 
   it('the policies ConfigMap is labelled for discovery and holds a valid policy', () => {

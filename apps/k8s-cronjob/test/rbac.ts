@@ -18,16 +18,26 @@ interface Grant {
 
 const DEPLOY = join(__dirname, '..', 'deploy');
 
-/** The ClusterRole and Role rules shipped in deploy/, as the apiserver's RBAC authorizer reads them. */
-export function shippedGrants(): Grant[] {
+function grantsIn(files: readonly string[]): Grant[] {
   const grants: Grant[] = [];
-  for (const file of ['clusterrole.yaml', 'role.yaml']) {
+  for (const file of files) {
     for (const d of parseAllDocuments(readFileSync(join(DEPLOY, file), 'utf8'))) {
-      const doc = d.toJSON() as { kind: string; metadata: { namespace?: string }; rules: PolicyRule[] };
-      for (const rule of doc.rules) grants.push(doc.kind === 'Role' ? { namespace: doc.metadata.namespace!, rule } : { rule });
+      const doc = d.toJSON() as { kind: string; metadata: { namespace?: string }; rules?: PolicyRule[] };
+      if (doc.kind !== 'Role' && doc.kind !== 'ClusterRole') continue;
+      for (const rule of doc.rules ?? []) grants.push(doc.kind === 'Role' ? { namespace: doc.metadata.namespace!, rule } : { rule });
     }
   }
   return grants;
+}
+
+/** The default ClusterRole and Role rules shipped in deploy/, as the apiserver's RBAC authorizer reads them. */
+export function shippedGrants(): Grant[] {
+  return grantsIn(['clusterrole.yaml', 'role.yaml']);
+}
+
+/** The opt-in vertical-resize Role(s) in deploy/resize/ (one namespace each). */
+export function resizeGrants(): Grant[] {
+  return grantsIn(['resize/role-ml.yaml']);
 }
 
 export const resourceKey = (a: Pick<RequestAttributes, 'resource' | 'subresource'>): string => (a.subresource ? `${a.resource}/${a.subresource}` : a.resource!);
@@ -45,7 +55,7 @@ export function rbacAuthorizer(user: string, grants: readonly Grant[]): (a: Requ
         g.rule.verbs.includes(a.verb) &&
         (g.rule.resourceNames === undefined || (a.name !== undefined && g.rule.resourceNames.includes(a.name))),
     );
-    return ok ? true : 'RBAC: not granted by deploy/clusterrole.yaml or deploy/role.yaml';
+    return ok ? true : 'RBAC: not granted by the shipped roles';
   };
 }
 

@@ -22,7 +22,7 @@ export interface Discovery {
 
 const POLICY_KEYS = ['policy.yaml', 'policy.yml', 'policy.json'];
 
-/** A ConfigMap reference (`name` or `namespace/name`) rather than an inline document. */
+/** A ConfigMap reference (`name` or `namespace/name`) rather than an inline document; a bare name is in `namespace`. */
 function configMapRef(value: string, namespace: string): { namespace: string; name: string } | undefined {
   const v = value.trim();
   const parts = v.split('/');
@@ -48,7 +48,29 @@ export class DiscoveredPolicies implements PolicyResolver {
  * `autoscaler.dev/managed: "true"` (the default policy). ConfigMaps come from
  * the snapshot (labelled `autoscaler.dev/policy`), so discovery makes no calls.
  */
-export function discoverTargets(snapshot: ClusterSnapshot, options: { provider?: string; defaultPolicy?: Policy } = {}): Discovery {
+export interface DiscoveryOptions {
+  provider?: string;
+  /** The policy of `autoscaler.dev/managed: "true"` workloads (the operator's: it may notify). */
+  defaultPolicy?: Policy;
+  /**
+   * The operator's namespace (the CronJob's). When set, an annotation may name only ConfigMaps
+   * there (a bare name means one there too), and only those policies may carry `notifications`.
+   * Unset (a CLI listing), ConfigMaps are looked up as named and no annotation policy may notify.
+   */
+  policyNamespace?: string;
+}
+
+/**
+ * Where an annotation's policy may send notifications: a tenant who can annotate a workload
+ * must not make the autoscaler POST anywhere, nor stall it on a webhook that never answers.
+ */
+function refuseTenantNotifications(policy: Policy, where: string): void {
+  if (policy.notifications.length > 0) {
+    throw new AutoscalerError('VALIDATION', `${where} sets notifications: a policy taken from the annotation ${ANNOTATION.policy} cannot notify; put notifications in a policy ConfigMap in the autoscaler's namespace`);
+  }
+}
+
+export function discoverTargets(snapshot: ClusterSnapshot, options: DiscoveryOptions = {}): Discovery {
   const provider = options.provider ?? 'kubernetes';
   const parsedConfigMaps = new Map<string, Policy | AutoscalerError>();
   const targets: DiscoveredTarget[] = [];
@@ -64,7 +86,10 @@ export function discoverTargets(snapshot: ClusterSnapshot, options: { provider?:
         t.policy = options.defaultPolicy;
         t.policySource = 'default';
       } else {
-        const cm = configMapRef(value, w.id.namespace);
+        const cm = configMapRef(value, options.policyNamespace ?? w.id.namespace);
+        if (cm && options.policyNamespace !== undefined && cm.namespace !== options.policyNamespace) {
+          throw new AutoscalerError('VALIDATION', `annotation ${ANNOTATION.policy} names ConfigMap ${cm.namespace}/${cm.name}: only policy ConfigMaps in the autoscaler's namespace (${options.policyNamespace}) can be named`);
+        }
         if (cm) {
           const key = `${cm.namespace}/${cm.name}`;
           let parsed = parsedConfigMaps.get(key);
@@ -73,10 +98,13 @@ export function discoverTargets(snapshot: ClusterSnapshot, options: { provider?:
             parsedConfigMaps.set(key, parsed);
           }
           if (parsed instanceof AutoscalerError) throw parsed;
+          if (options.policyNamespace === undefined) refuseTenantNotifications(parsed, `ConfigMap ${key}`);
           t.policy = parsed;
           t.policySource = `configmap ${key}`;
         } else {
-          t.policy = parsePolicy(value, `${ref.id} annotation ${ANNOTATION.policy}`);
+          const policy = parsePolicy(value, `${ref.id} annotation ${ANNOTATION.policy}`);
+          refuseTenantNotifications(policy, `the inline policy in annotation ${ANNOTATION.policy}`);
+          t.policy = policy;
           t.policySource = 'inline';
         }
       }

@@ -1,9 +1,10 @@
 /** @autoscaler/provider-kubernetes: Deployments and StatefulSets through the real Kubernetes API, and the metrics-server alarm source. */
 export { KubernetesProvider, DEFAULT_PROVISIONING_SECONDS, type KubernetesProviderOptions } from './provider';
 export { KubeApi } from './kube/kube-api';
+export { ConfigMapStateStore, stateKey } from './kube/state-configmap';
 export { translateKubeError } from './kube/errors';
 export { ClusterSnapshot, type SnapshotScope, type ListedWorkload } from './kube/cluster-snapshot';
-export { discoverTargets, DiscoveredPolicies, type DiscoveredTarget, type Discovery } from './discovery';
+export { discoverTargets, DiscoveredPolicies, type DiscoveredTarget, type Discovery, type DiscoveryOptions } from './discovery';
 export { ANNOTATION, POLICY_CONFIGMAP_LABEL, readPersistedState, persistedStatePatch, isManaged } from './model/annotations';
 export { parseWorkloadId, formatWorkloadId, WORKLOAD_KINDS, type WorkloadId, type WorkloadKind } from './model/ids';
 export { parseQuantity, formatCpu, formatMemory, parseGoDuration, isQuantity } from './model/quantity';

@@ -5,6 +5,7 @@ import {
   silentLogger,
   type ApplyHandle,
   type ApplyOptions,
+  type CallOptions,
   type Capacity,
   type Logger,
   type NativeExport,
@@ -18,6 +19,7 @@ import {
 import { ClusterSnapshot } from './kube/cluster-snapshot';
 import { hpaTargeting, refuseHpaOwned } from './kube/hpa-owner';
 import { KubeApi } from './kube/kube-api';
+import type { ConfigMapStateStore } from './kube/state-configmap';
 import { ANNOTATION, persistedStatePatch, readPersistedState } from './model/annotations';
 import { exportHpa } from './model/hpa-export';
 import { parseWorkloadId, type WorkloadId } from './model/ids';
@@ -37,6 +39,12 @@ export interface KubernetesProviderOptions {
    * about 25 s for a model server to load and pass its readiness probe. Set it from your own rollouts.
    */
   provisioningSeconds?: number;
+  /**
+   * Keep the autoscaler's memory in this ConfigMap instead of annotations on each workload, so
+   * no write access to the workloads themselves is needed for replica changes (the CronJob's
+   * default RBAC). State annotations already on a workload are still read until the first write.
+   */
+  stateStore?: ConfigMapStateStore;
 }
 
 /** See `KubernetesProviderOptions.provisioningSeconds`. */
@@ -57,6 +65,7 @@ export class KubernetesProvider implements Provider {
   readonly api: KubeApi;
   readonly provisioningSeconds: number;
   private readonly tiers: readonly ResourceTier[];
+  private readonly stateStore: ConfigMapStateStore | undefined;
   private readonly logger: Logger;
   private snapshot: ClusterSnapshot | undefined;
   /** Views from the last describe, to patch the right container without another GET. */
@@ -65,6 +74,7 @@ export class KubernetesProvider implements Provider {
   constructor(options: KubernetesProviderOptions) {
     this.api = options.kube instanceof KubeApi ? options.kube : new KubeApi(options.kube);
     this.tiers = options.tiers ?? [];
+    this.stateStore = options.stateStore;
     this.logger = options.logger ?? silentLogger;
     const p = options.provisioningSeconds ?? DEFAULT_PROVISIONING_SECONDS;
     if (!Number.isFinite(p) || p < 0) throw ValidationError.field('provisioningSeconds', `must be a number of seconds >= 0, got ${String(p)}`);
@@ -86,20 +96,20 @@ export class KubernetesProvider implements Provider {
     return parseWorkloadId(ref.id);
   }
 
-  private async view(id: WorkloadId, ref: string): Promise<WorkloadView> {
+  private async view(id: WorkloadId, ref: string, signal?: AbortSignal): Promise<WorkloadView> {
     const listed = this.snapshot?.takeWorkload(ref);
-    const object = listed ?? (await this.api.getWorkload(id));
+    const object = listed ?? (await this.api.getWorkload(id, signal));
     return viewWorkload(id, object, this.tiers);
   }
 
-  async describe(ref: TargetRef): Promise<TargetState> {
+  async describe(ref: TargetRef, options: CallOptions = {}): Promise<TargetState> {
     const id = this.idOf(ref);
-    const view = await this.view(id, ref.id);
-    const hpa = this.snapshot?.covers(id.namespace) ? this.snapshot.hpaFor(id) : hpaTargeting(await this.api.listHpas(id.namespace), id);
+    const view = await this.view(id, ref.id, options.signal);
+    const hpa = this.snapshot?.covers(id.namespace) ? this.snapshot.hpaFor(id) : hpaTargeting(await this.api.listHpas(id.namespace, options.signal), id);
     if (hpa) throw refuseHpaOwned(id, hpa);
     this.described.set(ref.id, view);
     const problems: string[] = [];
-    const persisted = readPersistedState(view.annotations, problems);
+    const persisted = readPersistedState(this.stateStore?.get(id) ?? view.annotations, problems);
     if (problems.length > 0) this.logger.log('warn', 'ignored damaged autoscaler annotations', { target: ref, problems });
     if (view.tiersProblem) this.logger.log('warn', 'size ladder unusable', { target: ref, problem: view.tiersProblem });
     const capacity: Capacity = { replicas: view.replicas };
@@ -114,14 +124,16 @@ export class KubernetesProvider implements Provider {
     if (!Number.isInteger(to.replicas) || to.replicas < 0) throw ValidationError.field('capacity.replicas', `must be a whole number >= 0, got ${String(to.replicas)}`);
     const cached = this.described.get(ref.id);
     this.described.delete(ref.id);
-    const view = cached && (options.ifMatch === undefined || cached.version === options.ifMatch) ? cached : viewWorkload(id, await this.api.getWorkload(id), this.tiers);
+    const view = cached && (options.ifMatch === undefined || cached.version === options.ifMatch) ? cached : viewWorkload(id, await this.api.getWorkload(id, options.signal), this.tiers);
     if (to.size !== undefined && to.size !== view.size) {
       // The resize patches the workload itself, so the autoscaler's memory rides along in the same write.
-      const patch = this.resizePatch(view, to, options.ifMatch, options.state);
-      const updated = await this.api.patchWorkload(id, patch, 'strategic', `resize to ${to.size}`);
-      return { kind: 'rollout', id: `${ref.id}@${updated.metadata?.resourceVersion ?? ''}`, ...(options.state ? { stateWritten: true } : {}) };
+      // With a state ConfigMap the memory is written there instead (the orchestrator calls writeState).
+      const state = this.stateStore ? undefined : options.state;
+      const patch = this.resizePatch(view, to, options.ifMatch, state);
+      const updated = await this.api.patchWorkload(id, patch, 'strategic', `resize to ${to.size}`, options.signal);
+      return { kind: 'rollout', id: `${ref.id}@${updated.metadata?.resourceVersion ?? ''}`, ...(state ? { stateWritten: true } : {}) };
     }
-    const scale = await this.api.patchScale(id, to.replicas, options.ifMatch);
+    const scale = await this.api.patchScale(id, to.replicas, options.ifMatch, options.signal);
     return { kind: 'immediate', id: `${ref.id}@${scale.metadata?.resourceVersion ?? ''}` };
   }
 
@@ -157,11 +169,15 @@ export class KubernetesProvider implements Provider {
     return readPersistedState(object.metadata?.annotations);
   }
 
-  /** A JSON merge patch of the annotations only: no resourceVersion, so it never races the scale change it records. */
-  async writeState(ref: TargetRef, state: PersistedState): Promise<void> {
+  /**
+   * A JSON merge patch of the annotations only (or of the workload's key in the state ConfigMap):
+   * no resourceVersion, so it never races the scale change it records.
+   */
+  async writeState(ref: TargetRef, state: PersistedState, options: CallOptions = {}): Promise<void> {
     const id = this.idOf(ref);
     this.described.delete(ref.id);
-    await this.api.patchWorkload(id, { metadata: { annotations: persistedStatePatch(state) } }, 'merge', 'write autoscaler state on');
+    if (this.stateStore) await this.stateStore.write(id, state, options.signal);
+    else await this.api.patchWorkload(id, { metadata: { annotations: persistedStatePatch(state) } }, 'merge', 'write autoscaler state on', options.signal);
   }
 
   exportNative(policy: Policy, ref: TargetRef): NativeExport {

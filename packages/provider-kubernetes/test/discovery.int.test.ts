@@ -44,6 +44,42 @@ describe('discovery of annotated workloads', () => {
     expect(d.policies.resolve({ provider: 'kubernetes', id: 'ml/deployment/g-plain' })).toBeUndefined();
   });
 
+  it('trust boundary: an annotation policy cannot notify nor name another namespace\'s ConfigMap; the operator\'s ConfigMaps can', async () => {
+    api = await startFakeKubeApi();
+    const NOTIFY = `${POLICY}notifications:\n  - { type: webhook, url: "https://hooks.example.com/x" }\n`;
+    applySeed(api, {
+      configMaps: [
+        { namespace: 'autoscaler', name: 'central', labels: { 'autoscaler.dev/policy': 'true' }, data: { 'policy.yaml': NOTIFY.replace('shared', 'central') } },
+        { namespace: 'tenant', name: 'mine', labels: { 'autoscaler.dev/policy': 'true' }, data: { 'policy.yaml': POLICY.replace('shared', 'mine') } },
+        { namespace: 'other', name: 'theirs', labels: { 'autoscaler.dev/policy': 'true' }, data: { 'policy.yaml': POLICY.replace('shared', 'theirs') } },
+      ],
+      deployments: [
+        { namespace: 'tenant', name: 'a-hook', annotations: { 'autoscaler.dev/policy': NOTIFY } },
+        { namespace: 'tenant', name: 'b-central', annotations: { 'autoscaler.dev/policy': 'autoscaler/central' } },
+        { namespace: 'tenant', name: 'c-bare', annotations: { 'autoscaler.dev/policy': 'central' } },
+        { namespace: 'tenant', name: 'd-other', annotations: { 'autoscaler.dev/policy': 'other/theirs' } },
+        { namespace: 'tenant', name: 'e-own', annotations: { 'autoscaler.dev/policy': 'tenant/mine' } },
+      ],
+    });
+    const kube = new KubeApi(kubeConfigFor(api));
+    const before = api.log.entries.length;
+    const snapshot = await ClusterSnapshot.take(kube, { policyNamespaces: ['autoscaler'] });
+    // ConfigMaps are read in the autoscaler's namespace only (a Role there, not a ClusterRole).
+    expect(api.log.entries.slice(before).filter((e) => e.path.includes('configmaps')).map((e) => e.path)).toEqual(['/api/v1/namespaces/autoscaler/configmaps']);
+    const d = discoverTargets(snapshot, { policyNamespace: 'autoscaler' });
+    const byName = Object.fromEntries(d.targets.map((t) => [t.id.name, { policy: t.policy?.name, problem: t.problem }]));
+    expect(byName['a-hook']).toEqual({ policy: undefined, problem: expect.stringMatching(/^the inline policy in annotation autoscaler\.dev\/policy sets notifications: a policy taken from the annotation autoscaler\.dev\/policy cannot notify/) });
+    expect(byName['b-central']).toEqual({ policy: 'central', problem: undefined });
+    expect(d.policies.resolve({ provider: 'kubernetes', id: 'tenant/deployment/b-central' })?.notifications).toHaveLength(1);
+    expect(byName['c-bare']).toEqual({ policy: 'central', problem: undefined });
+    expect(byName['d-other']!.problem).toBe("annotation autoscaler.dev/policy names ConfigMap other/theirs: only policy ConfigMaps in the autoscaler's namespace (autoscaler) can be named");
+    expect(byName['e-own']!.problem).toContain('names ConfigMap tenant/mine');
+    // Without an operator namespace (a CLI listing) no ConfigMap policy may notify either.
+    const listing = discoverTargets(await ClusterSnapshot.take(kube));
+    expect(listing.targets.find((t) => t.id.name === 'b-central')!.problem).toMatch(/ConfigMap autoscaler\/central sets notifications/);
+    expect(listing.targets.find((t) => t.id.name === 'd-other')!.policy?.name).toBe('theirs');
+  });
+
   it('takes a constant number of list calls whatever the number of workloads (per watched namespace when scoped)', async () => {
     const calls: number[] = [];
     for (const n of [5, 60]) {
@@ -60,8 +96,6 @@ describe('discovery of annotated workloads', () => {
     await ClusterSnapshot.take(new KubeApi(kubeConfigFor(api)), { namespaces: ['ns-0', 'ns-1'], policyNamespaces: ['autoscaler'] });
     expect(api.log.entries.slice(before).map((e) => `${e.method} ${e.path}`).sort()).toEqual([
       'GET /api/v1/namespaces/autoscaler/configmaps',
-      'GET /api/v1/namespaces/ns-0/configmaps',
-      'GET /api/v1/namespaces/ns-1/configmaps',
       'GET /apis/apps/v1/namespaces/ns-0/deployments',
       'GET /apis/apps/v1/namespaces/ns-0/statefulsets',
       'GET /apis/apps/v1/namespaces/ns-1/deployments',

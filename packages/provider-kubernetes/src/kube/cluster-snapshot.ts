@@ -8,7 +8,10 @@ import type { KubeApi } from './kube-api';
 export interface SnapshotScope {
   /** Watched namespaces; omitted = the whole cluster (one list call per resource). */
   namespaces?: readonly string[];
-  /** Extra namespaces whose policy ConfigMaps are read (the autoscaler's own). */
+  /**
+   * The only namespaces whose policy ConfigMaps are listed (the autoscaler's own: its RBAC
+   * reads ConfigMaps nowhere else). Omitted: the watched namespaces (or the whole cluster).
+   */
   policyNamespaces?: readonly string[];
 }
 
@@ -51,7 +54,7 @@ export class ClusterSnapshot {
 
   static async take(api: KubeApi, scope: SnapshotScope = {}): Promise<ClusterSnapshot> {
     const namespaces = scope.namespaces ? [...new Set(scope.namespaces)] : [undefined];
-    const cmNamespaces = scope.namespaces ? [...new Set([...scope.namespaces, ...(scope.policyNamespaces ?? [])])] : [undefined];
+    const cmNamespaces = scope.policyNamespaces ? [...new Set(scope.policyNamespaces)] : scope.namespaces ? [...new Set(scope.namespaces)] : [undefined];
     const [workloads, hpas, configMaps] = await Promise.all([
       Promise.all(namespaces.flatMap((ns) => WORKLOAD_KINDS.map(async (kind) => (await api.listWorkloads(kind, ns)).map((object) => ({ id: { namespace: object.metadata?.namespace ?? ns ?? '', kind, name: object.metadata?.name ?? '' }, object }))))),
       Promise.all(namespaces.map((ns) => api.listHpas(ns))),

@@ -39,7 +39,9 @@ export function translateKubeError(e: unknown, what: string): AutoscalerError {
     }
     return new ProviderError(`${text} (HTTP ${ex.code})`, { cause: e, status: ex.code });
   }
-  const err = e as { message?: string; code?: string } | undefined;
+  const err = e as { message?: string; code?: string; name?: string } | undefined;
+  // The caller's deadline aborted the request: worth another try later, not a provider fault.
+  if (err?.name === 'AbortError' || err?.name === 'TimeoutError' || /\baborted\b/i.test(err?.message ?? '')) return new TransientError(`${what}: aborted at the deadline`, { cause: e });
   const detail = `${err?.code ?? ''} ${err?.message ?? String(e)}`;
   if (NETWORK.test(detail)) return new TransientError(`${what}: ${err?.message ?? String(e)}`, { cause: e });
   return new ProviderError(`${what}: ${err?.message ?? String(e)}`, { cause: e });

@@ -1,9 +1,28 @@
-import { AppsV1Api, AutoscalingV2Api, CoreV1Api, CustomObjectsApi, PatchStrategy, setHeaderOptions, type KubeConfig, type V1ConfigMap, type V1Deployment, type V1Pod, type V1Scale, type V1StatefulSet, type V2HorizontalPodAutoscaler } from '@kubernetes/client-node';
+import { AppsV1Api, AutoscalingV2Api, CoreV1Api, CustomObjectsApi, Observable, PatchStrategy, setHeaderOptions, type ConfigurationOptions, type KubeConfig, type V1ConfigMap, type V1Deployment, type V1Pod, type V1Scale, type V1StatefulSet, type V2HorizontalPodAutoscaler } from '@kubernetes/client-node';
 import { apiKindOf, formatWorkloadId, type WorkloadId, type WorkloadKind } from '../model/ids';
 import type { PodMetricsList } from '../metrics/pod-metrics';
 import { translateKubeError } from './errors';
 
 export type WorkloadObject = V1Deployment | V1StatefulSet;
+
+/** Client options that abort the request's I/O with `signal` (the caller's deadline). */
+function abortable(signal: AbortSignal | undefined, options?: ConfigurationOptions): ConfigurationOptions | undefined {
+  if (!signal) return options;
+  return {
+    ...options,
+    middleware: [
+      ...(options?.middleware ?? []),
+      {
+        pre: (context) => {
+          context.setSignal(signal);
+          return new Observable(Promise.resolve(context));
+        },
+        post: (response) => new Observable(Promise.resolve(response)),
+      },
+    ],
+    middlewareMergeStrategy: 'append',
+  };
+}
 
 /** Page size of list calls: big lists cost ceil(n / PAGE) calls, not one per object. */
 const PAGE = 500;
@@ -56,31 +75,33 @@ export class KubeApi {
     });
   }
 
-  getWorkload(id: WorkloadId): Promise<WorkloadObject> {
+  getWorkload(id: WorkloadId, signal?: AbortSignal): Promise<WorkloadObject> {
+    const opts = abortable(signal);
     return this.call(`get ${formatWorkloadId(id)}`, () =>
-      id.kind === 'deployment' ? this.apps.readNamespacedDeployment({ namespace: id.namespace, name: id.name }) : this.apps.readNamespacedStatefulSet({ namespace: id.namespace, name: id.name }),
+      id.kind === 'deployment' ? this.apps.readNamespacedDeployment({ namespace: id.namespace, name: id.name }, opts) : this.apps.readNamespacedStatefulSet({ namespace: id.namespace, name: id.name }, opts),
     );
   }
 
   /** Merge patch of the scale subresource; `resourceVersion` in the body makes it conditional. */
-  patchScale(id: WorkloadId, replicas: number, resourceVersion?: string): Promise<V1Scale> {
+  patchScale(id: WorkloadId, replicas: number, resourceVersion?: string, signal?: AbortSignal): Promise<V1Scale> {
     const body = { ...(resourceVersion ? { metadata: { resourceVersion } } : {}), spec: { replicas } };
-    const opts = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
+    const opts = abortable(signal, setHeaderOptions('Content-Type', PatchStrategy.MergePatch));
     const args = { namespace: id.namespace, name: id.name, body, fieldManager: this.fieldManager };
     return this.call(`scale ${formatWorkloadId(id)} to ${replicas}`, () => (id.kind === 'deployment' ? this.apps.patchNamespacedDeploymentScale(args, opts) : this.apps.patchNamespacedStatefulSetScale(args, opts)));
   }
 
   /** Patch of the workload itself: strategic merge for the pod template, JSON merge for annotations. */
-  patchWorkload(id: WorkloadId, body: object, strategy: 'strategic' | 'merge', what: string): Promise<WorkloadObject> {
-    const opts = setHeaderOptions('Content-Type', strategy === 'strategic' ? PatchStrategy.StrategicMergePatch : PatchStrategy.MergePatch);
+  patchWorkload(id: WorkloadId, body: object, strategy: 'strategic' | 'merge', what: string, signal?: AbortSignal): Promise<WorkloadObject> {
+    const opts = abortable(signal, setHeaderOptions('Content-Type', strategy === 'strategic' ? PatchStrategy.StrategicMergePatch : PatchStrategy.MergePatch));
     const args = { namespace: id.namespace, name: id.name, body, fieldManager: this.fieldManager };
     return this.call(`${what} ${formatWorkloadId(id)}`, () => (id.kind === 'deployment' ? this.apps.patchNamespacedDeployment(args, opts) : this.apps.patchNamespacedStatefulSet(args, opts)));
   }
 
-  listHpas(namespace?: string): Promise<V2HorizontalPodAutoscaler[]> {
+  listHpas(namespace?: string, signal?: AbortSignal): Promise<V2HorizontalPodAutoscaler[]> {
+    const opts = abortable(signal);
     return this.paged(`list horizontalpodautoscalers${namespace ? ` in ${namespace}` : ''}`, (cont) => {
       const page = { limit: PAGE, ...(cont ? { _continue: cont } : {}) };
-      return namespace ? this.autoscaling.listNamespacedHorizontalPodAutoscaler({ namespace, ...page }) : this.autoscaling.listHorizontalPodAutoscalerForAllNamespaces(page);
+      return namespace ? this.autoscaling.listNamespacedHorizontalPodAutoscaler({ namespace, ...page }, opts) : this.autoscaling.listHorizontalPodAutoscalerForAllNamespaces(page, opts);
     });
   }
 
@@ -91,17 +112,17 @@ export class KubeApi {
     });
   }
 
-  getConfigMap(namespace: string, name: string): Promise<V1ConfigMap> {
-    return this.call(`get configmap ${namespace}/${name}`, () => this.core.readNamespacedConfigMap({ namespace, name }));
+  getConfigMap(namespace: string, name: string, signal?: AbortSignal): Promise<V1ConfigMap> {
+    return this.call(`get configmap ${namespace}/${name}`, () => this.core.readNamespacedConfigMap({ namespace, name }, abortable(signal)));
   }
 
-  createConfigMap(namespace: string, body: V1ConfigMap): Promise<V1ConfigMap> {
-    return this.call(`create configmap ${namespace}/${body.metadata?.name ?? ''}`, () => this.core.createNamespacedConfigMap({ namespace, body, fieldManager: this.fieldManager }));
+  createConfigMap(namespace: string, body: V1ConfigMap, signal?: AbortSignal): Promise<V1ConfigMap> {
+    return this.call(`create configmap ${namespace}/${body.metadata?.name ?? ''}`, () => this.core.createNamespacedConfigMap({ namespace, body, fieldManager: this.fieldManager }, abortable(signal)));
   }
 
   /** Merge patch of a ConfigMap, conditional on `resourceVersion` when given. */
-  patchConfigMap(namespace: string, name: string, body: object): Promise<V1ConfigMap> {
-    return this.call(`patch configmap ${namespace}/${name}`, () => this.core.patchNamespacedConfigMap({ namespace, name, body, fieldManager: this.fieldManager }, setHeaderOptions('Content-Type', PatchStrategy.MergePatch)));
+  patchConfigMap(namespace: string, name: string, body: object, signal?: AbortSignal): Promise<V1ConfigMap> {
+    return this.call(`patch configmap ${namespace}/${name}`, () => this.core.patchNamespacedConfigMap({ namespace, name, body, fieldManager: this.fieldManager }, abortable(signal, setHeaderOptions('Content-Type', PatchStrategy.MergePatch))));
   }
 
   listPods(namespace: string, labelSelector?: string): Promise<V1Pod[]> {

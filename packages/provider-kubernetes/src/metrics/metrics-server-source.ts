@@ -3,8 +3,10 @@ import {
   AutoscalerError,
   ValidationError,
   hpaReplicas,
+  redactSecrets,
   silentLogger,
   type AlarmSource,
+  type CallOptions,
   type Logger,
   type Policy,
   type PolicyResolver,
@@ -160,10 +162,10 @@ export class MetricsServerAlarmSource implements AlarmSource {
 
   // ---- poll: read the cluster ----------------------------------------------------------------
 
-  async poll(target: TargetRef, now: number): Promise<Signal[]> {
+  async poll(target: TargetRef, now: number, options: CallOptions = {}): Promise<Signal[]> {
     if (target.provider !== 'kubernetes') throw ValidationError.field('target.provider', `"${target.provider}" is not kubernetes`);
     const id = parseWorkloadId(target.id);
-    const object = this.snapshot?.listedWorkload(target.id) ?? (await this.api.getWorkload(id));
+    const object = this.snapshot?.listedWorkload(target.id) ?? (await this.api.getWorkload(id, options.signal));
     const selector = selectorRequirements(object.spec?.selector as LabelSelector | undefined);
     if (selector.length === 0) throw ValidationError.field('spec.selector', `${target.id} has an empty selector`);
     const pods: V1Pod[] = this.snapshot?.covers(id.namespace) ? (await this.snapshot.podsIn(id.namespace)).filter((p) => matches(selector, p.metadata?.labels)) : await this.api.listPods(id.namespace, formatSelector(selector));
@@ -180,9 +182,9 @@ export class MetricsServerAlarmSource implements AlarmSource {
     const readings = this.readings(usage);
     if (this.options.prometheus) {
       try {
-        for (const r of await queryPrometheus(this.options.prometheus, id, now)) readings.set(r.metric, { value: r.value });
+        for (const r of await queryPrometheus(this.options.prometheus, id, now, options.signal)) readings.set(r.metric, { value: r.value });
       } catch (e) {
-        this.logger.log('warn', 'prometheus query failed', { target, error: (e as Error).message });
+        this.logger.log('warn', 'prometheus query failed', { target, error: redactSecrets((e as Error).message) });
       }
     }
     const policy = await this.options.policies?.resolve(target);

@@ -63,7 +63,7 @@ export function parsePrometheusResponse(raw: unknown, query: string): { value: n
 }
 
 /** `GET /api/v1/query?query=...&time=...` for each configured query. */
-export async function queryPrometheus(options: PrometheusOptions, id: WorkloadId, now: number): Promise<Array<{ metric: string; value: number; at: number }>> {
+export async function queryPrometheus(options: PrometheusOptions, id: WorkloadId, now: number, signal?: AbortSignal): Promise<Array<{ metric: string; value: number; at: number }>> {
   const doFetch = options.fetch ?? fetch;
   const out: Array<{ metric: string; value: number; at: number }> = [];
   for (const q of options.queries) {
@@ -71,10 +71,12 @@ export async function queryPrometheus(options: PrometheusOptions, id: WorkloadId
     const url = `${options.url.replace(/\/+$/, '')}/api/v1/query?${new URLSearchParams({ query, time: (now / 1000).toFixed(3) }).toString()}`;
     let res: Response;
     try {
-      res = await doFetch(url, { headers: { accept: 'application/json', ...options.headers }, signal: AbortSignal.timeout(options.timeoutMs ?? 5000) });
+      const timeout = AbortSignal.timeout(options.timeoutMs ?? 5000);
+      res = await doFetch(url, { headers: { accept: 'application/json', ...options.headers }, signal: signal ? AbortSignal.any([timeout, signal]) : timeout, redirect: 'manual' });
     } catch (e) {
-      throw new TransientError(`prometheus query ${q.metric}: ${(e as Error).message}`, { cause: e });
+      throw new TransientError(`prometheus query ${q.metric}: ${signal?.aborted ? 'aborted at the deadline' : (e as Error).name === 'TimeoutError' ? 'timed out' : 'connection failed'}`, { cause: e });
     }
+    if (res.type === 'opaqueredirect' || (res.status >= 300 && res.status < 400)) throw new TransientError(`prometheus query ${q.metric}: HTTP ${res.status} redirect refused (only the configured URL is called)`);
     if (res.status === 429 || res.status >= 500) throw new TransientError(`prometheus query ${q.metric}: HTTP ${res.status}`);
     let body: unknown;
     try {
