@@ -181,6 +181,43 @@ describe('Forecaster: a warm instance equals a cold one', () => {
     expect(compared).toBeGreaterThan(5);
   });
 
+  it('over weeks of calls (memory compacted) and with a caller that trims its array at the front, like a cache', () => {
+    const r = rule({ headroomWindowMinutes: 60 });
+    const all = noisyDays(6000, 60);
+    const warm = new Forecaster(r);
+    const trimmedWarm = new Forecaster(r);
+    let cache: MetricPoint[] = [];
+    const keepMs = forecastLookbackSeconds(r, 300) * 1000;
+    let compared = 0;
+    for (let k = 1; k <= all.length; k++) {
+      const now = all[k - 1]!.at + 2 * MIN;
+      const grown = all.slice(0, k);
+      cache.push(all[k - 1]!);
+      // Trim rarely, keeping at least the lookback.
+      if (cache[0]!.at < now - 1.5 * keepMs) cache = cache.filter((p) => p.at >= now - keepMs);
+      const w = warm.forecast(grown, now, 300);
+      const t = trimmedWarm.forecast(cache, now, 300);
+      if (k % 450 === 0) {
+        expect(w).toEqual(forecastLoad(r, grown, now, 300));
+        expect(t).toEqual(w);
+        compared++;
+      }
+    }
+    expect(compared).toBe(13);
+  });
+
+  it('a gap longer than anything a forecast reads starts the history afresh', () => {
+    const r = rule({ headroomWindowMinutes: 60 });
+    const before = series(range(200, () => 100));
+    const after2 = series(range(40, () => 300), MIN, T0 + 2000 * MIN);
+    const warm = new Forecaster(r);
+    warm.forecast(before, T0 + 200 * MIN, 300);
+    const all = [...before, ...after2];
+    const f = warm.forecast(all, T0 + 2040 * MIN, 300);
+    expect(f).toEqual(forecastLoad(r, all, T0 + 2040 * MIN, 300));
+    expect(f).toMatchObject({ ok: true, level: 300, points: 40 });
+  });
+
   it('a changed past (a revised tail value) is read afresh', () => {
     const r = rule();
     const points = series(range(90, (i) => 100 + i));
