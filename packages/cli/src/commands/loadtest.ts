@@ -1,5 +1,5 @@
 import { appendFileSync, writeFileSync } from 'node:fs';
-import { isIP } from 'node:net';
+import { connect, isIP } from 'node:net';
 import { createRequire } from 'node:module';
 import type { Command } from 'commander';
 import { ValidationError } from '@autoscaler/core';
@@ -17,6 +17,7 @@ interface AutocannonResult {
 }
 interface AutocannonInstance {
   on(event: 'response', fn: (client: unknown, statusCode: number, resBytes: number, responseTime: number) => void): void;
+  on(event: 'reqError', fn: (error: NodeJS.ErrnoException) => void): void;
   stop(): void;
 }
 type Autocannon = (opts: Record<string, unknown>, cb: (err: Error | null, result: AutocannonResult) => void) => AutocannonInstance;
@@ -28,6 +29,8 @@ const autocannon = (): Autocannon => createRequire(__filename)('autocannon') as 
 export interface LoadStage {
   concurrency: number;
   pauseMs: number;
+  /** This stage's length when it differs from --stage-seconds (the last, shorter stage of a --duration run). */
+  ms?: number;
 }
 
 export interface LoadtestFlags {
@@ -99,6 +102,36 @@ function percentile(sorted: readonly number[], q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)]!;
 }
 
+/** Connection errors that mean nothing serves the URL: the run stops at once instead of hammering a closed port. */
+const UNREACHABLE = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
+
+function unreachable(url: URL, code: string): ValidationError {
+  const what = code === 'ECONNREFUSED' ? 'connection refused: nothing listens there (is the model server running?)' : `cannot reach the host (${code})`;
+  return ValidationError.field('--url', `${url.host}: ${what}`);
+}
+
+/** One TCP connect before the first stage, so a wrong port fails in milliseconds with the reason. */
+export function checkReachable(url: URL, timeoutMs = 5000): Promise<void> {
+  const port = Number(url.port || (url.protocol === 'https:' ? 443 : 80));
+  const host = url.hostname.replace(/^\[|\]$/g, '');
+  return new Promise((resolve, reject) => {
+    const socket = connect({ host, port });
+    const timer = setTimeout(() => {
+      socket.destroy();
+      reject(ValidationError.field('--url', `${url.host}: no answer to a TCP connect within ${timeoutMs / 1000} s`));
+    }, timeoutMs);
+    socket.once('connect', () => {
+      clearTimeout(timer);
+      socket.end();
+      resolve();
+    });
+    socket.once('error', (e: NodeJS.ErrnoException) => {
+      clearTimeout(timer);
+      reject(UNREACHABLE.has(e.code ?? '') ? unreachable(url, e.code!) : ValidationError.field('--url', `${url.host}: ${e.message}`));
+    });
+  });
+}
+
 /** One stage with autocannon; per-response timings give the p95 (autocannon's own histogram stops at p90/p97.5). */
 function runStage(url: URL, stage: LoadStage, seconds: number, index: number, startSeconds: number, request: { method: string; body?: string; headers: Record<string, string> }): Promise<LoadRow> {
   return new Promise((resolve, reject) => {
@@ -106,12 +139,15 @@ function runStage(url: URL, stage: LoadStage, seconds: number, index: number, st
     let bytes = 0;
     let ok = 0;
     let failedResponses = 0;
+    let refused: ValidationError | undefined;
     const instance = autocannon()(
       {
         url: url.toString(),
         connections: stage.concurrency,
         duration: seconds,
         timeout: 10,
+        // autocannon checks its stop flag once per sample interval: 100 ms keeps short stages and a stop() prompt.
+        sampleInt: 100,
         method: request.method,
         headers: request.headers,
         ...(request.body !== undefined ? { body: request.body } : {}),
@@ -120,6 +156,10 @@ function runStage(url: URL, stage: LoadStage, seconds: number, index: number, st
       (err, result) => {
         if (err) {
           reject(err);
+          return;
+        }
+        if (refused) {
+          reject(refused);
           return;
         }
         const elapsed = Math.max(result.duration, 1e-3);
@@ -141,6 +181,13 @@ function runStage(url: URL, stage: LoadStage, seconds: number, index: number, st
         });
       },
     );
+    instance.on('reqError', (e) => {
+      // The server went away mid-run: stop now rather than retry for the rest of the stage.
+      if (!refused && UNREACHABLE.has(e.code ?? '')) {
+        refused = unreachable(url, e.code!);
+        instance.stop();
+      }
+    });
     instance.on('response', (_client, statusCode, resBytes, responseTime) => {
       times.push(responseTime);
       bytes += resBytes;
@@ -162,9 +209,15 @@ export async function runLoadtest(flags: LoadtestFlags, io: CliIO): Promise<Load
     const concurrency = Number(flags.concurrency ?? '10');
     if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 10_000) throw ValidationError.field('--concurrency', 'must be a whole number from 1 to 10000');
     const durationMs = parseDurationFlag(flags.duration ?? '60s', '--duration', { minMs: 500, maxMs: MAX_TOTAL_MS });
-    stages = Array.from({ length: Math.max(1, Math.round(durationMs / stageMs)) }, () => ({ concurrency, pauseMs: 0 }));
+    // Whole stages of --stage-seconds, then what is left: 3s runs 3 s, 150s runs 60 + 60 + 30.
+    const whole = Math.floor(durationMs / stageMs);
+    const rest = durationMs - whole * stageMs;
+    stages = Array.from({ length: whole }, (): LoadStage => ({ concurrency, pauseMs: 0 }));
+    if (rest >= 500 || (whole === 0 && rest > 0)) stages.push({ concurrency, pauseMs: 0, ms: rest });
+    else if (rest > 0) stages[whole - 1]!.ms = stageMs + rest;
   }
-  if (stages.length * stageMs > MAX_TOTAL_MS) throw ValidationError.field(flags.schedule ? '--schedule' : '--duration', `the run would take ${((stages.length * stageMs) / 3_600_000).toFixed(1)} h; the limit is 4 h`);
+  const totalMs = stages.reduce((a, st) => a + (st.ms ?? stageMs), 0);
+  if (totalMs > MAX_TOTAL_MS) throw ValidationError.field(flags.schedule ? '--schedule' : '--duration', `the run would take ${(totalMs / 3_600_000).toFixed(1)} h; the limit is 4 h`);
   const headers: Record<string, string> = {};
   for (const h of flags.header ?? []) {
     const i = h.indexOf(':');
@@ -174,13 +227,14 @@ export async function runLoadtest(flags: LoadtestFlags, io: CliIO): Promise<Load
   const method = (flags.method ?? (flags.body !== undefined ? 'POST' : 'GET')).toUpperCase();
   if (flags.body !== undefined && headers['content-type'] === undefined && headers['Content-Type'] === undefined) headers['content-type'] = 'application/json';
   const out = flags.out ?? 'load.csv';
+  await checkReachable(url);
   const { formatLoadRow, loadHeader } = await kubernetesProvider();
   writeFileSync(out, `${loadHeader()}\n`);
   const rows: LoadRow[] = [];
   let elapsed = 0;
   for (let i = 0; i < stages.length; i++) {
     const s = stages[i]!;
-    const row = await runStage(url, s, stageMs / 1000, i, elapsed, { method, headers, ...(flags.body !== undefined ? { body: flags.body } : {}) });
+    const row = await runStage(url, s, (s.ms ?? stageMs) / 1000, i, elapsed, { method, headers, ...(flags.body !== undefined ? { body: flags.body } : {}) });
     rows.push(row);
     appendFileSync(out, `${formatLoadRow(row)}\n`);
     elapsed += row.durationSeconds;
@@ -196,7 +250,7 @@ export function registerLoadtestCommand(program: Command, io: CliIO = processIO)
     .requiredOption('--url <url>', 'endpoint to load (loopback unless --allow-remote)')
     .option('--schedule <csv>', 'stages: CSV with columns concurrency, pause_ms (per-connection pacing), stages (repeat count)')
     .option('--concurrency <n>', 'connections for a fixed-concurrency run (default 10)')
-    .option('--duration <duration>', 'length of a fixed-concurrency run (60s, 30m)', '60s')
+    .option('--duration <duration>', 'length of a fixed-concurrency run (3s, 60s, 30m): whole stages, then a shorter last one', '60s')
     .option('--stage-seconds <duration>', 'length of one stage / CSV row (default 60s: one row per minute)', '60')
     .option('--method <method>', 'HTTP method (default GET, or POST with --body)')
     .option('--body <text>', 'request body (JSON by default)')

@@ -66,6 +66,7 @@ export async function runMonitor(flags: MonitorFlags, deps: MonitorDeps): Promis
   const start = clock.now();
   const total = Math.floor(durationMs / intervalMs) + 1;
   const peak: MonitorResult['peak'] = { containers: 0 };
+  let sampled = 0;
   for (let i = 0; i < total; i++) {
     const due = start + i * intervalMs;
     if (due > clock.now()) await clock.sleep(due - clock.now());
@@ -77,6 +78,8 @@ export async function runMonitor(flags: MonitorFlags, deps: MonitorDeps): Promis
       deps.io.err(`sample ${i + 1}/${total} failed: ${(e as Error).message}`);
       continue;
     }
+    // A selector that matches nothing would write 30 minutes of "0 containers": say so and stop.
+    if (sampled++ === 0 && row.containers === 0) throw ValidationError.field('--selector', `no running pod in namespace "${flags.namespace}" matches "${flags.selector}" (check with: kubectl get pods -n ${flags.namespace} -l '${flags.selector}')`);
     appendFileSync(out, `${formatUsageRow(row)}\n`);
     peak.containers = Math.max(peak.containers, row.containers);
     if (row.cpuUsedCores !== undefined) peak.cpuUsedCores = Math.max(peak.cpuUsedCores ?? 0, row.cpuUsedCores);

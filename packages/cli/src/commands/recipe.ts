@@ -16,8 +16,12 @@ export interface RecipeFlags {
   sloMs?: string;
   offset?: string;
   peakRate?: string;
+  workload?: string;
   json?: boolean;
 }
+
+/** The workload the HPA scales when --workload is not given: the docs' example. */
+export const DEFAULT_WORKLOAD = 'ml/deployment/model-server';
 
 function numberFlag(v: string | undefined, flag: string): number | undefined {
   if (v === undefined) return undefined;
@@ -26,8 +30,8 @@ function numberFlag(v: string | undefined, flag: string): number | undefined {
   return n;
 }
 
-/** The recipe as the YAML a user pastes: container resources and an autoscaling/v2 HPA. */
-export function recipeYaml(r: Recipe): string {
+/** The recipe as the YAML a user pastes: container resources, and an autoscaling/v2 HPA that `kubectl apply` accepts. */
+export function recipeYaml(r: Recipe, workload: { namespace: string; kind: string; name: string }): string {
   return [
     '# container resources',
     'resources:',
@@ -36,7 +40,11 @@ export function recipeYaml(r: Recipe): string {
     '---',
     'apiVersion: autoscaling/v2',
     'kind: HorizontalPodAutoscaler',
+    'metadata:',
+    `  name: ${workload.name}`,
+    `  namespace: ${workload.namespace}`,
     'spec:',
+    `  scaleTargetRef: { apiVersion: apps/v1, kind: ${workload.kind === 'statefulset' ? 'StatefulSet' : 'Deployment'}, name: ${workload.name} }`,
     `  minReplicas: ${r.hpa.minReplicas}`,
     `  maxReplicas: ${r.hpa.maxReplicas}`,
     '  metrics:',
@@ -45,7 +53,8 @@ export function recipeYaml(r: Recipe): string {
 }
 
 export async function runRecipe(flags: RecipeFlags, io: CliIO): Promise<{ recipe: Recipe; html: string }> {
-  const { parseLoadCsv, parseUsageCsv, recipeHtml, recommendRecipe } = await kubernetesProvider();
+  const { parseLoadCsv, parseUsageCsv, parseWorkloadId, recipeHtml, recommendRecipe } = await kubernetesProvider();
+  const workload = parseWorkloadId(flags.workload ?? DEFAULT_WORKLOAD, '--workload');
   const usage = parseUsageCsv(readText(flags.usage, '--usage'), flags.usage);
   const load = parseLoadCsv(readText(flags.load, '--load'), flags.load);
   const options: RecipeOptions = {};
@@ -61,10 +70,11 @@ export async function runRecipe(flags: RecipeFlags, io: CliIO): Promise<{ recipe
   const recipe = recommendRecipe(usage, load, options);
   const html = flags.out ?? 'recipe.html';
   writeFileSync(html, recipeHtml(recipe, usage, load));
-  if (flags.json) io.out(JSON.stringify({ ...recipe, html }, null, 2));
+  if (flags.json) io.out(JSON.stringify({ ...recipe, workload, html }, null, 2));
   else {
-    io.out(recipeYaml(recipe));
+    io.out(recipeYaml(recipe, workload));
     for (const n of recipe.notes) io.err(`note: ${n}`);
+    if (flags.workload === undefined) io.err(`note: the HPA scales ${DEFAULT_WORKLOAD}; pass --workload <namespace>/<deployment|statefulset>/<name> for yours`);
     io.err(`one replica sustains ${recipe.evidence.ratePerReplica.toFixed(1)} transactions/s at ${recipe.hpa.targetCPUUtilizationPercentage}% CPU; chart: ${html}`);
   }
   return { recipe, html };
@@ -83,6 +93,7 @@ export function registerRecipeCommand(program: Command, io: CliIO = processIO): 
     .option('--slo-ms <ms>', 'p95 latency SLO: stages above it cap the per-replica capacity')
     .option('--offset <seconds>', 'seconds between the monitor start and the loadtest start', '0')
     .option('--peak-rate <tps>', 'plan for this peak transaction rate instead of the measured one')
+    .option('--workload <id>', `the workload the HPA scales, <namespace>/<deployment|statefulset>/<name> (default ${DEFAULT_WORKLOAD})`)
     .option('--json', 'print the recipe and its evidence as JSON')
     .action(async (o: RecipeFlags) => {
       await runRecipe(o, io);

@@ -64,7 +64,7 @@ function quantile(values: readonly number[], q: number): number {
 
 const roundUp = (v: number, step: number): number => Math.max(step, Math.ceil(v / step - 1e-9) * step);
 
-function linearFit(points: ReadonlyArray<[number, number]>): { slope: number; intercept: number; r2: number } | undefined {
+function linearFit(points: ReadonlyArray<[number, number]>): { slope: number; intercept: number } | undefined {
   const n = points.length;
   if (n < 2) return undefined;
   const mx = points.reduce((a, p) => a + p[0], 0) / n;
@@ -78,8 +78,28 @@ function linearFit(points: ReadonlyArray<[number, number]>): { slope: number; in
     syy += (y - my) ** 2;
   }
   if (sxx === 0) return undefined;
-  const slope = sxy / sxx;
-  return { slope, intercept: my - slope * mx, r2: syy === 0 ? 1 : (sxy * sxy) / (sxx * syy) };
+  // A flat series leaves rounding noise in sxy: its slope is 0, not 1e-18.
+  const slope = isNoise(syy, my, n) ? 0 : sxy / sxx;
+  return { slope, intercept: my - slope * mx };
+}
+
+/** A sum of squares that is only floating-point rounding of values around `mean`. */
+const isNoise = (sumSquares: number, mean: number, n: number): boolean => sumSquares <= 1e-20 * n * (mean * mean + 1);
+
+/**
+ * How much of the spread of the measured points the line explains: 1 - SSres/SStot over every
+ * sample (not the per-stage means, which two stages always fit exactly), 0 when the points do
+ * not vary at all (a flat CPU explains nothing about load) or the line does worse than their mean.
+ */
+function rSquared(points: ReadonlyArray<[number, number]>, line: { slope: number; intercept: number }): number {
+  const my = points.reduce((a, p) => a + p[1], 0) / points.length;
+  let res = 0;
+  let tot = 0;
+  for (const [x, y] of points) {
+    res += (y - (line.intercept + line.slope * x)) ** 2;
+    tot += (y - my) ** 2;
+  }
+  return isNoise(tot, my, points.length) ? 0 : Math.max(0, 1 - res / tot);
 }
 
 /**
@@ -128,16 +148,28 @@ export function recommendRecipe(usage: readonly UsageRow[], load: readonly LoadR
   const memLimitMiB = roundUp(Math.max(memMax * 1.25, memRequestMiB), 64);
 
   const fit = linearFit(stages.map((s) => [s.transactionRate, s.cpuUsedCores]));
+  // Every loaded sample against its stage's rate: the points the fit is judged on.
+  const samplePoints: Array<[number, number]> = [];
+  for (const l of loaded) {
+    const from = l.startSeconds + offset;
+    for (const u of measured) if (u.seconds >= from && u.seconds < from + l.durationSeconds) samplePoints.push([l.transactionRate, u.cpuUsedCores!]);
+  }
+  const r2 = fit ? rSquared(samplePoints, fit) : undefined;
   let slope: number;
   let idle = 0;
   if (fit && fit.slope > 0) {
     slope = fit.slope;
     idle = Math.max(0, fit.intercept);
-    if (fit.r2 < 0.6) notes.push(`CPU follows the transaction rate only loosely (r² ${fit.r2.toFixed(2)}): run more stages at steady load`);
+    if (r2! < 0.6) notes.push(`CPU follows the transaction rate only loosely (r² ${r2!.toFixed(2)}): run more stages at steady load`);
   } else {
     const s = stages.reduce((a, x) => a + x.cpuUsedCores, 0) / Math.max(1e-9, stages.reduce((a, x) => a + x.transactionRate, 0));
     slope = s;
-    notes.push('fewer than two distinct load levels: capacity estimated from the mean CPU per transaction');
+    const levels = new Set(stages.map((x) => x.transactionRate)).size;
+    notes.push(
+      fit
+        ? `CPU did not rise with the transaction rate over ${levels} load levels (slope ${fit.slope.toExponential(2)} cores per tx/s): capacity estimated from the mean CPU per transaction; check that metrics-server samples the pods under load`
+        : `fewer than two distinct load levels overlap the usage samples (${levels}): capacity estimated from the mean CPU per transaction`,
+    );
   }
   let ratePerReplica = (cpuRequest * (target / 100)) / slope;
   let latencyLimited: number | undefined;
@@ -170,7 +202,7 @@ export function recommendRecipe(usage: readonly UsageRow[], load: readonly LoadR
     lowRate: low,
     stages,
   };
-  if (fit) evidence.fitR2 = fit.r2;
+  if (r2 !== undefined) evidence.fitR2 = r2;
   if (latencyLimited !== undefined) evidence.latencyLimitedRatePerReplica = latencyLimited;
   return {
     requests: { cpu: formatCpu(cpuRequest), memory: formatMemory(memRequestMiB * 2 ** 20) },

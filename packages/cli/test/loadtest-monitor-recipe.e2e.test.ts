@@ -1,0 +1,136 @@
+import { mkdtempSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { recommendRecipe, type LoadRow, type UsageRow } from '@autoscaler/provider-kubernetes';
+import { applySeed, kubeConfigFor, startFakeKubeApi, startSampleModelServer, type FakeKubeApi, type SampleModelServer } from '@autoscaler/provider-kubernetes/testing';
+import { runLoadtest } from '../src/commands/loadtest';
+import { runMonitor } from '../src/commands/monitor';
+import { recipeYaml } from '../src/commands/recipe';
+import type { CliIO } from '../src/io';
+
+function captureIO(): CliIO & { stdout: string[]; stderr: string[] } {
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  return { stdout, stderr, isTTY: false, out: (t) => void stdout.push(t), err: (t) => void stderr.push(t) };
+}
+
+/** A loopback port with nothing listening: bound, then closed. */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const { port } = server.address() as { port: number };
+  await new Promise((r) => server.close(r));
+  return port;
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'cli-loadtest-'));
+
+describe('loadtest: the duration asked for, and a closed port says so at once', () => {
+  let server: SampleModelServer | undefined;
+  afterEach(async () => {
+    await server?.close();
+    server = undefined;
+  });
+
+  it('--duration shorter than a stage runs that long (one short stage), not a whole minute', async () => {
+    server = await startSampleModelServer({ workers: 2, serviceMs: 5 });
+    const started = Date.now();
+    const r = await runLoadtest({ url: server.url, concurrency: '2', duration: '1.5s', out: join(dir, 'short.csv') }, captureIO());
+    const took = (Date.now() - started) / 1000;
+    expect(r.stages).toHaveLength(1);
+    expect(r.stages[0]!.durationSeconds).toBeGreaterThan(1.2);
+    expect(r.stages[0]!.durationSeconds).toBeLessThan(2.5);
+    expect(took).toBeLessThan(10);
+  });
+
+  it('--duration 2.5s with 1 s stages: two whole stages and a half one', async () => {
+    server = await startSampleModelServer({ workers: 2, serviceMs: 5 });
+    const r = await runLoadtest({ url: server.url, concurrency: '1', duration: '2.5s', stageSeconds: '1', out: join(dir, 'split.csv') }, captureIO());
+    expect(r.stages.map((s) => Math.round(s.durationSeconds * 2) / 2)).toEqual([1, 1, 0.5]);
+  });
+
+  it('a port with nothing listening fails in well under a second with "connection refused"', async () => {
+    const port = await closedPort();
+    const started = Date.now();
+    await expect(runLoadtest({ url: `http://127.0.0.1:${port}/predict`, concurrency: '2', duration: '60s', out: join(dir, 'refused.csv') }, captureIO())).rejects.toThrow(/--url.*connection refused/);
+    expect(Date.now() - started).toBeLessThan(3000);
+  });
+
+  it('a server that goes away mid-run stops the run with "connection refused"', async () => {
+    server = await startSampleModelServer({ workers: 2, serviceMs: 5 });
+    const s = server;
+    setTimeout(() => void s.close(), 300);
+    server = undefined;
+    const started = Date.now();
+    await expect(runLoadtest({ url: s.url, concurrency: '2', duration: '30s', stageSeconds: '30', out: join(dir, 'gone.csv') }, captureIO())).rejects.toThrow('connection refused');
+    expect(Date.now() - started).toBeLessThan(10_000);
+  });
+});
+
+describe('monitor: a selector that matches no pod', () => {
+  let api: FakeKubeApi;
+  beforeEach(async () => {
+    api = await startFakeKubeApi();
+    applySeed(api, { deployments: [{ namespace: 'ml', name: 'model-server', replicas: 2, containers: [{ name: 'server', requests: { cpu: '500m', memory: '512Mi' } }], load: { cpu: '0.1' } }] });
+  });
+  afterEach(async () => {
+    await api.close();
+  });
+
+  it('fails at the first sample, naming --selector, instead of writing rows of "0 containers"', async () => {
+    await expect(runMonitor({ namespace: 'ml', selector: 'app=nothing-here', interval: '100ms', duration: '10s', out: join(dir, 'none.csv') }, { io: captureIO(), kubeConfig: kubeConfigFor(api) })).rejects.toThrow(
+      'invalid --selector: no running pod in namespace "ml" matches "app=nothing-here"',
+    );
+  });
+});
+
+describe('recipe: an HPA kubectl accepts, and an honest fit', () => {
+  /** Stages at the given rates, 10 s each, 5 samples per stage with CPU from `cpu(rate, sample)`. */
+  function run(rates: number[], cpu: (rate: number, k: number) => number): { usage: UsageRow[]; load: LoadRow[] } {
+    const load: LoadRow[] = rates.map((rate, i) => ({ minute: i, startSeconds: i * 10, durationSeconds: 10, transactions: rate * 10, availabilityPct: 100, meanResponseMs: 10, p95ResponseMs: 20, transactionRate: rate, throughputKBps: rate, concurrency: 1, failures: 0 }));
+    const usage: UsageRow[] = [];
+    rates.forEach((rate, i) => {
+      for (let k = 0; k < 5; k++) usage.push({ seconds: i * 10 + k * 2, containers: 2, cpuRequestedCores: 1, memoryRequestedMiB: 1024, cpuUsedCores: cpu(rate, k), memoryUsedMiB: 600 });
+    });
+    return { usage, load };
+  }
+
+  it('a flat CPU over four load levels gets r² 0, and the note says CPU did not rise (not "fewer than two levels")', () => {
+    const { usage, load } = run([5, 10, 20, 40], () => 0.3);
+    const r = recommendRecipe(usage, load);
+    expect(r.evidence.fitR2).toBe(0);
+    const notes = r.notes.join('\n');
+    expect(notes).toContain('CPU did not rise with the transaction rate over 4 load levels');
+    expect(notes).not.toContain('fewer than two distinct load levels');
+  });
+
+  it('r² is judged on every sample: two stages of scattered samples do not fit perfectly', () => {
+    const { usage, load } = run([10, 40], (rate, k) => 0.1 + 0.02 * rate + (k % 2 === 0 ? 0.2 : -0.2));
+    const r = recommendRecipe(usage, load);
+    expect(r.evidence.fitR2).toBeGreaterThan(0);
+    expect(r.evidence.fitR2).toBeLessThan(0.9);
+    expect(r.evidence.coresPerTransactionPerSecond).toBeCloseTo(0.02, 2);
+  });
+
+  it('samples exactly on the line get r² 1; one load level says "fewer than two distinct load levels"', () => {
+    expect(recommendRecipe(...Object.values(run([10, 20, 40], (rate) => 0.1 + 0.02 * rate)) as [UsageRow[], LoadRow[]]).evidence.fitR2).toBeCloseTo(1, 9);
+    const one = recommendRecipe(...Object.values(run([20, 20], (rate) => 0.02 * rate)) as [UsageRow[], LoadRow[]]);
+    expect(one.evidence.fitR2).toBeUndefined();
+    expect(one.notes.join('\n')).toContain('fewer than two distinct load levels');
+  });
+
+  it('the printed HPA names itself and its scale target', () => {
+    const { usage, load } = run([10, 20, 40], (rate) => 0.1 + 0.02 * rate);
+    const docs = recipeYaml(recommendRecipe(usage, load), { namespace: 'ml', kind: 'statefulset', name: 'ranker' })
+      .split(/^---$/m)
+      .map((d) => parseYaml(d) as Record<string, unknown>);
+    expect(docs[1]).toMatchObject({
+      apiVersion: 'autoscaling/v2',
+      kind: 'HorizontalPodAutoscaler',
+      metadata: { name: 'ranker', namespace: 'ml' },
+      spec: { scaleTargetRef: { apiVersion: 'apps/v1', kind: 'StatefulSet', name: 'ranker' }, metrics: [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization' } } }] },
+    });
+  });
+});
