@@ -1,0 +1,55 @@
+import { JOB_DEADLINE_SECONDS, countSecrets, runBadInputs, runK8sAdversarial, runTenantScenario, tenantKind, type TenantScenarioResult } from './adversarial-scenarios';
+
+const ns = (i: number): string => `tenant-${String(i).padStart(2, '0')}/deployment/model`;
+
+describe('adversarial: 20 hostile tenants cannot stall the CronJob, and the victim in another namespace is scaled in time', () => {
+  let r: TenantScenarioResult;
+  beforeAll(async () => {
+    r = await runTenantScenario();
+  }, 60_000);
+
+  it('the victim is scaled 2 -> 10 and the run ends before the Job deadline', () => {
+    expect(r.fakeErrors).toEqual([]);
+    expect(r.reasons['victim/deployment/model-server']).toMatch(/^scaled: /);
+    expect(r.victimReplicas).toBe(10);
+    expect(r.durationMs).toBeLessThan(JOB_DEADLINE_SECONDS * 1000);
+    // Hung tenants end as errors: the Job fails loudly (exit 1) instead of looking fine.
+    expect(r.summary.ok).toBe(false);
+  });
+
+  it('annotation policies with a webhook are refused naming the annotation; the webhook is never called', () => {
+    for (let i = 1; i <= 20; i++) {
+      if (tenantKind(i) !== 'webhook') continue;
+      expect(r.reasons[ns(i)]).toMatch(/^rejected: the inline policy in annotation autoscaler\.dev\/policy sets notifications/);
+    }
+    expect(r.webhookCalls).toBe(0);
+  });
+
+  it('an annotation naming another namespace\'s ConfigMap is refused', () => {
+    expect(r.reasons[ns(20)]).toBe("rejected: annotation autoscaler.dev/policy names ConfigMap tenant-01/evil: only policy ConfigMaps in the autoscaler's namespace (autoscaler) can be named");
+  });
+
+  it('hang-prone tenants each end within their own share of the deadline, as errors', () => {
+    const hung = Array.from({ length: 20 }, (_, k) => k + 1).filter((i) => tenantKind(i) === 'hang');
+    expect(hung.length).toBe(9);
+    for (const i of hung) expect(r.reasons[ns(i)]).toMatch(/^error: .*(deadline|aborted)/);
+  });
+
+  it('the shipped RBAC refused nothing, and no secret reached a log line or the summary', () => {
+    expect(r.forbidden).toEqual([]);
+    expect(countSecrets(r.output)).toBe(0);
+    // The check is real: the scenario's secrets are counted when present.
+    expect(countSecrets('Bearer kube-sa-token-6f1c0a9e4b2d')).toBe(1);
+  });
+
+  it('bad inputs at every parser give typed errors, never a crash', () => {
+    const bad = runBadInputs();
+    expect(bad.failures).toEqual([]);
+    expect(bad.tried).toBeGreaterThan(30);
+  });
+
+  it('runK8sAdversarial reports the figures bench/adversarial.ts writes', async () => {
+    const figures = await runK8sAdversarial();
+    expect(figures).toEqual({ tenantIsolation: { hungTenants: 20, victimScaled: true }, secretsInLogs: 0, badInputs: { tried: expect.any(Number) as number, uncaught: 0 } });
+  }, 60_000);
+});
