@@ -219,6 +219,9 @@ export class Forecaster {
       return { ok: false, reason: `gap in the recent level window: ${levelMissing} of the last ${w.level} periods missing (at most ${allowed})` };
     }
     const made = this.forecastAt(v, H);
+    // On the cadence grid this is the past forecast the headroom will score: keep it.
+    const slot = v - this.base;
+    if (v % w.cadence === 0 && slot < this.peaks.length) this.peaks[slot] = made === undefined ? NONE : made.peak;
     if (made === undefined) return { ok: false, reason: 'no data in the level window' };
     const headroom = this.headroomAt(v, H);
     const load = made.peak * headroom;
@@ -514,7 +517,8 @@ export class Forecaster {
     if (memo !== undefined && !Number.isNaN(memo)) return memo;
     const made = this.forecastAt(o, H);
     const peak = made === undefined ? NONE : made.peak;
-    if (memo !== undefined && o < this.end) this.peaks[slot] = peak;
+    // Final: a forecast at `o` reads only periods before it, and those never change.
+    if (memo !== undefined) this.peaks[slot] = peak;
     return peak;
   }
 
