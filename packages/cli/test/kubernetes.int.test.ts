@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command } from 'commander';
@@ -33,15 +33,24 @@ describe('autoscaler sandbox k8s / scale / status k8s', () => {
     api = undefined;
   });
 
-  it('sandbox: starts the fake with the seed file, writes a kubeconfig that real clients use, prints it', async () => {
+  it('sandbox: starts the fake with the seed file, writes a kubeconfig (0600) that real clients use, prints its path and never the token', async () => {
     const seed = join(dir, 'seed.yaml');
+    // A kubeconfig left world-readable by an earlier run is tightened, not reused as is.
+    writeFileSync(join(dir, 'kubeconfig'), 'old');
+    chmodSync(join(dir, 'kubeconfig'), 0o644);
     writeFileSync(seed, `deployments:\n  - namespace: ml\n    name: model-server\n    replicas: 2\n    annotations:\n      autoscaler.dev/managed: "true"\n      autoscaler.dev/tiers: '${TIERS}'\n    load: { cpu: "1.5" }\n`);
     const io = captureIO();
     const sb = await runSandbox({ port: 0, seed, kubeconfigOut: join(dir, 'kubeconfig') }, { io });
     api = sb.api;
-    const yaml = io.stdout.join('\n');
+    expect(io.stdout).toEqual([`export KUBECONFIG=${sb.kubeconfig}`]);
+    const yaml = readFileSync(sb.kubeconfig, 'utf8');
     expect(yaml).toContain(`server: ${sb.api.url}`);
-    expect(readFileSync(sb.kubeconfig, 'utf8')).toBe(`${yaml}\n`);
+    expect(yaml).toContain(sb.api.token);
+    expect(statSync(sb.kubeconfig).mode & 0o777).toBe(0o600);
+    const printed = [...io.stdout, ...io.stderr].join('\n');
+    expect(printed).not.toContain(sb.api.token);
+    expect(printed).not.toContain('certificate-authority-data');
+    expect(io.stderr.join('\n')).toContain(`export KUBECONFIG=${sb.kubeconfig}`);
     expect(io.stderr.join('\n')).toContain('kubectl get --raw /apis/metrics.k8s.io/v1beta1/namespaces/ml/pods');
     const provider = new KubernetesProvider({ kube: await loadKubeConfig(sb.kubeconfig, undefined) });
     expect(await provider.describe({ provider: 'kubernetes', id: 'ml/deployment/model-server' })).toMatchObject({ capacity: { replicas: 2, size: 'small' }, status: 'ready', managed: true });

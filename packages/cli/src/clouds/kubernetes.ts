@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { NotManagedError, NotReadyError, ValidationError, systemClock, type Clock, type TargetRef, type TargetState } from '@autoscaler/core';
@@ -58,7 +58,7 @@ export interface SandboxFlags {
   plainHttp?: boolean;
 }
 
-/** Starts the fake apiserver with seeded workloads and pod metrics, writes a kubeconfig for it and prints it. */
+/** Starts the fake apiserver with seeded workloads and pod metrics, writes a kubeconfig for it (0600) and prints its path, never its token. */
 export async function runSandbox(flags: SandboxFlags, deps: KubernetesCliDeps): Promise<{ api: FakeKubeApi; kubeconfig: string }> {
   const { applySeed, kubeconfigYaml, parseSeed, selfSignedCertificate, startFakeKubeApi } = await fakes();
   const seed = flags.seed === undefined ? DEMO_SEED : parseSeed(readText(flags.seed, '--seed'), flags.seed);
@@ -90,17 +90,19 @@ export async function runSandbox(flags: SandboxFlags, deps: KubernetesCliDeps): 
   const kubeconfig = resolve(flags.kubeconfigOut ?? '.autoscaler/k8s-sandbox.kubeconfig');
   mkdirSync(dirname(kubeconfig), { recursive: true });
   const yaml = kubeconfigYaml(api);
+  // The kubeconfig holds the bearer token: owner-only, even when the file already existed, and never printed.
   writeFileSync(kubeconfig, yaml, { mode: 0o600 });
+  chmodSync(kubeconfig, 0o600);
   const workloads = [...api.list('apps/v1', 'Deployment'), ...api.list('apps/v1', 'StatefulSet')].map((o) => `${o.metadata.namespace}/${String(o['kind']).toLowerCase()}/${o.metadata.name}`);
   if (flags.json) {
     deps.io.out(JSON.stringify({ url: api.url, kubeconfig, tls: tls !== undefined, workloads }, null, 2));
   } else {
-    deps.io.out(yaml.trimEnd());
+    deps.io.out(`export KUBECONFIG=${kubeconfig}`);
     deps.io.err(
       [
         '',
         `Kubernetes sandbox (fake apiserver: apps/v1, autoscaling/v2, metrics.k8s.io; bearer token${tls ? '; self-signed certificate, trusted by the kubeconfig' : '; PLAIN HTTP: kubectl sends no token'}) on ${api.url}`,
-        `kubeconfig written to ${kubeconfig}`,
+        `kubeconfig (with the sandbox's bearer token; mode 0600) written to ${kubeconfig}`,
         ...workloads.map((w) => `  workload: ${w}`),
         '',
         'Try it:',
