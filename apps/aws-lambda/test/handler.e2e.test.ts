@@ -1,7 +1,7 @@
 import { PutMetricAlarmCommand, SetAlarmStateCommand } from '@aws-sdk/client-cloudwatch';
 import type { SNSEvent } from 'aws-lambda';
 import fc from 'fast-check';
-import { AutoscalerError } from '@autoscaler/core';
+import { AutoscalerError, ValidationError } from '@autoscaler/core';
 import { handleEvent, parseEnv } from '../src';
 import { ENDPOINT, startLambdaWorld, TOPIC, VARIANT, type LambdaWorld } from './world';
 
@@ -10,18 +10,21 @@ afterEach(async () => w?.close());
 
 const SCHEDULED = { version: '0', id: 'tick', 'detail-type': 'Scheduled Event', source: 'aws.events', account: '123456789012', time: '2026-01-01T12:00:00Z', region: 'us-east-1', resources: [], detail: {} };
 
+/** Named as the stack names its alarms: the re-check and the role read only those. */
+const alarmName = (endpoint: string): string => `autoscaler-app-${endpoint}-${VARIANT}-cpu-high`;
+
 /** Create the CPU alarm (wired to the topic) and collect the signed SNS events the fake delivers. */
 async function alarmOn(world: LambdaWorld, endpoint = ENDPOINT): Promise<SNSEvent[]> {
   const events: SNSEvent[] = [];
   world.fake.sns.subscribe((e) => events.push(e));
   await world.clients.cloudwatch.send(
-    new PutMetricAlarmCommand({ AlarmName: `cpu-${endpoint}`, MetricName: 'CPUUtilization', Namespace: '/aws/sagemaker/Endpoints', Statistic: 'Average', Period: 60, EvaluationPeriods: 1, Threshold: 80, ComparisonOperator: 'GreaterThanThreshold', Dimensions: [{ Name: 'EndpointName', Value: endpoint }, { Name: 'VariantName', Value: VARIANT }], AlarmActions: [TOPIC] }),
+    new PutMetricAlarmCommand({ AlarmName: alarmName(endpoint), MetricName: 'CPUUtilization', Namespace: '/aws/sagemaker/Endpoints', Statistic: 'Average', Period: 60, EvaluationPeriods: 1, Threshold: 80, ComparisonOperator: 'GreaterThanThreshold', Dimensions: [{ Name: 'EndpointName', Value: endpoint }, { Name: 'VariantName', Value: VARIANT }], AlarmActions: [TOPIC] }),
   );
   return events;
 }
 
 async function fire(world: LambdaWorld, endpoint = ENDPOINT, value = 93.5): Promise<void> {
-  await world.clients.cloudwatch.send(new SetAlarmStateCommand({ AlarmName: `cpu-${endpoint}`, StateValue: 'ALARM', StateReason: `Threshold Crossed: 1 out of the last 1 datapoints [${value} (01/01/26 12:00:00)] was greater than the threshold (80.0).`, StateReasonData: JSON.stringify({ version: '1.0', recentDatapoints: [value], threshold: 80 }) }));
+  await world.clients.cloudwatch.send(new SetAlarmStateCommand({ AlarmName: alarmName(endpoint), StateValue: 'ALARM', StateReason: `Threshold Crossed: 1 out of the last 1 datapoints [${value} (01/01/26 12:00:00)] was greater than the threshold (80.0).`, StateReasonData: JSON.stringify({ version: '1.0', recentDatapoints: [value], threshold: 80 }) }));
 }
 
 /** Run `p`, moving the manual clock whenever the orchestrator sleeps between retries. */
@@ -56,7 +59,8 @@ describe('aws-lambda handler, end to end against the fake', () => {
     await fire(w);
     const [a, b] = [await w.container(), await w.container()];
     const results = await Promise.all([a, a, a, b, b].map((deps) => handleEvent(structuredClone(events[0]), deps)));
-    expect(results.map((r) => r.records[0]!.outcome).sort()).toEqual(['duplicate', 'duplicate', 'duplicate', 'scaled', 'skipped']);
+    // The loser of the race sees the winner's dedupe key (written before the change) and stands down.
+    expect(results.map((r) => r.records[0]!.outcome).sort()).toEqual(['duplicate', 'duplicate', 'duplicate', 'duplicate', 'scaled']);
     w.clock.advance(60_000);
     const later = await handleEvent(structuredClone(events[0]), await w.container());
     expect(later.records[0]!.outcome).toBe('duplicate');
@@ -137,12 +141,25 @@ describe('aws-lambda handler, end to end against the fake', () => {
 });
 
 describe('aws-lambda configuration', () => {
+  const paths = (env: Record<string, string>): string[] => {
+    try {
+      parseEnv(env);
+    } catch (e) {
+      expect(e).toBeInstanceOf(ValidationError);
+      return (e as ValidationError).issues.map((i) => i.path);
+    }
+    throw new Error('parseEnv accepted a bad environment');
+  };
+
   it('names the bad variable', () => {
     expect(() => parseEnv({ AWS_REGION: 'nowhere' })).toThrow(AutoscalerError);
-    try {
-      parseEnv({ AWS_REGION: 'us-east-1', AUTOSCALER_POLICY: '{}', AUTOSCALER_POLICY_S3: 's3://bucket/key' });
-    } catch (e) {
-      expect((e as { issues: Array<{ path: string }> }).issues.map((i) => i.path)).toEqual(['AUTOSCALER_POLICY']);
-    }
+    expect(paths({ AWS_REGION: 'us-east-1', AUTOSCALER_POLICY: '{}', AUTOSCALER_POLICY_S3: 's3://bucket/key', AUTOSCALER_SNS_TOPIC_ARNS: TOPIC })).toEqual(['AUTOSCALER_POLICY']);
+  });
+
+  it('requires the topic allow-list, naming the variable', () => {
+    expect(paths({ AWS_REGION: 'us-east-1', AUTOSCALER_POLICY: '{}' })).toEqual(['AUTOSCALER_SNS_TOPIC_ARNS']);
+    expect(paths({ AWS_REGION: 'us-east-1', AUTOSCALER_POLICY: '{}', AUTOSCALER_SNS_TOPIC_ARNS: ' , ' })).toEqual(['AUTOSCALER_SNS_TOPIC_ARNS']);
+    expect(paths({ AWS_REGION: 'us-east-1', AUTOSCALER_POLICY: '{}', AUTOSCALER_SNS_TOPIC_ARNS: 'arn:aws:sqs:us-east-1:123456789012:q' })).toEqual(['AUTOSCALER_SNS_TOPIC_ARNS']);
+    expect(parseEnv({ AWS_REGION: 'us-east-1', AUTOSCALER_POLICY: '{}', AUTOSCALER_SNS_TOPIC_ARNS: `${TOPIC}, ${TOPIC}2` }).AUTOSCALER_SNS_TOPIC_ARNS).toContain(TOPIC);
   });
 });

@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { Code } from 'aws-cdk-lib/aws-lambda';
@@ -15,23 +18,29 @@ notifications:
   - { type: sns, topicArn: arn:aws:sns:us-east-1:123456789012:ops }
 `;
 
+// Synthesis writes an assembly: into one folder this file removes, not a new cdk.out* per synth.
+const outdir = mkdtempSync(join(tmpdir(), 'autoscaler-stack-test-'));
+afterAll(() => rmSync(outdir, { recursive: true, force: true }));
+let n = 0;
+
 function synth(policyText = POLICY): Template {
-  const app = new App();
+  const app = new App({ outdir: join(outdir, String(n++)) });
   const stack = new AutoscalerStack(app, 'Autoscaler', { policyText, code: Code.fromInline('export const handler = async () => ({})'), env: { account: '123456789012', region: 'us-east-1' } });
   return Template.fromStack(stack);
 }
 
 /** Every IAM statement in the template, flattened. */
-function statements(t: Template): Array<{ Sid?: string; Action: string | string[]; Resource: unknown }> {
-  return Object.values(t.findResources('AWS::IAM::Policy')).flatMap((p) => (p as { Properties: { PolicyDocument: { Statement: Array<{ Sid?: string; Action: string | string[]; Resource: unknown }> } } }).Properties.PolicyDocument.Statement);
+type Statement = { Sid?: string; Effect?: string; Action: string | string[]; Resource: unknown; Principal?: unknown; Condition?: unknown };
+function statements(t: Template, type = 'AWS::IAM::Policy'): Statement[] {
+  return Object.values(t.findResources(type)).flatMap((p) => (p as { Properties: { PolicyDocument: { Statement: Statement[] } } }).Properties.PolicyDocument.Statement);
 }
 
 describe('AutoscalerStack (cdk synth)', () => {
   const t = synth();
 
-  it('deploys the handler on Node 20 with the validated policy as JSON and the topic allow-list', () => {
+  it('deploys the handler (nodejs22.x: 20 is deprecated) with the validated policy as JSON and the topic allow-list', () => {
     t.hasResourceProperties('AWS::Lambda::Function', {
-      Runtime: 'nodejs20.x',
+      Runtime: 'nodejs22.x',
       Handler: 'index.handler',
       Environment: { Variables: { AUTOSCALER_POLICY: Match.stringLikeRegexp('^\\{"apiVersion":"autoscaler.dev/v1"'), AUTOSCALER_SNS_TOPIC_ARNS: { Ref: Match.stringLikeRegexp('AlarmTopic') } } },
     });
@@ -40,18 +49,36 @@ describe('AutoscalerStack (cdk synth)', () => {
     t.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'rate(1 minute)' });
   });
 
-  it('least privilege: SageMaker writes only on the named endpoint, no wildcard actions, no managed policies', () => {
+  it('least privilege: SageMaker writes only on the named endpoint, alarms by the stack prefix, Application Auto Scaling writes only on owner-tagged targets', () => {
     const all = statements(t);
-    const scale = all.find((s) => s.Sid === 'ScaleTheNamedEndpoints')!;
+    const bySid = (sid: string): Statement => all.find((s) => s.Sid === sid)!;
+    const scale = bySid('ScaleTheNamedEndpoints');
     expect(scale.Action).toEqual(['sagemaker:DescribeEndpoint', 'sagemaker:UpdateEndpointWeightsAndCapacities', 'sagemaker:ListTags', 'sagemaker:AddTags', 'sagemaker:DeleteTags']);
     expect(JSON.stringify(scale.Resource)).toContain(':endpoint/my-endpoint"');
     expect(JSON.stringify(scale.Resource)).not.toContain('*');
     for (const s of all) for (const a of [s.Action].flat()) expect(a).not.toMatch(/\*$/);
-    const star = all.filter((s) => s.Resource === '*').map((s) => s.Sid);
-    expect(star).toEqual(['MoveAutoScalingRegistration']);
-    expect(all.find((s) => s.Sid === 'Notify')!.Resource).toBe('arn:aws:sns:us-east-1:123456789012:ops');
+    // Only calls with no resource-level permissions get "*".
+    expect(all.filter((s) => s.Resource === '*').map((s) => s.Sid).sort()).toEqual(['ReadAutoScalingRegistration', 'ReadMetricHistory']);
+    expect(bySid('ReadMetricHistory').Action).toBe('cloudwatch:GetMetricData');
+    expect(JSON.stringify(bySid('VerifyAndRecheckOwnAlarms').Resource)).toContain(':alarm:autoscaler-app-my-endpoint-*');
+    expect(JSON.stringify(bySid('RepointOwnStepAlarms').Resource)).toContain(':alarm:autoscaler-aas-my-endpoint-*');
+    expect(JSON.stringify(bySid('ResizeBlueGreen').Resource)).toContain(':endpoint-config/my-endpoint-as*');
+    expect(JSON.stringify(bySid('ResizeBlueGreen').Resource)).not.toContain('endpoint-config/*');
+    expect(bySid('MoveOwnRegistrationAside').Condition).toEqual({ StringEquals: { 'aws:ResourceTag/autoscaler:owner': 'prod' } });
+    expect(bySid('RegisterOwnRegistrationAgain').Condition).toEqual({ StringEquals: { 'aws:RequestTag/autoscaler:owner': 'prod' } });
+    expect(JSON.stringify(bySid('MoveOwnRegistrationAside').Resource)).toContain(':scalable-target/*');
+    expect(bySid('Notify').Resource).toBe('arn:aws:sns:us-east-1:123456789012:ops');
     const roles = Object.values(t.findResources('AWS::IAM::Role')) as Array<{ Properties: { ManagedPolicyArns?: unknown } }>;
     expect(roles.every((r) => r.Properties.ManagedPolicyArns === undefined)).toBe(true);
+  });
+
+  it('the alarm topic lets only CloudWatch (this account) publish, and denies everyone else', () => {
+    const topic = statements(t, 'AWS::SNS::TopicPolicy');
+    const allow = topic.find((s) => s.Sid === 'OnlyCloudWatchAlarmsOfThisAccountPublish')!;
+    expect(allow).toMatchObject({ Effect: 'Allow', Action: 'sns:Publish', Principal: { Service: 'cloudwatch.amazonaws.com' }, Condition: { StringEquals: { 'aws:SourceAccount': '123456789012' } } });
+    const deny = topic.find((s) => s.Sid === 'NobodyElsePublishes')!;
+    expect(deny).toMatchObject({ Effect: 'Deny', Action: 'sns:Publish', Principal: { AWS: '*' }, Condition: { StringNotEqualsIfExists: { 'aws:PrincipalServiceName': 'cloudwatch.amazonaws.com' } } });
+    expect(topic.filter((s) => s.Effect === 'Allow' && [s.Action].flat().includes('sns:Publish'))).toHaveLength(1);
   });
 
   it('without a size ladder there is no UpdateEndpoint, CreateEndpointConfig or Application Auto Scaling permission', () => {

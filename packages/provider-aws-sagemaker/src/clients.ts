@@ -23,6 +23,8 @@ export interface AwsClientOptions {
   backoff?: BackoffFn;
   /** Per-request socket timeout in ms (default 5000): a hung call must not eat the Lambda's time. */
   requestTimeoutMs?: number;
+  /** Milliseconds left of the invocation in progress (the Lambda's budget): the SDK starts no retry past it. */
+  remainingMs?: () => number;
 }
 
 export function createAwsClients(options: AwsClientOptions): AwsClients {
@@ -30,7 +32,7 @@ export function createAwsClients(options: AwsClientOptions): AwsClients {
   const config = {
     region: options.region,
     maxAttempts,
-    retryStrategy: new BoundedRetryStrategy(maxAttempts, options.backoff),
+    retryStrategy: new BoundedRetryStrategy(maxAttempts, options.backoff, options.remainingMs),
     requestHandler: { requestTimeout: options.requestTimeoutMs ?? 5_000, connectionTimeout: Math.min(options.requestTimeoutMs ?? 5_000, 3_000), throwOnRequestTimeout: true },
     ...(options.endpoint !== undefined ? { endpoint: options.endpoint } : {}),
     ...(options.credentials !== undefined ? { credentials: options.credentials } : {}),

@@ -28,6 +28,10 @@ export class BoundedRetryStrategy {
   constructor(
     readonly maxAttempts: number,
     private readonly backoff: BackoffFn = jitteredBackoff,
+    /** Milliseconds left of the invocation in progress: no retry starts that could not finish in it. */
+    private readonly remainingMs: () => number = () => Infinity,
+    /** The time one attempt needs at least (the request timeout, when shorter than what is left). */
+    private readonly attemptMs = 250,
   ) {
     if (!Number.isInteger(maxAttempts) || maxAttempts < 1) throw new RangeError('maxAttempts must be a whole number >= 1');
   }
@@ -40,7 +44,9 @@ export class BoundedRetryStrategy {
     const retry = previous.getRetryCount() + 1;
     if (info.errorType === 'CLIENT_ERROR' || retry >= this.maxAttempts) throw new Error('no more retries');
     const hinted = info.retryAfterHint ? Math.max(0, info.retryAfterHint.getTime() - Date.now()) : 0;
-    return token(retry, Math.max(hinted === 0 ? 0 : Math.min(hinted, 20_000), this.backoff(retry, info.errorType)));
+    const delay = Math.max(hinted === 0 ? 0 : Math.min(hinted, 20_000), this.backoff(retry, info.errorType));
+    if (this.remainingMs() < delay + this.attemptMs) throw new Error('no retry: it could not finish before the deadline');
+    return token(retry, delay);
   }
 
   recordSuccess(_token: RetryToken): void {

@@ -3,14 +3,14 @@ import { Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import { CfnAlarm } from 'aws-cdk-lib/aws-cloudwatch';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
-import { Effect, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { AnyPrincipal, Effect, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Code, Function as LambdaFn, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { LambdaSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Construct } from 'constructs';
 import { parsePolicy } from '@autoscaler/core';
-import { alarmsForPolicy, parseVariantId, PROVIDER_NAME } from '@autoscaler/provider-aws-sagemaker';
+import { alarmsForPolicy, OWNER_TAG, parseVariantId, PROVIDER_NAME } from '@autoscaler/provider-aws-sagemaker';
 
 export interface AutoscalerStackProps extends StackProps {
   /** The policy (YAML or JSON) the function runs; its `targets` are the only endpoints it may touch. */
@@ -39,36 +39,75 @@ export class AutoscalerStack extends Stack {
     const arn = (service: string, resource: string): string => `arn:${this.partition}:${service}:${this.region}:${this.account}:${resource}`;
 
     this.topic = new Topic(this, 'AlarmTopic', { displayName: `autoscaler ${policy.name}` });
+    // Only CloudWatch alarms of this account publish here: whoever can publish could otherwise
+    // drive scaling (the function still verifies every alarm against CloudWatch).
+    this.topic.addToResourcePolicy(
+      new PolicyStatement({
+        sid: 'OnlyCloudWatchAlarmsOfThisAccountPublish',
+        principals: [new ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['sns:Publish'],
+        resources: [this.topic.topicArn],
+        conditions: { StringEquals: { 'aws:SourceAccount': this.account } },
+      }),
+    );
+    this.topic.addToResourcePolicy(
+      new PolicyStatement({
+        sid: 'NobodyElsePublishes',
+        effect: Effect.DENY,
+        principals: [new AnyPrincipal()],
+        actions: ['sns:Publish'],
+        resources: [this.topic.topicArn],
+        conditions: { StringNotEqualsIfExists: { 'aws:PrincipalServiceName': 'cloudwatch.amazonaws.com' } },
+      }),
+    );
     const logGroup = new LogGroup(this, 'Logs', { retention: RetentionDays.ONE_MONTH });
     const role = new Role(this, 'Role', { assumedBy: new ServicePrincipal('lambda.amazonaws.com'), description: `autoscaler ${policy.name}: least privilege` });
     role.addToPolicy(new PolicyStatement({ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [logGroup.logGroupArn] }));
 
     const endpointArns = endpoints.map((e) => arn('sagemaker', `endpoint/${e.toLowerCase()}`));
+    const ownConfigs = endpoints.map((e) => arn('sagemaker', `endpoint-config/${e.toLowerCase()}-as*`));
     if (endpointArns.length > 0) {
       role.addToPolicy(new PolicyStatement({ sid: 'ScaleTheNamedEndpoints', actions: ['sagemaker:DescribeEndpoint', 'sagemaker:UpdateEndpointWeightsAndCapacities', 'sagemaker:ListTags', 'sagemaker:AddTags', 'sagemaker:DeleteTags'], resources: endpointArns }));
       // Configs are immutable and read by name; their names are not known in advance.
       role.addToPolicy(new PolicyStatement({ sid: 'ReadEndpointConfigs', actions: ['sagemaker:DescribeEndpointConfig'], resources: [arn('sagemaker', 'endpoint-config/*')] }));
+      // Only the alarms this stack creates (autoscaler-app-<endpoint>-<variant>-<rule>) are read, so only they can drive scaling.
+      role.addToPolicy(new PolicyStatement({ sid: 'VerifyAndRecheckOwnAlarms', actions: ['cloudwatch:DescribeAlarms'], resources: endpoints.map((e) => arn('cloudwatch', `alarm:autoscaler-app-${e}-*`)) }));
+      // GetMetricData has no resource-level permissions (Service Authorization Reference: no resource type).
+      role.addToPolicy(new PolicyStatement({ sid: 'ReadMetricHistory', actions: ['cloudwatch:GetMetricData'], resources: ['*'] }));
     }
     if (vertical && endpointArns.length > 0) {
-      const created = endpoints.map((e) => arn('sagemaker', `endpoint-config/${e.toLowerCase()}-as*`));
-      role.addToPolicy(new PolicyStatement({ sid: 'ResizeBlueGreen', actions: ['sagemaker:UpdateEndpoint'], resources: [...endpointArns, arn('sagemaker', 'endpoint-config/*')] }));
-      role.addToPolicy(new PolicyStatement({ sid: 'OwnResizeConfigs', actions: ['sagemaker:CreateEndpointConfig', 'sagemaker:DeleteEndpointConfig', 'sagemaker:AddTags'], resources: created }));
-      // Application Auto Scaling has no resource-level permissions for these calls.
+      // UpdateEndpoint authorizes the endpoint and the config it moves to: only configs this function creates.
+      role.addToPolicy(new PolicyStatement({ sid: 'ResizeBlueGreen', actions: ['sagemaker:UpdateEndpoint'], resources: [...endpointArns, ...ownConfigs] }));
+      role.addToPolicy(new PolicyStatement({ sid: 'OwnResizeConfigs', actions: ['sagemaker:CreateEndpointConfig', 'sagemaker:DeleteEndpointConfig', 'sagemaker:AddTags'], resources: ownConfigs }));
+      // Describe* of Application Auto Scaling have no resource-level permissions; every write is
+      // limited to scalable targets carrying this policy's owner tag (what `setup aws` puts there).
+      role.addToPolicy(new PolicyStatement({ sid: 'ReadAutoScalingRegistration', actions: ['application-autoscaling:DescribeScalableTargets', 'application-autoscaling:DescribeScalingPolicies', 'application-autoscaling:DescribeScheduledActions'], resources: ['*'] }));
+      const scalableTargets = arn('application-autoscaling', 'scalable-target/*');
       role.addToPolicy(
         new PolicyStatement({
-          sid: 'MoveAutoScalingRegistration',
-          actions: ['application-autoscaling:DescribeScalableTargets', 'application-autoscaling:DescribeScalingPolicies', 'application-autoscaling:DeregisterScalableTarget', 'application-autoscaling:RegisterScalableTarget', 'application-autoscaling:PutScalingPolicy'],
-          resources: ['*'],
+          sid: 'MoveOwnRegistrationAside',
+          actions: ['application-autoscaling:DeregisterScalableTarget', 'application-autoscaling:ListTagsForResource', 'application-autoscaling:PutScalingPolicy', 'application-autoscaling:PutScheduledAction'],
+          resources: [scalableTargets],
+          conditions: { StringEquals: { [`aws:ResourceTag/${OWNER_TAG}`]: policy.name } },
         }),
       );
-      role.addToPolicy(new PolicyStatement({ sid: 'RepointStepAlarms', actions: ['cloudwatch:PutMetricAlarm'], resources: [arn('cloudwatch', 'alarm:*')] }));
+      role.addToPolicy(
+        new PolicyStatement({
+          sid: 'RegisterOwnRegistrationAgain',
+          actions: ['application-autoscaling:RegisterScalableTarget', 'application-autoscaling:TagResource'],
+          resources: [scalableTargets],
+          conditions: { StringEquals: { [`aws:RequestTag/${OWNER_TAG}`]: policy.name } },
+        }),
+      );
+      // Step-scaling alarms `setup aws` made (autoscaler-aas-<endpoint>-<variant>-<rule>) are pointed at the re-created policies.
+      role.addToPolicy(new PolicyStatement({ sid: 'RepointOwnStepAlarms', actions: ['cloudwatch:DescribeAlarms', 'cloudwatch:PutMetricAlarm'], resources: endpoints.map((e) => arn('cloudwatch', `alarm:autoscaler-aas-${e}-*`)) }));
     }
-    role.addToPolicy(new PolicyStatement({ sid: 'RecheckAlarms', actions: ['cloudwatch:DescribeAlarms'], resources: [arn('cloudwatch', 'alarm:*')] }));
     const notifyTopics = policy.notifications.flatMap((n) => (n.type === 'sns' ? [n.topicArn] : []));
     if (notifyTopics.length > 0) role.addToPolicy(new PolicyStatement({ effect: Effect.ALLOW, sid: 'Notify', actions: ['sns:Publish'], resources: notifyTopics }));
 
     this.fn = new LambdaFn(this, 'Handler', {
-      runtime: Runtime.NODEJS_20_X,
+      // nodejs20.x is deprecated (2026-04-30): CloudFormation validation warns on it. The bundle targets node20 syntax, which 22 runs.
+      runtime: Runtime.NODEJS_22_X,
       architecture: Architecture.ARM_64,
       handler: 'index.handler',
       code: props.code ?? Code.fromAsset(join(__dirname, '../../dist/lambda')),

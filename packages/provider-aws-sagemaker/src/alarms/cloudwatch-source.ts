@@ -37,6 +37,8 @@ export interface CloudWatchAlarmSourceOptions {
   stateTimeToleranceMs?: number;
   /** The budget of the invocation in progress (the Lambda sets it). */
   budget?: () => CallOptions | undefined;
+  /** `poll` reads only alarms named with this prefix (default `autoscaler-app-<endpoint>-<variant>-`, what the stack creates and its role may read). */
+  pollPrefix?: (target: TargetRef) => string;
 }
 
 function decode(raw: unknown): unknown {
@@ -125,7 +127,7 @@ export class CloudWatchAlarmSource implements AlarmSource {
    * state at the time the message says; its value and threshold are taken from the alarm.
    * Deliveries older than `maxMessageAgeMs` or from the future are refused before any call.
    */
-  async verify(signals: readonly Signal[]): Promise<Signal[]> {
+  async verify(signals: readonly Signal[], options?: CallOptions): Promise<Signal[]> {
     if (signals.length === 0) return [];
     const now = this.clock.now();
     const maxAge = this.options.maxMessageAgeMs ?? 10 * 60_000;
@@ -143,7 +145,7 @@ export class CloudWatchAlarmSource implements AlarmSource {
     if (timely.length > 0 && !clients) throw ValidationError.field('clients', 'the CloudWatch source needs SDK clients to verify alarms against CloudWatch');
     const names = [...new Set(timely.map((s) => s.alarmName).filter((n): n is string => n !== undefined))];
     const alarms = new Map<string, MetricAlarm>();
-    const budget = this.options.budget?.();
+    const budget = mergeBudgets(options, this.options.budget?.());
     for (let i = 0; i < names.length; i += 100) {
       const out = await callWithin('DescribeAlarms', budget, this.clock, (http) => clients!.cloudwatch.send(new DescribeAlarmsCommand({ AlarmNames: names.slice(i, i + 100), AlarmTypes: ['MetricAlarm'], MaxRecords: 100 }), http));
       for (const a of out.MetricAlarms ?? []) if (a.AlarmName) alarms.set(a.AlarmName, a);
@@ -323,10 +325,11 @@ export class CloudWatchAlarmSource implements AlarmSource {
     if (!clients) throw ValidationError.field('clients', 'the CloudWatch source needs SDK clients to re-check alarms');
     const { endpoint, variant } = parseVariantId(target.id);
     const budget = mergeBudgets(options, this.options.budget?.());
+    const prefix = (this.options.pollPrefix ?? appAlarmPrefix)(target);
     const alarms: MetricAlarm[] = [];
     let token: string | undefined;
     for (let page = 0; page < 5; page++) {
-      const out = await callWithin('DescribeAlarms', budget, this.clock, (http) => clients.cloudwatch.send(new DescribeAlarmsCommand({ StateValue: 'ALARM', AlarmTypes: ['MetricAlarm'], MaxRecords: 100, ...(token ? { NextToken: token } : {}) }), http));
+      const out = await callWithin('DescribeAlarms', budget, this.clock, (http) => clients.cloudwatch.send(new DescribeAlarmsCommand({ AlarmNamePrefix: prefix, StateValue: 'ALARM', AlarmTypes: ['MetricAlarm'], MaxRecords: 100, ...(token ? { NextToken: token } : {}) }), http));
       alarms.push(...(out.MetricAlarms ?? []));
       token = out.NextToken;
       if (!token) break;

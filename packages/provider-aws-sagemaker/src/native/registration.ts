@@ -12,11 +12,11 @@ import {
   type ScheduledAction,
 } from '@aws-sdk/client-application-auto-scaling';
 import { DescribeAlarmsCommand, PutMetricAlarmCommand, type MetricAlarm, type PutMetricAlarmInput } from '@aws-sdk/client-cloudwatch';
-import { systemClock, type CallOptions, type Clock } from '@autoscaler/core';
+import { ProviderError, systemClock, type CallOptions, type Clock } from '@autoscaler/core';
 import { callWithin } from '../aws-errors';
 import type { HttpCallOptions } from '../budget';
 import type { AwsClients } from '../clients';
-import { VARIANT_DIMENSION } from '../ids';
+import { parseVariantId, VARIANT_DIMENSION } from '../ids';
 
 /** Everything Application Auto Scaling holds for one variant, saved before a deregistration. */
 export interface SavedRegistration {
@@ -77,10 +77,26 @@ export async function saveRegistration(clients: AwsClients, resourceId: string, 
   const policies = await describePolicies(clients, resourceId, calls);
   const scheduledActions = await describeScheduledActions(clients, resourceId, calls);
   const alarms: SavedRegistration['alarms'] = [];
-  for (const p of policies) {
-    if (p.PolicyType !== 'StepScaling' || !p.PolicyARN) continue;
-    const out = await within('DescribeAlarms', calls, (http) => clients.cloudwatch.send(new DescribeAlarmsCommand({ ActionPrefix: p.PolicyARN, AlarmTypes: ['MetricAlarm'], MaxRecords: 100 }), http));
-    for (const a of out.MetricAlarms ?? []) alarms.push({ policyArn: p.PolicyARN, alarm: a });
+  const stepPolicies = policies.filter((p) => p.PolicyType === 'StepScaling' && p.PolicyARN);
+  if (stepPolicies.length > 0) {
+    // The step alarms `setup aws` made, by name prefix (all the Lambda's role may read and write),
+    // and, where the caller may list them, any other alarm whose action names one of the policies.
+    const { endpoint, variant } = parseVariantId(resourceId);
+    const found = new Map<string, MetricAlarm>();
+    const out = await within('DescribeAlarms', calls, (http) => clients.cloudwatch.send(new DescribeAlarmsCommand({ AlarmNamePrefix: `autoscaler-aas-${endpoint}-${variant}-`, AlarmTypes: ['MetricAlarm'], MaxRecords: 100 }), http));
+    for (const a of out.MetricAlarms ?? []) if (a.AlarmName) found.set(a.AlarmName, a);
+    for (const p of stepPolicies) {
+      try {
+        const more = await within('DescribeAlarms', calls, (http) => clients.cloudwatch.send(new DescribeAlarmsCommand({ ActionPrefix: p.PolicyARN, AlarmTypes: ['MetricAlarm'], MaxRecords: 100 }), http));
+        for (const a of more.MetricAlarms ?? []) if (a.AlarmName) found.set(a.AlarmName, a);
+      } catch (e) {
+        if (!(e instanceof ProviderError)) throw e;
+      }
+    }
+    for (const a of found.values()) {
+      const p = stepPolicies.find((x) => a.AlarmActions?.includes(x.PolicyARN!));
+      if (p) alarms.push({ policyArn: p.PolicyARN!, alarm: a });
+    }
   }
   return { target, tags, policies, scheduledActions, alarms };
 }
