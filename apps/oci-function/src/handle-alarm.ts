@@ -161,7 +161,7 @@ function autoscalerFor(policy: Policy, clients: OciClients, config: FunctionConf
   const parts = [policy, clients, clock, store, config.compartmentId, config.topicId, config.allowPrivateWebhooks, deps.webhookFetch, deps.allowPrivateWebhooks];
   const warm = container.warm;
   if (warm && warm.parts.length === parts.length && warm.parts.every((p, i) => p === parts[i])) return warm;
-  const provider = new OciDataScienceProvider({ dataScience: clients.dataScience, monitoring: clients.monitoring });
+  const provider = new OciDataScienceProvider({ dataScience: clients.dataScience, monitoring: clients.monitoring, clock });
   const source = new OciMonitoringAlarmSource({
     monitoring: clients.monitoring,
     clock,

@@ -65,6 +65,7 @@ export function buildProgram(io: CliIO = processIO): Command {
     .option('--size <size>', 'shape (OCI), instance type (AWS) or requests/limits tier (Kubernetes)')
     .option('--shape <shape>', 'alias of --size for OCI')
     .option('--instance-type <type>', 'alias of --size for AWS')
+    .option('--bandwidth <mbps>', 'load balancer bandwidth in Mbps (OCI model deployments)')
     .option('--no-wait', 'return once the change is accepted')
     .option('--endpoint <url>', 'API endpoint (e.g. a sandbox)')
     .option('--region <region>', 'region')
@@ -84,8 +85,9 @@ export function buildProgram(io: CliIO = processIO): Command {
       if (!cloud.scale) throw ValidationError.field('id', `${cloud.name} cannot scale on demand`);
       const size = (opts['size'] ?? opts['shape'] ?? opts['instanceType']) as string | undefined;
       const replicas = opts['replicas'] === undefined ? undefined : parseIntFlag(String(opts['replicas']), '--replicas');
-      if (replicas === undefined && size === undefined) throw ValidationError.field('--replicas', 'give --replicas and/or --size');
-      await cloud.scale({ id, ...(replicas !== undefined ? { replicas } : {}), ...(size !== undefined ? { size } : {}), wait: opts['wait'] !== false, json: Boolean(opts['json']), options: opts });
+      const bandwidthMbps = opts['bandwidth'] === undefined ? undefined : parseIntFlag(String(opts['bandwidth']), '--bandwidth');
+      if (replicas === undefined && size === undefined && bandwidthMbps === undefined) throw ValidationError.field('--replicas', 'give --replicas, --size and/or --bandwidth');
+      await cloud.scale({ id, ...(replicas !== undefined ? { replicas } : {}), ...(size !== undefined ? { size } : {}), ...(bandwidthMbps !== undefined ? { bandwidthMbps } : {}), wait: opts['wait'] !== false, json: Boolean(opts['json']), options: opts });
     });
 
   return program;

@@ -1,7 +1,7 @@
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { InstantClock, ProviderError, ValidationError } from '@autoscaler/core';
+import { InstantClock, NotReadyError, ProviderError, ValidationError, validatePolicy } from '@autoscaler/core';
 import { OciDataScienceProvider, configFileAuth, createOciClients, type OciClients } from '@autoscaler/provider-oci-data-science';
 import { OciFake, createTestIdentity, type TestIdentity } from '@autoscaler/provider-oci-data-science/testing';
 import { ociCloud, readSetupRecord, runSandbox, runScale, runSetup, runStatus, runTeardown } from '../src/clouds/oci';
@@ -99,13 +99,66 @@ describe('scale', () => {
   it('refuses a deployment that is updating, a bad id and a bad shape; reports a failed work request', async () => {
     const busy = w.fake.dataScience.seedDeployment({ lifecycleState: 'UPDATING' });
     const deps = { io: captureIO(), clients: w.clients, clock: w.clock };
-    await expect(runScale({ id: busy, replicas: 2, wait: true, json: false, options: {} }, deps)).rejects.toThrow(/UPDATING/);
+    const e = await runScale({ id: busy, replicas: 2, wait: true, json: false, options: {} }, deps).catch((x: unknown) => x);
+    expect(e).toBeInstanceOf(NotReadyError);
+    expect((e as Error).message).toMatch(/is busy: lifecycle state UPDATING/);
+    expect((e as Error).message).not.toMatch(/invalid/);
     await expect(runScale({ id: 'ocid1.datasciencemodeldeployment.oc1.iad."x', replicas: 2, wait: true, json: false, options: {} }, deps)).rejects.toThrow(ValidationError);
     const id = w.fake.dataScience.seedDeployment();
     await expect(runScale({ id, size: 'VM.Standard.E4.Flex', wait: true, json: false, options: {} }, deps)).rejects.toThrow(/2x32/);
     w.fake.dataScience.failNextUpdate(id);
     await expect(runScale({ id, replicas: 2, wait: true, json: false, options: {} }, deps)).rejects.toThrow(ProviderError);
     expect(w.fake.dataScience.capacity(id)).toMatchObject({ instanceCount: 1, lifecycleState: 'NEEDS_ATTENTION' });
+  });
+});
+
+describe('scale: state, bandwidth, races', () => {
+  let w: World;
+  beforeEach(async () => {
+    w = await world();
+  });
+  afterEach(() => w.fake.stop());
+
+  it('status oci shows the last scale-out after a manual scale (the action is recorded in the same update)', async () => {
+    const id = w.fake.dataScience.seedDeployment({ instanceCount: 1 });
+    await runScale({ id, replicas: 3, wait: false, json: true, options: {} }, { io: captureIO(), clients: w.clients, clock: w.clock });
+    expect(w.fake.dataScience.configUpdates.get(id)).toBe(1);
+    const [row] = await runStatus([id], { json: true }, { io: captureIO(), clients: w.clients });
+    expect(row!.lastActions.scaleOut).toBe(`${new Date(w.clock.now()).toISOString()} (1 -> 3)`);
+    expect(row!.lastActions.scaleIn).toBeUndefined();
+  });
+
+  it('--bandwidth changes the load balancer bandwidth alone; with --replicas it is refused before any update', async () => {
+    const id = w.fake.dataScience.seedDeployment({ instanceCount: 1 });
+    const deps = { io: captureIO(), clients: w.clients, clock: w.clock };
+    await expect(runScale({ id, replicas: 2, bandwidthMbps: 20, wait: false, json: true, options: {} }, deps)).rejects.toMatchObject({ issues: [{ path: '--bandwidth' }] });
+    expect(w.fake.dataScience.configUpdates.get(id)).toBeUndefined();
+    const r = await runScale({ id, bandwidthMbps: 20, wait: true, json: true, options: {} }, deps);
+    expect(r).toMatchObject({ status: 'SUCCEEDED', to: { replicas: 1, bandwidthMbps: 20 } });
+    expect(w.fake.dataScience.capacity(id)).toMatchObject({ bandwidthMbps: 20, instanceCount: 1 });
+  });
+
+  it('an update that starts between read and write says the deployment is busy', async () => {
+    const id = w.fake.dataScience.seedDeployment({ instanceCount: 1 });
+    w.fake.inject({ op: 'UpdateModelDeployment', status: 409, code: 'IncorrectState', message: 'Model deployment is in UPDATING state' });
+    await expect(runScale({ id, replicas: 2, wait: false, json: true, options: {} }, { io: captureIO(), clients: w.clients, clock: w.clock })).rejects.toThrow(/is busy/);
+  });
+
+  it('the scale command parses --bandwidth', async () => {
+    const { buildProgram } = await import('../src/program');
+    const sb = await runSandbox({ json: true }, { io: captureIO() });
+    const written: string[] = [];
+    const spy = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      written.push(String(chunk));
+      return true;
+    });
+    try {
+      await buildProgram(captureIO()).exitOverride().parseAsync(['scale', sb.deploymentIds[0]!, '--bandwidth', '30', '--no-wait', '--json', '--config', sb.configPath, '--endpoint', sb.endpoint], { from: 'user' });
+    } finally {
+      spy.mockRestore();
+      await sb.stop();
+    }
+    expect(JSON.parse(written.join(''))).toMatchObject({ status: 'accepted', to: { bandwidthMbps: 30 } });
   });
 });
 
@@ -135,27 +188,40 @@ describe('setup oci / teardown oci / status oci', () => {
       ['created', 'model_deployment_high_cpu'],
       ['created', 'model_deployment_low_cpu'],
       ['created', 'model_deployment_high_mem'],
+      ['created', 'autoscaler_heartbeat'],
     ]);
-    expect(readSetupRecord(state)).toMatchObject({ deploymentId: dep, createdTopicId: res.topicId, subscriptionId: res.subscriptionId, taggedDeployment: true, alarmIds: res.alarms.map((a) => a.id) });
+    expect(w.fake.monitoring.alarm(res.heartbeatAlarmId!)).toMatchObject({ repeatNotificationDuration: 'PT1M', destinations: [res.topicId] });
+    expect(readSetupRecord(state)).toMatchObject({ deploymentId: dep, createdTopicId: res.topicId, subscriptionId: res.subscriptionId, taggedDeployment: true, alarmIds: res.alarms.slice(0, 3).map((a) => a.id), heartbeatAlarmId: res.alarms[3]!.id });
     expect(res.iam.dynamicGroupRule).toBe(`ALL {resource.type = 'fnfunc', resource.id = '${fn}'}`);
     expect(res.iam.policyStatements).toEqual([
-      `Allow dynamic-group autoscaler-functions to use data-science-model-deployments in compartment id ${compartment}`,
-      `Allow dynamic-group autoscaler-functions to manage alarms in compartment id ${compartment}`,
-      `Allow dynamic-group autoscaler-functions to read metrics in compartment id ${compartment}`,
-      `Allow dynamic-group autoscaler-functions to use ons-topics in compartment id ${compartment}`,
-      `Allow dynamic-group autoscaler-functions to read objects in compartment id ${compartment} where target.bucket.name = 'policies'`,
+      `Allow dynamic-group autoscaler-functions to use data-science-model-deployments in compartment id ${compartment} where any {request.operation = 'GetModelDeployment', request.operation = 'UpdateModelDeployment'}`,
+      `Allow dynamic-group autoscaler-functions to manage alarms in compartment id ${compartment} where any {request.operation = 'GetAlarm', request.operation = 'ListAlarms', request.operation = 'ListAlarmsStatus', request.operation = 'CreateAlarm', request.operation = 'UpdateAlarm', request.operation = 'DeleteAlarm'}`,
+      `Allow dynamic-group autoscaler-functions to read metrics in compartment id ${compartment} where all {request.operation = 'SummarizeMetricsData', target.metrics.namespace = 'oci_datascience_modeldeploy'}`,
+      `Allow dynamic-group autoscaler-functions to use ons-topics in compartment id ${compartment} where request.operation = 'PublishMessage'`,
+      `Allow dynamic-group autoscaler-functions to read objects in compartment id ${compartment} where all {request.operation = 'GetObject', target.bucket.name = 'policies'}`,
     ]);
-    expect(io.stdout.join('\n')).toContain('dynamic group rule');
+    const out = io.stdout.join('\n');
+    expect(out).toContain('dynamic group rule');
+    // The exact deploy commands and a ready-to-paste policy the function accepts.
+    expect(res.commands).toEqual(expect.arrayContaining([
+      `fn create app autoscaler --annotation oracle.com/oci/subnetIds='["<subnet-ocid>"]'`,
+      '(cd apps/oci-function && fn -v deploy --app autoscaler)',
+      `fn config function autoscaler model-deployment-autoscaler AUTOSCALER_TOPIC_ID '${res.topicId}'`,
+      `fn config function autoscaler model-deployment-autoscaler AUTOSCALER_POLICY_URL 'https://objectstorage.us-ashburn-1.oraclecloud.com/n/ns/b/policies/o/seed.yaml'`,
+    ]));
+    expect(res.commands.some((c) => c.startsWith('oci logging log create') && c.includes('"category":"invoke"'))).toBe(true);
+    expect(validatePolicy(JSON.parse(res.policy))).toMatchObject({ targets: [{ id: dep }] });
+    expect(out).toContain(res.policy);
 
     // Running setup twice is refused (the state file says it is set up).
     await expect(runSetup({ compartment, deployment: dep, function: fn, state }, { io: captureIO(), clients: w.clients })).rejects.toThrow(/already set up/);
 
     const status = await runStatus([dep], { compartment, json: true }, { io: captureIO(), clients: w.clients });
     expect(status[0]).toMatchObject({ status: 'ready', managed: true, capacity: { replicas: 2 } });
-    expect(status[0]!.alarms!.map((a) => a.name).sort()).toEqual(['model_deployment_high_cpu', 'model_deployment_high_mem', 'model_deployment_low_cpu']);
+    expect(status[0]!.alarms!.map((a) => a.name).sort()).toEqual(['autoscaler_heartbeat', 'model_deployment_high_cpu', 'model_deployment_high_mem', 'model_deployment_low_cpu']);
 
     const down = await runTeardown({ state }, { io: captureIO(), clients: w.clients });
-    expect(down.deleted.map((d) => d.kind).sort()).toEqual(['alarm', 'alarm', 'alarm', 'subscription', 'tag', 'topic']);
+    expect(down.deleted.map((d) => d.kind).sort()).toEqual(['alarm', 'alarm', 'alarm', 'alarm', 'subscription', 'tag', 'topic']);
     expect(w.fake.notifications.liveTopics().map((t) => t['topicId'])).toEqual([theirTopic]);
     expect(w.fake.notifications.liveSubscriptions()).toEqual([]);
     expect(w.fake.monitoring.liveAlarms().map((a) => a['id'])).toEqual([theirAlarm]);
@@ -173,7 +239,7 @@ describe('setup oci / teardown oci / status oci', () => {
     const { unlinkSync } = await import('node:fs');
     unlinkSync(state);
     const down = await runTeardown({ deployment: dep, compartment, state: undefined }, { io: captureIO(), clients: w.clients });
-    expect(down.deleted.map((d) => d.kind).sort()).toEqual(['alarm', 'alarm', 'subscription']);
+    expect(down.deleted.map((d) => d.kind).sort()).toEqual(['alarm', 'alarm', 'alarm', 'subscription']);
     expect(w.fake.notifications.liveTopics().map((t) => t['topicId'])).toEqual([topic]);
     expect(w.fake.dataScience.tags(dep)['autoscaler-managed']).toBe('true');
   });

@@ -5,6 +5,7 @@ export { parseAlarmMessage, unwrapAlarmMessage, messageTime, type AlarmMessage, 
 export { OciMonitoringMetricSource, METRIC_SOURCE_NAME, toPoints, type OciMetricSourceOptions } from './metric-source';
 export { HEARTBEAT_ALARM_NAME, HEARTBEAT_RULE, heartbeatQuery, heartbeatDetails, isHeartbeat } from './heartbeat';
 export { callWithin, MIN_CALL_MS } from './deadline';
+export { FUNCTION_GRANTS, POLICY_OBJECT_GRANT, functionOperations, functionPolicyStatements, functionDynamicGroupRule, type IamGrant } from './iam';
 export { planAlarms, type AlarmSpec, type AlarmPlan, type AlarmPlanOptions } from './alarm-plan';
 export { parseQuery, buildAlarmQuery, type ParsedQuery, type AlarmQuerySpec } from './alarm-query';
 export { exportNativePolicy } from './native-export';

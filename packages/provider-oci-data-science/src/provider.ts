@@ -1,6 +1,9 @@
 import {
   ConflictError,
   ValidationError,
+  systemClock,
+  type CallOptions,
+  type Clock,
   type ApplyHandle,
   type ApplyOptions,
   type Capacity,
@@ -17,6 +20,7 @@ import {
 import type { DataScienceClient } from 'oci-datascience';
 import type { MonitoringClient } from 'oci-monitoring';
 import { capacityOf, statusOf, updateFor, viewOf, type DeploymentView } from './deployment-config';
+import { callWithin } from './deadline';
 import { call } from './errors';
 import { exportNativePolicy } from './native-export';
 import { requireOcid } from './ocid';
@@ -24,6 +28,7 @@ import { defaultLadder } from './shapes';
 import { decodeState, isManaged, mergeStateTags } from './state-tags';
 
 export const PROVIDER_NAME = 'oci-data-science';
+
 export const MODEL_DEPLOYMENT_NAMESPACE = 'oci_datascience_modeldeploy';
 
 export interface OciDataScienceProviderOptions {
@@ -34,6 +39,8 @@ export interface OciDataScienceProviderOptions {
   ladders?: Readonly<Record<string, SizeLadder>>;
   /** Attempts at writing state tags when someone else changes the deployment in between. Default 3. */
   stateWriteAttempts?: number;
+  /** The clock `CallOptions.deadline` is on (default: the system clock). */
+  clock?: Clock;
 }
 
 /**
@@ -53,14 +60,18 @@ export class OciDataScienceProvider implements Provider {
   /** The last deployment read per id, by ETag: apply needs its modelId and instance configuration. */
   private readonly seen = new Map<string, { etag: string; view: DeploymentView }>();
 
-  constructor(private readonly options: OciDataScienceProviderOptions) {}
+  private readonly clock: Clock;
+
+  constructor(private readonly options: OciDataScienceProviderOptions) {
+    this.clock = options.clock ?? systemClock;
+  }
 
   validateId(id: string): void {
     requireOcid('datasciencemodeldeployment', id, 'target.id');
   }
 
-  async describe(ref: TargetRef): Promise<TargetState> {
-    const { view, etag } = await this.read(ref);
+  async describe(ref: TargetRef, options: CallOptions = {}): Promise<TargetState> {
+    const { view, etag } = await this.read(ref, options);
     const { status, reason } = statusOf(view);
     const state: TargetState = {
       ref,
@@ -78,18 +89,25 @@ export class OciDataScienceProvider implements Provider {
     this.validateId(ref.id);
     let cached = this.seen.get(ref.id);
     if (!cached || options.ifMatch === undefined || cached.etag !== options.ifMatch) {
-      const fresh = await this.read(ref);
+      const fresh = await this.read(ref, options);
       cached = { etag: fresh.etag ?? '', view: fresh.view };
     }
     // The ETag moved since the caller looked: the service would answer 412, so do not send.
     if (options.ifMatch !== undefined && cached.etag !== options.ifMatch) throw new ConflictError(`${ref.id}: ETag ${options.ifMatch} is stale (now ${cached.etag})`);
     const details = updateFor(cached.view, to);
     if (!details) return { kind: 'immediate', id: `unchanged:${cached.etag}` };
-    const res = await call(`UpdateModelDeployment ${ref.id}`, () =>
-      this.options.dataScience.updateModelDeployment({ modelDeploymentId: ref.id, updateModelDeploymentDetails: details, ...(options.ifMatch !== undefined ? { ifMatch: options.ifMatch } : {}) }),
+    // The autoscaler's memory (dedupe keys, the action mark) rides in the same request as the
+    // change: no container can see the change without its dedupe keys, and no separate tag
+    // write can be lost. Freeform tags are metadata, accepted alongside one option group.
+    if (options.state) details.freeformTags = mergeStateTags(cached.view.freeformTags, options.state);
+    const res = await callWithin(
+      `UpdateModelDeployment ${ref.id}`,
+      options,
+      () => this.options.dataScience.updateModelDeployment({ modelDeploymentId: ref.id, updateModelDeploymentDetails: details, ...(options.ifMatch !== undefined ? { ifMatch: options.ifMatch } : {}) }),
+      this.clock,
     );
     this.seen.delete(ref.id);
-    return { kind: 'work-request', id: res.opcWorkRequestId };
+    return { kind: 'work-request', id: res.opcWorkRequestId, ...(options.state ? { stateWritten: true } : {}) };
   }
 
   async sizes(ref: TargetRef): Promise<SizeLadder> {
@@ -107,15 +125,15 @@ export class OciDataScienceProvider implements Provider {
    * Read-modify-write of the freeform tags with `if-match`: other people's tags
    * are kept, and a concurrent change (412) means read again and retry.
    */
-  async writeState(ref: TargetRef, state: PersistedState): Promise<void> {
+  async writeState(ref: TargetRef, state: PersistedState, options: CallOptions = {}): Promise<void> {
     const attempts = this.options.stateWriteAttempts ?? 3;
     for (let attempt = 1; ; attempt++) {
-      const { view, etag } = await this.read(ref);
+      const { view, etag } = await this.read(ref, options);
       const freeformTags = mergeStateTags(view.freeformTags, state);
       try {
-        await call(`UpdateModelDeployment (state tags) ${ref.id}`, () =>
+        await callWithin(`UpdateModelDeployment (state tags) ${ref.id}`, options, () =>
           this.options.dataScience.updateModelDeployment({ modelDeploymentId: ref.id, updateModelDeploymentDetails: { freeformTags }, ...(etag !== undefined ? { ifMatch: etag } : {}) }),
-        );
+        this.clock);
         this.seen.delete(ref.id);
         return;
       } catch (e) {
@@ -145,9 +163,9 @@ export class OciDataScienceProvider implements Provider {
     return exportNativePolicy(policy, ref);
   }
 
-  private async read(ref: TargetRef): Promise<{ view: DeploymentView; etag?: string }> {
+  private async read(ref: TargetRef, options: CallOptions = {}): Promise<{ view: DeploymentView; etag?: string }> {
     this.validateId(ref.id);
-    const res = await call(`GetModelDeployment ${ref.id}`, () => this.options.dataScience.getModelDeployment({ modelDeploymentId: ref.id }));
+    const res = await callWithin(`GetModelDeployment ${ref.id}`, options, () => this.options.dataScience.getModelDeployment({ modelDeploymentId: ref.id }), this.clock);
     const view = viewOf(res.modelDeployment);
     if (res.etag) this.seen.set(ref.id, { etag: res.etag, view });
     return { view, ...(res.etag ? { etag: res.etag } : {}) };

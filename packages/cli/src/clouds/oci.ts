@@ -1,9 +1,11 @@
 import { existsSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { ValidationError, parsePolicy, systemClock, type AlarmChange, type Clock, type Policy, type TargetRef } from '@autoscaler/core';
+import { ConflictError, NotReadyError, ValidationError, parsePolicy, systemClock, type AlarmChange, type Clock, type PersistedState, type Policy, type TargetRef } from '@autoscaler/core';
 import {
   MANAGED_TAG,
+  functionDynamicGroupRule,
+  functionPolicyStatements,
   OciDataScienceProvider,
   OciMonitoringAlarmSource,
   TAG_PREFIX,
@@ -122,6 +124,10 @@ export interface SetupFlags extends ConnectionFlags {
   state?: string;
   dynamicGroup?: string;
   policyUrl?: string;
+  /** Functions application name used in the printed `fn` commands (default autoscaler). */
+  app?: string;
+  /** Create the 1-minute heartbeat alarm for periodic evaluation (default true; `--no-heartbeat`). */
+  heartbeat?: boolean;
   json?: boolean;
 }
 
@@ -135,6 +141,8 @@ export interface SetupRecord {
   topicId: string;
   subscriptionId: string;
   alarmIds: string[];
+  /** The heartbeat alarm (periodic evaluation), when setup made one. */
+  heartbeatAlarmId?: string;
   /** Setup added the managed tag (teardown removes it again). */
   taggedDeployment: boolean;
   endpoint?: string;
@@ -144,28 +152,52 @@ export interface SetupResult extends SetupRecord {
   stateFile: string;
   alarms: AlarmChange[];
   iam: { dynamicGroupRule: string; policyStatements: string[] };
+  /** Commands to create the Functions application, deploy and configure the function, and enable its logs. */
+  commands: string[];
+  /** The policy the function should run (what setup planned the alarms for), as one JSON line for AUTOSCALER_POLICY. */
+  policy: string;
 }
+
+/** The function's name in func.yaml. */
+export const FUNCTION_NAME = 'model-deployment-autoscaler';
 
 export function defaultStateFile(deploymentId: string): string {
   return resolve('.autoscaler', `oci-setup-${deploymentId.slice(-12)}.json`);
 }
 
-/** The IAM the function needs: its dynamic group rule and least-privilege statements. */
+/**
+ * The IAM the function needs: its dynamic group rule and the statements for exactly the API
+ * operations it calls (the provider's FUNCTION_GRANTS; a test checks them against the calls).
+ */
 export function iamFor(compartmentId: string, functionId: string, dynamicGroup: string, policyUrl?: string): SetupResult['iam'] {
-  const where = `in compartment id ${compartmentId}`;
-  const statements = [
-    // describe + UpdateModelDeployment (instance count, shape, state tags)
-    `Allow dynamic-group ${dynamicGroup} to use data-science-model-deployments ${where}`,
-    // the dynamic low alarms: list, create, update, delete
-    `Allow dynamic-group ${dynamicGroup} to manage alarms ${where}`,
-    // alarms are created on, and the provider reads, the deployment metrics
-    `Allow dynamic-group ${dynamicGroup} to read metrics ${where}`,
-    // alarm destinations and action notifications (publish only; the sample asked for manage)
-    `Allow dynamic-group ${dynamicGroup} to use ons-topics ${where}`,
+  // A pre-authenticated request needs no grant; a signed GET needs read on that bucket only.
+  const signed = policyUrl !== undefined && !/\/p\/[^/]+\/n\//.test(policyUrl);
+  const bucket = signed ? /\/b\/([^/]+)\/o\//.exec(policyUrl)?.[1] : undefined;
+  return { dynamicGroupRule: functionDynamicGroupRule(functionId), policyStatements: functionPolicyStatements(dynamicGroup, compartmentId, bucket !== undefined ? { bucket: decodeURIComponent(bucket) } : {}) };
+}
+
+/** Single-quote for a POSIX shell. */
+function shellQuote(text: string): string {
+  return `'${text.replace(/'/g, `'\\''`)}'`;
+}
+
+/**
+ * The exact commands that create the Functions application, deploy this function, configure
+ * it and turn on its invocation logs (Fn CLI and OCI CLI; run from the repository root).
+ */
+export function deployCommands(o: { app: string; compartmentId: string; topicId: string; policy: string; policyUrl?: string }): string[] {
+  const fnConfig = (key: string, value: string): string => `fn config function ${o.app} ${FUNCTION_NAME} ${key} ${shellQuote(value)}`;
+  return [
+    `fn create app ${o.app} --annotation oracle.com/oci/subnetIds='["<subnet-ocid>"]'`,
+    'node apps/oci-function/build.mjs',
+    `(cd apps/oci-function && fn -v deploy --app ${o.app})`,
+    fnConfig('AUTOSCALER_COMPARTMENT_ID', o.compartmentId),
+    fnConfig('AUTOSCALER_TOPIC_ID', o.topicId),
+    o.policyUrl !== undefined ? fnConfig('AUTOSCALER_POLICY_URL', o.policyUrl) : fnConfig('AUTOSCALER_POLICY', o.policy),
+    `APP_ID=$(oci fn application list --compartment-id ${o.compartmentId} --display-name ${o.app} --query 'data[0].id' --raw-output)`,
+    `LOG_GROUP_ID=$(oci logging log-group create --compartment-id ${o.compartmentId} --display-name ${o.app}-logs --wait-for-state SUCCEEDED --query 'data.resources[0].identifier' --raw-output)`,
+    `oci logging log create --log-group-id "$LOG_GROUP_ID" --display-name ${o.app}-invoke --log-type SERVICE --configuration '{"source":{"sourceType":"OCISERVICE","service":"functions","resource":"'"$APP_ID"'","category":"invoke"},"compartmentId":"${o.compartmentId}"}'`,
   ];
-  const bucket = policyUrl ? /\/b\/([^/]+)\/o\//.exec(policyUrl)?.[1] : undefined;
-  if (bucket) statements.push(`Allow dynamic-group ${dynamicGroup} to read objects ${where} where target.bucket.name = '${bucket}'`);
-  return { dynamicGroupRule: `ALL {resource.type = 'fnfunc', resource.id = '${functionId}'}`, policyStatements: statements };
 }
 
 function loadPolicy(flags: { policy?: string }, deploymentId: string): Policy {
@@ -224,20 +256,30 @@ export async function runSetup(flags: SetupFlags, deps: OciCliDeps): Promise<Set
   record.alarmIds = alarms.filter((a) => a.action !== 'deleted').map((a) => a.id);
   save();
   for (const a of alarms) log(`alarm ${a.name}: ${a.action} (${a.id})`);
+  if (flags.heartbeat !== false) {
+    const hb = await source.ensureHeartbeat(target);
+    record.heartbeatAlarmId = hb.id;
+    alarms.push(hb);
+    save();
+    log(`heartbeat alarm ${hb.name}: ${hb.action} (${hb.id}): one periodic evaluation a minute while the deployment runs`);
+  }
 
   const iam = iamFor(compartmentId, functionId, flags.dynamicGroup ?? 'autoscaler-functions', flags.policyUrl);
-  const result: SetupResult = { ...record, stateFile, alarms, iam };
+  const policyJson = JSON.stringify(policy);
+  const commands = deployCommands({ app: flags.app ?? 'autoscaler', compartmentId, topicId, policy: policyJson, ...(flags.policyUrl !== undefined ? { policyUrl: flags.policyUrl } : {}) });
+  const result: SetupResult = { ...record, stateFile, alarms, iam, commands, policy: policyJson };
   if (flags.json) {
     deps.io.out(JSON.stringify(result, null, 2));
   } else {
     deps.io.out(
       [
-        `Set up ${target.id}: topic ${topicId}, subscription ${record.subscriptionId}, ${record.alarmIds.length} alarm(s). Recorded in ${stateFile}.`,
+        `Set up ${target.id}: topic ${topicId}, subscription ${record.subscriptionId}, ${record.alarmIds.length} alarm(s)${record.heartbeatAlarmId ? ' and the 1-minute heartbeat' : ''}. Recorded in ${stateFile}.`,
         '',
-        'Function configuration (console: Functions > your function > Configuration):',
-        `  AUTOSCALER_COMPARTMENT_ID=${compartmentId}`,
-        `  AUTOSCALER_TOPIC_ID=${topicId}`,
-        '  AUTOSCALER_POLICY=<the policy YAML>   or   AUTOSCALER_POLICY_URL=<Object Storage URL>',
+        'Create the application, deploy and configure the function, enable its logs (Fn CLI + OCI CLI, from the repository root):',
+        ...commands.map((c) => `  ${c}`),
+        '',
+        'The policy (AUTOSCALER_POLICY, set by the commands above; edit and re-run fn config to change it):',
+        `  ${policyJson}`,
         '',
         'IAM (Identity > Dynamic groups, then Policies):',
         `  dynamic group rule:  ${iam.dynamicGroupRule}`,
@@ -333,23 +375,40 @@ async function ignoreMissing(p: Promise<unknown>): Promise<void> {
 
 export interface ScaleResult {
   deploymentId: string;
-  from: { replicas: number; size?: string };
-  to: { replicas: number; size?: string };
+  from: { replicas: number; size?: string; bandwidthMbps?: number };
+  to: { replicas: number; size?: string; bandwidthMbps?: number };
   workRequestId?: string;
   status: 'unchanged' | 'accepted' | 'SUCCEEDED';
 }
 
-/** `autoscaler scale <deployment OCID> --replicas N | --size S`: apply with if-match, then follow the work request. */
+/**
+ * `autoscaler scale <deployment OCID> --replicas N | --size S | --bandwidth M`: apply with
+ * if-match, recording the action in the deployment's state tags (so `status oci` and the
+ * function's cooldowns see it), then follow the work request.
+ */
 export async function runScale(request: ScaleRequest, deps: OciCliDeps): Promise<ScaleResult> {
   const target = ref(request.id);
   const clients = clientsFor(request.options as ConnectionFlags, deps);
   const clock = deps.clock ?? systemClock;
   const provider = new OciDataScienceProvider({ dataScience: clients.dataScience });
   const state = await provider.describe(target);
-  if (state.status !== 'ready') throw ValidationError.field('id', `${target.id} is ${state.status}${state.reason ? ` (${state.reason})` : ''}; try again when it is ACTIVE`);
-  const to = { ...state.capacity, ...(request.replicas !== undefined ? { replicas: request.replicas } : {}), ...(request.size !== undefined ? { size: request.size } : {}) };
+  if (state.status === 'updating') throw new NotReadyError(`${target.id} is busy: ${state.reason ?? 'an update is in progress'}; try again when it is ACTIVE (status oci shows its work requests)`);
+  if (state.status !== 'ready') throw new NotReadyError(`${target.id} cannot be scaled now: ${state.status}${state.reason ? ` (${state.reason})` : ''}`);
+  if (request.bandwidthMbps !== undefined && (request.replicas !== undefined || request.size !== undefined)) {
+    throw ValidationError.field('--bandwidth', 'an ACTIVE model deployment takes one option group per update: change --bandwidth alone, then --replicas/--size');
+  }
+  const to = {
+    ...state.capacity,
+    ...(request.replicas !== undefined ? { replicas: request.replicas } : {}),
+    ...(request.size !== undefined ? { size: request.size } : {}),
+    ...(request.bandwidthMbps !== undefined ? { bandwidthMbps: request.bandwidthMbps } : {}),
+  };
   const result: ScaleResult = { deploymentId: target.id, from: state.capacity, to, status: 'unchanged' };
-  const handle = await provider.apply(target, to, state.version === undefined ? {} : { ifMatch: state.version });
+  const handle = await provider.apply(target, to, { ...(state.version === undefined ? {} : { ifMatch: state.version }), state: manualMark(state.persisted, state.capacity, to, clock.now()) }).catch((e: unknown) => {
+    // 409 IncorrectState / 412: someone else's update got there first.
+    if (e instanceof ConflictError) throw new NotReadyError(`${target.id} is busy: it changed or started updating since it was read (${e.message.split(': ').slice(-1)[0]}); try again when it is ACTIVE`);
+    throw e;
+  });
   if (handle.kind === 'work-request') {
     result.workRequestId = handle.id;
     result.status = 'accepted';
@@ -361,10 +420,20 @@ export async function runScale(request: ScaleRequest, deps: OciCliDeps): Promise
       result.status = 'SUCCEEDED';
     }
   }
-  const fmt = (c: { replicas: number; size?: string }): string => `${c.replicas} x ${c.size ?? '?'}`;
+  const showBandwidth = request.bandwidthMbps !== undefined;
+  const fmt = (c: { replicas: number; size?: string; bandwidthMbps?: number }): string => `${c.replicas} x ${c.size ?? '?'}${showBandwidth && c.bandwidthMbps !== undefined ? `, ${c.bandwidthMbps} Mbps` : ''}`;
   if (request.json) deps.io.out(JSON.stringify(result, null, 2));
   else deps.io.out(result.status === 'unchanged' ? `${target.id} is already ${fmt(to)}` : `${target.id}: ${fmt(result.from)} -> ${fmt(to)} (${result.status === 'SUCCEEDED' ? 'done' : 'in progress'})`);
   return result;
+}
+
+/** The state after a manual change: the action mark the function's cooldowns and `status oci` read. */
+function manualMark(persisted: PersistedState, from: { replicas: number; size?: string }, to: { replicas: number; size?: string }, at: number): PersistedState {
+  const mark = { at, from: from.replicas, to: to.replicas };
+  if (to.size !== undefined && to.size !== from.size) return { ...persisted, lastResize: mark };
+  if (to.replicas > from.replicas) return { ...persisted, lastScaleOut: mark };
+  if (to.replicas < from.replicas) return { ...persisted, lastScaleIn: mark };
+  return persisted;
 }
 
 export interface StatusFlags extends ConnectionFlags {
@@ -477,6 +546,8 @@ export const ociCloud: CloudCli = {
         .option('--topic-name <name>', 'name of the topic to create')
         .option('--dynamic-group <name>', 'dynamic group name to use in the printed IAM statements', 'autoscaler-functions')
         .option('--policy-url <url>', 'the Object Storage URL the function reads its policy from (adds a read-objects statement)')
+        .option('--app <name>', 'Functions application name for the printed fn commands', 'autoscaler')
+        .option('--no-heartbeat', 'do not create the 1-minute heartbeat alarm (no periodic evaluation: predictive rules never run)')
         .option('--state <file>', 'where to record what was created (default .autoscaler/oci-setup-<id>.json)'),
     ).action(async (o: SetupFlags) => {
       await runSetup(o, { io });

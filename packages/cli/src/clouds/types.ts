@@ -7,6 +7,8 @@ export interface ScaleRequest {
   replicas?: number;
   /** Shape (OCI), instance type (AWS) or tier (Kubernetes). */
   size?: string;
+  /** Load balancer bandwidth in Mbps (OCI model deployments; other clouds refuse it). */
+  bandwidthMbps?: number;
   wait: boolean;
   json: boolean;
   /** Cloud-specific flags (endpoint, region, profile, kubeconfig...). */
