@@ -235,3 +235,99 @@ describe('Forecaster: a warm instance equals a cold one', () => {
     expect(warm.forecast(points, after(2040), 900)).toEqual(forecastLoad(r, points, after(2040), 900));
   });
 });
+
+describe("Forecaster: the simulator's ForecastSignals arithmetic, restated", () => {
+  /**
+   * A direct restatement of packages/simulator's former ForecastSignals (prefix sums, no
+   * memo) on a complete per-minute series with no publishing delay, the horizon as the lead
+   * time and the headroom refitted on the same 10-minute grid. The forecaster must agree to
+   * rounding at every minute: it is the same algorithm, made incremental.
+   */
+  function reference(rows: readonly number[], H: number): number[] {
+    const o = { seasonDays: 3, levelMinutes: 30, jumpMinutes: 5, trendMinutes: 60, headroomQuantile: 0.96, headroomWindow: 720 };
+    const DAY = 1440;
+    const prefix = [0];
+    for (const r of rows) prefix.push(prefix[prefix.length - 1]! + r);
+    const smoothed = (m: number, v: number): number => {
+      const lo = Math.max(0, m - 2);
+      const hi = Math.min(v, m + 3);
+      return hi > lo ? (prefix[hi]! - prefix[lo]!) / (hi - lo) : 0;
+    };
+    const decided: number[] = [];
+    let headroom = 1.15;
+    let fitAt = -1;
+    const out: number[] = [];
+    for (let v = 1; v <= rows.length; v++) {
+      const ln = Math.min(o.levelMinutes, v);
+      const jn = Math.min(o.jumpMinutes, v);
+      const level = Math.max((prefix[v]! - prefix[v - ln]!) / ln, (prefix[v]! - prefix[v - jn]!) / jn);
+      const tn = Math.min(o.trendMinutes, v);
+      let slope = 0;
+      if (tn >= 15) {
+        let sx = 0;
+        let sy = 0;
+        let sxy = 0;
+        let sxx = 0;
+        for (let i = 0; i < tn; i++) {
+          const y = rows[v - tn + i]!;
+          sx += i;
+          sy += y;
+          sxy += i * y;
+          sxx += i * i;
+        }
+        slope = (tn * sxy - sx * sy) / (tn * sxx - sx * sx);
+      }
+      const days = Math.min(o.seasonDays, Math.floor((v - 1) / DAY));
+      let anchor = 0;
+      if (days > 0) {
+        for (let d = 1; d <= days; d++) for (let m = v - ln; m < v; m++) anchor += smoothed(m - d * DAY, v);
+        anchor /= days * ln;
+      }
+      let peak = 0;
+      for (let u = v; u <= v + H; u++) {
+        let f = level + Math.max(0, slope) * (u - (v - 1));
+        if (days > 0 && anchor > 0) {
+          let s = 0;
+          for (let d = 1; d <= days; d++) s += smoothed(u - d * DAY, v);
+          f = Math.max(f, (level * (s / days)) / anchor);
+        }
+        peak = Math.max(peak, f);
+      }
+      decided[v] = peak;
+      const g = Math.floor(v / 10) * 10;
+      if (g !== fitAt) {
+        fitAt = g;
+        const ratios: number[] = [];
+        for (let m = Math.max(H + 1, g - o.headroomWindow); m < g; m++) if (decided[m - H]! > 0) ratios.push(rows[m]! / decided[m - H]!);
+        ratios.sort((a, b) => a - b);
+        if (ratios.length >= 30) headroom = Math.min(3, Math.max(0.5, ratios[Math.min(ratios.length - 1, Math.floor(o.headroomQuantile * ratios.length))]!));
+      }
+      out.push(peak * headroom);
+    }
+    return out;
+  }
+
+  it('agrees at every minute of the fifth of five noisy days', () => {
+    const points = noisyDays(5 * 1440, 60).map((p, i) => ({ at: T0 + i * MIN, value: p.value }));
+    const expected = reference(
+      points.map((p) => p.value),
+      10,
+    );
+    const f = new Forecaster(PredictiveRuleSchema.parse({ metric: 'requests', target: 600 }));
+    const grown: MetricPoint[] = [];
+    let compared = 0;
+    points.forEach((p, i) => {
+      grown.push(p);
+      const got = f.forecast(grown, p.at + MIN, 600);
+      // The reference counts a season day from its first minute, the forecaster once the day's
+      // level window is behind it: the forecasts (and the headroom learnt from them) agree from
+      // a full season plus a headroom window on.
+      if (i + 1 > 4 * 1440) {
+        expect(ok(got).load).toBeCloseTo(expected[i]!, 6);
+        compared++;
+      }
+    });
+    expect(compared).toBe(points.length - 4 * 1440);
+    expect(compared).toBeGreaterThan(1300);
+  });
+});
