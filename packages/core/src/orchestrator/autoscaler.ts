@@ -23,12 +23,12 @@ import {
   type TargetRef,
   type TargetState,
 } from '../types';
-import { Forecaster } from '../forecast';
+import { Forecaster, forecastLookbackSeconds } from '../forecast';
 import { redactSecrets } from '../ports/redact';
 import type { CallOptions, Forecast, MetricSource } from '../types';
 import { Budget } from './budget';
 import { KeyedLock } from './keyed-lock';
-import { MetricHistoryCache, lookbackSeconds } from './metric-history';
+import { MetricHistoryCache } from './metric-history';
 import { listsTarget, type PolicyResolver } from './policy-resolver';
 
 export interface RetryOptions {
@@ -386,7 +386,8 @@ export class Autoscaler {
       }
       const horizonSeconds = p.horizonSeconds ?? (provider.provisioningSeconds ?? 300) + source.publishDelaySeconds + p.periodSeconds;
       const key = `${p.metric} ${p.periodSeconds}`;
-      const lookbackMs = lookbackSeconds(p, horizonSeconds) * 1000;
+      // What the forecast reads, plus the publishing lag: a warm cache then equals a cold read.
+      const lookbackMs = (forecastLookbackSeconds(p, horizonSeconds) + source.publishDelaySeconds) * 1000;
       let points = read.get(key);
       if (points === undefined) {
         points = this.withRetry(budget, `history ${p.metric}`, (o) => this.history.read(source, ref, p.metric, p.periodSeconds, lookbackMs, now, o));

@@ -1,13 +1,5 @@
 import { AutoscalerError } from '../errors';
-import type { PredictiveRule } from '../policy/schema';
 import { formatTarget, type CallOptions, type MetricPoint, type MetricSource, type TargetRef } from '../types';
-
-/** How far back a predictive rule's forecaster looks: the season, or the headroom window, plus the horizon. */
-export function lookbackSeconds(rule: PredictiveRule, horizonSeconds: number): number {
-  const season = rule.seasonDays * 86_400 + horizonSeconds + 600;
-  const recent = (rule.headroomWindowMinutes + rule.trendMinutes + rule.levelMinutes) * 60 + 2 * horizonSeconds;
-  return Math.max(season, recent) + rule.periodSeconds;
-}
 
 interface Series {
   periodSeconds: number;
