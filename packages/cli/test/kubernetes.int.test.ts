@@ -92,8 +92,11 @@ describe('autoscaler sandbox k8s / scale / status k8s', () => {
   it('status k8s: annotated workloads with policy and last actions; the HPA-owned one says why it is refused', async () => {
     const sb = await runSandbox({ kubeconfigOut: join(dir, 'kc') }, { io: captureIO() });
     api = sb.api;
+    // The CronJob's memory of model-server, in its state ConfigMap.
+    sb.api.put({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { namespace: 'autoscaler', name: 'autoscaler-state' }, data: { 'ml.deployment.model-server': JSON.stringify({ 'autoscaler.dev/last-scale-out': '{"at":"2026-03-01T10:00:00.000Z","from":2,"to":6}' }) } });
     const io = captureIO();
     const lines = await runStatus([], { kubeconfig: sb.kubeconfig, json: true }, { io });
+    expect(lines[1]!.lastScaleOut).toBe('2026-03-01T10:00:00.000Z');
     expect(lines.map((l) => [l.id, l.status])).toEqual([
       ['ml/deployment/embeddings', 'ready'],
       ['ml/deployment/model-server', 'ready'],

@@ -1,7 +1,7 @@
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { KubeConfig } from '@kubernetes/client-node';
-import { NotManagedError, NotReadyError, ValidationError, systemClock, type Clock, type TargetRef, type TargetState } from '@autoscaler/core';
+import { AutoscalerError, NotManagedError, NotReadyError, ValidationError, systemClock, type Clock, type TargetRef, type TargetState } from '@autoscaler/core';
 import type { FakeKubeApi, FakeKubeSeed } from '@autoscaler/provider-kubernetes/testing';
 import { kubernetesProvider, loadKubeConfig } from '../commands/monitor';
 import { type CliIO, processIO } from '../io';
@@ -159,6 +159,8 @@ export interface StatusFlags {
   kubeconfig?: string;
   context?: string;
   namespace?: string[];
+  /** The CronJob's namespace: its policy ConfigMaps and its state ConfigMap (default `autoscaler`). */
+  autoscalerNamespace?: string;
   json?: boolean;
 }
 
@@ -178,14 +180,25 @@ const when = (at: number | undefined): string | undefined => (at === undefined ?
 
 /** The annotated workloads (or the given ids): capacity, rollout status, policy, last actions, HPA refusals. */
 export async function runStatus(ids: readonly string[], flags: StatusFlags, deps: KubernetesCliDeps): Promise<StatusLine[]> {
-  const { ClusterSnapshot, KubeApi, KubernetesProvider, discoverTargets } = await kubernetesProvider();
+  const { ClusterSnapshot, ConfigMapStateStore, KubeApi, KubernetesProvider, discoverTargets, parseWorkloadId } = await kubernetesProvider();
   const api = new KubeApi(await kubeConfigOf(flags as Record<string, unknown>, deps));
-  const provider = new KubernetesProvider({ kube: api });
+  // What the CronJob sees: policies from its namespace, its memory in its state ConfigMap (annotations when that is missing).
+  const home = flags.autoscalerNamespace ?? 'autoscaler';
+  parseWorkloadId(`${home}/deployment/x`, '--autoscaler-namespace');
+  let stateStore: InstanceType<typeof ConfigMapStateStore> | undefined = new ConfigMapStateStore(api, home);
+  try {
+    await stateStore.load();
+  } catch (e) {
+    if (!(e instanceof AutoscalerError) || e.code !== 'PROVIDER') throw e;
+    deps.io.err(`cannot read ConfigMap ${home}/autoscaler-state (${e.message}); last actions come from annotations`);
+    stateStore = undefined;
+  }
+  const provider = new KubernetesProvider({ kube: api, ...(stateStore ? { stateStore } : {}) });
   let targets: Array<{ id: string; policy?: string; problem?: string }>;
   if (ids.length > 0) targets = await Promise.all(ids.map(async (id) => ({ id: (await refOf(id)).id })));
   else {
-    const snapshot = await ClusterSnapshot.take(api, flags.namespace && flags.namespace.length > 0 ? { namespaces: flags.namespace } : {});
-    targets = discoverTargets(snapshot).targets.map((t) => ({ id: t.ref.id, ...(t.policy ? { policy: `${t.policy.name} (${t.policySource})` } : {}), ...(t.problem ? { problem: t.problem } : {}) }));
+    const snapshot = await ClusterSnapshot.take(api, { ...(flags.namespace && flags.namespace.length > 0 ? { namespaces: flags.namespace } : {}), policyNamespaces: [home] });
+    targets = discoverTargets(snapshot, { policyNamespace: home }).targets.map((t) => ({ id: t.ref.id, ...(t.policy ? { policy: `${t.policy.name} (${t.policySource})` } : {}), ...(t.problem ? { problem: t.problem } : {}) }));
   }
   const lines: StatusLine[] = [];
   for (const t of targets) {
@@ -263,6 +276,7 @@ export const kubernetesCloud: CloudCli = {
       .option('--kubeconfig <file>', 'kubeconfig (default: KUBECONFIG or ~/.kube/config)')
       .option('--context <name>', 'kubeconfig context')
       .option('--namespace <ns...>', 'only these namespaces')
+      .option('--autoscaler-namespace <ns>', "the CronJob's namespace (its policy and state ConfigMaps)", 'autoscaler')
       .option('--json', 'print JSON')
       .action(async (ids: string[], o: StatusFlags) => {
         await runStatus(ids, o, { io });
