@@ -41,7 +41,8 @@ const REGION = /^[a-z]{2,}-[a-z]+-[0-9]{1,2}$/;
 
 /** `/p/<token>/` of a pre-authenticated request: a secret, never logged. */
 export function redactPolicyUrl(url: string): string {
-  return url.replace(/\/p\/[^/]+\//, '/p/(redacted)/').replace(/[?#].*$/, '');
+  // A PAR path starts with /p/<token>; anything unparseable is shown only up to its host.
+  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/[^/?#]*)?\/p\/[^/?#]*/i, '$1/p/(redacted)').replace(/[?#].*$/, '');
 }
 
 /**

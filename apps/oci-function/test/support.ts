@@ -51,10 +51,10 @@ export interface FunctionWorld {
   close(): Promise<void>;
 }
 
-export async function functionWorld(options: { deployments?: DeploymentSeed[]; policy?: PolicyInput; manageAlarms?: boolean } = {}): Promise<FunctionWorld & { deploymentIds: string[] }> {
+export async function functionWorld(options: { deployments?: DeploymentSeed[]; policy?: PolicyInput; manageAlarms?: boolean; clock?: ManualClock } = {}): Promise<FunctionWorld & { deploymentIds: string[] }> {
   resetContainer();
   identity ??= createTestIdentity();
-  const clock = new ManualClock(Date.UTC(2026, 2, 2, 9, 0));
+  const clock = options.clock ?? new ManualClock(Date.UTC(2026, 2, 2, 9, 0));
   const fake = new OciFake({ clock, updateDelayMs: UPDATE_DELAY });
   fake.trust(identity);
   const deploymentIds = (options.deployments ?? [{}]).map((d) => fake.dataScience.seedDeployment(d));
@@ -83,7 +83,7 @@ export async function functionWorld(options: { deployments?: DeploymentSeed[]; p
     topicId,
     config,
     deploymentIds,
-    invoke: (body, o = {}) => handleAlarm(body, { config }, { clients, clock, logger, store: o.store ?? shared }),
+    invoke: (body, o = {}) => handleAlarm(body, { config }, { clients, authProvider: auth, clock, logger, store: o.store ?? shared }),
     async subscribe() {
       fake.notifications.onFunction(FUNCTION_ID, (body) => world.invoke(body));
       await clients.notifications.createSubscription({ createSubscriptionDetails: { topicId, compartmentId: fake.ocids.compartment, protocol: 'ORACLE_FUNCTIONS', endpoint: FUNCTION_ID } });
@@ -104,6 +104,23 @@ export async function functionWorld(options: { deployments?: DeploymentSeed[]; p
     close: () => fake.stop(),
   };
   return world;
+}
+
+/**
+ * The wall clock behind the ManualClock interface: `now` is real time and `sleep` really
+ * waits. For deadline tests, where "the invocation ended before its deadline" must be
+ * measured on the clock the handler was given, with real hangs.
+ */
+export class WallClock extends ManualClock {
+  override now(): number {
+    return Date.now();
+  }
+  override sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)).unref());
+  }
+  override advance(): void {
+    throw new Error('the wall clock cannot be advanced');
+  }
 }
 
 /** Let an update finish and every cooldown pass. */

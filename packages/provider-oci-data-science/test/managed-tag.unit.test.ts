@@ -1,0 +1,19 @@
+import { isManaged } from '../src';
+
+/** Opting out opts out: only the value "true" (any case) marks a deployment as managed. */
+describe('the autoscaler-managed tag', () => {
+  it.each([
+    [{ 'autoscaler-managed': 'true' }, true],
+    [{ 'autoscaler-managed': 'TRUE' }, true],
+    [{ 'autoscaler-managed': 'false' }, false],
+    [{ 'autoscaler-managed': '' }, false],
+    [{ 'autoscaler-managed': ' true' }, false],
+    [{ 'autoscaler-managed': 'yes' }, false],
+    [{ 'autoscaler-managed': '1' }, false],
+    [{ 'Autoscaler-Managed': 'true' }, false],
+    [{}, false],
+    [undefined, false],
+  ])('%j -> %s', (tags, managed) => {
+    expect(isManaged(tags)).toBe(managed);
+  });
+});
