@@ -18,7 +18,9 @@ export interface CronJobConfig {
   tiers?: ResourceTier[];
   alarms?: AlarmRule[];
   /** Instant queries (metrics for rules and alarms) and range-query templates (metric history for predictive rules). */
-  prometheus?: { url: string; queries: PrometheusQuery[]; templates: Record<string, string> };
+  prometheus?: { url: string; queries: PrometheusQuery[]; templates: Record<string, string>; headers?: Record<string, string> };
+  /** Seconds from a replica change until new pods serve (the predictive horizon's default); the provider's estimate when unset. */
+  provisioningSeconds?: number;
   /** Where the autoscaler's memory of each workload lives: a ConfigMap in its namespace (default with a namespace), or annotations on the workload (needs patch on workloads). */
   state: 'configmap' | 'annotations';
   /** The Job's `activeDeadlineSeconds`: a run ends `deadlineMarginSeconds` before it. */
@@ -43,6 +45,8 @@ const Env = z.object({
   AUTOSCALER_PROMETHEUS_URL: z.string().optional(),
   AUTOSCALER_PROMETHEUS_QUERIES: z.string().optional(),
   AUTOSCALER_PROMETHEUS_TEMPLATES: z.string().optional(),
+  AUTOSCALER_PROMETHEUS_BEARER_TOKEN_FILE: z.string().optional(),
+  AUTOSCALER_PROVISIONING_SECONDS: z.coerce.number().int().min(0).max(3600).optional(),
   AUTOSCALER_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
 });
 
@@ -103,8 +107,15 @@ export function loadConfig(env: Record<string, string | undefined>, read: (path:
     const queries = e.AUTOSCALER_PROMETHEUS_QUERIES ? readJson(e.AUTOSCALER_PROMETHEUS_QUERIES, 'AUTOSCALER_PROMETHEUS_QUERIES', read, Queries) : [];
     const templates = e.AUTOSCALER_PROMETHEUS_TEMPLATES ? readJson(e.AUTOSCALER_PROMETHEUS_TEMPLATES, 'AUTOSCALER_PROMETHEUS_TEMPLATES', read, Templates) : {};
     cfg.prometheus = { url, queries, templates };
+    if (e.AUTOSCALER_PROMETHEUS_BEARER_TOKEN_FILE) {
+      // The token itself never appears in a message: only the file's name.
+      const token = readFile(e.AUTOSCALER_PROMETHEUS_BEARER_TOKEN_FILE, 'AUTOSCALER_PROMETHEUS_BEARER_TOKEN_FILE', read).trim();
+      if (!/^[\x21-\x7e]+$/.test(token)) throw ValidationError.field('AUTOSCALER_PROMETHEUS_BEARER_TOKEN_FILE', `${e.AUTOSCALER_PROMETHEUS_BEARER_TOKEN_FILE} must hold one token (printable, no spaces)`);
+      cfg.prometheus.headers = { authorization: `Bearer ${token}` };
+    }
   } else {
-    for (const v of ['AUTOSCALER_PROMETHEUS_QUERIES', 'AUTOSCALER_PROMETHEUS_TEMPLATES'] as const) if (e[v]) throw ValidationError.field(v, 'needs AUTOSCALER_PROMETHEUS_URL');
+    for (const v of ['AUTOSCALER_PROMETHEUS_QUERIES', 'AUTOSCALER_PROMETHEUS_TEMPLATES', 'AUTOSCALER_PROMETHEUS_BEARER_TOKEN_FILE'] as const) if (e[v]) throw ValidationError.field(v, 'needs AUTOSCALER_PROMETHEUS_URL');
   }
+  if (e.AUTOSCALER_PROVISIONING_SECONDS !== undefined) cfg.provisioningSeconds = e.AUTOSCALER_PROVISIONING_SECONDS;
   return cfg;
 }

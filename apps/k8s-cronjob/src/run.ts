@@ -73,11 +73,11 @@ export async function runCronJob(options: RunOptions): Promise<RunSummary> {
   const history = config.history === 'configmap' && config.namespace ? new ConfigMapAlarmHistory(api, config.namespace) : new MemoryAlarmHistory();
   const stateStore = config.state === 'configmap' && config.namespace ? new ConfigMapStateStore(api, config.namespace) : undefined;
   const policies = new PassPolicies();
-  const provider = new KubernetesProvider({ kube: api, logger, ...(config.tiers ? { tiers: config.tiers } : {}), ...(stateStore ? { stateStore } : {}) });
+  const provider = new KubernetesProvider({ kube: api, logger, ...(config.tiers ? { tiers: config.tiers } : {}), ...(stateStore ? { stateStore } : {}), ...(config.provisioningSeconds !== undefined ? { provisioningSeconds: config.provisioningSeconds } : {}) });
   const prometheus = config.prometheus;
-  const source = new MetricsServerAlarmSource({ kube: api, policies, history, logger, ...(config.alarms ? { alarms: config.alarms } : {}), ...(prometheus && prometheus.queries.length > 0 ? { prometheus: { url: prometheus.url, queries: prometheus.queries } } : {}) });
+  const source = new MetricsServerAlarmSource({ kube: api, policies, history, logger, ...(config.alarms ? { alarms: config.alarms } : {}), ...(prometheus && prometheus.queries.length > 0 ? { prometheus: { url: prometheus.url, queries: prometheus.queries, ...(prometheus.headers ? { headers: prometheus.headers } : {}) } } : {}) });
   // Metric history for predictive rules: Prometheus range queries when configured, else the per-minute history recorded from metrics-server.
-  const metricSource: MetricSource = prometheus ? new PrometheusMetricSource({ url: prometheus.url, templates: prometheus.templates, clock }) : new RecordedMetricSource(history);
+  const metricSource: MetricSource = prometheus ? new PrometheusMetricSource({ url: prometheus.url, templates: prometheus.templates, clock, ...(prometheus.headers ? { headers: prometheus.headers } : {}) }) : new RecordedMetricSource(history);
   const autoscaler = new Autoscaler({ providers: [provider], sources: [source], metricSources: [metricSource], policies, clock, logger, notifiersFor: notifiersOf(logger, options.fetch), retry: { attempts: 3, baseDelayMs: 500 } });
   const all: AuditRecord[] = [];
   let passes = 0;

@@ -28,9 +28,15 @@ describe('k8s-cronjob: predictive rules read metric history in the pass', () => 
       deployments: [{ namespace: 'ml', name: 'model-server', replicas: 2, annotations: { 'autoscaler.dev/policy': 'autoscaler/predictive' }, load: { cpu: '0.2' } }],
     });
     clock.advance(600_000);
-    const config = loadConfig({ AUTOSCALER_NAMESPACE: 'autoscaler', AUTOSCALER_PROMETHEUS_URL: prom.url });
-    const summary = await runCronJob({ config, kubeConfig: kubeConfigFor(api), clock, logger: new MemoryLogger() });
+    const files: Record<string, string> = { '/var/run/prometheus/token': 'prom-t0ken-5ecret\n' };
+    const config = loadConfig({ AUTOSCALER_NAMESPACE: 'autoscaler', AUTOSCALER_PROMETHEUS_URL: prom.url, AUTOSCALER_PROMETHEUS_BEARER_TOKEN_FILE: '/var/run/prometheus/token', AUTOSCALER_PROVISIONING_SECONDS: '45' }, (f) => files[f]!);
+    const logger = new MemoryLogger();
+    const summary = await runCronJob({ config, kubeConfig: kubeConfigFor(api), clock, logger });
     expect(summary.error).toBeUndefined();
+    expect(prom.log.entries.map((e) => e.headers['authorization'])).toEqual(['Bearer prom-t0ken-5ecret']);
+    expect(JSON.stringify([logger.records, summary])).not.toContain('prom-t0ken-5ecret');
+    expect(() => loadConfig({ AUTOSCALER_PROMETHEUS_URL: prom!.url, AUTOSCALER_PROMETHEUS_BEARER_TOKEN_FILE: '/t' }, () => 'two words')).toThrow(/AUTOSCALER_PROMETHEUS_BEARER_TOKEN_FILE: \/t must hold one token/);
+    expect(() => loadConfig({ AUTOSCALER_PROMETHEUS_BEARER_TOKEN_FILE: '/t' })).toThrow(/needs AUTOSCALER_PROMETHEUS_URL/);
     expect(prom.queries).toHaveLength(1);
     expect(prom.queries[0]).toContain('{namespace="ml",pod=~"model-server-[bcdfghjklmnpqrstvwxz2456789]{6,10}-[bcdfghjklmnpqrstvwxz2456789]{5}"}');
     const record = summary.records.find((r) => r.target === 'ml/deployment/model-server');
