@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { parse as parseYaml } from 'yaml';
 import { ValidationError } from '@autoscaler/core';
-import { cloudNames, clouds, findCloud, nativeFormats, resolveCloud } from '../src/clouds';
+import { cloudNames, clouds, findCloud, kindOfCloud, nativeFormats, resolveCloud } from '../src/clouds';
 import { plainIssues, plainMessage, yamlSyntaxProblem } from '../src/issues';
 import { runCli } from '../src/program';
 import { closest, editDistance } from '../src/suggest';
@@ -71,6 +71,12 @@ describe('one name per cloud', () => {
     expect(await runCli(argv, io)).toBe(1);
     expect(io.stderr.join('\n')).toContain(message);
     expect(io.stderr.join('\n')).not.toContain('unknown command');
+  });
+
+  it('kindOfCloud maps every name of a cloud to a tool\'s own name for it (simulate --provider)', () => {
+    const kinds = ['oci', 'sagemaker', 'kubernetes'] as const;
+    expect(['aws', 'sagemaker', 'aws-sagemaker', 'k8s', 'kubernetes', 'oci-data-science'].map((n) => kindOfCloud(n, kinds))).toEqual(['sagemaker', 'sagemaker', 'sagemaker', 'kubernetes', 'kubernetes', 'oci']);
+    expect(() => kindOfCloud('gcp', kinds)).toThrow('invalid --provider: unknown cloud "gcp": use one of aws (aws-sagemaker, sagemaker), k8s (kubernetes), oci (oci-data-science)');
   });
 
   it('help texts list the clouds from the registry', async () => {

@@ -106,6 +106,17 @@ export function resolveCloud(name: string, flag = 'cloud', among: readonly Cloud
   throw ValidationError.field(flag, unknownName('cloud', name, among.flatMap(namesOf), cloudNames(among)));
 }
 
+/**
+ * A cloud named any way (`aws`, `sagemaker`, `aws-sagemaker`, ...) as the one of `kinds` that is
+ * among its names: `simulate --provider` takes every name while the simulator keeps its own
+ * (`oci | sagemaker | kubernetes`). Errors list the valid names, with a "did you mean".
+ */
+export function kindOfCloud<K extends string>(name: string, kinds: readonly K[], flag = '--provider'): K {
+  const among = clouds.filter((c) => kinds.some((k) => namesOf(c).includes(k)));
+  const cloud = resolveCloud(name, flag, among);
+  return kinds.find((k) => namesOf(cloud).includes(k))!;
+}
+
 /** The cloud whose provider name a policy target uses (`oci-data-science`, `aws-sagemaker`, `kubernetes`). */
 export function cloudOfProvider(provider: string): CloudEntry | undefined {
   return clouds.find((c) => c.provider === provider);
