@@ -29,7 +29,7 @@ import {
 
 const r4 = (v: number): number => Math.round(v * 10_000) / 10_000;
 const budgetArg = process.argv.indexOf('--budget');
-const TUNE_BUDGET = budgetArg > 0 ? Number(process.argv[budgetArg + 1]) : 12;
+const TUNE_BUDGET = budgetArg > 0 ? Number(process.argv[budgetArg + 1]) : 10;
 const SEED = 1;
 const SCALES = [1, 10];
 
