@@ -2,3 +2,4 @@
 export { loadConfig, type CronJobConfig } from './config';
 export { runPass, PassPolicies, type PassContext, type PassResult } from './pass';
 export { runCronJob, type RunSummary, type RunOptions } from './run';
+export { DeferredNotifications, NOTIFY_TIMEOUT_MS } from './notifications';

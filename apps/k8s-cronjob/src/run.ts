@@ -11,6 +11,7 @@ import {
   RecordedMetricSource,
 } from '@autoscaler/provider-kubernetes';
 import type { CronJobConfig } from './config';
+import { DeferredNotifications } from './notifications';
 import { PassPolicies, runPass } from './pass';
 
 /** The JSON line a run prints last (and the exit code it implies). */
@@ -44,12 +45,12 @@ const FAILED: ReadonlySet<Outcome> = new Set(['error', 'rejected', 'conflict']);
  * them in annotations); ONS/SNS topics are other clouds' and are ignored here. A URL the notifier
  * refuses (not https, a private or metadata address) is logged and skipped.
  */
-function notifiersOf(logger: Logger, fetchFn: typeof fetch | undefined): (policy: Policy) => Notifier[] {
+function notifiersOf(logger: Logger, fetchFn: typeof fetch | undefined, deferred: DeferredNotifications): (policy: Policy) => Notifier[] {
   return (policy) =>
     policy.notifications.flatMap((n) => {
       if (n.type !== 'webhook') return [];
       try {
-        return [new WebhookNotifier(n.url, n.format, fetchFn ? { fetch: fetchFn } : {})];
+        return [deferred.wrap(new WebhookNotifier(n.url, n.format, fetchFn ? { fetch: fetchFn } : {}))];
       } catch (e) {
         logger.log('warn', 'webhook refused', { policy: policy.name, error: redactSecrets((e as Error).message) });
         return [];
@@ -73,12 +74,13 @@ export async function runCronJob(options: RunOptions): Promise<RunSummary> {
   const history = config.history === 'configmap' && config.namespace ? new ConfigMapAlarmHistory(api, config.namespace) : new MemoryAlarmHistory();
   const stateStore = config.state === 'configmap' && config.namespace ? new ConfigMapStateStore(api, config.namespace) : undefined;
   const policies = new PassPolicies();
+  const deferred = new DeferredNotifications();
   const provider = new KubernetesProvider({ kube: api, logger, ...(config.tiers ? { tiers: config.tiers } : {}), ...(stateStore ? { stateStore } : {}), ...(config.provisioningSeconds !== undefined ? { provisioningSeconds: config.provisioningSeconds } : {}) });
   const prometheus = config.prometheus;
   const source = new MetricsServerAlarmSource({ kube: api, policies, history, logger, ...(config.alarms ? { alarms: config.alarms } : {}), ...(prometheus && prometheus.queries.length > 0 ? { prometheus: { url: prometheus.url, queries: prometheus.queries, ...(prometheus.headers ? { headers: prometheus.headers } : {}) } } : {}) });
   // Metric history for predictive rules: Prometheus range queries when configured, else the per-minute history recorded from metrics-server.
   const metricSource: MetricSource = prometheus ? new PrometheusMetricSource({ url: prometheus.url, templates: prometheus.templates, clock, ...(prometheus.headers ? { headers: prometheus.headers } : {}) }) : new RecordedMetricSource(history);
-  const autoscaler = new Autoscaler({ providers: [provider], sources: [source], metricSources: [metricSource], policies, clock, logger, notifiersFor: notifiersOf(logger, options.fetch), retry: { attempts: 3, baseDelayMs: 500 } });
+  const autoscaler = new Autoscaler({ providers: [provider], sources: [source], metricSources: [metricSource], policies, clock, logger, notifiersFor: notifiersOf(logger, options.fetch, deferred), retry: { attempts: 3, baseDelayMs: 500 } });
   const all: AuditRecord[] = [];
   let passes = 0;
   let targets = 0;
@@ -104,6 +106,8 @@ export async function runCronJob(options: RunOptions): Promise<RunSummary> {
         ...(config.namespace ? { policyNamespace: config.namespace } : {}),
         ...(config.defaultPolicy ? { defaultPolicy: config.defaultPolicy } : {}),
       });
+      // Notifications after the pass's scaling work, briefly, never past the deadline.
+      await deferred.flush(clock, logger, passDeadline);
       passes++;
       targets = Math.max(targets, r.targets);
       all.push(...r.records);
