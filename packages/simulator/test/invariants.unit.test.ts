@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { loadTraceFile, tracesDir } from '../src/trace/load-trace';
 import { scaleToPeak } from '../src/trace/load-trace';
 import type { Trace } from '../src/trace/trace';
+import { syntheticTrace } from '../src/trace/synthetic';
 import { makeScenario } from '../src/engine/scenario';
 import { oracle } from '../src/engine/oracle';
 import { clairvoyant, leadMinutes } from '../src/engine/clairvoyant';
@@ -55,6 +56,16 @@ describe.each(providerKinds)('invariants on %s', (kind: ProviderKind) => {
   const o = oracle(s);
 
   it.each(shippedPolicies(kind).map((p) => [p.name, p] as const))('%s: never beats the oracle or the clairvoyant bound in minutes it met the objective; stays within its bounds', async (_name, policy) => {
+    checkRun(s, await runPolicy(s, policy), o.costPerMinute);
+  });
+});
+
+describe('invariants on a synthetic scenario at 10x the default peak (fleets of tens, bursts)', () => {
+  const onOff = syntheticTrace('on-off', 3);
+  const s = makeScenario({ load: scaleToPeak({ ...onOff, requests: onOff.requests.slice(0, 720) }, 4000), provider: 'sagemaker' });
+  const o = oracle(s);
+
+  it.each(shippedPolicies('sagemaker').map((p) => [p.name, p] as const))('%s', async (_name, policy) => {
     checkRun(s, await runPolicy(s, policy), o.costPerMinute);
   });
 });
