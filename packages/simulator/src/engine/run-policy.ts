@@ -97,7 +97,9 @@ function buildSources(sp: SimulationPolicy, prepared: PreparedPolicy, ctx: Sourc
  * Replay the scenario's load against one policy through the real orchestrator:
  * each minute the deployment serves with what is ready, publishes its metrics,
  * then every source due in that minute evaluates and hands deliveries/signals
- * to `Autoscaler.handle` / `handleSignals` on a `ManualClock`.
+ * to `Autoscaler.handle` / `handleSignals` on a `ManualClock`; a policy with a
+ * predictive (or schedule) rule also gets the periodic `Autoscaler.evaluate`, which
+ * pulls the request history from the simulated monitoring service.
  */
 export async function runPolicy(s: Scenario, sp: SimulationPolicy, options: RunOptions = {}): Promise<PolicyRun> {
   const prepared = preparePolicy(sp, s);
