@@ -80,7 +80,7 @@ async function withRetry<T>(clock: Clock, logger: Logger, deadline: number, fn: 
 const MIN_CALL_MS = 250;
 
 /** `fn` raced against `deadline` on `clock`: its I/O gets an abort signal, and the caller gets a TransientError when time is up. */
-async function within<T>(clock: Clock, deadline: number, what: string, fn: (options: CallOptions) => Promise<T>): Promise<T> {
+export async function within<T>(clock: Clock, deadline: number, what: string, fn: (options: CallOptions) => Promise<T>): Promise<T> {
   if (!Number.isFinite(deadline)) return fn({});
   const remaining = deadline - clock.now();
   if (remaining < 1) throw new TransientError(`no time left for ${what}`);
@@ -121,7 +121,7 @@ export async function runPass(ctx: PassContext): Promise<PassResult> {
   const logger = ctx.logger ?? silentLogger;
   const deadline = ctx.deadline ?? Infinity;
   const scope = { ...(ctx.namespaces.length > 0 ? { namespaces: ctx.namespaces } : {}), policyNamespaces: ctx.policyNamespace ? [ctx.policyNamespace] : [] };
-  const snapshot = await withRetry(ctx.clock, logger, deadline, () => ClusterSnapshot.take(ctx.api, scope));
+  const snapshot = await withRetry(ctx.clock, logger, deadline, () => within(ctx.clock, deadline, 'listing the cluster', () => ClusterSnapshot.take(ctx.api, scope)));
   const discovery = discoverTargets(snapshot, { provider: ctx.provider.name, ...(ctx.policyNamespace ? { policyNamespace: ctx.policyNamespace } : {}), ...(ctx.defaultPolicy ? { defaultPolicy: ctx.defaultPolicy } : {}) });
   ctx.policies.current = discovery.policies;
   ctx.provider.usePass(snapshot);

@@ -12,7 +12,7 @@ import {
 } from '@autoscaler/provider-kubernetes';
 import type { CronJobConfig } from './config';
 import { DeferredNotifications } from './notifications';
-import { PassPolicies, runPass } from './pass';
+import { PassPolicies, runPass, within } from './pass';
 
 /** The JSON line a run prints last (and the exit code it implies). */
 export interface RunSummary {
@@ -71,6 +71,7 @@ export async function runCronJob(options: RunOptions): Promise<RunSummary> {
   // The run's deadline: the Job's activeDeadlineSeconds (counted from the Job's start, which is
   // before this process's) minus a margin; the passes stop in time to save the history.
   const runDeadline = config.jobDeadlineSeconds === undefined ? Infinity : startedAt + (config.jobDeadlineSeconds - config.deadlineMarginSeconds) * 1000;
+  const passDeadline = runDeadline - SAVE_RESERVE_MS;
   const history = config.history === 'configmap' && config.namespace ? new ConfigMapAlarmHistory(api, config.namespace) : new MemoryAlarmHistory();
   const stateStore = config.state === 'configmap' && config.namespace ? new ConfigMapStateStore(api, config.namespace) : undefined;
   const policies = new PassPolicies();
@@ -86,10 +87,10 @@ export async function runCronJob(options: RunOptions): Promise<RunSummary> {
   let targets = 0;
   let error: string | undefined;
   try {
-    if (history instanceof ConfigMapAlarmHistory) await history.load();
-    if (stateStore) await stateStore.load();
+    // A hung apiserver must not keep the Job past its deadline: every call of the run is bounded by it.
+    if (history instanceof ConfigMapAlarmHistory) await within(clock, passDeadline, 'reading the history ConfigMap', () => history.load());
+    if (stateStore) await within(clock, passDeadline, 'reading the state ConfigMap', (o) => stateStore.load(o.signal));
     const loopEnd = startedAt + config.loopSeconds * 1000;
-    const passDeadline = runDeadline - SAVE_RESERVE_MS;
     for (;;) {
       const passStart = clock.now();
       const r = await runPass({
@@ -116,7 +117,7 @@ export async function runCronJob(options: RunOptions): Promise<RunSummary> {
       if (config.loopSeconds === 0 || next >= loopEnd || next + config.intervalSeconds * 1000 > passDeadline) break;
       await clock.sleep(next - clock.now());
     }
-    if (history instanceof ConfigMapAlarmHistory) await history.save();
+    if (history instanceof ConfigMapAlarmHistory) await within(clock, runDeadline, 'saving the history ConfigMap', () => history.save());
   } catch (e) {
     error = redactSecrets((e as Error).message);
     logger.log('error', 'run failed', { error });

@@ -19,7 +19,7 @@ const HOOK_SECRET = 'XyZ0SeCrEt0tOkEn0hook';
 const HOOK = `https://hooks.slack.com/services/T0000/B0000/${HOOK_SECRET}`;
 export const JOB_DEADLINE_SECONDS = 58;
 const TENANTS = 20;
-const HANG_MS = 1e12;
+export const HANG_MS = 1e12;
 
 /** Virtual time `factor` times faster than the wall clock; sleeps of HANG_MS or more never end (a hung server). */
 export class ScaledClock implements Clock {

@@ -1,4 +1,7 @@
-import { JOB_DEADLINE_SECONDS, countSecrets, runBadInputs, runK8sAdversarial, runTenantScenario, tenantKind, type TenantScenarioResult } from './adversarial-scenarios';
+import { MemoryLogger } from '@autoscaler/core';
+import { kubeConfigFor, startFakeKubeApi } from '@autoscaler/provider-kubernetes/testing';
+import { loadConfig, runCronJob } from '../src';
+import { HANG_MS, JOB_DEADLINE_SECONDS, ScaledClock, countSecrets, runBadInputs, runK8sAdversarial, runTenantScenario, tenantKind, type TenantScenarioResult } from './adversarial-scenarios';
 
 const ns = (i: number): string => `tenant-${String(i).padStart(2, '0')}/deployment/model`;
 
@@ -52,4 +55,22 @@ describe('adversarial: 20 hostile tenants cannot stall the CronJob, and the vict
     const figures = await runK8sAdversarial();
     expect(figures).toEqual({ tenantIsolation: { hungTenants: 20, victimScaled: true }, secretsInLogs: 0, badInputs: { tried: expect.any(Number) as number, uncaught: 0 } });
   }, 60_000);
+});
+
+describe('adversarial: a hung apiserver', () => {
+  it('a cluster listing that never answers ends the run, not ok, before the Job deadline', async () => {
+    const clock = new ScaledClock(Date.UTC(2026, 2, 2, 9, 0, 0), 20);
+    const api = await startFakeKubeApi({ clock });
+    try {
+      api.faults.next({ delayMs: HANG_MS, match: (r) => r.method === 'GET' && r.path.endsWith('/deployments'), times: 100 });
+      const started = clock.now();
+      const summary = await runCronJob({ config: loadConfig({ AUTOSCALER_NAMESPACE: 'autoscaler', AUTOSCALER_JOB_DEADLINE_SECONDS: String(JOB_DEADLINE_SECONDS) }), kubeConfig: kubeConfigFor(api), clock, logger: new MemoryLogger() });
+      expect(summary.ok).toBe(false);
+      expect(summary.error).toBe('listing the cluster did not finish before the deadline');
+      expect(clock.now() - started).toBeLessThan(JOB_DEADLINE_SECONDS * 1000);
+    } finally {
+      api.faults.clear();
+      await api.close();
+    }
+  }, 30_000);
 });
