@@ -1,4 +1,5 @@
 import { decide } from '../engine/decide';
+import { applyMetricsFallback } from '../engine/fallback';
 import { AutoscalerError, ConflictError, NotManagedError, TransientError, ValidationError } from '../errors';
 import type { Policy, PredictiveRule } from '../policy/schema';
 import { silentLogger } from '../ports/logger';
@@ -62,6 +63,19 @@ export interface AutoscalerOptions {
 export interface RunOptions {
   /** Epoch milliseconds (of the injected clock) by which the work must be done: the platform's deadline minus a margin. */
   deadline?: number;
+  /**
+   * Why the caller's own metric read failed (e.g. the CronJob's metrics-server poll), so the
+   * evaluation counts it toward `policy.fallback` instead of being skipped. `evaluate` and
+   * `evaluateAll` only.
+   */
+  metricsFailed?: string;
+}
+
+/** What an evaluation learnt about the target's metrics: a failure (why), a good read, or nothing. */
+interface MetricsReport {
+  failed?: string;
+  /** The caller read metrics and handed them over as signals. */
+  read: boolean;
 }
 
 export interface PassOptions extends RunOptions {
@@ -171,7 +185,8 @@ export class Autoscaler {
     const budget = this.budget(options);
     const ref = this.canonical(target);
     const notices: PendingNotice[] = [];
-    const record = await this.lock.run(formatTarget(ref), () => this.handleTarget(ref, signals, budget, notices));
+    const metrics: MetricsReport = { read: signals.length > 0, ...(options.metricsFailed !== undefined ? { failed: options.metricsFailed } : {}) };
+    const record = await this.lock.run(formatTarget(ref), () => this.handleTarget(ref, signals, budget, notices, metrics));
     await this.notifyAll(notices, budget);
     return record;
   }
@@ -192,7 +207,8 @@ export class Autoscaler {
         const i = next++;
         const ref = this.canonical(refs[i]!);
         const share = budget.share(refs.length - i, workers);
-        records[i] = await this.lock.run(formatTarget(ref), () => this.handleTarget(ref, [], share, notices));
+        const metrics: MetricsReport = { read: false, ...(options.metricsFailed !== undefined ? { failed: options.metricsFailed } : {}) };
+        records[i] = await this.lock.run(formatTarget(ref), () => this.handleTarget(ref, [], share, notices, metrics));
       }
     };
     await Promise.all(Array.from({ length: workers }, worker));
@@ -221,7 +237,7 @@ export class Autoscaler {
     return new Budget(this.clock, options.deadline ?? Infinity);
   }
 
-  private async handleTarget(ref: TargetRef, incoming: readonly Signal[], budget: Budget, notices: PendingNotice[]): Promise<AuditRecord> {
+  private async handleTarget(ref: TargetRef, incoming: readonly Signal[], budget: Budget, notices: PendingNotice[], metrics: MetricsReport = { read: false }): Promise<AuditRecord> {
     const started = this.clock.now();
     const dedupeKey = incoming.map((s) => s.dedupeKey).join(',') || undefined;
     const base = { target: ref, ...(dedupeKey ? { dedupeKey } : {}) };
@@ -232,6 +248,9 @@ export class Autoscaler {
       provider.validateId(ref.id);
       const policy = await this.options.policies.resolve(ref);
       if (!policy) throw new NotManagedError(`no policy governs ${formatTarget(ref)}: refusing to act`);
+      // What this target kind cannot do is bad input: refused before any cloud call.
+      const refused = provider.checkPolicy?.(policy, ref) ?? [];
+      if (refused.length > 0) throw new ValidationError(`policy "${policy.name}" asks what ${formatTarget(ref)} cannot do`, refused);
 
       // In-process dedupe: of N concurrent copies exactly one claims each key. Keys are per
       // target, as on the target itself: one alarm delivery may name several targets.
@@ -263,13 +282,17 @@ export class Autoscaler {
       // The pull side: predictive rules read their metric history (never deduped: it is not a delivery).
       const pulled = await this.pull(provider, ref, policy, budget);
       const forecasts = pulled.forecasts;
-      let decision = decide(policy, state, [...signals, ...pulled.signals], { forecasts }, started);
+      const failedWhy = metrics.failed ?? pulled.failed;
+      // Consecutive failed metric reads, for policy.fallback; a good read resets it, no read leaves it.
+      const failures = policy.fallback === undefined ? 0 : failedWhy !== undefined ? (state.persisted.metricFailures ?? 0) + 1 : metrics.read || pulled.read ? 0 : (state.persisted.metricFailures ?? 0);
+      const decideNow = (at: number): ScaleDecision => applyMetricsFallback(policy, state, decide(policy, state, [...signals, ...pulled.signals], { forecasts }, at), failures, failedWhy ?? '', at);
+      let decision = decideNow(started);
       let handle: ApplyHandle | undefined;
       let next: PersistedState | undefined;
       if (decision.action !== 'none' && !policy.dryRun) {
         // The memory travels with the change, so a provider that can write both in one call
         // (OCI freeform tags, Kubernetes annotations) never leaves a change without its dedupe keys.
-        next = this.nextState(state, decision, signals, policy, true);
+        next = this.nextState(state, decision, signals, policy, true, failures);
         try {
           handle = await this.withRetry(budget, 'apply', (o) => provider.apply(ref, decision.to, this.applyOptions(state, next!, o)));
         } catch (e) {
@@ -283,10 +306,10 @@ export class Autoscaler {
             await this.releaseAll(claimed);
             return this.record('skipped', started, { ...base, from: state.capacity, reason: `target ${state.status} after a version conflict; not acting until it is ready` });
           }
-          decision = decide(policy, state, [...signals, ...pulled.signals], { forecasts }, this.clock.now());
+          decision = decideNow(this.clock.now());
           next = undefined;
           if (decision.action !== 'none') {
-            next = this.nextState(state, decision, signals, policy, true);
+            next = this.nextState(state, decision, signals, policy, true, failures);
             handle = await this.withRetry(budget, 'apply', (o) => provider.apply(ref, decision.to, this.applyOptions(state, next!, o)));
           }
         }
@@ -298,9 +321,12 @@ export class Autoscaler {
         // The change happened; without its memory a redelivery could scale again: an error outcome, never ok.
         lost = await this.persist(provider, ref, next, budget);
         if (lost) outcome = 'error';
-      } else if (outcome === 'no-action' && this.wantsRecommendations(policy) && decision.recommendation !== undefined && !this.recentlyRecorded(state, decision.recommendation, policy)) {
-        // Only a stabilization hint: losing it is a warning, nothing changed.
-        await this.persist(provider, ref, this.nextState(state, decision, signals, policy, false), budget);
+      } else if (
+        (outcome === 'no-action' && this.wantsRecommendations(policy) && decision.recommendation !== undefined && !this.recentlyRecorded(state, decision.recommendation, policy)) ||
+        (next === undefined && !policy.dryRun && failures !== (state.persisted.metricFailures ?? 0))
+      ) {
+        // Only a stabilization hint or the failure count: losing it is a warning, nothing changed.
+        await this.persist(provider, ref, this.nextState(state, decision, signals, policy, false, failures), budget);
       }
       const fallbacks = Object.entries(forecasts)
         .filter((e): e is [string, Extract<Forecast, { ok: false }>] => !e[1].ok)
@@ -345,12 +371,14 @@ export class Autoscaler {
   }
 
   /** What the target should remember after this decision: dedupe keys, recommendations, the action mark. */
-  private nextState(state: TargetState, decision: ScaleDecision, signals: readonly Signal[], policy: Policy, acted: boolean): PersistedState {
+  private nextState(state: TargetState, decision: ScaleDecision, signals: readonly Signal[], policy: Policy, acted: boolean, failures: number): PersistedState {
     const now = this.clock.now();
+    const { metricFailures: _previous, ...kept } = state.persisted;
     const next: PersistedState = {
-      ...state.persisted,
+      ...kept,
       dedupeKeys: [...state.persisted.dedupeKeys, ...signals.map((s) => s.dedupeKey)].slice(-this.persistedDedupeKeys),
       recommendations: state.persisted.recommendations,
+      ...(failures > 0 ? { metricFailures: failures } : {}),
     };
     if (this.wantsRecommendations(policy) && decision.recommendation !== undefined) {
       const window = Math.max(policy.limits.stabilization.scaleIn, policy.limits.stabilization.scaleOut) * 1000;
@@ -370,11 +398,13 @@ export class Autoscaler {
    * cached), the forecast per rule, and the newest datapoint of each metric as a value signal.
    * Never throws: a failed or unusable history is a fallback the audit record names.
    */
-  private async pull(provider: Provider, ref: TargetRef, policy: Policy, budget: Budget): Promise<{ forecasts: Record<string, Forecast>; signals: Signal[] }> {
+  private async pull(provider: Provider, ref: TargetRef, policy: Policy, budget: Budget): Promise<{ forecasts: Record<string, Forecast>; signals: Signal[]; read: boolean; failed?: string }> {
     const forecasts: Record<string, Forecast> = {};
     const signals: Signal[] = [];
     const rules = policy.rules.filter((r) => r.predictive !== undefined);
-    if (rules.length === 0) return { forecasts, signals };
+    let gotHistory = false;
+    let failed: string | undefined;
+    if (rules.length === 0) return { forecasts, signals, read: false };
     const source = this.metricSources.get(ref.provider);
     const now = this.clock.now();
     const read = new Map<string, Promise<readonly MetricPoint[]>>();
@@ -395,6 +425,7 @@ export class Autoscaler {
       }
       try {
         const series = await points;
+        gotHistory = true;
         forecasts[rule.name] = this.forecaster(ref, rule.name, p).forecast(series, now, horizonSeconds);
         const newest = series.at(-1);
         const freshWithin = (2 * p.periodSeconds + source.publishDelaySeconds) * 1000;
@@ -404,10 +435,11 @@ export class Autoscaler {
       } catch (e) {
         const message = redactSecrets((e as Error).message);
         forecasts[rule.name] = { ok: false, reason: `history read failed: ${message}` };
+        failed ??= `history read failed: ${message}`;
         this.logger.log('warn', 'metric history read failed; predictive rule falls back', { target: ref, rule: rule.name, error: message });
       }
     }
-    return { forecasts, signals };
+    return { forecasts, signals, read: gotHistory && failed === undefined, ...(failed !== undefined ? { failed } : {}) };
   }
 
   /** One forecaster per target and rule, kept warm across evaluations; a changed rule gets a new one. */

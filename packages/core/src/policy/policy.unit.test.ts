@@ -62,6 +62,7 @@ describe('parsePolicy: valid documents', () => {
       metric: 'OverheadLatency',
       threshold: 100000,
       adjustmentType: 'ChangeInCapacity',
+      metricAggregationType: 'Average',
       adjustments: [
         { lower: 0, upper: 50000, change: 1 },
         { lower: 50000, change: 3 },

@@ -65,6 +65,11 @@ export const StepRuleSchema = z
     adjustments: z.array(StepAdjustmentSchema).min(1, 'needs at least one step adjustment').max(20, 'at most 20 step adjustments'),
     /** Cooldown for this rule's actions in seconds; defaults to the policy's cooldown for the direction. */
     cooldown: seconds.optional(),
+    /**
+     * How the alarm's datapoints are aggregated (AWS step scaling's `MetricAggregationType`), for
+     * exports and alarms. `decide` reads the value the signal carries, already aggregated.
+     */
+    metricAggregationType: z.enum(['Average', 'Minimum', 'Maximum']).default('Average'),
   })
   .superRefine((r, ctx) => {
     if (r.alarm === undefined && r.metric === undefined) ctx.addIssue({ code: 'custom', path: ['alarm'], message: 'name an alarm or a metric to react to' });
@@ -92,8 +97,34 @@ export const StepRuleSchema = z
     }
   });
 
+/** CloudWatch's units (`StandardUnit`). */
+export const METRIC_UNITS = [
+  'Seconds', 'Microseconds', 'Milliseconds', 'Bytes', 'Kilobytes', 'Megabytes', 'Gigabytes', 'Terabytes',
+  'Bits', 'Kilobits', 'Megabits', 'Gigabits', 'Terabits', 'Percent', 'Count',
+  'Bytes/Second', 'Kilobytes/Second', 'Megabytes/Second', 'Gigabytes/Second', 'Terabytes/Second',
+  'Bits/Second', 'Kilobits/Second', 'Megabits/Second', 'Gigabits/Second', 'Terabits/Second', 'Count/Second', 'None',
+] as const;
+
+/**
+ * How a custom metric is aggregated where it is exported (AWS `CustomizedMetricSpecification`).
+ * `decide` ignores it: the signal already carries the aggregated value.
+ */
+export const CustomMetricSchema = z.strictObject({
+  /** CloudWatch namespace; default: the provider's own for its metrics. */
+  namespace: name.optional(),
+  statistic: z.enum(['Average', 'Minimum', 'Maximum', 'SampleCount', 'Sum']),
+  unit: z.enum(METRIC_UNITS).optional(),
+  /** Metric dimensions, name -> value (at most 30, as CloudWatch allows). */
+  dimensions: z
+    .record(name, z.string().min(1, 'must not be empty').max(1024, 'must be at most 1024 characters'))
+    .refine((d) => Object.keys(d).length <= 30, 'at most 30 dimensions')
+    .optional(),
+});
+
 export const TargetTrackingRuleSchema = z
   .strictObject({
+    /** How the metric is aggregated for exports (AWS customized metric); absent: the provider's predefined metric. */
+    customMetric: CustomMetricSchema.optional(),
     metric: name,
     /** The value to hold the metric at, per instance unless `statistic: total`. */
     target: z.number().finite().positive('must be > 0'),
@@ -242,6 +273,14 @@ export const NotificationSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('sns'), topicArn: name }),
 ]);
 
+/** What to do when a target's metrics keep failing (KEDA's `fallback`). */
+export const FallbackSchema = z.strictObject({
+  /** Failed metric reads in a row before the fallback applies. */
+  failureThreshold: z.number().int('must be a whole number').min(1, 'must be >= 1').max(1000, 'must be <= 1000').default(3),
+  /** Replicas to move out to (inside the limits); absent: hold. Never a reason to scale in. */
+  replicas: replicas.optional(),
+});
+
 export const PolicySchema = z
   .strictObject({
     apiVersion: z.literal('autoscaler.dev/v1').default('autoscaler.dev/v1'),
@@ -254,6 +293,8 @@ export const PolicySchema = z
     rules: z.array(RuleSchema).min(1, 'needs at least one rule'),
     dryRun: z.boolean().default(false),
     notifications: z.array(NotificationSchema).default([]),
+    /** After this many failed metric reads in a row: hold, or move out to `replicas`. */
+    fallback: FallbackSchema.optional(),
   })
   .superRefine(
     (p, ctx) => {
@@ -305,4 +346,6 @@ export type TargetTrackingRule = z.output<typeof TargetTrackingRuleSchema>;
 export type ScheduleRule = z.output<typeof ScheduleRuleSchema>;
 export type PredictiveRule = z.output<typeof PredictiveRuleSchema>;
 export type Limits = z.output<typeof LimitsSchema>;
+export type Fallback = z.output<typeof FallbackSchema>;
+export type CustomMetric = z.output<typeof CustomMetricSchema>;
 export type NotificationTarget = z.output<typeof NotificationSchema>;

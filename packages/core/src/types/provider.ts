@@ -1,3 +1,4 @@
+import type { Issue } from '../errors';
 import type { Policy } from '../policy/schema';
 import type { Signal } from './signal';
 import type { CallOptions } from './metrics';
@@ -63,6 +64,14 @@ export interface Provider {
   /** Where the cloud cannot carry the state with the change (`ApplyHandle.stateWritten` false), and for stabilization hints. */
   writeState(ref: TargetRef, state: PersistedState, options?: CallOptions): Promise<void>;
   exportNative?(policy: Policy, ref: TargetRef): NativeExport | Promise<NativeExport>;
+  /**
+   * What this target kind cannot do, by policy field: a zero floor on a kind that cannot reach
+   * zero (`limits.minReplicas`), a weight on a single-variant endpoint, an in-place resize a pod
+   * forbids. Pure: no I/O, decided from the policy and the id alone. The orchestrator calls it
+   * before any cloud call and turns issues into a rejected outcome (`ValidationError`), so no
+   * call is made; `autoscaler validate` may show them too. Return `[]` when all is well.
+   */
+  checkPolicy?(policy: Policy, ref: TargetRef): Issue[];
 }
 
 /** What `ensureAlarms` did to one alarm. */

@@ -47,6 +47,11 @@ export interface PersistedState {
   dedupeKeys: string[];
   /** Recommendations inside the longest stabilization window, oldest first. */
   recommendations: Recommendation[];
+  /**
+   * Failed metric reads in a row (for `policy.fallback`); absent means none. Optional so that
+   * a provider whose codec does not store it yet keeps working (the count then restarts).
+   */
+  metricFailures?: number;
 }
 
 export interface TargetState {
