@@ -165,6 +165,8 @@ export class KubernetesProvider implements Provider {
 
   async readState(ref: TargetRef): Promise<PersistedState> {
     const id = this.idOf(ref);
+    const stored = this.stateStore?.get(id);
+    if (stored) return readPersistedState(stored);
     const object = await this.api.getWorkload(id);
     return readPersistedState(object.metadata?.annotations);
   }
