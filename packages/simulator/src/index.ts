@@ -20,7 +20,7 @@ export { loadSimulationPolicy, deriveSettings, settingsPathFor, type SimulationP
 export { shippedPolicies, policiesDir, baselinePolicyFiles, bestPolicyFile } from './policy/baselines';
 export * from './engine/scenario';
 export { oracle, cheapestReplicas, type OracleResult } from './engine/oracle';
-export { clairvoyant, leadMinutes, type ClairvoyantResult } from './engine/clairvoyant';
+export { clairvoyant, leadMinutes, oneChangePlan, type ClairvoyantResult } from './engine/clairvoyant';
 export { minuteMeets, serveMinute } from './engine/minute';
 export { preparePolicy, type PreparedPolicy } from './engine/prepare';
 export { runPolicy, type PolicyRun, type PolicySeries, type RunOptions } from './engine/run-policy';

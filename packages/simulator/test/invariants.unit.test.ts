@@ -38,7 +38,9 @@ function checkRun(s: Scenario, run: PolicyRun, perMinuteOracle: Float64Array): v
       if (!run.series.violated[m] && run.series.cost[t]! + 1e-12 < perMinuteOracle[m]!) problems.push(`minute ${t}: billed ${run.series.cost[t]} < oracle ${perMinuteOracle[m]} of minute ${m}, which it served within the objective`);
     }
   }
-  const bound = clairvoyant(s, oracle(s)).cost;
+  // The one-change-at-a-time plan bounds a policy that keeps one size; a size change is held to the relaxed form.
+  const c = clairvoyant(s, oracle(s));
+  const bound = run.changes.every((x) => x.to.size === run.prepared.size) ? c.cost : c.relaxedCost;
   if (run.violatingMinutes === 0 && run.cost < bound - 1e-9) problems.push(`met the objective every minute for ${run.cost} < clairvoyant bound ${bound}`);
   const ladder = s.profile.sizes.map((x) => x.name);
   for (const c of run.changes) {

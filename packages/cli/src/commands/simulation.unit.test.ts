@@ -118,7 +118,7 @@ describe('autoscaler simulate / backtest / tune', () => {
     const text = io.stdout.join('\n');
     expect(text).toMatch(/OCI sample function\s+baseline/);
     expect(text).toContain('oracle (instant, per-minute cheapest)');
-    expect(text).toMatch(/clairvoyant \(ordered 3 min ahead\)\s+bound/);
+    expect(text).toMatch(/clairvoyant \(ordered 3 min ahead, one change at a time\)\s+bound/);
     expect(text).toMatch(/x oracle\s+x clairvoyant/);
     expect(text).toMatch(/Estimates, not measurements/);
     expect(r.policies).toHaveLength(1);

@@ -1,5 +1,6 @@
 import type { PolicySummary, SimulationResult } from '../engine/simulate';
 import { LATENCY_CAP_MS } from '../engine/latency';
+import { clairvoyantLabel } from './table';
 
 /** The aim a winner must meet: at most this share of SLO-violating minutes. */
 const MAX_VIOLATION_RATE = 0.01;
@@ -193,10 +194,10 @@ function htmlTable(result: SimulationResult): string {
   });
   const c = result.clairvoyant;
   const o = result.oracle.cost;
-  rows.push(`<tr class="bound"><td>clairvoyant (ordered ${c.leadMinutes} min ahead)</td><td>bound</td><td class="n">${c.cost.toFixed(2)}</td><td class="n">${(o > 0 ? c.cost / o : 1).toFixed(2)}</td><td class="n">1.00</td><td class="n">0</td><td class="n">-</td><td class="n">-</td><td class="n">-</td><td class="n">-</td></tr>`);
+  rows.push(`<tr class="bound"><td>${esc(clairvoyantLabel(c))}</td><td>bound</td><td class="n">${c.cost.toFixed(2)}</td><td class="n">${(o > 0 ? c.cost / o : 1).toFixed(2)}</td><td class="n">1.00</td><td class="n">0</td><td class="n">-</td><td class="n">-</td><td class="n">-</td><td class="n">-</td></tr>`);
   rows.push(`<tr class="bound"><td>oracle (instant, per-minute cheapest)</td><td>bound</td><td class="n">${o.toFixed(2)}</td><td class="n">1.00</td><td class="n">${(c.cost > 0 ? o / c.cost : 1).toFixed(2)}</td><td class="n">0</td><td class="n">-</td><td class="n">-</td><td class="n">-</td><td class="n">-</td></tr>`);
   return `<table><thead><tr>${head.map((h, i) => `<th${i > 1 ? ' class="n"' : ''}>${h}</th>`).join('')}</tr></thead><tbody>${rows.join('')}</tbody></table>
-<p class="small">&#9733; marks the winner. Cost: instance-minutes x hourly price (provisioning and blue/green fleets included). x oracle: cost / the instant per-minute cheapest fleet. x clairvoyant: cost / the cheapest fleet that knows the trace but orders every instance the fastest provisioning time ahead and pays while it provisions. SLO-violating min: p95 above the objective or requests dropped. React min: minutes to meet the objective again after a 4x load step.</p>`;
+<p class="small">&#9733; marks the winner. Cost: instance-minutes x hourly price (provisioning and blue/green fleets included). x oracle: cost / the instant per-minute cheapest fleet. x clairvoyant: cost / the cheapest fleet that knows the trace but orders every instance the fastest provisioning time ahead, pays while it provisions and, where the cloud refuses a change while one is in flight, makes one change at a time. SLO-violating min: p95 above the objective or requests dropped. React min: minutes to meet the objective again after a 4x load step.</p>`;
 }
 
 /** The day (1440 minutes) with the most SLO-violating minutes summed over the policies; undefined under two days. */

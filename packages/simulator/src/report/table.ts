@@ -15,6 +15,8 @@ export interface SimulationReport {
   clairvoyantCost: number;
   /** Minutes each instance must be billed before the minute it first serves, in the clairvoyant bound. */
   clairvoyantLeadMinutes: number;
+  /** True when the bound also makes one change at a time (clouds that refuse a change while one is in flight). */
+  clairvoyantOneChangeAtATime: boolean;
   policies: Array<{
     name: string;
     baseline: boolean;
@@ -49,6 +51,7 @@ export function toReport(result: SimulationResult): SimulationReport {
     oracleCost: r4(result.oracle.cost),
     clairvoyantCost: r4(result.clairvoyant.cost),
     clairvoyantLeadMinutes: result.clairvoyant.leadMinutes,
+    clairvoyantOneChangeAtATime: result.clairvoyant.oneChangeAtATime,
     policies: result.summaries.map((p) => ({
       name: p.name,
       baseline: p.baseline,
@@ -66,6 +69,11 @@ export function toReport(result: SimulationResult): SimulationReport {
     estimates: s.profile.estimates,
     warnings: result.warnings,
   };
+}
+
+/** `clairvoyant (ordered 3 min ahead, one change at a time)`. */
+export function clairvoyantLabel(c: SimulationResult['clairvoyant']): string {
+  return `clairvoyant (ordered ${c.leadMinutes} min ahead${c.oneChangeAtATime ? ', one change at a time' : ''})`;
 }
 
 function ms(v: number): string {
@@ -90,7 +98,7 @@ export function formatTable(result: SimulationResult): string {
   ]);
   const c = result.clairvoyant;
   const co = result.oracle.cost > 0 ? c.cost / result.oracle.cost : 1;
-  rows.push([`clairvoyant (ordered ${c.leadMinutes} min ahead)`, 'bound', c.cost.toFixed(2), co.toFixed(2), '1.00', '0 (0.00%)', '-', '-', '-', '-']);
+  rows.push([clairvoyantLabel(c), 'bound', c.cost.toFixed(2), co.toFixed(2), '1.00', '0 (0.00%)', '-', '-', '-', '-']);
   rows.push(['oracle (instant, per-minute cheapest)', 'bound', result.oracle.cost.toFixed(2), '1.00', (c.cost > 0 ? result.oracle.cost / c.cost : 1).toFixed(2), '0 (0.00%)', '-', '-', '-', '-']);
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (cells: string[]): string => cells.map((c, i) => (i === 0 || i === 1 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
@@ -104,7 +112,8 @@ export function formatTable(result: SimulationResult): string {
     ...rows.map(line),
     '',
     'cost: instance-minutes x hourly price (provisioning and blue/green fleets included); x oracle: cost / the instant per-minute cheapest fleet;',
-    'x clairvoyant: cost / the cheapest fleet that knows the trace but orders each instance the fastest provisioning time ahead and pays while it provisions;',
+    'x clairvoyant: cost / the cheapest fleet that knows the trace but orders each instance the fastest provisioning time ahead, pays while it provisions',
+    '  and, where the cloud refuses a change while one is in flight, makes one change at a time (a fleet of one size);',
     'SLO-violating min: p95 above the objective or requests dropped; react min: minutes to meet the objective again after a 4x load step.',
     ...result.warnings.map((w) => `warning: ${w}`),
   ];
