@@ -11,7 +11,6 @@ import { functionWorld, seedPolicyDoc, settle } from './support';
 beforeAll(() => {
   jest.spyOn(console, 'warn').mockImplementation(() => undefined);
 });
-afterAll(() => jest.restoreAllMocks());
 
 it('the function calls exactly the operations setup oci grants, and every grant is used', async () => {
   const w = await functionWorld();

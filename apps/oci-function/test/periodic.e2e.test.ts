@@ -11,7 +11,6 @@ import { functionWorld, seedPolicyDoc, type FunctionWorld } from './support';
 beforeAll(() => {
   jest.spyOn(console, 'warn').mockImplementation(() => undefined);
 });
-afterAll(() => jest.restoreAllMocks());
 
 const MIN = 60_000;
 let w: FunctionWorld & { deploymentIds: string[] };

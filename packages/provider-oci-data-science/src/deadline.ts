@@ -11,6 +11,8 @@ export const callSignal = new AsyncLocalStorage<AbortSignal>();
 
 /** Least time worth starting an outside call with. */
 export const MIN_CALL_MS = 200;
+/** How long an abandoned call may take to wind down after its abort (within the deadline). */
+const SETTLE_MS = 25;
 
 /**
  * One SDK call that cannot outlive the caller's budget: it is not started with less than
@@ -25,27 +27,53 @@ export function callWithin<T>(what: string, options: CallOptions | undefined, fn
   const left = deadline === undefined ? Infinity : deadline - clock.now();
   if (signal?.aborted) return Promise.reject(new TransientError(`${what}: aborted before the call`));
   if (left < MIN_CALL_MS) return Promise.reject(new TransientError(`${what}: not started, ${Math.max(0, Math.round(left))} ms left before the deadline`));
-  const ms = Math.min(left, capMs);
+  // The timer fires SETTLE_MS early: after the abort, the SDK call gets that long to wind
+  // down (its fetch rejects at once, no retry follows), so nothing of it outlives the deadline.
+  const ms = Math.max(0, Math.min(left, capMs) - SETTLE_MS);
   if (!Number.isFinite(ms) && !signal) return call(what, fn);
   // Aborted once the call is settled or given up: the request it made (if any) stops too.
   const controller = new AbortController();
+  const running = callSignal.run(controller.signal, () => call(what, fn));
   return new Promise<T>((resolve, reject) => {
     let done = false;
-    const onAbort = (): void => finish(() => reject(new TransientError(`${what}: aborted`)));
-    const timer = Number.isFinite(ms) ? setTimeout(() => finish(() => reject(new TransientError(`${what}: no answer within ${Math.round(ms)} ms`))), Math.max(0, ms)) : undefined;
-    timer?.unref?.();
-    const finish = (then: () => void): void => {
+    const giveUp = (error: TransientError): void => {
       if (done) return;
       done = true;
+      cleanup();
+      controller.abort();
+      const grace = setTimeout(() => reject(error), SETTLE_MS);
+      grace.unref?.();
+      running.then(
+        () => undefined,
+        () => undefined,
+      ).finally(() => {
+        clearTimeout(grace);
+        reject(error);
+      });
+    };
+    const onAbort = (): void => giveUp(new TransientError(`${what}: aborted`));
+    const timer = Number.isFinite(ms) ? setTimeout(() => giveUp(new TransientError(`${what}: no answer within ${Math.round(ms + SETTLE_MS)} ms`)), ms) : undefined;
+    timer?.unref?.();
+    const cleanup = (): void => {
       if (timer) clearTimeout(timer);
       signal?.removeEventListener('abort', onAbort);
-      controller.abort();
-      then();
     };
     signal?.addEventListener('abort', onAbort, { once: true });
-    callSignal.run(controller.signal, () => call(what, fn)).then(
-      (v) => finish(() => resolve(v)),
-      (e: unknown) => finish(() => reject(e)),
+    running.then(
+      (v) => {
+        if (done) return;
+        done = true;
+        cleanup();
+        controller.abort();
+        resolve(v);
+      },
+      (e: unknown) => {
+        if (done) return;
+        done = true;
+        cleanup();
+        controller.abort();
+        reject(e);
+      },
     );
   });
 }

@@ -1,4 +1,5 @@
 import type { RetryConfiguration } from 'oci-common';
+import { callSignal } from './deadline';
 
 /**
  * Deliberate retries for the SDK clients. The SDK's own default retries
@@ -41,6 +42,8 @@ export function retryConfiguration(partial: Partial<RetryPolicy> = {}): RetryCon
     terminationStrategy: {
       shouldTerminate(ctx) {
         if (ctx.attemptCount + 1 >= policy.maxAttempts) return true;
+        // The call was given up (its deadline, or the caller aborted): no retry after that.
+        if (callSignal.getStore()?.aborted) return true;
         const deadline = policy.deadline?.();
         return deadline !== undefined && now() + ceilingMs(policy, ctx.attemptCount) >= deadline;
       },

@@ -33,13 +33,14 @@ export async function harness(options: OciFakeOptions & { maxAttempts?: number; 
   return { fake, clock, clients, id, close: () => fake.stop() };
 }
 
-/** The SDK logs every retry and non-retry with console.warn; keep test output readable. */
+/**
+ * The SDK logs every retry and non-retry with console.warn; keep test output readable. The
+ * mock stays for the whole file: a request abandoned at its deadline may still be reported
+ * by the SDK a moment after the last test.
+ */
 export function quietSdk(): void {
   beforeAll(() => {
     jest.spyOn(console, 'warn').mockImplementation(() => undefined);
-  });
-  afterAll(() => {
-    jest.restoreAllMocks();
   });
 }
 
