@@ -1,5 +1,5 @@
-import { ManualClock, MemoryLogger } from '@autoscaler/core';
-import { createAwsClients, type AwsClients } from '@autoscaler/provider-aws-sagemaker';
+import { ManualClock, MemoryLogger, type Clock } from '@autoscaler/core';
+import { createAwsClients, InvocationBudget, type AwsClients } from '@autoscaler/provider-aws-sagemaker';
 import { FakeAws } from '@autoscaler/provider-aws-sagemaker/testing';
 import { buildDeps, type LambdaDeps } from '../src';
 
@@ -17,6 +17,7 @@ export const POLICY = {
 
 export interface LambdaWorld {
   fake: FakeAws;
+  /** A ManualClock unless the world was started on another clock (hung-call scenarios use real time). */
   clock: ManualClock;
   clients: AwsClients;
   logger: MemoryLogger;
@@ -25,8 +26,18 @@ export interface LambdaWorld {
   close(): Promise<void>;
 }
 
-export async function startLambdaWorld(options: { maxAttempts?: number; unmanaged?: string[] } = {}): Promise<LambdaWorld> {
-  const clock = new ManualClock(Date.UTC(2026, 0, 1, 12));
+export interface LambdaWorldOptions {
+  maxAttempts?: number;
+  unmanaged?: string[];
+  /** Default: a ManualClock at 2026-01-01T12:00Z. */
+  clock?: Clock;
+  policy?: unknown;
+  /** Per-request timeout of each container's SDK clients. */
+  requestTimeoutMs?: number;
+}
+
+export async function startLambdaWorld(options: LambdaWorldOptions = {}): Promise<LambdaWorld> {
+  const clock = (options.clock ?? new ManualClock(Date.UTC(2026, 0, 1, 12))) as ManualClock;
   const fake = await FakeAws.start({
     clock,
     endpoints: [
@@ -37,22 +48,24 @@ export async function startLambdaWorld(options: { maxAttempts?: number; unmanage
   });
   const clients = createAwsClients({ ...fake.clientConfig(), maxAttempts: options.maxAttempts ?? 3, backoff: () => 0 });
   const logger = new MemoryLogger();
-  const made: LambdaDeps[] = [];
+  const made: AwsClients[] = [];
   return {
     fake,
     clock,
     clients,
     logger,
     async container(env = {}) {
-      const deps = await buildDeps(
-        { AWS_REGION: 'us-east-1', AUTOSCALER_POLICY: JSON.stringify(POLICY), AUTOSCALER_SNS_TOPIC_ARNS: TOPIC, AUTOSCALER_RETRY_ATTEMPTS: '2', ...env },
-        { clients, clock, logger, fetchCertificate: fake.sns.certificateFetcher },
+      // Each container has its own SDK clients, whose retries see its invocation's deadline.
+      const budget = new InvocationBudget(clock);
+      const own = createAwsClients({ ...fake.clientConfig(), maxAttempts: options.maxAttempts ?? 3, backoff: () => 0, remainingMs: () => budget.remainingMs(), ...(options.requestTimeoutMs ? { requestTimeoutMs: options.requestTimeoutMs } : {}) });
+      made.push(own);
+      return buildDeps(
+        { AWS_REGION: 'us-east-1', AUTOSCALER_POLICY: JSON.stringify(options.policy ?? POLICY), AUTOSCALER_SNS_TOPIC_ARNS: TOPIC, AUTOSCALER_RETRY_ATTEMPTS: '2', ...env },
+        { clients: own, clock, logger, budget, fetchCertificate: fake.sns.certificateFetcher },
       );
-      made.push(deps);
-      return deps;
     },
     async close() {
-      for (const c of Object.values(clients)) c.destroy();
+      for (const c of [clients, ...made]) for (const x of [c.sagemaker, c.autoscaling, c.cloudwatch, c.sns]) x.destroy();
       await fake.close();
     },
   };
