@@ -9,6 +9,9 @@ import { parseIntFlag } from './read-input';
 import { extraCommands } from './commands';
 import { registerExportCommand } from './commands/export';
 
+/** `--instance-type` -> `instanceType`, the key commander stores an option under. */
+const camel = (flag: string): string => flag.replace(/^--/, '').replace(/-(\w)/g, (_, c: string) => c.toUpperCase());
+
 /**
  * Each cloud's subcommand of `setup`/`teardown`/`sandbox`/`status` answers to every name of
  * the cloud (`status kubernetes`, `setup oci-data-science`); the parent's help lists them from
@@ -57,15 +60,18 @@ export function buildProgram(io: CliIO = processIO): Command {
   for (const c of clouds) c.register({ program, ...parents });
   for (const [verb, parent] of Object.entries(parents)) acceptCloudAliases(verb, parent);
   registerExportCommand(program, io);
-  program
+  const scale = program
     .command('scale')
     .description(`Change a target on demand and wait until the change is done; the cloud is picked from the id (${clouds.map((c) => c.name).join(', ')}), or named with --cloud`)
     .argument('<id>', 'target id')
     .option('--replicas <n>', 'instance count / replicas')
-    .option('--size <size>', 'shape (OCI), instance type (AWS) or requests/limits tier (Kubernetes)')
-    .option('--shape <shape>', 'alias of --size for OCI')
-    .option('--instance-type <type>', 'alias of --size for AWS')
-    .option('--bandwidth <mbps>', 'load balancer bandwidth in Mbps (OCI model deployments)')
+    .option('--size <size>', clouds.filter((c) => c.size).map((c) => `${c.size!.name} (${c.name})`).join(', '));
+  // Each cloud's own name for --size, and the options it adds: all from the registry.
+  for (const c of clouds) if (c.size?.flag) scale.option(`${c.size.flag} <${c.size.name.replace(/\W+/g, '-')}>`, `alias of --size for ${c.name}`);
+  const cloudOptions = new Map<string, string[]>();
+  for (const c of clouds) for (const o of c.scaleOptions) cloudOptions.set(o.flags, [...(cloudOptions.get(o.flags) ?? []), `${o.description} (${c.name})`]);
+  for (const [flags, descriptions] of cloudOptions) scale.option(flags, descriptions.join('; '));
+  scale
     .option('--no-wait', 'return once the change is accepted')
     .option('--endpoint <url>', 'API endpoint (e.g. a sandbox)')
     .option('--region <region>', 'region')
@@ -83,7 +89,11 @@ export function buildProgram(io: CliIO = processIO): Command {
         if (!cloud) throw ValidationError.field('id', `"${id}" is not a target id of any cloud: ${scalable.map((c) => `${c.name}: ${c.idFormat}`).join('; ')}`);
       }
       if (!cloud.scale) throw ValidationError.field('id', `${cloud.name} cannot scale on demand`);
-      const size = (opts['size'] ?? opts['shape'] ?? opts['instanceType']) as string | undefined;
+      const sizeFlag = cloud.size?.flag ? camel(cloud.size.flag) : undefined;
+      const size = (opts['size'] ?? (sizeFlag ? opts[sizeFlag] : undefined)) as string | undefined;
+      for (const other of clouds) {
+        if (other !== cloud && other.size?.flag && opts[camel(other.size.flag)] !== undefined) throw ValidationError.field(other.size.flag, `is for ${other.name}; ${id} is a target of ${cloud.name}: use --size${sizeFlag ? ` or ${cloud.size!.flag}` : ''}`);
+      }
       const replicas = opts['replicas'] === undefined ? undefined : parseIntFlag(String(opts['replicas']), '--replicas');
       const bandwidthMbps = opts['bandwidth'] === undefined ? undefined : parseIntFlag(String(opts['bandwidth']), '--bandwidth');
       if (replicas === undefined && size === undefined && bandwidthMbps === undefined) throw ValidationError.field('--replicas', 'give --replicas, --size and/or --bandwidth');

@@ -65,6 +65,7 @@ describe('one name per cloud', () => {
     [['sandbox'], 'autoscaler sandbox <cloud>, where <cloud> is aws (aws-sagemaker, sagemaker), k8s (kubernetes), oci (oci-data-science)'],
     [['scale', 'endpoint/e/variant/v', '--replicas', '2', '--cloud', 'gpc'], 'unknown cloud "gpc"'],
     [['scale', 'not-an-id', '--replicas', '2', '--cloud', 'sagemaker'], 'invalid id: "not-an-id" is not endpoint/<name>/variant/<variant>'],
+    [['scale', 'endpoint/e/variant/v', '--shape', 'VM.Standard2.2'], 'invalid --shape: is for oci; endpoint/e/variant/v is a target of aws: use --size or --instance-type'],
     [['scale', 'not-an-id', '--replicas', '2'], 'aws: endpoint/<endpoint>/variant/<variant>; k8s: <namespace>/<deployment|statefulset>/<name>; oci: a model deployment OCID'],
   ])('%j fails with one clear error', async (argv, message) => {
     const io = capture();
@@ -85,6 +86,12 @@ describe('one name per cloud', () => {
     const help = io.stdout.join(' ').replace(/\s+/g, ' ');
     for (const c of clouds) expect(help).toContain(c.name);
     expect(help).toContain('sandbox [cloud]');
+    const scale = capture();
+    await runCli(['scale', '--help'], scale);
+    const scaleHelp = scale.stdout.join(' ').replace(/\s+/g, ' ');
+    expect(scaleHelp).toContain('--size <size> instance type (aws), requests/limits tier (k8s), shape (oci)');
+    expect(scaleHelp).toContain('--shape <shape> alias of --size for oci');
+    expect(scaleHelp).toContain('--bandwidth <mbps> load balancer bandwidth in Mbps (oci)');
   });
 });
 

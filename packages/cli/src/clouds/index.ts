@@ -14,6 +14,7 @@ export interface CloudEntry extends CloudCli {
   /** Every other name accepted for this cloud: the provider name and the usual ones (`sagemaker`). */
   aliases: string[];
   idFormat: string;
+  scaleOptions: Array<{ flags: string; description: string }>;
   validateId(id: string, path: string): Promise<void>;
   nativeFormats: Record<string, NativeFormat>;
 }
@@ -22,18 +23,22 @@ export interface CloudEntry extends CloudCli {
 const EXTRA_ALIASES: Readonly<Record<string, readonly string[]>> = { aws: ['sagemaker'] };
 
 /** Id checks and native exports of the built-in clouds, through each provider package's own functions. */
-const BUILT_IN: Readonly<Record<string, Pick<CloudCli, 'idFormat' | 'validateId' | 'nativeFormats'>>> = {
+const BUILT_IN: Readonly<Record<string, Pick<CloudCli, 'idFormat' | 'validateId' | 'nativeFormats' | 'size' | 'scaleOptions'>>> = {
   aws: {
+    size: { name: 'instance type', flag: '--instance-type' },
     idFormat: 'endpoint/<endpoint>/variant/<variant>',
     validateId: (id, path) => void parseVariantId(id, path),
     nativeFormats: { aas: { description: 'Application Auto Scaling: the scalable target, scaling policies, CloudWatch alarms and scheduled actions as API payloads', export: async (p, ref) => compileNative(p, ref) } },
   },
   oci: {
+    size: { name: 'shape', flag: '--shape' },
+    scaleOptions: [{ flags: '--bandwidth <mbps>', description: 'load balancer bandwidth in Mbps' }],
     idFormat: 'a model deployment OCID, ocid1.datasciencemodeldeployment.<realm>.<region>..<unique id>',
     validateId: (id, path) => void requireOcid('datasciencemodeldeployment', id, path),
     nativeFormats: { 'oci-native': { description: "OCI Data Science's own model-deployment autoscaling policy (threshold-based)", export: async (p, ref) => exportNativePolicy(p, ref) } },
   },
   k8s: {
+    size: { name: 'requests/limits tier' },
     idFormat: '<namespace>/<deployment|statefulset>/<name>',
     validateId: async (id, path) => void (await kubernetesProvider()).parseWorkloadId(id, path),
     nativeFormats: {
@@ -64,6 +69,8 @@ function entry(cloud: CloudCli): CloudEntry {
     ...cloud,
     aliases,
     idFormat: cloud.idFormat ?? own.idFormat ?? `a ${cloud.name} target id`,
+    ...(cloud.size ?? own.size ? { size: cloud.size ?? own.size } : {}),
+    scaleOptions: [...(own.scaleOptions ?? []), ...(cloud.scaleOptions ?? [])],
     nativeFormats: { ...own.nativeFormats, ...cloud.nativeFormats },
     validateId: async (id, path) => {
       if (check) await check(id, path);

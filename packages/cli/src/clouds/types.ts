@@ -31,6 +31,10 @@ export interface CloudCli {
   /** Whether `autoscaler scale <id>` is for this cloud. */
   matchesId?(id: string): boolean;
   scale?(request: ScaleRequest): Promise<void>;
+  /** What `scale --size` means on this cloud (`shape`), and this cloud's own name for the flag (`--shape`). */
+  size?: { name: string; flag?: string };
+  /** Options this cloud adds to the shared `scale` command (`--bandwidth <mbps>`), passed on in `ScaleRequest.options`. */
+  scaleOptions?: Array<{ flags: string; description: string }>;
   /** What a target id looks like, for errors (`endpoint/<endpoint>/variant/<variant>`). */
   idFormat?: string;
   /** Throws a `ValidationError` naming `path` if `id` is not a target id of this cloud (the provider's own check). */
