@@ -12,6 +12,7 @@ import {
   type Outcome,
   type Policy,
   type PolicyResolver,
+  type Signal,
   type TargetRef,
 } from '@autoscaler/core';
 import { ClusterSnapshot, KubernetesProvider, MetricsServerAlarmSource, discoverTargets, type DiscoveredPolicies, type KubeApi } from '@autoscaler/provider-kubernetes';
@@ -136,15 +137,16 @@ export async function runPass(ctx: PassContext): Promise<PassResult> {
       const waves = Math.ceil((work.length - i) / workers);
       const share = Number.isFinite(deadline) ? started + Math.max(0, deadline - started) / waves : Infinity;
       if (share - started < MIN_CALL_MS) return failure('error', t.ref, started, ctx.clock, 'no time left in the pass for this workload', 'TRANSIENT');
-      let signals;
+      let polled: { signals: Signal[]; metricsFailed?: string };
       try {
-        signals = await within(ctx.clock, share, `metrics poll of ${t.ref.id}`, (o) => ctx.source.poll(t.ref, ctx.clock.now(), o));
+        polled = await within(ctx.clock, share, `metrics poll of ${t.ref.id}`, (o) => ctx.source.pollReport(t.ref, ctx.clock.now(), o));
       } catch (e) {
         const code = e instanceof AutoscalerError ? e.code : 'INTERNAL';
         logger.log('warn', 'poll failed', { target: t.ref, error: redactSecrets((e as Error).message) });
         return failure(code === 'VALIDATION' ? 'rejected' : 'error', t.ref, started, ctx.clock, `metrics poll failed: ${redactSecrets((e as Error).message)}`, code);
       }
-      return ctx.autoscaler.evaluate(t.ref, signals, { deadline: share });
+      // A failed metrics read is counted by the orchestrator toward the policy's `fallback`.
+      return ctx.autoscaler.evaluate(t.ref, polled.signals, { deadline: share, ...(polled.metricsFailed !== undefined ? { metricsFailed: polled.metricsFailed } : {}) });
     });
     return { startedAt, durationMs: ctx.clock.now() - startedAt, targets: discovery.targets.length, records: [...refused, ...records] };
   } finally {

@@ -160,6 +160,29 @@ describe('k8s-cronjob: a pass over the fake apiserver through the real client', 
     api.faults.clear();
   });
 
+  it('policy.fallback: metrics that keep failing count up in the state ConfigMap, then move the workload out (never in)', async () => {
+    const clock = new InstantClock(T0);
+    api = await startFakeKubeApi({ clock });
+    const FALLBACK = JSON.stringify({ name: 'fb', limits: { minReplicas: 1, maxReplicas: 8 }, fallback: { failureThreshold: 2, replicas: 5 }, rules: [{ name: 'cpu', targetTracking: { metric: 'cpu', target: 70, algorithm: 'hpa' } }] });
+    applySeed(api, { namespaces: ['autoscaler'], deployments: [{ namespace: 'ml', name: 'blind', replicas: 2, annotations: { 'autoscaler.dev/policy': FALLBACK }, load: { cpu: '0.1' } }] });
+    await clock.sleep(600_000);
+    api.setMetricsAvailable(false);
+    const config = loadConfig({ AUTOSCALER_NAMESPACE: 'autoscaler' });
+    const first = await runCronJob({ config, kubeConfig: kubeConfigFor(api), clock, logger: new MemoryLogger() });
+    expect(first.records).toEqual([]);
+    const stored = (): Record<string, string> => JSON.parse((api.get('v1', 'ConfigMap', 'autoscaler', 'autoscaler-state')!['data'] as Record<string, string>)['ml.deployment.blind']!) as Record<string, string>;
+    expect(stored()['autoscaler.dev/metric-failures']).toBe('1');
+    await clock.sleep(60_000);
+    const second = await runCronJob({ config, kubeConfig: kubeConfigFor(api), clock, logger: new MemoryLogger() });
+    expect(recordOf(second, 'ml/deployment/blind')).toMatchObject({ outcome: 'scaled', from: 2, to: 5 });
+    expect(replicas(api, 'Deployment', 'ml', 'blind')).toBe(5);
+    // Metrics back: a good read resets the count.
+    api.setMetricsAvailable(true);
+    await clock.sleep(60_000);
+    await runCronJob({ config, kubeConfig: kubeConfigFor(api), clock, logger: new MemoryLogger() });
+    expect(stored()['autoscaler.dev/metric-failures']).toBeUndefined();
+  });
+
   it('denies what the shipped RBAC does not grant (the check is real)', async () => {
     const authorize = rbacAuthorizer(SA, shippedGrants());
     expect(authorize({ user: SA, verb: 'update', group: 'apps', resource: 'deployments', namespace: 'ml', name: 'x' })).not.toBe(true);

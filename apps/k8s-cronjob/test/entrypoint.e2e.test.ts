@@ -17,7 +17,7 @@ describe('the bundled entrypoint (what the container runs)', () => {
     dir = mkdtempSync(join(tmpdir(), 'k8s-cronjob-'));
     bundle = join(dir, 'main.js');
     buildSync({ entryPoints: [join(__dirname, '..', 'src', 'main.ts')], bundle: true, platform: 'node', target: 'node20', format: 'cjs', tsconfig: join(ROOT, 'tsconfig.base.json'), outfile: bundle, logLevel: 'silent' });
-  });
+  }, 60_000);
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
   afterEach(async () => api.close());
 
@@ -45,7 +45,8 @@ describe('the bundled entrypoint (what the container runs)', () => {
     const refused = await run({ KUBECONFIG: kubeconfig, AUTOSCALER_LOG_LEVEL: 'error' });
     expect(refused.code).toBe(1);
     expect(JSON.parse(refused.stdout.trim().split('\n').at(-1)!)).toMatchObject({ ok: false, outcomes: { rejected: 1 } });
-  });
+    // Two Node processes on a shared 2-core machine: seconds each under load.
+  }, 60_000);
 
   it('exits 1 with a JSON error naming the variable on bad configuration, before any API call', async () => {
     api = await startFakeKubeApi();
@@ -53,5 +54,5 @@ describe('the bundled entrypoint (what the container runs)', () => {
     expect(r.code).toBe(1);
     expect(JSON.parse(r.stdout)).toEqual({ ok: false, error: expect.stringContaining('AUTOSCALER_INTERVAL_SECONDS') });
     expect(api.log.entries).toEqual([]);
-  });
+  }, 60_000);
 });

@@ -163,6 +163,14 @@ export class MetricsServerAlarmSource implements AlarmSource {
   // ---- poll: read the cluster ----------------------------------------------------------------
 
   async poll(target: TargetRef, now: number, options: CallOptions = {}): Promise<Signal[]> {
+    return (await this.pollReport(target, now, options)).signals;
+  }
+
+  /**
+   * `poll`, and why the workload's metrics could not be read when they could not (metrics.k8s.io
+   * failing, or no running pod with a sample): what the orchestrator counts toward `policy.fallback`.
+   */
+  async pollReport(target: TargetRef, now: number, options: CallOptions = {}): Promise<{ signals: Signal[]; metricsFailed?: string }> {
     if (target.provider !== 'kubernetes') throw ValidationError.field('target.provider', `"${target.provider}" is not kubernetes`);
     const id = parseWorkloadId(target.id);
     const object = this.snapshot?.listedWorkload(target.id) ?? (await this.api.getWorkload(id, options.signal));
@@ -171,14 +179,17 @@ export class MetricsServerAlarmSource implements AlarmSource {
     const pods: V1Pod[] = this.snapshot?.covers(id.namespace) ? (await this.snapshot.podsIn(id.namespace)).filter((p) => matches(selector, p.metadata?.labels)) : await this.api.listPods(id.namespace, formatSelector(selector));
     const names = new Set(pods.map((p) => p.metadata?.name));
     let samples: PodUsageSample[] = [];
+    let metricsFailed: string | undefined;
     try {
       const all = this.snapshot?.covers(id.namespace) ? await this.snapshot.podSamplesIn(id.namespace) : parsePodMetricsList(await this.api.listPodMetrics(id.namespace, formatSelector(selector)), 'podMetrics');
       samples = all.filter((s) => names.has(s.pod));
     } catch (e) {
       // No metrics is not a reason to act: the readings below stay empty and nothing scales in.
-      this.logger.log('warn', 'pod metrics unavailable', { target, error: (e as Error).message });
+      metricsFailed = `pod metrics unavailable: ${redactSecrets((e as Error).message)}`;
+      this.logger.log('warn', 'pod metrics unavailable', { target, error: redactSecrets((e as Error).message) });
     }
     const usage = workloadUsage(pods, samples);
+    if (metricsFailed === undefined && usage.active > 0 && usage.sampled === 0) metricsFailed = `no sample from metrics.k8s.io for any of the ${usage.active} pods`;
     const readings = this.readings(usage);
     if (this.options.prometheus) {
       try {
@@ -192,7 +203,7 @@ export class MetricsServerAlarmSource implements AlarmSource {
     const replicas = object.spec?.replicas ?? 1;
     const signals = this.valueSignals(target, policy, readings, usage, replicas, now);
     signals.push(...this.alarmSignals(target, object.metadata?.annotations?.[ANNOTATION.alarms], readings, now));
-    return signals;
+    return metricsFailed === undefined ? { signals } : { signals, metricsFailed };
   }
 
   /** Per-minute history of the metrics the target's predictive rules forecast (complete readings only: a gap, not a guess). */

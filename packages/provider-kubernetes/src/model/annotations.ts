@@ -19,12 +19,14 @@ export const ANNOTATION = {
   lastResize: 'autoscaler.dev/last-resize',
   dedupeKeys: 'autoscaler.dev/dedupe-keys',
   recommendations: 'autoscaler.dev/recommendations',
+  /** Failed metric reads in a row (for `policy.fallback`). */
+  metricFailures: 'autoscaler.dev/metric-failures',
 } as const;
 
 /** Label on ConfigMaps holding policies (lets discovery list them in one call). */
 export const POLICY_CONFIGMAP_LABEL = 'autoscaler.dev/policy';
 
-const STATE_KEYS = [ANNOTATION.lastScaleOut, ANNOTATION.lastScaleIn, ANNOTATION.lastResize, ANNOTATION.dedupeKeys, ANNOTATION.recommendations] as const;
+const STATE_KEYS = [ANNOTATION.lastScaleOut, ANNOTATION.lastScaleIn, ANNOTATION.lastResize, ANNOTATION.dedupeKeys, ANNOTATION.recommendations, ANNOTATION.metricFailures] as const;
 
 type Annotations = Readonly<Record<string, string>> | undefined;
 
@@ -82,6 +84,12 @@ export function readPersistedState(annotations: Annotations, problems: string[] 
     }
     state.recommendations = parsed;
   } else if (a[ANNOTATION.recommendations] !== undefined) problems.push(`${ANNOTATION.recommendations}: not a JSON array; ignored`);
+  const failures = a[ANNOTATION.metricFailures];
+  if (failures !== undefined) {
+    const n = /^[1-9]\d{0,5}$/.test(failures) ? Number(failures) : undefined;
+    if (n !== undefined) state.metricFailures = n;
+    else problems.push(`${ANNOTATION.metricFailures}: not a whole number >= 1; ignored`);
+  }
   return state;
 }
 
@@ -98,6 +106,7 @@ export function persistedStatePatch(state: PersistedState): Record<string, strin
     [ANNOTATION.lastResize]: formatMark(state.lastResize),
     [ANNOTATION.dedupeKeys]: state.dedupeKeys.length > 0 ? JSON.stringify(state.dedupeKeys) : null,
     [ANNOTATION.recommendations]: state.recommendations.length > 0 ? JSON.stringify(state.recommendations.map((r) => ({ at: new Date(r.at).toISOString(), replicas: r.replicas }))) : null,
+    [ANNOTATION.metricFailures]: state.metricFailures !== undefined && state.metricFailures > 0 ? String(state.metricFailures) : null,
   };
   for (const k of STATE_KEYS) if (!(k in patch)) patch[k] = null;
   return patch;
