@@ -46,7 +46,7 @@ export async function fetchObjectText(url: string, auth: OciAuth | undefined, fe
 
 /** The policy, parsed once per container and re-read after `ttlMs` (an edited object is picked up). */
 export class PolicySource {
-  private cached?: { key: string; at: number; policy: Policy };
+  private cached?: { key: string; at: number; text: string; policy: Policy };
 
   constructor(
     private readonly clock: Clock,
@@ -59,8 +59,10 @@ export class PolicySource {
     const now = this.clock.now();
     if (this.cached && this.cached.key === key && (config.policy !== undefined || now - this.cached.at < this.ttlMs)) return this.cached.policy;
     const text = config.policy ?? (await fetchObjectText(config.policyUrl!, auth, fetchText, Math.min(5_000, timeoutMs)));
-    const policy = parsePolicy(text, config.policy !== undefined ? 'AUTOSCALER_POLICY' : 'AUTOSCALER_POLICY_URL');
-    this.cached = { key, at: now, policy };
+    // The same text keeps the same policy object: the warm Autoscaler (and its metric-history
+    // cache) is kept across invocations while the policy does not change.
+    const policy = this.cached && this.cached.key === key && this.cached.text === text ? this.cached.policy : parsePolicy(text, config.policy !== undefined ? 'AUTOSCALER_POLICY' : 'AUTOSCALER_POLICY_URL');
+    this.cached = { key, at: now, text, policy };
     return policy;
   }
 }

@@ -21,7 +21,7 @@ export interface OciAdversarialDetails {
   /** Each forged message: what it tried, the errors the function answered. */
   forged: Array<{ name: string; actions: number; errors: string[] }>;
   /** Each hung dependency: how far past (negative: before) its deadline the invocation answered. */
-  hung: Array<{ name: string; overDeadlineMs: number; ok: boolean; errors: string[] }>;
+  hung: Array<{ name: string; overDeadlineMs: number; ok: boolean; errors: string[]; outcomes: string[]; alarmChanges: number }>;
   /** Secrets seen in logs or results, by where. */
   secrets: Array<{ where: string; secret: string }>;
 }
@@ -118,8 +118,9 @@ async function forgedMessages(details: OciAdversarialDetails): Promise<OciAdvers
 
 /** One invocation against a dependency that never answers: it must answer before its deadline. */
 async function hungDependency(details: OciAdversarialDetails): Promise<OciAdversarialSummary['hungDependency']> {
-  // Enough for alarm maintenance to start (it needs 3 s before the work deadline, 2 s before this one).
-  const budgetMs = 6_000;
+  // Enough for alarm maintenance to start after a notification that times out (3 s): it needs
+  // 3 s before the work deadline, which is 2 s before this one.
+  const budgetMs = 9_000;
   const neverAnswers: FetchLike = () => new Promise(() => undefined);
   const cases: Array<{ name: string; fault?: Fault; webhook?: boolean; policyUrl?: boolean }> = [
     { name: 'GetAlarm hangs', fault: { op: 'GetAlarm', kind: 'hang', times: 20 } },
@@ -159,7 +160,7 @@ async function hungDependency(details: OciAdversarialDetails): Promise<OciAdvers
         ...(c.policyUrl ? { fetchText: () => new Promise<never>(() => undefined), authProvider: w.auth } : {}),
       });
       const over = clock.now() - deadline.getTime();
-      details.hung.push({ name: c.name, overDeadlineMs: over, ok: r.ok, errors: r.errors.map((e) => `${e.code}: ${e.message}`) });
+      details.hung.push({ name: c.name, overDeadlineMs: over, ok: r.ok, errors: r.errors.map((e) => `${e.code}: ${e.message}`), outcomes: r.records.map((x) => x.outcome), alarmChanges: r.alarms.filter((a) => a.action !== 'unchanged').length });
       return over;
     } finally {
       await w.close();

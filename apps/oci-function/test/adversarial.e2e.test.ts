@@ -44,6 +44,10 @@ describe('the OCI function under attack', () => {
     expect(summary.hungDependency.worstOverDeadlineMs).toBeLessThanOrEqual(0);
     // The hung calls are reported, not hidden.
     for (const h of details.hung.filter((x) => !/webhook|PublishMessage/.test(x.name))) expect(h.ok).toBe(false);
+    // A notification that never answers neither holds the scaling nor the alarm maintenance after it.
+    for (const h of details.hung.filter((x) => /webhook|PublishMessage/.test(x.name))) {
+      expect({ name: h.name, outcomes: h.outcomes, maintained: h.alarmChanges > 0 }).toEqual({ name: h.name, outcomes: ['scaled'], maintained: true });
+    }
   });
 
   it('no secret (pre-authenticated request token, webhook token) in any log line or result', () => {

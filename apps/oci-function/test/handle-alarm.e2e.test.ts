@@ -242,6 +242,25 @@ describe('refusals', () => {
     expect(result.alarms).toEqual([]);
   });
 
+  it.each([['false'], [''], ['no']])('a deployment tagged autoscaler-managed=%j (and not listed) is not managed', async (value) => {
+    w = await functionWorld({ deployments: [{}, { managed: false, freeformTags: { 'autoscaler-managed': value } }] });
+    const [ours, theirs] = w.deploymentIds as [string, string];
+    w.config['AUTOSCALER_POLICY'] = JSON.stringify(seedPolicyDoc([ours]));
+    const alarm = w.fake.monitoring.seedAlarm({
+      displayName: 'model_deployment_high_cpu',
+      compartmentId: w.fake.ocids.compartment,
+      metricCompartmentId: w.fake.ocids.compartment,
+      namespace: 'oci_datascience_modeldeploy',
+      query: `CpuUtilization[5m]{resourceId = "${theirs}"}.max() > 80`,
+      severity: 'CRITICAL',
+      destinations: [w.topicId],
+      isEnabled: true,
+    });
+    const result = await w.invoke(seedFor(theirs, alarm));
+    expect(result.records).toMatchObject([{ outcome: 'rejected', code: 'NOT_MANAGED' }]);
+    expect(w.fake.dataScience.configUpdates.size).toBe(0);
+  });
+
   it('sample bug 5: the rule comes from the alarm in Monitoring, not from the message title', async () => {
     w = await functionWorld({ deployments: [{ instanceCount: 2 }] });
     const dep = w.deploymentIds[0]!;
