@@ -1,12 +1,13 @@
 import { parse as parseYaml, YAMLParseError } from 'yaml';
 import { ValidationError } from '../errors';
-import { validatePolicy } from './load';
+import { validatePolicy, type ValidatePolicyOptions } from './load';
 import type { Policy } from './schema';
 
 // Its own module so that a bundle which only validates JSON documents (validatePolicy) leaves the YAML parser out.
 
 /** Parse a policy from YAML or JSON text (JSON is YAML). */
-export function parsePolicy(text: string, source = 'policy'): Policy {
+export function parsePolicy(text: string, sourceOrOptions: string | ValidatePolicyOptions = 'policy'): Policy {
+  const source = typeof sourceOrOptions === 'string' ? sourceOrOptions : (sourceOrOptions.source ?? 'policy');
   if (typeof text !== 'string') throw ValidationError.field('policy', 'must be text (YAML or JSON)');
   let doc: unknown;
   try {
@@ -18,5 +19,5 @@ export function parsePolicy(text: string, source = 'policy'): Policy {
   if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) {
     throw new ValidationError(`${source}: a policy is a mapping (object) at the top level`, [{ path: '(document)', message: 'must be a mapping' }]);
   }
-  return validatePolicy(doc, source);
+  return validatePolicy(doc, sourceOrOptions);
 }

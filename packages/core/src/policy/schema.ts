@@ -1,6 +1,6 @@
 import * as z from 'zod';
-import { webhookUrlProblem } from '../ports/webhook-url';
 import { parseCron, isValidTimeZone } from './cron';
+import { NotificationSchema } from './notifications';
 
 /**
  * The policy language: one document a user writes once and every cloud reads.
@@ -258,20 +258,6 @@ export const LimitsSchema = z
     if (l.bandwidthMbps && l.bandwidthMbps.min > l.bandwidthMbps.max) ctx.addIssue({ code: 'custom', path: ['bandwidthMbps', 'min'], message: 'must be <= max' });
   });
 
-export const NotificationSchema = z.discriminatedUnion('type', [
-  z.strictObject({
-    type: z.literal('webhook'),
-    // Scheme and credentials here; private and metadata hosts are refused where the notifier is made,
-    // unless the operator allows them in the app's own configuration.
-    url: z.url('must be an https URL').superRefine((u, ctx) => {
-      const problem = webhookUrlProblem(u, { allowPrivateNetworks: true });
-      if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem });
-    }),
-    format: z.enum(['json', 'slack']).default('json'),
-  }),
-  z.strictObject({ type: z.literal('ons'), topicId: name }),
-  z.strictObject({ type: z.literal('sns'), topicArn: name }),
-]);
 
 /** What to do when a target's metrics keep failing (KEDA's `fallback`). */
 export const FallbackSchema = z.strictObject({
@@ -348,4 +334,3 @@ export type PredictiveRule = z.output<typeof PredictiveRuleSchema>;
 export type Limits = z.output<typeof LimitsSchema>;
 export type Fallback = z.output<typeof FallbackSchema>;
 export type CustomMetric = z.output<typeof CustomMetricSchema>;
-export type NotificationTarget = z.output<typeof NotificationSchema>;

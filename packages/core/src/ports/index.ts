@@ -4,3 +4,4 @@ export * from './state-store';
 export * from './notifier';
 export * from './redact';
 export * from './webhook-url';
+export * from './notification-kinds';
