@@ -6,6 +6,7 @@ import { parse as parseYaml } from 'yaml';
 import { ValidationError } from '@autoscaler/core';
 import { cloudNames, clouds, findCloud, kindOfCloud, nativeFormats, resolveCloud } from '../src/clouds';
 import { plainIssues, plainMessage, yamlSyntaxProblem } from '../src/issues';
+import { checkPolicy } from '../src/commands/validate';
 import { runCli } from '../src/program';
 import { closest, editDistance } from '../src/suggest';
 import type { CliIO } from '../src/io';
@@ -172,6 +173,18 @@ describe('validate: providers, target ids, plain messages, YAML syntax', () => {
         expect(problem === undefined).toBe(parses);
       }),
       { numRuns: 300 },
+    );
+  });
+
+  it('checkPolicy answers every document with a verdict, never a crash (fuzz)', async () => {
+    const target = fc.record({ provider: fc.oneof(fc.constantFrom('oci-data-science', 'aws-sagemaker', 'kubernetes', 'oci', 'gcp'), fc.string()), id: fc.oneof(fc.string(), fc.constant(OCID), fc.constant('ml/deployment/x'), fc.integer()) }, { requiredKeys: [] });
+    const doc = fc.oneof(fc.jsonValue(), fc.record({ name: fc.string(), targets: fc.oneof(fc.array(target, { maxLength: 3 }), fc.jsonValue()), limits: fc.jsonValue(), rules: fc.jsonValue() }, { requiredKeys: [] }));
+    await fc.assert(
+      fc.asyncProperty(doc, async (d) => {
+        const r = await checkPolicy(JSON.stringify(d) ?? 'null', 'fuzz.json');
+        if (!r.valid) for (const i of r.issues) expect(i.message).not.toMatch(/^Invalid input: expected/);
+      }),
+      { numRuns: 150 },
     );
   });
 
