@@ -8,7 +8,7 @@ const MAX_VIOLATION_RATE = 0.01;
 const COLORS = ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f', '#bcbd22', '#17becf'];
 const W = 1000;
 const HEIGHT = 220;
-const PAD = { l: 60, r: 10, t: 10, b: 24 };
+const PAD = { l: 60, r: 10, t: 20, b: 24 };
 
 function esc(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
@@ -106,11 +106,11 @@ function chart(title: string, lines: Line[], minutes: number, opts: { log?: bool
     const x = PAD.l + ((W - PAD.l - PAD.r) * m) / Math.max(1, minutes);
     const at = m + offset;
     const label = step === 1440 ? `day ${at / 1440}` : step >= 60 ? `${at % 1440 === 0 && at > 0 ? `day ${at / 1440} ` : ''}${(at % 1440) / 60}h` : `${at} min`;
-    xt.push(`<line x1="${x.toFixed(1)}" x2="${x.toFixed(1)}" y1="${H - PAD.b}" y2="${H - PAD.b + 3}" stroke="#999"/><text x="${x.toFixed(1)}" y="${H - 6}" text-anchor="middle">${label}</text>`);
+    xt.push(`<line x1="${x.toFixed(1)}" x2="${x.toFixed(1)}" y1="${H - PAD.b}" y2="${H - PAD.b + 3}" stroke="#999"/><text x="${x.toFixed(1)}" y="${H - 6}" text-anchor="${m + step > minutes ? 'end' : m === 0 ? 'start' : 'middle'}">${label}</text>`);
   }
   const h = opts.hline ? `<line x1="${PAD.l}" x2="${W - PAD.r}" y1="${y(opts.hline.value).toFixed(1)}" y2="${y(opts.hline.value).toFixed(1)}" stroke="#000" stroke-width="1.5" stroke-dasharray="5 3"/><text x="${W - PAD.r}" y="${(y(opts.hline.value) - 3).toFixed(1)}" text-anchor="end" class="obj">${esc(opts.hline.label)}</text>` : '';
   const legend = lines.map((l) => `<span class="key"><i style="background:${l.color}"></i>${esc(l.label)}</span>`).join(' ');
-  return `<h2>${esc(title)}</h2><div class="legend">${legend}</div><svg viewBox="0 0 ${W} ${H}" width="100%" role="img" aria-label="${esc(title)}">${ticks.join('')}${xt.join('')}${paths.join('')}${h}<text x="4" y="14">${esc(opts.unit)}</text></svg>`;
+  return `<h2>${esc(title)}</h2><div class="legend">${legend}</div><svg viewBox="0 0 ${W} ${H}" width="100%" role="img" aria-label="${esc(title)}">${ticks.join('')}${xt.join('')}${paths.join('')}${h}<text x="4" y="12">${esc(opts.unit)}</text></svg>`;
 }
 
 /** The policy a reader should pick: the cheapest within 1% SLO-violating minutes, else the fewest violations. */
