@@ -82,6 +82,42 @@ describe('aws CLI commands against the fake', () => {
     expect(fake.autoscaling.isRegistered(ID)).toBe(false);
   });
 
+  it('against a sandbox updating in 3 s, scale --wait ends in about 3 s (1 s polls on the injected clock)', async () => {
+    const clock = new InstantClock(Date.UTC(2026, 0, 1));
+    const sb = await runSandbox({ updateSeconds: 3, json: true }, { io, clock });
+    const info = JSON.parse(lines.out[0]!) as { endpoint: string; region: string; accessKeyId: string; secretAccessKey: string };
+    const c = createAwsClients({ endpoint: info.endpoint, region: info.region, credentials: { accessKeyId: info.accessKeyId, secretAccessKey: info.secretAccessKey }, backoff: () => 0 });
+    try {
+      const r = await runScale({ id: ID, replicas: 2, wait: true, json: false, options: {} }, { io, clients: c, clock });
+      expect(r.status).toBe('ready');
+      expect(r.waitedMs).toBeGreaterThanOrEqual(3_000);
+      expect(r.waitedMs).toBeLessThanOrEqual(4_000);
+      const [st] = await runStatus([ID], { json: true }, { io, clients: c });
+      expect(st).toMatchObject({ replicas: 2, currentReplicas: 2 });
+    } finally {
+      for (const x of Object.values(c)) x.destroy();
+      await sb.stop();
+    }
+  });
+
+  it('status shows current and desired instance counts while an update runs', async () => {
+    const clock = await start();
+    await runScale({ id: ID, replicas: 3, wait: false, json: true, options: {} }, { io, clients, clock });
+    lines.out.length = 0;
+    const [st] = await runStatus([ID], { json: false }, { io, clients });
+    expect(st).toMatchObject({ status: 'updating', replicas: 3, currentReplicas: 1 });
+    expect(lines.out[0]).toContain('1 of 3 desired');
+  });
+
+  it('sandbox prints AWS_DEFAULT_REGION too (the AWS CLI v1 reads only that)', async () => {
+    const sb = await runSandbox({}, { io });
+    try {
+      expect(lines.out.join('\n')).toMatch(/export AWS_REGION=us-east-1 AWS_DEFAULT_REGION=us-east-1 AWS_ENDPOINT_URL=http:\/\/127\.0\.0\.1:\d+/);
+    } finally {
+      await sb.stop();
+    }
+  });
+
   it('sandbox prints a URL and credentials that a fresh SDK client can use (SigV4 checked)', async () => {
     const sb = await runSandbox({ json: true }, { io });
     try {

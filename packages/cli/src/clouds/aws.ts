@@ -36,7 +36,13 @@ export interface ConnectionFlags {
   region?: string;
 }
 
+/** The pinned SDK prints a 9-line Node-version notice at the first client; the CLI runs on the Node it runs on. */
+function quietSdk(): void {
+  process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
+}
+
 function clientsFor(flags: ConnectionFlags, deps: AwsCliDeps): AwsClients {
+  quietSdk();
   if (deps.clients) return deps.clients;
   const region = flags.region ?? process.env['AWS_REGION'] ?? process.env['AWS_DEFAULT_REGION'];
   if (!region) throw ValidationError.field('--region', 'give --region or set AWS_REGION');
@@ -96,7 +102,7 @@ export async function runSandbox(flags: SandboxFlags, deps: AwsCliDeps): Promise
         'Use it with:',
         `  export AWS_ACCESS_KEY_ID=${c.accessKeyId}`,
         `  export AWS_SECRET_ACCESS_KEY='${c.secretAccessKey}'`,
-        `  export AWS_REGION=${fake.region} AWS_ENDPOINT_URL=${fake.url}`,
+        `  export AWS_REGION=${fake.region} AWS_DEFAULT_REGION=${fake.region} AWS_ENDPOINT_URL=${fake.url}`,
         `  aws sagemaker describe-endpoint --endpoint-name ${info.endpoints[0] ?? 'my-endpoint'}`,
         `  autoscaler scale endpoint/${info.endpoints[0] ?? 'my-endpoint'}/variant/AllTraffic --replicas 2 --endpoint ${fake.url}`,
         `  # the Lambda handler: AUTOSCALER_AWS_ENDPOINT_URL=${fake.url} AUTOSCALER_SNS_CERT_BASE_URL=${fake.url}`,
@@ -165,7 +171,10 @@ export interface VariantStatus {
   id: string;
   status: string;
   reason?: string;
+  /** Desired instance count (what the endpoint is moving to). */
   replicas: number;
+  /** Instances serving now (CurrentInstanceCount); differs from `replicas` while an update runs. */
+  currentReplicas?: number;
   size?: string;
   version?: string;
   managed: boolean;
@@ -181,16 +190,17 @@ export async function runStatus(ids: readonly string[], flags: ConnectionFlags &
   for (const id of ids) {
     const ref = refOf(id);
     const s = await provider.describe(ref);
+    const counts = await provider.instanceCounts(ref);
     const native = await nativeStatus(clients, ref);
     const iso = (t?: number): string | undefined => (t === undefined ? undefined : new Date(t).toISOString());
-    const row: VariantStatus = { id, status: s.status, replicas: s.capacity.replicas, managed: s.managed, native, ...(s.reason ? { reason: s.reason } : {}), ...(s.capacity.size ? { size: s.capacity.size } : {}), ...(s.version ? { version: s.version } : {}) };
+    const row: VariantStatus = { id, status: s.status, replicas: s.capacity.replicas, ...(counts.current !== undefined ? { currentReplicas: counts.current } : {}), managed: s.managed, native, ...(s.reason ? { reason: s.reason } : {}), ...(s.capacity.size ? { size: s.capacity.size } : {}), ...(s.version ? { version: s.version } : {}) };
     const out1 = iso(s.persisted.lastScaleOut?.at);
     const in1 = iso(s.persisted.lastScaleIn?.at);
     if (out1) row.lastScaleOut = out1;
     if (in1) row.lastScaleIn = in1;
     out.push(row);
     if (!flags.json) {
-      deps.io.out(`${id}: ${s.status}${s.reason ? ` (${s.reason})` : ''}, ${s.capacity.replicas} x ${s.capacity.size ?? '?'}${s.managed ? ', managed' : ''}`);
+      deps.io.out(`${id}: ${s.status}${s.reason ? ` (${s.reason})` : ''}, ${counts.current ?? '?'} of ${s.capacity.replicas} desired x ${s.capacity.size ?? '?'}${s.managed ? ', managed' : ''}`);
       if (out1 || in1) deps.io.out(`  last scale-out ${out1 ?? '-'}, last scale-in ${in1 ?? '-'}`);
       if (native.target) deps.io.out(`  Application Auto Scaling: ${native.target.MinCapacity}..${native.target.MaxCapacity}; policies: ${native.policies.map((p) => `${p.PolicyName} (${p.PolicyType})`).join(', ') || 'none'}`);
       for (const a of native.activities.slice(0, 5)) deps.io.out(`  ${a.StartTime?.toISOString() ?? ''} ${a.StatusCode}: ${a.Description}`);
@@ -211,7 +221,11 @@ export interface ScaleResult {
   waitedMs: number;
 }
 
-/** On-demand change with progress until `InService` (polls DescribeEndpoint on the injected clock). */
+/**
+ * On-demand change with progress until `InService`: polls DescribeEndpoint on the injected clock,
+ * every `pollMs` (default 1 s, so a 3 s sandbox update ends in about 3 s; a real endpoint update
+ * takes minutes and a poll is one cheap read). Progress lines are printed at most every 15 s.
+ */
 export async function runScale(request: ScaleRequest, deps: AwsCliDeps, options: { pollMs?: number; timeoutMs?: number } = {}): Promise<ScaleResult> {
   const clock = deps.clock ?? systemClock;
   const flags = request.options as ConnectionFlags;
@@ -225,14 +239,18 @@ export async function runScale(request: ScaleRequest, deps: AwsCliDeps, options:
   const started = clock.now();
   let status = 'updating';
   if (request.wait) {
-    const poll = options.pollMs ?? 15_000;
+    const poll = options.pollMs ?? 1_000;
+    let lastReport = -Infinity;
     const timeout = options.timeoutMs ?? 60 * 60_000;
     for (;;) {
       const s = await provider.describe(ref);
       status = s.status;
       if (s.status !== 'updating') break;
       const waited = Math.round((clock.now() - started) / 1000);
-      deps.io.err(`${request.id}: ${s.reason ?? 'updating'} (${waited}s)`);
+      if (clock.now() - lastReport >= 15_000) {
+        deps.io.err(`${request.id}: ${s.reason ?? 'updating'} (${waited}s)`);
+        lastReport = clock.now();
+      }
       if (clock.now() - started >= timeout) throw ValidationError.field('--wait', `still updating after ${Math.round(timeout / 1000)}s; check with: autoscaler status aws ${request.id}`);
       await clock.sleep(poll);
     }
