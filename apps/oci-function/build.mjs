@@ -3,7 +3,7 @@
 // `node build.mjs --naive` -> dist/bundle-naive/func.js (no minify, no tree-shaking, no stubs: the bench's baseline).
 import { build } from 'esbuild';
 import { zodEnglishOnly } from '../../scripts/esbuild-zod.mjs';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -85,6 +85,8 @@ const result = await build({
   alias: naive ? {} : { 'isomorphic-fetch': join(stubs, 'empty.cjs'), 'es6-promise': join(stubs, 'es6-promise.cjs'), 'node-fetch': join(stubs, 'node-fetch.cjs') },
 });
 writeFileSync(join(outdir, 'meta.json'), JSON.stringify(result.metafile));
+// The image's entry (Dockerfile): runs func.js from a V8 code cache built into the image.
+if (!naive) copyFileSync(join(here, 'build', 'start.cjs'), join(outdir, 'start.cjs'));
 // Our packages must come in as TypeScript sources (tsconfig paths: ES modules esbuild can tree-shake),
 // never as their CommonJS dist/ builds.
 const fromDist = Object.keys(result.metafile.inputs).filter((f) => /(^|[\\/])(packages|apps)[\\/][\w-]+[\\/]dist[\\/]/.test(f));

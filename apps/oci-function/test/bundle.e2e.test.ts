@@ -1,5 +1,5 @@
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -32,10 +32,14 @@ function call(body: string): Promise<{ status: number; json: FunctionResult }> {
 
 beforeAll(async () => {
   execFileSync(process.execPath, [join(APP, 'build.mjs')], { stdio: 'ignore' });
+  // What the Dockerfile does: the V8 code cache, made with this Node.
+  rmSync(join(APP, 'dist', 'bundle', 'func.js.cache'), { force: true });
+  execFileSync(process.execPath, [join(APP, 'dist', 'bundle', 'start.cjs'), '--write-code-cache'], { stdio: 'ignore' });
   sandbox = await startOciSandbox({ updateDelayMs: 600_000 });
   const dir = mkdtempSync(join(tmpdir(), 'fn-'));
   socket = join(dir, 'lsnr.sock');
-  child = spawn(process.execPath, [join(APP, 'dist', 'bundle', 'func.js')], {
+  // The image's entry: start.cjs runs func.js from the code cache.
+  child = spawn(process.execPath, [join(APP, 'dist', 'bundle', 'start.cjs')], {
     env: {
       PATH: process.env['PATH'] ?? '',
       FN_FORMAT: 'http-stream',
@@ -60,6 +64,12 @@ beforeAll(async () => {
 afterAll(async () => {
   child?.kill();
   await sandbox?.stop();
+});
+
+it('the image entry finds a code cache V8 accepts (Dockerfile step), and is the same bundle', () => {
+  expect(statSync(join(APP, 'dist', 'bundle', 'func.js.cache')).size).toBeGreaterThan(100_000);
+  const r = spawnSync(process.execPath, [join(APP, 'dist', 'bundle', 'start.cjs')], { env: { PATH: process.env['PATH'] ?? '', AUTOSCALER_CODE_CACHE_REPORT: '1' }, encoding: 'utf8' });
+  expect(r.stderr).toMatch(/^code cache: accepted$/m);
 });
 
 it('answers bad input with a clear JSON error and keeps serving', async () => {
