@@ -105,6 +105,15 @@ export async function within<T>(clock: Clock, deadline: number, what: string, fn
   }
 }
 
+/** A signal that aborts after `ms` of `clock` (none for an unbounded wait). */
+function abortAfter(clock: Clock, ms: number): AbortSignal | undefined {
+  if (!Number.isFinite(ms)) return undefined;
+  const controller = new AbortController();
+  const alarm = clock === systemClock ? new Promise<void>((r) => setTimeout(r, Math.max(0, ms)).unref()) : clock.sleep(Math.max(0, ms));
+  void alarm.then(() => controller.abort());
+  return controller.signal;
+}
+
 function failure(outcome: Outcome, target: TargetRef, started: number, clock: Clock, reason: string, code: string): AuditRecord {
   return { type: 'audit', outcome, target, reason, code, at: started, durationMs: clock.now() - started };
 }
@@ -139,7 +148,9 @@ export async function runPass(ctx: PassContext): Promise<PassResult> {
       if (share - started < MIN_CALL_MS) return failure('error', t.ref, started, ctx.clock, 'no time left in the pass for this workload', 'TRANSIENT');
       let polled: { signals: Signal[]; metricsFailed?: string };
       try {
-        polled = await within(ctx.clock, share, `metrics poll of ${t.ref.id}`, (o) => ctx.source.pollReport(t.ref, ctx.clock.now(), o));
+        // A hung metrics.k8s.io gets half the workload's share; then the workload goes on without samples.
+        const metricsSignal = abortAfter(ctx.clock, (share - started) / 2);
+        polled = await within(ctx.clock, share, `metrics poll of ${t.ref.id}`, (o) => ctx.source.pollReport(t.ref, ctx.clock.now(), { ...o, ...(metricsSignal ? { metricsSignal } : {}) }));
       } catch (e) {
         const code = e instanceof AutoscalerError ? e.code : 'INTERNAL';
         logger.log('warn', 'poll failed', { target: t.ref, error: redactSecrets((e as Error).message) });

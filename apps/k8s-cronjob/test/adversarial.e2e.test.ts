@@ -1,5 +1,5 @@
 import { MemoryLogger } from '@autoscaler/core';
-import { kubeConfigFor, startFakeKubeApi } from '@autoscaler/provider-kubernetes/testing';
+import { applySeed, kubeConfigFor, startFakeKubeApi } from '@autoscaler/provider-kubernetes/testing';
 import { loadConfig, runCronJob } from '../src';
 import { HANG_MS, JOB_DEADLINE_SECONDS, ScaledClock, countSecrets, runBadInputs, runK8sAdversarial, runTenantScenario, tenantKind, type TenantScenarioResult } from './adversarial-scenarios';
 
@@ -73,4 +73,29 @@ describe('adversarial: a hung apiserver', () => {
       await api.close();
     }
   }, 30_000);
+});
+
+describe('adversarial: a hung metrics.k8s.io', () => {
+  it('costs each workload half its share at most; the workloads go on without samples (no action, never a scale-in) and the run stays ok', async () => {
+    const clock = new ScaledClock(Date.UTC(2026, 2, 2, 9, 0, 0), 20);
+    const api = await startFakeKubeApi({ clock });
+    try {
+      applySeed(api, {
+        namespaces: ['autoscaler'],
+        configMaps: [{ namespace: 'autoscaler', name: 'p', labels: { 'autoscaler.dev/policy': 'true' }, data: { 'policy.yaml': 'name: p\nlimits: { minReplicas: 1, maxReplicas: 8 }\nrules:\n  - name: cpu\n    targetTracking: { metric: cpu, target: 70, algorithm: hpa }\n' } }],
+        deployments: Array.from({ length: 4 }, (_, i) => ({ namespace: 'ml', name: `idle-${i}`, replicas: 4, annotations: { 'autoscaler.dev/policy': 'autoscaler/p' }, load: { cpu: '0.1' } })),
+      });
+      api.faults.next({ delayMs: HANG_MS, match: (r) => r.path.startsWith('/apis/metrics.k8s.io/'), times: 100 });
+      const started = clock.now();
+      const logger = new MemoryLogger();
+      const summary = await runCronJob({ config: loadConfig({ AUTOSCALER_NAMESPACE: 'autoscaler', AUTOSCALER_JOB_DEADLINE_SECONDS: String(JOB_DEADLINE_SECONDS) }), kubeConfig: kubeConfigFor(api), clock, logger });
+      expect(summary).toMatchObject({ ok: true, targets: 4, outcomes: { 'no-action': 4 } });
+      expect(clock.now() - started).toBeLessThan(JOB_DEADLINE_SECONDS * 1000);
+      expect(logger.records.filter((r) => r.msg === 'pod metrics unavailable').map((r) => r['error'])).toContain('metrics.k8s.io did not answer in time');
+      for (let i = 0; i < 4; i++) expect((api.get('apps/v1', 'Deployment', 'ml', `idle-${i}`)!['spec'] as { replicas: number }).replicas).toBe(4);
+    } finally {
+      api.faults.clear();
+      await api.close();
+    }
+  }, 60_000);
 });

@@ -1,6 +1,7 @@
 import type { KubeConfig, V1Pod } from '@kubernetes/client-node';
 import {
   AutoscalerError,
+  TransientError,
   ValidationError,
   hpaReplicas,
   redactSecrets,
@@ -74,6 +75,26 @@ function decode(raw: unknown): unknown {
     }
   }
   return raw;
+}
+
+/** `p`, or a TransientError once `signal` aborts (the call itself may go on; its answer is not waited for). */
+function untilAborted<T>(p: Promise<T>, signal: AbortSignal | undefined, message: string): Promise<T> {
+  if (!signal) return p;
+  if (signal.aborted) return Promise.reject(new TransientError(message));
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(new TransientError(message));
+    signal.addEventListener('abort', onAbort, { once: true });
+    p.then(
+      (v) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(v);
+      },
+      (e: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(e as Error);
+      },
+    );
+  });
 }
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -170,7 +191,7 @@ export class MetricsServerAlarmSource implements AlarmSource {
    * `poll`, and why the workload's metrics could not be read when they could not (metrics.k8s.io
    * failing, or no running pod with a sample): what the orchestrator counts toward `policy.fallback`.
    */
-  async pollReport(target: TargetRef, now: number, options: CallOptions = {}): Promise<{ signals: Signal[]; metricsFailed?: string }> {
+  async pollReport(target: TargetRef, now: number, options: CallOptions & { metricsSignal?: AbortSignal } = {}): Promise<{ signals: Signal[]; metricsFailed?: string }> {
     if (target.provider !== 'kubernetes') throw ValidationError.field('target.provider', `"${target.provider}" is not kubernetes`);
     const id = parseWorkloadId(target.id);
     const object = this.snapshot?.listedWorkload(target.id) ?? (await this.api.getWorkload(id, options.signal));
@@ -181,7 +202,9 @@ export class MetricsServerAlarmSource implements AlarmSource {
     let samples: PodUsageSample[] = [];
     let metricsFailed: string | undefined;
     try {
-      const all = this.snapshot?.covers(id.namespace) ? await this.snapshot.podSamplesIn(id.namespace) : parsePodMetricsList(await this.api.listPodMetrics(id.namespace, formatSelector(selector)), 'podMetrics');
+      // metrics.k8s.io is an aggregated API: when it hangs, give up at `metricsSignal` and go on without samples.
+      const listed = this.snapshot?.covers(id.namespace) ? this.snapshot.podSamplesIn(id.namespace) : this.api.listPodMetrics(id.namespace, formatSelector(selector)).then((raw) => parsePodMetricsList(raw, 'podMetrics'));
+      const all = await untilAborted(listed, options.metricsSignal, 'metrics.k8s.io did not answer in time');
       samples = all.filter((s) => names.has(s.pod));
     } catch (e) {
       // No metrics is not a reason to act: the readings below stay empty and nothing scales in.
