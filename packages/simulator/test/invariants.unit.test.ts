@@ -105,3 +105,17 @@ describe('determinism', () => {
     expect(c.runs.map((r) => r.changes.map((x) => x.at))).not.toEqual(a.runs.map((r) => r.changes.map((x) => x.at)));
   });
 });
+
+describe('a throttled monitoring service', () => {
+  it('leaves capacity unchanged while every history call fails, and the policy picks up again after', async () => {
+    const s = makeScenario({ load: scaleToPeak(slice(nasa, 1440 * 4, 1440), 300), provider: 'oci' });
+    const best = shippedPolicies('oci').find((p) => !p.settings.baseline)!;
+    const from = 600;
+    const to = 780;
+    const run = await runPolicy(s, best, { throttleHistory: (m) => m >= from && m < to });
+    const inWindow = run.changes.filter((c) => c.at >= s.start + from * 60_000 && c.at < s.start + to * 60_000);
+    expect(inWindow).toEqual([]);
+    expect(run.changes.some((c) => c.at >= s.start + to * 60_000)).toBe(true);
+    expect(run.problems).toEqual([]);
+  });
+});

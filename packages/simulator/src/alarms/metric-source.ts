@@ -1,4 +1,4 @@
-import { NotFoundError, ValidationError, type HistoryQuery, type MetricPoint, type MetricSource, type TargetRef } from '@autoscaler/core';
+import { NotFoundError, TransientError, ValidationError, type HistoryQuery, type MetricPoint, type MetricSource, type TargetRef } from '@autoscaler/core';
 import type { ProviderProfile } from '../profiles/profile';
 import { canonicalMetric, type MetricName, type MetricStore } from './metric-store';
 
@@ -28,6 +28,7 @@ export class SimulatedMetricSource implements MetricSource {
   readonly publishDelaySeconds: number;
   /** `history` calls served, for tests and the bench (one per evaluation that needs new points). */
   calls = 0;
+  private throttled = 0;
 
   constructor(
     private readonly ref: TargetRef,
@@ -38,8 +39,17 @@ export class SimulatedMetricSource implements MetricSource {
     this.publishDelaySeconds = profile.metricDelaySeconds;
   }
 
+  /** The next `n` history calls fail as the cloud's throttle does (a TransientError), for fault tests. */
+  throttleNext(n = 1): void {
+    this.throttled += n;
+  }
+
   async history(ref: TargetRef, query: HistoryQuery): Promise<MetricPoint[]> {
     this.calls++;
+    if (this.throttled > 0) {
+      this.throttled--;
+      throw new TransientError('simulated monitoring service: rate exceeded (throttled)');
+    }
     if (typeof ref.id !== 'string' || !SIM_ID.test(ref.id)) throw ValidationError.field('target.id', `"${String(ref.id)}" is not a simulator id (sim/<name>)`);
     if (ref.provider !== this.ref.provider || ref.id !== this.ref.id) throw new NotFoundError(`simulated target ${ref.id} does not exist`);
     const metric = CANONICAL[query.metric] ?? canonicalMetric(query.metric);

@@ -77,6 +77,7 @@ runMetricSourceConformance('simulated monitoring service', () => {
     target: ref,
     now: clock.now(),
     invalidIds: ['', 'sim/', 'sim/UPPER', 'other/x', 'sim/a b', 'sim/../etc'],
+    throttleNext: () => source.throttleNext(),
     seed(points) {
       const values = new Map(points.map((p) => [(p.at - START) / 60_000, p.value]));
       for (let m = 0; m < 200; m++) store.publish(m, { ...zero, Invocations: values.get(m) ?? 0 });

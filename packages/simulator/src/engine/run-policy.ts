@@ -49,6 +49,8 @@ export interface PolicyRun {
 
 export interface RunOptions {
   onMinute?: (minute: number) => void;
+  /** Minutes in which the monitoring service throttles every history call (fault tests). */
+  throttleHistory?: (minute: number) => boolean;
 }
 
 function buildSources(sp: SimulationPolicy, prepared: PreparedPolicy, ctx: SourceContext): SimulatedSource[] {
@@ -203,7 +205,10 @@ export async function runPolicy(s: Scenario, sp: SimulationPolicy, options: RunO
           delivered = true;
         }
       }
-      if (sec === 0 && (periodic || (!delivered && hasSchedules))) note([await autoscaler.evaluate(prepared.ref)]);
+      if (sec === 0 && (periodic || (!delivered && hasSchedules))) {
+        if (options.throttleHistory?.(m)) metricSource.throttleNext();
+        note([await autoscaler.evaluate(prepared.ref)]);
+      }
     }
     if (options.onMinute && m % 1440 === 0) options.onMinute(m);
   }
