@@ -1,10 +1,30 @@
 import fc from 'fast-check';
-import { TransientError, ValidationError, systemClock, type TargetRef } from '@autoscaler/core';
+import { ManualClock, TransientError, ValidationError, systemClock, type TargetRef } from '@autoscaler/core';
+import { runMetricSourceConformance } from '@autoscaler/testing';
 import { OciDataScienceProvider, OciMonitoringMetricSource, toPoints } from '../src';
 import { harness, quietSdk, type Harness } from './support';
 
 /** The pull contract on OCI: real oci-monitoring client, the wire fake's SummarizeMetricsData. */
 quietSdk();
+
+runMetricSourceConformance('oci-monitoring-metrics against the wire fake', async () => {
+  const clock = new ManualClock(Date.UTC(2026, 0, 5, 12, 0));
+  const fx = await harness({ clock });
+  const deployment = fx.fake.dataScience.seedDeployment();
+  return {
+    source: new OciMonitoringMetricSource({ monitoring: fx.clients.monitoring, dataScience: fx.clients.dataScience, clock, baseDelayMs: 0 }),
+    target: { provider: 'oci-data-science', id: deployment },
+    seed(points) {
+      const byMinute = new Map(points.map((p) => [p.at, p.value]));
+      fx.fake.monitoring.serveDeploymentMetric(deployment, 'PredictRequestCount', (at) => byMinute.get(at));
+    },
+    now: clock.now(),
+    invalidIds: ['', '<YOUR_MODEL_DEPLOYMENT_OCID>', 'ocid1.datasciencemodel.oc1.iad.amaaaaaanotadeployment', 'ocid1.datasciencemodeldeployment.oc1.iad.abc"} || true', 'ocid1.datasciencemodeldeployment.oc1.iad.ABC'],
+    // Every attempt throttled: the source retries 429 itself, then gives up with a TransientError.
+    throttleNext: () => fx.fake.inject({ op: 'SummarizeMetricsData', status: 429, times: 3 }),
+    close: () => fx.close(),
+  };
+});
 
 const MIN = 60_000;
 let h: Harness;
@@ -124,7 +144,9 @@ describe('deadlines against a hung Monitoring (real time)', () => {
     const e = await s.history(ref, { metric: 'requests', from: t0, to: t0 + 2 * MIN, periodSeconds: 60 }, { deadline }).catch((x: unknown) => x);
     const over = systemClock.now() - deadline;
     expect(e).toBeInstanceOf(TransientError);
-    expect(over).toBeLessThanOrEqual(50);
+    // Given up at the deadline; what is left is timer lateness on a loaded machine (the
+    // function keeps a 2 s margin for it).
+    expect(over).toBeLessThanOrEqual(500);
     expect(h.fake.count('SummarizeMetricsData')).toBe(1);
   });
 
