@@ -26,6 +26,8 @@ async function closedPort(): Promise<number> {
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'cli-loadtest-'));
+// Real seconds of load on a shared machine: give each test room beyond Jest's 5 s default.
+jest.setTimeout(30_000);
 
 describe('loadtest: the duration asked for, and a closed port says so at once', () => {
   let server: SampleModelServer | undefined;
@@ -42,7 +44,7 @@ describe('loadtest: the duration asked for, and a closed port says so at once', 
     expect(r.stages).toHaveLength(1);
     expect(r.stages[0]!.durationSeconds).toBeGreaterThan(1.2);
     expect(r.stages[0]!.durationSeconds).toBeLessThan(2.5);
-    expect(took).toBeLessThan(10);
+    expect(took).toBeLessThan(20);
   });
 
   it('--duration 2.5s with 1 s stages: two whole stages and a half one', async () => {
@@ -55,7 +57,7 @@ describe('loadtest: the duration asked for, and a closed port says so at once', 
     const port = await closedPort();
     const started = Date.now();
     await expect(runLoadtest({ url: `http://127.0.0.1:${port}/predict`, concurrency: '2', duration: '60s', out: join(dir, 'refused.csv') }, captureIO())).rejects.toThrow(/--url.*connection refused/);
-    expect(Date.now() - started).toBeLessThan(3000);
+    expect(Date.now() - started).toBeLessThan(5000);
   });
 
   it('a server that goes away mid-run stops the run with "connection refused"', async () => {
@@ -65,7 +67,7 @@ describe('loadtest: the duration asked for, and a closed port says so at once', 
     server = undefined;
     const started = Date.now();
     await expect(runLoadtest({ url: s.url, concurrency: '2', duration: '30s', stageSeconds: '30', out: join(dir, 'gone.csv') }, captureIO())).rejects.toThrow('connection refused');
-    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(Date.now() - started).toBeLessThan(20_000);
   });
 });
 

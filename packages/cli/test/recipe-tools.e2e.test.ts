@@ -16,6 +16,9 @@ function captureIO(): CliIO & { stdout: string[]; stderr: string[] } {
   return { stdout, stderr, isTTY: false, out: (t) => void stdout.push(t), err: (t) => void stderr.push(t) };
 }
 
+// Real seconds of load on a shared machine: give each test room beyond Jest's 5 s default.
+jest.setTimeout(30_000);
+
 describe('loadtest -> model server on loopback -> monitor -> recipe (real HTTP, seconds-long stages)', () => {
   let api: FakeKubeApi;
   let server: SampleModelServer;
