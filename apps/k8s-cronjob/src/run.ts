@@ -1,5 +1,5 @@
 import type { KubeConfig } from '@kubernetes/client-node';
-import { Autoscaler, JsonLogger, WebhookNotifier, redactSecrets, systemClock, type AuditRecord, type Clock, type Logger, type MetricSource, type Notifier, type Outcome, type Policy } from '@autoscaler/core';
+import { Autoscaler, JsonLogger, buildNotifiers, redactSecrets, systemClock, type AuditRecord, type Clock, type Logger, type MetricSource, type Notifier, type Outcome, type Policy } from '@autoscaler/core';
 import {
   ConfigMapAlarmHistory,
   ConfigMapStateStore,
@@ -41,21 +41,13 @@ const SAVE_RESERVE_MS = 2_000;
 const FAILED: ReadonlySet<Outcome> = new Set(['error', 'rejected', 'conflict']);
 
 /**
- * Webhook notifications a policy asks for (only the operator's policies may: discovery refuses
- * them in annotations); ONS/SNS topics are other clouds' and are ignored here. A URL the notifier
- * refuses (not https, a private or metadata address) is logged and skipped.
+ * The notifiers a policy asks for (only the operator's policies may: discovery refuses them in
+ * annotations), built by core (webhook; no other kind is delivered from Kubernetes), queued until
+ * the end of the pass. A URL the notifier refuses (not https, a private or metadata address) is
+ * a warning.
  */
 function notifiersOf(logger: Logger, fetchFn: typeof fetch | undefined, deferred: DeferredNotifications): (policy: Policy) => Notifier[] {
-  return (policy) =>
-    policy.notifications.flatMap((n) => {
-      if (n.type !== 'webhook') return [];
-      try {
-        return [deferred.wrap(new WebhookNotifier(n.url, n.format, fetchFn ? { fetch: fetchFn } : {}))];
-      } catch (e) {
-        logger.log('warn', 'webhook refused', { policy: policy.name, error: redactSecrets((e as Error).message) });
-        return [];
-      }
-    });
+  return (policy) => buildNotifiers(policy, { kinds: [], deps: undefined, logger, ...(fetchFn ? { webhook: { fetch: fetchFn } } : {}) }).map((n) => deferred.wrap(n));
 }
 
 /**
