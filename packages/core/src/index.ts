@@ -9,3 +9,4 @@ export * from './ports';
 export * from './orchestrator';
 export * from './inputs';
 export * from './memory';
+export * from './persisted-state';

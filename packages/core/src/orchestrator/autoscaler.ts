@@ -26,6 +26,7 @@ import {
 } from '../types';
 import { Forecaster, forecastLookbackSeconds } from '../forecast';
 import { redactSecrets } from '../ports/redact';
+import { hashDedupeKey } from '../persisted-state/hash';
 import type { CallOptions, Forecast, MetricSource } from '../types';
 import { Budget } from './budget';
 import { KeyedLock } from './keyed-lock';
@@ -97,6 +98,11 @@ export interface HandleResult {
 }
 
 const FAILED: ReadonlySet<Outcome> = new Set(['error', 'rejected', 'conflict']);
+
+/** Whether the target remembers a dedupe key: verbatim, or hashed where the cloud could not store it as is. */
+function seenOn(persisted: PersistedState, key: string): boolean {
+  return persisted.dedupeKeys.includes(key) || persisted.dedupeKeys.includes(hashDedupeKey(key));
+}
 
 /** Least time worth starting an outside call with. */
 const MIN_CALL_MS = 250;
@@ -270,7 +276,7 @@ export class Autoscaler {
       if (!this.lists(policy, ref) && !state.managed) {
         throw new NotManagedError(`${formatTarget(ref)} is not listed by policy "${policy.name}" nor tagged as managed: refusing to act`);
       }
-      let signals = fresh.filter((s) => !state.persisted.dedupeKeys.includes(s.dedupeKey));
+      let signals = fresh.filter((s) => !seenOn(state.persisted, s.dedupeKey));
       if (fresh.length > 0 && signals.length === 0) {
         return this.record('duplicate', started, { ...base, reason: 'every signal was already handled (dedupe key persisted on the target)' });
       }
@@ -300,7 +306,7 @@ export class Autoscaler {
           // Someone changed the target since describe: look again and decide once more.
           state = await this.withRetry(budget, 'describe', (o) => provider.describe(ref, o));
           if (!this.lists(policy, ref) && !state.managed) throw new NotManagedError(`${formatTarget(ref)} stopped being managed during the update: refusing to act`);
-          signals = signals.filter((s) => !state.persisted.dedupeKeys.includes(s.dedupeKey));
+          signals = signals.filter((s) => !seenOn(state.persisted, s.dedupeKey));
           if (signals.length === 0 && fresh.length > 0) return this.record('duplicate', started, { ...base, reason: 'handled by a concurrent delivery (seen after a version conflict)' });
           if (state.status !== 'ready') {
             await this.releaseAll(claimed);
