@@ -64,7 +64,8 @@ export async function buildDeps(env: Readonly<Record<string, string | undefined>
     .filter((s) => s !== '');
   const current = (): ReturnType<InvocationBudget['get']> => budget.get();
   const source = new CloudWatchAlarmSource({
-    verifier: new SnsSignatureVerifier({ fetchCertificate, now: () => clock.now() }),
+    // The signed SNS Timestamp gets the same window: an old envelope is refused before any AWS call.
+    verifier: new SnsSignatureVerifier({ fetchCertificate, now: () => clock.now(), maxMessageAgeMs: config.AUTOSCALER_MAX_MESSAGE_AGE_SECONDS * 1000 }),
     clients,
     topicArns: topics,
     clock,
