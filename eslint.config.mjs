@@ -23,10 +23,14 @@ export default [
           depConstraints: [
             { sourceTag: 'type:core', onlyDependOnLibsWithTags: ['type:core'], bannedExternalImports: [...cloudSdks, ...nodeIo] },
             { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:core'], bannedExternalImports: cloudSdks },
-            { sourceTag: 'type:provider', onlyDependOnLibsWithTags: ['type:core', 'type:testing'] },
-            { sourceTag: 'type:simulator', onlyDependOnLibsWithTags: ['type:core', 'type:testing'], bannedExternalImports: cloudSdks },
-            { sourceTag: 'type:cli', onlyDependOnLibsWithTags: ['type:core', 'type:provider', 'type:simulator', 'type:testing'] },
-            { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:core', 'type:provider'] },
+            // SDK-free cloud semantics (OCI MQL, CloudWatch alarm evaluation) that providers and the simulator share.
+            { sourceTag: 'type:semantics', onlyDependOnLibsWithTags: ['type:core'], bannedExternalImports: [...cloudSdks, ...nodeIo] },
+            // Private wire fakes (never shipped): the CLI's `sandbox` and the tests use them.
+            { sourceTag: 'type:sandbox', onlyDependOnLibsWithTags: ['type:core', 'type:testing', 'type:semantics'] },
+            { sourceTag: 'type:provider', onlyDependOnLibsWithTags: ['type:core', 'type:testing', 'type:semantics', 'type:sandbox'] },
+            { sourceTag: 'type:simulator', onlyDependOnLibsWithTags: ['type:core', 'type:testing', 'type:semantics'], bannedExternalImports: cloudSdks },
+            { sourceTag: 'type:cli', onlyDependOnLibsWithTags: ['type:core', 'type:provider', 'type:simulator', 'type:testing', 'type:semantics', 'type:sandbox'] },
+            { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:core', 'type:provider', 'type:sandbox'] },
             { sourceTag: 'type:tool', onlyDependOnLibsWithTags: ['type:core', 'type:testing'], bannedExternalImports: cloudSdks },
           ],
         },
@@ -44,6 +48,14 @@ export default [
     ignores: ['**/*.test.ts'],
     rules: {
       'no-restricted-imports': ['error', { paths: nodeIo.map((name) => ({ name, message: 'core does no I/O: take it through an injected port' })) }],
+    },
+  },
+  {
+    // The fakes are for tests and the CLI's sandbox: shipped provider and app code never imports them.
+    files: ['packages/provider-*/src/**/*.ts', 'apps/*/src/**/*.ts'],
+    ignores: ['**/*.test.ts', '**/testing/**'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ group: ['@autoscaler/sandbox-*'], message: 'wire fakes are test/sandbox code: shipped code must not import them' }] }],
     },
   },
 ];

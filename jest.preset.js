@@ -19,4 +19,6 @@ module.exports = {
     '^@autoscaler/([a-z0-9-]+)$': path.join(packagesDir, '$1/src/index.ts'),
   },
   clearMocks: true,
+  // Wire fakes, real SDK clients and CLI processes: on a loaded 2-core machine 5 s is too tight.
+  testTimeout: 30_000,
 };
