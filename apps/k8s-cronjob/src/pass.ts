@@ -130,7 +130,8 @@ export async function runPass(ctx: PassContext): Promise<PassResult> {
   const startedAt = ctx.clock.now();
   const logger = ctx.logger ?? silentLogger;
   const deadline = ctx.deadline ?? Infinity;
-  const scope = { ...(ctx.namespaces.length > 0 ? { namespaces: ctx.namespaces } : {}), policyNamespaces: ctx.policyNamespace ? [ctx.policyNamespace] : [] };
+  // With the CronJob's namespace known, policy ConfigMaps are read there only (its Role); without it (a local run), where the workloads are.
+  const scope = { ...(ctx.namespaces.length > 0 ? { namespaces: ctx.namespaces } : {}), ...(ctx.policyNamespace ? { policyNamespaces: [ctx.policyNamespace] } : {}) };
   const snapshot = await withRetry(ctx.clock, logger, deadline, () => within(ctx.clock, deadline, 'listing the cluster', () => ClusterSnapshot.take(ctx.api, scope)));
   const discovery = discoverTargets(snapshot, { provider: ctx.provider.name, ...(ctx.policyNamespace ? { policyNamespace: ctx.policyNamespace } : {}), ...(ctx.defaultPolicy ? { defaultPolicy: ctx.defaultPolicy } : {}) });
   ctx.policies.current = discovery.policies;

@@ -233,6 +233,8 @@ describe('k8s-cronjob: a pass over the fake apiserver through the real client', 
     const summary = await runCronJob({ config: loadConfig({}), kubeConfig: kubeConfigFor(api), clock, logger: new MemoryLogger() });
     expect(summary.error).toBeUndefined();
     expect(summary.targets).toBe(7);
+    // Without AUTOSCALER_NAMESPACE (a local run) policy ConfigMaps are still found where they are.
+    expect(recordOf(summary, 'ml/deployment/loaded')).toMatchObject({ outcome: 'scaled', from: 2 });
     expect(api.faults.pending).toBe(0);
     // Backoff of 500 ms then 1 s, on the injected clock.
     expect(clock.now() - started).toBeGreaterThanOrEqual(1500);
