@@ -10,22 +10,27 @@ import { effectiveBounds } from './schedule';
  */
 export function applyMetricsFallback(policy: Policy, state: TargetState, decision: ScaleDecision, failures: number, why: string, now: number): ScaleDecision {
   const fallback = policy.fallback;
-  if (fallback === undefined || failures < fallback.failureThreshold) return decision;
+  if (fallback === undefined || failures <= 0) return decision;
+  if (failures < fallback.failureThreshold) {
+    // Counting toward the fallback: say so when this evaluation's read failed.
+    return why === '' ? decision : { ...decision, reason: `${decision.reason}; metrics failed (${why}), ${failures} of ${fallback.failureThreshold} before the fallback` };
+  }
   const from = { ...state.capacity };
   const current = from.replicas;
   const bounds = effectiveBounds(policy.rules, policy.limits, now);
-  const prefix = `metrics failed ${failures} times in a row`;
+  const because = why === '' ? '' : ` (${why})`;
+  const prefix = `metrics failed ${failures} time${failures === 1 ? '' : 's'} in a row`;
   if (fallback.replicas !== undefined) {
     let wanted = Math.min(Math.max(fallback.replicas, bounds.min), bounds.max);
     if (policy.limits.maxStep !== undefined && wanted - current > policy.limits.maxStep) wanted = current + policy.limits.maxStep;
     const deciding = decision.action === 'scale' ? decision.to.replicas : current;
     if (wanted > current && wanted > deciding) {
-      return { action: 'scale', from, to: { ...from, replicas: wanted }, direction: 'out', rule: 'fallback', reason: `${prefix}: fallback to ${wanted} replicas (${why})` };
+      return { action: 'scale', from, to: { ...from, replicas: wanted }, direction: 'out', rule: 'fallback', reason: `${prefix}: fallback to ${wanted} replicas${because}` };
     }
   }
   if (decision.action === 'scale' && decision.direction === 'in' && current <= bounds.max) {
-    return { action: 'none', from, to: { ...from }, rule: 'fallback', blockedBy: 'insufficient-data', reason: `${prefix}: holding at ${current} replicas, no scale-in on missing data (${why})` };
+    return { action: 'none', from, to: { ...from }, rule: 'fallback', blockedBy: 'insufficient-data', reason: `${prefix}: holding at ${current} replicas, no scale-in on missing data${because}` };
   }
-  if (decision.action === 'none') return { ...decision, reason: `${prefix}: holding at ${current} replicas (${why}); ${decision.reason}` };
-  return { ...decision, reason: `${decision.reason}; ${prefix} (${why})` };
+  if (decision.action === 'none') return { ...decision, reason: `${prefix}: holding at ${current} replicas${because}; ${decision.reason}` };
+  return { ...decision, reason: `${decision.reason}; ${prefix}${because}` };
 }

@@ -94,6 +94,7 @@ describe('policy.fallback: when metrics keep failing', () => {
     const { provider, fresh, clock } = setup({}, { failureThreshold: 3, replicas: 6 });
     const first = await fresh().evaluate(A, [], { metricsFailed: 'metrics-server answered 503' });
     expect(first.outcome).toBe('no-action');
+    expect(first.reason).toBe('no signals; metrics failed (metrics-server answered 503), 1 of 3 before the fallback');
     expect((await provider.readState(A)).metricFailures).toBe(1);
     expect((await fresh().evaluate(A, [], { metricsFailed: 'timeout' })).outcome).toBe('no-action');
     expect((await provider.readState(A)).metricFailures).toBe(2);
@@ -140,7 +141,7 @@ describe('policy.fallback: when metrics keep failing', () => {
     expect(low.provider.capacityOf('model-a').replicas).toBe(5);
     const high = setup({}, { failureThreshold: 1, replicas: 500 });
     const capped = await high.fresh().evaluate(A, [], { metricsFailed: 'down' });
-    expect(capped.reason).toBe('metrics failed 1 times in a row: fallback to 20 replicas (down)');
+    expect(capped.reason).toBe('metrics failed 1 time in a row: fallback to 20 replicas (down)');
     expect(high.provider.capacityOf('model-a').replicas).toBe(20);
   });
 
@@ -177,5 +178,13 @@ describe('policy.fallback: when metrics keep failing', () => {
     await fresh().handleSignals([{ ...cpu(90), source: 'alarm' }]);
     expect(provider.capacityOf('model-a').replicas).toBe(4);
     expect((await provider.readState(A)).metricFailures).toBe(2);
+  });
+
+  it('past the threshold, an alarm asking to scale in is held until a good read', async () => {
+    const { provider, fresh } = setup({ capacity: { replicas: 5 }, persisted: { dedupeKeys: [], recommendations: [], metricFailures: 3 } }, { failureThreshold: 3 });
+    const record = (await fresh().handleSignals([{ ...cpu(5), source: 'alarm' }])).records[0]!;
+    expect(record.outcome).toBe('no-action');
+    expect(record.reason).toBe('metrics failed 3 times in a row: holding at 5 replicas, no scale-in on missing data');
+    expect(provider.capacityOf('model-a').replicas).toBe(5);
   });
 });
