@@ -21,6 +21,7 @@ function isScheduledEvent(event: unknown): boolean {
 }
 
 const FAILED = new Set(['error', 'rejected', 'conflict']);
+const POLL_CONCURRENCY = 4;
 
 /**
  * The Lambda's logic with its dependencies passed in. An alarm delivery (SNS, EventBridge or a
@@ -41,16 +42,23 @@ export async function handleEvent(event: unknown, deps: LambdaDeps, options: Inv
       const targets = managedTargets(deps);
       const firing: Signal[] = [];
       const quiet: TargetRef[] = [];
-      for (const ref of targets) {
-        try {
-          const signals = await deps.source.poll(ref, deps.clock.now(), run);
-          if (signals.length > 0) firing.push(...signals);
-          else quiet.push(ref);
-        } catch (e) {
-          // The alarms could not be read: the target still gets its periodic evaluation.
-          deps.logger.log('warn', 're-check of alarms failed', { target: ref, error: (e as Error).message });
-          quiet.push(ref);
-        }
+      // Reading alarms may take at most a third of the budget (4 targets at a time): a hung
+      // DescribeAlarms must leave the evaluations their time.
+      const pollRun = options.deadline !== undefined ? { deadline: deps.clock.now() + Math.max(0, options.deadline - deps.clock.now()) / 3 } : {};
+      for (let i = 0; i < targets.length; i += POLL_CONCURRENCY) {
+        await Promise.all(
+          targets.slice(i, i + POLL_CONCURRENCY).map(async (ref) => {
+            try {
+              const signals = await deps.source.poll(ref, deps.clock.now(), pollRun);
+              if (signals.length > 0) firing.push(...signals);
+              else quiet.push(ref);
+            } catch (e) {
+              // The alarms could not be read: the target still gets its periodic evaluation.
+              deps.logger.log('warn', 're-check of alarms failed', { target: ref, error: (e as Error).message });
+              quiet.push(ref);
+            }
+          }),
+        );
       }
       if (firing.length > 0) records.push(...(await deps.autoscaler.handleSignals(firing, run)).records);
       if (quiet.length > 0) records.push(...(await deps.autoscaler.evaluateAll(quiet, run)).records);

@@ -161,6 +161,7 @@ export async function hungDependency(remainingMs = 2_500): Promise<{ cases: Arra
     { what: 'UpdateEndpointWeightsAndCapacities hangs', fault: { kind: 'hang', service: 'sagemaker', operation: 'UpdateEndpointWeightsAndCapacities', times: Infinity } },
     { what: 'DescribeAlarms (verification) hangs', fault: { kind: 'hang', service: 'cloudwatch', operation: 'DescribeAlarms', times: Infinity } },
     { what: 'GetMetricData hangs during the periodic evaluation', fault: { kind: 'hang', service: 'cloudwatch', operation: 'GetMetricData', times: Infinity }, scheduled: true },
+    { what: 'DescribeAlarms (re-check) hangs during the periodic evaluation', fault: { kind: 'hang', service: 'cloudwatch', operation: 'DescribeAlarms', times: Infinity }, scheduled: true },
   ];
   const predictive = { ...POLICY, rules: [...POLICY.rules, { name: 'forecast', predictive: { metric: 'requests', target: 600 } }] };
   for (const h of hangs) {

@@ -112,7 +112,10 @@ export class CloudWatchMetricSource implements MetricSource {
     const queries: MetricDataQuery[] = [{ Id: 'm1', MetricStat: { Metric: { Namespace: spec.namespace, MetricName: spec.metricName, Dimensions: dimensions }, Period: period, Stat: spec.stat }, ReturnData: true }];
     if (spec.zeroFill) queries.push({ Id: 'filled', Expression: 'FILL(m1, 0)', Label: `${spec.metricName} (missing = 0)`, ReturnData: true });
 
-    const budget = mergeBudgets(options, this.options.budget?.());
+    // History is an input to the decision: it may use at most half of the time left, so a hung
+    // GetMetricData leaves the describe and the change theirs (the predictive rule falls back).
+    const given = mergeBudgets(options, this.options.budget?.());
+    const budget = given?.deadline !== undefined ? { ...given, deadline: this.clock.now() + Math.max(0, given.deadline - this.clock.now()) / 2 } : given;
     const raw = new Map<number, number>();
     const filled = new Map<number, number>();
     let token: string | undefined;
