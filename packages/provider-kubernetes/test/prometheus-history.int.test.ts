@@ -4,6 +4,7 @@ import fc from 'fast-check';
 import { ManualClock, ProviderError, TransientError, ValidationError, type TargetRef } from '@autoscaler/core';
 import { startFakePrometheus, type FakePrometheus } from '../src/testing';
 import { PrometheusMetricSource, parseRangeResponse, parsePrometheusUrl, renderWorkloadQuery, parseWorkloadId } from '../src';
+import { promStringContent, re2Literal } from '../src/metrics/prometheus-range';
 
 const T0 = Date.UTC(2026, 2, 2, 12, 0, 0);
 const REF: TargetRef = { provider: 'kubernetes', id: 'ml/deployment/model-server' };
@@ -130,6 +131,31 @@ describe('PromQL rendering and range parsing', () => {
     const re = new RegExp(`^(?:${deployment})$`);
     expect(re.test('model-server-7d4b9c8f6-x2x4z')).toBe(true);
     expect(re.test('model-server-v2-7d4b9c8f6-x2x4z')).toBe(false);
+  });
+
+  it('fuzz: escaped text cannot leave its PromQL string literal nor widen its regex', () => {
+    /** Reads a PromQL double-quoted string body the way the PromQL lexer does (\\, \", \n); undefined if a bare quote ends it early. */
+    const unquote = (body: string): string | undefined => {
+      let out = '';
+      for (let i = 0; i < body.length; i++) {
+        const c = body[i]!;
+        if (c === '"') return undefined;
+        if (c !== '\\') out += c;
+        else {
+          const n = body[++i];
+          if (n === undefined) return undefined;
+          out += n === 'n' ? '\n' : n;
+        }
+      }
+      return out;
+    };
+    fc.assert(
+      fc.property(fc.string(), (text) => {
+        expect(unquote(promStringContent(text))).toBe(text);
+        expect(new RegExp(`^(?:${re2Literal(text)})$`, 'u').test(text)).toBe(true);
+        expect(new RegExp(`^(?:${re2Literal(text)})$`, 'u').test(`${text}x`)).toBe(false);
+      }),
+    );
   });
 
   it('fuzz: any JSON body parses to points or a typed error, never a crash', () => {
