@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 // `npm test`: lint + typecheck + jest for every project through Nx (cached), output streamed as
-// it comes, then ONE closing line summed over every project's Jest summary, e.g.
-//   total: 1140 passed, 0 failed, 12 skipped (9 Jest runs); every lint, typecheck and test target passed
+// it comes, then a closing status line and, last and alone, the counts summed over every project's
+// Jest summary, in the form CI reads (`[word: ]N passed, N failed[, N skipped]`), e.g.
+//   9 Jest runs; every lint, typecheck and test target passed
+//   total: 1140 passed, 0 failed, 12 skipped
 // Extra arguments go to nx (`npm test -- -p cli`). CI sums a saved log the same way:
 //   node scripts/test-summary.mjs --from <log>
 import { spawn } from 'node:child_process';
@@ -29,13 +31,14 @@ export function createTally() {
       else if (line.trim() !== '') inFailedList = false;
     }
   };
+  /** Two lines: the Jest-run count and the targets' status, then the counts alone (CI's format). */
   t.summary = (exitCode) => {
-    const counts = `${t.passed} passed, ${t.failed} failed, ${t.skipped} skipped${t.todo ? `, ${t.todo} todo` : ''} (${t.runs} Jest run${t.runs === 1 ? '' : 's'})`;
     let status;
     if (exitCode === 0) status = 'every lint, typecheck and test target passed';
     else if (t.failedTasks.size > 0) status = `failed targets: ${[...t.failedTasks].join(', ')}`;
     else status = `nx exited ${exitCode}`;
-    return `total: ${counts}; ${status}`;
+    const runs = `${t.runs} Jest run${t.runs === 1 ? '' : 's'}${t.todo ? `, ${t.todo} todo` : ''}`;
+    return `${runs}; ${status}\ntotal: ${t.passed} passed, ${t.failed} failed, ${t.skipped} skipped`;
   };
   return t;
 }

@@ -34,10 +34,20 @@ describe('test-summary --from <log>', () => {
       '',
       'Hint: run again with --verbose',
     ].join('\n');
-    expect(summarize(log)).toBe('total: 754 passed, 1 failed, 2 skipped, 3 todo (3 Jest runs); failed targets: cli:test, core:lint');
+    expect(summarize(log)).toBe('3 Jest runs, 3 todo; failed targets: cli:test, core:lint\ntotal: 754 passed, 1 failed, 2 skipped');
   });
 
   it('a green run says every target passed', () => {
-    expect(summarize('Tests:       5 passed, 5 total\n NX   Successfully ran targets lint, typecheck, test for 2 projects\n')).toBe('total: 5 passed, 0 failed, 0 skipped (1 Jest run); every lint, typecheck and test target passed');
+    expect(summarize('Tests:       5 passed, 5 total\n NX   Successfully ran targets lint, typecheck, test for 2 projects\n')).toBe('1 Jest run; every lint, typecheck and test target passed\ntotal: 5 passed, 0 failed, 0 skipped');
+  });
+
+  it("the last line is the counts alone, in the form CI reads: '[word: ]N passed, N failed[, N skipped]'", () => {
+    const ci = /^(?:\w+: )?(\d+) passed, (\d+) failed(?:, (\d+) skipped)?$/;
+    const out = summarize('Tests:       2 failed, 1 todo, 7 passed, 10 total\n');
+    const lines = out.split('\n');
+    expect(lines).toHaveLength(2);
+    expect(ci.exec(lines[1])?.slice(1)).toEqual(['7', '2', '0']);
+    expect(ci.test(lines[0])).toBe(false);
+    expect(lines[0]).toBe('1 Jest run, 1 todo; nx exited 1');
   });
 });
