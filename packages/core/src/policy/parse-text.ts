@@ -14,7 +14,11 @@ export function parsePolicy(text: string, sourceOrOptions: string | ValidatePoli
     doc = parseYaml(text, { uniqueKeys: true, prettyErrors: true, logLevel: 'error' });
   } catch (e) {
     const line = e instanceof YAMLParseError && e.linePos ? ` at line ${e.linePos[0].line}, column ${e.linePos[0].col}` : '';
-    throw new ValidationError(`${source}: not valid YAML/JSON${line}: ${(e as Error).message.split('\n')[0]}`, [{ path: '(document)', message: `not valid YAML/JSON${line}` }]);
+    // What is wrong, not only where: the parser's first line, without the position it repeats.
+    const what = (e as Error).message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
+    const err = new ValidationError(`${source}: not valid YAML/JSON`, [{ path: '(document)', message: `not valid YAML/JSON${line}: ${what}` }]);
+    err.message = `${source}: not valid YAML/JSON${line}: ${what}`;
+    throw err;
   }
   if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) {
     throw new ValidationError(`${source}: a policy is a mapping (object) at the top level`, [{ path: '(document)', message: 'must be a mapping' }]);

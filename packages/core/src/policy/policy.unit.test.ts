@@ -155,7 +155,7 @@ describe('validatePolicy: every problem listed by path', () => {
     ['unknown adjustment type', setRule(2, { name: 'steps', step: { alarm: 'lat', adjustmentType: 'Percent', adjustments: [{ lower: 0, change: 1 }] } }), { 'rules[2].step.adjustmentType': /ChangeInCapacity/ }],
     ['misspelt limit', (d) => {
       d.limits = { maxReplica: 10 };
-    }, { 'limits.maxReplica': 'unknown field', 'limits.maxReplicas': /expected number/ }],
+    }, { 'limits.maxReplica': 'unknown field', 'limits.maxReplicas': /^is required \(a number\)$/ }],
     ['unknown fields at several levels', (d) => {
       d.rule = [];
       d.limits.cooldown = { scaleOut: 60, scaleIN: 60 };
@@ -213,7 +213,7 @@ describe('validatePolicy: every problem listed by path', () => {
     ['no rules', (d) => {
       d.rules = [];
     }, { rules: 'needs at least one rule' }],
-    ['predictive without a target', setRule(0, { name: 'f', predictive: { metric: 'requests' } }), { 'rules[0].predictive.target': /expected number/ }],
+    ['predictive without a target', setRule(0, { name: 'f', predictive: { metric: 'requests' } }), { 'rules[0].predictive.target': /^is required \(a number\)$/ }],
     ['predictive with an unknown knob', setRule(0, { name: 'f', predictive: { metric: 'requests', target: 600, horizon: 300 } }), { 'rules[0].predictive.horizon': 'unknown field' }],
     ['predictive bad values', setRule(0, { name: 'f', predictive: { metric: '', target: 0, periodSeconds: 7, horizonSeconds: 20_000, seasonDays: 15, levelMinutes: 0, jumpMinutes: 61, trendMinutes: 2, headroomQuantile: 0.4, headroomWindowMinutes: 30, scaleInRatio: 0, disableScaleIn: 'yes' } }), {
       'rules[0].predictive.metric': 'must not be empty',
@@ -227,12 +227,12 @@ describe('validatePolicy: every problem listed by path', () => {
       'rules[0].predictive.headroomQuantile': 'must be >= 0.5',
       'rules[0].predictive.headroomWindowMinutes': 'must be >= 60',
       'rules[0].predictive.scaleInRatio': 'must be > 0',
-      'rules[0].predictive.disableScaleIn': /expected boolean/,
+      'rules[0].predictive.disableScaleIn': /^must be true or false, not text$/,
     }],
     ['predictive beside another kind in one rule', setRule(0, { name: 'f', predictive: { metric: 'requests', target: 600 }, threshold: { alarm: 'a', change: 1 } }), { 'rules[0]': 'set only one of threshold, predictive' }],
     ['a target without an id', (d) => {
       d.targets = [{ provider: 'memory' }];
-    }, { 'targets[0].id': /expected string/ }],
+    }, { 'targets[0].id': /^is required \(text\)$/ }],
   ];
 
   it.each(cases)('%s', (_name, mutate, expected) => {
@@ -259,7 +259,7 @@ describe('validatePolicy: every problem listed by path', () => {
     doc.rules.push({ name: 'sched', schedule: { start: '0 25 * * *', durationMinutes: 60, timezone: 'Nowhere/City', minReplicas: 2 } });
     const err = validationErrorOf(() => validatePolicy(doc));
     expect(byPath(err.issues)).toEqual({
-      'limits.maxReplicas': expect.stringMatching(/expected number/),
+      'limits.maxReplicas': 'must be a number, not text',
       'limits.maxReplica': 'unknown field',
       'rules[1].name': 'duplicate rule name (also rules[0])',
       'rules[2].step.adjustments[0].lower': 'must be <= upper',
