@@ -25,14 +25,21 @@ function isoTime(ms: number): string {
 }
 
 /** A reactive rule against one signal. */
-function signalProposal(rule: Rule, kind: 'threshold' | 'step' | 'targetTracking', signal: Signal, current: number): Proposal | Remark | undefined {
+function signalProposal(rule: Rule, kind: 'threshold' | 'step' | 'targetTracking', signal: Signal, current: number, now: number): Proposal | Remark | undefined {
+  const out = reactiveProposal(rule, kind, signal, current, now);
+  // A reading that can only justify more capacity: its scale-in proposals are dropped.
+  if (signal.scaleOutOnly && out !== undefined && isProposal(out) && out.replicas !== undefined && out.replicas < current) return undefined;
+  return out;
+}
+
+function reactiveProposal(rule: Rule, kind: 'threshold' | 'step' | 'targetTracking', signal: Signal, current: number, now: number): Proposal | Remark | undefined {
   switch (kind) {
     case 'threshold':
       return thresholdProposal(rule.name, rule.threshold!, signal, current);
     case 'step':
       return stepProposal(rule.name, rule.step!, signal, current);
     case 'targetTracking':
-      return targetTrackingProposal(rule.name, rule.targetTracking!, signal, current);
+      return targetTrackingProposal(rule.name, rule.targetTracking!, signal, current, now);
     default: {
       const never: never = kind;
       throw new Error(`unknown reactive rule kind ${String(never)}`);
@@ -41,7 +48,7 @@ function signalProposal(rule: Rule, kind: 'threshold' | 'step' | 'targetTracking
 }
 
 /** Every rule against every signal (a predictive rule against its forecast); the proposals and the remarks of rules that matched but could not act. */
-function evaluateRules(policy: Policy, signals: readonly Signal[], state: TargetState, history: DecisionHistory): { proposals: Proposal[]; remarks: Remark[] } {
+function evaluateRules(policy: Policy, signals: readonly Signal[], state: TargetState, history: DecisionHistory, now: number): { proposals: Proposal[]; remarks: Remark[] } {
   const proposals: Proposal[] = [];
   const remarks: Remark[] = [];
   const current = state.capacity.replicas;
@@ -56,7 +63,7 @@ function evaluateRules(policy: Policy, signals: readonly Signal[], state: Target
       case 'threshold':
       case 'step':
       case 'targetTracking':
-        for (const signal of signals) keep(signalProposal(rule, kind, signal, current));
+        for (const signal of signals) keep(signalProposal(rule, kind, signal, current, now));
         break;
       case 'predictive':
         // Reads the forecast made before decide, not the signals.
@@ -114,7 +121,7 @@ export function decide(policy: Policy, state: TargetState, signals: readonly Sig
   const current = from.replicas;
   const limits = policy.limits;
   const bounds = effectiveBounds(policy.rules, limits, now);
-  const { proposals, remarks } = evaluateRules(policy, signals, state, history);
+  const { proposals, remarks } = evaluateRules(policy, signals, state, history, now);
 
   // --- vertical: one rung along the ladder -------------------------------------------------
   const sizeWanted = pickSize(proposals);

@@ -82,6 +82,12 @@ interface MetricsReport {
 export interface PassOptions extends RunOptions {
   /** Targets handled at once (default 4). Each gets its own share of the remaining budget. */
   concurrency?: number;
+  /**
+   * Per-target samples a source polls for this pass (the Kubernetes metrics API), read inside the
+   * target's own share of the budget. A throw, or `metricsFailed`, counts as a failed metrics read
+   * for `policy.fallback`; the target is still evaluated (schedules, bounds, predictive rules).
+   */
+  signals?: (ref: TargetRef, options: CallOptions) => Promise<{ signals: readonly Signal[]; metricsFailed?: string }>;
 }
 
 /** A notification owed once the scaling work is done. */
@@ -213,8 +219,22 @@ export class Autoscaler {
         const i = next++;
         const ref = this.canonical(refs[i]!);
         const share = budget.share(refs.length - i, workers);
-        const metrics: MetricsReport = { read: false, ...(options.metricsFailed !== undefined ? { failed: options.metricsFailed } : {}) };
-        records[i] = await this.lock.run(formatTarget(ref), () => this.handleTarget(ref, [], share, notices, metrics));
+        let signals: readonly Signal[] = [];
+        let failed = options.metricsFailed;
+        if (options.signals) {
+          try {
+            // At most half the share: a hung metrics API still leaves time to act on what is known.
+            const half = new Budget(this.clock, this.clock.now() + Math.max(0, share.remaining()) / 2);
+            const got = await half.run('poll', (o) => options.signals!(ref, o));
+            signals = got.signals;
+            if (got.metricsFailed !== undefined) failed = got.metricsFailed;
+          } catch (e) {
+            failed = redactSecrets((e as Error).message);
+            this.logger.log('warn', 'metrics poll failed', { target: ref, error: failed });
+          }
+        }
+        const metrics: MetricsReport = { read: signals.length > 0, ...(failed !== undefined ? { failed } : {}) };
+        records[i] = await this.lock.run(formatTarget(ref), () => this.handleTarget(ref, signals, share, notices, metrics));
       }
     };
     await Promise.all(Array.from({ length: workers }, worker));

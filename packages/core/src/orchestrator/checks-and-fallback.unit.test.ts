@@ -188,3 +188,31 @@ describe('policy.fallback: when metrics keep failing', () => {
     expect(provider.capacityOf('model-a').replicas).toBe(5);
   });
 });
+
+describe('evaluateAll with per-target polled signals', () => {
+  it('hands each target its polled signals inside its share, and counts a failed poll for the fallback', async () => {
+    const { Autoscaler, InstantClock, MemoryProvider, StaticPolicies, validatePolicy } = await import('../index');
+    const clock = new InstantClock(Date.parse('2026-03-10T12:00:00Z'));
+    const provider = new MemoryProvider([
+      { id: 'busy', capacity: { replicas: 2 } },
+      { id: 'dark', capacity: { replicas: 2 } },
+    ], { clock });
+    const refs = [{ provider: 'memory', id: 'busy' }, { provider: 'memory', id: 'dark' }];
+    const p = validatePolicy({ name: 'p', targets: refs, limits: { maxReplicas: 10, cooldown: { scaleOut: 0, scaleIn: 0 } }, fallback: { failureThreshold: 3 }, rules: [{ name: 'cpu', targetTracking: { metric: 'cpu', target: 50 } }] });
+    const autoscaler = new Autoscaler({ providers: [provider], policies: new StaticPolicies([p]), clock });
+    const polled: string[] = [];
+    const result = await autoscaler.evaluateAll(refs, {
+      deadline: clock.now() + 30_000,
+      signals: async (ref) => {
+        polled.push(ref.id);
+        if (ref.id === 'dark') throw new Error('metrics.k8s.io answered 503');
+        return { signals: [{ target: ref, source: 'poll', metric: 'cpu', state: 'value', value: 100, dedupeKey: `poll-${ref.id}-1`, at: clock.now() }] };
+      },
+    });
+    expect(polled.sort()).toEqual(['busy', 'dark']);
+    expect(provider.capacityOf('busy').replicas).toBe(4);
+    expect(provider.capacityOf('dark').replicas).toBe(2);
+    const dark = result.records.find((r) => r.target?.id === 'dark')!;
+    expect(dark.reason).toMatch(/metrics failed \(metrics\.k8s\.io answered 503\), 1 of 3 before the fallback/);
+  });
+});

@@ -1,3 +1,4 @@
+import type { HpaPod } from '../hpa/replica-calculator';
 import type { TargetRef } from './target';
 
 /** `firing`/`ok` for alarm transitions, `value` for a sampled metric. */
@@ -24,4 +25,12 @@ export interface Signal {
   /** Epoch milliseconds. */
   at: number;
   dimensions?: Record<string, string>;
+  /**
+   * The per-pod samples behind a utilization value (Kubernetes metrics API). A targetTracking rule
+   * with `algorithm: hpa` then computes replicas with the HPA's own arithmetic (`hpaReplicas`:
+   * readiness, CPU initialization, missing pods, tolerance) instead of from the mean alone.
+   */
+  samples?: readonly HpaPod[];
+  /** Only scale-out proposals may come from this signal (a reading that can justify more capacity, never less). */
+  scaleOutOnly?: boolean;
 }
