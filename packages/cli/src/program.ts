@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { ValidationError } from '@autoscaler/core';
-import { type CloudEntry, cloudNames, clouds, namesOf, resolveCloud } from './clouds';
+import type { CloudCli } from './clouds/types';
+import { type CloudEntry, type CloudVerb, cloudNames, clouds, namesOf, resolveCloud } from './clouds';
 import { registerDecideCommand } from './commands/decide';
 import { registerDemoCommand } from './commands/demo';
 import { registerValidateCommand } from './commands/validate';
@@ -37,8 +38,36 @@ function acceptCloudAliases(verb: string, parent: Command): void {
     });
 }
 
-/** Build the `autoscaler` command. Output goes through `io` so tests can run commands in-process. */
-export function buildProgram(io: CliIO = processIO): Command {
+/** Thrown by a cloud's stand-in command: load that cloud and parse again. */
+class NeedCloud extends Error {
+  constructor(readonly cloud: CloudEntry) {
+    super(`${cloud.name} is not loaded`);
+  }
+}
+
+/**
+ * A cloud's subcommand before its module is loaded: the name and description from the light
+ * registry (so `--help` lists it without loading any SDK); running it (or asking its help)
+ * loads the cloud and parses the same arguments again with the real command.
+ */
+function standIn(parent: Command, name: string, description: string, cloud: CloudEntry): void {
+  parent
+    .command(name)
+    .description(description)
+    .helpOption(false)
+    .argument('[args...]')
+    .allowUnknownOption()
+    .allowExcessArguments()
+    .action(() => {
+      throw new NeedCloud(cloud);
+    });
+}
+
+/**
+ * Build the `autoscaler` command. Output goes through `io` so tests can run commands in-process.
+ * Clouds in `loaded` (and generated ones) register their real commands; the others get stand-ins.
+ */
+export function buildProgram(io: CliIO = processIO, loaded: ReadonlyMap<string, CloudCli> = new Map()): Command {
   const program = new Command('autoscaler')
     .description(`One autoscaler for ML model-serving endpoints on every cloud: ${cloudNames()}`)
     .version('0.1.0')
@@ -57,7 +86,14 @@ export function buildProgram(io: CliIO = processIO): Command {
     sandbox: program.command('sandbox').description('Start a local wire-level fake of a cloud API to try the autoscaler without an account'),
     status: program.command('status').description('Show capacity, state and recent actions of targets'),
   };
-  for (const c of clouds) c.register({ program, ...parents });
+  for (const c of clouds) {
+    const cli = c.loaded ?? loaded.get(c.name);
+    if (cli) cli.register({ program, ...parents });
+    else {
+      for (const [verb, description] of Object.entries(c.commands)) standIn(parents[verb as CloudVerb], c.name, description, c);
+      for (const [name, description] of Object.entries(c.programCommands)) if (!program.commands.some((p) => p.name() === name)) standIn(program, name, description, c);
+    }
+  }
   for (const [verb, parent] of Object.entries(parents)) acceptCloudAliases(verb, parent);
   registerExportCommand(program, io);
   const scale = program
@@ -79,16 +115,16 @@ export function buildProgram(io: CliIO = processIO): Command {
     .option('--cloud <name>', `the target's cloud: ${cloudNames()}`)
     .option('--json', 'print the result as JSON')
     .action(async (id: string, opts: Record<string, unknown>) => {
-      const scalable = clouds.filter((c) => c.scale);
+      // Only the cloud the id is for is loaded: picked by --cloud, or by the id's shape.
       let cloud: CloudEntry | undefined;
-      if (typeof opts['cloud'] === 'string') {
-        cloud = resolveCloud(opts['cloud'], '--cloud', scalable);
-        await cloud.validateId(id, 'id');
-      } else {
-        cloud = scalable.find((c) => c.matchesId?.(id));
-        if (!cloud) throw ValidationError.field('id', `"${id}" is not a target id of any cloud: ${scalable.map((c) => `${c.name}: ${c.idFormat}`).join('; ')}`);
+      if (typeof opts['cloud'] === 'string') cloud = resolveCloud(opts['cloud'], '--cloud');
+      else {
+        cloud = clouds.find((c) => c.claimsId(id));
+        if (!cloud) throw ValidationError.field('id', `"${id}" is not a target id of any cloud: ${clouds.map((c) => `${c.name}: ${c.idFormat}`).join('; ')}`);
       }
-      if (!cloud.scale) throw ValidationError.field('id', `${cloud.name} cannot scale on demand`);
+      await cloud.validateId(id, 'id');
+      const cli = await cloud.load();
+      if (!cli.scale) throw ValidationError.field('id', `${cloud.name} cannot scale on demand`);
       const sizeFlag = cloud.size?.flag ? camel(cloud.size.flag) : undefined;
       const size = (opts['size'] ?? (sizeFlag ? opts[sizeFlag] : undefined)) as string | undefined;
       for (const other of clouds) {
@@ -97,7 +133,7 @@ export function buildProgram(io: CliIO = processIO): Command {
       const replicas = opts['replicas'] === undefined ? undefined : parseIntFlag(String(opts['replicas']), '--replicas');
       const bandwidthMbps = opts['bandwidth'] === undefined ? undefined : parseIntFlag(String(opts['bandwidth']), '--bandwidth');
       if (replicas === undefined && size === undefined && bandwidthMbps === undefined) throw ValidationError.field('--replicas', 'give --replicas, --size and/or --bandwidth');
-      await cloud.scale({ id, ...(replicas !== undefined ? { replicas } : {}), ...(size !== undefined ? { size } : {}), ...(bandwidthMbps !== undefined ? { bandwidthMbps } : {}), wait: opts['wait'] !== false, json: Boolean(opts['json']), options: opts });
+      await cli.scale({ id, ...(replicas !== undefined ? { replicas } : {}), ...(size !== undefined ? { size } : {}), ...(bandwidthMbps !== undefined ? { bandwidthMbps } : {}), wait: opts['wait'] !== false, json: Boolean(opts['json']), options: opts });
     });
 
   return program;
@@ -105,12 +141,19 @@ export function buildProgram(io: CliIO = processIO): Command {
 
 /** Run the CLI; resolves to the process exit code. */
 export async function runCli(argv: readonly string[], io: CliIO = processIO): Promise<number> {
-  const program = buildProgram(io);
-  try {
-    await program.parseAsync([...argv], { from: 'user' });
-    return 0;
-  } catch (e) {
-    if (e instanceof CommanderError) return e.exitCode;
-    return reportError(io, e, argv.includes('--json'));
+  const loaded = new Map<string, CloudCli>();
+  for (;;) {
+    try {
+      try {
+        await buildProgram(io, loaded).parseAsync([...argv], { from: 'user' });
+        return 0;
+      } catch (e) {
+        if (!(e instanceof NeedCloud) || loaded.has(e.cloud.name)) throw e;
+        loaded.set(e.cloud.name, await e.cloud.load());
+      }
+    } catch (e) {
+      if (e instanceof CommanderError) return e.exitCode;
+      return reportError(io, e, argv.includes('--json'));
+    }
   }
 }

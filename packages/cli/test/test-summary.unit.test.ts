@@ -46,8 +46,8 @@ describe('test-summary --from <log>', () => {
     const out = summarize('Tests:       2 failed, 1 todo, 7 passed, 10 total\n');
     const lines = out.split('\n');
     expect(lines).toHaveLength(2);
-    expect(ci.exec(lines[1])?.slice(1)).toEqual(['7', '2', '0']);
-    expect(ci.test(lines[0])).toBe(false);
+    expect(ci.exec(lines[1] ?? '')?.slice(1)).toEqual(['7', '2', '0']);
+    expect(ci.test(lines[0] ?? '')).toBe(false);
     expect(lines[0]).toBe('1 Jest run, 1 todo; nx exited 1');
   });
 });

@@ -1,46 +1,106 @@
 import { ValidationError } from '@autoscaler/core';
-import { compileNative, parseVariantId } from '@autoscaler/provider-aws-sagemaker';
-import { exportNativePolicy, requireOcid } from '@autoscaler/provider-oci-data-science';
 import { kubernetesProvider } from '../commands/monitor';
 import { unknownName } from '../suggest';
 import type { CloudCli, NativeFormat } from './types';
-import { awsCloud } from './aws';
-import { ociCloud } from './oci';
-import { kubernetesCloud } from './kubernetes';
 import { exportKeda } from '../commands/keda-export';
 
-/** A registered cloud with everything the shared commands need filled in. */
-export interface CloudEntry extends CloudCli {
+/** The parents a cloud adds subcommands under. */
+export type CloudVerb = 'setup' | 'teardown' | 'sandbox' | 'status';
+
+/**
+ * A registered cloud as the shared commands see it. Everything here is light: reading it loads
+ * neither the cloud's module nor its SDK; `load()` does, once, when a command for that cloud runs.
+ */
+export interface CloudEntry extends Omit<CloudCli, 'register' | 'scale' | 'matchesId' | 'validateId' | 'nativeFormats'> {
   /** Every other name accepted for this cloud: the provider name and the usual ones (`sagemaker`). */
   aliases: string[];
   idFormat: string;
   scaleOptions: Array<{ flags: string; description: string }>;
+  /** The subcommand it adds under each parent, with its one-line description (help before loading). */
+  commands: Partial<Record<CloudVerb, string>>;
+  /** Top-level commands it adds (`apply-native`), with their descriptions. */
+  programCommands: Record<string, string>;
+  /** A cheap look at an id's shape, so `scale <id>` loads only the cloud it is for. */
+  claimsId(id: string): boolean;
+  /** Throws a `ValidationError` naming `path` if `id` is not a target id of this cloud (the provider's own check). */
   validateId(id: string, path: string): Promise<void>;
   nativeFormats: Record<string, NativeFormat>;
+  /** The cloud's module (its commands, `scale`), imported on first use. */
+  load(): Promise<CloudCli>;
+  /** Set when the module is loaded with the CLI (a generated cloud): its commands are registered directly. */
+  loaded?: CloudCli;
 }
 
-/** The names users type for each cloud, besides its command name and its provider name. */
-const EXTRA_ALIASES: Readonly<Record<string, readonly string[]>> = { aws: ['sagemaker'] };
+type Light = Omit<CloudEntry, 'aliases' | 'validateId' | 'nativeFormats' | 'scaleOptions' | 'programCommands'> &
+  Partial<Pick<CloudEntry, 'aliases' | 'scaleOptions' | 'programCommands' | 'nativeFormats'>> & {
+    /** The provider package's own id check, imported when called. */
+    checkId?(id: string, path: string): void | Promise<void>;
+  };
 
-/** Id checks and native exports of the built-in clouds, through each provider package's own functions. */
-const BUILT_IN: Readonly<Record<string, Pick<CloudCli, 'idFormat' | 'validateId' | 'nativeFormats' | 'size' | 'scaleOptions'>>> = {
-  aws: {
+/**
+ * The built-in clouds, one light line each: names, id shape, the commands they add and what they
+ * do, with the module (and the cloud SDK behind it) imported only when a command for that cloud runs.
+ * A test checks these lines against the loaded modules.
+ */
+const BUILT_IN: readonly Light[] = [
+  {
+    name: 'aws',
+    aliases: ['sagemaker'],
+    provider: 'aws-sagemaker',
     size: { name: 'instance type', flag: '--instance-type' },
     idFormat: 'endpoint/<endpoint>/variant/<variant>',
-    validateId: (id, path) => void parseVariantId(id, path),
-    nativeFormats: { aas: { description: 'Application Auto Scaling: the scalable target, scaling policies, CloudWatch alarms and scheduled actions as API payloads', export: async (p, ref) => compileNative(p, ref) } },
+    claimsId: (id) => id.startsWith('endpoint/'),
+    checkId: async (id, path) => void (await import('@autoscaler/provider-aws-sagemaker')).parseVariantId(id, path),
+    commands: {
+      sandbox: 'Start a local wire-level fake of SageMaker, Application Auto Scaling, CloudWatch and SNS (SigV4 checked) with a seeded endpoint; prints the URL and credentials',
+      setup: 'Compile the policy to Application Auto Scaling (scalable target, target-tracking and step policies, their CloudWatch alarms, scheduled actions) and apply it idempotently',
+      teardown: 'Remove exactly what setup aws / apply-native created for the policy (its prefixed policies, alarms, scheduled actions; the scalable target only if it carries our owner tag)',
+      status: 'Show status, capacity, instance type, last actions, Application Auto Scaling policies, scaling activities and alarms of endpoint variants',
+    },
+    programCommands: { 'apply-native': 'Apply a policy as the cloud-native autoscaler (AWS: Application Auto Scaling), idempotently; same as setup aws' },
+    nativeFormats: {
+      aas: {
+        description: 'Application Auto Scaling: the scalable target, scaling policies, CloudWatch alarms and scheduled actions as API payloads',
+        export: async (p, ref) => (await import('@autoscaler/provider-aws-sagemaker')).compileNative(p, ref),
+      },
+    },
+    load: async () => (await import('./aws')).awsCloud,
   },
-  oci: {
+  {
+    name: 'oci',
+    provider: 'oci-data-science',
     size: { name: 'shape', flag: '--shape' },
     scaleOptions: [{ flags: '--bandwidth <mbps>', description: 'load balancer bandwidth in Mbps' }],
     idFormat: 'a model deployment OCID, ocid1.datasciencemodeldeployment.<realm>.<region>..<unique id>',
-    validateId: (id, path) => void requireOcid('datasciencemodeldeployment', id, path),
-    nativeFormats: { 'oci-native': { description: "OCI Data Science's own model-deployment autoscaling policy (threshold-based)", export: async (p, ref) => exportNativePolicy(p, ref) } },
+    claimsId: (id) => id.toLowerCase().startsWith('ocid1.datasciencemodeldeployment.'),
+    checkId: async (id, path) => void (await import('@autoscaler/provider-oci-data-science')).requireOcid('datasciencemodeldeployment', id, path),
+    commands: {
+      sandbox: 'Start a local wire-level fake of OCI Data Science, Monitoring and Notifications (signed requests, ETags, work requests) with a seeded model deployment',
+      setup: 'Create the Notifications topic, the function subscription and the alarms for one model deployment; print the IAM the function needs',
+      teardown: 'Remove exactly what setup oci created (from its state file, or found by its tags)',
+      status: 'Show lifecycle state, capacity, last actions, alarms and recent work requests of model deployments',
+    },
+    nativeFormats: {
+      'oci-native': {
+        description: "OCI Data Science's own model-deployment autoscaling policy (threshold-based)",
+        export: async (p, ref) => (await import('@autoscaler/provider-oci-data-science')).exportNativePolicy(p, ref),
+      },
+    },
+    load: async () => (await import('./oci')).ociCloud,
   },
-  k8s: {
+  {
+    name: 'k8s',
+    aliases: ['kubernetes'],
+    provider: 'kubernetes',
     size: { name: 'requests/limits tier' },
     idFormat: '<namespace>/<deployment|statefulset>/<name>',
-    validateId: async (id, path) => void (await kubernetesProvider()).parseWorkloadId(id, path),
+    claimsId: (id) => /^[^/]+\/(deployment|statefulset)\/[^/]+$/.test(id),
+    checkId: async (id, path) => void (await kubernetesProvider()).parseWorkloadId(id, path),
+    commands: {
+      sandbox:
+        'Start a local fake Kubernetes apiserver over HTTPS (Deployments, scale, HPAs, metrics.k8s.io; bearer token) with seeded workloads and pod metrics, and write a kubeconfig for it that kubectl can use',
+      status: 'Show replicas, tier, rollout status, policy and last actions of annotated workloads (or the given ids); HPA-owned ones show why they are refused',
+    },
     nativeFormats: {
       hpa: {
         description: 'a complete autoscaling/v2 HorizontalPodAutoscaler manifest',
@@ -58,39 +118,62 @@ const BUILT_IN: Readonly<Record<string, Pick<CloudCli, 'idFormat' | 'validateId'
         },
       },
     },
+    load: async () => (await import('./kubernetes')).kubernetesCloud,
   },
-};
+];
 
-function entry(cloud: CloudCli): CloudEntry {
-  const aliases = [...new Set([...(cloud.aliases ?? []), cloud.provider, ...(EXTRA_ALIASES[cloud.name] ?? [])])].filter((a) => a !== cloud.name);
-  const own = BUILT_IN[cloud.name] ?? {};
-  const check = cloud.validateId ?? own.validateId;
+/**
+ * Clouds added by `nx g @autoscaler/workspace-plugin:provider <name>`: one line each, loaded with
+ * the CLI (a generated cloud can move to a light line in BUILT_IN once it is real).
+ */
+const GENERATED: readonly CloudCli[] = [
+  // <cloud-registry>
+];
+
+/** A generated cloud's module is already loaded: its light line comes from the module itself. */
+function fromModule(cloud: CloudCli): Light {
   return {
-    ...cloud,
+    name: cloud.name,
+    ...(cloud.aliases ? { aliases: cloud.aliases } : {}),
+    provider: cloud.provider,
+    ...(cloud.size ? { size: cloud.size } : {}),
+    ...(cloud.scaleOptions ? { scaleOptions: cloud.scaleOptions } : {}),
+    idFormat: cloud.idFormat ?? `a ${cloud.name} target id`,
+    claimsId: (id) => cloud.matchesId?.(id) ?? false,
+    ...(cloud.validateId ? { checkId: (id: string, path: string) => cloud.validateId!(id, path) } : {}),
+    commands: {},
+    ...(cloud.nativeFormats ? { nativeFormats: cloud.nativeFormats } : {}),
+    loaded: cloud,
+    load: async () => cloud,
+  };
+}
+
+function entry(light: Light): CloudEntry {
+  const { checkId, ...rest } = light;
+  const aliases = [...new Set([...(light.aliases ?? []), light.provider])].filter((a) => a !== light.name).sort();
+  let loading: Promise<CloudCli> | undefined;
+  const load = (): Promise<CloudCli> => (loading ??= light.load());
+  return {
+    ...rest,
     aliases,
-    idFormat: cloud.idFormat ?? own.idFormat ?? `a ${cloud.name} target id`,
-    ...(cloud.size ?? own.size ? { size: cloud.size ?? own.size } : {}),
-    scaleOptions: [...(own.scaleOptions ?? []), ...(cloud.scaleOptions ?? [])],
-    nativeFormats: { ...own.nativeFormats, ...cloud.nativeFormats },
+    scaleOptions: light.scaleOptions ?? [],
+    programCommands: light.programCommands ?? {},
+    nativeFormats: light.nativeFormats ?? {},
+    load,
     validateId: async (id, path) => {
-      if (check) await check(id, path);
-      else if (cloud.matchesId && !cloud.matchesId(id)) throw ValidationError.field(path, `"${id}" is not a ${cloud.name} target id`);
+      if (checkId) return void (await checkId(id, path));
+      const cloud = await load();
+      if (cloud.validateId) await cloud.validateId(id, path);
+      else if (cloud.matchesId && !cloud.matchesId(id)) throw ValidationError.field(path, `"${id}" is not a ${light.name} target id`);
     },
   };
 }
 
 /**
- * The cloud registry: one line per cloud, sorted by name (like KEDA's scaler
- * list). `nx g @autoscaler/workspace-plugin:provider <name>` adds a line here.
+ * The cloud registry, sorted by name (like KEDA's scaler list): light entries; `entry.load()`
+ * brings in a cloud's commands and SDK.
  */
-export const clouds: readonly CloudEntry[] = [
-  awsCloud,
-  ociCloud,
-  kubernetesCloud,
-  // <cloud-registry>
-]
-  .map(entry)
-  .sort((a: CloudEntry, b: CloudEntry) => a.name.localeCompare(b.name));
+export const clouds: readonly CloudEntry[] = [...BUILT_IN, ...GENERATED.map(fromModule)].map(entry).sort((a, b) => a.name.localeCompare(b.name));
 
 /** `aws (sagemaker, aws-sagemaker), k8s (kubernetes), oci (oci-data-science)`: for help texts and errors. */
 export function cloudNames(list: readonly CloudEntry[] = clouds): string {
