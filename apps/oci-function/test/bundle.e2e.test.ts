@@ -4,6 +4,7 @@ import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startOciSandbox, type OciSandbox } from '@autoscaler/provider-oci-data-science/testing';
+import type { PolicyInput } from '@autoscaler/core';
 import type { FunctionResult } from '../src';
 import { seedPayloadText, seedPolicyDoc } from './support';
 
@@ -18,9 +19,9 @@ let sandbox: OciSandbox;
 let child: ChildProcess;
 let socket: string;
 
-function call(body: string): Promise<{ status: number; json: FunctionResult }> {
+function call(body: string, at = socket): Promise<{ status: number; json: FunctionResult }> {
   return new Promise((resolve, reject) => {
-    const req = request({ socketPath: socket, path: '/call', method: 'POST', headers: { 'content-type': 'text/plain', 'fn-call-id': 'test', 'x-oci-ns-messageid': 'm-1' } }, (res) => {
+    const req = request({ socketPath: at, path: '/call', method: 'POST', headers: { 'content-type': 'text/plain', 'fn-call-id': 'test', 'x-oci-ns-messageid': 'm-1' } }, (res) => {
       let text = '';
       res.on('data', (c) => (text += c));
       res.on('end', () => resolve({ status: res.statusCode ?? 0, json: JSON.parse(text) as FunctionResult }));
@@ -30,24 +31,19 @@ function call(body: string): Promise<{ status: number; json: FunctionResult }> {
   });
 }
 
-beforeAll(async () => {
-  execFileSync(process.execPath, [join(APP, 'build.mjs')], { stdio: 'ignore' });
-  // What the Dockerfile does: the V8 code cache, made with this Node.
-  rmSync(join(APP, 'dist', 'bundle', 'func.js.cache'), { force: true });
-  execFileSync(process.execPath, [join(APP, 'dist', 'bundle', 'start.cjs'), '--write-code-cache'], { stdio: 'ignore' });
-  sandbox = await startOciSandbox({ updateDelayMs: 600_000 });
+/** The image's entry: start.cjs runs func.js from the code cache, serving `policy` on a fresh socket. */
+async function startFunction(policy: PolicyInput): Promise<{ child: ChildProcess; socket: string }> {
   const dir = mkdtempSync(join(tmpdir(), 'fn-'));
-  socket = join(dir, 'lsnr.sock');
-  // The image's entry: start.cjs runs func.js from the code cache.
-  child = spawn(process.execPath, [join(APP, 'dist', 'bundle', 'start.cjs')], {
+  const at = join(dir, 'lsnr.sock');
+  const proc = spawn(process.execPath, [join(APP, 'dist', 'bundle', 'start.cjs')], {
     env: {
       PATH: process.env['PATH'] ?? '',
       FN_FORMAT: 'http-stream',
-      FN_LISTENER: `unix:${socket}`,
+      FN_LISTENER: `unix:${at}`,
       OCI_AUTH: 'config_file',
       OCI_CONFIG_FILE: sandbox.configPath,
       OCI_ENDPOINT: sandbox.endpoint,
-      AUTOSCALER_POLICY: JSON.stringify(seedPolicyDoc(sandbox.deploymentIds)),
+      AUTOSCALER_POLICY: JSON.stringify(policy),
       AUTOSCALER_COMPARTMENT_ID: sandbox.compartmentId,
       AUTOSCALER_TOPIC_ID: sandbox.topicIds[0]!,
       AUTOSCALER_LOG_LEVEL: 'warn',
@@ -55,10 +51,20 @@ beforeAll(async () => {
     stdio: 'ignore',
   });
   const until = Date.now() + 20_000;
-  while (!existsSync(socket)) {
-    if (Date.now() > until || child.exitCode !== null) throw new Error('the bundle did not start listening');
+  while (!existsSync(at)) {
+    if (Date.now() > until || proc.exitCode !== null) throw new Error('the bundle did not start listening');
     await new Promise((r) => setTimeout(r, 10));
   }
+  return { child: proc, socket: at };
+}
+
+beforeAll(async () => {
+  execFileSync(process.execPath, [join(APP, 'build.mjs')], { stdio: 'ignore' });
+  // What the Dockerfile does: the V8 code cache, made with this Node.
+  rmSync(join(APP, 'dist', 'bundle', 'func.js.cache'), { force: true });
+  execFileSync(process.execPath, [join(APP, 'dist', 'bundle', 'start.cjs'), '--write-code-cache'], { stdio: 'ignore' });
+  sandbox = await startOciSandbox({ updateDelayMs: 600_000 });
+  ({ child, socket } = await startFunction(seedPolicyDoc(sandbox.deploymentIds)));
 });
 
 afterAll(async () => {
@@ -100,4 +106,30 @@ it('scales the sandbox deployment from a real alarm message and creates the low 
   expect(json.records[0]).toMatchObject({ outcome: 'scaled', from: { replicas: 1 }, to: { replicas: 2 } });
   expect(json.alarms).toContainEqual(expect.objectContaining({ action: 'created', name: 'model_deployment_low_cpu' }));
   expect(sandbox.fake.dataScience.capacity(dep)).toMatchObject({ instanceCount: 2, lifecycleState: 'UPDATING' });
+});
+
+it('runs a periodic evaluation through the trimmed SDK: pulls PredictRequestCount, scales, and publishes the notification', async () => {
+  // build.mjs bundles only the SDK operations (and their model classes) in its sdkCalls list:
+  // this path uses GetModelDeployment, SummarizeMetricsData, UpdateModelDeployment and PublishMessage.
+  const dep = sandbox.fake.dataScience.seedDeployment({ displayName: 'periodic' });
+  const ops = sandbox.topicIds[0]!;
+  const seed = seedPolicyDoc([dep], undefined, { notifications: [{ type: 'ons', topicId: ops }] });
+  const policy = {
+    ...seed,
+    rules: [...(seed.rules as unknown[]), { name: 'forecast', predictive: { metric: 'requests', target: 100 } }, { name: 'requests-now', targetTracking: { metric: 'requests', target: 100, statistic: 'total' } }],
+  } as PolicyInput;
+  sandbox.fake.monitoring.serveDeploymentMetric(dep, 'PredictRequestCount', () => 300);
+  const published = sandbox.fake.notifications.published.length;
+  const fn = await startFunction(policy);
+  try {
+    const { json } = await call('{"autoscaler":"evaluate","version":1}', fn.socket);
+    expect(json).toMatchObject({ ok: true, kind: 'periodic', errors: [] });
+    expect(json.records).toEqual([expect.objectContaining({ outcome: 'scaled', target: { provider: 'oci-data-science', id: dep } })]);
+    expect(json.records[0]!.to!.replicas).toBeGreaterThanOrEqual(3);
+    expect(sandbox.fake.monitoring.summarizeCalls.some((c) => c.query.startsWith(`PredictRequestCount[1m]{resourceId = "${dep}"}`))).toBe(true);
+    expect(sandbox.fake.dataScience.capacity(dep)).toMatchObject({ lifecycleState: 'UPDATING' });
+    expect(sandbox.fake.notifications.published.slice(published)).toContainEqual(expect.objectContaining({ topicId: ops }));
+  } finally {
+    fn.child.kill();
+  }
 });
