@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { InstantClock, NotReadyError, ProviderError, ValidationError, validatePolicy } from '@autoscaler/core';
 import { OciDataScienceProvider, configFileAuth, createOciClients, type OciClients } from '@autoscaler/provider-oci-data-science';
 import { OciFake, createTestIdentity, type TestIdentity } from '@autoscaler/provider-oci-data-science/testing';
-import { ociCloud, readSetupRecord, runSandbox, runScale, runSetup, runStatus, runTeardown } from '../src/clouds/oci';
+import { ociCloud, readSetupRecord, runImport, runSandbox, runScale, runSetup, runStatus, runTeardown } from '../src/clouds/oci';
+import { runCli } from '../src/program';
 import type { CliIO } from '../src/io';
 
 /** The OCI commands, called as functions, against the wire fake (no CLI binary is spawned). */
@@ -278,5 +279,54 @@ describe('registration', () => {
       await sb.stop();
     }
     expect(JSON.parse(written.join(''))).toEqual([expect.objectContaining({ deploymentId: sb.deploymentIds[0], status: 'ready', capacity: { replicas: 1, size: 'VM.Standard2.1', bandwidthMbps: 10 } })]);
+  });
+});
+
+describe('autoscaler import --from oci-native', () => {
+  const DEP = 'ocid1.datasciencemodeldeployment.oc1.iad.amaaaaaamodeldeploy00000000000000000000000000000000000000';
+  const native = {
+    policyType: 'AUTOSCALING',
+    coolDownInSeconds: 600,
+    isEnabled: true,
+    autoScalingPolicies: [
+      {
+        autoScalingPolicyType: 'THRESHOLD',
+        minimumInstanceCount: 1,
+        maximumInstanceCount: 5,
+        initialInstanceCount: 1,
+        rules: [
+          {
+            metricExpressionRuleType: 'CUSTOM_EXPRESSION',
+            scaleOutConfiguration: { scalingConfigurationType: 'QUERY', instanceCountAdjustment: 1, query: 'PredictRequestCount[1m]{resourceId = "MODEL_DEPLOYMENT_OCID"}.grouping().mean() > 900' },
+            scaleInConfiguration: { scalingConfigurationType: 'QUERY', instanceCountAdjustment: 1, query: 'PredictRequestCount[1m]{resourceId = "MODEL_DEPLOYMENT_OCID"}.grouping().mean() < 100' },
+          },
+        ],
+      },
+    ],
+  };
+
+  it('turns the CLI output of a model deployment into a valid policy for it, listing what it leaves out', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'oci-import-'));
+    const file = join(dir, 'md.json');
+    writeFileSync(file, JSON.stringify({ data: { id: DEP, modelDeploymentConfigurationDetails: { deploymentType: 'SINGLE_MODEL', modelConfigurationDetails: { modelId: 'x', scalingPolicy: native } } } }));
+    const r = runImport(file, { from: 'oci-native' });
+    const policy = validatePolicy(r.policy);
+    expect(policy.targets).toEqual([{ provider: 'oci-data-science', id: DEP }]);
+    expect(policy.rules.map((x) => x.threshold)).toEqual([
+      { metric: 'PredictRequestCount', above: 900, change: 1 },
+      { metric: 'PredictRequestCount', below: 100, change: -1 },
+    ]);
+    expect(r.unsupported).toEqual([expect.stringContaining('initialInstanceCount')]);
+  });
+
+  it('is a command of the CLI; an unknown --from or a bad --target is refused naming the flag', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'oci-import-'));
+    const file = join(dir, 'p.json');
+    writeFileSync(file, JSON.stringify(native));
+    const io = captureIO();
+    expect(await runCli(['import', '--from', 'aws-native', file, '--json'], io)).not.toBe(0);
+    expect(io.stdout.join('') + io.stderr.join('')).toMatch(/--from/);
+    expect(() => runImport(file, { from: 'oci-native', target: 'my-deployment' })).toThrow(/--target/);
+    expect(runImport(file, { from: 'oci-native', target: DEP }).policy).toMatchObject({ targets: [{ id: DEP }] });
   });
 });

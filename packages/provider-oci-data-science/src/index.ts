@@ -9,6 +9,8 @@ export { FUNCTION_GRANTS, POLICY_OBJECT_GRANT, functionOperations, functionPolic
 export { planAlarms, type AlarmSpec, type AlarmPlan, type AlarmPlanOptions } from './alarm-plan';
 export { parseQuery, buildAlarmQuery, type ParsedQuery, type AlarmQuerySpec } from './alarm-query';
 export { exportNativePolicy } from './native-export';
+export { checkModelDeploymentPolicy } from './policy-check';
+export { importNativePolicy, type NativeImport } from './native-import';
 export { OnsNotifier } from './ons-notifier';
 export { waitForWorkRequest, type WorkRequestProgress } from './work-request';
 export { createOciClients, clientConfiguration, configFileAuth, resourcePrincipalAuth, type OciAuth, type OciClients, type OciClientOptions } from './clients';
@@ -17,6 +19,6 @@ export { seedSamplePolicy } from './seed-policy';
 export { retryConfiguration, isRetryableStatus, DEFAULT_RETRY, type RetryPolicy } from './retry';
 export { translateOciError } from './errors';
 export { isOcid, requireOcid, ocidProblem, ocidPattern, type OcidKind } from './ocid';
-export { parseRung, formatRung, defaultLadder, STANDARD2_LADDER, FLEX_SHAPES, type ShapeRung, type FlexShapeLimits } from './shapes';
+export { parseRung, formatRung, defaultLadder, gpuCount, STANDARD2_LADDER, GPU_LADDERS, FLEX_SHAPES, type ShapeRung, type FlexShapeLimits } from './shapes';
 export { encodeState, decodeState, mergeStateTags, isManaged, MANAGED_TAG, TAG_PREFIX } from './state-tags';
 export { capacityOf, statusOf, viewOf, updateFor, type DeploymentView } from './deployment-config';

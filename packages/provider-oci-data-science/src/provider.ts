@@ -4,6 +4,7 @@ import {
   systemClock,
   type CallOptions,
   type Clock,
+  type Issue,
   type ApplyHandle,
   type ApplyOptions,
   type Capacity,
@@ -24,6 +25,7 @@ import { callWithin } from './deadline';
 import { call } from './errors';
 import { exportNativePolicy } from './native-export';
 import { requireOcid } from './ocid';
+import { checkModelDeploymentPolicy } from './policy-check';
 import { defaultLadder } from './shapes';
 import { decodeState, isManaged, mergeStateTags } from './state-tags';
 
@@ -156,6 +158,11 @@ export class OciDataScienceProvider implements Provider {
       }),
     );
     return res.items.flatMap((item) => item.aggregatedDatapoints.map((p) => ({ at: new Date(p.timestamp).getTime(), value: p.value }))).sort((a, b) => a.at - b.at);
+  }
+
+  /** A zero floor or a size that is not a model-deployment shape: refused before any call. */
+  checkPolicy(policy: Policy, _ref: TargetRef): Issue[] {
+    return checkModelDeploymentPolicy(policy);
   }
 
   exportNative(policy: Policy, ref: TargetRef): NativeExport {

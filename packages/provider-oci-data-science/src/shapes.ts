@@ -18,6 +18,25 @@ export interface ShapeRung {
 /** The seed sample's fixed ladder (VM.Standard2 is X7: 15 GB per OCPU). */
 export const STANDARD2_LADDER: SizeLadder = ['VM.Standard2.1', 'VM.Standard2.2', 'VM.Standard2.4', 'VM.Standard2.8', 'VM.Standard2.16', 'VM.Standard2.24'];
 
+/**
+ * Fixed GPU shapes Data Science model deployments run on, one ladder per GPU generation (a
+ * rung adds GPUs of the same kind; moving between generations changes the model's runtime, so
+ * it is never a default step). Names from the Data Science "Supported Compute Shapes" page
+ * (GPU shapes); availability varies by region and tenancy limits, and the service has the last
+ * word. A ladder of one rung (VM.GPU2.1) can only scale out.
+ */
+export const GPU_LADDERS: Readonly<Record<string, SizeLadder>> = {
+  'NVIDIA A10': ['VM.GPU.A10.1', 'VM.GPU.A10.2'],
+  'NVIDIA V100': ['VM.GPU3.1', 'VM.GPU3.2', 'VM.GPU3.4'],
+  'NVIDIA P100': ['VM.GPU2.1'],
+};
+
+/** GPUs per instance of a fixed GPU shape (the last number of its name), or undefined for a CPU shape. */
+export function gpuCount(shape: string): number | undefined {
+  for (const ladder of Object.values(GPU_LADDERS)) if (ladder.includes(shape)) return Number(shape.slice(shape.lastIndexOf('.') + 1));
+  return undefined;
+}
+
 export interface FlexShapeLimits {
   ocpus: readonly [number, number];
   /** Memory per OCPU for model deployments. */
@@ -69,11 +88,13 @@ export function formatRung(rung: ShapeRung): string {
 
 /**
  * The default ladder for a deployment's current shape: the Standard2 series for
- * those shapes, and for a flex shape doubling OCPUs from 1 with 16 GB per OCPU,
+ * those shapes, a GPU shape's own generation (GPU_LADDERS), and for a flex shape doubling OCPUs from 1 with 16 GB per OCPU,
  * with the current rung inserted so the deployment is always on its ladder.
  */
 export function defaultLadder(current: ShapeRung): SizeLadder {
   if (STANDARD2_LADDER.includes(current.shape)) return STANDARD2_LADDER;
+  const gpu = Object.values(GPU_LADDERS).find((ladder) => ladder.includes(current.shape));
+  if (gpu) return gpu;
   const limits = FLEX_SHAPES[current.shape];
   if (!limits) return [formatRung(current)];
   const rungs: ShapeRung[] = [];

@@ -50,7 +50,7 @@ const BUILT_IN: readonly Light[] = [
     size: { name: 'instance type', flag: '--instance-type' },
     idFormat: 'endpoint/<endpoint>/variant/<variant>',
     claimsId: (id) => id.startsWith('endpoint/'),
-    checkId: async (id, path) => void (await import('@autoscaler/provider-aws-sagemaker')).parseVariantId(id, path),
+    checkId: async (id, path) => void (await import('./aws-exports')).parseVariantId(id, path),
     commands: {
       sandbox: 'Start a local wire-level fake of SageMaker, Application Auto Scaling, CloudWatch and SNS (SigV4 checked) with a seeded endpoint; prints the URL and credentials',
       setup: 'Compile the policy to Application Auto Scaling (scalable target, target-tracking and step policies, their CloudWatch alarms, scheduled actions) and apply it idempotently',
@@ -61,7 +61,7 @@ const BUILT_IN: readonly Light[] = [
     nativeFormats: {
       aas: {
         description: 'Application Auto Scaling: the scalable target, scaling policies, CloudWatch alarms and scheduled actions as API payloads',
-        export: async (p, ref) => (await import('@autoscaler/provider-aws-sagemaker')).compileNative(p, ref),
+        export: async (p, ref) => (await import('./aws-exports')).compileNative(p, ref),
       },
     },
     load: async () => (await import('./aws')).awsCloud,
@@ -72,8 +72,9 @@ const BUILT_IN: readonly Light[] = [
     size: { name: 'shape', flag: '--shape' },
     scaleOptions: [{ flags: '--bandwidth <mbps>', description: 'load balancer bandwidth in Mbps' }],
     idFormat: 'a model deployment OCID, ocid1.datasciencemodeldeployment.<realm>.<region>..<unique id>',
+    programCommands: { import: "Read a cloud's own autoscaling into a policy (oci-native: OCI Data Science's AutoScalingPolicy), and list what the policy cannot express" },
     claimsId: (id) => id.toLowerCase().startsWith('ocid1.datasciencemodeldeployment.'),
-    checkId: async (id, path) => void (await import('@autoscaler/provider-oci-data-science')).requireOcid('datasciencemodeldeployment', id, path),
+    checkId: async (id, path) => void (await import('./oci-exports')).requireOcid('datasciencemodeldeployment', id, path),
     commands: {
       sandbox: 'Start a local wire-level fake of OCI Data Science, Monitoring and Notifications (signed requests, ETags, work requests) with a seeded model deployment',
       setup: 'Create the Notifications topic, the function subscription and the alarms for one model deployment; print the IAM the function needs',
@@ -83,7 +84,7 @@ const BUILT_IN: readonly Light[] = [
     nativeFormats: {
       'oci-native': {
         description: "OCI Data Science's own model-deployment autoscaling policy (threshold-based)",
-        export: async (p, ref) => (await import('@autoscaler/provider-oci-data-science')).exportNativePolicy(p, ref),
+        export: async (p, ref) => (await import('./oci-exports')).exportNativePolicy(p, ref),
       },
     },
     load: async () => (await import('./oci')).ociCloud,

@@ -1,11 +1,13 @@
 import { existsSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { ConflictError, NotReadyError, ValidationError, parsePolicy, systemClock, type AlarmChange, type Clock, type PersistedState, type Policy, type TargetRef } from '@autoscaler/core';
+import { stringify as stringifyYaml } from 'yaml';
+import { ConflictError, NotReadyError, ValidationError, parsePolicy, systemClock, validatePolicy, type AlarmChange, type Clock, type PersistedState, type Policy, type TargetRef } from '@autoscaler/core';
 import {
   MANAGED_TAG,
   functionDynamicGroupRule,
   functionPolicyStatements,
+  importNativePolicy,
   OciDataScienceProvider,
   OciMonitoringAlarmSource,
   TAG_PREFIX,
@@ -515,11 +517,47 @@ function untilStopped(sandbox: OciSandbox): Promise<void> {
   });
 }
 
+/** The `--from` formats `autoscaler import` reads. */
+export const IMPORT_FORMATS = ['oci-native'] as const;
+
+/**
+ * `autoscaler import --from oci-native <file>`: OCI Data Science's own autoscaling (an
+ * AutoScalingPolicy, a model deployment as `oci data-science model-deployment get` prints it, or
+ * the output of `export --to oci-native`) as a policy, checked like any policy, with the list of
+ * what it cannot express.
+ */
+export function runImport(file: string, flags: { from: string; target?: string; name?: string }): { policy: Record<string, unknown>; unsupported: string[] } {
+  if (!(IMPORT_FORMATS as readonly string[]).includes(flags.from.toLowerCase())) throw ValidationError.field('--from', `"${flags.from}" is not a format import reads (${IMPORT_FORMATS.join(', ')})`);
+  if (flags.target !== undefined) requireOcid('datasciencemodeldeployment', flags.target, '--target');
+  let doc = readDocument(file, 'file');
+  // `oci ... model-deployment get` wraps the deployment in {"data": ...}.
+  if (typeof doc === 'object' && doc !== null && 'data' in doc && Object.keys(doc).length <= 2) doc = (doc as { data: unknown }).data;
+  const { policy, unsupported } = importNativePolicy(doc, { ...(flags.target ? { targetId: flags.target } : {}), ...(flags.name ? { name: flags.name } : {}) });
+  validatePolicy(policy, file);
+  return { policy: { apiVersion: 'autoscaler.dev/v1', kind: 'ScalingPolicy', ...(policy as Record<string, unknown>) }, unsupported };
+}
+
 export const ociCloud: CloudCli = {
   name: 'oci',
   provider: PROVIDER,
-  register({ setup, teardown, sandbox, status }) {
+  register({ program, setup, teardown, sandbox, status }) {
     const io = processIO;
+    if (!program.commands.some((c) => c.name() === 'import')) {
+      program
+        .command('import')
+        .description("Read a cloud's own autoscaling into a policy (oci-native: OCI Data Science's AutoScalingPolicy), and list what the policy cannot express")
+        .argument('<file>', 'the native policy (JSON/YAML): an AutoScalingPolicy, a model deployment, or export --to oci-native output')
+        .requiredOption('--from <format>', `what the file is: ${IMPORT_FORMATS.join(', ')}`)
+        .option('--target <ocid>', 'the model deployment the policy is for (default: the one the file names, if any)')
+        .option('--name <name>', 'policy name', 'imported-oci-autoscaling')
+        .option('--json', 'print {policy, unsupported} as JSON')
+        .action((file: string, o: { from: string; target?: string; name?: string; json?: boolean }) => {
+          const r = runImport(file, o);
+          if (o.json) return void io.out(JSON.stringify(r, null, 2));
+          io.out(stringifyYaml(r.policy).trimEnd());
+          for (const line of r.unsupported) io.err(`not imported: ${line}`);
+        });
+    }
     sandbox
       .command('oci')
       .description('Start a local wire-level fake of OCI Data Science, Monitoring and Notifications (signed requests, ETags, work requests) with a seeded model deployment')

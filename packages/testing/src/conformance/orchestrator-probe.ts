@@ -12,15 +12,19 @@ export const PROBE_ALARM = 'conformance-high-load';
 export function probeAutoscaler(provider: Provider, ref: TargetRef, maxReplicas: number): Autoscaler {
   const target: { provider: string; id: string; region?: string } = { provider: ref.provider, id: ref.id };
   if (ref.region !== undefined) target.region = ref.region;
-  const policy = validatePolicy(
-    {
-      name: 'conformance',
-      targets: [target],
-      limits: { minReplicas: 0, maxReplicas: Math.max(1, maxReplicas), cooldown: { scaleOut: 0, scaleIn: 0 } },
-      rules: [{ name: 'conformance-out', threshold: { alarm: PROBE_ALARM, change: 1 } }],
-    },
-    'conformance policy',
-  );
+  const withFloor = (minReplicas: number) =>
+    validatePolicy(
+      {
+        name: 'conformance',
+        targets: [target],
+        limits: { minReplicas, maxReplicas: Math.max(1, maxReplicas), cooldown: { scaleOut: 0, scaleIn: 0 } },
+        rules: [{ name: 'conformance-out', threshold: { alarm: PROBE_ALARM, change: 1 } }],
+      },
+      'conformance policy',
+    );
+  // A floor of 0, unless the target kind cannot reach zero (its checkPolicy refuses it).
+  let policy = withFloor(0);
+  if ((provider.checkPolicy?.(policy, ref) ?? []).some((i) => i.path === 'limits.minReplicas')) policy = withFloor(1);
   return new Autoscaler({
     providers: [provider],
     policies: new StaticPolicies([policy]),
