@@ -1,12 +1,12 @@
-import { Autoscaler, JsonLogger, StaticPolicies, WebhookNotifier, systemClock, type Clock, type Logger, type Notifier, type Policy } from '@autoscaler/core';
+import { Autoscaler, JsonLogger, StaticPolicies, buildNotifiers, systemClock, type Clock, type Logger, type Notifier, type Policy } from '@autoscaler/core';
 import {
   CloudWatchAlarmSource,
   CloudWatchMetricSource,
   InvocationBudget,
   SageMakerProvider,
-  SnsNotifier,
   SnsSignatureVerifier,
   createAwsClients,
+  snsNotificationKind,
   type AwsClients,
   type CertificateFetcher,
 } from '@autoscaler/provider-aws-sagemaker';
@@ -74,13 +74,8 @@ export async function buildDeps(env: Readonly<Record<string, string | undefined>
   });
   const provider = new SageMakerProvider(clients, { region: config.AWS_REGION, clock, budget: current });
   const metrics = new CloudWatchMetricSource(clients, { clock, budget: current });
-  const notifiersFor = (p: Policy): Notifier[] =>
-    p.notifications.flatMap((n): Notifier[] => {
-      if (n.type === 'webhook') return [new WebhookNotifier(n.url, n.format)];
-      if (n.type === 'sns') return [new SnsNotifier(clients.sns, n.topicArn)];
-      logger.log('warn', 'notification type not available on AWS, ignored', { type: n.type });
-      return [];
-    });
+  // Webhooks from core, `sns` from the provider package; another cloud's kind is a warning.
+  const notifiersFor = (p: Policy): Notifier[] => buildNotifiers(p, { kinds: [snsNotificationKind], deps: { clients, clock }, logger });
   const autoscaler = new Autoscaler({
     providers: [provider],
     sources: [source],

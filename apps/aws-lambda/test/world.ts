@@ -65,7 +65,7 @@ export async function startLambdaWorld(options: LambdaWorldOptions = {}): Promis
       );
     },
     async close() {
-      for (const c of [clients, ...made]) for (const x of [c.sagemaker, c.autoscaling, c.cloudwatch, c.sns]) x.destroy();
+      for (const c of [clients, ...made]) c.destroy();
       await fake.close();
     },
   };

@@ -1,7 +1,7 @@
 import { ApplicationAutoScalingClient } from '@aws-sdk/client-application-auto-scaling';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
-import { SNSClient } from '@aws-sdk/client-sns';
+import type { SNSClient } from '@aws-sdk/client-sns';
 import { BoundedRetryStrategy, type BackoffFn } from './retry';
 
 /** The SDK clients the provider, alarm source and notifier use: created once (per container) and injected. */
@@ -9,7 +9,13 @@ export interface AwsClients {
   sagemaker: SageMakerClient;
   autoscaling: ApplicationAutoScalingClient;
   cloudwatch: CloudWatchClient;
-  sns: SNSClient;
+  /**
+   * SNS is needed only to send a notification: its SDK (the only one on the query/XML protocol)
+   * is loaded on first use, never at a Lambda cold start.
+   */
+  snsClient(): Promise<SNSClient>;
+  /** Closes the sockets of every client made so far (tests, the CLI). */
+  destroy(): void;
 }
 
 export interface AwsClientOptions {
@@ -42,7 +48,7 @@ export function createAwsClients(options: AwsClientOptions): AwsClients {
   let sagemaker: SageMakerClient | undefined;
   let autoscaling: ApplicationAutoScalingClient | undefined;
   let cloudwatch: CloudWatchClient | undefined;
-  let sns: SNSClient | undefined;
+  let sns: Promise<SNSClient> | undefined;
   return {
     get sagemaker() {
       return (sagemaker ??= new SageMakerClient(config));
@@ -62,11 +68,12 @@ export function createAwsClients(options: AwsClientOptions): AwsClients {
     set cloudwatch(client) {
       cloudwatch = client;
     },
-    get sns() {
-      return (sns ??= new SNSClient(config));
+    snsClient() {
+      return (sns ??= import('@aws-sdk/client-sns').then((m) => new m.SNSClient(config)));
     },
-    set sns(client) {
-      sns = client;
+    destroy() {
+      for (const c of [sagemaker, autoscaling, cloudwatch]) c?.destroy();
+      void sns?.then((c) => c.destroy(), () => undefined);
     },
   };
 }

@@ -4,7 +4,7 @@ export { createAwsClients, type AwsClients, type AwsClientOptions } from './clie
 export { BoundedRetryStrategy, jitteredBackoff, type BackoffFn } from './retry';
 export { parseVariantId, variantId, PROVIDER_NAME, VARIANT_DIMENSION, SAGEMAKER_NAME, type VariantId } from './ids';
 export { toCoreError, isInProgressError } from './aws-errors';
-export { decodeState, encodeState, storableDedupeKey, MANAGED_TAG, TAG_PREFIX } from './state-tags';
+export { decodeState, encodeState, storableDedupeKey, isManaged, MANAGED_TAG, TAG_PREFIX, STATE_CODEC } from './state-tags';
 export { sizeLadderFor } from './instance-types';
 export { compileNative, metricNamespace, awsCron, OWNER_TAG, type NativeResource, type SageMakerNativeExport } from './native/compile';
 export { applyNative, teardownNative, nativeStatus, type NativeChange, type NativeStatus } from './native/apply';
@@ -12,5 +12,7 @@ export { CloudWatchAlarmSource, alarmEventShape, type AlarmEventShape, type Clou
 export { alarmsForPolicy, appAlarmPrefix } from './alarms/alarm-specs';
 export { SnsSignatureVerifier, vetSigningCertUrl, snsStringToSign, httpsCertificateFetcher, type CertificateFetcher, type SnsSignedFields, type SnsVerifierOptions } from './alarms/sns-signature';
 export { SnsNotifier } from './notify/sns-notifier';
+export { snsNotificationKind, SnsNotificationEntrySchema, type SnsNotificationDeps } from './notify/sns-kind';
+export { checkSageMakerPolicy } from './policy-checks';
 export { CloudWatchMetricSource, CLOUDWATCH_METRIC_NAMES, type CloudWatchMetricSourceOptions } from './metrics/cloudwatch-metric-source';
 export { withinBudget, mergeBudgets, InvocationBudget, MIN_CALL_MS, type HttpCallOptions } from './budget';

@@ -28,6 +28,7 @@ import {
   type NativeExport,
   type PersistedState,
   type Policy,
+  type Issue,
   type Provider,
   type SizeLadder,
   type TargetRef,
@@ -41,7 +42,8 @@ import { parseVariantId, PROVIDER_NAME, variantId, type VariantId } from './ids'
 import { sizeLadderFor } from './instance-types';
 import { compileNative } from './native/compile';
 import { deregister, restoreRegistration, saveRegistration } from './native/registration';
-import { decodeState, encodeState, MANAGED_TAG, mergeStates, tagChanges } from './state-tags';
+import { checkSageMakerPolicy } from './policy-checks';
+import { decodeState, encodeState, isManaged, mergeStates, tagChanges } from './state-tags';
 
 const INSTANCE_TYPE = /^ml\.[a-z0-9]+\.[a-z0-9]+$/;
 type EndpointStatus = NonNullable<DescribeEndpointCommandOutput['EndpointStatus']>;
@@ -109,6 +111,11 @@ export class SageMakerProvider implements Provider {
     parseVariantId(id);
   }
 
+  /** What a SageMaker target kind cannot do (a zero floor on a real-time variant...), decided from the policy and the id alone. */
+  checkPolicy(policy: Policy, ref: TargetRef): Issue[] {
+    return checkSageMakerPolicy(policy, ref);
+  }
+
   async describe(ref: TargetRef, options?: CallOptions): Promise<TargetState> {
     const id = this.check(ref);
     const budget = this.budget(options);
@@ -126,7 +133,7 @@ export class SageMakerProvider implements Provider {
       ref,
       capacity,
       status,
-      managed: tags.get(MANAGED_TAG) === 'true',
+      managed: isManaged(tags),
       persisted: decodeState(tags),
     };
     this.remember(endpoint.EndpointArn!, state.persisted);
@@ -394,5 +401,6 @@ export class SageMakerProvider implements Provider {
 function holds(actual: PersistedState, wanted: PersistedState): boolean {
   const keys = new Set(actual.dedupeKeys);
   if (!wanted.dedupeKeys.every((k) => keys.has(k))) return false;
+  if ((actual.metricFailures ?? 0) !== (wanted.metricFailures ?? 0)) return false;
   return (['lastScaleOut', 'lastScaleIn', 'lastResize'] as const).every((f) => wanted[f] === undefined || (actual[f] !== undefined && actual[f].at >= wanted[f].at));
 }

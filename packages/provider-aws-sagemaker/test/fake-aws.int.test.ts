@@ -152,7 +152,7 @@ describe('fake AWS: alarms, SNS and Application Auto Scaling work together', () 
   it('an alarm going to ALARM publishes a signed SNS notification that verifies against the fake certificate', async () => {
     w = await startWorld();
     const topic = 'arn:aws:sns:us-east-1:123456789012:autoscaler-alarms';
-    await w.clients.sns.send(new SetTopicAttributesCommand({ TopicArn: topic, AttributeName: 'SignatureVersion', AttributeValue: '2' }));
+    await (await w.clients.snsClient()).send(new SetTopicAttributesCommand({ TopicArn: topic, AttributeName: 'SignatureVersion', AttributeValue: '2' }));
     const events: SNSEvent[] = [];
     w.fake.sns.subscribe((e) => events.push(e));
     await w.clients.cloudwatch.send(new PutMetricAlarmCommand({ AlarmName: 'hi', MetricName: 'CPUUtilization', Namespace: '/aws/sagemaker/Endpoints', Statistic: 'Average', Period: 60, EvaluationPeriods: 1, Threshold: 90, ComparisonOperator: 'GreaterThanThreshold', Dimensions: [{ Name: 'EndpointName', Value: ENDPOINT }, { Name: 'VariantName', Value: VARIANT }], AlarmActions: [topic] }));

@@ -28,7 +28,7 @@ export async function startWorld(options: FakeAwsOptions & { maxAttempts?: numbe
     clock,
     clients,
     async close() {
-      for (const c of Object.values(clients)) c.destroy();
+      clients.destroy();
       await fake.close();
     },
   };

@@ -31,7 +31,7 @@ beforeEach(() => {
   lines.err.length = 0;
 });
 afterEach(async () => {
-  for (const c of Object.values(clients ?? {})) c.destroy();
+  clients?.destroy();
   await fake?.close();
 });
 
@@ -55,7 +55,7 @@ describe('aws CLI commands against the fake', () => {
       expect(lines.err.at(-1)).toBe(`${ID}: InService`);
       expect(slow.sagemaker.snapshot('my-endpoint')!.variants[0]).toMatchObject({ current: 3 });
     } finally {
-      for (const x of Object.values(c)) x.destroy();
+      c.destroy();
       await slow.close();
     }
   });
@@ -95,7 +95,7 @@ describe('aws CLI commands against the fake', () => {
       const [st] = await runStatus([ID], { json: true }, { io, clients: c });
       expect(st).toMatchObject({ replicas: 2, currentReplicas: 2 });
     } finally {
-      for (const x of Object.values(c)) x.destroy();
+      c.destroy();
       await sb.stop();
     }
   });
@@ -126,7 +126,7 @@ describe('aws CLI commands against the fake', () => {
       const c = createAwsClients({ endpoint: info.endpoint, region: info.region, credentials: { accessKeyId: info.accessKeyId, secretAccessKey: info.secretAccessKey } });
       const [st] = await runStatus([ID], { json: true }, { io, clients: c });
       expect(st).toMatchObject({ status: 'ready', managed: true });
-      for (const x of Object.values(c)) x.destroy();
+      c.destroy();
     } finally {
       await sb.stop();
     }

@@ -55,7 +55,7 @@ export function compileNative(policy: Policy, ref: TargetRef): SageMakerNativeEx
 
   resources.push({ kind: 'ScalableTarget', request: { ...base, MinCapacity: limits.minReplicas, MaxCapacity: limits.maxReplicas, Tags: { [OWNER_TAG]: policy.name } } });
 
-  const stepPolicy = (rule: Rule, suffix: string, adjustmentType: StepRule['adjustmentType'], steps: readonly StepAdjustment[], metric: string, threshold: number, cooldown: number, minMagnitude?: number): void => {
+  const stepPolicy = (rule: Rule, suffix: string, adjustmentType: StepRule['adjustmentType'], steps: readonly StepAdjustment[], metric: string, threshold: number, cooldown: number, minMagnitude?: number, aggregation: StepRule['metricAggregationType'] = 'Average'): void => {
     const policyName = `${policyPrefix}${clean(rule.name)}${suffix}`;
     const upper = steps.every((s) => (s.lower ?? -Infinity) >= 0);
     const awsSteps: AwsStep[] = steps.map((s) => ({
@@ -70,7 +70,7 @@ export function compileNative(policy: Policy, ref: TargetRef): SageMakerNativeEx
         ...base,
         PolicyName: policyName,
         PolicyType: 'StepScaling',
-        StepScalingPolicyConfiguration: { AdjustmentType: adjustmentType, StepAdjustments: awsSteps, Cooldown: Math.round(cooldown), MetricAggregationType: 'Average', ...(minMagnitude !== undefined ? { MinAdjustmentMagnitude: minMagnitude } : {}) },
+        StepScalingPolicyConfiguration: { AdjustmentType: adjustmentType, StepAdjustments: awsSteps, Cooldown: Math.round(cooldown), MetricAggregationType: aggregation, ...(minMagnitude !== undefined ? { MinAdjustmentMagnitude: minMagnitude } : {}) },
       },
     });
     resources.push({
@@ -83,7 +83,8 @@ export function compileNative(policy: Policy, ref: TargetRef): SageMakerNativeEx
         Namespace: metricNamespace(metric),
         MetricName: metric,
         Dimensions: dimensions,
-        Statistic: 'Average',
+        // The alarm's datapoints are what the policy aggregates: the same statistic.
+        Statistic: aggregation,
         Period: 60,
         EvaluationPeriods: 1,
         Threshold: threshold,
@@ -108,9 +109,19 @@ export function compileNative(policy: Policy, ref: TargetRef): SageMakerNativeEx
       }
       if (tt.algorithm === 'hpa' || tt.tolerance !== undefined) unsupported.push(`${at}: native target tracking uses AWS's own tolerance; algorithm ${tt.algorithm}${tt.tolerance !== undefined ? ` tolerance ${tt.tolerance}` : ''} is approximated`);
       if (tt.scaleInRatio !== 0.9) unsupported.push(`${at}: scaleInRatio ${tt.scaleInRatio} is approximated (AWS scales in below about 90% of the target)`);
-      const metricSpec = PREDEFINED.has(tt.metric)
-        ? { PredefinedMetricSpecification: { PredefinedMetricType: 'SageMakerVariantInvocationsPerInstance' as const } }
-        : { CustomizedMetricSpecification: { MetricName: tt.metric, Namespace: metricNamespace(tt.metric), Dimensions: dimensions, Statistic: 'Average' as const } };
+      const custom = tt.customMetric;
+      const metricSpec =
+        custom === undefined && PREDEFINED.has(tt.metric)
+          ? { PredefinedMetricSpecification: { PredefinedMetricType: 'SageMakerVariantInvocationsPerInstance' as const } }
+          : {
+              CustomizedMetricSpecification: {
+                MetricName: tt.metric,
+                Namespace: custom?.namespace ?? metricNamespace(tt.metric),
+                Dimensions: custom?.dimensions !== undefined ? Object.entries(custom.dimensions).map(([Name, Value]) => ({ Name, Value })) : dimensions,
+                Statistic: custom?.statistic ?? 'Average',
+                ...(custom?.unit !== undefined ? { Unit: custom.unit } : {}),
+              },
+            };
       resources.push({
         kind: 'ScalingPolicy',
         rule: r.name,
@@ -142,8 +153,8 @@ export function compileNative(policy: Policy, ref: TargetRef): SageMakerNativeEx
         return;
       }
       const cooldownFor = (steps: readonly StepAdjustment[]): number => s.cooldown ?? (steps.some((x) => x.change > 0) ? limits.cooldown.scaleOut : limits.cooldown.scaleIn);
-      if (ups.length > 0) stepPolicy(r, downs.length > 0 ? '-high' : '', s.adjustmentType, ups, s.metric, s.threshold, cooldownFor(ups), s.minAdjustmentMagnitude);
-      if (downs.length > 0) stepPolicy(r, ups.length > 0 ? '-low' : '', s.adjustmentType, downs, s.metric, s.threshold, cooldownFor(downs), s.minAdjustmentMagnitude);
+      if (ups.length > 0) stepPolicy(r, downs.length > 0 ? '-high' : '', s.adjustmentType, ups, s.metric, s.threshold, cooldownFor(ups), s.minAdjustmentMagnitude, s.metricAggregationType);
+      if (downs.length > 0) stepPolicy(r, ups.length > 0 ? '-low' : '', s.adjustmentType, downs, s.metric, s.threshold, cooldownFor(downs), s.minAdjustmentMagnitude, s.metricAggregationType);
     }
 
     function compileThreshold(r: Rule, t: ThresholdRule): void {
