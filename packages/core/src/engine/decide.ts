@@ -2,6 +2,7 @@ import { ValidationError } from '../errors';
 import { ruleKind } from '../policy/rule-kind';
 import type { Policy, Rule } from '../policy/schema';
 import type { ActionMark, Capacity, DecisionHistory, ScaleDecision, Signal, TargetState } from '../types';
+import { bandwidthThresholdProposal, bandwidthTrackingProposal } from './bandwidth';
 import { type Proposal, type Remark, directionOf } from './proposal';
 import { effectiveBounds } from './schedule';
 import { predictiveProposal } from './predictive';
@@ -10,7 +11,7 @@ import { stepProposal } from './step';
 import { targetTrackingProposal } from './target-tracking';
 import { thresholdProposal } from './threshold';
 
-const isProposal = (x: Proposal | Remark | undefined): x is Proposal => x !== undefined && ('replicas' in x || 'size' in x);
+const isProposal = (x: Proposal | Remark | undefined): x is Proposal => x !== undefined && ('replicas' in x || 'size' in x || 'bandwidthMbps' in x);
 
 function checkInputs(state: TargetState, now: number): void {
   const r = state?.capacity?.replicas;
@@ -25,7 +26,10 @@ function isoTime(ms: number): string {
 }
 
 /** A reactive rule against one signal. */
-function signalProposal(rule: Rule, kind: 'threshold' | 'step' | 'targetTracking', signal: Signal, current: number, now: number): Proposal | Remark | undefined {
+function signalProposal(rule: Rule, kind: 'threshold' | 'step' | 'targetTracking', signal: Signal, capacity: Capacity, limits: Policy['limits'], now: number): Proposal | Remark | undefined {
+  const current = capacity.replicas;
+  if (kind === 'threshold' && rule.threshold!.bandwidth !== undefined) return bandwidthThresholdProposal(rule.name, rule.threshold!, signal, capacity.bandwidthMbps, limits);
+  if (kind === 'targetTracking' && rule.targetTracking!.capacity === 'bandwidth') return bandwidthTrackingProposal(rule.name, rule.targetTracking!, signal, capacity.bandwidthMbps, limits);
   const out = reactiveProposal(rule, kind, signal, current, now);
   // A reading that can only justify more capacity: its scale-in proposals are dropped.
   if (signal.scaleOutOnly && out !== undefined && isProposal(out) && out.replicas !== undefined && out.replicas < current) return undefined;
@@ -63,7 +67,7 @@ function evaluateRules(policy: Policy, signals: readonly Signal[], state: Target
       case 'threshold':
       case 'step':
       case 'targetTracking':
-        for (const signal of signals) keep(signalProposal(rule, kind, signal, current, now));
+        for (const signal of signals) keep(signalProposal(rule, kind, signal, state.capacity, policy.limits, now));
         break;
       case 'predictive':
         // Reads the forecast made before decide, not the signals.
@@ -234,10 +238,39 @@ export function decide(policy: Policy, state: TargetState, signals: readonly Sig
 
   const direction = directionOf(current, desired);
   if (direction === undefined) {
+    // Replicas stay: the load balancer's bandwidth may still move.
+    const bandwidth = bandwidthDecision(proposals, from, state, limits, now);
+    if (bandwidth) return bandwidth;
     return none(from, reason, { ...(rule ? { rule } : {}), ...(blockedBy ? { blockedBy } : {}), recommendation });
   }
   const decision: ScaleDecision = { action: 'scale', from, to: { ...from, replicas: desired }, reason, direction, recommendation };
   if (picked && !held) decision.rule = picked.rule;
   else if (bounds.windows.length > 0) decision.rule = bounds.windows[0];
   return decision;
+}
+
+/**
+ * Bandwidth proposals when replicas stay: up if any rule wants more (the most wins), else down
+ * as little as asked; cooldowns as for a resize (up: scale-out's, down: scale-in's).
+ */
+function bandwidthDecision(proposals: readonly Proposal[], from: Capacity, state: TargetState, limits: Policy['limits'], now: number): ScaleDecision | undefined {
+  const range = limits.bandwidthMbps;
+  if (range === undefined) return undefined;
+  const current = from.bandwidthMbps ?? range.min;
+  let up: Proposal | undefined;
+  let down: Proposal | undefined;
+  for (const p of proposals) {
+    const bw = p.bandwidthMbps;
+    if (bw === undefined) continue;
+    if (bw > current && (up === undefined || bw > up.bandwidthMbps!)) up = p;
+    if (bw < current && (down === undefined || bw > down.bandwidthMbps!)) down = p;
+  }
+  const chosen = up ?? down;
+  if (chosen === undefined) return undefined;
+  const dir = chosen === up ? 'up' : 'down';
+  const cooldown = chosen.cooldownSeconds ?? (dir === 'up' ? limits.cooldown.scaleOut : limits.cooldown.scaleIn);
+  if (withinCooldown(state.persisted.lastResize, cooldown, now)) {
+    return none(from, `${chosen.why()}; resize cooldown (${cooldown}s) since ${isoTime(state.persisted.lastResize!.at)}`, { rule: chosen.rule, blockedBy: 'cooldown' });
+  }
+  return { action: 'resize', from, to: { ...from, bandwidthMbps: chosen.bandwidthMbps! }, reason: chosen.why(), rule: chosen.rule, direction: dir };
 }

@@ -7,6 +7,8 @@ export interface Proposal {
   replicas?: number;
   /** Desired size (a rung of the ladder). */
   size?: string;
+  /** Desired load balancer bandwidth, Mbps (absolute). */
+  bandwidthMbps?: number;
   /** True when `replicas` is relative to current capacity (step/threshold changes), false when absolute (target tracking, ExactCapacity). */
   relative: boolean;
   /** Rule-specific cooldown override, seconds. */

@@ -36,10 +36,12 @@ export const ThresholdRuleSchema = z
     change: z.number().int('must be a whole number').refine((v) => v !== 0, 'must not be 0').optional(),
     /** Move along the size ladder instead of changing replicas. */
     size: z.enum(['next', 'previous']).optional(),
+    /** Change the load balancer bandwidth by this many Mbps instead (OCI), within limits.bandwidthMbps. */
+    bandwidth: z.number().int('must be a whole number of Mbps').refine((v) => v !== 0, 'must not be 0').optional(),
   })
   .superRefine((r, ctx) => {
     if (r.alarm === undefined && r.metric === undefined) ctx.addIssue({ code: 'custom', path: ['alarm'], message: 'name an alarm or a metric to react to' });
-    if ((r.change === undefined) === (r.size === undefined)) ctx.addIssue({ code: 'custom', path: ['change'], message: 'set exactly one of change (replicas) or size (next|previous)' });
+    if ([r.change, r.size, r.bandwidth].filter((v) => v !== undefined).length !== 1) ctx.addIssue({ code: 'custom', path: ['change'], message: 'set exactly one of change (replicas), size (next|previous) or bandwidth (Mbps)' });
     if (r.alarm === undefined && r.above === undefined && r.below === undefined) ctx.addIssue({ code: 'custom', path: ['above'], message: 'a metric rule without an alarm needs above or below' });
     if (r.above !== undefined && r.below !== undefined) ctx.addIssue({ code: 'custom', path: ['below'], message: 'set above or below, not both' });
   });
@@ -138,6 +140,12 @@ export const TargetTrackingRuleSchema = z
     disableScaleIn: z.boolean().default(false),
     scaleOutCooldown: seconds.optional(),
     scaleInCooldown: seconds.optional(),
+    /**
+     * What the rule moves: `replicas` (absent) or the load balancer's `bandwidth` (OCI), where the
+     * metric is bandwidth utilization in percent and bandwidth = ceil(current x metric / target)
+     * within limits.bandwidthMbps.
+     */
+    capacity: z.enum(['replicas', 'bandwidth']).optional(),
   });
 
 /**
@@ -286,18 +294,21 @@ export const PolicySchema = z
     (p, ctx) => {
       // Runs even when other fields failed (so every problem is listed at once): read defensively.
       if (p === null || typeof p !== 'object') return;
-      const doc = p as unknown as { rules?: unknown; limits?: { sizes?: unknown; maxReplicas?: unknown } | null };
+      const doc = p as unknown as { rules?: unknown; limits?: { sizes?: unknown; maxReplicas?: unknown; bandwidthMbps?: unknown } | null };
       const rules: unknown[] = Array.isArray(doc.rules) ? doc.rules : [];
       const maxReplicas = typeof doc.limits?.maxReplicas === 'number' ? doc.limits.maxReplicas : undefined;
       const names = new Map<string, number>();
       rules.forEach((raw, i) => {
         if (raw === null || typeof raw !== 'object') return;
-        const r = raw as { name?: unknown; threshold?: { size?: unknown }; schedule?: { minReplicas?: unknown } };
+        const r = raw as { name?: unknown; threshold?: { size?: unknown; bandwidth?: unknown }; targetTracking?: { capacity?: unknown }; schedule?: { minReplicas?: unknown } };
         if (typeof r.name === 'string') {
           if (names.has(r.name)) ctx.addIssue({ code: 'custom', path: ['rules', i, 'name'], message: `duplicate rule name (also rules[${names.get(r.name)}])` });
           names.set(r.name, i);
         }
         if (typeof r.threshold === 'object' && r.threshold?.size && !doc.limits?.sizes) ctx.addIssue({ code: 'custom', path: ['rules', i, 'threshold', 'size'], message: 'needs limits.sizes (the size ladder)' });
+        const bw = doc.limits?.bandwidthMbps;
+        if (typeof r.threshold === 'object' && r.threshold?.bandwidth !== undefined && !bw) ctx.addIssue({ code: 'custom', path: ['rules', i, 'threshold', 'bandwidth'], message: 'needs limits.bandwidthMbps (min and max)' });
+        if (typeof r.targetTracking === 'object' && r.targetTracking?.capacity === 'bandwidth' && !bw) ctx.addIssue({ code: 'custom', path: ['rules', i, 'targetTracking', 'capacity'], message: 'needs limits.bandwidthMbps (min and max)' });
         const min = typeof r.schedule === 'object' ? r.schedule?.minReplicas : undefined;
         if (typeof min === 'number' && maxReplicas !== undefined && min > maxReplicas) ctx.addIssue({ code: 'custom', path: ['rules', i, 'schedule', 'minReplicas'], message: `must be <= limits.maxReplicas (${maxReplicas})` });
       });

@@ -73,6 +73,11 @@ describe('webhook URL ranges, edge by edge', () => {
     ['metadata.example.com'],
     ['localhost.example.com'],
     ['instance-data.example.com'],
+    ['10.0.0.1.example.com'],
+    ['[1::ffff:808:808]'],
+    ['[::ffff:808:808:1]'],
+    ['[2001:fc00::1]'],
+    ['[2001:fe80::1]'],
   ])('https://%s/hook is accepted', (host) => {
     expect(webhookUrlProblem(`https://${host}/hook`)).toBeUndefined();
   });
@@ -143,6 +148,7 @@ describe('redaction, edge by edge', () => {
     ['ws://u@h.example.com/', 'ws://h.example.com/…'],
     ['Basic dXNlcjpwYXNzd29yZA== sent', 'Basic (redacted) sent'],
     ['Bearer short', 'Bearer short'],
+    ['Bearer   abcdefghij', 'Bearer (redacted)'],
     ['password=hunter2 api_key=abc SIG=zz apikey=q', 'password=(redacted) api_key=(redacted) SIG=(redacted) apikey=(redacted)'],
     ['x-amz-security-token=abc&y=2', 'x-amz-security-token=(redacted)&y=2'],
     ['monkey=banana', 'monkey=banana'],
