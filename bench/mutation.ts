@@ -5,43 +5,66 @@
  * (`--only core` for one group, `--concurrency N`). Writes bench/results/mutation.json:
  * `{ score, killed, survived, modules }`, score in percent of the mutants that tests cover.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
 interface Group {
   name: string;
   jestConfig: string;
+  /** Modules to mutate (globs from the repo root). */
   mutate: string[];
+  /** Jest `testMatch` (relative to the package's rootDir): only the suites that guard these modules,
+   * so a red suite elsewhere cannot fail the dry run, and each mutant runs seconds, not minutes. */
+  tests: string[];
 }
+
+const CORE = 'packages/core/jest.config.js';
+const AWS = 'packages/provider-aws-sagemaker/jest.config.js';
+const OCI = 'packages/provider-oci-data-science/jest.config.js';
+const K8S = 'packages/provider-kubernetes/jest.config.js';
 
 const GROUPS: Group[] = [
   {
-    name: 'core',
-    jestConfig: 'packages/core/jest.config.js',
-    mutate: [
-      'packages/core/src/engine/*.ts',
-      'packages/core/src/orchestrator/*.ts',
-      'packages/core/src/forecast/*.ts',
-      'packages/core/src/ports/webhook-url.ts',
-      'packages/core/src/ports/redact.ts',
-      '!packages/core/src/**/*.test.ts',
-      '!packages/core/src/**/index.ts',
-    ],
+    name: 'core-engine',
+    jestConfig: CORE,
+    mutate: ['packages/core/src/engine/*.ts', '!packages/core/src/**/*.test.ts', '!packages/core/src/**/index.ts'],
+    tests: ['<rootDir>/src/engine/**/*.test.ts', '<rootDir>/src/fuzz.unit.test.ts'],
+  },
+  {
+    name: 'core-orchestrator',
+    jestConfig: CORE,
+    mutate: ['packages/core/src/orchestrator/*.ts', '!packages/core/src/**/*.test.ts', '!packages/core/src/**/index.ts'],
+    tests: ['<rootDir>/src/orchestrator/**/*.test.ts', '<rootDir>/src/ports/**/*.test.ts'],
+  },
+  {
+    name: 'core-forecast',
+    jestConfig: CORE,
+    mutate: ['packages/core/src/forecast/*.ts', '!packages/core/src/**/*.test.ts', '!packages/core/src/**/index.ts'],
+    tests: ['<rootDir>/src/forecast/**/*.test.ts', '<rootDir>/src/engine/**/*.test.ts'],
+  },
+  {
+    name: 'core-ports',
+    jestConfig: CORE,
+    mutate: ['packages/core/src/ports/webhook-url.ts', 'packages/core/src/ports/redact.ts'],
+    tests: ['<rootDir>/src/ports/**/*.test.ts'],
   },
   {
     name: 'provider-aws-sagemaker',
-    jestConfig: 'packages/provider-aws-sagemaker/jest.config.js',
+    jestConfig: AWS,
     mutate: ['packages/provider-aws-sagemaker/src/alarms/sns-signature.ts', 'packages/provider-aws-sagemaker/src/alarms/cloudwatch-source.ts', 'packages/provider-aws-sagemaker/src/state-tags.ts'],
+    tests: ['<rootDir>/test/cloudwatch-source.unit.test.ts', '<rootDir>/test/alarm-verify.int.test.ts', '<rootDir>/test/state-tags.unit.test.ts', '<rootDir>/**/*.mutation.*.test.ts'],
   },
   {
     name: 'provider-oci-data-science',
-    jestConfig: 'packages/provider-oci-data-science/jest.config.js',
+    jestConfig: OCI,
     mutate: ['packages/provider-oci-data-science/src/alarm-source.ts', 'packages/provider-oci-data-science/src/state-tags.ts'],
+    tests: ['<rootDir>/test/alarm-source.unit.test.ts', '<rootDir>/test/verify.int.test.ts', '<rootDir>/test/managed-tag.unit.test.ts', '<rootDir>/test/units.unit.test.ts', '<rootDir>/**/*.mutation.*.test.ts'],
   },
   {
     name: 'provider-kubernetes',
-    jestConfig: 'packages/provider-kubernetes/jest.config.js',
+    jestConfig: K8S,
     mutate: ['packages/provider-kubernetes/src/model/annotations.ts'],
+    tests: ['<rootDir>/src/model/**/*.test.ts', '<rootDir>/test/discovery.int.test.ts', '<rootDir>/**/*.mutation.*.test.ts'],
   },
 ];
 
@@ -59,6 +82,44 @@ interface ModuleScore {
   survived: number;
   noCoverage: number;
   survivors: string[];
+  /** Survivors that no test can kill: the mutant behaves as the original does. */
+  equivalent: string[];
+}
+
+/**
+ * Survivors reviewed and found equivalent, per module: matched by mutator and by a fragment of the
+ * original source line (so they survive line shifts), with the reason in one line.
+ */
+interface Equivalent {
+  mutator: string;
+  line: string;
+  replacement?: string;
+  reason: string;
+}
+const EQUIVALENT: Record<string, Equivalent[]> = {
+  'packages/core/src/ports/webhook-url.ts': [
+    { mutator: 'Regex', line: "/^(\\d{1,3})\\.(\\d{1,3})", replacement: '/(\\d{1,3})', reason: 'a URL host whose last label is numeric must parse as IPv4 (else new URL throws), so nothing can precede the address' },
+    { mutator: 'MethodExpression', line: 'parts.every((n) => n <= 255)', reason: 'new URL already rejects IPv4 parts above 255' },
+    { mutator: 'ConditionalExpression', line: 'parts.every((n) => n <= 255)', reason: 'new URL already rejects IPv4 parts above 255' },
+    { mutator: 'Regex', line: "host.replace(/^\\[|\\]$/g, '')", reason: 'an IPv6 hostname from new URL is always [..] with one bracket at each end' },
+    { mutator: 'Regex', line: 'const mapped = /^::ffff:', reason: 'dead branch: new URL writes IPv4-mapped addresses in hex (::ffff:7f00:1), never dotted' },
+    { mutator: 'ConditionalExpression', line: 'if (mapped) return', reason: 'dead branch: new URL writes IPv4-mapped addresses in hex (::ffff:7f00:1), never dotted' },
+    { mutator: 'MethodExpression', line: "h.startsWith('fd00:ec2::')", reason: 'fd00:ec2:: is already inside fc00::/7, matched by the regex before it' },
+    { mutator: 'Regex', line: "u.protocol.replace(/:$/, '')", reason: 'a URL protocol holds exactly one colon, at its end' },
+    { mutator: 'StringLiteral', line: "host.startsWith('[') && privateIpv6(host)", reason: 'a host name or IPv4 host has no colon, so privateIpv6 is false for it anyway' },
+    { mutator: 'StringLiteral', line: "const METADATA_HOSTS = new Set(['metadata', 'metadata.google.internal'", reason: "the two '.internal' names are refused by the .internal suffix check too" },
+  ],
+  'packages/core/src/ports/redact.ts': [
+    { mutator: 'Regex', line: "replace(/^[^@]*@/, '')", replacement: '/[^@]*@/', reason: 'the leftmost match of [^@]*@ starts at 0 anyway' },
+  ],
+};
+
+const sourceLines = new Map<string, string[]>();
+function equivalentReason(file: string, r: MutantResult): string | undefined {
+  const lines = sourceLines.get(file) ?? readFileSync(join(root, file), 'utf8').split('\n');
+  sourceLines.set(file, lines);
+  const text = lines[r.location.start.line - 1] ?? '';
+  return (EQUIVALENT[file] ?? []).find((e) => e.mutator === r.mutatorName && text.includes(e.line) && (e.replacement === undefined || (r.replacement ?? '').includes(e.replacement)))?.reason;
 }
 
 const root = join(__dirname, '..');
@@ -72,7 +133,7 @@ async function runGroup(group: Group): Promise<MutantResult[]> {
   const { Stryker } = (await import('@stryker-mutator/core')) as unknown as { Stryker: new (o: Record<string, unknown>) => { runMutationTest(): Promise<MutantResult[]> } };
   const stryker = new Stryker({
     testRunner: 'jest',
-    jest: { projectType: 'custom', configFile: group.jestConfig, enableFindRelatedTests: false },
+    jest: { projectType: 'custom', configFile: group.jestConfig, enableFindRelatedTests: false, config: { testMatch: group.tests } },
     mutate: mutateOverride ? [mutateOverride] : group.mutate,
     coverageAnalysis: 'perTest',
     concurrency,
@@ -86,35 +147,53 @@ async function runGroup(group: Group): Promise<MutantResult[]> {
   return stryker.runMutationTest();
 }
 
+const started = Date.now();
+
 async function main(): Promise<void> {
   const modules: Record<string, ModuleScore> = {};
-  for (const group of GROUPS.filter((g) => only === undefined || g.name === only)) {
+  // With `--mutate`, only the groups whose package holds the file (its tests guard it).
+  const selected = GROUPS.filter((g) => (only === undefined || g.name === only) && (mutateOverride === undefined || mutateOverride.startsWith(g.jestConfig.replace(/jest\.config\.js$/, ''))));
+  const chosen = mutateOverride === undefined ? selected : selected.filter((g) => g.mutate.some((m) => !m.startsWith('!') && (m === mutateOverride || m.includes('*') && mutateOverride.startsWith(m.slice(0, m.indexOf('*')))))).slice(0, 1);
+  if (chosen.length === 0) throw new Error(`no group matches --only ${only ?? '-'} --mutate ${mutateOverride ?? '-'}`);
+  for (const group of chosen) {
     process.stderr.write(`mutation: ${group.name} (${group.mutate.filter((m) => !m.startsWith('!')).join(', ')})\n`);
     const results = await runGroup(group);
     for (const r of results) {
       const file = relative(root, r.fileName);
-      const m = (modules[file] ??= { score: 0, killed: 0, survived: 0, noCoverage: 0, survivors: [] });
+      const m = (modules[file] ??= { score: 0, killed: 0, survived: 0, noCoverage: 0, survivors: [], equivalent: [] });
       if (r.status === 'Killed' || r.status === 'Timeout') m.killed++;
       else if (r.status === 'Survived') {
         m.survived++;
-        m.survivors.push(`${r.location.start.line}:${r.location.start.column} ${r.mutatorName}${r.replacement ? ` -> ${r.replacement.slice(0, 60)}` : ''}`);
+        const what = `${r.location.start.line}:${r.location.start.column} ${r.mutatorName}${r.replacement ? ` -> ${r.replacement.replace(/\s+/g, ' ').slice(0, 60)}` : ''}`;
+        const reason = equivalentReason(file, r);
+        if (reason === undefined) m.survivors.push(what);
+        else m.equivalent.push(`${what}: ${reason}`);
       } else if (r.status === 'NoCoverage') m.noCoverage++;
     }
+  }
+  // A partial run (`--only`, `--mutate`) replaces its modules' figures and keeps the others.
+  const outFile = join(root, 'bench/results/mutation.json');
+  if ((only !== undefined || mutateOverride !== undefined) && existsSync(outFile)) {
+    const previous = JSON.parse(readFileSync(outFile, 'utf8')) as { modules?: Record<string, ModuleScore> };
+    for (const [file, m] of Object.entries(previous.modules ?? {})) if (!(file in modules)) modules[file] = m;
   }
   let killed = 0;
   let survived = 0;
   let noCoverage = 0;
+  let equivalent = 0;
   for (const m of Object.values(modules)) {
+    equivalent += m.equivalent.length;
     m.score = m.killed + m.survived > 0 ? Math.round((1000 * m.killed) / (m.killed + m.survived)) / 10 : 100;
     killed += m.killed;
     survived += m.survived;
     noCoverage += m.noCoverage;
   }
   const score = killed + survived > 0 ? Math.round((1000 * killed) / (killed + survived)) / 10 : 0;
-  const out = { score, killed, survived, noCoverage, aim: 90, measuredAt: new Date().toISOString(), modules };
+  const out = { score, killed, survived, equivalent, noCoverage, aim: 90, measuredAt: new Date().toISOString(), runSeconds: Math.round((Date.now() - started) / 1000), modules };
   mkdirSync(join(root, 'bench/results'), { recursive: true });
-  writeFileSync(join(root, 'bench/results/mutation.json'), `${JSON.stringify(out, null, 2)}\n`);
-  process.stdout.write(`mutation score ${score}% (${killed} killed, ${survived} survived, ${noCoverage} not covered)\n`);
+  writeFileSync(outFile, `${JSON.stringify(out, null, 2)}\n`);
+  process.stdout.write(`mutation score ${score}% (${killed} killed, ${survived} survived of which ${equivalent} equivalent, ${noCoverage} not covered)\n`);
+  for (const [file, m] of Object.entries(modules)) process.stdout.write(`  ${file}: ${m.score}% ${m.survivors.length ? `survivors: ${m.survivors.join(' | ')}` : ''}\n`);
 }
 
 main().catch((e: unknown) => {
