@@ -8,6 +8,7 @@ import { type CliIO, processIO } from '../io';
 import { readText } from '../read-input';
 import { parseDurationFlag } from './duration-flag';
 import { kubernetesProvider } from './monitor';
+import { RESIGN_MS, signedTarget, type SignedTarget } from './signed-requests';
 
 /** The slice of autocannon 9's API this command uses (the package ships no types). */
 interface AutocannonResult {
@@ -34,7 +35,16 @@ export interface LoadStage {
 }
 
 export interface LoadtestFlags {
-  url: string;
+  url?: string;
+  /** SigV4-signed InvokeEndpoint to this SageMaker endpoint (with `region`). */
+  sagemakerEndpoint?: string;
+  region?: string;
+  /** OCI-signed POST to this model deployment predict URL. */
+  ociDeploymentUrl?: string;
+  ociConfig?: string;
+  ociProfile?: string;
+  /** Tests only: send the signed requests to this loopback origin instead. */
+  endpointUrl?: string;
   schedule?: string;
   concurrency?: string;
   duration?: string;
@@ -133,8 +143,21 @@ export function checkReachable(url: URL, timeoutMs = 5000): Promise<void> {
 }
 
 /** One stage with autocannon; per-response timings give the p95 (autocannon's own histogram stops at p90/p97.5). */
-function runStage(url: URL, stage: LoadStage, seconds: number, index: number, startSeconds: number, request: { method: string; body?: string; headers: Record<string, string> }): Promise<LoadRow> {
+function runStage(url: URL, stage: LoadStage, seconds: number, index: number, startSeconds: number, request: { method: string; body?: string; headers: Record<string, string>; signer?: SignedTarget }): Promise<LoadRow> {
+  const { signer } = request;
   return new Promise((resolve, reject) => {
+    // A signed run renews its signature every minute; each request carries the newest one.
+    let resign: NodeJS.Timeout | undefined;
+    let signFailure: unknown;
+    if (signer) {
+      resign = setInterval(() => {
+        signer.refresh().catch((e: unknown) => {
+          signFailure = e;
+          instance.stop();
+        });
+      }, RESIGN_MS);
+      resign.unref();
+    }
     const times: number[] = [];
     let bytes = 0;
     let ok = 0;
@@ -151,9 +174,15 @@ function runStage(url: URL, stage: LoadStage, seconds: number, index: number, st
         method: request.method,
         headers: request.headers,
         ...(request.body !== undefined ? { body: request.body } : {}),
+        ...(signer ? { requests: [{ setupRequest: (req: { headers: Record<string, string> }) => ({ ...req, headers: { ...req.headers, ...signer.headers() } }) }] } : {}),
         ...(stage.pauseMs > 0 ? { connectionRate: 1000 / stage.pauseMs } : {}),
       },
       (err, result) => {
+        if (resign) clearInterval(resign);
+        if (signFailure) {
+          reject(signFailure);
+          return;
+        }
         if (err) {
           reject(err);
           return;
@@ -199,7 +228,11 @@ function runStage(url: URL, stage: LoadStage, seconds: number, index: number, st
 
 /** Runs the stages one after another and writes one CSV row per stage. */
 export async function runLoadtest(flags: LoadtestFlags, io: CliIO): Promise<LoadtestResult> {
-  const url = checkTargetUrl(flags.url, Boolean(flags.allowRemote));
+  const contentType = (flags.header ?? []).map((h) => /^\s*content-type\s*:(.*)$/i.exec(h)?.[1]?.trim()).find((v) => v) ?? 'application/json';
+  // The real thing (SageMaker, OCI) only at its own hosts, signed; anything else is loopback unless --allow-remote.
+  const signer = await signedTarget({ ...flags, body: flags.body ?? '{}', contentType });
+  if (signer && flags.method !== undefined && flags.method.toUpperCase() !== 'POST') throw ValidationError.field('--method', `${signer.label} takes POST`);
+  const url = signer ? signer.url : checkTargetUrl(flags.url!, Boolean(flags.allowRemote));
   const stageMs = parseDurationFlag(flags.stageSeconds ?? '60', '--stage-seconds', { minMs: 500, maxMs: 3_600_000 });
   let stages: LoadStage[];
   if (flags.schedule) {
@@ -224,17 +257,22 @@ export async function runLoadtest(flags: LoadtestFlags, io: CliIO): Promise<Load
     if (i <= 0) throw ValidationError.field('--header', `"${h}" is not "Name: value"`);
     headers[h.slice(0, i).trim()] = h.slice(i + 1).trim();
   }
-  const method = (flags.method ?? (flags.body !== undefined ? 'POST' : 'GET')).toUpperCase();
-  if (flags.body !== undefined && headers['content-type'] === undefined && headers['Content-Type'] === undefined) headers['content-type'] = 'application/json';
+  const method = signer ? 'POST' : (flags.method ?? (flags.body !== undefined ? 'POST' : 'GET')).toUpperCase();
+  const body = signer ? (flags.body ?? '{}') : flags.body;
+  // Signed headers carry the content type (it is signed); the others get it here.
+  for (const k of Object.keys(headers)) if (signer && k.toLowerCase() === 'content-type') delete headers[k];
+  if (!signer && body !== undefined && headers['content-type'] === undefined && headers['Content-Type'] === undefined) headers['content-type'] = 'application/json';
   const out = flags.out ?? 'load.csv';
   await checkReachable(url);
+  if (signer) io.err(`loading ${signer.label} with signed requests`);
   const { formatLoadRow, loadHeader } = await kubernetesProvider();
   writeFileSync(out, `${loadHeader()}\n`);
   const rows: LoadRow[] = [];
   let elapsed = 0;
   for (let i = 0; i < stages.length; i++) {
     const s = stages[i]!;
-    const row = await runStage(url, s, (s.ms ?? stageMs) / 1000, i, elapsed, { method, headers, ...(flags.body !== undefined ? { body: flags.body } : {}) });
+    await signer?.refresh();
+    const row = await runStage(url, s, (s.ms ?? stageMs) / 1000, i, elapsed, { method, headers, ...(body !== undefined ? { body } : {}), ...(signer ? { signer } : {}) });
     rows.push(row);
     appendFileSync(out, `${formatLoadRow(row)}\n`);
     elapsed += row.durationSeconds;
@@ -247,13 +285,19 @@ export function registerLoadtestCommand(program: Command, io: CliIO = processIO)
   program
     .command('loadtest')
     .description('Load a model server with autocannon, in stages (a schedule of concurrency and pacing, or a fixed concurrency), writing one CSV row per stage')
-    .requiredOption('--url <url>', 'endpoint to load (loopback unless --allow-remote)')
+    .option('--url <url>', 'endpoint to load (loopback unless --allow-remote)')
+    .option('--sagemaker-endpoint <name>', 'load a SageMaker endpoint: SigV4-signed InvokeEndpoint to runtime.sagemaker.<region>.amazonaws.com, credentials from the default chain')
+    .option('--region <region>', 'AWS region of --sagemaker-endpoint (default AWS_REGION)')
+    .option('--oci-deployment-url <url>', 'load an OCI model deployment: https://modeldeployment.<region>.oci.customer-oci.com/<ocid>/predict, signed with your OCI config')
+    .option('--oci-config <file>', 'OCI config file for --oci-deployment-url (default ~/.oci/config)')
+    .option('--oci-profile <name>', 'profile in the OCI config (default DEFAULT)')
+    .option('--endpoint-url <url>', 'tests only: send the signed requests to this loopback URL (a local fake that checks signatures)')
     .option('--schedule <csv>', 'stages: CSV with columns concurrency, pause_ms (per-connection pacing), stages (repeat count)')
     .option('--concurrency <n>', 'connections for a fixed-concurrency run (default 10)')
     .option('--duration <duration>', 'length of a fixed-concurrency run (3s, 60s, 30m): whole stages, then a shorter last one', '60s')
     .option('--stage-seconds <duration>', 'length of one stage / CSV row (default 60s: one row per minute)', '60')
     .option('--method <method>', 'HTTP method (default GET, or POST with --body)')
-    .option('--body <text>', 'request body (JSON by default)')
+    .option('--body <text>', 'request body (JSON by default; {} for a signed run)')
     .option('--header <header...>', 'extra request headers, "Name: value"')
     .option('--out <file>', 'CSV to write (transactions, availability, mean/p95 response ms, rate, throughput, concurrency, failures)', 'load.csv')
     .option('--allow-remote', 'the URL is a server you run and may load (required for non-loopback hosts)')
