@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import type { CliIO } from '../io';
 import { registerBacktestCommand } from './backtest';
 import { registerLoadtestCommand } from './loadtest';
+import { registerModelServerCommand } from './model-server';
 import { registerMonitorCommand } from './monitor';
 import { registerRecipeCommand } from './recipe';
 import { registerSimulateCommand } from './simulate';
@@ -15,4 +16,5 @@ export const extraCommands: ReadonlyArray<(program: Command, io: CliIO) => void>
   registerMonitorCommand,
   registerLoadtestCommand,
   registerRecipeCommand,
+  registerModelServerCommand,
 ];

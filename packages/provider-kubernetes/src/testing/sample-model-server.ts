@@ -10,6 +10,8 @@ export interface SampleModelServerOptions {
   failEvery?: number;
   /** Queue longer than this answers 503 at once. Default 10000. */
   maxQueue?: number;
+  /** Port on 127.0.0.1 (default: a free one). */
+  port?: number;
 }
 
 export interface ModelServerStats {
@@ -88,7 +90,7 @@ export async function startSampleModelServer(options: SampleModelServerOptions =
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
+    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
   });
   const { port } = server.address() as AddressInfo;
   return {
