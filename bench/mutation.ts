@@ -28,7 +28,7 @@ const GROUPS: Group[] = [
     name: 'core-engine',
     jestConfig: CORE,
     mutate: ['packages/core/src/engine/*.ts', '!packages/core/src/**/*.test.ts', '!packages/core/src/**/index.ts'],
-    tests: ['<rootDir>/src/engine/**/*.test.ts', '<rootDir>/src/fuzz.unit.test.ts'],
+    tests: ['<rootDir>/src/engine/**/*.test.ts'],
   },
   {
     name: 'core-orchestrator',
@@ -138,7 +138,7 @@ async function runGroup(group: Group): Promise<MutantResult[]> {
     coverageAnalysis: 'perTest',
     concurrency,
     reporters: ['progress'],
-    tempDirName: '.stryker-tmp',
+    tempDirName: `.stryker-tmp/${group.name}`,
     ignorePatterns: ['dist', 'out', '.nx', 'bench/results', 'coverage', '.stryker-tmp', 'reports', 'apps/*/dist'],
     timeoutMS: 20_000,
     disableTypeChecks: true,

@@ -1,0 +1,172 @@
+import { ValidationError } from '@autoscaler/core';
+import { SnsSignatureVerifier, snsStringToSign, vetSigningCertUrl, type SnsSignedFields } from '../src/alarms/sns-signature';
+import { createSnsSigningIdentity, signSnsFields } from '../src/testing';
+
+/** Edges of the SNS signature check found by mutation testing (bench/mutation.ts). */
+const TOPIC = 'arn:aws:sns:us-east-1:123456789012:alarms';
+const CERT = `https://sns.us-east-1.amazonaws.com/SimpleNotificationService-${'a'.repeat(32)}.pem`;
+const NOW = Date.UTC(2026, 2, 10, 12);
+const identity = createSnsSigningIdentity({ notBefore: new Date(Date.UTC(2026, 0, 1)), notAfter: new Date(Date.UTC(2026, 11, 31)) });
+
+function fields(extra: Partial<SnsSignedFields> = {}): SnsSignedFields {
+  return { Type: 'Notification', MessageId: 'm-1', TopicArn: TOPIC, Message: '{"a":1}', Timestamp: new Date(NOW - 1000).toISOString(), Subject: 'ALARM', ...extra };
+}
+
+function signed(f: SnsSignedFields, version: '1' | '2' = '2'): SnsSignedFields & { SignatureVersion: string; Signature: string } {
+  return { ...f, SignatureVersion: version, Signature: signSnsFields(f, identity.privateKey, version) };
+}
+
+async function verifier(options: { now?: number; maxMessageAgeMs?: number } = {}): Promise<{ v: SnsSignatureVerifier; fetched: string[] }> {
+  const fetched: string[] = [];
+  const v = new SnsSignatureVerifier({
+    fetchCertificate: async (url) => {
+      fetched.push(url);
+      return identity.certificatePem;
+    },
+    now: () => options.now ?? NOW,
+    ...(options.maxMessageAgeMs === undefined ? {} : { maxMessageAgeMs: options.maxMessageAgeMs }),
+  });
+  await v.load(CERT, TOPIC, 'Records[0].Sns.SigningCertUrl');
+  return { v, fetched };
+}
+
+const certRef = { url: CERT, path: 'Records[0].Sns.SigningCertUrl' };
+
+describe('snsStringToSign: keys, order and optional fields', () => {
+  it.each([
+    [fields(), 'Message\n{"a":1}\nMessageId\nm-1\nSubject\nALARM\nTimestamp\n' + new Date(NOW - 1000).toISOString() + '\nTopicArn\n' + TOPIC + '\nType\nNotification\n'],
+    [fields({ Subject: null }), 'Message\n{"a":1}\nMessageId\nm-1\nTimestamp\n' + new Date(NOW - 1000).toISOString() + '\nTopicArn\n' + TOPIC + '\nType\nNotification\n'],
+    [fields({ Subject: undefined }), 'Message\n{"a":1}\nMessageId\nm-1\nTimestamp\n' + new Date(NOW - 1000).toISOString() + '\nTopicArn\n' + TOPIC + '\nType\nNotification\n'],
+    [fields({ Subject: '' }), 'Message\n{"a":1}\nMessageId\nm-1\nSubject\n\nTimestamp\n' + new Date(NOW - 1000).toISOString() + '\nTopicArn\n' + TOPIC + '\nType\nNotification\n'],
+    [
+      { Type: 'SubscriptionConfirmation', MessageId: 'm', TopicArn: TOPIC, Message: 'x', Timestamp: 't', SubscribeURL: 'https://s', Token: 'tok', Subject: 'ignored' },
+      `Message\nx\nMessageId\nm\nSubscribeURL\nhttps://s\nTimestamp\nt\nToken\ntok\nTopicArn\n${TOPIC}\nType\nSubscriptionConfirmation\n`,
+    ],
+  ])('%#', (f, expected) => {
+    expect(snsStringToSign(f)).toBe(expected);
+  });
+});
+
+describe('vetSigningCertUrl: only the topic region SNS host, https, the .pem path', () => {
+  it.each([
+    [CERT, TOPIC, CERT],
+    [`https://sns.cn-north-1.amazonaws.com.cn/SimpleNotificationService-${'0'.repeat(32)}.pem`, 'arn:aws-cn:sns:cn-north-1:123456789012:t', `https://sns.cn-north-1.amazonaws.com.cn/SimpleNotificationService-${'0'.repeat(32)}.pem`],
+    [`https://sns.us-gov-west-1.amazonaws.com/SimpleNotificationService-${'f'.repeat(32)}.pem`, 'arn:aws-us-gov:sns:us-gov-west-1:123456789012:t.fifo', `https://sns.us-gov-west-1.amazonaws.com/SimpleNotificationService-${'f'.repeat(32)}.pem`],
+  ])('%s is accepted', (url, topic, out) => {
+    expect(vetSigningCertUrl(url, topic, 'p.SigningCertUrl')).toBe(out);
+  });
+
+  it.each([
+    [CERT.replace('https:', 'http:')],
+    [CERT.replace('us-east-1', 'us-west-2')],
+    [CERT.replace('amazonaws.com', 'amazonaws.com.cn')],
+    [CERT.replace('amazonaws.com', 'amazonaws.com:8443')],
+    [CERT.replace('https://', 'https://u@')],
+    [`${CERT}?x=1`],
+    [CERT.replace('.pem', '.pem.txt')],
+    [CERT.replace('/Simple', '/x/Simple')],
+    [CERT.replace('a'.repeat(32), 'a'.repeat(31))],
+    [CERT.replace('a'.repeat(32), 'A'.repeat(32))],
+    [`https://evil.example.com/SimpleNotificationService-${'a'.repeat(32)}.pem`],
+  ])('%s is refused, naming the field and the expected host', (url) => {
+    expect(() => vetSigningCertUrl(url, TOPIC, 'p.SigningCertUrl')).toThrow(
+      `invalid p.SigningCertUrl: must be https://sns.us-east-1.amazonaws.com/SimpleNotificationService-<id>.pem for topic region us-east-1; refusing ${url}`,
+    );
+  });
+
+  it.each([[undefined], [''], [42]])('%p is refused as missing', (url) => {
+    expect(() => vetSigningCertUrl(url, TOPIC, 'p.SigningCertUrl')).toThrow('invalid p.SigningCertUrl: must be the https URL of the SNS signing certificate');
+  });
+
+  it('a URL that does not parse is named', () => {
+    expect(() => vetSigningCertUrl('not a url', TOPIC, 'p.SigningCertUrl')).toThrow('invalid p.SigningCertUrl: is not a URL');
+  });
+
+  it.each([
+    ['arn:aws:sqs:us-east-1:123456789012:q', 'p.SigningCertUrl', 'p.TopicArn'],
+    ['xarn:aws:sns:us-east-1:123456789012:t', 'p.SigningCertURL', 'p.TopicArn'],
+    ['arn:aws:sns:us-east-1:123456789012:t/x', 'p.SigningCertUrl', 'p.TopicArn'],
+    ['arn:aws:sns:us-east-1:12345678901:t', 'p.SigningCertUrl', 'p.TopicArn'],
+    ['arn:aws:sns:useast-1:123456789012:t', 'p.SigningCertUrl', 'p.TopicArn'],
+    ['arn:aws:sns:us-east-1:123456789012:', 'p.SigningCertUrl', 'p.TopicArn'],
+    ['arn:aws:sns:us-east-1:123456789012:t', 'cert', 'cert'],
+  ])('topic %s is refused under %s as %s', (topic, path, named) => {
+    const url = CERT;
+    if (topic === 'arn:aws:sns:us-east-1:123456789012:t') {
+      expect(() => vetSigningCertUrl(url, topic, path)).not.toThrow();
+      return;
+    }
+    expect(() => vetSigningCertUrl(url, topic, path)).toThrow(`invalid ${named}: "${topic}" is not an SNS topic ARN`);
+  });
+});
+
+describe('SnsSignatureVerifier', () => {
+  it('fetches a certificate once per URL and verifies versions 1 and 2', async () => {
+    const { v, fetched } = await verifier();
+    await v.load(CERT, TOPIC, 'x');
+    expect(fetched).toEqual([CERT]);
+    expect(() => v.verify(signed(fields(), '1'), certRef, 'Records[0].Sns')).not.toThrow();
+    expect(() => v.verify(signed(fields(), '2'), certRef, 'Records[0].Sns')).not.toThrow();
+  });
+
+  it.each([
+    ['a version-1 signature claimed as version 2', { ...signed(fields(), '1'), SignatureVersion: '2' }, 'invalid Records[0].Sns.Signature: does not verify'],
+    ['a version-2 signature claimed as version 1', { ...signed(fields(), '2'), SignatureVersion: '1' }, 'invalid Records[0].Sns.Signature: does not verify'],
+    ['an altered message', { ...signed(fields()), Message: '{"a":2}' }, 'invalid Records[0].Sns.Signature: does not verify'],
+    ['an empty signature', { ...signed(fields()), Signature: '' }, 'invalid Records[0].Sns.Signature: is missing'],
+    ['a non-string signature', { ...signed(fields()), Signature: 7 }, 'invalid Records[0].Sns.Signature: is missing'],
+    ['version 3', { ...signed(fields()), SignatureVersion: '3' }, 'invalid Records[0].Sns.SignatureVersion: must be "1" or "2", got "3"'],
+    ['numeric version 2', { ...signed(fields()), SignatureVersion: 2 }, 'invalid Records[0].Sns.SignatureVersion: must be "1" or "2", got 2'],
+  ])('%s is refused', async (_name, envelope, message) => {
+    const { v } = await verifier();
+    expect(() => v.verify(envelope as never, certRef, 'Records[0].Sns')).toThrow(message);
+  });
+
+  it('a certificate not loaded is named, not fetched', async () => {
+    const { v } = await verifier();
+    const other = CERT.replace('a'.repeat(32), 'b'.repeat(32));
+    expect(() => v.verify(signed(fields()), { url: other, path: 'c' }, 'Records[0].Sns')).toThrow('invalid c: signing certificate not loaded');
+  });
+
+  it.each([
+    [Date.UTC(2025, 11, 31, 23, 59), false],
+    [Date.UTC(2026, 0, 1), true],
+    [Date.UTC(2026, 11, 31), true],
+    [Date.UTC(2026, 11, 31, 0, 0, 1), false],
+  ])('a certificate is usable at %s only inside its validity (%s)', async (now, usable) => {
+    const v = new SnsSignatureVerifier({ fetchCertificate: async () => identity.certificatePem, now: () => now });
+    const load = v.load(CERT, TOPIC, 'c');
+    if (usable) await expect(load).resolves.toBeUndefined();
+    else await expect(load).rejects.toThrow(/is not usable: certificate not valid at/);
+  });
+
+  it('a fetch failure and a non-certificate are ValidationErrors naming the path', async () => {
+    const down = new SnsSignatureVerifier({ fetchCertificate: async () => Promise.reject(new Error('ECONNRESET')), now: () => NOW });
+    const e = await down.load(CERT, TOPIC, 'c').catch((x: unknown) => x);
+    expect(e).toBeInstanceOf(ValidationError);
+    expect((e as ValidationError).message).toContain('could not fetch the SNS signing certificate');
+    expect((e as ValidationError).message).toContain('ECONNRESET');
+    expect((e as ValidationError).issues).toEqual([{ path: 'c', message: 'certificate could not be fetched' }]);
+    const junk = new SnsSignatureVerifier({ fetchCertificate: async () => 'not a pem', now: () => NOW });
+    const j = await junk.load(CERT, TOPIC, 'c').catch((x: unknown) => x);
+    expect(j).toBeInstanceOf(ValidationError);
+    expect((j as ValidationError).issues).toEqual([{ path: 'c', message: 'not a valid certificate' }]);
+  });
+
+  it.each([
+    [undefined, NOW - 10 * 86_400_000, true],
+    [60_000, NOW - 60_000, true],
+    [60_000, NOW - 60_001, false],
+    [60_000, NOW + 5_000, true],
+  ])('maxMessageAgeMs %p: a message from %p is accepted: %p', async (maxMessageAgeMs, at, accepted) => {
+    const { v } = await verifier(maxMessageAgeMs === undefined ? {} : { maxMessageAgeMs });
+    const envelope = signed(fields({ Timestamp: new Date(at).toISOString() }));
+    if (accepted) expect(() => v.verify(envelope, certRef, 'R')).not.toThrow();
+    else expect(() => v.verify(envelope, certRef, 'R')).toThrow(`invalid R.Timestamp: older than ${maxMessageAgeMs} ms: refusing a replay`);
+  });
+
+  it('a timestamp that does not parse is refused when an age limit is set', async () => {
+    const { v } = await verifier({ maxMessageAgeMs: 60_000 });
+    expect(() => v.verify(signed(fields({ Timestamp: 'yesterday' })), certRef, 'R')).toThrow('invalid R.Timestamp');
+  });
+});

@@ -1,0 +1,168 @@
+import { ANNOTATION, isManaged, persistedStatePatch, readPersistedState } from './annotations';
+
+/** The workload annotations as a specification, edge by edge (found by mutation testing, bench/mutation.ts). */
+const AT = '2026-03-10T12:00:00.000Z';
+const AT_MS = Date.parse(AT);
+
+describe('isManaged', () => {
+  it.each([
+    [undefined, false],
+    [{}, false],
+    [{ [ANNOTATION.managed]: 'true' }, true],
+    [{ [ANNOTATION.managed]: 'false' }, false],
+    [{ [ANNOTATION.managed]: '' }, false],
+    [{ [ANNOTATION.managed]: 'yes' }, false],
+    [{ [ANNOTATION.policy]: 'my-policy' }, true],
+    [{ [ANNOTATION.policy]: 'ns/my-policy', [ANNOTATION.managed]: 'false' }, true],
+    [{ 'autoscaler.dev/other': 'true' }, false],
+  ])('%j -> %s', (annotations, managed) => {
+    expect(isManaged(annotations)).toBe(managed);
+  });
+});
+
+describe('readPersistedState', () => {
+  it('no annotations: empty state, no problems', () => {
+    const problems: string[] = [];
+    expect(readPersistedState(undefined, problems)).toEqual({ dedupeKeys: [], recommendations: [] });
+    expect(readPersistedState({}, problems)).toEqual({ dedupeKeys: [], recommendations: [] });
+    expect(problems).toEqual([]);
+  });
+
+  it('reads every mark, the dedupe keys, the recommendations and the failure count', () => {
+    const problems: string[] = [];
+    const state = readPersistedState(
+      {
+        [ANNOTATION.lastScaleOut]: JSON.stringify({ at: AT, from: 2, to: 4 }),
+        [ANNOTATION.lastScaleIn]: JSON.stringify({ at: AT, from: 0, to: 0 }),
+        [ANNOTATION.lastResize]: JSON.stringify({ at: AT }),
+        [ANNOTATION.dedupeKeys]: JSON.stringify(['a', 'b']),
+        [ANNOTATION.recommendations]: JSON.stringify([{ at: AT, replicas: 3 }, { at: AT, replicas: 0 }]),
+        [ANNOTATION.metricFailures]: '2',
+      },
+      problems,
+    );
+    expect(state).toEqual({
+      lastScaleOut: { at: AT_MS, from: 2, to: 4 },
+      lastScaleIn: { at: AT_MS, from: 0, to: 0 },
+      lastResize: { at: AT_MS },
+      dedupeKeys: ['a', 'b'],
+      recommendations: [
+        { at: AT_MS, replicas: 3 },
+        { at: AT_MS, replicas: 0 },
+      ],
+      metricFailures: 2,
+    });
+    expect(problems).toEqual([]);
+  });
+
+  it.each([
+    ['not json', `${ANNOTATION.lastScaleOut}: not {"at": "<RFC 3339>", "from": n, "to": n}; ignored`],
+    [JSON.stringify({ at: 'yesterday' }), `${ANNOTATION.lastScaleOut}: not {"at": "<RFC 3339>", "from": n, "to": n}; ignored`],
+    [JSON.stringify({ at: AT_MS }), `${ANNOTATION.lastScaleOut}: not {"at": "<RFC 3339>", "from": n, "to": n}; ignored`],
+    ['null', `${ANNOTATION.lastScaleOut}: not {"at": "<RFC 3339>", "from": n, "to": n}; ignored`],
+  ])('a damaged mark %s is dropped and reported', (text, problem) => {
+    const problems: string[] = [];
+    const state = readPersistedState({ [ANNOTATION.lastScaleOut]: text }, problems);
+    expect(state.lastScaleOut).toBeUndefined();
+    expect(problems).toEqual([problem]);
+  });
+
+  it.each([
+    [{ at: AT, from: -1, to: 1.5 }, { at: AT_MS }],
+    [{ at: AT, from: '2', to: null }, { at: AT_MS }],
+    [{ at: AT, from: 0 }, { at: AT_MS, from: 0 }],
+    [{ at: AT, to: 7 }, { at: AT_MS, to: 7 }],
+  ])('mark %j keeps only whole from/to >= 0: %j', (mark, expected) => {
+    expect(readPersistedState({ [ANNOTATION.lastScaleIn]: JSON.stringify(mark) }).lastScaleIn).toEqual(expected);
+    expect(readPersistedState({ [ANNOTATION.lastResize]: JSON.stringify(mark) }).lastResize).toEqual(expected);
+  });
+
+  it.each([
+    ['{"a":1}', [], [`${ANNOTATION.dedupeKeys}: not a JSON array of strings; ignored`]],
+    ['["a",1]', [], [`${ANNOTATION.dedupeKeys}: not a JSON array of strings; ignored`]],
+    ['nope', [], [`${ANNOTATION.dedupeKeys}: not a JSON array of strings; ignored`]],
+    ['[]', [], []],
+    ['["k"]', ['k'], []],
+  ])('dedupe keys %s -> %j, problems %j', (text, keys, expectedProblems) => {
+    const problems: string[] = [];
+    expect(readPersistedState({ [ANNOTATION.dedupeKeys]: text }, problems).dedupeKeys).toEqual(keys);
+    expect(problems).toEqual(expectedProblems);
+  });
+
+  it.each([
+    ['{"at":1}', [], [`${ANNOTATION.recommendations}: not a JSON array; ignored`]],
+    ['nope', [], [`${ANNOTATION.recommendations}: not a JSON array; ignored`]],
+    [JSON.stringify([null, { at: AT }, { replicas: 2 }, { at: 'x', replicas: 2 }, { at: AT, replicas: -1 }, { at: AT, replicas: 2.5 }, { at: AT_MS, replicas: 2 }, { at: AT, replicas: 5 }]), [{ at: AT_MS, replicas: 5 }], []],
+  ])('recommendations %s -> %j', (text, recs, expectedProblems) => {
+    const problems: string[] = [];
+    expect(readPersistedState({ [ANNOTATION.recommendations]: text }, problems).recommendations).toEqual(recs);
+    expect(problems).toEqual(expectedProblems);
+  });
+
+  it.each([
+    ['1', 1],
+    ['9', 9],
+    ['10', 10],
+    ['999999', 999999],
+    ['1000000', undefined],
+    ['0', undefined],
+    ['01', undefined],
+    ['-1', undefined],
+    ['1.5', undefined],
+    [' 2', undefined],
+    ['2 ', undefined],
+    ['x2', undefined],
+    ['', undefined],
+  ])('metric failures %j -> %p', (text, n) => {
+    const problems: string[] = [];
+    const state = readPersistedState({ [ANNOTATION.metricFailures]: text }, problems);
+    expect(state.metricFailures).toBe(n);
+    expect(problems).toEqual(n === undefined ? [`${ANNOTATION.metricFailures}: not a whole number >= 1; ignored`] : []);
+    expect('metricFailures' in state).toBe(n !== undefined);
+  });
+
+  it('problems default to a fresh list (no throw without one)', () => {
+    expect(() => readPersistedState({ [ANNOTATION.lastScaleOut]: 'x', [ANNOTATION.dedupeKeys]: 'x', [ANNOTATION.recommendations]: 'x', [ANNOTATION.metricFailures]: 'x' })).not.toThrow();
+  });
+});
+
+describe('persistedStatePatch', () => {
+  it('an empty state removes every state annotation (JSON merge null)', () => {
+    expect(persistedStatePatch({ dedupeKeys: [], recommendations: [] })).toEqual({
+      [ANNOTATION.lastScaleOut]: null,
+      [ANNOTATION.lastScaleIn]: null,
+      [ANNOTATION.lastResize]: null,
+      [ANNOTATION.dedupeKeys]: null,
+      [ANNOTATION.recommendations]: null,
+      [ANNOTATION.metricFailures]: null,
+    });
+    expect(persistedStatePatch({ dedupeKeys: [], recommendations: [], metricFailures: 0 })[ANNOTATION.metricFailures]).toBeNull();
+  });
+
+  it('writes each field in the form readPersistedState reads back', () => {
+    const state = {
+      lastScaleOut: { at: AT_MS, from: 2, to: 4 },
+      lastScaleIn: { at: AT_MS, from: 0 },
+      lastResize: { at: AT_MS },
+      dedupeKeys: ['k1'],
+      recommendations: [{ at: AT_MS, replicas: 3 }],
+      metricFailures: 1,
+    };
+    const patch = persistedStatePatch(state);
+    expect(patch).toEqual({
+      [ANNOTATION.lastScaleOut]: `{"at":"${AT}","from":2,"to":4}`,
+      [ANNOTATION.lastScaleIn]: `{"at":"${AT}","from":0}`,
+      [ANNOTATION.lastResize]: `{"at":"${AT}"}`,
+      [ANNOTATION.dedupeKeys]: '["k1"]',
+      [ANNOTATION.recommendations]: `[{"at":"${AT}","replicas":3}]`,
+      [ANNOTATION.metricFailures]: '1',
+    });
+    const problems: string[] = [];
+    expect(readPersistedState(patch as Record<string, string>, problems)).toEqual(state);
+    expect(problems).toEqual([]);
+  });
+
+  it('a mark with only `to` writes only `to`', () => {
+    expect(persistedStatePatch({ dedupeKeys: [], recommendations: [], lastScaleOut: { at: AT_MS, to: 0 } })[ANNOTATION.lastScaleOut]).toBe(`{"at":"${AT}","to":0}`);
+  });
+});
