@@ -110,7 +110,7 @@ async function naivePass(fake: Fake): Promise<AuditRecord['outcome'][]> {
   await history.load();
   const policies = new PassPolicies();
   const provider = new KubernetesProvider({ kube: api });
-  const source = new MetricsServerAlarmSource({ kube: api, policies, history });
+  const source = new MetricsServerAlarmSource({ kube: api, history });
   const autoscaler = new Autoscaler({ providers: [provider], sources: [source], policies, retry: { attempts: 3, baseDelayMs: 500 } });
   const discovery = discoverTargets(await ClusterSnapshot.take(api));
   policies.current = discovery.policies;

@@ -1,8 +1,6 @@
 import {
-  Autoscaler,
-  AutoscalerError,
+  type Autoscaler,
   TransientError,
-  redactSecrets,
   silentLogger,
   systemClock,
   type AuditRecord,
@@ -12,10 +10,9 @@ import {
   type Outcome,
   type Policy,
   type PolicyResolver,
-  type Signal,
   type TargetRef,
 } from '@autoscaler/core';
-import { ClusterSnapshot, KubernetesProvider, MetricsServerAlarmSource, discoverTargets, type DiscoveredPolicies, type KubeApi } from '@autoscaler/provider-kubernetes';
+import { ClusterSnapshot, type KubernetesProvider, type MetricsServerAlarmSource, discoverTargets, type DiscoveredPolicies, type KubeApi } from '@autoscaler/provider-kubernetes';
 
 /** The policies of the current pass (discovery runs again on every pass). */
 export class PassPolicies implements PolicyResolver {
@@ -47,20 +44,6 @@ export interface PassResult {
   durationMs: number;
   targets: number;
   records: AuditRecord[];
-}
-
-/** Runs `fn` over `items` with at most `limit` in flight; `fn` learns the item's index. */
-async function pool<T, R>(items: readonly T[], limit: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
-  const out = new Array<R>(items.length);
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i]!, i);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return out;
 }
 
 /** The snapshot is the pass: a throttled or failing list is retried with backoff, never past the deadline. */
@@ -120,11 +103,13 @@ function failure(outcome: Outcome, target: TargetRef, started: number, clock: Cl
 
 /**
  * One pass: snapshot the cluster (a constant number of list calls), discover
- * annotated workloads and their policies, then per workload, each with its own
- * share of what is left of the deadline (one hung workload never starves the
- * others): poll its metrics from the snapshot and hand the signals to the
- * orchestrator, which pulls history for predictive rules, decides, applies with
- * the resourceVersion, re-reads on 409 and records the outcome.
+ * annotated workloads and their policies, then hand them to the orchestrator's
+ * `evaluateAll`: each workload gets its own share of what is left of the
+ * deadline (one hung workload never starves the others), its metrics are polled
+ * from the snapshot inside at most half of that share (a failed read counts for
+ * `policy.fallback`), then it decides, pulls history for predictive rules,
+ * applies with the resourceVersion, re-reads on 409 and records the outcome.
+ * Notifications go out after all the scaling work.
  */
 export async function runPass(ctx: PassContext): Promise<PassResult> {
   const startedAt = ctx.clock.now();
@@ -139,28 +124,14 @@ export async function runPass(ctx: PassContext): Promise<PassResult> {
   ctx.source.usePass(snapshot);
   try {
     const refused = discovery.targets.filter((t) => t.problem !== undefined).map((t) => failure('rejected', t.ref, ctx.clock.now(), ctx.clock, t.problem!, 'VALIDATION'));
-    const work = discovery.targets.filter((t) => t.problem === undefined);
-    const workers = Math.max(1, Math.min(ctx.concurrency, work.length));
-    const records = await pool(work, workers, async (t, i) => {
-      const started = ctx.clock.now();
-      // This target's share: what is left, split over the waves of targets still to run.
-      const waves = Math.ceil((work.length - i) / workers);
-      const share = Number.isFinite(deadline) ? started + Math.max(0, deadline - started) / waves : Infinity;
-      if (share - started < MIN_CALL_MS) return failure('error', t.ref, started, ctx.clock, 'no time left in the pass for this workload', 'TRANSIENT');
-      let polled: { signals: Signal[]; metricsFailed?: string };
-      try {
-        // A hung metrics.k8s.io gets half the workload's share; then the workload goes on without samples.
-        const metricsSignal = abortAfter(ctx.clock, (share - started) / 2);
-        polled = await within(ctx.clock, share, `metrics poll of ${t.ref.id}`, (o) => ctx.source.pollReport(t.ref, ctx.clock.now(), { ...o, ...(metricsSignal ? { metricsSignal } : {}) }));
-      } catch (e) {
-        const code = e instanceof AutoscalerError ? e.code : 'INTERNAL';
-        logger.log('warn', 'poll failed', { target: t.ref, error: redactSecrets((e as Error).message) });
-        return failure(code === 'VALIDATION' ? 'rejected' : 'error', t.ref, started, ctx.clock, `metrics poll failed: ${redactSecrets((e as Error).message)}`, code);
-      }
-      // A failed metrics read is counted by the orchestrator toward the policy's `fallback`.
-      return ctx.autoscaler.evaluate(t.ref, polled.signals, { deadline: share, ...(polled.metricsFailed !== undefined ? { metricsFailed: polled.metricsFailed } : {}) });
-    });
-    return { startedAt, durationMs: ctx.clock.now() - startedAt, targets: discovery.targets.length, records: [...refused, ...records] };
+    const work = discovery.targets.filter((t) => t.problem === undefined).map((t) => t.ref);
+    // The poll gets at most half the workload's share; a hung metrics.k8s.io half of that, then it goes on without samples.
+    const poll = (ref: TargetRef, o: CallOptions): ReturnType<MetricsServerAlarmSource['pollReport']> => {
+      const metricsSignal = o.deadline === undefined ? undefined : abortAfter(ctx.clock, (o.deadline - ctx.clock.now()) / 2);
+      return ctx.source.pollReport(ref, ctx.clock.now(), { ...o, ...(metricsSignal ? { metricsSignal } : {}) });
+    };
+    const result = work.length === 0 ? { records: [] } : await ctx.autoscaler.evaluateAll(work, { concurrency: ctx.concurrency, signals: poll, ...(Number.isFinite(deadline) ? { deadline } : {}) });
+    return { startedAt, durationMs: ctx.clock.now() - startedAt, targets: discovery.targets.length, records: [...refused, ...result.records] };
   } finally {
     ctx.provider.usePass(undefined);
     ctx.source.usePass(undefined);

@@ -9,9 +9,9 @@ import {
   MetricsServerAlarmSource,
   PrometheusMetricSource,
   RecordedMetricSource,
+  recordedMetricsOf,
 } from '@autoscaler/provider-kubernetes';
 import type { CronJobConfig } from './config';
-import { DeferredNotifications } from './notifications';
 import { PassPolicies, runPass, within } from './pass';
 
 /** The JSON line a run prints last (and the exit code it implies). */
@@ -35,6 +35,9 @@ export interface RunOptions {
   fetch?: typeof fetch;
 }
 
+/** Longest a notification may take, after a pass's scaling work (never past the deadline). */
+export const NOTIFY_TIMEOUT_MS = 3_000;
+
 /** Time kept after the last pass to save the alarm history before the deadline. */
 const SAVE_RESERVE_MS = 2_000;
 
@@ -43,11 +46,11 @@ const FAILED: ReadonlySet<Outcome> = new Set(['error', 'rejected', 'conflict']);
 /**
  * The notifiers a policy asks for (only the operator's policies may: discovery refuses them in
  * annotations), built by core (webhook; no other kind is delivered from Kubernetes), queued until
- * the end of the pass. A URL the notifier refuses (not https, a private or metadata address) is
- * a warning.
+ * the end of the pass by the orchestrator. A URL the notifier refuses (not https, a private or
+ * metadata address) is a warning.
  */
-function notifiersOf(logger: Logger, fetchFn: typeof fetch | undefined, deferred: DeferredNotifications): (policy: Policy) => Notifier[] {
-  return (policy) => buildNotifiers(policy, { kinds: [], deps: undefined, logger, ...(fetchFn ? { webhook: { fetch: fetchFn } } : {}) }).map((n) => deferred.wrap(n));
+function notifiersOf(logger: Logger, fetchFn: typeof fetch | undefined): (policy: Policy) => Notifier[] {
+  return (policy) => buildNotifiers(policy, { kinds: [], deps: undefined, logger, ...(fetchFn ? { webhook: { fetch: fetchFn } } : {}) });
 }
 
 /**
@@ -67,13 +70,12 @@ export async function runCronJob(options: RunOptions): Promise<RunSummary> {
   const history = config.history === 'configmap' && config.namespace ? new ConfigMapAlarmHistory(api, config.namespace) : new MemoryAlarmHistory();
   const stateStore = config.state === 'configmap' && config.namespace ? new ConfigMapStateStore(api, config.namespace) : undefined;
   const policies = new PassPolicies();
-  const deferred = new DeferredNotifications();
   const provider = new KubernetesProvider({ kube: api, logger, ...(config.tiers ? { tiers: config.tiers } : {}), ...(stateStore ? { stateStore } : {}), ...(config.provisioningSeconds !== undefined ? { provisioningSeconds: config.provisioningSeconds } : {}) });
   const prometheus = config.prometheus;
-  const source = new MetricsServerAlarmSource({ kube: api, policies, history, logger, ...(config.alarms ? { alarms: config.alarms } : {}), ...(prometheus && prometheus.queries.length > 0 ? { prometheus: { url: prometheus.url, queries: prometheus.queries, ...(prometheus.headers ? { headers: prometheus.headers } : {}) } } : {}) });
+  const source = new MetricsServerAlarmSource({ kube: api, history, logger, record: (ref) => recordedMetricsOf(policies.resolve(ref)?.rules ?? []), ...(config.alarms ? { alarms: config.alarms } : {}), ...(prometheus && prometheus.queries.length > 0 ? { prometheus: { url: prometheus.url, queries: prometheus.queries, ...(prometheus.headers ? { headers: prometheus.headers } : {}) } } : {}) });
   // Metric history for predictive rules: Prometheus range queries when configured, else the per-minute history recorded from metrics-server.
   const metricSource: MetricSource = prometheus ? new PrometheusMetricSource({ url: prometheus.url, templates: prometheus.templates, clock, ...(prometheus.headers ? { headers: prometheus.headers } : {}) }) : new RecordedMetricSource(history);
-  const autoscaler = new Autoscaler({ providers: [provider], sources: [source], metricSources: [metricSource], policies, clock, logger, notifiersFor: notifiersOf(logger, options.fetch, deferred), retry: { attempts: 3, baseDelayMs: 500 } });
+  const autoscaler = new Autoscaler({ providers: [provider], sources: [source], metricSources: [metricSource], policies, clock, logger, notifiersFor: notifiersOf(logger, options.fetch), notifyTimeoutMs: NOTIFY_TIMEOUT_MS, retry: { attempts: 3, baseDelayMs: 500 } });
   const all: AuditRecord[] = [];
   let passes = 0;
   let targets = 0;
@@ -99,8 +101,6 @@ export async function runCronJob(options: RunOptions): Promise<RunSummary> {
         ...(config.namespace ? { policyNamespace: config.namespace } : {}),
         ...(config.defaultPolicy ? { defaultPolicy: config.defaultPolicy } : {}),
       });
-      // Notifications after the pass's scaling work, briefly, never past the deadline.
-      await deferred.flush(clock, logger, passDeadline);
       passes++;
       targets = Math.max(targets, r.targets);
       all.push(...r.records);

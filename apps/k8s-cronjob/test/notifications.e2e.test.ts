@@ -43,7 +43,7 @@ describe('notifications from the operator\'s policies', () => {
     expect(took).toBeLessThan(20_000);
     const failures = logger.records.filter((r) => r.msg === 'notification failed');
     expect(failures).toHaveLength(6);
-    expect(failures[0]).toMatchObject({ error: 'no answer within 3000 ms' });
+    expect(String(failures[0]!['error'])).toMatch(/^notification webhook https:\/\/hooks.slack.com\/… did not finish before the deadline$/);
     expect(JSON.stringify([logger.records, summary])).not.toContain(SECRET);
   }, 30_000);
 });

@@ -13,13 +13,12 @@ export { parseTiers, tierOf, ResourceTierSchema, type ResourceTier } from './mod
 export { exportHpa, resourceMetricOf } from './model/hpa-export';
 export { viewWorkload, workloadStatus, type WorkloadView, type WorkloadObject } from './model/workload';
 export { parsePodMetricsList, type PodUsageSample, type PodMetricsList } from './metrics/pod-metrics';
-export { MetricsServerAlarmSource, METRICS_SERVER_SOURCE, BASE_METRICS, type MetricsServerSourceOptions } from './metrics/metrics-server-source';
+export { MetricsServerAlarmSource, usageSignals, METRICS_SERVER_SOURCE, BASE_METRICS, type MetricsServerSourceOptions } from './metrics/metrics-server-source';
 export { parseAlarmRules, evaluateAlarm, AlarmRuleSchema, type AlarmRule, type AlarmRuleInput, type AlarmEvaluation, type Sample } from './metrics/alarm-rules';
 export { MemoryAlarmHistory, ConfigMapAlarmHistory, DEFAULT_HISTORY_MINUTES, DEFAULT_HISTORY_BYTES, type AlarmHistory } from './metrics/alarm-history';
-export { PrometheusMetricSource, RecordedMetricSource, DEFAULT_PROMETHEUS_TEMPLATES, RECORDED_METRICS, type PrometheusMetricSourceOptions } from './metrics/metric-sources';
+export { PrometheusMetricSource, RecordedMetricSource, DEFAULT_PROMETHEUS_TEMPLATES, RECORDED_METRICS, recordedMetricsOf, type PrometheusMetricSourceOptions } from './metrics/metric-sources';
 export { parsePrometheusUrl, renderWorkloadQuery, parseRangeResponse, podPattern, PROMETHEUS_MAX_POINTS, type PrometheusEndpoint } from './metrics/prometheus-range';
 export { queryPrometheus, parsePrometheusResponse, renderQuery, type PrometheusOptions, type PrometheusQuery } from './metrics/prometheus';
-export { valueForReplicas } from './metrics/hpa-gate';
 export { workloadUsage, utilization, meanUsage, hpaPods, type WorkloadUsage, type PodUsage, type Utilization, type ResourceName } from './metrics/workload-usage';
 export { workloadOfPod } from './metrics/attribution';
 export * from './recipe';

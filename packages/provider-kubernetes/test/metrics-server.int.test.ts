@@ -1,4 +1,4 @@
-import { ManualClock, MemoryLogger, decide, hpaReplicas, validatePolicy, StaticPolicies, type Policy, type Signal, type TargetState } from '@autoscaler/core';
+import { ManualClock, MemoryLogger, decide, hpaReplicas, validatePolicy, type Policy, type Signal, type TargetState } from '@autoscaler/core';
 import { startFakeServer, type FakeServer } from '@autoscaler/testing';
 import { ClusterSnapshot, ConfigMapAlarmHistory, KubeApi, MetricsServerAlarmSource } from '../src';
 import { applySeed, kubeConfigFor, startFakeKubeApi, type FakeKubeApi } from '../src/testing';
@@ -42,30 +42,31 @@ describe('metrics-server alarm source: poll over the fake apiserver', () => {
     expect((await source.poll(ref, clock.now()))[0]!.dedupeKey).not.toBe(signals[0]!.dedupeKey);
   });
 
-  it('HPA-style target tracking reproduces the HPA replica calculator through decide()', async () => {
+  it('HPA-style target tracking: decide runs the HPA replica calculator on the per-pod samples the poll hands over', async () => {
     const policy = hpaPolicy(80);
-    const logger = new MemoryLogger();
-    const source = new MetricsServerAlarmSource({ kube: kubeConfigFor(api), policies: new StaticPolicies([policy]), logger });
+    const source = new MetricsServerAlarmSource({ kube: kubeConfigFor(api) });
     // Just-started pods are CPU-unready for the HPA (samples inside the 300 s initialization period): it holds.
-    expect(await source.poll(ref, clock.now())).toEqual([]);
+    const early = await source.poll(ref, clock.now());
+    expect(early.find((s) => s.metric === 'cpu')).toMatchObject({ value: 160, dimensions: { pods: '2/2', resource: 'cpu' } });
+    expect(early.find((s) => s.metric === 'cpu')!.samples).toHaveLength(2);
+    expect(decide(policy, stateOf(2), early, {}, clock.now()).to.replicas).toBe(2);
     clock.advance(600_000);
     const signals = await source.poll(ref, clock.now());
-    expect(signals.map((s) => s.metric)).toEqual(['cpu']);
     // Upstream: usage ratio 160/80 = 2 over 2 ready pods -> ceil(2 * 2) = 4.
     const expected = hpaReplicas({ currentReplicas: 2, target: { type: 'Utilization', averageUtilization: 80, resource: 'cpu' }, pods: [{ name: 'a', phase: 'Running', request: 500, usage: 800 }, { name: 'b', phase: 'Running', request: 500, usage: 800 }], now: clock.now() }).replicas;
     expect(expected).toBe(4);
     expect(decide(policy, stateOf(2), signals, {}, clock.now()).to.replicas).toBe(expected);
-    // Within the HPA tolerance (160% against a 155% target: ratio 1.03): hold, no signal that could move it.
-    const hold = new MetricsServerAlarmSource({ kube: kubeConfigFor(api), policies: new StaticPolicies([hpaPolicy(155)]) });
-    expect(await hold.poll(ref, clock.now())).toEqual([]);
+    // Within the HPA tolerance (160% against a 155% target: ratio 1.03): hold.
+    expect(decide(hpaPolicy(155), stateOf(2), signals, {}, clock.now()).to.replicas).toBe(2);
   });
 
   it('missing metrics never cause a scale-in: hidden workload, metrics API down, or some pods unsampled at low load', async () => {
     const logger = new MemoryLogger();
     const policy = validatePolicy({ name: 'p', targets: [ref], limits: { minReplicas: 1, maxReplicas: 20 }, rules: [{ name: 'cpu', targetTracking: { metric: 'cpu', target: 60 } }, { name: 'low', threshold: { metric: 'memory', below: 30, change: -1 } }] });
-    const source = new MetricsServerAlarmSource({ kube: kubeConfigFor(api), policies: new StaticPolicies([policy]), logger });
+    const source = new MetricsServerAlarmSource({ kube: kubeConfigFor(api), logger });
     api.setLoad('ml/deployment/model-server', { cpuCores: 0.1 });
-    expect(values(await source.poll(ref, clock.now()))).toEqual({ cpu: 10, memory: 50 });
+    expect(values(await source.poll(ref, clock.now()))).toMatchObject({ cpu: 10, memory: 50 });
+    expect(decide(policy, stateOf(2), await source.poll(ref, clock.now()), {}, clock.now()).to.replicas).toBe(1);
 
     api.hideMetrics('ml/deployment/model-server');
     expect(await source.poll(ref, clock.now())).toEqual([]);
@@ -76,24 +77,32 @@ describe('metrics-server alarm source: poll over the fake apiserver', () => {
     expect(logger.records.some((r) => r.msg === 'pod metrics unavailable' && String(r['error']).includes('currently unable to handle the request'))).toBe(true);
     api.setMetricsAvailable(true);
 
-    // One of two pods unsampled: at low load nothing is sent; at high load the reading counting it idle still justifies scaling out.
+    // One of two pods unsampled: at low load the readings are scale-out only and nothing scales in;
+    // at high load the reading counting it idle still justifies scaling out.
     const pod = api.list('v1', 'Pod', 'ml')[0]!.metadata.name;
     api.hideMetrics(`ml/${pod}`);
-    expect(await source.poll(ref, clock.now())).toEqual([]);
+    const low = await source.poll(ref, clock.now());
+    expect(low.length).toBeGreaterThan(0);
+    expect(low.every((s) => s.scaleOutOnly === true)).toBe(true);
+    expect(decide(policy, stateOf(2), low, {}, clock.now()).to.replicas).toBe(2);
     api.setLoad('ml/deployment/model-server', { cpuCores: 3 });
     // 1.5 cores on the sampled pod over 1 core of requests on both pods: 150%.
-    expect(values(await source.poll(ref, clock.now()))).toEqual({ cpu: 150 });
+    expect(values(await source.poll(ref, clock.now()))).toMatchObject({ cpu: 150 });
     const d = decide(policy, stateOf(2), await source.poll(ref, clock.now()), {}, clock.now());
     expect(d.direction).toBe('out');
   });
 
   it('with unsampled pods, HPA-style tracking holds where the HPA would scale in, and still scales out', async () => {
     api.put({ ...api.get('apps/v1', 'Deployment', 'ml', 'model-server')!, spec: { ...(api.get('apps/v1', 'Deployment', 'ml', 'model-server')!['spec'] as object), replicas: 4 } });
-    const source = new MetricsServerAlarmSource({ kube: kubeConfigFor(api), policies: new StaticPolicies([hpaPolicy(80)]) });
+    const source = new MetricsServerAlarmSource({ kube: kubeConfigFor(api) });
     clock.advance(600_000);
     api.setLoad('ml/deployment/model-server', { cpuCores: 0.4 });
     api.hideMetrics(`ml/${api.list('v1', 'Pod', 'ml')[0]!.metadata.name}`);
-    expect(await source.poll(ref, clock.now())).toEqual([]);
+    const low = await source.poll(ref, clock.now());
+    // The HPA alone would scale in (it counts the missing pod at 100% only when scaling out).
+    const cpu = low.find((s) => s.metric === 'cpu')!;
+    expect(hpaReplicas({ currentReplicas: 4, target: { type: 'Utilization', averageUtilization: 80, resource: 'cpu' }, pods: [...cpu.samples!], now: clock.now() }).replicas).toBeLessThan(4);
+    expect(decide(hpaPolicy(80), stateOf(4), low, {}, clock.now()).to.replicas).toBe(4);
     api.setLoad('ml/deployment/model-server', { cpuCores: 8 });
     const out = await source.poll(ref, clock.now());
     expect(decide(hpaPolicy(80), stateOf(4), out, {}, clock.now()).to.replicas).toBeGreaterThan(4);
@@ -102,8 +111,7 @@ describe('metrics-server alarm source: poll over the fake apiserver', () => {
   it('evaluates windowed alarms from the annotation: 2 of 3 one-minute datapoints above 80%', async () => {
     const d = api.get('apps/v1', 'Deployment', 'ml', 'model-server')!;
     api.put({ ...d, metadata: { ...d.metadata, annotations: { 'autoscaler.dev/alarms': JSON.stringify([{ name: 'high-cpu', metric: 'cpu', comparison: 'above', threshold: 80, periodSeconds: 60, evaluationPeriods: 3, datapointsToAlarm: 2 }]) } } });
-    const policy = validatePolicy({ name: 'seed', targets: [ref], limits: { maxReplicas: 10 }, rules: [{ name: 'out', threshold: { alarm: 'high-cpu', change: 1 } }] });
-    const source = new MetricsServerAlarmSource({ kube: kubeConfigFor(api), policies: new StaticPolicies([policy]) });
+    const source = new MetricsServerAlarmSource({ kube: kubeConfigFor(api) });
     const fired: Signal[][] = [];
     for (const load of [1.6, 0.4, 0.4, 1.6, 1.6]) {
       api.setLoad('ml/deployment/model-server', { cpuCores: load });
@@ -165,10 +173,9 @@ describe('metrics-server alarm source: poll over the fake apiserver', () => {
       const source = new MetricsServerAlarmSource({
         kube: kubeConfigFor(api),
         logger,
-        policies: new StaticPolicies([validatePolicy({ name: 'p', targets: [ref], limits: { maxReplicas: 9 }, rules: [{ name: 'lat', threshold: { metric: 'latency_p95_seconds', above: 0.3, change: 1 } }] })]),
         prometheus: { url: prom.url, queries: [{ metric: 'latency_p95_seconds', query: 'histogram_quantile(0.95, sum by (le, pod) (rate(http_request_duration_seconds_bucket{namespace="$namespace", deployment="$name"}[1m])))' }] },
       });
-      expect(values(await source.poll(ref, clock.now()))).toEqual({ latency_p95_seconds: 0.4 });
+      expect(values(await source.poll(ref, clock.now()))['latency_p95_seconds']).toBe(0.4);
       expect(prom.log.entries[0]!.url).toContain(encodeURIComponent('namespace="ml", deployment="model-server"').replace(/%20/g, '+'));
       const broken = new MetricsServerAlarmSource({ kube: kubeConfigFor(api), logger, prometheus: { url: prom.url, queries: [{ metric: 'x', query: 'broken' }] } });
       expect(values(await broken.poll(ref, clock.now()))['x']).toBeUndefined();

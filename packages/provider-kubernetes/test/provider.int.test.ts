@@ -198,7 +198,7 @@ describe('KubernetesProvider', () => {
         name: 'p',
         targets: [],
         limits: { minReplicas: 2, maxReplicas: 10, cooldown: { scaleOut: 0, scaleIn: 300 }, stabilization: { scaleOut: 0, scaleIn: 0 } },
-        rules: [{ name: 'cpu', targetTracking: { metric: 'cpu', target: 70, statistic: 'perInstance', algorithm: 'hpa', scaleInRatio: 0.9, disableScaleIn: false } }],
+        rules: [{ name: 'cpu', targetTracking: { metric: 'cpu', target: 70, statistic: 'perInstance', algorithm: 'hpa', scaleInRatio: 0.9, disableScaleIn: false, capacity: 'replicas' } }],
         dryRun: false,
         notifications: [],
       },

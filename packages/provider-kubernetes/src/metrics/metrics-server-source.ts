@@ -1,16 +1,12 @@
 import type { KubeConfig, V1Pod } from '@kubernetes/client-node';
 import {
-  AutoscalerError,
   TransientError,
   ValidationError,
-  hpaReplicas,
   redactSecrets,
   silentLogger,
   type AlarmSource,
   type CallOptions,
   type Logger,
-  type Policy,
-  type PolicyResolver,
   type Signal,
   type TargetRef,
   zodIssues,
@@ -26,11 +22,9 @@ import { isQuantity, parseQuantity } from '../model/quantity';
 import { evaluateAlarm, parseAlarmRules, type AlarmRule, type AlarmRuleInput } from './alarm-rules';
 import { MemoryAlarmHistory, type AlarmHistory } from './alarm-history';
 import { workloadOfPod } from './attribution';
-import { valueForReplicas } from './hpa-gate';
 import { parsePodMetricsList, type PodUsageSample } from './pod-metrics';
-import { recordedMetricsOf } from './metric-sources';
 import { queryPrometheus, type PrometheusOptions } from './prometheus';
-import { hpaPods, meanUsage, utilization, workloadUsage, type ResourceName, type WorkloadUsage } from './workload-usage';
+import { hpaPods, meanUsage, utilization, workloadUsage, type WorkloadUsage } from './workload-usage';
 
 export const METRICS_SERVER_SOURCE = 'metrics-server';
 
@@ -39,8 +33,8 @@ export const BASE_METRICS = ['cpu', 'memory', 'cpu_cores', 'memory_bytes'] as co
 
 export interface MetricsServerSourceOptions {
   kube: KubeConfig | KubeApi;
-  /** The policies in force, to know which metrics rules read and which HPA targets to reproduce. */
-  policies?: PolicyResolver;
+  /** Metrics whose per-minute history to record for a target (the recorded history of predictive rules; see `recordedMetricsOf`). */
+  record?: (target: TargetRef) => readonly string[];
   /** Windowed alarms for targets without an `autoscaler.dev/alarms` annotation. */
   alarms?: readonly AlarmRuleInput[];
   history?: AlarmHistory;
@@ -97,16 +91,68 @@ function untilAborted<T>(p: Promise<T>, signal: AbortSignal | undefined, message
   });
 }
 
+/** What a poll measured: utilization and mean usage per resource (`outOnly` when some active pod has no sample). */
+function readingsOf(usage: WorkloadUsage): Map<string, Reading> {
+  const out = new Map<string, Reading>();
+  const complete = usage.sampled === usage.active && usage.active > 0;
+  for (const r of ['cpu', 'memory'] as const) {
+    const u = utilization(usage, r);
+    if (u) out.set(r, u.complete ? { value: u.measured } : { outOnly: u.missingAsIdle });
+    const mean = meanUsage(usage, r);
+    if (mean !== undefined) out.set(`${r}_${r === 'cpu' ? 'cores' : 'bytes'}`, complete ? { value: mean } : { outOnly: (mean * usage.sampled) / usage.active });
+  }
+  return out;
+}
+
+
+/**
+ * One value signal per reading. `cpu` and `memory` also carry the per-pod samples, so a
+ * `targetTracking` rule with `algorithm: hpa` runs the HPA replica calculator on them in
+ * `decide`. A reading with unsampled pods (counted idle) is `scaleOutOnly`: it may justify
+ * more capacity, never less.
+ */
+function valueSignals(target: TargetRef, readings: ReadonlyMap<string, Reading>, usage: WorkloadUsage, now: number, periodSeconds: number): Signal[] {
+  const bucket = Math.floor(now / (periodSeconds * 1000));
+  const out: Signal[] = [];
+  for (const [metric, reading] of readings) {
+    const value = reading.value ?? reading.outOnly;
+    if (value === undefined || !Number.isFinite(value)) continue;
+    const signal: Signal = {
+      target,
+      source: METRICS_SERVER_SOURCE,
+      metric,
+      state: 'value',
+      value,
+      dedupeKey: `${METRICS_SERVER_SOURCE}:${target.id}:${metric}:${bucket}`,
+      at: now,
+      dimensions: { pods: `${usage.sampled}/${usage.active}` },
+    };
+    if (reading.value === undefined) signal.scaleOutOnly = true;
+    if (metric === 'cpu' || metric === 'memory') {
+      signal.samples = hpaPods(usage, metric);
+      signal.dimensions = { ...signal.dimensions, resource: metric };
+    }
+    out.push(signal);
+  }
+  return out;
+}
+
+
+/** The value signals of one workload's pods and samples (what `poll` sends before alarms and Prometheus). */
+export function usageSignals(target: TargetRef, usage: WorkloadUsage, now: number, periodSeconds = 15): Signal[] {
+  return valueSignals(target, readingsOf(usage), usage, now, periodSeconds);
+}
+
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /**
  * Polls metrics.k8s.io (metrics-server) for a workload's pods and evaluates
- * the policy's needs itself: value signals for the metrics rules read (CPU and
- * memory as percent of requests, mean usage per pod, optional Prometheus
- * instant queries) and windowed alarms (mean/max per period, M of N datapoints)
- * like CloudWatch/OCI alarms. HPA-style target tracking reproduces the HPA
- * replica calculator (core's `hpaReplicas`). Missing metrics never cause a
- * scale-in: with unsampled pods only readings that justify a scale-out are sent.
+ * hands what it measured to the engine: value signals (CPU and memory as percent
+ * of requests with the per-pod samples behind them, mean usage per pod, optional
+ * Prometheus instant queries) and windowed alarms (mean/max per period, M of N
+ * datapoints) like CloudWatch/OCI alarms. It reads no policy: `decide` runs the
+ * HPA replica calculator on the samples for `algorithm: hpa` rules. Missing
+ * metrics never cause a scale-in: a reading with unsampled pods is `scaleOutOnly`.
  */
 export class MetricsServerAlarmSource implements AlarmSource {
   readonly name = METRICS_SERVER_SOURCE;
@@ -213,7 +259,7 @@ export class MetricsServerAlarmSource implements AlarmSource {
     }
     const usage = workloadUsage(pods, samples);
     if (metricsFailed === undefined && usage.active > 0 && usage.sampled === 0) metricsFailed = `no sample from metrics.k8s.io for any of the ${usage.active} pods`;
-    const readings = this.readings(usage);
+    const readings = readingsOf(usage);
     if (this.options.prometheus) {
       try {
         for (const r of await queryPrometheus(this.options.prometheus, id, now, options.signal)) readings.set(r.metric, { value: r.value });
@@ -221,22 +267,21 @@ export class MetricsServerAlarmSource implements AlarmSource {
         this.logger.log('warn', 'prometheus query failed', { target, error: redactSecrets((e as Error).message) });
       }
     }
-    const policy = await this.options.policies?.resolve(target);
-    this.recordHistory(target, policy, readings, usage, now);
-    const replicas = object.spec?.replicas ?? 1;
-    const signals = this.valueSignals(target, policy, readings, usage, replicas, now);
+    this.recordHistory(target, readings, usage, now);
+    const signals = valueSignals(target, readings, usage, now, this.options.valuePeriodSeconds ?? 15);
     signals.push(...this.alarmSignals(target, object.metadata?.annotations?.[ANNOTATION.alarms], readings, now));
     return metricsFailed === undefined ? { signals } : { signals, metricsFailed };
   }
 
-  /** Per-minute history of the metrics the target's predictive rules forecast (complete readings only: a gap, not a guess). */
-  private recordHistory(target: TargetRef, policy: Policy | undefined, readings: Map<string, Reading>, usage: WorkloadUsage, now: number): void {
-    if (!policy || !this.history.recordMinute) return;
+  /** Per-minute history of `record(target)`'s metrics (complete readings only: a gap, not a guess). */
+  private recordHistory(target: TargetRef, readings: Map<string, Reading>, usage: WorkloadUsage, now: number): void {
+    const metrics = this.options.record?.(target) ?? [];
+    if (metrics.length === 0 || !this.history.recordMinute) return;
     const complete = usage.active > 0 && usage.sampled === usage.active;
-    for (const metric of recordedMetricsOf(policy.rules)) {
+    for (const metric of metrics) {
       let value: number | undefined;
       if (metric === 'cpu' || metric === 'memory') value = readings.get(metric)?.value;
-      else if (complete) {
+      else if (complete && (metric === 'cpu_cores_total' || metric === 'memory_bytes_total')) {
         const mean = meanUsage(usage, metric === 'cpu_cores_total' ? 'cpu' : 'memory');
         value = mean === undefined ? undefined : mean * usage.sampled;
       }
@@ -244,93 +289,8 @@ export class MetricsServerAlarmSource implements AlarmSource {
     }
   }
 
-  private readings(usage: WorkloadUsage): Map<string, Reading> {
-    const out = new Map<string, Reading>();
-    const complete = usage.sampled === usage.active && usage.active > 0;
-    for (const r of ['cpu', 'memory'] as const) {
-      const u = utilization(usage, r);
-      if (u) out.set(r, u.complete ? { value: u.measured } : { outOnly: u.missingAsIdle });
-      const mean = meanUsage(usage, r);
-      if (mean !== undefined) out.set(`${r}_${r === 'cpu' ? 'cores' : 'bytes'}`, complete ? { value: mean } : { outOnly: (mean * usage.sampled) / usage.active });
-    }
-    return out;
-  }
-
-  /** Metrics the policy's rules read (all base metrics when no policy is known). */
-  private wantedMetrics(policy: Policy | undefined, readings: Map<string, Reading>): string[] {
-    if (!policy) return [...readings.keys()];
-    const names = new Set<string>();
-    for (const r of policy.rules) {
-      const m = r.targetTracking?.metric ?? r.threshold?.metric ?? r.step?.metric;
-      if (m !== undefined) names.add(m);
-    }
-    return [...names];
-  }
-
   private canonical(metric: string): string {
     return resourceMetricOf(metric) ?? metric;
-  }
-
-  /** Lowest value of `metric` at which some rule scales out: the bar an `outOnly` reading must clear. */
-  private scaleOutBar(policy: Policy | undefined, metric: string): number {
-    let bar = Infinity;
-    for (const r of policy?.rules ?? []) {
-      const tt = r.targetTracking;
-      if (tt?.metric === metric) bar = Math.min(bar, tt.target * (1 + (tt.tolerance ?? (tt.algorithm === 'hpa' ? 0.1 : 0))));
-      const th = r.threshold;
-      if (th?.metric === metric && th.above !== undefined && ((th.change ?? 0) > 0 || th.size === 'next')) bar = Math.min(bar, th.above);
-    }
-    return bar;
-  }
-
-  private valueSignals(target: TargetRef, policy: Policy | undefined, readings: Map<string, Reading>, usage: WorkloadUsage, replicas: number, now: number): Signal[] {
-    const bucket = Math.floor(now / ((this.options.valuePeriodSeconds ?? 15) * 1000));
-    const out: Signal[] = [];
-    for (const metric of this.wantedMetrics(policy, readings)) {
-      const reading = readings.get(this.canonical(metric));
-      if (!reading) continue;
-      let value = reading.value;
-      const gate = this.hpaGate(policy, metric, usage, replicas, now, target);
-      if (gate !== undefined) value = gate === 'hold' ? undefined : gate;
-      else if (value === undefined && reading.outOnly !== undefined && reading.outOnly >= this.scaleOutBar(policy, metric)) value = reading.outOnly;
-      if (value === undefined || !Number.isFinite(value)) continue;
-      out.push({
-        target,
-        source: this.name,
-        metric,
-        state: 'value',
-        value,
-        dedupeKey: `${this.name}:${target.id}:${metric}:${bucket}`,
-        at: now,
-        dimensions: { pods: `${usage.sampled}/${usage.active}`, ...(gate !== undefined ? { calculator: 'hpa' } : {}) },
-      });
-    }
-    return out;
-  }
-
-  /**
-   * For the one HPA-style target-tracking rule on a CPU/memory metric: the value
-   * that makes `decide` agree with the HPA replica calculator (missing and
-   * unready pods handled as upstream does), 'hold' for no change, undefined when
-   * the rule is not HPA-style.
-   */
-  private hpaGate(policy: Policy | undefined, metric: string, usage: WorkloadUsage, replicas: number, now: number, target: TargetRef): number | 'hold' | undefined {
-    const rules = (policy?.rules ?? []).filter((r) => (r.targetTracking?.metric ?? r.threshold?.metric ?? r.step?.metric) === metric);
-    const tt = rules.length === 1 ? rules[0]!.targetTracking : undefined;
-    const resource = resourceMetricOf(metric) as ResourceName | undefined;
-    if (!tt || tt.algorithm !== 'hpa' || tt.statistic !== 'perInstance' || !resource || replicas < 1) return undefined;
-    const tolerance = tt.tolerance ?? 0.1;
-    try {
-      const { replicas: r } = hpaReplicas({ currentReplicas: replicas, target: { type: 'Utilization', averageUtilization: Math.max(1, Math.round(tt.target)), resource }, tolerance, pods: hpaPods(usage, resource), now });
-      if (r === replicas) return 'hold';
-      // Missing metrics never cause a scale-in, even where the HPA would (it counts them at 100%).
-      if (r < replicas && usage.sampled < usage.active) return 'hold';
-      return valueForReplicas(replicas, r, tt.target, tolerance, utilization(usage, resource)?.measured) ?? 'hold';
-    } catch (e) {
-      if (!(e instanceof AutoscalerError)) throw e;
-      this.logger.log('info', 'HPA replica calculation not possible', { target, metric, reason: e.message });
-      return 'hold';
-    }
   }
 
   private alarmSignals(target: TargetRef, annotation: string | undefined, readings: Map<string, Reading>, now: number): Signal[] {

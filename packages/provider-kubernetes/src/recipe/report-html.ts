@@ -12,6 +12,17 @@ interface Series {
   dots?: boolean;
 }
 
+/** Round tick values (steps of 1, 2 or 5 x 10^k) from `lo` to `hi`, about `count` of them. */
+export function roundTicks(lo: number, hi: number, count = 6): number[] {
+  if (!(hi > lo)) return [lo];
+  const raw = (hi - lo) / count;
+  const mag = 10 ** Math.floor(Math.log10(raw));
+  const step = ([1, 2, 5, 10].find((m) => m * mag >= raw) ?? 10) * mag;
+  const out: number[] = [];
+  for (let v = Math.ceil(lo / step) * step; v <= hi + step * 1e-9; v += step) out.push(Math.round(v / step) * step);
+  return out;
+}
+
 /** A line/scatter chart as inline SVG: no script, no external resource. */
 export function svgChart(title: string, xLabel: string, yLabel: string, series: readonly Series[], width = 640, height = 240): string {
   const all = series.flatMap((s) => s.points).filter(([x, y]) => Number.isFinite(x) && Number.isFinite(y));
@@ -30,6 +41,8 @@ export function svgChart(title: string, xLabel: string, yLabel: string, series: 
     `<line x1="${pad.l}" y1="${height - pad.b}" x2="${width - pad.r}" y2="${height - pad.b}" stroke="#888"/>`,
     `<line x1="${pad.l}" y1="${pad.t}" x2="${pad.l}" y2="${height - pad.b}" stroke="#888"/>`,
     ...ticks.map((t) => `<text x="${pad.l - 4}" y="${sy(t) + 4}" text-anchor="end">${num(t, t < 10 ? 2 : 0)}</text><line x1="${pad.l}" y1="${sy(t)}" x2="${width - pad.r}" y2="${sy(t)}" stroke="#eee"/>`),
+    // Numbered x axis: round ticks with their values under the axis.
+    ...roundTicks(x0, x1).map((t) => `<line x1="${num(sx(t), 1)}" y1="${height - pad.b}" x2="${num(sx(t), 1)}" y2="${height - pad.b + 4}" stroke="#888"/><text x="${num(sx(t), 1)}" y="${height - pad.b + 15}" text-anchor="middle">${num(t, Math.abs(t) < 10 ? 2 : 0)}</text>`),
     `<text x="${(width + pad.l) / 2}" y="${height - 6}" text-anchor="middle">${esc(xLabel)}</text>`,
     `<text x="12" y="${(height - pad.b + pad.t) / 2}" transform="rotate(-90 12 ${(height - pad.b + pad.t) / 2})" text-anchor="middle">${esc(yLabel)}</text>`,
   ];
