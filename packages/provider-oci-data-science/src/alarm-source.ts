@@ -3,6 +3,7 @@ import { NotFoundError, ValidationError, systemClock, type AlarmChange, type Cal
 import type { MonitoringClient, models } from 'oci-monitoring';
 import { messageTime, parseAlarmMessage, type AlarmMessage, type AlarmMetaData } from './alarm-message';
 import { planAlarms, type AlarmPlanOptions, type AlarmSpec } from './alarm-plan';
+import { formatMql } from '@autoscaler/cloud-semantics';
 import { parseQuery } from './alarm-query';
 import { ALARM_POLICY_TAG, ALARM_RULE_TAG, ALARM_TARGET_TAG } from './alarm-tags';
 import { callWithin } from './deadline';
@@ -224,8 +225,7 @@ export class OciMonitoringAlarmSource implements AlarmSource {
   private async currentValue(monitoring: MonitoringClient, def: models.Alarm, options: CallOptions): Promise<number | undefined> {
     const q = parseQuery(def.query);
     if (!q) return undefined;
-    const dims = Object.entries(q.dimensions).map(([k, v]) => `${k} = "${v}"`).join(', ');
-    const query = `${q.metric}[${q.interval}]${dims ? `{${dims}}` : ''}${q.functions.map((f) => `.${f}`).join('')}`;
+    const query = formatMql({ metric: q.metric, interval: q.interval, dimensions: q.dimensions, functions: q.functions });
     const now = this.clock.now();
     const res = await callWithin(`SummarizeMetricsData ${def.id}`, options, () =>
       monitoring.summarizeMetricsData({

@@ -45,7 +45,7 @@ describe('alarm queries', () => {
   it('builds and parses a deployment query', () => {
     const q = buildAlarmQuery({ metric: 'CpuUtilization', resourceId: DEP, operator: '>', threshold: 80, interval: '5m' });
     expect(q).toBe(`CpuUtilization[5m]{resourceId = "${DEP}"}.grouping().mean() > 80`);
-    expect(parseQuery(q)).toEqual({ metric: 'CpuUtilization', interval: '5m', dimensions: { resourceId: DEP }, functions: ['grouping()', 'mean()'], operator: '>', threshold: 80 });
+    expect(parseQuery(q)).toEqual({ metric: 'CpuUtilization', interval: '5m', intervalSeconds: 300, dimensions: { resourceId: DEP }, functions: ['grouping()', 'mean()'], grouping: true, statistic: 'mean', operator: '>', threshold: 80 });
   });
 
   it('refuses to put a crafted id into a query', () => {

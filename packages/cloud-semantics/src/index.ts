@@ -1,0 +1,5 @@
+/**
+ * @autoscaler/cloud-semantics: what a cloud's services mean, without their SDKs, for the
+ * providers (which talk to the cloud) and the simulator (which plays it) to share.
+ */
+export * from './oci-mql';
