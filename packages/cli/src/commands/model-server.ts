@@ -3,6 +3,9 @@ import { ValidationError } from '@autoscaler/core';
 import type { SampleModelServer } from '@autoscaler/provider-kubernetes/testing';
 import { type CliIO, processIO } from '../io';
 
+/** Loaded when the command runs, like the other Kubernetes tools. */
+const fakes = (): Promise<typeof import('@autoscaler/provider-kubernetes/testing')> => import('@autoscaler/provider-kubernetes/testing');
+
 export interface ModelServerFlags {
   port?: string;
   serviceMs?: string;
@@ -27,7 +30,7 @@ export async function startModelServer(flags: ModelServerFlags, io: CliIO): Prom
   const serviceMs = whole(flags.serviceMs, '--service-ms', 0, 60_000);
   const workers = whole(flags.workers, '--workers', 1, 1024);
   const failEvery = whole(flags.failEvery, '--fail-every', 0, 1_000_000);
-  const { startSampleModelServer } = await import('@autoscaler/provider-kubernetes/testing');
+  const { startSampleModelServer } = await fakes();
   let server: SampleModelServer;
   try {
     server = await startSampleModelServer({ ...(port !== undefined ? { port } : {}), ...(serviceMs !== undefined ? { serviceMs } : {}), ...(workers !== undefined ? { workers } : {}), ...(failEvery !== undefined ? { failEvery } : {}) });

@@ -21,6 +21,10 @@ export interface MonitorDeps {
   io: CliIO;
   kubeConfig?: KubeConfig;
   clock?: Clock;
+  /** Stops sampling (the rows so far stay written): `recipe run` stops the monitor when the load ends. */
+  signal?: AbortSignal;
+  /** Called after each sample is written. */
+  onSample?: (row: UsageRow) => void;
 }
 
 export interface MonitorResult {
@@ -49,6 +53,12 @@ export async function loadKubeConfig(file: string | undefined, context: string |
   return kc;
 }
 
+/** Resolves when `p` does or when `signal` aborts, whichever is first. */
+function untilOrAborted(p: Promise<void>, signal: AbortSignal | undefined): Promise<void> {
+  if (!signal) return p;
+  return Promise.race([p, new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }))]);
+}
+
 /**
  * Samples the selected pods every interval for the duration, appending one CSV
  * row per sample (so an interrupted run keeps what it measured).
@@ -67,9 +77,13 @@ export async function runMonitor(flags: MonitorFlags, deps: MonitorDeps): Promis
   const total = Math.floor(durationMs / intervalMs) + 1;
   const peak: MonitorResult['peak'] = { containers: 0 };
   let sampled = 0;
+  let rounds = 0;
   for (let i = 0; i < total; i++) {
     const due = start + i * intervalMs;
-    if (due > clock.now()) await clock.sleep(due - clock.now());
+    if (deps.signal?.aborted) break;
+    if (due > clock.now()) await untilOrAborted(clock.sleep(due - clock.now()), deps.signal);
+    if (deps.signal?.aborted) break;
+    rounds++;
     let row: UsageRow;
     try {
       row = await sampleUsage(api, flags.namespace, flags.selector, (clock.now() - start) / 1000);
@@ -81,12 +95,13 @@ export async function runMonitor(flags: MonitorFlags, deps: MonitorDeps): Promis
     // A selector that matches nothing would write 30 minutes of "0 containers": say so and stop.
     if (sampled++ === 0 && row.containers === 0) throw ValidationError.field('--selector', `no running pod in namespace "${flags.namespace}" matches "${flags.selector}" (check with: kubectl get pods -n ${flags.namespace} -l '${flags.selector}')`);
     appendFileSync(out, `${formatUsageRow(row)}\n`);
+    deps.onSample?.(row);
     peak.containers = Math.max(peak.containers, row.containers);
     if (row.cpuUsedCores !== undefined) peak.cpuUsedCores = Math.max(peak.cpuUsedCores ?? 0, row.cpuUsedCores);
     if (row.memoryUsedMiB !== undefined) peak.memoryUsedMiB = Math.max(peak.memoryUsedMiB ?? 0, row.memoryUsedMiB);
     deps.io.err(`[${((clock.now() - start) / 1000).toFixed(1)}s] ${row.containers} containers, cpu ${row.cpuUsedCores?.toFixed(3) ?? '-'} / ${row.cpuRequestedCores.toFixed(3)} cores, memory ${row.memoryUsedMiB?.toFixed(0) ?? '-'} / ${row.memoryRequestedMiB.toFixed(0)} MiB`);
   }
-  return { out, samples: total, peak };
+  return { out, samples: rounds, peak };
 }
 
 export function registerMonitorCommand(program: Command, io: CliIO = processIO): void {
