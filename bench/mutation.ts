@@ -126,15 +126,18 @@ const root = join(__dirname, '..');
 const args = process.argv.slice(2);
 const only = args.includes('--only') ? args[args.indexOf('--only') + 1] : undefined;
 const concurrency = args.includes('--concurrency') ? Number(args[args.indexOf('--concurrency') + 1]) : 2;
-/** `--mutate <glob>`: narrow the group's modules (a quick check of one file). */
+/** `--mutate <file>[,<file>...]`: narrow the group's modules (a quick check of a few files of one package). */
 const mutateOverride = args.includes('--mutate') ? args[args.indexOf('--mutate') + 1] : undefined;
+const mutateFiles = mutateOverride?.split(',');
+/** `--tests <testMatch>[,...]`: narrow the suites too (relative to the package, e.g. `<rootDir>/src/engine/step.unit.test.ts`). */
+const testsOverride = args.includes('--tests') ? args[args.indexOf('--tests') + 1]?.split(',') : undefined;
 
 async function runGroup(group: Group): Promise<MutantResult[]> {
   const { Stryker } = (await import('@stryker-mutator/core')) as unknown as { Stryker: new (o: Record<string, unknown>) => { runMutationTest(): Promise<MutantResult[]> } };
   const stryker = new Stryker({
     testRunner: 'jest',
-    jest: { projectType: 'custom', configFile: group.jestConfig, enableFindRelatedTests: false, config: { testMatch: group.tests } },
-    mutate: mutateOverride ? [mutateOverride] : group.mutate,
+    jest: { projectType: 'custom', configFile: group.jestConfig, enableFindRelatedTests: false, config: { testMatch: testsOverride ?? group.tests } },
+    mutate: mutateFiles ?? group.mutate,
     coverageAnalysis: 'perTest',
     concurrency,
     reporters: ['progress'],
@@ -152,8 +155,9 @@ const started = Date.now();
 async function main(): Promise<void> {
   const modules: Record<string, ModuleScore> = {};
   // With `--mutate`, only the groups whose package holds the file (its tests guard it).
-  const selected = GROUPS.filter((g) => (only === undefined || g.name === only) && (mutateOverride === undefined || mutateOverride.startsWith(g.jestConfig.replace(/jest\.config\.js$/, ''))));
-  const chosen = mutateOverride === undefined ? selected : selected.filter((g) => g.mutate.some((m) => !m.startsWith('!') && (m === mutateOverride || m.includes('*') && mutateOverride.startsWith(m.slice(0, m.indexOf('*')))))).slice(0, 1);
+  const selected = GROUPS.filter((g) => (only === undefined || g.name === only) && (mutateFiles === undefined || mutateFiles[0]!.startsWith(g.jestConfig.replace(/jest\.config\.js$/, ''))));
+  const first = mutateFiles?.[0];
+  const chosen = first === undefined ? selected : selected.filter((g) => g.mutate.some((m) => !m.startsWith('!') && (m === first || (m.includes('*') && first.startsWith(m.slice(0, m.indexOf('*'))))))).slice(0, 1);
   if (chosen.length === 0) throw new Error(`no group matches --only ${only ?? '-'} --mutate ${mutateOverride ?? '-'}`);
   for (const group of chosen) {
     process.stderr.write(`mutation: ${group.name} (${group.mutate.filter((m) => !m.startsWith('!')).join(', ')})\n`);
