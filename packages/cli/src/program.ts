@@ -33,7 +33,7 @@ function acceptCloudAliases(verb: string, parent: Command): void {
     .action((name: string | undefined) => {
       if (name === undefined) throw ValidationError.field('cloud', `name one: autoscaler ${verb} <cloud>, where <cloud> is ${cloudNames(here)}`);
       const other = clouds.find((c) => namesOf(c).includes(name.toLowerCase()));
-      if (other) throw ValidationError.field('cloud', `${other.name} has no "${verb}" command (${verb} is for ${cloudNames(here)}); see docs/${other.name === 'k8s' ? 'kubernetes' : other.name}.md`);
+      if (other) throw ValidationError.field('cloud', `${other.name} has no "${verb}" command (${verb} is for ${cloudNames(here)}); see ${other.docs ?? `docs/${other.name}.md`}`);
       resolveCloud(name, 'cloud', here);
     });
 }

@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { Command } from 'commander';
 import { clouds, type CloudEntry } from '../src/clouds';
 import type { CliIO } from '../src/io';
@@ -64,6 +66,14 @@ describe('lazy cloud registry', () => {
     expect(registered).toEqual(cloud.commands);
     const top = Object.fromEntries(program.commands.filter((c) => !(c.name() in parents)).map((c) => [c.name(), c.description()]));
     expect(top).toEqual(cloud.programCommands);
+  });
+
+  it('a cloud without a verb points to its own docs page, named by the registry (and the page exists)', async () => {
+    const { runCli } = await import('../src/program');
+    const io = capture();
+    expect(await runCli(['setup', 'kubernetes'], io)).toBe(1);
+    expect(io.stderr.join('\n')).toContain('k8s has no "setup" command (setup is for aws (aws-sagemaker, sagemaker), oci (oci-data-science)); see docs/kubernetes.md');
+    for (const c of clouds) expect(existsSync(join(__dirname, '..', '..', '..', c.docs ?? `docs/${c.name}.md`))).toBe(true);
   });
 
   it('a loaded cloud answers help with its real options', async () => {

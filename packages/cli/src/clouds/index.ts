@@ -27,6 +27,8 @@ export interface CloudEntry extends Omit<CloudCli, 'register' | 'scale' | 'match
   nativeFormats: Record<string, NativeFormat>;
   /** The cloud's module (its commands, `scale`), imported on first use. */
   load(): Promise<CloudCli>;
+  /** This cloud's page in the docs (default `docs/<name>.md`), for errors that point there. */
+  docs?: string;
   /** Set when the module is loaded with the CLI (a generated cloud): its commands are registered directly. */
   loaded?: CloudCli;
 }
@@ -93,6 +95,7 @@ const BUILT_IN: readonly Light[] = [
     name: 'k8s',
     aliases: ['kubernetes'],
     provider: 'kubernetes',
+    docs: 'docs/kubernetes.md',
     size: { name: 'requests/limits tier' },
     idFormat: '<namespace>/<deployment|statefulset>/<name>',
     claimsId: (id) => /^[^/]+\/(deployment|statefulset)\/[^/]+$/.test(id),

@@ -55,7 +55,7 @@ export function exportKeda(policy: Policy, id: KedaWorkload, hpa: NativeExport):
 
   if (triggers.length === 0) {
     unsupported.push('no rule KEDA can follow (cpu/memory target tracking, or a schedule with minReplicas and an end): no ScaledObject exported');
-    return { provider: 'kubernetes', resources: [], unsupported };
+    return { provider: hpa.provider, resources: [], unsupported };
   }
   const limits = policy.limits;
   let minReplicaCount = limits.minReplicas;
@@ -80,5 +80,5 @@ export function exportKeda(policy: Policy, id: KedaWorkload, hpa: NativeExport):
       triggers,
     },
   };
-  return { provider: 'kubernetes', resources: [scaledObject], unsupported };
+  return { provider: hpa.provider, resources: [scaledObject], unsupported };
 }
