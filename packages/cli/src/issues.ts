@@ -1,53 +1,9 @@
 import { parseDocument } from 'yaml';
-import { ValidationError, type Issue } from '@autoscaler/core';
+import { plainIssues, plainMessage, ValidationError } from '@autoscaler/core';
 
-const TYPE_NAMES: Readonly<Record<string, string>> = {
-  number: 'a number',
-  int: 'a whole number',
-  string: 'text',
-  boolean: 'true or false',
-  array: 'a list',
-  object: 'a mapping',
-  record: 'a mapping',
-  null: 'empty',
-  undefined: 'missing',
-  nan: 'not a number',
-};
-const typeName = (t: string): string => TYPE_NAMES[t.toLowerCase()] ?? t;
-
-/**
- * Zod's raw wording as one plain sentence fragment that follows the field path:
- * `Invalid input: expected number, received undefined` -> `is required (a number)`.
- * Messages our schemas already word well pass through unchanged.
- */
-export function plainMessage(message: string): string {
-  let m: RegExpExecArray | null;
-  if ((m = /^Invalid input: expected (\w+), received (\w+)$/.exec(message))) {
-    return m[2] === 'undefined' ? `is required (${typeName(m[1]!)})` : `must be ${typeName(m[1]!)}, not ${typeName(m[2]!)}`;
-  }
-  if ((m = /^Invalid (?:option|input): expected one of (.+)$/.exec(message))) return `must be one of ${m[1]!.split('|').join(', ')}`;
-  if ((m = /^Invalid input: expected (.+)$/.exec(message))) return `must be ${m[1]}`;
-  if ((m = /^Too small: expected \w+ to have >=?(\d+) (items?|characters?)$/.exec(message))) return `needs at least ${m[1]} ${m[2]}`;
-  if ((m = /^Too big: expected \w+ to have <=?(\d+) (items?|characters?)$/.exec(message))) return `may have at most ${m[1]} ${m[2]}`;
-  if ((m = /^Too small: expected \w+ to be (>=?)(-?[\d.e+]+)$/.exec(message))) return `must be ${m[1]} ${m[2]}`;
-  if ((m = /^Too big: expected \w+ to be (<=?)(-?[\d.e+]+)$/.exec(message))) return `must be ${m[1]} ${m[2]}`;
-  if ((m = /^Invalid string: must match pattern (.+)$/.exec(message))) return `has the wrong format (must match ${m[1]})`;
-  if (message === 'Invalid input') return 'is not valid here';
-  return message;
-}
-
-/** One line per field: zod's wording made plain, repeated messages dropped, several problems of one field joined. */
-export function plainIssues(issues: readonly Issue[]): Issue[] {
-  const byPath = new Map<string, string[]>();
-  for (const i of issues) {
-    const path = i.path || '(document)';
-    const msg = plainMessage(i.message);
-    const list = byPath.get(path) ?? [];
-    if (!list.includes(msg)) list.push(msg);
-    byPath.set(path, list);
-  }
-  return [...byPath].map(([path, msgs]) => ({ path, message: msgs.join('; ') }));
-}
+// One wording for every surface: core's ValidationErrors already speak it; the CLI re-applies it
+// to errors built elsewhere (a provider's own check) through the same functions.
+export { plainIssues, plainMessage };
 
 /** The same error with plain issues (its message rebuilt the way `ValidationError` builds it). */
 export function plainValidationError(e: ValidationError): ValidationError {
