@@ -20,7 +20,7 @@ import { request } from 'node:http';
 import { build } from 'esbuild';
 import { MemoryStateStore, silentLogger } from '@autoscaler/core';
 import { createOciClients } from '@autoscaler/provider-oci-data-science';
-import { startOciSandbox, type OciSandbox } from '@autoscaler/provider-oci-data-science/testing';
+import { startOciSandbox, type OciSandbox } from '@autoscaler/sandbox-oci';
 import { handleAlarm, type FunctionResult } from '../apps/oci-function/src';
 
 const ROOT = join(__dirname, '..');

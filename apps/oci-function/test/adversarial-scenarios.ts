@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { MemoryLogger, MemoryStateStore, type FetchLike } from '@autoscaler/core';
-import type { Fault } from '@autoscaler/provider-oci-data-science/testing';
+import type { Fault } from '@autoscaler/sandbox-oci';
 import { handleAlarm, resetContainer, type FunctionResult } from '../src';
 import { WallClock, functionWorld, seedPolicyDoc, type FunctionWorld } from './support';
 

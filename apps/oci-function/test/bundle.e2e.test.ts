@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startOciSandbox, type OciSandbox } from '@autoscaler/provider-oci-data-science/testing';
+import { startOciSandbox, type OciSandbox } from '@autoscaler/sandbox-oci';
 import type { PolicyInput } from '@autoscaler/core';
 import type { FunctionResult } from '../src';
 import { seedPayloadText, seedPolicyDoc } from './support';

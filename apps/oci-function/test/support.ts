@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { ManualClock, MemoryLogger, MemoryStateStore, validatePolicy, type PolicyInput, type StateStore } from '@autoscaler/core';
 import { OciDataScienceProvider, OciMonitoringAlarmSource, STANDARD2_LADDER, createOciClients, type OciClients } from '@autoscaler/provider-oci-data-science';
 import type { OciAuth } from '@autoscaler/provider-oci-data-science';
-import { OciFake, createTestIdentity, type DeploymentSeed, type TestIdentity } from '@autoscaler/provider-oci-data-science/testing';
+import { OciFake, createTestIdentity, type DeploymentSeed, type TestIdentity } from '@autoscaler/sandbox-oci';
 import { handleAlarm, resetContainer, type FunctionResult } from '../src';
 
 export const UPDATE_DELAY = 120_000;

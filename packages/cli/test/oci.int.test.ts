@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { InstantClock, NotReadyError, ProviderError, ValidationError, validatePolicy } from '@autoscaler/core';
 import { OciDataScienceProvider, configFileAuth, createOciClients, type OciClients } from '@autoscaler/provider-oci-data-science';
-import { OciFake, createTestIdentity, type TestIdentity } from '@autoscaler/provider-oci-data-science/testing';
+import { OciFake, createTestIdentity, type TestIdentity } from '@autoscaler/sandbox-oci';
 import { ociCloud, readSetupRecord, runImport, runSandbox, runScale, runSetup, runStatus, runTeardown } from '../src/clouds/oci';
 import { runCli } from '../src/program';
 import type { CliIO } from '../src/io';

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { ValidationError } from '@autoscaler/core';
 import { FAKE_CREDENTIALS, verifySigV4 } from '@autoscaler/provider-aws-sagemaker/testing';
-import { createTestIdentity, verifyRequest, writeOciConfig, type TestIdentity } from '@autoscaler/provider-oci-data-science/testing';
+import { createTestIdentity, verifyRequest, writeOciConfig, type TestIdentity } from '@autoscaler/sandbox-oci';
 import { runLoadtest } from '../src/commands/loadtest';
 import { ociPredictUrl, sagemakerInvokeUrl } from '../src/commands/signed-requests';
 import type { CliIO } from '../src/io';

@@ -3,3 +3,4 @@
  * providers (which talk to the cloud) and the simulator (which plays it) to share.
  */
 export * from './oci-mql';
+export * from './oci-resources';

@@ -1,4 +1,5 @@
 import { ValidationError } from '@autoscaler/core';
+import { isOcid, type OcidKind } from '@autoscaler/cloud-semantics';
 
 /**
  * OCIDs: `ocid1.<resource type>.<realm>.[region][.future use].<unique id>`
@@ -7,41 +8,8 @@ import { ValidationError } from '@autoscaler/core';
  * Ids reach MQL queries and API paths, so they are checked against the whole
  * pattern, never with "contains" — a quote or brace can never get through.
  */
-export type OcidKind =
-  | 'datasciencemodeldeployment'
-  | 'datasciencemodel'
-  | 'datascienceproject'
-  | 'datascienceworkrequest'
-  | 'alarm'
-  | 'compartment'
-  | 'tenancy'
-  | 'user'
-  | 'onstopic'
-  | 'onssubscription'
-  | 'fnfunc'
-  | 'dynamicgroup';
-
-const UNIQUE = '[a-z0-9]{1,255}';
-const REGION = '[a-z0-9-]{0,40}';
-
-function pattern(kind: string): RegExp {
-  return new RegExp(`^ocid1\\.${kind}\\.oc[0-9]{1,3}\\.${REGION}(\\.[a-z0-9-]{1,40})?\\.${UNIQUE}$`);
-}
-
-const PATTERNS = new Map<string, RegExp>();
-
-export function ocidPattern(kind: OcidKind): RegExp {
-  let p = PATTERNS.get(kind);
-  if (!p) {
-    p = pattern(kind);
-    PATTERNS.set(kind, p);
-  }
-  return p;
-}
-
-export function isOcid(kind: OcidKind, value: unknown): value is string {
-  return typeof value === 'string' && value.length <= 255 && ocidPattern(kind).test(value);
-}
+export type { OcidKind } from '@autoscaler/cloud-semantics';
+export { ocidPattern, isOcid } from '@autoscaler/cloud-semantics';
 
 /** A compartment id may also be the tenancy (the root compartment). */
 export function isCompartmentOcid(value: unknown): value is string {

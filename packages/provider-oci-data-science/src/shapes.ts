@@ -1,4 +1,5 @@
 import { ValidationError, type SizeLadder } from '@autoscaler/core';
+import { FLEX_SHAPES, isFlexShape } from '@autoscaler/cloud-semantics';
 
 /**
  * The shape ladder. A rung is a fixed shape name (`VM.Standard2.4`) or a flex
@@ -37,27 +38,11 @@ export function gpuCount(shape: string): number | undefined {
   return undefined;
 }
 
-export interface FlexShapeLimits {
-  ocpus: readonly [number, number];
-  /** Memory per OCPU for model deployments. */
-  memoryPerOcpuGB: readonly [number, number];
-}
-
-export const FLEX_SHAPES: Readonly<Record<string, FlexShapeLimits>> = {
-  'VM.Standard.E3.Flex': { ocpus: [1, 64], memoryPerOcpuGB: [6, 64] },
-  'VM.Standard.E4.Flex': { ocpus: [1, 64], memoryPerOcpuGB: [6, 64] },
-  'VM.Standard.E5.Flex': { ocpus: [1, 94], memoryPerOcpuGB: [6, 64] },
-  'VM.Standard3.Flex': { ocpus: [1, 32], memoryPerOcpuGB: [6, 64] },
-  'VM.Optimized3.Flex': { ocpus: [1, 18], memoryPerOcpuGB: [6, 64] },
-  'VM.Standard.A1.Flex': { ocpus: [1, 80], memoryPerOcpuGB: [6, 64] },
-};
+export { FLEX_SHAPES, isFlexShape, type FlexShapeLimits } from '@autoscaler/cloud-semantics';
 
 const FIXED = /^(VM|BM)\.[A-Za-z0-9]+(\.[A-Za-z0-9]+)*\.[0-9]+$/;
 const FLEX_RUNG = /^([A-Za-z0-9.]+\.Flex):([0-9]+(?:\.[0-9]+)?)x([0-9]+(?:\.[0-9]+)?)$/;
 
-export function isFlexShape(shape: string): boolean {
-  return shape.endsWith('.Flex');
-}
 
 /** Parse a rung; `field` names the offending input in the error. */
 export function parseRung(size: string, field = 'capacity.size'): ShapeRung {

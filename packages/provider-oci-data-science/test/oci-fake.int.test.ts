@@ -2,7 +2,7 @@ import { createHash, createSign } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
 import { DataScienceClient } from 'oci-datascience';
 import { clientConfiguration, createOciClients } from '../src/clients';
-import { createTestIdentity } from '../src/testing';
+import { createTestIdentity } from '@autoscaler/sandbox-oci';
 import { MODEL_ID_PATH, dig, harness, quietSdk, type Harness } from './support';
 
 /** The fake as the real SDK clients see it: signatures, ETags, work requests, lifecycle, faults. */

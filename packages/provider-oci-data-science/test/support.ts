@@ -1,6 +1,6 @@
 import { ManualClock } from '@autoscaler/core';
 import { createOciClients, type OciClients } from '../src/clients';
-import { OciFake, createTestIdentity, type OciFakeOptions, type TestIdentity } from '../src/testing';
+import { OciFake, createTestIdentity, type OciFakeOptions, type TestIdentity } from '@autoscaler/sandbox-oci';
 
 /** One RSA key per test run: generating 2048-bit keys is the slow part. */
 let shared: TestIdentity | undefined;

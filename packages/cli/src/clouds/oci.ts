@@ -19,7 +19,7 @@ import {
   waitForWorkRequest,
   type OciClients,
 } from '@autoscaler/provider-oci-data-science';
-import { startOciSandbox, type OciSandbox, type SandboxSeed } from '@autoscaler/provider-oci-data-science/testing';
+import { startOciSandbox, type OciSandbox, type SandboxSeed } from '@autoscaler/sandbox-oci';
 import { type CliIO, processIO, progress } from '../io';
 import { readDocument, readText } from '../read-input';
 import type { CloudCli, ScaleRequest } from './types';

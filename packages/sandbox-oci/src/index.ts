@@ -1,4 +1,4 @@
-/** Test helpers: the wire-level OCI fake and an in-process API-key identity. `@autoscaler/provider-oci-data-science/testing` */
+/** @autoscaler/sandbox-oci (private, never shipped): the wire-level OCI fake, an in-process API-key identity and the local sandbox the CLI and the tests use. */
 export { OciFake, type OciFakeOptions, type Fault, type RequestRecord } from './oci-fake';
 export type { DeploymentSeed } from './fake-data-science';
 export type { FakeDataScience } from './fake-data-science';

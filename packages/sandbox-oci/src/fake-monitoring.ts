@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '@autoscaler/core';
-import { parseQuery } from '../alarm-query';
+import { parseMql as parseQuery } from '@autoscaler/cloud-semantics';
 import { ApiError, header, iso, newEtag, objectBody, optionalString, paginate, requireString, route, tagsOf, type ApiRequest, type ApiResponse, type Route } from './fake-http';
 import type { FakeNotifications } from './fake-notifications';
 import type { OcidFactory } from './ocid-factory';

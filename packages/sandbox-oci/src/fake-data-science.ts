@@ -1,9 +1,10 @@
 import type { Clock } from '@autoscaler/core';
-import { isOcid } from '../ocid';
-import { FLEX_SHAPES, isFlexShape } from '../shapes';
-import { MANAGED_TAG } from '../state-tags';
+import { FLEX_SHAPES, isFlexShape, isOcid } from '@autoscaler/cloud-semantics';
 import { ApiError, header, iso, newEtag, objectBody, paginate, route, tagsOf, type ApiRequest, type ApiResponse, type Route } from './fake-http';
 import type { OcidFactory } from './ocid-factory';
+
+/** The tag a user puts on a deployment the autoscaler may manage (the provider's MANAGED_TAG). */
+const MANAGED_TAG = 'autoscaler-managed';
 
 /**
  * Data Science (20190101) model deployments and work requests, as the service
