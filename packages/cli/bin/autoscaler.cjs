@@ -11,13 +11,20 @@ const source = join(__dirname, '..', 'src', 'main.ts');
 const tsconfig = join(__dirname, '..', '..', '..', 'tsconfig.json');
 
 if (existsSync(source) && existsSync(tsconfig)) {
-  const { spawnSync } = require('node:child_process');
-  const result = spawnSync(process.execPath, [require.resolve('tsx/cli'), '--tsconfig', tsconfig, source, ...process.argv.slice(2)], { stdio: 'inherit' });
-  if (result.error) {
-    process.stderr.write(`autoscaler: cannot run the sources through tsx: ${result.error.message}\n`);
+  const { spawn } = require('node:child_process');
+  const child = spawn(process.execPath, [require.resolve('tsx/cli'), '--tsconfig', tsconfig, source, ...process.argv.slice(2)], { stdio: 'inherit' });
+  // A signal to this wrapper (`kill $pid` of a background `autoscaler model-server`) reaches the command too.
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => child.kill(signal));
+  child.on('error', (e) => {
+    process.stderr.write(`autoscaler: cannot run the sources through tsx: ${e.message}\n`);
     process.exitCode = 2;
-  } else if (result.signal) process.kill(process.pid, result.signal);
-  else process.exitCode = result.status ?? 1;
+  });
+  child.on('exit', (code, signal) => {
+    if (signal) {
+      for (const s of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.removeAllListeners(s);
+      process.kill(process.pid, signal);
+    } else process.exitCode = code ?? 1;
+  });
 } else {
   require('../dist/main.js');
 }
