@@ -36,6 +36,24 @@ export const sdkPackageVersionOnly = {
   },
 };
 
+/**
+ * The provider's barrel without its native-export lines: the Lambda never exports policies, and
+ * esbuild keeps a module that is both re-exported by a reached barrel and dynamically imported
+ * (the provider loads the compiler and Application Auto Scaling only for exportNative and resize)
+ * in the cold-start chunks. A Lambda import of a name left out fails the build.
+ */
+export const providerBarrelWithoutNative = {
+  name: 'provider-barrel-without-native',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]packages[\\/]provider-aws-sagemaker[\\/]src[\\/]index\.ts$/ }, async (args) => {
+      const text = await readFile(args.path, 'utf8');
+      const kept = text.split('\n').filter((line) => !/from '\.\/native\//.test(line));
+      if (kept.length === text.split('\n').length) throw new Error('provider barrel: no native export lines found (has it changed?)');
+      return { contents: kept.join('\n'), loader: 'ts', resolveDir: dirname(args.path) };
+    });
+  },
+};
+
 export async function buildLambda(variant = 'ours') {
   const outdir = join(here, 'dist', variant === 'ours' ? 'lambda' : variant === 'sdk-external' ? 'lambda-ext' : 'lambda-default');
   // Chunk names carry content hashes: start clean so stale chunks never ship.
@@ -65,7 +83,7 @@ export async function buildLambda(variant = 'ours') {
           // CommonJS dependencies inside an ES module still call require().
           banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
           external: variant === 'sdk-external' ? ['@aws-sdk/*', '@smithy/*'] : [],
-          plugins: [lambdaSlimming, zodEnglishOnly, sdkPackageVersionOnly],
+          plugins: [lambdaSlimming, zodEnglishOnly, sdkPackageVersionOnly, providerBarrelWithoutNative],
         }
       : {}),
   });
@@ -82,7 +100,7 @@ export async function buildLambda(variant = 'ours') {
     seen.add(file);
     for (const i of outputs[file].imports) if (i.kind === 'import-statement' && !i.external) visit(i.path);
   };
-  visit(Object.keys(outputs).find((f) => outputs[f].entryPoint));
+  visit(Object.keys(outputs).find((f) => outputs[f].entryPoint === 'src/handler.ts'));
   const bytes = [...seen].reduce((n, f) => n + outputs[f].bytes, 0);
   const allBytes = Object.entries(outputs).filter(([f]) => !f.endsWith('.map') && !f.endsWith('.LEGAL.txt')).reduce((n, [, o]) => n + o.bytes, 0);
   // Where the cold-start bytes come from, by npm package (our own sources by workspace package).

@@ -1,4 +1,4 @@
-import { ApplicationAutoScalingClient } from '@aws-sdk/client-application-auto-scaling';
+import type { ApplicationAutoScalingClient } from '@aws-sdk/client-application-auto-scaling';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import type { SNSClient } from '@aws-sdk/client-sns';
@@ -7,7 +7,8 @@ import { BoundedRetryStrategy, type BackoffFn } from './retry';
 /** The SDK clients the provider, alarm source and notifier use: created once (per container) and injected. */
 export interface AwsClients {
   sagemaker: SageMakerClient;
-  autoscaling: ApplicationAutoScalingClient;
+  /** Application Auto Scaling: only native exports and resizes of registered variants need it, so it loads on first use. */
+  autoscalingClient(): Promise<ApplicationAutoScalingClient>;
   cloudwatch: CloudWatchClient;
   /**
    * SNS is needed only to send a notification: its SDK (the only one on the query/XML protocol)
@@ -46,7 +47,7 @@ export function createAwsClients(options: AwsClientOptions): AwsClients {
   // Each client is built on first use (and kept): a Lambda handling one alarm talks to SageMaker
   // only, and every SDK client costs about a millisecond to build at a cold start.
   let sagemaker: SageMakerClient | undefined;
-  let autoscaling: ApplicationAutoScalingClient | undefined;
+  let autoscaling: Promise<ApplicationAutoScalingClient> | undefined;
   let cloudwatch: CloudWatchClient | undefined;
   let sns: Promise<SNSClient> | undefined;
   return {
@@ -56,11 +57,8 @@ export function createAwsClients(options: AwsClientOptions): AwsClients {
     set sagemaker(client) {
       sagemaker = client;
     },
-    get autoscaling() {
-      return (autoscaling ??= new ApplicationAutoScalingClient(config));
-    },
-    set autoscaling(client) {
-      autoscaling = client;
+    autoscalingClient() {
+      return (autoscaling ??= import('@aws-sdk/client-application-auto-scaling').then((m) => new m.ApplicationAutoScalingClient(config)));
     },
     get cloudwatch() {
       return (cloudwatch ??= new CloudWatchClient(config));
@@ -72,8 +70,8 @@ export function createAwsClients(options: AwsClientOptions): AwsClients {
       return (sns ??= import('@aws-sdk/client-sns').then((m) => new m.SNSClient(config)));
     },
     destroy() {
-      for (const c of [sagemaker, autoscaling, cloudwatch]) c?.destroy();
-      void sns?.then((c) => c.destroy(), () => undefined);
+      for (const c of [sagemaker, cloudwatch]) c?.destroy();
+      for (const c of [sns, autoscaling]) void c?.then((x) => x.destroy(), () => undefined);
     },
   };
 }

@@ -7,6 +7,8 @@ const VARIANT_ID = /^endpoint\/([a-zA-Z0-9](?:-*[a-zA-Z0-9]){0,62})\/variant\/([
 /** The Application Auto Scaling dimension of a SageMaker variant's instance count. */
 export const VARIANT_DIMENSION = 'sagemaker:variant:DesiredInstanceCount';
 export const PROVIDER_NAME = 'aws-sagemaker';
+/** Tag on what a native export created (scalable target, alarms): `teardown aws` deletes exactly those. */
+export const OWNER_TAG = 'autoscaler:owner';
 
 export interface VariantId {
   endpoint: string;

@@ -25,7 +25,6 @@ import {
   type CallOptions,
   type Capacity,
   type Clock,
-  type NativeExport,
   type PersistedState,
   type Policy,
   type Issue,
@@ -40,8 +39,7 @@ import { mergeBudgets } from './budget';
 import type { AwsClients } from './clients';
 import { parseVariantId, PROVIDER_NAME, variantId, type VariantId } from './ids';
 import { sizeLadderFor } from './instance-types';
-import { compileNative } from './native/compile';
-import { deregister, restoreRegistration, saveRegistration } from './native/registration';
+import type { SageMakerNativeExport } from './native/compile';
 import { checkSageMakerPolicy } from './policy-checks';
 import { decodeState, encodeState, isManaged, mergeStates, tagChanges } from './state-tags';
 
@@ -278,8 +276,10 @@ export class SageMakerProvider implements Provider {
     if (remove.length > 0) await callWithin(`DeleteTags ${id.endpoint}`, budget, this.clock, (http) => this.clients.sagemaker.send(new DeleteTagsCommand({ ResourceArn: arn, TagKeys: remove }), http));
   }
 
-  exportNative(policy: Policy, ref: TargetRef): NativeExport {
+  /** The policy as Application Auto Scaling resources (the compiler loads only when asked: a Lambda never needs it). */
+  async exportNative(policy: Policy, ref: TargetRef): Promise<SageMakerNativeExport> {
     this.check(ref);
+    const { compileNative } = await import('./native/compile');
     return compileNative(policy, ref);
   }
 
@@ -295,6 +295,8 @@ export class SageMakerProvider implements Provider {
   private async resize(id: VariantId, endpoint: DescribeEndpointCommandOutput, config: DescribeEndpointConfigCommandOutput, to: Capacity, budget: CallOptions | undefined): Promise<void> {
     const resourceId = variantId(id.endpoint, id.variant);
     const calls = { budget, clock: this.clock };
+    // Application Auto Scaling's SDK loads with it: only a resize needs it.
+    const { deregister, restoreRegistration, saveRegistration } = await import('./native/registration');
     const saved = await saveRegistration(this.clients, resourceId, calls);
     if (saved) await deregister(this.clients, resourceId, calls);
     let created: string | undefined;

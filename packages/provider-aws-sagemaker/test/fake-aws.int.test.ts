@@ -173,7 +173,7 @@ describe('fake AWS: alarms, SNS and Application Auto Scaling work together', () 
 
   it('a step policy fires from its alarm, scales the variant, and shows up in DescribeScalingActivities; deregistering deletes policies', async () => {
     w = await startWorld();
-    const aas = w.clients.autoscaling;
+    const aas = await w.clients.autoscalingClient();
     const base = { ServiceNamespace: 'sagemaker' as const, ResourceId: resourceId, ScalableDimension: 'sagemaker:variant:DesiredInstanceCount' as const };
     await aas.send(new RegisterScalableTargetCommand({ ...base, MinCapacity: 1, MaxCapacity: 4 }));
     const policy = await aas.send(new PutScalingPolicyCommand({ ...base, PolicyName: 'latency-step', PolicyType: 'StepScaling', StepScalingPolicyConfiguration: { AdjustmentType: 'ChangeInCapacity', Cooldown: 300, MetricAggregationType: 'Average', StepAdjustments: [{ MetricIntervalLowerBound: 0, MetricIntervalUpperBound: 100, ScalingAdjustment: 1 }, { MetricIntervalLowerBound: 100, ScalingAdjustment: 2 }] } }));

@@ -109,23 +109,23 @@ describe('applyNative / teardown against the fake', () => {
   it('teardown removes exactly what it created, leaving the user own policy and alarm; refuses a foreign registration', async () => {
     w = await startWorld();
     const base = { ServiceNamespace: 'sagemaker' as const, ResourceId: REF.id, ScalableDimension: 'sagemaker:variant:DesiredInstanceCount' as const };
-    await w.clients.autoscaling.send(new RegisterScalableTargetCommand({ ...base, MinCapacity: 1, MaxCapacity: 3 }));
+    await (await w.clients.autoscalingClient()).send(new RegisterScalableTargetCommand({ ...base, MinCapacity: 1, MaxCapacity: 3 }));
     await expect(applyNative(w.clients, compileNative(validatePolicy(NOTEBOOK), REF))).rejects.toMatchObject({ code: 'CONFLICT', message: expect.stringContaining('by someone else') });
-    await w.clients.autoscaling.send(new PutScalingPolicyCommand({ ...base, PolicyName: 'users-own', PolicyType: 'StepScaling', StepScalingPolicyConfiguration: { AdjustmentType: 'ChangeInCapacity', StepAdjustments: [{ MetricIntervalLowerBound: 0, ScalingAdjustment: 1 }] } }));
+    await (await w.clients.autoscalingClient()).send(new PutScalingPolicyCommand({ ...base, PolicyName: 'users-own', PolicyType: 'StepScaling', StepScalingPolicyConfiguration: { AdjustmentType: 'ChangeInCapacity', StepAdjustments: [{ MetricIntervalLowerBound: 0, ScalingAdjustment: 1 }] } }));
     await w.clients.cloudwatch.send(new PutMetricAlarmCommand({ AlarmName: 'users-alarm', MetricName: 'Invocations', Namespace: 'AWS/SageMaker', Statistic: 'Sum', Period: 60, EvaluationPeriods: 1, Threshold: 5, ComparisonOperator: 'GreaterThanThreshold' }));
     await applyNative(w.clients, compileNative(validatePolicy(NOTEBOOK), REF), { adopt: true });
     const removed = await teardownNative(w.clients, REF, 'notebook');
     expect(removed.map((c) => c.name).sort()).toEqual([`autoscaler-aas-${ENDPOINT}-${VARIANT}-latency`, 'autoscaler-notebook-cpu', 'autoscaler-notebook-invocations', 'autoscaler-notebook-latency', REF.id]);
     expect(w.fake.cloudwatch.names()).toEqual(['users-alarm']);
     // Adopted targets are deregistered too (they carry our owner tag now), which takes users-own with them: AAS semantics.
-    expect((await w.clients.autoscaling.send(new DescribeScalingPoliciesCommand({ ServiceNamespace: 'sagemaker' }))).ScalingPolicies).toEqual([]);
+    expect((await (await w.clients.autoscalingClient()).send(new DescribeScalingPoliciesCommand({ ServiceNamespace: 'sagemaker' }))).ScalingPolicies).toEqual([]);
   });
 
   it('teardown of a target someone else owns keeps the registration and their policies', async () => {
     w = await startWorld();
     await applyNative(w.clients, compileNative(validatePolicy(NOTEBOOK), REF));
     const base = { ServiceNamespace: 'sagemaker' as const, ResourceId: REF.id, ScalableDimension: 'sagemaker:variant:DesiredInstanceCount' as const };
-    await w.clients.autoscaling.send(new PutScalingPolicyCommand({ ...base, PolicyName: 'users-own', PolicyType: 'StepScaling', StepScalingPolicyConfiguration: { AdjustmentType: 'ChangeInCapacity', StepAdjustments: [{ MetricIntervalLowerBound: 0, ScalingAdjustment: 1 }] } }));
+    await (await w.clients.autoscalingClient()).send(new PutScalingPolicyCommand({ ...base, PolicyName: 'users-own', PolicyType: 'StepScaling', StepScalingPolicyConfiguration: { AdjustmentType: 'ChangeInCapacity', StepAdjustments: [{ MetricIntervalLowerBound: 0, ScalingAdjustment: 1 }] } }));
     const removed = await teardownNative(w.clients, REF, 'another-policy');
     expect(removed.filter((c) => c.kind !== 'Alarm')).toEqual([]);
     expect(w.fake.autoscaling.isRegistered(REF.id)).toBe(true);

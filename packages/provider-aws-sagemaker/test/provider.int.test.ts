@@ -120,7 +120,7 @@ describe('SageMakerProvider', () => {
 
   it('resizes blue/green: new endpoint config, UpdateEndpoint retaining variant properties; AAS registration, policies and alarm actions are restored', async () => {
     const { provider } = await world();
-    const aas = w.clients.autoscaling;
+    const aas = await w.clients.autoscalingClient();
     const base = { ServiceNamespace: 'sagemaker' as const, ResourceId: REF.id, ScalableDimension: 'sagemaker:variant:DesiredInstanceCount' as const };
     await aas.send(new RegisterScalableTargetCommand({ ...base, MinCapacity: 1, MaxCapacity: 6 }));
     const step = await aas.send(new PutScalingPolicyCommand({ ...base, PolicyName: 'user-step', PolicyType: 'StepScaling', StepScalingPolicyConfiguration: { AdjustmentType: 'ChangeInCapacity', StepAdjustments: [{ MetricIntervalLowerBound: 0, ScalingAdjustment: 1 }] } }));
@@ -150,7 +150,7 @@ describe('SageMakerProvider', () => {
   it('restores the AAS registration and removes its new config when the UpdateEndpoint fails', async () => {
     const { provider } = await world();
     const base = { ServiceNamespace: 'sagemaker' as const, ResourceId: REF.id, ScalableDimension: 'sagemaker:variant:DesiredInstanceCount' as const };
-    await w.clients.autoscaling.send(new RegisterScalableTargetCommand({ ...base, MinCapacity: 2, MaxCapacity: 5 }));
+    await (await w.clients.autoscalingClient()).send(new RegisterScalableTargetCommand({ ...base, MinCapacity: 2, MaxCapacity: 5 }));
     w.fake.inject({ kind: 'server-error', service: 'sagemaker', operation: 'UpdateEndpoint', times: 3 });
     const before = await provider.describe(REF);
     await expect(provider.apply(REF, { replicas: 2, size: 'ml.m5.xlarge' }, { ifMatch: before.version! })).rejects.toBeInstanceOf(TransientError);
@@ -162,7 +162,7 @@ describe('SageMakerProvider', () => {
   it('without the deregistration SageMaker (the fake) refuses an instance-type change of a registered variant', async () => {
     await world();
     const base = { ServiceNamespace: 'sagemaker' as const, ResourceId: REF.id, ScalableDimension: 'sagemaker:variant:DesiredInstanceCount' as const };
-    await w.clients.autoscaling.send(new RegisterScalableTargetCommand({ ...base, MinCapacity: 1, MaxCapacity: 5 }));
+    await (await w.clients.autoscalingClient()).send(new RegisterScalableTargetCommand({ ...base, MinCapacity: 1, MaxCapacity: 5 }));
     await w.clients.sagemaker.send(new CreateEndpointConfigCommand({ EndpointConfigName: 'bigger', ProductionVariants: [{ VariantName: VARIANT, ModelName: 'm', InitialInstanceCount: 2, InstanceType: 'ml.m5.xlarge' }] }));
     await expect(w.clients.sagemaker.send(new UpdateEndpointCommand({ EndpointName: ENDPOINT, EndpointConfigName: 'bigger' }))).rejects.toMatchObject({ name: 'ValidationException', message: expect.stringContaining('Deregister the scalable target') });
   });

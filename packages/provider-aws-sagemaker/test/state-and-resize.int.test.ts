@@ -105,10 +105,10 @@ describe('a resize keeps the Application Auto Scaling registration whole', () =>
     w = await startWorld({ clock: new ManualClock(T), capacityUpdateMs: 1_000, configUpdateMs: 1_000 });
     const policy = validatePolicy(SCHEDULED);
     await applyNative(w.clients, compileNative(policy, REF));
-    const scheduled = async (): Promise<string[]> => ((await w.clients.autoscaling.send(new DescribeScheduledActionsCommand({ ServiceNamespace: 'sagemaker', ResourceId: REF.id }))).ScheduledActions ?? []).map((a) => a.ScheduledActionName!).sort();
+    const scheduled = async (): Promise<string[]> => ((await (await w.clients.autoscalingClient()).send(new DescribeScheduledActionsCommand({ ServiceNamespace: 'sagemaker', ResourceId: REF.id }))).ScheduledActions ?? []).map((a) => a.ScheduledActionName!).sort();
     const owner = async (): Promise<string | undefined> => {
-      const t = (await w.clients.autoscaling.send(new DescribeScalableTargetsCommand({ ServiceNamespace: 'sagemaker', ResourceIds: [REF.id] }))).ScalableTargets?.[0];
-      return t ? (await w.clients.autoscaling.send(new ListTagsForResourceCommand({ ResourceARN: t.ScalableTargetARN }))).Tags?.[OWNER_TAG] : undefined;
+      const t = (await (await w.clients.autoscalingClient()).send(new DescribeScalableTargetsCommand({ ServiceNamespace: 'sagemaker', ResourceIds: [REF.id] }))).ScalableTargets?.[0];
+      return t ? (await (await w.clients.autoscalingClient()).send(new ListTagsForResourceCommand({ ResourceARN: t.ScalableTargetARN }))).Tags?.[OWNER_TAG] : undefined;
     };
     const before = await scheduled();
     expect(before).toHaveLength(2);

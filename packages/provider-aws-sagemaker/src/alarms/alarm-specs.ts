@@ -1,7 +1,7 @@
 import type { PutMetricAlarmInput } from '@aws-sdk/client-cloudwatch';
 import type { Policy, TargetRef } from '@autoscaler/core';
 import { parseVariantId } from '../ids';
-import { metricNamespace } from '../native/compile';
+import { metricNamespace } from '../metrics/namespaces';
 
 const COUNT_METRICS = new Set(['Invocations', 'InvocationsPerInstance', 'Invocation4XXErrors', 'Invocation5XXErrors', 'InvocationModelErrors']);
 

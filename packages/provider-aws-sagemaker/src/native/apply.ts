@@ -20,7 +20,11 @@ import { call } from '../aws-errors';
 import type { AwsClients } from '../clients';
 import { parseVariantId, VARIANT_DIMENSION } from '../ids';
 import { OWNER_TAG, ownedPrefixes, type SageMakerNativeExport } from './compile';
-import { alarmToPut, describePolicies, describeTarget } from './registration';
+import { alarmToPut } from './alarm-put';
+import { describePolicies, describeTarget } from './registration';
+import { sameJson } from './same-json';
+
+export { sameJson } from './same-json';
 
 export interface NativeChange {
   action: 'created' | 'updated' | 'unchanged' | 'deleted';
@@ -28,23 +32,6 @@ export interface NativeChange {
   name: string;
 }
 
-/** Key-order-insensitive equality of two JSON-like values (undefined members ignored). */
-export function sameJson(a: unknown, b: unknown): boolean {
-  const norm = (v: unknown): unknown => {
-    if (Array.isArray(v)) return v.map(norm);
-    if (v instanceof Date) return v.getTime();
-    if (v !== null && typeof v === 'object') {
-      return Object.fromEntries(
-        Object.entries(v)
-          .filter(([, x]) => x !== undefined)
-          .sort(([x], [y]) => (x < y ? -1 : 1))
-          .map(([k, x]) => [k, norm(x)]),
-      );
-    }
-    return v;
-  };
-  return JSON.stringify(norm(a)) === JSON.stringify(norm(b));
-}
 
 async function ownedAlarms(clients: AwsClients, prefix: string): Promise<MetricAlarm[]> {
   const out: MetricAlarm[] = [];
@@ -59,13 +46,13 @@ async function ownedAlarms(clients: AwsClients, prefix: string): Promise<MetricA
 }
 
 async function scheduledActions(clients: AwsClients, resourceId: string): Promise<ScheduledAction[]> {
-  const res = await call('DescribeScheduledActions', () => clients.autoscaling.send(new DescribeScheduledActionsCommand({ ServiceNamespace: 'sagemaker', ResourceId: resourceId, ScalableDimension: VARIANT_DIMENSION })));
+  const res = await call('DescribeScheduledActions', async () => (await clients.autoscalingClient()).send(new DescribeScheduledActionsCommand({ ServiceNamespace: 'sagemaker', ResourceId: resourceId, ScalableDimension: VARIANT_DIMENSION })));
   return res.ScheduledActions ?? [];
 }
 
 async function ownerOf(clients: AwsClients, target: ScalableTarget): Promise<string | undefined> {
   if (!target.ScalableTargetARN) return undefined;
-  const res = await call('ListTagsForResource', () => clients.autoscaling.send(new ListTagsForResourceCommand({ ResourceARN: target.ScalableTargetARN })));
+  const res = await call('ListTagsForResource', async () => (await clients.autoscalingClient()).send(new ListTagsForResourceCommand({ ResourceARN: target.ScalableTargetARN })));
   return res.Tags?.[OWNER_TAG];
 }
 
@@ -90,14 +77,14 @@ export async function applyNative(clients: AwsClients, exported: SageMakerNative
     const same = existing.MinCapacity === targetRes.request.MinCapacity && existing.MaxCapacity === targetRes.request.MaxCapacity;
     if (!same) {
       const { Tags: _t, ...req } = targetRes.request;
-      await call('RegisterScalableTarget', () => clients.autoscaling.send(new RegisterScalableTargetCommand(req)));
+      await call('RegisterScalableTarget', async () => (await clients.autoscalingClient()).send(new RegisterScalableTargetCommand(req)));
     }
     if (owner !== exported.owner && existing.ScalableTargetARN) {
-      await call('TagResource', () => clients.autoscaling.send(new TagResourceCommand({ ResourceARN: existing.ScalableTargetARN, Tags: { [OWNER_TAG]: exported.owner } })));
+      await call('TagResource', async () => (await clients.autoscalingClient()).send(new TagResourceCommand({ ResourceARN: existing.ScalableTargetARN, Tags: { [OWNER_TAG]: exported.owner } })));
     }
     changes.push({ action: same && owner === exported.owner ? 'unchanged' : 'updated', kind: 'ScalableTarget', name: resourceId });
   } else {
-    await call('RegisterScalableTarget', () => clients.autoscaling.send(new RegisterScalableTargetCommand(targetRes.request)));
+    await call('RegisterScalableTarget', async () => (await clients.autoscalingClient()).send(new RegisterScalableTargetCommand(targetRes.request)));
     changes.push({ action: 'created', kind: 'ScalableTarget', name: resourceId });
   }
 
@@ -119,7 +106,7 @@ export async function applyNative(clients: AwsClients, exported: SageMakerNative
       changes.push({ action: 'unchanged', kind: 'ScalingPolicy', name });
       continue;
     }
-    const out = await call(`PutScalingPolicy ${name}`, () => clients.autoscaling.send(new PutScalingPolicyCommand(r.request)));
+    const out = await call(`PutScalingPolicy ${name}`, async () => (await clients.autoscalingClient()).send(new PutScalingPolicyCommand(r.request)));
     arns.set(name, out.PolicyARN!);
     changes.push({ action: have ? 'updated' : 'created', kind: 'ScalingPolicy', name });
   }
@@ -152,7 +139,7 @@ export async function applyNative(clients: AwsClients, exported: SageMakerNative
       changes.push({ action: 'unchanged', kind: 'ScheduledAction', name });
       continue;
     }
-    await call(`PutScheduledAction ${name}`, () => clients.autoscaling.send(new PutScheduledActionCommand(r.request)));
+    await call(`PutScheduledAction ${name}`, async () => (await clients.autoscalingClient()).send(new PutScheduledActionCommand(r.request)));
     changes.push({ action: have ? 'updated' : 'created', kind: 'ScheduledAction', name });
   }
 
@@ -164,12 +151,12 @@ export async function applyNative(clients: AwsClients, exported: SageMakerNative
   }
   for (const name of policies.keys()) {
     if (!name.startsWith(exported.policyPrefix) || wantedPolicies.has(name)) continue;
-    await call(`DeleteScalingPolicy ${name}`, () => clients.autoscaling.send(new DeleteScalingPolicyCommand({ ServiceNamespace: 'sagemaker', ResourceId: resourceId, ScalableDimension: VARIANT_DIMENSION, PolicyName: name })));
+    await call(`DeleteScalingPolicy ${name}`, async () => (await clients.autoscalingClient()).send(new DeleteScalingPolicyCommand({ ServiceNamespace: 'sagemaker', ResourceId: resourceId, ScalableDimension: VARIANT_DIMENSION, PolicyName: name })));
     changes.push({ action: 'deleted', kind: 'ScalingPolicy', name });
   }
   for (const name of actions.keys()) {
     if (!name.startsWith(exported.policyPrefix) || wantedActions.has(name)) continue;
-    await call(`DeleteScheduledAction ${name}`, () => clients.autoscaling.send(new DeleteScheduledActionCommand({ ServiceNamespace: 'sagemaker', ResourceId: resourceId, ScalableDimension: VARIANT_DIMENSION, ScheduledActionName: name })));
+    await call(`DeleteScheduledAction ${name}`, async () => (await clients.autoscalingClient()).send(new DeleteScheduledActionCommand({ ServiceNamespace: 'sagemaker', ResourceId: resourceId, ScalableDimension: VARIANT_DIMENSION, ScheduledActionName: name })));
     changes.push({ action: 'deleted', kind: 'ScheduledAction', name });
   }
   return changes;
@@ -194,16 +181,16 @@ export async function teardownNative(clients: AwsClients, ref: TargetRef, policy
   if (!target) return changes;
   for (const p of await describePolicies(clients, resourceId)) {
     if (!p.PolicyName?.startsWith(policyPrefix)) continue;
-    await call(`DeleteScalingPolicy ${p.PolicyName}`, () => clients.autoscaling.send(new DeleteScalingPolicyCommand({ ServiceNamespace: 'sagemaker', ResourceId: resourceId, ScalableDimension: VARIANT_DIMENSION, PolicyName: p.PolicyName })));
+    await call(`DeleteScalingPolicy ${p.PolicyName}`, async () => (await clients.autoscalingClient()).send(new DeleteScalingPolicyCommand({ ServiceNamespace: 'sagemaker', ResourceId: resourceId, ScalableDimension: VARIANT_DIMENSION, PolicyName: p.PolicyName })));
     changes.push({ action: 'deleted', kind: 'ScalingPolicy', name: p.PolicyName });
   }
   for (const a of await scheduledActions(clients, resourceId)) {
     if (!a.ScheduledActionName?.startsWith(policyPrefix)) continue;
-    await call(`DeleteScheduledAction ${a.ScheduledActionName}`, () => clients.autoscaling.send(new DeleteScheduledActionCommand({ ServiceNamespace: 'sagemaker', ResourceId: resourceId, ScalableDimension: VARIANT_DIMENSION, ScheduledActionName: a.ScheduledActionName })));
+    await call(`DeleteScheduledAction ${a.ScheduledActionName}`, async () => (await clients.autoscalingClient()).send(new DeleteScheduledActionCommand({ ServiceNamespace: 'sagemaker', ResourceId: resourceId, ScalableDimension: VARIANT_DIMENSION, ScheduledActionName: a.ScheduledActionName })));
     changes.push({ action: 'deleted', kind: 'ScheduledAction', name: a.ScheduledActionName });
   }
   if ((await ownerOf(clients, target)) === policyName) {
-    await call('DeregisterScalableTarget', () => clients.autoscaling.send(new DeregisterScalableTargetCommand({ ServiceNamespace: 'sagemaker', ResourceId: resourceId, ScalableDimension: VARIANT_DIMENSION })));
+    await call('DeregisterScalableTarget', async () => (await clients.autoscalingClient()).send(new DeregisterScalableTargetCommand({ ServiceNamespace: 'sagemaker', ResourceId: resourceId, ScalableDimension: VARIANT_DIMENSION })));
     changes.push({ action: 'deleted', kind: 'ScalableTarget', name: resourceId });
   }
   return changes;
@@ -221,7 +208,7 @@ export async function nativeStatus(clients: AwsClients, ref: TargetRef, options:
   const { endpoint, variant } = parseVariantId(ref.id);
   const target = await describeTarget(clients, ref.id);
   const policies = target ? await describePolicies(clients, ref.id) : [];
-  const act = await call('DescribeScalingActivities', () => clients.autoscaling.send(new DescribeScalingActivitiesCommand({ ServiceNamespace: 'sagemaker', ResourceId: ref.id, ScalableDimension: VARIANT_DIMENSION, MaxResults: options.activities ?? 10 })));
+  const act = await call('DescribeScalingActivities', async () => (await clients.autoscalingClient()).send(new DescribeScalingActivitiesCommand({ ServiceNamespace: 'sagemaker', ResourceId: ref.id, ScalableDimension: VARIANT_DIMENSION, MaxResults: options.activities ?? 10 })));
   const alarms = await ownedAlarms(clients, `autoscaler-`).then((all) => all.filter((a) => a.AlarmName?.includes(`-${endpoint}-${variant}-`)));
   return { ...(target ? { target } : {}), policies, activities: act.ScalingActivities ?? [], alarms };
 }

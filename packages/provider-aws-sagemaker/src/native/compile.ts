@@ -1,7 +1,12 @@
 import type { PutScalingPolicyRequest, PutScheduledActionRequest, RegisterScalableTargetRequest, StepAdjustment as AwsStep } from '@aws-sdk/client-application-auto-scaling';
 import type { PutMetricAlarmInput } from '@aws-sdk/client-cloudwatch';
 import type { NativeExport, Policy, Rule, ScheduleRule, StepAdjustment, StepRule, TargetRef, TargetTrackingRule, ThresholdRule } from '@autoscaler/core';
-import { parseVariantId, PROVIDER_NAME, VARIANT_DIMENSION } from '../ids';
+import { OWNER_TAG, parseVariantId, PROVIDER_NAME, VARIANT_DIMENSION } from '../ids';
+
+export { OWNER_TAG } from '../ids';
+import { metricNamespace } from '../metrics/namespaces';
+
+export { metricNamespace } from '../metrics/namespaces';
 
 /** What `exportNative` produces, one entry per Application Auto Scaling / CloudWatch request. */
 export type NativeResource =
@@ -20,14 +25,8 @@ export interface SageMakerNativeExport extends NativeExport {
   owner: string;
 }
 
-export const OWNER_TAG = 'autoscaler:owner';
-const CONTAINER_METRICS = new Set(['CPUUtilization', 'MemoryUtilization', 'DiskUtilization', 'GPUUtilization', 'GPUMemoryUtilization', 'CPUReservation', 'MemoryReservation', 'GPUReservation']);
 const PREDEFINED = new Set(['InvocationsPerInstance', 'SageMakerVariantInvocationsPerInstance']);
 
-/** Where SageMaker publishes a metric: invocation metrics in AWS/SageMaker, instance metrics in /aws/sagemaker/Endpoints. */
-export function metricNamespace(metric: string): string {
-  return CONTAINER_METRICS.has(metric) ? '/aws/sagemaker/Endpoints' : 'AWS/SageMaker';
-}
 
 const clean = (s: string): string => s.replace(/[^A-Za-z0-9_.-]+/g, '-').slice(0, 80);
 

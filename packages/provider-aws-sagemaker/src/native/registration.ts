@@ -11,12 +11,15 @@ import {
   type ScalingPolicy,
   type ScheduledAction,
 } from '@aws-sdk/client-application-auto-scaling';
-import { DescribeAlarmsCommand, PutMetricAlarmCommand, type MetricAlarm, type PutMetricAlarmInput } from '@aws-sdk/client-cloudwatch';
+import { DescribeAlarmsCommand, PutMetricAlarmCommand, type MetricAlarm } from '@aws-sdk/client-cloudwatch';
+import { alarmToPut } from './alarm-put';
 import { ProviderError, systemClock, type CallOptions, type Clock } from '@autoscaler/core';
 import { callWithin } from '../aws-errors';
 import type { HttpCallOptions } from '../budget';
 import type { AwsClients } from '../clients';
 import { parseVariantId, VARIANT_DIMENSION } from '../ids';
+
+export { alarmToPut } from './alarm-put';
 
 /** Everything Application Auto Scaling holds for one variant, saved before a deregistration. */
 export interface SavedRegistration {
@@ -38,7 +41,7 @@ export interface RegistrationCalls {
 const within = <T>(what: string, calls: RegistrationCalls, fn: (http: HttpCallOptions) => Promise<T>): Promise<T> => callWithin(what, calls.budget, calls.clock ?? systemClock, fn);
 
 export async function describeTarget(clients: AwsClients, resourceId: string, calls: RegistrationCalls = {}): Promise<ScalableTarget | undefined> {
-  const out = await within('DescribeScalableTargets', calls, (http) => clients.autoscaling.send(new DescribeScalableTargetsCommand({ ServiceNamespace: 'sagemaker', ResourceIds: [resourceId], ScalableDimension: VARIANT_DIMENSION }), http));
+  const out = await within('DescribeScalableTargets', calls, async (http) => (await clients.autoscalingClient()).send(new DescribeScalableTargetsCommand({ ServiceNamespace: 'sagemaker', ResourceIds: [resourceId], ScalableDimension: VARIANT_DIMENSION }), http));
   return out.ScalableTargets?.find((t) => t.ResourceId === resourceId);
 }
 
@@ -46,8 +49,8 @@ export async function describePolicies(clients: AwsClients, resourceId: string, 
   const policies: ScalingPolicy[] = [];
   let token: string | undefined;
   for (let page = 0; page < 20; page++) {
-    const out = await within('DescribeScalingPolicies', calls, (http) =>
-      clients.autoscaling.send(new DescribeScalingPoliciesCommand({ ServiceNamespace: 'sagemaker', ResourceId: resourceId, ScalableDimension: VARIANT_DIMENSION, ...(token ? { NextToken: token } : {}) }), http),
+    const out = await within('DescribeScalingPolicies', calls, async (http) =>
+      (await clients.autoscalingClient()).send(new DescribeScalingPoliciesCommand({ ServiceNamespace: 'sagemaker', ResourceId: resourceId, ScalableDimension: VARIANT_DIMENSION, ...(token ? { NextToken: token } : {}) }), http),
     );
     policies.push(...(out.ScalingPolicies ?? []));
     token = out.NextToken;
@@ -60,8 +63,8 @@ export async function describeScheduledActions(clients: AwsClients, resourceId: 
   const actions: ScheduledAction[] = [];
   let token: string | undefined;
   for (let page = 0; page < 20; page++) {
-    const out = await within('DescribeScheduledActions', calls, (http) =>
-      clients.autoscaling.send(new DescribeScheduledActionsCommand({ ServiceNamespace: 'sagemaker', ResourceId: resourceId, ScalableDimension: VARIANT_DIMENSION, ...(token ? { NextToken: token } : {}) }), http),
+    const out = await within('DescribeScheduledActions', calls, async (http) =>
+      (await clients.autoscalingClient()).send(new DescribeScheduledActionsCommand({ ServiceNamespace: 'sagemaker', ResourceId: resourceId, ScalableDimension: VARIANT_DIMENSION, ...(token ? { NextToken: token } : {}) }), http),
     );
     actions.push(...(out.ScheduledActions ?? []));
     token = out.NextToken;
@@ -73,7 +76,7 @@ export async function describeScheduledActions(clients: AwsClients, resourceId: 
 export async function saveRegistration(clients: AwsClients, resourceId: string, calls: RegistrationCalls = {}): Promise<SavedRegistration | undefined> {
   const target = await describeTarget(clients, resourceId, calls);
   if (!target) return undefined;
-  const tags = target.ScalableTargetARN ? ((await within('ListTagsForResource', calls, (http) => clients.autoscaling.send(new ListTagsForResourceCommand({ ResourceARN: target.ScalableTargetARN }), http))).Tags ?? {}) : {};
+  const tags = target.ScalableTargetARN ? ((await within('ListTagsForResource', calls, async (http) => (await clients.autoscalingClient()).send(new ListTagsForResourceCommand({ ResourceARN: target.ScalableTargetARN }), http))).Tags ?? {}) : {};
   const policies = await describePolicies(clients, resourceId, calls);
   const scheduledActions = await describeScheduledActions(clients, resourceId, calls);
   const alarms: SavedRegistration['alarms'] = [];
@@ -102,37 +105,7 @@ export async function saveRegistration(clients: AwsClients, resourceId: string, 
 }
 
 export async function deregister(clients: AwsClients, resourceId: string, calls: RegistrationCalls = {}): Promise<void> {
-  await within('DeregisterScalableTarget', calls, (http) => clients.autoscaling.send(new DeregisterScalableTargetCommand({ ServiceNamespace: 'sagemaker', ResourceId: resourceId, ScalableDimension: VARIANT_DIMENSION }), http));
-}
-
-/** A metric alarm as returned by DescribeAlarms, as the PutMetricAlarm that recreates it. */
-export function alarmToPut(a: MetricAlarm, replaceAction?: { from: string; to: string }): PutMetricAlarmInput {
-  const swap = (list: string[] | undefined): string[] | undefined => list?.map((x) => (replaceAction && x === replaceAction.from ? replaceAction.to : x));
-  const input: PutMetricAlarmInput = {
-    AlarmName: a.AlarmName,
-    AlarmDescription: a.AlarmDescription,
-    ActionsEnabled: a.ActionsEnabled,
-    OKActions: swap(a.OKActions),
-    AlarmActions: swap(a.AlarmActions),
-    InsufficientDataActions: swap(a.InsufficientDataActions),
-    MetricName: a.MetricName,
-    Namespace: a.Namespace,
-    Statistic: a.Statistic,
-    ExtendedStatistic: a.ExtendedStatistic,
-    Dimensions: a.Dimensions,
-    Period: a.Period,
-    Unit: a.Unit,
-    EvaluationPeriods: a.EvaluationPeriods,
-    DatapointsToAlarm: a.DatapointsToAlarm,
-    Threshold: a.Threshold,
-    ComparisonOperator: a.ComparisonOperator,
-    TreatMissingData: a.TreatMissingData,
-    EvaluateLowSampleCountPercentile: a.EvaluateLowSampleCountPercentile,
-    Metrics: a.Metrics,
-    ThresholdMetricId: a.ThresholdMetricId,
-  };
-  for (const k of Object.keys(input) as Array<keyof PutMetricAlarmInput>) if (input[k] === undefined) delete input[k];
-  return input;
+  await within('DeregisterScalableTarget', calls, async (http) => (await clients.autoscalingClient()).send(new DeregisterScalableTargetCommand({ ServiceNamespace: 'sagemaker', ResourceId: resourceId, ScalableDimension: VARIANT_DIMENSION }), http));
 }
 
 /**
@@ -142,8 +115,8 @@ export function alarmToPut(a: MetricAlarm, replaceAction?: { from: string; to: s
  */
 export async function restoreRegistration(clients: AwsClients, saved: SavedRegistration, calls: RegistrationCalls = {}): Promise<void> {
   const t = saved.target;
-  await within('RegisterScalableTarget', calls, (http) =>
-    clients.autoscaling.send(
+  await within('RegisterScalableTarget', calls, async (http) =>
+    (await clients.autoscalingClient()).send(
       new RegisterScalableTargetCommand({
         ServiceNamespace: 'sagemaker',
         ResourceId: t.ResourceId,
@@ -157,8 +130,8 @@ export async function restoreRegistration(clients: AwsClients, saved: SavedRegis
     ),
   );
   for (const a of saved.scheduledActions) {
-    await within(`PutScheduledAction ${a.ScheduledActionName ?? ''}`, calls, (http) =>
-      clients.autoscaling.send(
+    await within(`PutScheduledAction ${a.ScheduledActionName ?? ''}`, calls, async (http) =>
+      (await clients.autoscalingClient()).send(
         new PutScheduledActionCommand({
           ServiceNamespace: 'sagemaker',
           ResourceId: t.ResourceId,
@@ -175,8 +148,8 @@ export async function restoreRegistration(clients: AwsClients, saved: SavedRegis
     );
   }
   for (const p of saved.policies) {
-    const out = await within('PutScalingPolicy', calls, (http) =>
-      clients.autoscaling.send(
+    const out = await within('PutScalingPolicy', calls, async (http) =>
+      (await clients.autoscalingClient()).send(
         new PutScalingPolicyCommand({
           PolicyName: p.PolicyName,
           ServiceNamespace: 'sagemaker',
