@@ -1,10 +1,11 @@
 import { ValidationError, type Signal } from '@autoscaler/core';
+import { aggregateMql, compareMql, parseMqlThreshold, type MqlComparison, type MqlStatistic } from '@autoscaler/cloud-semantics';
 import { canonicalMetric, type MetricName } from './metric-store';
 import { bag, epochMs, finite, isBag, jsonDocument, text } from './payload';
 import { NOTHING, type SimulatedSource, type SourceContext, type SourceOutput } from './source';
 
-export type OciStatistic = 'mean' | 'max' | 'min' | 'sum' | 'count';
-export type Comparison = '>' | '>=' | '<' | '<=';
+export type OciStatistic = MqlStatistic;
+export type Comparison = MqlComparison;
 
 /** One OCI Monitoring alarm, as `ensureAlarms` would create it. */
 export interface OciAlarmSpec {
@@ -26,42 +27,15 @@ export interface ParsedQuery {
   threshold: number;
 }
 
-const MQL = /^\s*([A-Za-z][A-Za-z0-9_]*)\[(\d+)([mh])\](\{[^}]*\})?(\.grouping\(\))?\.(mean|max|min|sum|count)\(\)\s*(>=|<=|>|<)\s*(-?\d+(?:\.\d+)?)\s*$/;
-
-/** The MQL subset threshold alarms use. Errors name `path`. */
+/**
+ * A threshold alarm's MQL through cloud-semantics' parser (the one the OCI provider writes its alarms
+ * with), narrowed to the metrics the simulator publishes. Errors name `path`.
+ */
 export function parseMql(query: string, path: string): ParsedQuery {
-  const m = MQL.exec(query);
-  if (!m) throw ValidationError.field(path, `"${query}" is not a supported MQL threshold query (Metric[1m|5m]{...}.mean|max|min|sum|count() > N)`);
-  const metric = canonicalMetric(m[1]!);
-  if (!metric) throw ValidationError.field(path, `unknown metric "${m[1]}"`);
-  const window = Number(m[2]) * (m[3] === 'h' ? 60 : 1);
-  if (window < 1 || window > 1440) throw ValidationError.field(path, `interval [${m[2]}${m[3]}] must be between 1m and 24h`);
-  return { metric, metricName: m[1]!, windowMinutes: window, statistic: m[6] as OciStatistic, op: m[7] as Comparison, threshold: Number(m[8]) };
-}
-
-export function compare(v: number, op: Comparison, t: number): boolean {
-  switch (op) {
-    case '>':
-      return v > t;
-    case '>=':
-      return v >= t;
-    case '<':
-      return v < t;
-    case '<=':
-      return v <= t;
-  }
-}
-
-function aggregate(values: Float64Array, from: number, to: number, stat: OciStatistic): number {
-  let acc = stat === 'max' ? -Infinity : stat === 'min' ? Infinity : 0;
-  for (let i = from; i < to; i++) {
-    const v = values[i]!;
-    if (stat === 'max') acc = Math.max(acc, v);
-    else if (stat === 'min') acc = Math.min(acc, v);
-    else acc += v;
-  }
-  const n = to - from;
-  return stat === 'mean' ? acc / n : stat === 'count' ? n : acc;
+  const q = parseMqlThreshold(query, path, { maxIntervalMinutes: 1440 });
+  const metric = canonicalMetric(q.metric);
+  if (!metric) throw ValidationError.field(path, `unknown metric "${q.metric}"`);
+  return { metric, metricName: q.metric, windowMinutes: q.intervalMinutes, statistic: q.statistic, op: q.operator, threshold: q.threshold };
 }
 
 type OciMessageType = 'OK_TO_FIRING' | 'REPEAT' | 'FIRING_TO_OK';
@@ -110,8 +84,9 @@ export class OciMonitoringAlarms implements SimulatedSource {
     for (const a of this.alarms) {
       const q = a.query;
       const from = Math.max(0, visible - q.windowMinutes);
-      const value = aggregate(this.ctx.store.raw(q.metric), from, visible, q.statistic);
-      const breach = compare(value, q.op, q.threshold);
+      // from < visible (the window is at least a minute), so the aggregate is defined.
+      const value = aggregateMql(this.ctx.store.raw(q.metric), from, visible, q.statistic) ?? 0;
+      const breach = compareMql(value, q.op, q.threshold);
       const pending = (a.spec.pendingSeconds ?? 60) * 1000;
       if (breach) {
         a.breachedSince ??= now;

@@ -23,6 +23,9 @@ describe('OCI Monitoring alarm evaluation', () => {
     expect(parseMql('MemoryUtilization[1m].grouping().mean() <= 12.5', 'q')).toMatchObject({ windowMinutes: 1, statistic: 'mean', op: '<=', threshold: 12.5 });
     expect(() => parseMql('CpuUtilization[5m].median() > 80', 'alarms[0].query')).toThrow(/alarms\[0\]\.query/);
     expect(() => parseMql('Nope[1m].mean() > 1', 'q')).toThrow(/unknown metric "Nope"/);
+    // cloud-semantics' grammar (the provider's): hours, spaced dimensions, == and a too-long interval named.
+    expect(parseMql('CpuUtilization[1h]{resourceId = "a", x = "b"}.grouping().min() == 3', 'q')).toMatchObject({ windowMinutes: 60, statistic: 'min', op: '==', threshold: 3 });
+    expect(() => parseMql('CpuUtilization[2d].mean() > 1', 'alarms[1].query')).toThrow(/alarms\[1\]\.query.*interval \[2d\]/);
   });
 
   it('fires on the first breach with the default pending duration, and clears after one clear minute', () => {
