@@ -1,7 +1,7 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { Socket } from 'node:net';
+import type { ServerResponse } from 'node:http';
 import type { KeyObject } from 'node:crypto';
 import { systemClock, type Clock } from '@autoscaler/core';
+import { startFakeServer, type FakeReply, type FakeRequest, type FakeServer } from '@autoscaler/testing';
 import { ApiError, matchRoute, type ApiResponse, type Route } from './fake-http';
 import { FakeDataScience } from './fake-data-science';
 import { FakeMonitoring } from './fake-monitoring';
@@ -72,10 +72,8 @@ export class OciFake {
   private readonly keys = new Map<string, KeyObject>();
   private readonly faults: Array<Fault & { left: number }> = [];
   private readonly routes: Route[];
-  private readonly sockets = new Set<Socket>();
   private readonly hanging = new Set<ServerResponse>();
-  private server?: Server;
-  private port = 0;
+  private server?: FakeServer;
 
   constructor(private readonly options: OciFakeOptions = {}) {
     this.clock = options.clock ?? systemClock;
@@ -104,22 +102,12 @@ export class OciFake {
 
   get url(): string {
     if (!this.server) throw new Error('the OCI fake is not started');
-    return `http://127.0.0.1:${this.port}`;
+    return this.server.url;
   }
 
-  async start(port = 0, host = '127.0.0.1'): Promise<this> {
-    const server = createServer((req, res) => void this.onRequest(req, res));
-    server.on('connection', (s) => {
-      this.sockets.add(s);
-      s.on('close', () => this.sockets.delete(s));
-    });
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(port, host, () => resolve());
-    });
-    const addr = server.address();
-    this.port = typeof addr === 'object' && addr ? addr.port : port;
-    this.server = server;
+  /** Listen on 127.0.0.1 (`port` 0: a free one), on the shared fake server of @autoscaler/testing. */
+  async start(port = 0): Promise<this> {
+    this.server = await startFakeServer((req, res) => this.onRequest(req, res), { port, maxLogEntries: 0 });
     return this;
   }
 
@@ -129,8 +117,7 @@ export class OciFake {
     this.server = undefined;
     for (const res of this.hanging) res.destroy();
     this.hanging.clear();
-    for (const s of this.sockets) s.destroy();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await server.close();
   }
 
   /** Requests answered for an operation (optionally only with this status). */
@@ -149,65 +136,55 @@ export class OciFake {
     return f;
   }
 
-  private async onRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  private async onRequest(req: FakeRequest, res: ServerResponse): Promise<FakeReply> {
     const receivedAt = performance.now();
-    const chunks: Buffer[] = [];
-    for await (const c of req) chunks.push(c as Buffer);
-    const raw = Buffer.concat(chunks);
-    const url = new URL(req.url ?? '/', 'http://fake');
-    const method = (req.method ?? 'GET').toUpperCase();
-    const record: RequestRecord = { method, path: url.pathname, op: 'Unknown', status: 0, receivedAt };
+    const raw = req.body;
+    const method = req.method.toUpperCase();
+    const path = req.path;
+    const record: RequestRecord = { method, path, op: 'Unknown', status: 0, receivedAt };
     this.requests.push(record);
-    const send = async (r: ApiResponse): Promise<void> => {
+    const send = async (r: ApiResponse): Promise<FakeReply> => {
       record.status = r.status;
       if (this.options.latencyMs) await new Promise((resolve) => setTimeout(resolve, this.options.latencyMs));
       const headers: Record<string, string> = { 'opc-request-id': `fake-${this.requests.length}`, ...(r.headers ?? {}) };
-      if (r.body !== undefined) {
-        const text = r.raw ? String(r.body) : JSON.stringify(r.body);
-        res.writeHead(r.status, { 'content-type': 'application/json', ...headers, 'content-length': String(Buffer.byteLength(text)) });
-        res.end(text);
-      } else {
-        res.writeHead(r.status, { ...headers, 'content-length': '0' });
-        res.end();
-      }
       record.ms = performance.now() - receivedAt;
+      if (r.body === undefined) return { status: r.status, body: '', headers };
+      return r.raw ? { status: r.status, body: String(r.body), headers: { 'content-type': 'application/json', ...headers } } : { status: r.status, body: r.body, headers };
     };
-    const error = (status: number, code: string, message: string): Promise<void> => send({ status, body: { code, message } });
-
+    const error = (status: number, code: string, message: string): Promise<FakeReply> => send({ status, body: { code, message } });
+    /** Never answered: the connection is cut (drop) or held until stop (hang). */
+    const never = (): Promise<FakeReply> => new Promise<FakeReply>(() => undefined);
     try {
-      const matched = matchRoute(this.routes, method, url.pathname);
-      if (matched === undefined) return await error(404, 'NotFound', `no operation at ${method} ${url.pathname}`);
-      if (matched === 'method') return await error(405, 'MethodNotAllowed', `${method} is not allowed on ${url.pathname}`);
+      const matched = matchRoute(this.routes, method, path);
+      if (matched === undefined) return await error(404, 'NotFound', `no operation at ${method} ${path}`);
+      if (matched === 'method') return await error(405, 'MethodNotAllowed', `${method} is not allowed on ${path}`);
       record.op = matched.route.op;
-
       if (!matched.route.unsigned) {
         try {
-          const sig = verifyRequest({ method, url: req.url ?? '/', headers: req.headers, body: raw }, (k) => this.keys.get(k), (this.options.signatureNow ?? Date.now)());
+          const sig = verifyRequest({ method, url: req.url, headers: req.headers, body: raw }, (k) => this.keys.get(k), (this.options.signatureNow ?? Date.now)());
           record.keyId = sig.keyId;
         } catch (e) {
           if (e instanceof SignatureError) return await error(401, 'NotAuthenticated', `The required information to complete authentication was not provided or was incorrect: ${e.message}`);
           throw e;
         }
       }
-
-      const fault = this.takeFault(record.op, url.pathname);
+      const fault = this.takeFault(record.op, path);
       if (fault) {
         record.fault = fault.kind ?? 'error';
         if (fault.kind === 'drop') {
           record.status = -1;
-          req.socket.destroy();
-          return;
+          req.raw.socket.destroy();
+          return await never();
         }
         if (fault.kind === 'hang') {
           record.status = -1;
           this.hanging.add(res);
           res.on('close', () => this.hanging.delete(res));
-          return;
+          return await never();
         }
         const status = fault.status ?? 500;
         return await error(status, fault.code ?? DEFAULT_CODES[status] ?? 'InternalServerError', fault.message ?? `injected ${status}`);
       }
-
       let body: unknown;
       if (raw.length > 0) {
         try {
@@ -216,11 +193,11 @@ export class OciFake {
           return await error(400, 'CannotParseRequest', 'the request body is not valid JSON');
         }
       }
-      const answer = matched.route.handle({ method, path: url.pathname, params: matched.params, query: url.searchParams, headers: req.headers, body });
-      await send(answer);
+      const answer = matched.route.handle({ method, path, params: matched.params, query: req.query, headers: req.headers, body });
+      return await send(answer);
     } catch (e) {
-      if (e instanceof ApiError) return void (await error(e.status, e.code, e.message));
-      await error(500, 'InternalServerError', `fake bug: ${(e as Error).message}`);
+      if (e instanceof ApiError) return await error(e.status, e.code, e.message);
+      return await error(500, 'InternalServerError', `fake bug: ${(e as Error).message}`);
     }
   }
 }
