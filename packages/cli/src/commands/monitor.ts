@@ -56,7 +56,13 @@ export async function loadKubeConfig(file: string | undefined, context: string |
 /** Resolves when `p` does or when `signal` aborts, whichever is first. */
 function untilOrAborted(p: Promise<void>, signal: AbortSignal | undefined): Promise<void> {
   if (!signal) return p;
-  return Promise.race([p, new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }))]);
+  let onAbort!: () => void;
+  const aborted = new Promise<void>((resolve) => {
+    onAbort = resolve;
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+  // One listener at a time: each sample's is removed when its wait ends.
+  return Promise.race([p, aborted]).finally(() => signal.removeEventListener('abort', onAbort));
 }
 
 /**
