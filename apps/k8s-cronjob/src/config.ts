@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import * as z from 'zod';
 import { ValidationError, parsePolicy, zodIssues, type LogLevel, type Policy } from '@autoscaler/core';
-import { parseAlarmRules, parsePrometheusUrl, parseTiers, type AlarmRule, type PrometheusQuery, type ResourceTier } from '@autoscaler/provider-kubernetes';
+import { namedPrometheusQueries, parseAlarmRules, parsePrometheusUrl, parseTiers, type AlarmRule, type PrometheusQuery, type ResourceTier } from '@autoscaler/provider-kubernetes';
 
 /** What one CronJob run does, from its environment (set in deploy/cronjob.yaml). */
 export interface CronJobConfig {
@@ -44,6 +44,7 @@ const Env = z.object({
   AUTOSCALER_ALARMS: z.string().optional(),
   AUTOSCALER_PROMETHEUS_URL: z.string().optional(),
   AUTOSCALER_PROMETHEUS_QUERIES: z.string().optional(),
+  AUTOSCALER_PROMETHEUS_METRICS: z.string().optional(),
   AUTOSCALER_PROMETHEUS_TEMPLATES: z.string().optional(),
   AUTOSCALER_PROMETHEUS_BEARER_TOKEN_FILE: z.string().optional(),
   AUTOSCALER_PROVISIONING_SECONDS: z.coerce.number().int().min(0).max(3600).optional(),
@@ -104,7 +105,8 @@ export function loadConfig(env: Record<string, string | undefined>, read: (path:
   if (e.AUTOSCALER_ALARMS) cfg.alarms = parseAlarmRules(readFile(e.AUTOSCALER_ALARMS, 'AUTOSCALER_ALARMS', read), 'AUTOSCALER_ALARMS');
   if (e.AUTOSCALER_PROMETHEUS_URL) {
     const url = parsePrometheusUrl(e.AUTOSCALER_PROMETHEUS_URL, 'AUTOSCALER_PROMETHEUS_URL');
-    const queries = e.AUTOSCALER_PROMETHEUS_QUERIES ? readJson(e.AUTOSCALER_PROMETHEUS_QUERIES, 'AUTOSCALER_PROMETHEUS_QUERIES', read, Queries) : [];
+    const named = e.AUTOSCALER_PROMETHEUS_METRICS ? namedPrometheusQueries(e.AUTOSCALER_PROMETHEUS_METRICS.split(',').map((m) => m.trim()).filter((m) => m !== ''), 'AUTOSCALER_PROMETHEUS_METRICS') : [];
+    const queries = [...named, ...(e.AUTOSCALER_PROMETHEUS_QUERIES ? readJson(e.AUTOSCALER_PROMETHEUS_QUERIES, 'AUTOSCALER_PROMETHEUS_QUERIES', read, Queries) : [])];
     const templates = e.AUTOSCALER_PROMETHEUS_TEMPLATES ? readJson(e.AUTOSCALER_PROMETHEUS_TEMPLATES, 'AUTOSCALER_PROMETHEUS_TEMPLATES', read, Templates) : {};
     cfg.prometheus = { url, queries, templates };
     if (e.AUTOSCALER_PROMETHEUS_BEARER_TOKEN_FILE) {
@@ -114,7 +116,7 @@ export function loadConfig(env: Record<string, string | undefined>, read: (path:
       cfg.prometheus.headers = { authorization: `Bearer ${token}` };
     }
   } else {
-    for (const v of ['AUTOSCALER_PROMETHEUS_QUERIES', 'AUTOSCALER_PROMETHEUS_TEMPLATES', 'AUTOSCALER_PROMETHEUS_BEARER_TOKEN_FILE'] as const) if (e[v]) throw ValidationError.field(v, 'needs AUTOSCALER_PROMETHEUS_URL');
+    for (const v of ['AUTOSCALER_PROMETHEUS_QUERIES', 'AUTOSCALER_PROMETHEUS_METRICS', 'AUTOSCALER_PROMETHEUS_TEMPLATES', 'AUTOSCALER_PROMETHEUS_BEARER_TOKEN_FILE'] as const) if (e[v]) throw ValidationError.field(v, 'needs AUTOSCALER_PROMETHEUS_URL');
   }
   if (e.AUTOSCALER_PROVISIONING_SECONDS !== undefined) cfg.provisioningSeconds = e.AUTOSCALER_PROVISIONING_SECONDS;
   return cfg;

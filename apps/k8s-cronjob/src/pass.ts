@@ -125,9 +125,10 @@ export async function runPass(ctx: PassContext): Promise<PassResult> {
   try {
     const refused = discovery.targets.filter((t) => t.problem !== undefined).map((t) => failure('rejected', t.ref, ctx.clock.now(), ctx.clock, t.problem!, 'VALIDATION'));
     const work = discovery.targets.filter((t) => t.problem === undefined).map((t) => t.ref);
-    // The poll gets at most half the workload's share; a hung metrics.k8s.io half of that, then it goes on without samples.
+    // The poll gets at most half the workload's share (the orchestrator's cap); a hung metrics.k8s.io four fifths
+    // of that, then the poll goes on without samples (Prometheus readings and alarms still count).
     const poll = (ref: TargetRef, o: CallOptions): ReturnType<MetricsServerAlarmSource['pollReport']> => {
-      const metricsSignal = o.deadline === undefined ? undefined : abortAfter(ctx.clock, (o.deadline - ctx.clock.now()) / 2);
+      const metricsSignal = o.deadline === undefined ? undefined : abortAfter(ctx.clock, ((o.deadline - ctx.clock.now()) * 4) / 5);
       return ctx.source.pollReport(ref, ctx.clock.now(), { ...o, ...(metricsSignal ? { metricsSignal } : {}) });
     };
     const result = work.length === 0 ? { records: [] } : await ctx.autoscaler.evaluateAll(work, { concurrency: ctx.concurrency, signals: poll, ...(Number.isFinite(deadline) ? { deadline } : {}) });

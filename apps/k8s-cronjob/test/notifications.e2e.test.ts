@@ -43,7 +43,8 @@ describe('notifications from the operator\'s policies', () => {
     expect(took).toBeLessThan(20_000);
     const failures = logger.records.filter((r) => r.msg === 'notification failed');
     expect(failures).toHaveLength(6);
-    expect(String(failures[0]!['error'])).toMatch(/^notification webhook https:\/\/hooks.slack.com\/… did not finish before the deadline$/);
+    // Timed out by the orchestrator's short notification budget; the URL's token redacted.
+    expect(String(failures[0]!['error'])).toMatch(/^(notification webhook https:\/\/hooks\.slack\.com\/… did not finish before the deadline|no time left for notification webhook https:\/\/hooks\.slack\.com\/…)/);
     expect(JSON.stringify([logger.records, summary])).not.toContain(SECRET);
   }, 30_000);
 });

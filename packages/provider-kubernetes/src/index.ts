@@ -18,7 +18,7 @@ export { parseAlarmRules, evaluateAlarm, AlarmRuleSchema, type AlarmRule, type A
 export { MemoryAlarmHistory, ConfigMapAlarmHistory, DEFAULT_HISTORY_MINUTES, DEFAULT_HISTORY_BYTES, type AlarmHistory } from './metrics/alarm-history';
 export { PrometheusMetricSource, RecordedMetricSource, DEFAULT_PROMETHEUS_TEMPLATES, RECORDED_METRICS, recordedMetricsOf, type PrometheusMetricSourceOptions } from './metrics/metric-sources';
 export { parsePrometheusUrl, renderWorkloadQuery, parseRangeResponse, podPattern, PROMETHEUS_MAX_POINTS, type PrometheusEndpoint } from './metrics/prometheus-range';
-export { queryPrometheus, parsePrometheusResponse, renderQuery, type PrometheusOptions, type PrometheusQuery } from './metrics/prometheus';
+export { queryPrometheus, parsePrometheusResponse, renderQuery, LLM_PROMETHEUS_QUERIES, namedPrometheusQueries, type PrometheusOptions, type PrometheusQuery } from './metrics/prometheus';
 export { workloadUsage, utilization, meanUsage, hpaPods, type WorkloadUsage, type PodUsage, type Utilization, type ResourceName } from './metrics/workload-usage';
 export { workloadOfPod } from './metrics/attribution';
 export * from './recipe';

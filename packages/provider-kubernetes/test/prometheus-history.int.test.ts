@@ -52,7 +52,7 @@ describe('PrometheusMetricSource against a Prometheus wire fake', () => {
       { at: T0 - 2 * 60_000, value: 1 },
       { at: T0 - 60_000, value: 3 },
     ]);
-    await expect(source.history(REF, { metric: 'nope', from: T0 - 60_000, to: T0, periodSeconds: 60 })).rejects.toThrow(/"nope" has no Prometheus query \(known: cpu, latency_p95, memory, requests\)/);
+    await expect(source.history(REF, { metric: 'nope', from: T0 - 60_000, to: T0, periodSeconds: 60 })).rejects.toThrow(/"nope" has no Prometheus query \(known: cpu, latency_p95, memory, requests, vllm_kv_cache_usage, vllm_requests, vllm_requests_waiting, vllm_ttft_p95_seconds\)/);
     await expect(source.history({ provider: 'aws', id: 'x' }, { metric: 'requests', from: 0, to: 1, periodSeconds: 60 })).rejects.toThrow(ValidationError);
   });
 

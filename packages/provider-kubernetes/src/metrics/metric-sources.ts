@@ -15,6 +15,11 @@ const PROVIDER = 'kubernetes';
 export const DEFAULT_PROMETHEUS_TEMPLATES: Readonly<Record<string, string>> = {
   requests: 'sum(rate(http_requests_total{namespace="$namespace",pod=~"$pods"}[$period])) * $periodSeconds',
   cpu: '100 * sum(rate(container_cpu_usage_seconds_total{namespace="$namespace",pod=~"$pods",container!="",container!="POD"}[$period])) / sum(kube_pod_container_resource_requests{namespace="$namespace",pod=~"$pods",resource="cpu"})',
+  // LLM serving (vLLM): per-period history for predictive rules.
+  vllm_requests: 'sum(increase(vllm:request_success_total{namespace="$namespace",pod=~"$pods"}[$period]))',
+  vllm_requests_waiting: 'sum(avg_over_time(vllm:num_requests_waiting{namespace="$namespace",pod=~"$pods"}[$period]))',
+  vllm_kv_cache_usage: '100 * avg(avg_over_time(vllm:gpu_cache_usage_perc{namespace="$namespace",pod=~"$pods"}[$period]))',
+  vllm_ttft_p95_seconds: 'histogram_quantile(0.95, sum by (le) (rate(vllm:time_to_first_token_seconds_bucket{namespace="$namespace",pod=~"$pods"}[$period])))',
   memory: '100 * sum(container_memory_working_set_bytes{namespace="$namespace",pod=~"$pods",container!="",container!="POD"}) / sum(kube_pod_container_resource_requests{namespace="$namespace",pod=~"$pods",resource="memory"})',
 };
 

@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { TransientError, ValidationError } from '@autoscaler/core';
 import type { WorkloadId } from '../model/ids';
+import { renderWorkloadQuery } from './prometheus-range';
 
 /** One Prometheus instant query, evaluated per target; `$namespace`, `$name` and `$kind` are substituted. */
 export interface PrometheusQuery {
@@ -34,13 +35,36 @@ const ResponseSchema = z.discriminatedUnion('status', [
   z.object({ status: z.literal('error'), errorType: z.string().optional(), error: z.string().optional() }),
 ]);
 
-/** A PromQL string literal holding `value` (the label values come from validated DNS names, but quote anyway). */
-function promString(value: string): string {
-  return `"${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+/** A query for one workload: `$namespace`, `$name`, `$kind` and `$pods` (its pod-name regex) substituted. */
+export function renderQuery(query: string, id: WorkloadId): string {
+  return renderWorkloadQuery(query, id);
 }
 
-export function renderQuery(query: string, id: WorkloadId): string {
-  return query.replace(/\$namespace\b/g, promString(id.namespace).slice(1, -1)).replace(/\$name\b/g, promString(id.name).slice(1, -1)).replace(/\$kind\b/g, id.kind);
+/** `vllm:*` selector of one workload's pods. */
+const VLLM = (name: string): string => `vllm:${name}{namespace="$namespace",pod=~"$pods"}`;
+
+/**
+ * Named instant queries for LLM serving (vLLM's Prometheus metrics), usable by name in
+ * `targetTracking`, `threshold` and `step` rules once enabled (`AUTOSCALER_PROMETHEUS_METRICS`):
+ * - `vllm_requests_waiting`: requests queued over all the workload's pods (`statistic: total`);
+ * - `vllm_requests_running`: requests being served over all pods;
+ * - `vllm_kv_cache_usage`: mean KV-cache usage per pod, percent;
+ * - `vllm_ttft_p95_seconds`: 95th percentile time to first token over the last 2 minutes.
+ */
+export const LLM_PROMETHEUS_QUERIES: Readonly<Record<string, string>> = {
+  vllm_requests_waiting: `sum(${VLLM('num_requests_waiting')})`,
+  vllm_requests_running: `sum(${VLLM('num_requests_running')})`,
+  vllm_kv_cache_usage: `100 * avg(${VLLM('gpu_cache_usage_perc')})`,
+  vllm_ttft_p95_seconds: `histogram_quantile(0.95, sum by (le) (rate(${VLLM('time_to_first_token_seconds_bucket')}[2m])))`,
+};
+
+/** The named queries for `names` (each must be a key of LLM_PROMETHEUS_QUERIES); `field` names the setting in errors. */
+export function namedPrometheusQueries(names: readonly string[], field: string): PrometheusQuery[] {
+  return names.map((metric, i) => {
+    const query = LLM_PROMETHEUS_QUERIES[metric];
+    if (query === undefined) throw ValidationError.field(`${field}[${i}]`, `"${metric}" is not a named metric (known: ${Object.keys(LLM_PROMETHEUS_QUERIES).join(', ')})`);
+    return { metric, query };
+  });
 }
 
 /** The instant value of a query: the sum over a vector's series, a scalar as is; undefined for an empty result. */
