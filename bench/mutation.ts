@@ -109,6 +109,15 @@ const EQUIVALENT: Record<string, Equivalent[]> = {
     { mutator: 'StringLiteral', line: "host.startsWith('[') && privateIpv6(host)", reason: 'a host name or IPv4 host has no colon, so privateIpv6 is false for it anyway' },
     { mutator: 'StringLiteral', line: "const METADATA_HOSTS = new Set(['metadata', 'metadata.google.internal'", reason: "the two '.internal' names are refused by the .internal suffix check too" },
   ],
+  'packages/provider-kubernetes/src/model/annotations.ts': [
+    { mutator: 'ConditionalExpression', line: '...(m.from !== undefined ?', reason: 'JSON.stringify drops a key whose value is undefined, so { from: undefined } writes the same text' },
+    { mutator: 'ConditionalExpression', line: '...(m.to !== undefined ?', reason: 'JSON.stringify drops a key whose value is undefined, so { to: undefined } writes the same text' },
+    { mutator: 'ConditionalExpression', line: 'for (const k of STATE_KEYS) if (!(k in patch))', reason: 'the patch literal above already holds every state key: the loop is a guard for keys added later' },
+    { mutator: 'BooleanLiteral', line: 'for (const k of STATE_KEYS) if (!(k in patch))', reason: 'the patch literal above already holds every state key: the loop is a guard for keys added later' },
+    { mutator: 'ArrayDeclaration', line: 'const STATE_KEYS = [', reason: 'the patch literal already holds every state key (see the loop in persistedStatePatch)' },
+    { mutator: 'ConditionalExpression', line: 'if (text === undefined) return undefined;', reason: 'JSON.parse(undefined) throws and the catch returns undefined too' },
+    { mutator: 'ArrayDeclaration', line: 'problems: string[] = []', reason: 'a default list is never returned: what is pushed into it is not observable' },
+  ],
   'packages/core/src/ports/redact.ts': [
     { mutator: 'Regex', line: "replace(/^[^@]*@/, '')", replacement: '/[^@]*@/', reason: 'the leftmost match of [^@]*@ starts at 0 anyway' },
   ],

@@ -1,4 +1,4 @@
-import { ANNOTATION, isManaged, persistedStatePatch, readPersistedState } from './annotations';
+import { ANNOTATION, POLICY_CONFIGMAP_LABEL, isManaged, persistedStatePatch, readPersistedState } from './annotations';
 
 /** The workload annotations as a specification, edge by edge (found by mutation testing, bench/mutation.ts). */
 const AT = '2026-03-10T12:00:00.000Z';
@@ -164,5 +164,25 @@ describe('persistedStatePatch', () => {
 
   it('a mark with only `to` writes only `to`', () => {
     expect(persistedStatePatch({ dedupeKeys: [], recommendations: [], lastScaleOut: { at: AT_MS, to: 0 } })[ANNOTATION.lastScaleOut]).toBe(`{"at":"${AT}","to":0}`);
+  });
+});
+
+describe('annotation keys: the contract operators write by hand (docs/kubernetes.md)', () => {
+  it('every key, exactly', () => {
+    expect(ANNOTATION).toEqual({
+      policy: 'autoscaler.dev/policy',
+      managed: 'autoscaler.dev/managed',
+      tiers: 'autoscaler.dev/tiers',
+      size: 'autoscaler.dev/size',
+      container: 'autoscaler.dev/container',
+      alarms: 'autoscaler.dev/alarms',
+      lastScaleOut: 'autoscaler.dev/last-scale-out',
+      lastScaleIn: 'autoscaler.dev/last-scale-in',
+      lastResize: 'autoscaler.dev/last-resize',
+      dedupeKeys: 'autoscaler.dev/dedupe-keys',
+      recommendations: 'autoscaler.dev/recommendations',
+      metricFailures: 'autoscaler.dev/metric-failures',
+    });
+    expect(POLICY_CONFIGMAP_LABEL).toBe('autoscaler.dev/policy');
   });
 });
