@@ -1,24 +1,23 @@
-/** @autoscaler/provider-oci-data-science: OCI Data Science model deployments, Monitoring alarms via Notifications. */
+/**
+ * @autoscaler/provider-oci-data-science: OCI Data Science model deployments, Monitoring alarms via
+ * Notifications. The public API only; tests reach internals through their modules, the wire fake is
+ * in the private @autoscaler/sandbox-oci, MQL in @autoscaler/cloud-semantics.
+ */
 export { OciDataScienceProvider, PROVIDER_NAME, MODEL_DEPLOYMENT_NAMESPACE, type OciDataScienceProviderOptions } from './provider';
-export { OciMonitoringAlarmSource, SOURCE_NAME, ALARM_TARGET_TAG, ALARM_RULE_TAG, ALARM_POLICY_TAG, type OciMonitoringAlarmSourceOptions } from './alarm-source';
-export { parseAlarmMessage, unwrapAlarmMessage, messageTime, type AlarmMessage, type AlarmMetaData } from './alarm-message';
-export { OciMonitoringMetricSource, METRIC_SOURCE_NAME, toPoints, type OciMetricSourceOptions } from './metric-source';
-export { HEARTBEAT_ALARM_NAME, HEARTBEAT_RULE, heartbeatQuery, heartbeatDetails, isHeartbeat } from './heartbeat';
-export { callWithin, MIN_CALL_MS } from './deadline';
+export { OciMonitoringAlarmSource, type OciMonitoringAlarmSourceOptions } from './alarm-source';
+export { OciMonitoringMetricSource, type OciMetricSourceOptions } from './metric-source';
+export { HEARTBEAT_ALARM_NAME } from './heartbeat';
+export { callWithin } from './deadline';
 export { FUNCTION_GRANTS, POLICY_OBJECT_GRANT, functionOperations, functionPolicyStatements, functionDynamicGroupRule, type IamGrant } from './iam';
-export { planAlarms, type AlarmSpec, type AlarmPlan, type AlarmPlanOptions } from './alarm-plan';
-export { parseQuery, buildAlarmQuery, type ParsedQuery, type AlarmQuerySpec } from './alarm-query';
 export { exportNativePolicy } from './native-export';
 export { checkModelDeploymentPolicy } from './policy-check';
 export { importNativePolicy, type NativeImport } from './native-import';
 export { OnsNotifier } from './ons-notifier';
-export { waitForWorkRequest, type WorkRequestProgress } from './work-request';
-export { createOciClients, clientConfiguration, configFileAuth, resourcePrincipalAuth, type OciAuth, type OciClients, type OciClientOptions } from './clients';
-export { KeyObjectRequestSigner, signedHeaders } from './request-signer';
+export { waitForWorkRequest } from './work-request';
+export { createOciClients, configFileAuth, resourcePrincipalAuth, type OciAuth, type OciClients, type OciClientOptions } from './clients';
+export { signedHeaders } from './request-signer';
 export { seedSamplePolicy } from './seed-policy';
-export { retryConfiguration, isRetryableStatus, DEFAULT_RETRY, type RetryPolicy } from './retry';
-export { translateOciError } from './errors';
-export { isOcid, requireOcid, ocidProblem, ocidPattern, type OcidKind } from './ocid';
-export { parseRung, formatRung, defaultLadder, gpuCount, STANDARD2_LADDER, GPU_LADDERS, FLEX_SHAPES, type ShapeRung, type FlexShapeLimits } from './shapes';
-export { encodeState, decodeState, mergeStateTags, isManaged, MANAGED_TAG, TAG_PREFIX } from './state-tags';
-export { capacityOf, statusOf, viewOf, updateFor, type DeploymentView } from './deployment-config';
+export { type RetryPolicy } from './retry';
+export { isOcid, requireOcid, ocidProblem, type OcidKind } from './ocid';
+export { parseRung, formatRung, STANDARD2_LADDER, GPU_LADDERS, FLEX_SHAPES, type ShapeRung, type FlexShapeLimits } from './shapes';
+export { MANAGED_TAG, TAG_PREFIX } from './state-tags';

@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { AutoscalerError, ValidationError } from '@autoscaler/core';
 import { runAlarmSourceConformance } from '@autoscaler/testing';
-import { OciMonitoringAlarmSource, parseAlarmMessage } from '../src';
+import { OciMonitoringAlarmSource } from '../src';
+import { parseAlarmMessage } from '../src/alarm-message';
 import { DEPLOYMENT, HIGH_CPU_ALARM, fixture, fixtureText, seedWith } from './fixtures';
 
 const source = new OciMonitoringAlarmSource();

@@ -1,4 +1,4 @@
-import { isManaged } from '../src';
+import { isManaged } from '../src/state-tags';
 
 /** Opting out opts out: only the value "true" (any case) marks a deployment as managed. */
 describe('the autoscaler-managed tag', () => {

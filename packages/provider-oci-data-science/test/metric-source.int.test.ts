@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { ManualClock, TransientError, ValidationError, systemClock, type TargetRef } from '@autoscaler/core';
 import { runMetricSourceConformance } from '@autoscaler/testing';
-import { OciDataScienceProvider, OciMonitoringMetricSource, toPoints } from '../src';
+import { OciDataScienceProvider, OciMonitoringMetricSource } from '../src';
+import { toPoints } from '../src/metric-source';
 import { harness, quietSdk, type Harness } from './support';
 
 /** The pull contract on OCI: real oci-monitoring client, the wire fake's SummarizeMetricsData. */

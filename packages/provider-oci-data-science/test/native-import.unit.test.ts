@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { ValidationError, validatePolicy } from '@autoscaler/core';
-import { checkModelDeploymentPolicy, defaultLadder, exportNativePolicy, gpuCount, importNativePolicy, OciDataScienceProvider, parseRung } from '../src';
+import { checkModelDeploymentPolicy, exportNativePolicy, importNativePolicy, OciDataScienceProvider, parseRung } from '../src';
+import { defaultLadder, gpuCount } from '../src/shapes';
 
 const DEP = 'ocid1.datasciencemodeldeployment.oc1.iad.amaaaaaamodeldeploy00000000000000000000000000000000000000';
 const ref = { provider: 'oci-data-science', id: DEP };

@@ -1,6 +1,10 @@
 import fc from 'fast-check';
 import { ValidationError, emptyPersistedState, validatePolicy, type PersistedState } from '@autoscaler/core';
-import { buildAlarmQuery, decodeState, defaultLadder, encodeState, exportNativePolicy, isOcid, mergeStateTags, parseQuery, parseRung, requireOcid, retryConfiguration } from '../src';
+import { exportNativePolicy, isOcid, parseRung, requireOcid } from '../src';
+import { buildAlarmQuery, parseQuery } from '../src/alarm-query';
+import { retryConfiguration } from '../src/retry';
+import { defaultLadder } from '../src/shapes';
+import { decodeState, encodeState, mergeStateTags } from '../src/state-tags';
 
 const DEP = 'ocid1.datasciencemodeldeployment.oc1.iad.amaaaaaamodeldeploy00000000000000000000000000000000000000';
 

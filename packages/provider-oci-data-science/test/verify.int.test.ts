@@ -1,5 +1,6 @@
 import { ValidationError, type Signal } from '@autoscaler/core';
-import { HEARTBEAT_RULE, OciMonitoringAlarmSource } from '../src';
+import { OciMonitoringAlarmSource } from '../src';
+import { HEARTBEAT_RULE } from '../src/heartbeat';
 import { seedPolicy } from './policies';
 import { harness, quietSdk, type Harness } from './support';
 
