@@ -100,7 +100,7 @@ export async function buildLambda(variant = 'ours') {
     seen.add(file);
     for (const i of outputs[file].imports) if (i.kind === 'import-statement' && !i.external) visit(i.path);
   };
-  visit(Object.keys(outputs).find((f) => outputs[f].entryPoint === 'src/handler.ts'));
+  visit(Object.keys(outputs).find((f) => /(^|[\\/])src[\\/]handler\.ts$/.test(outputs[f].entryPoint ?? '')));
   const bytes = [...seen].reduce((n, f) => n + outputs[f].bytes, 0);
   const allBytes = Object.entries(outputs).filter(([f]) => !f.endsWith('.map') && !f.endsWith('.LEGAL.txt')).reduce((n, [, o]) => n + o.bytes, 0);
   // Where the cold-start bytes come from, by npm package (our own sources by workspace package).
