@@ -13,6 +13,8 @@ interface MetricSpec {
   minPeriod: number;
   /** Counts: CloudWatch publishes nothing for a minute without invocations, which means 0, not "unknown". */
   zeroFill: boolean;
+  /** Asynchronous-endpoint metrics carry the EndpointName dimension only (the queue is the endpoint's). */
+  endpointOnly?: boolean;
 }
 
 const invocation = (metricName: string, stat: MetricSpec['stat'] = 'Sum', zeroFill = true): MetricSpec => ({ namespace: 'AWS/SageMaker', metricName, stat, minPeriod: 60, zeroFill });
@@ -36,6 +38,10 @@ const METRICS: Readonly<Record<string, MetricSpec>> = {
   // High resolution (10 s) where the endpoint publishes it; absent periods stay absent (an
   // endpoint that does not publish it must not look idle).
   ConcurrentRequestsPerModel: { namespace: 'AWS/SageMaker', metricName: 'ConcurrentRequestsPerModel', stat: 'Maximum', minPeriod: 10, zeroFill: false },
+  // Asynchronous endpoints: the queue per endpoint, published every minute.
+  ApproximateBacklogSize: { ...invocation('ApproximateBacklogSize', 'Average', false), endpointOnly: true },
+  ApproximateBacklogSizePerInstance: { ...invocation('ApproximateBacklogSizePerInstance', 'Average', false), endpointOnly: true },
+  HasBacklogWithoutCapacity: { ...invocation('HasBacklogWithoutCapacity', 'Average', false), endpointOnly: true },
   CPUUtilization: instance('CPUUtilization'),
   MemoryUtilization: instance('MemoryUtilization'),
   GPUUtilization: instance('GPUUtilization'),
@@ -105,10 +111,7 @@ export class CloudWatchMetricSource implements MetricSource {
     const end = Math.min(Math.floor(query.to / ms) * ms, published);
     if (end <= start) return [];
 
-    const dimensions = [
-      { Name: 'EndpointName', Value: endpoint },
-      { Name: 'VariantName', Value: variant },
-    ];
+    const dimensions = [{ Name: 'EndpointName', Value: endpoint }, ...(spec.endpointOnly === true ? [] : [{ Name: 'VariantName', Value: variant }])];
     const queries: MetricDataQuery[] = [{ Id: 'm1', MetricStat: { Metric: { Namespace: spec.namespace, MetricName: spec.metricName, Dimensions: dimensions }, Period: period, Stat: spec.stat }, ReturnData: true }];
     if (spec.zeroFill) queries.push({ Id: 'filled', Expression: 'FILL(m1, 0)', Label: `${spec.metricName} (missing = 0)`, ReturnData: true });
 

@@ -4,7 +4,7 @@ import type { NativeExport, Policy, Rule, ScheduleRule, StepAdjustment, StepRule
 import { OWNER_TAG, parseVariantId, PROVIDER_NAME, VARIANT_DIMENSION } from '../ids';
 
 export { OWNER_TAG } from '../ids';
-import { metricNamespace } from '../metrics/namespaces';
+import { ENDPOINT_METRICS, metricNamespace } from '../metrics/namespaces';
 
 export { metricNamespace } from '../metrics/namespaces';
 
@@ -25,7 +25,12 @@ export interface SageMakerNativeExport extends NativeExport {
   owner: string;
 }
 
-const PREDEFINED = new Set(['InvocationsPerInstance', 'SageMakerVariantInvocationsPerInstance']);
+/** Our metric names with an Application Auto Scaling predefined metric (the high-resolution one publishes every 10 s). */
+const PREDEFINED: Readonly<Record<string, 'SageMakerVariantInvocationsPerInstance' | 'SageMakerVariantConcurrentRequestsPerModelHighResolution'>> = {
+  InvocationsPerInstance: 'SageMakerVariantInvocationsPerInstance',
+  SageMakerVariantInvocationsPerInstance: 'SageMakerVariantInvocationsPerInstance',
+  ConcurrentRequestsPerModel: 'SageMakerVariantConcurrentRequestsPerModelHighResolution',
+};
 
 
 const clean = (s: string): string => s.replace(/[^A-Za-z0-9_.-]+/g, '-').slice(0, 80);
@@ -46,10 +51,12 @@ export function compileNative(policy: Policy, ref: TargetRef): SageMakerNativeEx
   const resources: NativeResource[] = [];
   const unsupported: string[] = [];
   const base = { ServiceNamespace: 'sagemaker' as const, ResourceId: ref.id, ScalableDimension: VARIANT_DIMENSION as 'sagemaker:variant:DesiredInstanceCount' };
-  const dimensions = [
+  const variantDimensions = [
     { Name: 'EndpointName', Value: endpoint },
     { Name: 'VariantName', Value: variant },
   ];
+  // Asynchronous-endpoint metrics (the queue) are published per endpoint.
+  const dimensionsOf = (metric: string): Array<{ Name: string; Value: string }> => (ENDPOINT_METRICS.has(metric) ? [variantDimensions[0]!] : variantDimensions);
   const limits = policy.limits;
 
   resources.push({ kind: 'ScalableTarget', request: { ...base, MinCapacity: limits.minReplicas, MaxCapacity: limits.maxReplicas, Tags: { [OWNER_TAG]: policy.name } } });
@@ -81,7 +88,7 @@ export function compileNative(policy: Policy, ref: TargetRef): SageMakerNativeEx
         AlarmDescription: `autoscaler policy ${policy.name}, rule ${rule.name}: step scaling of ${ref.id}`,
         Namespace: metricNamespace(metric),
         MetricName: metric,
-        Dimensions: dimensions,
+        Dimensions: dimensionsOf(metric),
         // The alarm's datapoints are what the policy aggregates: the same statistic.
         Statistic: aggregation,
         Period: 60,
@@ -110,13 +117,13 @@ export function compileNative(policy: Policy, ref: TargetRef): SageMakerNativeEx
       if (tt.scaleInRatio !== 0.9) unsupported.push(`${at}: scaleInRatio ${tt.scaleInRatio} is approximated (AWS scales in below about 90% of the target)`);
       const custom = tt.customMetric;
       const metricSpec =
-        custom === undefined && PREDEFINED.has(tt.metric)
-          ? { PredefinedMetricSpecification: { PredefinedMetricType: 'SageMakerVariantInvocationsPerInstance' as const } }
+        custom === undefined && PREDEFINED[tt.metric] !== undefined
+          ? { PredefinedMetricSpecification: { PredefinedMetricType: PREDEFINED[tt.metric] } }
           : {
               CustomizedMetricSpecification: {
                 MetricName: tt.metric,
                 Namespace: custom?.namespace ?? metricNamespace(tt.metric),
-                Dimensions: custom?.dimensions !== undefined ? Object.entries(custom.dimensions).map(([Name, Value]) => ({ Name, Value })) : dimensions,
+                Dimensions: custom?.dimensions !== undefined ? Object.entries(custom.dimensions).map(([Name, Value]) => ({ Name, Value })) : dimensionsOf(tt.metric),
                 Statistic: custom?.statistic ?? 'Average',
                 ...(custom?.unit !== undefined ? { Unit: custom.unit } : {}),
               },
