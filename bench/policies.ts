@@ -21,7 +21,7 @@ import {
   scaleToPeak,
   shippedPolicies,
   simulate,
-  syntheticScenarios,
+  comparisonScenarios,
   tracesDir,
   tune,
   type Trace,
@@ -42,7 +42,7 @@ async function main(): Promise<void> {
   const started = performance.now();
   const inputs: Input[] = [
     ...embeddedTraces.map((f): Input => ({ trace: loadTraceFile(join(tracesDir, f)), kind: 'trace' })),
-    ...syntheticScenarios.map((s): Input => ({ trace: s.generate(SEED), kind: 'scenario' })),
+    ...comparisonScenarios.map((s): Input => ({ trace: s.generate(SEED), kind: 'scenario' })),
   ];
   const rows = [];
   const rolling = [];

@@ -17,7 +17,7 @@ export { MetricPoller } from './alarms/metric-poller';
 export { durationSeconds } from './alarms/durations';
 export { parseSettings, SimulationSettingsSchema, type SimulationSettings, type SourceSettings } from './policy/settings';
 export { loadSimulationPolicy, deriveSettings, settingsPathFor, type SimulationPolicy } from './policy/simulation-policy';
-export { shippedPolicies, policiesDir, baselinePolicyFiles, bestPolicyFile } from './policy/baselines';
+export { shippedPolicies, defaultPolicies, withFloorOfOne, scaleToZeroPolicyFile, policiesDir, baselinePolicyFiles, bestPolicyFile } from './policy/baselines';
 export * from './engine/scenario';
 export { oracle, cheapestReplicas, type OracleResult } from './engine/oracle';
 export { clairvoyant, leadMinutes, oneChangePlan, type ClairvoyantResult } from './engine/clairvoyant';
@@ -30,5 +30,5 @@ export { simulate, summarize, simulationWarnings, SHORT_TRACE_MINUTES, type Poli
 export { toReport, formatTable, type SimulationReport } from './report/table';
 export { renderHtmlReport, winnerOf, winnerSentence, niceTicks } from './report/html';
 export { tune, policyWith, type TuneParams, type TuneTrial, type TuneResult, type TuneOptions } from './tune/tune';
-export { syntheticScenarios, syntheticScenarioNames, syntheticTrace, type SyntheticScenario } from './trace/synthetic';
+export { syntheticScenarios, comparisonScenarios, syntheticScenarioNames, syntheticTrace, type SyntheticScenario } from './trace/synthetic';
 export { SimulatedMetricSource } from './alarms/metric-source';

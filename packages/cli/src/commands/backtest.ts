@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { ValidationError } from '@autoscaler/core';
-import { DEFAULT_SEED, DEFAULT_SLO_MS, loadSimulationPolicy, providerKinds, type SimulationReport } from '@autoscaler/simulator';
+import { DEFAULT_SEED, DEFAULT_SLO_MS, loadSimulationPolicy, allProviderKinds, type SimulationReport } from '@autoscaler/simulator';
 import { type CliIO, processIO } from '../io';
 import { runComparison, scenarioFromFlags, type ScenarioFlags } from './simulate';
 
@@ -26,7 +26,7 @@ export function registerBacktestCommand(program: Command, io: CliIO = processIO)
     .description('Replay your own traffic (trace CSV, or a CloudWatch / OCI Monitoring metric export as JSON) against one policy on a simulated cloud: cost vs the oracle, SLO-violating minutes, latency, actions; writes an HTML report')
     .requiredOption('--trace <file>', 'trace CSV (t_seconds,requests) or a CloudWatch get-metric-statistics / get-metric-data or OCI summarize-metrics-data JSON of a request count')
     .requiredOption('--policy <file>', 'the policy file (a <name>.sim.yaml next to it wires its alarms)')
-    .option('--provider <name>', `simulated cloud: ${providerKinds.join(' | ')}`, 'oci')
+    .option('--provider <name>', `simulated cloud: ${allProviderKinds.join(' | ')}`, 'oci')
     .option('--slo-p95-ms <n>', 'latency objective: p95 per minute, ms', String(DEFAULT_SLO_MS))
     .option('--peak-rps <n>', 'scale the trace so its busiest minute is n requests/s (default: as recorded)', 'recorded')
     .option('--service-time-ms <n>', 'mean service time of one request on one vCPU, ms', '50')

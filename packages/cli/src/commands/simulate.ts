@@ -11,10 +11,10 @@ import {
   loadSimulationPolicy,
   loadTraceFile,
   makeScenario,
-  providerKinds,
+  allProviderKinds,
+  defaultPolicies,
   renderHtmlReport,
   scaleToPeak,
-  shippedPolicies,
   simulate,
   syntheticScenarioNames,
   syntheticScenarios,
@@ -59,9 +59,9 @@ const PROVIDER_ALIASES: Readonly<Record<string, ProviderKind>> = {
 
 export function parseProvider(value: string | undefined, fallback: ProviderKind | undefined = 'oci'): ProviderKind {
   const v = value ?? fallback;
-  const valid = `${providerKinds.join(', ')} (or ${Object.keys(PROVIDER_ALIASES).join(', ')})`;
+  const valid = `${allProviderKinds.join(', ')} (or ${Object.keys(PROVIDER_ALIASES).join(', ')})`;
   if (v === undefined) throw ValidationError.field('--provider', `is required: one of ${valid}`);
-  if ((providerKinds as readonly string[]).includes(v)) return v as ProviderKind;
+  if ((allProviderKinds as readonly string[]).includes(v)) return v as ProviderKind;
   const alias = PROVIDER_ALIASES[v];
   if (alias) return alias;
   throw ValidationError.field('--provider', `unknown provider "${v}": use one of ${valid}`);
@@ -81,7 +81,9 @@ export function scenarioFromFlags(flags: ScenarioFlags, recordedByDefault: boole
   const sloMs = positive(flags.sloP95Ms, '--slo-p95-ms', DEFAULT_SLO_MS);
   const serviceTimeMs = positive(flags.serviceTimeMs, '--service-time-ms', 50);
   if (flags.scenario !== undefined && flags.trace !== undefined) throw ValidationError.field('--scenario', 'give either --trace or --scenario, not both');
-  const trace = flags.scenario !== undefined ? syntheticTrace(flags.scenario, seed, '--scenario') : loadTraceFile(flags.trace ?? defaultTracePath, '--trace');
+  // Scale to zero pays only where the load stops: without a trace, sagemaker-ic replays the business-hours week.
+  const scenario = flags.scenario ?? (flags.trace === undefined && provider === 'sagemaker-ic' ? 'business-hours' : undefined);
+  const trace = scenario !== undefined ? syntheticTrace(scenario, seed, '--scenario') : loadTraceFile(flags.trace ?? defaultTracePath, '--trace');
   let peak: number;
   if (flags.peakRps === 'recorded' || (flags.peakRps === undefined && recordedByDefault)) {
     peak = Math.max(...trace.requests) / 60;
@@ -139,7 +141,7 @@ export interface SimulateFlags extends ScenarioFlags {
 /** `autoscaler simulate`: every policy (default: the baselines and ours) on one trace and provider. */
 export async function runSimulate(io: CliIO, flags: SimulateFlags): Promise<SimulationReport & { report: string }> {
   const s = scenarioFromFlags(flags, false);
-  const policies = flags.policy && flags.policy.length > 0 ? flags.policy.map((p) => loadSimulationPolicy(p, s.profile.kind, '--policy')) : shippedPolicies(s.profile.kind);
+  const policies = flags.policy && flags.policy.length > 0 ? flags.policy.map((p) => loadSimulationPolicy(p, s.profile.kind, '--policy')) : defaultPolicies(s.profile.kind);
   return runComparison(io, s, policies, { out: flags.out ?? join('out', 'simulate'), json: flags.json ?? false, label: 'simulating' });
 }
 
@@ -153,7 +155,7 @@ export function registerSimulateCommand(program: Command, io: CliIO = processIO)
     .option('--scenario <name>', `${scenarioHelp}; one of ${syntheticScenarioNames.join(', ')}`)
     .option('--cold-start', "start every policy at its minimum instead of the capacity the oracle needs in the first minute")
     .option('--policy <file...>', 'policy files (YAML/JSON; a <name>.sim.yaml next to one wires its alarms); default: the shipped baselines and our best')
-    .option('--provider <name>', `simulated cloud: ${providerKinds.join(' | ')} (aliases oci-data-science, aws, aws-sagemaker, k8s)`, 'oci')
+    .option('--provider <name>', `simulated cloud: ${allProviderKinds.join(' | ')} (aliases oci-data-science, aws, aws-sagemaker, k8s)`, 'oci')
     .option('--slo-p95-ms <n>', 'latency objective: p95 per minute, ms', String(DEFAULT_SLO_MS))
     .option('--peak-rps <n>', 'scale the trace so its busiest minute is n requests/s, or "recorded"', String(DEFAULT_PEAK_RPS))
     .option('--service-time-ms <n>', 'mean service time of one request on one vCPU, ms', '50')

@@ -101,6 +101,17 @@ describe('autoscaler simulate / backtest / tune', () => {
     expect(bad.stderr.join('\n')).toMatch(/--scenario.*unknown scenario "tsunami".*flash-crowd/);
   });
 
+  it('simulate --provider sagemaker-ic compares scale to zero with the same policy at a floor of one on the business-hours week, and says what the idle hours cost in failed requests', async () => {
+    const io = capture();
+    expect(await cli(['simulate', '--provider', 'sagemaker-ic', '--out', join(dir, 'ic')], io)).toBe(0);
+    const text = io.stdout.join('\n');
+    expect(text).toMatch(/trace business-hours/);
+    expect(text).toMatch(/our best, scale to zero \(floor 1\)/);
+    expect(text).toMatch(/scale to zero: our best, scale to zero saves \d+\.\d\d USD \(\d+\.\d%\) against .* over \d+\.\d hours at zero copies, for \d+ requests .* failed with no copy serving in \d+ minutes/);
+    expect(text).toMatch(/copy start 120 s[\s\S]*scale from zero 420 s/);
+    expect(readFileSync(join(dir, 'ic', 'index.html'), 'utf8')).toMatch(/scale to zero: /);
+  });
+
   it('a trace under an hour prints a warning, and a policy below a bound is explained', async () => {
     const io = capture();
     const tiny = write('nasa-20m.csv', nasaLines.slice(0, 21).join('\n'));
@@ -137,7 +148,7 @@ describe('autoscaler simulate / backtest / tune', () => {
   });
 
   it.each([
-    [['simulate', '--provider', 'azure'], /--provider.*unknown provider "azure".*oci, sagemaker, kubernetes \(or oci-data-science, aws, aws-sagemaker, k8s\)/],
+    [['simulate', '--provider', 'azure'], /--provider.*unknown provider "azure".*oci, sagemaker, kubernetes, sagemaker-ic, oci-gpu \(or oci-data-science, aws, aws-sagemaker, k8s\)/],
     [['simulate', '--trace', 'x.csv', '--scenario', 'on-off'], /--scenario.*either --trace or --scenario/],
     [['simulate', '--trace', join(dir, 'missing.csv')], /--trace.*cannot read/],
     [['simulate', '--slo-p95-ms', 'fast'], /--slo-p95-ms/],

@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { ValidationError } from '@autoscaler/core';
-import { DEFAULT_SEED, DEFAULT_SLO_MS, providerKinds, settingsPathFor, tune, type TuneResult } from '@autoscaler/simulator';
+import { DEFAULT_SEED, DEFAULT_SLO_MS, allProviderKinds, settingsPathFor, tune, type TuneResult } from '@autoscaler/simulator';
 import { type CliIO, processIO, progress } from '../io';
 import { parseProvider, scenarioFromFlags, type ScenarioFlags } from './simulate';
 
@@ -55,7 +55,7 @@ export function registerTuneCommand(program: Command, io: CliIO = processIO): vo
     .command('tune')
     .description('Fit a policy to your own traffic: search our best policy\'s predictive rule (headroom quantile, season, level and trend windows, target, scale-in ratio), size, scale-in cooldown and minimum to minimise cost with at most 1% SLO-violating minutes, then write the winning policy file (and its .sim.yaml); --holdout-days scores it on days it never saw')
     .requiredOption('--trace <file>', 'trace CSV (t_seconds,requests) or a CloudWatch / OCI Monitoring metric export (JSON)')
-    .requiredOption('--provider <name>', `simulated cloud: ${providerKinds.join(' | ')}`)
+    .requiredOption('--provider <name>', `simulated cloud: ${allProviderKinds.join(' | ')}`)
     .option('--slo-p95-ms <n>', 'latency objective: p95 per minute, ms', String(DEFAULT_SLO_MS))
     .option('--peak-rps <n>', 'scale the trace so its busiest minute is n requests/s (default: as recorded)', 'recorded')
     .option('--service-time-ms <n>', 'mean service time of one request on one vCPU, ms', '50')

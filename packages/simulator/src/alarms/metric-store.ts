@@ -11,6 +11,8 @@ export const METRICS = [
   'SloUtilization',
   'DroppedRequests',
   'ServingReplicas',
+  /** Requests that found no serving copy (SageMaker's metric for scale to zero). */
+  'NoCapacityInvocationFailures',
 ] as const;
 export type MetricName = (typeof METRICS)[number];
 

@@ -180,7 +180,8 @@ export function clairvoyant(s: Scenario, o: OracleResult): ClairvoyantResult {
   const relaxed = windowMax(o.costPerMinute, lead);
   const relaxedCost = sum(relaxed);
   const p = s.profile;
-  if (!p.blocksWhileUpdating || o.costPerMinute.length === 0) return { cost: relaxedCost, costPerMinute: relaxed, leadMinutes: lead, oneChangeAtATime: false, relaxedCost };
+  // The one-change plan keeps a fleet of at least one; a scale-to-zero target gets the relaxed form.
+  if (!p.blocksWhileUpdating || p.minReplicas === 0 || o.costPerMinute.length === 0) return { cost: relaxedCost, costPerMinute: relaxed, leadMinutes: lead, oneChangeAtATime: false, relaxedCost };
   const L = Math.max(1, Math.floor((p.scaleOutSeconds * 1000 * (1 - p.jitter)) / 60_000));
   const B = Math.max(1, Math.floor(p.scaleInSeconds / 60));
   const floor = Math.max(1, p.minReplicas);

@@ -16,7 +16,8 @@ export interface OracleResult {
 /**
  * The lower bound: for every minute on its own, the cheapest fleet of one size
  * that meets the objective, as if capacity appeared the instant it was wanted
- * and was billed only while used. Never below the platform's minimum instances.
+ * and was billed only while used. Never below the platform's minimum instances
+ * (one, or zero on a scale-to-zero target).
  */
 export function oracle(s: Scenario): OracleResult {
   const minutes = s.load.rps.length;
@@ -24,7 +25,8 @@ export function oracle(s: Scenario): OracleResult {
   const replicas = new Int32Array(minutes);
   const sizes = new Int8Array(minutes);
   const costPerMinute = new Float64Array(minutes);
-  const floor = Math.max(1, s.profile.minReplicas);
+  // At least one instance, except where the platform scales to zero (then an idle minute costs nothing).
+  const floor = Math.max(0, s.profile.minReplicas);
   let cost = 0;
   for (let m = 0; m < minutes; m++) {
     let best = Infinity;

@@ -36,6 +36,11 @@ export interface PolicyRun {
   minutes: number;
   violatingMinutes: number;
   droppedRequests: number;
+  /** Requests that failed because no copy served (scale to zero: cold-start failures), and in how many minutes. */
+  noCapacityRequests: number;
+  noCapacityMinutes: number;
+  /** Minutes in which nothing was billed (scaled to zero). */
+  zeroMinutes: number;
   /** Scaling actions applied (scaled + resized). */
   actions: number;
   outcomes: Partial<Record<Outcome, number>>;
@@ -151,6 +156,10 @@ export async function runPolicy(s: Scenario, sp: SimulationPolicy, options: RunO
   let cost = 0;
   let violating = 0;
   let dropped = 0;
+  const scaleToZero = s.profile.minReplicas === 0;
+  let noCapacityRequests = 0;
+  let noCapacityMinutes = 0;
+  let zeroMinutes = 0;
   const note = (records: readonly AuditRecord[]): void => {
     for (const r of records) {
       outcomes[r.outcome] = (outcomes[r.outcome] ?? 0) + 1;
@@ -171,6 +180,7 @@ export async function runPolicy(s: Scenario, sp: SimulationPolicy, options: RunO
     cost += minuteCost;
     if (st.violated) violating++;
     dropped += st.dropped;
+    if (billedCount === 0) zeroMinutes++;
     series.serving[m] = serving.replicas;
     series.billed[m] = billedCount;
     series.size[m] = sizeIndex.get(serving.size)!;
@@ -180,8 +190,15 @@ export async function runPolicy(s: Scenario, sp: SimulationPolicy, options: RunO
     const lambda = s.load.rps[m]!;
     values.CpuUtilization = st.cpu;
     values.MemoryUtilization = st.memory;
-    values.Invocations = lambda * 60;
-    values.InvocationsPerInstance = serving.replicas > 0 ? (lambda * 60) / serving.replicas : lambda * 60;
+    // On a scale-to-zero target a request that finds no copy fails before any copy counts it.
+    const failed = serving.replicas === 0 && scaleToZero ? lambda * 60 : 0;
+    if (failed > 0) {
+      noCapacityRequests += failed;
+      noCapacityMinutes++;
+    }
+    values.NoCapacityInvocationFailures = failed;
+    values.Invocations = lambda * 60 - failed;
+    values.InvocationsPerInstance = serving.replicas > 0 ? (lambda * 60) / serving.replicas : lambda * 60 - failed;
     values.LatencyP95Ms = Number.isFinite(st.p95Ms) ? st.p95Ms : 60_000;
     values.LatencySloRatio = values.LatencyP95Ms / s.sloMs;
     values.SloUtilization = serving.replicas > 0 ? (100 * lambda) / (serving.replicas * q.maxRps) : lambda > 0 ? 1e6 : 0;
@@ -219,6 +236,9 @@ export async function runPolicy(s: Scenario, sp: SimulationPolicy, options: RunO
     minutes,
     violatingMinutes: violating,
     droppedRequests: dropped,
+    noCapacityRequests,
+    noCapacityMinutes,
+    zeroMinutes,
     actions: (outcomes.scaled ?? 0) + (outcomes.resized ?? 0),
     outcomes,
     series,

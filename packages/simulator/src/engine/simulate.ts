@@ -26,7 +26,30 @@ export interface PolicySummary {
   /** Minutes to meet the objective again after a 4x load step (null: never within 3 h). */
   reactMinutes: number | null;
   droppedRequests: number;
+  /** Requests that failed because no copy served (cold starts after scaling to zero), and in how many minutes. */
+  noCapacityRequests: number;
+  noCapacityMinutes: number;
+  /** Hours with nothing billed (scaled to zero). */
+  zeroHours: number;
   notes: string[];
+}
+
+/** Scale to zero against the same policy with a floor of one: what the cheaper idle hours cost. */
+export interface ScaleToZeroComparison {
+  policy: string;
+  floorOne: string;
+  /** USD saved over the trace (floor-one cost - scale-to-zero cost), and as a share of the floor-one cost. */
+  savedUsd: number;
+  savedShare: number;
+  /** Hours the scale-to-zero policy billed nothing. */
+  zeroHours: number;
+  /** Requests that failed with no copy serving (cold-start failures), and in how many minutes. */
+  failedRequests: number;
+  failedMinutes: number;
+  /** Share of all requests that failed that way. */
+  failedShare: number;
+  /** SLO-violating minutes more than the floor of one. */
+  extraViolatingMinutes: number;
 }
 
 export interface SimulationResult {
@@ -37,6 +60,31 @@ export interface SimulationResult {
   warnings: string[];
   summaries: PolicySummary[];
   runs: PolicyRun[];
+  /** Each scale-to-zero policy run beside its floor-of-one twin (`<name> (floor 1)`). */
+  scaleToZero: ScaleToZeroComparison[];
+}
+
+/** Pair every policy whose twin `<name> (floor 1)` also ran. */
+export function scaleToZeroComparisons(s: Scenario, summaries: readonly PolicySummary[]): ScaleToZeroComparison[] {
+  let total = 0;
+  for (const r of s.load.rps) total += r * 60;
+  const out: ScaleToZeroComparison[] = [];
+  for (const z of summaries) {
+    const one = summaries.find((p) => p.name === `${z.name} (floor 1)`);
+    if (!one) continue;
+    out.push({
+      policy: z.name,
+      floorOne: one.name,
+      savedUsd: one.cost - z.cost,
+      savedShare: one.cost > 0 ? (one.cost - z.cost) / one.cost : 0,
+      zeroHours: z.zeroHours,
+      failedRequests: z.noCapacityRequests,
+      failedMinutes: z.noCapacityMinutes,
+      failedShare: total > 0 ? z.noCapacityRequests / total : 0,
+      extraViolatingMinutes: z.violatingMinutes - one.violatingMinutes,
+    });
+  }
+  return out;
 }
 
 export interface SimulateOptions {
@@ -61,6 +109,9 @@ export function summarize(s: Scenario, run: PolicyRun, oracleCost: number, react
     actions: run.actions,
     reactMinutes: react,
     droppedRequests: run.droppedRequests,
+    noCapacityRequests: run.noCapacityRequests,
+    noCapacityMinutes: run.noCapacityMinutes,
+    zeroHours: run.zeroMinutes / 60,
     notes: [...run.prepared.notes, ...run.problems],
   };
 }
@@ -107,5 +158,5 @@ export async function simulate(s: Scenario, policies: readonly SimulationPolicy[
     summaries.push(summarize(s, run, o.cost, react, c.cost));
   }
   options.onProgress?.(1, 'done');
-  return { scenario: s, oracle: o, clairvoyant: c, warnings: simulationWarnings(s, summaries, o.cost, c.cost), summaries, runs };
+  return { scenario: s, oracle: o, clairvoyant: c, warnings: simulationWarnings(s, summaries, o.cost, c.cost), summaries, runs, scaleToZero: scaleToZeroComparisons(s, summaries) };
 }

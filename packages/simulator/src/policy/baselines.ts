@@ -13,3 +13,26 @@ export const bestPolicyFile = 'our-best.yaml';
 export function shippedPolicies(provider: ProviderKind): SimulationPolicy[] {
   return [...baselinePolicyFiles, bestPolicyFile].map((f) => loadSimulationPolicy(join(policiesDir, f), provider));
 }
+
+/** The scale-to-zero policy for inference components (`--provider sagemaker-ic`). */
+export const scaleToZeroPolicyFile = 'sagemaker-ic-scale-to-zero.yaml';
+
+/**
+ * The same policy with a floor of one (`limits.minReplicas: 1`, rules unchanged): what scale to
+ * zero is compared against. Named `<name> (floor 1)`.
+ */
+export function withFloorOfOne(sp: SimulationPolicy): SimulationPolicy {
+  const policy = { ...sp.policy, name: `${sp.policy.name}-floor-1`, limits: { ...sp.policy.limits, minReplicas: Math.max(1, sp.policy.limits.minReplicas) } };
+  const name = `${sp.name} (floor 1)`;
+  return { ...sp, name, policy, settings: { ...sp.settings, label: name } };
+}
+
+/**
+ * What `simulate --provider <kind>` runs by default: the four baselines and our best, or on a
+ * scale-to-zero kind the scale-to-zero policy and the same policy with a floor of one.
+ */
+export function defaultPolicies(provider: ProviderKind): SimulationPolicy[] {
+  if (provider !== 'sagemaker-ic') return shippedPolicies(provider);
+  const zero = loadSimulationPolicy(join(policiesDir, scaleToZeroPolicyFile), provider);
+  return [withFloorOfOne(zero), zero];
+}

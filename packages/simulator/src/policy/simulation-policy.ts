@@ -65,7 +65,7 @@ export function deriveSettings(policy: Policy, provider: ProviderKind): Simulati
       if (metric === undefined || bound === undefined) {
         throw ValidationError.field(`rules[${i}].${path}`, `the simulator cannot tell what alarm "${alarmName}" watches: give the rule a metric and a bound, or write ${policy.name}.sim.yaml with the alarm`);
       }
-      if (provider === 'sagemaker') {
+      if (provider === 'sagemaker' || provider === 'sagemaker-ic') {
         cw.push({ name: alarmName, metric, statistic: 'Average', period: 60, evaluationPeriods: 1, comparisonOperator: op === '>' ? 'GreaterThanThreshold' : 'LessThanThreshold', threshold: bound, autoScalingAction: true });
       } else {
         oci.push({ name: alarmName, query: `${metric}[1m].mean() ${op} ${bound}` });
@@ -84,7 +84,7 @@ export function deriveSettings(policy: Policy, provider: ProviderKind): Simulati
       const tt = rule.targetTracking;
       if (tt.algorithm === 'hpa') hpa = true;
       else if (pulled.has(tt.metric)) return;
-      else if (provider === 'sagemaker') targetTrackingPair = true;
+      else if (provider === 'sagemaker' || provider === 'sagemaker-ic') targetTrackingPair = true;
       else poll(tt.metric);
     }
   });

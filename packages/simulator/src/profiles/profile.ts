@@ -3,8 +3,12 @@ import { join } from 'node:path';
 import { ValidationError } from '@autoscaler/core';
 import type { SizeSpec } from '../model/service';
 
-export type ProviderKind = 'oci' | 'sagemaker' | 'kubernetes';
+export type ProviderKind = 'oci' | 'sagemaker' | 'kubernetes' | 'sagemaker-ic' | 'oci-gpu';
+/** The endpoint shapes every comparison (benchmarks, invariants) runs on. */
 export const providerKinds: readonly ProviderKind[] = ['oci', 'sagemaker', 'kubernetes'];
+/** Newer capacity kinds: SageMaker inference components (scale to zero), OCI GPU shapes. */
+export const extraProviderKinds: readonly ProviderKind[] = ['sagemaker-ic', 'oci-gpu'];
+export const allProviderKinds: readonly ProviderKind[] = [...providerKinds, ...extraProviderKinds];
 
 /** How a simulated provider behaves: sizes and prices, how long changes take, when metrics arrive. */
 export interface ProviderProfile {
@@ -24,14 +28,20 @@ export interface ProviderProfile {
   blocksWhileUpdating: boolean;
   /** Seconds after a minute ends until its datapoint is visible to alarms / pollers. */
   metricDelaySeconds: number;
-  /** Fewest instances the platform lets a real-time endpoint run. */
+  /** Fewest instances the platform lets a real-time endpoint run (0: it scales to zero). */
   minReplicas: number;
+  /**
+   * Seconds from apply until the first instance serves when none is running (scale from zero:
+   * an instance is provisioned, then the copy starts). Default: `scaleOutSeconds`.
+   */
+  scaleFromZeroSeconds?: number;
   /** One line per figure that is an estimate or stands in for a null in profiles.json. */
   estimates: string[];
 }
 
 interface Figure {
   value: unknown;
+  source?: string;
   kind?: string;
   note?: string;
 }
@@ -114,6 +124,57 @@ function sagemaker(): ProviderProfile {
   };
 }
 
+/**
+ * SageMaker inference components: the capacity is the copy count (`DesiredCopyCount`), one copy
+ * per ml.m5 instance here (a modelling choice: managed instance scaling adds an instance per copy).
+ * A copy added while copies serve starts in `scaleOutSeconds`; from zero an instance must be
+ * provisioned first (`scaleFromZeroSeconds`), and every request in between fails
+ * (`NoCapacityInvocationFailures`), as the scale-to-zero page documents.
+ */
+function sagemakerIc(): ProviderProfile {
+  const base = sagemaker();
+  const zero = figure('sagemaker', 'limits', 'scale_to_zero_supported');
+  const copyStart = 120;
+  return {
+    ...base,
+    kind: 'sagemaker-ic',
+    title: 'AWS SageMaker inference component (scale to zero)',
+    scaleOutSeconds: copyStart,
+    scaleFromZeroSeconds: base.scaleOutSeconds + copyStart,
+    minReplicas: 0,
+    estimates: [
+      `SageMaker inference-component copy start ${copyStart} s (+/-20%): scenario parameter (no citable figure: a copy loads the model on an instance with room)`,
+      `SageMaker scale from zero ${base.scaleOutSeconds + copyStart} s (+/-20%) = instance provisioning ${base.scaleOutSeconds} s (scenario parameter) + copy start: AWS documents only "several minutes", during which every invocation fails (scale to zero: ${String(zero.value)}, ${zero.source ?? 'profiles.json'})`,
+      'Requests that find no copy fail and count only in NoCapacityInvocationFailures (Invocations shows 0 then): modelling choice, the reason AWS wakes a component with a step rule on that metric',
+      'One copy per ml.m5 instance, billed per instance while a copy is placed or serving: modelling choice',
+      ...base.estimates.filter((e) => !e.startsWith('SageMaker CPU-instance scale-out')),
+    ],
+  };
+}
+
+/**
+ * OCI Data Science model deployments on GPU shapes. Prices: the Oracle price list's
+ * "Compute - GPU - A10" (part B95909) per GPU-hour; OCPUs and memory come with the shape.
+ */
+function ociGpu(): ProviderProfile {
+  const base = oci();
+  const perGpu = num('oci', 'prices', 'gpu_a10_per_gpu_hour');
+  // VM.GPU.A10.N: N A10 GPUs, 15 OCPUs (30 vCPUs) and 240 GB per GPU (OCI GPU shapes page).
+  const sizes = [1, 2].map((n): SizeSpec => ({ name: `VM.GPU.A10.${n}`, vcpus: 30 * n, memoryGb: 240 * n, hourly: perGpu * n }));
+  return {
+    ...base,
+    kind: 'oci-gpu',
+    title: 'OCI Data Science model deployment on GPU shapes',
+    sizes,
+    estimates: [
+      `OCI A10 shapes at ${perGpu} USD per GPU-hour (Oracle price list, part B95909), OCPUs and memory included`,
+      'GPU shapes are served by the same M/M/c model as CPU shapes, one worker per vCPU (30 per A10) at --service-time-ms: a stand-in, set --service-time-ms from your own model server',
+      'VM.GPU3.x and VM.GPU2.1 are on the provider ladder but not here: the price list part for each could not be matched to its shape with certainty',
+      ...base.estimates.filter((e) => !e.startsWith('OCI shape prices')),
+    ],
+  };
+}
+
 function kubernetes(): ProviderProfile {
   const node = num('kubernetes', 'prices', 'ec2_m5.xlarge_hourly');
   // Requests tiers priced as their share of an m5.xlarge node (4 vCPU, 16 GiB): a modelling choice.
@@ -145,7 +206,11 @@ export function providerProfile(kind: string): ProviderProfile {
       return sagemaker();
     case 'kubernetes':
       return kubernetes();
+    case 'sagemaker-ic':
+      return sagemakerIc();
+    case 'oci-gpu':
+      return ociGpu();
     default:
-      throw ValidationError.field('--provider', `unknown provider "${kind}": use one of ${providerKinds.join(', ')}`);
+      throw ValidationError.field('--provider', `unknown provider "${kind}": use one of ${allProviderKinds.join(', ')}`);
   }
 }

@@ -79,7 +79,7 @@ export class SimulatedDeployment implements Provider {
     private readonly metricStore?: MetricStore,
   ) {
     this.validateId(ref.id);
-    this.provisioningSeconds = Math.ceil(profile.scaleOutSeconds * (1 + profile.jitter));
+    this.provisioningSeconds = Math.ceil(Math.max(profile.scaleOutSeconds, profile.scaleFromZeroSeconds ?? 0) * (1 + profile.jitter));
     const size = initial.size ?? profile.sizes[0]!.name;
     this.desired = { replicas: initial.replicas, size };
     if (initial.replicas > 0) this.groups.push({ size, count: initial.replicas, createdAt: clock.now(), readyAt: clock.now(), generation: 0 });
@@ -128,7 +128,9 @@ export class SimulatedDeployment implements Provider {
       if (to.replicas > 0) this.groups.push({ size, count: to.replicas, createdAt: now, readyAt, generation: this.generation });
       this.busyUntil = Math.max(this.busyUntil, readyAt);
     } else if (to.replicas > this.desired.replicas) {
-      const readyAt = Math.max(now + this.delay(this.profile.scaleOutSeconds), this.switchAt[this.generation]!);
+      // From zero (scale-to-zero profiles) an instance must come up before the copy starts.
+      const seconds = this.desired.replicas === 0 && this.profile.scaleFromZeroSeconds !== undefined ? this.profile.scaleFromZeroSeconds : this.profile.scaleOutSeconds;
+      const readyAt = Math.max(now + this.delay(seconds), this.switchAt[this.generation]!);
       this.groups.push({ size, count: to.replicas - this.desired.replicas, createdAt: now, readyAt, generation: this.generation });
       this.busyUntil = Math.max(this.busyUntil, readyAt);
     } else if (to.replicas < this.desired.replicas) {

@@ -29,8 +29,14 @@ export interface SimulationReport {
     p99Ms: number;
     actions: number;
     reactMinutes: number | null;
+    /** Requests that failed with no copy serving (scale to zero), in how many minutes; hours at zero. */
+    noCapacityRequests: number;
+    noCapacityMinutes: number;
+    zeroHours: number;
     notes: string[];
   }>;
+  /** Scale to zero against the same policy with a floor of one (only when both ran). */
+  scaleToZero: SimulationResult['scaleToZero'];
   /** Figures that are estimates or scenario parameters (profiles.json nulls). */
   estimates: string[];
   /** Read these before trusting the figures (a short trace, a policy below a bound). */
@@ -64,8 +70,12 @@ export function toReport(result: SimulationResult): SimulationReport {
       p99Ms: Math.round(Math.min(p.p99Ms, LATENCY_CAP_MS)),
       actions: p.actions,
       reactMinutes: p.reactMinutes,
+      noCapacityRequests: Math.round(p.noCapacityRequests),
+      noCapacityMinutes: p.noCapacityMinutes,
+      zeroHours: r4(p.zeroHours),
       notes: p.notes,
     })),
+    scaleToZero: result.scaleToZero.map((z) => ({ ...z, savedUsd: r4(z.savedUsd), savedShare: r4(z.savedShare), zeroHours: r4(z.zeroHours), failedRequests: Math.round(z.failedRequests), failedShare: r4(z.failedShare) })),
     estimates: s.profile.estimates,
     warnings: result.warnings,
   };
@@ -78,6 +88,14 @@ export function clairvoyantLabel(c: SimulationResult['clairvoyant']): string {
 
 function ms(v: number): string {
   return v >= LATENCY_CAP_MS ? '>60000' : String(Math.round(v));
+}
+
+/** What the cheaper idle hours cost in cold-start failures, in one sentence. */
+export function scaleToZeroSentence(z: SimulationResult['scaleToZero'][number]): string {
+  return (
+    `scale to zero: ${z.policy} saves ${z.savedUsd.toFixed(2)} USD (${(100 * z.savedShare).toFixed(1)}%) against ${z.floorOne} over ${z.zeroHours.toFixed(1)} hours at zero copies, ` +
+    `for ${Math.round(z.failedRequests)} requests (${(100 * z.failedShare).toFixed(3)}%) failed with no copy serving in ${z.failedMinutes} minutes (cold starts, counted as SLO-violating: ${z.extraViolatingMinutes >= 0 ? '+' : ''}${z.extraViolatingMinutes} violating minutes)`
+  );
 }
 
 /** A plain-text comparison table (monospace), best cost first among SLO-meeting policies is left to the reader. */
@@ -115,6 +133,7 @@ export function formatTable(result: SimulationResult): string {
     'x clairvoyant: cost / the cheapest fleet that knows the trace but orders each instance the fastest provisioning time ahead, pays while it provisions',
     '  and, where the cloud refuses a change while one is in flight, makes one change at a time (a fleet of one size);',
     'SLO-violating min: p95 above the objective or requests dropped; react min: minutes to meet the objective again after a 4x load step.',
+    ...result.scaleToZero.map(scaleToZeroSentence),
     ...result.warnings.map((w) => `warning: ${w}`),
   ];
   return out.join('\n');

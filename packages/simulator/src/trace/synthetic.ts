@@ -97,7 +97,27 @@ export const syntheticScenarios: readonly SyntheticScenario[] = [
       return trace(this.name, this.description, counts(rate, this.minutes, seed, this.name), seed);
     },
   },
+  {
+    name: 'business-hours',
+    description: 'one week of traffic on weekdays 08:00-19:00 only (diurnal), nothing at night and at the weekend except a stray request or two in about 1% of those minutes (seeded): the shape where scale to zero pays',
+    minutes: 7 * DAY,
+    generate(seed) {
+      const rng = new Rng(hashSeed(seed, 'business-hours:stray'));
+      const stray = Float64Array.from({ length: this.minutes }, () => (rng.next() < 0.01 ? 1 + Math.floor(rng.next() * 2) : 0));
+      const open = (m: number): boolean => {
+        const day = Math.floor(m / DAY);
+        const hour = (m % DAY) / 60;
+        return day % 7 < 5 && hour >= 8 && hour < 19;
+      };
+      const busy = counts((m) => (open(m) ? BASE * diurnal(m) : 0), this.minutes, seed, this.name);
+      const requests = Float64Array.from(busy, (c, m) => (open(m) ? c : stray[m]!));
+      return trace(this.name, this.description, requests, seed);
+    },
+  },
 ];
+
+/** Scenarios the policy comparison (bench/policies.ts, docs/simulator.md's table) runs; business-hours is for scale to zero. */
+export const comparisonScenarios: readonly SyntheticScenario[] = syntheticScenarios.filter((s) => s.name !== 'business-hours');
 
 export const syntheticScenarioNames: readonly string[] = syntheticScenarios.map((s) => s.name);
 
