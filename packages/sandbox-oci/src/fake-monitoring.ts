@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '@autoscaler/core';
-import { parseMql as parseQuery } from '@autoscaler/cloud-semantics';
+import { MQL_STATISTICS, aggregateMql, parseMql as parseQuery, type MqlStatistic } from '@autoscaler/cloud-semantics';
 import { ApiError, header, iso, newEtag, objectBody, optionalString, paginate, requireString, route, tagsOf, type ApiRequest, type ApiResponse, type Route } from './fake-http';
 import type { FakeNotifications } from './fake-notifications';
 import type { OcidFactory } from './ocid-factory';
@@ -366,7 +366,7 @@ export class FakeMonitoring {
     // Default range: the 3 hours before the call.
     const start = body['startTime'] ? Date.parse(String(body['startTime'])) : end - 3 * 3_600_000;
     if (!Number.isFinite(start) || !Number.isFinite(end) || start > end) throw new ApiError(400, 'InvalidParameter', 'startTime/endTime are not a valid range');
-    const interval = intervalMs(query.interval);
+    const interval = query.intervalSeconds * 1000;
     const resolution = body['resolution'] === undefined ? undefined : String(body['resolution']);
     const step = resolution === undefined ? 60_000 : intervalMs(resolution);
     if (step > interval) throw new ApiError(400, 'InvalidParameter', `resolution ${resolution ?? '1m'} must be equal or less than the query interval ${query.interval}`);
@@ -421,17 +421,8 @@ function intervalMs(v: string): number {
   return Number(m[1]) * (m[2] === 'm' ? 60_000 : m[2] === 'h' ? 3_600_000 : 86_400_000);
 }
 
+/** The statistic over one window, with MQL's semantics (cloud-semantics); rate() and percentile() are not modelled and read as mean(). */
 function aggregate(stat: string, vs: number[]): number {
-  switch (stat) {
-    case 'max':
-      return Math.max(...vs);
-    case 'min':
-      return Math.min(...vs);
-    case 'sum':
-      return vs.reduce((a, b) => a + b, 0);
-    case 'count':
-      return vs.length;
-    default:
-      return vs.reduce((a, b) => a + b, 0) / vs.length;
-  }
+  const known = (MQL_STATISTICS as readonly string[]).includes(stat) ? (stat as MqlStatistic) : 'mean';
+  return aggregateMql(vs, 0, vs.length, known) ?? 0;
 }
