@@ -26,7 +26,7 @@ import { PutMetricAlarmCommand, SetAlarmStateCommand } from '@aws-sdk/client-clo
 import type { SNSEvent } from 'aws-lambda';
 import { build } from 'esbuild';
 import { createAwsClients } from '@autoscaler/provider-aws-sagemaker';
-import { FakeAws } from '@autoscaler/provider-aws-sagemaker/testing';
+import { FakeAws } from '@autoscaler/sandbox-aws';
 
 const RUNS = Number(process.env['RUNS'] ?? 9);
 const root = join(__dirname, '..');

@@ -8,7 +8,7 @@ import { PutMetricAlarmCommand, SetAlarmStateCommand } from '@aws-sdk/client-clo
 import type { SNSEvent } from 'aws-lambda';
 import fc from 'fast-check';
 import { ManualClock, systemClock, TransientError, type Clock } from '@autoscaler/core';
-import type { FaultSpec } from '@autoscaler/provider-aws-sagemaker/testing';
+import type { FaultSpec } from '@autoscaler/sandbox-aws';
 import { handleEvent, invocationDeadline, type HandlerResult, type LambdaDeps } from '../src';
 import { ENDPOINT, POLICY, startLambdaWorld, TARGET_ID, TOPIC, VARIANT, type LambdaWorld } from './world';
 

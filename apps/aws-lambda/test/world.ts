@@ -1,6 +1,6 @@
 import { ManualClock, MemoryLogger, type Clock } from '@autoscaler/core';
 import { createAwsClients, InvocationBudget, type AwsClients } from '@autoscaler/provider-aws-sagemaker';
-import { FakeAws } from '@autoscaler/provider-aws-sagemaker/testing';
+import { FakeAws } from '@autoscaler/sandbox-aws';
 import { buildDeps, type LambdaDeps } from '../src';
 
 export const ENDPOINT = 'my-endpoint';

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { ValidationError } from '@autoscaler/core';
-import { FAKE_CREDENTIALS, verifySigV4 } from '@autoscaler/provider-aws-sagemaker/testing';
+import { FAKE_CREDENTIALS, verifySigV4 } from '@autoscaler/sandbox-aws';
 import { createTestIdentity, verifyRequest, writeOciConfig, type TestIdentity } from '@autoscaler/sandbox-oci';
 import { runLoadtest } from '../src/commands/loadtest';
 import { ociPredictUrl, sagemakerInvokeUrl } from '../src/commands/signed-requests';

@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { systemClock } from '@autoscaler/core';
-import { FakeAws } from '../src/testing';
+import { FakeAws } from '@autoscaler/sandbox-aws';
 
 const run = promisify(execFile);
 

@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { AutoscalerError, ValidationError } from '@autoscaler/core';
 import { runAlarmSourceConformance } from '@autoscaler/testing';
 import { CloudWatchAlarmSource, SnsSignatureVerifier, alarmEventShape } from '../src';
-import { createSnsSigningIdentity } from '../src/testing';
+import { createSnsSigningIdentity } from '@autoscaler/sandbox-aws';
 import { fixture, fixtureCertFetcher, onVariant, resign } from './fixtures';
 
 const sns = (): SNSEvent => fixture<SNSEvent>('sns-cloudwatch-alarm.json');

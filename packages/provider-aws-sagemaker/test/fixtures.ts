@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { SNSEvent } from 'aws-lambda';
-import { createSnsSigningIdentity, signSnsFields, type SnsSigningIdentity } from '../src/testing';
+import { createSnsSigningIdentity, signSnsFields, type SnsSigningIdentity } from '@autoscaler/sandbox-aws';
 
 const DIR = join(__dirname, '../../testing/fixtures/aws');
 

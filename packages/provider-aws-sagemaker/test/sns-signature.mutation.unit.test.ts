@@ -1,6 +1,6 @@
 import { ValidationError } from '@autoscaler/core';
 import { SnsSignatureVerifier, snsStringToSign, vetSigningCertUrl, type SnsSignedFields } from '../src/alarms/sns-signature';
-import { createSnsSigningIdentity, signSnsFields } from '../src/testing';
+import { createSnsSigningIdentity, signSnsFields } from '@autoscaler/sandbox-aws';
 
 /** Edges of the SNS signature check found by mutation testing (bench/mutation.ts). */
 const TOPIC = 'arn:aws:sns:us-east-1:123456789012:alarms';

@@ -1,6 +1,6 @@
 import { ManualClock } from '@autoscaler/core';
 import { createAwsClients, type AwsClients } from '../src';
-import { FakeAws, type FakeAwsOptions } from '../src/testing';
+import { FakeAws, type FakeAwsOptions } from '@autoscaler/sandbox-aws';
 
 export const ENDPOINT = 'my-endpoint';
 export const VARIANT = 'AllTraffic';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { InstantClock, ManualClock } from '@autoscaler/core';
 import { createAwsClients, type AwsClients } from '@autoscaler/provider-aws-sagemaker';
-import { FakeAws } from '@autoscaler/provider-aws-sagemaker/testing';
+import { FakeAws } from '@autoscaler/sandbox-aws';
 import type { CliIO } from '../io';
 import { runSandbox, runScale, runSetup, runStatus, runTeardown } from './aws';
 

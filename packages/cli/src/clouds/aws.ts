@@ -13,7 +13,7 @@ import {
   type NativeChange,
   type NativeStatus,
 } from '@autoscaler/provider-aws-sagemaker';
-import { FakeAws, parseSandboxSeed } from '@autoscaler/provider-aws-sagemaker/testing';
+import { FakeAws, parseSandboxSeed } from '@autoscaler/sandbox-aws';
 import { type CliIO, processIO } from '../io';
 import { parseIntFlag, readDocument, readText } from '../read-input';
 import type { CloudCli, ScaleRequest } from './types';

@@ -6,5 +6,5 @@ export type { MetricAlarm, AlarmState, MetricDatum } from './cloudwatch-service'
 export type { PublishedMessage } from './sns-service';
 export type { FakeCredential } from './sigv4';
 export { verifySigV4, signingKey, canonicalQuery, canonicalUri } from './sigv4';
-export { createSnsSigningIdentity, signSnsFields, type SnsSigningIdentity } from './sns-signing';
+export { createSnsSigningIdentity, signSnsFields, type SnsSigningIdentity, type SnsSignedFields } from './sns-signing';
 export { parseSandboxSeed, type SandboxSeed } from './seed';

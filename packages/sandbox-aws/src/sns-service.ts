@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
 import type { SNSEvent, SNSEventRecord } from 'aws-lambda';
-import type { CertificateFetcher } from '../alarms/sns-signature';
 import type { AlarmState, MetricAlarm } from './cloudwatch-service';
 import { createSnsSigningIdentity, signSnsFields, type SnsSigningIdentity } from './sns-signing';
 import { AwsApiError, optString, reqString, type Input } from './wire';
@@ -43,7 +42,7 @@ export class FakeSns {
   }
 
   /** Hands out the fake's certificate for its own URL only, like the real host would. */
-  readonly certificateFetcher: CertificateFetcher = async (url) => {
+  readonly certificateFetcher: (url: string) => Promise<string> = async (url) => {
     if (url !== this.signingCertUrl) throw new Error(`404 Not Found: ${url}`);
     return this.signing.certificatePem;
   };
