@@ -117,6 +117,18 @@ const EQUIVALENT: Record<string, Equivalent[]> = {
     { mutator: 'ArrayDeclaration', line: 'const STATE_KEYS = [', reason: 'the patch literal already holds every state key (see the loop in persistedStatePatch)' },
     { mutator: 'ConditionalExpression', line: 'if (text === undefined) return undefined;', reason: 'JSON.parse(undefined) throws and the catch returns undefined too' },
     { mutator: 'ArrayDeclaration', line: 'problems: string[] = []', reason: 'a default list is never returned: what is pushed into it is not observable' },
+    { mutator: 'BlockStatement', line: '} catch {', reason: 'an empty catch returns undefined, as the original does' },
+    { mutator: 'ConditionalExpression', line: "const wholeOrUndefined = (v: unknown): number | undefined => (typeof v === 'number'", reason: 'Number.isInteger is false for every non-number anyway' },
+    { mutator: 'OptionalChaining', line: 'wholeOrUndefined(v?.', reason: 'reached only when v.at parsed as a time, so v is an object' },
+    { mutator: 'ConditionalExpression', line: '[ANNOTATION.metricFailures]: state.metricFailures !== undefined &&', reason: 'undefined > 0 is false: the next test gives the same answer' },
+  ],
+  'packages/core/src/engine/step.ts': [
+    { mutator: 'EqualityOperator', line: 'if (raw > 1) return Math.floor(raw);', reason: 'at raw = 1 both branches give 1' },
+    { mutator: 'EqualityOperator', line: 'if (raw > 0) return 1;', reason: 'raw = 0 returned 0 on the line above' },
+    { mutator: 'EqualityOperator', line: 'if (raw < -1) return Math.ceil(raw);', reason: 'at raw = -1 both branches give -1' },
+    { mutator: 'EqualityOperator', line: 'Math.abs(delta) < minAdjustmentMagnitude', reason: 'at |delta| = magnitude the raise sets the same value' },
+    { mutator: 'ConditionalExpression', line: 'delta !== 0 && Math.abs(delta) < minAdjustmentMagnitude', reason: 'a zero delta is raised by the next statement to the same value' },
+    { mutator: 'LogicalOperator', line: 'delta !== 0 && Math.abs(delta) < minAdjustmentMagnitude', reason: 'a zero delta is raised by the next statement to the same value' },
   ],
   'packages/core/src/ports/redact.ts': [
     { mutator: 'Regex', line: "replace(/^[^@]*@/, '')", replacement: '/[^@]*@/', reason: 'the leftmost match of [^@]*@ starts at 0 anyway' },
@@ -161,13 +173,33 @@ async function runGroup(group: Group): Promise<MutantResult[]> {
 
 const started = Date.now();
 
+/** `--rescore`: no run; re-read mutation.json and sort its survivors by the EQUIVALENT table again. */
+function rescore(file: string, m: ModuleScore): void {
+  const all = [...m.survivors, ...(m.equivalent ?? []).map((e) => e.replace(/: [^:]*$/, ''))];
+  m.survivors = [];
+  m.equivalent = [];
+  for (const what of all) {
+    const [, line, column, mutatorName, replacement] = /^(\d+):(\d+) (\w+)(?: -> (.*))?$/.exec(what) ?? [];
+    const reason = line === undefined ? undefined : equivalentReason(file, { status: 'Survived', fileName: file, mutatorName: mutatorName!, ...(replacement === undefined ? {} : { replacement }), location: { start: { line: Number(line), column: Number(column) } } });
+    if (reason === undefined) m.survivors.push(what);
+    else m.equivalent.push(`${what}: ${reason}`);
+  }
+}
+
 async function main(): Promise<void> {
   const modules: Record<string, ModuleScore> = {};
+  if (args.includes('--rescore')) {
+    const previous = JSON.parse(readFileSync(join(root, 'bench/results/mutation.json'), 'utf8')) as { modules: Record<string, ModuleScore> };
+    for (const [file, m] of Object.entries(previous.modules)) {
+      rescore(file, m);
+      modules[file] = m;
+    }
+  }
   // With `--mutate`, only the groups whose package holds the file (its tests guard it).
   const selected = GROUPS.filter((g) => (only === undefined || g.name === only) && (mutateFiles === undefined || mutateFiles[0]!.startsWith(g.jestConfig.replace(/jest\.config\.js$/, ''))));
   const first = mutateFiles?.[0];
-  const chosen = first === undefined ? selected : selected.filter((g) => g.mutate.some((m) => !m.startsWith('!') && (m === first || (m.includes('*') && first.startsWith(m.slice(0, m.indexOf('*'))))))).slice(0, 1);
-  if (chosen.length === 0) throw new Error(`no group matches --only ${only ?? '-'} --mutate ${mutateOverride ?? '-'}`);
+  const chosen = args.includes('--rescore') ? [] : first === undefined ? selected : selected.filter((g) => g.mutate.some((m) => !m.startsWith('!') && (m === first || (m.includes('*') && first.startsWith(m.slice(0, m.indexOf('*'))))))).slice(0, 1);
+  if (chosen.length === 0 && !args.includes('--rescore')) throw new Error(`no group matches --only ${only ?? '-'} --mutate ${mutateOverride ?? '-'}`);
   for (const group of chosen) {
     process.stderr.write(`mutation: ${group.name} (${group.mutate.filter((m) => !m.startsWith('!')).join(', ')})\n`);
     const results = await runGroup(group);
@@ -186,7 +218,7 @@ async function main(): Promise<void> {
   }
   // A partial run (`--only`, `--mutate`) replaces its modules' figures and keeps the others.
   const outFile = join(root, 'bench/results/mutation.json');
-  if ((only !== undefined || mutateOverride !== undefined) && existsSync(outFile)) {
+  if ((only !== undefined || mutateOverride !== undefined) && !args.includes('--rescore') && existsSync(outFile)) {
     const previous = JSON.parse(readFileSync(outFile, 'utf8')) as { modules?: Record<string, ModuleScore> };
     for (const [file, m] of Object.entries(previous.modules ?? {})) if (!(file in modules)) modules[file] = m;
   }

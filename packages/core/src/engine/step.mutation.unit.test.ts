@@ -31,6 +31,9 @@ describe('findStep at interval edges', () => {
   it('at the threshold a policy with an open upper bound reads [lower, upper)', () => {
     expect(findStep([{ lower: -5, upper: undefined, change: 4 }] as never[], 0)?.change).toBe(4);
     expect(findStep([{ lower: -5, upper: 0, change: 4 }, { lower: 0, upper: undefined, change: 5 }] as never[], 0)?.change).toBe(5);
+    // null is an open bound too (not 0, which is what null <= 0 would make it)
+    expect(findStep([{ lower: 0, upper: null, change: 6 }] as never[], 0)?.change).toBe(6);
+    expect(findStep([{ lower: null, upper: null, change: 7 }] as never[], 0)?.change).toBe(7);
   });
 });
 

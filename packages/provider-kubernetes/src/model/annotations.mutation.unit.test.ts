@@ -174,6 +174,7 @@ describe('annotation keys: the contract operators write by hand (docs/kubernetes
       managed: 'autoscaler.dev/managed',
       tiers: 'autoscaler.dev/tiers',
       size: 'autoscaler.dev/size',
+      resize: 'autoscaler.dev/resize',
       container: 'autoscaler.dev/container',
       alarms: 'autoscaler.dev/alarms',
       lastScaleOut: 'autoscaler.dev/last-scale-out',
@@ -184,5 +185,15 @@ describe('annotation keys: the contract operators write by hand (docs/kubernetes
       metricFailures: 'autoscaler.dev/metric-failures',
     });
     expect(POLICY_CONFIGMAP_LABEL).toBe('autoscaler.dev/policy');
+  });
+});
+
+describe('absent fields are absent, not undefined (a spread or `in` check downstream must see no key)', () => {
+  it('a state with nothing set has only the two lists; a mark without from/to has only `at`', () => {
+    expect(readPersistedState({})).toStrictEqual({ dedupeKeys: [], recommendations: [] });
+    expect(Object.keys(readPersistedState({ [ANNOTATION.lastScaleOut]: JSON.stringify({ at: AT }) }).lastScaleOut!)).toEqual(['at']);
+    expect(Object.keys(readPersistedState({ [ANNOTATION.lastScaleIn]: JSON.stringify({ at: AT, from: 1 }) }))).toEqual(['dedupeKeys', 'recommendations', 'lastScaleIn']);
+    expect(Object.keys(readPersistedState({ [ANNOTATION.lastResize]: JSON.stringify({ at: AT, to: 1 }) }))).toEqual(['dedupeKeys', 'recommendations', 'lastResize']);
+    expect(Object.keys(readPersistedState({ [ANNOTATION.lastScaleIn]: JSON.stringify({ at: AT, to: 1 }) }).lastScaleIn!)).toEqual(['at', 'to']);
   });
 });
