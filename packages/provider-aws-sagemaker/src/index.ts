@@ -1,19 +1,18 @@
-/** @autoscaler/provider-aws-sagemaker: SageMaker endpoint variants, CloudWatch alarms, Application Auto Scaling as code. */
+/**
+ * @autoscaler/provider-aws-sagemaker: SageMaker endpoint variants, CloudWatch alarms and metric
+ * history, Application Auto Scaling as code. The public API only; the wire fake is
+ * @autoscaler/sandbox-aws, internals are imported from their modules by this package's tests.
+ */
 export { SageMakerProvider, type SageMakerProviderOptions } from './provider';
 export { createAwsClients, type AwsClients, type AwsClientOptions } from './clients';
-export { BoundedRetryStrategy, jitteredBackoff, type BackoffFn } from './retry';
-export { parseVariantId, variantId, PROVIDER_NAME, VARIANT_DIMENSION, SAGEMAKER_NAME, OWNER_TAG, type VariantId } from './ids';
-export { metricNamespace } from './metrics/namespaces';
-export { toCoreError, isInProgressError } from './aws-errors';
-export { decodeState, encodeState, storableDedupeKey, isManaged, MANAGED_TAG, TAG_PREFIX, STATE_CODEC } from './state-tags';
-export { sizeLadderFor } from './instance-types';
+export { parseVariantId, PROVIDER_NAME, SAGEMAKER_NAME, OWNER_TAG, type VariantId } from './ids';
+export { MANAGED_TAG, TAG_PREFIX } from './state-tags';
 // Native export and apply (the CLI's): the Lambda's build leaves these two lines out (apps/aws-lambda/build.mjs).
-export { compileNative, awsCron, type NativeResource, type SageMakerNativeExport } from './native/compile';
+export { compileNative, type NativeResource, type SageMakerNativeExport } from './native/compile';
 export { applyNative, teardownNative, nativeStatus, type NativeChange, type NativeStatus } from './native/apply';
-export { CloudWatchAlarmSource, alarmEventShape, type AlarmEventShape, type CloudWatchAlarmSourceOptions } from './alarms/cloudwatch-source';
-export { alarmsForPolicy, appAlarmPrefix } from './alarms/alarm-specs';
-export { SnsSignatureVerifier, vetSigningCertUrl, snsStringToSign, httpsCertificateFetcher, type CertificateFetcher, type SnsSignedFields, type SnsVerifierOptions } from './alarms/sns-signature';
-export { snsNotificationKind, SnsNotificationEntrySchema, type SnsNotificationDeps } from './notify/sns-kind';
-export { checkSageMakerPolicy } from './policy-checks';
-export { CloudWatchMetricSource, CLOUDWATCH_METRIC_NAMES, type CloudWatchMetricSourceOptions } from './metrics/cloudwatch-metric-source';
-export { withinBudget, mergeBudgets, InvocationBudget, MIN_CALL_MS, type HttpCallOptions } from './budget';
+export { CloudWatchAlarmSource, type CloudWatchAlarmSourceOptions } from './alarms/cloudwatch-source';
+export { alarmsForPolicy } from './alarms/alarm-specs';
+export { SnsSignatureVerifier, httpsCertificateFetcher, type CertificateFetcher, type SnsVerifierOptions } from './alarms/sns-signature';
+export { snsNotificationKind, type SnsNotificationDeps } from './notify/sns-kind';
+export { CloudWatchMetricSource, type CloudWatchMetricSourceOptions } from './metrics/cloudwatch-metric-source';
+export { InvocationBudget } from './budget';

@@ -2,7 +2,8 @@ import type { SNSEvent } from 'aws-lambda';
 import fc from 'fast-check';
 import { AutoscalerError, ValidationError } from '@autoscaler/core';
 import { runAlarmSourceConformance } from '@autoscaler/testing';
-import { CloudWatchAlarmSource, SnsSignatureVerifier, alarmEventShape } from '../src';
+import { CloudWatchAlarmSource, SnsSignatureVerifier } from '../src';
+import { alarmEventShape } from '../src/alarms/cloudwatch-source';
 import { createSnsSigningIdentity } from '@autoscaler/sandbox-aws';
 import { fixture, fixtureCertFetcher, onVariant, resign } from './fixtures';
 

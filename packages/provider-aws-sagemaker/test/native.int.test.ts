@@ -1,7 +1,8 @@
 import { DescribeScalingPoliciesCommand, PutScalingPolicyCommand, RegisterScalableTargetCommand } from '@aws-sdk/client-application-auto-scaling';
 import { PutMetricAlarmCommand, SetAlarmStateCommand } from '@aws-sdk/client-cloudwatch';
 import { validatePolicy, type PolicyInput } from '@autoscaler/core';
-import { applyNative, awsCron, compileNative, nativeStatus, teardownNative } from '../src';
+import { applyNative, compileNative, nativeStatus, teardownNative } from '../src';
+import { awsCron } from '../src/native/compile';
 import { ENDPOINT, REF, startWorld, VARIANT, type TestWorld } from './world';
 
 let w: TestWorld;

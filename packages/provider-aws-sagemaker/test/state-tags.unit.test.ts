@@ -1,7 +1,6 @@
 import fc from 'fast-check';
 import type { PersistedState } from '@autoscaler/core';
-import { decodeState, encodeState, isManaged, storableDedupeKey } from '../src';
-import { tagChanges } from '../src/state-tags';
+import { decodeState, encodeState, isManaged, storableDedupeKey, tagChanges } from '../src/state-tags';
 
 const TAG_VALUE = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
 const time = fc.integer({ min: Date.UTC(2020, 0, 1), max: Date.UTC(2040, 0, 1) });
