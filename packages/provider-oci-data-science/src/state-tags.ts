@@ -1,4 +1,4 @@
-import { emptyPersistedState, type ActionMark, type PersistedState } from '@autoscaler/core';
+import { emptyPersistedState, isManagedValue, type ActionMark, type PersistedState } from '@autoscaler/core';
 
 /**
  * The autoscaler's memory of a deployment lives in its freeform tags, so any
@@ -37,7 +37,8 @@ function markIn(v: unknown): ActionMark | undefined {
 }
 
 export function isManaged(tags: Readonly<Record<string, string>> | undefined): boolean {
-  return (tags?.[MANAGED_TAG] ?? '').toLowerCase() === 'true';
+  // One rule on every cloud (core): "true" in any case, spaces trimmed; "false", "" and anything else opt out.
+  return isManagedValue(tags?.[MANAGED_TAG]);
 }
 
 /** Encode state as tags; the newest dedupe keys and recommendations that fit are kept. */
