@@ -68,6 +68,16 @@ describe('aws CLI commands against the fake', () => {
     await expect(runScale({ id: 'endpoint/x', replicas: 2, wait: false, json: false, options: {} }, { io, clients, clock })).rejects.toMatchObject({ issues: [{ path: 'id' }] });
   });
 
+  it('setup --dry-run prints the requests it would send and sends none', async () => {
+    await start();
+    const dry = await runSetup({ policy: policyFile, json: false, dryRun: true }, { io, clients });
+    expect(dry[0]!.changes).toEqual([]);
+    expect(fake.autoscaling.isRegistered(ID)).toBe(false);
+    const printed = JSON.parse(lines.out.slice(1).join('\n')) as Array<Record<string, unknown>>;
+    expect(printed).toEqual(dry[0]!.payloads);
+    expect(JSON.stringify(printed)).toMatch(/RegisterScalableTarget|ResourceId/);
+  });
+
   it('setup (apply-native) is idempotent, status shows it, teardown removes it', async () => {
     await start();
     const first = await runSetup({ policy: policyFile, json: true }, { io, clients });

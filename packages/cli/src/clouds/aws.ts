@@ -129,6 +129,8 @@ export interface SetupResult {
   changes: NativeChange[];
   unsupported: string[];
   resources: number;
+  /** With --dry-run: the Application Auto Scaling / CloudWatch requests setup would send, in order. */
+  payloads?: unknown[];
 }
 
 export async function runSetup(flags: SetupFlags, deps: AwsCliDeps): Promise<SetupResult[]> {
@@ -137,9 +139,10 @@ export async function runSetup(flags: SetupFlags, deps: AwsCliDeps): Promise<Set
   for (const ref of awsTargets(policy, flags.target)) {
     const exported = compileNative(policy, ref);
     const changes = flags.dryRun ? [] : await applyNative(clientsFor(flags, deps), exported, { adopt: flags.adopt ?? false });
-    results.push({ target: ref.id, changes, unsupported: exported.unsupported, resources: exported.resources.length });
+    results.push({ target: ref.id, changes, unsupported: exported.unsupported, resources: exported.resources.length, ...(flags.dryRun ? { payloads: exported.resources } : {}) });
     if (!flags.json) {
-      deps.io.out(`${ref.id}: ${flags.dryRun ? `${exported.resources.length} resources (dry run, nothing applied)` : changes.map((c) => `${c.action} ${c.kind} ${c.name}`).join('\n  ')}`);
+      deps.io.out(`${ref.id}: ${flags.dryRun ? `${exported.resources.length} requests (dry run, nothing applied):` : changes.map((c) => `${c.action} ${c.kind} ${c.name}`).join('\n  ')}`);
+      if (flags.dryRun) deps.io.out(JSON.stringify(exported.resources, null, 2));
       for (const u of exported.unsupported) deps.io.err(`  not native: ${u}`);
     }
   }
