@@ -1,10 +1,11 @@
-import type { KubeConfig, V1Container } from '@kubernetes/client-node';
+import type { KubeConfig, V1Container, V1Pod } from '@kubernetes/client-node';
 import {
   ProviderError,
   ValidationError,
   silentLogger,
   type ApplyHandle,
   type ApplyOptions,
+  type Issue,
   type CallOptions,
   type Capacity,
   type Logger,
@@ -23,7 +24,9 @@ import type { ConfigMapStateStore } from './kube/state-configmap';
 import { ANNOTATION, persistedStatePatch, readPersistedState } from './model/annotations';
 import { exportHpa } from './model/hpa-export';
 import { parseWorkloadId, type WorkloadId } from './model/ids';
-import type { ResourceTier } from './model/tiers';
+import { inPlaceProblems, tierResources, type ContainerResources } from './model/in-place';
+import { matches } from './model/labels';
+import { tierOf, type ResourceTier } from './model/tiers';
 import { viewWorkload, type WorkloadView } from './model/workload';
 
 export interface KubernetesProviderOptions {
@@ -107,6 +110,7 @@ export class KubernetesProvider implements Provider {
     const view = await this.view(id, ref.id, options.signal);
     const hpa = this.snapshot?.covers(id.namespace) ? this.snapshot.hpaFor(id) : hpaTargeting(await this.api.listHpas(id.namespace, options.signal), id);
     if (hpa) throw refuseHpaOwned(id, hpa);
+    if (view.resizeMode === 'in-place' && view.size !== undefined && !view.tiersProblem) await this.catchUp(view, ref, options.signal);
     this.described.set(ref.id, view);
     const problems: string[] = [];
     const persisted = readPersistedState(this.stateStore?.get(id) ?? view.annotations, problems);
@@ -125,6 +129,13 @@ export class KubernetesProvider implements Provider {
     const cached = this.described.get(ref.id);
     this.described.delete(ref.id);
     const view = cached && (options.ifMatch === undefined || cached.version === options.ifMatch) ? cached : viewWorkload(id, await this.api.getWorkload(id, options.signal), this.tiers);
+    if (to.size !== undefined && view.resizeMode === 'in-place' && !view.tiersProblem) {
+      if (to.size !== view.size) return this.applyInPlace(ref, view, to, options);
+      // Same tier: pods that came up at the template's size since are resized after the replica change.
+      const scale = await this.patchScaleIfChanged(view, to, options);
+      const done = await this.resizePods(view, this.tierFor(view, to.size), options.signal);
+      return { kind: 'immediate', id: `${ref.id}@${scale ?? view.version}${done.note}` };
+    }
     if (to.size !== undefined && to.size !== view.size) {
       // The resize patches the workload itself, so the autoscaler's memory rides along in the same write.
       // With a state ConfigMap the memory is written there instead (the orchestrator calls writeState).
@@ -135,6 +146,140 @@ export class KubernetesProvider implements Provider {
     }
     const scale = await this.api.patchScale(id, to.replicas, options.ifMatch, options.signal);
     return { kind: 'immediate', id: `${ref.id}@${scale.metadata?.resourceVersion ?? ''}` };
+  }
+
+  private tierFor(view: WorkloadView, size: string): ResourceTier {
+    if (view.tiersProblem) throw ValidationError.field('capacity.size', view.tiersProblem);
+    const tier = view.tiers.find((t) => t.name === size);
+    if (!tier) throw ValidationError.field('capacity.size', `"${size}" is not a tier of ${view.ref} (${view.tiers.map((t) => t.name).join(', ') || 'no tiers: annotate autoscaler.dev/tiers'})`);
+    return tier;
+  }
+
+  private async patchScaleIfChanged(view: WorkloadView, to: Capacity, options: ApplyOptions): Promise<string | undefined> {
+    if (to.replicas === view.replicas) return undefined;
+    const scale = await this.api.patchScale(view.id, to.replicas, options.ifMatch, options.signal);
+    return scale.metadata?.resourceVersion;
+  }
+
+  /** The workload's live pods (the pass's snapshot when it holds the namespace). */
+  private async podsOf(view: WorkloadView, signal?: AbortSignal): Promise<V1Pod[]> {
+    const ns = view.id.namespace;
+    signal?.throwIfAborted();
+    const pods = this.snapshot?.covers(ns) ? (await this.snapshot.podsIn(ns)).filter((p) => matches(view.selector, p.metadata?.labels)) : await this.api.listPods(ns, view.selectorText);
+    return pods.filter((p) => !p.metadata?.deletionTimestamp && p.status?.phase !== 'Succeeded' && p.status?.phase !== 'Failed');
+  }
+
+  /**
+   * Which pods need a resize to `tier`, with their target resources; every refusal Kubernetes would answer is a
+   * ValidationError naming the pod template field, raised before any write.
+   */
+  private plan(view: WorkloadView, tier: ResourceTier, pods: readonly V1Pod[]): Array<{ pod: string; name: string; resources: ContainerResources }> {
+    const container = view.container;
+    if (!container || view.containerIndex === undefined) throw new ProviderError(`${view.ref} has no container to resize`);
+    const out: Array<{ pod: string; name: string; resources: ContainerResources }> = [];
+    const issues: Issue[] = [];
+    for (const pod of pods) {
+      const podContainers = pod.spec?.containers ?? [];
+      const c = podContainers.find((x) => x.name === container.name);
+      if (!c) continue;
+      const current = c.resources as ContainerResources | undefined;
+      if (tierOf([tier], current) === tier.name) continue;
+      const target = tierResources(current, tier);
+      const podName = pod.metadata?.name ?? '';
+      for (const issue of inPlaceProblems(podContainers, podContainers.indexOf(c), current, target, `pod ${podName} to ${tier.name}`)) {
+        // The pod's fields come from the template: name the template field the operator edits.
+        const path = issue.path.replace(/containers\[\d+\]/, `containers[${view.containerIndex}]`);
+        if (!issues.some((x) => x.path === path)) issues.push({ path, message: issue.message });
+      }
+      out.push({ pod: podName, name: container.name!, resources: target });
+    }
+    if (issues.length > 0) throw new ValidationError(`in-place resize of ${view.ref} to ${tier.name} refused (nothing was changed)`, issues);
+    return out;
+  }
+
+  /** Resize the pods not at `tier` yet; `unsupported` when the apiserver does not serve `pods/resize`. */
+  private async resizePods(view: WorkloadView, tier: ResourceTier, signal?: AbortSignal, planned?: ReturnType<KubernetesProvider['plan']>): Promise<{ resized: number; unsupported: boolean; note: string }> {
+    const todo = planned ?? this.plan(view, tier, await this.podsOf(view, signal));
+    let resized = 0;
+    for (const p of todo) {
+      const body = { spec: { containers: [{ name: p.name, resources: { ...(p.resources.requests ? { requests: p.resources.requests } : {}), limits: p.resources.limits ?? {} } }] } };
+      const r = await this.api.resizePod(view.id.namespace, p.pod, body, signal);
+      if (r === 'unsupported') return { resized, unsupported: true, note: ` (pods/resize not served: ${resized} pods resized)` };
+      if (r !== 'gone') resized++;
+    }
+    return { resized, unsupported: false, note: todo.length > 0 ? ` in place: ${resized} of ${todo.length} pods resized to ${tier.name}` : '' };
+  }
+
+  /**
+   * In-place resize: check every pod first (a refusal writes nothing), record the tier in the size annotation
+   * (conditional on the described version; the autoscaler's memory rides along), change replicas if asked, then
+   * resize each running pod through its `resize` subresource. When the apiserver does not serve it, the template
+   * patch does the resize instead and the handle says so.
+   */
+  private async applyInPlace(ref: TargetRef, view: WorkloadView, to: Capacity, options: ApplyOptions): Promise<ApplyHandle> {
+    const tier = this.tierFor(view, to.size!);
+    const planned = this.plan(view, tier, await this.podsOf(view, options.signal));
+    const state = this.stateStore ? undefined : options.state;
+    const body = { metadata: { ...(options.ifMatch ? { resourceVersion: options.ifMatch } : {}), annotations: { ...(state ? persistedStatePatch(state) : {}), [ANNOTATION.size]: tier.name } } };
+    const annotated = await this.api.patchWorkload(view.id, body, 'merge', `record size ${tier.name} on`, options.signal);
+    let version = annotated.metadata?.resourceVersion ?? '';
+    const scaled = await this.patchScaleIfChanged(view, to, { ...options, ifMatch: version });
+    if (scaled !== undefined) version = scaled;
+    const done = await this.resizePods(view, tier, options.signal, planned);
+    if (done.unsupported) {
+      this.logger.log('warn', 'the apiserver does not serve pods/resize: resizing through the pod template (the pods roll)', { target: ref });
+      const patch = this.resizePatch(view, to, version, undefined);
+      const updated = await this.api.patchWorkload(view.id, patch, 'strategic', `resize to ${to.size}`, options.signal);
+      return { kind: 'rollout', id: `${ref.id}@${updated.metadata?.resourceVersion ?? ''} template patch: the apiserver does not serve pods/resize`, ...(state ? { stateWritten: true } : {}) };
+    }
+    return { kind: 'immediate', id: `${ref.id}@${version}${done.note}`, ...(state ? { stateWritten: true } : {}) };
+  }
+
+  /** Describe of an in-place workload: pods that came up at the template's size since the resize are resized to the recorded tier. */
+  private async catchUp(view: WorkloadView, ref: TargetRef, signal?: AbortSignal): Promise<void> {
+    try {
+      const done = await this.resizePods(view, this.tierFor(view, view.size!), signal);
+      if (done.resized > 0) this.logger.log('info', 'resized pods that came up at the template size', { target: ref, size: view.size, pods: done.resized });
+      if (done.unsupported) this.logger.log('warn', 'the apiserver does not serve pods/resize: pods stay at the template size until the next tier change', { target: ref });
+    } catch (e) {
+      if (signal?.aborted) throw e;
+      this.logger.log('warn', 'could not bring pods to the recorded tier', { target: ref, size: view.size, error: (e as Error).message });
+    }
+  }
+
+  /**
+   * What can be known without I/O (the workload listed in this pass's snapshot, or described before): an in-place
+   * workload whose ladder a rule walks down where Kubernetes refuses it (a memory limit lowered with a NotRequired
+   * resize policy), or where a tier changes more than cpu and memory.
+   */
+  checkPolicy(policy: Policy, ref: TargetRef): Issue[] {
+    let id: WorkloadId;
+    try {
+      id = this.idOf(ref);
+    } catch {
+      return [];
+    }
+    const object = this.described.get(ref.id)?.object ?? this.snapshot?.listedWorkload(ref.id);
+    if (!object) return [];
+    const view = viewWorkload(id, object, this.tiers);
+    if (view.resizeMode !== 'in-place' || view.tiersProblem || view.containerIndex === undefined) return [];
+    const sizes = policy.limits.sizes ?? view.tiers.map((t) => t.name);
+    const tiers = sizes.map((s) => view.tiers.find((t) => t.name === s)).filter((t): t is ResourceTier => t !== undefined);
+    const walks = (policy.rules ?? []).map((r) => (r as { threshold?: { size?: string } }).threshold?.size);
+    const down = walks.includes('previous');
+    const up = walks.includes('next');
+    if (!down && !up) return [];
+    const issues: Issue[] = [];
+    for (let i = 1; i < tiers.length; i++) {
+      const lo = tiers[i - 1]!;
+      const hi = tiers[i]!;
+      const steps: Array<[ResourceTier, ResourceTier]> = [...(up ? [[lo, hi] as [ResourceTier, ResourceTier]] : []), ...(down ? [[hi, lo] as [ResourceTier, ResourceTier]] : [])];
+      for (const [from, to] of steps) {
+        const current = tierResources(view.container?.resources as ContainerResources | undefined, from);
+        issues.push(...inPlaceProblems(view.containers, view.containerIndex, current, tierResources(current, to), `${from.name} -> ${to.name}`));
+      }
+    }
+    return issues;
   }
 
   /** Strategic merge patch: the tier's requests/limits on one container, the new replica count, the size annotation (and the state, when given). */

@@ -1,4 +1,4 @@
-import { AppsV1Api, AutoscalingV2Api, CoreV1Api, CustomObjectsApi, Observable, PatchStrategy, setHeaderOptions, type ConfigurationOptions, type KubeConfig, type V1ConfigMap, type V1Deployment, type V1Pod, type V1Scale, type V1StatefulSet, type V2HorizontalPodAutoscaler } from '@kubernetes/client-node';
+import { ApiException, AppsV1Api, AutoscalingV2Api, CoreV1Api, CustomObjectsApi, Observable, PatchStrategy, setHeaderOptions, type ConfigurationOptions, type KubeConfig, type V1ConfigMap, type V1Deployment, type V1Pod, type V1Scale, type V1StatefulSet, type V2HorizontalPodAutoscaler } from '@kubernetes/client-node';
 import { apiKindOf, formatWorkloadId, type WorkloadId, type WorkloadKind } from '../model/ids';
 import type { PodMetricsList } from '../metrics/pod-metrics';
 import { translateKubeError } from './errors';
@@ -95,6 +95,33 @@ export class KubeApi {
     const opts = abortable(signal, setHeaderOptions('Content-Type', strategy === 'strategic' ? PatchStrategy.StrategicMergePatch : PatchStrategy.MergePatch));
     const args = { namespace: id.namespace, name: id.name, body, fieldManager: this.fieldManager };
     return this.call(`${what} ${formatWorkloadId(id)}`, () => (id.kind === 'deployment' ? this.apps.patchNamespacedDeployment(args, opts) : this.apps.patchNamespacedStatefulSet(args, opts)));
+  }
+
+  /**
+   * `PATCH /api/v1/namespaces/{ns}/pods/{name}/resize` (strategic merge): in-place resize of the pod's containers.
+   * `unsupported` when the apiserver does not serve the subresource (404 without a named object, or 405: before
+   * Kubernetes 1.33, or the feature gate off); `gone` when the pod itself no longer exists.
+   */
+  async resizePod(namespace: string, name: string, body: object, signal?: AbortSignal): Promise<V1Pod | 'unsupported' | 'gone'> {
+    const opts = abortable(signal, setHeaderOptions('Content-Type', PatchStrategy.StrategicMergePatch));
+    try {
+      return await this.core.patchNamespacedPodResize({ namespace, name, body, fieldManager: this.fieldManager }, opts);
+    } catch (e) {
+      if (e instanceof ApiException && (e.code === 404 || e.code === 405)) {
+        const ex = e as ApiException<unknown>;
+        let body = ex.body;
+        if (typeof body === 'string') {
+          try {
+            body = JSON.parse(body) as unknown;
+          } catch {
+            body = undefined;
+          }
+        }
+        const named = (body as { details?: { name?: unknown } } | undefined)?.details?.name;
+        return e.code === 404 && named === name ? 'gone' : 'unsupported';
+      }
+      throw translateKubeError(e, `resize pod ${namespace}/${name}`);
+    }
   }
 
   listHpas(namespace?: string, signal?: AbortSignal): Promise<V2HorizontalPodAutoscaler[]> {

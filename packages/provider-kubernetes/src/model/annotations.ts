@@ -10,6 +10,8 @@ export const ANNOTATION = {
   tiers: 'autoscaler.dev/tiers',
   /** Current rung, written on resize. */
   size: 'autoscaler.dev/size',
+  /** How a tier change reaches the pods: `template` (default: patch the pod template, the pods roll) or `in-place` (the pods' `resize` subresource). */
+  resize: 'autoscaler.dev/resize',
   /** Container the tiers apply to (default: the first one). */
   container: 'autoscaler.dev/container',
   /** Windowed alarms the metrics-server source evaluates (YAML/JSON list). */

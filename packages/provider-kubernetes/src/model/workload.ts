@@ -3,6 +3,7 @@ import type { TargetStatus } from '@autoscaler/core';
 import { ANNOTATION, isManaged } from './annotations';
 import { formatWorkloadId, type WorkloadId, type WorkloadKind } from './ids';
 import { formatSelector, selectorRequirements, type Requirement } from './labels';
+import { resizeModeOf, type ResizeMode } from './in-place';
 import { parseTiers, tierOf, type ResourceTier } from './tiers';
 
 export type WorkloadObject = V1Deployment | V1StatefulSet;
@@ -23,6 +24,12 @@ export interface WorkloadView {
   selectorText: string;
   /** The container whose requests/limits the tiers set. */
   container?: V1Container;
+  /** Its index in the pod template's containers. */
+  containerIndex?: number;
+  /** The pod template's containers. */
+  containers: V1Container[];
+  /** `autoscaler.dev/resize`: how a tier change reaches the pods. */
+  resizeMode: ResizeMode;
   tiers: ResourceTier[];
   /** Why the tier annotation could not be used. */
   tiersProblem?: string;
@@ -71,8 +78,16 @@ export function viewWorkload(id: WorkloadId, object: WorkloadObject, defaultTier
     }
   }
   if (wanted !== undefined && !container) tiersProblem = `annotation ${ANNOTATION.container}: no container named "${wanted}"`;
+  let resizeMode: ResizeMode = 'template';
+  try {
+    resizeMode = resizeModeOf(annotations);
+  } catch (e) {
+    tiersProblem ??= (e as Error).message;
+  }
   const resources = container?.resources as { requests?: Record<string, string>; limits?: Record<string, string> } | undefined;
-  const size = tierOf(tiers, resources);
+  // Resized in place, the pods are at the recorded tier while the template stays where it was.
+  const recorded = annotations[ANNOTATION.size];
+  const size = resizeMode === 'in-place' && recorded !== undefined && tiers.some((t) => t.name === recorded) ? recorded : tierOf(tiers, resources);
   let selector: Requirement[] = [];
   try {
     selector = selectorRequirements(object.spec?.selector as never);
@@ -91,10 +106,15 @@ export function viewWorkload(id: WorkloadId, object: WorkloadObject, defaultTier
     selector,
     selectorText: formatSelector(selector),
     tiers,
+    containers,
+    resizeMode,
     managed: isManaged(annotations),
   };
   if (reason !== undefined) view.reason = reason;
-  if (container) view.container = container;
+  if (container) {
+    view.container = container;
+    view.containerIndex = containers.indexOf(container);
+  }
   if (tiersProblem !== undefined) view.tiersProblem = tiersProblem;
   if (size !== undefined) view.size = size;
   return view;

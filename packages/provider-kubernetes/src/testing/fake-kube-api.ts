@@ -12,6 +12,7 @@ import { alreadyExists, conflict, kubeStatus, notFound, statusError } from './st
 import { ObjectStore, type KubeObject } from './store';
 import { toTable, wantsTable } from './table';
 import { applyDefaults, validateObject } from './validation';
+import { resizePod } from './pod-resize';
 import { DEPLOYMENTS, STATEFULSETS, WorkloadController, isWorkloadResource, type RolloutMode, type WorkloadLoad } from './workloads';
 
 type JsonObject = { [key: string]: Json };
@@ -60,6 +61,11 @@ export interface FakeKubeApiOptions {
    * client-go drops the kubeconfig's credentials for a plain-http server. Default: plain HTTP.
    */
   tls?: TlsCredentials;
+  /**
+   * Serve the pods `resize` subresource (in-place pod resize, stable in Kubernetes 1.35; default true).
+   * false emulates an older apiserver: discovery omits `pods/resize` and the path answers 404.
+   */
+  podResize?: boolean;
 }
 
 /** A running fake apiserver. */
@@ -169,6 +175,7 @@ export async function startFakeKubeApi(options: FakeKubeApiOptions = {}): Promis
   const PODS = findResource('', 'v1', 'pods')!;
   const NODES = findResource('', 'v1', 'nodes')!;
   let serverAddress = '127.0.0.1';
+  const omitted: ReadonlySet<string> = options.podResize === false ? new Set(['pods/resize']) : new Set();
 
   // The one node every pod runs on (`kubectl get nodes`, `kubectl top node`), like a single-node kind cluster.
   const started = iso(clock.now());
@@ -264,7 +271,8 @@ export async function startFakeKubeApi(options: FakeKubeApiOptions = {}): Promis
     if (namespace !== undefined) r.namespace = namespace;
     if (rest[1] !== undefined) r.name = rest[1];
     if (rest[2] !== undefined) {
-      if (!def.subresources.includes(rest[2] as 'scale' | 'status')) throw statusError(404, 'the server could not find the requested resource', undefined, 'NotFound');
+      const served = def.subresources.includes(rest[2] as 'scale' | 'status' | 'resize') && !omitted.has(`${def.resource}/${rest[2]}`);
+      if (!served) throw statusError(404, 'the server could not find the requested resource', undefined, 'NotFound');
       r.subresource = rest[2];
     }
     if (def.namespaced && r.name !== undefined && r.namespace === undefined) throw statusError(404, 'the server could not find the requested resource', undefined, 'NotFound');
@@ -404,6 +412,20 @@ export async function startFakeKubeApi(options: FakeKubeApiOptions = {}): Promis
       return { body: scaleOf(def, write(def, updated, current, dryRun, true)) };
     }
 
+    if (r.subresource === 'resize') {
+      if (method === 'GET') return { body: current };
+      let next: Json;
+      if (method === 'PUT') next = parseBody(req);
+      else if (method === 'PATCH') next = applyPatch(patchTypeOf(req.header('content-type')), current as unknown as Json, parseBody(req));
+      else throw statusError(405, 'the server does not allow this method on the requested resource');
+      if (!isObject(next)) throw statusError(400, 'the body must be a Pod object');
+      const rv = isObject(next['metadata']) ? next['metadata']['resourceVersion'] : undefined;
+      if (rv !== undefined && rv !== '' && rv !== current.metadata.resourceVersion) throw conflict(def.resource, def.group, r.name);
+      const updated = resizePod(current, next);
+      if (dryRun) return { body: updated };
+      return { body: store.put(def, updated) };
+    }
+
     if (r.subresource === 'status') {
       if (method === 'GET') return { body: current };
       let next: Json;
@@ -462,11 +484,11 @@ export async function startFakeKubeApi(options: FakeKubeApiOptions = {}): Promis
       if (format === undefined) throw statusError(406, `only the following media types are accepted: application/json, ${aggregatedDiscoveryMediaType('v2')}, ${aggregatedDiscoveryMediaType('v2beta1')}`, undefined, 'NotAcceptable');
       const vary = { vary: 'Accept' };
       if (format === 'legacy') return { body: p === '/api' ? apiVersions(serverAddress) : apiGroupList(), headers: vary };
-      return { body: aggregatedDiscovery(p === '/api' ? 'core' : 'groups', format, metricsAvailable ? new Set() : new Set(['metrics.k8s.io'])), headers: { ...vary, 'content-type': aggregatedDiscoveryMediaType(format) } };
+      return { body: aggregatedDiscovery(p === '/api' ? 'core' : 'groups', format, metricsAvailable ? new Set() : new Set(['metrics.k8s.io']), omitted), headers: { ...vary, 'content-type': aggregatedDiscoveryMediaType(format) } };
     }
     const segs = p.split('/').filter(Boolean);
     if (segs[0] === 'api' && segs.length === 2) {
-      const doc = apiResourceList('', segs[1]!);
+      const doc = apiResourceList('', segs[1]!, omitted);
       if (doc) return { body: doc };
     }
     if (segs[0] === 'apis' && segs.length === 2) {

@@ -11,7 +11,7 @@ export interface ResourceDef {
   categories?: string[];
   verbs: string[];
   /** Subresources served under `/{name}/{sub}`. */
-  subresources: Array<'scale' | 'status'>;
+  subresources: Array<'scale' | 'status' | 'resize'>;
   /** Objects are computed (metrics.k8s.io): read-only. */
   readOnly?: boolean;
 }
@@ -21,7 +21,7 @@ const RO = ['get', 'list'];
 
 export const RESOURCES: readonly ResourceDef[] = [
   { group: '', version: 'v1', resource: 'namespaces', singular: 'namespace', kind: 'Namespace', namespaced: false, shortNames: ['ns'], verbs: ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'], subresources: ['status'] },
-  { group: '', version: 'v1', resource: 'pods', singular: 'pod', kind: 'Pod', namespaced: true, shortNames: ['po'], categories: ['all'], verbs: RW, subresources: ['status'] },
+  { group: '', version: 'v1', resource: 'pods', singular: 'pod', kind: 'Pod', namespaced: true, shortNames: ['po'], categories: ['all'], verbs: RW, subresources: ['resize', 'status'] },
   { group: '', version: 'v1', resource: 'nodes', singular: 'node', kind: 'Node', namespaced: false, shortNames: ['no'], verbs: RW, subresources: ['status'] },
   { group: '', version: 'v1', resource: 'configmaps', singular: 'configmap', kind: 'ConfigMap', namespaced: true, shortNames: ['cm'], verbs: RW, subresources: [] },
   { group: 'apps', version: 'v1', resource: 'deployments', singular: 'deployment', kind: 'Deployment', namespaced: true, shortNames: ['deploy'], categories: ['all'], verbs: RW, subresources: ['scale', 'status'] },
@@ -73,7 +73,7 @@ export function apiGroupDoc(group: string): unknown {
 }
 
 /** `GET /api/v1` or `/apis/{group}/{version}` (APIResourceList), subresources included (kubectl's scale client reads them). */
-export function apiResourceList(group: string, version: string): unknown {
+export function apiResourceList(group: string, version: string, omit: ReadonlySet<string> = new Set()): unknown {
   const defs = RESOURCES.filter((r) => r.group === group && r.version === version);
   if (defs.length === 0) return undefined;
   const resources: unknown[] = [];
@@ -83,10 +83,11 @@ export function apiResourceList(group: string, version: string): unknown {
     if (d.categories) entry['categories'] = d.categories;
     resources.push(entry);
     for (const sub of d.subresources) {
+      if (omit.has(`${d.resource}/${sub}`)) continue;
       resources.push(
         sub === 'scale'
           ? { name: `${d.resource}/scale`, singularName: '', namespaced: d.namespaced, group: 'autoscaling', version: 'v1', kind: 'Scale', verbs: ['get', 'patch', 'update'] }
-          : { name: `${d.resource}/status`, singularName: '', namespaced: d.namespaced, kind: d.kind, verbs: ['get', 'patch', 'update'] },
+          : { name: `${d.resource}/${sub}`, singularName: '', namespaced: d.namespaced, kind: d.kind, verbs: ['get', 'patch', 'update'] },
       );
     }
   }
@@ -122,7 +123,7 @@ export function discoveryFormat(accept: string | undefined, aggregatedServed: bo
   return undefined;
 }
 
-function resourceDiscovery(d: ResourceDef): Record<string, unknown> {
+function resourceDiscovery(d: ResourceDef, omit: ReadonlySet<string>): Record<string, unknown> {
   const entry: Record<string, unknown> = {
     resource: d.resource,
     responseKind: { group: d.group, version: d.version, kind: d.kind },
@@ -132,8 +133,9 @@ function resourceDiscovery(d: ResourceDef): Record<string, unknown> {
   };
   if (d.shortNames) entry['shortNames'] = d.shortNames;
   if (d.categories) entry['categories'] = d.categories;
-  if (d.subresources.length > 0) {
-    entry['subresources'] = d.subresources.map((sub) => ({
+  const subs = d.subresources.filter((sub) => !omit.has(`${d.resource}/${sub}`));
+  if (subs.length > 0) {
+    entry['subresources'] = subs.map((sub) => ({
       subresource: sub,
       responseKind: sub === 'scale' ? { group: 'autoscaling', version: 'v1', kind: 'Scale' } : { group: d.group, version: d.version, kind: d.kind },
       verbs: ['get', 'patch', 'update'],
@@ -146,7 +148,7 @@ function resourceDiscovery(d: ResourceDef): Record<string, unknown> {
  * `GET /api` or `/apis` as an `APIGroupDiscoveryList` (one request instead of one per group version).
  * Groups whose APIService is down are `Stale`, as the aggregator reports them; kubectl then names them as failed.
  */
-export function aggregatedDiscovery(scope: 'core' | 'groups', version: AggregatedDiscoveryVersion, unavailableGroups: ReadonlySet<string> = new Set()): unknown {
+export function aggregatedDiscovery(scope: 'core' | 'groups', version: AggregatedDiscoveryVersion, unavailableGroups: ReadonlySet<string> = new Set(), omit: ReadonlySet<string> = new Set()): unknown {
   const names = scope === 'core' ? [''] : groups().map((g) => g.name);
   return {
     kind: 'APIGroupDiscoveryList',
@@ -158,7 +160,7 @@ export function aggregatedDiscovery(scope: 'core' | 'groups', version: Aggregate
         metadata: group === '' ? {} : { name: group },
         versions: versions.map((version) => ({
           version,
-          resources: RESOURCES.filter((r) => r.group === group && r.version === version).map(resourceDiscovery),
+          resources: RESOURCES.filter((r) => r.group === group && r.version === version).map((d) => resourceDiscovery(d, omit)),
           freshness: unavailableGroups.has(group) ? 'Stale' : 'Current',
         })),
       };

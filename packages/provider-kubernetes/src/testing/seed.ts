@@ -13,6 +13,8 @@ const ContainerSeedSchema = z.strictObject({
   image: z.string().min(1).default('ghcr.io/example/model-server:1.0'),
   requests: resources.default({ cpu: '500m', memory: '1Gi' }),
   limits: resources.optional(),
+  /** The container's `resizePolicy` (in-place resize): restart policy per resource. */
+  resizePolicy: z.strictObject({ cpu: z.enum(['NotRequired', 'RestartContainer']).optional(), memory: z.enum(['NotRequired', 'RestartContainer']).optional() }).optional(),
 });
 
 const WorkloadSeedSchema = z.strictObject({
@@ -68,6 +70,7 @@ export function workloadObject(kind: 'Deployment' | 'StatefulSet', input: Worklo
     image: c.image,
     ports: [{ containerPort: 8080, protocol: 'TCP' }],
     resources: { requests: { ...c.requests }, ...(c.limits ? { limits: { ...c.limits } } : {}) },
+    ...(c.resizePolicy ? { resizePolicy: Object.entries(c.resizePolicy).map(([resourceName, restartPolicy]) => ({ resourceName, restartPolicy })) } : {}),
   }));
   return {
     apiVersion: 'apps/v1',

@@ -212,7 +212,7 @@ export class WorkloadController {
         podIP: `10.1.${(this.seq >> 8) & 255}.${this.seq & 255}`,
         startTime: now,
         qosClass: 'Burstable',
-        containerStatuses: containers.map((c) => ({ name: c['name'] ?? 'main', ready: true, restartCount: 0, image: c['image'] ?? 'model-server:latest', started: true, state: { running: { startedAt: now } } })),
+        containerStatuses: containers.map((c) => ({ name: c['name'] ?? 'main', ...(c['resources'] !== undefined ? { allocatedResources: structuredClone(obj(obj(c['resources'])['requests'])), resources: structuredClone(obj(c['resources'])) } : {}), ready: true, restartCount: 0, image: c['image'] ?? 'model-server:latest', started: true, state: { running: { startedAt: now } } })),
       },
     };
   }
