@@ -56,7 +56,8 @@ export const DEFAULT_PROVISIONING_SECONDS = 30;
 /**
  * Deployments and StatefulSets: replicas through the `scale` subresource,
  * vertical size along a ladder of requests/limits tiers (a strategic merge patch
- * of the pod template, which rolls the pods; in-place pod resize is not used),
+ * of the pod template, which rolls the pods, or with `autoscaler.dev/resize: in-place`
+ * the running pods' `resize` subresource, falling back to the template patch),
  * optimistic concurrency on `resourceVersion` (409 -> ConflictError), the
  * autoscaler's own state in `autoscaler.dev/*` annotations (written in the same
  * patch as a resize; after a replica change, which the `scale` subresource
