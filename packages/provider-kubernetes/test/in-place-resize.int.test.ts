@@ -176,6 +176,9 @@ describe('the fake apiserver pods/<name>/resize subresource', () => {
     expect(String(gpu.body['message'])).toContain('spec.containers[1].resources.requests[nvidia.com/gpu]: Forbidden: only cpu and memory resources are mutable');
     const down = await patch(pod, { spec: { containers: [{ name: 'server', resources: { limits: { memory: '512Mi' }, requests: { memory: '512Mi' } } }] } });
     expect(String(down.body['message'])).toContain('spec.containers[1].resources.limits[memory]: Forbidden: memory limits cannot be decreased unless resizePolicy is RestartContainer');
+    const bad = await patch(pod, { spec: { containers: [{ name: 'server', resources: { requests: { cpu: 'lots' } } }] } });
+    expect(bad.status).toBe(422);
+    expect(String(bad.body['message'])).toContain('spec.containers[1].resources.requests[cpu]: Invalid value: "lots"');
     const up = await patch(pod, { spec: { containers: [{ name: 'server', resources: { requests: { cpu: '750m' } } }] } });
     expect(up.status).toBe(200);
     expect(serverOf(api.get('v1', 'Pod', 'ml', pod)!)).toMatchObject({ spec: { requests: { cpu: '750m', memory: '1Gi' } }, status: { requests: { cpu: '750m', memory: '1Gi' } }, restarts: 0 });

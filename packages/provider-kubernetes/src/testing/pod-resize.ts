@@ -1,5 +1,5 @@
 import { qosClass as qosOf, type ContainerResources } from '../model/in-place';
-import { parseQuantity } from '../model/quantity';
+import { isQuantity, parseQuantity } from '../model/quantity';
 import type { Json } from './patch';
 import { invalid, type StatusCause } from './status';
 import type { KubeObject } from './store';
@@ -34,6 +34,14 @@ export function resizePod(current: KubeObject, next: JsonObject): KubeObject {
     causes.push({ reason: 'FieldValueForbidden', message: `Forbidden: containers may not be added or removed by a resize${extra.length > 0 ? ` (no container named ${extra.map((n) => `"${n}"`).join(', ')})` : ''}`, field: 'spec.containers' });
     throw invalid('Pod', '', name, causes);
   }
+  newContainers.forEach((c, i) => {
+    for (const kind of ['requests', 'limits'] as const) {
+      for (const [k, v] of Object.entries(obj(obj(c['resources'])[kind]))) {
+        if (!isQuantity(v)) causes.push({ reason: 'FieldValueInvalid', message: `Invalid value: ${JSON.stringify(v)}: quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'`, field: `spec.containers[${i}].resources.${kind}[${k}]` });
+      }
+    }
+  });
+  if (causes.length > 0) throw invalid('Pod', '', name, causes);
   newContainers.forEach((c, i) => {
     const o = oldContainers[i]!;
     const oldRes = obj(o['resources']);
