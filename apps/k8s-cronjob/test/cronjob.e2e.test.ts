@@ -45,7 +45,8 @@ const SEED: FakeKubeSeed = {
       name: 'cache',
       replicas: 1,
       containers: [{ name: 'server', requests: { cpu: '500m', memory: '1Gi' }, limits: { memory: '1Gi' } }],
-      annotations: { 'autoscaler.dev/policy': RESIZE_POLICY, 'autoscaler.dev/tiers': TIERS, 'autoscaler.dev/alarms': JSON.stringify([{ name: 'mem-high', metric: 'memory', comparison: 'above', threshold: 80 }]) },
+      // Resized in place (pods/resize): the pods keep running, the template is not rolled.
+      annotations: { 'autoscaler.dev/resize': 'in-place', 'autoscaler.dev/policy': RESIZE_POLICY, 'autoscaler.dev/tiers': TIERS, 'autoscaler.dev/alarms': JSON.stringify([{ name: 'mem-high', metric: 'memory', comparison: 'above', threshold: 80 }]) },
       load: { memoryPerPod: '900Mi' },
     },
   ],

@@ -91,7 +91,7 @@ describe('deploy/ manifests', () => {
     }
   });
 
-  it('the opt-in resize Role is valid, namespaced, grants only patch on workloads, and binds the service account', () => {
+  it('the opt-in resize Role is valid, namespaced, grants only patch on workloads and on pods/resize (in place), and binds the service account', () => {
     const k = parseAllDocuments(readFileSync(join(DEPLOY, 'resize', 'kustomization.yaml'), 'utf8'))[0]!.toJSON() as { namespace?: string; resources: string[] };
     // No namespace transformer: it would move the binding's subject too.
     expect(k.namespace).toBeUndefined();
@@ -100,7 +100,10 @@ describe('deploy/ manifests', () => {
     for (const d of docs) expect(() => MODELS[`${d.apiVersion}/${d.kind}`]!.validate(d)).not.toThrow();
     const role = docs.find((d) => d.kind === 'Role')! as Doc & { rules: Array<{ apiGroups: string[]; resources: string[]; verbs: string[] }> };
     expect(role.metadata.namespace).toBe('ml');
-    expect(role.rules).toEqual([{ apiGroups: ['apps'], resources: ['deployments', 'statefulsets'], verbs: ['patch'] }]);
+    expect(role.rules).toEqual([
+      { apiGroups: ['apps'], resources: ['deployments', 'statefulsets'], verbs: ['patch'] },
+      { apiGroups: [''], resources: ['pods/resize'], verbs: ['patch'] },
+    ]);
     const binding = docs.find((d) => d.kind === 'RoleBinding')! as Doc & { subjects: unknown[]; roleRef: { name: string } };
     expect(binding.metadata.namespace).toBe('ml');
     expect(binding.roleRef.name).toBe(role.metadata.name);
