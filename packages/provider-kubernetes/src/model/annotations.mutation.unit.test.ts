@@ -13,7 +13,11 @@ describe('isManaged', () => {
     [{ [ANNOTATION.managed]: '' }, false],
     [{ [ANNOTATION.managed]: 'yes' }, false],
     [{ [ANNOTATION.policy]: 'my-policy' }, true],
-    [{ [ANNOTATION.policy]: 'ns/my-policy', [ANNOTATION.managed]: 'false' }, true],
+    // Opting out opts out, even beside a policy annotation (issue 13, item 9, on Kubernetes).
+    [{ [ANNOTATION.policy]: 'ns/my-policy', [ANNOTATION.managed]: 'false' }, false],
+    [{ [ANNOTATION.policy]: 'ns/my-policy', [ANNOTATION.managed]: '' }, false],
+    [{ [ANNOTATION.managed]: ' TRUE ' }, true],
+    [{ [ANNOTATION.policy]: '  ' }, false],
     [{ 'autoscaler.dev/other': 'true' }, false],
   ])('%j -> %s', (annotations, managed) => {
     expect(isManaged(annotations)).toBe(managed);

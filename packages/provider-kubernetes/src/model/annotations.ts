@@ -1,4 +1,4 @@
-import type { ActionMark, PersistedState, Recommendation } from '@autoscaler/core';
+import { isManagedValue, type ActionMark, type PersistedState, type Recommendation } from '@autoscaler/core';
 
 /** Every annotation the autoscaler reads or writes lives under this prefix. */
 export const ANNOTATION = {
@@ -114,7 +114,14 @@ export function persistedStatePatch(state: PersistedState): Record<string, strin
   return patch;
 }
 
+/**
+ * Opting out opts out: an explicit `autoscaler.dev/managed` decides (core's rule on every cloud:
+ * "true" in any case, trimmed; "false", "" or anything else is not managed), even next to a policy
+ * annotation. Without it, a non-empty policy annotation opts the workload in.
+ */
 export function isManaged(annotations: Annotations): boolean {
   const a = annotations ?? {};
-  return a[ANNOTATION.policy] !== undefined || a[ANNOTATION.managed] === 'true';
+  const explicit = a[ANNOTATION.managed];
+  if (explicit !== undefined) return isManagedValue(explicit);
+  return (a[ANNOTATION.policy] ?? '').trim() !== '';
 }
