@@ -18,7 +18,7 @@ import { buildSync } from 'esbuild';
 import { join } from 'node:path';
 import { Autoscaler, silentLogger, systemClock, type AuditRecord, type Clock } from '@autoscaler/core';
 import { ClusterSnapshot, ConfigMapAlarmHistory, KubeApi, KubernetesProvider, MetricsServerAlarmSource, discoverTargets } from '@autoscaler/provider-kubernetes';
-import { applySeed, kubeConfigFor, startFakeKubeApi, type FakeKubeSeed } from '@autoscaler/provider-kubernetes/testing';
+import { applySeed, kubeConfigFor, startFakeKubeApi, type FakeKubeSeed } from '@autoscaler/sandbox-kubernetes';
 import { loadConfig, runCronJob, PassPolicies } from '../apps/k8s-cronjob/src';
 
 const NAMESPACES = Number(process.env['NAMESPACES'] ?? 50);

@@ -1,4 +1,4 @@
 /** @type {import('jest').Config} */
-const { withKubernetesClientEsm } = require('./jest.esm-packages.js');
+const { withKubernetesClientEsm } = require('../sandbox-kubernetes/jest.esm-packages.js');
 
 module.exports = withKubernetesClientEsm({ ...require('../../jest.preset.js'), displayName: 'provider-kubernetes', rootDir: __dirname });

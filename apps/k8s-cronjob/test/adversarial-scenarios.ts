@@ -1,6 +1,6 @@
 import { AutoscalerError, MemoryLogger, parsePolicy, type Clock } from '@autoscaler/core';
 import { MemoryAlarmHistory, MetricsServerAlarmSource, parseAlarmRules, parseRangeResponse, parseTiers } from '@autoscaler/provider-kubernetes';
-import { applySeed, kubeConfigFor, startFakeKubeApi, type FakeKubeApi, type FakeKubeSeed } from '@autoscaler/provider-kubernetes/testing';
+import { applySeed, kubeConfigFor, startFakeKubeApi, type FakeKubeApi, type FakeKubeSeed } from '@autoscaler/sandbox-kubernetes';
 import { loadConfig, runCronJob, type RunSummary } from '../src';
 import { rbacAuthorizer, shippedGrants } from './rbac';
 

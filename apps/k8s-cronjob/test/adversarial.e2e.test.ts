@@ -1,5 +1,5 @@
 import { MemoryLogger } from '@autoscaler/core';
-import { applySeed, kubeConfigFor, startFakeKubeApi } from '@autoscaler/provider-kubernetes/testing';
+import { applySeed, kubeConfigFor, startFakeKubeApi } from '@autoscaler/sandbox-kubernetes';
 import { loadConfig, runCronJob } from '../src';
 import { HANG_MS, JOB_DEADLINE_SECONDS, ScaledClock, countSecrets, runBadInputs, runK8sAdversarial, runTenantScenario, tenantKind, type TenantScenarioResult } from './adversarial-scenarios';
 

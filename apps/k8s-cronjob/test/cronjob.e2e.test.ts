@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { InstantClock, ManualClock, MemoryLogger } from '@autoscaler/core';
-import { applySeed, faultStatus, kubeConfigFor, startFakeKubeApi, type FakeKubeApi, type FakeKubeSeed } from '@autoscaler/provider-kubernetes/testing';
+import { applySeed, faultStatus, kubeConfigFor, startFakeKubeApi, type FakeKubeApi, type FakeKubeSeed } from '@autoscaler/sandbox-kubernetes';
 import { loadConfig, runCronJob, type RunSummary } from '../src';
 import { grantedPermissions, rbacAuthorizer, resizeGrants, resourceKey, shippedGrants } from './rbac';
 

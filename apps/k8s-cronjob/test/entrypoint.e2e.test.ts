@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildSync } from 'esbuild';
-import { applySeed, kubeconfigYaml, startFakeKubeApi, type FakeKubeApi } from '@autoscaler/provider-kubernetes/testing';
+import { applySeed, kubeconfigYaml, startFakeKubeApi, type FakeKubeApi } from '@autoscaler/sandbox-kubernetes';
 
 const ROOT = join(__dirname, '..', '..', '..');
 

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ManualClock, MemoryLogger, parsePolicy } from '@autoscaler/core';
 import { LLM_PROMETHEUS_QUERIES } from '@autoscaler/provider-kubernetes';
-import { applySeed, kubeConfigFor, startFakeKubeApi, startFakePrometheus, type FakeKubeApi, type FakePrometheus } from '@autoscaler/provider-kubernetes/testing';
+import { applySeed, kubeConfigFor, startFakeKubeApi, startFakePrometheus, type FakeKubeApi, type FakePrometheus } from '@autoscaler/sandbox-kubernetes';
 import { loadConfig, runCronJob } from '../src';
 
 const T0 = Date.UTC(2026, 2, 6, 12, 0, 0);

@@ -1,5 +1,5 @@
 import { MemoryLogger } from '@autoscaler/core';
-import { applySeed, kubeConfigFor, startFakeKubeApi, type FakeKubeApi } from '@autoscaler/provider-kubernetes/testing';
+import { applySeed, kubeConfigFor, startFakeKubeApi, type FakeKubeApi } from '@autoscaler/sandbox-kubernetes';
 import { loadConfig, runCronJob } from '../src';
 import { ScaledClock } from './adversarial-scenarios';
 

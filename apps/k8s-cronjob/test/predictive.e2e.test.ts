@@ -1,6 +1,6 @@
 import { InstantClock, ManualClock, MemoryLogger } from '@autoscaler/core';
 import { MemoryAlarmHistory } from '@autoscaler/provider-kubernetes';
-import { applySeed, kubeConfigFor, startFakeKubeApi, startFakePrometheus, type FakeKubeApi, type FakePrometheus } from '@autoscaler/provider-kubernetes/testing';
+import { applySeed, kubeConfigFor, startFakeKubeApi, startFakePrometheus, type FakeKubeApi, type FakePrometheus } from '@autoscaler/sandbox-kubernetes';
 import { loadConfig, runCronJob } from '../src';
 
 const T0 = Date.UTC(2026, 2, 5, 12, 0, 0);

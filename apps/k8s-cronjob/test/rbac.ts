@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
-import type { RequestAttributes } from '@autoscaler/provider-kubernetes/testing';
+import type { RequestAttributes } from '@autoscaler/sandbox-kubernetes';
 
 interface PolicyRule {
   apiGroups: string[];

@@ -9,7 +9,7 @@ import { loadKubeConfig, registerMonitorCommand } from '../src/commands/monitor'
 import { registerLoadtestCommand } from '../src/commands/loadtest';
 import { registerRecipeCommand } from '../src/commands/recipe';
 import type { CliIO } from '../src/io';
-import type { FakeKubeApi } from '@autoscaler/provider-kubernetes/testing';
+import type { FakeKubeApi } from '@autoscaler/sandbox-kubernetes';
 
 function captureIO(): CliIO & { stdout: string[]; stderr: string[] } {
   const stdout: string[] = [];

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { recommendRecipe, type LoadRow, type UsageRow } from '@autoscaler/provider-kubernetes';
-import { applySeed, kubeConfigFor, startFakeKubeApi, startSampleModelServer, type FakeKubeApi, type SampleModelServer } from '@autoscaler/provider-kubernetes/testing';
+import { applySeed, kubeConfigFor, startFakeKubeApi, startSampleModelServer, type FakeKubeApi, type SampleModelServer } from '@autoscaler/sandbox-kubernetes';
 import { runLoadtest } from '../src/commands/loadtest';
 import { runMonitor } from '../src/commands/monitor';
 import { recipeYaml } from '../src/commands/recipe';

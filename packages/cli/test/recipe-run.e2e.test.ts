@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseLoadCsv, parseQuantity, parseUsageCsv, type Recipe } from '@autoscaler/provider-kubernetes';
-import { applySeed, kubeConfigFor, startFakeKubeApi, startSampleModelServer, type FakeKubeApi, type SampleModelServer } from '@autoscaler/provider-kubernetes/testing';
+import { applySeed, kubeConfigFor, startFakeKubeApi, startSampleModelServer, type FakeKubeApi, type SampleModelServer } from '@autoscaler/sandbox-kubernetes';
 import { capToCluster, clusterFit, runRecipeRun, type NodeLike } from '../src/commands/recipe';
 import type { CliIO } from '../src/io';
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ManualClock, ValidationError } from '@autoscaler/core';
 import { parseLoadCsv, parseUsageCsv } from '@autoscaler/provider-kubernetes';
-import { applySeed, kubeConfigFor, startFakeKubeApi, startSampleModelServer, type FakeKubeApi, type SampleModelServer } from '@autoscaler/provider-kubernetes/testing';
+import { applySeed, kubeConfigFor, startFakeKubeApi, startSampleModelServer, type FakeKubeApi, type SampleModelServer } from '@autoscaler/sandbox-kubernetes';
 import { checkTargetUrl, parseSchedule, runLoadtest } from '../src/commands/loadtest';
 import { runMonitor } from '../src/commands/monitor';
 import { runRecipe } from '../src/commands/recipe';

@@ -1,5 +1,5 @@
 import { ClusterSnapshot, KubeApi, discoverTargets } from '../src';
-import { applySeed, kubeConfigFor, startFakeKubeApi, type FakeKubeApi } from '../src/testing';
+import { applySeed, kubeConfigFor, startFakeKubeApi, type FakeKubeApi } from '@autoscaler/sandbox-kubernetes';
 import { validatePolicy } from '@autoscaler/core';
 
 const POLICY = 'name: shared\nlimits: { minReplicas: 1, maxReplicas: 10 }\nrules:\n  - name: cpu\n    targetTracking: { metric: cpu, target: 70, algorithm: hpa }\n';

@@ -1,6 +1,6 @@
 import { AppsV1Api, AutoscalingV2Api, CoreV1Api, CustomObjectsApi, ApiException, PatchStrategy, setHeaderOptions, VersionApi, KubeConfig } from '@kubernetes/client-node';
 import { ManualClock } from '@autoscaler/core';
-import { startFakeKubeApi, kubeConfigFor, applySeed, faultStatus, type FakeKubeApi } from '../src/testing';
+import { startFakeKubeApi, kubeConfigFor, applySeed, faultStatus, type FakeKubeApi } from '@autoscaler/sandbox-kubernetes';
 
 /** Raw HTTP as kubectl sends it (discovery, `get --raw`, Table printing). */
 async function raw(api: FakeKubeApi, path: string, init: { method?: string; headers?: Record<string, string>; body?: string; token?: string | null } = {}): Promise<{ status: number; headers: Headers; json: Record<string, unknown> }> {

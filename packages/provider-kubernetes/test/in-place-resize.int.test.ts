@@ -1,6 +1,6 @@
 import { ValidationError, validatePolicy, type TargetRef } from '@autoscaler/core';
 import { KubernetesProvider, type ResourceTier } from '../src';
-import { applySeed, kubeConfigFor, startFakeKubeApi, type FakeKubeApi, type KubeObject } from '../src/testing';
+import { applySeed, kubeConfigFor, startFakeKubeApi, type FakeKubeApi, type KubeObject } from '@autoscaler/sandbox-kubernetes';
 
 const TIERS: ResourceTier[] = [
   { name: 'small', requests: { cpu: '500m', memory: '1Gi' }, limits: { cpu: '1', memory: '1Gi' } },

@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { accessSync, constants, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
-import { applySeed, kubeconfigYaml, selfSignedCertificate, startFakeKubeApi, type FakeKubeApi, type FakeKubeSeed, type TlsCredentials } from '../src/testing';
+import { applySeed, kubeconfigYaml, selfSignedCertificate, startFakeKubeApi, type FakeKubeApi, type FakeKubeSeed, type TlsCredentials } from '@autoscaler/sandbox-kubernetes';
 
 /**
  * The real `kubectl` against the fake apiserver (issue 7: "faithful enough that kubectl works against it").

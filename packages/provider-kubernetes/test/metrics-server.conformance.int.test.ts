@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runAlarmSourceConformance } from '@autoscaler/testing';
 import { MetricsServerAlarmSource } from '../src';
-import { kubeConfigFor } from '../src/testing';
+import { kubeConfigFor } from '@autoscaler/sandbox-kubernetes';
 
 const fixture = (name: string): Record<string, unknown> => JSON.parse(readFileSync(join(__dirname, '../../testing/fixtures/k8s', name), 'utf8')) as Record<string, unknown>;
 

@@ -1,7 +1,7 @@
 import { ManualClock, MemoryLogger, decide, hpaReplicas, validatePolicy, type Policy, type Signal, type TargetState } from '@autoscaler/core';
 import { startFakeServer, type FakeServer } from '@autoscaler/testing';
 import { ClusterSnapshot, ConfigMapAlarmHistory, KubeApi, MetricsServerAlarmSource } from '../src';
-import { applySeed, kubeConfigFor, startFakeKubeApi, type FakeKubeApi } from '../src/testing';
+import { applySeed, kubeConfigFor, startFakeKubeApi, type FakeKubeApi } from '@autoscaler/sandbox-kubernetes';
 
 const T0 = Date.UTC(2026, 2, 1, 12, 0, 0);
 const ref = { provider: 'kubernetes', id: 'ml/deployment/model-server' };

@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import fc from 'fast-check';
 import { ManualClock, ProviderError, TransientError, ValidationError, type TargetRef } from '@autoscaler/core';
-import { startFakePrometheus, type FakePrometheus } from '../src/testing';
+import { startFakePrometheus, type FakePrometheus } from '@autoscaler/sandbox-kubernetes';
 import { PrometheusMetricSource, parseRangeResponse, parsePrometheusUrl, renderWorkloadQuery, parseWorkloadId } from '../src';
 import { promStringContent, re2Literal } from '../src/metrics/prometheus-range';
 

@@ -1,7 +1,7 @@
 import { runMetricSourceConformance } from '@autoscaler/testing';
 import { ManualClock, type MetricPoint } from '@autoscaler/core';
 import { PrometheusMetricSource } from '../src';
-import { startFakePrometheus } from '../src/testing';
+import { startFakePrometheus } from '@autoscaler/sandbox-kubernetes';
 
 const NOW = Date.UTC(2026, 2, 2, 12, 0, 0);
 

@@ -1,6 +1,6 @@
 import { runProviderConformance } from '@autoscaler/testing';
 import { KubernetesProvider } from '../src';
-import { applySeed, kubeConfigFor, startFakeKubeApi } from '../src/testing';
+import { applySeed, kubeConfigFor, startFakeKubeApi } from '@autoscaler/sandbox-kubernetes';
 
 const TIERS = JSON.stringify([
   { name: 'small', requests: { cpu: '500m', memory: '1Gi' }, limits: { cpu: '1', memory: '1Gi' } },

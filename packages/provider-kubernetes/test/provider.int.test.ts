@@ -1,6 +1,6 @@
 import { ConflictError, NotFoundError, NotManagedError, ProviderError, TransientError, ValidationError, type TargetRef } from '@autoscaler/core';
 import { ClusterSnapshot, KubernetesProvider, ANNOTATION, type ResourceTier } from '../src';
-import { applySeed, faultStatus, kubeConfigFor, startFakeKubeApi, type FakeKubeApi } from '../src/testing';
+import { applySeed, faultStatus, kubeConfigFor, startFakeKubeApi, type FakeKubeApi } from '@autoscaler/sandbox-kubernetes';
 
 const TIERS: ResourceTier[] = [
   { name: 'small', requests: { cpu: '500m', memory: '1Gi' }, limits: { cpu: '1', memory: '1Gi' } },

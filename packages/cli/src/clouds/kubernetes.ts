@@ -2,7 +2,7 @@ import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { AutoscalerError, NotManagedError, NotReadyError, ValidationError, systemClock, type Clock, type TargetRef, type TargetState } from '@autoscaler/core';
-import type { FakeKubeApi, FakeKubeSeed } from '@autoscaler/provider-kubernetes/testing';
+import type { FakeKubeApi, FakeKubeSeed } from '@autoscaler/sandbox-kubernetes';
 import { kubernetesProvider, loadKubeConfig } from '../commands/monitor';
 import { type CliIO, processIO } from '../io';
 import { readText } from '../read-input';
@@ -15,7 +15,7 @@ import type { CloudCli, ScaleRequest } from './types';
  */
 const PROVIDER = 'kubernetes';
 const POLICY_ANNOTATION = 'autoscaler.dev/policy';
-const fakes = (): Promise<typeof import('@autoscaler/provider-kubernetes/testing')> => import('@autoscaler/provider-kubernetes/testing');
+const fakes = (): Promise<typeof import('@autoscaler/sandbox-kubernetes')> => import('@autoscaler/sandbox-kubernetes');
 
 /** `<namespace>/<deployment|statefulset>/<name>` by shape (the provider validates it fully before any call). */
 const ID_SHAPE = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?\/(deployment|statefulset)\/[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/;

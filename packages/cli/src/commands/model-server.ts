@@ -1,10 +1,10 @@
 import type { Command } from 'commander';
 import { ValidationError } from '@autoscaler/core';
-import type { SampleModelServer } from '@autoscaler/provider-kubernetes/testing';
+import type { SampleModelServer } from '@autoscaler/sandbox-kubernetes';
 import { type CliIO, processIO } from '../io';
 
 /** Loaded when the command runs, like the other Kubernetes tools. */
-const fakes = (): Promise<typeof import('@autoscaler/provider-kubernetes/testing')> => import('@autoscaler/provider-kubernetes/testing');
+const fakes = (): Promise<typeof import('@autoscaler/sandbox-kubernetes')> => import('@autoscaler/sandbox-kubernetes');
 
 export interface ModelServerFlags {
   port?: string;

@@ -1,4 +1,4 @@
-import { applySeed, kubeConfigFor, startFakeKubeApi, type FakeKubeApi } from '../testing';
+import { applySeed, kubeConfigFor, startFakeKubeApi, type FakeKubeApi } from '@autoscaler/sandbox-kubernetes';
 import { KubeApi } from './kube-api';
 import { ConfigMapStateStore, stateKey } from './state-configmap';
 import { parseWorkloadId } from '../model/ids';

@@ -1,10 +1,10 @@
 import { execFileSync } from 'node:child_process';
 import { X509Certificate, createPrivateKey } from 'node:crypto';
 import { AppsV1Api, KubeConfig } from '@kubernetes/client-node';
-import { applySeed } from './seed';
-import { kubeConfigFor, kubeconfigYaml } from './kubeconfig';
-import { selfSignedCertificate, type TlsCredentials } from './self-signed-certificate';
-import { startFakeKubeApi, type FakeKubeApi } from './fake-kube-api';
+import { applySeed } from '../src/seed';
+import { kubeConfigFor, kubeconfigYaml } from '../src/kubeconfig';
+import { selfSignedCertificate, type TlsCredentials } from '../src/self-signed-certificate';
+import { startFakeKubeApi, type FakeKubeApi } from '../src/fake-kube-api';
 
 describe('selfSignedCertificate', () => {
   it('answers a problem, not a throw, when openssl is missing (callers fall back to plain HTTP)', async () => {

@@ -1,9 +1,9 @@
-import type { Json } from './patch';
-import { findResource } from './resources';
-import { checkFields, fieldValidationOf, unknownFields } from './field-validation';
-import { openApiV3Document, openApiV3Root } from './openapi';
-import { applySeed } from './seed';
-import { startFakeKubeApi, type FakeKubeApi } from './fake-kube-api';
+import type { Json } from '../src/patch';
+import { findResource } from '../src/resources';
+import { checkFields, fieldValidationOf, unknownFields } from '../src/field-validation';
+import { openApiV3Document, openApiV3Root } from '../src/openapi';
+import { applySeed } from '../src/seed';
+import { startFakeKubeApi, type FakeKubeApi } from '../src/fake-kube-api';
 
 const DEPLOYMENTS = findResource('apps', 'v1', 'deployments')!;
 const CONFIGMAPS = findResource('', 'v1', 'configmaps')!;

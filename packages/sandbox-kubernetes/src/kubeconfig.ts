@@ -1,5 +1,5 @@
 import { KubeConfig } from '@kubernetes/client-node';
-import { toYaml } from '../model/yaml-text';
+import { toYaml } from './model/yaml-text';
 
 export interface KubeconfigTarget {
   url: string;

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { HttpError } from '@autoscaler/testing';
-import { jsonPatch, mergePatch, strategicMergePatch, type Json } from './patch';
+import { jsonPatch, mergePatch, strategicMergePatch, type Json } from '../src/patch';
 
 describe('JSON merge patch (RFC 7386 appendix A)', () => {
   // The test cases of RFC 7386, Appendix A.

@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import { ValidationError, zodIssues } from '@autoscaler/core';
-import { isQuantity, parseQuantity } from '../model/quantity';
-import { parseYamlDocuments } from '../model/yaml-text';
+import { isQuantity, parseQuantity } from './model/quantity';
+import { parseYamlDocuments } from './model/yaml-text';
 import type { FakeKubeApi } from './fake-kube-api';
 
 const quantity = z.union([z.string(), z.number()]).refine((v) => typeof v === 'number' || isQuantity(v), 'must be a Kubernetes quantity like "500m", "2" or "1Gi"').transform(String);

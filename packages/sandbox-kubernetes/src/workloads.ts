@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Clock } from '@autoscaler/core';
-import { parseQuantity } from '../model/quantity';
+import { parseQuantity } from './model/quantity';
 import type { Json } from './patch';
 import { findResource, type ResourceDef } from './resources';
 import type { KubeObject, ObjectStore } from './store';

@@ -1,6 +1,6 @@
-import { dns1123LabelProblem, dns1123SubdomainProblem } from '../model/ids';
-import { matches, selectorRequirements, type LabelSelector } from '../model/labels';
-import { isQuantity, parseQuantity } from '../model/quantity';
+import { dns1123LabelProblem, dns1123SubdomainProblem } from './model/ids';
+import { matches, selectorRequirements, type LabelSelector } from './model/labels';
+import { isQuantity, parseQuantity } from './model/quantity';
 import type { Json } from './patch';
 import type { ResourceDef } from './resources';
 import { invalid, type StatusCause } from './status';

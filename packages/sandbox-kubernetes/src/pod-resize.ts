@@ -1,5 +1,5 @@
-import { qosClass as qosOf, type ContainerResources } from '../model/in-place';
-import { isQuantity, parseQuantity } from '../model/quantity';
+import { qosClass as qosOf, type ContainerResources } from './model/qos';
+import { isQuantity, parseQuantity } from './model/quantity';
 import type { Json } from './patch';
 import { invalid, type StatusCause } from './status';
 import type { KubeObject } from './store';

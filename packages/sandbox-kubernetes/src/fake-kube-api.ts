@@ -3,7 +3,7 @@ import { systemClock, type Clock } from '@autoscaler/core';
 import { HttpError, type FakeRequest, type FakeReply, type FaultQueue, type RequestLog } from '@autoscaler/testing';
 import { serveFake, type ServedFake } from './serve';
 import type { TlsCredentials } from './self-signed-certificate';
-import { matches, parseSelector, type Requirement } from '../model/labels';
+import { matches, parseSelector, type Requirement } from './model/labels';
 import { applyPatch, patchTypeOf, type Json } from './patch';
 import { checkFields, fieldValidationOf } from './field-validation';
 import { openApiV3Document, openApiV3Root } from './openapi';
