@@ -17,7 +17,7 @@ const AUTH = new Set(['InvalidSignatureException', 'SignatureDoesNotMatch', 'Unr
 /** SageMaker's answer to any change while the endpoint is Creating/Updating/RollingBack. */
 export function isInProgressError(e: unknown): boolean {
   const err = e as SdkError;
-  return err?.name === 'ValidationException' && typeof err.message === 'string' && err.message.startsWith('Cannot update in-progress endpoint');
+  return err?.name === 'ValidationException' && typeof err.message === 'string' && /^Cannot update in-progress (endpoint|inference component)/.test(err.message);
 }
 
 /**
@@ -38,9 +38,9 @@ export function toCoreError(e: unknown, what: string): AutoscalerError {
   if (NETWORK.has(err.code ?? '') || NETWORK.has(name) || name === 'TimeoutError' || name === 'AbortError' || /socket hang up|ECONNRESET/.test(message)) return new TransientError(text, { cause: e });
   if (err.$fault === 'server' || (status !== undefined && status >= 500)) return new TransientError(text, { cause: e });
   if (name === 'ConcurrentUpdateException') return new TransientError(text, { cause: e });
-  if (isInProgressError(e)) return new ConflictError(`${what}: the endpoint has an update in progress (${message})`, { cause: e });
+  if (isInProgressError(e)) return new ConflictError(`${what}: it has an update in progress (${message})`, { cause: e });
   if (name === 'ObjectNotFoundException' || name === 'ResourceNotFound' || name === 'ResourceNotFoundException' || name === 'NotFoundException' || name === 'NotFound') return new NotFoundError(text);
-  if (name === 'ValidationException' && /^Could not find (endpoint|endpoint configuration) /.test(message)) return new NotFoundError(text);
+  if (name === 'ValidationException' && /^Could not find (endpoint|endpoint configuration|inference component) /.test(message)) return new NotFoundError(text);
   if (AUTH.has(name)) return new ProviderError(`${text} (check the credentials, region and IAM permissions)`, { cause: e, ...(status !== undefined ? { status } : {}) });
   return new ProviderError(text, { cause: e, ...(status !== undefined ? { status } : {}) });
 }

@@ -4,6 +4,10 @@ import { ValidationError } from '@autoscaler/core';
 export const SAGEMAKER_NAME = /^[a-zA-Z0-9](?:-*[a-zA-Z0-9]){0,62}$/;
 const VARIANT_ID = /^endpoint\/([a-zA-Z0-9](?:-*[a-zA-Z0-9]){0,62})\/variant\/([a-zA-Z0-9](?:-*[a-zA-Z0-9]){0,62})$/;
 
+const COMPONENT_ID = /^inference-component\/([a-zA-Z0-9](?:-*[a-zA-Z0-9]){0,62})$/;
+
+/** The Application Auto Scaling dimension of an inference component's copy count. */
+export const COMPONENT_DIMENSION = 'sagemaker:inference-component:DesiredCopyCount';
 /** The Application Auto Scaling dimension of a SageMaker variant's instance count. */
 export const VARIANT_DIMENSION = 'sagemaker:variant:DesiredInstanceCount';
 export const PROVIDER_NAME = 'aws-sagemaker';
@@ -25,4 +29,28 @@ export function parseVariantId(id: unknown, path = 'target.id'): VariantId {
 
 export function variantId(endpoint: string, variant: string): string {
   return `endpoint/${endpoint}/variant/${variant}`;
+}
+
+export interface ComponentId {
+  component: string;
+}
+
+export type SageMakerTargetId = ({ kind: 'variant' } & VariantId) | ({ kind: 'component' } & ComponentId);
+
+const SHAPES = 'endpoint/<name>/variant/<variant> or inference-component/<name>';
+
+/** A variant or an inference component (`inference-component/<name>`, also its Application Auto Scaling ResourceId). */
+export function parseTargetId(id: unknown, path = 'target.id'): SageMakerTargetId {
+  if (typeof id !== 'string') throw ValidationError.field(path, `must be a string like ${SHAPES}, got ${typeof id}`);
+  if (id.startsWith('inference-component/')) {
+    const m = COMPONENT_ID.exec(id);
+    if (!m) throw ValidationError.field(path, `"${id.slice(0, 200)}" is not inference-component/<name> with a SageMaker name (letters, digits, hyphens; at most 63)`);
+    return { kind: 'component', component: m[1]! };
+  }
+  if (!id.startsWith('endpoint/')) throw ValidationError.field(path, `"${id.slice(0, 200)}" is neither ${SHAPES}`);
+  return { kind: 'variant', ...parseVariantId(id, path) };
+}
+
+export function isComponentId(id: string): boolean {
+  return COMPONENT_ID.test(id);
 }

@@ -4,11 +4,14 @@ import {
   DeleteEndpointConfigCommand,
   DescribeEndpointCommand,
   DescribeEndpointConfigCommand,
+  DescribeInferenceComponentCommand,
   DeleteTagsCommand,
   ListTagsCommand,
   UpdateEndpointCommand,
   UpdateEndpointWeightsAndCapacitiesCommand,
+  UpdateInferenceComponentRuntimeConfigCommand,
   type CreateEndpointConfigInput,
+  type DescribeInferenceComponentCommandOutput,
   type DescribeEndpointCommandOutput,
   type DescribeEndpointConfigCommandOutput,
   type ProductionVariant,
@@ -37,7 +40,7 @@ import {
 import { callWithin, toCoreError } from './aws-errors';
 import { mergeBudgets } from './budget';
 import type { AwsClients } from './clients';
-import { parseVariantId, PROVIDER_NAME, variantId, type VariantId } from './ids';
+import { parseTargetId, parseVariantId, PROVIDER_NAME, variantId, type VariantId } from './ids';
 import { sizeLadderFor } from './instance-types';
 import type { SageMakerNativeExport } from './native/compile';
 import { checkSageMakerPolicy } from './policy-checks';
@@ -57,6 +60,20 @@ const STATUS: Record<EndpointStatus, TargetStatus> = {
   OutOfService: 'failed',
   UpdateRollbackFailed: 'failed',
 };
+
+type ComponentStatus = NonNullable<DescribeInferenceComponentCommandOutput['InferenceComponentStatus']>;
+const COMPONENT_STATUS: Record<ComponentStatus, TargetStatus> = {
+  InService: 'ready',
+  Creating: 'updating',
+  Updating: 'updating',
+  Deleting: 'missing',
+  Failed: 'failed',
+};
+
+/** An inference component's version: LastModifiedTime (changes on every copy-count update; tag writes leave it). */
+export function componentVersionOf(c: Pick<DescribeInferenceComponentCommandOutput, 'LastModifiedTime'>): string {
+  return `ic@${c.LastModifiedTime?.getTime() ?? 0}`;
+}
 
 /**
  * Optimistic-concurrency version: the endpoint config name (changes on every
@@ -106,7 +123,7 @@ export class SageMakerProvider implements Provider {
   }
 
   validateId(id: string): void {
-    parseVariantId(id);
+    parseTargetId(id);
   }
 
   /** What a SageMaker target kind cannot do (a zero floor on a real-time variant...), decided from the policy and the id alone. */
@@ -115,6 +132,8 @@ export class SageMakerProvider implements Provider {
   }
 
   async describe(ref: TargetRef, options?: CallOptions): Promise<TargetState> {
+    const component = this.componentOf(ref);
+    if (component !== undefined) return this.describeComponentTarget(ref, component, this.budget(options));
     const id = this.check(ref);
     const budget = this.budget(options);
     const endpoint = await this.describeEndpoint(id, budget);
@@ -147,6 +166,8 @@ export class SageMakerProvider implements Provider {
    * way to write tags in the same call). If the change then fails, those tags are taken back.
    */
   async apply(ref: TargetRef, to: Capacity, options: ApplyOptions): Promise<ApplyHandle> {
+    const component = this.componentOf(ref);
+    if (component !== undefined) return this.applyComponent(component, to, options);
     const id = this.check(ref);
     if (!Number.isInteger(to.replicas) || to.replicas < 0) throw ValidationError.field('capacity.replicas', `must be a whole number >= 0, got ${String(to.replicas)}`);
     if (to.size !== undefined && !INSTANCE_TYPE.test(to.size)) throw ValidationError.field('capacity.size', `"${to.size}" is not a SageMaker instance type like ml.m5.large`);
@@ -164,7 +185,7 @@ export class SageMakerProvider implements Provider {
     const resizing = to.size !== undefined && to.size !== currentSize;
     const changes = resizing || to.replicas !== variant.DesiredInstanceCount;
 
-    const before = options.state ? await this.writeTags(id, arn, options.state, budget) : undefined;
+    const before = options.state ? await this.writeTags(id.endpoint, arn, options.state, budget) : undefined;
     try {
       if (resizing) await this.resize(id, endpoint, config, to, budget);
       else if (changes) {
@@ -173,13 +194,13 @@ export class SageMakerProvider implements Provider {
         );
       }
     } catch (e) {
-      if (options.state && before) await this.takeBack(id, endpoint, before, options.state, e instanceof ConflictError, budget).catch(() => undefined);
+      if (options.state && before) await this.takeBack(id.endpoint, arn, versionOf(endpoint), async () => versionOf(await this.describeEndpoint(id, budget)), before, options.state, e instanceof ConflictError, budget).catch(() => undefined);
       throw e;
     }
     if (options.state) {
       // A concurrent writer may have rewritten the tags between our write and the change: confirm.
       try {
-        if (!holds(await this.readTagsState(endpoint.EndpointArn!, budget), decodeState(encodeState(options.state)))) await this.writeTags(id, arn, options.state, budget);
+        if (!holds(await this.readTagsState(endpoint.EndpointArn!, budget), decodeState(encodeState(options.state)))) await this.writeTags(id.endpoint, arn, options.state, budget);
       } catch (e) {
         throw new ProviderError(`${id.endpoint} was changed, but its dedupe keys and action mark could not be confirmed on the endpoint: ${(e as Error).message}`, { cause: e });
       }
@@ -188,13 +209,21 @@ export class SageMakerProvider implements Provider {
   }
 
   async sizes(ref: TargetRef): Promise<SizeLadder> {
+    if (this.componentOf(ref) !== undefined) return [];
     const state = await this.describe(ref);
     return sizeLadderFor(state.capacity.size);
   }
 
   async readState(ref: TargetRef, options?: CallOptions): Promise<PersistedState> {
-    const id = this.check(ref);
     const budget = this.budget(options);
+    const component = this.componentOf(ref);
+    if (component !== undefined) {
+      const c = await this.describeComponent(component, budget);
+      const state = decodeState(await this.tags(c.InferenceComponentArn!, budget));
+      this.remember(c.InferenceComponentArn!, state);
+      return state;
+    }
+    const id = this.check(ref);
     const endpoint = await this.describeEndpoint(id, budget);
     const state = decodeState(await this.tags(endpoint.EndpointArn!, budget));
     this.remember(endpoint.EndpointArn!, state);
@@ -203,14 +232,25 @@ export class SageMakerProvider implements Provider {
 
   /** Read-merge-write of the autoscaler's tags; a lost or overwritten write is an error (see `writeTags`). */
   async writeState(ref: TargetRef, state: PersistedState, options?: CallOptions): Promise<void> {
-    const id = this.check(ref);
     const budget = this.budget(options);
+    const component = this.componentOf(ref);
+    if (component !== undefined) {
+      const c = await this.describeComponent(component, budget);
+      await this.writeTags(component, c.InferenceComponentArn!, state, budget);
+      return;
+    }
+    const id = this.check(ref);
     const endpoint = await this.describeEndpoint(id, budget);
-    await this.writeTags(id, endpoint.EndpointArn!, state, budget);
+    await this.writeTags(id.endpoint, endpoint.EndpointArn!, state, budget);
   }
 
   /** Desired and current instance counts of a variant (what `status aws` shows). */
   async instanceCounts(ref: TargetRef, options?: CallOptions): Promise<{ desired?: number; current?: number }> {
+    const component = this.componentOf(ref);
+    if (component !== undefined) {
+      const rc = (await this.describeComponent(component, this.budget(options))).RuntimeConfig;
+      return { ...(rc?.DesiredCopyCount !== undefined ? { desired: rc.DesiredCopyCount } : {}), ...(rc?.CurrentCopyCount !== undefined ? { current: rc.CurrentCopyCount } : {}) };
+    }
     const id = this.check(ref);
     const endpoint = await this.describeEndpoint(id, this.budget(options));
     const variant = endpoint.ProductionVariants?.find((v) => v.VariantName === id.variant);
@@ -224,18 +264,18 @@ export class SageMakerProvider implements Provider {
    * have no conditional write; this closes the window to one read-back, not to zero.
    * Returns the state the endpoint held before the write.
    */
-  private async writeTags(id: VariantId, arn: string, state: PersistedState, budget: CallOptions | undefined): Promise<PersistedState> {
+  private async writeTags(label: string, arn: string, state: PersistedState, budget: CallOptions | undefined): Promise<PersistedState> {
     let current = await this.tags(arn, budget);
     const before = decodeState(current);
     for (let attempt = 1; ; attempt++) {
       const wanted = decodeState(encodeState(mergeStates(decodeState(current), state, this.seen.get(arn))));
-      await this.putTags(id, arn, current, encodeState(wanted), budget);
+      await this.putTags(label, arn, current, encodeState(wanted), budget);
       current = await this.tags(arn, budget);
       if (holds(decodeState(current), wanted)) {
         this.remember(arn, decodeState(current));
         return before;
       }
-      if (attempt >= STATE_WRITE_ATTEMPTS) throw new TransientError(`AddTags ${id.endpoint}: the autoscaler's state did not stick after ${attempt} writes (lost, or overwritten by a concurrent writer)`);
+      if (attempt >= STATE_WRITE_ATTEMPTS) throw new TransientError(`AddTags ${label}: the autoscaler's state did not stick after ${attempt} writes (lost, or overwritten by a concurrent writer)`);
     }
   }
 
@@ -247,9 +287,8 @@ export class SageMakerProvider implements Provider {
    *   concurrent copy of the same delivery whose keys these also are: keeping them is what stops a
    *   second scale; an alarm still in ALARM is picked up again by the periodic re-check).
    */
-  private async takeBack(id: VariantId, described: DescribeEndpointCommandOutput, before: PersistedState, wrote: PersistedState, conflict: boolean, budget: CallOptions | undefined): Promise<void> {
-    const arn = described.EndpointArn!;
-    const unchanged = !conflict && versionOf(await this.describeEndpoint(id, budget)) === versionOf(described);
+  private async takeBack(label: string, arn: string, describedVersion: string, versionNow: () => Promise<string>, before: PersistedState, wrote: PersistedState, conflict: boolean, budget: CallOptions | undefined): Promise<void> {
+    const unchanged = !conflict && (await versionNow()) === describedVersion;
     const current = await this.tags(arn, budget);
     const now = decodeState(current);
     const had = new Set(before.dedupeKeys);
@@ -263,22 +302,23 @@ export class SageMakerProvider implements Provider {
         else delete restored[field];
       }
     }
-    await this.putTags(id, arn, current, encodeState(restored), budget);
+    await this.putTags(label, arn, current, encodeState(restored), budget);
   }
 
   private async readTagsState(arn: string, budget: CallOptions | undefined): Promise<PersistedState> {
     return decodeState(await this.tags(arn, budget));
   }
 
-  private async putTags(id: VariantId, arn: string, current: ReadonlyMap<string, string>, next: ReadonlyMap<string, string>, budget: CallOptions | undefined): Promise<void> {
+  private async putTags(label: string, arn: string, current: ReadonlyMap<string, string>, next: ReadonlyMap<string, string>, budget: CallOptions | undefined): Promise<void> {
     const { put, remove } = tagChanges(current, next);
-    if (put.length > 0) await callWithin(`AddTags ${id.endpoint}`, budget, this.clock, (http) => this.clients.sagemaker.send(new AddTagsCommand({ ResourceArn: arn, Tags: put }), http));
-    if (remove.length > 0) await callWithin(`DeleteTags ${id.endpoint}`, budget, this.clock, (http) => this.clients.sagemaker.send(new DeleteTagsCommand({ ResourceArn: arn, TagKeys: remove }), http));
+    if (put.length > 0) await callWithin(`AddTags ${label}`, budget, this.clock, (http) => this.clients.sagemaker.send(new AddTagsCommand({ ResourceArn: arn, Tags: put }), http));
+    if (remove.length > 0) await callWithin(`DeleteTags ${label}`, budget, this.clock, (http) => this.clients.sagemaker.send(new DeleteTagsCommand({ ResourceArn: arn, TagKeys: remove }), http));
   }
 
   /** The policy as Application Auto Scaling resources (the compiler loads only when asked: a Lambda never needs it). */
   async exportNative(policy: Policy, ref: TargetRef): Promise<SageMakerNativeExport> {
-    this.check(ref);
+    this.checkRef(ref);
+    parseTargetId(ref.id);
     const { compileNative } = await import('./native/compile');
     return compileNative(policy, ref);
   }
@@ -352,14 +392,87 @@ export class SageMakerProvider implements Provider {
     return `${endpoint.slice(0, 63 - suffix.length).replace(/-+$/, '')}${suffix}`;
   }
 
+  // ----- inference components ------------------------------------------------------------------
+
+  private async describeComponentTarget(ref: TargetRef, name: string, budget: CallOptions | undefined): Promise<TargetState> {
+    const c = await this.describeComponent(name, budget);
+    const arn = c.InferenceComponentArn!;
+    const tags = await this.tags(arn, budget);
+    const raw = c.InferenceComponentStatus ?? 'Failed';
+    const status = COMPONENT_STATUS[raw] ?? 'failed';
+    const state: TargetState = {
+      ref,
+      capacity: { replicas: c.RuntimeConfig?.DesiredCopyCount ?? c.RuntimeConfig?.CurrentCopyCount ?? 0 },
+      status,
+      managed: isManaged(tags),
+      persisted: decodeState(tags),
+      version: componentVersionOf(c),
+    };
+    this.remember(arn, state.persisted);
+    if (status !== 'ready') state.reason = `InferenceComponentStatus ${raw}${c.FailureReason ? `: ${c.FailureReason}` : ''}`;
+    return state;
+  }
+
+  /**
+   * Copies only (UpdateInferenceComponentRuntimeConfig), down to 0 (AWS scales inference
+   * components to zero). The state is written first, as for a variant (see `apply`).
+   */
+  private async applyComponent(name: string, to: Capacity, options: ApplyOptions): Promise<ApplyHandle> {
+    if (!Number.isInteger(to.replicas) || to.replicas < 0) throw ValidationError.field('capacity.replicas', `must be a whole number >= 0, got ${String(to.replicas)}`);
+    if (to.size !== undefined) throw ValidationError.field('capacity.size', `inference-component/${name} scales by copy count only: it has no instance type to change to "${String(to.size).slice(0, 100)}"`);
+    const budget = this.budget(options);
+    const c = await this.describeComponent(name, budget);
+    const arn = c.InferenceComponentArn!;
+    if (c.InferenceComponentStatus !== 'InService') throw new ConflictError(`inference component ${name} is ${c.InferenceComponentStatus ?? 'unknown'}: not changing it until it is InService`);
+    const version = componentVersionOf(c);
+    if (options.ifMatch !== undefined && options.ifMatch !== version) throw new ConflictError(`inference component ${name} is now at version ${version}, not ${options.ifMatch}: it changed since it was described`);
+    const changes = to.replicas !== c.RuntimeConfig?.DesiredCopyCount;
+    const before = options.state ? await this.writeTags(name, arn, options.state, budget) : undefined;
+    try {
+      if (changes) {
+        await callWithin(`UpdateInferenceComponentRuntimeConfig ${name}`, budget, this.clock, (http) =>
+          this.clients.sagemaker.send(new UpdateInferenceComponentRuntimeConfigCommand({ InferenceComponentName: name, DesiredRuntimeConfig: { CopyCount: to.replicas } }), http),
+        );
+      }
+    } catch (e) {
+      if (options.state && before) await this.takeBack(name, arn, version, async () => componentVersionOf(await this.describeComponent(name, budget)), before, options.state, e instanceof ConflictError, budget).catch(() => undefined);
+      throw e;
+    }
+    if (options.state) {
+      try {
+        if (!holds(await this.readTagsState(arn, budget), decodeState(encodeState(options.state)))) await this.writeTags(name, arn, options.state, budget);
+      } catch (e) {
+        throw new ProviderError(`${name} was changed, but its dedupe keys and action mark could not be confirmed on the inference component: ${(e as Error).message}`, { cause: e });
+      }
+    }
+    return { kind: changes ? 'endpoint' : 'immediate', id: arn, ...(options.state ? { stateWritten: true } : {}) };
+  }
+
+  private async describeComponent(name: string, budget: CallOptions | undefined): Promise<DescribeInferenceComponentCommandOutput> {
+    const out = await callWithin(`DescribeInferenceComponent ${name}`, budget, this.clock, (http) => this.clients.sagemaker.send(new DescribeInferenceComponentCommand({ InferenceComponentName: name }), http));
+    if (!out.InferenceComponentArn) throw new NotFoundError(`inference component ${name} has no ARN`);
+    return out;
+  }
+
   // ----- reads ---------------------------------------------------------------------------------
 
   private check(ref: TargetRef): VariantId {
+    this.checkRef(ref);
+    return parseVariantId(ref.id);
+  }
+
+  /** The component name when `ref` is `inference-component/<name>`; undefined for a variant id; a bad id is a ValidationError. */
+  private componentOf(ref: TargetRef): string | undefined {
+    this.checkRef(ref);
+    const id = parseTargetId(ref.id);
+    return id.kind === 'component' ? id.component : undefined;
+  }
+
+  private checkRef(ref: TargetRef): void {
     if (ref.provider !== this.name) throw ValidationError.field('target.provider', `"${ref.provider}" is not ${this.name}`);
     if (ref.region !== undefined && this.options.region !== undefined && ref.region !== this.options.region) {
       throw ValidationError.field('target.region', `${ref.region} is not the region this provider talks to (${this.options.region})`);
     }
-    return parseVariantId(ref.id);
   }
 
   private budget(options: CallOptions | undefined): CallOptions | undefined {

@@ -5,7 +5,7 @@ import { systemClock, type Clock } from '@autoscaler/core';
 import { FakeAutoscaling } from './autoscaling-service';
 import { FakeCloudWatch } from './cloudwatch-service';
 import { FaultPlan, serverError, throttlingError, type FakeService, type FaultSpec } from './faults';
-import { FakeSageMaker, type FakeEndpointSeed } from './sagemaker-service';
+import { FakeSageMaker, type FakeEndpointSeed, type FakeInferenceComponentSeed } from './sagemaker-service';
 import { verifySigV4, type FakeCredential } from './sigv4';
 import { FakeSns } from './sns-service';
 import { AwsApiError, parseQueryParams, queryErrorResponse, queryResponse, timestampsToDates, type Input } from './wire';
@@ -24,6 +24,7 @@ export interface FakeAwsOptions {
   /** 0 (default) picks a free port. Always bound to 127.0.0.1. */
   port?: number;
   endpoints?: FakeEndpointSeed[];
+  inferenceComponents?: FakeInferenceComponentSeed[];
   /** Topic names created up front. */
   topics?: string[];
 }
@@ -96,6 +97,7 @@ export class FakeAws {
     this.credentialMap = new Map((options.credentials ?? [FAKE_CREDENTIALS]).map((c) => [c.accessKeyId, c]));
     this.wallClock = options.wallClock ?? Date.now;
     for (const e of options.endpoints ?? []) this.sagemaker.seedEndpoint(e);
+    for (const c of options.inferenceComponents ?? []) this.sagemaker.seedInferenceComponent(c);
     for (const t of options.topics ?? []) this.sns.createTopic(t);
   }
 

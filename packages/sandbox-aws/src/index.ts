@@ -1,7 +1,7 @@
 /** Wire-level fakes of SageMaker, Application Auto Scaling, CloudWatch and SNS, for tests and `autoscaler sandbox aws`. */
 export { FakeAws, FAKE_CREDENTIALS, type FakeAwsOptions, type RecordedRequest } from './fake-aws';
 export type { FaultSpec, FakeService } from './faults';
-export type { FakeEndpointSeed, FakeVariantSeed, EndpointStatus } from './sagemaker-service';
+export type { FakeEndpointSeed, FakeVariantSeed, EndpointStatus, FakeInferenceComponentSeed, InferenceComponentStatus } from './sagemaker-service';
 export type { MetricAlarm, AlarmState, MetricDatum } from './cloudwatch-service';
 export type { PublishedMessage } from './sns-service';
 export type { FakeCredential } from './sigv4';

@@ -65,6 +65,32 @@ interface Endpoint {
   failureReason?: string;
 }
 
+export type InferenceComponentStatus = 'InService' | 'Creating' | 'Updating' | 'Deleting' | 'Failed';
+
+export interface FakeInferenceComponentSeed {
+  name: string;
+  /** The endpoint hosting it (need not be seeded: the fake does not check placement). */
+  endpoint?: string;
+  variant?: string;
+  copies?: number;
+  status?: InferenceComponentStatus;
+  tags?: Record<string, string>;
+}
+
+interface InferenceComponent {
+  name: string;
+  arn: string;
+  endpoint: string;
+  variant: string;
+  status: InferenceComponentStatus;
+  current: number;
+  desired: number;
+  created: number;
+  modified: number;
+  tags: Map<string, string>;
+  readyAt?: number;
+}
+
 export interface SageMakerPeers {
   /** True when Application Auto Scaling has this variant registered as a scalable target. */
   isRegistered(resourceId: string): boolean;
@@ -73,6 +99,7 @@ export interface SageMakerPeers {
 export class FakeSageMaker {
   private readonly endpoints = new Map<string, Endpoint>();
   private readonly configs = new Map<string, EndpointConfig>();
+  private readonly components = new Map<string, InferenceComponent>();
   private failNext = new Map<string, string>();
   peers: SageMakerPeers = { isRegistered: () => false };
   /** Instance limits per instance type across all endpoints (ResourceLimitExceeded beyond). */
@@ -104,6 +131,48 @@ export class FakeSageMaker {
       modified: now,
       tags: new Map(Object.entries(seed.tags ?? {})),
     });
+  }
+
+  seedInferenceComponent(seed: FakeInferenceComponentSeed): void {
+    if (!SAGEMAKER_NAME.test(seed.name)) throw new Error(`bad inference component name ${seed.name}`);
+    const now = this.world.clock.now();
+    const copies = seed.copies ?? 1;
+    this.components.set(seed.name, {
+      name: seed.name,
+      arn: this.arn('inference-component', seed.name),
+      endpoint: seed.endpoint ?? `${seed.name}-endpoint`,
+      variant: seed.variant ?? 'AllTraffic',
+      status: seed.status ?? 'InService',
+      current: copies,
+      desired: copies,
+      created: now,
+      modified: now,
+      tags: new Map(Object.entries(seed.tags ?? {})),
+    });
+  }
+
+  /** Force an inference component's status (`Updating` for `readyInMs` of clock time, or until forced back). */
+  setComponentStatus(name: string, status: InferenceComponentStatus, readyInMs?: number): void {
+    const c = this.components.get(name);
+    if (!c) throw new Error(`fake: no inference component ${name}`);
+    c.status = status;
+    if (status === 'Updating' && readyInMs !== undefined) c.readyAt = this.world.clock.now() + readyInMs;
+    else delete c.readyAt;
+  }
+
+  componentSnapshot(name: string): { status: InferenceComponentStatus; current: number; desired: number; tags: Record<string, string> } | undefined {
+    this.world.settle();
+    const c = this.components.get(name);
+    return c && { status: c.status, current: c.current, desired: c.desired, tags: Object.fromEntries(c.tags) };
+  }
+
+  componentExists(name: string): boolean {
+    return this.components.has(name);
+  }
+
+  /** What Application Auto Scaling does when a policy on an inference component fires. */
+  scaleComponent(name: string, copies: number): void {
+    this.updateComponentRuntimeConfig({ InferenceComponentName: name, DesiredRuntimeConfig: { CopyCount: copies } });
   }
 
   /** Force a status (e.g. `Updating` until `finishUpdate`), as another actor would cause. */
@@ -161,6 +230,13 @@ export class FakeSageMaker {
   }
 
   settle(now: number): void {
+    for (const c of this.components.values()) {
+      if (c.readyAt === undefined || now < c.readyAt) continue;
+      c.modified = c.readyAt;
+      delete c.readyAt;
+      c.status = 'InService';
+      c.current = c.desired;
+    }
     for (const e of this.endpoints.values()) {
       const p = e.pending;
       if (!p || now < p.readyAt) continue;
@@ -210,6 +286,10 @@ export class FakeSageMaker {
         return this.deleteEndpointConfig(input);
       case 'UpdateEndpoint':
         return this.updateEndpoint(input);
+      case 'DescribeInferenceComponent':
+        return this.describeComponent(input);
+      case 'UpdateInferenceComponentRuntimeConfig':
+        return this.updateComponentRuntimeConfig(input);
       case 'ListTags':
         return this.listTags(input);
       case 'AddTags':
@@ -251,6 +331,44 @@ export class FakeSageMaker {
       };
     }
     return out;
+  }
+
+  private describeComponent(input: Input): unknown {
+    const c = this.componentOrThrow(reqString(input, 'InferenceComponentName'));
+    return {
+      InferenceComponentName: c.name,
+      InferenceComponentArn: c.arn,
+      EndpointName: c.endpoint,
+      EndpointArn: this.arn('endpoint', c.endpoint),
+      VariantName: c.variant,
+      RuntimeConfig: { DesiredCopyCount: c.desired, CurrentCopyCount: c.current },
+      CreationTime: epochSeconds(c.created),
+      LastModifiedTime: epochSeconds(c.modified),
+      InferenceComponentStatus: c.status,
+    };
+  }
+
+  /** As AWS: refused while the component is not InService; 0 copies allowed (scale to zero). */
+  private updateComponentRuntimeConfig(input: Input): unknown {
+    const c = this.componentOrThrow(reqString(input, 'InferenceComponentName', SAGEMAKER_NAME));
+    const desired = input.DesiredRuntimeConfig;
+    if (desired === null || typeof desired !== 'object' || Array.isArray(desired)) throw badMember('desiredRuntimeConfig', desired, 'Member must not be null');
+    const copies = optNumber(desired as Input, 'CopyCount', 0);
+    if (copies === undefined || !Number.isInteger(copies)) throw badMember('desiredRuntimeConfig.copyCount', copies, 'Member must be an integer greater than or equal to 0');
+    if (c.status !== 'InService') throw new AwsApiError('ValidationException', `Cannot update in-progress inference component "${c.arn}".`);
+    const now = this.world.clock.now();
+    c.desired = copies;
+    c.modified = now;
+    c.status = 'Updating';
+    c.readyAt = now + this.world.capacityUpdateMs;
+    return { InferenceComponentArn: c.arn };
+  }
+
+  private componentOrThrow(name: string): InferenceComponent {
+    this.world.settle();
+    const c = this.components.get(name);
+    if (!c) throw new AwsApiError('ValidationException', `Could not find inference component "${this.arn('inference-component', name)}".`);
+    return c;
   }
 
   private describeEndpointConfig(input: Input): unknown {
@@ -404,6 +522,7 @@ export class FakeSageMaker {
   private tagsOf(arn: string): Map<string, string> {
     for (const e of this.endpoints.values()) if (e.arn === arn) return e.tags;
     for (const c of this.configs.values()) if (c.arn === arn) return c.tags;
+    for (const c of this.components.values()) if (c.arn === arn) return c.tags;
     throw new AwsApiError('ValidationException', `Resource ${arn} not found.`);
   }
 

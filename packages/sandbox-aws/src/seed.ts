@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { parseWith } from '@autoscaler/core';
-import type { FakeEndpointSeed } from './sagemaker-service';
+import type { FakeEndpointSeed, FakeInferenceComponentSeed } from './sagemaker-service';
 
 const name = z.string().regex(/^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/, 'must be a SageMaker name: letters, digits and hyphens, at most 63');
 
@@ -28,17 +28,30 @@ const SeedSchema = z.strictObject({
       }),
     )
     .default([]),
+  inferenceComponents: z
+    .array(
+      z.strictObject({
+        name,
+        endpoint: name.optional(),
+        variant: name.optional(),
+        copies: z.number().int().min(0).max(1000).optional(),
+        status: z.enum(['InService', 'Updating', 'Creating', 'Failed']).optional(),
+        tags: z.record(z.string().max(128), z.string().max(256)).optional(),
+      }),
+    )
+    .default([]),
   topics: z.array(z.string().regex(/^[A-Za-z0-9_-]{1,256}$/, 'must be an SNS topic name')).default([]),
 });
 
 export interface SandboxSeed {
   region?: string;
   endpoints: FakeEndpointSeed[];
+  inferenceComponents: FakeInferenceComponentSeed[];
   topics: string[];
 }
 
 /** The `autoscaler sandbox aws --seed <file>` document, validated field by field. */
 export function parseSandboxSeed(doc: unknown): SandboxSeed {
   const s = parseWith(SeedSchema, doc, 'sandbox seed');
-  return { ...(s.region ? { region: s.region } : {}), endpoints: s.endpoints, topics: s.topics };
+  return { ...(s.region ? { region: s.region } : {}), endpoints: s.endpoints, inferenceComponents: s.inferenceComponents, topics: s.topics };
 }

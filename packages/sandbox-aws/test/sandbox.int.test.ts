@@ -8,6 +8,15 @@ it('a bad seed is refused naming the field', () => {
   expect(() => parseSandboxSeed({ endpoint: [] })).toThrow(/endpoint: unknown field/);
 });
 
+it('seeds inference components and refuses a bad one naming the field', () => {
+  expect(parseSandboxSeed({ inferenceComponents: [{ name: 'llama-ic', copies: 0 }] }).inferenceComponents).toEqual([{ name: 'llama-ic', copies: 0 }]);
+  expect(parseSandboxSeed({}).inferenceComponents).toEqual([]);
+  expect(() => parseSandboxSeed({ inferenceComponents: [{ name: 'llama-ic', copies: -1 }] })).toThrow(/inferenceComponents\[0\]\.copies/);
+  expect(() => parseSandboxSeed({ inferenceComponents: [{ name: 'bad_name' }] })).toThrow(/inferenceComponents\[0\]\.name/);
+  const fake = new FakeAws({ inferenceComponents: [{ name: 'llama-ic', copies: 0 }] });
+  expect(fake.sagemaker.componentSnapshot('llama-ic')).toMatchObject({ status: 'InService', current: 0, desired: 0 });
+});
+
 it('serves on loopback and refuses an unsigned request in the AWS error shape', async () => {
   const fake = await FakeAws.start();
   try {

@@ -1,7 +1,7 @@
 import type { PutScalingPolicyRequest, PutScheduledActionRequest, RegisterScalableTargetRequest, StepAdjustment as AwsStep } from '@aws-sdk/client-application-auto-scaling';
 import type { PutMetricAlarmInput } from '@aws-sdk/client-cloudwatch';
 import type { NativeExport, Policy, Rule, ScheduleRule, StepAdjustment, StepRule, TargetRef, TargetTrackingRule, ThresholdRule } from '@autoscaler/core';
-import { OWNER_TAG, parseVariantId, PROVIDER_NAME, VARIANT_DIMENSION } from '../ids';
+import { COMPONENT_DIMENSION, OWNER_TAG, parseTargetId, PROVIDER_NAME, VARIANT_DIMENSION } from '../ids';
 
 export { OWNER_TAG } from '../ids';
 import { ENDPOINT_METRICS, metricNamespace } from '../metrics/namespaces';
@@ -32,12 +32,21 @@ const PREDEFINED: Readonly<Record<string, 'SageMakerVariantInvocationsPerInstanc
   ConcurrentRequestsPerModel: 'SageMakerVariantConcurrentRequestsPerModelHighResolution',
 };
 
+/** The same for an inference component (per copy). */
+const COMPONENT_PREDEFINED: Readonly<Record<string, 'SageMakerInferenceComponentInvocationsPerCopy' | 'SageMakerInferenceComponentConcurrentRequestsPerCopyHighResolution'>> = {
+  InvocationsPerCopy: 'SageMakerInferenceComponentInvocationsPerCopy',
+  ConcurrentRequestsPerCopy: 'SageMakerInferenceComponentConcurrentRequestsPerCopyHighResolution',
+};
+
+/** The metric AWS documents to wake an inference component from zero copies (endpoint-auto-scaling-zero-instances). */
+export const COMPONENT_WAKE_METRIC = 'NoCapacityInvocationFailures';
+
 
 const clean = (s: string): string => s.replace(/[^A-Za-z0-9_.-]+/g, '-').slice(0, 80);
 
 export function ownedPrefixes(policyName: string, ref: TargetRef): { policyPrefix: string; alarmPrefix: string } {
-  const { endpoint, variant } = parseVariantId(ref.id);
-  return { policyPrefix: `autoscaler-${clean(policyName)}-`, alarmPrefix: `autoscaler-aas-${endpoint}-${variant}-` };
+  const id = parseTargetId(ref.id);
+  return { policyPrefix: `autoscaler-${clean(policyName)}-`, alarmPrefix: id.kind === 'component' ? `autoscaler-aas-ic-${id.component}-` : `autoscaler-aas-${id.endpoint}-${id.variant}-` };
 }
 
 /**
@@ -46,17 +55,22 @@ export function ownedPrefixes(policyName: string, ref: TargetRef): { policyPrefi
  * schedules to scheduled actions; list what the native autoscaler cannot do.
  */
 export function compileNative(policy: Policy, ref: TargetRef): SageMakerNativeExport {
-  const { endpoint, variant } = parseVariantId(ref.id);
+  const id = parseTargetId(ref.id);
   const { policyPrefix, alarmPrefix } = ownedPrefixes(policy.name, ref);
   const resources: NativeResource[] = [];
   const unsupported: string[] = [];
-  const base = { ServiceNamespace: 'sagemaker' as const, ResourceId: ref.id, ScalableDimension: VARIANT_DIMENSION as 'sagemaker:variant:DesiredInstanceCount' };
-  const variantDimensions = [
-    { Name: 'EndpointName', Value: endpoint },
-    { Name: 'VariantName', Value: variant },
-  ];
+  const dimension = id.kind === 'component' ? (COMPONENT_DIMENSION as 'sagemaker:inference-component:DesiredCopyCount') : (VARIANT_DIMENSION as 'sagemaker:variant:DesiredInstanceCount');
+  const base = { ServiceNamespace: 'sagemaker' as const, ResourceId: ref.id, ScalableDimension: dimension };
+  const variantDimensions =
+    id.kind === 'component'
+      ? [{ Name: 'InferenceComponentName', Value: id.component }]
+      : [
+          { Name: 'EndpointName', Value: id.endpoint },
+          { Name: 'VariantName', Value: id.variant },
+        ];
+  const predefined: Readonly<Record<string, string>> = id.kind === 'component' ? COMPONENT_PREDEFINED : PREDEFINED;
   // Asynchronous-endpoint metrics (the queue) are published per endpoint.
-  const dimensionsOf = (metric: string): Array<{ Name: string; Value: string }> => (ENDPOINT_METRICS.has(metric) ? [variantDimensions[0]!] : variantDimensions);
+  const dimensionsOf = (metric: string): Array<{ Name: string; Value: string }> => (id.kind === 'variant' && ENDPOINT_METRICS.has(metric) ? [variantDimensions[0]!] : variantDimensions);
   const limits = policy.limits;
 
   resources.push({ kind: 'ScalableTarget', request: { ...base, MinCapacity: limits.minReplicas, MaxCapacity: limits.maxReplicas, Tags: { [OWNER_TAG]: policy.name } } });
@@ -117,8 +131,8 @@ export function compileNative(policy: Policy, ref: TargetRef): SageMakerNativeEx
       if (tt.scaleInRatio !== 0.9) unsupported.push(`${at}: scaleInRatio ${tt.scaleInRatio} is approximated (AWS scales in below about 90% of the target)`);
       const custom = tt.customMetric;
       const metricSpec =
-        custom === undefined && PREDEFINED[tt.metric] !== undefined
-          ? { PredefinedMetricSpecification: { PredefinedMetricType: PREDEFINED[tt.metric] } }
+        custom === undefined && predefined[tt.metric] !== undefined
+          ? { PredefinedMetricSpecification: { PredefinedMetricType: predefined[tt.metric] as 'SageMakerVariantInvocationsPerInstance' } }
           : {
               CustomizedMetricSpecification: {
                 MetricName: tt.metric,
@@ -199,6 +213,41 @@ export function compileNative(policy: Policy, ref: TargetRef): SageMakerNativeEx
     }
   }
 
+  // AWS's documented wake-up from zero copies: a step policy (+1 copy) on a NoCapacityInvocationFailures alarm.
+  const zeroFloor = limits.minReplicas === 0 || policy.rules.some((r) => r.schedule?.minReplicas === 0);
+  const hasWake = policy.rules.some((r) => (r.step?.metric ?? r.threshold?.metric) === COMPONENT_WAKE_METRIC);
+  if (id.kind === 'component' && zeroFloor && !hasWake) {
+    const policyName = `${policyPrefix}wake-from-zero`;
+    resources.push({
+      kind: 'ScalingPolicy',
+      rule: 'wake-from-zero',
+      request: {
+        ...base,
+        PolicyName: policyName,
+        PolicyType: 'StepScaling',
+        StepScalingPolicyConfiguration: { AdjustmentType: 'ChangeInCapacity', MetricAggregationType: 'Maximum', Cooldown: 60, StepAdjustments: [{ MetricIntervalLowerBound: 0, ScalingAdjustment: 1 }] },
+      },
+    });
+    resources.push({
+      kind: 'Alarm',
+      rule: 'wake-from-zero',
+      policyName,
+      request: {
+        AlarmName: `${alarmPrefix}wake-from-zero`,
+        AlarmDescription: `autoscaler policy ${policy.name}: one copy of ${ref.id} when a request finds no capacity (scale from zero)`,
+        Namespace: 'AWS/SageMaker',
+        MetricName: COMPONENT_WAKE_METRIC,
+        Dimensions: [{ Name: 'InferenceComponentName', Value: id.component }],
+        Statistic: 'Sum',
+        Period: 30,
+        EvaluationPeriods: 1,
+        Threshold: 1,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        TreatMissingData: 'missing',
+        Tags: [{ Key: OWNER_TAG, Value: policy.name }],
+      },
+    });
+  }
   if (limits.sizes && limits.sizes.length > 1) unsupported.push(`limits.sizes: vertical scaling along ${limits.sizes.join(' < ')} has no native equivalent; the autoscaler app does it`);
   if (limits.maxStep !== undefined) unsupported.push(`limits.maxStep ${limits.maxStep}: no native equivalent (Application Auto Scaling has no per-action cap)`);
   if (limits.stabilization.scaleIn > 0 || limits.stabilization.scaleOut > 0) unsupported.push('limits.stabilization: HPA-style stabilization windows have no native equivalent (cooldowns are used)');
