@@ -46,7 +46,8 @@ const SeedSchema = z.strictObject({
 export interface SandboxSeed {
   region?: string;
   endpoints: FakeEndpointSeed[];
-  inferenceComponents: FakeInferenceComponentSeed[];
+  /** Optional in the type (a hand-built seed may omit it); parseSandboxSeed always fills it. */
+  inferenceComponents?: FakeInferenceComponentSeed[];
   topics: string[];
 }
 
