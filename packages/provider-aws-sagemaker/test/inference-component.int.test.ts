@@ -1,6 +1,8 @@
 import { UpdateInferenceComponentRuntimeConfigCommand } from '@aws-sdk/client-sagemaker';
 import { ConflictError, NotFoundError, ValidationError, validatePolicy, type TargetRef } from '@autoscaler/core';
 import { runProviderConformance } from '@autoscaler/testing';
+import fc from 'fast-check';
+import { parseTargetId } from '../src/ids';
 import { SageMakerProvider } from '../src/provider';
 import { REF, startWorld, type TestWorld } from './world';
 
@@ -125,5 +127,35 @@ describe('SageMakerProvider: inference components', () => {
     ]);
     const floorOne = await provider.exportNative(doc(1), IC_REF);
     expect(floorOne.resources.filter((r) => 'rule' in r && r.rule === 'wake-from-zero')).toEqual([]);
+  });
+});
+
+describe('parseTargetId (ids from policies and alarms)', () => {
+  it('fuzz: any string is either a well-formed variant/component id or a ValidationError naming target.id, never another throw', () => {
+    const names = fc.stringMatching(/^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,20}$/);
+    fc.assert(
+      fc.property(fc.oneof(fc.string(), names.map((n) => `inference-component/${n}`), fc.tuple(names, names).map(([e, v]) => `endpoint/${e}/variant/${v}`), fc.string().map((x) => `inference-component/${x}`)), (id) => {
+        try {
+          const parsed = parseTargetId(id);
+          const back = parsed.kind === 'component' ? `inference-component/${parsed.component}` : `endpoint/${parsed.endpoint}/variant/${parsed.variant}`;
+          expect(back).toBe(id);
+        } catch (e) {
+          expect(e).toBeInstanceOf(ValidationError);
+          expect((e as ValidationError).issues[0]!.path).toBe('target.id');
+        }
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('the wire fake checks the signature on the inference-component operations too', async () => {
+    await world();
+    const res = await fetch(w.fake.clientConfig().endpoint, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'SageMaker.UpdateInferenceComponentRuntimeConfig' },
+      body: JSON.stringify({ InferenceComponentName: IC, DesiredRuntimeConfig: { CopyCount: 9 } }),
+    });
+    expect(res.status).toBeGreaterThanOrEqual(400);
+    expect(w.fake.sagemaker.componentSnapshot(IC)).toMatchObject({ desired: 2, status: 'InService' });
   });
 });
