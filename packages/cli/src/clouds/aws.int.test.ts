@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { InstantClock, ManualClock } from '@autoscaler/core';
-import { createAwsClients, type AwsClients } from '@autoscaler/provider-aws-sagemaker';
+import { createAwsClients, SageMakerProvider, type AwsClients } from '@autoscaler/provider-aws-sagemaker';
 import { FakeAws } from '@autoscaler/sandbox-aws';
 import type { CliIO } from '../io';
 import { runSandbox, runScale, runSetup, runStatus, runTeardown } from './aws';
@@ -117,6 +117,21 @@ describe('aws CLI commands against the fake', () => {
     const [st] = await runStatus([ID], { json: false }, { io, clients });
     expect(st).toMatchObject({ status: 'updating', replicas: 3, currentReplicas: 1 });
     expect(lines.out[0]).toContain('1 of 3 desired');
+  });
+
+  it('sandbox --seed serves the inference components it names', async () => {
+    const seed = join(dir, 'ic-seed.json');
+    writeFileSync(seed, JSON.stringify({ endpoints: [], inferenceComponents: [{ name: 'llm-ic', endpoint: 'llm', copies: 2, tags: { 'autoscaler:managed': 'true' } }], topics: [] }));
+    const sb = await runSandbox({ seed, json: true }, { io });
+    try {
+      const info = JSON.parse(lines.out[0]!) as { endpoint: string; region: string; accessKeyId: string; secretAccessKey: string };
+      const c = createAwsClients({ endpoint: info.endpoint, region: info.region, credentials: { accessKeyId: info.accessKeyId, secretAccessKey: info.secretAccessKey } });
+      const state = await new SageMakerProvider(c).describe({ provider: 'aws-sagemaker', id: 'inference-component/llm-ic' });
+      expect(state).toMatchObject({ status: 'ready', capacity: { replicas: 2 }, managed: true });
+      c.destroy();
+    } finally {
+      await sb.stop();
+    }
   });
 
   it('sandbox prints AWS_DEFAULT_REGION too (the AWS CLI v1 reads only that)', async () => {

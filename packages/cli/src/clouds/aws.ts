@@ -81,7 +81,7 @@ export async function runSandbox(flags: SandboxFlags, deps: AwsCliDeps): Promise
     ? parseSandboxSeed(readDocument(flags.seed, '--seed'))
     : { endpoints: [{ name: 'my-endpoint', variants: [{ name: 'AllTraffic', instanceType: 'ml.m5.large', instances: 1 }], tags: { 'autoscaler:managed': 'true' } }], topics: ['autoscaler-alarms'] };
   const updateMs = (flags.updateSeconds ?? 10) * 1000;
-  const fake = await FakeAws.start({ ...(seed.region ? { region: seed.region } : {}), endpoints: seed.endpoints, topics: seed.topics, clock: deps.clock ?? systemClock, capacityUpdateMs: updateMs, configUpdateMs: updateMs * 3, port: flags.port ?? 0 });
+  const fake = await FakeAws.start({ ...(seed.region ? { region: seed.region } : {}), endpoints: seed.endpoints, topics: seed.topics, ...('inferenceComponents' in seed && seed.inferenceComponents ? { inferenceComponents: seed.inferenceComponents } : {}), clock: deps.clock ?? systemClock, capacityUpdateMs: updateMs, configUpdateMs: updateMs * 3, port: flags.port ?? 0 });
   const c = fake.credentials;
   const info = {
     endpoint: fake.url,
