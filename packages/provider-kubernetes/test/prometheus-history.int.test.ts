@@ -3,8 +3,8 @@ import type { AddressInfo } from 'node:net';
 import fc from 'fast-check';
 import { ManualClock, ProviderError, TransientError, ValidationError, type TargetRef } from '@autoscaler/core';
 import { startFakePrometheus, type FakePrometheus } from '@autoscaler/sandbox-kubernetes';
-import { PrometheusMetricSource, parseRangeResponse, parsePrometheusUrl, renderWorkloadQuery, parseWorkloadId } from '../src';
-import { promStringContent, re2Literal } from '../src/metrics/prometheus-range';
+import { PrometheusMetricSource, parseRangeResponse, parsePrometheusUrl, parseWorkloadId } from '../src';
+import { promStringContent, re2Literal, renderWorkloadQuery } from '../src/metrics/prometheus-range';
 
 const T0 = Date.UTC(2026, 2, 2, 12, 0, 0);
 const REF: TargetRef = { provider: 'kubernetes', id: 'ml/deployment/model-server' };
