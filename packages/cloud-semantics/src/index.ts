@@ -4,3 +4,5 @@
  */
 export * from './oci-mql';
 export * from './oci-resources';
+export * from './kubernetes-labels';
+export * from './kubernetes-quantity';
