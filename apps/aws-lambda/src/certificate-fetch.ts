@@ -1,6 +1,6 @@
 import { get as httpGet, type IncomingMessage } from 'node:http';
 import { get as httpsGet } from 'node:https';
-import type { CertificateFetcher } from '@autoscaler/provider-aws-sagemaker';
+import { CertificateHttpError, type CertificateFetcher } from '@autoscaler/provider-aws-sagemaker';
 
 /**
  * GET a signing certificate with node:http(s) rather than global fetch: the first fetch() in a
@@ -14,7 +14,7 @@ export function getText(url: string, timeoutMs = 3000, what = `GET ${url}`): Pro
       const status = res.statusCode ?? 0;
       if (status < 200 || status > 299) {
         res.resume();
-        reject(new Error(`${what} answered ${status}`));
+        reject(new CertificateHttpError(status, `${what} answered ${status}`));
         return;
       }
       res.setEncoding('utf8');

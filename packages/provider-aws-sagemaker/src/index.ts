@@ -12,7 +12,7 @@ export { compileNative, type NativeResource, type SageMakerNativeExport } from '
 export { applyNative, teardownNative, nativeStatus, type NativeChange, type NativeStatus } from './native/apply';
 export { CloudWatchAlarmSource, type CloudWatchAlarmSourceOptions } from './alarms/cloudwatch-source';
 export { alarmsForPolicy } from './alarms/alarm-specs';
-export { SnsSignatureVerifier, httpsCertificateFetcher, type CertificateFetcher, type SnsVerifierOptions } from './alarms/sns-signature';
+export { CertificateHttpError, SnsSignatureVerifier, httpsCertificateFetcher, type CertificateFetcher, type SnsVerifierOptions } from './alarms/sns-signature';
 export { snsNotificationKind, type SnsNotificationDeps } from './notify/sns-kind';
 export { CloudWatchMetricSource, type CloudWatchMetricSourceOptions } from './metrics/cloudwatch-metric-source';
 export { InvocationBudget } from './budget';

@@ -1,5 +1,5 @@
-import { ValidationError } from '@autoscaler/core';
-import { SnsSignatureVerifier, snsStringToSign, vetSigningCertUrl, type SnsSignedFields } from '../src/alarms/sns-signature';
+import { TransientError, ValidationError } from '@autoscaler/core';
+import { CertificateHttpError, SnsSignatureVerifier, snsStringToSign, vetSigningCertUrl, type SnsSignedFields } from '../src/alarms/sns-signature';
 import { createSnsSigningIdentity, signSnsFields } from '@autoscaler/sandbox-aws';
 
 /** Edges of the SNS signature check found by mutation testing (bench/mutation.ts). */
@@ -140,17 +140,55 @@ describe('SnsSignatureVerifier', () => {
     else await expect(load).rejects.toThrow(/is not usable: certificate not valid at/);
   });
 
-  it('a fetch failure and a non-certificate are ValidationErrors naming the path', async () => {
-    const down = new SnsSignatureVerifier({ fetchCertificate: async () => Promise.reject(new Error('ECONNRESET')), now: () => NOW });
-    const e = await down.load(CERT, TOPIC, 'c').catch((x: unknown) => x);
-    expect(e).toBeInstanceOf(ValidationError);
-    expect((e as ValidationError).message).toContain('could not fetch the SNS signing certificate');
-    expect((e as ValidationError).message).toContain('ECONNRESET');
-    expect((e as ValidationError).issues).toEqual([{ path: 'c', message: 'certificate could not be fetched' }]);
+  it('a network failure or a 5xx is TRANSIENT (the delivery is retried); a 4xx and a non-certificate are ValidationErrors naming the path', async () => {
+    for (const failure of [new Error('ECONNRESET'), new CertificateHttpError(503, 'GET x answered 503')]) {
+      const down = new SnsSignatureVerifier({ fetchCertificate: async () => Promise.reject(failure), now: () => NOW });
+      const e = await down.load(CERT, TOPIC, 'c').catch((x: unknown) => x);
+      expect(e).toBeInstanceOf(TransientError);
+      expect((e as TransientError).message).toContain(`could not fetch the SNS signing certificate ${CERT}: ${failure.message}`);
+    }
+    const missing = new SnsSignatureVerifier({ fetchCertificate: async () => Promise.reject(new CertificateHttpError(404, 'GET x answered 404')), now: () => NOW });
+    const m = await missing.load(CERT, TOPIC, 'c').catch((x: unknown) => x);
+    expect(m).toBeInstanceOf(ValidationError);
+    expect((m as ValidationError).issues).toEqual([{ path: 'c', message: 'certificate not found (HTTP 404)' }]);
     const junk = new SnsSignatureVerifier({ fetchCertificate: async () => 'not a pem', now: () => NOW });
     const j = await junk.load(CERT, TOPIC, 'c').catch((x: unknown) => x);
     expect(j).toBeInstanceOf(ValidationError);
     expect((j as ValidationError).issues).toEqual([{ path: 'c', message: 'not a valid certificate' }]);
+  });
+
+  it('concurrent loads of one certificate share one fetch; a failed fetch is tried again by the next delivery', async () => {
+    let calls = 0;
+    let fail = true;
+    const v = new SnsSignatureVerifier({
+      fetchCertificate: async () => {
+        calls++;
+        await new Promise((r) => setImmediate(r));
+        if (fail) throw new Error('timeout');
+        return identity.certificatePem;
+      },
+      now: () => NOW,
+    });
+    const first = await Promise.allSettled([1, 2, 3, 4, 5].map(() => v.load(CERT, TOPIC, 'c')));
+    expect(first.map((r) => r.status)).toEqual(['rejected', 'rejected', 'rejected', 'rejected', 'rejected']);
+    expect(calls).toBe(1);
+    fail = false;
+    await Promise.all([1, 2, 3].map(() => v.load(CERT, TOPIC, 'c')));
+    expect(calls).toBe(2);
+    await v.load(CERT, TOPIC, 'c');
+    expect(calls).toBe(2);
+    expect(() => v.verify(signed(fields()), certRef, 'R')).not.toThrow();
+  });
+
+  it.each([
+    [NOW + 5 * 60_000, true],
+    [NOW + 5 * 60_000 + 1, false],
+    [Date.UTC(275760, 0, 1), false],
+  ])('a Timestamp in the future (%p) is accepted only within 5 minutes of skew: %p', async (at, accepted) => {
+    const { v } = await verifier();
+    const envelope = signed(fields({ Timestamp: new Date(Math.min(at, 8.64e15)).toISOString() }));
+    if (accepted) expect(() => v.verify(envelope, certRef, 'R')).not.toThrow();
+    else expect(() => v.verify(envelope, certRef, 'R')).toThrow('invalid R.Timestamp: is more than 300000 ms in the future: refusing it');
   });
 
   it.each([
@@ -165,7 +203,9 @@ describe('SnsSignatureVerifier', () => {
     else expect(() => v.verify(envelope, certRef, 'R')).toThrow(`invalid R.Timestamp: older than ${maxMessageAgeMs} ms: refusing a replay`);
   });
 
-  it('a timestamp that does not parse is refused when an age limit is set', async () => {
+  it('a timestamp that does not parse is refused, with or without an age limit', async () => {
+    const plain = (await verifier()).v;
+    expect(() => plain.verify(signed(fields({ Timestamp: 'yesterday' })), certRef, 'R')).toThrow('invalid R.Timestamp: must be an ISO 8601 time, got "yesterday"');
     const { v } = await verifier({ maxMessageAgeMs: 60_000 });
     expect(() => v.verify(signed(fields({ Timestamp: 'yesterday' })), certRef, 'R')).toThrow('invalid R.Timestamp');
   });

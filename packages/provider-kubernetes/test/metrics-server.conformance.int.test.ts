@@ -32,6 +32,8 @@ runAlarmSourceConformance('metrics-server (PodMetricsList payloads)', () => ({
     { ...deploymentPods(), items: [{ ...(deploymentPods()['items'] as object[])[0], containers: [{ name: 'c', usage: { cpu: 'lots', memory: '1Ki' } }] }] },
     { ...deploymentPods(), items: [{ ...(deploymentPods()['items'] as object[])[0], window: 'half a minute' }] },
     { ...deploymentPods(), items: [{ ...(deploymentPods()['items'] as object[])[0], timestamp: 'yesterday' }] },
+    // Found by the fuzz on CI: a finite but absurd usage overflowed the utilization ratio to Infinity.
+    { target: 'kube-system/deployment/kube-scheduler', podMetrics: { ...fixture('pod-metrics-list.json'), items: [{ ...(fixture('pod-metrics-list.json')['items'] as object[])[0], containers: [{ name: 'c', usage: { cpu: 1.797693134862316e305, memory: '1Ki' } }] }] }, requests: { cpu: '100m', memory: '64Mi' } },
   ],
 }));
 

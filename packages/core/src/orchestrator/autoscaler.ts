@@ -157,7 +157,9 @@ export class Autoscaler {
     try {
       if (source.prepare) await budget.run(`${source.name} prepare`, (o) => source.prepare!(raw, o));
     } catch (e) {
-      // e.g. a signing certificate that cannot be fetched: parse() then refuses the envelope clearly.
+      // A transient failure (a certificate host timing out) fails the delivery so the platform
+      // retries it; a refusal (a certificate that does not exist) lets parse() refuse it clearly.
+      if (!(e instanceof ValidationError)) return this.finish([this.errorRecord(e, started, {})]);
       this.logger.log('warn', `alarm source ${source.name} could not prepare the delivery`, { error: redactSecrets((e as Error).message) });
     }
     try {

@@ -7,6 +7,7 @@ import {
   MemoryProvider,
   StaticPolicies,
   TransientError,
+  ValidationError,
   validatePolicy,
   type ApplyHandle,
   type ApplyOptions,
@@ -562,5 +563,41 @@ describe('Autoscaler: stabilization across deliveries', () => {
     const held = (await autoscaler.handle({ target: A, metric: 'cpu', state: 'value', value: 10, at: clock.now(), dedupeKey: 'drop' })).records[0]!;
     expect(held).toMatchObject({ outcome: 'no-action', to: { replicas: 10 } });
     expect(held.decision?.blockedBy).toBe('stabilization');
+  });
+});
+
+describe('Autoscaler.handle: an alarm source whose prepare() fails', () => {
+  /** A source that must fetch something (a signing certificate) before parse can vouch for a delivery. */
+  class PreparingSource extends MemoryAlarmSource {
+    prepared = 0;
+    parsed = 0;
+    constructor(private readonly failure: Error) {
+      super();
+    }
+    async prepare(): Promise<void> {
+      this.prepared++;
+      throw this.failure;
+    }
+    override parse(raw: unknown): ReturnType<MemoryAlarmSource['parse']> {
+      this.parsed++;
+      return super.parse(raw);
+    }
+  }
+
+  it.each([
+    ['a transient failure fails the delivery for the platform to retry, without parsing or scaling', new TransientError('certificate host timed out'), 'error', 0],
+    ['a refusal lets parse judge the delivery (here it is well-formed, so it scales)', ValidationError.field('SigningCertUrl', 'certificate not found (HTTP 404)'), 'scaled', 1],
+  ])('%s', async (_what, failure, outcome, parsed) => {
+    const provider = new MemoryProvider([{ id: 'model-a', capacity: { replicas: 2 } }]);
+    const source = new PreparingSource(failure);
+    const policy = validatePolicy({ name: 'p', targets: [A], limits: { minReplicas: 1, maxReplicas: 10 }, rules: RULES } as Parameters<typeof validatePolicy>[0]);
+    const autoscaler = new Autoscaler({ providers: [provider], sources: [source], policies: new StaticPolicies([policy]), clock: new InstantClock(NOW) });
+    const result = await autoscaler.handle(event());
+    expect(source.prepared).toBe(1);
+    expect(source.parsed).toBe(parsed);
+    expect(result.records).toHaveLength(1);
+    expect(result.records[0]!.outcome).toBe(outcome);
+    if (outcome === 'error') expect(result.records[0]).toMatchObject({ code: 'TRANSIENT', reason: 'certificate host timed out' });
+    expect(provider.calls.apply).toBe(outcome === 'scaled' ? 1 : 0);
   });
 });

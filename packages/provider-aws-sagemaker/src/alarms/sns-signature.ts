@@ -1,8 +1,23 @@
 import { createPublicKey, createVerify, X509Certificate, type KeyObject } from 'node:crypto';
-import { ValidationError } from '@autoscaler/core';
+import { TransientError, ValidationError } from '@autoscaler/core';
 
 /** Fetches the PEM certificate at an (already vetted) `SigningCertUrl`. Injected so tests use a local key. */
 export type CertificateFetcher = (url: string) => Promise<string>;
+
+/**
+ * A certificate host's HTTP answer other than 2xx. A 4xx means the certificate the envelope names
+ * does not exist (forged: refused); anything else a fetcher throws (timeout, reset, 5xx) is
+ * transient, so the delivery fails for the platform to retry instead of being dropped.
+ */
+export class CertificateHttpError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'CertificateHttpError';
+  }
+}
 
 /** The fields SNS signs, as in a Lambda event's `Sns` object or an HTTP(S) delivery body. */
 export interface SnsSignedFields {
@@ -63,7 +78,7 @@ export function vetSigningCertUrl(url: unknown, topicArn: string, path: string):
 export function httpsCertificateFetcher(timeoutMs = 3000): CertificateFetcher {
   return async (url) => {
     const res = await fetch(url, { signal: AbortSignal.timeout(timeoutMs), redirect: 'error' });
-    if (!res.ok) throw new Error(`GET ${url} answered ${res.status}`);
+    if (!res.ok) throw new CertificateHttpError(res.status, `GET ${url} answered ${res.status}`);
     return res.text();
   };
 }
@@ -74,6 +89,8 @@ export interface SnsVerifierOptions {
   now?: () => number;
   /** Reject notifications older than this (replays). Off unless set. */
   maxMessageAgeMs?: number;
+  /** Clock skew allowed for a Timestamp in the future (default 5 minutes); a later one is refused. */
+  maxFutureSkewMs?: number;
 }
 
 /**
@@ -83,6 +100,7 @@ export interface SnsVerifierOptions {
  */
 export class SnsSignatureVerifier {
   private readonly keys = new Map<string, KeyObject>();
+  private readonly inflight = new Map<string, Promise<KeyObject>>();
   private readonly fetchCertificate: CertificateFetcher;
   private readonly now: () => number;
 
@@ -91,26 +109,40 @@ export class SnsSignatureVerifier {
     this.now = options.now ?? Date.now;
   }
 
-  /** Fetch (once per URL per container) the certificate an envelope names. Vets the URL first. */
+  /**
+   * Fetch (once per URL per container) the certificate an envelope names. Vets the URL first.
+   * Concurrent deliveries naming the same certificate share one fetch. A certificate that cannot be
+   * fetched for a transient reason throws `TransientError` (the delivery is retried, not dropped);
+   * a 4xx answer or an unusable certificate throws `ValidationError`.
+   */
   async load(certUrl: unknown, topicArn: string, path: string): Promise<void> {
     const url = vetSigningCertUrl(certUrl, topicArn, path);
     if (this.keys.has(url)) return;
+    let pending = this.inflight.get(url);
+    if (!pending) {
+      pending = this.fetchKey(url, path).finally(() => this.inflight.delete(url));
+      this.inflight.set(url, pending);
+    }
+    this.keys.set(url, await pending);
+  }
+
+  private async fetchKey(url: string, path: string): Promise<KeyObject> {
     let pem: string;
     try {
       pem = await this.fetchCertificate(url);
     } catch (e) {
-      throw new ValidationError(`could not fetch the SNS signing certificate ${url}: ${(e as Error).message}`, [{ path, message: 'certificate could not be fetched' }]);
+      const message = `could not fetch the SNS signing certificate ${url}: ${(e as Error).message}`;
+      if (e instanceof CertificateHttpError && e.status >= 400 && e.status < 500) throw new ValidationError(message, [{ path, message: `certificate not found (HTTP ${e.status})` }]);
+      throw new TransientError(message, { cause: e });
     }
-    let key: KeyObject;
     try {
       const cert = new X509Certificate(pem);
       const now = this.now();
       if (now < Date.parse(cert.validFrom) || now > Date.parse(cert.validTo)) throw new Error(`certificate not valid at ${new Date(now).toISOString()} (${cert.validFrom} .. ${cert.validTo})`);
-      key = createPublicKey(pem);
+      return createPublicKey(pem);
     } catch (e) {
       throw new ValidationError(`the SNS signing certificate at ${url} is not usable: ${(e as Error).message}`, [{ path, message: 'not a valid certificate' }]);
     }
-    this.keys.set(url, key);
   }
 
   /** Throws `ValidationError` naming `path` unless the envelope's signature verifies against a loaded certificate. */
@@ -125,9 +157,10 @@ export class SnsSignatureVerifier {
       .update(snsStringToSign(fields), 'utf8')
       .verify(key, Buffer.from(fields.Signature, 'base64'));
     if (!ok) throw ValidationError.field(`${path}.Signature`, 'does not verify against the SNS signing certificate: message forged or altered');
-    if (this.options.maxMessageAgeMs !== undefined) {
-      const at = Date.parse(fields.Timestamp);
-      if (!Number.isFinite(at) || this.now() - at > this.options.maxMessageAgeMs) throw ValidationError.field(`${path}.Timestamp`, `older than ${this.options.maxMessageAgeMs} ms: refusing a replay`);
-    }
+    const at = Date.parse(fields.Timestamp);
+    if (!Number.isFinite(at)) throw ValidationError.field(`${path}.Timestamp`, `must be an ISO 8601 time, got ${JSON.stringify(String(fields.Timestamp).slice(0, 40))}`);
+    const skew = this.options.maxFutureSkewMs ?? 5 * 60_000;
+    if (at - this.now() > skew) throw ValidationError.field(`${path}.Timestamp`, `is more than ${skew} ms in the future: refusing it`);
+    if (this.options.maxMessageAgeMs !== undefined && this.now() - at > this.options.maxMessageAgeMs) throw ValidationError.field(`${path}.Timestamp`, `older than ${this.options.maxMessageAgeMs} ms: refusing a replay`);
   }
 }

@@ -62,7 +62,11 @@ export function parsePodMetricsList(raw: unknown, field = 'podMetrics'): PodUsag
   });
 }
 
+/** Above 2^53 (9e15 cores, 9 PB) no reading is real, and sums and ratios of it overflow to Infinity. */
+const MAX_USAGE = 2 ** 53;
+
 function nonNegative(v: number, field: string): number {
   if (v < 0) throw ValidationError.field(field, `must be >= 0, got ${v}`);
+  if (!(v <= MAX_USAGE)) throw ValidationError.field(field, `is ${v}, beyond any real usage (at most ${MAX_USAGE})`);
   return v;
 }
