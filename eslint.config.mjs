@@ -3,12 +3,47 @@
 import nx from '@nx/eslint-plugin';
 import tseslint from 'typescript-eslint';
 
-const cloudSdks = ['oci-*', '@aws-sdk/*', '@smithy/*', '@kubernetes/*', 'aws-cdk-lib', 'aws-cdk-lib/*', 'constructs', '@fnproject/*', 'kubernetes-models', 'kubernetes-models/*'];
-const nodeIo = ['fs', 'node:fs', 'fs/promises', 'node:fs/promises', 'http', 'node:http', 'https', 'node:https', 'net', 'node:net', 'child_process', 'node:child_process'];
+const cloudSdks = [
+  'oci-*',
+  '@aws-sdk/*',
+  '@smithy/*',
+  '@kubernetes/*',
+  'aws-cdk-lib',
+  'aws-cdk-lib/*',
+  'constructs',
+  '@fnproject/*',
+  'kubernetes-models',
+  'kubernetes-models/*',
+];
+const nodeIo = [
+  'fs',
+  'node:fs',
+  'fs/promises',
+  'node:fs/promises',
+  'http',
+  'node:http',
+  'https',
+  'node:https',
+  'net',
+  'node:net',
+  'child_process',
+  'node:child_process',
+];
 
 export default [
   {
-    ignores: ['**/dist/**', '**/node_modules/**', '**/.nx/**', '**/coverage/**', 'bench/results/**', '**/out/**', '**/*.js', '**/*.mjs', '**/*.cjs', 'tools/workspace-plugin/src/generators/**/files/**'],
+    ignores: [
+      '**/dist/**',
+      '**/node_modules/**',
+      '**/.nx/**',
+      '**/coverage/**',
+      'bench/results/**',
+      '**/out/**',
+      '**/*.js',
+      '**/*.mjs',
+      '**/*.cjs',
+      'tools/workspace-plugin/src/generators/**/files/**',
+    ],
   },
   ...nx.configs['flat/base'],
   ...nx.configs['flat/typescript'],
@@ -29,7 +64,10 @@ export default [
             { sourceTag: 'type:sandbox', onlyDependOnLibsWithTags: ['type:core', 'type:testing', 'type:semantics'] },
             { sourceTag: 'type:provider', onlyDependOnLibsWithTags: ['type:core', 'type:testing', 'type:semantics', 'type:sandbox'] },
             { sourceTag: 'type:simulator', onlyDependOnLibsWithTags: ['type:core', 'type:testing', 'type:semantics'], bannedExternalImports: cloudSdks },
-            { sourceTag: 'type:cli', onlyDependOnLibsWithTags: ['type:core', 'type:provider', 'type:simulator', 'type:testing', 'type:semantics', 'type:sandbox'] },
+            {
+              sourceTag: 'type:cli',
+              onlyDependOnLibsWithTags: ['type:core', 'type:provider', 'type:simulator', 'type:testing', 'type:semantics', 'type:sandbox'],
+            },
             { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:core', 'type:provider', 'type:sandbox'] },
             { sourceTag: 'type:tool', onlyDependOnLibsWithTags: ['type:core', 'type:testing'], bannedExternalImports: cloudSdks },
           ],
@@ -55,7 +93,10 @@ export default [
     files: ['packages/provider-*/src/**/*.ts', 'apps/*/src/**/*.ts'],
     ignores: ['**/*.test.ts', '**/testing/**'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ group: ['@autoscaler/sandbox-*'], message: 'wire fakes are test/sandbox code: shipped code must not import them' }] }],
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['@autoscaler/sandbox-*'], message: 'wire fakes are test/sandbox code: shipped code must not import them' }] },
+      ],
     },
   },
 ];

@@ -31,7 +31,10 @@ async function main(): Promise<void> {
     lostStateWrite: aws.lostStateWrite,
     tenantIsolation: k8s.tenantIsolation,
     secretsInLogs: oci.secretsInLogs + aws.secretsInLogs + k8s.secretsInLogs,
-    badInputs: { tried: oci.badInputs.tried + aws.badInputs.tried + k8s.badInputs.tried, uncaught: oci.badInputs.uncaught + aws.badInputs.uncaught + k8s.badInputs.uncaught },
+    badInputs: {
+      tried: oci.badInputs.tried + aws.badInputs.tried + k8s.badInputs.tried,
+      uncaught: oci.badInputs.uncaught + aws.badInputs.uncaught + k8s.badInputs.uncaught,
+    },
   };
   const met = {
     scalingCalls: result.duplicateDeliveries.scalingCalls === 1,
@@ -42,11 +45,19 @@ async function main(): Promise<void> {
     secretsInLogs: result.secretsInLogs === 0,
     uncaught: result.badInputs.uncaught === 0,
   };
-  const out = { ...result, perCloud: { oci, aws, k8s }, aims: { scalingCalls: 1, actions: 0, worstOverDeadlineMs: '<= 0', extraScalingCalls: 0, victimScaled: true, secretsInLogs: 0, uncaught: 0 }, met, measuredAt: new Date().toISOString() };
+  const out = {
+    ...result,
+    perCloud: { oci, aws, k8s },
+    aims: { scalingCalls: 1, actions: 0, worstOverDeadlineMs: '<= 0', extraScalingCalls: 0, victimScaled: true, secretsInLogs: 0, uncaught: 0 },
+    met,
+    measuredAt: new Date().toISOString(),
+  };
   mkdirSync(join(__dirname, 'results'), { recursive: true });
   writeFileSync(join(__dirname, 'results', 'adversarial.json'), `${JSON.stringify(out, null, 2)}\n`);
   process.stdout.write(`${JSON.stringify(result)}\n`);
-  const missed = Object.entries(met).filter(([, ok]) => !ok).map(([k]) => k);
+  const missed = Object.entries(met)
+    .filter(([, ok]) => !ok)
+    .map(([k]) => k);
   process.stdout.write(missed.length === 0 ? 'every aim met\n' : `aims missed: ${missed.join(', ')}\n`);
 }
 

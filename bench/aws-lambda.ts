@@ -108,7 +108,17 @@ async function nodeFloor(): Promise<number> {
 /** A handler that does nothing, bundled as ours is: the floor of "import an ES module bundle and call it". */
 async function buildEmpty(dir: string): Promise<Built> {
   const outfile = join(dir, 'index.mjs');
-  const r = await build({ stdin: { contents: "export const handler = async () => ({ ok: true, kind: 'alarm', records: [] });", loader: 'ts' }, outfile, bundle: true, format: 'esm', platform: 'node', target: 'node20', minify: true, metafile: true, logLevel: 'warning' });
+  const r = await build({
+    stdin: { contents: "export const handler = async () => ({ ok: true, kind: 'alarm', records: [] });", loader: 'ts' },
+    outfile,
+    bundle: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    minify: true,
+    metafile: true,
+    logLevel: 'warning',
+  });
   const bytes = Object.values(r.metafile.outputs)[0]?.bytes ?? 0;
   return { outfile, bytes, allBytes: bytes };
 }
@@ -124,19 +134,56 @@ async function main(): Promise<void> {
   const loadBefore = loadavg();
   const { buildLambda } = (await import(join(root, 'apps/aws-lambda/build.mjs'))) as { buildLambda(v: Exclude<Variant, 'empty'>): Promise<Built> };
   const emptyDir = mkdtempSync(join(tmpdir(), 'lambda-empty-'));
-  const builds: Record<Variant, Built> = { ours: await buildLambda('ours'), 'sdk-external': await buildLambda('sdk-external'), default: await buildLambda('default'), empty: await buildEmpty(emptyDir) };
+  const builds: Record<Variant, Built> = {
+    ours: await buildLambda('ours'),
+    'sdk-external': await buildLambda('sdk-external'),
+    default: await buildLambda('default'),
+    empty: await buildEmpty(emptyDir),
+  };
 
-  const fake = await FakeAws.start({ capacityUpdateMs: 0, endpoints: [{ name: 'bench', variants: [{ name: 'AllTraffic', instances: 1 }], tags: { 'autoscaler:managed': 'true' } }], topics: ['alarms'] });
+  const fake = await FakeAws.start({
+    capacityUpdateMs: 0,
+    endpoints: [{ name: 'bench', variants: [{ name: 'AllTraffic', instances: 1 }], tags: { 'autoscaler:managed': 'true' } }],
+    topics: ['alarms'],
+  });
   const clients = createAwsClients({ ...fake.clientConfig(), backoff: () => 0 });
   const topic = `arn:aws:sns:${fake.region}:${fake.accountId}:alarms`;
-  const policy = JSON.stringify({ name: 'bench', targets: [{ provider: 'aws-sagemaker', id: 'endpoint/bench/variant/AllTraffic' }], limits: { minReplicas: 1, maxReplicas: 1000, cooldown: { scaleOut: 0, scaleIn: 0 } }, rules: [{ name: 'cpu', threshold: { metric: 'CPUUtilization', above: 80, change: 1 } }] });
-  await clients.cloudwatch.send(new PutMetricAlarmCommand({ AlarmName: 'cpu', MetricName: 'CPUUtilization', Namespace: '/aws/sagemaker/Endpoints', Statistic: 'Average', Period: 60, EvaluationPeriods: 1, Threshold: 80, ComparisonOperator: 'GreaterThanThreshold', Dimensions: [{ Name: 'EndpointName', Value: 'bench' }, { Name: 'VariantName', Value: 'AllTraffic' }], AlarmActions: [topic] }));
+  const policy = JSON.stringify({
+    name: 'bench',
+    targets: [{ provider: 'aws-sagemaker', id: 'endpoint/bench/variant/AllTraffic' }],
+    limits: { minReplicas: 1, maxReplicas: 1000, cooldown: { scaleOut: 0, scaleIn: 0 } },
+    rules: [{ name: 'cpu', threshold: { metric: 'CPUUtilization', above: 80, change: 1 } }],
+  });
+  await clients.cloudwatch.send(
+    new PutMetricAlarmCommand({
+      AlarmName: 'cpu',
+      MetricName: 'CPUUtilization',
+      Namespace: '/aws/sagemaker/Endpoints',
+      Statistic: 'Average',
+      Period: 60,
+      EvaluationPeriods: 1,
+      Threshold: 80,
+      ComparisonOperator: 'GreaterThanThreshold',
+      Dimensions: [
+        { Name: 'EndpointName', Value: 'bench' },
+        { Name: 'VariantName', Value: 'AllTraffic' },
+      ],
+      AlarmActions: [topic],
+    }),
+  );
   const events: SNSEvent[] = [];
   fake.sns.subscribe((e) => events.push(e));
   /** A fresh alarm transition (a new SNS message id) for each event. */
   const nextEvent = async (): Promise<SNSEvent> => {
     await clients.cloudwatch.send(new SetAlarmStateCommand({ AlarmName: 'cpu', StateValue: 'OK', StateReason: 'reset' }));
-    await clients.cloudwatch.send(new SetAlarmStateCommand({ AlarmName: 'cpu', StateValue: 'ALARM', StateReason: 'Threshold Crossed: 1 out of the last 1 datapoints [95.0 (01/01/26 12:00:00)] was greater than the threshold (80.0).', StateReasonData: '{"recentDatapoints":[95.0],"threshold":80}' }));
+    await clients.cloudwatch.send(
+      new SetAlarmStateCommand({
+        AlarmName: 'cpu',
+        StateValue: 'ALARM',
+        StateReason: 'Threshold Crossed: 1 out of the last 1 datapoints [95.0 (01/01/26 12:00:00)] was greater than the threshold (80.0).',
+        StateReasonData: '{"recentDatapoints":[95.0],"threshold":80}',
+      }),
+    );
     return events.at(-1)!;
   };
 
@@ -146,7 +193,8 @@ async function main(): Promise<void> {
   for (let i = 0; i < RUNS + 1; i++) {
     for (const v of order) {
       const r = await coldStart(fake, builds[v], [await nextEvent(), await nextEvent()], policy, topic);
-      if (v !== 'empty' && (r.outcome !== 'scaled' || r.warmOutcome !== 'scaled')) throw new Error(`${v}: expected both events to scale, got ${r.outcome} / ${r.warmOutcome}`);
+      if (v !== 'empty' && (r.outcome !== 'scaled' || r.warmOutcome !== 'scaled'))
+        throw new Error(`${v}: expected both events to scale, got ${r.outcome} / ${r.warmOutcome}`);
       if (i > 0) runs[v].push(r); // the first round warms the OS file cache
     }
     const f = await nodeFloor();
@@ -157,7 +205,10 @@ async function main(): Promise<void> {
   rmSync(emptyDir, { recursive: true, force: true });
   const loadAfter = loadavg();
 
-  const stat = (v: Variant, k: keyof Omit<Run, 'outcome' | 'warmOutcome'>): { median: number; min: number } => ({ median: r1(median(runs[v].map((r) => r[k]))), min: r1(Math.min(...runs[v].map((r) => r[k]))) });
+  const stat = (v: Variant, k: keyof Omit<Run, 'outcome' | 'warmOutcome'>): { median: number; min: number } => ({
+    median: r1(median(runs[v].map((r) => r[k]))),
+    min: r1(Math.min(...runs[v].map((r) => r[k]))),
+  });
   const row = (v: Variant): { bundleBytes: number; coldStartMs: number } => ({ bundleBytes: builds[v].bytes, coldStartMs: stat(v, 'ms').median });
   const detail = (v: Variant): Record<string, unknown> => ({
     coldStartMs: stat(v, 'ms'),
@@ -190,7 +241,10 @@ async function main(): Promise<void> {
       coldStartOverWarmHandle: r3(ours.coldStartMs / oursWarm),
       coldStartMinusWarmHandleMs: r1(ours.coldStartMs - oursWarm),
     },
-    sdkExternal: { ...row('sdk-external'), note: '@aws-sdk/* and @smithy/* left to the runtime: its SDK is loaded from node_modules at cold start and not counted in bundleBytes' },
+    sdkExternal: {
+      ...row('sdk-external'),
+      note: '@aws-sdk/* and @smithy/* left to the runtime: its SDK is loaded from node_modules at cold start and not counted in bundleBytes',
+    },
     detail: { ours: detail('ours'), defaultBuild: detail('default'), sdkExternal: detail('sdk-external'), emptyHandler: detail('empty') },
     bundle: { oursAllBytes: builds.ours.allBytes, oursColdStartBytesByPackage: builds.ours.byPackage },
     notes: {
@@ -198,7 +252,16 @@ async function main(): Promise<void> {
       coldStartMs: `median of ${RUNS} fresh node processes (min in detail): import + one SNS alarm event handled against the local fake (verify signature, describe, scale, write tags), timed inside the process`,
       aims: { bundleBytes: 300 * 1024, coldStartMs: 60, met: { bundleBytes: ours.bundleBytes <= 300 * 1024, coldStartMs: ours.coldStartMs <= 60 } },
     },
-    machine: { node: process.version, cpus: cpus().length, cpu: cpus()[0]?.model ?? 'unknown', loadAverage: { before: loadBefore.map(r1), after: loadAfter.map(r1), what: '1, 5 and 15 minute load averages before and after the run (2 cores: above 2 means the runs queued for CPU)' } },
+    machine: {
+      node: process.version,
+      cpus: cpus().length,
+      cpu: cpus()[0]?.model ?? 'unknown',
+      loadAverage: {
+        before: loadBefore.map(r1),
+        after: loadAfter.map(r1),
+        what: '1, 5 and 15 minute load averages before and after the run (2 cores: above 2 means the runs queued for CPU)',
+      },
+    },
     at: new Date().toISOString(),
   };
   mkdirSync(join(root, 'bench/results'), { recursive: true });

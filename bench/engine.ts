@@ -22,7 +22,15 @@ type Core = typeof source;
 function shippedCore(): Core {
   const dir = join(tmpdir(), `autoscaler-bench-${process.pid}`);
   const out = join(dir, 'core.cjs');
-  buildSync({ entryPoints: [join(__dirname, '../packages/core/src/index.ts')], bundle: true, platform: 'node', format: 'cjs', target: 'node20', outfile: out, logLevel: 'error' });
+  buildSync({
+    entryPoints: [join(__dirname, '../packages/core/src/index.ts')],
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    outfile: out,
+    logLevel: 'error',
+  });
   try {
     return createRequire(__filename)(out) as Core;
   } finally {
@@ -42,7 +50,20 @@ const POLICY = {
   rules: [
     { name: 'high-cpu', threshold: { alarm: 'high-cpu', change: 2 } },
     { name: 'low-cpu', threshold: { metric: 'CpuUtilization', below: 10, change: -1 } },
-    { name: 'latency', step: { metric: 'ModelLatency', threshold: 200, adjustmentType: 'PercentChangeInCapacity', minAdjustmentMagnitude: 1, adjustments: [{ lower: 0, upper: 100, change: 10 }, { lower: 100, upper: 300, change: 25 }, { lower: 300, change: 50 }] } },
+    {
+      name: 'latency',
+      step: {
+        metric: 'ModelLatency',
+        threshold: 200,
+        adjustmentType: 'PercentChangeInCapacity',
+        minAdjustmentMagnitude: 1,
+        adjustments: [
+          { lower: 0, upper: 100, change: 10 },
+          { lower: 100, upper: 300, change: 25 },
+          { lower: 300, change: 50 },
+        ],
+      },
+    },
     { name: 'invocations', targetTracking: { metric: 'InvocationsPerInstance', target: 100 } },
     { name: 'business-hours', schedule: { start: '0 8 * * mon-fri', end: '0 20 * * mon-fri', timezone: 'Europe/Berlin', minReplicas: 4 } },
   ],
@@ -57,7 +78,7 @@ interface Case {
 /** Deterministic pseudo-random cases (a fixed LCG), so every run decides the same inputs. */
 function makeCases(n: number, emptyPersistedState: Core['emptyPersistedState']): Case[] {
   let seed = 42;
-  const rnd = (): number => ((seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648) / 2_147_483_648);
+  const rnd = (): number => (seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648) / 2_147_483_648;
   const ref = { provider: 'memory', id: 'model' };
   const out: Case[] = [];
   for (let i = 0; i < n; i++) {
@@ -72,7 +93,16 @@ function makeCases(n: number, emptyPersistedState: Core['emptyPersistedState']):
       { target: ref, source: 'bench', metric: 'InvocationsPerInstance', state: 'value', value: rnd() * 200, dedupeKey: `i${i}`, at },
       rnd() < 0.5
         ? { target: ref, source: 'bench', metric: 'ModelLatency', state: 'firing', value: 200 + rnd() * 500, threshold: 200, dedupeKey: `l${i}`, at }
-        : { target: ref, source: 'bench', metric: 'CpuUtilization', alarm: rnd() < 0.5 ? 'high-cpu' : 'other', state: 'firing', value: rnd() * 100, dedupeKey: `c${i}`, at },
+        : {
+            target: ref,
+            source: 'bench',
+            metric: 'CpuUtilization',
+            alarm: rnd() < 0.5 ? 'high-cpu' : 'other',
+            state: 'firing',
+            value: rnd() * 100,
+            dedupeKey: `c${i}`,
+            at,
+          },
     ];
     out.push({ state: { ref, capacity: { replicas }, status: 'ready', managed: true, persisted }, signals, now });
   }
@@ -186,7 +216,10 @@ async function main(): Promise<void> {
   const result = {
     decisionsPerSecond: Math.round(decisions.perSecond),
     handledPerSecond: Math.round(handled.perSecond),
-    sourceUnderTsx: { decisionsPerSecond: Math.round(decisionsUnderTsx.perSecond), what: 'the same decide loop on the TypeScript sources as tsx runs them (dev transform), for comparison' },
+    sourceUnderTsx: {
+      decisionsPerSecond: Math.round(decisionsUnderTsx.perSecond),
+      what: 'the same decide loop on the TypeScript sources as tsx runs them (dev transform), for comparison',
+    },
     baseline: {
       proportionalPerSecond: Math.round(baselineDecide.perSecond),
       asyncProportionalPerSecond: Math.round(baselineHandle.perSecond),

@@ -17,7 +17,14 @@ import { cpus, tmpdir } from 'node:os';
 import { buildSync } from 'esbuild';
 import { join } from 'node:path';
 import { Autoscaler, silentLogger, systemClock, type AuditRecord, type Clock } from '@autoscaler/core';
-import { ClusterSnapshot, ConfigMapAlarmHistory, KubeApi, KubernetesProvider, MetricsServerAlarmSource, discoverTargets } from '@autoscaler/provider-kubernetes';
+import {
+  ClusterSnapshot,
+  ConfigMapAlarmHistory,
+  KubeApi,
+  KubernetesProvider,
+  MetricsServerAlarmSource,
+  discoverTargets,
+} from '@autoscaler/provider-kubernetes';
 import { applySeed, kubeConfigFor, startFakeKubeApi, type FakeKubeSeed } from '@autoscaler/sandbox-kubernetes';
 import { loadConfig, runCronJob, PassPolicies } from '../apps/k8s-cronjob/src';
 
@@ -40,11 +47,22 @@ function seed(namespaces: number, perNamespace: number): FakeKubeSeed {
       const k = n * perNamespace + i;
       const loaded = k % 20 === 0;
       const idle = k % 20 === 1;
-      deployments.push({ namespace: `team-${n}`, name: `model-${i}`, replicas: idle ? 4 : 2, annotations: { 'autoscaler.dev/policy': 'autoscaler/policies' }, load: { cpu: loaded ? '1.6' : idle ? '0.1' : '0.7', memoryPerPod: '600Mi' } });
+      deployments.push({
+        namespace: `team-${n}`,
+        name: `model-${i}`,
+        replicas: idle ? 4 : 2,
+        annotations: { 'autoscaler.dev/policy': 'autoscaler/policies' },
+        load: { cpu: loaded ? '1.6' : idle ? '0.1' : '0.7', memoryPerPod: '600Mi' },
+      });
     }
     if (n % 5 === 0) hpas.push({ namespace: `team-${n}`, name: 'model-2', target: 'deployment/model-2', maxReplicas: 5 });
   }
-  return { namespaces: ['autoscaler'], configMaps: [{ namespace: 'autoscaler', name: 'policies', labels: { 'autoscaler.dev/policy': 'true' }, data: { 'policy.yaml': POLICY } }], deployments, hpas };
+  return {
+    namespaces: ['autoscaler'],
+    configMaps: [{ namespace: 'autoscaler', name: 'policies', labels: { 'autoscaler.dev/policy': 'true' }, data: { 'policy.yaml': POLICY } }],
+    deployments,
+    hpas,
+  };
 }
 
 // ---- the fake, in its own process ------------------------------------------------------------
@@ -60,7 +78,12 @@ async function serve(): Promise<void> {
   backdate = 0;
   const base = api.log.entries.length;
   process.on('message', (m: { cmd: string }) => {
-    if (m.cmd === 'count') process.send!({ calls: api.log.entries.length - base, writes: api.log.entries.slice(base).filter((e) => e.method !== 'GET').length, conflicts: api.log.entries.slice(base).filter((e) => e.status === 409).length });
+    if (m.cmd === 'count')
+      process.send!({
+        calls: api.log.entries.length - base,
+        writes: api.log.entries.slice(base).filter((e) => e.method !== 'GET').length,
+        conflicts: api.log.entries.slice(base).filter((e) => e.status === 409).length,
+      });
     if (m.cmd === 'exit') void api.close().then(() => process.exit(0));
   });
   process.send!({ url: api.url, token: api.token });
@@ -81,10 +104,11 @@ function startFake(namespaces: number, perNamespace: number): Promise<Fake> {
       resolve({
         ...m,
         child,
-        count: () => new Promise((r) => {
-          child.once('message', r as (v: unknown) => void);
-          child.send({ cmd: 'count' });
-        }),
+        count: () =>
+          new Promise((r) => {
+            child.once('message', r as (v: unknown) => void);
+            child.send({ cmd: 'count' });
+          }),
         stop: () => child.send({ cmd: 'exit' }),
       }),
     );
@@ -95,7 +119,10 @@ function startFake(namespaces: number, perNamespace: number): Promise<Fake> {
 
 /** The shipped CronJob run (one pass, alarm history in a ConfigMap). */
 async function ourPass(fake: Fake): Promise<AuditRecord['outcome'][]> {
-  const config = loadConfig({ AUTOSCALER_NAMESPACE: 'autoscaler', ...(process.env['AUTOSCALER_CONCURRENCY'] ? { AUTOSCALER_CONCURRENCY: process.env['AUTOSCALER_CONCURRENCY'] } : {}) });
+  const config = loadConfig({
+    AUTOSCALER_NAMESPACE: 'autoscaler',
+    ...(process.env['AUTOSCALER_CONCURRENCY'] ? { AUTOSCALER_CONCURRENCY: process.env['AUTOSCALER_CONCURRENCY'] } : {}),
+  });
   const summary = await runCronJob({ config, kubeConfig: kubeConfigFor(fake), logger: silentLogger });
   if (summary.error) throw new Error(summary.error);
   const outcomes: AuditRecord['outcome'][] = [];
@@ -145,7 +172,12 @@ async function runOne(variant: string, url: string, token: string): Promise<void
   const byOutcome: Record<string, number> = {};
   for (const o of outcomes) byOutcome[o] = (byOutcome[o] ?? 0) + 1;
   // maxRSS (KiB): the process's peak resident set, module loading included.
-  const report: RunReport = { wallMs: Math.round(wallMs), maxRssMb: Math.round((process.resourceUsage().maxRSS / 1024) * 10) / 10, rssBeforeMb: Math.round(rssBeforeMb * 10) / 10, outcomes: byOutcome };
+  const report: RunReport = {
+    wallMs: Math.round(wallMs),
+    maxRssMb: Math.round((process.resourceUsage().maxRSS / 1024) * 10) / 10,
+    rssBeforeMb: Math.round(rssBeforeMb * 10) / 10,
+    outcomes: byOutcome,
+  };
   process.stdout.write(`\nREPORT ${JSON.stringify(report)}\n`);
 }
 
@@ -179,7 +211,17 @@ async function main(): Promise<void> {
   // Measure what ships: the code bundled by esbuild (as the Dockerfile builds it), each run in a fresh node process.
   const dir = mkdtempSync(join(tmpdir(), 'k8s-pass-bench-'));
   bundle = join(dir, 'bench.cjs');
-  buildSync({ entryPoints: [__filename], bundle: true, minify: true, platform: 'node', target: 'node20', format: 'cjs', outfile: bundle, tsconfig: join(__dirname, '..', 'tsconfig.base.json'), logLevel: 'error' });
+  buildSync({
+    entryPoints: [__filename],
+    bundle: true,
+    minify: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    outfile: bundle,
+    tsconfig: join(__dirname, '..', 'tsconfig.base.json'),
+    logLevel: 'error',
+  });
   const ours = await measure('snapshot pass (shipped)', 'ours');
   const naive = await measure('per-workload GET pass (baseline)', 'naive');
   rmSync(dir, { recursive: true, force: true });
@@ -194,8 +236,16 @@ async function main(): Promise<void> {
     writes: ours.writes,
     outcomes: ours.outcomes,
     baseline: naive,
-    ratios: { apiCallsBaselineOverOurs: Math.round((naive.apiCalls / ours.apiCalls) * 100) / 100, wallBaselineOverOurs: Math.round((naive.wallMs / ours.wallMs) * 100) / 100, peakRssBaselineOverOurs: Math.round((naive.maxRssMb / ours.maxRssMb) * 100) / 100 },
-    aims: { wallAtMost2s: ours.wallMs <= 2000, readsPerNamespaceNotPerWorkload: ours.apiCalls - ours.writes <= 3 * NAMESPACES + 10, peakRssAtMost150Mb: ours.maxRssMb <= 150 },
+    ratios: {
+      apiCallsBaselineOverOurs: Math.round((naive.apiCalls / ours.apiCalls) * 100) / 100,
+      wallBaselineOverOurs: Math.round((naive.wallMs / ours.wallMs) * 100) / 100,
+      peakRssBaselineOverOurs: Math.round((naive.maxRssMb / ours.maxRssMb) * 100) / 100,
+    },
+    aims: {
+      wallAtMost2s: ours.wallMs <= 2000,
+      readsPerNamespaceNotPerWorkload: ours.apiCalls - ours.writes <= 3 * NAMESPACES + 10,
+      peakRssAtMost150Mb: ours.maxRssMb <= 150,
+    },
     notes: [
       'wallMs: the pass (snapshot, discovery, polls, decisions, writes, alarm history load/save) timed inside the process, after module loading.',
       'apiCalls = requests the fake apiserver received during the run; writes = the non-GET ones (scale patches and state annotations of the workloads that acted, the alarm-history ConfigMap).',

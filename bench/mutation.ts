@@ -51,14 +51,29 @@ const GROUPS: Group[] = [
   {
     name: 'provider-aws-sagemaker',
     jestConfig: AWS,
-    mutate: ['packages/provider-aws-sagemaker/src/alarms/sns-signature.ts', 'packages/provider-aws-sagemaker/src/alarms/cloudwatch-source.ts', 'packages/provider-aws-sagemaker/src/state-tags.ts'],
-    tests: ['<rootDir>/test/cloudwatch-source.unit.test.ts', '<rootDir>/test/alarm-verify.int.test.ts', '<rootDir>/test/state-tags.unit.test.ts', '<rootDir>/**/*.mutation.*.test.ts'],
+    mutate: [
+      'packages/provider-aws-sagemaker/src/alarms/sns-signature.ts',
+      'packages/provider-aws-sagemaker/src/alarms/cloudwatch-source.ts',
+      'packages/provider-aws-sagemaker/src/state-tags.ts',
+    ],
+    tests: [
+      '<rootDir>/test/cloudwatch-source.unit.test.ts',
+      '<rootDir>/test/alarm-verify.int.test.ts',
+      '<rootDir>/test/state-tags.unit.test.ts',
+      '<rootDir>/**/*.mutation.*.test.ts',
+    ],
   },
   {
     name: 'provider-oci-data-science',
     jestConfig: OCI,
     mutate: ['packages/provider-oci-data-science/src/alarm-source.ts', 'packages/provider-oci-data-science/src/state-tags.ts'],
-    tests: ['<rootDir>/test/alarm-source.unit.test.ts', '<rootDir>/test/verify.int.test.ts', '<rootDir>/test/managed-tag.unit.test.ts', '<rootDir>/test/units.unit.test.ts', '<rootDir>/**/*.mutation.*.test.ts'],
+    tests: [
+      '<rootDir>/test/alarm-source.unit.test.ts',
+      '<rootDir>/test/verify.int.test.ts',
+      '<rootDir>/test/managed-tag.unit.test.ts',
+      '<rootDir>/test/units.unit.test.ts',
+      '<rootDir>/**/*.mutation.*.test.ts',
+    ],
   },
   {
     name: 'provider-kubernetes',
@@ -98,37 +113,94 @@ interface Equivalent {
 }
 const EQUIVALENT: Record<string, Equivalent[]> = {
   'packages/core/src/ports/webhook-url.ts': [
-    { mutator: 'Regex', line: "/^(\\d{1,3})\\.(\\d{1,3})", replacement: '/(\\d{1,3})', reason: 'a URL host whose last label is numeric must parse as IPv4 (else new URL throws), so nothing can precede the address' },
+    {
+      mutator: 'Regex',
+      line: '/^(\\d{1,3})\\.(\\d{1,3})',
+      replacement: '/(\\d{1,3})',
+      reason: 'a URL host whose last label is numeric must parse as IPv4 (else new URL throws), so nothing can precede the address',
+    },
     { mutator: 'MethodExpression', line: 'parts.every((n) => n <= 255)', reason: 'new URL already rejects IPv4 parts above 255' },
     { mutator: 'ConditionalExpression', line: 'parts.every((n) => n <= 255)', reason: 'new URL already rejects IPv4 parts above 255' },
     { mutator: 'Regex', line: "host.replace(/^\\[|\\]$/g, '')", reason: 'an IPv6 hostname from new URL is always [..] with one bracket at each end' },
     { mutator: 'Regex', line: 'const mapped = /^::ffff:', reason: 'dead branch: new URL writes IPv4-mapped addresses in hex (::ffff:7f00:1), never dotted' },
-    { mutator: 'ConditionalExpression', line: 'if (mapped) return', reason: 'dead branch: new URL writes IPv4-mapped addresses in hex (::ffff:7f00:1), never dotted' },
+    {
+      mutator: 'ConditionalExpression',
+      line: 'if (mapped) return',
+      reason: 'dead branch: new URL writes IPv4-mapped addresses in hex (::ffff:7f00:1), never dotted',
+    },
     { mutator: 'MethodExpression', line: "h.startsWith('fd00:ec2::')", reason: 'fd00:ec2:: is already inside fc00::/7, matched by the regex before it' },
     { mutator: 'Regex', line: "u.protocol.replace(/:$/, '')", reason: 'a URL protocol holds exactly one colon, at its end' },
-    { mutator: 'StringLiteral', line: "host.startsWith('[') && privateIpv6(host)", reason: 'a host name or IPv4 host has no colon, so privateIpv6 is false for it anyway' },
-    { mutator: 'StringLiteral', line: "const METADATA_HOSTS = new Set(['metadata', 'metadata.google.internal'", reason: "the two '.internal' names are refused by the .internal suffix check too" },
+    {
+      mutator: 'StringLiteral',
+      line: "host.startsWith('[') && privateIpv6(host)",
+      reason: 'a host name or IPv4 host has no colon, so privateIpv6 is false for it anyway',
+    },
+    {
+      mutator: 'StringLiteral',
+      line: "const METADATA_HOSTS = new Set(['metadata', 'metadata.google.internal'",
+      reason: "the two '.internal' names are refused by the .internal suffix check too",
+    },
   ],
   'packages/provider-kubernetes/src/model/annotations.ts': [
-    { mutator: 'ConditionalExpression', line: '...(m.from !== undefined ?', reason: 'JSON.stringify drops a key whose value is undefined, so { from: undefined } writes the same text' },
-    { mutator: 'ConditionalExpression', line: '...(m.to !== undefined ?', reason: 'JSON.stringify drops a key whose value is undefined, so { to: undefined } writes the same text' },
-    { mutator: 'ConditionalExpression', line: 'for (const k of STATE_KEYS) if (!(k in patch))', reason: 'the patch literal above already holds every state key: the loop is a guard for keys added later' },
-    { mutator: 'BooleanLiteral', line: 'for (const k of STATE_KEYS) if (!(k in patch))', reason: 'the patch literal above already holds every state key: the loop is a guard for keys added later' },
-    { mutator: 'ArrayDeclaration', line: 'const STATE_KEYS = [', reason: 'the patch literal already holds every state key (see the loop in persistedStatePatch)' },
-    { mutator: 'ConditionalExpression', line: 'if (text === undefined) return undefined;', reason: 'JSON.parse(undefined) throws and the catch returns undefined too' },
+    {
+      mutator: 'ConditionalExpression',
+      line: '...(m.from !== undefined ?',
+      reason: 'JSON.stringify drops a key whose value is undefined, so { from: undefined } writes the same text',
+    },
+    {
+      mutator: 'ConditionalExpression',
+      line: '...(m.to !== undefined ?',
+      reason: 'JSON.stringify drops a key whose value is undefined, so { to: undefined } writes the same text',
+    },
+    {
+      mutator: 'ConditionalExpression',
+      line: 'for (const k of STATE_KEYS) if (!(k in patch))',
+      reason: 'the patch literal above already holds every state key: the loop is a guard for keys added later',
+    },
+    {
+      mutator: 'BooleanLiteral',
+      line: 'for (const k of STATE_KEYS) if (!(k in patch))',
+      reason: 'the patch literal above already holds every state key: the loop is a guard for keys added later',
+    },
+    {
+      mutator: 'ArrayDeclaration',
+      line: 'const STATE_KEYS = [',
+      reason: 'the patch literal already holds every state key (see the loop in persistedStatePatch)',
+    },
+    {
+      mutator: 'ConditionalExpression',
+      line: 'if (text === undefined) return undefined;',
+      reason: 'JSON.parse(undefined) throws and the catch returns undefined too',
+    },
     { mutator: 'ArrayDeclaration', line: 'problems: string[] = []', reason: 'a default list is never returned: what is pushed into it is not observable' },
     { mutator: 'BlockStatement', line: '} catch {', reason: 'an empty catch returns undefined, as the original does' },
-    { mutator: 'ConditionalExpression', line: "const wholeOrUndefined = (v: unknown): number | undefined => (typeof v === 'number'", reason: 'Number.isInteger is false for every non-number anyway' },
+    {
+      mutator: 'ConditionalExpression',
+      line: "const wholeOrUndefined = (v: unknown): number | undefined => (typeof v === 'number'",
+      reason: 'Number.isInteger is false for every non-number anyway',
+    },
     { mutator: 'OptionalChaining', line: 'wholeOrUndefined(v?.', reason: 'reached only when v.at parsed as a time, so v is an object' },
-    { mutator: 'ConditionalExpression', line: '[ANNOTATION.metricFailures]: state.metricFailures !== undefined &&', reason: 'undefined > 0 is false: the next test gives the same answer' },
+    {
+      mutator: 'ConditionalExpression',
+      line: '[ANNOTATION.metricFailures]: state.metricFailures !== undefined &&',
+      reason: 'undefined > 0 is false: the next test gives the same answer',
+    },
   ],
   'packages/core/src/engine/step.ts': [
     { mutator: 'EqualityOperator', line: 'if (raw > 1) return Math.floor(raw);', reason: 'at raw = 1 both branches give 1' },
     { mutator: 'EqualityOperator', line: 'if (raw > 0) return 1;', reason: 'raw = 0 returned 0 on the line above' },
     { mutator: 'EqualityOperator', line: 'if (raw < -1) return Math.ceil(raw);', reason: 'at raw = -1 both branches give -1' },
     { mutator: 'EqualityOperator', line: 'Math.abs(delta) < minAdjustmentMagnitude', reason: 'at |delta| = magnitude the raise sets the same value' },
-    { mutator: 'ConditionalExpression', line: 'delta !== 0 && Math.abs(delta) < minAdjustmentMagnitude', reason: 'a zero delta is raised by the next statement to the same value' },
-    { mutator: 'LogicalOperator', line: 'delta !== 0 && Math.abs(delta) < minAdjustmentMagnitude', reason: 'a zero delta is raised by the next statement to the same value' },
+    {
+      mutator: 'ConditionalExpression',
+      line: 'delta !== 0 && Math.abs(delta) < minAdjustmentMagnitude',
+      reason: 'a zero delta is raised by the next statement to the same value',
+    },
+    {
+      mutator: 'LogicalOperator',
+      line: 'delta !== 0 && Math.abs(delta) < minAdjustmentMagnitude',
+      reason: 'a zero delta is raised by the next statement to the same value',
+    },
   ],
   'packages/core/src/ports/redact.ts': [
     { mutator: 'Regex', line: "replace(/^[^@]*@/, '')", replacement: '/[^@]*@/', reason: 'the leftmost match of [^@]*@ starts at 0 anyway' },
@@ -140,7 +212,9 @@ function equivalentReason(file: string, r: MutantResult): string | undefined {
   const lines = sourceLines.get(file) ?? readFileSync(join(root, file), 'utf8').split('\n');
   sourceLines.set(file, lines);
   const text = lines[r.location.start.line - 1] ?? '';
-  return (EQUIVALENT[file] ?? []).find((e) => e.mutator === r.mutatorName && text.includes(e.line) && (e.replacement === undefined || (r.replacement ?? '').includes(e.replacement)))?.reason;
+  return (EQUIVALENT[file] ?? []).find(
+    (e) => e.mutator === r.mutatorName && text.includes(e.line) && (e.replacement === undefined || (r.replacement ?? '').includes(e.replacement)),
+  )?.reason;
 }
 
 const root = join(__dirname, '..');
@@ -154,7 +228,9 @@ const mutateFiles = mutateOverride?.split(',');
 const testsOverride = args.includes('--tests') ? args[args.indexOf('--tests') + 1]?.split(',') : undefined;
 
 async function runGroup(group: Group): Promise<MutantResult[]> {
-  const { Stryker } = (await import('@stryker-mutator/core')) as unknown as { Stryker: new (o: Record<string, unknown>) => { runMutationTest(): Promise<MutantResult[]> } };
+  const { Stryker } = (await import('@stryker-mutator/core')) as unknown as {
+    Stryker: new (o: Record<string, unknown>) => { runMutationTest(): Promise<MutantResult[]> };
+  };
   const stryker = new Stryker({
     testRunner: 'jest',
     jest: { projectType: 'custom', configFile: group.jestConfig, enableFindRelatedTests: false, config: { testMatch: testsOverride ?? group.tests } },
@@ -180,7 +256,16 @@ function rescore(file: string, m: ModuleScore): void {
   m.equivalent = [];
   for (const what of all) {
     const [, line, column, mutatorName, replacement] = /^(\d+):(\d+) (\w+)(?: -> (.*))?$/.exec(what) ?? [];
-    const reason = line === undefined ? undefined : equivalentReason(file, { status: 'Survived', fileName: file, mutatorName: mutatorName!, ...(replacement === undefined ? {} : { replacement }), location: { start: { line: Number(line), column: Number(column) } } });
+    const reason =
+      line === undefined
+        ? undefined
+        : equivalentReason(file, {
+            status: 'Survived',
+            fileName: file,
+            mutatorName: mutatorName!,
+            ...(replacement === undefined ? {} : { replacement }),
+            location: { start: { line: Number(line), column: Number(column) } },
+          });
     if (reason === undefined) m.survivors.push(what);
     else m.equivalent.push(`${what}: ${reason}`);
   }
@@ -196,9 +281,17 @@ async function main(): Promise<void> {
     }
   }
   // With `--mutate`, only the groups whose package holds the file (its tests guard it).
-  const selected = GROUPS.filter((g) => (only === undefined || g.name === only) && (mutateFiles === undefined || mutateFiles[0]!.startsWith(g.jestConfig.replace(/jest\.config\.js$/, ''))));
+  const selected = GROUPS.filter(
+    (g) => (only === undefined || g.name === only) && (mutateFiles === undefined || mutateFiles[0]!.startsWith(g.jestConfig.replace(/jest\.config\.js$/, ''))),
+  );
   const first = mutateFiles?.[0];
-  const chosen = args.includes('--rescore') ? [] : first === undefined ? selected : selected.filter((g) => g.mutate.some((m) => !m.startsWith('!') && (m === first || (m.includes('*') && first.startsWith(m.slice(0, m.indexOf('*'))))))).slice(0, 1);
+  const chosen = args.includes('--rescore')
+    ? []
+    : first === undefined
+      ? selected
+      : selected
+          .filter((g) => g.mutate.some((m) => !m.startsWith('!') && (m === first || (m.includes('*') && first.startsWith(m.slice(0, m.indexOf('*')))))))
+          .slice(0, 1);
   if (chosen.length === 0 && !args.includes('--rescore')) throw new Error(`no group matches --only ${only ?? '-'} --mutate ${mutateOverride ?? '-'}`);
   for (const group of chosen) {
     process.stderr.write(`mutation: ${group.name} (${group.mutate.filter((m) => !m.startsWith('!')).join(', ')})\n`);
@@ -234,11 +327,22 @@ async function main(): Promise<void> {
     noCoverage += m.noCoverage;
   }
   const score = killed + survived > 0 ? Math.round((1000 * killed) / (killed + survived)) / 10 : 0;
-  const out = { score, killed, survived, equivalent, noCoverage, aim: 90, measuredAt: new Date().toISOString(), runSeconds: Math.round((Date.now() - started) / 1000), modules };
+  const out = {
+    score,
+    killed,
+    survived,
+    equivalent,
+    noCoverage,
+    aim: 90,
+    measuredAt: new Date().toISOString(),
+    runSeconds: Math.round((Date.now() - started) / 1000),
+    modules,
+  };
   mkdirSync(join(root, 'bench/results'), { recursive: true });
   writeFileSync(outFile, `${JSON.stringify(out, null, 2)}\n`);
   process.stdout.write(`mutation score ${score}% (${killed} killed, ${survived} survived of which ${equivalent} equivalent, ${noCoverage} not covered)\n`);
-  for (const [file, m] of Object.entries(modules)) process.stdout.write(`  ${file}: ${m.score}% ${m.survivors.length ? `survivors: ${m.survivors.join(' | ')}` : ''}\n`);
+  for (const [file, m] of Object.entries(modules))
+    process.stdout.write(`  ${file}: ${m.score}% ${m.survivors.length ? `survivors: ${m.survivors.join(' | ')}` : ''}\n`);
 }
 
 main().catch((e: unknown) => {

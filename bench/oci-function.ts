@@ -64,11 +64,19 @@ const round = (v: number): number => Math.round(v * 100) / 100;
 
 function postCall(socketPath: string, body: string): Promise<string> {
   return new Promise((resolve, reject) => {
-    const req = request({ socketPath, path: '/call', method: 'POST', headers: { 'content-type': 'application/json', 'fn-call-id': 'bench', 'fn-deadline': new Date(Date.now() + 60_000).toISOString() } }, (res) => {
-      let text = '';
-      res.on('data', (c) => (text += c));
-      res.on('end', () => resolve(text));
-    });
+    const req = request(
+      {
+        socketPath,
+        path: '/call',
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'fn-call-id': 'bench', 'fn-deadline': new Date(Date.now() + 60_000).toISOString() },
+      },
+      (res) => {
+        let text = '';
+        res.on('data', (c) => (text += c));
+        res.on('end', () => resolve(text));
+      },
+    );
     req.on('error', reject);
     req.end(body);
   });
@@ -135,7 +143,16 @@ async function nodeFloor(): Promise<number> {
 /** An fdk function that answers at once, bundled as ours is: the floor of an fdk cold start. */
 async function buildEmptyFunction(dir: string): Promise<string> {
   const outfile = join(dir, 'func.js');
-  await build({ stdin: { contents: "import { handle } from '@fnproject/fdk'; handle(async () => ({ ok: true, records: [] }));", loader: 'ts', resolveDir: APP }, outfile, bundle: true, format: 'cjs', platform: 'node', target: 'node20', minify: true, logLevel: 'warning' });
+  await build({
+    stdin: { contents: "import { handle } from '@fnproject/fdk'; handle(async () => ({ ok: true, records: [] }));", loader: 'ts', resolveDir: APP },
+    outfile,
+    bundle: true,
+    format: 'cjs',
+    platform: 'node',
+    target: 'node20',
+    minify: true,
+    logLevel: 'warning',
+  });
   return outfile;
 }
 
@@ -173,7 +190,12 @@ async function main(): Promise<void> {
     const cold = { ours: [] as Cold[], naive: [] as Cold[], empty: [] as Cold[], bundleOnly: [] as Cold[] };
     const floor: number[] = [];
     for (let i = 0; i <= COLD_RUNS; i++) {
-      const round = { ours: await coldStart(shipped.entry, sandbox), naive: await coldStart(naive, sandbox), empty: await coldStart(empty, sandbox, false), bundleOnly: await coldStart(ours, sandbox) };
+      const round = {
+        ours: await coldStart(shipped.entry, sandbox),
+        naive: await coldStart(naive, sandbox),
+        empty: await coldStart(empty, sandbox, false),
+        bundleOnly: await coldStart(ours, sandbox),
+      };
       const f = await nodeFloor();
       if (i === 0) continue;
       for (const k of ['ours', 'naive', 'empty', 'bundleOnly'] as const) cold[k].push(round[k]);
@@ -213,9 +235,18 @@ async function main(): Promise<void> {
     const floors = { node: floor[0]!, empty: sorted('empty')[0]!, bundleOnly: sorted('bundleOnly')[0]! };
     const medians = { ours: percentile(sorted('ours'), 50), naive: percentile(sorted('naive'), 50) };
     const out = {
-      ours: { bundleBytes: bytes.ours, coldStartMs: round(coldMs.ours), handleP50Ms: round(percentile(overhead, 50)), handleP99Ms: round(percentile(overhead, 99)) },
+      ours: {
+        bundleBytes: bytes.ours,
+        coldStartMs: round(coldMs.ours),
+        handleP50Ms: round(percentile(overhead, 50)),
+        handleP99Ms: round(percentile(overhead, 99)),
+      },
       naive: { bundleBytes: bytes.naive, coldStartMs: round(coldMs.naive) },
-      ratios: { bundleBytes: round(bytes.ours / bytes.naive), coldStartMs: round(coldMs.ours / coldMs.naive), coldStartMedianMs: round(medians.ours / medians.naive) },
+      ratios: {
+        bundleBytes: round(bytes.ours / bytes.naive),
+        coldStartMs: round(coldMs.ours / coldMs.naive),
+        coldStartMedianMs: round(medians.ours / medians.naive),
+      },
       floors: {
         nodeProcessMs: round(floors.node),
         emptyFunctionColdStartMs: round(floors.empty),
@@ -234,9 +265,25 @@ async function main(): Promise<void> {
         what: 'ours is the image entry: start.cjs runs func.js from the V8 code cache that `node start.cjs --write-code-cache` wrote (the Dockerfile step, same node binary). withoutCache: `node func.js`, the same bundle compiled from source.',
       },
       detail: {
-        coldStartRunsMs: { ours: sorted('ours').map(round), naive: sorted('naive').map(round), emptyFunction: sorted('empty').map(round), bundleOnly: sorted('bundleOnly').map(round), nodeProcess: floor.map(round) },
-        coldStartMedianMs: { ours: round(medians.ours), naive: round(medians.naive), bundleOnly: round(percentile(sorted('bundleOnly'), 50)), emptyFunction: round(percentile(sorted('empty'), 50)), nodeProcess: round(percentile(floor, 50)) },
-        socketReadyMedianMs: { ours: round(percentile(sorted('ours', 'socketMs'), 50)), naive: round(percentile(sorted('naive', 'socketMs'), 50)), emptyFunction: round(percentile(sorted('empty', 'socketMs'), 50)) },
+        coldStartRunsMs: {
+          ours: sorted('ours').map(round),
+          naive: sorted('naive').map(round),
+          emptyFunction: sorted('empty').map(round),
+          bundleOnly: sorted('bundleOnly').map(round),
+          nodeProcess: floor.map(round),
+        },
+        coldStartMedianMs: {
+          ours: round(medians.ours),
+          naive: round(medians.naive),
+          bundleOnly: round(percentile(sorted('bundleOnly'), 50)),
+          emptyFunction: round(percentile(sorted('empty'), 50)),
+          nodeProcess: round(percentile(floor, 50)),
+        },
+        socketReadyMedianMs: {
+          ours: round(percentile(sorted('ours', 'socketMs'), 50)),
+          naive: round(percentile(sorted('naive', 'socketMs'), 50)),
+          emptyFunction: round(percentile(sorted('empty', 'socketMs'), 50)),
+        },
         handleP90Ms: round(percentile(overhead, 90)),
         handleWallP50Ms: round(percentile(wall, 50)),
         handleWallP99Ms: round(percentile(wall, 99)),
@@ -254,14 +301,27 @@ async function main(): Promise<void> {
       method: {
         coldStart: `fastest of ${COLD_RUNS} fresh processes per bundle (alternating; medians in detail): spawn node start.cjs (ours: the image entry with its code cache) or node func.js (naive, bundleOnly) with FN_FORMAT=http-stream on a unix socket, wait for the socket, POST /call one high-CPU alarm; the handler signs real SDK requests to the local fake and scales a fresh deployment`,
         handle: `${HANDLE_RUNS} alarms after ${WARMUP} warm-up, in process, each on a fresh deployment; handle = wall time of handleAlarm minus the time the fake spent answering its requests (alarm management off)`,
-        naive: 'same entry bundled with minify and tree-shaking off, the SDK polyfills (isomorphic-fetch, node-fetch, es6-promise) kept, all SDK operations and model classes, no code cache',
-        bundle: 'build.mjs: tree-shaken and minified; only the SDK operations the function calls (sdkCalls) and the model classes they reach; lazy SDK indexes; built-in fetch for the polyfills',
+        naive:
+          'same entry bundled with minify and tree-shaking off, the SDK polyfills (isomorphic-fetch, node-fetch, es6-promise) kept, all SDK operations and model classes, no code cache',
+        bundle:
+          'build.mjs: tree-shaken and minified; only the SDK operations the function calls (sdkCalls) and the model classes they reach; lazy SDK indexes; built-in fetch for the polyfills',
       },
-      machine: { node: process.version, cpus: cpus().length, cpu: cpus()[0]?.model ?? 'unknown', loadAverage: { before: loadBefore.map(round), after: loadAfter.map(round), what: '1, 5 and 15 minute load averages before and after the run (2 cores: above 2 means the runs queued for CPU)' } },
+      machine: {
+        node: process.version,
+        cpus: cpus().length,
+        cpu: cpus()[0]?.model ?? 'unknown',
+        loadAverage: {
+          before: loadBefore.map(round),
+          after: loadAfter.map(round),
+          what: '1, 5 and 15 minute load averages before and after the run (2 cores: above 2 means the runs queued for CPU)',
+        },
+      },
     };
     mkdirSync(join(ROOT, 'bench', 'results'), { recursive: true });
     writeFileSync(join(ROOT, 'bench', 'results', 'oci-function.json'), `${JSON.stringify(out, null, 2)}\n`);
-    console.log(JSON.stringify({ ours: out.ours, naive: out.naive, ratios: out.ratios, floors: out.floors, codeCache: out.codeCache, machine: out.machine }, null, 2));
+    console.log(
+      JSON.stringify({ ours: out.ours, naive: out.naive, ratios: out.ratios, floors: out.floors, codeCache: out.codeCache, machine: out.machine }, null, 2),
+    );
   } finally {
     await sandbox.stop();
     rmSync(work, { recursive: true, force: true });

@@ -54,7 +54,15 @@ async function main(): Promise<void> {
         const s = makeScenario({ load: scaleToPeak(trace, peakRps), provider, seed: SEED });
         const t0 = performance.now();
         const result = await simulate(s, shippedPolicies(provider), { stepTest: false });
-        const policies = result.summaries.map((p) => ({ name: p.name, baseline: p.baseline, costRatio: r4(p.costRatio), clairvoyantRatio: r4(p.clairvoyantRatio), sloViolationRate: r4(p.sloViolationRate), violatingMinutes: p.violatingMinutes, actions: p.actions }));
+        const policies = result.summaries.map((p) => ({
+          name: p.name,
+          baseline: p.baseline,
+          costRatio: r4(p.costRatio),
+          clairvoyantRatio: r4(p.clairvoyantRatio),
+          sloViolationRate: r4(p.sloViolationRate),
+          violatingMinutes: p.violatingMinutes,
+          actions: p.actions,
+        }));
         const ours = result.summaries.find((p) => !p.baseline)!;
         const meeting = result.summaries.filter((p) => p.baseline && p.sloViolationRate <= 0.01);
         const aims = {
@@ -63,14 +71,34 @@ async function main(): Promise<void> {
           ...(days >= 14 ? { atMost115xClairvoyant: ours.clairvoyantRatio <= 1.15 } : {}),
           baselinesMeetingSlo: meeting.map((b) => b.name),
         };
-        rows.push({ trace: trace.name, kind, provider, peakRps, minutes: s.load.rps.length, oracleCost: r4(result.oracle.cost), clairvoyantCost: r4(result.clairvoyant.cost), clairvoyantOverOracle: r4(result.clairvoyant.cost / result.oracle.cost), policies, aims, wallMs: Math.round(performance.now() - t0) });
-        process.stderr.write(`${trace.name} ${provider} x${scale}: ours ${ours.costRatio.toFixed(2)}x oracle, ${ours.clairvoyantRatio.toFixed(2)}x clairvoyant, ${(100 * ours.sloViolationRate).toFixed(2)}% violating\n`);
+        rows.push({
+          trace: trace.name,
+          kind,
+          provider,
+          peakRps,
+          minutes: s.load.rps.length,
+          oracleCost: r4(result.oracle.cost),
+          clairvoyantCost: r4(result.clairvoyant.cost),
+          clairvoyantOverOracle: r4(result.clairvoyant.cost / result.oracle.cost),
+          policies,
+          aims,
+          wallMs: Math.round(performance.now() - t0),
+        });
+        process.stderr.write(
+          `${trace.name} ${provider} x${scale}: ours ${ours.costRatio.toFixed(2)}x oracle, ${ours.clairvoyantRatio.toFixed(2)}x clairvoyant, ${(100 * ours.sloViolationRate).toFixed(2)}% violating\n`,
+        );
 
         if (days >= 14) {
           const t1 = performance.now();
           const tuned = await tune(s, { budget: TUNE_BUDGET, holdoutDays: days - 7 });
           const h = tuned.holdout!;
-          const w = (x: typeof h.tuned) => ({ costRatio: r4(x.costRatio), clairvoyantRatio: r4(x.clairvoyantRatio), sloViolationRate: r4(x.sloViolationRate), violatingMinutes: x.violatingMinutes, cost: r4(x.cost) });
+          const w = (x: typeof h.tuned) => ({
+            costRatio: r4(x.costRatio),
+            clairvoyantRatio: r4(x.clairvoyantRatio),
+            sloViolationRate: r4(x.sloViolationRate),
+            violatingMinutes: x.violatingMinutes,
+            cost: r4(x.cost),
+          });
           rolling.push({
             trace: trace.name,
             provider,
@@ -84,13 +112,22 @@ async function main(): Promise<void> {
             aims: { tunedAtMost1PercentHeldOut: h.tuned.sloViolationRate <= 0.01, tunedCheaperThanDefault: h.tuned.cost < h.default.cost },
             wallMs: Math.round(performance.now() - t1),
           });
-          process.stderr.write(`  rolling origin: tuned ${h.tuned.costRatio.toFixed(2)}x, ${(100 * h.tuned.sloViolationRate).toFixed(2)}% held out; default ${h.default.costRatio.toFixed(2)}x, ${(100 * h.default.sloViolationRate).toFixed(2)}%\n`);
+          process.stderr.write(
+            `  rolling origin: tuned ${h.tuned.costRatio.toFixed(2)}x, ${(100 * h.tuned.sloViolationRate).toFixed(2)}% held out; default ${h.default.costRatio.toFixed(2)}x, ${(100 * h.default.sloViolationRate).toFixed(2)}%\n`,
+          );
         }
       }
     }
   }
   const out = {
-    scenario: { peakRps: SCALES.map((x) => DEFAULT_PEAK_RPS * x), sloP95Ms: DEFAULT_SLO_MS, seed: SEED, start: 'warm', serviceModel: 'M/M/c per instance, 50 ms mean service time per vCPU worker', tuneBudget: TUNE_BUDGET },
+    scenario: {
+      peakRps: SCALES.map((x) => DEFAULT_PEAK_RPS * x),
+      sloP95Ms: DEFAULT_SLO_MS,
+      seed: SEED,
+      start: 'warm',
+      serviceModel: 'M/M/c per instance, 50 ms mean service time per vCPU worker',
+      tuneBudget: TUNE_BUDGET,
+    },
     note: 'default policies untuned (our best: trace-independent defaults, targets from the load test of the simulated instance); azure_llm_code_2023_1s is summed into minutes, so it repeats the 1min rows; rolling origin: tune on days 1-7, score days 8-14 of a replay of all 14 days',
     wallMs: Math.round(performance.now() - started),
     rows,

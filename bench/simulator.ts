@@ -24,7 +24,15 @@ function shippedSimulator(): Sim {
   const dir = join(__dirname, '..', 'packages', 'simulator', '.bench', 'bundle');
   const out = join(dir, 'simulator.cjs');
   mkdirSync(dir, { recursive: true });
-  buildSync({ entryPoints: [join(__dirname, '../packages/simulator/src/index.ts')], bundle: true, platform: 'node', format: 'cjs', target: 'node20', outfile: out, logLevel: 'error' });
+  buildSync({
+    entryPoints: [join(__dirname, '../packages/simulator/src/index.ts')],
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    outfile: out,
+    logLevel: 'error',
+  });
   try {
     return createRequire(__filename)(out) as Sim;
   } finally {
@@ -42,7 +50,10 @@ async function main(): Promise<void> {
     limits: { minReplicas: 1, maxReplicas: 40, cooldown: { scaleOut: 120, scaleIn: 300 } },
     rules: [{ name: 'cpu-60', targetTracking: { metric: 'CpuUtilization', target: 60 } }],
   });
-  const policies = [...sim.shippedPolicies(provider), { name: 'user-cpu-target (derived wiring)', policy: userPolicy, settings: sim.deriveSettings(userPolicy, provider), derived: true }];
+  const policies = [
+    ...sim.shippedPolicies(provider),
+    { name: 'user-cpu-target (derived wiring)', policy: userPolicy, settings: sim.deriveSettings(userPolicy, provider), derived: true },
+  ];
 
   // Baseline 1: read and scale the trace.
   let readScaleMs = Infinity;
@@ -90,7 +101,12 @@ async function main(): Promise<void> {
       wallOverLoadModelOnly: Math.round((wallMs / modelOnlyMs) * 10) / 10,
     },
     aims: { wallMs14d6p: 2000, peakRssMb: 300, met: wallMs < 2000 && peakRssMb < 300 },
-    check: summaries.map((s) => ({ name: s.name, costRatio: Math.round(s.costRatio * 1000) / 1000, sloViolationRate: Math.round(s.sloViolationRate * 10_000) / 10_000, actions: s.actions })),
+    check: summaries.map((s) => ({
+      name: s.name,
+      costRatio: Math.round(s.costRatio * 1000) / 1000,
+      sloViolationRate: Math.round(s.sloViolationRate * 10_000) / 10_000,
+      actions: s.actions,
+    })),
     machine: { cpus: cpus().length, model: cpus()[0]?.model ?? 'unknown', loadavg1m: Math.round(loadavg()[0]! * 100) / 100, node: process.version },
     rounds: ROUNDS,
     note: 'best of rounds; the machine is shared, so read the ratios to the baselines measured in the same run',

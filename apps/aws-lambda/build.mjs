@@ -21,7 +21,8 @@ export const lambdaSlimming = {
   setup(b) {
     b.onResolve({ filter: /^@aws-sdk\/credential-provider-node$/ }, () => ({ path: 'credential-provider-node', namespace: 'lambda-creds' }));
     b.onLoad({ filter: /.*/, namespace: 'lambda-creds' }, () => ({
-      contents: "import { fromEnv } from '@aws-sdk/credential-provider-env'; export const defaultProvider = (init) => fromEnv(init); export const credentialsWillNeedRefresh = () => false; export const credentialsTreatedAsExpired = () => false;",
+      contents:
+        "import { fromEnv } from '@aws-sdk/credential-provider-env'; export const defaultProvider = (init) => fromEnv(init); export const credentialsWillNeedRefresh = () => false; export const credentialsTreatedAsExpired = () => false;",
       resolveDir: here,
       loader: 'js',
     }));
@@ -32,7 +33,10 @@ export const lambdaSlimming = {
 export const sdkPackageVersionOnly = {
   name: 'sdk-package-version-only',
   setup(b) {
-    b.onLoad({ filter: /[\\/]node_modules[\\/]@aws-sdk[\\/][\w-]+[\\/]package\.json$/ }, async (args) => ({ contents: JSON.stringify({ version: JSON.parse(await readFile(args.path, 'utf8')).version }), loader: 'json' }));
+    b.onLoad({ filter: /[\\/]node_modules[\\/]@aws-sdk[\\/][\w-]+[\\/]package\.json$/ }, async (args) => ({
+      contents: JSON.stringify({ version: JSON.parse(await readFile(args.path, 'utf8')).version }),
+      loader: 'json',
+    }));
   },
 };
 
@@ -102,7 +106,9 @@ export async function buildLambda(variant = 'ours') {
   };
   visit(Object.keys(outputs).find((f) => /(^|[\\/])src[\\/]handler\.ts$/.test(outputs[f].entryPoint ?? '')));
   const bytes = [...seen].reduce((n, f) => n + outputs[f].bytes, 0);
-  const allBytes = Object.entries(outputs).filter(([f]) => !f.endsWith('.map') && !f.endsWith('.LEGAL.txt')).reduce((n, [, o]) => n + o.bytes, 0);
+  const allBytes = Object.entries(outputs)
+    .filter(([f]) => !f.endsWith('.map') && !f.endsWith('.LEGAL.txt'))
+    .reduce((n, [, o]) => n + o.bytes, 0);
   // Where the cold-start bytes come from, by npm package (our own sources by workspace package).
   const byPackage = {};
   for (const f of seen) {

@@ -74,7 +74,9 @@ const lazyModelIndexes = {
       const keep = sdkCalls[sdk] === undefined ? undefined : await modelClosure(sdkDir, exportsByName, sdkCalls[sdk]);
       const contents = text.replace(pair, (_, local, path, name) => {
         if (keep !== undefined && !keep.has(name)) {
-          const why = JSON.stringify(`${sdk} model ${name} is not in the function bundle: add the SDK call that needs it to sdkCalls in apps/oci-function/build.mjs`);
+          const why = JSON.stringify(
+            `${sdk} model ${name} is not in the function bundle: add the SDK call that needs it to sdkCalls in apps/oci-function/build.mjs`,
+          );
           return `Object.defineProperty(exports, ${JSON.stringify(name)}, { enumerable: false, configurable: true, get: () => { throw new Error(${why}); } });`;
         }
         return `Object.defineProperty(exports, ${JSON.stringify(name)}, { enumerable: true, configurable: true, get: () => require(${JSON.stringify(path)}).${name} });`;
@@ -130,9 +132,16 @@ const lazyOciCommonIndex = {
       if (names.length < 10) throw new Error(`${args.path}: only ${names.length} requires matched; the SDK layout changed`);
       const alt = names.join('|');
       // `exports.X = mod.Y;` and `exports.X = mod;` become getters; existing getters read the lazy module.
-      out = out.replace(new RegExp(`^exports\\.(\\w+) = (${alt})(\\.\\w+)?;$`, 'gm'), (_, exp, name, prop) => `Object.defineProperty(exports, ${JSON.stringify(exp)}, { enumerable: true, configurable: true, get: function () { return ${name}__get()${prop ?? ''}; } });`);
+      out = out.replace(
+        new RegExp(`^exports\\.(\\w+) = (${alt})(\\.\\w+)?;$`, 'gm'),
+        (_, exp, name, prop) =>
+          `Object.defineProperty(exports, ${JSON.stringify(exp)}, { enumerable: true, configurable: true, get: function () { return ${name}__get()${prop ?? ''}; } });`,
+      );
       out = out.replace(new RegExp(`return (${alt})\\.(\\w+);`, 'g'), (_, name, prop) => `return ${name}__get().${prop};`);
-      const code = out.replace(/\/\*[\s\S]*?\*\//g, '').replace(/^\s*\/\/.*$/gm, '').replace(/^let .*$/gm, '');
+      const code = out
+        .replace(/\/\*[\s\S]*?\*\//g, '')
+        .replace(/^\s*\/\/.*$/gm, '')
+        .replace(/^let .*$/gm, '');
       const eager = new RegExp(`(?<![.\\w"$])(${alt})\\b(?!__)`).exec(code);
       if (eager) throw new Error(`${args.path}: ${eager[1]} is still read at load; the SDK layout changed`);
       return { contents: out, loader: 'js' };
@@ -155,7 +164,9 @@ const result = await build({
   metafile: true,
   plugins: naive ? [] : [lazyModelIndexes, trimmedClients, lazyOciCommonIndex, zodEnglishOnly],
   logLevel: 'warning',
-  alias: naive ? {} : { 'isomorphic-fetch': join(stubs, 'empty.cjs'), 'es6-promise': join(stubs, 'es6-promise.cjs'), 'node-fetch': join(stubs, 'node-fetch.cjs') },
+  alias: naive
+    ? {}
+    : { 'isomorphic-fetch': join(stubs, 'empty.cjs'), 'es6-promise': join(stubs, 'es6-promise.cjs'), 'node-fetch': join(stubs, 'node-fetch.cjs') },
 });
 writeFileSync(join(outdir, 'meta.json'), JSON.stringify(result.metafile));
 // The image's entry (Dockerfile): runs func.js from a V8 code cache built into the image.

@@ -8,16 +8,23 @@ const EnvSchema = z
     /** The policy itself (YAML or JSON). */
     AUTOSCALER_POLICY: z.string().min(1).optional(),
     /** Or an SSM parameter name holding it (String or SecureString). */
-    AUTOSCALER_POLICY_SSM: z.string().regex(/^\/?[A-Za-z0-9_.\-/]{1,1011}$/, 'must be an SSM parameter name').optional(),
+    AUTOSCALER_POLICY_SSM: z
+      .string()
+      .regex(/^\/?[A-Za-z0-9_.\-/]{1,1011}$/, 'must be an SSM parameter name')
+      .optional(),
     /** Or an S3 object: s3://bucket/key. */
-    AUTOSCALER_POLICY_S3: z.string().regex(/^s3:\/\/[a-z0-9.-]{3,63}\/.+$/, 'must be s3://bucket/key').optional(),
+    AUTOSCALER_POLICY_S3: z
+      .string()
+      .regex(/^s3:\/\/[a-z0-9.-]{3,63}\/.+$/, 'must be s3://bucket/key')
+      .optional(),
     /** SNS topics alarm notifications may come from (comma-separated); others are refused. Required: without it anyone's topic could drive scaling. */
-    AUTOSCALER_SNS_TOPIC_ARNS: z
-      .string({ error: 'is required: the SNS topic ARNs (comma-separated) alarm notifications may come from' })
-      .refine((v) => {
-        const topics = v.split(',').map((t) => t.trim()).filter((t) => t !== '');
-        return topics.length > 0 && topics.every((t) => /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/.test(t));
-      }, 'must be SNS topic ARNs like arn:aws:sns:us-east-1:123456789012:autoscaler-alarms, comma-separated'),
+    AUTOSCALER_SNS_TOPIC_ARNS: z.string({ error: 'is required: the SNS topic ARNs (comma-separated) alarm notifications may come from' }).refine((v) => {
+      const topics = v
+        .split(',')
+        .map((t) => t.trim())
+        .filter((t) => t !== '');
+      return topics.length > 0 && topics.every((t) => /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/.test(t));
+    }, 'must be SNS topic ARNs like arn:aws:sns:us-east-1:123456789012:autoscaler-alarms, comma-separated'),
     /** Alarm deliveries whose state change is older than this are refused as stale or replayed (default 600). */
     AUTOSCALER_MAX_MESSAGE_AGE_SECONDS: z.coerce.number().int().min(30).max(86_400).default(600),
     /** Kept free at the end of each invocation for the response and logs (default 1500 ms). */
@@ -35,7 +42,12 @@ const EnvSchema = z
   .superRefine((e, ctx) => {
     const sources = ['AUTOSCALER_POLICY', 'AUTOSCALER_POLICY_SSM', 'AUTOSCALER_POLICY_S3'] as const;
     const set = sources.filter((k) => e[k] !== undefined);
-    if (set.length !== 1) ctx.addIssue({ code: 'custom', path: ['AUTOSCALER_POLICY'], message: set.length === 0 ? `set one of ${sources.join(', ')}` : `set only one of ${set.join(', ')}` });
+    if (set.length !== 1)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['AUTOSCALER_POLICY'],
+        message: set.length === 0 ? `set one of ${sources.join(', ')}` : `set only one of ${set.join(', ')}`,
+      });
   });
 
 export type LambdaConfig = z.output<typeof EnvSchema>;

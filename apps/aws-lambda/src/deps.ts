@@ -57,8 +57,14 @@ export async function buildDeps(env: Readonly<Record<string, string | undefined>
       ...(endpoint ? { endpoint } : {}),
       ...(overrides.credentials ? { credentials: overrides.credentials } : {}),
     });
-  const policy = await loadPolicy(config, { region: config.AWS_REGION, ...(endpoint ? { endpoint } : {}), ...(overrides.credentials ? { credentials: overrides.credentials } : {}) });
-  const fetchCertificate = overrides.fetchCertificate ?? (config.AUTOSCALER_SNS_CERT_BASE_URL ? rebasedCertificateGetter(config.AUTOSCALER_SNS_CERT_BASE_URL) : httpsCertificateGetter());
+  const policy = await loadPolicy(config, {
+    region: config.AWS_REGION,
+    ...(endpoint ? { endpoint } : {}),
+    ...(overrides.credentials ? { credentials: overrides.credentials } : {}),
+  });
+  const fetchCertificate =
+    overrides.fetchCertificate ??
+    (config.AUTOSCALER_SNS_CERT_BASE_URL ? rebasedCertificateGetter(config.AUTOSCALER_SNS_CERT_BASE_URL) : httpsCertificateGetter());
   const topics = config.AUTOSCALER_SNS_TOPIC_ARNS.split(',')
     .map((s) => s.trim())
     .filter((s) => s !== '');

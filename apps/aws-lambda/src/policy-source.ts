@@ -17,7 +17,10 @@ export async function policyFromText(text: string, source: string): Promise<Poli
 }
 
 /** Read the policy from the environment, SSM or S3 (once per container). The SSM and S3 clients load only when used. */
-export async function loadPolicy(config: LambdaConfig, clientConfig: { region: string; endpoint?: string; credentials?: { accessKeyId: string; secretAccessKey: string } }): Promise<Policy> {
+export async function loadPolicy(
+  config: LambdaConfig,
+  clientConfig: { region: string; endpoint?: string; credentials?: { accessKeyId: string; secretAccessKey: string } },
+): Promise<Policy> {
   if (config.AUTOSCALER_POLICY !== undefined) return policyFromText(config.AUTOSCALER_POLICY, 'AUTOSCALER_POLICY');
   if (config.AUTOSCALER_POLICY_SSM !== undefined) {
     const { GetParameterCommand, SSMClient } = await import('@aws-sdk/client-ssm');

@@ -43,11 +43,21 @@ export async function alarmOn(w: LambdaWorld, name = ALARM): Promise<SNSEvent[]>
 }
 
 export async function fire(w: LambdaWorld, name = ALARM, value = 93.5): Promise<void> {
-  await w.clients.cloudwatch.send(new SetAlarmStateCommand({ AlarmName: name, StateValue: 'ALARM', StateReason: `Threshold Crossed: 1 out of the last 1 datapoints [${value} (01/01/26 12:00:00)] was greater than the threshold (80.0).`, StateReasonData: JSON.stringify({ version: '1.0', recentDatapoints: [value], threshold: 80 }) }));
+  await w.clients.cloudwatch.send(
+    new SetAlarmStateCommand({
+      AlarmName: name,
+      StateValue: 'ALARM',
+      StateReason: `Threshold Crossed: 1 out of the last 1 datapoints [${value} (01/01/26 12:00:00)] was greater than the threshold (80.0).`,
+      StateReasonData: JSON.stringify({ version: '1.0', recentDatapoints: [value], threshold: 80 }),
+    }),
+  );
 }
 
 /** A CloudWatch-shaped notification anyone allowed to publish on the topic could write; SNS signs it. */
-export function forgedAlarmMessage(w: LambdaWorld, overrides: { AlarmName?: string; StateChangeTime?: number; NewStateValue?: string; EndpointName?: string } = {}): string {
+export function forgedAlarmMessage(
+  w: LambdaWorld,
+  overrides: { AlarmName?: string; StateChangeTime?: number; NewStateValue?: string; EndpointName?: string } = {},
+): string {
   const name = overrides.AlarmName ?? ALARM;
   return JSON.stringify({
     AlarmName: name,
@@ -58,7 +68,19 @@ export function forgedAlarmMessage(w: LambdaWorld, overrides: { AlarmName?: stri
     Region: 'US East (N. Virginia)',
     AlarmArn: `arn:aws:cloudwatch:${w.fake.region}:${w.fake.accountId}:alarm:${name}`,
     OldStateValue: 'OK',
-    Trigger: { MetricName: 'CPUUtilization', Namespace: '/aws/sagemaker/Endpoints', Statistic: 'AVERAGE', Dimensions: [{ value: overrides.EndpointName ?? ENDPOINT, name: 'EndpointName' }, { value: VARIANT, name: 'VariantName' }], Period: 60, EvaluationPeriods: 1, ComparisonOperator: 'GreaterThanThreshold', Threshold: 80 },
+    Trigger: {
+      MetricName: 'CPUUtilization',
+      Namespace: '/aws/sagemaker/Endpoints',
+      Statistic: 'AVERAGE',
+      Dimensions: [
+        { value: overrides.EndpointName ?? ENDPOINT, name: 'EndpointName' },
+        { value: VARIANT, name: 'VariantName' },
+      ],
+      Period: 60,
+      EvaluationPeriods: 1,
+      ComparisonOperator: 'GreaterThanThreshold',
+      Threshold: 80,
+    },
   });
 }
 
@@ -127,12 +149,21 @@ export async function forgedMessages(): Promise<{ tried: number; actions: number
       const outcomes = r instanceof Error ? [`threw ${r.message}`] : r.records.map((x) => `${x.outcome}${x.code ? `/${x.code}` : ''}`);
       refused.push(`${what}: ${outcomes.join(', ')}`);
     };
-    await attempt('an alarm that does not exist', publishForged(w, events, forgedAlarmMessage(w, { AlarmName: `autoscaler-app-${ENDPOINT}-${VARIANT}-ghost` })));
-    await attempt('a real alarm that is OK', publishForged(w, events, forgedAlarmMessage(w, { AlarmName: `autoscaler-app-${ENDPOINT}-${VARIANT}-memory-high` })));
+    await attempt(
+      'an alarm that does not exist',
+      publishForged(w, events, forgedAlarmMessage(w, { AlarmName: `autoscaler-app-${ENDPOINT}-${VARIANT}-ghost` })),
+    );
+    await attempt(
+      'a real alarm that is OK',
+      publishForged(w, events, forgedAlarmMessage(w, { AlarmName: `autoscaler-app-${ENDPOINT}-${VARIANT}-memory-high` })),
+    );
     await fire(w);
     const genuine = events.at(-1)!;
     // The alarm is in ALARM now, but these messages lie about when it changed state.
-    await attempt('a real alarm in ALARM, state-change time made up', publishForged(w, events, forgedAlarmMessage(w, { StateChangeTime: w.clock.now() - 120_000 })));
+    await attempt(
+      'a real alarm in ALARM, state-change time made up',
+      publishForged(w, events, forgedAlarmMessage(w, { StateChangeTime: w.clock.now() - 120_000 })),
+    );
     await attempt('a message from the future', publishForged(w, events, forgedAlarmMessage(w, { StateChangeTime: w.clock.now() + 3_600_000 })));
     await attempt('an alarm on an unmanaged endpoint', publishForged(w, events, forgedAlarmMessage(w, { EndpointName: 'someone-elses' })));
     const tampered = structuredClone(genuine);
@@ -153,15 +184,28 @@ export async function forgedMessages(): Promise<{ tried: number; actions: number
 /** A clock on real time: a hung call really waits, and the deadline is measured on it. */
 const realClock: Clock = systemClock;
 
-export async function hungDependency(remainingMs = 2_500): Promise<{ cases: Array<{ what: string; overDeadlineMs: number; outcome: string }>; worstOverDeadlineMs: number; logs: string[] }> {
+export async function hungDependency(
+  remainingMs = 2_500,
+): Promise<{ cases: Array<{ what: string; overDeadlineMs: number; outcome: string }>; worstOverDeadlineMs: number; logs: string[] }> {
   const cases: Array<{ what: string; overDeadlineMs: number; outcome: string }> = [];
   const logs: string[] = [];
   const hangs: Array<{ what: string; fault: FaultSpec; scheduled?: boolean }> = [
     { what: 'DescribeEndpoint hangs', fault: { kind: 'hang', service: 'sagemaker', operation: 'DescribeEndpoint', times: Infinity } },
-    { what: 'UpdateEndpointWeightsAndCapacities hangs', fault: { kind: 'hang', service: 'sagemaker', operation: 'UpdateEndpointWeightsAndCapacities', times: Infinity } },
+    {
+      what: 'UpdateEndpointWeightsAndCapacities hangs',
+      fault: { kind: 'hang', service: 'sagemaker', operation: 'UpdateEndpointWeightsAndCapacities', times: Infinity },
+    },
     { what: 'DescribeAlarms (verification) hangs', fault: { kind: 'hang', service: 'cloudwatch', operation: 'DescribeAlarms', times: Infinity } },
-    { what: 'GetMetricData hangs during the periodic evaluation', fault: { kind: 'hang', service: 'cloudwatch', operation: 'GetMetricData', times: Infinity }, scheduled: true },
-    { what: 'DescribeAlarms (re-check) hangs during the periodic evaluation', fault: { kind: 'hang', service: 'cloudwatch', operation: 'DescribeAlarms', times: Infinity }, scheduled: true },
+    {
+      what: 'GetMetricData hangs during the periodic evaluation',
+      fault: { kind: 'hang', service: 'cloudwatch', operation: 'GetMetricData', times: Infinity },
+      scheduled: true,
+    },
+    {
+      what: 'DescribeAlarms (re-check) hangs during the periodic evaluation',
+      fault: { kind: 'hang', service: 'cloudwatch', operation: 'DescribeAlarms', times: Infinity },
+      scheduled: true,
+    },
   ];
   const predictive = { ...POLICY, rules: [...POLICY.rules, { name: 'forecast', predictive: { metric: 'requests', target: 600 } }] };
   for (const h of hangs) {
@@ -171,10 +215,26 @@ export async function hungDependency(remainingMs = 2_500): Promise<{ cases: Arra
       await fire(w);
       const deps = await w.container();
       w.fake.inject(h.fault);
-      const event = h.scheduled ? { version: '0', id: 'tick', 'detail-type': 'Scheduled Event', source: 'aws.events', account: '123456789012', time: new Date().toISOString(), region: 'us-east-1', resources: [], detail: {} } : events.at(-1);
+      const event = h.scheduled
+        ? {
+            version: '0',
+            id: 'tick',
+            'detail-type': 'Scheduled Event',
+            source: 'aws.events',
+            account: '123456789012',
+            time: new Date().toISOString(),
+            region: 'us-east-1',
+            resources: [],
+            detail: {},
+          }
+        : events.at(-1);
       const platformDeadline = realClock.now() + remainingMs;
       const r = await invoke(deps, event, remainingMs);
-      cases.push({ what: h.what, overDeadlineMs: realClock.now() - platformDeadline, outcome: r instanceof Error ? `threw: ${r instanceof TransientError ? 'TRANSIENT' : r.message}` : r.records.map((x) => x.outcome).join(',') });
+      cases.push({
+        what: h.what,
+        overDeadlineMs: realClock.now() - platformDeadline,
+        outcome: r instanceof Error ? `threw: ${r instanceof TransientError ? 'TRANSIENT' : r.message}` : r.records.map((x) => x.outcome).join(','),
+      });
       logs.push(...w.logger.records.map((l) => JSON.stringify(l)));
     } finally {
       await w.close();
@@ -183,13 +243,21 @@ export async function hungDependency(remainingMs = 2_500): Promise<{ cases: Arra
   return { cases, worstOverDeadlineMs: Math.max(...cases.map((c) => c.overDeadlineMs)), logs };
 }
 
-export async function lostStateWrite(): Promise<{ redeliveries: number; extraScalingCalls: number; cases: Array<{ what: string; scalingCalls: number; first: string; redelivery: string }>; logs: string[] }> {
+export async function lostStateWrite(): Promise<{
+  redeliveries: number;
+  extraScalingCalls: number;
+  cases: Array<{ what: string; scalingCalls: number; first: string; redelivery: string }>;
+  logs: string[];
+}> {
   const cases: Array<{ what: string; scalingCalls: number; first: string; redelivery: string }> = [];
   const logs: string[] = [];
   const variants: Array<{ what: string; arm: (w: LambdaWorld, deps: LambdaDeps) => void }> = [
     { what: 'AddTags connection dropped once', arm: (w) => w.fake.inject({ kind: 'drop', service: 'sagemaker', operation: 'AddTags', times: 1 }) },
     { what: 'AddTags silently lost once', arm: (w) => w.fake.inject({ kind: 'lose', service: 'sagemaker', operation: 'AddTags', times: 1 }) },
-    { what: 'every AddTags dropped during the first delivery', arm: (w) => w.fake.inject({ kind: 'drop', service: 'sagemaker', operation: 'AddTags', times: Infinity }) },
+    {
+      what: 'every AddTags dropped during the first delivery',
+      arm: (w) => w.fake.inject({ kind: 'drop', service: 'sagemaker', operation: 'AddTags', times: Infinity }),
+    },
     {
       what: 'every AddTags dropped after the scaling call',
       arm: (w, deps) => {
@@ -197,7 +265,8 @@ export async function lostStateWrite(): Promise<{ redeliveries: number; extraSca
         const send = sagemaker.send.bind(sagemaker);
         sagemaker.send = (async (command: object, options?: object) => {
           const out = await send(command as never, options as never);
-          if (command.constructor.name === 'UpdateEndpointWeightsAndCapacitiesCommand') w.fake.inject({ kind: 'drop', service: 'sagemaker', operation: 'AddTags', times: Infinity });
+          if (command.constructor.name === 'UpdateEndpointWeightsAndCapacitiesCommand')
+            w.fake.inject({ kind: 'drop', service: 'sagemaker', operation: 'AddTags', times: Infinity });
           return out;
         }) as typeof sagemaker.send;
       },
@@ -214,7 +283,8 @@ export async function lostStateWrite(): Promise<{ redeliveries: number; extraSca
       w.fake.clearFaults();
       w.clock.advance(90_000);
       const r2 = await invoke(await w.container(), structuredClone(events[0]));
-      const show = (r: HandlerResult | Error): string => (r instanceof Error ? `threw (Lambda retries): ${r.message.slice(0, 120)}` : r.records.map((x) => x.outcome).join(','));
+      const show = (r: HandlerResult | Error): string =>
+        r instanceof Error ? `threw (Lambda retries): ${r.message.slice(0, 120)}` : r.records.map((x) => x.outcome).join(',');
       cases.push({ what: v.what, scalingCalls: scalingCalls(w), first: show(r1), redelivery: show(r2) });
       logs.push(...w.logger.records.map((l) => JSON.stringify(l)));
     } finally {
@@ -238,16 +308,28 @@ export async function badInputs(runs = 150): Promise<{ tried: number; uncaught: 
     const deps = await w.container();
     const mangle = fc.oneof(
       fc.jsonValue(),
-      fc.record({ Records: fc.array(fc.record({ EventSource: fc.constant('aws:sns'), Sns: fc.dictionary(fc.string(), fc.oneof(fc.string(), fc.jsonValue())) })) }),
+      fc.record({
+        Records: fc.array(fc.record({ EventSource: fc.constant('aws:sns'), Sns: fc.dictionary(fc.string(), fc.oneof(fc.string(), fc.jsonValue())) })),
+      }),
       // (A well-formed 'Scheduled Event' is the periodic evaluation, not bad input: left out.)
-      fc.record({ 'detail-type': fc.constantFrom('CloudWatch Alarm State Change', 'Scheduled Event '), source: fc.constantFrom('aws.cloudwatch', 'aws.event'), detail: fc.jsonValue(), resources: fc.array(fc.string()) }),
+      fc.record({
+        'detail-type': fc.constantFrom('CloudWatch Alarm State Change', 'Scheduled Event '),
+        source: fc.constantFrom('aws.cloudwatch', 'aws.event'),
+        detail: fc.jsonValue(),
+        resources: fc.array(fc.string()),
+      }),
       fc.record({ source: fc.constant('aws.cloudwatch'), alarmArn: fc.string(), alarmData: fc.jsonValue() }),
       // The genuine delivery with one field replaced.
-      fc.tuple(fc.constantFrom('Message', 'Signature', 'SigningCertUrl', 'Timestamp', 'TopicArn', 'MessageId', 'Type'), fc.oneof(fc.string(), fc.constant(''), fc.jsonValue())).map(([k, v]) => {
-        const e = structuredClone(genuine) as unknown as { Records: Array<{ Sns: Record<string, unknown> }> };
-        e.Records[0]!.Sns[k] = v;
-        return e;
-      }),
+      fc
+        .tuple(
+          fc.constantFrom('Message', 'Signature', 'SigningCertUrl', 'Timestamp', 'TopicArn', 'MessageId', 'Type'),
+          fc.oneof(fc.string(), fc.constant(''), fc.jsonValue()),
+        )
+        .map(([k, v]) => {
+          const e = structuredClone(genuine) as unknown as { Records: Array<{ Sns: Record<string, unknown> }> };
+          e.Records[0]!.Sns[k] = v;
+          return e;
+        }),
       fc.constantFrom('', 'null', '{}', '[]', '{"Records":null}', 'x'.repeat(100_000)),
     );
     await fc.assert(
@@ -255,7 +337,8 @@ export async function badInputs(runs = 150): Promise<{ tried: number; uncaught: 
         tried++;
         const r = await invoke(deps, event);
         if (r instanceof Error && !(r instanceof TransientError)) uncaught++;
-        if (!(r instanceof Error) && r.records.some((x) => x.outcome === 'scaled' || x.outcome === 'resized')) actionsBy.push(JSON.stringify(event).slice(0, 300));
+        if (!(r instanceof Error) && r.records.some((x) => x.outcome === 'scaled' || x.outcome === 'resized'))
+          actionsBy.push(JSON.stringify(event).slice(0, 300));
       }),
       { numRuns: runs, seed: 42 },
     );
@@ -278,7 +361,10 @@ export async function webhookSecrets(): Promise<{ logs: string[]; secrets: strin
     const events = await alarmOn(w);
     await fire(w);
     const r = await invoke(await w.container(), events[0]);
-    return { logs: [...w.logger.records.map((l) => JSON.stringify(l)), JSON.stringify(r instanceof Error ? { error: r.message } : r)], secrets: [token, 'XXXXsecretXXXXtokenXXXX', w.fake.credentials.secretAccessKey, ...events.map((e) => e.Records[0]!.Sns.Signature)] };
+    return {
+      logs: [...w.logger.records.map((l) => JSON.stringify(l)), JSON.stringify(r instanceof Error ? { error: r.message } : r)],
+      secrets: [token, 'XXXXsecretXXXXtokenXXXX', w.fake.credentials.secretAccessKey, ...events.map((e) => e.Records[0]!.Sns.Signature)],
+    };
   } finally {
     await w.close();
   }

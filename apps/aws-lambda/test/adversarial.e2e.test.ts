@@ -16,7 +16,7 @@ describe('the Lambda under attack', () => {
     for (const line of r.refused) expect(line).toMatch(/: rejected\/(VALIDATION|NOT_MANAGED)$/);
   });
 
-  it('a hung AWS API: the invocation ends before Lambda\'s deadline; a hung change or check fails (Lambda retries), a hung input leaves the rest its time', async () => {
+  it("a hung AWS API: the invocation ends before Lambda's deadline; a hung change or check fails (Lambda retries), a hung input leaves the rest its time", async () => {
     // 6 s of Lambda time: half may go to the hung history, the rest must fit a scale on a loaded CI machine.
     const r = await hungDependency(6_000);
     expect(r.cases).toHaveLength(5);

@@ -36,8 +36,14 @@ function granted(): Set<string> {
   const outdir = mkdtempSync(join(tmpdir(), 'autoscaler-grants-'));
   try {
     const app = new App({ outdir });
-    const stack = new AutoscalerStack(app, 'Autoscaler', { policyText: JSON.stringify(POLICY), code: Code.fromInline('export const handler = async () => ({})'), env: { account: '123456789012', region: 'us-east-1' } });
-    const policies = Object.values(Template.fromStack(stack).findResources('AWS::IAM::Policy')) as Array<{ Properties: { PolicyDocument: { Statement: Array<{ Action: string | string[] }> } } }>;
+    const stack = new AutoscalerStack(app, 'Autoscaler', {
+      policyText: JSON.stringify(POLICY),
+      code: Code.fromInline('export const handler = async () => ({})'),
+      env: { account: '123456789012', region: 'us-east-1' },
+    });
+    const policies = Object.values(Template.fromStack(stack).findResources('AWS::IAM::Policy')) as Array<{
+      Properties: { PolicyDocument: { Statement: Array<{ Action: string | string[] }> } };
+    }>;
     return new Set(policies.flatMap((p) => p.Properties.PolicyDocument.Statement.flatMap((s) => [s.Action].flat())).filter((a) => !a.startsWith('logs:')));
   } finally {
     rmSync(outdir, { recursive: true, force: true });
@@ -57,11 +63,34 @@ describe('least privilege is exactly the work', () => {
     await applyNative(w.clients, compileNative(validatePolicy(POLICY), { provider: 'aws-sagemaker', id: TARGET_ID }));
     const alarm = async (rule: string, metric: string): Promise<string> => {
       const name = `autoscaler-app-${ENDPOINT}-${VARIANT}-${rule}`;
-      await w.clients.cloudwatch.send(new PutMetricAlarmCommand({ AlarmName: name, MetricName: metric, Namespace: '/aws/sagemaker/Endpoints', Statistic: 'Average', Period: 60, EvaluationPeriods: 1, Threshold: 80, ComparisonOperator: 'GreaterThanThreshold', Dimensions: [{ Name: 'EndpointName', Value: ENDPOINT }, { Name: 'VariantName', Value: VARIANT }], AlarmActions: [TOPIC] }));
+      await w.clients.cloudwatch.send(
+        new PutMetricAlarmCommand({
+          AlarmName: name,
+          MetricName: metric,
+          Namespace: '/aws/sagemaker/Endpoints',
+          Statistic: 'Average',
+          Period: 60,
+          EvaluationPeriods: 1,
+          Threshold: 80,
+          ComparisonOperator: 'GreaterThanThreshold',
+          Dimensions: [
+            { Name: 'EndpointName', Value: ENDPOINT },
+            { Name: 'VariantName', Value: VARIANT },
+          ],
+          AlarmActions: [TOPIC],
+        }),
+      );
       return name;
     };
     const fire = async (name: string): Promise<SNSEvent> => {
-      await w.clients.cloudwatch.send(new SetAlarmStateCommand({ AlarmName: name, StateValue: 'ALARM', StateReason: 'Threshold Crossed', StateReasonData: JSON.stringify({ version: '1.0', recentDatapoints: [95], threshold: 80 }) }));
+      await w.clients.cloudwatch.send(
+        new SetAlarmStateCommand({
+          AlarmName: name,
+          StateValue: 'ALARM',
+          StateReason: 'Threshold Crossed',
+          StateReasonData: JSON.stringify({ version: '1.0', recentDatapoints: [95], threshold: 80 }),
+        }),
+      );
       return events.at(-1)!;
     };
     const cpu = await alarm('cpu-high', 'CPUUtilization');
@@ -93,8 +122,19 @@ describe('least privilege is exactly the work', () => {
     await w.clients.cloudwatch.send(new SetAlarmStateCommand({ AlarmName: memory, StateValue: 'OK', StateReason: 'back' }));
     await run(await fire(memory)); // the resize
     w.clock.advance(30 * 60_000);
-    for (const name of [cpu, memory]) await w.clients.cloudwatch.send(new SetAlarmStateCommand({ AlarmName: name, StateValue: 'OK', StateReason: 'quiet again' }));
-    await run({ version: '0', id: 'tick', 'detail-type': 'Scheduled Event', source: 'aws.events', account: '123456789012', time: '2026-01-01T13:00:00Z', region: 'us-east-1', resources: [], detail: {} });
+    for (const name of [cpu, memory])
+      await w.clients.cloudwatch.send(new SetAlarmStateCommand({ AlarmName: name, StateValue: 'OK', StateReason: 'quiet again' }));
+    await run({
+      version: '0',
+      id: 'tick',
+      'detail-type': 'Scheduled Event',
+      source: 'aws.events',
+      account: '123456789012',
+      time: '2026-01-01T13:00:00Z',
+      region: 'us-east-1',
+      resources: [],
+      detail: {},
+    });
 
     expect(w.fake.calls('UpdateEndpoint').filter((r) => r.status === 200)).toHaveLength(1);
     expect(w.fake.sagemaker.snapshot(ENDPOINT)!.tags).toBeDefined();

@@ -8,7 +8,17 @@ import { ENDPOINT, startLambdaWorld, TOPIC, VARIANT, type LambdaWorld } from './
 let w: LambdaWorld;
 afterEach(async () => w?.close());
 
-const SCHEDULED = { version: '0', id: 'tick', 'detail-type': 'Scheduled Event', source: 'aws.events', account: '123456789012', time: '2026-01-01T12:00:00Z', region: 'us-east-1', resources: [], detail: {} };
+const SCHEDULED = {
+  version: '0',
+  id: 'tick',
+  'detail-type': 'Scheduled Event',
+  source: 'aws.events',
+  account: '123456789012',
+  time: '2026-01-01T12:00:00Z',
+  region: 'us-east-1',
+  resources: [],
+  detail: {},
+};
 
 /** Named as the stack names its alarms: the re-check and the role read only those. */
 const alarmName = (endpoint: string): string => `autoscaler-app-${endpoint}-${VARIANT}-cpu-high`;
@@ -18,13 +28,34 @@ async function alarmOn(world: LambdaWorld, endpoint = ENDPOINT): Promise<SNSEven
   const events: SNSEvent[] = [];
   world.fake.sns.subscribe((e) => events.push(e));
   await world.clients.cloudwatch.send(
-    new PutMetricAlarmCommand({ AlarmName: alarmName(endpoint), MetricName: 'CPUUtilization', Namespace: '/aws/sagemaker/Endpoints', Statistic: 'Average', Period: 60, EvaluationPeriods: 1, Threshold: 80, ComparisonOperator: 'GreaterThanThreshold', Dimensions: [{ Name: 'EndpointName', Value: endpoint }, { Name: 'VariantName', Value: VARIANT }], AlarmActions: [TOPIC] }),
+    new PutMetricAlarmCommand({
+      AlarmName: alarmName(endpoint),
+      MetricName: 'CPUUtilization',
+      Namespace: '/aws/sagemaker/Endpoints',
+      Statistic: 'Average',
+      Period: 60,
+      EvaluationPeriods: 1,
+      Threshold: 80,
+      ComparisonOperator: 'GreaterThanThreshold',
+      Dimensions: [
+        { Name: 'EndpointName', Value: endpoint },
+        { Name: 'VariantName', Value: VARIANT },
+      ],
+      AlarmActions: [TOPIC],
+    }),
   );
   return events;
 }
 
 async function fire(world: LambdaWorld, endpoint = ENDPOINT, value = 93.5): Promise<void> {
-  await world.clients.cloudwatch.send(new SetAlarmStateCommand({ AlarmName: alarmName(endpoint), StateValue: 'ALARM', StateReason: `Threshold Crossed: 1 out of the last 1 datapoints [${value} (01/01/26 12:00:00)] was greater than the threshold (80.0).`, StateReasonData: JSON.stringify({ version: '1.0', recentDatapoints: [value], threshold: 80 }) }));
+  await world.clients.cloudwatch.send(
+    new SetAlarmStateCommand({
+      AlarmName: alarmName(endpoint),
+      StateValue: 'ALARM',
+      StateReason: `Threshold Crossed: 1 out of the last 1 datapoints [${value} (01/01/26 12:00:00)] was greater than the threshold (80.0).`,
+      StateReasonData: JSON.stringify({ version: '1.0', recentDatapoints: [value], threshold: 80 }),
+    }),
+  );
 }
 
 /** Run `p`, moving the manual clock whenever the orchestrator sleeps between retries. */
@@ -100,7 +131,12 @@ describe('aws-lambda handler, end to end against the fake', () => {
     await fire(w);
     w.fake.inject({ kind: 'throttle', service: 'sagemaker', operation: 'UpdateEndpointWeightsAndCapacities', times: Infinity });
     await expect(driven(w, handleEvent(events[0], await w.container()))).rejects.toMatchObject({ code: 'TRANSIENT' });
-    expect(w.fake.calls('UpdateEndpointWeightsAndCapacities').map((r) => r.errorCode)).toEqual(['ThrottlingException', 'ThrottlingException', 'ThrottlingException', 'ThrottlingException']);
+    expect(w.fake.calls('UpdateEndpointWeightsAndCapacities').map((r) => r.errorCode)).toEqual([
+      'ThrottlingException',
+      'ThrottlingException',
+      'ThrottlingException',
+      'ThrottlingException',
+    ]);
     // The claim was released: a later delivery of the same alarm can still act.
     w.fake.clearFaults();
     expect((await handleEvent(events[0], await w.container())).records[0]!.outcome).toBe('scaled');
@@ -135,11 +171,18 @@ describe('aws-lambda handler, end to end against the fake', () => {
     w = await startLambdaWorld();
     const deps = await w.container();
     await fc.assert(
-      fc.asyncProperty(fc.oneof(fc.jsonValue(), fc.record({ Records: fc.array(fc.record({ EventSource: fc.constant('aws:sns'), Sns: fc.dictionary(fc.string(), fc.string()) })) }), fc.record({ 'detail-type': fc.constant('CloudWatch Alarm State Change'), source: fc.constant('aws.cloudwatch'), detail: fc.jsonValue() })), async (event) => {
-        const r = await handleEvent(event, deps);
-        for (const rec of r.records) expect(['rejected', 'duplicate', 'no-action']).toContain(rec.outcome);
-        for (const rec of r.records.filter((x) => x.outcome === 'rejected')) expect(rec.code).toBe('VALIDATION');
-      }),
+      fc.asyncProperty(
+        fc.oneof(
+          fc.jsonValue(),
+          fc.record({ Records: fc.array(fc.record({ EventSource: fc.constant('aws:sns'), Sns: fc.dictionary(fc.string(), fc.string()) })) }),
+          fc.record({ 'detail-type': fc.constant('CloudWatch Alarm State Change'), source: fc.constant('aws.cloudwatch'), detail: fc.jsonValue() }),
+        ),
+        async (event) => {
+          const r = await handleEvent(event, deps);
+          for (const rec of r.records) expect(['rejected', 'duplicate', 'no-action']).toContain(rec.outcome);
+          for (const rec of r.records.filter((x) => x.outcome === 'rejected')) expect(rec.code).toBe('VALIDATION');
+        },
+      ),
       { numRuns: 120 },
     );
     expect(updates(w)).toBe(0);
@@ -159,13 +202,19 @@ describe('aws-lambda configuration', () => {
 
   it('names the bad variable', () => {
     expect(() => parseEnv({ AWS_REGION: 'nowhere' })).toThrow(AutoscalerError);
-    expect(paths({ AWS_REGION: 'us-east-1', AUTOSCALER_POLICY: '{}', AUTOSCALER_POLICY_S3: 's3://bucket/key', AUTOSCALER_SNS_TOPIC_ARNS: TOPIC })).toEqual(['AUTOSCALER_POLICY']);
+    expect(paths({ AWS_REGION: 'us-east-1', AUTOSCALER_POLICY: '{}', AUTOSCALER_POLICY_S3: 's3://bucket/key', AUTOSCALER_SNS_TOPIC_ARNS: TOPIC })).toEqual([
+      'AUTOSCALER_POLICY',
+    ]);
   });
 
   it('requires the topic allow-list, naming the variable', () => {
     expect(paths({ AWS_REGION: 'us-east-1', AUTOSCALER_POLICY: '{}' })).toEqual(['AUTOSCALER_SNS_TOPIC_ARNS']);
     expect(paths({ AWS_REGION: 'us-east-1', AUTOSCALER_POLICY: '{}', AUTOSCALER_SNS_TOPIC_ARNS: ' , ' })).toEqual(['AUTOSCALER_SNS_TOPIC_ARNS']);
-    expect(paths({ AWS_REGION: 'us-east-1', AUTOSCALER_POLICY: '{}', AUTOSCALER_SNS_TOPIC_ARNS: 'arn:aws:sqs:us-east-1:123456789012:q' })).toEqual(['AUTOSCALER_SNS_TOPIC_ARNS']);
-    expect(parseEnv({ AWS_REGION: 'us-east-1', AUTOSCALER_POLICY: '{}', AUTOSCALER_SNS_TOPIC_ARNS: `${TOPIC}, ${TOPIC}2` }).AUTOSCALER_SNS_TOPIC_ARNS).toContain(TOPIC);
+    expect(paths({ AWS_REGION: 'us-east-1', AUTOSCALER_POLICY: '{}', AUTOSCALER_SNS_TOPIC_ARNS: 'arn:aws:sqs:us-east-1:123456789012:q' })).toEqual([
+      'AUTOSCALER_SNS_TOPIC_ARNS',
+    ]);
+    expect(
+      parseEnv({ AWS_REGION: 'us-east-1', AUTOSCALER_POLICY: '{}', AUTOSCALER_SNS_TOPIC_ARNS: `${TOPIC}, ${TOPIC}2` }).AUTOSCALER_SNS_TOPIC_ARNS,
+    ).toContain(TOPIC);
   });
 });

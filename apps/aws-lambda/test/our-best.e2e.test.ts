@@ -22,7 +22,17 @@ const OUR_BEST = readFileSync(join(__dirname, '../../../packages/simulator/polic
 const POLICY_TEXT = `${OUR_BEST}\ntargets:\n  - { provider: aws-sagemaker, id: ${TARGET_ID} }\n`;
 
 const MINUTE = 60_000;
-const SCHEDULED = { version: '0', id: 'tick', 'detail-type': 'Scheduled Event', source: 'aws.events', account: '123456789012', time: '2026-01-01T12:00:00Z', region: 'us-east-1', resources: [], detail: {} };
+const SCHEDULED = {
+  version: '0',
+  id: 'tick',
+  'detail-type': 'Scheduled Event',
+  source: 'aws.events',
+  account: '123456789012',
+  time: '2026-01-01T12:00:00Z',
+  region: 'us-east-1',
+  resources: [],
+  detail: {},
+};
 
 /** Lambda's context: `ms` of the invocation left, counted on the world's clock. */
 function lambdaContext(w: LambdaWorld, ms: number): LambdaContextLike {
@@ -75,7 +85,10 @@ describe('our-best.yaml, unchanged, in the AWS Lambda (periodic evaluation)', ()
     expect(scalingCalls(w)).toBe(1);
     expect(w.fake.sagemaker.snapshot(ENDPOINT)!.variants[0]).toMatchObject({ current: 2, desired: record.to!.replicas });
     w.clock.advance(5 * MINUTE);
-    expect(w.fake.sagemaker.snapshot(ENDPOINT)).toMatchObject({ status: 'InService', variants: [{ current: record.to!.replicas, desired: record.to!.replicas }] });
+    expect(w.fake.sagemaker.snapshot(ENDPOINT)).toMatchObject({
+      status: 'InService',
+      variants: [{ current: record.to!.replicas, desired: record.to!.replicas }],
+    });
   });
 
   it.each([

@@ -25,14 +25,20 @@ let n = 0;
 
 function synth(policyText = POLICY): Template {
   const app = new App({ outdir: join(outdir, String(n++)) });
-  const stack = new AutoscalerStack(app, 'Autoscaler', { policyText, code: Code.fromInline('export const handler = async () => ({})'), env: { account: '123456789012', region: 'us-east-1' } });
+  const stack = new AutoscalerStack(app, 'Autoscaler', {
+    policyText,
+    code: Code.fromInline('export const handler = async () => ({})'),
+    env: { account: '123456789012', region: 'us-east-1' },
+  });
   return Template.fromStack(stack);
 }
 
 /** Every IAM statement in the template, flattened. */
 type Statement = { Sid?: string; Effect?: string; Action: string | string[]; Resource: unknown; Principal?: unknown; Condition?: unknown };
 function statements(t: Template, type = 'AWS::IAM::Policy'): Statement[] {
-  return Object.values(t.findResources(type)).flatMap((p) => (p as { Properties: { PolicyDocument: { Statement: Statement[] } } }).Properties.PolicyDocument.Statement);
+  return Object.values(t.findResources(type)).flatMap(
+    (p) => (p as { Properties: { PolicyDocument: { Statement: Statement[] } } }).Properties.PolicyDocument.Statement,
+  );
 }
 
 describe('AutoscalerStack (cdk synth)', () => {
@@ -42,7 +48,12 @@ describe('AutoscalerStack (cdk synth)', () => {
     t.hasResourceProperties('AWS::Lambda::Function', {
       Runtime: 'nodejs22.x',
       Handler: 'index.handler',
-      Environment: { Variables: { AUTOSCALER_POLICY: Match.stringLikeRegexp('^\\{"apiVersion":"autoscaler.dev/v1"'), AUTOSCALER_SNS_TOPIC_ARNS: { Ref: Match.stringLikeRegexp('AlarmTopic') } } },
+      Environment: {
+        Variables: {
+          AUTOSCALER_POLICY: Match.stringLikeRegexp('^\\{"apiVersion":"autoscaler.dev/v1"'),
+          AUTOSCALER_SNS_TOPIC_ARNS: { Ref: Match.stringLikeRegexp('AlarmTopic') },
+        },
+      },
     });
     t.resourceCountIs('AWS::SNS::Topic', 1);
     t.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'lambda' });
@@ -53,12 +64,23 @@ describe('AutoscalerStack (cdk synth)', () => {
     const all = statements(t);
     const bySid = (sid: string): Statement => all.find((s) => s.Sid === sid)!;
     const scale = bySid('ScaleTheNamedEndpoints');
-    expect(scale.Action).toEqual(['sagemaker:DescribeEndpoint', 'sagemaker:UpdateEndpointWeightsAndCapacities', 'sagemaker:ListTags', 'sagemaker:AddTags', 'sagemaker:DeleteTags']);
+    expect(scale.Action).toEqual([
+      'sagemaker:DescribeEndpoint',
+      'sagemaker:UpdateEndpointWeightsAndCapacities',
+      'sagemaker:ListTags',
+      'sagemaker:AddTags',
+      'sagemaker:DeleteTags',
+    ]);
     expect(JSON.stringify(scale.Resource)).toContain(':endpoint/my-endpoint"');
     expect(JSON.stringify(scale.Resource)).not.toContain('*');
     for (const s of all) for (const a of [s.Action].flat()) expect(a).not.toMatch(/\*$/);
     // Only calls with no resource-level permissions get "*".
-    expect(all.filter((s) => s.Resource === '*').map((s) => s.Sid).sort()).toEqual(['ReadAutoScalingRegistration', 'ReadMetricHistory']);
+    expect(
+      all
+        .filter((s) => s.Resource === '*')
+        .map((s) => s.Sid)
+        .sort(),
+    ).toEqual(['ReadAutoScalingRegistration', 'ReadMetricHistory']);
     expect(bySid('ReadMetricHistory').Action).toBe('cloudwatch:GetMetricData');
     expect(JSON.stringify(bySid('VerifyAndRecheckOwnAlarms').Resource)).toContain(':alarm:autoscaler-app-my-endpoint-*');
     expect(JSON.stringify(bySid('RepointOwnStepAlarms').Resource)).toContain(':alarm:autoscaler-aas-my-endpoint-*');
@@ -75,9 +97,19 @@ describe('AutoscalerStack (cdk synth)', () => {
   it('the alarm topic lets only CloudWatch (this account) publish, and denies everyone else', () => {
     const topic = statements(t, 'AWS::SNS::TopicPolicy');
     const allow = topic.find((s) => s.Sid === 'OnlyCloudWatchAlarmsOfThisAccountPublish')!;
-    expect(allow).toMatchObject({ Effect: 'Allow', Action: 'sns:Publish', Principal: { Service: 'cloudwatch.amazonaws.com' }, Condition: { StringEquals: { 'aws:SourceAccount': '123456789012' } } });
+    expect(allow).toMatchObject({
+      Effect: 'Allow',
+      Action: 'sns:Publish',
+      Principal: { Service: 'cloudwatch.amazonaws.com' },
+      Condition: { StringEquals: { 'aws:SourceAccount': '123456789012' } },
+    });
     const deny = topic.find((s) => s.Sid === 'NobodyElsePublishes')!;
-    expect(deny).toMatchObject({ Effect: 'Deny', Action: 'sns:Publish', Principal: { AWS: '*' }, Condition: { StringNotEqualsIfExists: { 'aws:PrincipalServiceName': 'cloudwatch.amazonaws.com' } } });
+    expect(deny).toMatchObject({
+      Effect: 'Deny',
+      Action: 'sns:Publish',
+      Principal: { AWS: '*' },
+      Condition: { StringNotEqualsIfExists: { 'aws:PrincipalServiceName': 'cloudwatch.amazonaws.com' } },
+    });
     expect(topic.filter((s) => s.Effect === 'Allow' && [s.Action].flat().includes('sns:Publish'))).toHaveLength(1);
   });
 
@@ -96,10 +128,18 @@ describe('AutoscalerStack (cdk synth)', () => {
       Namespace: '/aws/sagemaker/Endpoints',
       Threshold: 80,
       ComparisonOperator: 'GreaterThanThreshold',
-      Dimensions: [{ Name: 'EndpointName', Value: 'my-endpoint' }, { Name: 'VariantName', Value: 'AllTraffic' }],
+      Dimensions: [
+        { Name: 'EndpointName', Value: 'my-endpoint' },
+        { Name: 'VariantName', Value: 'AllTraffic' },
+      ],
       AlarmActions: [{ Ref: Match.stringLikeRegexp('AlarmTopic') }],
     });
-    t.hasResourceProperties('AWS::CloudWatch::Alarm', { AlarmName: 'autoscaler-app-my-endpoint-AllTraffic-invocations-low', Threshold: 9, ComparisonOperator: 'LessThanThreshold', Statistic: 'Sum' });
+    t.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmName: 'autoscaler-app-my-endpoint-AllTraffic-invocations-low',
+      Threshold: 9,
+      ComparisonOperator: 'LessThanThreshold',
+      Statistic: 'Sum',
+    });
   });
 
   it('refuses an invalid policy at synth time, naming the field', () => {

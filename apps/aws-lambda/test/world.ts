@@ -57,10 +57,22 @@ export async function startLambdaWorld(options: LambdaWorldOptions = {}): Promis
     async container(env = {}) {
       // Each container has its own SDK clients, whose retries see its invocation's deadline.
       const budget = new InvocationBudget(clock);
-      const own = createAwsClients({ ...fake.clientConfig(), maxAttempts: options.maxAttempts ?? 3, backoff: () => 0, remainingMs: () => budget.remainingMs(), ...(options.requestTimeoutMs ? { requestTimeoutMs: options.requestTimeoutMs } : {}) });
+      const own = createAwsClients({
+        ...fake.clientConfig(),
+        maxAttempts: options.maxAttempts ?? 3,
+        backoff: () => 0,
+        remainingMs: () => budget.remainingMs(),
+        ...(options.requestTimeoutMs ? { requestTimeoutMs: options.requestTimeoutMs } : {}),
+      });
       made.push(own);
       return buildDeps(
-        { AWS_REGION: 'us-east-1', AUTOSCALER_POLICY: JSON.stringify(options.policy ?? POLICY), AUTOSCALER_SNS_TOPIC_ARNS: TOPIC, AUTOSCALER_RETRY_ATTEMPTS: '2', ...env },
+        {
+          AWS_REGION: 'us-east-1',
+          AUTOSCALER_POLICY: JSON.stringify(options.policy ?? POLICY),
+          AUTOSCALER_SNS_TOPIC_ARNS: TOPIC,
+          AUTOSCALER_RETRY_ATTEMPTS: '2',
+          ...env,
+        },
         { clients: own, clock, logger, budget, fetchCertificate: fake.sns.certificateFetcher },
       );
     },

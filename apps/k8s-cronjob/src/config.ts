@@ -1,7 +1,15 @@
 import { readFileSync } from 'node:fs';
 import * as z from 'zod';
 import { ValidationError, parsePolicy, zodIssues, type LogLevel, type Policy } from '@autoscaler/core';
-import { namedPrometheusQueries, parseAlarmRules, parsePrometheusUrl, parseTiers, type AlarmRule, type PrometheusQuery, type ResourceTier } from '@autoscaler/provider-kubernetes';
+import {
+  namedPrometheusQueries,
+  parseAlarmRules,
+  parsePrometheusUrl,
+  parseTiers,
+  type AlarmRule,
+  type PrometheusQuery,
+  type ResourceTier,
+} from '@autoscaler/provider-kubernetes';
 
 /** What one CronJob run does, from its environment (set in deploy/cronjob.yaml). */
 export interface CronJobConfig {
@@ -31,7 +39,10 @@ export interface CronJobConfig {
 
 const Env = z.object({
   AUTOSCALER_NAMESPACES: z.string().default(''),
-  AUTOSCALER_NAMESPACE: z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'must be a namespace name').optional(),
+  AUTOSCALER_NAMESPACE: z
+    .string()
+    .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'must be a namespace name')
+    .optional(),
   AUTOSCALER_LOOP_SECONDS: z.coerce.number().int().min(0).max(3600).default(0),
   AUTOSCALER_INTERVAL_SECONDS: z.coerce.number().int().min(5).max(600).default(15),
   AUTOSCALER_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(16),
@@ -82,7 +93,9 @@ export function loadConfig(env: Record<string, string | undefined>, read: (path:
   const r = Env.safeParse(env);
   if (!r.success) throw new ValidationError('invalid environment', zodIssues(r.error));
   const e = r.data;
-  const namespaces = e.AUTOSCALER_NAMESPACES.split(',').map((s) => s.trim()).filter(Boolean);
+  const namespaces = e.AUTOSCALER_NAMESPACES.split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   const cfg: CronJobConfig = {
     namespaces,
     loopSeconds: e.AUTOSCALER_LOOP_SECONDS,
@@ -94,29 +107,56 @@ export function loadConfig(env: Record<string, string | undefined>, read: (path:
     logLevel: e.AUTOSCALER_LOG_LEVEL,
   };
   if (e.AUTOSCALER_JOB_DEADLINE_SECONDS !== undefined) {
-    if (e.AUTOSCALER_JOB_DEADLINE_SECONDS <= e.AUTOSCALER_DEADLINE_MARGIN_SECONDS) throw ValidationError.field('AUTOSCALER_JOB_DEADLINE_SECONDS', `must be more than AUTOSCALER_DEADLINE_MARGIN_SECONDS (${e.AUTOSCALER_DEADLINE_MARGIN_SECONDS})`);
+    if (e.AUTOSCALER_JOB_DEADLINE_SECONDS <= e.AUTOSCALER_DEADLINE_MARGIN_SECONDS)
+      throw ValidationError.field(
+        'AUTOSCALER_JOB_DEADLINE_SECONDS',
+        `must be more than AUTOSCALER_DEADLINE_MARGIN_SECONDS (${e.AUTOSCALER_DEADLINE_MARGIN_SECONDS})`,
+      );
     cfg.jobDeadlineSeconds = e.AUTOSCALER_JOB_DEADLINE_SECONDS;
   }
-  if (cfg.state === 'configmap' && !e.AUTOSCALER_NAMESPACE) throw ValidationError.field('AUTOSCALER_STATE', "configmap state needs AUTOSCALER_NAMESPACE (the CronJob's namespace)");
+  if (cfg.state === 'configmap' && !e.AUTOSCALER_NAMESPACE)
+    throw ValidationError.field('AUTOSCALER_STATE', "configmap state needs AUTOSCALER_NAMESPACE (the CronJob's namespace)");
   if (e.AUTOSCALER_NAMESPACE) cfg.namespace = e.AUTOSCALER_NAMESPACE;
-  if (cfg.history === 'configmap' && !cfg.namespace) throw ValidationError.field('AUTOSCALER_HISTORY', 'configmap history needs AUTOSCALER_NAMESPACE (the CronJob\'s namespace)');
-  if (e.AUTOSCALER_DEFAULT_POLICY) cfg.defaultPolicy = parsePolicy(readFile(e.AUTOSCALER_DEFAULT_POLICY, 'AUTOSCALER_DEFAULT_POLICY', read), e.AUTOSCALER_DEFAULT_POLICY);
+  if (cfg.history === 'configmap' && !cfg.namespace)
+    throw ValidationError.field('AUTOSCALER_HISTORY', "configmap history needs AUTOSCALER_NAMESPACE (the CronJob's namespace)");
+  if (e.AUTOSCALER_DEFAULT_POLICY)
+    cfg.defaultPolicy = parsePolicy(readFile(e.AUTOSCALER_DEFAULT_POLICY, 'AUTOSCALER_DEFAULT_POLICY', read), e.AUTOSCALER_DEFAULT_POLICY);
   if (e.AUTOSCALER_TIERS) cfg.tiers = parseTiers(readFile(e.AUTOSCALER_TIERS, 'AUTOSCALER_TIERS', read), 'AUTOSCALER_TIERS');
   if (e.AUTOSCALER_ALARMS) cfg.alarms = parseAlarmRules(readFile(e.AUTOSCALER_ALARMS, 'AUTOSCALER_ALARMS', read), 'AUTOSCALER_ALARMS');
   if (e.AUTOSCALER_PROMETHEUS_URL) {
     const url = parsePrometheusUrl(e.AUTOSCALER_PROMETHEUS_URL, 'AUTOSCALER_PROMETHEUS_URL');
-    const named = e.AUTOSCALER_PROMETHEUS_METRICS ? namedPrometheusQueries(e.AUTOSCALER_PROMETHEUS_METRICS.split(',').map((m) => m.trim()).filter((m) => m !== ''), 'AUTOSCALER_PROMETHEUS_METRICS') : [];
-    const queries = [...named, ...(e.AUTOSCALER_PROMETHEUS_QUERIES ? readJson(e.AUTOSCALER_PROMETHEUS_QUERIES, 'AUTOSCALER_PROMETHEUS_QUERIES', read, Queries) : [])];
+    const named = e.AUTOSCALER_PROMETHEUS_METRICS
+      ? namedPrometheusQueries(
+          e.AUTOSCALER_PROMETHEUS_METRICS.split(',')
+            .map((m) => m.trim())
+            .filter((m) => m !== ''),
+          'AUTOSCALER_PROMETHEUS_METRICS',
+        )
+      : [];
+    const queries = [
+      ...named,
+      ...(e.AUTOSCALER_PROMETHEUS_QUERIES ? readJson(e.AUTOSCALER_PROMETHEUS_QUERIES, 'AUTOSCALER_PROMETHEUS_QUERIES', read, Queries) : []),
+    ];
     const templates = e.AUTOSCALER_PROMETHEUS_TEMPLATES ? readJson(e.AUTOSCALER_PROMETHEUS_TEMPLATES, 'AUTOSCALER_PROMETHEUS_TEMPLATES', read, Templates) : {};
     cfg.prometheus = { url, queries, templates };
     if (e.AUTOSCALER_PROMETHEUS_BEARER_TOKEN_FILE) {
       // The token itself never appears in a message: only the file's name.
       const token = readFile(e.AUTOSCALER_PROMETHEUS_BEARER_TOKEN_FILE, 'AUTOSCALER_PROMETHEUS_BEARER_TOKEN_FILE', read).trim();
-      if (!/^[\x21-\x7e]+$/.test(token)) throw ValidationError.field('AUTOSCALER_PROMETHEUS_BEARER_TOKEN_FILE', `${e.AUTOSCALER_PROMETHEUS_BEARER_TOKEN_FILE} must hold one token (printable, no spaces)`);
+      if (!/^[\x21-\x7e]+$/.test(token))
+        throw ValidationError.field(
+          'AUTOSCALER_PROMETHEUS_BEARER_TOKEN_FILE',
+          `${e.AUTOSCALER_PROMETHEUS_BEARER_TOKEN_FILE} must hold one token (printable, no spaces)`,
+        );
       cfg.prometheus.headers = { authorization: `Bearer ${token}` };
     }
   } else {
-    for (const v of ['AUTOSCALER_PROMETHEUS_QUERIES', 'AUTOSCALER_PROMETHEUS_METRICS', 'AUTOSCALER_PROMETHEUS_TEMPLATES', 'AUTOSCALER_PROMETHEUS_BEARER_TOKEN_FILE'] as const) if (e[v]) throw ValidationError.field(v, 'needs AUTOSCALER_PROMETHEUS_URL');
+    for (const v of [
+      'AUTOSCALER_PROMETHEUS_QUERIES',
+      'AUTOSCALER_PROMETHEUS_METRICS',
+      'AUTOSCALER_PROMETHEUS_TEMPLATES',
+      'AUTOSCALER_PROMETHEUS_BEARER_TOKEN_FILE',
+    ] as const)
+      if (e[v]) throw ValidationError.field(v, 'needs AUTOSCALER_PROMETHEUS_URL');
   }
   if (e.AUTOSCALER_PROVISIONING_SECONDS !== undefined) cfg.provisioningSeconds = e.AUTOSCALER_PROVISIONING_SECONDS;
   return cfg;

@@ -12,7 +12,14 @@ import {
   type PolicyResolver,
   type TargetRef,
 } from '@autoscaler/core';
-import { ClusterSnapshot, type KubernetesProvider, type MetricsServerAlarmSource, discoverTargets, type DiscoveredPolicies, type KubeApi } from '@autoscaler/provider-kubernetes';
+import {
+  ClusterSnapshot,
+  type KubernetesProvider,
+  type MetricsServerAlarmSource,
+  discoverTargets,
+  type DiscoveredPolicies,
+  type KubeApi,
+} from '@autoscaler/provider-kubernetes';
 
 /** The policies of the current pass (discovery runs again on every pass). */
 export class PassPolicies implements PolicyResolver {
@@ -116,14 +123,25 @@ export async function runPass(ctx: PassContext): Promise<PassResult> {
   const logger = ctx.logger ?? silentLogger;
   const deadline = ctx.deadline ?? Infinity;
   // With the CronJob's namespace known, policy ConfigMaps are read there only (its Role); without it (a local run), where the workloads are.
-  const scope = { ...(ctx.namespaces.length > 0 ? { namespaces: ctx.namespaces } : {}), ...(ctx.policyNamespace ? { policyNamespaces: [ctx.policyNamespace] } : {}) };
-  const snapshot = await withRetry(ctx.clock, logger, deadline, () => within(ctx.clock, deadline, 'listing the cluster', () => ClusterSnapshot.take(ctx.api, scope)));
-  const discovery = discoverTargets(snapshot, { provider: ctx.provider.name, ...(ctx.policyNamespace ? { policyNamespace: ctx.policyNamespace } : {}), ...(ctx.defaultPolicy ? { defaultPolicy: ctx.defaultPolicy } : {}) });
+  const scope = {
+    ...(ctx.namespaces.length > 0 ? { namespaces: ctx.namespaces } : {}),
+    ...(ctx.policyNamespace ? { policyNamespaces: [ctx.policyNamespace] } : {}),
+  };
+  const snapshot = await withRetry(ctx.clock, logger, deadline, () =>
+    within(ctx.clock, deadline, 'listing the cluster', () => ClusterSnapshot.take(ctx.api, scope)),
+  );
+  const discovery = discoverTargets(snapshot, {
+    provider: ctx.provider.name,
+    ...(ctx.policyNamespace ? { policyNamespace: ctx.policyNamespace } : {}),
+    ...(ctx.defaultPolicy ? { defaultPolicy: ctx.defaultPolicy } : {}),
+  });
   ctx.policies.current = discovery.policies;
   ctx.provider.usePass(snapshot);
   ctx.source.usePass(snapshot);
   try {
-    const refused = discovery.targets.filter((t) => t.problem !== undefined).map((t) => failure('rejected', t.ref, ctx.clock.now(), ctx.clock, t.problem!, 'VALIDATION'));
+    const refused = discovery.targets
+      .filter((t) => t.problem !== undefined)
+      .map((t) => failure('rejected', t.ref, ctx.clock.now(), ctx.clock, t.problem!, 'VALIDATION'));
     const work = discovery.targets.filter((t) => t.problem === undefined).map((t) => t.ref);
     // The poll gets at most half the workload's share (the orchestrator's cap); a hung metrics.k8s.io four fifths
     // of that, then the poll goes on without samples (Prometheus readings and alarms still count).
@@ -131,7 +149,10 @@ export async function runPass(ctx: PassContext): Promise<PassResult> {
       const metricsSignal = o.deadline === undefined ? undefined : abortAfter(ctx.clock, ((o.deadline - ctx.clock.now()) * 4) / 5);
       return ctx.source.pollReport(ref, ctx.clock.now(), { ...o, ...(metricsSignal ? { metricsSignal } : {}) });
     };
-    const result = work.length === 0 ? { records: [] } : await ctx.autoscaler.evaluateAll(work, { concurrency: ctx.concurrency, signals: poll, ...(Number.isFinite(deadline) ? { deadline } : {}) });
+    const result =
+      work.length === 0
+        ? { records: [] }
+        : await ctx.autoscaler.evaluateAll(work, { concurrency: ctx.concurrency, signals: poll, ...(Number.isFinite(deadline) ? { deadline } : {}) });
     return { startedAt, durationMs: ctx.clock.now() - startedAt, targets: discovery.targets.length, records: [...refused, ...result.records] };
   } finally {
     ctx.provider.usePass(undefined);

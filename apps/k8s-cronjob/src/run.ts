@@ -1,5 +1,18 @@
 import type { KubeConfig } from '@kubernetes/client-node';
-import { Autoscaler, JsonLogger, buildNotifiers, redactSecrets, systemClock, type AuditRecord, type Clock, type Logger, type MetricSource, type Notifier, type Outcome, type Policy } from '@autoscaler/core';
+import {
+  Autoscaler,
+  JsonLogger,
+  buildNotifiers,
+  redactSecrets,
+  systemClock,
+  type AuditRecord,
+  type Clock,
+  type Logger,
+  type MetricSource,
+  type Notifier,
+  type Outcome,
+  type Policy,
+} from '@autoscaler/core';
 import {
   ConfigMapAlarmHistory,
   ConfigMapStateStore,
@@ -70,12 +83,44 @@ export async function runCronJob(options: RunOptions): Promise<RunSummary> {
   const history = config.history === 'configmap' && config.namespace ? new ConfigMapAlarmHistory(api, config.namespace) : new MemoryAlarmHistory();
   const stateStore = config.state === 'configmap' && config.namespace ? new ConfigMapStateStore(api, config.namespace) : undefined;
   const policies = new PassPolicies();
-  const provider = new KubernetesProvider({ kube: api, logger, ...(config.tiers ? { tiers: config.tiers } : {}), ...(stateStore ? { stateStore } : {}), ...(config.provisioningSeconds !== undefined ? { provisioningSeconds: config.provisioningSeconds } : {}) });
+  const provider = new KubernetesProvider({
+    kube: api,
+    logger,
+    ...(config.tiers ? { tiers: config.tiers } : {}),
+    ...(stateStore ? { stateStore } : {}),
+    ...(config.provisioningSeconds !== undefined ? { provisioningSeconds: config.provisioningSeconds } : {}),
+  });
   const prometheus = config.prometheus;
-  const source = new MetricsServerAlarmSource({ kube: api, history, logger, record: (ref) => recordedMetricsOf(policies.resolve(ref)?.rules ?? []), ...(config.alarms ? { alarms: config.alarms } : {}), ...(prometheus && prometheus.queries.length > 0 ? { prometheus: { url: prometheus.url, queries: prometheus.queries, ...(prometheus.headers ? { headers: prometheus.headers } : {}) } } : {}) });
+  const source = new MetricsServerAlarmSource({
+    kube: api,
+    history,
+    logger,
+    record: (ref) => recordedMetricsOf(policies.resolve(ref)?.rules ?? []),
+    ...(config.alarms ? { alarms: config.alarms } : {}),
+    ...(prometheus && prometheus.queries.length > 0
+      ? { prometheus: { url: prometheus.url, queries: prometheus.queries, ...(prometheus.headers ? { headers: prometheus.headers } : {}) } }
+      : {}),
+  });
   // Metric history for predictive rules: Prometheus range queries when configured, else the per-minute history recorded from metrics-server.
-  const metricSource: MetricSource = prometheus ? new PrometheusMetricSource({ url: prometheus.url, templates: prometheus.templates, clock, ...(prometheus.headers ? { headers: prometheus.headers } : {}) }) : new RecordedMetricSource(history);
-  const autoscaler = new Autoscaler({ providers: [provider], sources: [source], metricSources: [metricSource], policies, clock, logger, notifiersFor: notifiersOf(logger, options.fetch), notifyTimeoutMs: NOTIFY_TIMEOUT_MS, retry: { attempts: 3, baseDelayMs: 500 } });
+  const metricSource: MetricSource = prometheus
+    ? new PrometheusMetricSource({
+        url: prometheus.url,
+        templates: prometheus.templates,
+        clock,
+        ...(prometheus.headers ? { headers: prometheus.headers } : {}),
+      })
+    : new RecordedMetricSource(history);
+  const autoscaler = new Autoscaler({
+    providers: [provider],
+    sources: [source],
+    metricSources: [metricSource],
+    policies,
+    clock,
+    logger,
+    notifiersFor: notifiersOf(logger, options.fetch),
+    notifyTimeoutMs: NOTIFY_TIMEOUT_MS,
+    retry: { attempts: 3, baseDelayMs: 500 },
+  });
   const all: AuditRecord[] = [];
   let passes = 0;
   let targets = 0;

@@ -37,8 +37,10 @@ export class ScaledClock implements Clock {
   }
 }
 
-const OPERATOR_POLICY = 'name: model-serving\nlimits: { minReplicas: 2, maxReplicas: 20, maxStep: 4, cooldown: { scaleOut: 60, scaleIn: 300 } }\nrules:\n  - name: cpu-70\n    targetTracking: { metric: cpu, target: 70, algorithm: hpa }\n';
-const VICTIM_POLICY = 'name: victim\nlimits: { minReplicas: 2, maxReplicas: 10, cooldown: { scaleOut: 0, scaleIn: 300 } }\nrules:\n  - name: cpu-70\n    targetTracking: { metric: cpu, target: 70, algorithm: hpa }\n';
+const OPERATOR_POLICY =
+  'name: model-serving\nlimits: { minReplicas: 2, maxReplicas: 20, maxStep: 4, cooldown: { scaleOut: 60, scaleIn: 300 } }\nrules:\n  - name: cpu-70\n    targetTracking: { metric: cpu, target: 70, algorithm: hpa }\n';
+const VICTIM_POLICY =
+  'name: victim\nlimits: { minReplicas: 2, maxReplicas: 10, cooldown: { scaleOut: 0, scaleIn: 300 } }\nrules:\n  - name: cpu-70\n    targetTracking: { metric: cpu, target: 70, algorithm: hpa }\n';
 const HOOK_POLICY = `${OPERATOR_POLICY.replace('model-serving', 'tenant')}notifications:\n  - { type: webhook, url: "${HOOK}", format: slack }\n`;
 
 export type TenantKind = 'webhook' | 'hang' | 'foreign-configmap';
@@ -65,7 +67,13 @@ function seed(): FakeKubeSeed {
     return { namespace: tenantNs(i), name: 'model', replicas: 2, annotations: { 'autoscaler.dev/policy': policy }, load: { cpu: '5' } };
   });
   // Sorted last, so it runs after every hostile tenant has had its turn.
-  deployments.push({ namespace: 'victim', name: 'model-server', replicas: 2, annotations: { 'autoscaler.dev/policy': 'autoscaler/victim' }, load: { cpu: '5' } });
+  deployments.push({
+    namespace: 'victim',
+    name: 'model-server',
+    replicas: 2,
+    annotations: { 'autoscaler.dev/policy': 'autoscaler/victim' },
+    load: { cpu: '5' },
+  });
   return { namespaces: ['autoscaler'], configMaps, deployments };
 }
 
@@ -91,7 +99,11 @@ export async function runTenantScenario(): Promise<TenantScenarioResult> {
   try {
     applySeed(api, seed());
     // Hang-prone tenants: their scale PATCH is accepted by the apiserver and never answered.
-    api.faults.next({ delayMs: HANG_MS, match: (r) => r.method === 'PATCH' && /^\/apis\/apps\/v1\/namespaces\/tenant-\d+\/deployments\/model\/scale$/.test(r.path), times: 1000 });
+    api.faults.next({
+      delayMs: HANG_MS,
+      match: (r) => r.method === 'PATCH' && /^\/apis\/apps\/v1\/namespaces\/tenant-\d+\/deployments\/model\/scale$/.test(r.path),
+      times: 1000,
+    });
     let webhookCalls = 0;
     const neverAnswers = ((): Promise<Response> => {
       webhookCalls++;
@@ -99,7 +111,11 @@ export async function runTenantScenario(): Promise<TenantScenarioResult> {
     }) as unknown as typeof fetch;
     const logger = new MemoryLogger();
     // Pods of the seed started at T0; the HPA ignores CPU samples of pods younger than 300 s.
-    const config = loadConfig({ AUTOSCALER_NAMESPACE: 'autoscaler', AUTOSCALER_JOB_DEADLINE_SECONDS: String(JOB_DEADLINE_SECONDS), AUTOSCALER_CONCURRENCY: '4' });
+    const config = loadConfig({
+      AUTOSCALER_NAMESPACE: 'autoscaler',
+      AUTOSCALER_JOB_DEADLINE_SECONDS: String(JOB_DEADLINE_SECONDS),
+      AUTOSCALER_CONCURRENCY: '4',
+    });
     const runClock: Clock = { now: () => clock.now() + 600_000, sleep: (ms) => clock.sleep(ms) };
     const started = runClock.now();
     const summary = await runCronJob({ config, kubeConfig: kubeConfigFor({ url: api.url, token: TOKEN }), clock: runClock, logger, fetch: neverAnswers });
@@ -130,13 +146,78 @@ export function countSecrets(text: string): number {
 /** Hostile inputs at every parser the CronJob exposes to tenants and to the wire; anything but an AutoscalerError (or a quiet drop) is uncaught. */
 export function runBadInputs(): { tried: number; uncaught: number; failures: string[] } {
   const source = new MetricsServerAlarmSource({ kube: kubeConfigFor({ url: 'http://127.0.0.1:9', token: 'x' }) });
-  const junk: unknown[] = ['', 'null', '[]', '{', '{"kind":"PodMetricsList","items":[{"metadata":{}}]}', '{"target":"ml/pod/x","podMetrics":{}}', '{"target":{"provider":"kubernetes","id":"../../etc"},"podMetrics":{"items":[]}}', 42, null, { kind: 'PodMetricsList', items: 'x' }, new Uint8Array([0xff, 0xfe])];
-  const policies = ['', 'name: x', 'rules: 7', '{"name":"x","limits":{"maxReplicas":-1},"rules":[]}', `${OPERATOR_POLICY}notifications:\n  - { type: webhook, url: "file:///etc/passwd" }\n`, `${OPERATOR_POLICY}notifications:\n  - { type: webhook, url: "http://169.254.169.254/latest" }\n`, '!!binary AAAA', 'a: &a [*a]', '{"__proto__":{"x":1},"name":"p"}'];
-  const tiers = ['', '[{}]', '[{"name":"s","requests":{"cpu":"lots"}}]', '{"name":"s"}', '[{"name":"a","requests":{"cpu":"1"}},{"name":"a","requests":{"cpu":"2"}}]'];
-  const alarms = ['', '[{"name":"x"}]', '[{"name":"x","metric":"cpu","comparison":"sideways","threshold":1}]', '[{"name":"x","metric":"cpu","comparison":"above","threshold":1e999}]'];
-  const ranges: unknown[] = [null, {}, { status: 'success', data: { resultType: 'matrix', result: [{ values: [[1, 'x'], ['a', '1']] }] } }, { status: 'error', error: 'bad' }, { status: 'success', data: { resultType: 'vector', result: [] } }];
-  const histories = ['', '{', '{"alarms":7,"minutes":{"k":{"t":1e308,"v":[1,2]}}}', '{"minutes":{"k":{"t":60,"v":["x",null,1e999],"c":-1}}}', JSON.stringify({ minutes: { k: { t: 60, v: Array.from({ length: 10_000 }, (_, i) => i) } } })];
-  const envs: Array<Record<string, string>> = [{ AUTOSCALER_JOB_DEADLINE_SECONDS: '3' }, { AUTOSCALER_JOB_DEADLINE_SECONDS: 'soon' }, { AUTOSCALER_PROMETHEUS_URL: 'gopher://x' }, { AUTOSCALER_PROMETHEUS_URL: 'http://u:p@prom:9090' }, { AUTOSCALER_PROMETHEUS_TEMPLATES: '/x.json' }, { AUTOSCALER_STATE: 'configmap' }];
+  const junk: unknown[] = [
+    '',
+    'null',
+    '[]',
+    '{',
+    '{"kind":"PodMetricsList","items":[{"metadata":{}}]}',
+    '{"target":"ml/pod/x","podMetrics":{}}',
+    '{"target":{"provider":"kubernetes","id":"../../etc"},"podMetrics":{"items":[]}}',
+    42,
+    null,
+    { kind: 'PodMetricsList', items: 'x' },
+    new Uint8Array([0xff, 0xfe]),
+  ];
+  const policies = [
+    '',
+    'name: x',
+    'rules: 7',
+    '{"name":"x","limits":{"maxReplicas":-1},"rules":[]}',
+    `${OPERATOR_POLICY}notifications:\n  - { type: webhook, url: "file:///etc/passwd" }\n`,
+    `${OPERATOR_POLICY}notifications:\n  - { type: webhook, url: "http://169.254.169.254/latest" }\n`,
+    '!!binary AAAA',
+    'a: &a [*a]',
+    '{"__proto__":{"x":1},"name":"p"}',
+  ];
+  const tiers = [
+    '',
+    '[{}]',
+    '[{"name":"s","requests":{"cpu":"lots"}}]',
+    '{"name":"s"}',
+    '[{"name":"a","requests":{"cpu":"1"}},{"name":"a","requests":{"cpu":"2"}}]',
+  ];
+  const alarms = [
+    '',
+    '[{"name":"x"}]',
+    '[{"name":"x","metric":"cpu","comparison":"sideways","threshold":1}]',
+    '[{"name":"x","metric":"cpu","comparison":"above","threshold":1e999}]',
+  ];
+  const ranges: unknown[] = [
+    null,
+    {},
+    {
+      status: 'success',
+      data: {
+        resultType: 'matrix',
+        result: [
+          {
+            values: [
+              [1, 'x'],
+              ['a', '1'],
+            ],
+          },
+        ],
+      },
+    },
+    { status: 'error', error: 'bad' },
+    { status: 'success', data: { resultType: 'vector', result: [] } },
+  ];
+  const histories = [
+    '',
+    '{',
+    '{"alarms":7,"minutes":{"k":{"t":1e308,"v":[1,2]}}}',
+    '{"minutes":{"k":{"t":60,"v":["x",null,1e999],"c":-1}}}',
+    JSON.stringify({ minutes: { k: { t: 60, v: Array.from({ length: 10_000 }, (_, i) => i) } } }),
+  ];
+  const envs: Array<Record<string, string>> = [
+    { AUTOSCALER_JOB_DEADLINE_SECONDS: '3' },
+    { AUTOSCALER_JOB_DEADLINE_SECONDS: 'soon' },
+    { AUTOSCALER_PROMETHEUS_URL: 'gopher://x' },
+    { AUTOSCALER_PROMETHEUS_URL: 'http://u:p@prom:9090' },
+    { AUTOSCALER_PROMETHEUS_TEMPLATES: '/x.json' },
+    { AUTOSCALER_STATE: 'configmap' },
+  ];
   const cases: Array<[string, () => unknown, 'throws' | 'quiet']> = [
     ...junk.map((j, i): [string, () => unknown, 'throws'] => [`pod metrics ${i}`, () => source.parse(j), 'throws']),
     ...policies.map((p, i): [string, () => unknown, 'throws'] => [`policy ${i}`, () => parsePolicy(p, 'annotation'), 'throws']),
@@ -159,7 +240,11 @@ export function runBadInputs(): { tried: number; uncaught: number; failures: str
 }
 
 /** The figures `bench/adversarial.ts` reports for Kubernetes. */
-export async function runK8sAdversarial(): Promise<{ tenantIsolation: { hungTenants: number; victimScaled: boolean }; secretsInLogs: number; badInputs: { tried: number; uncaught: number } }> {
+export async function runK8sAdversarial(): Promise<{
+  tenantIsolation: { hungTenants: number; victimScaled: boolean };
+  secretsInLogs: number;
+  badInputs: { tried: number; uncaught: number };
+}> {
   const r = await runTenantScenario();
   const bad = runBadInputs();
   return {

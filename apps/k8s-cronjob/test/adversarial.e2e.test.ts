@@ -1,7 +1,17 @@
 import { MemoryLogger } from '@autoscaler/core';
 import { applySeed, kubeConfigFor, startFakeKubeApi } from '@autoscaler/sandbox-kubernetes';
 import { loadConfig, runCronJob } from '../src';
-import { HANG_MS, JOB_DEADLINE_SECONDS, ScaledClock, countSecrets, runBadInputs, runK8sAdversarial, runTenantScenario, tenantKind, type TenantScenarioResult } from './adversarial-scenarios';
+import {
+  HANG_MS,
+  JOB_DEADLINE_SECONDS,
+  ScaledClock,
+  countSecrets,
+  runBadInputs,
+  runK8sAdversarial,
+  runTenantScenario,
+  tenantKind,
+  type TenantScenarioResult,
+} from './adversarial-scenarios';
 
 const ns = (i: number): string => `tenant-${String(i).padStart(2, '0')}/deployment/model`;
 
@@ -28,8 +38,10 @@ describe('adversarial: 20 hostile tenants cannot stall the CronJob, and the vict
     expect(r.webhookCalls).toBe(0);
   });
 
-  it('an annotation naming another namespace\'s ConfigMap is refused', () => {
-    expect(r.reasons[ns(20)]).toBe("rejected: annotation autoscaler.dev/policy names ConfigMap tenant-01/evil: only policy ConfigMaps in the autoscaler's namespace (autoscaler) can be named");
+  it("an annotation naming another namespace's ConfigMap is refused", () => {
+    expect(r.reasons[ns(20)]).toBe(
+      "rejected: annotation autoscaler.dev/policy names ConfigMap tenant-01/evil: only policy ConfigMaps in the autoscaler's namespace (autoscaler) can be named",
+    );
   });
 
   it('hang-prone tenants each end within their own share of the deadline, as errors', () => {
@@ -53,7 +65,11 @@ describe('adversarial: 20 hostile tenants cannot stall the CronJob, and the vict
 
   it('runK8sAdversarial reports the figures bench/adversarial.ts writes', async () => {
     const figures = await runK8sAdversarial();
-    expect(figures).toEqual({ tenantIsolation: { hungTenants: 20, victimScaled: true }, secretsInLogs: 0, badInputs: { tried: expect.any(Number) as number, uncaught: 0 } });
+    expect(figures).toEqual({
+      tenantIsolation: { hungTenants: 20, victimScaled: true },
+      secretsInLogs: 0,
+      badInputs: { tried: expect.any(Number) as number, uncaught: 0 },
+    });
   }, 60_000);
 });
 
@@ -64,7 +80,12 @@ describe('adversarial: a hung apiserver', () => {
     try {
       api.faults.next({ delayMs: HANG_MS, match: (r) => r.method === 'GET' && r.path.endsWith('/deployments'), times: 100 });
       const started = clock.now();
-      const summary = await runCronJob({ config: loadConfig({ AUTOSCALER_NAMESPACE: 'autoscaler', AUTOSCALER_JOB_DEADLINE_SECONDS: String(JOB_DEADLINE_SECONDS) }), kubeConfig: kubeConfigFor(api), clock, logger: new MemoryLogger() });
+      const summary = await runCronJob({
+        config: loadConfig({ AUTOSCALER_NAMESPACE: 'autoscaler', AUTOSCALER_JOB_DEADLINE_SECONDS: String(JOB_DEADLINE_SECONDS) }),
+        kubeConfig: kubeConfigFor(api),
+        clock,
+        logger: new MemoryLogger(),
+      });
       expect(summary.ok).toBe(false);
       expect(summary.error).toBe('listing the cluster did not finish before the deadline');
       expect(clock.now() - started).toBeLessThan(JOB_DEADLINE_SECONDS * 1000);
@@ -82,13 +103,34 @@ describe('adversarial: a hung metrics.k8s.io', () => {
     try {
       applySeed(api, {
         namespaces: ['autoscaler'],
-        configMaps: [{ namespace: 'autoscaler', name: 'p', labels: { 'autoscaler.dev/policy': 'true' }, data: { 'policy.yaml': 'name: p\nlimits: { minReplicas: 1, maxReplicas: 8 }\nrules:\n  - name: cpu\n    targetTracking: { metric: cpu, target: 70, algorithm: hpa }\n' } }],
-        deployments: Array.from({ length: 4 }, (_, i) => ({ namespace: 'ml', name: `idle-${i}`, replicas: 4, annotations: { 'autoscaler.dev/policy': 'autoscaler/p' }, load: { cpu: '0.1' } })),
+        configMaps: [
+          {
+            namespace: 'autoscaler',
+            name: 'p',
+            labels: { 'autoscaler.dev/policy': 'true' },
+            data: {
+              'policy.yaml':
+                'name: p\nlimits: { minReplicas: 1, maxReplicas: 8 }\nrules:\n  - name: cpu\n    targetTracking: { metric: cpu, target: 70, algorithm: hpa }\n',
+            },
+          },
+        ],
+        deployments: Array.from({ length: 4 }, (_, i) => ({
+          namespace: 'ml',
+          name: `idle-${i}`,
+          replicas: 4,
+          annotations: { 'autoscaler.dev/policy': 'autoscaler/p' },
+          load: { cpu: '0.1' },
+        })),
       });
       api.faults.next({ delayMs: HANG_MS, match: (r) => r.path.startsWith('/apis/metrics.k8s.io/'), times: 100 });
       const started = clock.now();
       const logger = new MemoryLogger();
-      const summary = await runCronJob({ config: loadConfig({ AUTOSCALER_NAMESPACE: 'autoscaler', AUTOSCALER_JOB_DEADLINE_SECONDS: String(JOB_DEADLINE_SECONDS) }), kubeConfig: kubeConfigFor(api), clock, logger });
+      const summary = await runCronJob({
+        config: loadConfig({ AUTOSCALER_NAMESPACE: 'autoscaler', AUTOSCALER_JOB_DEADLINE_SECONDS: String(JOB_DEADLINE_SECONDS) }),
+        kubeConfig: kubeConfigFor(api),
+        clock,
+        logger,
+      });
       expect(summary).toMatchObject({ ok: true, targets: 4, outcomes: { 'no-action': 4 } });
       expect(clock.now() - started).toBeLessThan(JOB_DEADLINE_SECONDS * 1000);
       expect(logger.records.filter((r) => r.msg === 'pod metrics unavailable').map((r) => r['error'])).toContain('metrics.k8s.io did not answer in time');

@@ -10,13 +10,24 @@ const T0 = Date.UTC(2026, 2, 2, 9, 0, 0);
 const SA = 'system:serviceaccount:autoscaler:autoscaler';
 const TOKEN = 'service-account-token';
 
-const policiesConfigMap = parseAllDocuments(readFileSync(join(__dirname, '..', 'deploy', 'policies-configmap.yaml'), 'utf8'))[0]!.toJSON() as Record<string, unknown>;
+const policiesConfigMap = parseAllDocuments(readFileSync(join(__dirname, '..', 'deploy', 'policies-configmap.yaml'), 'utf8'))[0]!.toJSON() as Record<
+  string,
+  unknown
+>;
 const TIERS = JSON.stringify([
   { name: 'small', requests: { cpu: '500m', memory: '1Gi' }, limits: { memory: '1Gi' } },
   { name: 'medium', requests: { cpu: '1', memory: '2Gi' }, limits: { memory: '2Gi' } },
 ]);
-const RESIZE_POLICY = JSON.stringify({ name: 'resize-on-memory', limits: { maxReplicas: 4, sizes: ['small', 'medium'], cooldown: { scaleOut: 0, scaleIn: 0 } }, rules: [{ name: 'grow', threshold: { alarm: 'mem-high', size: 'next' } }] });
-const STS_POLICY = JSON.stringify({ name: 'db-cpu', limits: { maxReplicas: 5, cooldown: { scaleOut: 0, scaleIn: 600 } }, rules: [{ name: 'cpu', targetTracking: { metric: 'cpu', target: 50 } }] });
+const RESIZE_POLICY = JSON.stringify({
+  name: 'resize-on-memory',
+  limits: { maxReplicas: 4, sizes: ['small', 'medium'], cooldown: { scaleOut: 0, scaleIn: 0 } },
+  rules: [{ name: 'grow', threshold: { alarm: 'mem-high', size: 'next' } }],
+});
+const STS_POLICY = JSON.stringify({
+  name: 'db-cpu',
+  limits: { maxReplicas: 5, cooldown: { scaleOut: 0, scaleIn: 600 } },
+  rules: [{ name: 'cpu', targetTracking: { metric: 'cpu', target: 50 } }],
+});
 
 /** A cluster with every case a pass meets. */
 const SEED: FakeKubeSeed = {
@@ -32,7 +43,11 @@ const SEED: FakeKubeSeed = {
       name: 'big-model',
       replicas: 1,
       containers: [{ name: 'server', requests: { cpu: '500m', memory: '1Gi' }, limits: { memory: '1Gi' } }],
-      annotations: { 'autoscaler.dev/policy': RESIZE_POLICY, 'autoscaler.dev/tiers': TIERS, 'autoscaler.dev/alarms': JSON.stringify([{ name: 'mem-high', metric: 'memory', comparison: 'above', threshold: 80 }]) },
+      annotations: {
+        'autoscaler.dev/policy': RESIZE_POLICY,
+        'autoscaler.dev/tiers': TIERS,
+        'autoscaler.dev/alarms': JSON.stringify([{ name: 'mem-high', metric: 'memory', comparison: 'above', threshold: 80 }]),
+      },
       load: { memoryPerPod: '900Mi' },
     },
     { namespace: 'ml', name: 'not-annotated', replicas: 1, load: { cpu: '5' } },
@@ -46,14 +61,20 @@ const SEED: FakeKubeSeed = {
       replicas: 1,
       containers: [{ name: 'server', requests: { cpu: '500m', memory: '1Gi' }, limits: { memory: '1Gi' } }],
       // Resized in place (pods/resize): the pods keep running, the template is not rolled.
-      annotations: { 'autoscaler.dev/resize': 'in-place', 'autoscaler.dev/policy': RESIZE_POLICY, 'autoscaler.dev/tiers': TIERS, 'autoscaler.dev/alarms': JSON.stringify([{ name: 'mem-high', metric: 'memory', comparison: 'above', threshold: 80 }]) },
+      annotations: {
+        'autoscaler.dev/resize': 'in-place',
+        'autoscaler.dev/policy': RESIZE_POLICY,
+        'autoscaler.dev/tiers': TIERS,
+        'autoscaler.dev/alarms': JSON.stringify([{ name: 'mem-high', metric: 'memory', comparison: 'above', threshold: 80 }]),
+      },
       load: { memoryPerPod: '900Mi' },
     },
   ],
   hpas: [{ namespace: 'web', name: 'frontend', target: 'deployment/frontend', minReplicas: 2, maxReplicas: 6 }],
 };
 
-const replicas = (api: FakeKubeApi, kind: 'Deployment' | 'StatefulSet', ns: string, name: string): number => (api.get('apps/v1', kind, ns, name)!['spec'] as { replicas: number }).replicas;
+const replicas = (api: FakeKubeApi, kind: 'Deployment' | 'StatefulSet', ns: string, name: string): number =>
+  (api.get('apps/v1', kind, ns, name)!['spec'] as { replicas: number }).replicas;
 const recordOf = (s: RunSummary, target: string): RunSummary['records'][number] | undefined => s.records.find((r) => r.target === target);
 
 describe('k8s-cronjob: a pass over the fake apiserver through the real client', () => {
@@ -101,10 +122,12 @@ describe('k8s-cronjob: a pass over the fake apiserver through the real client', 
     expect(recordOf(first, 'ml/deployment/loaded')).toMatchObject({ outcome: 'scaled', from: 2, to: 6 });
     expect(replicas(api, 'Deployment', 'ml', 'loaded')).toBe(6);
     // 409 -> re-read (GET) -> decide again -> apply with the new resourceVersion.
-    const loadedCalls = api.log.entries.filter((e) => e.path.startsWith('/apis/apps/v1/namespaces/ml/deployments/loaded')).map((e) => `${e.method} ${e.path.endsWith('/scale') ? 'scale' : 'deployment'} ${e.status}`);
+    const loadedCalls = api.log.entries
+      .filter((e) => e.path.startsWith('/apis/apps/v1/namespaces/ml/deployments/loaded'))
+      .map((e) => `${e.method} ${e.path.endsWith('/scale') ? 'scale' : 'deployment'} ${e.status}`);
     // The autoscaler's memory goes to its state ConfigMap, not to the workload: no PATCH of the Deployment.
     expect(loadedCalls).toEqual(['PATCH scale 409', 'GET deployment 200', 'PATCH scale 200']);
-    const state = (api.get('v1', 'ConfigMap', 'autoscaler', 'autoscaler-state')!['data'] as Record<string, string>);
+    const state = api.get('v1', 'ConfigMap', 'autoscaler', 'autoscaler-state')!['data'] as Record<string, string>;
     expect(JSON.parse(state['ml.deployment.loaded']!)).toMatchObject({ 'autoscaler.dev/last-scale-out': expect.stringMatching(/"from":2,"to":6/) });
     expect(conflicted).toBe(2);
     // 1 core per pod on 500m requests = 200% against 50%: ceil(2 x 4) = 8, capped at max 5.
@@ -112,10 +135,13 @@ describe('k8s-cronjob: a pass over the fake apiserver through the real client', 
 
     // Alarm mem-high (900Mi of 1Gi = 88% > 80%) -> next tier.
     expect(recordOf(first, 'ml/deployment/big-model')).toMatchObject({ outcome: 'resized', size: 'medium' });
-    const container = (api.get('apps/v1', 'Deployment', 'ml', 'big-model')!['spec'] as { template: { spec: { containers: Array<{ resources: unknown }> } } }).template.spec.containers[0]!;
+    const container = (api.get('apps/v1', 'Deployment', 'ml', 'big-model')!['spec'] as { template: { spec: { containers: Array<{ resources: unknown }> } } })
+      .template.spec.containers[0]!;
     expect(container.resources).toEqual({ requests: { cpu: '1', memory: '2Gi' }, limits: { memory: '2Gi' } });
     // One write to the workload (the pod template and the size annotation); the memory goes to the state ConfigMap.
-    expect(api.log.find('PATCH', '/apis/apps/v1/namespaces/ml/deployments/big-model').map((e) => e.headers['content-type'])).toEqual(['application/strategic-merge-patch+json']);
+    expect(api.log.find('PATCH', '/apis/apps/v1/namespaces/ml/deployments/big-model').map((e) => e.headers['content-type'])).toEqual([
+      'application/strategic-merge-patch+json',
+    ]);
     expect(api.get('apps/v1', 'Deployment', 'ml', 'big-model')!.metadata.annotations?.['autoscaler.dev/size']).toBe('medium');
     expect(JSON.parse(state['ml.deployment.big-model']!)['autoscaler.dev/last-resize']).toMatch(/"from":1,"to":1/);
 
@@ -133,7 +159,8 @@ describe('k8s-cronjob: a pass over the fake apiserver through the real client', 
     clock.advance(60_000);
     const second = await runCronJob({ config, kubeConfig: kubeConfigFor({ url: api.url, token: TOKEN }), clock, logger });
     expect(second.error).toBeUndefined();
-    const history = (e: { method: string; path: string; body: string }): boolean => e.path.endsWith('/autoscaler-alarm-history') || (e.method === 'POST' && e.path.endsWith('/configmaps') && e.body.includes('"autoscaler-alarm-history"'));
+    const history = (e: { method: string; path: string; body: string }): boolean =>
+      e.path.endsWith('/autoscaler-alarm-history') || (e.method === 'POST' && e.path.endsWith('/configmaps') && e.body.includes('"autoscaler-alarm-history"'));
     expect(api.log.entries.filter(history).map((e) => `${e.method} ${e.status}`)).toEqual(['GET 404', 'POST 201', 'GET 200', 'PATCH 200']);
     // The state ConfigMap is read once per run, created by the first write and patched after.
     expect(api.log.entries.filter((e) => e.path.endsWith('/autoscaler-state') && e.method === 'GET').map((e) => e.status)).toEqual([404, 200]);
@@ -151,27 +178,50 @@ describe('k8s-cronjob: a pass over the fake apiserver through the real client', 
     clock.advance(600_000);
     // Two 409s in a row on the loaded Deployment: the orchestrator re-reads once, then gives up with `conflict`.
     api.faults.next({ ...faultStatus(409), match: (r) => r.method === 'PATCH' && r.path.endsWith('/deployments/loaded/scale'), times: 2 });
-    const summary = await runCronJob({ config: loadConfig({ AUTOSCALER_NAMESPACE: 'autoscaler' }), kubeConfig: kubeConfigFor({ url: api.url, token: TOKEN }), clock, logger: new MemoryLogger() });
+    const summary = await runCronJob({
+      config: loadConfig({ AUTOSCALER_NAMESPACE: 'autoscaler' }),
+      kubeConfig: kubeConfigFor({ url: api.url, token: TOKEN }),
+      clock,
+      logger: new MemoryLogger(),
+    });
     expect(summary.ok).toBe(false);
     expect(recordOf(summary, 'ml/deployment/loaded')).toMatchObject({ outcome: 'conflict', code: 'CONFLICT' });
     const resize = recordOf(summary, 'ml/deployment/big-model')!;
     expect(resize).toMatchObject({ outcome: 'error' });
     expect(resize.reason).toMatch(/forbidden|RBAC/i);
-    expect((api.get('apps/v1', 'Deployment', 'ml', 'big-model')!['spec'] as { template: { spec: { containers: Array<{ resources: { requests: { cpu: string } } }> } } }).template.spec.containers[0]!.resources.requests.cpu).toBe('500m');
+    expect(
+      (
+        api.get('apps/v1', 'Deployment', 'ml', 'big-model')!['spec'] as {
+          template: { spec: { containers: Array<{ resources: { requests: { cpu: string } } }> } };
+        }
+      ).template.spec.containers[0]!.resources.requests.cpu,
+    ).toBe('500m');
     api.faults.clear();
   });
 
   it('policy.fallback: metrics that keep failing count up in the state ConfigMap, then move the workload out (never in)', async () => {
     const clock = new InstantClock(T0);
     api = await startFakeKubeApi({ clock });
-    const FALLBACK = JSON.stringify({ name: 'fb', limits: { minReplicas: 1, maxReplicas: 8 }, fallback: { failureThreshold: 2, replicas: 5 }, rules: [{ name: 'cpu', targetTracking: { metric: 'cpu', target: 70, algorithm: 'hpa' } }] });
-    applySeed(api, { namespaces: ['autoscaler'], deployments: [{ namespace: 'ml', name: 'blind', replicas: 2, annotations: { 'autoscaler.dev/policy': FALLBACK }, load: { cpu: '0.1' } }] });
+    const FALLBACK = JSON.stringify({
+      name: 'fb',
+      limits: { minReplicas: 1, maxReplicas: 8 },
+      fallback: { failureThreshold: 2, replicas: 5 },
+      rules: [{ name: 'cpu', targetTracking: { metric: 'cpu', target: 70, algorithm: 'hpa' } }],
+    });
+    applySeed(api, {
+      namespaces: ['autoscaler'],
+      deployments: [{ namespace: 'ml', name: 'blind', replicas: 2, annotations: { 'autoscaler.dev/policy': FALLBACK }, load: { cpu: '0.1' } }],
+    });
     await clock.sleep(600_000);
     api.setMetricsAvailable(false);
     const config = loadConfig({ AUTOSCALER_NAMESPACE: 'autoscaler' });
     const first = await runCronJob({ config, kubeConfig: kubeConfigFor(api), clock, logger: new MemoryLogger() });
     expect(first.records).toEqual([]);
-    const stored = (): Record<string, string> => JSON.parse((api.get('v1', 'ConfigMap', 'autoscaler', 'autoscaler-state')!['data'] as Record<string, string>)['ml.deployment.blind']!) as Record<string, string>;
+    const stored = (): Record<string, string> =>
+      JSON.parse((api.get('v1', 'ConfigMap', 'autoscaler', 'autoscaler-state')!['data'] as Record<string, string>)['ml.deployment.blind']!) as Record<
+        string,
+        string
+      >;
     expect(stored()['autoscaler.dev/metric-failures']).toBe('1');
     await clock.sleep(60_000);
     const second = await runCronJob({ config, kubeConfig: kubeConfigFor(api), clock, logger: new MemoryLogger() });
@@ -206,7 +256,12 @@ describe('k8s-cronjob: a pass over the fake apiserver through the real client', 
     api = await startFakeKubeApi({ clock });
     applySeed(api, SEED);
     await clock.sleep(600_000);
-    const config = loadConfig({ AUTOSCALER_NAMESPACE: 'autoscaler', AUTOSCALER_LOOP_SECONDS: '45', AUTOSCALER_INTERVAL_SECONDS: '15', AUTOSCALER_NAMESPACES: 'ml,autoscaler' });
+    const config = loadConfig({
+      AUTOSCALER_NAMESPACE: 'autoscaler',
+      AUTOSCALER_LOOP_SECONDS: '45',
+      AUTOSCALER_INTERVAL_SECONDS: '15',
+      AUTOSCALER_NAMESPACES: 'ml,autoscaler',
+    });
     const summary = await runCronJob({ config, kubeConfig: kubeConfigFor(api), clock, logger: new MemoryLogger() });
     expect(summary.passes).toBe(3);
     // Watching ml (and autoscaler) only: frontend in web is not seen at all.
@@ -214,9 +269,20 @@ describe('k8s-cronjob: a pass over the fake apiserver through the real client', 
     expect(summary.records.find((r) => r.target === 'web/deployment/frontend')).toBeUndefined();
     expect(summary.ok).toBe(true);
     // Out by maxStep at once; 15 s later the new pods are CPU-unready and count as idle (HPA rules): 93% -> 8; then 70% holds.
-    expect(summary.records.filter((r) => r.target === 'ml/deployment/loaded').map((r) => [r.from, r.to])).toEqual([[2, 6], [6, 8]]);
+    expect(summary.records.filter((r) => r.target === 'ml/deployment/loaded').map((r) => [r.from, r.to])).toEqual([
+      [2, 6],
+      [6, 8],
+    ]);
     expect(replicas(api, 'Deployment', 'ml', 'loaded')).toBe(8);
-    expect(api.log.entries.filter((e) => e.path.endsWith('/configmaps/autoscaler-alarm-history') || (e.method === 'POST' && e.path.endsWith('/configmaps') && e.body.includes('"autoscaler-alarm-history"'))).map((e) => e.method)).toEqual(['GET', 'POST']);
+    expect(
+      api.log.entries
+        .filter(
+          (e) =>
+            e.path.endsWith('/configmaps/autoscaler-alarm-history') ||
+            (e.method === 'POST' && e.path.endsWith('/configmaps') && e.body.includes('"autoscaler-alarm-history"')),
+        )
+        .map((e) => e.method),
+    ).toEqual(['GET', 'POST']);
     // Concurrent first writes of the state ConfigMap create it once.
     expect(api.log.entries.filter((e) => e.method === 'POST' && e.body.includes('"autoscaler-state"')).map((e) => e.status)).toEqual([201]);
     // Each pass lists per watched namespace: no per-workload GETs of unchanged workloads.
@@ -243,7 +309,12 @@ describe('k8s-cronjob: a pass over the fake apiserver through the real client', 
 
   it('a run that cannot reach the apiserver ends not ok with the error, and bad configuration names the variable', async () => {
     api = await startFakeKubeApi();
-    const summary = await runCronJob({ config: loadConfig({}), kubeConfig: kubeConfigFor({ url: api.url, token: 'wrong' }), clock: new InstantClock(T0), logger: new MemoryLogger() });
+    const summary = await runCronJob({
+      config: loadConfig({}),
+      kubeConfig: kubeConfigFor({ url: api.url, token: 'wrong' }),
+      clock: new InstantClock(T0),
+      logger: new MemoryLogger(),
+    });
     expect(summary.ok).toBe(false);
     expect(summary.error).toContain('Unauthorized');
     expect(() => loadConfig({ AUTOSCALER_LOOP_SECONDS: '-1' })).toThrow('AUTOSCALER_LOOP_SECONDS');

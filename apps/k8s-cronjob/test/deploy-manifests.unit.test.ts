@@ -17,7 +17,9 @@ type Doc = { apiVersion: string; kind: string; metadata: { name: string; namespa
 
 export function readManifests(): Array<{ file: string; doc: Doc }> {
   const out: Array<{ file: string; doc: Doc }> = [];
-  for (const file of readdirSync(DEPLOY).filter((f) => f.endsWith('.yaml') && f !== 'kustomization.yaml').sort()) {
+  for (const file of readdirSync(DEPLOY)
+    .filter((f) => f.endsWith('.yaml') && f !== 'kustomization.yaml')
+    .sort()) {
     for (const d of parseAllDocuments(readFileSync(join(DEPLOY, file), 'utf8'))) {
       expect({ file, errors: d.errors.map((e) => e.message) }).toEqual({ file, errors: [] });
       out.push({ file, doc: d.toJSON() as Doc });
@@ -64,7 +66,26 @@ describe('deploy/ manifests', () => {
   });
 
   it('the CronJob forbids overlapping runs, runs as the service account, non-root, and finishes inside its minute', () => {
-    const cron = byKind('CronJob')[0]! as unknown as { spec: { concurrencyPolicy: string; schedule: string; jobTemplate: { spec: { activeDeadlineSeconds: number; backoffLimit: number; template: { spec: { serviceAccountName: string; restartPolicy: string; securityContext: { runAsNonRoot: boolean }; containers: Array<{ env: Array<{ name: string; value?: string; valueFrom?: unknown }>; securityContext: { readOnlyRootFilesystem: boolean } }> } } } } } };
+    const cron = byKind('CronJob')[0]! as unknown as {
+      spec: {
+        concurrencyPolicy: string;
+        schedule: string;
+        jobTemplate: {
+          spec: {
+            activeDeadlineSeconds: number;
+            backoffLimit: number;
+            template: {
+              spec: {
+                serviceAccountName: string;
+                restartPolicy: string;
+                securityContext: { runAsNonRoot: boolean };
+                containers: Array<{ env: Array<{ name: string; value?: string; valueFrom?: unknown }>; securityContext: { readOnlyRootFilesystem: boolean } }>;
+              };
+            };
+          };
+        };
+      };
+    };
     expect(cron.spec.concurrencyPolicy).toBe('Forbid');
     expect(cron.spec.schedule).toBe('* * * * *');
     const job = cron.spec.jobTemplate.spec;

@@ -16,7 +16,8 @@ function docBlock(lang: string, marker: string): string {
   return found[0]!;
 }
 
-const replicasOf = (api: FakeKubeApi, ns: string, name: string): number => (api.get('apps/v1', 'Deployment', ns, name)!['spec'] as { replicas: number }).replicas;
+const replicasOf = (api: FakeKubeApi, ns: string, name: string): number =>
+  (api.get('apps/v1', 'Deployment', ns, name)!['spec'] as { replicas: number }).replicas;
 
 describe('k8s-cronjob: LLM serving signals and scale to zero, with the policies of docs/kubernetes.md', () => {
   let api: FakeKubeApi;
@@ -31,7 +32,12 @@ describe('k8s-cronjob: LLM serving signals and scale to zero, with the policies 
     const yaml = docBlock('yaml', '# vllm-policy.yaml');
     const policy = parsePolicy(yaml, 'vllm-policy.yaml');
     expect(policy.rules.map((r) => r.name)).toEqual(['kv-cache', 'queue', 'ttft', 'forecast']);
-    const env = Object.fromEntries(docBlock('sh', 'AUTOSCALER_PROMETHEUS_METRICS=').trim().split('\n').map((l) => l.split('=') as [string, string]));
+    const env = Object.fromEntries(
+      docBlock('sh', 'AUTOSCALER_PROMETHEUS_METRICS=')
+        .trim()
+        .split('\n')
+        .map((l) => l.split('=') as [string, string]),
+    );
     const clock = new ManualClock(T0);
     api = await startFakeKubeApi({ clock });
     const waiting = 30;
@@ -53,12 +59,17 @@ describe('k8s-cronjob: LLM serving signals and scale to zero, with the policies 
     const summary = await runCronJob({ config, kubeConfig: kubeConfigFor(api), clock, logger: new MemoryLogger() });
     expect(summary.error).toBeUndefined();
     // Instant queries for the three named metrics, with the workload's pod regex substituted.
-    for (const m of ['vllm_requests_waiting', 'vllm_kv_cache_usage', 'vllm_ttft_p95_seconds']) expect(prom.queries.some((q) => q.startsWith(LLM_PROMETHEUS_QUERIES[m]!.split('{')[0]!) && q.includes('namespace="llm",pod=~"vllm-['))).toBe(true);
+    for (const m of ['vllm_requests_waiting', 'vllm_kv_cache_usage', 'vllm_ttft_p95_seconds'])
+      expect(prom.queries.some((q) => q.startsWith(LLM_PROMETHEUS_QUERIES[m]!.split('{')[0]!) && q.includes('namespace="llm",pod=~"vllm-['))).toBe(true);
     // KV cache 80% on 2 pods against 70%: 3; a queue of 30 > 10: +2 -> 4 (the largest proposal wins).
     expect(summary.records.find((r) => r.target === 'llm/deployment/vllm')).toMatchObject({ outcome: 'scaled', from: 2, to: 4 });
     expect(replicasOf(api, 'llm', 'vllm')).toBe(4);
-    expect(() => loadConfig({ AUTOSCALER_PROMETHEUS_URL: prom.url, AUTOSCALER_PROMETHEUS_METRICS: 'vllm_requests_waiting,vllm_queue' })).toThrow(/AUTOSCALER_PROMETHEUS_METRICS\[1\]: "vllm_queue" is not a named metric \(known: vllm_requests_waiting/);
-    expect(() => loadConfig({ AUTOSCALER_PROMETHEUS_METRICS: 'vllm_requests_waiting' })).toThrow(/AUTOSCALER_PROMETHEUS_METRICS: needs AUTOSCALER_PROMETHEUS_URL/);
+    expect(() => loadConfig({ AUTOSCALER_PROMETHEUS_URL: prom.url, AUTOSCALER_PROMETHEUS_METRICS: 'vllm_requests_waiting,vllm_queue' })).toThrow(
+      /AUTOSCALER_PROMETHEUS_METRICS\[1\]: "vllm_queue" is not a named metric \(known: vllm_requests_waiting/,
+    );
+    expect(() => loadConfig({ AUTOSCALER_PROMETHEUS_METRICS: 'vllm_requests_waiting' })).toThrow(
+      /AUTOSCALER_PROMETHEUS_METRICS: needs AUTOSCALER_PROMETHEUS_URL/,
+    );
   });
 
   it('scale to zero: a Deployment goes to 0 when the ingress rate is 0 and wakes on the rate, with the documented policy and query', async () => {
@@ -67,15 +78,28 @@ describe('k8s-cronjob: LLM serving signals and scale to zero, with the policies 
     const clock = new ManualClock(T0);
     api = await startFakeKubeApi({ clock });
     let rate = 0;
-    prom = await startFakePrometheus({ series: [{ match: 'nginx_ingress_controller_requests{exported_namespace="web",exported_service="site"}', value: () => rate }] });
+    prom = await startFakePrometheus({
+      series: [{ match: 'nginx_ingress_controller_requests{exported_namespace="web",exported_service="site"}', value: () => rate }],
+    });
     applySeed(api, {
       namespaces: ['autoscaler'],
-      configMaps: [{ namespace: 'autoscaler', name: 'zero', labels: { 'autoscaler.dev/policy': 'true' }, data: { 'policy.yaml': yaml.replace('scaleIn: 900', 'scaleIn: 0') } }],
+      configMaps: [
+        {
+          namespace: 'autoscaler',
+          name: 'zero',
+          labels: { 'autoscaler.dev/policy': 'true' },
+          data: { 'policy.yaml': yaml.replace('scaleIn: 900', 'scaleIn: 0') },
+        },
+      ],
       deployments: [{ namespace: 'web', name: 'site', replicas: 1, annotations: { 'autoscaler.dev/policy': 'autoscaler/zero' } }],
     });
     const files: Record<string, string> = { '/etc/autoscaler/prometheus.json': queries };
-    const config = loadConfig({ AUTOSCALER_NAMESPACE: 'autoscaler', AUTOSCALER_PROMETHEUS_URL: prom.url, AUTOSCALER_PROMETHEUS_QUERIES: '/etc/autoscaler/prometheus.json' }, (f) => files[f]!);
-    const run = async (): Promise<unknown> => (await runCronJob({ config, kubeConfig: kubeConfigFor(api), clock, logger: new MemoryLogger() })).records.find((r) => r.target === 'web/deployment/site');
+    const config = loadConfig(
+      { AUTOSCALER_NAMESPACE: 'autoscaler', AUTOSCALER_PROMETHEUS_URL: prom.url, AUTOSCALER_PROMETHEUS_QUERIES: '/etc/autoscaler/prometheus.json' },
+      (f) => files[f]!,
+    );
+    const run = async (): Promise<unknown> =>
+      (await runCronJob({ config, kubeConfig: kubeConfigFor(api), clock, logger: new MemoryLogger() })).records.find((r) => r.target === 'web/deployment/site');
     clock.advance(600_000);
     expect(await run()).toMatchObject({ outcome: 'scaled', from: 1 });
     expect(replicasOf(api, 'web', 'site')).toBe(0);

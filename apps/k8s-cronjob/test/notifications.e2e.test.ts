@@ -7,20 +7,26 @@ const T0 = Date.UTC(2026, 2, 2, 9, 0, 0);
 const SECRET = 'T0K3Nin-the-path';
 const POLICY = `name: notify\nlimits: { minReplicas: 1, maxReplicas: 8, cooldown: { scaleOut: 0, scaleIn: 300 } }\nrules:\n  - name: cpu-70\n    targetTracking: { metric: cpu, target: 70, algorithm: hpa }\nnotifications:\n  - { type: webhook, url: "https://hooks.slack.com/services/T0/B0/${SECRET}", format: slack }\n`;
 
-describe('notifications from the operator\'s policies', () => {
+describe("notifications from the operator's policies", () => {
   let api: FakeKubeApi;
   afterEach(async () => {
     expect(api.errors).toEqual([]);
     await api.close();
   });
 
-  it('go out after all the pass\'s scaling work, once, with a short timeout: a webhook that never answers costs 3 s, not a workload\'s share', async () => {
+  it("go out after all the pass's scaling work, once, with a short timeout: a webhook that never answers costs 3 s, not a workload's share", async () => {
     const clock = new ScaledClock(T0, 20);
     api = await startFakeKubeApi({ clock });
     applySeed(api, {
       namespaces: ['autoscaler'],
       configMaps: [{ namespace: 'autoscaler', name: 'notify', labels: { 'autoscaler.dev/policy': 'true' }, data: { 'policy.yaml': POLICY } }],
-      deployments: Array.from({ length: 6 }, (_, i) => ({ namespace: 'ml', name: `w${i}`, replicas: 2, annotations: { 'autoscaler.dev/policy': 'autoscaler/notify' }, load: { cpu: '3' } })),
+      deployments: Array.from({ length: 6 }, (_, i) => ({
+        namespace: 'ml',
+        name: `w${i}`,
+        replicas: 2,
+        annotations: { 'autoscaler.dev/policy': 'autoscaler/notify' },
+        load: { cpu: '3' },
+      })),
     });
     const callsAt: number[] = [];
     const neverAnswers = ((): Promise<Response> => {
@@ -44,7 +50,9 @@ describe('notifications from the operator\'s policies', () => {
     const failures = logger.records.filter((r) => r.msg === 'notification failed');
     expect(failures).toHaveLength(6);
     // Timed out by the orchestrator's short notification budget; the URL's token redacted.
-    expect(String(failures[0]!['error'])).toMatch(/^(notification webhook https:\/\/hooks\.slack\.com\/… did not finish before the deadline|no time left for notification webhook https:\/\/hooks\.slack\.com\/…)/);
+    expect(String(failures[0]!['error'])).toMatch(
+      /^(notification webhook https:\/\/hooks\.slack\.com\/… did not finish before the deadline|no time left for notification webhook https:\/\/hooks\.slack\.com\/…)/,
+    );
     expect(JSON.stringify([logger.records, summary])).not.toContain(SECRET);
   }, 30_000);
 });

@@ -1,7 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { InstantClock, ManualClock, MemoryLogger, parsePolicy, type Clock } from '@autoscaler/core';
-import { applySeed, kubeConfigFor, startFakeKubeApi, startFakePrometheus, type FakeKubeApi, type FakePrometheus, type FakeSeries } from '@autoscaler/sandbox-kubernetes';
+import {
+  applySeed,
+  kubeConfigFor,
+  startFakeKubeApi,
+  startFakePrometheus,
+  type FakeKubeApi,
+  type FakePrometheus,
+  type FakeSeries,
+} from '@autoscaler/sandbox-kubernetes';
 import { loadConfig, runCronJob, type RunSummary } from '../src';
 
 // The simulator's "our best" policy, read from disk as is: nothing below edits its text.
@@ -48,7 +56,12 @@ describe('k8s-cronjob: packages/simulator/policies/our-best.yaml runs unchanged 
 
   /** One CronJob pass through the app's entry, with only the Prometheus URL added to the config. */
   async function pass(clock: Clock, logger: MemoryLogger): Promise<RunSummary> {
-    const summary = await runCronJob({ config: loadConfig({ AUTOSCALER_NAMESPACE: 'autoscaler', AUTOSCALER_PROMETHEUS_URL: prom.url }), kubeConfig: kubeConfigFor(api), clock, logger });
+    const summary = await runCronJob({
+      config: loadConfig({ AUTOSCALER_NAMESPACE: 'autoscaler', AUTOSCALER_PROMETHEUS_URL: prom.url }),
+      kubeConfig: kubeConfigFor(api),
+      clock,
+      logger,
+    });
     expect(summary.error).toBeUndefined();
     expect(summary.records.filter((r) => r.outcome === 'rejected')).toEqual([]);
     return summary;
@@ -113,7 +126,9 @@ describe('k8s-cronjob: packages/simulator/policies/our-best.yaml runs unchanged 
     expect(replicasOf(api)).toBe(8);
     const audit = auditOf(logger);
     expect(audit.outcome).toBe('no-action');
-    expect(audit.reason).toMatch(/forecast: forecast unavailable \(gap in the recent level window: \d+ of the last 30 periods missing \(at most 3\)\); reactive rules only/);
+    expect(audit.reason).toMatch(
+      /forecast: forecast unavailable \(gap in the recent level window: \d+ of the last 30 periods missing \(at most 3\)\); reactive rules only/,
+    );
     await api.close();
     await prom.close();
 

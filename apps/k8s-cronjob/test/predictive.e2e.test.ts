@@ -6,7 +6,8 @@ import { loadConfig, runCronJob } from '../src';
 const T0 = Date.UTC(2026, 2, 5, 12, 0, 0);
 const MIN = 60_000;
 
-const policy = (metric: string, target: number): string => `name: predictive\nlimits: { minReplicas: 1, maxReplicas: 20, cooldown: { scaleOut: 0, scaleIn: 600 } }\nrules:\n  - name: forecast\n    predictive: { metric: ${metric}, target: ${target} }\n`;
+const policy = (metric: string, target: number): string =>
+  `name: predictive\nlimits: { minReplicas: 1, maxReplicas: 20, cooldown: { scaleOut: 0, scaleIn: 600 } }\nrules:\n  - name: forecast\n    predictive: { metric: ${metric}, target: ${target} }\n`;
 
 describe('k8s-cronjob: predictive rules read metric history in the pass', () => {
   let api: FakeKubeApi;
@@ -24,18 +25,32 @@ describe('k8s-cronjob: predictive rules read metric history in the pass', () => 
     prom = await startFakePrometheus({ series: [{ match: /http_requests_total\{namespace="ml",pod=~"model-server-\[/, value: () => 6000 }] });
     applySeed(api, {
       namespaces: ['autoscaler'],
-      configMaps: [{ namespace: 'autoscaler', name: 'predictive', labels: { 'autoscaler.dev/policy': 'true' }, data: { 'policy.yaml': policy('requests', 600) } }],
-      deployments: [{ namespace: 'ml', name: 'model-server', replicas: 2, annotations: { 'autoscaler.dev/policy': 'autoscaler/predictive' }, load: { cpu: '0.2' } }],
+      configMaps: [
+        { namespace: 'autoscaler', name: 'predictive', labels: { 'autoscaler.dev/policy': 'true' }, data: { 'policy.yaml': policy('requests', 600) } },
+      ],
+      deployments: [
+        { namespace: 'ml', name: 'model-server', replicas: 2, annotations: { 'autoscaler.dev/policy': 'autoscaler/predictive' }, load: { cpu: '0.2' } },
+      ],
     });
     clock.advance(600_000);
     const files: Record<string, string> = { '/var/run/prometheus/token': 'prom-t0ken-5ecret\n' };
-    const config = loadConfig({ AUTOSCALER_NAMESPACE: 'autoscaler', AUTOSCALER_PROMETHEUS_URL: prom.url, AUTOSCALER_PROMETHEUS_BEARER_TOKEN_FILE: '/var/run/prometheus/token', AUTOSCALER_PROVISIONING_SECONDS: '45' }, (f) => files[f]!);
+    const config = loadConfig(
+      {
+        AUTOSCALER_NAMESPACE: 'autoscaler',
+        AUTOSCALER_PROMETHEUS_URL: prom.url,
+        AUTOSCALER_PROMETHEUS_BEARER_TOKEN_FILE: '/var/run/prometheus/token',
+        AUTOSCALER_PROVISIONING_SECONDS: '45',
+      },
+      (f) => files[f]!,
+    );
     const logger = new MemoryLogger();
     const summary = await runCronJob({ config, kubeConfig: kubeConfigFor(api), clock, logger });
     expect(summary.error).toBeUndefined();
     expect(prom.log.entries.map((e) => e.headers['authorization'])).toEqual(['Bearer prom-t0ken-5ecret']);
     expect(JSON.stringify([logger.records, summary])).not.toContain('prom-t0ken-5ecret');
-    expect(() => loadConfig({ AUTOSCALER_PROMETHEUS_URL: prom!.url, AUTOSCALER_PROMETHEUS_BEARER_TOKEN_FILE: '/t' }, () => 'two words')).toThrow(/AUTOSCALER_PROMETHEUS_BEARER_TOKEN_FILE: \/t must hold one token/);
+    expect(() => loadConfig({ AUTOSCALER_PROMETHEUS_URL: prom!.url, AUTOSCALER_PROMETHEUS_BEARER_TOKEN_FILE: '/t' }, () => 'two words')).toThrow(
+      /AUTOSCALER_PROMETHEUS_BEARER_TOKEN_FILE: \/t must hold one token/,
+    );
     expect(() => loadConfig({ AUTOSCALER_PROMETHEUS_BEARER_TOKEN_FILE: '/t' })).toThrow(/needs AUTOSCALER_PROMETHEUS_URL/);
     expect(prom.queries).toHaveLength(1);
     expect(prom.queries[0]).toContain('{namespace="ml",pod=~"model-server-[bcdfghjklmnpqrstvwxz2456789]{6,10}-[bcdfghjklmnpqrstvwxz2456789]{5}"}');
@@ -53,12 +68,19 @@ describe('k8s-cronjob: predictive rules read metric history in the pass', () => 
     prom.faults.next({ status: 503, times: 10 });
     applySeed(api, {
       namespaces: ['autoscaler'],
-      configMaps: [{ namespace: 'autoscaler', name: 'predictive', labels: { 'autoscaler.dev/policy': 'true' }, data: { 'policy.yaml': policy('requests', 600) } }],
+      configMaps: [
+        { namespace: 'autoscaler', name: 'predictive', labels: { 'autoscaler.dev/policy': 'true' }, data: { 'policy.yaml': policy('requests', 600) } },
+      ],
       deployments: [{ namespace: 'ml', name: 'model-server', replicas: 2, annotations: { 'autoscaler.dev/policy': 'autoscaler/predictive' } }],
     });
     await clock.sleep(600_000);
     const logger = new MemoryLogger();
-    const summary = await runCronJob({ config: loadConfig({ AUTOSCALER_NAMESPACE: 'autoscaler', AUTOSCALER_PROMETHEUS_URL: prom.url }), kubeConfig: kubeConfigFor(api), clock, logger });
+    const summary = await runCronJob({
+      config: loadConfig({ AUTOSCALER_NAMESPACE: 'autoscaler', AUTOSCALER_PROMETHEUS_URL: prom.url }),
+      kubeConfig: kubeConfigFor(api),
+      clock,
+      logger,
+    });
     expect(prom.log.entries.filter((e) => e.status === 503).length).toBeGreaterThanOrEqual(1);
     expect(summary.error).toBeUndefined();
     expect(summary.records.find((r) => r.target === 'ml/deployment/model-server')).toBeUndefined();
@@ -78,10 +100,17 @@ describe('k8s-cronjob: predictive rules read metric history in the pass', () => 
         { namespace: 'autoscaler', name: 'predictive', labels: { 'autoscaler.dev/policy': 'true' }, data: { 'policy.yaml': policy('cpu_cores_total', 0.5) } },
         { namespace: 'autoscaler', name: 'autoscaler-alarm-history', data: { 'history.json': earlier.serialize() } },
       ],
-      deployments: [{ namespace: 'ml', name: 'model-server', replicas: 2, annotations: { 'autoscaler.dev/policy': 'autoscaler/predictive' }, load: { cpu: '4' } }],
+      deployments: [
+        { namespace: 'ml', name: 'model-server', replicas: 2, annotations: { 'autoscaler.dev/policy': 'autoscaler/predictive' }, load: { cpu: '4' } },
+      ],
     });
     clock.advance(10 * MIN + 30_000);
-    const summary = await runCronJob({ config: loadConfig({ AUTOSCALER_NAMESPACE: 'autoscaler' }), kubeConfig: kubeConfigFor(api), clock, logger: new MemoryLogger() });
+    const summary = await runCronJob({
+      config: loadConfig({ AUTOSCALER_NAMESPACE: 'autoscaler' }),
+      kubeConfig: kubeConfigFor(api),
+      clock,
+      logger: new MemoryLogger(),
+    });
     expect(summary.error).toBeUndefined();
     const record = summary.records.find((r) => r.target === 'ml/deployment/model-server');
     // 4 cores at 0.5 per pod: at least 8 pods.

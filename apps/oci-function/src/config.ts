@@ -69,7 +69,8 @@ export function policyUrlProblem(url: string, region: string | undefined, endpoi
   if (u.protocol !== 'https:') return `${shown}: must be https`;
   const m = /^objectstorage\.([a-z]{2,}-[a-z]+-[0-9]{1,2})\.oraclecloud\.com$/.exec(u.hostname);
   if (!m || u.port !== '') return `${shown}: the host must be the region's Object Storage host, objectstorage.${region ?? '<region>'}.oraclecloud.com`;
-  if (region !== undefined && m[1] !== region) return `${shown}: the host is in ${m[1]}, the function runs in ${region} (objectstorage.${region}.oraclecloud.com)`;
+  if (region !== undefined && m[1] !== region)
+    return `${shown}: the host is in ${m[1]}, the function runs in ${region} (objectstorage.${region}.oraclecloud.com)`;
   return undefined;
 }
 
@@ -87,11 +88,16 @@ export function loadConfig(vars: Readonly<Record<string, string | undefined>>): 
     const v = vars[k];
     return v === undefined || v.trim() === '' ? undefined : v.trim();
   };
-  for (const k of Object.keys(vars)) if (k.startsWith('AUTOSCALER_') && !KNOWN.has(k)) issues.push({ path: k, message: `unknown setting (known: ${[...KNOWN].join(', ')})` });
+  for (const k of Object.keys(vars))
+    if (k.startsWith('AUTOSCALER_') && !KNOWN.has(k)) issues.push({ path: k, message: `unknown setting (known: ${[...KNOWN].join(', ')})` });
 
   const policy = vars['AUTOSCALER_POLICY'] && vars['AUTOSCALER_POLICY'].trim() !== '' ? vars['AUTOSCALER_POLICY'] : undefined;
   const policyUrl = get('AUTOSCALER_POLICY_URL');
-  if ((policy === undefined) === (policyUrl === undefined)) issues.push({ path: 'AUTOSCALER_POLICY', message: 'set exactly one of AUTOSCALER_POLICY (inline YAML/JSON) or AUTOSCALER_POLICY_URL (Object Storage URL)' });
+  if ((policy === undefined) === (policyUrl === undefined))
+    issues.push({
+      path: 'AUTOSCALER_POLICY',
+      message: 'set exactly one of AUTOSCALER_POLICY (inline YAML/JSON) or AUTOSCALER_POLICY_URL (Object Storage URL)',
+    });
 
   const compartmentId = get('AUTOSCALER_COMPARTMENT_ID');
   if (compartmentId !== undefined) {
@@ -104,18 +110,22 @@ export function loadConfig(vars: Readonly<Record<string, string | undefined>>): 
     if (p) issues.push({ path: 'AUTOSCALER_TOPIC_ID', message: p });
   }
   const manageAlarms = bool(get('AUTOSCALER_MANAGE_ALARMS'), 'AUTOSCALER_MANAGE_ALARMS', issues, compartmentId !== undefined && topicId !== undefined);
-  if (manageAlarms && (compartmentId === undefined || topicId === undefined)) issues.push({ path: 'AUTOSCALER_MANAGE_ALARMS', message: 'needs AUTOSCALER_COMPARTMENT_ID and AUTOSCALER_TOPIC_ID' });
+  if (manageAlarms && (compartmentId === undefined || topicId === undefined))
+    issues.push({ path: 'AUTOSCALER_MANAGE_ALARMS', message: 'needs AUTOSCALER_COMPARTMENT_ID and AUTOSCALER_TOPIC_ID' });
 
   const allowPrivateWebhooks = bool(get('AUTOSCALER_ALLOW_PRIVATE_WEBHOOKS'), 'AUTOSCALER_ALLOW_PRIVATE_WEBHOOKS', issues, false);
   const logLevel = (get('AUTOSCALER_LOG_LEVEL') ?? 'info').toLowerCase();
   if (!['debug', 'info', 'warn', 'error'].includes(logLevel)) issues.push({ path: 'AUTOSCALER_LOG_LEVEL', message: 'must be debug, info, warn or error' });
   const auth = (get('OCI_AUTH') ?? 'resource_principal').toLowerCase().replace('-', '_');
-  if (auth !== 'resource_principal' && auth !== 'config_file') issues.push({ path: 'OCI_AUTH', message: 'must be resource_principal (in OCI Functions) or config_file (local sandbox)' });
+  if (auth !== 'resource_principal' && auth !== 'config_file')
+    issues.push({ path: 'OCI_AUTH', message: 'must be resource_principal (in OCI Functions) or config_file (local sandbox)' });
   const endpoint = get('OCI_ENDPOINT');
-  if (endpoint !== undefined && !/^https?:\/\/[^\s/]+(:\d+)?\/?$/.test(endpoint)) issues.push({ path: 'OCI_ENDPOINT', message: 'must be a base URL like http://127.0.0.1:8080' });
+  if (endpoint !== undefined && !/^https?:\/\/[^\s/]+(:\d+)?\/?$/.test(endpoint))
+    issues.push({ path: 'OCI_ENDPOINT', message: 'must be a base URL like http://127.0.0.1:8080' });
 
   const region = get('OCI_REGION') ?? get('OCI_RESOURCE_PRINCIPAL_REGION');
-  if (region !== undefined && !REGION.test(region)) issues.push({ path: 'OCI_REGION', message: `"${region.slice(0, 40)}" is not a region id like us-ashburn-1` });
+  if (region !== undefined && !REGION.test(region))
+    issues.push({ path: 'OCI_REGION', message: `"${region.slice(0, 40)}" is not a region id like us-ashburn-1` });
   if (policyUrl !== undefined) {
     const problem = policyUrlProblem(policyUrl, region !== undefined && REGION.test(region) ? region : undefined, endpoint);
     if (problem) issues.push({ path: 'AUTOSCALER_POLICY_URL', message: problem });

@@ -29,9 +29,12 @@ export function isEvaluateRequest(body: unknown): boolean {
   const doc = asObject(body);
   if (!doc || !Object.prototype.hasOwnProperty.call(doc, 'autoscaler')) return false;
   const issues: Issue[] = [];
-  if (doc['autoscaler'] !== 'evaluate') issues.push({ path: 'autoscaler', message: `must be "evaluate", got ${JSON.stringify(doc['autoscaler'])?.slice(0, 60)}` });
+  if (doc['autoscaler'] !== 'evaluate')
+    issues.push({ path: 'autoscaler', message: `must be "evaluate", got ${JSON.stringify(doc['autoscaler'])?.slice(0, 60)}` });
   if (doc['version'] !== 1) issues.push({ path: 'version', message: `must be 1, got ${JSON.stringify(doc['version'])?.slice(0, 60) ?? 'nothing'}` });
-  for (const k of Object.keys(doc)) if (k !== 'autoscaler' && k !== 'version') issues.push({ path: k.slice(0, 60), message: 'unknown field (the evaluate request is exactly {"autoscaler":"evaluate","version":1})' });
+  for (const k of Object.keys(doc))
+    if (k !== 'autoscaler' && k !== 'version')
+      issues.push({ path: k.slice(0, 60), message: 'unknown field (the evaluate request is exactly {"autoscaler":"evaluate","version":1})' });
   if (issues.length > 0) throw new ValidationError('not a valid evaluate request: nothing was evaluated', issues);
   return true;
 }

@@ -139,7 +139,13 @@ function notifiersFor(policy: Policy, clients: OciClients, deps: HandlerDeps, lo
   for (const n of policy.notifications) {
     try {
       if (n.type === 'ons') out.push(new OnsNotifier(clients.notifications, n.topicId, clock));
-      else if (n.type === 'webhook') out.push(new WebhookNotifier(n.url, n.format, { ...(deps.webhookFetch ? { fetch: deps.webhookFetch } : {}), ...(allowPrivate ? { allowPrivateNetworks: true } : {}) }));
+      else if (n.type === 'webhook')
+        out.push(
+          new WebhookNotifier(n.url, n.format, {
+            ...(deps.webhookFetch ? { fetch: deps.webhookFetch } : {}),
+            ...(allowPrivate ? { allowPrivateNetworks: true } : {}),
+          }),
+        );
       else logger.log('warn', 'notification type not available in the OCI function', { type: n.type });
     } catch (e) {
       logger.log('warn', 'notification skipped', { type: n.type, error: redactSecrets((e as Error).message) });
@@ -158,7 +164,17 @@ function errorOf(e: unknown): FunctionResult['errors'][number] {
 
 /** The Autoscaler, kept across invocations of a warm container so its metric-history cache fetches only new points. */
 function autoscalerFor(policy: Policy, clients: OciClients, config: FunctionConfig, deps: HandlerDeps, clock: Clock, store: StateStore): WarmAutoscaler {
-  const parts = [policy, clients, clock, store, config.compartmentId, config.topicId, config.allowPrivateWebhooks, deps.webhookFetch, deps.allowPrivateWebhooks];
+  const parts = [
+    policy,
+    clients,
+    clock,
+    store,
+    config.compartmentId,
+    config.topicId,
+    config.allowPrivateWebhooks,
+    deps.webhookFetch,
+    deps.allowPrivateWebhooks,
+  ];
   const warm = container.warm;
   if (warm && warm.parts.length === parts.length && warm.parts.every((p, i) => p === parts[i])) return warm;
   const provider = new OciDataScienceProvider({ dataScience: clients.dataScience, monitoring: clients.monitoring, clock });
@@ -212,7 +228,14 @@ export async function handleAlarm(body: unknown, ctx: FunctionContext = {}, deps
     const err = errorOf(e);
     result.ok = false;
     result.errors.push(err);
-    const record: AuditRecord = { type: 'audit', outcome: err.code === 'VALIDATION' || err.code === 'NOT_MANAGED' ? 'rejected' : 'error', reason: err.message, code: err.code, at: started, durationMs: clock.now() - started };
+    const record: AuditRecord = {
+      type: 'audit',
+      outcome: err.code === 'VALIDATION' || err.code === 'NOT_MANAGED' ? 'rejected' : 'error',
+      reason: err.message,
+      code: err.code,
+      at: started,
+      durationMs: clock.now() - started,
+    };
     result.records.push(record);
     logger.log('warn', 'audit', { ...record, ...(err.issues ? { issues: err.issues } : {}) });
   };
@@ -233,7 +256,11 @@ export async function handleAlarm(body: unknown, ctx: FunctionContext = {}, deps
     if (isEvaluateRequest(body)) {
       result.kind = 'periodic';
       const refs = policy.targets.filter((t) => t.provider === PROVIDER_NAME);
-      if (refs.length === 0) throw ValidationError.field('AUTOSCALER_POLICY.targets', 'lists no oci-data-science deployment: the evaluate request has nothing to evaluate (tagged deployments are evaluated by their heartbeat alarm)');
+      if (refs.length === 0)
+        throw ValidationError.field(
+          'AUTOSCALER_POLICY.targets',
+          'lists no oci-data-science deployment: the evaluate request has nothing to evaluate (tagged deployments are evaluated by their heartbeat alarm)',
+        );
       const pass = await autoscaler.evaluateAll(refs, { deadline });
       records = pass.records;
       ok = pass.ok;
@@ -253,7 +280,15 @@ export async function handleAlarm(body: unknown, ctx: FunctionContext = {}, deps
       for (const ref of heartbeats) {
         const key = parsed.find((s) => s.target.id === ref.id)?.dedupeKey ?? '';
         if (await store.claim(`heartbeat ${ref.id} ${key}`, 6 * 3_600_000, started)) fresh.push(ref);
-        else records.push({ type: 'audit', outcome: 'duplicate', target: ref, reason: 'this heartbeat notification was already handled', at: started, durationMs: clock.now() - started });
+        else
+          records.push({
+            type: 'audit',
+            outcome: 'duplicate',
+            target: ref,
+            reason: 'this heartbeat notification was already handled',
+            at: started,
+            durationMs: clock.now() - started,
+          });
       }
       if (fresh.length > 0) {
         const pass = await autoscaler.evaluateAll(fresh, { deadline });
@@ -294,7 +329,10 @@ export async function handleAlarm(body: unknown, ctx: FunctionContext = {}, deps
       work(),
       new Promise<never>((_, fail) => {
         // Real milliseconds from the injected clock's view of the time left.
-        timer = setTimeout(() => fail(new TransientError(`the invocation reached its deadline (${Math.round(answerIn)} ms); answering now, unfinished work is abandoned`)), answerIn);
+        timer = setTimeout(
+          () => fail(new TransientError(`the invocation reached its deadline (${Math.round(answerIn)} ms); answering now, unfinished work is abandoned`)),
+          answerIn,
+        );
         timer.unref?.();
       }),
     ]);

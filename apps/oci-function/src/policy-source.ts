@@ -61,7 +61,10 @@ export class PolicySource {
     const text = config.policy ?? (await fetchObjectText(config.policyUrl!, auth, fetchText, Math.min(5_000, timeoutMs)));
     // The same text keeps the same policy object: the warm Autoscaler (and its metric-history
     // cache) is kept across invocations while the policy does not change.
-    const policy = this.cached && this.cached.key === key && this.cached.text === text ? this.cached.policy : parsePolicy(text, config.policy !== undefined ? 'AUTOSCALER_POLICY' : 'AUTOSCALER_POLICY_URL');
+    const policy =
+      this.cached && this.cached.key === key && this.cached.text === text
+        ? this.cached.policy
+        : parsePolicy(text, config.policy !== undefined ? 'AUTOSCALER_POLICY' : 'AUTOSCALER_POLICY_URL');
     this.cached = { key, at: now, text, policy };
     return policy;
   }

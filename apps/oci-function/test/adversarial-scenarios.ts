@@ -91,15 +91,21 @@ async function forgedMessages(details: OciAdversarialDetails): Promise<OciAdvers
       ['#4', () => alarmMessage(w, mem, now(), { type: 'REPEAT' })],
       ['forged metric value (message 1.5)', () => alarmMessage(w, high, now(), { version: 1.5 }, { metricValues: [{ 'CpuUtilization[5m].max()': '999' }] })],
       ['an alarm that does not exist', () => alarmMessage(w, 'ocid1.alarm.oc1.iad.amaaaaaanosuchalarm0000000000000000000000000000000000000000', now())],
-      ['an alarm watching another deployment', () => alarmMessage(w, high, now(), {}, { dimensions: [{ resourceId: other }], query: `CpuUtilization[5m]{resourceId = "${other}"}.max() > 80` })],
+      [
+        'an alarm watching another deployment',
+        () => alarmMessage(w, high, now(), {}, { dimensions: [{ resourceId: other }], query: `CpuUtilization[5m]{resourceId = "${other}"}.max() > 80` }),
+      ],
       ['timestamp 0', () => alarmMessage(w, high, 0)],
       ['timestamp beyond year 275760', () => alarmMessage(w, high, 8.64e15 + 1)],
       ['timestamp 10 minutes in the future', () => alarmMessage(w, high, now() + 10 * 60_000)],
-      ['a real message replayed 20 minutes later', () => {
-        w.clock.advance(20 * 60_000);
-        w.fake.monitoring.setAlarmState(high, true);
-        return real;
-      }],
+      [
+        'a real message replayed 20 minutes later',
+        () => {
+          w.clock.advance(20 * 60_000);
+          w.fake.monitoring.setAlarmState(high, true);
+          return real;
+        },
+      ],
     ];
     let actions = 0;
     for (const [name, make] of cases) {
@@ -140,7 +146,12 @@ async function hungDependency(details: OciAdversarialDetails): Promise<OciAdvers
       const dep = w.deploymentIds[0]!;
       const ops = w.fake.notifications.seedTopic('ops');
       w.config['AUTOSCALER_POLICY'] = JSON.stringify(
-        seedPolicyDoc([dep], undefined, { notifications: [{ type: 'ons', topicId: ops }, ...(c.webhook ? [{ type: 'webhook' as const, url: 'https://hooks.example.com/T0/B0/x', format: 'slack' as const }] : [])] }),
+        seedPolicyDoc([dep], undefined, {
+          notifications: [
+            { type: 'ons', topicId: ops },
+            ...(c.webhook ? [{ type: 'webhook' as const, url: 'https://hooks.example.com/T0/B0/x', format: 'slack' as const }] : []),
+          ],
+        }),
       );
       if (c.policyUrl) {
         delete w.config['AUTOSCALER_POLICY'];
@@ -151,16 +162,27 @@ async function hungDependency(details: OciAdversarialDetails): Promise<OciAdvers
       if (c.fault) w.fake.inject(c.fault);
       resetContainer();
       const deadline = new Date(clock.now() + budgetMs);
-      const r = await handleAlarm(alarmMessage(w, high, clock.now()), { config: w.config, deadline }, {
-        clients: w.clients,
-        clock,
-        logger: new MemoryLogger(),
-        store: new MemoryStateStore(),
-        webhookFetch: neverAnswers,
-        ...(c.policyUrl ? { fetchText: () => new Promise<never>(() => undefined), authProvider: w.auth } : {}),
-      });
+      const r = await handleAlarm(
+        alarmMessage(w, high, clock.now()),
+        { config: w.config, deadline },
+        {
+          clients: w.clients,
+          clock,
+          logger: new MemoryLogger(),
+          store: new MemoryStateStore(),
+          webhookFetch: neverAnswers,
+          ...(c.policyUrl ? { fetchText: () => new Promise<never>(() => undefined), authProvider: w.auth } : {}),
+        },
+      );
       const over = clock.now() - deadline.getTime();
-      details.hung.push({ name: c.name, overDeadlineMs: over, ok: r.ok, errors: r.errors.map((e) => `${e.code}: ${e.message}`), outcomes: r.records.map((x) => x.outcome), alarmChanges: r.alarms.filter((a) => a.action !== 'unchanged').length });
+      details.hung.push({
+        name: c.name,
+        overDeadlineMs: over,
+        ok: r.ok,
+        errors: r.errors.map((e) => `${e.code}: ${e.message}`),
+        outcomes: r.records.map((x) => x.outcome),
+        alarmChanges: r.alarms.filter((a) => a.action !== 'unchanged').length,
+      });
       return over;
     } finally {
       await w.close();
@@ -189,16 +211,32 @@ async function secretsInLogs(details: OciAdversarialDetails): Promise<number> {
     resetContainer();
     collect('par-404', await handleAlarm(alarmMessage(w, high, w.clock.now()), { config: w.config }, { clients: w.clients, clock: w.clock, logger }));
     resetContainer();
-    collect('par-network', await handleAlarm(alarmMessage(w, high, w.clock.now()), { config: w.config }, { clients: w.clients, clock: w.clock, logger, fetchText: (url) => Promise.reject(new Error(`getaddrinfo ENOTFOUND for ${url}`)) }));
+    collect(
+      'par-network',
+      await handleAlarm(
+        alarmMessage(w, high, w.clock.now()),
+        { config: w.config },
+        { clients: w.clients, clock: w.clock, logger, fetchText: (url) => Promise.reject(new Error(`getaddrinfo ENOTFOUND for ${url}`)) },
+      ),
+    );
     // 2. A policy URL on a host that is not Object Storage, carrying a token.
     w.config['AUTOSCALER_POLICY_URL'] = `https://attacker.example.com/p/${SECRET_PAR}/n/ns/b/x/o/p.json`;
     collect('par-host', await handleAlarm('{}', { config: w.config }, { clients: w.clients, clock: w.clock, logger }));
     // 3. A Slack webhook that fails, after a real scaling action.
     delete w.config['AUTOSCALER_POLICY_URL'];
-    w.config['AUTOSCALER_POLICY'] = JSON.stringify(seedPolicyDoc([dep], undefined, { notifications: [{ type: 'webhook', url: SECRET_WEBHOOK, format: 'slack' }] }));
+    w.config['AUTOSCALER_POLICY'] = JSON.stringify(
+      seedPolicyDoc([dep], undefined, { notifications: [{ type: 'webhook', url: SECRET_WEBHOOK, format: 'slack' }] }),
+    );
     w.fake.monitoring.setAlarmState(high, true);
     resetContainer();
-    collect('webhook', await handleAlarm(alarmMessage(w, high, w.clock.now()), { config: w.config }, { clients: w.clients, clock: w.clock, logger, webhookFetch: failingWebhook }));
+    collect(
+      'webhook',
+      await handleAlarm(
+        alarmMessage(w, high, w.clock.now()),
+        { config: w.config },
+        { clients: w.clients, clock: w.clock, logger, webhookFetch: failingWebhook },
+      ),
+    );
   } finally {
     await w.close();
   }
@@ -273,4 +311,3 @@ export async function runOciAdversarialDetailed(): Promise<{ summary: OciAdversa
 export async function runOciAdversarial(): Promise<OciAdversarialSummary> {
   return (await runOciAdversarialDetailed()).summary;
 }
-

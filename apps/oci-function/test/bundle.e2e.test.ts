@@ -21,11 +21,14 @@ let socket: string;
 
 function call(body: string, at = socket): Promise<{ status: number; json: FunctionResult }> {
   return new Promise((resolve, reject) => {
-    const req = request({ socketPath: at, path: '/call', method: 'POST', headers: { 'content-type': 'text/plain', 'fn-call-id': 'test', 'x-oci-ns-messageid': 'm-1' } }, (res) => {
-      let text = '';
-      res.on('data', (c) => (text += c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, json: JSON.parse(text) as FunctionResult }));
-    });
+    const req = request(
+      { socketPath: at, path: '/call', method: 'POST', headers: { 'content-type': 'text/plain', 'fn-call-id': 'test', 'x-oci-ns-messageid': 'm-1' } },
+      (res) => {
+        let text = '';
+        res.on('data', (c) => (text += c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, json: JSON.parse(text) as FunctionResult }));
+      },
+    );
     req.on('error', reject);
     req.end(body);
   });
@@ -74,7 +77,10 @@ afterAll(async () => {
 
 it('the image entry finds a code cache V8 accepts (Dockerfile step), and is the same bundle', () => {
   expect(statSync(join(APP, 'dist', 'bundle', 'func.js.cache')).size).toBeGreaterThan(100_000);
-  const r = spawnSync(process.execPath, [join(APP, 'dist', 'bundle', 'start.cjs')], { env: { PATH: process.env['PATH'] ?? '', AUTOSCALER_CODE_CACHE_REPORT: '1' }, encoding: 'utf8' });
+  const r = spawnSync(process.execPath, [join(APP, 'dist', 'bundle', 'start.cjs')], {
+    env: { PATH: process.env['PATH'] ?? '', AUTOSCALER_CODE_CACHE_REPORT: '1' },
+    encoding: 'utf8',
+  });
   expect(r.stderr).toMatch(/^code cache: accepted$/m);
 });
 
@@ -116,7 +122,11 @@ it('runs a periodic evaluation through the trimmed SDK: pulls PredictRequestCoun
   const seed = seedPolicyDoc([dep], undefined, { notifications: [{ type: 'ons', topicId: ops }] });
   const policy = {
     ...seed,
-    rules: [...(seed.rules as unknown[]), { name: 'forecast', predictive: { metric: 'requests', target: 100 } }, { name: 'requests-now', targetTracking: { metric: 'requests', target: 100, statistic: 'total' } }],
+    rules: [
+      ...(seed.rules as unknown[]),
+      { name: 'forecast', predictive: { metric: 'requests', target: 100 } },
+      { name: 'requests-now', targetTracking: { metric: 'requests', target: 100, statistic: 'total' } },
+    ],
   } as PolicyInput;
   sandbox.fake.monitoring.serveDeploymentMetric(dep, 'PredictRequestCount', () => 300);
   const published = sandbox.fake.notifications.published.length;

@@ -12,7 +12,7 @@ const problemOf = (url: string, extra: Record<string, string> = {}): string | un
   }
 };
 
-describe('AUTOSCALER_POLICY_URL is pinned to the region\'s Object Storage host', () => {
+describe("AUTOSCALER_POLICY_URL is pinned to the region's Object Storage host", () => {
   it.each([
     'https://objectstorage.us-ashburn-1.oraclecloud.com/n/ns/b/policies/o/policy.yaml',
     'https://objectstorage.us-ashburn-1.oraclecloud.com/p/abcDEF123/n/ns/b/policies/o/policy.yaml',
@@ -21,7 +21,10 @@ describe('AUTOSCALER_POLICY_URL is pinned to the region\'s Object Storage host',
   });
 
   it.each([
-    ['https://attacker.example.com/n/ns/b/policies/o/p.yaml', /the host must be the region's Object Storage host, objectstorage\.us-ashburn-1\.oraclecloud\.com/],
+    [
+      'https://attacker.example.com/n/ns/b/policies/o/p.yaml',
+      /the host must be the region's Object Storage host, objectstorage\.us-ashburn-1\.oraclecloud\.com/,
+    ],
     ['https://objectstorage.us-ashburn-1.oraclecloud.com.attacker.example/n/ns/b/p/o/x', /the host must be/],
     ['https://objectstorage.eu-frankfurt-1.oraclecloud.com/n/ns/b/p/o/x', /the host is in eu-frankfurt-1, the function runs in us-ashburn-1/],
     ['http://objectstorage.us-ashburn-1.oraclecloud.com/n/ns/b/p/o/x', /must be https/],
@@ -49,11 +52,18 @@ describe('AUTOSCALER_POLICY_URL is pinned to the region\'s Object Storage host',
 
   it('fuzz: any URL is accepted only on an Object Storage host in the region, and no message carries a /p/ token', () => {
     fc.assert(
-      fc.property(fc.oneof(fc.webUrl({ withQueryParameters: true, withFragments: true }), fc.string(), fc.webPath().map((p) => `https://objectstorage.us-ashburn-1.oraclecloud.com/p/TOK3N${p}`)), (url) => {
-        const problem = policyUrlProblem(url, 'us-ashburn-1', undefined);
-        if (problem === undefined) expect(new URL(url).hostname).toBe('objectstorage.us-ashburn-1.oraclecloud.com');
-        else expect(problem).not.toMatch(/TOK3N/);
-      }),
+      fc.property(
+        fc.oneof(
+          fc.webUrl({ withQueryParameters: true, withFragments: true }),
+          fc.string(),
+          fc.webPath().map((p) => `https://objectstorage.us-ashburn-1.oraclecloud.com/p/TOK3N${p}`),
+        ),
+        (url) => {
+          const problem = policyUrlProblem(url, 'us-ashburn-1', undefined);
+          if (problem === undefined) expect(new URL(url).hostname).toBe('objectstorage.us-ashburn-1.oraclecloud.com');
+          else expect(problem).not.toMatch(/TOK3N/);
+        },
+      ),
       { numRuns: 500 },
     );
   });

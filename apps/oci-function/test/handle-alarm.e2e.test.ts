@@ -21,7 +21,9 @@ afterEach(() => w.close());
  */
 const seedFor = (deploymentId: string, alarmId: string): string => {
   if (w.fake.monitoring.alarm(alarmId)) w.fake.monitoring.setAlarmState(alarmId, true);
-  const doc = JSON.parse(seedPayloadText().replaceAll('<YOUR_MODEL_DEPLOYMENT_OCID>', deploymentId).replaceAll('<YOUR_HIGH_CPU_ALARM_OCID>', alarmId)) as Record<string, unknown>;
+  const doc = JSON.parse(
+    seedPayloadText().replaceAll('<YOUR_MODEL_DEPLOYMENT_OCID>', deploymentId).replaceAll('<YOUR_HIGH_CPU_ALARM_OCID>', alarmId),
+  ) as Record<string, unknown>;
   doc['timestampEpochMillis'] = w.clock.now();
   return JSON.stringify(doc);
 };
@@ -40,7 +42,9 @@ describe('the seed scenario', () => {
     const high = w.alarmsOf(dep)['model_deployment_high_cpu']!;
     const result = await w.invoke(seedFor(dep, high));
     expect(result.errors).toEqual([]);
-    expect(result.records).toMatchObject([{ outcome: 'scaled', from: { replicas: 1 }, to: { replicas: 2 }, rule: 'high-cpu', handle: expect.stringMatching(/^ocid1\.datascienceworkrequest\./) }]);
+    expect(result.records).toMatchObject([
+      { outcome: 'scaled', from: { replicas: 1 }, to: { replicas: 2 }, rule: 'high-cpu', handle: expect.stringMatching(/^ocid1\.datascienceworkrequest\./) },
+    ]);
     expect(w.fake.dataScience.capacity(dep)).toMatchObject({ instanceCount: 2, lifecycleState: 'UPDATING' });
     expect(result.alarms).toContainEqual(expect.objectContaining({ action: 'created', name: 'model_deployment_low_cpu', target: dep }));
     expect(Object.keys(w.alarmsOf(dep)).sort()).toEqual(['model_deployment_high_cpu', 'model_deployment_high_mem', 'model_deployment_low_cpu']);
@@ -55,7 +59,10 @@ describe('the seed scenario', () => {
     w = await functionWorld();
     const result = await w.invoke(seedPayloadText());
     expect(result.ok).toBe(false);
-    expect(result.errors[0]).toMatchObject({ code: 'VALIDATION', issues: [{ path: 'alarmMetaData[0].id' }, { path: 'alarmMetaData[0].dimensions[0].resourceId' }] });
+    expect(result.errors[0]).toMatchObject({
+      code: 'VALIDATION',
+      issues: [{ path: 'alarmMetaData[0].id' }, { path: 'alarmMetaData[0].dimensions[0].resourceId' }],
+    });
     expect(outcomes(result)).toEqual(['rejected']);
     expect(w.fake.requests.filter((r) => r.method !== 'GET')).toEqual([]);
   });
@@ -138,7 +145,11 @@ describe('the memory ladder', () => {
     expect(w.alarmsOf(dep)['model_deployment_low_mem']).toBeDefined();
     await w.subscribe();
     await w.fake.monitoring.fire(w.alarmsOf(dep)['model_deployment_high_mem']!);
-    expect(firstDelivery(w).records[0]).toMatchObject({ outcome: 'resized', from: { size: 'VM.Standard.E4.Flex:2x32' }, to: { size: 'VM.Standard.E4.Flex:4x64' } });
+    expect(firstDelivery(w).records[0]).toMatchObject({
+      outcome: 'resized',
+      from: { size: 'VM.Standard.E4.Flex:2x32' },
+      to: { size: 'VM.Standard.E4.Flex:4x64' },
+    });
     expect(w.fake.dataScience.capacity(dep)).toMatchObject({ shape: 'VM.Standard.E4.Flex', ocpus: 4, memoryInGBs: 64 });
     settle(w);
     await w.fake.monitoring.fire(w.alarmsOf(dep)['model_deployment_high_mem']!, { type: 'REPEAT' });
@@ -208,7 +219,10 @@ describe('concurrency and duplicates', () => {
     await w.setupAlarms(dep);
     const alarms = w.alarmsOf(dep);
     const cpu = JSON.parse(seedFor(dep, alarms['model_deployment_high_cpu']!)) as Record<string, unknown>;
-    const mem = { ...JSON.parse(seedFor(dep, alarms['model_deployment_high_mem']!)), dedupeKey: 'other-alarm', title: 'model_deployment_high_mem' } as Record<string, unknown>;
+    const mem = { ...JSON.parse(seedFor(dep, alarms['model_deployment_high_mem']!)), dedupeKey: 'other-alarm', title: 'model_deployment_high_mem' } as Record<
+      string,
+      unknown
+    >;
     (mem['alarmMetaData'] as Array<Record<string, unknown>>)[0]!['query'] = `MemoryUtilization[5m]{resourceId = "${dep}"}.max() > 80`;
     const [r1, r2] = await Promise.all([w.invoke(cpu, { store: new MemoryStateStore() }), w.invoke(mem, { store: new MemoryStateStore() })]);
     const recs = [...r1.records, ...r2.records];
@@ -277,11 +291,14 @@ describe('refusals', () => {
     await w.setupAlarms(a);
     const msg = JSON.parse(seedFor(b, w.alarmsOf(a)['model_deployment_high_cpu']!)) as Record<string, unknown>;
     const result = await w.invoke(msg);
-    expect(result.errors[0]).toMatchObject({ code: 'VALIDATION', issues: [expect.objectContaining({ message: expect.stringContaining(`the alarm watches ${a}`) })] });
+    expect(result.errors[0]).toMatchObject({
+      code: 'VALIDATION',
+      issues: [expect.objectContaining({ message: expect.stringContaining(`the alarm watches ${a}`) })],
+    });
     expect(w.fake.dataScience.configUpdates.size).toBe(0);
   });
 
-  it('refuses a deleted alarm\'s late REPEAT', async () => {
+  it("refuses a deleted alarm's late REPEAT", async () => {
     w = await functionWorld({ deployments: [{ instanceCount: 2 }] });
     const dep = w.deploymentIds[0]!;
     await w.setupAlarms(dep);
@@ -307,7 +324,10 @@ describe('refusals', () => {
     w.config['AUTOSCALER_TOPIC_ID'] = w.topicId;
     delete w.config['AUTOSCALER_POLCY'];
     const bad = await w.invoke(seedPayloadText());
-    expect(bad.errors[0]).toMatchObject({ code: 'VALIDATION', issues: expect.arrayContaining([expect.objectContaining({ path: 'limits.maxReplicas' }), expect.objectContaining({ path: 'rules' })]) });
+    expect(bad.errors[0]).toMatchObject({
+      code: 'VALIDATION',
+      issues: expect.arrayContaining([expect.objectContaining({ path: 'limits.maxReplicas' }), expect.objectContaining({ path: 'rules' })]),
+    });
   });
 
   it('fuzzed bodies get clear errors and never an update', async () => {
@@ -342,18 +362,29 @@ describe('refusals', () => {
 });
 
 describe('notifications', () => {
-  it('publishes each action to the policy\'s ONS topic and posts it to a Slack webhook', async () => {
+  it("publishes each action to the policy's ONS topic and posts it to a Slack webhook", async () => {
     w = await functionWorld();
     const dep = w.deploymentIds[0]!;
     const opsTopic = w.fake.notifications.seedTopic('ops-notifications');
-    w.config['AUTOSCALER_POLICY'] = JSON.stringify(seedPolicyDoc([dep], undefined, { notifications: [{ type: 'ons', topicId: opsTopic }, { type: 'webhook', url: 'https://hooks.example.com/T000/B000', format: 'slack' }] }));
+    w.config['AUTOSCALER_POLICY'] = JSON.stringify(
+      seedPolicyDoc([dep], undefined, {
+        notifications: [
+          { type: 'ons', topicId: opsTopic },
+          { type: 'webhook', url: 'https://hooks.example.com/T000/B000', format: 'slack' },
+        ],
+      }),
+    );
     await w.setupAlarms(dep);
     const posted: Array<{ url: string; body: string }> = [];
     const webhookFetch = async (url: string, init: { body: string }) => {
       posted.push({ url, body: init.body });
       return { ok: true, status: 200 };
     };
-    const result = await handleAlarm(seedFor(dep, w.alarmsOf(dep)['model_deployment_high_cpu']!), { config: w.config }, { clients: w.clients, clock: w.clock, logger: w.logger, webhookFetch });
+    const result = await handleAlarm(
+      seedFor(dep, w.alarmsOf(dep)['model_deployment_high_cpu']!),
+      { config: w.config },
+      { clients: w.clients, clock: w.clock, logger: w.logger, webhookFetch },
+    );
     expect(result.records[0]!.outcome).toBe('scaled');
     const published = w.fake.notifications.published.filter((m) => m.topicId === opsTopic);
     expect(published).toHaveLength(1);
@@ -371,7 +402,11 @@ describe('configuration sources', () => {
     const path = w.fake.objectStorage.put('ns', 'policies', 'seed.json', JSON.stringify(seedPolicyDoc([dep])));
     delete w.config['AUTOSCALER_POLICY'];
     w.config['AUTOSCALER_POLICY_URL'] = `${w.fake.url}${path}`;
-    const result = await handleAlarm(seedFor(dep, w.alarmsOf(dep)['model_deployment_high_cpu']!), { config: w.config }, { clients: w.clients, clock: w.clock, logger: w.logger, authProvider: w.auth, store: new MemoryStateStore() });
+    const result = await handleAlarm(
+      seedFor(dep, w.alarmsOf(dep)['model_deployment_high_cpu']!),
+      { config: w.config },
+      { clients: w.clients, clock: w.clock, logger: w.logger, authProvider: w.auth, store: new MemoryStateStore() },
+    );
     expect(result.records[0]).toMatchObject({ outcome: 'scaled' });
     expect(w.fake.count('GetObject', 200)).toBe(1);
 

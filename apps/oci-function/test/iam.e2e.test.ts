@@ -21,14 +21,21 @@ it('the function calls exactly the operations setup oci grants, and every grant 
       JSON.stringify({
         ...seedPolicyDoc([dep], undefined, { notifications: [{ type: 'ons', topicId: ops }] }),
         rules: [
-          ...(seedPolicyDoc([dep]).rules as Array<Record<string, unknown>>).map((r) => (r['name'] === 'high-cpu' ? { name: 'high-cpu', threshold: { alarm: 'model_deployment_high_cpu', metric: 'CpuUtilization', above, change: 1 } } : r)),
+          ...(seedPolicyDoc([dep]).rules as Array<Record<string, unknown>>).map((r) =>
+            r['name'] === 'high-cpu' ? { name: 'high-cpu', threshold: { alarm: 'model_deployment_high_cpu', metric: 'CpuUtilization', above, change: 1 } } : r,
+          ),
           { name: 'forecast', predictive: { metric: 'requests', target: 1000 } },
         ],
       });
     // Setup (the CLI's work, not the function's): alarms, heartbeat, subscription, the policy object.
     w.config['AUTOSCALER_POLICY'] = policy(80);
     await w.setupAlarms(dep);
-    const source = new OciMonitoringAlarmSource({ monitoring: w.clients.monitoring, compartmentId: w.fake.ocids.compartment, topicId: w.topicId, clock: w.clock });
+    const source = new OciMonitoringAlarmSource({
+      monitoring: w.clients.monitoring,
+      compartmentId: w.fake.ocids.compartment,
+      topicId: w.topicId,
+      clock: w.clock,
+    });
     const heartbeat = (await source.ensureHeartbeat({ provider: 'oci-data-science', id: dep })).id;
     await w.subscribe();
     const path = w.fake.objectStorage.put('ns', 'policies', 'policy.json', policy(80));
@@ -49,7 +56,12 @@ it('the function calls exactly the operations setup oci grants, and every grant 
     // The forecast (150 requests a minute, 1000 per instance) scales back in to 1; the edited
     // threshold updates the high alarm, and at the floor the low alarm goes.
     expect(last()).toMatchObject({ kind: 'periodic', records: [expect.objectContaining({ outcome: 'scaled', to: expect.objectContaining({ replicas: 1 }) })] });
-    expect(last().alarms).toEqual(expect.arrayContaining([expect.objectContaining({ action: 'updated', name: 'model_deployment_high_cpu' }), expect.objectContaining({ action: 'deleted', name: 'model_deployment_low_cpu' })]));
+    expect(last().alarms).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ action: 'updated', name: 'model_deployment_high_cpu' }),
+        expect.objectContaining({ action: 'deleted', name: 'model_deployment_low_cpu' }),
+      ]),
+    );
 
     const called = new Set(w.fake.requests.slice(mark).map((r) => r.op));
     expect([...called].sort()).toEqual([...new Set(functionOperations(true))].sort());

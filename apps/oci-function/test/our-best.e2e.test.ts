@@ -33,7 +33,12 @@ async function world(instances: number): Promise<{ w: FunctionWorld & { deployme
 
 /** Fire the deployment's heartbeat alarm (as `setup oci` creates it) and return the function's answer. */
 async function heartbeat(world: FunctionWorld, dep: string): Promise<FunctionResult> {
-  const source = new OciMonitoringAlarmSource({ monitoring: world.clients.monitoring, compartmentId: world.fake.ocids.compartment, topicId: world.topicId, clock: world.clock });
+  const source = new OciMonitoringAlarmSource({
+    monitoring: world.clients.monitoring,
+    compartmentId: world.fake.ocids.compartment,
+    topicId: world.topicId,
+    clock: world.clock,
+  });
   const hb = (await source.ensureHeartbeat({ provider: 'oci-data-science', id: dep })).id;
   await world.subscribe();
   await world.fake.monitoring.fire(hb);
@@ -60,7 +65,9 @@ describe('our-best.yaml, unchanged, in the OCI Function', () => {
 
     const r = await heartbeat(w, dep);
     expect(r).toMatchObject({ ok: true, kind: 'periodic', errors: [] });
-    expect(r.records).toEqual([expect.objectContaining({ outcome: 'scaled', target: { provider: 'oci-data-science', id: dep }, from: expect.objectContaining({ replicas: 2 }) })]);
+    expect(r.records).toEqual([
+      expect.objectContaining({ outcome: 'scaled', target: { provider: 'oci-data-science', id: dep }, from: expect.objectContaining({ replicas: 2 }) }),
+    ]);
     const record = r.records[0]!;
     // More than the fleet has, and more than the newest minute alone asks for (6000 / 1500 = 4).
     expect(record.to!.replicas).toBeGreaterThan(4);

@@ -70,7 +70,9 @@ describe('the heartbeat alarm', () => {
     const message = await w.fake.monitoring.fire(hb);
     const r = lastResult(w);
     expect(r).toMatchObject({ ok: true, kind: 'periodic', errors: [] });
-    expect(r.records).toEqual([expect.objectContaining({ outcome: 'scaled', target: { provider: 'oci-data-science', id: dep }, from: expect.objectContaining({ replicas: 1 }) })]);
+    expect(r.records).toEqual([
+      expect.objectContaining({ outcome: 'scaled', target: { provider: 'oci-data-science', id: dep }, from: expect.objectContaining({ replicas: 1 }) }),
+    ]);
     expect(r.records[0]!.to!.replicas).toBeGreaterThanOrEqual(6);
     const asked = w.fake.monitoring.summarizeCalls.filter((c) => c.query.startsWith('PredictRequestCount'));
     expect(asked).toHaveLength(1);
@@ -107,7 +109,10 @@ describe('the heartbeat alarm', () => {
     const message = await w.fake.monitoring.fire(hb);
     w.fake.monitoring.setAlarmState(hb, false);
     const forged = await w.invoke(JSON.stringify({ ...message, dedupeKey: 'forged', timestampEpochMillis: w.clock.now() }), { store: new MemoryStateStore() });
-    expect(forged).toMatchObject({ ok: false, errors: [{ code: 'VALIDATION', issues: [expect.objectContaining({ path: expect.stringMatching(/\.status$/) })] }] });
+    expect(forged).toMatchObject({
+      ok: false,
+      errors: [{ code: 'VALIDATION', issues: [expect.objectContaining({ path: expect.stringMatching(/\.status$/) })] }],
+    });
     expect(w.fake.monitoring.summarizeCalls.filter((c) => c.query.startsWith('PredictRequestCount'))).toHaveLength(1);
   });
 });

@@ -51,7 +51,9 @@ export interface FunctionWorld {
   close(): Promise<void>;
 }
 
-export async function functionWorld(options: { deployments?: DeploymentSeed[]; policy?: PolicyInput; manageAlarms?: boolean; clock?: ManualClock } = {}): Promise<FunctionWorld & { deploymentIds: string[] }> {
+export async function functionWorld(
+  options: { deployments?: DeploymentSeed[]; policy?: PolicyInput; manageAlarms?: boolean; clock?: ManualClock } = {},
+): Promise<FunctionWorld & { deploymentIds: string[] }> {
   resetContainer();
   identity ??= createTestIdentity();
   const clock = options.clock ?? new ManualClock(Date.UTC(2026, 2, 2, 9, 0));
@@ -86,7 +88,9 @@ export async function functionWorld(options: { deployments?: DeploymentSeed[]; p
     invoke: (body, o = {}) => handleAlarm(body, { config }, { clients, authProvider: auth, clock, logger, store: o.store ?? shared }),
     async subscribe() {
       fake.notifications.onFunction(FUNCTION_ID, (body) => world.invoke(body));
-      await clients.notifications.createSubscription({ createSubscriptionDetails: { topicId, compartmentId: fake.ocids.compartment, protocol: 'ORACLE_FUNCTIONS', endpoint: FUNCTION_ID } });
+      await clients.notifications.createSubscription({
+        createSubscriptionDetails: { topicId, compartmentId: fake.ocids.compartment, protocol: 'ORACLE_FUNCTIONS', endpoint: FUNCTION_ID },
+      });
     },
     alarmsOf(deploymentId) {
       const out: Record<string, string> = {};
@@ -98,7 +102,12 @@ export async function functionWorld(options: { deployments?: DeploymentSeed[]; p
     },
     async setupAlarms(deploymentId) {
       const provider = new OciDataScienceProvider({ dataScience: clients.dataScience });
-      const source = new OciMonitoringAlarmSource({ monitoring: clients.monitoring, compartmentId: fake.ocids.compartment, topicId, capacity: async (ref) => (await provider.describe(ref)).capacity });
+      const source = new OciMonitoringAlarmSource({
+        monitoring: clients.monitoring,
+        compartmentId: fake.ocids.compartment,
+        topicId,
+        capacity: async (ref) => (await provider.describe(ref)).capacity,
+      });
       await source.ensureAlarms({ provider: 'oci-data-science', id: deploymentId }, validatePolicy(JSON.parse(config['AUTOSCALER_POLICY']!)));
     },
     close: () => fake.stop(),

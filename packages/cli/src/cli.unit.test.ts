@@ -48,7 +48,21 @@ describe('autoscaler CLI', () => {
 
   it('decide --json prints the ScaleDecision (AWS step: 70 above the threshold -> +3)', async () => {
     const io = capture();
-    const code = await runCli(['decide', '--policy', fixture('policy.yaml'), '--state', fixture('state.json'), '--signal', fixture('signal.json'), '--now', '2026-11-23T09:00:00Z', '--json'], io);
+    const code = await runCli(
+      [
+        'decide',
+        '--policy',
+        fixture('policy.yaml'),
+        '--state',
+        fixture('state.json'),
+        '--signal',
+        fixture('signal.json'),
+        '--now',
+        '2026-11-23T09:00:00Z',
+        '--json',
+      ],
+      io,
+    );
     expect(code).toBe(0);
     const d = JSON.parse(io.stdout.join('\n')) as { action: string; from: { replicas: number }; to: { replicas: number }; rule: string };
     expect(d).toMatchObject({ action: 'scale', from: { replicas: 2 }, to: { replicas: 5 }, rule: 'latency-steps' });

@@ -33,7 +33,11 @@ function acceptCloudAliases(verb: string, parent: Command): void {
     .action((name: string | undefined) => {
       if (name === undefined) throw ValidationError.field('cloud', `name one: autoscaler ${verb} <cloud>, where <cloud> is ${cloudNames(here)}`);
       const other = clouds.find((c) => namesOf(c).includes(name.toLowerCase()));
-      if (other) throw ValidationError.field('cloud', `${other.name} has no "${verb}" command (${verb} is for ${cloudNames(here)}); see ${other.docs ?? `docs/${other.name}.md`}`);
+      if (other)
+        throw ValidationError.field(
+          'cloud',
+          `${other.name} has no "${verb}" command (${verb} is for ${cloudNames(here)}); see ${other.docs ?? `docs/${other.name}.md`}`,
+        );
       resolveCloud(name, 'cloud', here);
     });
 }
@@ -91,17 +95,26 @@ export function buildProgram(io: CliIO = processIO, loaded: ReadonlyMap<string, 
     if (cli) cli.register({ program, ...parents });
     else {
       for (const [verb, description] of Object.entries(c.commands)) standIn(parents[verb as CloudVerb], c.name, description, c);
-      for (const [name, description] of Object.entries(c.programCommands)) if (!program.commands.some((p) => p.name() === name)) standIn(program, name, description, c);
+      for (const [name, description] of Object.entries(c.programCommands))
+        if (!program.commands.some((p) => p.name() === name)) standIn(program, name, description, c);
     }
   }
   for (const [verb, parent] of Object.entries(parents)) acceptCloudAliases(verb, parent);
   registerExportCommand(program, io);
   const scale = program
     .command('scale')
-    .description(`Change a target on demand and wait until the change is done; the cloud is picked from the id (${clouds.map((c) => c.name).join(', ')}), or named with --cloud`)
+    .description(
+      `Change a target on demand and wait until the change is done; the cloud is picked from the id (${clouds.map((c) => c.name).join(', ')}), or named with --cloud`,
+    )
     .argument('<id>', 'target id')
     .option('--replicas <n>', 'instance count / replicas')
-    .option('--size <size>', clouds.filter((c) => c.size).map((c) => `${c.size!.name} (${c.name})`).join(', '));
+    .option(
+      '--size <size>',
+      clouds
+        .filter((c) => c.size)
+        .map((c) => `${c.size!.name} (${c.name})`)
+        .join(', '),
+    );
   // Each cloud's own name for --size, and the options it adds: all from the registry.
   for (const c of clouds) if (c.size?.flag) scale.option(`${c.size.flag} <${c.size.name.replace(/\W+/g, '-')}>`, `alias of --size for ${c.name}`);
   const cloudOptions = new Map<string, string[]>();
@@ -128,12 +141,25 @@ export function buildProgram(io: CliIO = processIO, loaded: ReadonlyMap<string, 
       const sizeFlag = cloud.size?.flag ? camel(cloud.size.flag) : undefined;
       const size = (opts['size'] ?? (sizeFlag ? opts[sizeFlag] : undefined)) as string | undefined;
       for (const other of clouds) {
-        if (other !== cloud && other.size?.flag && opts[camel(other.size.flag)] !== undefined) throw ValidationError.field(other.size.flag, `is for ${other.name}; ${id} is a target of ${cloud.name}: use --size${sizeFlag ? ` or ${cloud.size!.flag}` : ''}`);
+        if (other !== cloud && other.size?.flag && opts[camel(other.size.flag)] !== undefined)
+          throw ValidationError.field(
+            other.size.flag,
+            `is for ${other.name}; ${id} is a target of ${cloud.name}: use --size${sizeFlag ? ` or ${cloud.size!.flag}` : ''}`,
+          );
       }
       const replicas = opts['replicas'] === undefined ? undefined : parseIntFlag(String(opts['replicas']), '--replicas');
       const bandwidthMbps = opts['bandwidth'] === undefined ? undefined : parseIntFlag(String(opts['bandwidth']), '--bandwidth');
-      if (replicas === undefined && size === undefined && bandwidthMbps === undefined) throw ValidationError.field('--replicas', 'give --replicas, --size and/or --bandwidth');
-      await cli.scale({ id, ...(replicas !== undefined ? { replicas } : {}), ...(size !== undefined ? { size } : {}), ...(bandwidthMbps !== undefined ? { bandwidthMbps } : {}), wait: opts['wait'] !== false, json: Boolean(opts['json']), options: opts });
+      if (replicas === undefined && size === undefined && bandwidthMbps === undefined)
+        throw ValidationError.field('--replicas', 'give --replicas, --size and/or --bandwidth');
+      await cli.scale({
+        id,
+        ...(replicas !== undefined ? { replicas } : {}),
+        ...(size !== undefined ? { size } : {}),
+        ...(bandwidthMbps !== undefined ? { bandwidthMbps } : {}),
+        wait: opts['wait'] !== false,
+        json: Boolean(opts['json']),
+        options: opts,
+      });
     });
 
   return program;

@@ -9,7 +9,12 @@ import { join } from 'node:path';
  * cloud says so with `<!-- not-run: <why> -->` on the line before its fence.
  */
 const root = join(__dirname, '..', '..', '..');
-const DOCS = ['README.md', ...readdirSync(join(root, 'docs')).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`)];
+const DOCS = [
+  'README.md',
+  ...readdirSync(join(root, 'docs'))
+    .filter((f) => f.endsWith('.md'))
+    .map((f) => `docs/${f}`),
+];
 /** Blocks allowed to be skipped: each needs a sandbox server running, a cloud account, or the user's own files. */
 const MAX_NOT_RUN = 13;
 
@@ -67,13 +72,17 @@ describe('the docs run as written', () => {
     ]);
   });
 
-  it.each(run.map((b) => [`${b.file}:${b.line}`, b] as const))('%s exits 0', (_where, block) => {
-    const r = sh(block.script);
-    if (r.status !== 0) throw new Error(`${block.file}:${block.line} exited ${r.status}\n$ ${block.script}\n${r.stderr.slice(-3000)}`);
-    expect(r.status).toBe(0);
-  }, 180_000);
+  it.each(run.map((b) => [`${b.file}:${b.line}`, b] as const))(
+    '%s exits 0',
+    (_where, block) => {
+      const r = sh(block.script);
+      if (r.status !== 0) throw new Error(`${block.file}:${block.line} exited ${r.status}\n$ ${block.script}\n${r.stderr.slice(-3000)}`);
+      expect(r.status).toBe(0);
+    },
+    180_000,
+  );
 
-  it("docs/cli.md shows the decision `decide` really prints for docs/examples", () => {
+  it('docs/cli.md shows the decision `decide` really prints for docs/examples', () => {
     const doc = readFileSync(join(root, 'docs', 'cli.md'), 'utf8');
     const shown = /Output \(`--json`\)[\s\S]*?```json\n(.*)\n```/.exec(doc)?.[1];
     expect(shown).toBeDefined();

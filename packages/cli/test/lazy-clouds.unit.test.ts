@@ -60,7 +60,12 @@ describe('lazy cloud registry', () => {
     for (const id of SAMPLE_IDS) if (cli.matchesId?.(id)) expect(cloud.claimsId(id)).toBe(true);
     // The commands it registers are the ones the stand-ins list, with the same descriptions.
     const program = new Command('autoscaler');
-    const parents = { setup: program.command('setup'), teardown: program.command('teardown'), sandbox: program.command('sandbox'), status: program.command('status') };
+    const parents = {
+      setup: program.command('setup'),
+      teardown: program.command('teardown'),
+      sandbox: program.command('sandbox'),
+      status: program.command('status'),
+    };
     cli.register({ program, ...parents });
     const registered = Object.fromEntries(Object.entries(parents).flatMap(([verb, p]) => p.commands.map((c) => [verb, c.description()])));
     expect(registered).toEqual(cloud.commands);
@@ -72,7 +77,9 @@ describe('lazy cloud registry', () => {
     const { runCli } = await import('../src/program');
     const io = capture();
     expect(await runCli(['setup', 'kubernetes'], io)).toBe(1);
-    expect(io.stderr.join('\n')).toContain('k8s has no "setup" command (setup is for aws (aws-sagemaker, sagemaker), oci (oci-data-science)); see docs/kubernetes.md');
+    expect(io.stderr.join('\n')).toContain(
+      'k8s has no "setup" command (setup is for aws (aws-sagemaker, sagemaker), oci (oci-data-science)); see docs/kubernetes.md',
+    );
     for (const c of clouds) expect(existsSync(join(__dirname, '..', '..', '..', c.docs ?? `docs/${c.name}.md`))).toBe(true);
   });
 

@@ -60,7 +60,9 @@ describe('loadtest: the duration asked for, and a closed port says so at once', 
   it('a port with nothing listening fails in well under a second with "connection refused"', async () => {
     const port = await closedPort();
     const started = Date.now();
-    await expect(runLoadtest({ url: `http://127.0.0.1:${port}/predict`, concurrency: '2', duration: '60s', out: join(dir, 'refused.csv') }, captureIO())).rejects.toThrow(/--url.*connection refused/);
+    await expect(
+      runLoadtest({ url: `http://127.0.0.1:${port}/predict`, concurrency: '2', duration: '60s', out: join(dir, 'refused.csv') }, captureIO()),
+    ).rejects.toThrow(/--url.*connection refused/);
     expect(Date.now() - started).toBeLessThan(5000);
   });
 
@@ -70,7 +72,9 @@ describe('loadtest: the duration asked for, and a closed port says so at once', 
     setTimeout(() => void s.close(), 300);
     server = undefined;
     const started = Date.now();
-    await expect(runLoadtest({ url: s.url, concurrency: '2', duration: '30s', stageSeconds: '30', out: join(dir, 'gone.csv') }, captureIO())).rejects.toThrow('connection refused');
+    await expect(runLoadtest({ url: s.url, concurrency: '2', duration: '30s', stageSeconds: '30', out: join(dir, 'gone.csv') }, captureIO())).rejects.toThrow(
+      'connection refused',
+    );
     expect(Date.now() - started).toBeLessThan(20_000);
   });
 });
@@ -79,26 +83,52 @@ describe('monitor: a selector that matches no pod', () => {
   let api: FakeKubeApi;
   beforeEach(async () => {
     api = await startFakeKubeApi();
-    applySeed(api, { deployments: [{ namespace: 'ml', name: 'model-server', replicas: 2, containers: [{ name: 'server', requests: { cpu: '500m', memory: '512Mi' } }], load: { cpu: '0.1' } }] });
+    applySeed(api, {
+      deployments: [
+        {
+          namespace: 'ml',
+          name: 'model-server',
+          replicas: 2,
+          containers: [{ name: 'server', requests: { cpu: '500m', memory: '512Mi' } }],
+          load: { cpu: '0.1' },
+        },
+      ],
+    });
   });
   afterEach(async () => {
     await api.close();
   });
 
   it('fails at the first sample, naming --selector, instead of writing rows of "0 containers"', async () => {
-    await expect(runMonitor({ namespace: 'ml', selector: 'app=nothing-here', interval: '100ms', duration: '10s', out: join(dir, 'none.csv') }, { io: captureIO(), kubeConfig: kubeConfigFor(api) })).rejects.toThrow(
-      'invalid --selector: no running pod in namespace "ml" matches "app=nothing-here"',
-    );
+    await expect(
+      runMonitor(
+        { namespace: 'ml', selector: 'app=nothing-here', interval: '100ms', duration: '10s', out: join(dir, 'none.csv') },
+        { io: captureIO(), kubeConfig: kubeConfigFor(api) },
+      ),
+    ).rejects.toThrow('invalid --selector: no running pod in namespace "ml" matches "app=nothing-here"');
   });
 });
 
 describe('recipe: an HPA kubectl accepts, and an honest fit', () => {
   /** Stages at the given rates, 10 s each, 5 samples per stage with CPU from `cpu(rate, sample)`. */
   function run(rates: number[], cpu: (rate: number, k: number) => number): { usage: UsageRow[]; load: LoadRow[] } {
-    const load: LoadRow[] = rates.map((rate, i) => ({ minute: i, startSeconds: i * 10, durationSeconds: 10, transactions: rate * 10, availabilityPct: 100, meanResponseMs: 10, p95ResponseMs: 20, transactionRate: rate, throughputKBps: rate, concurrency: 1, failures: 0 }));
+    const load: LoadRow[] = rates.map((rate, i) => ({
+      minute: i,
+      startSeconds: i * 10,
+      durationSeconds: 10,
+      transactions: rate * 10,
+      availabilityPct: 100,
+      meanResponseMs: 10,
+      p95ResponseMs: 20,
+      transactionRate: rate,
+      throughputKBps: rate,
+      concurrency: 1,
+      failures: 0,
+    }));
     const usage: UsageRow[] = [];
     rates.forEach((rate, i) => {
-      for (let k = 0; k < 5; k++) usage.push({ seconds: i * 10 + k * 2, containers: 2, cpuRequestedCores: 1, memoryRequestedMiB: 1024, cpuUsedCores: cpu(rate, k), memoryUsedMiB: 600 });
+      for (let k = 0; k < 5; k++)
+        usage.push({ seconds: i * 10 + k * 2, containers: 2, cpuRequestedCores: 1, memoryRequestedMiB: 1024, cpuUsedCores: cpu(rate, k), memoryUsedMiB: 600 });
     });
     return { usage, load };
   }
@@ -121,8 +151,8 @@ describe('recipe: an HPA kubectl accepts, and an honest fit', () => {
   });
 
   it('samples exactly on the line get r² 1; one load level says "fewer than two distinct load levels"', () => {
-    expect(recommendRecipe(...Object.values(run([10, 20, 40], (rate) => 0.1 + 0.02 * rate)) as [UsageRow[], LoadRow[]]).evidence.fitR2).toBeCloseTo(1, 9);
-    const one = recommendRecipe(...Object.values(run([20, 20], (rate) => 0.02 * rate)) as [UsageRow[], LoadRow[]]);
+    expect(recommendRecipe(...(Object.values(run([10, 20, 40], (rate) => 0.1 + 0.02 * rate)) as [UsageRow[], LoadRow[]])).evidence.fitR2).toBeCloseTo(1, 9);
+    const one = recommendRecipe(...(Object.values(run([20, 20], (rate) => 0.02 * rate)) as [UsageRow[], LoadRow[]]));
     expect(one.evidence.fitR2).toBeUndefined();
     expect(one.notes.join('\n')).toContain('fewer than two distinct load levels');
   });
@@ -136,7 +166,10 @@ describe('recipe: an HPA kubectl accepts, and an honest fit', () => {
       apiVersion: 'autoscaling/v2',
       kind: 'HorizontalPodAutoscaler',
       metadata: { name: 'ranker', namespace: 'ml' },
-      spec: { scaleTargetRef: { apiVersion: 'apps/v1', kind: 'StatefulSet', name: 'ranker' }, metrics: [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization' } } }] },
+      spec: {
+        scaleTargetRef: { apiVersion: 'apps/v1', kind: 'StatefulSet', name: 'ranker' },
+        metrics: [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization' } } }],
+      },
     });
   });
 });

@@ -66,8 +66,14 @@ describe('one name per cloud', () => {
     [['sandbox'], 'autoscaler sandbox <cloud>, where <cloud> is aws (aws-sagemaker, sagemaker), k8s (kubernetes), oci (oci-data-science)'],
     [['scale', 'endpoint/e/variant/v', '--replicas', '2', '--cloud', 'gpc'], 'unknown cloud "gpc"'],
     [['scale', 'not-an-id', '--replicas', '2', '--cloud', 'sagemaker'], 'invalid id: "not-an-id" is not endpoint/<name>/variant/<variant>'],
-    [['scale', 'endpoint/e/variant/v', '--shape', 'VM.Standard2.2'], 'invalid --shape: is for oci; endpoint/e/variant/v is a target of aws: use --size or --instance-type'],
-    [['scale', 'not-an-id', '--replicas', '2'], 'aws: endpoint/<endpoint>/variant/<variant>; k8s: <namespace>/<deployment|statefulset>/<name>; oci: a model deployment OCID'],
+    [
+      ['scale', 'endpoint/e/variant/v', '--shape', 'VM.Standard2.2'],
+      'invalid --shape: is for oci; endpoint/e/variant/v is a target of aws: use --size or --instance-type',
+    ],
+    [
+      ['scale', 'not-an-id', '--replicas', '2'],
+      'aws: endpoint/<endpoint>/variant/<variant>; k8s: <namespace>/<deployment|statefulset>/<name>; oci: a model deployment OCID',
+    ],
   ])('%j fails with one clear error', async (argv, message) => {
     const io = capture();
     expect(await runCli(argv, io)).toBe(1);
@@ -75,10 +81,19 @@ describe('one name per cloud', () => {
     expect(io.stderr.join('\n')).not.toContain('unknown command');
   });
 
-  it('kindOfCloud maps every name of a cloud to a tool\'s own name for it (simulate --provider)', () => {
+  it("kindOfCloud maps every name of a cloud to a tool's own name for it (simulate --provider)", () => {
     const kinds = ['oci', 'sagemaker', 'kubernetes'] as const;
-    expect(['aws', 'sagemaker', 'aws-sagemaker', 'k8s', 'kubernetes', 'oci-data-science'].map((n) => kindOfCloud(n, kinds))).toEqual(['sagemaker', 'sagemaker', 'sagemaker', 'kubernetes', 'kubernetes', 'oci']);
-    expect(() => kindOfCloud('gcp', kinds)).toThrow('invalid --provider: unknown cloud "gcp": use one of aws (aws-sagemaker, sagemaker), k8s (kubernetes), oci (oci-data-science)');
+    expect(['aws', 'sagemaker', 'aws-sagemaker', 'k8s', 'kubernetes', 'oci-data-science'].map((n) => kindOfCloud(n, kinds))).toEqual([
+      'sagemaker',
+      'sagemaker',
+      'sagemaker',
+      'kubernetes',
+      'kubernetes',
+      'oci',
+    ]);
+    expect(() => kindOfCloud('gcp', kinds)).toThrow(
+      'invalid --provider: unknown cloud "gcp": use one of aws (aws-sagemaker, sagemaker), k8s (kubernetes), oci (oci-data-science)',
+    );
   });
 
   it('help texts list the clouds from the registry', async () => {
@@ -97,11 +112,17 @@ describe('one name per cloud', () => {
 });
 
 describe('validate: providers, target ids, plain messages, YAML syntax', () => {
-  const policy = (targets: string): string => `name: t\ntargets: ${targets}\nlimits: { maxReplicas: 4 }\nrules:\n  - name: cpu\n    targetTracking: { metric: cpu, target: 60 }\n`;
+  const policy = (targets: string): string =>
+    `name: t\ntargets: ${targets}\nlimits: { maxReplicas: 4 }\nrules:\n  - name: cpu\n    targetTracking: { metric: cpu, target: 60 }\n`;
 
   it('accepts every provider with a well-formed id', async () => {
     const io = capture();
-    const f = file('good.yaml', policy(`[{ provider: oci-data-science, id: ${OCID} }, { provider: aws-sagemaker, id: endpoint/e-1/variant/AllTraffic }, { provider: kubernetes, id: ml/deployment/model-server }]`));
+    const f = file(
+      'good.yaml',
+      policy(
+        `[{ provider: oci-data-science, id: ${OCID} }, { provider: aws-sagemaker, id: endpoint/e-1/variant/AllTraffic }, { provider: kubernetes, id: ml/deployment/model-server }]`,
+      ),
+    );
     expect(await runCli(['validate', f], io)).toBe(0);
     expect(io.stdout.join('')).toContain('3 target(s)');
   });
@@ -121,7 +142,10 @@ describe('validate: providers, target ids, plain messages, YAML syntax', () => {
 
   it("turns zod's wording into one sentence per field", async () => {
     const io = capture();
-    const f = file('zod.yaml', 'name: t\ntargets: []\nlimits: { minReplicas: "two" }\nrules:\n  - name: a\n    targetTracking: { metric: cpu, algorithm: fast }\n');
+    const f = file(
+      'zod.yaml',
+      'name: t\ntargets: []\nlimits: { minReplicas: "two" }\nrules:\n  - name: a\n    targetTracking: { metric: cpu, algorithm: fast }\n',
+    );
     expect(await runCli(['validate', f], io)).toBe(1);
     const err = io.stderr.join('\n');
     expect(err).toContain('limits.maxReplicas: is required (a number)');
@@ -129,7 +153,10 @@ describe('validate: providers, target ids, plain messages, YAML syntax', () => {
     expect(err).toContain('rules[0].targetTracking.target: is required (a number)');
     expect(err).toContain('rules[0].targetTracking.algorithm: must be one of "aws", "hpa"');
     expect(err).not.toMatch(/Invalid input|expected \w+, received/);
-    const paths = err.split('\n').slice(1).map((l) => l.trim().split(':')[0]);
+    const paths = err
+      .split('\n')
+      .slice(1)
+      .map((l) => l.trim().split(':')[0]);
     expect(new Set(paths).size).toBe(paths.length);
   });
 
@@ -157,7 +184,13 @@ describe('validate: providers, target ids, plain messages, YAML syntax', () => {
     expect(plainMessage('Too small: expected number to be >=1')).toBe('must be >= 1');
     expect(plainMessage('Too small: expected array to have >=1 items')).toBe('needs at least 1 items');
     expect(plainMessage('must be <= upper')).toBe('must be <= upper');
-    expect(plainIssues([{ path: 'a', message: 'x' }, { path: 'a', message: 'x' }, { path: 'a', message: 'y' }])).toEqual([{ path: 'a', message: 'x; y' }]);
+    expect(
+      plainIssues([
+        { path: 'a', message: 'x' },
+        { path: 'a', message: 'x' },
+        { path: 'a', message: 'y' },
+      ]),
+    ).toEqual([{ path: 'a', message: 'x; y' }]);
   });
 
   it('yamlSyntaxProblem never throws and agrees with the parser (fuzz)', () => {
@@ -177,8 +210,20 @@ describe('validate: providers, target ids, plain messages, YAML syntax', () => {
   });
 
   it('checkPolicy answers every document with a verdict, never a crash (fuzz)', async () => {
-    const target = fc.record({ provider: fc.oneof(fc.constantFrom('oci-data-science', 'aws-sagemaker', 'kubernetes', 'oci', 'gcp'), fc.string()), id: fc.oneof(fc.string(), fc.constant(OCID), fc.constant('ml/deployment/x'), fc.integer()) }, { requiredKeys: [] });
-    const doc = fc.oneof(fc.jsonValue(), fc.record({ name: fc.string(), targets: fc.oneof(fc.array(target, { maxLength: 3 }), fc.jsonValue()), limits: fc.jsonValue(), rules: fc.jsonValue() }, { requiredKeys: [] }));
+    const target = fc.record(
+      {
+        provider: fc.oneof(fc.constantFrom('oci-data-science', 'aws-sagemaker', 'kubernetes', 'oci', 'gcp'), fc.string()),
+        id: fc.oneof(fc.string(), fc.constant(OCID), fc.constant('ml/deployment/x'), fc.integer()),
+      },
+      { requiredKeys: [] },
+    );
+    const doc = fc.oneof(
+      fc.jsonValue(),
+      fc.record(
+        { name: fc.string(), targets: fc.oneof(fc.array(target, { maxLength: 3 }), fc.jsonValue()), limits: fc.jsonValue(), rules: fc.jsonValue() },
+        { requiredKeys: [] },
+      ),
+    );
     await fc.assert(
       fc.asyncProperty(doc, async (d) => {
         const r = await checkPolicy(JSON.stringify(d) ?? 'null', 'fuzz.json');
@@ -217,13 +262,22 @@ rules:
   );
 
   it('every format comes from a registered cloud', () => {
-    expect(nativeFormats().map((f) => `${f.name}:${f.cloud.name}`).sort()).toEqual(['aas:aws', 'hpa:k8s', 'keda:k8s', 'oci-native:oci']);
+    expect(
+      nativeFormats()
+        .map((f) => `${f.name}:${f.cloud.name}`)
+        .sort(),
+    ).toEqual(['aas:aws', 'hpa:k8s', 'keda:k8s', 'oci-native:oci']);
   });
 
   it('keda: a ScaledObject with cpu and cron triggers, and what KEDA cannot express', async () => {
     const io = capture();
     expect(await runCli(['export', '--to', 'keda', all], io)).toBe(0);
-    const so = parseYaml(io.stdout.join('\n')) as { apiVersion: string; kind: string; metadata: { name: string; namespace: string }; spec: Record<string, unknown> };
+    const so = parseYaml(io.stdout.join('\n')) as {
+      apiVersion: string;
+      kind: string;
+      metadata: { name: string; namespace: string };
+      spec: Record<string, unknown>;
+    };
     expect(so).toMatchObject({
       apiVersion: 'keda.sh/v1alpha1',
       kind: 'ScaledObject',
@@ -247,7 +301,11 @@ rules:
   it('hpa: a complete manifest; the schedule is listed as not expressible', async () => {
     const io = capture();
     expect(await runCli(['export', '--to', 'hpa', all], io)).toBe(0);
-    expect(parseYaml(io.stdout.join('\n'))).toMatchObject({ kind: 'HorizontalPodAutoscaler', metadata: { name: 'model-server' }, spec: { scaleTargetRef: { name: 'model-server' }, minReplicas: 2, maxReplicas: 10 } });
+    expect(parseYaml(io.stdout.join('\n'))).toMatchObject({
+      kind: 'HorizontalPodAutoscaler',
+      metadata: { name: 'model-server' },
+      spec: { scaleTargetRef: { name: 'model-server' }, minReplicas: 2, maxReplicas: 10 },
+    });
     expect(io.stderr.join('\n')).toContain('rules[1] (office-hours): scheduled min/max windows have no HPA equivalent');
   });
 

@@ -83,7 +83,12 @@ describe('scale', () => {
     const id = w.fake.dataScience.seedDeployment({ instanceCount: 1 });
     const io = captureIO();
     const r = await runScale({ id, replicas: 3, wait: true, json: false, options: {} }, { io, clients: w.clients, clock: w.clock });
-    expect(r).toMatchObject({ status: 'SUCCEEDED', from: { replicas: 1 }, to: { replicas: 3 }, workRequestId: expect.stringMatching(/^ocid1\.datascienceworkrequest\./) });
+    expect(r).toMatchObject({
+      status: 'SUCCEEDED',
+      from: { replicas: 1 },
+      to: { replicas: 3 },
+      workRequestId: expect.stringMatching(/^ocid1\.datascienceworkrequest\./),
+    });
     expect(w.fake.dataScience.capacity(id)).toMatchObject({ instanceCount: 3, lifecycleState: 'ACTIVE' });
     expect(io.stderr.some((l) => /\[#+\.*\] \d+%/.test(l))).toBe(true);
     expect(io.stderr.at(-1)).toMatch(/100%/);
@@ -92,7 +97,10 @@ describe('scale', () => {
 
   it('moves a flex shape without waiting', async () => {
     const id = w.fake.dataScience.seedDeployment({ shape: 'VM.Standard.E4.Flex', ocpus: 1, memoryInGBs: 16 });
-    const r = await runScale({ id, size: 'VM.Standard.E4.Flex:4x64', wait: false, json: true, options: {} }, { io: captureIO(), clients: w.clients, clock: w.clock });
+    const r = await runScale(
+      { id, size: 'VM.Standard.E4.Flex:4x64', wait: false, json: true, options: {} },
+      { io: captureIO(), clients: w.clients, clock: w.clock },
+    );
     expect(r.status).toBe('accepted');
     expect(w.fake.dataScience.capacity(id)).toMatchObject({ ocpus: 4, memoryInGBs: 64, lifecycleState: 'UPDATING' });
   });
@@ -104,7 +112,9 @@ describe('scale', () => {
     expect(e).toBeInstanceOf(NotReadyError);
     expect((e as Error).message).toMatch(/is busy: lifecycle state UPDATING/);
     expect((e as Error).message).not.toMatch(/invalid/);
-    await expect(runScale({ id: 'ocid1.datasciencemodeldeployment.oc1.iad."x', replicas: 2, wait: true, json: false, options: {} }, deps)).rejects.toThrow(ValidationError);
+    await expect(runScale({ id: 'ocid1.datasciencemodeldeployment.oc1.iad."x', replicas: 2, wait: true, json: false, options: {} }, deps)).rejects.toThrow(
+      ValidationError,
+    );
     const id = w.fake.dataScience.seedDeployment();
     await expect(runScale({ id, size: 'VM.Standard.E4.Flex', wait: true, json: false, options: {} }, deps)).rejects.toThrow(/2x32/);
     w.fake.dataScience.failNextUpdate(id);
@@ -132,7 +142,9 @@ describe('scale: state, bandwidth, races', () => {
   it('--bandwidth changes the load balancer bandwidth alone; with --replicas it is refused before any update', async () => {
     const id = w.fake.dataScience.seedDeployment({ instanceCount: 1 });
     const deps = { io: captureIO(), clients: w.clients, clock: w.clock };
-    await expect(runScale({ id, replicas: 2, bandwidthMbps: 20, wait: false, json: true, options: {} }, deps)).rejects.toMatchObject({ issues: [{ path: '--bandwidth' }] });
+    await expect(runScale({ id, replicas: 2, bandwidthMbps: 20, wait: false, json: true, options: {} }, deps)).rejects.toMatchObject({
+      issues: [{ path: '--bandwidth' }],
+    });
     expect(w.fake.dataScience.configUpdates.get(id)).toBeUndefined();
     const r = await runScale({ id, bandwidthMbps: 20, wait: true, json: true, options: {} }, deps);
     expect(r).toMatchObject({ status: 'SUCCEEDED', to: { replicas: 1, bandwidthMbps: 20 } });
@@ -142,7 +154,9 @@ describe('scale: state, bandwidth, races', () => {
   it('an update that starts between read and write says the deployment is busy', async () => {
     const id = w.fake.dataScience.seedDeployment({ instanceCount: 1 });
     w.fake.inject({ op: 'UpdateModelDeployment', status: 409, code: 'IncorrectState', message: 'Model deployment is in UPDATING state' });
-    await expect(runScale({ id, replicas: 2, wait: false, json: true, options: {} }, { io: captureIO(), clients: w.clients, clock: w.clock })).rejects.toThrow(/is busy/);
+    await expect(runScale({ id, replicas: 2, wait: false, json: true, options: {} }, { io: captureIO(), clients: w.clients, clock: w.clock })).rejects.toThrow(
+      /is busy/,
+    );
   });
 
   it('the scale command parses --bandwidth', async () => {
@@ -154,7 +168,11 @@ describe('scale: state, bandwidth, races', () => {
       return true;
     });
     try {
-      await buildProgram(captureIO()).exitOverride().parseAsync(['scale', sb.deploymentIds[0]!, '--bandwidth', '30', '--no-wait', '--json', '--config', sb.configPath, '--endpoint', sb.endpoint], { from: 'user' });
+      await buildProgram(captureIO())
+        .exitOverride()
+        .parseAsync(['scale', sb.deploymentIds[0]!, '--bandwidth', '30', '--no-wait', '--json', '--config', sb.configPath, '--endpoint', sb.endpoint], {
+          from: 'user',
+        });
     } finally {
       spy.mockRestore();
       await sb.stop();
@@ -176,13 +194,32 @@ describe('setup oci / teardown oci / status oci', () => {
     const compartment = w.fake.ocids.compartment;
     // Someone else's alarm and topic in the same compartment must survive teardown.
     const theirTopic = w.fake.notifications.seedTopic('ops');
-    const theirAlarm = w.fake.monitoring.seedAlarm({ displayName: 'ops', compartmentId: compartment, metricCompartmentId: compartment, namespace: 'oci_datascience_modeldeploy', query: `CpuUtilization[1m]{resourceId = "${dep}"}.max() > 99`, severity: 'CRITICAL', destinations: [theirTopic], isEnabled: true });
+    const theirAlarm = w.fake.monitoring.seedAlarm({
+      displayName: 'ops',
+      compartmentId: compartment,
+      metricCompartmentId: compartment,
+      namespace: 'oci_datascience_modeldeploy',
+      query: `CpuUtilization[1m]{resourceId = "${dep}"}.max() > 99`,
+      severity: 'CRITICAL',
+      destinations: [theirTopic],
+      isEnabled: true,
+    });
     const state = join(w.dir, 'setup.json');
     const io = captureIO();
-    const res = await runSetup({ compartment, deployment: dep, function: fn, state, policyUrl: 'https://objectstorage.us-ashburn-1.oraclecloud.com/n/ns/b/policies/o/seed.yaml' }, { io, clients: w.clients });
+    const res = await runSetup(
+      { compartment, deployment: dep, function: fn, state, policyUrl: 'https://objectstorage.us-ashburn-1.oraclecloud.com/n/ns/b/policies/o/seed.yaml' },
+      { io, clients: w.clients },
+    );
 
-    expect(w.fake.notifications.liveTopics().map((t) => t['name']).sort()).toEqual([`autoscaler-${dep.slice(-12)}`, 'ops']);
-    expect(w.fake.notifications.liveSubscriptions()).toEqual([expect.objectContaining({ protocol: 'ORACLE_FUNCTIONS', endpoint: fn, topicId: res.topicId, lifecycleState: 'ACTIVE' })]);
+    expect(
+      w.fake.notifications
+        .liveTopics()
+        .map((t) => t['name'])
+        .sort(),
+    ).toEqual([`autoscaler-${dep.slice(-12)}`, 'ops']);
+    expect(w.fake.notifications.liveSubscriptions()).toEqual([
+      expect.objectContaining({ protocol: 'ORACLE_FUNCTIONS', endpoint: fn, topicId: res.topicId, lifecycleState: 'ACTIVE' }),
+    ]);
     expect(w.fake.dataScience.tags(dep)).toEqual({ team: 'ml', 'autoscaler-managed': 'true' });
     // 2 instances: the low CPU alarm exists; VM.Standard2.1 is the smallest shape: no low memory alarm.
     expect(res.alarms.map((a) => [a.action, a.name])).toEqual([
@@ -192,7 +229,14 @@ describe('setup oci / teardown oci / status oci', () => {
       ['created', 'autoscaler_heartbeat'],
     ]);
     expect(w.fake.monitoring.alarm(res.heartbeatAlarmId!)).toMatchObject({ repeatNotificationDuration: 'PT1M', destinations: [res.topicId] });
-    expect(readSetupRecord(state)).toMatchObject({ deploymentId: dep, createdTopicId: res.topicId, subscriptionId: res.subscriptionId, taggedDeployment: true, alarmIds: res.alarms.slice(0, 3).map((a) => a.id), heartbeatAlarmId: res.alarms[3]!.id });
+    expect(readSetupRecord(state)).toMatchObject({
+      deploymentId: dep,
+      createdTopicId: res.topicId,
+      subscriptionId: res.subscriptionId,
+      taggedDeployment: true,
+      alarmIds: res.alarms.slice(0, 3).map((a) => a.id),
+      heartbeatAlarmId: res.alarms[3]!.id,
+    });
     expect(res.iam.dynamicGroupRule).toBe(`ALL {resource.type = 'fnfunc', resource.id = '${fn}'}`);
     expect(res.iam.policyStatements).toEqual([
       `Allow dynamic-group autoscaler-functions to use data-science-model-deployments in compartment id ${compartment} where any {request.operation = 'GetModelDeployment', request.operation = 'UpdateModelDeployment'}`,
@@ -204,12 +248,14 @@ describe('setup oci / teardown oci / status oci', () => {
     const out = io.stdout.join('\n');
     expect(out).toContain('dynamic group rule');
     // The exact deploy commands and a ready-to-paste policy the function accepts.
-    expect(res.commands).toEqual(expect.arrayContaining([
-      `fn create app autoscaler --annotation oracle.com/oci/subnetIds='["<subnet-ocid>"]'`,
-      '(cd apps/oci-function && fn -v deploy --app autoscaler)',
-      `fn config function autoscaler model-deployment-autoscaler AUTOSCALER_TOPIC_ID '${res.topicId}'`,
-      `fn config function autoscaler model-deployment-autoscaler AUTOSCALER_POLICY_URL 'https://objectstorage.us-ashburn-1.oraclecloud.com/n/ns/b/policies/o/seed.yaml'`,
-    ]));
+    expect(res.commands).toEqual(
+      expect.arrayContaining([
+        `fn create app autoscaler --annotation oracle.com/oci/subnetIds='["<subnet-ocid>"]'`,
+        '(cd apps/oci-function && fn -v deploy --app autoscaler)',
+        `fn config function autoscaler model-deployment-autoscaler AUTOSCALER_TOPIC_ID '${res.topicId}'`,
+        `fn config function autoscaler model-deployment-autoscaler AUTOSCALER_POLICY_URL 'https://objectstorage.us-ashburn-1.oraclecloud.com/n/ns/b/policies/o/seed.yaml'`,
+      ]),
+    );
     expect(res.commands.some((c) => c.startsWith('oci logging log create') && c.includes('"category":"invoke"'))).toBe(true);
     expect(validatePolicy(JSON.parse(res.policy))).toMatchObject({ targets: [{ id: dep }] });
     expect(out).toContain(res.policy);
@@ -219,7 +265,12 @@ describe('setup oci / teardown oci / status oci', () => {
 
     const status = await runStatus([dep], { compartment, json: true }, { io: captureIO(), clients: w.clients });
     expect(status[0]).toMatchObject({ status: 'ready', managed: true, capacity: { replicas: 2 } });
-    expect(status[0]!.alarms!.map((a) => a.name).sort()).toEqual(['autoscaler_heartbeat', 'model_deployment_high_cpu', 'model_deployment_high_mem', 'model_deployment_low_cpu']);
+    expect(status[0]!.alarms!.map((a) => a.name).sort()).toEqual([
+      'autoscaler_heartbeat',
+      'model_deployment_high_cpu',
+      'model_deployment_high_mem',
+      'model_deployment_low_cpu',
+    ]);
 
     const down = await runTeardown({ state }, { io: captureIO(), clients: w.clients });
     expect(down.deleted.map((d) => d.kind).sort()).toEqual(['alarm', 'alarm', 'alarm', 'alarm', 'subscription', 'tag', 'topic']);
@@ -248,8 +299,12 @@ describe('setup oci / teardown oci / status oci', () => {
   it('validates every id before any request', async () => {
     const before = w.fake.requests.length;
     const dep = w.fake.dataScience.seedDeployment();
-    await expect(runSetup({ compartment: 'nope', deployment: dep, function: fn }, { io: captureIO(), clients: w.clients })).rejects.toMatchObject({ issues: [{ path: '--compartment' }] });
-    await expect(runSetup({ compartment: w.fake.ocids.compartment, deployment: dep, function: '<YOUR_FUNCTION_OCID>' }, { io: captureIO(), clients: w.clients })).rejects.toMatchObject({ issues: [{ path: '--function' }] });
+    await expect(runSetup({ compartment: 'nope', deployment: dep, function: fn }, { io: captureIO(), clients: w.clients })).rejects.toMatchObject({
+      issues: [{ path: '--compartment' }],
+    });
+    await expect(
+      runSetup({ compartment: w.fake.ocids.compartment, deployment: dep, function: '<YOUR_FUNCTION_OCID>' }, { io: captureIO(), clients: w.clients }),
+    ).rejects.toMatchObject({ issues: [{ path: '--function' }] });
     await expect(runTeardown({}, { io: captureIO(), clients: w.clients })).rejects.toMatchObject({ issues: [{ path: '--deployment' }] });
     expect(w.fake.requests.length).toBe(before);
   });
@@ -259,7 +314,13 @@ describe('registration', () => {
   it('adds described subcommands under the shared parents, and status oci runs through commander with a config file', async () => {
     const { Command } = await import('commander');
     const program = new Command('autoscaler').exitOverride();
-    const parents = { program, setup: program.command('setup'), teardown: program.command('teardown'), sandbox: program.command('sandbox'), status: program.command('status') };
+    const parents = {
+      program,
+      setup: program.command('setup'),
+      teardown: program.command('teardown'),
+      sandbox: program.command('sandbox'),
+      status: program.command('status'),
+    };
     ociCloud.register(parents);
     for (const p of [parents.setup, parents.teardown, parents.sandbox, parents.status]) {
       const oci = p.commands.find((c) => c.name() === 'oci');
@@ -278,7 +339,9 @@ describe('registration', () => {
       spy.mockRestore();
       await sb.stop();
     }
-    expect(JSON.parse(written.join(''))).toEqual([expect.objectContaining({ deploymentId: sb.deploymentIds[0], status: 'ready', capacity: { replicas: 1, size: 'VM.Standard2.1', bandwidthMbps: 10 } })]);
+    expect(JSON.parse(written.join(''))).toEqual([
+      expect.objectContaining({ deploymentId: sb.deploymentIds[0], status: 'ready', capacity: { replicas: 1, size: 'VM.Standard2.1', bandwidthMbps: 10 } }),
+    ]);
   });
 });
 
@@ -297,8 +360,16 @@ describe('autoscaler import --from oci-native', () => {
         rules: [
           {
             metricExpressionRuleType: 'CUSTOM_EXPRESSION',
-            scaleOutConfiguration: { scalingConfigurationType: 'QUERY', instanceCountAdjustment: 1, query: 'PredictRequestCount[1m]{resourceId = "MODEL_DEPLOYMENT_OCID"}.grouping().mean() > 900' },
-            scaleInConfiguration: { scalingConfigurationType: 'QUERY', instanceCountAdjustment: 1, query: 'PredictRequestCount[1m]{resourceId = "MODEL_DEPLOYMENT_OCID"}.grouping().mean() < 100' },
+            scaleOutConfiguration: {
+              scalingConfigurationType: 'QUERY',
+              instanceCountAdjustment: 1,
+              query: 'PredictRequestCount[1m]{resourceId = "MODEL_DEPLOYMENT_OCID"}.grouping().mean() > 900',
+            },
+            scaleInConfiguration: {
+              scalingConfigurationType: 'QUERY',
+              instanceCountAdjustment: 1,
+              query: 'PredictRequestCount[1m]{resourceId = "MODEL_DEPLOYMENT_OCID"}.grouping().mean() < 100',
+            },
           },
         ],
       },
@@ -308,7 +379,15 @@ describe('autoscaler import --from oci-native', () => {
   it('turns the CLI output of a model deployment into a valid policy for it, listing what it leaves out', () => {
     const dir = mkdtempSync(join(tmpdir(), 'oci-import-'));
     const file = join(dir, 'md.json');
-    writeFileSync(file, JSON.stringify({ data: { id: DEP, modelDeploymentConfigurationDetails: { deploymentType: 'SINGLE_MODEL', modelConfigurationDetails: { modelId: 'x', scalingPolicy: native } } } }));
+    writeFileSync(
+      file,
+      JSON.stringify({
+        data: {
+          id: DEP,
+          modelDeploymentConfigurationDetails: { deploymentType: 'SINGLE_MODEL', modelConfigurationDetails: { modelId: 'x', scalingPolicy: native } },
+        },
+      }),
+    );
     const r = runImport(file, { from: 'oci-native' });
     const policy = validatePolicy(r.policy);
     expect(policy.targets).toEqual([{ provider: 'oci-data-science', id: DEP }]);

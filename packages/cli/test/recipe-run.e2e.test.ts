@@ -16,11 +16,24 @@ const capture = (): CliIO & { stdout: string[]; stderr: string[] } => {
   return { stdout, stderr, isTTY: false, out: (t) => void stdout.push(t), err: (t) => void stderr.push(t) };
 };
 
-const node = (name: string, allocatable: Record<string, string>, unschedulable = false): NodeLike => ({ metadata: { name }, spec: { unschedulable }, status: { allocatable } });
+const node = (name: string, allocatable: Record<string, string>, unschedulable = false): NodeLike => ({
+  metadata: { name },
+  spec: { unschedulable },
+  status: { allocatable },
+});
 
-describe('clusterFit: replicas that fit in the nodes\' allocatable resources', () => {
+describe("clusterFit: replicas that fit in the nodes' allocatable resources", () => {
   it('per node the least of cpu, memory and pods; cordoned nodes do not count', () => {
-    const fit = clusterFit([node('a', { cpu: '3900m', memory: '16Gi', pods: '110' }), node('b', { cpu: '64', memory: '2Gi', pods: '110' }), node('c', { cpu: '64', memory: '256Gi', pods: '3' }), node('d', { cpu: '64', memory: '256Gi', pods: '110' }, true)], { cpu: '500m', memory: '512Mi' }, parseQuantity);
+    const fit = clusterFit(
+      [
+        node('a', { cpu: '3900m', memory: '16Gi', pods: '110' }),
+        node('b', { cpu: '64', memory: '2Gi', pods: '110' }),
+        node('c', { cpu: '64', memory: '256Gi', pods: '3' }),
+        node('d', { cpu: '64', memory: '256Gi', pods: '110' }, true),
+      ],
+      { cpu: '500m', memory: '512Mi' },
+      parseQuantity,
+    );
     expect(fit.perNode).toEqual([
       { node: 'a', replicas: 7, limitedBy: 'cpu' },
       { node: 'b', replicas: 4, limitedBy: 'memory' },
@@ -29,13 +42,21 @@ describe('clusterFit: replicas that fit in the nodes\' allocatable resources', (
     expect(fit).toMatchObject({ nodes: 3, replicas: 14 });
   });
 
-  const recipe = (min: number, max: number): Recipe => ({ requests: { cpu: '500m', memory: '512Mi' }, limits: { cpu: '1', memory: '1Gi' }, hpa: { minReplicas: min, maxReplicas: max, targetCPUUtilizationPercentage: 70 }, evidence: {} as Recipe['evidence'], notes: [] });
+  const recipe = (min: number, max: number): Recipe => ({
+    requests: { cpu: '500m', memory: '512Mi' },
+    limits: { cpu: '1', memory: '1Gi' },
+    hpa: { minReplicas: min, maxReplicas: max, targetCPUUtilizationPercentage: 70 },
+    evidence: {} as Recipe['evidence'],
+    notes: [],
+  });
 
   it('caps maxReplicas and says so; leaves it when it fits; says when even min does not fit', () => {
     const fit = clusterFit([node('a', { cpu: '2', memory: '8Gi', pods: '110' })], { cpu: '500m', memory: '512Mi' }, parseQuantity);
     const capped = capToCluster(recipe(2, 10), fit);
     expect(capped.hpa.maxReplicas).toBe(4);
-    expect(capped.notes[0]).toMatch(/^maxReplicas capped at 4 \(was 10\): the cluster's allocatable resources fit 4 replicas of 500m CPU \/ 512Mi on 1 schedulable node\(s\) \(a: 4 \(by cpu\)\)/);
+    expect(capped.notes[0]).toMatch(
+      /^maxReplicas capped at 4 \(was 10\): the cluster's allocatable resources fit 4 replicas of 500m CPU \/ 512Mi on 1 schedulable node\(s\) \(a: 4 \(by cpu\)\)/,
+    );
     expect(capToCluster(recipe(2, 3), fit).hpa.maxReplicas).toBe(3);
     const tooSmall = capToCluster(recipe(6, 10), fit);
     expect(tooSmall.hpa.maxReplicas).toBe(6);
@@ -48,7 +69,17 @@ describe('recipe run', () => {
   let server: SampleModelServer;
   beforeEach(async () => {
     api = await startFakeKubeApi();
-    applySeed(api, { deployments: [{ namespace: 'ml', name: 'model-server', replicas: 2, containers: [{ name: 'server', requests: { cpu: '500m', memory: '512Mi' } }], load: { cpu: '0.2' } }] });
+    applySeed(api, {
+      deployments: [
+        {
+          namespace: 'ml',
+          name: 'model-server',
+          replicas: 2,
+          containers: [{ name: 'server', requests: { cpu: '500m', memory: '512Mi' } }],
+          load: { cpu: '0.2' },
+        },
+      ],
+    });
     server = await startSampleModelServer({ workers: 4, serviceMs: 10 });
   });
   afterEach(async () => {
@@ -64,7 +95,21 @@ describe('recipe run', () => {
     const io = capture();
     let r;
     try {
-      r = await runRecipeRun({ url: `${server.url}/predict`, schedule, stageSeconds: '1', namespace: 'ml', selector: 'app=model-server', interval: '200ms', peakRate: '1000000', workload: 'ml/deployment/model-server', outDir: out }, io, { kubeConfig: kubeConfigFor(api) });
+      r = await runRecipeRun(
+        {
+          url: `${server.url}/predict`,
+          schedule,
+          stageSeconds: '1',
+          namespace: 'ml',
+          selector: 'app=model-server',
+          interval: '200ms',
+          peakRate: '1000000',
+          workload: 'ml/deployment/model-server',
+          outDir: out,
+        },
+        io,
+        { kubeConfig: kubeConfigFor(api) },
+      );
     } finally {
       clearInterval(bridge);
     }
@@ -84,7 +129,11 @@ describe('recipe run', () => {
     // The chart's time axes are numbered: round ticks under the x axis.
     const html = readFileSync(join(out, 'recipe.html'), 'utf8');
     const cpuChart = html.slice(html.indexOf('CPU per container'), html.indexOf('</svg>', html.indexOf('CPU per container')));
-    const xTicks = [...cpuChart.matchAll(/<line x1="[\d.]+" y1="[\d.]+" x2="[\d.]+" y2="[\d.]+" stroke="#888"\/><text x="[\d.]+" y="[\d.]+" text-anchor="middle">([\d.]+)<\/text>/g)].map((m) => Number(m[1]));
+    const xTicks = [
+      ...cpuChart.matchAll(
+        /<line x1="[\d.]+" y1="[\d.]+" x2="[\d.]+" y2="[\d.]+" stroke="#888"\/><text x="[\d.]+" y="[\d.]+" text-anchor="middle">([\d.]+)<\/text>/g,
+      ),
+    ].map((m) => Number(m[1]));
     expect(xTicks.length).toBeGreaterThanOrEqual(3);
     expect(xTicks[0]).toBe(0);
     const step = xTicks[1]! - xTicks[0]!;
@@ -93,7 +142,21 @@ describe('recipe run', () => {
 
   it('a selector with no pod fails before any load is sent', async () => {
     const before = server.stats().requests;
-    await expect(runRecipeRun({ url: `${server.url}/predict`, concurrency: '2', duration: '5s', namespace: 'ml', selector: 'app=nothing', interval: '100ms', outDir: join(dir, 'none') }, capture(), { kubeConfig: kubeConfigFor(api) })).rejects.toThrow('--selector');
+    await expect(
+      runRecipeRun(
+        {
+          url: `${server.url}/predict`,
+          concurrency: '2',
+          duration: '5s',
+          namespace: 'ml',
+          selector: 'app=nothing',
+          interval: '100ms',
+          outDir: join(dir, 'none'),
+        },
+        capture(),
+        { kubeConfig: kubeConfigFor(api) },
+      ),
+    ).rejects.toThrow('--selector');
     expect(server.stats().requests).toBe(before);
   });
 });

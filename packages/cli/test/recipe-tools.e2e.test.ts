@@ -26,7 +26,17 @@ describe('loadtest -> model server on loopback -> monitor -> recipe (real HTTP, 
   beforeEach(async () => {
     dir = mkdtempSync(join(tmpdir(), 'recipe-'));
     api = await startFakeKubeApi();
-    applySeed(api, { deployments: [{ namespace: 'ml', name: 'model-server', replicas: 2, containers: [{ name: 'server', requests: { cpu: '500m', memory: '512Mi' }, limits: { memory: '1Gi' } }], load: { cpu: '0.01', memoryPerPod: '300Mi' } }] });
+    applySeed(api, {
+      deployments: [
+        {
+          namespace: 'ml',
+          name: 'model-server',
+          replicas: 2,
+          containers: [{ name: 'server', requests: { cpu: '500m', memory: '512Mi' }, limits: { memory: '1Gi' } }],
+          load: { cpu: '0.01', memoryPerPod: '300Mi' },
+        },
+      ],
+    });
   });
   afterEach(async () => {
     await server.close();
@@ -41,8 +51,14 @@ describe('loadtest -> model server on loopback -> monitor -> recipe (real HTTP, 
     writeFileSync(schedule, '# concurrency and pacing per stage\nconcurrency,pause_ms,stages\n1,0,1\n4,0,1\n12,0,1\n');
     try {
       const [load, usage] = await Promise.all([
-        runLoadtest({ url: `${server.url}/v1/models/model:predict`, schedule, stageSeconds: '1', body: '{"instances":[[1,2,3]]}', out: join(dir, 'load.csv') }, captureIO()),
-        runMonitor({ namespace: 'ml', selector: 'app=model-server', interval: '200ms', duration: '3.2s', out: join(dir, 'usage.csv') }, { io: captureIO(), kubeConfig: kubeConfigFor(api) }),
+        runLoadtest(
+          { url: `${server.url}/v1/models/model:predict`, schedule, stageSeconds: '1', body: '{"instances":[[1,2,3]]}', out: join(dir, 'load.csv') },
+          captureIO(),
+        ),
+        runMonitor(
+          { namespace: 'ml', selector: 'app=model-server', interval: '200ms', duration: '3.2s', out: join(dir, 'usage.csv') },
+          { io: captureIO(), kubeConfig: kubeConfigFor(api) },
+        ),
       ]);
       expect(load.stages).toHaveLength(3);
       expect(usage.samples).toBe(17);
@@ -52,7 +68,7 @@ describe('loadtest -> model server on loopback -> monitor -> recipe (real HTTP, 
 
     const stages = parseLoadCsv(readFileSync(join(dir, 'load.csv'), 'utf8'));
     expect(stages.map((s) => s.minute)).toEqual([0, 1, 2]);
-    const [one, four, twelve] = stages as [typeof stages[0], typeof stages[0], typeof stages[0]];
+    const [one, four, twelve] = stages as [(typeof stages)[0], (typeof stages)[0], (typeof stages)[0]];
     // One connection: ~1 request per 20 ms; four fill the four workers; twelve queue behind them.
     expect(one.transactionRate).toBeGreaterThan(20);
     // (4x in theory; 1.8x leaves room for a machine so loaded that the client itself is the bottleneck)
@@ -67,14 +83,21 @@ describe('loadtest -> model server on loopback -> monitor -> recipe (real HTTP, 
 
     const rows = parseUsageCsv(readFileSync(join(dir, 'usage.csv'), 'utf8'));
     expect(rows.length).toBeGreaterThanOrEqual(15);
-    expect(rows.every((r) => r.containers === 2 && r.cpuRequestedCores === 1 && r.memoryRequestedMiB === 1024 && r.memoryLimitMiB === 2048 && r.cpuLimitCores === undefined)).toBe(true);
+    expect(
+      rows.every(
+        (r) => r.containers === 2 && r.cpuRequestedCores === 1 && r.memoryRequestedMiB === 1024 && r.memoryLimitMiB === 2048 && r.cpuLimitCores === undefined,
+      ),
+    ).toBe(true);
     const peak = Math.max(...rows.map((r) => r.cpuUsedCores ?? 0));
     expect(peak).toBeGreaterThan(0.5);
     // Four workers at 250m each (+ idle), give or take the bridge's 100 ms sampling jitter.
     expect(peak).toBeLessThanOrEqual(1.3);
 
     const io = captureIO();
-    const { recipe, html } = await runRecipe({ usage: join(dir, 'usage.csv'), load: join(dir, 'load.csv'), out: join(dir, 'recipe.html'), json: true, minReplicas: '2' }, io);
+    const { recipe, html } = await runRecipe(
+      { usage: join(dir, 'usage.csv'), load: join(dir, 'load.csv'), out: join(dir, 'recipe.html'), json: true, minReplicas: '2' },
+      io,
+    );
     expect(JSON.parse(io.stdout.join('\n'))).toMatchObject({ hpa: { targetCPUUtilizationPercentage: 70 } });
     expect(recipe.hpa.minReplicas).toBeGreaterThanOrEqual(2);
     expect(recipe.hpa.maxReplicas).toBeGreaterThanOrEqual(recipe.hpa.minReplicas);
@@ -98,7 +121,10 @@ describe('loadtest -> model server on loopback -> monitor -> recipe (real HTTP, 
     server = await startSampleModelServer();
     api.hideMetrics('ml/deployment/model-server');
     const clock = new ManualClock(Date.UTC(2026, 0, 1));
-    const done = runMonitor({ namespace: 'ml', selector: 'app=model-server', interval: '5s', duration: '20s', out: join(dir, 'usage.csv') }, { io: captureIO(), kubeConfig: kubeConfigFor(api), clock });
+    const done = runMonitor(
+      { namespace: 'ml', selector: 'app=model-server', interval: '5s', duration: '20s', out: join(dir, 'usage.csv') },
+      { io: captureIO(), kubeConfig: kubeConfigFor(api), clock },
+    );
     for (let i = 0; i < 4; i++) {
       while (clock.pending === 0) await new Promise((r) => setImmediate(r));
       clock.advance(5000);
@@ -117,10 +143,22 @@ describe('loadtest -> model server on loopback -> monitor -> recipe (real HTTP, 
     expect(() => checkTargetUrl('ftp://127.0.0.1/', false)).toThrow(ValidationError);
     expect(() => parseSchedule('concurrency,pause_ms\n0,10\n', 's.csv')).toThrow('s.csv line 2 column concurrency');
     expect(() => parseSchedule('pause_ms\n10\n', 's.csv')).toThrow('s.csv header');
-    expect(parseSchedule('concurrency,pause_ms,stages\n2,100,3\n5,,\n', 's.csv')).toEqual([{ concurrency: 2, pauseMs: 100 }, { concurrency: 2, pauseMs: 100 }, { concurrency: 2, pauseMs: 100 }, { concurrency: 5, pauseMs: 0 }]);
-    expect([parseDurationFlag('250ms', '--interval'), parseDurationFlag('5s', '--interval'), parseDurationFlag('30m', '--duration'), parseDurationFlag('2', '--x')]).toEqual([250, 5000, 1_800_000, 2000]);
+    expect(parseSchedule('concurrency,pause_ms,stages\n2,100,3\n5,,\n', 's.csv')).toEqual([
+      { concurrency: 2, pauseMs: 100 },
+      { concurrency: 2, pauseMs: 100 },
+      { concurrency: 2, pauseMs: 100 },
+      { concurrency: 5, pauseMs: 0 },
+    ]);
+    expect([
+      parseDurationFlag('250ms', '--interval'),
+      parseDurationFlag('5s', '--interval'),
+      parseDurationFlag('30m', '--duration'),
+      parseDurationFlag('2', '--x'),
+    ]).toEqual([250, 5000, 1_800_000, 2000]);
     expect(() => parseDurationFlag('soon', '--interval')).toThrow('--interval');
     await expect(runLoadtest({ url: server.url, concurrency: '2', duration: '5h', out: join(dir, 'x.csv') }, captureIO())).rejects.toThrow('--duration');
-    await expect(runMonitor({ namespace: 'ml', selector: 'app in (x', out: join(dir, 'u.csv') }, { io: captureIO(), kubeConfig: kubeConfigFor(api) })).rejects.toThrow('--selector');
+    await expect(
+      runMonitor({ namespace: 'ml', selector: 'app in (x', out: join(dir, 'u.csv') }, { io: captureIO(), kubeConfig: kubeConfigFor(api) }),
+    ).rejects.toThrow('--selector');
   });
 });

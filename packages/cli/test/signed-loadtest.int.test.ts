@@ -76,7 +76,19 @@ describe('loadtest --sagemaker-endpoint: SigV4-signed InvokeEndpoint', () => {
       seen.services.add(scope.service);
     });
     servers.push(s.server);
-    const r = await runLoadtest({ sagemakerEndpoint: 'my-endpoint', region: 'eu-west-1', endpointUrl: s.url, body: '{"instances":[[1,2]]}', concurrency: '2', duration: '1s', stageSeconds: '1', out: join(dir, `aws-${secret.length}.csv`) }, captureIO());
+    const r = await runLoadtest(
+      {
+        sagemakerEndpoint: 'my-endpoint',
+        region: 'eu-west-1',
+        endpointUrl: s.url,
+        body: '{"instances":[[1,2]]}',
+        concurrency: '2',
+        duration: '1s',
+        stageSeconds: '1',
+        out: join(dir, `aws-${secret.length}.csv`),
+      },
+      captureIO(),
+    );
     return { seen: s.seen, availability: r.stages[0]!.availabilityPct, transactions: r.stages[0]!.transactions };
   }
 
@@ -107,10 +119,26 @@ describe('loadtest --oci-deployment-url: OCI-signed /predict', () => {
   async function run(signWith: TestIdentity, checkWith: TestIdentity): Promise<{ seen: Seen; availability: number }> {
     const { configPath } = writeOciConfig(signWith, mkdtempSync(join(dir, 'oci-')));
     const s = await checkingServer((req, body) => {
-      verifyRequest({ method: req.method ?? 'GET', url: req.url ?? '/', headers: req.headers, body }, (keyId) => (keyId === checkWith.keyId ? checkWith.publicKey : undefined), Date.now());
+      verifyRequest(
+        { method: req.method ?? 'GET', url: req.url ?? '/', headers: req.headers, body },
+        (keyId) => (keyId === checkWith.keyId ? checkWith.publicKey : undefined),
+        Date.now(),
+      );
     });
     servers.push(s.server);
-    const r = await runLoadtest({ ociDeploymentUrl: real, ociConfig: configPath, endpointUrl: s.url, body: '{"data":[1]}', concurrency: '2', duration: '1s', stageSeconds: '1', out: join(dir, 'oci.csv') }, captureIO());
+    const r = await runLoadtest(
+      {
+        ociDeploymentUrl: real,
+        ociConfig: configPath,
+        endpointUrl: s.url,
+        body: '{"data":[1]}',
+        concurrency: '2',
+        duration: '1s',
+        stageSeconds: '1',
+        out: join(dir, 'oci.csv'),
+      },
+      captureIO(),
+    );
     return { seen: s.seen, availability: r.stages[0]!.availabilityPct };
   }
 
@@ -131,7 +159,12 @@ describe('loadtest --oci-deployment-url: OCI-signed /predict', () => {
   });
 
   it('a missing OCI profile is a clear error naming --oci-config', async () => {
-    await expect(runLoadtest({ ociDeploymentUrl: real, ociConfig: join(dir, 'nope'), endpointUrl: 'http://127.0.0.1:9', duration: '1s', out: join(dir, 'x.csv') }, captureIO())).rejects.toThrow(/--oci-config/);
+    await expect(
+      runLoadtest(
+        { ociDeploymentUrl: real, ociConfig: join(dir, 'nope'), endpointUrl: 'http://127.0.0.1:9', duration: '1s', out: join(dir, 'x.csv') },
+        captureIO(),
+      ),
+    ).rejects.toThrow(/--oci-config/);
   });
 });
 
@@ -140,7 +173,10 @@ describe('signed targets go only to their own hosts', () => {
     [{ sagemakerEndpoint: 'e', region: 'us-east-1', endpointUrl: 'http://10.0.0.1:80' }, /--endpoint-url.*loopback/],
     [{ sagemakerEndpoint: 'e', region: 'us-east-1', endpointUrl: 'https://evil.example.com' }, /--endpoint-url.*loopback/],
     [{ ociDeploymentUrl: 'https://evil.example.com/ocid1.datasciencemodeldeployment.oc1.iad.abc/predict' }, /--oci-deployment-url/],
-    [{ ociDeploymentUrl: 'https://modeldeployment.us-ashburn-1.oci.customer-oci.com.evil.com/ocid1.datasciencemodeldeployment.oc1.iad.abc/predict' }, /--oci-deployment-url/],
+    [
+      { ociDeploymentUrl: 'https://modeldeployment.us-ashburn-1.oci.customer-oci.com.evil.com/ocid1.datasciencemodeldeployment.oc1.iad.abc/predict' },
+      /--oci-deployment-url/,
+    ],
     [{ sagemakerEndpoint: 'bad/name', region: 'us-east-1' }, /--sagemaker-endpoint/],
     [{ sagemakerEndpoint: 'e', region: 'evil.com/x' }, /--region/],
     [{ url: 'http://127.0.0.1:1', sagemakerEndpoint: 'e', region: 'us-east-1' }, /one of --url, --sagemaker-endpoint/],
@@ -165,15 +201,22 @@ describe('signed targets go only to their own hosts', () => {
 
   it('fuzz: any URL gives an OCI model-deployment host or a ValidationError', () => {
     fc.assert(
-      fc.property(fc.oneof(fc.webUrl(), fc.string(), fc.string().map((s) => `https://modeldeployment.us-ashburn-1.oci.customer-oci.com/ocid1.datasciencemodeldeployment.oc1.iad.${s}/predict`)), (raw) => {
-        try {
-          const url = ociPredictUrl(raw);
-          expect(url.hostname).toMatch(/^modeldeployment\.[a-z0-9-]+\.oci\.customer-oci\.com$/);
-          expect(url.protocol).toBe('https:');
-        } catch (e) {
-          expect(e).toBeInstanceOf(ValidationError);
-        }
-      }),
+      fc.property(
+        fc.oneof(
+          fc.webUrl(),
+          fc.string(),
+          fc.string().map((s) => `https://modeldeployment.us-ashburn-1.oci.customer-oci.com/ocid1.datasciencemodeldeployment.oc1.iad.${s}/predict`),
+        ),
+        (raw) => {
+          try {
+            const url = ociPredictUrl(raw);
+            expect(url.hostname).toMatch(/^modeldeployment\.[a-z0-9-]+\.oci\.customer-oci\.com$/);
+            expect(url.protocol).toBe('https:');
+          } catch (e) {
+            expect(e).toBeInstanceOf(ValidationError);
+          }
+        },
+      ),
     );
   });
 });

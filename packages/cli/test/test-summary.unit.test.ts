@@ -38,7 +38,9 @@ describe('test-summary --from <log>', () => {
   });
 
   it('a green run says every target passed', () => {
-    expect(summarize('Tests:       5 passed, 5 total\n NX   Successfully ran targets lint, typecheck, test for 2 projects\n')).toBe('1 Jest run; every lint, typecheck and test target passed\ntotal: 5 passed, 0 failed, 0 skipped');
+    expect(summarize('Tests:       5 passed, 5 total\n NX   Successfully ran targets lint, typecheck, test for 2 projects\n')).toBe(
+      '1 Jest run; every lint, typecheck and test target passed\ntotal: 5 passed, 0 failed, 0 skipped',
+    );
   });
 
   it("the last line is the counts alone, in the form CI reads: '[word: ]N passed, N failed[, N skipped]'", () => {

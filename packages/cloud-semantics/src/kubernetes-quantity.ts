@@ -35,9 +35,14 @@ export function isQuantity(value: unknown): value is string {
 /** The quantity in base units (cores for CPU, bytes for memory). */
 export function parseQuantity(value: unknown, field = 'quantity'): number {
   if (typeof value === 'number' && Number.isFinite(value)) return value;
-  if (typeof value !== 'string') throw ValidationError.field(field, `must be a quantity string like "250m", "9559630n" or "512Mi", got ${value === null ? 'null' : typeof value}`);
+  if (typeof value !== 'string')
+    throw ValidationError.field(field, `must be a quantity string like "250m", "9559630n" or "512Mi", got ${value === null ? 'null' : typeof value}`);
   const m = QUANTITY.exec(value);
-  if (!m) throw ValidationError.field(field, `"${value.length > 40 ? `${value.slice(0, 40)}...` : value}" is not a Kubernetes quantity (e.g. "250m", "9559630n", "1.5", "512Mi", "1e3")`);
+  if (!m)
+    throw ValidationError.field(
+      field,
+      `"${value.length > 40 ? `${value.slice(0, 40)}...` : value}" is not a Kubernetes quantity (e.g. "250m", "9559630n", "1.5", "512Mi", "1e3")`,
+    );
   const num = Number(m[1]);
   const suffix = m[2] ?? '';
   const factor = /^[eE]/.test(suffix) ? 10 ** Number(suffix.slice(1)) : SUFFIX[suffix]!;
@@ -55,7 +60,11 @@ export function formatCpu(cores: number): string {
 /** Bytes with the largest exact binary suffix. */
 export function formatMemory(bytes: number): string {
   const b = Math.ceil(bytes);
-  for (const [suffix, factor] of [['Gi', 2 ** 30], ['Mi', 2 ** 20], ['Ki', 2 ** 10]] as const) {
+  for (const [suffix, factor] of [
+    ['Gi', 2 ** 30],
+    ['Mi', 2 ** 20],
+    ['Ki', 2 ** 10],
+  ] as const) {
     if (b >= factor && b % factor === 0) return `${b / factor}${suffix}`;
   }
   return String(b);
@@ -65,7 +74,7 @@ export function formatMemory(bytes: number): string {
 export function parseGoDuration(value: unknown, field = 'window'): number {
   if (typeof value !== 'string' || value.length === 0) throw ValidationError.field(field, `must be a duration string like "30s" or "1m0s"`);
   if (value === '0') return 0;
-  const unit: Record<string, number> = { h: 3600, m: 60, s: 1, ms: 1e-3, us: 1e-6, 'µs': 1e-6, ns: 1e-9 };
+  const unit: Record<string, number> = { h: 3600, m: 60, s: 1, ms: 1e-3, us: 1e-6, µs: 1e-6, ns: 1e-9 };
   const re = /(\d+(?:\.\d*)?|\.\d+)(h|ms|m|s|us|µs|ns)/gy;
   let total = 0;
   let pos = 0;

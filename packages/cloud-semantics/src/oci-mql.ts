@@ -93,7 +93,8 @@ export function parseMqlThreshold(query: unknown, path: string, options: { maxIn
   const q = parseMql(query);
   const shown = typeof query === 'string' ? `"${query.slice(0, 200)}"` : 'the value';
   if (!q) throw ValidationError.field(path, `${shown} is not an MQL threshold query (Metric[5m]{resourceId = "..."}.grouping().max() > 80)`);
-  if (q.statistic === undefined) throw ValidationError.field(path, `${shown} needs a statistic as its last function (${MQL_STATISTICS.map((s) => `${s}()`).join(', ')})`);
+  if (q.statistic === undefined)
+    throw ValidationError.field(path, `${shown} needs a statistic as its last function (${MQL_STATISTICS.map((s) => `${s}()`).join(', ')})`);
   if (q.operator === undefined || q.threshold === undefined) throw ValidationError.field(path, `${shown} needs a comparison with a number (> 80)`);
   const minutes = q.intervalSeconds / 60;
   if (!Number.isInteger(minutes) || minutes < 1 || minutes > max) throw ValidationError.field(path, `interval [${q.interval}] must be between 1m and ${max}m`);
@@ -114,8 +115,22 @@ export function formatMql(q: Pick<MqlQuery, 'metric' | 'interval' | 'dimensions'
 }
 
 /** A threshold query on one resource: `Metric[1m]{resourceId = "<id>"}.grouping().mean() > 80`. */
-export function thresholdQuery(spec: { metric: string; resourceId: string; operator: MqlComparison; threshold: number; interval?: string; statistic?: MqlStatistic }): string {
-  return formatMql({ metric: spec.metric, interval: spec.interval ?? '1m', dimensions: { resourceId: spec.resourceId }, functions: ['grouping()', `${spec.statistic ?? 'mean'}()`], operator: spec.operator, threshold: spec.threshold });
+export function thresholdQuery(spec: {
+  metric: string;
+  resourceId: string;
+  operator: MqlComparison;
+  threshold: number;
+  interval?: string;
+  statistic?: MqlStatistic;
+}): string {
+  return formatMql({
+    metric: spec.metric,
+    interval: spec.interval ?? '1m',
+    dimensions: { resourceId: spec.resourceId },
+    functions: ['grouping()', `${spec.statistic ?? 'mean'}()`],
+    operator: spec.operator,
+    threshold: spec.threshold,
+  });
 }
 
 /** Whether `value <op> threshold` holds: true means the alarm condition is met. */

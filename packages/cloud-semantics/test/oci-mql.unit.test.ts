@@ -17,8 +17,18 @@ describe('parseMql', () => {
       operator: '>',
       threshold: 80,
     });
-    expect(parseMql('PredictRequestCount[1h]{a = "1", b.c = "x y"}.grouping().sum()')).toMatchObject({ intervalSeconds: 3600, dimensions: { a: '1', 'b.c': 'x y' }, grouping: true, statistic: 'sum' });
-    expect(parseMql('X[1d].percentile(0.9) <= -1.5')).toMatchObject({ intervalSeconds: 86_400, functions: ['percentile(0.9)'], operator: '<=', threshold: -1.5 });
+    expect(parseMql('PredictRequestCount[1h]{a = "1", b.c = "x y"}.grouping().sum()')).toMatchObject({
+      intervalSeconds: 3600,
+      dimensions: { a: '1', 'b.c': 'x y' },
+      grouping: true,
+      statistic: 'sum',
+    });
+    expect(parseMql('X[1d].percentile(0.9) <= -1.5')).toMatchObject({
+      intervalSeconds: 86_400,
+      functions: ['percentile(0.9)'],
+      operator: '<=',
+      threshold: -1.5,
+    });
     expect(parseMql('X[1d].percentile(0.9)')!.statistic).toBeUndefined();
   });
 
@@ -53,7 +63,14 @@ describe('parseMql', () => {
     fc.assert(
       fc.property(arb, (q) => {
         const back = parseMql(formatMql(q))!;
-        expect(back).toMatchObject({ metric: q.metric, interval: q.interval, dimensions: q.dimensions, functions: q.functions, operator: q.operator, threshold: q.threshold });
+        expect(back).toMatchObject({
+          metric: q.metric,
+          interval: q.interval,
+          dimensions: q.dimensions,
+          functions: q.functions,
+          operator: q.operator,
+          threshold: q.threshold,
+        });
       }),
     );
   });
@@ -61,7 +78,13 @@ describe('parseMql', () => {
 
 describe('parseMqlThreshold', () => {
   it('accepts an alarm query and gives its interval in minutes', () => {
-    expect(parseMqlThreshold(thresholdQuery({ metric: 'CpuUtilization', resourceId: DEP, operator: '<', threshold: 10, interval: '5m' }), 'q')).toMatchObject({ statistic: 'mean', operator: '<', threshold: 10, intervalMinutes: 5, grouping: true });
+    expect(parseMqlThreshold(thresholdQuery({ metric: 'CpuUtilization', resourceId: DEP, operator: '<', threshold: 10, interval: '5m' }), 'q')).toMatchObject({
+      statistic: 'mean',
+      operator: '<',
+      threshold: 10,
+      intervalMinutes: 5,
+      grouping: true,
+    });
   });
 
   it.each([

@@ -61,15 +61,44 @@ const VALID_POLICY: Json = {
   rules: [
     { name: 'up', threshold: { alarm: 'high', change: 1 } },
     { name: 'bigger', threshold: { alarm: 'mem', size: 'next' } },
-    { name: 'steps', step: { metric: 'lat', threshold: 100, adjustmentType: 'PercentChangeInCapacity', minAdjustmentMagnitude: 1, adjustments: [{ lower: 0, upper: 50, change: 10 }, { lower: 50, change: 30 }] } },
+    {
+      name: 'steps',
+      step: {
+        metric: 'lat',
+        threshold: 100,
+        adjustmentType: 'PercentChangeInCapacity',
+        minAdjustmentMagnitude: 1,
+        adjustments: [
+          { lower: 0, upper: 50, change: 10 },
+          { lower: 50, change: 30 },
+        ],
+      },
+    },
     { name: 'tt', targetTracking: { metric: 'cpu', target: 50, algorithm: 'hpa', tolerance: 0.1 } },
     { name: 'sched', schedule: { start: '0 8 * * mon-fri', end: '0 20 * * mon-fri', timezone: 'Europe/Berlin', minReplicas: 3 } },
   ],
   notifications: [{ type: 'webhook', url: 'https://example.com/h' }],
 };
 
-const VALID_SIGNAL: Json = { target: { provider: 'memory', id: 'model-a' }, source: 'memory', metric: 'cpu', alarm: 'high', state: 'firing', value: 91.5, threshold: 80, at: '2026-03-10T12:00:00Z', dedupeKey: 'k' };
-const VALID_STATE: Json = { capacity: { replicas: 3, size: 'm' }, status: 'ready', lastScaleOut: { at: 1_770_000_000_000, from: 2, to: 3 }, lastScaleIn: 1_770_000_000_000, dedupeKeys: ['a'], recommendations: [{ at: 1_770_000_000_000, replicas: 3 }] };
+const VALID_SIGNAL: Json = {
+  target: { provider: 'memory', id: 'model-a' },
+  source: 'memory',
+  metric: 'cpu',
+  alarm: 'high',
+  state: 'firing',
+  value: 91.5,
+  threshold: 80,
+  at: '2026-03-10T12:00:00Z',
+  dedupeKey: 'k',
+};
+const VALID_STATE: Json = {
+  capacity: { replicas: 3, size: 'm' },
+  status: 'ready',
+  lastScaleOut: { at: 1_770_000_000_000, from: 2, to: 3 },
+  lastScaleIn: 1_770_000_000_000,
+  dedupeKeys: ['a'],
+  recommendations: [{ at: 1_770_000_000_000, replicas: 3 }],
+};
 
 /** Every path into a JSON document (objects and arrays), root included. */
 function pathsOf(doc: Json, prefix: Array<string | number> = []): Array<Array<string | number>> {
@@ -91,9 +120,16 @@ function mutated(valid: Json): fc.Arbitrary<unknown> {
   const paths = pathsOf(valid);
   const mutation: fc.Arbitrary<Mutation> = fc.oneof(
     fc.record({ kind: fc.constant('set' as const), value: anything }),
-    fc.record({ kind: fc.constant('set' as const), value: fc.oneof(fc.integer({ min: -5, max: 200 }), fc.double(), fc.string(), fc.constant(null), fc.constant(''), fc.constant('0 8 * * *')) }),
+    fc.record({
+      kind: fc.constant('set' as const),
+      value: fc.oneof(fc.integer({ min: -5, max: 200 }), fc.double(), fc.string(), fc.constant(null), fc.constant(''), fc.constant('0 8 * * *')),
+    }),
     fc.constant({ kind: 'delete' as const }),
-    fc.record({ kind: fc.constant('add' as const), key: fc.oneof(fc.string(), fc.constantFrom('lower', 'upper', 'change', 'name', '__proto__', 'constructor')), value: anything }),
+    fc.record({
+      kind: fc.constant('add' as const),
+      key: fc.oneof(fc.string(), fc.constantFrom('lower', 'upper', 'change', 'name', '__proto__', 'constructor')),
+      value: anything,
+    }),
   );
   return fc.tuple(fc.array(fc.tuple(fc.nat(paths.length - 1), mutation), { minLength: 1, maxLength: 3 })).map(([muts]) => {
     const doc = structuredClone(valid) as unknown;
@@ -112,7 +148,8 @@ function mutated(valid: Json): fc.Arbitrary<unknown> {
       else if (m.kind === 'delete') delete parent[last];
       else {
         const target = parent[last];
-        if (target && typeof target === 'object' && isPlainContainer(target)) Object.defineProperty(target, m.key, { value: m.value, enumerable: true, configurable: true, writable: true });
+        if (target && typeof target === 'object' && isPlainContainer(target))
+          Object.defineProperty(target, m.key, { value: m.value, enumerable: true, configurable: true, writable: true });
       }
     }
     return doc;
@@ -130,20 +167,59 @@ function jsonText(x: unknown): string {
 
 describe('parsers never throw anything but an AutoscalerError', () => {
   it('parsePolicy on any text', () => {
-    fc.assert(fc.property(fc.oneof(fc.string(), fc.string({ unit: 'grapheme' }), fc.json()), (text) => onlyAutoscalerErrors(() => parsePolicy(text))), RUNS);
+    fc.assert(
+      fc.property(fc.oneof(fc.string(), fc.string({ unit: 'grapheme' }), fc.json()), (text) => onlyAutoscalerErrors(() => parsePolicy(text))),
+      RUNS,
+    );
   });
 
   it('parsePolicy on YAML-ish text built from policy words', () => {
-    const token = fc.constantFrom('name: p\n', 'limits:\n', '  maxReplicas: 3\n', 'rules:\n', '  - name: r\n', '    threshold: { alarm: a, change: 1 }\n', '- ', ': ', '{', '}', '[', ']', '&a ', '*a ', '!!binary ', '---\n', '"', "'", '#', '\t', ' ', '\n', '<<: *a\n', '? ', '|\n', '%YAML 1.2\n');
-    fc.assert(fc.property(fc.array(token, { maxLength: 30 }), (tokens) => onlyAutoscalerErrors(() => parsePolicy(tokens.join('')))), RUNS);
+    const token = fc.constantFrom(
+      'name: p\n',
+      'limits:\n',
+      '  maxReplicas: 3\n',
+      'rules:\n',
+      '  - name: r\n',
+      '    threshold: { alarm: a, change: 1 }\n',
+      '- ',
+      ': ',
+      '{',
+      '}',
+      '[',
+      ']',
+      '&a ',
+      '*a ',
+      '!!binary ',
+      '---\n',
+      '"',
+      "'",
+      '#',
+      '\t',
+      ' ',
+      '\n',
+      '<<: *a\n',
+      '? ',
+      '|\n',
+      '%YAML 1.2\n',
+    );
+    fc.assert(
+      fc.property(fc.array(token, { maxLength: 30 }), (tokens) => onlyAutoscalerErrors(() => parsePolicy(tokens.join('')))),
+      RUNS,
+    );
   });
 
   it('parsePolicy on non-string input', () => {
-    fc.assert(fc.property(anything, (x) => onlyAutoscalerErrors(() => parsePolicy(x as string))), RUNS);
+    fc.assert(
+      fc.property(anything, (x) => onlyAutoscalerErrors(() => parsePolicy(x as string))),
+      RUNS,
+    );
   });
 
   it('validatePolicy on anything', () => {
-    fc.assert(fc.property(anything, (x) => onlyAutoscalerErrors(() => validatePolicy(x))), RUNS);
+    fc.assert(
+      fc.property(anything, (x) => onlyAutoscalerErrors(() => validatePolicy(x))),
+      RUNS,
+    );
   });
 
   it('validatePolicy and parsePolicy on mutated valid policies', () => {
@@ -159,23 +235,49 @@ describe('parsers never throw anything but an AutoscalerError', () => {
 
   it('parseSignal on anything and on mutated valid signals', () => {
     expect(() => parseSignal(VALID_SIGNAL)).not.toThrow();
-    fc.assert(fc.property(fc.oneof(anything, mutated(VALID_SIGNAL)), (x) => onlyAutoscalerErrors(() => parseSignal(x))), RUNS);
+    fc.assert(
+      fc.property(fc.oneof(anything, mutated(VALID_SIGNAL)), (x) => onlyAutoscalerErrors(() => parseSignal(x))),
+      RUNS,
+    );
   });
 
   it('parseTargetState on anything and on mutated valid states', () => {
     expect(() => parseTargetState(VALID_STATE)).not.toThrow();
-    fc.assert(fc.property(fc.oneof(anything, mutated(VALID_STATE)), (x) => onlyAutoscalerErrors(() => parseTargetState(x))), RUNS);
+    fc.assert(
+      fc.property(fc.oneof(anything, mutated(VALID_STATE)), (x) => onlyAutoscalerErrors(() => parseTargetState(x))),
+      RUNS,
+    );
   });
 
   it('MemoryAlarmSource.parse on anything, any text, any bytes', () => {
     const source = new MemoryAlarmSource();
-    const raw = fc.oneof(anything, fc.string(), fc.json(), fc.uint8Array(), mutated(VALID_SIGNAL), fc.array(mutated(VALID_SIGNAL), { maxLength: 3 }), mutated(VALID_SIGNAL).map(jsonText));
-    fc.assert(fc.property(raw, (x) => onlyAutoscalerErrors(() => source.parse(x))), RUNS);
+    const raw = fc.oneof(
+      anything,
+      fc.string(),
+      fc.json(),
+      fc.uint8Array(),
+      mutated(VALID_SIGNAL),
+      fc.array(mutated(VALID_SIGNAL), { maxLength: 3 }),
+      mutated(VALID_SIGNAL).map(jsonText),
+    );
+    fc.assert(
+      fc.property(raw, (x) => onlyAutoscalerErrors(() => source.parse(x))),
+      RUNS,
+    );
   });
 
   it('parseCron on any text', () => {
     const field = fc.oneof(fc.string(), fc.constantFrom('*', '*/5', '1-5', 'mon-fri', 'jan', '0', '59', '60', '1,2', '1-', '-1', '/2', '*/', '1-2-3', '7'));
-    fc.assert(fc.property(fc.oneof(fc.string(), fc.array(field, { maxLength: 7 }).map((f) => f.join(' '))), (expr) => onlyAutoscalerErrors(() => parseCron(expr))), RUNS);
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          fc.string(),
+          fc.array(field, { maxLength: 7 }).map((f) => f.join(' ')),
+        ),
+        (expr) => onlyAutoscalerErrors(() => parseCron(expr)),
+      ),
+      RUNS,
+    );
   });
 });
 
@@ -327,7 +429,13 @@ const scheduleArb = (maxReplicas: number): fc.Arbitrary<Record<string, unknown>>
     .map(({ start, end, duration, timezone, min, max }) => {
       const lo = min ?? (max === undefined ? 1 : undefined);
       const hi = lo !== undefined && max !== undefined && max < lo ? lo : max;
-      return { start, ...(end ? { end } : { durationMinutes: duration }), timezone, ...(lo === undefined ? {} : { minReplicas: lo }), ...(hi === undefined ? {} : { maxReplicas: hi }) };
+      return {
+        start,
+        ...(end ? { end } : { durationMinutes: duration }),
+        timezone,
+        ...(lo === undefined ? {} : { minReplicas: lo }),
+        ...(hi === undefined ? {} : { maxReplicas: hi }),
+      };
     });
 
 const predictiveArb = fc.record(
@@ -345,7 +453,9 @@ const forecastsArb: fc.Arbitrary<Record<string, Forecast>> = fc
   .array(
     fc.option(
       fc.oneof(
-        fc.record({ load: fc.double({ min: 0, max: 20_000, noNaN: true }), headroom: fc.double({ min: 0.5, max: 3, noNaN: true }) }).map(({ load, headroom }): Forecast => ({ ok: true, load, level: load / headroom, headroom, horizonSeconds: 600, points: 100 })),
+        fc
+          .record({ load: fc.double({ min: 0, max: 20_000, noNaN: true }), headroom: fc.double({ min: 0.5, max: 3, noNaN: true }) })
+          .map(({ load, headroom }): Forecast => ({ ok: true, load, level: load / headroom, headroom, horizonSeconds: 600, points: 100 })),
         fc.string().map((reason): Forecast => ({ ok: false, reason })),
       ),
       { nil: undefined },
@@ -372,7 +482,9 @@ const policyArb: fc.Arbitrary<Policy> = limitsArb.chain((limits) =>
 const REF = { provider: 'memory', id: 't' };
 const markArb = (now: number): fc.Arbitrary<ActionMark | undefined> =>
   fc.option(
-    fc.record({ ago: fc.integer({ min: -60, max: 1200 }), from: fc.option(fc.integer({ min: 0, max: 30 }), { nil: undefined }) }).map(({ ago, from }) => ({ at: now - ago * 1000, ...(from === undefined ? {} : { from }) })),
+    fc
+      .record({ ago: fc.integer({ min: -60, max: 1200 }), from: fc.option(fc.integer({ min: 0, max: 30 }), { nil: undefined }) })
+      .map(({ ago, from }) => ({ at: now - ago * 1000, ...(from === undefined ? {} : { from }) })),
     { nil: undefined },
   );
 
@@ -386,7 +498,16 @@ const caseArb = fc.integer({ min: 0, max: 7 * 24 * 60 }).chain((minutes) => {
       value: fc.option(fc.double({ min: -50, max: 1000, noNaN: true }), { nil: undefined }),
       threshold: fc.option(fc.integer({ min: 0, max: 100 }), { nil: undefined }),
     })
-    .map(({ alarm, value, threshold, ...rest }) => ({ target: REF, source: 'fuzz', dedupeKey: 'k', at: now, ...rest, ...(alarm ? { alarm } : {}), ...(value === undefined ? {} : { value }), ...(threshold === undefined ? {} : { threshold }) }));
+    .map(({ alarm, value, threshold, ...rest }) => ({
+      target: REF,
+      source: 'fuzz',
+      dedupeKey: 'k',
+      at: now,
+      ...rest,
+      ...(alarm ? { alarm } : {}),
+      ...(value === undefined ? {} : { value }),
+      ...(threshold === undefined ? {} : { threshold }),
+    }));
   const state: fc.Arbitrary<TargetState> = fc
     .record({
       replicas: fc.integer({ min: 0, max: 30 }),
@@ -401,7 +522,13 @@ const caseArb = fc.integer({ min: 0, max: 7 * 24 * 60 }).chain((minutes) => {
       capacity: { replicas, ...(size ? { size } : {}) },
       status: 'ready',
       managed: true,
-      persisted: { dedupeKeys: [], recommendations: recs, ...(out ? { lastScaleOut: out } : {}), ...(inn ? { lastScaleIn: inn } : {}), ...(resize ? { lastResize: resize } : {}) },
+      persisted: {
+        dedupeKeys: [],
+        recommendations: recs,
+        ...(out ? { lastScaleOut: out } : {}),
+        ...(inn ? { lastScaleIn: inn } : {}),
+        ...(resize ? { lastResize: resize } : {}),
+      },
     }));
   return fc.record({ now: fc.constant(now), policy: policyArb, state, signals: fc.array(signal, { maxLength: 4 }), forecasts: forecastsArb });
 });
@@ -455,10 +582,17 @@ describe('decide on any valid policy, state and signals', () => {
   });
 
   it('never throws anything but an AutoscalerError for hand-built (unparsed) states and times', () => {
-    const badState = fc.record({ replicas: fc.oneof(fc.integer({ min: -3, max: 40 }), fc.double(), fc.constant(Number.NaN)), lastResizeAt: fc.oneof(fc.integer(), fc.double(), fc.constant(9e15)) });
+    const badState = fc.record({
+      replicas: fc.oneof(fc.integer({ min: -3, max: 40 }), fc.double(), fc.constant(Number.NaN)),
+      lastResizeAt: fc.oneof(fc.integer(), fc.double(), fc.constant(9e15)),
+    });
     fc.assert(
       fc.property(caseArb, badState, fc.oneof(fc.double(), fc.constant(1e20), fc.constant(-1e20)), ({ policy, state, signals }, bad, now) => {
-        const s: TargetState = { ...state, capacity: { ...state.capacity, replicas: bad.replicas }, persisted: { ...state.persisted, lastResize: { at: bad.lastResizeAt } } };
+        const s: TargetState = {
+          ...state,
+          capacity: { ...state.capacity, replicas: bad.replicas },
+          persisted: { ...state.persisted, lastResize: { at: bad.lastResizeAt } },
+        };
         onlyAutoscalerErrors(() => decide(policy, s, signals, {}, now));
       }),
       { numRuns: 300 },
@@ -493,13 +627,23 @@ const historyArb = (periodSeconds: number): fc.Arbitrary<MetricPoint[]> =>
         { weight: 3, arbitrary: fc.array(fc.double({ min: 0, max: 1e4, noNaN: true }), { minLength: 1, maxLength: 50 }) },
         {
           weight: 1,
-          arbitrary: fc.array(fc.oneof({ weight: 20, arbitrary: fc.double({ min: 0, max: 1e4, noNaN: true }) }, fc.double(), fc.constantFrom(0, 1e15, 1e16, -0, Number.MIN_VALUE, Number.MAX_VALUE)), {
-            minLength: 1,
-            maxLength: 50,
-          }),
+          arbitrary: fc.array(
+            fc.oneof(
+              { weight: 20, arbitrary: fc.double({ min: 0, max: 1e4, noNaN: true }) },
+              fc.double(),
+              fc.constantFrom(0, 1e15, 1e16, -0, Number.MIN_VALUE, Number.MAX_VALUE),
+            ),
+            {
+              minLength: 1,
+              maxLength: 50,
+            },
+          ),
         },
       ),
-      offGrid: fc.oneof({ weight: 4, arbitrary: fc.constant([]) }, { weight: 1, arbitrary: fc.array(fc.tuple(fc.nat(400), fc.integer({ min: 1, max: periodSeconds * 1000 - 1 })), { maxLength: 2 }) }),
+      offGrid: fc.oneof(
+        { weight: 4, arbitrary: fc.constant([]) },
+        { weight: 1, arbitrary: fc.array(fc.tuple(fc.nat(400), fc.integer({ min: 1, max: periodSeconds * 1000 - 1 })), { maxLength: 2 }) },
+      ),
       junk: fc.oneof({ weight: 4, arbitrary: fc.constant([]) }, { weight: 1, arbitrary: fc.array(fc.tuple(fc.nat(400), anything), { maxLength: 2 }) }),
     })
     .map(({ steps, values, offGrid, junk }) => {
@@ -561,7 +705,11 @@ describe('the forecaster on any history', () => {
       fc.property(forecastCaseArb, fc.integer({ min: 1, max: 30 }), ({ rule, points, horizonSeconds }, replicas) => {
         const f = forecastLoad(rule, points, HOUR_START + 400 * rule.periodSeconds * 1000, horizonSeconds);
         if (f.ok) return;
-        const policy = validatePolicy({ name: 'p', limits: { minReplicas: 0, maxReplicas: 30 }, rules: [{ name: 'f', predictive: { metric: 'requests', target: 100 } }] });
+        const policy = validatePolicy({
+          name: 'p',
+          limits: { minReplicas: 0, maxReplicas: 30 },
+          rules: [{ name: 'f', predictive: { metric: 'requests', target: 100 } }],
+        });
         const state: TargetState = { ref: REF, capacity: { replicas }, status: 'ready', managed: true, persisted: { dedupeKeys: [], recommendations: [] } };
         const d = decide(policy, state, [], { forecasts: { f } }, HOUR_START);
         expect(d.to.replicas).toBe(replicas);

@@ -14,21 +14,26 @@ export const TimeSchema = z.union([
     .transform((s) => Date.parse(s)),
 ]);
 
-const MarkSchema = z.union([TimeSchema.transform((at): ActionMark => ({ at })), z.strictObject({ at: TimeSchema, from: z.number().int().min(0).optional(), to: z.number().int().min(0).optional() })]);
+const MarkSchema = z.union([
+  TimeSchema.transform((at): ActionMark => ({ at })),
+  z.strictObject({ at: TimeSchema, from: z.number().int().min(0).optional(), to: z.number().int().min(0).optional() }),
+]);
 
-export const SignalInputSchema = z.strictObject({
-  target: TargetRefSchema.default({ provider: 'memory', id: 'default' }),
-  source: z.string().min(1).default('input'),
-  metric: z.string().min(1, 'must not be empty'),
-  alarm: z.string().min(1).optional(),
-  alarmName: z.string().min(1).optional(),
-  state: z.enum(['firing', 'ok', 'value']),
-  value: z.number().finite().optional(),
-  threshold: z.number().finite().optional(),
-  dedupeKey: z.string().min(1).optional(),
-  at: TimeSchema,
-  dimensions: z.record(z.string(), z.string()).optional(),
-}).refine((s) => s.state !== 'value' || s.value !== undefined, { path: ['value'], message: "is required when state is 'value'" });
+export const SignalInputSchema = z
+  .strictObject({
+    target: TargetRefSchema.default({ provider: 'memory', id: 'default' }),
+    source: z.string().min(1).default('input'),
+    metric: z.string().min(1, 'must not be empty'),
+    alarm: z.string().min(1).optional(),
+    alarmName: z.string().min(1).optional(),
+    state: z.enum(['firing', 'ok', 'value']),
+    value: z.number().finite().optional(),
+    threshold: z.number().finite().optional(),
+    dedupeKey: z.string().min(1).optional(),
+    at: TimeSchema,
+    dimensions: z.record(z.string(), z.string()).optional(),
+  })
+  .refine((s) => s.state !== 'value' || s.value !== undefined, { path: ['value'], message: "is required when state is 'value'" });
 
 export const TargetStateInputSchema = z.strictObject({
   target: TargetRefSchema.optional(),
@@ -58,7 +63,14 @@ function parse<T extends z.ZodType>(schema: T, input: unknown, what: string): z.
 export function parseSignal(input: unknown, fallbackTarget?: TargetRef): Signal {
   const s = parse(SignalInputSchema, input, 'signal');
   const target = (input as { target?: unknown })?.target === undefined && fallbackTarget ? fallbackTarget : s.target;
-  const signal: Signal = { target, source: s.source, metric: s.metric, state: s.state, at: s.at, dedupeKey: s.dedupeKey ?? `${s.source}:${s.alarm ?? s.metric}:${s.state}:${s.at}` };
+  const signal: Signal = {
+    target,
+    source: s.source,
+    metric: s.metric,
+    state: s.state,
+    at: s.at,
+    dedupeKey: s.dedupeKey ?? `${s.source}:${s.alarm ?? s.metric}:${s.state}:${s.at}`,
+  };
   if (s.alarm !== undefined) signal.alarm = s.alarm;
   if (s.alarmName !== undefined) signal.alarmName = s.alarmName;
   if (s.value !== undefined) signal.value = s.value;

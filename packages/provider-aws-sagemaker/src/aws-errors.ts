@@ -10,14 +10,36 @@ interface SdkError {
   $metadata?: { httpStatusCode?: number };
 }
 
-const THROTTLING = new Set(['ThrottlingException', 'Throttling', 'TooManyRequestsException', 'RequestLimitExceeded', 'ProvisionedThroughputExceededException', 'RequestThrottled', 'RequestThrottledException', 'SlowDown', 'PriorRequestNotComplete']);
+const THROTTLING = new Set([
+  'ThrottlingException',
+  'Throttling',
+  'TooManyRequestsException',
+  'RequestLimitExceeded',
+  'ProvisionedThroughputExceededException',
+  'RequestThrottled',
+  'RequestThrottledException',
+  'SlowDown',
+  'PriorRequestNotComplete',
+]);
 const NETWORK = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'EAI_AGAIN', 'ENOTFOUND', 'ECONNABORTED']);
-const AUTH = new Set(['InvalidSignatureException', 'SignatureDoesNotMatch', 'UnrecognizedClientException', 'InvalidClientTokenId', 'AccessDeniedException', 'AccessDenied', 'ExpiredTokenException', 'MissingAuthenticationTokenException', 'IncompleteSignatureException']);
+const AUTH = new Set([
+  'InvalidSignatureException',
+  'SignatureDoesNotMatch',
+  'UnrecognizedClientException',
+  'InvalidClientTokenId',
+  'AccessDeniedException',
+  'AccessDenied',
+  'ExpiredTokenException',
+  'MissingAuthenticationTokenException',
+  'IncompleteSignatureException',
+]);
 
 /** SageMaker's answer to any change while the endpoint is Creating/Updating/RollingBack. */
 export function isInProgressError(e: unknown): boolean {
   const err = e as SdkError;
-  return err?.name === 'ValidationException' && typeof err.message === 'string' && /^Cannot update in-progress (endpoint|inference component)/.test(err.message);
+  return (
+    err?.name === 'ValidationException' && typeof err.message === 'string' && /^Cannot update in-progress (endpoint|inference component)/.test(err.message)
+  );
 }
 
 /**
@@ -35,13 +57,22 @@ export function toCoreError(e: unknown, what: string): AutoscalerError {
   const status = err.$metadata?.httpStatusCode;
   const text = `${what}: ${name ? `${name}: ` : ''}${message}`;
   if (THROTTLING.has(name)) return new TransientError(text, { cause: e });
-  if (NETWORK.has(err.code ?? '') || NETWORK.has(name) || name === 'TimeoutError' || name === 'AbortError' || /socket hang up|ECONNRESET/.test(message)) return new TransientError(text, { cause: e });
+  if (NETWORK.has(err.code ?? '') || NETWORK.has(name) || name === 'TimeoutError' || name === 'AbortError' || /socket hang up|ECONNRESET/.test(message))
+    return new TransientError(text, { cause: e });
   if (err.$fault === 'server' || (status !== undefined && status >= 500)) return new TransientError(text, { cause: e });
   if (name === 'ConcurrentUpdateException') return new TransientError(text, { cause: e });
   if (isInProgressError(e)) return new ConflictError(`${what}: it has an update in progress (${message})`, { cause: e });
-  if (name === 'ObjectNotFoundException' || name === 'ResourceNotFound' || name === 'ResourceNotFoundException' || name === 'NotFoundException' || name === 'NotFound') return new NotFoundError(text);
+  if (
+    name === 'ObjectNotFoundException' ||
+    name === 'ResourceNotFound' ||
+    name === 'ResourceNotFoundException' ||
+    name === 'NotFoundException' ||
+    name === 'NotFound'
+  )
+    return new NotFoundError(text);
   if (name === 'ValidationException' && /^Could not find (endpoint|endpoint configuration|inference component) /.test(message)) return new NotFoundError(text);
-  if (AUTH.has(name)) return new ProviderError(`${text} (check the credentials, region and IAM permissions)`, { cause: e, ...(status !== undefined ? { status } : {}) });
+  if (AUTH.has(name))
+    return new ProviderError(`${text} (check the credentials, region and IAM permissions)`, { cause: e, ...(status !== undefined ? { status } : {}) });
   return new ProviderError(text, { cause: e, ...(status !== undefined ? { status } : {}) });
 }
 

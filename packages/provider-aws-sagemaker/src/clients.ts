@@ -40,7 +40,11 @@ export function createAwsClients(options: AwsClientOptions): AwsClients {
     region: options.region,
     maxAttempts,
     retryStrategy: new BoundedRetryStrategy(maxAttempts, options.backoff, options.remainingMs),
-    requestHandler: { requestTimeout: options.requestTimeoutMs ?? 5_000, connectionTimeout: Math.min(options.requestTimeoutMs ?? 5_000, 3_000), throwOnRequestTimeout: true },
+    requestHandler: {
+      requestTimeout: options.requestTimeoutMs ?? 5_000,
+      connectionTimeout: Math.min(options.requestTimeoutMs ?? 5_000, 3_000),
+      throwOnRequestTimeout: true,
+    },
     ...(options.endpoint !== undefined ? { endpoint: options.endpoint } : {}),
     ...(options.credentials !== undefined ? { credentials: options.credentials } : {}),
   };
@@ -71,7 +75,11 @@ export function createAwsClients(options: AwsClientOptions): AwsClients {
     },
     destroy() {
       for (const c of [sagemaker, cloudwatch]) c?.destroy();
-      for (const c of [sns, autoscaling]) void c?.then((x) => x.destroy(), () => undefined);
+      for (const c of [sns, autoscaling])
+        void c?.then(
+          (x) => x.destroy(),
+          () => undefined,
+        );
     },
   };
 }

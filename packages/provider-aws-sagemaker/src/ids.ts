@@ -23,7 +23,11 @@ export interface VariantId {
 export function parseVariantId(id: unknown, path = 'target.id'): VariantId {
   if (typeof id !== 'string') throw ValidationError.field(path, `must be a string like endpoint/<name>/variant/<variant>, got ${typeof id}`);
   const m = VARIANT_ID.exec(id);
-  if (!m) throw ValidationError.field(path, `"${id.slice(0, 200)}" is not endpoint/<name>/variant/<variant> with SageMaker names (letters, digits, hyphens; at most 63)`);
+  if (!m)
+    throw ValidationError.field(
+      path,
+      `"${id.slice(0, 200)}" is not endpoint/<name>/variant/<variant> with SageMaker names (letters, digits, hyphens; at most 63)`,
+    );
   return { endpoint: m[1]!, variant: m[2]! };
 }
 
@@ -44,7 +48,8 @@ export function parseTargetId(id: unknown, path = 'target.id'): SageMakerTargetI
   if (typeof id !== 'string') throw ValidationError.field(path, `must be a string like ${SHAPES}, got ${typeof id}`);
   if (id.startsWith('inference-component/')) {
     const m = COMPONENT_ID.exec(id);
-    if (!m) throw ValidationError.field(path, `"${id.slice(0, 200)}" is not inference-component/<name> with a SageMaker name (letters, digits, hyphens; at most 63)`);
+    if (!m)
+      throw ValidationError.field(path, `"${id.slice(0, 200)}" is not inference-component/<name> with a SageMaker name (letters, digits, hyphens; at most 63)`);
     return { kind: 'component', component: m[1]! };
   }
   if (!id.startsWith('endpoint/')) throw ValidationError.field(path, `"${id.slice(0, 200)}" is neither ${SHAPES}`);

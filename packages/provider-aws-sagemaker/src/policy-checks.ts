@@ -28,7 +28,10 @@ export function checkSageMakerPolicy(policy: Policy, ref: TargetRef): Issue[] {
     const metric = rule.targetTracking?.metric ?? rule.step?.metric ?? rule.threshold?.metric ?? rule.predictive?.metric;
     const kind = rule.targetTracking ? 'targetTracking' : rule.step ? 'step' : rule.threshold ? 'threshold' : 'predictive';
     if (metric !== undefined && INFERENCE_COMPONENT_METRICS.has(metric)) {
-      issues.push({ path: `rules[${i}].${kind}.metric`, message: `${metric} is published per inference-component copy; ${ref.id} is an endpoint variant (use ConcurrentRequestsPerModel or InvocationsPerInstance)` });
+      issues.push({
+        path: `rules[${i}].${kind}.metric`,
+        message: `${metric} is published per inference-component copy; ${ref.id} is an endpoint variant (use ConcurrentRequestsPerModel or InvocationsPerInstance)`,
+      });
     }
   });
   return issues;
@@ -36,6 +39,7 @@ export function checkSageMakerPolicy(policy: Policy, ref: TargetRef): Issue[] {
 
 function checkComponentPolicy(policy: Policy, ref: TargetRef): Issue[] {
   const issues: Issue[] = [];
-  if (policy.limits.sizes !== undefined) issues.push({ path: 'limits.sizes', message: `${ref.id} is an inference component: it scales by copy count only and has no instance type to resize` });
+  if (policy.limits.sizes !== undefined)
+    issues.push({ path: 'limits.sizes', message: `${ref.id} is an inference component: it scales by copy count only and has no instance type to resize` });
   return issues;
 }

@@ -138,7 +138,10 @@ export class SageMakerProvider implements Provider {
     const budget = this.budget(options);
     const endpoint = await this.describeEndpoint(id, budget);
     const variant = endpoint.ProductionVariants?.find((v) => v.VariantName === id.variant);
-    if (!variant) throw new NotFoundError(`endpoint ${id.endpoint} has no variant ${id.variant} (has: ${(endpoint.ProductionVariants ?? []).map((v) => v.VariantName).join(', ') || 'none'})`);
+    if (!variant)
+      throw new NotFoundError(
+        `endpoint ${id.endpoint} has no variant ${id.variant} (has: ${(endpoint.ProductionVariants ?? []).map((v) => v.VariantName).join(', ') || 'none'})`,
+      );
     const configName = endpoint.EndpointConfigName;
     const size = configName ? (await this.config(configName, budget)).ProductionVariants?.find((v) => v.VariantName === id.variant)?.InstanceType : undefined;
     const tags = await this.tags(endpoint.EndpointArn!, budget);
@@ -169,12 +172,15 @@ export class SageMakerProvider implements Provider {
     const component = this.componentOf(ref);
     if (component !== undefined) return this.applyComponent(component, to, options);
     const id = this.check(ref);
-    if (!Number.isInteger(to.replicas) || to.replicas < 0) throw ValidationError.field('capacity.replicas', `must be a whole number >= 0, got ${String(to.replicas)}`);
-    if (to.size !== undefined && !INSTANCE_TYPE.test(to.size)) throw ValidationError.field('capacity.size', `"${to.size}" is not a SageMaker instance type like ml.m5.large`);
+    if (!Number.isInteger(to.replicas) || to.replicas < 0)
+      throw ValidationError.field('capacity.replicas', `must be a whole number >= 0, got ${String(to.replicas)}`);
+    if (to.size !== undefined && !INSTANCE_TYPE.test(to.size))
+      throw ValidationError.field('capacity.size', `"${to.size}" is not a SageMaker instance type like ml.m5.large`);
     const budget = this.budget(options);
     const endpoint = await this.describeEndpoint(id, budget);
     const arn = endpoint.EndpointArn!;
-    if (endpoint.EndpointStatus !== 'InService') throw new ConflictError(`endpoint ${id.endpoint} is ${endpoint.EndpointStatus ?? 'unknown'}: not changing it until it is InService`);
+    if (endpoint.EndpointStatus !== 'InService')
+      throw new ConflictError(`endpoint ${id.endpoint} is ${endpoint.EndpointStatus ?? 'unknown'}: not changing it until it is InService`);
     if (options.ifMatch !== undefined && options.ifMatch !== versionOf(endpoint)) {
       throw new ConflictError(`endpoint ${id.endpoint} is now at version ${versionOf(endpoint)}, not ${options.ifMatch}: it changed since it was described`);
     }
@@ -190,19 +196,39 @@ export class SageMakerProvider implements Provider {
       if (resizing) await this.resize(id, endpoint, config, to, budget);
       else if (changes) {
         await callWithin(`UpdateEndpointWeightsAndCapacities ${id.endpoint}`, budget, this.clock, (http) =>
-          this.clients.sagemaker.send(new UpdateEndpointWeightsAndCapacitiesCommand({ EndpointName: id.endpoint, DesiredWeightsAndCapacities: [{ VariantName: id.variant, DesiredInstanceCount: to.replicas }] }), http),
+          this.clients.sagemaker.send(
+            new UpdateEndpointWeightsAndCapacitiesCommand({
+              EndpointName: id.endpoint,
+              DesiredWeightsAndCapacities: [{ VariantName: id.variant, DesiredInstanceCount: to.replicas }],
+            }),
+            http,
+          ),
         );
       }
     } catch (e) {
-      if (options.state && before) await this.takeBack(id.endpoint, arn, versionOf(endpoint), async () => versionOf(await this.describeEndpoint(id, budget)), before, options.state, e instanceof ConflictError, budget).catch(() => undefined);
+      if (options.state && before)
+        await this.takeBack(
+          id.endpoint,
+          arn,
+          versionOf(endpoint),
+          async () => versionOf(await this.describeEndpoint(id, budget)),
+          before,
+          options.state,
+          e instanceof ConflictError,
+          budget,
+        ).catch(() => undefined);
       throw e;
     }
     if (options.state) {
       // A concurrent writer may have rewritten the tags between our write and the change: confirm.
       try {
-        if (!holds(await this.readTagsState(endpoint.EndpointArn!, budget), decodeState(encodeState(options.state)))) await this.writeTags(id.endpoint, arn, options.state, budget);
+        if (!holds(await this.readTagsState(endpoint.EndpointArn!, budget), decodeState(encodeState(options.state))))
+          await this.writeTags(id.endpoint, arn, options.state, budget);
       } catch (e) {
-        throw new ProviderError(`${id.endpoint} was changed, but its dedupe keys and action mark could not be confirmed on the endpoint: ${(e as Error).message}`, { cause: e });
+        throw new ProviderError(
+          `${id.endpoint} was changed, but its dedupe keys and action mark could not be confirmed on the endpoint: ${(e as Error).message}`,
+          { cause: e },
+        );
       }
     }
     return { kind: changes ? 'endpoint' : 'immediate', id: arn, ...(options.state ? { stateWritten: true } : {}) };
@@ -249,12 +275,18 @@ export class SageMakerProvider implements Provider {
     const component = this.componentOf(ref);
     if (component !== undefined) {
       const rc = (await this.describeComponent(component, this.budget(options))).RuntimeConfig;
-      return { ...(rc?.DesiredCopyCount !== undefined ? { desired: rc.DesiredCopyCount } : {}), ...(rc?.CurrentCopyCount !== undefined ? { current: rc.CurrentCopyCount } : {}) };
+      return {
+        ...(rc?.DesiredCopyCount !== undefined ? { desired: rc.DesiredCopyCount } : {}),
+        ...(rc?.CurrentCopyCount !== undefined ? { current: rc.CurrentCopyCount } : {}),
+      };
     }
     const id = this.check(ref);
     const endpoint = await this.describeEndpoint(id, this.budget(options));
     const variant = endpoint.ProductionVariants?.find((v) => v.VariantName === id.variant);
-    return { ...(variant?.DesiredInstanceCount !== undefined ? { desired: variant.DesiredInstanceCount } : {}), ...(variant?.CurrentInstanceCount !== undefined ? { current: variant.CurrentInstanceCount } : {}) };
+    return {
+      ...(variant?.DesiredInstanceCount !== undefined ? { desired: variant.DesiredInstanceCount } : {}),
+      ...(variant?.CurrentInstanceCount !== undefined ? { current: variant.CurrentInstanceCount } : {}),
+    };
   }
 
   /**
@@ -275,7 +307,10 @@ export class SageMakerProvider implements Provider {
         this.remember(arn, decodeState(current));
         return before;
       }
-      if (attempt >= STATE_WRITE_ATTEMPTS) throw new TransientError(`AddTags ${label}: the autoscaler's state did not stick after ${attempt} writes (lost, or overwritten by a concurrent writer)`);
+      if (attempt >= STATE_WRITE_ATTEMPTS)
+        throw new TransientError(
+          `AddTags ${label}: the autoscaler's state did not stick after ${attempt} writes (lost, or overwritten by a concurrent writer)`,
+        );
     }
   }
 
@@ -287,7 +322,16 @@ export class SageMakerProvider implements Provider {
    *   concurrent copy of the same delivery whose keys these also are: keeping them is what stops a
    *   second scale; an alarm still in ALARM is picked up again by the periodic re-check).
    */
-  private async takeBack(label: string, arn: string, describedVersion: string, versionNow: () => Promise<string>, before: PersistedState, wrote: PersistedState, conflict: boolean, budget: CallOptions | undefined): Promise<void> {
+  private async takeBack(
+    label: string,
+    arn: string,
+    describedVersion: string,
+    versionNow: () => Promise<string>,
+    before: PersistedState,
+    wrote: PersistedState,
+    conflict: boolean,
+    budget: CallOptions | undefined,
+  ): Promise<void> {
     const unchanged = !conflict && (await versionNow()) === describedVersion;
     const current = await this.tags(arn, budget);
     const now = decodeState(current);
@@ -297,7 +341,14 @@ export class SageMakerProvider implements Provider {
     for (const field of ['lastScaleOut', 'lastScaleIn', 'lastResize'] as const) {
       const mine = wrote[field];
       const theirs = now[field];
-      if (mine && theirs && Math.floor(mine.at / 1000) === Math.floor(theirs.at / 1000) && mine.to === theirs.to && mine.from === theirs.from && before[field]?.at !== mine.at) {
+      if (
+        mine &&
+        theirs &&
+        Math.floor(mine.at / 1000) === Math.floor(theirs.at / 1000) &&
+        mine.to === theirs.to &&
+        mine.from === theirs.from &&
+        before[field]?.at !== mine.at
+      ) {
         if (before[field]) restored[field] = before[field];
         else delete restored[field];
       }
@@ -309,10 +360,22 @@ export class SageMakerProvider implements Provider {
     return decodeState(await this.tags(arn, budget));
   }
 
-  private async putTags(label: string, arn: string, current: ReadonlyMap<string, string>, next: ReadonlyMap<string, string>, budget: CallOptions | undefined): Promise<void> {
+  private async putTags(
+    label: string,
+    arn: string,
+    current: ReadonlyMap<string, string>,
+    next: ReadonlyMap<string, string>,
+    budget: CallOptions | undefined,
+  ): Promise<void> {
     const { put, remove } = tagChanges(current, next);
-    if (put.length > 0) await callWithin(`AddTags ${label}`, budget, this.clock, (http) => this.clients.sagemaker.send(new AddTagsCommand({ ResourceArn: arn, Tags: put }), http));
-    if (remove.length > 0) await callWithin(`DeleteTags ${label}`, budget, this.clock, (http) => this.clients.sagemaker.send(new DeleteTagsCommand({ ResourceArn: arn, TagKeys: remove }), http));
+    if (put.length > 0)
+      await callWithin(`AddTags ${label}`, budget, this.clock, (http) =>
+        this.clients.sagemaker.send(new AddTagsCommand({ ResourceArn: arn, Tags: put }), http),
+      );
+    if (remove.length > 0)
+      await callWithin(`DeleteTags ${label}`, budget, this.clock, (http) =>
+        this.clients.sagemaker.send(new DeleteTagsCommand({ ResourceArn: arn, TagKeys: remove }), http),
+      );
   }
 
   /** The policy as Application Auto Scaling resources (the compiler loads only when asked: a Lambda never needs it). */
@@ -332,7 +395,13 @@ export class SageMakerProvider implements Provider {
    * changes of registered variants, so a registration is saved, removed, and
    * restored afterwards, and restored too if anything fails.
    */
-  private async resize(id: VariantId, endpoint: DescribeEndpointCommandOutput, config: DescribeEndpointConfigCommandOutput, to: Capacity, budget: CallOptions | undefined): Promise<void> {
+  private async resize(
+    id: VariantId,
+    endpoint: DescribeEndpointCommandOutput,
+    config: DescribeEndpointConfigCommandOutput,
+    to: Capacity,
+    budget: CallOptions | undefined,
+  ): Promise<void> {
     const resourceId = variantId(id.endpoint, id.variant);
     const calls = { budget, clock: this.clock };
     // Application Auto Scaling's SDK loads with it: only a resize needs it.
@@ -355,7 +424,16 @@ export class SageMakerProvider implements Provider {
         ProductionVariants: variants,
         Tags: [{ Key: 'autoscaler:resized-from', Value: config.EndpointConfigName ?? '' }],
       };
-      for (const k of ['DataCaptureConfig', 'KmsKeyId', 'AsyncInferenceConfig', 'ExplainerConfig', 'ShadowProductionVariants', 'ExecutionRoleArn', 'VpcConfig', 'EnableNetworkIsolation'] as const) {
+      for (const k of [
+        'DataCaptureConfig',
+        'KmsKeyId',
+        'AsyncInferenceConfig',
+        'ExplainerConfig',
+        'ShadowProductionVariants',
+        'ExecutionRoleArn',
+        'VpcConfig',
+        'EnableNetworkIsolation',
+      ] as const) {
         if (config[k] !== undefined) (input as unknown as Record<string, unknown>)[k] = config[k];
       }
       await callWithin(`CreateEndpointConfig ${name}`, budget, this.clock, (http) => this.clients.sagemaker.send(new CreateEndpointConfigCommand(input), http));
@@ -374,12 +452,18 @@ export class SageMakerProvider implements Provider {
       );
     } catch (e) {
       const failure = toCoreError(e, `resize ${resourceId} to ${to.size}`);
-      if (created) await callWithin(`DeleteEndpointConfig ${created}`, budget, this.clock, (http) => this.clients.sagemaker.send(new DeleteEndpointConfigCommand({ EndpointConfigName: created }), http)).catch(() => undefined);
+      if (created)
+        await callWithin(`DeleteEndpointConfig ${created}`, budget, this.clock, (http) =>
+          this.clients.sagemaker.send(new DeleteEndpointConfigCommand({ EndpointConfigName: created }), http),
+        ).catch(() => undefined);
       if (saved) {
         try {
           await restoreRegistration(this.clients, saved, calls);
         } catch (restoreError) {
-          throw new ConflictError(`${failure.message}; and restoring its Application Auto Scaling registration failed too (${(restoreError as Error).message}): re-register it by hand`, { cause: e });
+          throw new ConflictError(
+            `${failure.message}; and restoring its Application Auto Scaling registration failed too (${(restoreError as Error).message}): re-register it by hand`,
+            { cause: e },
+          );
         }
       }
       throw failure;
@@ -418,38 +502,63 @@ export class SageMakerProvider implements Provider {
    * components to zero). The state is written first, as for a variant (see `apply`).
    */
   private async applyComponent(name: string, to: Capacity, options: ApplyOptions): Promise<ApplyHandle> {
-    if (!Number.isInteger(to.replicas) || to.replicas < 0) throw ValidationError.field('capacity.replicas', `must be a whole number >= 0, got ${String(to.replicas)}`);
-    if (to.size !== undefined) throw ValidationError.field('capacity.size', `inference-component/${name} scales by copy count only: it has no instance type to change to "${String(to.size).slice(0, 100)}"`);
+    if (!Number.isInteger(to.replicas) || to.replicas < 0)
+      throw ValidationError.field('capacity.replicas', `must be a whole number >= 0, got ${String(to.replicas)}`);
+    if (to.size !== undefined)
+      throw ValidationError.field(
+        'capacity.size',
+        `inference-component/${name} scales by copy count only: it has no instance type to change to "${String(to.size).slice(0, 100)}"`,
+      );
     const budget = this.budget(options);
     const c = await this.describeComponent(name, budget);
     const arn = c.InferenceComponentArn!;
-    if (c.InferenceComponentStatus !== 'InService') throw new ConflictError(`inference component ${name} is ${c.InferenceComponentStatus ?? 'unknown'}: not changing it until it is InService`);
+    if (c.InferenceComponentStatus !== 'InService')
+      throw new ConflictError(`inference component ${name} is ${c.InferenceComponentStatus ?? 'unknown'}: not changing it until it is InService`);
     const version = componentVersionOf(c);
-    if (options.ifMatch !== undefined && options.ifMatch !== version) throw new ConflictError(`inference component ${name} is now at version ${version}, not ${options.ifMatch}: it changed since it was described`);
+    if (options.ifMatch !== undefined && options.ifMatch !== version)
+      throw new ConflictError(`inference component ${name} is now at version ${version}, not ${options.ifMatch}: it changed since it was described`);
     const changes = to.replicas !== c.RuntimeConfig?.DesiredCopyCount;
     const before = options.state ? await this.writeTags(name, arn, options.state, budget) : undefined;
     try {
       if (changes) {
         await callWithin(`UpdateInferenceComponentRuntimeConfig ${name}`, budget, this.clock, (http) =>
-          this.clients.sagemaker.send(new UpdateInferenceComponentRuntimeConfigCommand({ InferenceComponentName: name, DesiredRuntimeConfig: { CopyCount: to.replicas } }), http),
+          this.clients.sagemaker.send(
+            new UpdateInferenceComponentRuntimeConfigCommand({ InferenceComponentName: name, DesiredRuntimeConfig: { CopyCount: to.replicas } }),
+            http,
+          ),
         );
       }
     } catch (e) {
-      if (options.state && before) await this.takeBack(name, arn, version, async () => componentVersionOf(await this.describeComponent(name, budget)), before, options.state, e instanceof ConflictError, budget).catch(() => undefined);
+      if (options.state && before)
+        await this.takeBack(
+          name,
+          arn,
+          version,
+          async () => componentVersionOf(await this.describeComponent(name, budget)),
+          before,
+          options.state,
+          e instanceof ConflictError,
+          budget,
+        ).catch(() => undefined);
       throw e;
     }
     if (options.state) {
       try {
         if (!holds(await this.readTagsState(arn, budget), decodeState(encodeState(options.state)))) await this.writeTags(name, arn, options.state, budget);
       } catch (e) {
-        throw new ProviderError(`${name} was changed, but its dedupe keys and action mark could not be confirmed on the inference component: ${(e as Error).message}`, { cause: e });
+        throw new ProviderError(
+          `${name} was changed, but its dedupe keys and action mark could not be confirmed on the inference component: ${(e as Error).message}`,
+          { cause: e },
+        );
       }
     }
     return { kind: changes ? 'endpoint' : 'immediate', id: arn, ...(options.state ? { stateWritten: true } : {}) };
   }
 
   private async describeComponent(name: string, budget: CallOptions | undefined): Promise<DescribeInferenceComponentCommandOutput> {
-    const out = await callWithin(`DescribeInferenceComponent ${name}`, budget, this.clock, (http) => this.clients.sagemaker.send(new DescribeInferenceComponentCommand({ InferenceComponentName: name }), http));
+    const out = await callWithin(`DescribeInferenceComponent ${name}`, budget, this.clock, (http) =>
+      this.clients.sagemaker.send(new DescribeInferenceComponentCommand({ InferenceComponentName: name }), http),
+    );
     if (!out.InferenceComponentArn) throw new NotFoundError(`inference component ${name} has no ARN`);
     return out;
   }
@@ -480,7 +589,9 @@ export class SageMakerProvider implements Provider {
   }
 
   private async describeEndpoint(id: VariantId, budget: CallOptions | undefined): Promise<DescribeEndpointCommandOutput> {
-    const out = await callWithin(`DescribeEndpoint ${id.endpoint}`, budget, this.clock, (http) => this.clients.sagemaker.send(new DescribeEndpointCommand({ EndpointName: id.endpoint }), http));
+    const out = await callWithin(`DescribeEndpoint ${id.endpoint}`, budget, this.clock, (http) =>
+      this.clients.sagemaker.send(new DescribeEndpointCommand({ EndpointName: id.endpoint }), http),
+    );
     if (!out.EndpointArn) throw new NotFoundError(`endpoint ${id.endpoint} has no ARN`);
     return out;
   }
@@ -488,7 +599,9 @@ export class SageMakerProvider implements Provider {
   private async config(name: string, budget: CallOptions | undefined): Promise<DescribeEndpointConfigCommandOutput> {
     const cached = this.configs.get(name);
     if (cached) return cached;
-    const out = await callWithin(`DescribeEndpointConfig ${name}`, budget, this.clock, (http) => this.clients.sagemaker.send(new DescribeEndpointConfigCommand({ EndpointConfigName: name }), http));
+    const out = await callWithin(`DescribeEndpointConfig ${name}`, budget, this.clock, (http) =>
+      this.clients.sagemaker.send(new DescribeEndpointConfigCommand({ EndpointConfigName: name }), http),
+    );
     if (this.configs.size > 100) this.configs.clear();
     this.configs.set(name, out);
     return out;
@@ -503,7 +616,9 @@ export class SageMakerProvider implements Provider {
     const tags = new Map<string, string>();
     let token: string | undefined;
     for (let page = 0; page < 5; page++) {
-      const out = await callWithin('ListTags', budget, this.clock, (http) => this.clients.sagemaker.send(new ListTagsCommand({ ResourceArn: arn, MaxResults: 50, ...(token ? { NextToken: token } : {}) }), http));
+      const out = await callWithin('ListTags', budget, this.clock, (http) =>
+        this.clients.sagemaker.send(new ListTagsCommand({ ResourceArn: arn, MaxResults: 50, ...(token ? { NextToken: token } : {}) }), http),
+      );
       for (const t of out.Tags ?? []) if (t.Key !== undefined) tags.set(t.Key, t.Value ?? '');
       token = out.NextToken;
       if (!token) break;
@@ -517,5 +632,7 @@ function holds(actual: PersistedState, wanted: PersistedState): boolean {
   const keys = new Set(actual.dedupeKeys);
   if (!wanted.dedupeKeys.every((k) => keys.has(k))) return false;
   if ((actual.metricFailures ?? 0) !== (wanted.metricFailures ?? 0)) return false;
-  return (['lastScaleOut', 'lastScaleIn', 'lastResize'] as const).every((f) => wanted[f] === undefined || (actual[f] !== undefined && actual[f].at >= wanted[f].at));
+  return (['lastScaleOut', 'lastScaleIn', 'lastResize'] as const).every(
+    (f) => wanted[f] === undefined || (actual[f] !== undefined && actual[f].at >= wanted[f].at),
+  );
 }

@@ -66,7 +66,10 @@ export function encodeState(state: PersistedState): Map<string, string> {
 }
 
 /** Which of the current tags to add/overwrite and which autoscaler state tags to remove (never the managed tag nor other tools' tags). */
-export function tagChanges(current: ReadonlyMap<string, string>, next: ReadonlyMap<string, string>): { put: Array<{ Key: string; Value: string }>; remove: string[] } {
+export function tagChanges(
+  current: ReadonlyMap<string, string>,
+  next: ReadonlyMap<string, string>,
+): { put: Array<{ Key: string; Value: string }>; remove: string[] } {
   const { put, remove } = stateEntryChanges(current, next, STATE_CODEC);
   const legacy = [...current.keys()].filter((k) => LEGACY_LIST_KEY.test(k));
   return { put: [...put].map(([Key, Value]) => ({ Key, Value })), remove: [...remove, ...legacy] };
@@ -87,7 +90,9 @@ export function mergeStates(theirs: PersistedState, ours: PersistedState, base?:
   const knownRecs = new Set((base?.recommendations ?? []).map((r) => r.at));
   const merged: PersistedState = {
     dedupeKeys: [...theirs.dedupeKeys.filter((k) => !mineSet.has(k) && !known.has(k)), ...mine],
-    recommendations: [...new Map([...theirs.recommendations.filter((r) => !knownRecs.has(r.at)), ...ours.recommendations].map((r) => [r.at, r])).values()].sort((a, b) => a.at - b.at).slice(-64),
+    recommendations: [...new Map([...theirs.recommendations.filter((r) => !knownRecs.has(r.at)), ...ours.recommendations].map((r) => [r.at, r])).values()]
+      .sort((a, b) => a.at - b.at)
+      .slice(-64),
   };
   if (ours.metricFailures !== undefined && ours.metricFailures > 0) merged.metricFailures = ours.metricFailures;
   for (const field of ['lastScaleOut', 'lastScaleIn', 'lastResize'] as const) {

@@ -9,8 +9,30 @@ afterEach(async () => w?.close());
 const NAME = `autoscaler-app-${ENDPOINT}-${VARIANT}-cpu-high`;
 
 async function alarmInAlarm(world: TestWorld, name = NAME, endpoint = ENDPOINT): Promise<number> {
-  await world.clients.cloudwatch.send(new PutMetricAlarmCommand({ AlarmName: name, MetricName: 'CPUUtilization', Namespace: '/aws/sagemaker/Endpoints', Statistic: 'Average', Period: 60, EvaluationPeriods: 1, Threshold: 80, ComparisonOperator: 'GreaterThanThreshold', Dimensions: [{ Name: 'EndpointName', Value: endpoint }, { Name: 'VariantName', Value: VARIANT }] }));
-  await world.clients.cloudwatch.send(new SetAlarmStateCommand({ AlarmName: name, StateValue: 'ALARM', StateReason: 'Threshold Crossed', StateReasonData: JSON.stringify({ version: '1.0', recentDatapoints: [91.5], threshold: 80 }) }));
+  await world.clients.cloudwatch.send(
+    new PutMetricAlarmCommand({
+      AlarmName: name,
+      MetricName: 'CPUUtilization',
+      Namespace: '/aws/sagemaker/Endpoints',
+      Statistic: 'Average',
+      Period: 60,
+      EvaluationPeriods: 1,
+      Threshold: 80,
+      ComparisonOperator: 'GreaterThanThreshold',
+      Dimensions: [
+        { Name: 'EndpointName', Value: endpoint },
+        { Name: 'VariantName', Value: VARIANT },
+      ],
+    }),
+  );
+  await world.clients.cloudwatch.send(
+    new SetAlarmStateCommand({
+      AlarmName: name,
+      StateValue: 'ALARM',
+      StateReason: 'Threshold Crossed',
+      StateReasonData: JSON.stringify({ version: '1.0', recentDatapoints: [91.5], threshold: 80 }),
+    }),
+  );
   return world.clock.now();
 }
 
@@ -49,11 +71,23 @@ describe('CloudWatchAlarmSource.verify: CloudWatch, not the message', () => {
   });
 
   it.each([
-    ['no such alarm', (world: TestWorld) => signal(world, { alarmName: `${NAME}-ghost`, alarm: `arn:aws:cloudwatch:us-east-1:123456789012:alarm:${NAME}-ghost` }), /no such alarm/],
-    ['another account or region in the ARN', (world: TestWorld) => signal(world, { alarm: `arn:aws:cloudwatch:eu-west-1:999999999999:alarm:${NAME}` }), /CloudWatch has/],
+    [
+      'no such alarm',
+      (world: TestWorld) => signal(world, { alarmName: `${NAME}-ghost`, alarm: `arn:aws:cloudwatch:us-east-1:123456789012:alarm:${NAME}-ghost` }),
+      /no such alarm/,
+    ],
+    [
+      'another account or region in the ARN',
+      (world: TestWorld) => signal(world, { alarm: `arn:aws:cloudwatch:eu-west-1:999999999999:alarm:${NAME}` }),
+      /CloudWatch has/,
+    ],
     ['ALARM in CloudWatch, OK in the message', (world: TestWorld) => signal(world, { state: 'ok' }), /is ALARM in CloudWatch, not OK/],
     ['a made-up state-change time', (world: TestWorld) => signal(world, { at: world.clock.now() - 5_000 }), /changed state at .* not at/],
-    ['another variant', (world: TestWorld) => signal(world, { target: { provider: 'aws-sagemaker', id: `endpoint/other/variant/${VARIANT}` } }), /does not watch/],
+    [
+      'another variant',
+      (world: TestWorld) => signal(world, { target: { provider: 'aws-sagemaker', id: `endpoint/other/variant/${VARIANT}` } }),
+      /does not watch/,
+    ],
     ['11 minutes old', (world: TestWorld) => signal(world, { at: world.clock.now() - 11 * 60_000 }), /stale or replayed/],
     ['from the future', (world: TestWorld) => signal(world, { at: world.clock.now() + 5 * 60_000 }), /in the future/],
   ])('refuses %s', async (_what, make, reason) => {

@@ -36,7 +36,11 @@ describe('the AWS CLI against the fake', () => {
   beforeAll(async () => {
     available = await awsCliAvailable();
     // Real time: the CLI signs with the wall clock and the fake checks clock skew like AWS.
-    fake = await FakeAws.start({ clock: systemClock, endpoints: [{ name: 'my-endpoint', variants: [{ name: 'AllTraffic', instanceType: 'ml.m5.large', instances: 1 }] }], topics: ['autoscaler-alarms'] });
+    fake = await FakeAws.start({
+      clock: systemClock,
+      endpoints: [{ name: 'my-endpoint', variants: [{ name: 'AllTraffic', instanceType: 'ml.m5.large', instances: 1 }] }],
+      topics: ['autoscaler-alarms'],
+    });
     if (!available) console.warn('SKIPPED: the `aws` CLI is not installed on this machine; the fake was not checked against it');
   }, 60_000);
   afterAll(async () => {
@@ -45,11 +49,24 @@ describe('the AWS CLI against the fake', () => {
 
   it('describes and scales an endpoint, lists targets, alarms and topics, and rejects a bad signature', async () => {
     if (!available) return; // reported above: nothing to run against
-    const described = (await aws(['sagemaker', 'describe-endpoint', '--endpoint-name', 'my-endpoint'])) as { EndpointStatus: string; ProductionVariants: Array<{ CurrentInstanceCount: number }> };
+    const described = (await aws(['sagemaker', 'describe-endpoint', '--endpoint-name', 'my-endpoint'])) as {
+      EndpointStatus: string;
+      ProductionVariants: Array<{ CurrentInstanceCount: number }>;
+    };
     expect(described.EndpointStatus).toBe('InService');
     expect(described.ProductionVariants[0]!.CurrentInstanceCount).toBe(1);
-    await aws(['sagemaker', 'update-endpoint-weights-and-capacities', '--endpoint-name', 'my-endpoint', '--desired-weights-and-capacities', 'VariantName=AllTraffic,DesiredInstanceCount=3']);
-    const after = (await aws(['sagemaker', 'describe-endpoint', '--endpoint-name', 'my-endpoint'])) as { EndpointStatus: string; ProductionVariants: Array<{ DesiredInstanceCount: number }> };
+    await aws([
+      'sagemaker',
+      'update-endpoint-weights-and-capacities',
+      '--endpoint-name',
+      'my-endpoint',
+      '--desired-weights-and-capacities',
+      'VariantName=AllTraffic,DesiredInstanceCount=3',
+    ]);
+    const after = (await aws(['sagemaker', 'describe-endpoint', '--endpoint-name', 'my-endpoint'])) as {
+      EndpointStatus: string;
+      ProductionVariants: Array<{ DesiredInstanceCount: number }>;
+    };
     expect(after.EndpointStatus).toBe('Updating');
     expect(after.ProductionVariants[0]!.DesiredInstanceCount).toBe(3);
     expect(await aws(['application-autoscaling', 'describe-scalable-targets', '--service-namespace', 'sagemaker'])).toEqual({ ScalableTargets: [] });

@@ -88,7 +88,10 @@ describe('CloudWatchAlarmSource: SNS', () => {
   });
 
   it('accepts only allowed topics when told, and SNS HTTP bodies (SigningCertURL spelling)', async () => {
-    const src = new CloudWatchAlarmSource({ verifier: new SnsSignatureVerifier({ fetchCertificate: fixtureCertFetcher }), topicArns: ['arn:aws:sns:us-east-2:123456789012:other'] });
+    const src = new CloudWatchAlarmSource({
+      verifier: new SnsSignatureVerifier({ fetchCertificate: fixtureCertFetcher }),
+      topicArns: ['arn:aws:sns:us-east-2:123456789012:other'],
+    });
     const event = resign(sns());
     await src.prepare(event);
     expect(validationPaths(() => src.parse(event))).toEqual(['Records[0].Sns.TopicArn']);
@@ -119,7 +122,15 @@ describe('CloudWatchAlarmSource: EventBridge and direct alarm actions', () => {
 
   it('EventBridge on a SageMaker variant: value and threshold from reasonData, dedupe by event id', async () => {
     const [s] = (await source()).parse(onVariant(fixture('eventbridge-alarm-state-change.json')));
-    expect(s).toMatchObject({ target: { id: 'endpoint/my-endpoint/variant/AllTraffic', region: 'us-east-1' }, metric: 'CPUUtilization', state: 'firing', value: 99.50160229693434, threshold: 50, dedupeKey: 'eventbridge:c4c1c1c9-6542-e61b-6ef0-8c4d36933a92', alarmName: 'ServerCpuTooHigh' });
+    expect(s).toMatchObject({
+      target: { id: 'endpoint/my-endpoint/variant/AllTraffic', region: 'us-east-1' },
+      metric: 'CPUUtilization',
+      state: 'firing',
+      value: 99.50160229693434,
+      threshold: 50,
+      dedupeKey: 'eventbridge:c4c1c1c9-6542-e61b-6ef0-8c4d36933a92',
+      alarmName: 'ServerCpuTooHigh',
+    });
   });
 
   it('a direct Lambda alarm action: dedupe by alarm ARN + state timestamp (stable across redeliveries)', async () => {
@@ -138,7 +149,9 @@ describe('CloudWatchAlarmSource: EventBridge and direct alarm actions', () => {
     event.detail.state.value = 'INSUFFICIENT_DATA';
     expect(src.parse(event)).toEqual([]);
     expect(validationPaths(() => src.parse({ hello: 'world' }))).toEqual(['event']);
-    expect(validationPaths(() => src.parse('{"detail-type":"EC2 Instance State-change Notification","source":"aws.ec2"}'))).toEqual(expect.arrayContaining(['detail-type']));
+    expect(validationPaths(() => src.parse('{"detail-type":"EC2 Instance State-change Notification","source":"aws.ec2"}'))).toEqual(
+      expect.arrayContaining(['detail-type']),
+    );
   });
 });
 
@@ -169,7 +182,12 @@ describe('CloudWatchAlarmSource: fuzzing', () => {
 
 runAlarmSourceConformance('cloudwatch (SNS re-signed, EventBridge, alarm action)', async () => {
   const src = await source();
-  const valid = [resign(sns()), resign(fixture<SNSEvent>('sns-cloudwatch-alarm-ok.json'), '2'), onVariant(fixture('eventbridge-alarm-state-change.json')), onVariant(fixture('lambda-alarm-action.json'))];
+  const valid = [
+    resign(sns()),
+    resign(fixture<SNSEvent>('sns-cloudwatch-alarm-ok.json'), '2'),
+    onVariant(fixture('eventbridge-alarm-state-change.json')),
+    onVariant(fixture('lambda-alarm-action.json')),
+  ];
   for (const v of valid) await src.prepare(v);
   return { source: src, valid, invalid: [sns(), fixture('eventbridge-alarm-state-change.json'), { Records: [] }, 'just text'] };
 });

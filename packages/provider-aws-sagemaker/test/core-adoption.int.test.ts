@@ -5,14 +5,22 @@ import { REF, startWorld, type TestWorld } from './world';
 let w: TestWorld | undefined;
 afterEach(async () => w?.close());
 
-const base: PolicyInput = { name: 'p', targets: [{ ...REF }], limits: { minReplicas: 1, maxReplicas: 4 }, rules: [{ name: 'up', threshold: { alarm: 'hot', change: 1 } }] };
+const base: PolicyInput = {
+  name: 'p',
+  targets: [{ ...REF }],
+  limits: { minReplicas: 1, maxReplicas: 4 },
+  rules: [{ name: 'up', threshold: { alarm: 'hot', change: 1 } }],
+};
 
 describe('checkPolicy: what a real-time variant cannot do is refused before any AWS call', () => {
   const provider = new SageMakerProvider({} as never);
 
   it.each([
     ['limits.minReplicas', { ...base, limits: { minReplicas: 0, maxReplicas: 4 } }],
-    ['rules[1].schedule.minReplicas', { ...base, rules: [...base.rules!, { name: 'night', schedule: { start: '0 22 * * *', durationMinutes: 480, minReplicas: 0 } }] }],
+    [
+      'rules[1].schedule.minReplicas',
+      { ...base, rules: [...base.rules!, { name: 'night', schedule: { start: '0 22 * * *', durationMinutes: 480, minReplicas: 0 } }] },
+    ],
   ])('a zero floor at %s is an issue naming it', (path, doc) => {
     const issues = provider.checkPolicy(validatePolicy(doc), REF);
     expect(issues).toEqual([{ path, message: expect.stringContaining('keeps at least one instance') }]);
@@ -26,7 +34,11 @@ describe('checkPolicy: what a real-time variant cannot do is refused before any 
     w = await startWorld();
     const p = new SageMakerProvider(w.clients, { clock: w.clock });
     const before = w.fake.requests.length;
-    const autoscaler = new Autoscaler({ providers: [p], policies: new StaticPolicies([validatePolicy({ ...base, limits: { minReplicas: 0, maxReplicas: 4 } })]), clock: w.clock });
+    const autoscaler = new Autoscaler({
+      providers: [p],
+      policies: new StaticPolicies([validatePolicy({ ...base, limits: { minReplicas: 0, maxReplicas: 4 } })]),
+      clock: w.clock,
+    });
     const record = await autoscaler.evaluate(REF);
     expect(record).toMatchObject({ outcome: 'rejected', code: 'VALIDATION' });
     expect(record.reason).toContain('limits.minReplicas');
@@ -36,7 +48,10 @@ describe('checkPolicy: what a real-time variant cannot do is refused before any 
 
 describe('native export reads the new policy fields', () => {
   it('a step rule with metricAggregationType Maximum: the policy and its alarm aggregate with Maximum', () => {
-    const p = validatePolicy({ ...base, rules: [{ name: 'lat', step: { metric: 'ModelLatency', threshold: 500, metricAggregationType: 'Maximum', adjustments: [{ lower: 0, change: 1 }] } }] });
+    const p = validatePolicy({
+      ...base,
+      rules: [{ name: 'lat', step: { metric: 'ModelLatency', threshold: 500, metricAggregationType: 'Maximum', adjustments: [{ lower: 0, change: 1 }] } }],
+    });
     const out = compileNative(p, REF);
     const policy = out.resources.find((r) => r.kind === 'ScalingPolicy');
     const alarm = out.resources.find((r) => r.kind === 'Alarm');
@@ -68,9 +83,19 @@ describe('snsNotificationKind', () => {
     w = await startWorld();
     w.fake.sns.createTopic('ops');
     const topicArn = 'arn:aws:sns:us-east-1:123456789012:ops';
-    const policy = validatePolicy({ ...base, notifications: [{ type: 'sns', topicArn }, { type: 'ons', topicId: 'ocid1.onstopic.oc1..x' }] });
+    const policy = validatePolicy({
+      ...base,
+      notifications: [
+        { type: 'sns', topicArn },
+        { type: 'ons', topicId: 'ocid1.onstopic.oc1..x' },
+      ],
+    });
     const warnings: unknown[] = [];
-    const notifiers = buildNotifiers(policy, { kinds: [snsNotificationKind], deps: { clients: w.clients, clock: w.clock }, logger: { log: (level, _m, fields) => level === 'warn' && warnings.push(fields) } });
+    const notifiers = buildNotifiers(policy, {
+      kinds: [snsNotificationKind],
+      deps: { clients: w.clients, clock: w.clock },
+      logger: { log: (level, _m, fields) => level === 'warn' && warnings.push(fields) },
+    });
     expect(notifiers.map((n) => n.name)).toEqual(['sns']);
     expect(warnings).toHaveLength(1);
     const record = { at: w.clock.now(), policy: 'p', target: REF, outcome: 'ok', reason: 'scaled 1 -> 2' } as unknown as AuditRecord;
@@ -80,6 +105,3 @@ describe('snsNotificationKind', () => {
     expect(JSON.parse(w.fake.sns.published[0]!.message)).toMatchObject({ reason: 'scaled 1 -> 2' });
   });
 });
-
-
-

@@ -1,7 +1,13 @@
 import { request } from 'node:http';
 import { DescribeEndpointCommand, DescribeEndpointConfigCommand, UpdateEndpointWeightsAndCapacitiesCommand, SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { DescribeAlarmsCommand, PutMetricAlarmCommand, SetAlarmStateCommand } from '@aws-sdk/client-cloudwatch';
-import { DescribeScalingActivitiesCommand, PutScalingPolicyCommand, RegisterScalableTargetCommand, DescribeScalingPoliciesCommand, DeregisterScalableTargetCommand } from '@aws-sdk/client-application-auto-scaling';
+import {
+  DescribeScalingActivitiesCommand,
+  PutScalingPolicyCommand,
+  RegisterScalableTargetCommand,
+  DescribeScalingPoliciesCommand,
+  DeregisterScalableTargetCommand,
+} from '@aws-sdk/client-application-auto-scaling';
 import { PublishCommand, SetTopicAttributesCommand, SNSClient } from '@aws-sdk/client-sns';
 import type { SNSEvent } from 'aws-lambda';
 import { SignatureV4 } from '@smithy/signature-v4';
@@ -9,7 +15,8 @@ import { createHash, createHmac, type Hash, type Hmac } from 'node:crypto';
 import { SnsSignatureVerifier } from '../src';
 import { ENDPOINT, startWorld, VARIANT, type TestWorld } from './world';
 
-const toBytes = (d: string | ArrayBuffer | ArrayBufferView): string | Uint8Array => (typeof d === 'string' ? d : d instanceof ArrayBuffer ? new Uint8Array(d) : new Uint8Array(d.buffer, d.byteOffset, d.byteLength));
+const toBytes = (d: string | ArrayBuffer | ArrayBufferView): string | Uint8Array =>
+  typeof d === 'string' ? d : d instanceof ArrayBuffer ? new Uint8Array(d) : new Uint8Array(d.buffer, d.byteOffset, d.byteLength);
 
 /** SHA-256 (HMAC when keyed) in the shape SignatureV4 wants, from node:crypto. */
 class Sha256 {
@@ -31,11 +38,19 @@ afterEach(async () => w?.close());
 const resourceId = `endpoint/${ENDPOINT}/variant/${VARIANT}`;
 
 /** A raw HTTP request (what boto3 / the AWS CLI send), optionally signed with SigV4. */
-async function raw(url: string, opts: { body: string; headers: Record<string, string>; service?: string; secret?: string; region?: string }): Promise<{ status: number; body: string }> {
+async function raw(
+  url: string,
+  opts: { body: string; headers: Record<string, string>; service?: string; secret?: string; region?: string },
+): Promise<{ status: number; body: string }> {
   const u = new URL(url);
   let headers: Record<string, string> = { host: u.host, ...opts.headers };
   if (opts.service) {
-    const signer = new SignatureV4({ service: opts.service, region: opts.region ?? 'us-east-1', sha256: Sha256, credentials: { accessKeyId: w.fake.credentials.accessKeyId, secretAccessKey: opts.secret ?? w.fake.credentials.secretAccessKey } });
+    const signer = new SignatureV4({
+      service: opts.service,
+      region: opts.region ?? 'us-east-1',
+      sha256: Sha256,
+      credentials: { accessKeyId: w.fake.credentials.accessKeyId, secretAccessKey: opts.secret ?? w.fake.credentials.secretAccessKey },
+    });
     const signed = await signer.sign({ method: 'POST', protocol: 'http:', hostname: u.hostname, port: Number(u.port), path: '/', headers, body: opts.body });
     headers = signed.headers as Record<string, string>;
   }
@@ -54,11 +69,23 @@ describe('fake AWS: SageMaker over JSON 1.1 with the real SDK', () => {
   it('moves an endpoint Updating -> InService on the injected clock, and refuses changes in between', async () => {
     w = await startWorld();
     const sm = w.clients.sagemaker;
-    await sm.send(new UpdateEndpointWeightsAndCapacitiesCommand({ EndpointName: ENDPOINT, DesiredWeightsAndCapacities: [{ VariantName: VARIANT, DesiredInstanceCount: 3 }] }));
+    await sm.send(
+      new UpdateEndpointWeightsAndCapacitiesCommand({
+        EndpointName: ENDPOINT,
+        DesiredWeightsAndCapacities: [{ VariantName: VARIANT, DesiredInstanceCount: 3 }],
+      }),
+    );
     const during = await sm.send(new DescribeEndpointCommand({ EndpointName: ENDPOINT }));
     expect(during.EndpointStatus).toBe('Updating');
     expect(during.ProductionVariants?.[0]).toMatchObject({ CurrentInstanceCount: 2, DesiredInstanceCount: 3 });
-    await expect(sm.send(new UpdateEndpointWeightsAndCapacitiesCommand({ EndpointName: ENDPOINT, DesiredWeightsAndCapacities: [{ VariantName: VARIANT, DesiredInstanceCount: 4 }] }))).rejects.toMatchObject({
+    await expect(
+      sm.send(
+        new UpdateEndpointWeightsAndCapacitiesCommand({
+          EndpointName: ENDPOINT,
+          DesiredWeightsAndCapacities: [{ VariantName: VARIANT, DesiredInstanceCount: 4 }],
+        }),
+      ),
+    ).rejects.toMatchObject({
       name: 'ValidationException',
       message: `Cannot update in-progress endpoint "arn:aws:sagemaker:us-east-1:123456789012:endpoint/${ENDPOINT}".`,
     });
@@ -71,9 +98,22 @@ describe('fake AWS: SageMaker over JSON 1.1 with the real SDK', () => {
 
   it('answers unknown endpoints and configs with the ValidationException messages SageMaker uses', async () => {
     w = await startWorld();
-    await expect(w.clients.sagemaker.send(new DescribeEndpointCommand({ EndpointName: 'nope' }))).rejects.toMatchObject({ name: 'ValidationException', message: 'Could not find endpoint "arn:aws:sagemaker:us-east-1:123456789012:endpoint/nope".' });
-    await expect(w.clients.sagemaker.send(new DescribeEndpointConfigCommand({ EndpointConfigName: 'nope' }))).rejects.toMatchObject({ name: 'ValidationException', message: expect.stringContaining('Could not find endpoint configuration') });
-    await expect(w.clients.sagemaker.send(new UpdateEndpointWeightsAndCapacitiesCommand({ EndpointName: ENDPOINT, DesiredWeightsAndCapacities: [{ VariantName: 'Other', DesiredInstanceCount: 1 }] }))).rejects.toMatchObject({ name: 'ValidationException' });
+    await expect(w.clients.sagemaker.send(new DescribeEndpointCommand({ EndpointName: 'nope' }))).rejects.toMatchObject({
+      name: 'ValidationException',
+      message: 'Could not find endpoint "arn:aws:sagemaker:us-east-1:123456789012:endpoint/nope".',
+    });
+    await expect(w.clients.sagemaker.send(new DescribeEndpointConfigCommand({ EndpointConfigName: 'nope' }))).rejects.toMatchObject({
+      name: 'ValidationException',
+      message: expect.stringContaining('Could not find endpoint configuration'),
+    });
+    await expect(
+      w.clients.sagemaker.send(
+        new UpdateEndpointWeightsAndCapacitiesCommand({
+          EndpointName: ENDPOINT,
+          DesiredWeightsAndCapacities: [{ VariantName: 'Other', DesiredInstanceCount: 1 }],
+        }),
+      ),
+    ).rejects.toMatchObject({ name: 'ValidationException' });
   });
 });
 
@@ -82,19 +122,38 @@ describe('fake AWS: SigV4 is verified on every request', () => {
     w = await startWorld();
     const base = { endpoint: w.fake.url, region: 'us-east-1', maxAttempts: 1 };
     const wrongSecret = new SageMakerClient({ ...base, credentials: { accessKeyId: w.fake.credentials.accessKeyId, secretAccessKey: 'not-the-secret' } });
-    await expect(wrongSecret.send(new DescribeEndpointCommand({ EndpointName: ENDPOINT }))).rejects.toMatchObject({ name: 'InvalidSignatureException', message: expect.stringContaining('does not match') });
+    await expect(wrongSecret.send(new DescribeEndpointCommand({ EndpointName: ENDPOINT }))).rejects.toMatchObject({
+      name: 'InvalidSignatureException',
+      message: expect.stringContaining('does not match'),
+    });
     const unknownKey = new SageMakerClient({ ...base, credentials: { accessKeyId: 'AKIAUNKNOWNKEY000000', secretAccessKey: 'x' } });
     await expect(unknownKey.send(new DescribeEndpointCommand({ EndpointName: ENDPOINT }))).rejects.toMatchObject({ name: 'UnrecognizedClientException' });
     const otherRegion = new SageMakerClient({ ...base, region: 'eu-west-1', credentials: w.fake.credentials });
-    await expect(otherRegion.send(new DescribeEndpointCommand({ EndpointName: ENDPOINT }))).rejects.toMatchObject({ name: 'InvalidSignatureException', message: expect.stringContaining("not 'eu-west-1'") });
+    await expect(otherRegion.send(new DescribeEndpointCommand({ EndpointName: ENDPOINT }))).rejects.toMatchObject({
+      name: 'InvalidSignatureException',
+      message: expect.stringContaining("not 'eu-west-1'"),
+    });
     const snsBad = new SNSClient({ ...base, credentials: { accessKeyId: w.fake.credentials.accessKeyId, secretAccessKey: 'nope' } });
-    await expect(snsBad.send(new PublishCommand({ TopicArn: 'arn:aws:sns:us-east-1:123456789012:autoscaler-alarms', Message: 'x' }))).rejects.toMatchObject({ name: 'SignatureDoesNotMatch', $metadata: { httpStatusCode: 403 } });
+    await expect(snsBad.send(new PublishCommand({ TopicArn: 'arn:aws:sns:us-east-1:123456789012:autoscaler-alarms', Message: 'x' }))).rejects.toMatchObject({
+      name: 'SignatureDoesNotMatch',
+      $metadata: { httpStatusCode: 403 },
+    });
     for (const c of [wrongSecret, unknownKey, otherRegion, snsBad]) c.destroy();
 
-    const unsigned = await raw(w.fake.url, { body: '{"EndpointName":"my-endpoint"}', headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'SageMaker.DescribeEndpoint' } });
+    const unsigned = await raw(w.fake.url, {
+      body: '{"EndpointName":"my-endpoint"}',
+      headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'SageMaker.DescribeEndpoint' },
+    });
     expect(unsigned.status).toBe(400);
     expect(JSON.parse(unsigned.body)).toEqual({ __type: 'MissingAuthenticationTokenException', message: 'Missing Authentication Token' });
-    const truncated = await raw(w.fake.url, { body: '{}', headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'SageMaker.DescribeEndpoint', authorization: 'AWS4-HMAC-SHA256 Credential=AKIAFAKEAUTOSCALER01/20260101/us-east-1/sagemaker/aws4_request' } });
+    const truncated = await raw(w.fake.url, {
+      body: '{}',
+      headers: {
+        'content-type': 'application/x-amz-json-1.1',
+        'x-amz-target': 'SageMaker.DescribeEndpoint',
+        authorization: 'AWS4-HMAC-SHA256 Credential=AKIAFAKEAUTOSCALER01/20260101/us-east-1/sagemaker/aws4_request',
+      },
+    });
     expect(JSON.parse(truncated.body).__type).toBe('IncompleteSignatureException');
     expect(w.fake.requests.filter((r) => r.status === 200)).toEqual([]);
   });
@@ -102,13 +161,25 @@ describe('fake AWS: SigV4 is verified on every request', () => {
   it('accepts an independently signed raw request (as boto3 would send) and rejects it once the body is altered after signing', async () => {
     w = await startWorld();
     const body = JSON.stringify({ EndpointName: ENDPOINT });
-    const ok = await raw(w.fake.url, { body, service: 'sagemaker', headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'SageMaker.DescribeEndpoint' } });
+    const ok = await raw(w.fake.url, {
+      body,
+      service: 'sagemaker',
+      headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'SageMaker.DescribeEndpoint' },
+    });
     expect(ok.status).toBe(200);
     expect(JSON.parse(ok.body)).toMatchObject({ EndpointName: ENDPOINT, EndpointStatus: 'InService' });
     // The same signature over a different body: the payload hash no longer matches.
     const u = new URL(w.fake.url);
     const signer = new SignatureV4({ service: 'sagemaker', region: 'us-east-1', sha256: Sha256, credentials: w.fake.credentials });
-    const signed = await signer.sign({ method: 'POST', protocol: 'http:', hostname: u.hostname, port: Number(u.port), path: '/', headers: { host: u.host, 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'SageMaker.DescribeEndpoint' }, body });
+    const signed = await signer.sign({
+      method: 'POST',
+      protocol: 'http:',
+      hostname: u.hostname,
+      port: Number(u.port),
+      path: '/',
+      headers: { host: u.host, 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'SageMaker.DescribeEndpoint' },
+      body,
+    });
     const tampered = await raw(w.fake.url, { body: JSON.stringify({ EndpointName: 'other' }), headers: signed.headers as Record<string, string> });
     expect(tampered.status).toBe(400);
     expect(JSON.parse(tampered.body).__type).toBe('InvalidSignatureException');
@@ -116,13 +187,40 @@ describe('fake AWS: SigV4 is verified on every request', () => {
 
   it('speaks the query protocol for CloudWatch too (older AWS CLI / boto3), XML in and out', async () => {
     w = await startWorld();
-    const put = new URLSearchParams({ Action: 'PutMetricAlarm', Version: '2010-08-01', AlarmName: 'q1', MetricName: 'CPUUtilization', Namespace: '/aws/sagemaker/Endpoints', Statistic: 'Average', Period: '60', EvaluationPeriods: '1', Threshold: '90', ComparisonOperator: 'GreaterThanThreshold', 'Dimensions.member.1.Name': 'EndpointName', 'Dimensions.member.1.Value': ENDPOINT });
-    const r1 = await raw(w.fake.url, { body: put.toString(), service: 'monitoring', headers: { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' } });
+    const put = new URLSearchParams({
+      Action: 'PutMetricAlarm',
+      Version: '2010-08-01',
+      AlarmName: 'q1',
+      MetricName: 'CPUUtilization',
+      Namespace: '/aws/sagemaker/Endpoints',
+      Statistic: 'Average',
+      Period: '60',
+      EvaluationPeriods: '1',
+      Threshold: '90',
+      ComparisonOperator: 'GreaterThanThreshold',
+      'Dimensions.member.1.Name': 'EndpointName',
+      'Dimensions.member.1.Value': ENDPOINT,
+    });
+    const r1 = await raw(w.fake.url, {
+      body: put.toString(),
+      service: 'monitoring',
+      headers: { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' },
+    });
     expect(r1.status).toBe(200);
     expect(r1.body).toContain('<PutMetricAlarmResponse xmlns="http://monitoring.amazonaws.com/doc/2010-08-01/">');
-    const r2 = await raw(w.fake.url, { body: new URLSearchParams({ Action: 'DescribeAlarms', Version: '2010-08-01', 'AlarmNames.member.1': 'q1' }).toString(), service: 'monitoring', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
-    expect(r2.body).toMatch(/<MetricAlarms><member>.*<AlarmName>q1<\/AlarmName>.*<Dimensions><member><Name>EndpointName<\/Name><Value>my-endpoint<\/Value><\/member><\/Dimensions>.*<StateUpdatedTimestamp>2026-01-01T12:00:00.000Z<\/StateUpdatedTimestamp>/);
-    const r3 = await raw(w.fake.url, { body: new URLSearchParams({ Action: 'DeleteAlarms', 'AlarmNames.member.1': 'missing' }).toString(), service: 'monitoring', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    const r2 = await raw(w.fake.url, {
+      body: new URLSearchParams({ Action: 'DescribeAlarms', Version: '2010-08-01', 'AlarmNames.member.1': 'q1' }).toString(),
+      service: 'monitoring',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
+    expect(r2.body).toMatch(
+      /<MetricAlarms><member>.*<AlarmName>q1<\/AlarmName>.*<Dimensions><member><Name>EndpointName<\/Name><Value>my-endpoint<\/Value><\/member><\/Dimensions>.*<StateUpdatedTimestamp>2026-01-01T12:00:00.000Z<\/StateUpdatedTimestamp>/,
+    );
+    const r3 = await raw(w.fake.url, {
+      body: new URLSearchParams({ Action: 'DeleteAlarms', 'AlarmNames.member.1': 'missing' }).toString(),
+      service: 'monitoring',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
     expect(r3.status).toBe(404);
     expect(r3.body).toContain('<Code>ResourceNotFound</Code>');
   });
@@ -135,8 +233,18 @@ describe('fake AWS: faults', () => {
     const ok = await w.clients.sagemaker.send(new DescribeEndpointCommand({ EndpointName: ENDPOINT }));
     expect(ok.$metadata.attempts).toBe(3);
     w.fake.inject({ kind: 'server-error', status: 503, service: 'sagemaker', times: 3 });
-    await expect(w.clients.sagemaker.send(new DescribeEndpointCommand({ EndpointName: ENDPOINT }))).rejects.toMatchObject({ name: 'ServiceUnavailable', $metadata: { httpStatusCode: 503, attempts: 3 } });
-    expect(w.fake.calls('DescribeEndpoint').map((r) => r.errorCode ?? r.status)).toEqual(['ThrottlingException', 'ThrottlingException', 200, 'ServiceUnavailable', 'ServiceUnavailable', 'ServiceUnavailable']);
+    await expect(w.clients.sagemaker.send(new DescribeEndpointCommand({ EndpointName: ENDPOINT }))).rejects.toMatchObject({
+      name: 'ServiceUnavailable',
+      $metadata: { httpStatusCode: 503, attempts: 3 },
+    });
+    expect(w.fake.calls('DescribeEndpoint').map((r) => r.errorCode ?? r.status)).toEqual([
+      'ThrottlingException',
+      'ThrottlingException',
+      200,
+      'ServiceUnavailable',
+      'ServiceUnavailable',
+      'ServiceUnavailable',
+    ]);
   });
 
   it('a dropped connection is retried; a hung request times out on the client', async () => {
@@ -155,18 +263,54 @@ describe('fake AWS: alarms, SNS and Application Auto Scaling work together', () 
     await (await w.clients.snsClient()).send(new SetTopicAttributesCommand({ TopicArn: topic, AttributeName: 'SignatureVersion', AttributeValue: '2' }));
     const events: SNSEvent[] = [];
     w.fake.sns.subscribe((e) => events.push(e));
-    await w.clients.cloudwatch.send(new PutMetricAlarmCommand({ AlarmName: 'hi', MetricName: 'CPUUtilization', Namespace: '/aws/sagemaker/Endpoints', Statistic: 'Average', Period: 60, EvaluationPeriods: 1, Threshold: 90, ComparisonOperator: 'GreaterThanThreshold', Dimensions: [{ Name: 'EndpointName', Value: ENDPOINT }, { Name: 'VariantName', Value: VARIANT }], AlarmActions: [topic] }));
-    await w.clients.cloudwatch.send(new SetAlarmStateCommand({ AlarmName: 'hi', StateValue: 'ALARM', StateReason: 'Threshold Crossed: 1 out of the last 1 datapoints [97.5 (01/01/26 12:00:00)] was greater than the threshold (90.0).', StateReasonData: JSON.stringify({ version: '1.0', recentDatapoints: [97.5], threshold: 90 }) }));
+    await w.clients.cloudwatch.send(
+      new PutMetricAlarmCommand({
+        AlarmName: 'hi',
+        MetricName: 'CPUUtilization',
+        Namespace: '/aws/sagemaker/Endpoints',
+        Statistic: 'Average',
+        Period: 60,
+        EvaluationPeriods: 1,
+        Threshold: 90,
+        ComparisonOperator: 'GreaterThanThreshold',
+        Dimensions: [
+          { Name: 'EndpointName', Value: ENDPOINT },
+          { Name: 'VariantName', Value: VARIANT },
+        ],
+        AlarmActions: [topic],
+      }),
+    );
+    await w.clients.cloudwatch.send(
+      new SetAlarmStateCommand({
+        AlarmName: 'hi',
+        StateValue: 'ALARM',
+        StateReason: 'Threshold Crossed: 1 out of the last 1 datapoints [97.5 (01/01/26 12:00:00)] was greater than the threshold (90.0).',
+        StateReasonData: JSON.stringify({ version: '1.0', recentDatapoints: [97.5], threshold: 90 }),
+      }),
+    );
     // Same state again: CloudWatch acts on transitions only.
     await w.clients.cloudwatch.send(new SetAlarmStateCommand({ AlarmName: 'hi', StateValue: 'ALARM', StateReason: 'still' }));
     expect(events).toHaveLength(1);
     const sns = events[0]!.Records[0]!.Sns;
     expect(sns.SignatureVersion).toBe('2');
-    expect(JSON.parse(sns.Message)).toMatchObject({ AlarmName: 'hi', NewStateValue: 'ALARM', OldStateValue: 'INSUFFICIENT_DATA', Region: 'US East (N. Virginia)', Trigger: { Dimensions: [{ value: ENDPOINT, name: 'EndpointName' }, { value: VARIANT, name: 'VariantName' }] } });
+    expect(JSON.parse(sns.Message)).toMatchObject({
+      AlarmName: 'hi',
+      NewStateValue: 'ALARM',
+      OldStateValue: 'INSUFFICIENT_DATA',
+      Region: 'US East (N. Virginia)',
+      Trigger: {
+        Dimensions: [
+          { value: ENDPOINT, name: 'EndpointName' },
+          { value: VARIANT, name: 'VariantName' },
+        ],
+      },
+    });
     const verifier = new SnsSignatureVerifier({ fetchCertificate: w.fake.sns.certificateFetcher });
     await verifier.load(sns.SigningCertUrl, sns.TopicArn, 'SigningCertUrl');
     expect(() => verifier.verify(sns, { url: sns.SigningCertUrl, path: 'SigningCertUrl' }, 'Sns')).not.toThrow();
-    expect(() => verifier.verify({ ...sns, Message: sns.Message.replace('ALARM', 'OK') }, { url: sns.SigningCertUrl, path: 'SigningCertUrl' }, 'Sns')).toThrow(/forged or altered/);
+    expect(() => verifier.verify({ ...sns, Message: sns.Message.replace('ALARM', 'OK') }, { url: sns.SigningCertUrl, path: 'SigningCertUrl' }, 'Sns')).toThrow(
+      /forged or altered/,
+    );
     const described = await w.clients.cloudwatch.send(new DescribeAlarmsCommand({ StateValue: 'ALARM' }));
     expect(described.MetricAlarms?.map((a) => a.AlarmName)).toEqual(['hi']);
   });
@@ -176,9 +320,43 @@ describe('fake AWS: alarms, SNS and Application Auto Scaling work together', () 
     const aas = await w.clients.autoscalingClient();
     const base = { ServiceNamespace: 'sagemaker' as const, ResourceId: resourceId, ScalableDimension: 'sagemaker:variant:DesiredInstanceCount' as const };
     await aas.send(new RegisterScalableTargetCommand({ ...base, MinCapacity: 1, MaxCapacity: 4 }));
-    const policy = await aas.send(new PutScalingPolicyCommand({ ...base, PolicyName: 'latency-step', PolicyType: 'StepScaling', StepScalingPolicyConfiguration: { AdjustmentType: 'ChangeInCapacity', Cooldown: 300, MetricAggregationType: 'Average', StepAdjustments: [{ MetricIntervalLowerBound: 0, MetricIntervalUpperBound: 100, ScalingAdjustment: 1 }, { MetricIntervalLowerBound: 100, ScalingAdjustment: 2 }] } }));
-    await w.clients.cloudwatch.send(new PutMetricAlarmCommand({ AlarmName: 'latency', MetricName: 'OverheadLatency', Namespace: 'AWS/SageMaker', Statistic: 'Average', Period: 60, EvaluationPeriods: 1, Threshold: 100, ComparisonOperator: 'GreaterThanOrEqualToThreshold', AlarmActions: [policy.PolicyARN!] }));
-    await w.clients.cloudwatch.send(new SetAlarmStateCommand({ AlarmName: 'latency', StateValue: 'ALARM', StateReason: 'test', StateReasonData: JSON.stringify({ recentDatapoints: [250] }) }));
+    const policy = await aas.send(
+      new PutScalingPolicyCommand({
+        ...base,
+        PolicyName: 'latency-step',
+        PolicyType: 'StepScaling',
+        StepScalingPolicyConfiguration: {
+          AdjustmentType: 'ChangeInCapacity',
+          Cooldown: 300,
+          MetricAggregationType: 'Average',
+          StepAdjustments: [
+            { MetricIntervalLowerBound: 0, MetricIntervalUpperBound: 100, ScalingAdjustment: 1 },
+            { MetricIntervalLowerBound: 100, ScalingAdjustment: 2 },
+          ],
+        },
+      }),
+    );
+    await w.clients.cloudwatch.send(
+      new PutMetricAlarmCommand({
+        AlarmName: 'latency',
+        MetricName: 'OverheadLatency',
+        Namespace: 'AWS/SageMaker',
+        Statistic: 'Average',
+        Period: 60,
+        EvaluationPeriods: 1,
+        Threshold: 100,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        AlarmActions: [policy.PolicyARN!],
+      }),
+    );
+    await w.clients.cloudwatch.send(
+      new SetAlarmStateCommand({
+        AlarmName: 'latency',
+        StateValue: 'ALARM',
+        StateReason: 'test',
+        StateReasonData: JSON.stringify({ recentDatapoints: [250] }),
+      }),
+    );
     expect(w.fake.sagemaker.desiredCount(ENDPOINT, VARIANT)).toBe(4);
     const acts = await aas.send(new DescribeScalingActivitiesCommand({ ServiceNamespace: 'sagemaker', ResourceId: resourceId }));
     expect(acts.ScalingActivities?.[0]).toMatchObject({ StatusCode: 'Successful', Description: 'Setting desired instance count to 4.' });

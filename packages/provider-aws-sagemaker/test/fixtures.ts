@@ -36,7 +36,10 @@ export const fixtureCertFetcher = async (url: string): Promise<string> => {
 
 /** The verbatim EventBridge / alarm-action fixtures name EC2 / Logs metrics: point their dimensions at a SageMaker variant. */
 export function onVariant<T>(event: T, endpoint = 'my-endpoint', variant = 'AllTraffic'): T {
-  const copy = structuredClone(event) as { detail?: { configuration: { metrics: Array<{ metricStat?: { metric: { dimensions: Record<string, string> } } }> } }; alarmData?: { configuration: { metrics: Array<{ metricStat?: { metric: { dimensions: Record<string, string> } } }> } } };
+  const copy = structuredClone(event) as {
+    detail?: { configuration: { metrics: Array<{ metricStat?: { metric: { dimensions: Record<string, string> } } }> } };
+    alarmData?: { configuration: { metrics: Array<{ metricStat?: { metric: { dimensions: Record<string, string> } } }> } };
+  };
   const detail = copy.detail ?? copy.alarmData!;
   for (const m of detail.configuration.metrics) if (m.metricStat) m.metricStat.metric.dimensions = { EndpointName: endpoint, VariantName: variant };
   return copy as T;

@@ -23,7 +23,16 @@ async function world(): Promise<{ w: TestWorld; provider: SageMakerProvider }> {
   return { w, provider: new SageMakerProvider(w.clients, { region: 'us-east-1', clock: w.clock }) };
 }
 
-const BAD_IDS = ['inference-component/', 'inference-component/-bad', 'inference-component/a_b', `inference-component/${'a'.repeat(64)}`, 'inference-component/x/extra', 'inference-components/x', '../inference-component/x', 'inference-component'];
+const BAD_IDS = [
+  'inference-component/',
+  'inference-component/-bad',
+  'inference-component/a_b',
+  `inference-component/${'a'.repeat(64)}`,
+  'inference-component/x/extra',
+  'inference-components/x',
+  '../inference-component/x',
+  'inference-component',
+];
 
 runProviderConformance('aws-sagemaker inference component against the wire fake', async () => {
   const tw = await startWorld(seed);
@@ -39,7 +48,9 @@ runProviderConformance('aws-sagemaker inference component against the wire fake'
     async tamper() {
       // Another actor (the console, Application Auto Scaling) changes the copy count.
       const copies = tw.fake.sagemaker.componentSnapshot(IC)!.desired;
-      await tw.clients.sagemaker.send(new UpdateInferenceComponentRuntimeConfigCommand({ InferenceComponentName: IC, DesiredRuntimeConfig: { CopyCount: copies + 1 } }));
+      await tw.clients.sagemaker.send(
+        new UpdateInferenceComponentRuntimeConfigCommand({ InferenceComponentName: IC, DesiredRuntimeConfig: { CopyCount: copies + 1 } }),
+      );
       tw.clock.advance(10 * 60_000);
     },
     async settle() {
@@ -62,7 +73,11 @@ describe('SageMakerProvider: inference components', () => {
   it('scales to zero copies and back, Updating until the fake clock passes, with the state in the component tags', async () => {
     const { provider } = await world();
     const d = await provider.describe(IC_REF);
-    const handle = await provider.apply(IC_REF, { replicas: 0 }, { ifMatch: d.version!, state: { dedupeKeys: ['k-zero'], recommendations: [], lastScaleIn: { at: w.clock.now(), from: 2, to: 0 } } });
+    const handle = await provider.apply(
+      IC_REF,
+      { replicas: 0 },
+      { ifMatch: d.version!, state: { dedupeKeys: ['k-zero'], recommendations: [], lastScaleIn: { at: w.clock.now(), from: 2, to: 0 } } },
+    );
     expect(handle).toMatchObject({ kind: 'endpoint', stateWritten: true });
     expect(await provider.describe(IC_REF)).toMatchObject({ status: 'updating', capacity: { replicas: 0 } });
     expect(w.fake.sagemaker.componentSnapshot(IC)).toMatchObject({ status: 'Updating', current: 2, desired: 0 });
@@ -86,7 +101,9 @@ describe('SageMakerProvider: inference components', () => {
     await provider.apply(IC_REF, { replicas: 3 }, {});
     const before = w.fake.sagemaker.componentSnapshot(IC)!;
     await expect(provider.apply(IC_REF, { replicas: 4 }, { state: { dedupeKeys: ['k-busy'], recommendations: [] } })).rejects.toBeInstanceOf(ConflictError);
-    const err = await w.clients.sagemaker.send(new UpdateInferenceComponentRuntimeConfigCommand({ InferenceComponentName: IC, DesiredRuntimeConfig: { CopyCount: 4 } })).catch((e: Error) => e);
+    const err = await w.clients.sagemaker
+      .send(new UpdateInferenceComponentRuntimeConfigCommand({ InferenceComponentName: IC, DesiredRuntimeConfig: { CopyCount: 4 } }))
+      .catch((e: Error) => e);
     expect(err).toMatchObject({ name: 'ValidationException', message: expect.stringMatching(/^Cannot update in-progress inference component/) });
     expect(w.fake.sagemaker.componentSnapshot(IC)).toMatchObject({ desired: before.desired, status: 'Updating' });
     expect(w.fake.sagemaker.componentSnapshot(IC)!.tags).toEqual(before.tags);
@@ -99,7 +116,10 @@ describe('SageMakerProvider: inference components', () => {
       await expect(provider.describe({ provider: 'aws-sagemaker', id })).rejects.toMatchObject({ message: expect.stringContaining('target.id') });
     }
     expect(() => provider.validateId('inference-component/ok-name-1')).not.toThrow();
-    await expect(provider.apply(IC_REF, { replicas: 2, size: 'ml.g5.xlarge' }, {})).rejects.toMatchObject({ name: 'ValidationError', message: expect.stringContaining('capacity.size') });
+    await expect(provider.apply(IC_REF, { replicas: 2, size: 'ml.g5.xlarge' }, {})).rejects.toMatchObject({
+      name: 'ValidationError',
+      message: expect.stringContaining('capacity.size'),
+    });
     await expect(provider.apply(IC_REF, { replicas: -1 }, {})).rejects.toMatchObject({ message: expect.stringContaining('capacity.replicas') });
     await expect(provider.describe({ provider: 'aws-sagemaker', id: 'inference-component/nope' })).rejects.toBeInstanceOf(NotFoundError);
     expect(w.fake.requests.filter((r) => r.operation === 'UpdateInferenceComponentRuntimeConfig')).toEqual([]);
@@ -108,22 +128,68 @@ describe('SageMakerProvider: inference components', () => {
 
   it('checkPolicy: a zero floor is fine on a component and refused on a variant; limits.sizes is refused on a component', async () => {
     const { provider } = await world();
-    const policy = (limits: Record<string, unknown>) => validatePolicy({ name: 'p', targets: [{ ...IC_REF }], limits, rules: [{ name: 'tt', targetTracking: { metric: 'ConcurrentRequestsPerCopy', target: 4 } }] });
+    const policy = (limits: Record<string, unknown>) =>
+      validatePolicy({
+        name: 'p',
+        targets: [{ ...IC_REF }],
+        limits,
+        rules: [{ name: 'tt', targetTracking: { metric: 'ConcurrentRequestsPerCopy', target: 4 } }],
+      });
     expect(provider.checkPolicy(policy({ minReplicas: 0, maxReplicas: 4 }), IC_REF)).toEqual([]);
     expect(provider.checkPolicy(policy({ minReplicas: 0, maxReplicas: 4 }), REF).map((i) => i.path)).toEqual(expect.arrayContaining(['limits.minReplicas']));
-    expect(provider.checkPolicy(policy({ minReplicas: 1, maxReplicas: 4, sizes: ['ml.g5.xlarge', 'ml.g5.2xlarge'] }), IC_REF)).toEqual([expect.objectContaining({ path: 'limits.sizes' })]);
+    expect(provider.checkPolicy(policy({ minReplicas: 1, maxReplicas: 4, sizes: ['ml.g5.xlarge', 'ml.g5.2xlarge'] }), IC_REF)).toEqual([
+      expect.objectContaining({ path: 'limits.sizes' }),
+    ]);
   });
 
   it('exports the copy-count scalable target and, with a zero floor, the documented wake-from-zero step policy on NoCapacityInvocationFailures', async () => {
     const { provider } = await world();
-    const doc = (min: number) => validatePolicy({ name: 'ic', targets: [{ ...IC_REF }], limits: { minReplicas: min, maxReplicas: 4 }, rules: [{ name: 'tt', targetTracking: { metric: 'ConcurrentRequestsPerCopy', target: 4 } }] });
+    const doc = (min: number) =>
+      validatePolicy({
+        name: 'ic',
+        targets: [{ ...IC_REF }],
+        limits: { minReplicas: min, maxReplicas: 4 },
+        rules: [{ name: 'tt', targetTracking: { metric: 'ConcurrentRequestsPerCopy', target: 4 } }],
+      });
     const out = await provider.exportNative(doc(0), IC_REF);
-    expect(out.resources[0]).toMatchObject({ kind: 'ScalableTarget', request: { ResourceId: IC_REF.id, ScalableDimension: 'sagemaker:inference-component:DesiredCopyCount', MinCapacity: 0, MaxCapacity: 4 } });
-    expect(out.resources).toContainEqual(expect.objectContaining({ kind: 'ScalingPolicy', rule: 'tt', request: expect.objectContaining({ TargetTrackingScalingPolicyConfiguration: expect.objectContaining({ PredefinedMetricSpecification: { PredefinedMetricType: 'SageMakerInferenceComponentConcurrentRequestsPerCopyHighResolution' } }) }) }));
+    expect(out.resources[0]).toMatchObject({
+      kind: 'ScalableTarget',
+      request: { ResourceId: IC_REF.id, ScalableDimension: 'sagemaker:inference-component:DesiredCopyCount', MinCapacity: 0, MaxCapacity: 4 },
+    });
+    expect(out.resources).toContainEqual(
+      expect.objectContaining({
+        kind: 'ScalingPolicy',
+        rule: 'tt',
+        request: expect.objectContaining({
+          TargetTrackingScalingPolicyConfiguration: expect.objectContaining({
+            PredefinedMetricSpecification: { PredefinedMetricType: 'SageMakerInferenceComponentConcurrentRequestsPerCopyHighResolution' },
+          }),
+        }),
+      }),
+    );
     const wake = out.resources.filter((r) => 'rule' in r && r.rule === 'wake-from-zero');
     expect(wake).toEqual([
-      expect.objectContaining({ kind: 'ScalingPolicy', request: expect.objectContaining({ PolicyType: 'StepScaling', ScalableDimension: 'sagemaker:inference-component:DesiredCopyCount', StepScalingPolicyConfiguration: expect.objectContaining({ AdjustmentType: 'ChangeInCapacity', StepAdjustments: [{ MetricIntervalLowerBound: 0, ScalingAdjustment: 1 }] }) }) }),
-      expect.objectContaining({ kind: 'Alarm', request: expect.objectContaining({ MetricName: 'NoCapacityInvocationFailures', Namespace: 'AWS/SageMaker', Dimensions: [{ Name: 'InferenceComponentName', Value: IC }], ComparisonOperator: 'GreaterThanOrEqualToThreshold', Threshold: 1 }) }),
+      expect.objectContaining({
+        kind: 'ScalingPolicy',
+        request: expect.objectContaining({
+          PolicyType: 'StepScaling',
+          ScalableDimension: 'sagemaker:inference-component:DesiredCopyCount',
+          StepScalingPolicyConfiguration: expect.objectContaining({
+            AdjustmentType: 'ChangeInCapacity',
+            StepAdjustments: [{ MetricIntervalLowerBound: 0, ScalingAdjustment: 1 }],
+          }),
+        }),
+      }),
+      expect.objectContaining({
+        kind: 'Alarm',
+        request: expect.objectContaining({
+          MetricName: 'NoCapacityInvocationFailures',
+          Namespace: 'AWS/SageMaker',
+          Dimensions: [{ Name: 'InferenceComponentName', Value: IC }],
+          ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+          Threshold: 1,
+        }),
+      }),
     ]);
     const floorOne = await provider.exportNative(doc(1), IC_REF);
     expect(floorOne.resources.filter((r) => 'rule' in r && r.rule === 'wake-from-zero')).toEqual([]);
@@ -134,16 +200,24 @@ describe('parseTargetId (ids from policies and alarms)', () => {
   it('fuzz: any string is either a well-formed variant/component id or a ValidationError naming target.id, never another throw', () => {
     const names = fc.stringMatching(/^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,20}$/);
     fc.assert(
-      fc.property(fc.oneof(fc.string(), names.map((n) => `inference-component/${n}`), fc.tuple(names, names).map(([e, v]) => `endpoint/${e}/variant/${v}`), fc.string().map((x) => `inference-component/${x}`)), (id) => {
-        try {
-          const parsed = parseTargetId(id);
-          const back = parsed.kind === 'component' ? `inference-component/${parsed.component}` : `endpoint/${parsed.endpoint}/variant/${parsed.variant}`;
-          expect(back).toBe(id);
-        } catch (e) {
-          expect(e).toBeInstanceOf(ValidationError);
-          expect((e as ValidationError).issues[0]!.path).toBe('target.id');
-        }
-      }),
+      fc.property(
+        fc.oneof(
+          fc.string(),
+          names.map((n) => `inference-component/${n}`),
+          fc.tuple(names, names).map(([e, v]) => `endpoint/${e}/variant/${v}`),
+          fc.string().map((x) => `inference-component/${x}`),
+        ),
+        (id) => {
+          try {
+            const parsed = parseTargetId(id);
+            const back = parsed.kind === 'component' ? `inference-component/${parsed.component}` : `endpoint/${parsed.endpoint}/variant/${parsed.variant}`;
+            expect(back).toBe(id);
+          } catch (e) {
+            expect(e).toBeInstanceOf(ValidationError);
+            expect((e as ValidationError).issues[0]!.path).toBe('target.id');
+          }
+        },
+      ),
       { numRuns: 500 },
     );
   });

@@ -29,7 +29,13 @@ runMetricSourceConformance('CloudWatch GetMetricData against the wire fake', asy
     target: { ...REF },
     now: tw.clock.now(),
     // One datapoint per seeded period, in the middle of it, as SageMaker publishes Invocations.
-    seed: (points) => tw.fake.cloudwatch.putMetricData('AWS/SageMaker', 'Invocations', DIMS, points.map((p) => ({ at: p.at + 30_000, value: p.value }))),
+    seed: (points) =>
+      tw.fake.cloudwatch.putMetricData(
+        'AWS/SageMaker',
+        'Invocations',
+        DIMS,
+        points.map((p) => ({ at: p.at + 30_000, value: p.value })),
+      ),
     invalidIds: ['', 'my-endpoint', 'endpoint/-bad/variant/x', 'endpoint/x/variant/y/extra', '../endpoint/x/variant/y'],
     throttleNext: () => tw.fake.inject({ kind: 'throttle', service: 'cloudwatch', operation: 'GetMetricData', times: Infinity }),
     close: () => tw.close(),
@@ -89,14 +95,23 @@ describe('CloudWatchMetricSource (GetMetricData) against the fake, real SDK clie
     w = await startWorld();
     const now = w.clock.now();
     const from = now - 121 * MIN;
-    invocations(w, Array.from({ length: 120 }, (_, i) => (i % 3 === 0 ? undefined : i)), from);
+    invocations(
+      w,
+      Array.from({ length: 120 }, (_, i) => (i % 3 === 0 ? undefined : i)),
+      from,
+    );
     w.fake.cloudwatch.metricPageSize = 50;
     const all = await new CloudWatchMetricSource(w.clients, { clock: w.clock }).history(REF, { metric: 'requests', from, to: now, periodSeconds: 60 });
     expect(all).toHaveLength(120);
     expect(all.map((p) => p.value)).toEqual(Array.from({ length: 120 }, (_, i) => (i % 3 === 0 ? 0 : i)));
     const pagesForAll = w.fake.calls('GetMetricData').length;
     expect(pagesForAll).toBeGreaterThan(2);
-    const cut = await new CloudWatchMetricSource(w.clients, { clock: w.clock, maxPages: 2 }).history(REF, { metric: 'requests', from, to: now, periodSeconds: 60 });
+    const cut = await new CloudWatchMetricSource(w.clients, { clock: w.clock, maxPages: 2 }).history(REF, {
+      metric: 'requests',
+      from,
+      to: now,
+      periodSeconds: 60,
+    });
     expect(w.fake.calls('GetMetricData').length - pagesForAll).toBe(2);
     expect(cut.length).toBeGreaterThan(0);
     expect(cut.length).toBeLessThan(120);
@@ -107,7 +122,9 @@ describe('CloudWatchMetricSource (GetMetricData) against the fake, real SDK clie
     w = await startWorld({ maxAttempts: 2 });
     w.fake.inject({ kind: 'throttle', service: 'cloudwatch', operation: 'GetMetricData', times: Infinity });
     const source = new CloudWatchMetricSource(w.clients, { clock: w.clock });
-    await expect(source.history(REF, { metric: 'requests', from: w.clock.now() - 10 * MIN, to: w.clock.now(), periodSeconds: 60 })).rejects.toBeInstanceOf(TransientError);
+    await expect(source.history(REF, { metric: 'requests', from: w.clock.now() - 10 * MIN, to: w.clock.now(), periodSeconds: 60 })).rejects.toBeInstanceOf(
+      TransientError,
+    );
     expect(w.fake.calls('GetMetricData').map((r) => r.errorCode)).toEqual(['ThrottlingException', 'ThrottlingException']);
   });
 
@@ -141,7 +158,9 @@ describe('CloudWatchMetricSource (GetMetricData) against the fake, real SDK clie
     expect(await fields({ metric: 'latency-ish', from: now - MIN, to: now, periodSeconds: 60 })).toEqual(['metric']);
     expect(await fields({ metric: 'requests', from: now - MIN, to: now, periodSeconds: 45 })).toEqual(['periodSeconds']);
     expect(await fields({ metric: 'requests', from: now - MIN, to: now, periodSeconds: 10 })).toEqual(['periodSeconds']);
-    await expect(source.history({ provider: 'aws-sagemaker', id: 'endpoint/x' }, { metric: 'requests', from: now - MIN, to: now, periodSeconds: 60 })).rejects.toBeInstanceOf(ValidationError);
+    await expect(
+      source.history({ provider: 'aws-sagemaker', id: 'endpoint/x' }, { metric: 'requests', from: now - MIN, to: now, periodSeconds: 60 }),
+    ).rejects.toBeInstanceOf(ValidationError);
     expect(w.fake.calls('GetMetricData')).toHaveLength(0);
   });
 
@@ -152,7 +171,12 @@ describe('CloudWatchMetricSource (GetMetricData) against the fake, real SDK clie
     const source = new CloudWatchMetricSource(w.clients, { clock: w.clock });
     await fc.assert(
       fc.asyncProperty(
-        fc.record({ metric: fc.oneof(fc.constantFrom('requests', 'cpu', 'ConcurrentRequestsPerModel', 'Invocations'), fc.string()), from: fc.oneof(fc.integer({ min: now - 20 * MIN, max: now }), fc.double()), span: fc.integer({ min: -MIN, max: 20 * MIN }), periodSeconds: fc.oneof(fc.constantFrom(10, 60, 120, 300), fc.integer()) }),
+        fc.record({
+          metric: fc.oneof(fc.constantFrom('requests', 'cpu', 'ConcurrentRequestsPerModel', 'Invocations'), fc.string()),
+          from: fc.oneof(fc.integer({ min: now - 20 * MIN, max: now }), fc.double()),
+          span: fc.integer({ min: -MIN, max: 20 * MIN }),
+          periodSeconds: fc.oneof(fc.constantFrom(10, 60, 120, 300), fc.integer()),
+        }),
         async ({ metric, from, span, periodSeconds }) => {
           try {
             const points = await source.history(REF, { metric, from, to: from + span, periodSeconds });
@@ -178,7 +202,22 @@ describe('CloudWatchMetricSource (GetMetricData) against the fake, real SDK clie
     const out = await w.clients.cloudwatch.send(
       new GetMetricDataCommand({
         MetricDataQueries: [
-          { Id: 'm1', MetricStat: { Metric: { Namespace: 'AWS/SageMaker', MetricName: 'Invocations', Dimensions: [{ Name: 'EndpointName', Value: ENDPOINT }, { Name: 'VariantName', Value: VARIANT }] }, Period: 60, Stat: 'Sum' }, ReturnData: false },
+          {
+            Id: 'm1',
+            MetricStat: {
+              Metric: {
+                Namespace: 'AWS/SageMaker',
+                MetricName: 'Invocations',
+                Dimensions: [
+                  { Name: 'EndpointName', Value: ENDPOINT },
+                  { Name: 'VariantName', Value: VARIANT },
+                ],
+              },
+              Period: 60,
+              Stat: 'Sum',
+            },
+            ReturnData: false,
+          },
           { Id: 'e1', Expression: 'FILL(m1, 0)' },
         ],
         StartTime: new Date(now - 4 * MIN),
@@ -188,6 +227,10 @@ describe('CloudWatchMetricSource (GetMetricData) against the fake, real SDK clie
     );
     expect(out.MetricDataResults).toHaveLength(1);
     expect(out.MetricDataResults![0]!.Values).toEqual([2, 0, 6]);
-    await expect(w.clients.cloudwatch.send(new GetMetricDataCommand({ MetricDataQueries: [{ Id: 'e1', Expression: 'SUM(METRICS())' }], StartTime: new Date(now - MIN), EndTime: new Date(now) }))).rejects.toMatchObject({ name: 'InvalidParameterValueException' });
+    await expect(
+      w.clients.cloudwatch.send(
+        new GetMetricDataCommand({ MetricDataQueries: [{ Id: 'e1', Expression: 'SUM(METRICS())' }], StartTime: new Date(now - MIN), EndTime: new Date(now) }),
+      ),
+    ).rejects.toMatchObject({ name: 'InvalidParameterValueException' });
   });
 });

@@ -35,10 +35,34 @@ describe('asynchronous endpoints: down to zero on the backlog, woken by HasBackl
     expect(byKind(out, 'ScalableTarget')[0]).toMatchObject({ request: { MinCapacity: 0, MaxCapacity: 5 } });
     const [tt, step] = byKind(out, 'ScalingPolicy');
     expect(tt).toMatchObject({
-      request: { PolicyType: 'TargetTrackingScaling', TargetTrackingScalingPolicyConfiguration: { TargetValue: 5, CustomizedMetricSpecification: { MetricName: 'ApproximateBacklogSizePerInstance', Namespace: 'AWS/SageMaker', Statistic: 'Average', Dimensions: [{ Name: 'EndpointName', Value: ENDPOINT }] } } },
+      request: {
+        PolicyType: 'TargetTrackingScaling',
+        TargetTrackingScalingPolicyConfiguration: {
+          TargetValue: 5,
+          CustomizedMetricSpecification: {
+            MetricName: 'ApproximateBacklogSizePerInstance',
+            Namespace: 'AWS/SageMaker',
+            Statistic: 'Average',
+            Dimensions: [{ Name: 'EndpointName', Value: ENDPOINT }],
+          },
+        },
+      },
     });
-    expect(step).toMatchObject({ request: { PolicyType: 'StepScaling', StepScalingPolicyConfiguration: { AdjustmentType: 'ChangeInCapacity', StepAdjustments: [{ MetricIntervalLowerBound: 0, ScalingAdjustment: 1 }] } } });
-    expect(byKind(out, 'Alarm')[0]).toMatchObject({ request: { MetricName: 'HasBacklogWithoutCapacity', Namespace: 'AWS/SageMaker', Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold', Dimensions: [{ Name: 'EndpointName', Value: ENDPOINT }] } });
+    expect(step).toMatchObject({
+      request: {
+        PolicyType: 'StepScaling',
+        StepScalingPolicyConfiguration: { AdjustmentType: 'ChangeInCapacity', StepAdjustments: [{ MetricIntervalLowerBound: 0, ScalingAdjustment: 1 }] },
+      },
+    });
+    expect(byKind(out, 'Alarm')[0]).toMatchObject({
+      request: {
+        MetricName: 'HasBacklogWithoutCapacity',
+        Namespace: 'AWS/SageMaker',
+        Threshold: 1,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        Dimensions: [{ Name: 'EndpointName', Value: ENDPOINT }],
+      },
+    });
   });
 
   it('the metric source reads the backlog per endpoint (EndpointName only) over the wire', async () => {
@@ -46,20 +70,44 @@ describe('asynchronous endpoints: down to zero on the backlog, woken by HasBackl
     const now = w.clock.now();
     const start = Math.floor(now / 60_000) * 60_000 - 10 * 60_000;
     w.fake.cloudwatch.putMetricData('AWS/SageMaker', 'ApproximateBacklogSizePerInstance', { EndpointName: ENDPOINT }, [{ at: start + 30_000, value: 12 }]);
-    const points = await new CloudWatchMetricSource(w.clients, { clock: w.clock }).history(REF, { metric: 'ApproximateBacklogSizePerInstance', from: start, to: now, periodSeconds: 60 });
+    const points = await new CloudWatchMetricSource(w.clients, { clock: w.clock }).history(REF, {
+      metric: 'ApproximateBacklogSizePerInstance',
+      from: start,
+      to: now,
+      periodSeconds: 60,
+    });
     expect(points).toEqual([{ at: start, value: 12 }]);
   });
 });
 
 describe('high-resolution concurrency (10 s) for target tracking', () => {
   it('ConcurrentRequestsPerModel exports as the high-resolution predefined metric', () => {
-    const p = validatePolicy({ name: 'hr', targets: [{ ...REF }], limits: { maxReplicas: 8 }, rules: [{ name: 'concurrency', targetTracking: { metric: 'ConcurrentRequestsPerModel', target: 5 } }] });
+    const p = validatePolicy({
+      name: 'hr',
+      targets: [{ ...REF }],
+      limits: { maxReplicas: 8 },
+      rules: [{ name: 'concurrency', targetTracking: { metric: 'ConcurrentRequestsPerModel', target: 5 } }],
+    });
     const [tt] = byKind(compileNative(p, REF).resources, 'ScalingPolicy');
-    expect(tt).toMatchObject({ request: { TargetTrackingScalingPolicyConfiguration: { TargetValue: 5, PredefinedMetricSpecification: { PredefinedMetricType: 'SageMakerVariantConcurrentRequestsPerModelHighResolution' } } } });
+    expect(tt).toMatchObject({
+      request: {
+        TargetTrackingScalingPolicyConfiguration: {
+          TargetValue: 5,
+          PredefinedMetricSpecification: { PredefinedMetricType: 'SageMakerVariantConcurrentRequestsPerModelHighResolution' },
+        },
+      },
+    });
   });
 
   it('ConcurrentRequestsPerCopy on a variant is refused, naming the rule field (only inference components publish it)', () => {
-    const p = validatePolicy({ name: 'hr', targets: [{ ...REF }], limits: { maxReplicas: 8 }, rules: [{ name: 'copies', targetTracking: { metric: 'ConcurrentRequestsPerCopy', target: 5 } }] });
-    expect(provider.checkPolicy(p, REF)).toEqual([{ path: 'rules[0].targetTracking.metric', message: expect.stringContaining('per inference-component copy') }]);
+    const p = validatePolicy({
+      name: 'hr',
+      targets: [{ ...REF }],
+      limits: { maxReplicas: 8 },
+      rules: [{ name: 'copies', targetTracking: { metric: 'ConcurrentRequestsPerCopy', target: 5 } }],
+    });
+    expect(provider.checkPolicy(p, REF)).toEqual([
+      { path: 'rules[0].targetTracking.metric', message: expect.stringContaining('per inference-component copy') },
+    ]);
   });
 });

@@ -16,7 +16,19 @@ const NOTEBOOK: PolicyInput = {
   rules: [
     { name: 'invocations', targetTracking: { metric: 'InvocationsPerInstance', target: 10, scaleInCooldown: 600, scaleOutCooldown: 300 } },
     { name: 'cpu', targetTracking: { metric: 'CPUUtilization', target: 90 } },
-    { name: 'latency', step: { metric: 'OverheadLatency', threshold: 100_000, adjustmentType: 'ChangeInCapacity', cooldown: 300, adjustments: [{ lower: 0, upper: 50_000, change: 1 }, { lower: 50_000, change: 2 }] } },
+    {
+      name: 'latency',
+      step: {
+        metric: 'OverheadLatency',
+        threshold: 100_000,
+        adjustmentType: 'ChangeInCapacity',
+        cooldown: 300,
+        adjustments: [
+          { lower: 0, upper: 50_000, change: 1 },
+          { lower: 50_000, change: 2 },
+        ],
+      },
+    },
   ],
 };
 
@@ -24,20 +36,69 @@ describe('exportNative: the notebook as code', () => {
   const exported = compileNative(validatePolicy(NOTEBOOK), REF);
 
   it.each([
-    ['ScalableTarget', { ServiceNamespace: 'sagemaker', ResourceId: REF.id, ScalableDimension: 'sagemaker:variant:DesiredInstanceCount', MinCapacity: 1, MaxCapacity: 4 }],
+    [
+      'ScalableTarget',
+      { ServiceNamespace: 'sagemaker', ResourceId: REF.id, ScalableDimension: 'sagemaker:variant:DesiredInstanceCount', MinCapacity: 1, MaxCapacity: 4 },
+    ],
     [
       'target tracking on SageMakerVariantInvocationsPerInstance (target 10, in 600 s, out 300 s)',
-      { PolicyName: 'autoscaler-notebook-invocations', PolicyType: 'TargetTrackingScaling', TargetTrackingScalingPolicyConfiguration: { TargetValue: 10, PredefinedMetricSpecification: { PredefinedMetricType: 'SageMakerVariantInvocationsPerInstance' }, ScaleInCooldown: 600, ScaleOutCooldown: 300, DisableScaleIn: false } },
+      {
+        PolicyName: 'autoscaler-notebook-invocations',
+        PolicyType: 'TargetTrackingScaling',
+        TargetTrackingScalingPolicyConfiguration: {
+          TargetValue: 10,
+          PredefinedMetricSpecification: { PredefinedMetricType: 'SageMakerVariantInvocationsPerInstance' },
+          ScaleInCooldown: 600,
+          ScaleOutCooldown: 300,
+          DisableScaleIn: false,
+        },
+      },
     ],
     [
       'custom CPUUtilization target 90 in /aws/sagemaker/Endpoints',
-      { PolicyName: 'autoscaler-notebook-cpu', TargetTrackingScalingPolicyConfiguration: expect.objectContaining({ TargetValue: 90, CustomizedMetricSpecification: { MetricName: 'CPUUtilization', Namespace: '/aws/sagemaker/Endpoints', Statistic: 'Average', Dimensions: [{ Name: 'EndpointName', Value: ENDPOINT }, { Name: 'VariantName', Value: VARIANT }] } }) },
+      {
+        PolicyName: 'autoscaler-notebook-cpu',
+        TargetTrackingScalingPolicyConfiguration: expect.objectContaining({
+          TargetValue: 90,
+          CustomizedMetricSpecification: {
+            MetricName: 'CPUUtilization',
+            Namespace: '/aws/sagemaker/Endpoints',
+            Statistic: 'Average',
+            Dimensions: [
+              { Name: 'EndpointName', Value: ENDPOINT },
+              { Name: 'VariantName', Value: VARIANT },
+            ],
+          },
+        }),
+      },
     ],
     [
       'step scaling on OverheadLatency with ChangeInCapacity steps and cooldown',
-      { PolicyName: 'autoscaler-notebook-latency', PolicyType: 'StepScaling', StepScalingPolicyConfiguration: { AdjustmentType: 'ChangeInCapacity', Cooldown: 300, MetricAggregationType: 'Average', StepAdjustments: [{ MetricIntervalLowerBound: 0, MetricIntervalUpperBound: 50_000, ScalingAdjustment: 1 }, { MetricIntervalLowerBound: 50_000, ScalingAdjustment: 2 }] } },
+      {
+        PolicyName: 'autoscaler-notebook-latency',
+        PolicyType: 'StepScaling',
+        StepScalingPolicyConfiguration: {
+          AdjustmentType: 'ChangeInCapacity',
+          Cooldown: 300,
+          MetricAggregationType: 'Average',
+          StepAdjustments: [
+            { MetricIntervalLowerBound: 0, MetricIntervalUpperBound: 50_000, ScalingAdjustment: 1 },
+            { MetricIntervalLowerBound: 50_000, ScalingAdjustment: 2 },
+          ],
+        },
+      },
     ],
-    ['the alarm that step policy needs', { AlarmName: `autoscaler-aas-${ENDPOINT}-${VARIANT}-latency`, MetricName: 'OverheadLatency', Namespace: 'AWS/SageMaker', Threshold: 100_000, ComparisonOperator: 'GreaterThanOrEqualToThreshold', Period: 60 }],
+    [
+      'the alarm that step policy needs',
+      {
+        AlarmName: `autoscaler-aas-${ENDPOINT}-${VARIANT}-latency`,
+        MetricName: 'OverheadLatency',
+        Namespace: 'AWS/SageMaker',
+        Threshold: 100_000,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        Period: 60,
+      },
+    ],
   ])('%s', (_what, expected) => {
     expect(exported.resources.map((r) => r.request)).toContainEqual(expect.objectContaining(expected));
   });
@@ -49,7 +110,17 @@ describe('exportNative: the notebook as code', () => {
         limits: { ...NOTEBOOK.limits, sizes: ['ml.m5.large', 'ml.m5.xlarge'], maxStep: 2, stabilization: { scaleIn: 300 } },
         rules: [
           { name: 'bigger', threshold: { alarm: 'hot', size: 'next' } },
-          { name: 'both-sides', step: { metric: 'CPUUtilization', threshold: 50, adjustments: [{ upper: 10, change: -1 }, { lower: 10, change: 1 }] } },
+          {
+            name: 'both-sides',
+            step: {
+              metric: 'CPUUtilization',
+              threshold: 50,
+              adjustments: [
+                { upper: 10, change: -1 },
+                { lower: 10, change: 1 },
+              ],
+            },
+          },
           { name: 'nights', schedule: { start: '0 22 * * *', durationMinutes: 180, minReplicas: 1 } },
           { name: 'hpa', targetTracking: { metric: 'CPUUtilization', target: 60, algorithm: 'hpa' } },
         ],
@@ -79,7 +150,13 @@ describe('applyNative / teardown against the fake', () => {
     w = await startWorld();
     const exported = compileNative(validatePolicy(NOTEBOOK), REF);
     const first = await applyNative(w.clients, exported);
-    expect(first.map((c) => `${c.action} ${c.kind}`).sort()).toEqual(['created Alarm', 'created ScalableTarget', 'created ScalingPolicy', 'created ScalingPolicy', 'created ScalingPolicy']);
+    expect(first.map((c) => `${c.action} ${c.kind}`).sort()).toEqual([
+      'created Alarm',
+      'created ScalableTarget',
+      'created ScalingPolicy',
+      'created ScalingPolicy',
+      'created ScalingPolicy',
+    ]);
     const writes = (): number => w.fake.requests.filter((r) => /^(Put|Register|Delete|Deregister|Tag)/.test(r.operation)).length;
     const before = writes();
     const second = await applyNative(w.clients, exported);
@@ -87,7 +164,14 @@ describe('applyNative / teardown against the fake', () => {
     expect(writes()).toBe(before);
     // Target tracking made its own alarms; the step alarm drives the step policy (value 180000: +2).
     expect(w.fake.cloudwatch.names().filter((n) => n.startsWith('TargetTracking-'))).toHaveLength(4);
-    await w.clients.cloudwatch.send(new SetAlarmStateCommand({ AlarmName: `autoscaler-aas-${ENDPOINT}-${VARIANT}-latency`, StateValue: 'ALARM', StateReason: 't', StateReasonData: JSON.stringify({ recentDatapoints: [180_000] }) }));
+    await w.clients.cloudwatch.send(
+      new SetAlarmStateCommand({
+        AlarmName: `autoscaler-aas-${ENDPOINT}-${VARIANT}-latency`,
+        StateValue: 'ALARM',
+        StateReason: 't',
+        StateReasonData: JSON.stringify({ recentDatapoints: [180_000] }),
+      }),
+    );
     expect(w.fake.sagemaker.desiredCount(ENDPOINT, VARIANT)).toBe(4);
     const status = await nativeStatus(w.clients, REF);
     expect(status.target).toMatchObject({ MinCapacity: 1, MaxCapacity: 4 });
@@ -99,7 +183,12 @@ describe('applyNative / teardown against the fake', () => {
     await applyNative(w.clients, compileNative(validatePolicy(NOTEBOOK), REF));
     const smaller = validatePolicy({ ...NOTEBOOK, limits: { ...NOTEBOOK.limits, maxReplicas: 8 }, rules: [NOTEBOOK.rules[0]!] });
     const changes = await applyNative(w.clients, compileNative(smaller, REF));
-    expect(changes.filter((c) => c.action !== 'unchanged').map((c) => `${c.action} ${c.kind} ${c.name}`).sort()).toEqual([
+    expect(
+      changes
+        .filter((c) => c.action !== 'unchanged')
+        .map((c) => `${c.action} ${c.kind} ${c.name}`)
+        .sort(),
+    ).toEqual([
       `deleted Alarm autoscaler-aas-${ENDPOINT}-${VARIANT}-latency`,
       'deleted ScalingPolicy autoscaler-notebook-cpu',
       'deleted ScalingPolicy autoscaler-notebook-latency',
@@ -111,22 +200,62 @@ describe('applyNative / teardown against the fake', () => {
     w = await startWorld();
     const base = { ServiceNamespace: 'sagemaker' as const, ResourceId: REF.id, ScalableDimension: 'sagemaker:variant:DesiredInstanceCount' as const };
     await (await w.clients.autoscalingClient()).send(new RegisterScalableTargetCommand({ ...base, MinCapacity: 1, MaxCapacity: 3 }));
-    await expect(applyNative(w.clients, compileNative(validatePolicy(NOTEBOOK), REF))).rejects.toMatchObject({ code: 'CONFLICT', message: expect.stringContaining('by someone else') });
-    await (await w.clients.autoscalingClient()).send(new PutScalingPolicyCommand({ ...base, PolicyName: 'users-own', PolicyType: 'StepScaling', StepScalingPolicyConfiguration: { AdjustmentType: 'ChangeInCapacity', StepAdjustments: [{ MetricIntervalLowerBound: 0, ScalingAdjustment: 1 }] } }));
-    await w.clients.cloudwatch.send(new PutMetricAlarmCommand({ AlarmName: 'users-alarm', MetricName: 'Invocations', Namespace: 'AWS/SageMaker', Statistic: 'Sum', Period: 60, EvaluationPeriods: 1, Threshold: 5, ComparisonOperator: 'GreaterThanThreshold' }));
+    await expect(applyNative(w.clients, compileNative(validatePolicy(NOTEBOOK), REF))).rejects.toMatchObject({
+      code: 'CONFLICT',
+      message: expect.stringContaining('by someone else'),
+    });
+    await (
+      await w.clients.autoscalingClient()
+    ).send(
+      new PutScalingPolicyCommand({
+        ...base,
+        PolicyName: 'users-own',
+        PolicyType: 'StepScaling',
+        StepScalingPolicyConfiguration: { AdjustmentType: 'ChangeInCapacity', StepAdjustments: [{ MetricIntervalLowerBound: 0, ScalingAdjustment: 1 }] },
+      }),
+    );
+    await w.clients.cloudwatch.send(
+      new PutMetricAlarmCommand({
+        AlarmName: 'users-alarm',
+        MetricName: 'Invocations',
+        Namespace: 'AWS/SageMaker',
+        Statistic: 'Sum',
+        Period: 60,
+        EvaluationPeriods: 1,
+        Threshold: 5,
+        ComparisonOperator: 'GreaterThanThreshold',
+      }),
+    );
     await applyNative(w.clients, compileNative(validatePolicy(NOTEBOOK), REF), { adopt: true });
     const removed = await teardownNative(w.clients, REF, 'notebook');
-    expect(removed.map((c) => c.name).sort()).toEqual([`autoscaler-aas-${ENDPOINT}-${VARIANT}-latency`, 'autoscaler-notebook-cpu', 'autoscaler-notebook-invocations', 'autoscaler-notebook-latency', REF.id]);
+    expect(removed.map((c) => c.name).sort()).toEqual([
+      `autoscaler-aas-${ENDPOINT}-${VARIANT}-latency`,
+      'autoscaler-notebook-cpu',
+      'autoscaler-notebook-invocations',
+      'autoscaler-notebook-latency',
+      REF.id,
+    ]);
     expect(w.fake.cloudwatch.names()).toEqual(['users-alarm']);
     // Adopted targets are deregistered too (they carry our owner tag now), which takes users-own with them: AAS semantics.
-    expect((await (await w.clients.autoscalingClient()).send(new DescribeScalingPoliciesCommand({ ServiceNamespace: 'sagemaker' }))).ScalingPolicies).toEqual([]);
+    expect((await (await w.clients.autoscalingClient()).send(new DescribeScalingPoliciesCommand({ ServiceNamespace: 'sagemaker' }))).ScalingPolicies).toEqual(
+      [],
+    );
   });
 
   it('teardown of a target someone else owns keeps the registration and their policies', async () => {
     w = await startWorld();
     await applyNative(w.clients, compileNative(validatePolicy(NOTEBOOK), REF));
     const base = { ServiceNamespace: 'sagemaker' as const, ResourceId: REF.id, ScalableDimension: 'sagemaker:variant:DesiredInstanceCount' as const };
-    await (await w.clients.autoscalingClient()).send(new PutScalingPolicyCommand({ ...base, PolicyName: 'users-own', PolicyType: 'StepScaling', StepScalingPolicyConfiguration: { AdjustmentType: 'ChangeInCapacity', StepAdjustments: [{ MetricIntervalLowerBound: 0, ScalingAdjustment: 1 }] } }));
+    await (
+      await w.clients.autoscalingClient()
+    ).send(
+      new PutScalingPolicyCommand({
+        ...base,
+        PolicyName: 'users-own',
+        PolicyType: 'StepScaling',
+        StepScalingPolicyConfiguration: { AdjustmentType: 'ChangeInCapacity', StepAdjustments: [{ MetricIntervalLowerBound: 0, ScalingAdjustment: 1 }] },
+      }),
+    );
     const removed = await teardownNative(w.clients, REF, 'another-policy');
     expect(removed.filter((c) => c.kind !== 'Alarm')).toEqual([]);
     expect(w.fake.autoscaling.isRegistered(REF.id)).toBe(true);

@@ -1,6 +1,11 @@
 import { CreateEndpointConfigCommand, DescribeEndpointConfigCommand, UpdateEndpointCommand } from '@aws-sdk/client-sagemaker';
 import { DescribeAlarmsCommand, PutMetricAlarmCommand } from '@aws-sdk/client-cloudwatch';
-import { DescribeScalableTargetsCommand, DescribeScalingPoliciesCommand, PutScalingPolicyCommand, RegisterScalableTargetCommand } from '@aws-sdk/client-application-auto-scaling';
+import {
+  DescribeScalableTargetsCommand,
+  DescribeScalingPoliciesCommand,
+  PutScalingPolicyCommand,
+  RegisterScalableTargetCommand,
+} from '@aws-sdk/client-application-auto-scaling';
 import { ConflictError, NotFoundError, ProviderError, TransientError, ValidationError, type TargetRef } from '@autoscaler/core';
 import { runProviderConformance } from '@autoscaler/testing';
 import { SageMakerProvider, versionOf } from '../src/provider';
@@ -32,7 +37,16 @@ runProviderConformance('aws-sagemaker against the wire fake', async () => {
     ready: { ...REF },
     updating: { provider: 'aws-sagemaker', id: `endpoint/busy-endpoint/variant/${VARIANT}` },
     missing: { provider: 'aws-sagemaker', id: `endpoint/no-such-endpoint/variant/${VARIANT}` },
-    invalidIds: ['', 'my-endpoint', 'endpoint/my-endpoint', 'endpoint/-bad/variant/x', 'endpoint/a_b/variant/AllTraffic', `endpoint/${'a'.repeat(64)}/variant/v`, 'endpoint/x/variant/y/extra', '../endpoint/x/variant/y'],
+    invalidIds: [
+      '',
+      'my-endpoint',
+      'endpoint/my-endpoint',
+      'endpoint/-bad/variant/x',
+      'endpoint/a_b/variant/AllTraffic',
+      `endpoint/${'a'.repeat(64)}/variant/v`,
+      'endpoint/x/variant/y/extra',
+      '../endpoint/x/variant/y',
+    ],
     async tamper() {
       // Another actor deploys a new endpoint config (blue/green), as the console would.
       const cfg = await tw.clients.sagemaker.send(new DescribeEndpointConfigCommand({ EndpointConfigName: tw.fake.sagemaker.snapshot(ENDPOINT)!.configName }));
@@ -51,7 +65,12 @@ describe('SageMakerProvider', () => {
   it('describes replicas, instance type (from the endpoint config), status, version and the managed tag', async () => {
     const { provider } = await world();
     const s = await provider.describe(REF);
-    expect(s).toMatchObject({ capacity: { replicas: 2, size: 'ml.m5.large' }, status: 'ready', managed: true, persisted: { dedupeKeys: [], recommendations: [] } });
+    expect(s).toMatchObject({
+      capacity: { replicas: 2, size: 'ml.m5.large' },
+      status: 'ready',
+      managed: true,
+      persisted: { dedupeKeys: [], recommendations: [] },
+    });
     expect(s.version).toBe(`${ENDPOINT}-config@${Date.UTC(2026, 0, 1, 12)}`);
     w.fake.sagemaker.setStatus(ENDPOINT, 'Updating');
     expect(await provider.describe(REF)).toMatchObject({ status: 'updating', reason: 'EndpointStatus Updating' });
@@ -92,14 +111,20 @@ describe('SageMakerProvider', () => {
       }
       return out;
     };
-    await expect(provider.apply(REF, { replicas: 3 }, { ifMatch: s.version! })).rejects.toMatchObject({ code: 'CONFLICT', message: expect.stringContaining('update in progress') });
+    await expect(provider.apply(REF, { replicas: 3 }, { ifMatch: s.version! })).rejects.toMatchObject({
+      code: 'CONFLICT',
+      message: expect.stringContaining('update in progress'),
+    });
   });
 
   it('refuses a stale version, bad capacities and foreign regions with typed errors', async () => {
     const { provider } = await world();
     await expect(provider.apply(REF, { replicas: 3 }, { ifMatch: 'old-config@1' })).rejects.toBeInstanceOf(ConflictError);
     await expect(provider.apply(REF, { replicas: -1 }, {})).rejects.toMatchObject({ code: 'VALIDATION', issues: [{ path: 'capacity.replicas' }] });
-    await expect(provider.apply(REF, { replicas: 2, size: 'm5.large; rm -rf' }, {})).rejects.toMatchObject({ code: 'VALIDATION', issues: [{ path: 'capacity.size' }] });
+    await expect(provider.apply(REF, { replicas: 2, size: 'm5.large; rm -rf' }, {})).rejects.toMatchObject({
+      code: 'VALIDATION',
+      issues: [{ path: 'capacity.size' }],
+    });
     await expect(provider.describe({ ...REF, region: 'eu-west-1' })).rejects.toMatchObject({ issues: [{ path: 'target.region' }] });
     await expect(provider.describe({ provider: 'aws-sagemaker', id: 'endpoint/my-endpoint/variant/Missing' })).rejects.toBeInstanceOf(NotFoundError);
     expect(w.fake.calls('UpdateEndpointWeightsAndCapacities')).toHaveLength(0);
@@ -111,7 +136,11 @@ describe('SageMakerProvider', () => {
     await expect(provider.describe(REF)).rejects.toBeInstanceOf(TransientError);
     expect(w.fake.calls('DescribeEndpoint')).toHaveLength(2);
     const { createAwsClients } = await import('../src');
-    const bad = createAwsClients({ ...w.fake.clientConfig(), credentials: { accessKeyId: w.fake.credentials.accessKeyId, secretAccessKey: 'wrong' }, maxAttempts: 1 });
+    const bad = createAwsClients({
+      ...w.fake.clientConfig(),
+      credentials: { accessKeyId: w.fake.credentials.accessKeyId, secretAccessKey: 'wrong' },
+      maxAttempts: 1,
+    });
     const e = await new SageMakerProvider(bad).describe(REF).catch((x: unknown) => x);
     expect(e).toBeInstanceOf(ProviderError);
     expect((e as Error).message).toMatch(/InvalidSignatureException.*check the credentials/);
@@ -123,9 +152,38 @@ describe('SageMakerProvider', () => {
     const aas = await w.clients.autoscalingClient();
     const base = { ServiceNamespace: 'sagemaker' as const, ResourceId: REF.id, ScalableDimension: 'sagemaker:variant:DesiredInstanceCount' as const };
     await aas.send(new RegisterScalableTargetCommand({ ...base, MinCapacity: 1, MaxCapacity: 6 }));
-    const step = await aas.send(new PutScalingPolicyCommand({ ...base, PolicyName: 'user-step', PolicyType: 'StepScaling', StepScalingPolicyConfiguration: { AdjustmentType: 'ChangeInCapacity', StepAdjustments: [{ MetricIntervalLowerBound: 0, ScalingAdjustment: 1 }] } }));
-    await aas.send(new PutScalingPolicyCommand({ ...base, PolicyName: 'user-tt', PolicyType: 'TargetTrackingScaling', TargetTrackingScalingPolicyConfiguration: { TargetValue: 10, PredefinedMetricSpecification: { PredefinedMetricType: 'SageMakerVariantInvocationsPerInstance' } } }));
-    await w.clients.cloudwatch.send(new PutMetricAlarmCommand({ AlarmName: 'user-latency', MetricName: 'OverheadLatency', Namespace: 'AWS/SageMaker', Statistic: 'Average', Period: 60, EvaluationPeriods: 1, Threshold: 100, ComparisonOperator: 'GreaterThanThreshold', AlarmActions: [step.PolicyARN!] }));
+    const step = await aas.send(
+      new PutScalingPolicyCommand({
+        ...base,
+        PolicyName: 'user-step',
+        PolicyType: 'StepScaling',
+        StepScalingPolicyConfiguration: { AdjustmentType: 'ChangeInCapacity', StepAdjustments: [{ MetricIntervalLowerBound: 0, ScalingAdjustment: 1 }] },
+      }),
+    );
+    await aas.send(
+      new PutScalingPolicyCommand({
+        ...base,
+        PolicyName: 'user-tt',
+        PolicyType: 'TargetTrackingScaling',
+        TargetTrackingScalingPolicyConfiguration: {
+          TargetValue: 10,
+          PredefinedMetricSpecification: { PredefinedMetricType: 'SageMakerVariantInvocationsPerInstance' },
+        },
+      }),
+    );
+    await w.clients.cloudwatch.send(
+      new PutMetricAlarmCommand({
+        AlarmName: 'user-latency',
+        MetricName: 'OverheadLatency',
+        Namespace: 'AWS/SageMaker',
+        Statistic: 'Average',
+        Period: 60,
+        EvaluationPeriods: 1,
+        Threshold: 100,
+        ComparisonOperator: 'GreaterThanThreshold',
+        AlarmActions: [step.PolicyARN!],
+      }),
+    );
 
     const before = await provider.describe(REF);
     await provider.apply(REF, { replicas: 2, size: 'ml.m5.xlarge' }, { ifMatch: before.version! });
@@ -163,8 +221,16 @@ describe('SageMakerProvider', () => {
     await world();
     const base = { ServiceNamespace: 'sagemaker' as const, ResourceId: REF.id, ScalableDimension: 'sagemaker:variant:DesiredInstanceCount' as const };
     await (await w.clients.autoscalingClient()).send(new RegisterScalableTargetCommand({ ...base, MinCapacity: 1, MaxCapacity: 5 }));
-    await w.clients.sagemaker.send(new CreateEndpointConfigCommand({ EndpointConfigName: 'bigger', ProductionVariants: [{ VariantName: VARIANT, ModelName: 'm', InitialInstanceCount: 2, InstanceType: 'ml.m5.xlarge' }] }));
-    await expect(w.clients.sagemaker.send(new UpdateEndpointCommand({ EndpointName: ENDPOINT, EndpointConfigName: 'bigger' }))).rejects.toMatchObject({ name: 'ValidationException', message: expect.stringContaining('Deregister the scalable target') });
+    await w.clients.sagemaker.send(
+      new CreateEndpointConfigCommand({
+        EndpointConfigName: 'bigger',
+        ProductionVariants: [{ VariantName: VARIANT, ModelName: 'm', InitialInstanceCount: 2, InstanceType: 'ml.m5.xlarge' }],
+      }),
+    );
+    await expect(w.clients.sagemaker.send(new UpdateEndpointCommand({ EndpointName: ENDPOINT, EndpointConfigName: 'bigger' }))).rejects.toMatchObject({
+      name: 'ValidationException',
+      message: expect.stringContaining('Deregister the scalable target'),
+    });
   });
 
   it('keeps its memory in compact autoscaler:* tags and never touches the user tag autoscaler:managed or other tags', async () => {

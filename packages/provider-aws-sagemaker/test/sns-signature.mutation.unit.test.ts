@@ -9,7 +9,15 @@ const NOW = Date.UTC(2026, 2, 10, 12);
 const identity = createSnsSigningIdentity({ notBefore: new Date(Date.UTC(2026, 0, 1)), notAfter: new Date(Date.UTC(2026, 11, 31)) });
 
 function fields(extra: Partial<SnsSignedFields> = {}): SnsSignedFields {
-  return { Type: 'Notification', MessageId: 'm-1', TopicArn: TOPIC, Message: '{"a":1}', Timestamp: new Date(NOW - 1000).toISOString(), Subject: 'ALARM', ...extra };
+  return {
+    Type: 'Notification',
+    MessageId: 'm-1',
+    TopicArn: TOPIC,
+    Message: '{"a":1}',
+    Timestamp: new Date(NOW - 1000).toISOString(),
+    Subject: 'ALARM',
+    ...extra,
+  };
 }
 
 function signed(f: SnsSignedFields, version: '1' | '2' = '2'): SnsSignedFields & { SignatureVersion: string; Signature: string } {
@@ -34,12 +42,33 @@ const certRef = { url: CERT, path: 'Records[0].Sns.SigningCertUrl' };
 
 describe('snsStringToSign: keys, order and optional fields', () => {
   it.each([
-    [fields(), 'Message\n{"a":1}\nMessageId\nm-1\nSubject\nALARM\nTimestamp\n' + new Date(NOW - 1000).toISOString() + '\nTopicArn\n' + TOPIC + '\nType\nNotification\n'],
-    [fields({ Subject: null }), 'Message\n{"a":1}\nMessageId\nm-1\nTimestamp\n' + new Date(NOW - 1000).toISOString() + '\nTopicArn\n' + TOPIC + '\nType\nNotification\n'],
-    [fields({ Subject: undefined }), 'Message\n{"a":1}\nMessageId\nm-1\nTimestamp\n' + new Date(NOW - 1000).toISOString() + '\nTopicArn\n' + TOPIC + '\nType\nNotification\n'],
-    [fields({ Subject: '' }), 'Message\n{"a":1}\nMessageId\nm-1\nSubject\n\nTimestamp\n' + new Date(NOW - 1000).toISOString() + '\nTopicArn\n' + TOPIC + '\nType\nNotification\n'],
     [
-      { Type: 'SubscriptionConfirmation', MessageId: 'm', TopicArn: TOPIC, Message: 'x', Timestamp: 't', SubscribeURL: 'https://s', Token: 'tok', Subject: 'ignored' },
+      fields(),
+      'Message\n{"a":1}\nMessageId\nm-1\nSubject\nALARM\nTimestamp\n' + new Date(NOW - 1000).toISOString() + '\nTopicArn\n' + TOPIC + '\nType\nNotification\n',
+    ],
+    [
+      fields({ Subject: null }),
+      'Message\n{"a":1}\nMessageId\nm-1\nTimestamp\n' + new Date(NOW - 1000).toISOString() + '\nTopicArn\n' + TOPIC + '\nType\nNotification\n',
+    ],
+    [
+      fields({ Subject: undefined }),
+      'Message\n{"a":1}\nMessageId\nm-1\nTimestamp\n' + new Date(NOW - 1000).toISOString() + '\nTopicArn\n' + TOPIC + '\nType\nNotification\n',
+    ],
+    [
+      fields({ Subject: '' }),
+      'Message\n{"a":1}\nMessageId\nm-1\nSubject\n\nTimestamp\n' + new Date(NOW - 1000).toISOString() + '\nTopicArn\n' + TOPIC + '\nType\nNotification\n',
+    ],
+    [
+      {
+        Type: 'SubscriptionConfirmation',
+        MessageId: 'm',
+        TopicArn: TOPIC,
+        Message: 'x',
+        Timestamp: 't',
+        SubscribeURL: 'https://s',
+        Token: 'tok',
+        Subject: 'ignored',
+      },
       `Message\nx\nMessageId\nm\nSubscribeURL\nhttps://s\nTimestamp\nt\nToken\ntok\nTopicArn\n${TOPIC}\nType\nSubscriptionConfirmation\n`,
     ],
   ])('%#', (f, expected) => {
@@ -50,8 +79,16 @@ describe('snsStringToSign: keys, order and optional fields', () => {
 describe('vetSigningCertUrl: only the topic region SNS host, https, the .pem path', () => {
   it.each([
     [CERT, TOPIC, CERT],
-    [`https://sns.cn-north-1.amazonaws.com.cn/SimpleNotificationService-${'0'.repeat(32)}.pem`, 'arn:aws-cn:sns:cn-north-1:123456789012:t', `https://sns.cn-north-1.amazonaws.com.cn/SimpleNotificationService-${'0'.repeat(32)}.pem`],
-    [`https://sns.us-gov-west-1.amazonaws.com/SimpleNotificationService-${'f'.repeat(32)}.pem`, 'arn:aws-us-gov:sns:us-gov-west-1:123456789012:t.fifo', `https://sns.us-gov-west-1.amazonaws.com/SimpleNotificationService-${'f'.repeat(32)}.pem`],
+    [
+      `https://sns.cn-north-1.amazonaws.com.cn/SimpleNotificationService-${'0'.repeat(32)}.pem`,
+      'arn:aws-cn:sns:cn-north-1:123456789012:t',
+      `https://sns.cn-north-1.amazonaws.com.cn/SimpleNotificationService-${'0'.repeat(32)}.pem`,
+    ],
+    [
+      `https://sns.us-gov-west-1.amazonaws.com/SimpleNotificationService-${'f'.repeat(32)}.pem`,
+      'arn:aws-us-gov:sns:us-gov-west-1:123456789012:t.fifo',
+      `https://sns.us-gov-west-1.amazonaws.com/SimpleNotificationService-${'f'.repeat(32)}.pem`,
+    ],
   ])('%s is accepted', (url, topic, out) => {
     expect(vetSigningCertUrl(url, topic, 'p.SigningCertUrl')).toBe(out);
   });
@@ -147,7 +184,10 @@ describe('SnsSignatureVerifier', () => {
       expect(e).toBeInstanceOf(TransientError);
       expect((e as TransientError).message).toContain(`could not fetch the SNS signing certificate ${CERT}: ${failure.message}`);
     }
-    const missing = new SnsSignatureVerifier({ fetchCertificate: async () => Promise.reject(new CertificateHttpError(404, 'GET x answered 404')), now: () => NOW });
+    const missing = new SnsSignatureVerifier({
+      fetchCertificate: async () => Promise.reject(new CertificateHttpError(404, 'GET x answered 404')),
+      now: () => NOW,
+    });
     const m = await missing.load(CERT, TOPIC, 'c').catch((x: unknown) => x);
     expect(m).toBeInstanceOf(ValidationError);
     expect((m as ValidationError).issues).toEqual([{ path: 'c', message: 'certificate not found (HTTP 404)' }]);
@@ -205,7 +245,9 @@ describe('SnsSignatureVerifier', () => {
 
   it('a timestamp that does not parse is refused, with or without an age limit', async () => {
     const plain = (await verifier()).v;
-    expect(() => plain.verify(signed(fields({ Timestamp: 'yesterday' })), certRef, 'R')).toThrow('invalid R.Timestamp: must be an ISO 8601 time, got "yesterday"');
+    expect(() => plain.verify(signed(fields({ Timestamp: 'yesterday' })), certRef, 'R')).toThrow(
+      'invalid R.Timestamp: must be an ISO 8601 time, got "yesterday"',
+    );
     const { v } = await verifier({ maxMessageAgeMs: 60_000 });
     expect(() => v.verify(signed(fields({ Timestamp: 'yesterday' })), certRef, 'R')).toThrow('invalid R.Timestamp');
   });

@@ -9,7 +9,10 @@ afterEach(async () => w?.close());
 
 const T = Date.UTC(2026, 0, 1, 12);
 const state = (keys: string[], outAt = T): PersistedState => ({ dedupeKeys: keys, recommendations: [], lastScaleOut: { at: outAt, from: 2, to: 3 } });
-const writes = (world: TestWorld): string[] => world.fake.requests.filter((r) => ['AddTags', 'UpdateEndpointWeightsAndCapacities', 'UpdateEndpoint'].includes(r.operation) && r.status === 200).map((r) => r.operation);
+const writes = (world: TestWorld): string[] =>
+  world.fake.requests
+    .filter((r) => ['AddTags', 'UpdateEndpointWeightsAndCapacities', 'UpdateEndpoint'].includes(r.operation) && r.status === 200)
+    .map((r) => r.operation);
 
 describe('SageMakerProvider: the autoscaler state survives lost writes and concurrent writers', () => {
   it('writes the dedupe keys and the action mark BEFORE the change, and says so (stateWritten)', async () => {
@@ -52,13 +55,15 @@ describe('SageMakerProvider: the autoscaler state survives lost writes and concu
     expect(await a.readState(REF)).toEqual({ dedupeKeys: [], recommendations: [] });
   });
 
-  it('a failed change takes back its own mark and keys (version unchanged), never another writer\'s', async () => {
+  it("a failed change takes back its own mark and keys (version unchanged), never another writer's", async () => {
     w = await startWorld();
     const provider = new SageMakerProvider(w.clients, { clock: w.clock });
     await provider.writeState(REF, { dedupeKeys: ['sns:older'], recommendations: [] });
     const before = await provider.describe(REF);
     w.fake.inject({ kind: 'throttle', service: 'sagemaker', operation: 'UpdateEndpointWeightsAndCapacities', times: Infinity });
-    await expect(provider.apply(REF, { replicas: 3 }, { ifMatch: before.version!, state: state(['sns:older', 'sns:new']) })).rejects.toBeInstanceOf(TransientError);
+    await expect(provider.apply(REF, { replicas: 3 }, { ifMatch: before.version!, state: state(['sns:older', 'sns:new']) })).rejects.toBeInstanceOf(
+      TransientError,
+    );
     expect(await provider.readState(REF)).toEqual({ dedupeKeys: ['sns:older'], recommendations: [] });
   });
 
@@ -85,7 +90,9 @@ describe('SageMakerProvider: the autoscaler state survives lost writes and concu
       w.fake.inject({ kind: 'lose', service: 'sagemaker', operation: 'AddTags', times: Infinity });
     };
     const s2 = await provider.describe(REF);
-    await expect(provider.apply(REF, { replicas: 4 }, { ifMatch: s2.version!, state: state(['sns:x', 'sns:y'], T + 120_000) })).rejects.toBeInstanceOf(ProviderError);
+    await expect(provider.apply(REF, { replicas: 4 }, { ifMatch: s2.version!, state: state(['sns:x', 'sns:y'], T + 120_000) })).rejects.toBeInstanceOf(
+      ProviderError,
+    );
     expect(w.fake.sagemaker.snapshot(ENDPOINT)!.variants[0]!.desired).toBe(4);
   });
 });
@@ -105,10 +112,19 @@ describe('a resize keeps the Application Auto Scaling registration whole', () =>
     w = await startWorld({ clock: new ManualClock(T), capacityUpdateMs: 1_000, configUpdateMs: 1_000 });
     const policy = validatePolicy(SCHEDULED);
     await applyNative(w.clients, compileNative(policy, REF));
-    const scheduled = async (): Promise<string[]> => ((await (await w.clients.autoscalingClient()).send(new DescribeScheduledActionsCommand({ ServiceNamespace: 'sagemaker', ResourceId: REF.id }))).ScheduledActions ?? []).map((a) => a.ScheduledActionName!).sort();
+    const scheduled = async (): Promise<string[]> =>
+      (
+        (await (await w.clients.autoscalingClient()).send(new DescribeScheduledActionsCommand({ ServiceNamespace: 'sagemaker', ResourceId: REF.id })))
+          .ScheduledActions ?? []
+      )
+        .map((a) => a.ScheduledActionName!)
+        .sort();
     const owner = async (): Promise<string | undefined> => {
-      const t = (await (await w.clients.autoscalingClient()).send(new DescribeScalableTargetsCommand({ ServiceNamespace: 'sagemaker', ResourceIds: [REF.id] }))).ScalableTargets?.[0];
-      return t ? (await (await w.clients.autoscalingClient()).send(new ListTagsForResourceCommand({ ResourceARN: t.ScalableTargetARN }))).Tags?.[OWNER_TAG] : undefined;
+      const t = (await (await w.clients.autoscalingClient()).send(new DescribeScalableTargetsCommand({ ServiceNamespace: 'sagemaker', ResourceIds: [REF.id] })))
+        .ScalableTargets?.[0];
+      return t
+        ? (await (await w.clients.autoscalingClient()).send(new ListTagsForResourceCommand({ ResourceARN: t.ScalableTargetARN }))).Tags?.[OWNER_TAG]
+        : undefined;
     };
     const before = await scheduled();
     expect(before).toHaveLength(2);
@@ -128,4 +144,3 @@ describe('a resize keeps the Application Auto Scaling registration whole', () =>
     expect(again.find((c) => c.kind === 'ScalableTarget')?.action).toBe('created');
   });
 });
-

@@ -11,7 +11,13 @@ const state: fc.Arbitrary<PersistedState> = fc.record(
     lastScaleIn: mark,
     lastResize: fc.record({ at: time }),
     metricFailures: fc.integer({ min: 1, max: 10_000 }),
-    dedupeKeys: fc.array(fc.oneof(fc.uuid().map((u) => `sns:${u}`), fc.string({ maxLength: 120 })), { maxLength: 40 }),
+    dedupeKeys: fc.array(
+      fc.oneof(
+        fc.uuid().map((u) => `sns:${u}`),
+        fc.string({ maxLength: 120 }),
+      ),
+      { maxLength: 40 },
+    ),
     recommendations: fc.array(fc.record({ at: time, replicas: fc.nat(100_000) }), { maxLength: 64 }),
   },
   { requiredKeys: ['dedupeKeys', 'recommendations'] },

@@ -22,7 +22,12 @@ export async function startWorld(options: FakeAwsOptions & { maxAttempts?: numbe
     topics: ['autoscaler-alarms'],
     ...options,
   });
-  const clients = createAwsClients({ ...fake.clientConfig(), maxAttempts: options.maxAttempts ?? 3, backoff: () => 0, ...(options.requestTimeoutMs ? { requestTimeoutMs: options.requestTimeoutMs } : {}) });
+  const clients = createAwsClients({
+    ...fake.clientConfig(),
+    maxAttempts: options.maxAttempts ?? 3,
+    backoff: () => 0,
+    ...(options.requestTimeoutMs ? { requestTimeoutMs: options.requestTimeoutMs } : {}),
+  });
   return {
     fake,
     clock,

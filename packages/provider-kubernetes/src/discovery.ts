@@ -27,7 +27,8 @@ function configMapRef(value: string, namespace: string): { namespace: string; na
   const v = value.trim();
   const parts = v.split('/');
   if (parts.length === 1 && dns1123SubdomainProblem(v) === undefined) return { namespace, name: v };
-  if (parts.length === 2 && dns1123LabelProblem(parts[0]!) === undefined && dns1123SubdomainProblem(parts[1]!) === undefined) return { namespace: parts[0]!, name: parts[1]! };
+  if (parts.length === 2 && dns1123LabelProblem(parts[0]!) === undefined && dns1123SubdomainProblem(parts[1]!) === undefined)
+    return { namespace: parts[0]!, name: parts[1]! };
   return undefined;
 }
 
@@ -66,7 +67,10 @@ export interface DiscoveryOptions {
  */
 function refuseTenantNotifications(policy: Policy, where: string): void {
   if (policy.notifications.length > 0) {
-    throw new AutoscalerError('VALIDATION', `${where} sets notifications: a policy taken from the annotation ${ANNOTATION.policy} cannot notify; put notifications in a policy ConfigMap in the autoscaler's namespace`);
+    throw new AutoscalerError(
+      'VALIDATION',
+      `${where} sets notifications: a policy taken from the annotation ${ANNOTATION.policy} cannot notify; put notifications in a policy ConfigMap in the autoscaler's namespace`,
+    );
   }
 }
 
@@ -88,7 +92,10 @@ export function discoverTargets(snapshot: ClusterSnapshot, options: DiscoveryOpt
       } else {
         const cm = configMapRef(value, options.policyNamespace ?? w.id.namespace);
         if (cm && options.policyNamespace !== undefined && cm.namespace !== options.policyNamespace) {
-          throw new AutoscalerError('VALIDATION', `annotation ${ANNOTATION.policy} names ConfigMap ${cm.namespace}/${cm.name}: only policy ConfigMaps in the autoscaler's namespace (${options.policyNamespace}) can be named`);
+          throw new AutoscalerError(
+            'VALIDATION',
+            `annotation ${ANNOTATION.policy} names ConfigMap ${cm.namespace}/${cm.name}: only policy ConfigMaps in the autoscaler's namespace (${options.policyNamespace}) can be named`,
+          );
         }
         if (cm) {
           const key = `${cm.namespace}/${cm.name}`;
@@ -120,11 +127,19 @@ export function discoverTargets(snapshot: ClusterSnapshot, options: DiscoveryOpt
 function policyFromConfigMap(snapshot: ClusterSnapshot, namespace: string, name: string): Policy | AutoscalerError {
   try {
     const cm = snapshot.configMap(namespace, name);
-    if (!cm) throw new AutoscalerError('VALIDATION', `ConfigMap ${namespace}/${name} not found among ConfigMaps labelled ${ANNOTATION.policy} (label it, or check the name)`);
+    if (!cm)
+      throw new AutoscalerError(
+        'VALIDATION',
+        `ConfigMap ${namespace}/${name} not found among ConfigMaps labelled ${ANNOTATION.policy} (label it, or check the name)`,
+      );
     const data = cm.data ?? {};
     const keys = Object.keys(data);
     const key = POLICY_KEYS.find((k) => k in data) ?? (keys.length === 1 ? keys[0] : undefined);
-    if (key === undefined) throw new AutoscalerError('VALIDATION', `ConfigMap ${namespace}/${name} has ${keys.length === 0 ? 'no data' : `keys ${keys.join(', ')}`}; put the policy under policy.yaml`);
+    if (key === undefined)
+      throw new AutoscalerError(
+        'VALIDATION',
+        `ConfigMap ${namespace}/${name} has ${keys.length === 0 ? 'no data' : `keys ${keys.join(', ')}`}; put the policy under policy.yaml`,
+      );
     return parsePolicy(data[key]!, `ConfigMap ${namespace}/${name} key ${key}`);
   } catch (e) {
     return e instanceof AutoscalerError ? e : new AutoscalerError('VALIDATION', (e as Error).message);

@@ -15,7 +15,13 @@ export type { PodUsageSample, PodMetricsList } from './metrics/pod-metrics';
 export { MetricsServerAlarmSource, type MetricsServerSourceOptions } from './metrics/metrics-server-source';
 export { parseAlarmRules, type AlarmRule, type AlarmRuleInput, type AlarmEvaluation, type Sample } from './metrics/alarm-rules';
 export { MemoryAlarmHistory, ConfigMapAlarmHistory, DEFAULT_HISTORY_MINUTES, DEFAULT_HISTORY_BYTES, type AlarmHistory } from './metrics/alarm-history';
-export { PrometheusMetricSource, RecordedMetricSource, DEFAULT_PROMETHEUS_TEMPLATES, recordedMetricsOf, type PrometheusMetricSourceOptions } from './metrics/metric-sources';
+export {
+  PrometheusMetricSource,
+  RecordedMetricSource,
+  DEFAULT_PROMETHEUS_TEMPLATES,
+  recordedMetricsOf,
+  type PrometheusMetricSourceOptions,
+} from './metrics/metric-sources';
 export { parsePrometheusUrl, parseRangeResponse, type PrometheusEndpoint } from './metrics/prometheus-range';
 export { LLM_PROMETHEUS_QUERIES, namedPrometheusQueries, type PrometheusOptions, type PrometheusQuery } from './metrics/prometheus';
 export type { WorkloadUsage, PodUsage, Utilization, ResourceName } from './metrics/workload-usage';

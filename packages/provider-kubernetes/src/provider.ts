@@ -126,10 +126,14 @@ export class KubernetesProvider implements Provider {
 
   async apply(ref: TargetRef, to: Capacity, options: ApplyOptions): Promise<ApplyHandle> {
     const id = this.idOf(ref);
-    if (!Number.isInteger(to.replicas) || to.replicas < 0) throw ValidationError.field('capacity.replicas', `must be a whole number >= 0, got ${String(to.replicas)}`);
+    if (!Number.isInteger(to.replicas) || to.replicas < 0)
+      throw ValidationError.field('capacity.replicas', `must be a whole number >= 0, got ${String(to.replicas)}`);
     const cached = this.described.get(ref.id);
     this.described.delete(ref.id);
-    const view = cached && (options.ifMatch === undefined || cached.version === options.ifMatch) ? cached : viewWorkload(id, await this.api.getWorkload(id, options.signal), this.tiers);
+    const view =
+      cached && (options.ifMatch === undefined || cached.version === options.ifMatch)
+        ? cached
+        : viewWorkload(id, await this.api.getWorkload(id, options.signal), this.tiers);
     if (to.size !== undefined && view.resizeMode === 'in-place' && !view.tiersProblem) {
       if (to.size !== view.size) return this.applyInPlace(ref, view, to, options);
       // Same tier: pods that came up at the template's size since are resized after the replica change.
@@ -152,7 +156,11 @@ export class KubernetesProvider implements Provider {
   private tierFor(view: WorkloadView, size: string): ResourceTier {
     if (view.tiersProblem) throw ValidationError.field('capacity.size', view.tiersProblem);
     const tier = view.tiers.find((t) => t.name === size);
-    if (!tier) throw ValidationError.field('capacity.size', `"${size}" is not a tier of ${view.ref} (${view.tiers.map((t) => t.name).join(', ') || 'no tiers: annotate autoscaler.dev/tiers'})`);
+    if (!tier)
+      throw ValidationError.field(
+        'capacity.size',
+        `"${size}" is not a tier of ${view.ref} (${view.tiers.map((t) => t.name).join(', ') || 'no tiers: annotate autoscaler.dev/tiers'})`,
+      );
     return tier;
   }
 
@@ -166,7 +174,9 @@ export class KubernetesProvider implements Provider {
   private async podsOf(view: WorkloadView, signal?: AbortSignal): Promise<V1Pod[]> {
     const ns = view.id.namespace;
     signal?.throwIfAborted();
-    const pods = this.snapshot?.covers(ns) ? (await this.snapshot.podsIn(ns)).filter((p) => matches(view.selector, p.metadata?.labels)) : await this.api.listPods(ns, view.selectorText);
+    const pods = this.snapshot?.covers(ns)
+      ? (await this.snapshot.podsIn(ns)).filter((p) => matches(view.selector, p.metadata?.labels))
+      : await this.api.listPods(ns, view.selectorText);
     return pods.filter((p) => !p.metadata?.deletionTimestamp && p.status?.phase !== 'Succeeded' && p.status?.phase !== 'Failed');
   }
 
@@ -199,11 +209,20 @@ export class KubernetesProvider implements Provider {
   }
 
   /** Resize the pods not at `tier` yet; `unsupported` when the apiserver does not serve `pods/resize`. */
-  private async resizePods(view: WorkloadView, tier: ResourceTier, signal?: AbortSignal, planned?: ReturnType<KubernetesProvider['plan']>): Promise<{ resized: number; unsupported: boolean; note: string }> {
+  private async resizePods(
+    view: WorkloadView,
+    tier: ResourceTier,
+    signal?: AbortSignal,
+    planned?: ReturnType<KubernetesProvider['plan']>,
+  ): Promise<{ resized: number; unsupported: boolean; note: string }> {
     const todo = planned ?? this.plan(view, tier, await this.podsOf(view, signal));
     let resized = 0;
     for (const p of todo) {
-      const body = { spec: { containers: [{ name: p.name, resources: { ...(p.resources.requests ? { requests: p.resources.requests } : {}), limits: p.resources.limits ?? {} } }] } };
+      const body = {
+        spec: {
+          containers: [{ name: p.name, resources: { ...(p.resources.requests ? { requests: p.resources.requests } : {}), limits: p.resources.limits ?? {} } }],
+        },
+      };
       const r = await this.api.resizePod(view.id.namespace, p.pod, body, signal);
       if (r === 'unsupported') return { resized, unsupported: true, note: ` (pods/resize not served: ${resized} pods resized)` };
       if (r !== 'gone') resized++;
@@ -221,7 +240,12 @@ export class KubernetesProvider implements Provider {
     const tier = this.tierFor(view, to.size!);
     const planned = this.plan(view, tier, await this.podsOf(view, options.signal));
     const state = this.stateStore ? undefined : options.state;
-    const body = { metadata: { ...(options.ifMatch ? { resourceVersion: options.ifMatch } : {}), annotations: { ...(state ? persistedStatePatch(state) : {}), [ANNOTATION.size]: tier.name } } };
+    const body = {
+      metadata: {
+        ...(options.ifMatch ? { resourceVersion: options.ifMatch } : {}),
+        annotations: { ...(state ? persistedStatePatch(state) : {}), [ANNOTATION.size]: tier.name },
+      },
+    };
     const annotated = await this.api.patchWorkload(view.id, body, 'merge', `record size ${tier.name} on`, options.signal);
     let version = annotated.metadata?.resourceVersion ?? '';
     const scaled = await this.patchScaleIfChanged(view, to, { ...options, ifMatch: version });
@@ -231,7 +255,11 @@ export class KubernetesProvider implements Provider {
       this.logger.log('warn', 'the apiserver does not serve pods/resize: resizing through the pod template (the pods roll)', { target: ref });
       const patch = this.resizePatch(view, to, version, undefined);
       const updated = await this.api.patchWorkload(view.id, patch, 'strategic', `resize to ${to.size}`, options.signal);
-      return { kind: 'rollout', id: `${ref.id}@${updated.metadata?.resourceVersion ?? ''} template patch: the apiserver does not serve pods/resize`, ...(state ? { stateWritten: true } : {}) };
+      return {
+        kind: 'rollout',
+        id: `${ref.id}@${updated.metadata?.resourceVersion ?? ''} template patch: the apiserver does not serve pods/resize`,
+        ...(state ? { stateWritten: true } : {}),
+      };
     }
     return { kind: 'immediate', id: `${ref.id}@${version}${done.note}`, ...(state ? { stateWritten: true } : {}) };
   }
@@ -241,7 +269,8 @@ export class KubernetesProvider implements Provider {
     try {
       const done = await this.resizePods(view, this.tierFor(view, view.size!), signal);
       if (done.resized > 0) this.logger.log('info', 'resized pods that came up at the template size', { target: ref, size: view.size, pods: done.resized });
-      if (done.unsupported) this.logger.log('warn', 'the apiserver does not serve pods/resize: pods stay at the template size until the next tier change', { target: ref });
+      if (done.unsupported)
+        this.logger.log('warn', 'the apiserver does not serve pods/resize: pods stay at the template size until the next tier change', { target: ref });
     } catch (e) {
       if (signal?.aborted) throw e;
       this.logger.log('warn', 'could not bring pods to the recorded tier', { target: ref, size: view.size, error: (e as Error).message });
@@ -274,7 +303,10 @@ export class KubernetesProvider implements Provider {
     for (let i = 1; i < tiers.length; i++) {
       const lo = tiers[i - 1]!;
       const hi = tiers[i]!;
-      const steps: Array<[ResourceTier, ResourceTier]> = [...(up ? [[lo, hi] as [ResourceTier, ResourceTier]] : []), ...(down ? [[hi, lo] as [ResourceTier, ResourceTier]] : [])];
+      const steps: Array<[ResourceTier, ResourceTier]> = [
+        ...(up ? [[lo, hi] as [ResourceTier, ResourceTier]] : []),
+        ...(down ? [[hi, lo] as [ResourceTier, ResourceTier]] : []),
+      ];
       for (const [from, to] of steps) {
         const current = tierResources(view.container?.resources as ContainerResources | undefined, from);
         issues.push(...inPlaceProblems(view.containers, view.containerIndex, current, tierResources(current, to), `${from.name} -> ${to.name}`));
@@ -287,7 +319,11 @@ export class KubernetesProvider implements Provider {
   private resizePatch(view: WorkloadView, to: Capacity, ifMatch: string | undefined, state: PersistedState | undefined): object {
     if (view.tiersProblem) throw ValidationError.field('capacity.size', view.tiersProblem);
     const tier = view.tiers.find((t) => t.name === to.size);
-    if (!tier) throw ValidationError.field('capacity.size', `"${to.size}" is not a tier of ${view.ref} (${view.tiers.map((t) => t.name).join(', ') || 'no tiers: annotate autoscaler.dev/tiers'})`);
+    if (!tier)
+      throw ValidationError.field(
+        'capacity.size',
+        `"${to.size}" is not a tier of ${view.ref} (${view.tiers.map((t) => t.name).join(', ') || 'no tiers: annotate autoscaler.dev/tiers'})`,
+      );
     const container: V1Container | undefined = view.container;
     if (!container) throw new ProviderError(`${view.ref} has no container to resize`);
     const current = (container.resources?.limits ?? {}) as Record<string, string>;
@@ -295,10 +331,17 @@ export class KubernetesProvider implements Provider {
     // A limit the tier does not set but whose request it changes would be left below the new request.
     for (const k of Object.keys(tier.requests)) if (tier.limits?.[k] === undefined && current[k] !== undefined) limits[k] = null;
     return {
-      metadata: { ...(ifMatch ? { resourceVersion: ifMatch } : {}), annotations: { ...(state ? persistedStatePatch(state) : {}), [ANNOTATION.size]: tier.name } },
+      metadata: {
+        ...(ifMatch ? { resourceVersion: ifMatch } : {}),
+        annotations: { ...(state ? persistedStatePatch(state) : {}), [ANNOTATION.size]: tier.name },
+      },
       spec: {
         replicas: to.replicas,
-        template: { spec: { containers: [{ name: container.name, resources: { requests: { ...tier.requests }, ...(Object.keys(limits).length > 0 ? { limits } : {}) } }] } },
+        template: {
+          spec: {
+            containers: [{ name: container.name, resources: { requests: { ...tier.requests }, ...(Object.keys(limits).length > 0 ? { limits } : {}) } }],
+          },
+        },
       },
     };
   }

@@ -1,9 +1,23 @@
-import { AppsV1Api, AutoscalingV2Api, CoreV1Api, CustomObjectsApi, ApiException, PatchStrategy, setHeaderOptions, VersionApi, KubeConfig } from '@kubernetes/client-node';
+import {
+  AppsV1Api,
+  AutoscalingV2Api,
+  CoreV1Api,
+  CustomObjectsApi,
+  ApiException,
+  PatchStrategy,
+  setHeaderOptions,
+  VersionApi,
+  KubeConfig,
+} from '@kubernetes/client-node';
 import { ManualClock } from '@autoscaler/core';
 import { startFakeKubeApi, kubeConfigFor, applySeed, faultStatus, type FakeKubeApi } from '@autoscaler/sandbox-kubernetes';
 
 /** Raw HTTP as kubectl sends it (discovery, `get --raw`, Table printing). */
-async function raw(api: FakeKubeApi, path: string, init: { method?: string; headers?: Record<string, string>; body?: string; token?: string | null } = {}): Promise<{ status: number; headers: Headers; json: Record<string, unknown> }> {
+async function raw(
+  api: FakeKubeApi,
+  path: string,
+  init: { method?: string; headers?: Record<string, string>; body?: string; token?: string | null } = {},
+): Promise<{ status: number; headers: Headers; json: Record<string, unknown> }> {
   const headers: Record<string, string> = { ...init.headers };
   if (init.token !== null) headers['authorization'] = `Bearer ${init.token ?? api.token}`;
   const res = await fetch(`${api.url}${path}`, { method: init.method ?? 'GET', headers, ...(init.body !== undefined ? { body: init.body } : {}) });
@@ -17,7 +31,11 @@ async function apiError(p: Promise<unknown>): Promise<{ code: number; body: Reco
   } catch (e) {
     if (!(e instanceof ApiException)) throw e;
     const ex = e as ApiException<unknown>;
-    return { code: ex.code, body: typeof ex.body === 'string' ? (JSON.parse(ex.body) as Record<string, unknown>) : (ex.body as Record<string, unknown>), headers: ex.headers };
+    return {
+      code: ex.code,
+      body: typeof ex.body === 'string' ? (JSON.parse(ex.body) as Record<string, unknown>) : (ex.body as Record<string, unknown>),
+      headers: ex.headers,
+    };
   }
   throw new Error('the call succeeded; expected an ApiException');
 }
@@ -33,7 +51,17 @@ describe('fake apiserver through @kubernetes/client-node', () => {
     api = await startFakeKubeApi({ clock });
     applySeed(api, {
       deployments: [
-        { namespace: 'ml', name: 'model-server', replicas: 2, labels: { app: 'model-server', tier: 'serving' }, load: { cpu: '1', memoryPerPod: '512Mi' }, containers: [{ name: 'server', requests: { cpu: '500m', memory: '1Gi' }, limits: { cpu: '1', memory: '2Gi' } }, { name: 'sidecar', requests: { cpu: '100m', memory: '64Mi' } }] },
+        {
+          namespace: 'ml',
+          name: 'model-server',
+          replicas: 2,
+          labels: { app: 'model-server', tier: 'serving' },
+          load: { cpu: '1', memoryPerPod: '512Mi' },
+          containers: [
+            { name: 'server', requests: { cpu: '500m', memory: '1Gi' }, limits: { cpu: '1', memory: '2Gi' } },
+            { name: 'sidecar', requests: { cpu: '100m', memory: '64Mi' } },
+          ],
+        },
         { namespace: 'ml', name: 'batch', replicas: 1 },
         { namespace: 'web', name: 'frontend', replicas: 3 },
       ],
@@ -63,7 +91,15 @@ describe('fake apiserver through @kubernetes/client-node', () => {
     it('serves health checks without a token and records RBAC attributes of each request', async () => {
       expect((await raw(api, '/healthz', { token: null })).status).toBe(200);
       await apps.readNamespacedDeploymentScale({ namespace: 'ml', name: 'model-server' });
-      expect(api.audit.at(-1)).toEqual({ user: 'admin', verb: 'get', group: 'apps', resource: 'deployments', subresource: 'scale', namespace: 'ml', name: 'model-server' });
+      expect(api.audit.at(-1)).toEqual({
+        user: 'admin',
+        verb: 'get',
+        group: 'apps',
+        resource: 'deployments',
+        subresource: 'scale',
+        namespace: 'ml',
+        name: 'model-server',
+      });
     });
 
     it('answers 403 with the apiserver message when the authorizer denies', async () => {
@@ -72,7 +108,9 @@ describe('fake apiserver through @kubernetes/client-node', () => {
         applySeed(locked, { deployments: [{ namespace: 'ml', name: 'x' }] });
         const e = await apiError(kubeConfigFor(locked).makeApiClient(AppsV1Api).readNamespacedDeployment({ namespace: 'ml', name: 'x' }));
         expect(e.code).toBe(403);
-        expect(e.body['message']).toBe('deployments.apps "x" is forbidden: User "admin" cannot get resource "deployments" in API group "apps" in the namespace "ml": RBAC: access denied');
+        expect(e.body['message']).toBe(
+          'deployments.apps "x" is forbidden: User "admin" cannot get resource "deployments" in API group "apps" in the namespace "ml": RBAC: access denied',
+        );
       } finally {
         await locked.close();
       }
@@ -90,15 +128,27 @@ describe('fake apiserver through @kubernetes/client-node', () => {
       expect(groups.headers.get('content-type')).toBe('application/json');
       expect((groups.json['groups'] as Array<{ name: string }>).map((g) => g.name)).toEqual(['apps', 'autoscaling', 'metrics.k8s.io']);
       // kubectl's Accept: aggregated discovery (apidiscovery.k8s.io/v2), every group version in one document.
-      const kubectlAccept = 'application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList,application/json;g=apidiscovery.k8s.io;v=v2beta1;as=APIGroupDiscoveryList,application/json';
+      const kubectlAccept =
+        'application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList,application/json;g=apidiscovery.k8s.io;v=v2beta1;as=APIGroupDiscoveryList,application/json';
       const aggregated = await raw(api, '/apis', { headers: { accept: kubectlAccept } });
       expect(aggregated.headers.get('content-type')).toBe('application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList');
-      const items = aggregated.json['items'] as Array<{ metadata: { name: string }; versions: Array<{ version: string; freshness: string; resources: Array<Record<string, unknown>> }> }>;
+      const items = aggregated.json['items'] as Array<{
+        metadata: { name: string };
+        versions: Array<{ version: string; freshness: string; resources: Array<Record<string, unknown>> }>;
+      }>;
       expect(items.map((g) => g.metadata.name)).toEqual(['apps', 'autoscaling', 'metrics.k8s.io']);
       expect(items[0]!.versions[0]!.resources.find((r) => r['resource'] === 'deployments')).toEqual({
-        resource: 'deployments', responseKind: { group: 'apps', version: 'v1', kind: 'Deployment' }, scope: 'Namespaced', singularResource: 'deployment', shortNames: ['deploy'], categories: ['all'],
+        resource: 'deployments',
+        responseKind: { group: 'apps', version: 'v1', kind: 'Deployment' },
+        scope: 'Namespaced',
+        singularResource: 'deployment',
+        shortNames: ['deploy'],
+        categories: ['all'],
         verbs: ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'],
-        subresources: [{ subresource: 'scale', responseKind: { group: 'autoscaling', version: 'v1', kind: 'Scale' }, verbs: ['get', 'patch', 'update'] }, { subresource: 'status', responseKind: { group: 'apps', version: 'v1', kind: 'Deployment' }, verbs: ['get', 'patch', 'update'] }],
+        subresources: [
+          { subresource: 'scale', responseKind: { group: 'autoscaling', version: 'v1', kind: 'Scale' }, verbs: ['get', 'patch', 'update'] },
+          { subresource: 'status', responseKind: { group: 'apps', version: 'v1', kind: 'Deployment' }, verbs: ['get', 'patch', 'update'] },
+        ],
       });
       const coreDiscovery = await raw(api, '/api', { headers: { accept: kubectlAccept } });
       expect((coreDiscovery.json['items'] as Array<{ versions: Array<{ version: string }> }>)[0]!.versions.map((v) => v.version)).toEqual(['v1']);
@@ -106,12 +156,25 @@ describe('fake apiserver through @kubernetes/client-node', () => {
       const stale = (await raw(api, '/apis', { headers: { accept: kubectlAccept } })).json['items'] as typeof items;
       expect(stale.map((g) => g.versions[0]!.freshness)).toEqual(['Current', 'Current', 'Stale']);
       api.setMetricsAvailable(true);
-      const beta = await raw(api, '/apis', { headers: { accept: 'application/json;g=apidiscovery.k8s.io;v=v2beta1;as=APIGroupDiscoveryList,application/json' } });
-      expect([beta.headers.get('content-type'), beta.json['apiVersion']]).toEqual(['application/json;g=apidiscovery.k8s.io;v=v2beta1;as=APIGroupDiscoveryList', 'apidiscovery.k8s.io/v2beta1']);
+      const beta = await raw(api, '/apis', {
+        headers: { accept: 'application/json;g=apidiscovery.k8s.io;v=v2beta1;as=APIGroupDiscoveryList,application/json' },
+      });
+      expect([beta.headers.get('content-type'), beta.json['apiVersion']]).toEqual([
+        'application/json;g=apidiscovery.k8s.io;v=v2beta1;as=APIGroupDiscoveryList',
+        'apidiscovery.k8s.io/v2beta1',
+      ]);
       expect((await raw(api, '/apis', { headers: { accept: 'application/yaml' } })).status).toBe(406);
       const appsV1 = (await raw(api, '/apis/apps/v1')).json as { groupVersion: string; resources: Array<Record<string, unknown>> };
       expect(appsV1.groupVersion).toBe('apps/v1');
-      expect(appsV1.resources).toContainEqual({ name: 'deployments/scale', singularName: '', namespaced: true, group: 'autoscaling', version: 'v1', kind: 'Scale', verbs: ['get', 'patch', 'update'] });
+      expect(appsV1.resources).toContainEqual({
+        name: 'deployments/scale',
+        singularName: '',
+        namespaced: true,
+        group: 'autoscaling',
+        version: 'v1',
+        kind: 'Scale',
+        verbs: ['get', 'patch', 'update'],
+      });
       expect(appsV1.resources.find((r) => r['name'] === 'deployments')).toMatchObject({ kind: 'Deployment', shortNames: ['deploy'], namespaced: true });
       expect((await raw(api, '/apis/metrics.k8s.io/v1beta1')).json).toMatchObject({ groupVersion: 'metrics.k8s.io/v1beta1' });
       expect((await raw(api, '/apis/nope/v1')).status).toBe(404);
@@ -119,13 +182,35 @@ describe('fake apiserver through @kubernetes/client-node', () => {
 
     it('prints a Table when asked as kubectl get does', async () => {
       clock.advance(95_000);
-      const t = (await raw(api, '/apis/apps/v1/namespaces/ml/deployments?limit=500', { headers: { accept: 'application/json;as=Table;v=v1;g=meta.k8s.io,application/json;as=Table;v=v1beta1;g=meta.k8s.io,application/json' } })).json;
+      const t = (
+        await raw(api, '/apis/apps/v1/namespaces/ml/deployments?limit=500', {
+          headers: { accept: 'application/json;as=Table;v=v1;g=meta.k8s.io,application/json;as=Table;v=v1beta1;g=meta.k8s.io,application/json' },
+        })
+      ).json;
       expect(t['kind']).toBe('Table');
       // Priority-1 columns are sent too; kubectl shows them with -o wide.
-      expect((t['columnDefinitions'] as Array<{ name: string; priority: number }>).map((c) => [c.name, c.priority])).toEqual([['Name', 0], ['Ready', 0], ['Up-to-date', 0], ['Available', 0], ['Age', 0], ['Containers', 1], ['Images', 1], ['Selector', 1]]);
+      expect((t['columnDefinitions'] as Array<{ name: string; priority: number }>).map((c) => [c.name, c.priority])).toEqual([
+        ['Name', 0],
+        ['Ready', 0],
+        ['Up-to-date', 0],
+        ['Available', 0],
+        ['Age', 0],
+        ['Containers', 1],
+        ['Images', 1],
+        ['Selector', 1],
+      ]);
       expect((t['rows'] as Array<{ cells: unknown[] }>).map((r) => r.cells)).toEqual([
         ['batch', '1/1', 1, 1, '95s', 'server', 'ghcr.io/example/model-server:1.0', 'app=batch'],
-        ['model-server', '2/2', 2, 2, '95s', 'server,sidecar', 'ghcr.io/example/model-server:1.0,ghcr.io/example/model-server:1.0', 'app=model-server,tier=serving'],
+        [
+          'model-server',
+          '2/2',
+          2,
+          2,
+          '95s',
+          'server,sidecar',
+          'ghcr.io/example/model-server:1.0,ghcr.io/example/model-server:1.0',
+          'app=model-server,tier=serving',
+        ],
       ]);
     });
   });
@@ -135,7 +220,9 @@ describe('fake apiserver through @kubernetes/client-node', () => {
       const all = await apps.listDeploymentForAllNamespaces();
       expect(all.items.map((d) => `${d.metadata?.namespace}/${d.metadata?.name}`)).toEqual(['ml/batch', 'ml/model-server', 'web/frontend']);
       expect(all.metadata?.resourceVersion).toMatch(/^\d+$/);
-      expect((await apps.listDeploymentForAllNamespaces({ labelSelector: 'app in (model-server,frontend),tier!=cache' })).items.map((d) => d.metadata?.name)).toEqual(['model-server', 'frontend']);
+      expect(
+        (await apps.listDeploymentForAllNamespaces({ labelSelector: 'app in (model-server,frontend),tier!=cache' })).items.map((d) => d.metadata?.name),
+      ).toEqual(['model-server', 'frontend']);
       expect((await apps.listNamespacedDeployment({ namespace: 'ml', labelSelector: '!tier' })).items.map((d) => d.metadata?.name)).toEqual(['batch']);
       expect((await apps.listNamespacedStatefulSet({ namespace: 'ml' })).items.map((d) => d.metadata?.name)).toEqual(['vector-db']);
       expect((await apiError(apps.listNamespacedDeployment({ namespace: 'ml', labelSelector: 'app in (a' }))).code).toBe(400);
@@ -164,9 +251,16 @@ describe('fake apiserver through @kubernetes/client-node', () => {
 
     it('in manual rollout mode, a change stays unobserved until settle', async () => {
       api.setRollout('ml/deployment/batch', 'manual');
-      await apps.patchNamespacedDeploymentScale({ namespace: 'ml', name: 'batch', body: { spec: { replicas: 3 } } }, setHeaderOptions('Content-Type', PatchStrategy.MergePatch));
+      await apps.patchNamespacedDeploymentScale(
+        { namespace: 'ml', name: 'batch', body: { spec: { replicas: 3 } } },
+        setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+      );
       const during = await apps.readNamespacedDeployment({ namespace: 'ml', name: 'batch' });
-      expect({ generation: during.metadata?.generation, observed: during.status?.observedGeneration, replicas: during.status?.replicas }).toEqual({ generation: 2, observed: 1, replicas: 1 });
+      expect({ generation: during.metadata?.generation, observed: during.status?.observedGeneration, replicas: during.status?.replicas }).toEqual({
+        generation: 2,
+        observed: 1,
+        replicas: 1,
+      });
       api.settle('ml/deployment/batch');
       const after = await apps.readNamespacedDeployment({ namespace: 'ml', name: 'batch' });
       expect({ observed: after.status?.observedGeneration, replicas: after.status?.readyReplicas }).toEqual({ observed: 2, replicas: 3 });
@@ -174,12 +268,20 @@ describe('fake apiserver through @kubernetes/client-node', () => {
 
     it('answers 404 with a NotFound Status naming the object', async () => {
       const e = await apiError(apps.readNamespacedDeployment({ namespace: 'ml', name: 'ghost' }));
-      expect(e).toMatchObject({ code: 404, body: { kind: 'Status', reason: 'NotFound', message: 'deployments.apps "ghost" not found', details: { name: 'ghost', group: 'apps', kind: 'deployments' } } });
+      expect(e).toMatchObject({
+        code: 404,
+        body: {
+          kind: 'Status',
+          reason: 'NotFound',
+          message: 'deployments.apps "ghost" not found',
+          details: { name: 'ghost', group: 'apps', kind: 'deployments' },
+        },
+      });
     });
   });
 
   describe('the scale subresource', () => {
-    it('GET returns an autoscaling/v1 Scale whose resourceVersion is the workload\'s', async () => {
+    it("GET returns an autoscaling/v1 Scale whose resourceVersion is the workload's", async () => {
       const scale = await apps.readNamespacedDeploymentScale({ namespace: 'ml', name: 'model-server' });
       const d = await apps.readNamespacedDeployment({ namespace: 'ml', name: 'model-server' });
       expect(scale.apiVersion).toBe('autoscaling/v1');
@@ -201,7 +303,8 @@ describe('fake apiserver through @kubernetes/client-node', () => {
         apiVersion: 'v1',
         metadata: {},
         status: 'Failure',
-        message: 'Operation cannot be fulfilled on deployments.apps "model-server": the object has been modified; please apply your changes to the latest version and try again',
+        message:
+          'Operation cannot be fulfilled on deployments.apps "model-server": the object has been modified; please apply your changes to the latest version and try again',
         reason: 'Conflict',
         details: { name: 'model-server', group: 'apps', kind: 'deployments' },
         code: 409,
@@ -214,14 +317,19 @@ describe('fake apiserver through @kubernetes/client-node', () => {
       const s = await apps.patchNamespacedStatefulSetScale({ namespace: 'ml', name: 'vector-db', body: { spec: { replicas: 4 } } }, opts);
       expect(s.spec?.replicas).toBe(4);
       expect((await kc.makeApiClient(CoreV1Api).listNamespacedPod({ namespace: 'ml', labelSelector: 'app=vector-db' })).items).toHaveLength(4);
-      const stale = await apiError(apps.patchNamespacedStatefulSetScale({ namespace: 'ml', name: 'vector-db', body: { metadata: { resourceVersion: '1' }, spec: { replicas: 1 } } }, opts));
+      const stale = await apiError(
+        apps.patchNamespacedStatefulSetScale({ namespace: 'ml', name: 'vector-db', body: { metadata: { resourceVersion: '1' }, spec: { replicas: 1 } } }, opts),
+      );
       expect(stale.code).toBe(409);
       const bad = await apiError(apps.patchNamespacedStatefulSetScale({ namespace: 'ml', name: 'vector-db', body: { spec: { replicas: -1 } } }, opts));
       expect(bad).toMatchObject({ code: 422, body: { reason: 'Invalid', details: { causes: [{ field: 'spec.replicas' }] } } });
     });
 
     it('spec.replicas is omitted from a Scale at 0 (int32 omitempty)', async () => {
-      const s = await apps.patchNamespacedDeploymentScale({ namespace: 'ml', name: 'batch', body: { spec: { replicas: 0 } } }, setHeaderOptions('Content-Type', PatchStrategy.MergePatch));
+      const s = await apps.patchNamespacedDeploymentScale(
+        { namespace: 'ml', name: 'batch', body: { spec: { replicas: 0 } } },
+        setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+      );
       expect(s.spec?.replicas).toBeUndefined();
       const wire = await raw(api, '/apis/apps/v1/namespaces/ml/deployments/batch/scale');
       expect(wire.json['spec']).toEqual({});
@@ -231,7 +339,11 @@ describe('fake apiserver through @kubernetes/client-node', () => {
   describe('PATCH by content type', () => {
     it('strategic merge patch merges containers by name and keeps the others', async () => {
       const d = await apps.patchNamespacedDeployment(
-        { namespace: 'ml', name: 'model-server', body: { spec: { template: { spec: { containers: [{ name: 'server', resources: { requests: { cpu: '1' }, limits: { cpu: '2' } } }] } } } } },
+        {
+          namespace: 'ml',
+          name: 'model-server',
+          body: { spec: { template: { spec: { containers: [{ name: 'server', resources: { requests: { cpu: '1' }, limits: { cpu: '2' } } }] } } } },
+        },
         setHeaderOptions('Content-Type', PatchStrategy.StrategicMergePatch),
       );
       const cs = d.spec!.template.spec!.containers;
@@ -242,7 +354,11 @@ describe('fake apiserver through @kubernetes/client-node', () => {
 
     it('a JSON merge patch replaces the containers list whole (no merge keys)', async () => {
       const d = await apps.patchNamespacedDeployment(
-        { namespace: 'ml', name: 'model-server', body: { metadata: { annotations: { note: 'x' } }, spec: { template: { spec: { containers: [{ name: 'server', image: 'img:2' }] } } } } },
+        {
+          namespace: 'ml',
+          name: 'model-server',
+          body: { metadata: { annotations: { note: 'x' } }, spec: { template: { spec: { containers: [{ name: 'server', image: 'img:2' }] } } } },
+        },
         setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
       );
       expect(d.spec!.template.spec!.containers.map((c) => c.name)).toEqual(['server']);
@@ -250,32 +366,70 @@ describe('fake apiserver through @kubernetes/client-node', () => {
     });
 
     it('a JSON patch (the client default content type) applies operations, and test failures are 422', async () => {
-      const d = await apps.patchNamespacedDeployment({ namespace: 'ml', name: 'batch', body: [{ op: 'add', path: '/metadata/annotations/autoscaler.dev~1managed', value: 'true' }, { op: 'replace', path: '/spec/replicas', value: 2 }] });
+      const d = await apps.patchNamespacedDeployment({
+        namespace: 'ml',
+        name: 'batch',
+        body: [
+          { op: 'add', path: '/metadata/annotations/autoscaler.dev~1managed', value: 'true' },
+          { op: 'replace', path: '/spec/replicas', value: 2 },
+        ],
+      });
       expect(d.metadata?.annotations?.['autoscaler.dev/managed']).toBe('true');
       expect(d.spec?.replicas).toBe(2);
-      expect((await apiError(apps.patchNamespacedDeployment({ namespace: 'ml', name: 'batch', body: [{ op: 'test', path: '/spec/replicas', value: 7 }] }))).code).toBe(422);
+      expect(
+        (await apiError(apps.patchNamespacedDeployment({ namespace: 'ml', name: 'batch', body: [{ op: 'test', path: '/spec/replicas', value: 7 }] }))).code,
+      ).toBe(422);
       // A merge-style object sent with the default (JSON patch) content type is refused, as a real server does.
       expect((await apiError(apps.patchNamespacedDeployment({ namespace: 'ml', name: 'batch', body: { spec: { replicas: 1 } } }))).code).toBe(400);
     });
 
     it('refuses unknown patch media types with 415 and invalid results with 422', async () => {
-      const r = await raw(api, '/apis/apps/v1/namespaces/ml/deployments/batch', { method: 'PATCH', headers: { 'content-type': 'application/json' }, body: '{}' });
+      const r = await raw(api, '/apis/apps/v1/namespaces/ml/deployments/batch', {
+        method: 'PATCH',
+        headers: { 'content-type': 'application/json' },
+        body: '{}',
+      });
       expect(r.status).toBe(415);
-      const e = await apiError(apps.patchNamespacedDeployment({ namespace: 'ml', name: 'batch', body: { spec: { template: { spec: { containers: [{ name: 'server', resources: { requests: { cpu: 'lots' } } }] } } } } }, setHeaderOptions('Content-Type', PatchStrategy.StrategicMergePatch)));
-      expect(e).toMatchObject({ code: 422, body: { reason: 'Invalid', details: { causes: [{ field: 'spec.template.spec.containers[0].resources.requests[cpu]' }] } } });
+      const e = await apiError(
+        apps.patchNamespacedDeployment(
+          {
+            namespace: 'ml',
+            name: 'batch',
+            body: { spec: { template: { spec: { containers: [{ name: 'server', resources: { requests: { cpu: 'lots' } } }] } } } },
+          },
+          setHeaderOptions('Content-Type', PatchStrategy.StrategicMergePatch),
+        ),
+      );
+      expect(e).toMatchObject({
+        code: 422,
+        body: { reason: 'Invalid', details: { causes: [{ field: 'spec.template.spec.containers[0].resources.requests[cpu]' }] } },
+      });
     });
 
     it('dryRun=All validates without persisting', async () => {
       const before = await apps.readNamespacedDeployment({ namespace: 'ml', name: 'batch' });
-      await apps.patchNamespacedDeployment({ namespace: 'ml', name: 'batch', body: { spec: { replicas: 9 } }, dryRun: 'All' }, setHeaderOptions('Content-Type', PatchStrategy.MergePatch));
+      await apps.patchNamespacedDeployment(
+        { namespace: 'ml', name: 'batch', body: { spec: { replicas: 9 } }, dryRun: 'All' },
+        setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+      );
       const after = await apps.readNamespacedDeployment({ namespace: 'ml', name: 'batch' });
       expect(after.metadata?.resourceVersion).toBe(before.metadata?.resourceVersion);
     });
   });
 
   describe('metrics.k8s.io, autoscaling/v2, core/v1', () => {
-    it('lists PodMetrics in metrics-server format, filtered by the pods\' labels', async () => {
-      const list = (await kc.makeApiClient(CustomObjectsApi).listNamespacedCustomObject({ group: 'metrics.k8s.io', version: 'v1beta1', namespace: 'ml', plural: 'pods', labelSelector: 'app=model-server' })) as { kind: string; items: Array<{ metadata: { name: string }; window: string; timestamp: string; containers: Array<{ name: string; usage: { cpu: string; memory: string } }> }> };
+    it("lists PodMetrics in metrics-server format, filtered by the pods' labels", async () => {
+      const list = (await kc
+        .makeApiClient(CustomObjectsApi)
+        .listNamespacedCustomObject({ group: 'metrics.k8s.io', version: 'v1beta1', namespace: 'ml', plural: 'pods', labelSelector: 'app=model-server' })) as {
+        kind: string;
+        items: Array<{
+          metadata: { name: string };
+          window: string;
+          timestamp: string;
+          containers: Array<{ name: string; usage: { cpu: string; memory: string } }>;
+        }>;
+      };
       expect(list.kind).toBe('PodMetricsList');
       expect(list.items).toHaveLength(2);
       const item = list.items[0]!;
@@ -300,7 +454,9 @@ describe('fake apiserver through @kubernetes/client-node', () => {
 
     it('lists HPAs cluster-wide, ConfigMaps by label and pods', async () => {
       const hpas = await kc.makeApiClient(AutoscalingV2Api).listHorizontalPodAutoscalerForAllNamespaces();
-      expect(hpas.items.map((h) => [h.metadata?.namespace, h.spec?.scaleTargetRef.kind, h.spec?.scaleTargetRef.name])).toEqual([['web', 'Deployment', 'frontend']]);
+      expect(hpas.items.map((h) => [h.metadata?.namespace, h.spec?.scaleTargetRef.kind, h.spec?.scaleTargetRef.name])).toEqual([
+        ['web', 'Deployment', 'frontend'],
+      ]);
       const core = kc.makeApiClient(CoreV1Api);
       expect((await core.listConfigMapForAllNamespaces({ labelSelector: 'autoscaler.dev/policy' })).items.map((c) => c.metadata?.name)).toEqual(['policies']);
       expect((await core.listPodForAllNamespaces({ fieldSelector: 'metadata.namespace=web' })).items).toHaveLength(3);
@@ -320,7 +476,16 @@ describe('fake apiserver through @kubernetes/client-node', () => {
     it('injects a 500 only on the matching request, and can drop a connection', async () => {
       api.faults.next({ ...faultStatus(500), match: (r) => r.method === 'PATCH' });
       expect((await apps.readNamespacedDeployment({ namespace: 'ml', name: 'batch' })).metadata?.name).toBe('batch');
-      expect((await apiError(apps.patchNamespacedDeploymentScale({ namespace: 'ml', name: 'batch', body: { spec: { replicas: 2 } } }, setHeaderOptions('Content-Type', PatchStrategy.MergePatch)))).code).toBe(500);
+      expect(
+        (
+          await apiError(
+            apps.patchNamespacedDeploymentScale(
+              { namespace: 'ml', name: 'batch', body: { spec: { replicas: 2 } } },
+              setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+            ),
+          )
+        ).code,
+      ).toBe(500);
       api.faults.next({ drop: true });
       await expect(apps.readNamespacedDeployment({ namespace: 'ml', name: 'batch' })).rejects.toThrow();
       expect(api.faults.pending).toBe(0);

@@ -20,7 +20,9 @@ async function rejection(p: Promise<unknown>): Promise<unknown> {
 type Res = { requests?: Record<string, string>; limits?: Record<string, string> };
 const serverOf = (pod: KubeObject): { spec: Res; status: Res | undefined; restarts: number } => {
   const c = (pod['spec'] as { containers: Array<{ name: string; resources: Res }> }).containers.find((x) => x.name === 'server')!;
-  const s = (pod['status'] as { containerStatuses: Array<{ name: string; resources?: Res; restartCount: number }> }).containerStatuses.find((x) => x.name === 'server')!;
+  const s = (pod['status'] as { containerStatuses: Array<{ name: string; resources?: Res; restartCount: number }> }).containerStatuses.find(
+    (x) => x.name === 'server',
+  )!;
   return { spec: c.resources, status: s.resources, restarts: s.restartCount };
 };
 
@@ -35,7 +37,12 @@ async function start(options: { podResize?: boolean; memoryPolicy?: 'NotRequired
         annotations: { 'autoscaler.dev/managed': 'true', 'autoscaler.dev/container': 'server', 'autoscaler.dev/resize': options.mode ?? 'in-place' },
         containers: [
           { name: 'proxy', requests: { cpu: '100m', memory: '64Mi' } },
-          { name: 'server', requests: { cpu: '500m', memory: '1Gi' }, limits: { cpu: '1', memory: '1Gi' }, ...(options.memoryPolicy ? { resizePolicy: { cpu: 'NotRequired', memory: options.memoryPolicy } } : {}) },
+          {
+            name: 'server',
+            requests: { cpu: '500m', memory: '1Gi' },
+            limits: { cpu: '1', memory: '1Gi' },
+            ...(options.memoryPolicy ? { resizePolicy: { cpu: 'NotRequired', memory: options.memoryPolicy } } : {}),
+          },
         ],
       },
     ],
@@ -50,7 +57,8 @@ describe('in-place resize (pods/<name>/resize) through the real client against t
     await api.close();
   });
   const pods = (): KubeObject[] => api.list('v1', 'Pod', 'ml');
-  const writes = (): string[] => api.audit.filter((a) => a.verb !== 'get' && a.verb !== 'list').map((a) => `${a.verb} ${a.resource}${a.subresource ? `/${a.subresource}` : ''}`);
+  const writes = (): string[] =>
+    api.audit.filter((a) => a.verb !== 'get' && a.verb !== 'list').map((a) => `${a.verb} ${a.resource}${a.subresource ? `/${a.subresource}` : ''}`);
 
   it('resizes each running pod in place, keeps the template (no rollout) and describe reports the recorded tier', async () => {
     api = await start();
@@ -125,7 +133,11 @@ describe('in-place resize (pods/<name>/resize) through the real client against t
     const issues = provider.checkPolicy(policy, REF);
     expect(api.audit.length).toBe(calls);
     expect(issues).toEqual([{ path: 'spec.template.spec.containers[1].resizePolicy', message: expect.stringContaining('medium -> small') }]);
-    const upOnly = validatePolicy({ name: 'p', rules: [{ name: 'up', threshold: { alarm: 'hot', size: 'next' } }], limits: { minReplicas: 1, maxReplicas: 4, sizes: ['small', 'medium'] } });
+    const upOnly = validatePolicy({
+      name: 'p',
+      rules: [{ name: 'up', threshold: { alarm: 'hot', size: 'next' } }],
+      limits: { minReplicas: 1, maxReplicas: 4, sizes: ['small', 'medium'] },
+    });
     expect(provider.checkPolicy(upOnly, REF)).toEqual([]);
   });
 
@@ -136,11 +148,19 @@ describe('in-place resize (pods/<name>/resize) through the real client against t
     // A replica change (through the scale subresource) brings a pod up from the template, at the old size.
     const d = await provider.describe(REF);
     await provider.apply(REF, { replicas: 3, size: 'medium' }, { ifMatch: d.version! });
-    expect(pods().map((p) => serverOf(p).spec.limits!['memory']).sort()).toEqual(['2Gi', '2Gi', '2Gi']);
+    expect(
+      pods()
+        .map((p) => serverOf(p).spec.limits!['memory'])
+        .sort(),
+    ).toEqual(['2Gi', '2Gi', '2Gi']);
     // Another pod comes up at the template size behind the autoscaler's back (a node drain, a crash).
     const dep = api.get('apps/v1', 'Deployment', 'ml', 'model-server')!;
     api.put({ ...dep, spec: { ...(dep['spec'] as object), replicas: 4 } });
-    expect(pods().map((p) => serverOf(p).spec.limits!['memory']).sort()).toEqual(['1Gi', '2Gi', '2Gi', '2Gi']);
+    expect(
+      pods()
+        .map((p) => serverOf(p).spec.limits!['memory'])
+        .sort(),
+    ).toEqual(['1Gi', '2Gi', '2Gi', '2Gi']);
     const state = await provider.describe(REF);
     expect(state.capacity).toEqual({ replicas: 4, size: 'medium' });
     expect(pods().map((p) => serverOf(p).spec.limits!['memory'])).toEqual(['2Gi', '2Gi', '2Gi', '2Gi']);
@@ -162,7 +182,11 @@ describe('the fake apiserver pods/<name>/resize subresource', () => {
     await api.close();
   });
   const patch = async (pod: string, body: unknown): Promise<{ status: number; body: Record<string, unknown> }> => {
-    const r = await fetch(`${api.url}/api/v1/namespaces/ml/pods/${pod}/resize`, { method: 'PATCH', headers: { authorization: `Bearer ${api.token}`, 'content-type': 'application/strategic-merge-patch+json' }, body: JSON.stringify(body) });
+    const r = await fetch(`${api.url}/api/v1/namespaces/ml/pods/${pod}/resize`, {
+      method: 'PATCH',
+      headers: { authorization: `Bearer ${api.token}`, 'content-type': 'application/strategic-merge-patch+json' },
+      body: JSON.stringify(body),
+    });
     return { status: r.status, body: (await r.json()) as Record<string, unknown> };
   };
 
@@ -170,29 +194,56 @@ describe('the fake apiserver pods/<name>/resize subresource', () => {
     api = await start();
     const pod = api.list('v1', 'Pod', 'ml')[0]!.metadata.name;
     const noSuch = await patch(pod, { spec: { containers: [{ name: 'sidecar', resources: { requests: { cpu: '1' } } }] } });
-    expect(noSuch).toMatchObject({ status: 422, body: { kind: 'Status', status: 'Failure', reason: 'Invalid', code: 422, details: { name: pod, kind: 'Pod', causes: [{ field: 'spec.containers', reason: 'FieldValueForbidden' }] } } });
-    const gpu = await patch(pod, { spec: { containers: [{ name: 'server', resources: { requests: { 'nvidia.com/gpu': '1' }, limits: { 'nvidia.com/gpu': '1' } } }] } });
+    expect(noSuch).toMatchObject({
+      status: 422,
+      body: {
+        kind: 'Status',
+        status: 'Failure',
+        reason: 'Invalid',
+        code: 422,
+        details: { name: pod, kind: 'Pod', causes: [{ field: 'spec.containers', reason: 'FieldValueForbidden' }] },
+      },
+    });
+    const gpu = await patch(pod, {
+      spec: { containers: [{ name: 'server', resources: { requests: { 'nvidia.com/gpu': '1' }, limits: { 'nvidia.com/gpu': '1' } } }] },
+    });
     expect(gpu.status).toBe(422);
-    expect(String(gpu.body['message'])).toContain('spec.containers[1].resources.requests[nvidia.com/gpu]: Forbidden: only cpu and memory resources are mutable');
+    expect(String(gpu.body['message'])).toContain(
+      'spec.containers[1].resources.requests[nvidia.com/gpu]: Forbidden: only cpu and memory resources are mutable',
+    );
     const down = await patch(pod, { spec: { containers: [{ name: 'server', resources: { limits: { memory: '512Mi' }, requests: { memory: '512Mi' } } }] } });
-    expect(String(down.body['message'])).toContain('spec.containers[1].resources.limits[memory]: Forbidden: memory limits cannot be decreased unless resizePolicy is RestartContainer');
+    expect(String(down.body['message'])).toContain(
+      'spec.containers[1].resources.limits[memory]: Forbidden: memory limits cannot be decreased unless resizePolicy is RestartContainer',
+    );
     const bad = await patch(pod, { spec: { containers: [{ name: 'server', resources: { requests: { cpu: 'lots' } } }] } });
     expect(bad.status).toBe(422);
     expect(String(bad.body['message'])).toContain('spec.containers[1].resources.requests[cpu]: Invalid value: "lots"');
     const up = await patch(pod, { spec: { containers: [{ name: 'server', resources: { requests: { cpu: '750m' } } }] } });
     expect(up.status).toBe(200);
-    expect(serverOf(api.get('v1', 'Pod', 'ml', pod)!)).toMatchObject({ spec: { requests: { cpu: '750m', memory: '1Gi' } }, status: { requests: { cpu: '750m', memory: '1Gi' } }, restarts: 0 });
-    const gone = await fetch(`${api.url}/api/v1/namespaces/ml/pods/nope/resize`, { method: 'PATCH', headers: { authorization: `Bearer ${api.token}`, 'content-type': 'application/merge-patch+json' }, body: '{}' });
+    expect(serverOf(api.get('v1', 'Pod', 'ml', pod)!)).toMatchObject({
+      spec: { requests: { cpu: '750m', memory: '1Gi' } },
+      status: { requests: { cpu: '750m', memory: '1Gi' } },
+      restarts: 0,
+    });
+    const gone = await fetch(`${api.url}/api/v1/namespaces/ml/pods/nope/resize`, {
+      method: 'PATCH',
+      headers: { authorization: `Bearer ${api.token}`, 'content-type': 'application/merge-patch+json' },
+      body: '{}',
+    });
     expect(gone.status).toBe(404);
   });
 
   it('discovery lists pods/resize only when served', async () => {
     api = await start({ podResize: false });
-    const legacy = (await (await fetch(`${api.url}/api/v1`, { headers: { authorization: `Bearer ${api.token}` } })).json()) as { resources: Array<{ name: string }> };
+    const legacy = (await (await fetch(`${api.url}/api/v1`, { headers: { authorization: `Bearer ${api.token}` } })).json()) as {
+      resources: Array<{ name: string }>;
+    };
     expect(legacy.resources.map((r) => r.name)).not.toContain('pods/resize');
     await api.close();
     api = await start();
-    const served = (await (await fetch(`${api.url}/api/v1`, { headers: { authorization: `Bearer ${api.token}` } })).json()) as { resources: Array<{ name: string }> };
+    const served = (await (await fetch(`${api.url}/api/v1`, { headers: { authorization: `Bearer ${api.token}` } })).json()) as {
+      resources: Array<{ name: string }>;
+    };
     expect(served.resources.map((r) => r.name)).toContain('pods/resize');
   });
 });

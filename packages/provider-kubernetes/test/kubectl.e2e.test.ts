@@ -2,7 +2,15 @@ import { execFile } from 'node:child_process';
 import { accessSync, constants, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
-import { applySeed, kubeconfigYaml, selfSignedCertificate, startFakeKubeApi, type FakeKubeApi, type FakeKubeSeed, type TlsCredentials } from '@autoscaler/sandbox-kubernetes';
+import {
+  applySeed,
+  kubeconfigYaml,
+  selfSignedCertificate,
+  startFakeKubeApi,
+  type FakeKubeApi,
+  type FakeKubeSeed,
+  type TlsCredentials,
+} from '@autoscaler/sandbox-kubernetes';
 
 /**
  * The real `kubectl` against the fake apiserver (issue 7: "faithful enough that kubectl works against it").
@@ -27,7 +35,9 @@ const KUBECTL = onPath('kubectl');
 const OPENSSL = onPath('openssl');
 const missing = [KUBECTL ? undefined : 'kubectl', OPENSSL ? undefined : 'openssl'].filter((x): x is string => x !== undefined);
 if (missing.length > 0) {
-  console.warn(`\n${'#'.repeat(90)}\n# SKIPPED kubectl.e2e.test.ts: ${missing.join(' and ')} not on PATH; the fake apiserver was NOT checked against kubectl\n${'#'.repeat(90)}\n`);
+  console.warn(
+    `\n${'#'.repeat(90)}\n# SKIPPED kubectl.e2e.test.ts: ${missing.join(' and ')} not on PATH; the fake apiserver was NOT checked against kubectl\n${'#'.repeat(90)}\n`,
+  );
 }
 const suite = missing.length === 0 ? describe : describe.skip;
 
@@ -36,7 +46,16 @@ jest.setTimeout(60_000);
 const SEED: FakeKubeSeed = {
   namespaces: ['ml', 'web'],
   deployments: [
-    { namespace: 'ml', name: 'model-server', replicas: 2, labels: { app: 'model-server' }, load: { cpu: '1.5', memoryPerPod: '700Mi' }, containers: [{ name: 'server', image: 'ghcr.io/example/model-server:1.0', requests: { cpu: '500m', memory: '1Gi' }, limits: { cpu: '1', memory: '2Gi' } }] },
+    {
+      namespace: 'ml',
+      name: 'model-server',
+      replicas: 2,
+      labels: { app: 'model-server' },
+      load: { cpu: '1.5', memoryPerPod: '700Mi' },
+      containers: [
+        { name: 'server', image: 'ghcr.io/example/model-server:1.0', requests: { cpu: '500m', memory: '1Gi' }, limits: { cpu: '1', memory: '2Gi' } },
+      ],
+    },
     { namespace: 'ml', name: 'embeddings', replicas: 2, labels: { app: 'embeddings' }, load: { cpu: '0.6', memoryPerPod: '256Mi' } },
     { namespace: 'web', name: 'frontend', replicas: 3, labels: { app: 'frontend' } },
   ],
@@ -51,7 +70,10 @@ interface Run {
 
 /** Table output as rows of cells (kubectl pads columns with 3+ spaces; cells here hold no double spaces). */
 function table(text: string): string[][] {
-  return text.trimEnd().split('\n').map((l) => l.trim().split(/\s{2,}/));
+  return text
+    .trimEnd()
+    .split('\n')
+    .map((l) => l.trim().split(/\s{2,}/));
 }
 
 suite('kubectl against the fake apiserver over HTTPS', () => {
@@ -67,7 +89,8 @@ suite('kubectl against the fake apiserver over HTTPS', () => {
         KUBECTL!,
         [`--cache-dir=${join(dir, 'cache')}`, '--request-timeout=10s', ...args],
         { env: { ...process.env, KUBECONFIG: config }, timeout: 30_000, maxBuffer: 8 * 1024 * 1024 },
-        (error, stdout, stderr) => resolve({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout: String(stdout), stderr: String(stderr) }),
+        (error, stdout, stderr) =>
+          resolve({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout: String(stdout), stderr: String(stderr) }),
       );
     });
 
@@ -123,7 +146,9 @@ suite('kubectl against the fake apiserver over HTTPS', () => {
     const discovery = api.log.find('GET').filter((e) => e.path === '/api' || e.path === '/apis');
     expect(discovery.map((e) => e.status)).toEqual([200, 200]);
     // kubectl 1.30+ asks for v2 first, older ones for v2beta1; both are served.
-    expect(discovery.every((e) => /^application\/json;g=apidiscovery\.k8s\.io;v=v2(beta1)?;as=APIGroupDiscoveryList/.test(String(e.headers['accept'])))).toBe(true);
+    expect(discovery.every((e) => /^application\/json;g=apidiscovery\.k8s\.io;v=v2(beta1)?;as=APIGroupDiscoveryList/.test(String(e.headers['accept'])))).toBe(
+      true,
+    );
     // With aggregated discovery kubectl does not read each group version.
     expect(api.log.count('GET', /^\/apis\/apps\/v1$/)).toBe(0);
     expect((await ok(['api-versions'])).trim().split('\n')).toEqual(['apps/v1', 'autoscaling/v2', 'metrics.k8s.io/v1beta1', 'v1']);
@@ -140,7 +165,8 @@ suite('kubectl against the fake apiserver over HTTPS', () => {
       const api2 = legacy.log.find('GET', /^\/api(s)?$/);
       expect(api2.length).toBeGreaterThanOrEqual(2);
       expect(api2.every((e) => e.status === 200)).toBe(true);
-      for (const gv of ['/api/v1', '/apis/apps/v1', '/apis/autoscaling/v2', '/apis/metrics.k8s.io/v1beta1']) expect(legacy.log.count('GET', new RegExp(`^${gv.replace(/\./g, '\\.')}$`))).toBeGreaterThan(0);
+      for (const gv of ['/api/v1', '/apis/apps/v1', '/apis/autoscaling/v2', '/apis/metrics.k8s.io/v1beta1'])
+        expect(legacy.log.count('GET', new RegExp(`^${gv.replace(/\./g, '\\.')}$`))).toBeGreaterThan(0);
       expect(legacy.errors).toEqual([]);
     } finally {
       await legacy.close();
@@ -163,10 +189,23 @@ suite('kubectl against the fake apiserver over HTTPS', () => {
   });
 
   it('get deployment -o json returns the stored object', async () => {
-    const d = JSON.parse(await ok(['get', 'deployment', 'model-server', '-n', 'ml', '-o', 'json'])) as { apiVersion: string; kind: string; metadata: { name: string; namespace: string; resourceVersion: string }; spec: { replicas: number; template: { spec: { containers: Array<{ name: string; resources: unknown }> } } } };
+    const d = JSON.parse(await ok(['get', 'deployment', 'model-server', '-n', 'ml', '-o', 'json'])) as {
+      apiVersion: string;
+      kind: string;
+      metadata: { name: string; namespace: string; resourceVersion: string };
+      spec: { replicas: number; template: { spec: { containers: Array<{ name: string; resources: unknown }> } } };
+    };
     const stored = api.get('apps/v1', 'Deployment', 'ml', 'model-server')!;
-    expect(d).toMatchObject({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'model-server', namespace: 'ml', resourceVersion: stored.metadata.resourceVersion }, spec: { replicas: 2 } });
-    expect(d.spec.template.spec.containers[0]).toMatchObject({ name: 'server', resources: { requests: { cpu: '500m', memory: '1Gi' }, limits: { cpu: '1', memory: '2Gi' } } });
+    expect(d).toMatchObject({
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'model-server', namespace: 'ml', resourceVersion: stored.metadata.resourceVersion },
+      spec: { replicas: 2 },
+    });
+    expect(d.spec.template.spec.containers[0]).toMatchObject({
+      name: 'server',
+      resources: { requests: { cpu: '500m', memory: '1Gi' }, limits: { cpu: '1', memory: '2Gi' } },
+    });
   });
 
   it('scale deployment --replicas=3 patches the scale subresource; the fake and kubectl get agree; a failed precondition writes nothing', async () => {
@@ -187,29 +226,91 @@ suite('kubectl against the fake apiserver over HTTPS', () => {
     expect(stale.code).not.toBe(0);
     expect(stale.stderr).toContain('Expected replicas to be 2, was 3');
     expect(api.get('apps/v1', 'Deployment', 'ml', 'model-server')!.metadata.resourceVersion).toBe(rv);
-    expect((await ok(['scale', 'deployment/model-server', '--replicas=3', '--current-replicas=3', `--resource-version=${rv}`, '-n', 'ml'])).trim()).toBe('deployment.apps/model-server scaled');
+    expect((await ok(['scale', 'deployment/model-server', '--replicas=3', '--current-replicas=3', `--resource-version=${rv}`, '-n', 'ml'])).trim()).toBe(
+      'deployment.apps/model-server scaled',
+    );
     expect(api.log.count('PUT', '/apis/apps/v1/namespaces/ml/deployments/model-server/scale')).toBe(1);
   });
 
   it('patch --type merge and --type json change annotations; the default strategic merge keeps containers by name', async () => {
     api.log.clear();
-    expect((await ok(['patch', 'deployment', 'embeddings', '-n', 'ml', '--type', 'merge', '-p', '{"metadata":{"annotations":{"autoscaler.dev/policy":"autoscaler/policies","team":"ml"}}}'])).trim()).toBe('deployment.apps/embeddings patched');
-    expect((await ok(['patch', 'deployment', 'embeddings', '-n', 'ml', '--type', 'json', '-p', '[{"op":"add","path":"/metadata/annotations/owner","value":"alice"},{"op":"remove","path":"/metadata/annotations/team"}]'])).trim()).toBe('deployment.apps/embeddings patched');
-    expect(api.get('apps/v1', 'Deployment', 'ml', 'embeddings')!.metadata.annotations).toEqual({ 'autoscaler.dev/policy': 'autoscaler/policies', owner: 'alice' });
-    expect(JSON.parse(await ok(['get', 'deployment', 'embeddings', '-n', 'ml', '-o', 'jsonpath={.metadata.annotations}']))).toEqual({ 'autoscaler.dev/policy': 'autoscaler/policies', owner: 'alice' });
+    expect(
+      (
+        await ok([
+          'patch',
+          'deployment',
+          'embeddings',
+          '-n',
+          'ml',
+          '--type',
+          'merge',
+          '-p',
+          '{"metadata":{"annotations":{"autoscaler.dev/policy":"autoscaler/policies","team":"ml"}}}',
+        ])
+      ).trim(),
+    ).toBe('deployment.apps/embeddings patched');
+    expect(
+      (
+        await ok([
+          'patch',
+          'deployment',
+          'embeddings',
+          '-n',
+          'ml',
+          '--type',
+          'json',
+          '-p',
+          '[{"op":"add","path":"/metadata/annotations/owner","value":"alice"},{"op":"remove","path":"/metadata/annotations/team"}]',
+        ])
+      ).trim(),
+    ).toBe('deployment.apps/embeddings patched');
+    expect(api.get('apps/v1', 'Deployment', 'ml', 'embeddings')!.metadata.annotations).toEqual({
+      'autoscaler.dev/policy': 'autoscaler/policies',
+      owner: 'alice',
+    });
+    expect(JSON.parse(await ok(['get', 'deployment', 'embeddings', '-n', 'ml', '-o', 'jsonpath={.metadata.annotations}']))).toEqual({
+      'autoscaler.dev/policy': 'autoscaler/policies',
+      owner: 'alice',
+    });
 
     const before = api.get('apps/v1', 'Deployment', 'ml', 'model-server')!;
-    const containersBefore = (((before['spec'] as Record<string, unknown>)['template'] as Record<string, unknown>)['spec'] as { containers: Array<Record<string, unknown>> }).containers;
-    await ok(['patch', 'deployment', 'model-server', '-n', 'ml', '-p', '{"spec":{"template":{"spec":{"containers":[{"name":"server","resources":{"requests":{"cpu":"750m"}}}]}}}}']);
+    const containersBefore = (
+      ((before['spec'] as Record<string, unknown>)['template'] as Record<string, unknown>)['spec'] as { containers: Array<Record<string, unknown>> }
+    ).containers;
+    await ok([
+      'patch',
+      'deployment',
+      'model-server',
+      '-n',
+      'ml',
+      '-p',
+      '{"spec":{"template":{"spec":{"containers":[{"name":"server","resources":{"requests":{"cpu":"750m"}}}]}}}}',
+    ]);
     const after = api.get('apps/v1', 'Deployment', 'ml', 'model-server')!;
-    const containers = (((after['spec'] as Record<string, unknown>)['template'] as Record<string, unknown>)['spec'] as { containers: Array<Record<string, unknown>> }).containers;
+    const containers = (
+      ((after['spec'] as Record<string, unknown>)['template'] as Record<string, unknown>)['spec'] as { containers: Array<Record<string, unknown>> }
+    ).containers;
     expect(containers).toEqual([{ ...containersBefore[0], resources: { requests: { cpu: '750m', memory: '1Gi' }, limits: { cpu: '1', memory: '2Gi' } } }]);
     expect(after.metadata.generation).toBe(before.metadata.generation! + 1);
-    expect(api.log.find('PATCH').map((e) => e.headers['content-type'])).toEqual(['application/merge-patch+json', 'application/json-patch+json', 'application/strategic-merge-patch+json']);
+    expect(api.log.find('PATCH').map((e) => e.headers['content-type'])).toEqual([
+      'application/merge-patch+json',
+      'application/json-patch+json',
+      'application/strategic-merge-patch+json',
+    ]);
 
     // A failing JSON patch test op and an invalid value are refused by the server and change nothing.
     const rv = after.metadata.resourceVersion;
-    const failed = await kubectl(['patch', 'deployment', 'model-server', '-n', 'ml', '--type', 'json', '-p', '[{"op":"test","path":"/spec/replicas","value":99},{"op":"replace","path":"/spec/replicas","value":9}]']);
+    const failed = await kubectl([
+      'patch',
+      'deployment',
+      'model-server',
+      '-n',
+      'ml',
+      '--type',
+      'json',
+      '-p',
+      '[{"op":"test","path":"/spec/replicas","value":99},{"op":"replace","path":"/spec/replicas","value":9}]',
+    ]);
     expect(failed.code).not.toBe(0);
     expect(failed.stderr).toContain('test failed');
     const invalid = await kubectl(['patch', 'deployment', 'model-server', '-n', 'ml', '--type', 'merge', '-p', '{"spec":{"replicas":-2}}']);
@@ -217,7 +318,7 @@ suite('kubectl against the fake apiserver over HTTPS', () => {
     expect(api.get('apps/v1', 'Deployment', 'ml', 'model-server')!.metadata.resourceVersion).toBe(rv);
   });
 
-  it('a pod resized in place with kubectl (pods/<name>/resize); a forbidden change is refused with the server\'s message', async () => {
+  it("a pod resized in place with kubectl (pods/<name>/resize); a forbidden change is refused with the server's message", async () => {
     const pod = api.list('v1', 'Pod', 'ml').find((p) => p.metadata.name.startsWith('model-server-'))!.metadata.name;
     type Resources = { requests?: Record<string, string>; limits?: Record<string, string> };
     /**
@@ -226,10 +327,26 @@ suite('kubectl against the fake apiserver over HTTPS', () => {
      * subresource path (`kubectl replace --raw`), which the same server code answers; that is said loudly.
      */
     const resize = async (resources: Resources): Promise<Run> => {
-      const patched = await kubectl(['patch', 'pod', pod, '-n', 'ml', '--subresource', 'resize', '--type', 'merge', '-p', JSON.stringify({ spec: { containers: [{ name: 'server', resources }] } })]);
+      const patched = await kubectl([
+        'patch',
+        'pod',
+        pod,
+        '-n',
+        'ml',
+        '--subresource',
+        'resize',
+        '--type',
+        'merge',
+        '-p',
+        JSON.stringify({ spec: { containers: [{ name: 'server', resources }] } }),
+      ]);
       if (!patched.stderr.includes('invalid subresource value: "resize"')) return patched;
-      console.warn(`kubectl on PATH does not accept --subresource resize (${patched.stderr.trim()}); resizing with kubectl replace --raw on the subresource instead`);
-      const current = JSON.parse(await ok(['get', 'pod', pod, '-n', 'ml', '-o', 'json'])) as { spec: { containers: Array<{ name: string; resources: Resources }> } };
+      console.warn(
+        `kubectl on PATH does not accept --subresource resize (${patched.stderr.trim()}); resizing with kubectl replace --raw on the subresource instead`,
+      );
+      const current = JSON.parse(await ok(['get', 'pod', pod, '-n', 'ml', '-o', 'json'])) as {
+        spec: { containers: Array<{ name: string; resources: Resources }> };
+      };
       const server = current.spec.containers.find((c) => c.name === 'server')!;
       server.resources = { requests: { ...server.resources.requests, ...resources.requests }, limits: { ...server.resources.limits, ...resources.limits } };
       const file = join(dir, 'resize.json');
@@ -239,7 +356,9 @@ suite('kubectl against the fake apiserver over HTTPS', () => {
     api.log.clear();
     const done = await resize({ requests: { cpu: '800m' }, limits: { cpu: '1500m' } });
     expect(done).toMatchObject({ code: 0 });
-    expect(api.log.entries.filter((e) => e.method !== 'GET').map((e) => `${e.method} ${e.path} ${e.status ?? ''}`)).toEqual([expect.stringMatching(new RegExp(`^(PATCH|PUT) /api/v1/namespaces/ml/pods/${pod}/resize 200$`))]);
+    expect(api.log.entries.filter((e) => e.method !== 'GET').map((e) => `${e.method} ${e.path} ${e.status ?? ''}`)).toEqual([
+      expect.stringMatching(new RegExp(`^(PATCH|PUT) /api/v1/namespaces/ml/pods/${pod}/resize 200$`)),
+    ]);
     const resized = api.get('v1', 'Pod', 'ml', pod)!;
     const server = (resized['spec'] as { containers: Array<{ name: string; resources: unknown }> }).containers[0]!;
     expect(server.resources).toEqual({ requests: { cpu: '800m', memory: '1Gi' }, limits: { cpu: '1500m', memory: '2Gi' } });
@@ -247,7 +366,9 @@ suite('kubectl against the fake apiserver over HTTPS', () => {
     // The memory resize policy is NotRequired (the default): the memory limit cannot go down in place.
     const refused = await resize({ limits: { memory: '1Gi' } });
     expect(refused.code).not.toBe(0);
-    expect(refused.stderr).toContain('spec.containers[0].resources.limits[memory]: Forbidden: memory limits cannot be decreased unless resizePolicy is RestartContainer');
+    expect(refused.stderr).toContain(
+      'spec.containers[0].resources.limits[memory]: Forbidden: memory limits cannot be decreased unless resizePolicy is RestartContainer',
+    );
     expect(api.get('v1', 'Pod', 'ml', pod)!.metadata.resourceVersion).toBe(resized.metadata.resourceVersion);
   });
 
@@ -259,7 +380,9 @@ suite('kubectl against the fake apiserver over HTTPS', () => {
     writeFileSync(file, manifest(1));
     expect((await ok(['apply', '-f', file])).trim()).toBe('deployment.apps/reranker created');
     expect(api.log.count('GET', '/openapi/v3')).toBeGreaterThan(0);
-    expect(api.log.find('POST', '/apis/apps/v1/namespaces/ml/deployments').map((e) => [new URL(e.url, 'https://x').searchParams.get('fieldValidation'), e.status])).toEqual([['Strict', 201]]);
+    expect(
+      api.log.find('POST', '/apis/apps/v1/namespaces/ml/deployments').map((e) => [new URL(e.url, 'https://x').searchParams.get('fieldValidation'), e.status]),
+    ).toEqual([['Strict', 201]]);
     writeFileSync(file, manifest(2));
     expect((await ok(['apply', '-f', file])).trim()).toBe('deployment.apps/reranker configured');
     expect((await ok(['apply', '-f', file])).trim()).toBe('deployment.apps/reranker unchanged');
@@ -281,7 +404,15 @@ suite('kubectl against the fake apiserver over HTTPS', () => {
   });
 
   it('get --raw on metrics.k8s.io returns the PodMetricsList; top pods reads the same numbers', async () => {
-    const list = JSON.parse(await ok(['get', '--raw', '/apis/metrics.k8s.io/v1beta1/namespaces/ml/pods?labelSelector=app%3Dembeddings'])) as { kind: string; apiVersion: string; items: Array<{ metadata: { name: string; namespace: string }; window: string; containers: Array<{ name: string; usage: { cpu: string; memory: string } }> }> };
+    const list = JSON.parse(await ok(['get', '--raw', '/apis/metrics.k8s.io/v1beta1/namespaces/ml/pods?labelSelector=app%3Dembeddings'])) as {
+      kind: string;
+      apiVersion: string;
+      items: Array<{
+        metadata: { name: string; namespace: string };
+        window: string;
+        containers: Array<{ name: string; usage: { cpu: string; memory: string } }>;
+      }>;
+    };
     expect(list).toMatchObject({ kind: 'PodMetricsList', apiVersion: 'metrics.k8s.io/v1beta1' });
     expect(list.items).toHaveLength(2);
     for (const item of list.items) {
@@ -292,7 +423,10 @@ suite('kubectl against the fake apiserver over HTTPS', () => {
       expect(item.containers).toEqual([{ name: expect.any(String), usage: { cpu: '300000000n', memory: '262144Ki' } }]);
     }
     const top = table(await ok(['top', 'pods', '-n', 'ml', '-l', 'app=embeddings', '--no-headers']));
-    expect(top.map((r) => r.slice(1))).toEqual([['300m', '256Mi'], ['300m', '256Mi']]);
+    expect(top.map((r) => r.slice(1))).toEqual([
+      ['300m', '256Mi'],
+      ['300m', '256Mi'],
+    ]);
     expect(top.map((r) => r[0]).sort()).toEqual(list.items.map((i) => i.metadata.name).sort());
 
     api.setMetricsAvailable(false);

@@ -11,7 +11,9 @@ const live = process.env['AUTOSCALER_LIVE'] === '1';
 const NS = process.env['AUTOSCALER_LIVE_NAMESPACE'] ?? 'autoscaler-live-test';
 
 if (!live) {
-  process.stderr.write('[live] SKIPPED: the Kubernetes live test runs only with AUTOSCALER_LIVE=1 (it uses the current kubeconfig context and creates a namespace)\n');
+  process.stderr.write(
+    '[live] SKIPPED: the Kubernetes live test runs only with AUTOSCALER_LIVE=1 (it uses the current kubeconfig context and creates a namespace)\n',
+  );
 }
 
 (live ? describe : describe.skip)('live cluster (current kubeconfig context)', () => {
@@ -40,7 +42,10 @@ if (!live) {
         spec: {
           replicas: 1,
           selector: { matchLabels: { app: 'autoscaler-live' } },
-          template: { metadata: { labels: { app: 'autoscaler-live' } }, spec: { containers: [{ name: 'pause', image: 'registry.k8s.io/pause:3.9', resources: tiers[0] }] } },
+          template: {
+            metadata: { labels: { app: 'autoscaler-live' } },
+            spec: { containers: [{ name: 'pause', image: 'registry.k8s.io/pause:3.9', resources: tiers[0] }] },
+          },
         },
       },
     });
@@ -72,7 +77,10 @@ if (!live) {
     const signals = await source.poll(ref, Date.now());
     // Fresh pods often have no sample yet: then nothing is sent at all.
     for (const sig of signals) expect(sig.state === 'value' && Number.isFinite(sig.value)).toBe(true);
-    const out = provider.exportNative(validatePolicy({ name: 'live', limits: { maxReplicas: 3 }, rules: [{ name: 'cpu', targetTracking: { metric: 'cpu', target: 70, algorithm: 'hpa' } }] }), ref);
+    const out = provider.exportNative(
+      validatePolicy({ name: 'live', limits: { maxReplicas: 3 }, rules: [{ name: 'cpu', targetTracking: { metric: 'cpu', target: 70, algorithm: 'hpa' } }] }),
+      ref,
+    );
     expect(out.resources).toHaveLength(1);
   }, 60_000);
 });

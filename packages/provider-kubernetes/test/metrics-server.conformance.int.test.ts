@@ -4,7 +4,8 @@ import { runAlarmSourceConformance } from '@autoscaler/testing';
 import { MetricsServerAlarmSource } from '../src';
 import { kubeConfigFor } from '@autoscaler/sandbox-kubernetes';
 
-const fixture = (name: string): Record<string, unknown> => JSON.parse(readFileSync(join(__dirname, '../../testing/fixtures/k8s', name), 'utf8')) as Record<string, unknown>;
+const fixture = (name: string): Record<string, unknown> =>
+  JSON.parse(readFileSync(join(__dirname, '../../testing/fixtures/k8s', name), 'utf8')) as Record<string, unknown>;
 
 /** The docs' PodMetricsList, with the item renamed as a Deployment's pod would be (a static pod names no workload). */
 function deploymentPods(): Record<string, unknown> {
@@ -18,7 +19,11 @@ runAlarmSourceConformance('metrics-server (PodMetricsList payloads)', () => ({
   source: new MetricsServerAlarmSource({ kube: kubeConfigFor({ url: 'http://127.0.0.1:9', token: 'unused' }) }),
   valid: [
     { target: 'kube-system/deployment/kube-scheduler', podMetrics: fixture('pod-metrics-list.json') },
-    { target: { provider: 'kubernetes', id: 'kube-system/deployment/kube-scheduler' }, podMetrics: fixture('pod-metrics-list.json'), requests: { cpu: '100m', memory: '64Mi' } },
+    {
+      target: { provider: 'kubernetes', id: 'kube-system/deployment/kube-scheduler' },
+      podMetrics: fixture('pod-metrics-list.json'),
+      requests: { cpu: '100m', memory: '64Mi' },
+    },
     deploymentPods(),
     JSON.stringify(deploymentPods()),
   ],
@@ -33,7 +38,16 @@ runAlarmSourceConformance('metrics-server (PodMetricsList payloads)', () => ({
     { ...deploymentPods(), items: [{ ...(deploymentPods()['items'] as object[])[0], window: 'half a minute' }] },
     { ...deploymentPods(), items: [{ ...(deploymentPods()['items'] as object[])[0], timestamp: 'yesterday' }] },
     // Found by the fuzz on CI: a finite but absurd usage overflowed the utilization ratio to Infinity.
-    { target: 'kube-system/deployment/kube-scheduler', podMetrics: { ...fixture('pod-metrics-list.json'), items: [{ ...(fixture('pod-metrics-list.json')['items'] as object[])[0], containers: [{ name: 'c', usage: { cpu: 1.797693134862316e305, memory: '1Ki' } }] }] }, requests: { cpu: '100m', memory: '64Mi' } },
+    {
+      target: 'kube-system/deployment/kube-scheduler',
+      podMetrics: {
+        ...fixture('pod-metrics-list.json'),
+        items: [
+          { ...(fixture('pod-metrics-list.json')['items'] as object[])[0], containers: [{ name: 'c', usage: { cpu: 1.797693134862316e305, memory: '1Ki' } }] },
+        ],
+      },
+      requests: { cpu: '100m', memory: '64Mi' },
+    },
   ],
 }));
 
@@ -41,13 +55,19 @@ describe('metrics-server parse', () => {
   const source = new MetricsServerAlarmSource({ kube: kubeConfigFor({ url: 'http://127.0.0.1:9', token: 'unused' }) });
 
   it('reads the docs sample: 9559630n cores and 22244Ki, timestamped, per workload', () => {
-    const signals = source.parse({ target: 'kube-system/deployment/kube-scheduler', podMetrics: fixture('pod-metrics-list.json'), requests: { cpu: '100m', memory: '64Mi' } });
+    const signals = source.parse({
+      target: 'kube-system/deployment/kube-scheduler',
+      podMetrics: fixture('pod-metrics-list.json'),
+      requests: { cpu: '100m', memory: '64Mi' },
+    });
     const by = Object.fromEntries(signals.map((s) => [s.metric, s.value]));
     expect(by['cpu_cores']).toBeCloseTo(0.00955963, 12);
     expect(by['memory_bytes']).toBe(22244 * 1024);
     expect(by['cpu']).toBeCloseTo(9.55963, 9);
     expect(by['memory']).toBeCloseTo(((22244 * 1024) / (64 * 2 ** 20)) * 100, 9);
-    expect(signals.every((s) => s.at === Date.parse('2022-01-27T19:24:31Z') && s.target.id === 'kube-system/deployment/kube-scheduler' && s.state === 'value')).toBe(true);
+    expect(
+      signals.every((s) => s.at === Date.parse('2022-01-27T19:24:31Z') && s.target.id === 'kube-system/deployment/kube-scheduler' && s.state === 'value'),
+    ).toBe(true);
   });
 
   it('attributes pods of a bare list to their Deployment by name and names the field of a pod it cannot attribute', () => {

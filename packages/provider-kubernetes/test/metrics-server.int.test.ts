@@ -6,9 +6,21 @@ import { applySeed, kubeConfigFor, startFakeKubeApi, type FakeKubeApi } from '@a
 const T0 = Date.UTC(2026, 2, 1, 12, 0, 0);
 const ref = { provider: 'kubernetes', id: 'ml/deployment/model-server' };
 const hpaPolicy = (target = 80): Policy =>
-  validatePolicy({ name: 'hpa', targets: [ref], limits: { minReplicas: 1, maxReplicas: 20, cooldown: { scaleOut: 0, scaleIn: 0 } }, rules: [{ name: 'cpu', targetTracking: { metric: 'cpu', target, algorithm: 'hpa' } }] });
-const values = (signals: Signal[]): Record<string, number> => Object.fromEntries(signals.filter((s) => s.state === 'value').map((s) => [s.metric, Math.round(s.value! * 1000) / 1000]));
-const stateOf = (replicas: number): TargetState => ({ ref, capacity: { replicas }, status: 'ready', managed: true, persisted: { dedupeKeys: [], recommendations: [] } });
+  validatePolicy({
+    name: 'hpa',
+    targets: [ref],
+    limits: { minReplicas: 1, maxReplicas: 20, cooldown: { scaleOut: 0, scaleIn: 0 } },
+    rules: [{ name: 'cpu', targetTracking: { metric: 'cpu', target, algorithm: 'hpa' } }],
+  });
+const values = (signals: Signal[]): Record<string, number> =>
+  Object.fromEntries(signals.filter((s) => s.state === 'value').map((s) => [s.metric, Math.round(s.value! * 1000) / 1000]));
+const stateOf = (replicas: number): TargetState => ({
+  ref,
+  capacity: { replicas },
+  status: 'ready',
+  managed: true,
+  persisted: { dedupeKeys: [], recommendations: [] },
+});
 
 describe('metrics-server alarm source: poll over the fake apiserver', () => {
   let api: FakeKubeApi;
@@ -17,7 +29,15 @@ describe('metrics-server alarm source: poll over the fake apiserver', () => {
     clock = new ManualClock(T0);
     api = await startFakeKubeApi({ clock });
     applySeed(api, {
-      deployments: [{ namespace: 'ml', name: 'model-server', replicas: 2, containers: [{ name: 'server', requests: { cpu: '500m', memory: '1Gi' } }], load: { cpu: '1.6', memoryPerPod: '512Mi' } }],
+      deployments: [
+        {
+          namespace: 'ml',
+          name: 'model-server',
+          replicas: 2,
+          containers: [{ name: 'server', requests: { cpu: '500m', memory: '1Gi' } }],
+          load: { cpu: '1.6', memoryPerPod: '512Mi' },
+        },
+      ],
     });
   });
   afterEach(async () => {
@@ -53,7 +73,15 @@ describe('metrics-server alarm source: poll over the fake apiserver', () => {
     clock.advance(600_000);
     const signals = await source.poll(ref, clock.now());
     // Upstream: usage ratio 160/80 = 2 over 2 ready pods -> ceil(2 * 2) = 4.
-    const expected = hpaReplicas({ currentReplicas: 2, target: { type: 'Utilization', averageUtilization: 80, resource: 'cpu' }, pods: [{ name: 'a', phase: 'Running', request: 500, usage: 800 }, { name: 'b', phase: 'Running', request: 500, usage: 800 }], now: clock.now() }).replicas;
+    const expected = hpaReplicas({
+      currentReplicas: 2,
+      target: { type: 'Utilization', averageUtilization: 80, resource: 'cpu' },
+      pods: [
+        { name: 'a', phase: 'Running', request: 500, usage: 800 },
+        { name: 'b', phase: 'Running', request: 500, usage: 800 },
+      ],
+      now: clock.now(),
+    }).replicas;
     expect(expected).toBe(4);
     expect(decide(policy, stateOf(2), signals, {}, clock.now()).to.replicas).toBe(expected);
     // Within the HPA tolerance (160% against a 155% target: ratio 1.03): hold.
@@ -62,7 +90,15 @@ describe('metrics-server alarm source: poll over the fake apiserver', () => {
 
   it('missing metrics never cause a scale-in: hidden workload, metrics API down, or some pods unsampled at low load', async () => {
     const logger = new MemoryLogger();
-    const policy = validatePolicy({ name: 'p', targets: [ref], limits: { minReplicas: 1, maxReplicas: 20 }, rules: [{ name: 'cpu', targetTracking: { metric: 'cpu', target: 60 } }, { name: 'low', threshold: { metric: 'memory', below: 30, change: -1 } }] });
+    const policy = validatePolicy({
+      name: 'p',
+      targets: [ref],
+      limits: { minReplicas: 1, maxReplicas: 20 },
+      rules: [
+        { name: 'cpu', targetTracking: { metric: 'cpu', target: 60 } },
+        { name: 'low', threshold: { metric: 'memory', below: 30, change: -1 } },
+      ],
+    });
     const source = new MetricsServerAlarmSource({ kube: kubeConfigFor(api), logger });
     api.setLoad('ml/deployment/model-server', { cpuCores: 0.1 });
     expect(values(await source.poll(ref, clock.now()))).toMatchObject({ cpu: 10, memory: 50 });
@@ -93,7 +129,10 @@ describe('metrics-server alarm source: poll over the fake apiserver', () => {
   });
 
   it('with unsampled pods, HPA-style tracking holds where the HPA would scale in, and still scales out', async () => {
-    api.put({ ...api.get('apps/v1', 'Deployment', 'ml', 'model-server')!, spec: { ...(api.get('apps/v1', 'Deployment', 'ml', 'model-server')!['spec'] as object), replicas: 4 } });
+    api.put({
+      ...api.get('apps/v1', 'Deployment', 'ml', 'model-server')!,
+      spec: { ...(api.get('apps/v1', 'Deployment', 'ml', 'model-server')!['spec'] as object), replicas: 4 },
+    });
     const source = new MetricsServerAlarmSource({ kube: kubeConfigFor(api) });
     clock.advance(600_000);
     api.setLoad('ml/deployment/model-server', { cpuCores: 0.4 });
@@ -101,7 +140,10 @@ describe('metrics-server alarm source: poll over the fake apiserver', () => {
     const low = await source.poll(ref, clock.now());
     // The HPA alone would scale in (it counts the missing pod at 100% only when scaling out).
     const cpu = low.find((s) => s.metric === 'cpu')!;
-    expect(hpaReplicas({ currentReplicas: 4, target: { type: 'Utilization', averageUtilization: 80, resource: 'cpu' }, pods: [...cpu.samples!], now: clock.now() }).replicas).toBeLessThan(4);
+    expect(
+      hpaReplicas({ currentReplicas: 4, target: { type: 'Utilization', averageUtilization: 80, resource: 'cpu' }, pods: [...cpu.samples!], now: clock.now() })
+        .replicas,
+    ).toBeLessThan(4);
     expect(decide(hpaPolicy(80), stateOf(4), low, {}, clock.now()).to.replicas).toBe(4);
     api.setLoad('ml/deployment/model-server', { cpuCores: 8 });
     const out = await source.poll(ref, clock.now());
@@ -110,7 +152,17 @@ describe('metrics-server alarm source: poll over the fake apiserver', () => {
 
   it('evaluates windowed alarms from the annotation: 2 of 3 one-minute datapoints above 80%', async () => {
     const d = api.get('apps/v1', 'Deployment', 'ml', 'model-server')!;
-    api.put({ ...d, metadata: { ...d.metadata, annotations: { 'autoscaler.dev/alarms': JSON.stringify([{ name: 'high-cpu', metric: 'cpu', comparison: 'above', threshold: 80, periodSeconds: 60, evaluationPeriods: 3, datapointsToAlarm: 2 }]) } } });
+    api.put({
+      ...d,
+      metadata: {
+        ...d.metadata,
+        annotations: {
+          'autoscaler.dev/alarms': JSON.stringify([
+            { name: 'high-cpu', metric: 'cpu', comparison: 'above', threshold: 80, periodSeconds: 60, evaluationPeriods: 3, datapointsToAlarm: 2 },
+          ]),
+        },
+      },
+    });
     const source = new MetricsServerAlarmSource({ kube: kubeConfigFor(api) });
     const fired: Signal[][] = [];
     for (const load of [1.6, 0.4, 0.4, 1.6, 1.6]) {
@@ -119,7 +171,14 @@ describe('metrics-server alarm source: poll over the fake apiserver', () => {
       clock.advance(60_000);
     }
     expect(fired.map((f) => f.length)).toEqual([0, 0, 0, 0, 1]);
-    expect(fired[4]![0]).toMatchObject({ alarm: 'high-cpu', metric: 'cpu', value: 160, threshold: 80, dedupeKey: `metrics-server:ml/deployment/model-server:high-cpu:${T0 + 4 * 60_000}`, dimensions: { datapoints: '2/3' } });
+    expect(fired[4]![0]).toMatchObject({
+      alarm: 'high-cpu',
+      metric: 'cpu',
+      value: 160,
+      threshold: 80,
+      dedupeKey: `metrics-server:ml/deployment/model-server:high-cpu:${T0 + 4 * 60_000}`,
+      dimensions: { datapoints: '2/3' },
+    });
   });
 
   it('in a pass, pods and metrics are listed once per namespace whatever the number of workloads', async () => {
@@ -129,8 +188,14 @@ describe('metrics-server alarm source: poll over the fake apiserver', () => {
     const source = new MetricsServerAlarmSource({ kube });
     source.usePass(snapshot);
     const before = api.log.entries.length;
-    for (let i = 0; i < 12; i++) expect(values(await source.poll({ provider: 'kubernetes', id: `${i % 2 ? 'ml' : 'web'}/deployment/w-${i}` }, clock.now()))['cpu']).toBe(10);
-    expect(api.log.entries.slice(before).map((e) => `${e.method} ${e.path}`).sort()).toEqual([
+    for (let i = 0; i < 12; i++)
+      expect(values(await source.poll({ provider: 'kubernetes', id: `${i % 2 ? 'ml' : 'web'}/deployment/w-${i}` }, clock.now()))['cpu']).toBe(10);
+    expect(
+      api.log.entries
+        .slice(before)
+        .map((e) => `${e.method} ${e.path}`)
+        .sort(),
+    ).toEqual([
       'GET /api/v1/namespaces/ml/pods',
       'GET /api/v1/namespaces/web/pods',
       'GET /apis/metrics.k8s.io/v1beta1/namespaces/ml/pods',
@@ -150,7 +215,10 @@ describe('metrics-server alarm source: poll over the fake apiserver', () => {
       const source = new MetricsServerAlarmSource({ kube, history, alarms });
       firing += (await source.poll(ref, clock.now())).filter((s) => s.state === 'firing').length;
       await history.save();
-      const calls = api.log.entries.slice(before).filter((e) => e.path.includes('configmaps')).map((e) => e.method);
+      const calls = api.log.entries
+        .slice(before)
+        .filter((e) => e.path.includes('configmaps'))
+        .map((e) => e.method);
       expect(calls).toEqual(run === 0 ? ['GET', 'POST'] : ['GET', 'PATCH']);
       clock.advance(60_000);
     }
@@ -167,17 +235,40 @@ describe('metrics-server alarm source: poll over the fake apiserver', () => {
         if (req.path !== '/api/v1/query') return { status: 404, body: {} };
         const q = req.query.get('query') ?? '';
         if (q.includes('broken')) return { status: 503, body: 'down' };
-        return { body: { status: 'success', data: { resultType: 'vector', result: [{ metric: { pod: 'a' }, value: [T0 / 1000, '0.25'] }, { metric: { pod: 'b' }, value: [T0 / 1000, '0.15'] }] } } };
+        return {
+          body: {
+            status: 'success',
+            data: {
+              resultType: 'vector',
+              result: [
+                { metric: { pod: 'a' }, value: [T0 / 1000, '0.25'] },
+                { metric: { pod: 'b' }, value: [T0 / 1000, '0.15'] },
+              ],
+            },
+          },
+        };
       });
       const logger = new MemoryLogger();
       const source = new MetricsServerAlarmSource({
         kube: kubeConfigFor(api),
         logger,
-        prometheus: { url: prom.url, queries: [{ metric: 'latency_p95_seconds', query: 'histogram_quantile(0.95, sum by (le, pod) (rate(http_request_duration_seconds_bucket{namespace="$namespace", deployment="$name"}[1m])))' }] },
+        prometheus: {
+          url: prom.url,
+          queries: [
+            {
+              metric: 'latency_p95_seconds',
+              query: 'histogram_quantile(0.95, sum by (le, pod) (rate(http_request_duration_seconds_bucket{namespace="$namespace", deployment="$name"}[1m])))',
+            },
+          ],
+        },
       });
       expect(values(await source.poll(ref, clock.now()))['latency_p95_seconds']).toBe(0.4);
       expect(prom.log.entries[0]!.url).toContain(encodeURIComponent('namespace="ml", deployment="model-server"').replace(/%20/g, '+'));
-      const broken = new MetricsServerAlarmSource({ kube: kubeConfigFor(api), logger, prometheus: { url: prom.url, queries: [{ metric: 'x', query: 'broken' }] } });
+      const broken = new MetricsServerAlarmSource({
+        kube: kubeConfigFor(api),
+        logger,
+        prometheus: { url: prom.url, queries: [{ metric: 'x', query: 'broken' }] },
+      });
       expect(values(await broken.poll(ref, clock.now()))['x']).toBeUndefined();
       expect(logger.records.some((r) => r.msg === 'prometheus query failed')).toBe(true);
     });

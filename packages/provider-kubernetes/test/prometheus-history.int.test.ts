@@ -30,7 +30,8 @@ describe('PrometheusMetricSource against a Prometheus wire fake', () => {
     const url = new URL(prom.log.entries[0]!.url, prom.url);
     expect(url.pathname).toBe('/api/v1/query_range');
     expect(Object.fromEntries(url.searchParams)).toEqual({
-      query: 'sum(rate(http_requests_total{namespace="ml",pod=~"model-server-[bcdfghjklmnpqrstvwxz2456789]{6,10}-[bcdfghjklmnpqrstvwxz2456789]{5}"}[60s])) * 60',
+      query:
+        'sum(rate(http_requests_total{namespace="ml",pod=~"model-server-[bcdfghjklmnpqrstvwxz2456789]{6,10}-[bcdfghjklmnpqrstvwxz2456789]{5}"}[60s])) * 60',
       start: String((T0 - 9 * 60_000) / 1000),
       end: String(T0 / 1000),
       step: '60',
@@ -52,7 +53,9 @@ describe('PrometheusMetricSource against a Prometheus wire fake', () => {
       { at: T0 - 2 * 60_000, value: 1 },
       { at: T0 - 60_000, value: 3 },
     ]);
-    await expect(source.history(REF, { metric: 'nope', from: T0 - 60_000, to: T0, periodSeconds: 60 })).rejects.toThrow(/"nope" has no Prometheus query \(known: cpu, latency_p95, memory, requests, vllm_kv_cache_usage, vllm_requests, vllm_requests_waiting, vllm_ttft_p95_seconds\)/);
+    await expect(source.history(REF, { metric: 'nope', from: T0 - 60_000, to: T0, periodSeconds: 60 })).rejects.toThrow(
+      /"nope" has no Prometheus query \(known: cpu, latency_p95, memory, requests, vllm_kv_cache_usage, vllm_requests, vllm_requests_waiting, vllm_ttft_p95_seconds\)/,
+    );
     await expect(source.history({ provider: 'aws', id: 'x' }, { metric: 'requests', from: 0, to: 1, periodSeconds: 60 })).rejects.toThrow(ValidationError);
   });
 
@@ -64,7 +67,9 @@ describe('PrometheusMetricSource against a Prometheus wire fake', () => {
     expect(prom.log.entries).toHaveLength(2);
     expect(new Set(points.map((p) => p.at)).size).toBe(12_000);
     prom.faults.next({ status: 400, body: { status: 'error', errorType: 'bad_data', error: 'parse error: unexpected "}"' } });
-    await expect(source.history(REF, { metric: 'requests', from: T0 - 60_000, to: T0, periodSeconds: 60 })).rejects.toThrow(/invalid prometheus.query: requests of ml\/deployment\/model-server: bad_data: parse error/);
+    await expect(source.history(REF, { metric: 'requests', from: T0 - 60_000, to: T0, periodSeconds: 60 })).rejects.toThrow(
+      /invalid prometheus.query: requests of ml\/deployment\/model-server: bad_data: parse error/,
+    );
   });
 
   it('429, 5xx, a dropped connection and a hang past the deadline are TransientErrors; no call is made without time left', async () => {
@@ -112,7 +117,6 @@ describe('PrometheusMetricSource against a Prometheus wire fake', () => {
       await new Promise((r) => other.close(r));
     }
   });
-
 });
 
 describe('PromQL rendering and range parsing', () => {
@@ -160,14 +164,31 @@ describe('PromQL rendering and range parsing', () => {
 
   it('fuzz: any JSON body parses to points or a typed error, never a crash', () => {
     fc.assert(
-      fc.property(fc.oneof(fc.jsonValue(), fc.record({ status: fc.constant('success'), data: fc.record({ resultType: fc.constantFrom('matrix', 'vector'), result: fc.array(fc.record({ metric: fc.dictionary(fc.string(), fc.string()), values: fc.array(fc.tuple(fc.double(), fc.oneof(fc.string(), fc.constant('NaN'), fc.double().map(String)))) })) }) })), (body) => {
-        try {
-          const points = parseRangeResponse(body, 'q');
-          for (const p of points) expect(Number.isFinite(p.value) && Number.isFinite(p.at)).toBe(true);
-        } catch (e) {
-          expect(e instanceof ValidationError || e instanceof ProviderError).toBe(true);
-        }
-      }),
+      fc.property(
+        fc.oneof(
+          fc.jsonValue(),
+          fc.record({
+            status: fc.constant('success'),
+            data: fc.record({
+              resultType: fc.constantFrom('matrix', 'vector'),
+              result: fc.array(
+                fc.record({
+                  metric: fc.dictionary(fc.string(), fc.string()),
+                  values: fc.array(fc.tuple(fc.double(), fc.oneof(fc.string(), fc.constant('NaN'), fc.double().map(String)))),
+                }),
+              ),
+            }),
+          }),
+        ),
+        (body) => {
+          try {
+            const points = parseRangeResponse(body, 'q');
+            for (const p of points) expect(Number.isFinite(p.value) && Number.isFinite(p.at)).toBe(true);
+          } catch (e) {
+            expect(e instanceof ValidationError || e instanceof ProviderError).toBe(true);
+          }
+        },
+      ),
     );
   });
 });

@@ -72,10 +72,26 @@ describe('KubernetesProvider', () => {
     api.setRollout('ml/deployment/unmanaged', 'manual');
     const before = await provider.describe(ref('ml/deployment/unmanaged'));
     await provider.apply(ref('ml/deployment/unmanaged'), { replicas: 3 }, { ifMatch: before.version! });
-    expect(await provider.describe(ref('ml/deployment/unmanaged'))).toMatchObject({ status: 'updating', reason: 'controller has not observed generation 2 yet (observed 1)' });
+    expect(await provider.describe(ref('ml/deployment/unmanaged'))).toMatchObject({
+      status: 'updating',
+      reason: 'controller has not observed generation 2 yet (observed 1)',
+    });
     const stuck = api.get('apps/v1', 'Deployment', 'ml', 'unmanaged')!;
-    api.put({ ...stuck, status: { observedGeneration: 2, replicas: 3, updatedReplicas: 3, conditions: [{ type: 'Progressing', status: 'False', reason: 'ProgressDeadlineExceeded', message: 'ReplicaSet "unmanaged-abc" has timed out progressing.' }] } });
-    expect(await provider.describe(ref('ml/deployment/unmanaged'))).toMatchObject({ status: 'failed', reason: 'rollout stuck: ReplicaSet "unmanaged-abc" has timed out progressing.' });
+    api.put({
+      ...stuck,
+      status: {
+        observedGeneration: 2,
+        replicas: 3,
+        updatedReplicas: 3,
+        conditions: [
+          { type: 'Progressing', status: 'False', reason: 'ProgressDeadlineExceeded', message: 'ReplicaSet "unmanaged-abc" has timed out progressing.' },
+        ],
+      },
+    });
+    expect(await provider.describe(ref('ml/deployment/unmanaged'))).toMatchObject({
+      status: 'failed',
+      reason: 'rollout stuck: ReplicaSet "unmanaged-abc" has timed out progressing.',
+    });
   });
 
   it('scales through the scale subresource with a JSON merge patch carrying the resourceVersion', async () => {
@@ -117,7 +133,8 @@ describe('KubernetesProvider', () => {
     expect(after.capacity).toEqual({ replicas: 2, size: 'medium' });
     // To a tier without CPU/memory limits: the old limits would sit below the new requests, so they go.
     await provider.apply(ref('ml/deployment/model-server'), { replicas: 2, size: 'gpu' }, { ifMatch: after.version! });
-    const gpu = (api.get('apps/v1', 'Deployment', 'ml', 'model-server')!['spec'] as { template: { spec: { containers: Array<{ resources: unknown }> } } }).template.spec.containers[1]!;
+    const gpu = (api.get('apps/v1', 'Deployment', 'ml', 'model-server')!['spec'] as { template: { spec: { containers: Array<{ resources: unknown }> } } })
+      .template.spec.containers[1]!;
     expect(gpu.resources).toEqual({ requests: { cpu: '4', memory: '16Gi', 'nvidia.com/gpu': '1' }, limits: { 'nvidia.com/gpu': '1' } });
     const pods = api.list('v1', 'Pod', 'ml').filter((p) => p.metadata.name.startsWith('model-server-'));
     expect(pods).toHaveLength(2);
@@ -132,7 +149,11 @@ describe('KubernetesProvider', () => {
     expect(api.log.find('PATCH', /model-server$/)).toHaveLength(1);
     expect((await provider.describe(ref('ml/deployment/model-server'))).persisted).toEqual(state);
     const now = await provider.describe(ref('ml/deployment/model-server'));
-    const scaled = await provider.apply(ref('ml/deployment/model-server'), { replicas: 3, size: 'medium' }, { ifMatch: now.version!, state: { ...state, dedupeKeys: ['k2'] } });
+    const scaled = await provider.apply(
+      ref('ml/deployment/model-server'),
+      { replicas: 3, size: 'medium' },
+      { ifMatch: now.version!, state: { ...state, dedupeKeys: ['k2'] } },
+    );
     // The scale subresource carries replicas only: the orchestrator writes the state next.
     expect(scaled.stateWritten).toBeUndefined();
   });
@@ -140,7 +161,9 @@ describe('KubernetesProvider', () => {
   it('refuses a size off the ladder and a bad replica count with a ValidationError, before any call', async () => {
     const before = await provider.describe(ref('ml/deployment/model-server'));
     const calls = api.log.entries.length;
-    expect(await rejection(provider.apply(ref('ml/deployment/model-server'), { replicas: 2, size: 'huge' }, { ifMatch: before.version! }))).toBeInstanceOf(ValidationError);
+    expect(await rejection(provider.apply(ref('ml/deployment/model-server'), { replicas: 2, size: 'huge' }, { ifMatch: before.version! }))).toBeInstanceOf(
+      ValidationError,
+    );
     expect(await rejection(provider.apply(ref('ml/deployment/model-server'), { replicas: -1 }, { ifMatch: before.version! }))).toBeInstanceOf(ValidationError);
     expect(await rejection(provider.describe({ provider: 'kubernetes', id: 'ml/deployment/../../api' }))).toBeInstanceOf(ValidationError);
     expect(await rejection(provider.describe({ provider: 'aws-sagemaker', id: 'ml/deployment/model-server' }))).toBeInstanceOf(ValidationError);
@@ -154,7 +177,18 @@ describe('KubernetesProvider', () => {
     expect(await rejection(provider.describe(ref('ml/deployment/model-server')))).toBeInstanceOf(TransientError);
     api.faults.next({ drop: true });
     expect(await rejection(provider.describe(ref('ml/deployment/model-server')))).toBeInstanceOf(TransientError);
-    api.faults.next({ status: 403, body: { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: 'deployments.apps "model-server" is forbidden', reason: 'Forbidden', code: 403 } });
+    api.faults.next({
+      status: 403,
+      body: {
+        kind: 'Status',
+        apiVersion: 'v1',
+        metadata: {},
+        status: 'Failure',
+        message: 'deployments.apps "model-server" is forbidden',
+        reason: 'Forbidden',
+        code: 403,
+      },
+    });
     const forbidden = await rejection(provider.describe(ref('ml/deployment/model-server')));
     expect(forbidden).toBeInstanceOf(ProviderError);
     expect((forbidden as ProviderError).status).toBe(403);
@@ -163,14 +197,24 @@ describe('KubernetesProvider', () => {
   });
 
   it('writes its state as readable annotations with a merge patch, and ignores damaged ones', async () => {
-    await provider.writeState(ref('ml/deployment/model-server'), { lastScaleOut: { at: Date.UTC(2026, 0, 1), from: 2, to: 3 }, dedupeKeys: ['a', 'b'], recommendations: [{ at: Date.UTC(2026, 0, 1), replicas: 3 }] });
+    await provider.writeState(ref('ml/deployment/model-server'), {
+      lastScaleOut: { at: Date.UTC(2026, 0, 1), from: 2, to: 3 },
+      dedupeKeys: ['a', 'b'],
+      recommendations: [{ at: Date.UTC(2026, 0, 1), replicas: 3 }],
+    });
     const patch = api.log.find('PATCH', '/apis/apps/v1/namespaces/ml/deployments/model-server').at(-1)!;
     expect(patch.headers['content-type']).toBe('application/merge-patch+json');
     const a = api.get('apps/v1', 'Deployment', 'ml', 'model-server')!.metadata.annotations!;
     expect(a[ANNOTATION.lastScaleOut]).toBe('{"at":"2026-01-01T00:00:00.000Z","from":2,"to":3}');
     expect(a[ANNOTATION.dedupeKeys]).toBe('["a","b"]');
     expect(a[ANNOTATION.lastScaleIn]).toBeUndefined();
-    api.put({ ...api.get('apps/v1', 'Deployment', 'ml', 'model-server')!, metadata: { ...api.get('apps/v1', 'Deployment', 'ml', 'model-server')!.metadata, annotations: { ...a, [ANNOTATION.lastScaleOut]: 'yesterday', [ANNOTATION.dedupeKeys]: '{' } } });
+    api.put({
+      ...api.get('apps/v1', 'Deployment', 'ml', 'model-server')!,
+      metadata: {
+        ...api.get('apps/v1', 'Deployment', 'ml', 'model-server')!.metadata,
+        annotations: { ...a, [ANNOTATION.lastScaleOut]: 'yesterday', [ANNOTATION.dedupeKeys]: '{' },
+      },
+    });
     const s = await provider.describe(ref('ml/deployment/model-server'));
     expect(s.persisted).toEqual({ dedupeKeys: [], recommendations: [{ at: Date.UTC(2026, 0, 1), replicas: 3 }] });
     expect(s.status).toBe('ready');
@@ -198,13 +242,29 @@ describe('KubernetesProvider', () => {
         name: 'p',
         targets: [],
         limits: { minReplicas: 2, maxReplicas: 10, cooldown: { scaleOut: 0, scaleIn: 300 }, stabilization: { scaleOut: 0, scaleIn: 0 } },
-        rules: [{ name: 'cpu', targetTracking: { metric: 'cpu', target: 70, statistic: 'perInstance', algorithm: 'hpa', scaleInRatio: 0.9, disableScaleIn: false, capacity: 'replicas' } }],
+        rules: [
+          {
+            name: 'cpu',
+            targetTracking: {
+              metric: 'cpu',
+              target: 70,
+              statistic: 'perInstance',
+              algorithm: 'hpa',
+              scaleInRatio: 0.9,
+              disableScaleIn: false,
+              capacity: 'replicas',
+            },
+          },
+        ],
         dryRun: false,
         notifications: [],
       },
       ref('ml/deployment/model-server'),
     );
     expect(out.resources).toHaveLength(1);
-    expect(out.resources[0]).toMatchObject({ kind: 'HorizontalPodAutoscaler', spec: { scaleTargetRef: { kind: 'Deployment', name: 'model-server' }, minReplicas: 2, maxReplicas: 10 } });
+    expect(out.resources[0]).toMatchObject({
+      kind: 'HorizontalPodAutoscaler',
+      spec: { scaleTargetRef: { kind: 'Deployment', name: 'model-server' }, minReplicas: 2, maxReplicas: 10 },
+    });
   });
 });

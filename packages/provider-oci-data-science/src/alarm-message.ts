@@ -21,7 +21,10 @@ export const AlarmMetaDataSchema = z.looseObject({
   dimensions: z.array(DimensionSchema).max(1000, 'at most 1000 dimension sets').nullish(),
   alarmUrl: optionalText(2048),
   alarmSummary: optionalText(4000),
-  metricValues: z.array(z.record(z.string().max(512), z.union([z.string().max(64), z.number()]))).max(1000).nullish(),
+  metricValues: z
+    .array(z.record(z.string().max(512), z.union([z.string().max(64), z.number()])))
+    .max(1000)
+    .nullish(),
 });
 
 export const ALARM_TYPES = ['OK_TO_FIRING', 'FIRING_TO_OK', 'REPEAT', 'RESET'] as const;
@@ -66,7 +69,11 @@ export function unwrapAlarmMessage(raw: unknown): unknown {
   if (doc instanceof Uint8Array) doc = Buffer.from(doc).toString('utf8');
   if (typeof doc === 'string') doc = parseJsonText(doc, 'body');
   if (typeof doc === 'string') doc = parseJsonText(doc, 'body');
-  if (!isObject(doc)) throw ValidationError.field('body', `must be a JSON object (an OCI alarm message), got ${Array.isArray(doc) ? 'an array' : doc === null ? 'null' : typeof doc}`);
+  if (!isObject(doc))
+    throw ValidationError.field(
+      'body',
+      `must be a JSON object (an OCI alarm message), got ${Array.isArray(doc) ? 'an array' : doc === null ? 'null' : typeof doc}`,
+    );
   if (!('alarmMetaData' in doc) && typeof doc['body'] === 'string') {
     let inner: unknown;
     try {
@@ -92,5 +99,8 @@ export function messageTime(m: AlarmMessage): number {
   if (typeof m.timestampEpochMillis === 'number') return m.timestampEpochMillis;
   const t = m.timestamp && /^\d{4}-\d{2}-\d{2}T/.test(m.timestamp) ? Date.parse(m.timestamp) : NaN;
   if (Number.isFinite(t)) return t;
-  throw ValidationError.field('timestampEpochMillis', m.timestamp ? `is missing and timestamp "${m.timestamp}" is not an ISO-8601 time` : 'is missing (and so is timestamp)');
+  throw ValidationError.field(
+    'timestampEpochMillis',
+    m.timestamp ? `is missing and timestamp "${m.timestamp}" is not an ISO-8601 time` : 'is missing (and so is timestamp)',
+  );
 }

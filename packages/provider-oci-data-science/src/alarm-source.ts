@@ -1,5 +1,19 @@
 import { createHash } from 'node:crypto';
-import { NotFoundError, ValidationError, systemClock, type AlarmChange, type CallOptions, type Clock, type AlarmSource, type Capacity, type Issue, type Policy, type Signal, type SignalState, type TargetRef } from '@autoscaler/core';
+import {
+  NotFoundError,
+  ValidationError,
+  systemClock,
+  type AlarmChange,
+  type CallOptions,
+  type Clock,
+  type AlarmSource,
+  type Capacity,
+  type Issue,
+  type Policy,
+  type Signal,
+  type SignalState,
+  type TargetRef,
+} from '@autoscaler/core';
 import type { MonitoringClient, models } from 'oci-monitoring';
 import { messageTime, parseAlarmMessage, type AlarmMessage, type AlarmMetaData } from './alarm-message';
 import { planAlarms, type AlarmPlanOptions, type AlarmSpec } from './alarm-plan';
@@ -75,7 +89,10 @@ export class OciMonitoringAlarmSource implements AlarmSource {
         if (problem) return issues.push({ path: `${p}.dimensions[${j}].resourceId`, message: problem });
         const id = rid as string;
         if (queryResource !== undefined && queryResource !== id) {
-          return issues.push({ path: `${p}.dimensions[${j}].resourceId`, message: `does not match the alarm query's resourceId "${queryResource.slice(0, 120)}"` });
+          return issues.push({
+            path: `${p}.dimensions[${j}].resourceId`,
+            message: `does not match the alarm query's resourceId "${queryResource.slice(0, 120)}"`,
+          });
         }
         if (!seen.has(id)) {
           seen.add(id);
@@ -83,7 +100,8 @@ export class OciMonitoringAlarmSource implements AlarmSource {
         }
       });
       if (named === 0) {
-        if (queryResource === undefined) issues.push({ path: `${p}.dimensions`, message: 'name no model deployment (no resourceId dimension, and none in the query)' });
+        if (queryResource === undefined)
+          issues.push({ path: `${p}.dimensions`, message: 'name no model deployment (no resourceId dimension, and none in the query)' });
         else {
           const problem = ocidProblem('datasciencemodeldeployment', queryResource);
           if (problem) issues.push({ path: `${p}.query`, message: `resourceId: ${problem}` });
@@ -111,7 +129,12 @@ export class OciMonitoringAlarmSource implements AlarmSource {
       const value = metricValue(entry, dimIndex);
       if (value !== undefined) signal.value = value;
       const dims = dimIndex >= 0 ? entry.dimensions?.[dimIndex] : undefined;
-      if (dims) signal.dimensions = Object.fromEntries(Object.entries(dims).filter(([, v]) => v !== null).map(([k, v]) => [k, String(v)]));
+      if (dims)
+        signal.dimensions = Object.fromEntries(
+          Object.entries(dims)
+            .filter(([, v]) => v !== null)
+            .map(([k, v]) => [k, String(v)]),
+        );
       return signal;
     });
   }
@@ -139,8 +162,16 @@ export class OciMonitoringAlarmSource implements AlarmSource {
     const maxAge = this.options.maxMessageAgeMs ?? 15 * 60_000;
     const skew = this.options.maxClockSkewMs ?? 2 * 60_000;
     for (const at of new Set(signals.map((s) => s.at))) {
-      if (!Number.isFinite(at) || at < now - maxAge) issues.push({ path: 'timestampEpochMillis', message: `the message is from ${describeTime(at)}, more than ${Math.round(maxAge / 60_000)} minutes ago: refusing an old or replayed delivery` });
-      else if (at > now + skew) issues.push({ path: 'timestampEpochMillis', message: `the message is from ${describeTime(at)}, in the future (more than ${Math.round(skew / 1000)} s ahead of this clock)` });
+      if (!Number.isFinite(at) || at < now - maxAge)
+        issues.push({
+          path: 'timestampEpochMillis',
+          message: `the message is from ${describeTime(at)}, more than ${Math.round(maxAge / 60_000)} minutes ago: refusing an old or replayed delivery`,
+        });
+      else if (at > now + skew)
+        issues.push({
+          path: 'timestampEpochMillis',
+          message: `the message is from ${describeTime(at)}, in the future (more than ${Math.round(skew / 1000)} s ahead of this clock)`,
+        });
     }
     if (issues.length > 0) throw new ValidationError('alarm message refused: nothing was scaled', issues);
     const monitoring = this.options.monitoring;
@@ -155,7 +186,11 @@ export class OciMonitoringAlarmSource implements AlarmSource {
         alarms.set(id, undefined);
       }
     }
-    const firing = await this.firingAlarms(monitoring, [...alarms.values()].filter((a): a is models.Alarm => a !== undefined && a.lifecycleState === 'ACTIVE'), options);
+    const firing = await this.firingAlarms(
+      monitoring,
+      [...alarms.values()].filter((a): a is models.Alarm => a !== undefined && a.lifecycleState === 'ACTIVE'),
+      options,
+    );
     const out: Signal[] = [];
     const heartbeats = new Map<string, TargetRef>();
     for (const s of signals) {
@@ -176,12 +211,18 @@ export class OciMonitoringAlarmSource implements AlarmSource {
       }
       if (q.metric !== s.metric) issues.push({ path: `${path}.query`, message: `the alarm watches ${q.metric}, the message says ${s.metric}` });
       const watched = q.dimensions['resourceId'];
-      if (watched !== undefined && watched !== s.target.id) issues.push({ path: `${path}.dimensions`, message: `the alarm watches ${watched}, the message names ${s.target.id}` });
+      if (watched !== undefined && watched !== s.target.id)
+        issues.push({ path: `${path}.dimensions`, message: `the alarm watches ${watched}, the message names ${s.target.id}` });
       const isFiring = firing.has(def.id);
-      if (s.state === 'firing' && !isFiring) issues.push({ path: `${path}.status`, message: `the message says FIRING but Monitoring has the alarm "${def.displayName}" not firing: refusing a forged or stale message` });
+      if (s.state === 'firing' && !isFiring)
+        issues.push({
+          path: `${path}.status`,
+          message: `the message says FIRING but Monitoring has the alarm "${def.displayName}" not firing: refusing a forged or stale message`,
+        });
       if (isHeartbeat(def)) {
         const target = def.freeformTags?.[ALARM_TARGET_TAG];
-        if (target !== s.target.id || watched !== s.target.id) issues.push({ path: `${path}.id`, message: 'the heartbeat alarm is not tagged for the deployment it watches' });
+        if (target !== s.target.id || watched !== s.target.id)
+          issues.push({ path: `${path}.id`, message: 'the heartbeat alarm is not tagged for the deployment it watches' });
         else if (isFiring) heartbeats.set(target, { ...s.target });
         continue;
       }
@@ -212,7 +253,12 @@ export class OciMonitoringAlarmSource implements AlarmSource {
     for (const compartmentId of new Set(defs.map((d) => d.compartmentId))) {
       let page: string | undefined;
       for (let n = 0; n < 50; n++) {
-        const res = await callWithin('ListAlarmsStatus', options, () => monitoring.listAlarmsStatus({ compartmentId, status: 'FIRING' as never, ...(page ? { page } : {}) }), this.clock);
+        const res = await callWithin(
+          'ListAlarmsStatus',
+          options,
+          () => monitoring.listAlarmsStatus({ compartmentId, status: 'FIRING' as never, ...(page ? { page } : {}) }),
+          this.clock,
+        );
         for (const a of res.items) if (wanted.has(a.id) && String(a.status) === 'FIRING') firing.add(a.id);
         page = res.opcNextPage;
         if (!page) break;
@@ -227,11 +273,14 @@ export class OciMonitoringAlarmSource implements AlarmSource {
     if (!q) return undefined;
     const query = formatMql({ metric: q.metric, interval: q.interval, dimensions: q.dimensions, functions: q.functions });
     const now = this.clock.now();
-    const res = await callWithin(`SummarizeMetricsData ${def.id}`, options, () =>
-      monitoring.summarizeMetricsData({
-        compartmentId: def.metricCompartmentId,
-        summarizeMetricsDataDetails: { namespace: def.namespace, query, startTime: new Date(now - 15 * 60_000), endTime: new Date(now) },
-      }),
+    const res = await callWithin(
+      `SummarizeMetricsData ${def.id}`,
+      options,
+      () =>
+        monitoring.summarizeMetricsData({
+          compartmentId: def.metricCompartmentId,
+          summarizeMetricsDataDetails: { namespace: def.namespace, query, startTime: new Date(now - 15 * 60_000), endTime: new Date(now) },
+        }),
       this.clock,
     );
     let newest: { at: number; value: number } | undefined;
@@ -258,11 +307,15 @@ export class OciMonitoringAlarmSource implements AlarmSource {
     const metricCompartmentId = requireOcid('compartment', this.options.metricCompartmentId ?? compartmentId, 'metricCompartmentId');
     requireOcid('onstopic', topicId, 'topicId');
     const details = heartbeatDetails(target, compartmentId, metricCompartmentId, topicId!);
-    const current = (await this.listOurs(monitoring, compartmentId)).find((a) => a.freeformTags?.[ALARM_TARGET_TAG] === target.id && a.freeformTags?.[ALARM_RULE_TAG] === HEARTBEAT_RULE);
+    const current = (await this.listOurs(monitoring, compartmentId)).find(
+      (a) => a.freeformTags?.[ALARM_TARGET_TAG] === target.id && a.freeformTags?.[ALARM_RULE_TAG] === HEARTBEAT_RULE,
+    );
     if (!current) return { action: 'created', id: await this.create(monitoring, details), name: details.displayName };
     const got = await call(`GetAlarm ${current.id}`, () => monitoring.getAlarm({ alarmId: current.id }));
     if (differs(got.alarm, details).length === 0) return { action: 'unchanged', id: current.id, name: details.displayName };
-    await call(`UpdateAlarm ${current.id}`, () => monitoring.updateAlarm({ alarmId: current.id, updateAlarmDetails: details, ...(got.etag ? { ifMatch: got.etag } : {}) }));
+    await call(`UpdateAlarm ${current.id}`, () =>
+      monitoring.updateAlarm({ alarmId: current.id, updateAlarmDetails: details, ...(got.etag ? { ifMatch: got.etag } : {}) }),
+    );
     return { action: 'updated', id: current.id, name: details.displayName };
   }
 
@@ -282,7 +335,9 @@ export class OciMonitoringAlarmSource implements AlarmSource {
     const plan = planAlarms(target, policy, capacity, this.options);
 
     // The heartbeat is not a policy alarm: ensureHeartbeat/removeAlarms own it.
-    const existing = (await this.listOurs(monitoring, compartmentId)).filter((a) => a.freeformTags?.[ALARM_TARGET_TAG] === target.id && a.freeformTags?.[ALARM_RULE_TAG] !== HEARTBEAT_RULE);
+    const existing = (await this.listOurs(monitoring, compartmentId)).filter(
+      (a) => a.freeformTags?.[ALARM_TARGET_TAG] === target.id && a.freeformTags?.[ALARM_RULE_TAG] !== HEARTBEAT_RULE,
+    );
     const changes: AlarmChange[] = [];
     const kept = new Set<string>();
     for (const spec of plan.wanted) {
@@ -298,7 +353,9 @@ export class OciMonitoringAlarmSource implements AlarmSource {
       const got = await call(`GetAlarm ${current.id}`, () => monitoring.getAlarm({ alarmId: current.id }));
       const stale = differs(got.alarm, details);
       if (stale.length > 0) {
-        await call(`UpdateAlarm ${current.id}`, () => monitoring.updateAlarm({ alarmId: current.id, updateAlarmDetails: details, ...(got.etag ? { ifMatch: got.etag } : {}) }));
+        await call(`UpdateAlarm ${current.id}`, () =>
+          monitoring.updateAlarm({ alarmId: current.id, updateAlarmDetails: details, ...(got.etag ? { ifMatch: got.etag } : {}) }),
+        );
         changes.push({ action: 'updated', id: current.id, name: spec.displayName });
       } else {
         changes.push({ action: 'unchanged', id: current.id, name: spec.displayName });
@@ -339,7 +396,14 @@ export class OciMonitoringAlarmSource implements AlarmSource {
     return out;
   }
 
-  private details(spec: AlarmSpec, target: TargetRef, policy: Policy, compartmentId: string, metricCompartmentId: string, topicId: string): models.CreateAlarmDetails {
+  private details(
+    spec: AlarmSpec,
+    target: TargetRef,
+    policy: Policy,
+    compartmentId: string,
+    metricCompartmentId: string,
+    topicId: string,
+  ): models.CreateAlarmDetails {
     return {
       displayName: spec.displayName,
       compartmentId,
@@ -368,7 +432,9 @@ export class OciMonitoringAlarmSource implements AlarmSource {
     const token = createHash('sha256').update(JSON.stringify(details)).digest('hex').slice(0, 40);
     const first = await call(`CreateAlarm ${details.displayName}`, () => monitoring.createAlarm({ createAlarmDetails: details, opcRetryToken: token }));
     if (first.alarm.lifecycleState === 'ACTIVE') return first.alarm.id;
-    const again = await call(`CreateAlarm ${details.displayName}`, () => monitoring.createAlarm({ createAlarmDetails: details, opcRetryToken: `${token.slice(0, 24)}${Date.now().toString(36)}` }));
+    const again = await call(`CreateAlarm ${details.displayName}`, () =>
+      monitoring.createAlarm({ createAlarmDetails: details, opcRetryToken: `${token.slice(0, 24)}${Date.now().toString(36)}` }),
+    );
     return again.alarm.id;
   }
 }
@@ -401,12 +467,29 @@ function shortHash(s: string): string {
   return createHash('sha256').update(s).digest('hex').slice(0, 10);
 }
 
-const COMPARED: ReadonlyArray<keyof models.CreateAlarmDetails> = ['displayName', 'metricCompartmentId', 'namespace', 'query', 'severity', 'body', 'destinations', 'isEnabled', 'pendingDuration', 'repeatNotificationDuration', 'messageFormat', 'freeformTags'];
+const COMPARED: ReadonlyArray<keyof models.CreateAlarmDetails> = [
+  'displayName',
+  'metricCompartmentId',
+  'namespace',
+  'query',
+  'severity',
+  'body',
+  'destinations',
+  'isEnabled',
+  'pendingDuration',
+  'repeatNotificationDuration',
+  'messageFormat',
+  'freeformTags',
+];
 
 /** JSON with sorted keys: the service need not keep tag order. */
 function canonical(v: unknown): string {
   if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
-  if (v !== null && typeof v === 'object') return `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${canonical((v as Record<string, unknown>)[k])}`).join(',')}}`;
+  if (v !== null && typeof v === 'object')
+    return `{${Object.keys(v)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonical((v as Record<string, unknown>)[k])}`)
+      .join(',')}}`;
   return JSON.stringify(v ?? null);
 }
 

@@ -1,4 +1,13 @@
-import { CircuitBreaker, ConfigFileAuthenticationDetailsProvider, FetchHttpClient, ResourcePrincipalAuthenticationDetailsProvider, isRegionProvider, type AuthenticationDetailsProvider, type ClientConfiguration, type Region } from 'oci-common';
+import {
+  CircuitBreaker,
+  ConfigFileAuthenticationDetailsProvider,
+  FetchHttpClient,
+  ResourcePrincipalAuthenticationDetailsProvider,
+  isRegionProvider,
+  type AuthenticationDetailsProvider,
+  type ClientConfiguration,
+  type Region,
+} from 'oci-common';
 import { ValidationError } from '@autoscaler/core';
 import { DataScienceClient } from 'oci-datascience';
 import { MonitoringClient } from 'oci-monitoring';
@@ -61,7 +70,9 @@ export function createOciClients(options: OciClientOptions): OciClients {
   const config = clientConfiguration(options);
   const fast = options.signer !== 'sdk' && KeyObjectRequestSigner.supports(options.authProvider);
   // The SDK takes either an auth provider or an http client (which then signs).
-  const params = fast ? { httpClient: new FetchHttpClient(new KeyObjectRequestSigner(options.authProvider), null, config.httpOptions) } : { authenticationDetailsProvider: options.authProvider };
+  const params = fast
+    ? { httpClient: new FetchHttpClient(new KeyObjectRequestSigner(options.authProvider), null, config.httpOptions) }
+    : { authenticationDetailsProvider: options.authProvider };
   const providerRegion: Region | undefined = isRegionProvider(options.authProvider) ? options.authProvider.getRegion() : undefined;
   const place = <C extends { endpoint: string; regionId: string; region: Region }>(c: C): C => {
     if (options.endpoint !== undefined) c.endpoint = options.endpoint.replace(/\/+$/, '');

@@ -43,16 +43,20 @@ export function callWithin<T>(what: string, options: CallOptions | undefined, fn
       controller.abort();
       const grace = setTimeout(() => reject(error), SETTLE_MS);
       grace.unref?.();
-      running.then(
-        () => undefined,
-        () => undefined,
-      ).finally(() => {
-        clearTimeout(grace);
-        reject(error);
-      });
+      running
+        .then(
+          () => undefined,
+          () => undefined,
+        )
+        .finally(() => {
+          clearTimeout(grace);
+          reject(error);
+        });
     };
     const onAbort = (): void => giveUp(new TransientError(`${what}: aborted`));
-    const timer = Number.isFinite(ms) ? setTimeout(() => giveUp(new TransientError(`${what}: no answer within ${Math.round(ms + SETTLE_MS)} ms`)), ms) : undefined;
+    const timer = Number.isFinite(ms)
+      ? setTimeout(() => giveUp(new TransientError(`${what}: no answer within ${Math.round(ms + SETTLE_MS)} ms`)), ms)
+      : undefined;
     timer?.unref?.();
     const cleanup = (): void => {
       if (timer) clearTimeout(timer);

@@ -30,7 +30,8 @@ function obj(v: unknown): Record<string, unknown> | undefined {
 export function viewOf(md: models.ModelDeployment): DeploymentView {
   const cfg = obj(md.modelDeploymentConfigurationDetails);
   if (!cfg) throw new ProviderError(`model deployment ${md.id} has no modelDeploymentConfigurationDetails`);
-  if (cfg['deploymentType'] !== 'SINGLE_MODEL') throw new ProviderError(`model deployment ${md.id} is a ${String(cfg['deploymentType'])} deployment; only SINGLE_MODEL deployments are scaled`);
+  if (cfg['deploymentType'] !== 'SINGLE_MODEL')
+    throw new ProviderError(`model deployment ${md.id} is a ${String(cfg['deploymentType'])} deployment; only SINGLE_MODEL deployments are scaled`);
   const mcd = obj(cfg['modelConfigurationDetails']);
   const ic = obj(mcd?.['instanceConfiguration']);
   const shape = ic?.['instanceShapeName'];
@@ -71,7 +72,8 @@ export function capacityOf(view: DeploymentView): Capacity {
 /** Lifecycle state -> what the orchestrator may do (act only when ACTIVE). */
 export function statusOf(view: DeploymentView): { status: TargetStatus; reason?: string } {
   const details = view.lifecycleDetails ? `: ${view.lifecycleDetails}` : '';
-  if (view.nativeAutoscaling) return { status: 'failed', reason: 'the deployment uses OCI native autoscaling (AUTOSCALING policy); not scaling it from alarms' };
+  if (view.nativeAutoscaling)
+    return { status: 'failed', reason: 'the deployment uses OCI native autoscaling (AUTOSCALING policy); not scaling it from alarms' };
   switch (view.lifecycleState) {
     case 'ACTIVE':
       return { status: 'ready' };
@@ -93,13 +95,17 @@ export function statusOf(view: DeploymentView): { status: TargetStatus; reason?:
  * per update, so asking for both is refused before anything is sent.
  */
 export function updateFor(view: DeploymentView, to: Capacity): models.UpdateModelDeploymentDetails | undefined {
-  if (!Number.isInteger(to.replicas) || to.replicas < 1) throw ValidationError.field('capacity.replicas', `a model deployment runs 1 or more instances, got ${String(to.replicas)}`);
+  if (!Number.isInteger(to.replicas) || to.replicas < 1)
+    throw ValidationError.field('capacity.replicas', `a model deployment runs 1 or more instances, got ${String(to.replicas)}`);
   const rung = to.size === undefined ? view.rung : parseRung(to.size);
   const shapeChanged = formatRung(rung) !== formatRung(view.rung);
   const countChanged = to.replicas !== view.replicas;
   const bandwidthChanged = to.bandwidthMbps !== undefined && to.bandwidthMbps !== view.bandwidthMbps;
   if (bandwidthChanged && (shapeChanged || countChanged)) {
-    throw ValidationError.field('capacity.bandwidthMbps', 'an ACTIVE model deployment takes one option group per update: change instances/shape or load balancer bandwidth, not both');
+    throw ValidationError.field(
+      'capacity.bandwidthMbps',
+      'an ACTIVE model deployment takes one option group per update: change instances/shape or load balancer bandwidth, not both',
+    );
   }
   if (bandwidthChanged && (!Number.isInteger(to.bandwidthMbps) || to.bandwidthMbps! < 10 || to.bandwidthMbps! > 8000)) {
     throw ValidationError.field('capacity.bandwidthMbps', `must be a whole number of Mbps in 10-8000, got ${String(to.bandwidthMbps)}`);
@@ -108,13 +114,17 @@ export function updateFor(view: DeploymentView, to: Capacity): models.UpdateMode
   const mcd: Record<string, unknown> = { modelId: view.modelId };
   if (shapeChanged) {
     const ic: Record<string, unknown> = { ...view.instanceConfiguration, instanceShapeName: rung.shape };
-    if (rung.ocpus !== undefined && rung.memoryInGBs !== undefined) ic['modelDeploymentInstanceShapeConfigDetails'] = { ocpus: rung.ocpus, memoryInGBs: rung.memoryInGBs };
+    if (rung.ocpus !== undefined && rung.memoryInGBs !== undefined)
+      ic['modelDeploymentInstanceShapeConfigDetails'] = { ocpus: rung.ocpus, memoryInGBs: rung.memoryInGBs };
     else delete ic['modelDeploymentInstanceShapeConfigDetails'];
     mcd['instanceConfiguration'] = ic;
   }
   if (countChanged) mcd['scalingPolicy'] = { policyType: 'FIXED_SIZE', instanceCount: to.replicas };
   if (bandwidthChanged) mcd['bandwidthMbps'] = to.bandwidthMbps;
   return {
-    modelDeploymentConfigurationDetails: { deploymentType: 'SINGLE_MODEL', modelConfigurationDetails: mcd } as unknown as models.UpdateSingleModelDeploymentConfigurationDetails,
+    modelDeploymentConfigurationDetails: {
+      deploymentType: 'SINGLE_MODEL',
+      modelConfigurationDetails: mcd,
+    } as unknown as models.UpdateSingleModelDeploymentConfigurationDetails,
   };
 }

@@ -16,7 +16,9 @@ function asLike(e: unknown): OciErrorLike {
 
 /** The first line of an SDK error message (they append long troubleshooting text). */
 function shortMessage(e: OciErrorLike): string {
-  return String(e.message ?? 'unknown error').split('\n')[0]!.slice(0, 300);
+  return String(e.message ?? 'unknown error')
+    .split('\n')[0]!
+    .slice(0, 300);
 }
 
 /**

@@ -25,9 +25,25 @@ export interface IamGrant {
 }
 
 export const FUNCTION_GRANTS: readonly IamGrant[] = [
-  { verb: 'use', resource: 'data-science-model-deployments', operations: ['GetModelDeployment', 'UpdateModelDeployment'], why: 'read capacity and state tags; change instances, shape or bandwidth (if-match)' },
-  { verb: 'manage', resource: 'alarms', operations: ['GetAlarm', 'ListAlarms', 'ListAlarmsStatus', 'CreateAlarm', 'UpdateAlarm', 'DeleteAlarm'], why: 'verify alarms are FIRING; keep the low alarms in step with capacity' },
-  { verb: 'read', resource: 'metrics', operations: ['SummarizeMetricsData'], condition: `target.metrics.namespace = '${MODEL_DEPLOYMENT_NAMESPACE}'`, why: 'metric history for predictive rules; alarm values from Monitoring' },
+  {
+    verb: 'use',
+    resource: 'data-science-model-deployments',
+    operations: ['GetModelDeployment', 'UpdateModelDeployment'],
+    why: 'read capacity and state tags; change instances, shape or bandwidth (if-match)',
+  },
+  {
+    verb: 'manage',
+    resource: 'alarms',
+    operations: ['GetAlarm', 'ListAlarms', 'ListAlarmsStatus', 'CreateAlarm', 'UpdateAlarm', 'DeleteAlarm'],
+    why: 'verify alarms are FIRING; keep the low alarms in step with capacity',
+  },
+  {
+    verb: 'read',
+    resource: 'metrics',
+    operations: ['SummarizeMetricsData'],
+    condition: `target.metrics.namespace = '${MODEL_DEPLOYMENT_NAMESPACE}'`,
+    why: 'metric history for predictive rules; alarm values from Monitoring',
+  },
   { verb: 'use', resource: 'ons-topics', operations: ['PublishMessage'], why: 'ONS notifications of actions' },
 ];
 

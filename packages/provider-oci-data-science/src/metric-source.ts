@@ -1,4 +1,14 @@
-import { TransientError, ValidationError, systemClock, type CallOptions, type Clock, type HistoryQuery, type MetricPoint, type MetricSource, type TargetRef } from '@autoscaler/core';
+import {
+  TransientError,
+  ValidationError,
+  systemClock,
+  type CallOptions,
+  type Clock,
+  type HistoryQuery,
+  type MetricPoint,
+  type MetricSource,
+  type TargetRef,
+} from '@autoscaler/core';
 import { NoRetryConfigurationDetails } from 'oci-common';
 import type { DataScienceClient } from 'oci-datascience';
 import type { MonitoringClient } from 'oci-monitoring';
@@ -110,7 +120,13 @@ export class OciMonitoringMetricSource implements MetricSource {
     const items = await this.withRetries(`SummarizeMetricsData ${spec.metric} ${ref.id}`, options, () =>
       this.options.monitoring.summarizeMetricsData({
         compartmentId,
-        summarizeMetricsDataDetails: { namespace: MODEL_DEPLOYMENT_NAMESPACE, query: mql, startTime: new Date(from), endTime: new Date(to), resolution: `${period / 60_000}m` },
+        summarizeMetricsDataDetails: {
+          namespace: MODEL_DEPLOYMENT_NAMESPACE,
+          query: mql,
+          startTime: new Date(from),
+          endTime: new Date(to),
+          resolution: `${period / 60_000}m`,
+        },
         // Retries are ours (deadline-aware); the SDK must not add its own.
         retryConfiguration: NoRetryConfigurationDetails,
       }),
@@ -127,7 +143,9 @@ export class OciMonitoringMetricSource implements MetricSource {
     if (known !== undefined) return known;
     const dataScience = this.options.dataScience;
     if (!dataScience) throw ValidationError.field('compartmentId', 'give the metrics compartment, or a Data Science client to read it from the deployment');
-    const res = await this.withRetries(`GetModelDeployment ${ref.id}`, options, () => dataScience.getModelDeployment({ modelDeploymentId: ref.id, retryConfiguration: NoRetryConfigurationDetails }));
+    const res = await this.withRetries(`GetModelDeployment ${ref.id}`, options, () =>
+      dataScience.getModelDeployment({ modelDeploymentId: ref.id, retryConfiguration: NoRetryConfigurationDetails }),
+    );
     const compartmentId = requireOcid('compartment', res.modelDeployment.compartmentId, 'modelDeployment.compartmentId');
     this.compartments.set(ref.id, compartmentId);
     return compartmentId;
@@ -159,7 +177,11 @@ export class OciMonitoringMetricSource implements MetricSource {
 
 function specOf(metric: string): MetricSpec {
   const spec = Object.prototype.hasOwnProperty.call(METRICS, metric) ? METRICS[metric] : undefined;
-  if (!spec) throw ValidationError.field('query.metric', `"${String(metric).slice(0, 80)}" is not a model deployment metric (known: ${Object.keys(METRICS).join(', ')})`);
+  if (!spec)
+    throw ValidationError.field(
+      'query.metric',
+      `"${String(metric).slice(0, 80)}" is not a model deployment metric (known: ${Object.keys(METRICS).join(', ')})`,
+    );
   return spec;
 }
 
@@ -174,7 +196,8 @@ function checkRange(query: HistoryQuery, period: number): void {
   if (!Number.isFinite(query.from) || !Number.isFinite(query.to)) throw ValidationError.field('query.from', 'from and to must be epoch milliseconds');
   if (query.to < query.from) throw ValidationError.field('query.to', 'must not be before query.from');
   if (query.to - query.from > MAX_RANGE_MS) throw ValidationError.field('query.from', 'OCI Monitoring serves at most 7 days of 1-minute data per query');
-  if ((query.to - query.from) / period > MAX_POINTS) throw ValidationError.field('query.periodSeconds', `the range would be more than ${MAX_POINTS} datapoints`);
+  if ((query.to - query.from) / period > MAX_POINTS)
+    throw ValidationError.field('query.periodSeconds', `the range would be more than ${MAX_POINTS} datapoints`);
 }
 
 /**
@@ -190,7 +213,10 @@ function checkRange(query: HistoryQuery, period: number): void {
  * last the minute may simply not be published yet. Utilization metrics are never
  * filled: a missing CPU minute is missing data.
  */
-export function toPoints(datapoints: ReadonlyArray<{ timestamp: Date | string; value: number }>, range: { from: number; to: number; period: number; zeroWhenMissing: boolean }): MetricPoint[] {
+export function toPoints(
+  datapoints: ReadonlyArray<{ timestamp: Date | string; value: number }>,
+  range: { from: number; to: number; period: number; zeroWhenMissing: boolean },
+): MetricPoint[] {
   const byPeriod = new Map<number, number>();
   for (const d of datapoints) {
     const t = new Date(d.timestamp).getTime();

@@ -58,8 +58,12 @@ export function exportNativePolicy(policy: Policy, ref: TargetRef): NativeExport
 
   const limits = policy.limits;
   const cooldown = Math.max(limits.cooldown.scaleOut, limits.cooldown.scaleIn, MIN_COOLDOWN_S);
-  if (limits.cooldown.scaleOut !== limits.cooldown.scaleIn) unsupported.push(`separate cooldowns per direction (${limits.cooldown.scaleOut}s out, ${limits.cooldown.scaleIn}s in): OCI has one, exported as ${cooldown}s`);
-  else if (limits.cooldown.scaleOut < MIN_COOLDOWN_S) unsupported.push(`cooldown ${limits.cooldown.scaleOut}s: OCI's minimum is ${MIN_COOLDOWN_S}s, exported as ${cooldown}s`);
+  if (limits.cooldown.scaleOut !== limits.cooldown.scaleIn)
+    unsupported.push(
+      `separate cooldowns per direction (${limits.cooldown.scaleOut}s out, ${limits.cooldown.scaleIn}s in): OCI has one, exported as ${cooldown}s`,
+    );
+  else if (limits.cooldown.scaleOut < MIN_COOLDOWN_S)
+    unsupported.push(`cooldown ${limits.cooldown.scaleOut}s: OCI's minimum is ${MIN_COOLDOWN_S}s, exported as ${cooldown}s`);
   if (limits.stabilization.scaleIn > 0 || limits.stabilization.scaleOut > 0) unsupported.push('stabilization windows');
   if (limits.maxStep !== undefined) unsupported.push(`maxStep ${limits.maxStep} (OCI applies each rule's fixed adjustment)`);
   if (limits.minReplicas < 1) unsupported.push(`minReplicas ${limits.minReplicas}: a model deployment runs at least 1 instance, exported as 1`);
@@ -78,7 +82,15 @@ export function exportNativePolicy(policy: Policy, ref: TargetRef): NativeExport
           policyType: 'AUTOSCALING',
           coolDownInSeconds: cooldown,
           isEnabled: true,
-          autoScalingPolicies: [{ autoScalingPolicyType: 'THRESHOLD', minimumInstanceCount: min, maximumInstanceCount: Math.max(min, limits.maxReplicas), initialInstanceCount: min, rules }],
+          autoScalingPolicies: [
+            {
+              autoScalingPolicyType: 'THRESHOLD',
+              minimumInstanceCount: min,
+              maximumInstanceCount: Math.max(min, limits.maxReplicas),
+              initialInstanceCount: min,
+              rules,
+            },
+          ],
         },
       },
     });
@@ -86,9 +98,16 @@ export function exportNativePolicy(policy: Policy, ref: TargetRef): NativeExport
   const bw = limits.bandwidthMbps;
   if (bw) {
     if (bw.max <= 2 * bw.min && bw.min >= 10) {
-      resources.push({ kind: 'UpdateModelConfigurationDetails', modelDeploymentId: ref.id, note: 'a separate update: load balancer bandwidth is its own option group', modelConfigurationDetails: { bandwidthMbps: bw.min, maximumBandwidthMbps: bw.max } });
+      resources.push({
+        kind: 'UpdateModelConfigurationDetails',
+        modelDeploymentId: ref.id,
+        note: 'a separate update: load balancer bandwidth is its own option group',
+        modelConfigurationDetails: { bandwidthMbps: bw.min, maximumBandwidthMbps: bw.max },
+      });
     } else {
-      unsupported.push(`load balancer bandwidth ${bw.min}-${bw.max} Mbps: OCI bandwidth autoscaling allows a maximum of at most twice the minimum (and at least 10 Mbps)`);
+      unsupported.push(
+        `load balancer bandwidth ${bw.min}-${bw.max} Mbps: OCI bandwidth autoscaling allows a maximum of at most twice the minimum (and at least 10 Mbps)`,
+      );
     }
   }
   return { provider: 'oci-data-science', resources, unsupported };
@@ -102,7 +121,9 @@ function addThreshold(name: string, t: ThresholdRule, byMetric: Map<string, { ou
   const change = t.change ?? 0;
   const threshold = change > 0 ? t.above : t.below;
   if (t.metric === undefined || threshold === undefined) {
-    unsupported.push(`rule ${name}: reacts to alarm "${t.alarm ?? ''}" without a metric ${change > 0 ? 'above' : 'below'} threshold; OCI rules need the metric and threshold`);
+    unsupported.push(
+      `rule ${name}: reacts to alarm "${t.alarm ?? ''}" without a metric ${change > 0 ? 'above' : 'below'} threshold; OCI rules need the metric and threshold`,
+    );
     return;
   }
   const sides = byMetric.get(t.metric) ?? {};

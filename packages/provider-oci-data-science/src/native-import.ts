@@ -53,13 +53,15 @@ function count(v: unknown, path: string, issues: Array<{ path: string; message: 
 export function importNativePolicy(doc: unknown, options: { targetId?: string; name?: string } = {}): NativeImport {
   if (!isDoc(doc)) throw ValidationError.field('(root)', 'must be an OCI AutoScalingPolicy, a model deployment or its configuration (a JSON/YAML mapping)');
   const found = findScalingPolicy(doc);
-  if (!found) throw ValidationError.field('scalingPolicy', 'no AutoScalingPolicy found (policyType AUTOSCALING at the top, or modelConfigurationDetails.scalingPolicy)');
+  if (!found)
+    throw ValidationError.field('scalingPolicy', 'no AutoScalingPolicy found (policyType AUTOSCALING at the top, or modelConfigurationDetails.scalingPolicy)');
   const { policy: sp, path: base } = found;
   const p = (k: string) => (base ? `${base}.${k}` : k);
   const issues: Array<{ path: string; message: string }> = [];
   const unsupported: string[] = [];
   if (sp['policyType'] === 'FIXED_SIZE') throw ValidationError.field(p('policyType'), 'FIXED_SIZE has no autoscaling to import (the instance count is fixed)');
-  if (sp['policyType'] !== 'AUTOSCALING') throw ValidationError.field(p('policyType'), `must be AUTOSCALING, got ${JSON.stringify(sp['policyType'])?.slice(0, 40) ?? 'nothing'}`);
+  if (sp['policyType'] !== 'AUTOSCALING')
+    throw ValidationError.field(p('policyType'), `must be AUTOSCALING, got ${JSON.stringify(sp['policyType'])?.slice(0, 40) ?? 'nothing'}`);
   const targetId = options.targetId ?? found.id;
   if (targetId !== undefined && !isOcid('datasciencemodeldeployment', targetId)) issues.push({ path: 'targetId', message: 'must be a model deployment OCID' });
 
@@ -67,15 +69,24 @@ export function importNativePolicy(doc: unknown, options: { targetId?: string; n
   if (sp['isEnabled'] === false) unsupported.push('isEnabled false: OCI autoscaling is switched off; the imported policy is a dry run (dryRun: true)');
   const policies = sp['autoScalingPolicies'];
   if (!Array.isArray(policies) || policies.length === 0) throw ValidationError.field(p('autoScalingPolicies'), 'must list at least one autoscaling policy');
-  if (policies.length > 1) unsupported.push(`autoScalingPolicies[1..${policies.length - 1}]: only the first policy is imported (one instance range per target)`);
+  if (policies.length > 1)
+    unsupported.push(`autoScalingPolicies[1..${policies.length - 1}]: only the first policy is imported (one instance range per target)`);
   const first: unknown = policies[0];
   const fp = (k: string) => p(`autoScalingPolicies[0].${k}`);
   if (!isDoc(first)) throw ValidationError.field(p('autoScalingPolicies[0]'), 'must be a mapping');
-  if (first['autoScalingPolicyType'] !== 'THRESHOLD') throw ValidationError.field(fp('autoScalingPolicyType'), `must be THRESHOLD, got ${JSON.stringify(first['autoScalingPolicyType'])?.slice(0, 40) ?? 'nothing'}`);
+  if (first['autoScalingPolicyType'] !== 'THRESHOLD')
+    throw ValidationError.field(
+      fp('autoScalingPolicyType'),
+      `must be THRESHOLD, got ${JSON.stringify(first['autoScalingPolicyType'])?.slice(0, 40) ?? 'nothing'}`,
+    );
   const min = count(first['minimumInstanceCount'], fp('minimumInstanceCount'), issues, 1);
   const max = count(first['maximumInstanceCount'], fp('maximumInstanceCount'), issues, 1);
-  if (min !== undefined && max !== undefined && min > max) issues.push({ path: fp('minimumInstanceCount'), message: `must be <= maximumInstanceCount (${max})` });
-  if (first['initialInstanceCount'] !== undefined) unsupported.push(`initialInstanceCount ${String(first['initialInstanceCount'])}: set when the deployment is created; the autoscaler starts from the current count`);
+  if (min !== undefined && max !== undefined && min > max)
+    issues.push({ path: fp('minimumInstanceCount'), message: `must be <= maximumInstanceCount (${max})` });
+  if (first['initialInstanceCount'] !== undefined)
+    unsupported.push(
+      `initialInstanceCount ${String(first['initialInstanceCount'])}: set when the deployment is created; the autoscaler starts from the current count`,
+    );
 
   const rules: Array<Record<string, unknown>> = [];
   const rawRules = Array.isArray(first['rules']) ? first['rules'] : [];
@@ -97,13 +108,21 @@ export function importNativePolicy(doc: unknown, options: { targetId?: string; n
       const sp2 = (k: string) => rp(`scale${dir === 'out' ? 'Out' : 'In'}Configuration.${k}`);
       if (!isDoc(side)) return void issues.push({ path: rp(`scale${dir === 'out' ? 'Out' : 'In'}Configuration`), message: 'is required' });
       const adjustment = side['instanceCountAdjustment'] === undefined ? 1 : count(side['instanceCountAdjustment'], sp2('instanceCountAdjustment'), issues, 1);
-      if (side['pendingDuration'] !== undefined) unsupported.push(`${sp2('pendingDuration')} ${String(side['pendingDuration'])}: set it as the alarm's pending duration (setup oci uses the rule's alarm)`);
+      if (side['pendingDuration'] !== undefined)
+        unsupported.push(
+          `${sp2('pendingDuration')} ${String(side['pendingDuration'])}: set it as the alarm's pending duration (setup oci uses the rule's alarm)`,
+        );
       let metric: string | undefined;
       let threshold: number | undefined;
       if (raw['metricExpressionRuleType'] === 'PREDEFINED_EXPRESSION') {
         metric = METRIC_OF[String(raw['metricType'])];
-        if (!metric) return void issues.push({ path: rp('metricType'), message: `must be CPU_UTILIZATION or MEMORY_UTILIZATION, got ${JSON.stringify(raw['metricType'])?.slice(0, 40) ?? 'nothing'}` });
-        if (typeof side['threshold'] !== 'number' || !Number.isFinite(side['threshold'])) return void issues.push({ path: sp2('threshold'), message: 'must be a number (percent)' });
+        if (!metric)
+          return void issues.push({
+            path: rp('metricType'),
+            message: `must be CPU_UTILIZATION or MEMORY_UTILIZATION, got ${JSON.stringify(raw['metricType'])?.slice(0, 40) ?? 'nothing'}`,
+          });
+        if (typeof side['threshold'] !== 'number' || !Number.isFinite(side['threshold']))
+          return void issues.push({ path: sp2('threshold'), message: 'must be a number (percent)' });
         threshold = side['threshold'];
       } else if (raw['metricExpressionRuleType'] === 'CUSTOM_EXPRESSION') {
         const query = side['query'];
@@ -111,22 +130,32 @@ export function importNativePolicy(doc: unknown, options: { targetId?: string; n
         const q = parseQuery(query);
         const want = dir === 'out' ? ['>', '>='] : ['<', '<='];
         if (!q || q.operator === undefined || q.threshold === undefined || !want.includes(q.operator)) {
-          unsupported.push(`${sp2('query')}: "${query.slice(0, 200)}" is not one ${want[0]} threshold on one metric (joined or absence queries cannot be imported); rule ${i} skipped`);
+          unsupported.push(
+            `${sp2('query')}: "${query.slice(0, 200)}" is not one ${want[0]} threshold on one metric (joined or absence queries cannot be imported); rule ${i} skipped`,
+          );
           return;
         }
         const rid = q.dimensions['resourceId'];
-        if (rid !== undefined && rid !== PLACEHOLDER && targetId !== undefined && rid !== targetId) unsupported.push(`${sp2('query')}: names resourceId ${rid}, not the target; imported for the target`);
+        if (rid !== undefined && rid !== PLACEHOLDER && targetId !== undefined && rid !== targetId)
+          unsupported.push(`${sp2('query')}: names resourceId ${rid}, not the target; imported for the target`);
         if (Object.keys(q.dimensions).some((d) => d !== 'resourceId')) unsupported.push(`${sp2('query')}: dimensions other than resourceId are not kept`);
         const stat = q.functions.at(-1);
-        if (stat !== undefined && stat !== 'mean()') unsupported.push(`${sp2('query')}: ${stat} over ${q.interval} (the alarm setup oci makes uses the rule's metric with mean() over 1m)`);
+        if (stat !== undefined && stat !== 'mean()')
+          unsupported.push(`${sp2('query')}: ${stat} over ${q.interval} (the alarm setup oci makes uses the rule's metric with mean() over 1m)`);
         metric = q.metric;
         threshold = q.threshold;
       } else {
-        return void issues.push({ path: rp('metricExpressionRuleType'), message: `must be PREDEFINED_EXPRESSION or CUSTOM_EXPRESSION, got ${JSON.stringify(raw['metricExpressionRuleType'])?.slice(0, 40) ?? 'nothing'}` });
+        return void issues.push({
+          path: rp('metricExpressionRuleType'),
+          message: `must be PREDEFINED_EXPRESSION or CUSTOM_EXPRESSION, got ${JSON.stringify(raw['metricExpressionRuleType'])?.slice(0, 40) ?? 'nothing'}`,
+        });
       }
       if (adjustment === undefined) return;
       const short = SHORT[metric] ?? metric.replace(/[^A-Za-z0-9]+/g, '-').toLowerCase();
-      pair.push({ stem: `${short}-${dir === 'out' ? 'high' : 'low'}`, threshold: { metric, [dir === 'out' ? 'above' : 'below']: threshold, change: dir === 'out' ? adjustment : -adjustment } });
+      pair.push({
+        stem: `${short}-${dir === 'out' ? 'high' : 'low'}`,
+        threshold: { metric, [dir === 'out' ? 'above' : 'below']: threshold, change: dir === 'out' ? adjustment : -adjustment },
+      });
     };
     for (const [dir, s] of Object.entries(sides)) side(dir, s);
     if (pair.length === 2) for (const { stem, threshold } of pair) rules.push({ name: ruleName(String(stem)), threshold });

@@ -21,6 +21,11 @@ export class OnsNotifier implements Notifier {
     const title = summarize(record).slice(0, 250);
     // The body is the audit record; subscribers that want text read the title.
     const body = JSON.stringify(record, null, 2);
-    await callWithin(`PublishMessage ${this.topicId}`, options, () => this.client.publishMessage({ topicId: this.topicId, messageDetails: { title, body } }), this.clock);
+    await callWithin(
+      `PublishMessage ${this.topicId}`,
+      options,
+      () => this.client.publishMessage({ topicId: this.topicId, messageDetails: { title, body } }),
+      this.clock,
+    );
   }
 }

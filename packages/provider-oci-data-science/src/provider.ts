@@ -95,7 +95,8 @@ export class OciDataScienceProvider implements Provider {
       cached = { etag: fresh.etag ?? '', view: fresh.view };
     }
     // The ETag moved since the caller looked: the service would answer 412, so do not send.
-    if (options.ifMatch !== undefined && cached.etag !== options.ifMatch) throw new ConflictError(`${ref.id}: ETag ${options.ifMatch} is stale (now ${cached.etag})`);
+    if (options.ifMatch !== undefined && cached.etag !== options.ifMatch)
+      throw new ConflictError(`${ref.id}: ETag ${options.ifMatch} is stale (now ${cached.etag})`);
     const details = updateFor(cached.view, to);
     if (!details) return { kind: 'immediate', id: `unchanged:${cached.etag}` };
     // The autoscaler's memory (dedupe keys, the action mark) rides in the same request as the
@@ -105,7 +106,12 @@ export class OciDataScienceProvider implements Provider {
     const res = await callWithin(
       `UpdateModelDeployment ${ref.id}`,
       options,
-      () => this.options.dataScience.updateModelDeployment({ modelDeploymentId: ref.id, updateModelDeploymentDetails: details, ...(options.ifMatch !== undefined ? { ifMatch: options.ifMatch } : {}) }),
+      () =>
+        this.options.dataScience.updateModelDeployment({
+          modelDeploymentId: ref.id,
+          updateModelDeploymentDetails: details,
+          ...(options.ifMatch !== undefined ? { ifMatch: options.ifMatch } : {}),
+        }),
       this.clock,
     );
     this.seen.delete(ref.id);
@@ -133,9 +139,17 @@ export class OciDataScienceProvider implements Provider {
       const { view, etag } = await this.read(ref, options);
       const freeformTags = mergeStateTags(view.freeformTags, state);
       try {
-        await callWithin(`UpdateModelDeployment (state tags) ${ref.id}`, options, () =>
-          this.options.dataScience.updateModelDeployment({ modelDeploymentId: ref.id, updateModelDeploymentDetails: { freeformTags }, ...(etag !== undefined ? { ifMatch: etag } : {}) }),
-        this.clock);
+        await callWithin(
+          `UpdateModelDeployment (state tags) ${ref.id}`,
+          options,
+          () =>
+            this.options.dataScience.updateModelDeployment({
+              modelDeploymentId: ref.id,
+              updateModelDeploymentDetails: { freeformTags },
+              ...(etag !== undefined ? { ifMatch: etag } : {}),
+            }),
+          this.clock,
+        );
         this.seen.delete(ref.id);
         return;
       } catch (e) {
@@ -157,7 +171,9 @@ export class OciDataScienceProvider implements Provider {
         summarizeMetricsDataDetails: { namespace: MODEL_DEPLOYMENT_NAMESPACE, query: mql, startTime: new Date(query.start), endTime: new Date(query.end) },
       }),
     );
-    return res.items.flatMap((item) => item.aggregatedDatapoints.map((p) => ({ at: new Date(p.timestamp).getTime(), value: p.value }))).sort((a, b) => a.at - b.at);
+    return res.items
+      .flatMap((item) => item.aggregatedDatapoints.map((p) => ({ at: new Date(p.timestamp).getTime(), value: p.value })))
+      .sort((a, b) => a.at - b.at);
   }
 
   /** A zero floor or a size that is not a model-deployment shape: refused before any call. */
@@ -172,7 +188,12 @@ export class OciDataScienceProvider implements Provider {
 
   private async read(ref: TargetRef, options: CallOptions = {}): Promise<{ view: DeploymentView; etag?: string }> {
     this.validateId(ref.id);
-    const res = await callWithin(`GetModelDeployment ${ref.id}`, options, () => this.options.dataScience.getModelDeployment({ modelDeploymentId: ref.id }), this.clock);
+    const res = await callWithin(
+      `GetModelDeployment ${ref.id}`,
+      options,
+      () => this.options.dataScience.getModelDeployment({ modelDeploymentId: ref.id }),
+      this.clock,
+    );
     const view = viewOf(res.modelDeployment);
     if (res.etag) this.seen.set(ref.id, { etag: res.etag, view });
     return { view, ...(res.etag ? { etag: res.etag } : {}) };

@@ -43,7 +43,9 @@ export class KeyObjectRequestSigner implements RequestSigner {
       names.push('content-type', 'content-length', 'x-content-sha256');
     }
     const keyId = await this.auth.getKeyId();
-    const lines = names.map((n) => (n === '(request-target)' ? `(request-target): ${method.toLowerCase()} ${url.pathname}${url.search}` : `${n}: ${headers.get(n) ?? ''}`));
+    const lines = names.map((n) =>
+      n === '(request-target)' ? `(request-target): ${method.toLowerCase()} ${url.pathname}${url.search}` : `${n}: ${headers.get(n) ?? ''}`,
+    );
     const signature = createSign('RSA-SHA256').update(lines.join('\n')).sign(this.privateKey(), 'base64');
     headers.set('authorization', `Signature version="1",keyId="${keyId}",algorithm="rsa-sha256",headers="${names.join(' ')}",signature="${signature}"`);
   }

@@ -43,7 +43,6 @@ export { FLEX_SHAPES, isFlexShape, type FlexShapeLimits } from '@autoscaler/clou
 const FIXED = /^(VM|BM)\.[A-Za-z0-9]+(\.[A-Za-z0-9]+)*\.[0-9]+$/;
 const FLEX_RUNG = /^([A-Za-z0-9.]+\.Flex):([0-9]+(?:\.[0-9]+)?)x([0-9]+(?:\.[0-9]+)?)$/;
 
-
 /** Parse a rung; `field` names the offending input in the error. */
 export function parseRung(size: string, field = 'capacity.size'): ShapeRung {
   if (typeof size !== 'string' || size.length === 0 || size.length > 100) throw ValidationError.field(field, 'must be a shape name');
@@ -54,10 +53,14 @@ export function parseRung(size: string, field = 'capacity.size'): ShapeRung {
     const memoryInGBs = Number(flex[3]);
     const limits = FLEX_SHAPES[shape];
     if (!limits) throw ValidationError.field(field, `"${shape}" is not a flex shape model deployments support (${Object.keys(FLEX_SHAPES).join(', ')})`);
-    if (ocpus < limits.ocpus[0] || ocpus > limits.ocpus[1]) throw ValidationError.field(field, `${shape} takes ${limits.ocpus[0]}-${limits.ocpus[1]} OCPUs, got ${ocpus}`);
+    if (ocpus < limits.ocpus[0] || ocpus > limits.ocpus[1])
+      throw ValidationError.field(field, `${shape} takes ${limits.ocpus[0]}-${limits.ocpus[1]} OCPUs, got ${ocpus}`);
     const perOcpu = memoryInGBs / ocpus;
     if (perOcpu < limits.memoryPerOcpuGB[0] || perOcpu > limits.memoryPerOcpuGB[1]) {
-      throw ValidationError.field(field, `${shape} takes ${limits.memoryPerOcpuGB[0]}-${limits.memoryPerOcpuGB[1]} GB of memory per OCPU for model deployments, got ${memoryInGBs} GB for ${ocpus} OCPUs`);
+      throw ValidationError.field(
+        field,
+        `${shape} takes ${limits.memoryPerOcpuGB[0]}-${limits.memoryPerOcpuGB[1]} GB of memory per OCPU for model deployments, got ${memoryInGBs} GB for ${ocpus} OCPUs`,
+      );
     }
     return { shape, ocpus, memoryInGBs };
   }
@@ -84,7 +87,11 @@ export function defaultLadder(current: ShapeRung): SizeLadder {
   if (!limits) return [formatRung(current)];
   const rungs: ShapeRung[] = [];
   for (let o = limits.ocpus[0]; o <= limits.ocpus[1]; o *= 2) rungs.push({ shape: current.shape, ocpus: o, memoryInGBs: o * 16 });
-  if (current.ocpus !== undefined && current.memoryInGBs !== undefined && !rungs.some((r) => r.ocpus === current.ocpus && r.memoryInGBs === current.memoryInGBs)) {
+  if (
+    current.ocpus !== undefined &&
+    current.memoryInGBs !== undefined &&
+    !rungs.some((r) => r.ocpus === current.ocpus && r.memoryInGBs === current.memoryInGBs)
+  ) {
     rungs.push(current);
   }
   rungs.sort((a, b) => (a.ocpus ?? 0) - (b.ocpus ?? 0) || (a.memoryInGBs ?? 0) - (b.memoryInGBs ?? 0));

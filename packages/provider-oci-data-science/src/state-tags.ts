@@ -105,7 +105,8 @@ export function decodeState(tags: Readonly<Record<string, string>> | undefined):
   const recs = parseJson(tags[RECS_TAG]);
   if (Array.isArray(recs)) {
     for (const rec of recs) {
-      if (Array.isArray(rec) && typeof rec[0] === 'number' && typeof rec[1] === 'number' && Number.isInteger(rec[1]) && rec[1] >= 0) state.recommendations.push({ at: rec[0], replicas: rec[1] });
+      if (Array.isArray(rec) && typeof rec[0] === 'number' && typeof rec[1] === 'number' && Number.isInteger(rec[1]) && rec[1] >= 0)
+        state.recommendations.push({ at: rec[0], replicas: rec[1] });
     }
   }
   let text = '';

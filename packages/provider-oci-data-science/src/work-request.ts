@@ -26,8 +26,10 @@ export async function waitForWorkRequest(
     const progress = { status: String(workRequest.status), percentComplete: Number(workRequest.percentComplete ?? 0) };
     options.onProgress?.(progress);
     if (progress.status === 'SUCCEEDED') return progress;
-    if (progress.status === 'FAILED' || progress.status === 'CANCELED') throw new ProviderError(`work request ${workRequestId} ${progress.status.toLowerCase()}`);
-    if (options.clock.now() >= deadline) throw new TransientError(`work request ${workRequestId} still ${progress.status} after ${Math.round((options.timeoutMs ?? 1_200_000) / 1000)} s`);
+    if (progress.status === 'FAILED' || progress.status === 'CANCELED')
+      throw new ProviderError(`work request ${workRequestId} ${progress.status.toLowerCase()}`);
+    if (options.clock.now() >= deadline)
+      throw new TransientError(`work request ${workRequestId} still ${progress.status} after ${Math.round((options.timeoutMs ?? 1_200_000) / 1000)} s`);
     await options.clock.sleep(pollMs);
   }
 }

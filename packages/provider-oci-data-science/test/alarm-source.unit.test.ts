@@ -20,8 +20,18 @@ function issuesOf(raw: unknown): Array<{ path: string; message: string }> {
 
 runAlarmSourceConformance('oci-monitoring', () => ({
   source,
-  valid: [fixture('alarm-high-cpu.json'), fixtureText('alarm-high-cpu.json'), seedWith(DEPLOYMENT, HIGH_CPU_ALARM), { title: 'ons', body: fixtureText('alarm-high-cpu.json') }],
-  invalid: [fixtureText('seed-test-alarm-scale-cpu-up.json'), fixture('alarm-raw-grouped.json'), fixture('function-delivery-test-alarm.json'), { ...fixture('alarm-high-cpu.json'), type: 'PENDING' }],
+  valid: [
+    fixture('alarm-high-cpu.json'),
+    fixtureText('alarm-high-cpu.json'),
+    seedWith(DEPLOYMENT, HIGH_CPU_ALARM),
+    { title: 'ons', body: fixtureText('alarm-high-cpu.json') },
+  ],
+  invalid: [
+    fixtureText('seed-test-alarm-scale-cpu-up.json'),
+    fixture('alarm-raw-grouped.json'),
+    fixture('function-delivery-test-alarm.json'),
+    { ...fixture('alarm-high-cpu.json'), type: 'PENDING' },
+  ],
 }));
 
 describe('golden payloads', () => {
@@ -50,7 +60,14 @@ describe('golden payloads', () => {
 
   it('accepts the seed payload with real OCIDs; epoch millis win over the malformed timestamp', () => {
     const [s] = source.parse(seedWith(DEPLOYMENT, HIGH_CPU_ALARM));
-    expect(s).toMatchObject({ target: { id: DEPLOYMENT }, alarm: HIGH_CPU_ALARM, alarmName: 'model_deployment_high_cpu', state: 'firing', at: 1_657_320_300_000, dedupeKey: '12345678-1234-4321-1234-123456789012@1657320300000' });
+    expect(s).toMatchObject({
+      target: { id: DEPLOYMENT },
+      alarm: HIGH_CPU_ALARM,
+      alarmName: 'model_deployment_high_cpu',
+      state: 'firing',
+      at: 1_657_320_300_000,
+      dedupeKey: '12345678-1234-4321-1234-123456789012@1657320300000',
+    });
   });
 
   it('structurally parses every Oracle format (1.0 to 1.5, raw, pretty, split); non-deployment resources are refused by name', () => {
@@ -89,7 +106,13 @@ describe('message handling', () => {
     meta['query'] = 'CpuUtilization[1m].mean() > 80';
     meta['dimensions'] = [{ resourceId: DEPLOYMENT, instanceId: 'a' }, { resourceId: DEPLOYMENT, instanceId: 'b' }, { resourceId: OTHER }];
     meta['metricValues'] = [{ 'CpuUtilization[1m].mean()': '91' }, { 'CpuUtilization[1m].mean()': '95' }, { 'CpuUtilization[1m].mean()': '88' }];
-    const second = { ...meta, id: 'ocid1.alarm.oc1.iad.aaaaaaaahighmem', query: `MemoryUtilization[1m]{resourceId = "${OTHER}"}.max() > 90`, dimensions: [{ resourceId: OTHER }], metricValues: undefined };
+    const second = {
+      ...meta,
+      id: 'ocid1.alarm.oc1.iad.aaaaaaaahighmem',
+      query: `MemoryUtilization[1m]{resourceId = "${OTHER}"}.max() > 90`,
+      dimensions: [{ resourceId: OTHER }],
+      metricValues: undefined,
+    };
     m['alarmMetaData'] = [meta, second];
     const signals = source.parse(m);
     expect(signals.map((s) => [s.target.id, s.metric, s.value])).toEqual([
@@ -138,11 +161,19 @@ describe('message handling', () => {
 
   it.each([
     ['no timestamp at all', (m: Record<string, unknown>) => (delete m['timestampEpochMillis'], delete m['timestamp']), 'timestampEpochMillis'],
-    ['a malformed timestamp alone', (m: Record<string, unknown>) => (delete m['timestampEpochMillis'], (m['timestamp'] = '2022-07-08T22: 45: 00Z')), 'timestampEpochMillis'],
+    [
+      'a malformed timestamp alone',
+      (m: Record<string, unknown>) => (delete m['timestampEpochMillis'], (m['timestamp'] = '2022-07-08T22: 45: 00Z')),
+      'timestampEpochMillis',
+    ],
     ['an unknown type', (m: Record<string, unknown>) => (m['type'] = 'OK_TO_PANIC'), 'type'],
     ['no alarmMetaData', (m: Record<string, unknown>) => delete m['alarmMetaData'], 'alarmMetaData'],
     ['an empty dedupeKey', (m: Record<string, unknown>) => (m['dedupeKey'] = ''), 'dedupeKey'],
-    ['a query that is not MQL', (m: Record<string, unknown>) => ((m['alarmMetaData'] as Array<Record<string, unknown>>)[0]!['query'] = 'select * from metrics'), 'alarmMetaData[0].query'],
+    [
+      'a query that is not MQL',
+      (m: Record<string, unknown>) => ((m['alarmMetaData'] as Array<Record<string, unknown>>)[0]!['query'] = 'select * from metrics'),
+      'alarmMetaData[0].query',
+    ],
   ])('names the field for %s', (_, change, path) => {
     const m = base();
     change(m);

@@ -11,14 +11,24 @@ describe('ensureAlarms against the wire fake', () => {
   let topicId: string;
   let capacity: Capacity;
   let source: OciMonitoringAlarmSource;
-  const names = () => h.fake.monitoring.liveAlarms().filter((a) => (a['freeformTags'] as Record<string, string>)['autoscaler-target'] === dep).map((a) => a['displayName']).sort();
+  const names = () =>
+    h.fake.monitoring
+      .liveAlarms()
+      .filter((a) => (a['freeformTags'] as Record<string, string>)['autoscaler-target'] === dep)
+      .map((a) => a['displayName'])
+      .sort();
 
   beforeEach(async () => {
     h = await harness({ pageSize: 2 });
     dep = h.fake.dataScience.seedDeployment();
     topicId = h.fake.notifications.seedTopic('autoscaler');
     capacity = { replicas: 1, size: 'VM.Standard2.1' };
-    source = new OciMonitoringAlarmSource({ monitoring: h.clients.monitoring, compartmentId: h.fake.ocids.compartment, topicId, capacity: async () => capacity });
+    source = new OciMonitoringAlarmSource({
+      monitoring: h.clients.monitoring,
+      compartmentId: h.fake.ocids.compartment,
+      topicId,
+      capacity: async () => capacity,
+    });
   });
   afterEach(() => h.close());
   const target = () => ({ provider: 'oci-data-science', id: dep });
@@ -68,9 +78,25 @@ describe('ensureAlarms against the wire fake', () => {
 
   it('leaves alone alarms that are not ours or belong to another deployment', async () => {
     const other = h.fake.dataScience.seedDeployment();
-    const base = { compartmentId: h.fake.ocids.compartment, metricCompartmentId: h.fake.ocids.compartment, namespace: 'oci_datascience_modeldeploy', severity: 'CRITICAL', destinations: [topicId], isEnabled: true };
-    const users = h.fake.monitoring.seedAlarm({ ...base, displayName: 'model_deployment_high_cpu', query: `CpuUtilization[1m]{resourceId = "${dep}"}.max() > 95` });
-    const others = h.fake.monitoring.seedAlarm({ ...base, displayName: 'x', query: `CpuUtilization[1m]{resourceId = "${other}"}.max() > 95`, freeformTags: { 'autoscaler-managed': 'true', 'autoscaler-target': other, 'autoscaler-rule': 'high-cpu', 'autoscaler-policy': 'seed' } });
+    const base = {
+      compartmentId: h.fake.ocids.compartment,
+      metricCompartmentId: h.fake.ocids.compartment,
+      namespace: 'oci_datascience_modeldeploy',
+      severity: 'CRITICAL',
+      destinations: [topicId],
+      isEnabled: true,
+    };
+    const users = h.fake.monitoring.seedAlarm({
+      ...base,
+      displayName: 'model_deployment_high_cpu',
+      query: `CpuUtilization[1m]{resourceId = "${dep}"}.max() > 95`,
+    });
+    const others = h.fake.monitoring.seedAlarm({
+      ...base,
+      displayName: 'x',
+      query: `CpuUtilization[1m]{resourceId = "${other}"}.max() > 95`,
+      freeformTags: { 'autoscaler-managed': 'true', 'autoscaler-target': other, 'autoscaler-rule': 'high-cpu', 'autoscaler-policy': 'seed' },
+    });
     await source.ensureAlarms(target(), seedPolicy(dep));
     await source.removeAlarms(target());
     expect(h.fake.monitoring.alarm(users)).toBeDefined();
@@ -79,7 +105,12 @@ describe('ensureAlarms against the wire fake', () => {
   });
 
   it('two containers ensuring at once make one set of alarms', async () => {
-    const twin = new OciMonitoringAlarmSource({ monitoring: h.clients.monitoring, compartmentId: h.fake.ocids.compartment, topicId, capacity: async () => capacity });
+    const twin = new OciMonitoringAlarmSource({
+      monitoring: h.clients.monitoring,
+      compartmentId: h.fake.ocids.compartment,
+      topicId,
+      capacity: async () => capacity,
+    });
     await Promise.all([source.ensureAlarms(target(), seedPolicy(dep)), twin.ensureAlarms(target(), seedPolicy(dep))]);
     expect(names()).toEqual(['model_deployment_high_cpu', 'model_deployment_high_mem']);
   });
@@ -87,8 +118,12 @@ describe('ensureAlarms against the wire fake', () => {
   it('validates ids and configuration before any call', async () => {
     const before = h.fake.requests.length;
     await expect(source.ensureAlarms({ provider: 'oci-data-science', id: `${dep}"}` }, seedPolicy(dep))).rejects.toThrow(ValidationError);
-    await expect(new OciMonitoringAlarmSource({ monitoring: h.clients.monitoring, compartmentId: 'nope', topicId }).ensureAlarms(target(), seedPolicy(dep))).rejects.toThrow(/compartmentId/);
-    await expect(new OciMonitoringAlarmSource({ monitoring: h.clients.monitoring, compartmentId: h.fake.ocids.compartment }).ensureAlarms(target(), seedPolicy(dep))).rejects.toThrow(/topicId/);
+    await expect(
+      new OciMonitoringAlarmSource({ monitoring: h.clients.monitoring, compartmentId: 'nope', topicId }).ensureAlarms(target(), seedPolicy(dep)),
+    ).rejects.toThrow(/compartmentId/);
+    await expect(
+      new OciMonitoringAlarmSource({ monitoring: h.clients.monitoring, compartmentId: h.fake.ocids.compartment }).ensureAlarms(target(), seedPolicy(dep)),
+    ).rejects.toThrow(/topicId/);
     expect(h.fake.requests.length).toBe(before);
   });
 });

@@ -7,14 +7,25 @@ const DEP = 'ocid1.datasciencemodeldeployment.oc1.iad.amaaaaaamodeldeploy0000000
 const ref = { provider: 'oci-data-science', id: DEP };
 
 function scalingPolicy(rules: unknown[], extra: Record<string, unknown> = {}) {
-  return { policyType: 'AUTOSCALING', coolDownInSeconds: 900, isEnabled: true, autoScalingPolicies: [{ autoScalingPolicyType: 'THRESHOLD', minimumInstanceCount: 2, maximumInstanceCount: 8, initialInstanceCount: 2, rules }], ...extra };
+  return {
+    policyType: 'AUTOSCALING',
+    coolDownInSeconds: 900,
+    isEnabled: true,
+    autoScalingPolicies: [{ autoScalingPolicyType: 'THRESHOLD', minimumInstanceCount: 2, maximumInstanceCount: 8, initialInstanceCount: 2, rules }],
+    ...extra,
+  };
 }
 const query = (side: 'QUERY', adj: number, q: string) => ({ scalingConfigurationType: side, instanceCountAdjustment: adj, query: q });
 
 describe('importNativePolicy (OCI AutoScalingPolicy -> our policy)', () => {
   it('a predefined CPU rule and a custom MQL rule become threshold pairs with the instance range and cooldown', () => {
     const doc = scalingPolicy([
-      { metricExpressionRuleType: 'PREDEFINED_EXPRESSION', metricType: 'CPU_UTILIZATION', scaleOutConfiguration: { scalingConfigurationType: 'THRESHOLD', instanceCountAdjustment: 2, threshold: 75 }, scaleInConfiguration: { scalingConfigurationType: 'THRESHOLD', instanceCountAdjustment: 1, threshold: 20 } },
+      {
+        metricExpressionRuleType: 'PREDEFINED_EXPRESSION',
+        metricType: 'CPU_UTILIZATION',
+        scaleOutConfiguration: { scalingConfigurationType: 'THRESHOLD', instanceCountAdjustment: 2, threshold: 75 },
+        scaleInConfiguration: { scalingConfigurationType: 'THRESHOLD', instanceCountAdjustment: 1, threshold: 20 },
+      },
       {
         metricExpressionRuleType: 'CUSTOM_EXPRESSION',
         scaleOutConfiguration: query('QUERY', 1, 'PredictLatency[1m]{resourceId = "MODEL_DEPLOYMENT_OCID"}.grouping().mean() > 500'),
@@ -53,16 +64,47 @@ describe('importNativePolicy (OCI AutoScalingPolicy -> our policy)', () => {
   });
 
   it('reads the policy out of a model deployment body, and a disabled policy becomes a dry run', () => {
-    const md = { id: DEP, modelDeploymentConfigurationDetails: { deploymentType: 'SINGLE_MODEL', modelConfigurationDetails: { modelId: 'm', scalingPolicy: scalingPolicy([{ metricExpressionRuleType: 'PREDEFINED_EXPRESSION', metricType: 'MEMORY_UTILIZATION', scaleOutConfiguration: { threshold: 85 }, scaleInConfiguration: { threshold: 30 } }], { isEnabled: false }) } } };
+    const md = {
+      id: DEP,
+      modelDeploymentConfigurationDetails: {
+        deploymentType: 'SINGLE_MODEL',
+        modelConfigurationDetails: {
+          modelId: 'm',
+          scalingPolicy: scalingPolicy(
+            [
+              {
+                metricExpressionRuleType: 'PREDEFINED_EXPRESSION',
+                metricType: 'MEMORY_UTILIZATION',
+                scaleOutConfiguration: { threshold: 85 },
+                scaleInConfiguration: { threshold: 30 },
+              },
+            ],
+            { isEnabled: false },
+          ),
+        },
+      },
+    };
     const r = importNativePolicy(md);
-    expect(r.policy).toMatchObject({ targets: [ref], dryRun: true, rules: [{ name: 'memory-high', threshold: { metric: 'MemoryUtilization', above: 85, change: 1 } }, { name: 'memory-low' }] });
+    expect(r.policy).toMatchObject({
+      targets: [ref],
+      dryRun: true,
+      rules: [{ name: 'memory-high', threshold: { metric: 'MemoryUtilization', above: 85, change: 1 } }, { name: 'memory-low' }],
+    });
     expect(r.unsupported).toContainEqual(expect.stringContaining('isEnabled false'));
   });
 
   it('lists what it cannot express: a joined query, another statistic, a pending duration, a second policy', () => {
     const doc = scalingPolicy([
-      { metricExpressionRuleType: 'CUSTOM_EXPRESSION', scaleOutConfiguration: query('QUERY', 1, 'CpuUtilization[5m]{resourceId = "x"}.max() > 80 && MemoryUtilization[5m]{resourceId = "x"}.max() > 80'), scaleInConfiguration: query('QUERY', 1, 'CpuUtilization[5m]{resourceId = "x"}.max() < 5') },
-      { metricExpressionRuleType: 'CUSTOM_EXPRESSION', scaleOutConfiguration: { ...query('QUERY', 1, 'CpuUtilization[5m]{resourceId = "MODEL_DEPLOYMENT_OCID"}.max() > 80'), pendingDuration: 'PT5M' }, scaleInConfiguration: query('QUERY', 1, 'CpuUtilization[1m]{resourceId = "MODEL_DEPLOYMENT_OCID"}.mean() < 5') },
+      {
+        metricExpressionRuleType: 'CUSTOM_EXPRESSION',
+        scaleOutConfiguration: query('QUERY', 1, 'CpuUtilization[5m]{resourceId = "x"}.max() > 80 && MemoryUtilization[5m]{resourceId = "x"}.max() > 80'),
+        scaleInConfiguration: query('QUERY', 1, 'CpuUtilization[5m]{resourceId = "x"}.max() < 5'),
+      },
+      {
+        metricExpressionRuleType: 'CUSTOM_EXPRESSION',
+        scaleOutConfiguration: { ...query('QUERY', 1, 'CpuUtilization[5m]{resourceId = "MODEL_DEPLOYMENT_OCID"}.max() > 80'), pendingDuration: 'PT5M' },
+        scaleInConfiguration: query('QUERY', 1, 'CpuUtilization[1m]{resourceId = "MODEL_DEPLOYMENT_OCID"}.mean() < 5'),
+      },
     ]);
     doc.autoScalingPolicies.push(doc.autoScalingPolicies[0]!);
     const r = importNativePolicy(doc);
@@ -78,8 +120,38 @@ describe('importNativePolicy (OCI AutoScalingPolicy -> our policy)', () => {
     [{ policyType: 'FIXED_SIZE', instanceCount: 2 }, 'policyType'],
     [{ hello: 1 }, 'scalingPolicy'],
     [scalingPolicy([], {}), 'autoScalingPolicies[0].rules'],
-    [{ ...scalingPolicy([]), autoScalingPolicies: [{ autoScalingPolicyType: 'THRESHOLD', minimumInstanceCount: 0, maximumInstanceCount: 2, rules: [{ metricExpressionRuleType: 'PREDEFINED_EXPRESSION', metricType: 'CPU_UTILIZATION', scaleOutConfiguration: { threshold: 80 }, scaleInConfiguration: { threshold: 10 } }] }] }, 'autoScalingPolicies[0].minimumInstanceCount'],
-    [scalingPolicy([{ metricExpressionRuleType: 'PREDEFINED_EXPRESSION', metricType: 'GPU', scaleOutConfiguration: { threshold: 1 }, scaleInConfiguration: { threshold: 1 } }]), 'autoScalingPolicies[0].rules[0].metricType'],
+    [
+      {
+        ...scalingPolicy([]),
+        autoScalingPolicies: [
+          {
+            autoScalingPolicyType: 'THRESHOLD',
+            minimumInstanceCount: 0,
+            maximumInstanceCount: 2,
+            rules: [
+              {
+                metricExpressionRuleType: 'PREDEFINED_EXPRESSION',
+                metricType: 'CPU_UTILIZATION',
+                scaleOutConfiguration: { threshold: 80 },
+                scaleInConfiguration: { threshold: 10 },
+              },
+            ],
+          },
+        ],
+      },
+      'autoScalingPolicies[0].minimumInstanceCount',
+    ],
+    [
+      scalingPolicy([
+        {
+          metricExpressionRuleType: 'PREDEFINED_EXPRESSION',
+          metricType: 'GPU',
+          scaleOutConfiguration: { threshold: 1 },
+          scaleInConfiguration: { threshold: 1 },
+        },
+      ]),
+      'autoScalingPolicies[0].rules[0].metricType',
+    ],
   ])('refuses %j naming %s', (doc, path) => {
     let err: unknown;
     try {
@@ -92,9 +164,39 @@ describe('importNativePolicy (OCI AutoScalingPolicy -> our policy)', () => {
   });
 
   it('any JSON gets a policy or a ValidationError (fuzz)', () => {
-    const leaf = fc.oneof(fc.constantFrom('AUTOSCALING', 'THRESHOLD', 'CUSTOM_EXPRESSION', 'PREDEFINED_EXPRESSION', 'CPU_UTILIZATION', 'CpuUtilization[1m]{}.mean() > 1'), fc.integer({ min: -2, max: 20 }), fc.string());
+    const leaf = fc.oneof(
+      fc.constantFrom('AUTOSCALING', 'THRESHOLD', 'CUSTOM_EXPRESSION', 'PREDEFINED_EXPRESSION', 'CPU_UTILIZATION', 'CpuUtilization[1m]{}.mean() > 1'),
+      fc.integer({ min: -2, max: 20 }),
+      fc.string(),
+    );
     const arb = fc.letrec((tie) => ({
-      node: fc.oneof({ depthSize: 'small' }, leaf, fc.array(tie('node'), { maxLength: 3 }), fc.dictionary(fc.constantFrom('policyType', 'autoScalingPolicies', 'autoScalingPolicyType', 'rules', 'minimumInstanceCount', 'maximumInstanceCount', 'metricExpressionRuleType', 'metricType', 'scaleOutConfiguration', 'scaleInConfiguration', 'threshold', 'query', 'instanceCountAdjustment', 'resources', 'modelConfigurationDetails', 'scalingPolicy'), tie('node'), { maxKeys: 5 })),
+      node: fc.oneof(
+        { depthSize: 'small' },
+        leaf,
+        fc.array(tie('node'), { maxLength: 3 }),
+        fc.dictionary(
+          fc.constantFrom(
+            'policyType',
+            'autoScalingPolicies',
+            'autoScalingPolicyType',
+            'rules',
+            'minimumInstanceCount',
+            'maximumInstanceCount',
+            'metricExpressionRuleType',
+            'metricType',
+            'scaleOutConfiguration',
+            'scaleInConfiguration',
+            'threshold',
+            'query',
+            'instanceCountAdjustment',
+            'resources',
+            'modelConfigurationDetails',
+            'scalingPolicy',
+          ),
+          tie('node'),
+          { maxKeys: 5 },
+        ),
+      ),
     })).node;
     fc.assert(
       fc.property(arb, (doc) => {
@@ -113,15 +215,25 @@ describe('what a model deployment cannot do (checkPolicy)', () => {
   const base = { name: 'p', targets: [ref], rules: [{ name: 'hi', threshold: { metric: 'CpuUtilization', above: 80, change: 1 } }] };
 
   it('refuses a zero floor and a schedule to zero, naming the fields', () => {
-    const p = validatePolicy({ ...base, limits: { minReplicas: 0, maxReplicas: 4 }, rules: [...base.rules, { name: 'night', schedule: { start: '0 22 * * *', durationMinutes: 60, minReplicas: 0, maxReplicas: 0 } }] });
+    const p = validatePolicy({
+      ...base,
+      limits: { minReplicas: 0, maxReplicas: 4 },
+      rules: [...base.rules, { name: 'night', schedule: { start: '0 22 * * *', durationMinutes: 60, minReplicas: 0, maxReplicas: 0 } }],
+    });
     const provider = new OciDataScienceProvider({ dataScience: {} as never, monitoring: {} as never });
     expect(provider.checkPolicy(p, ref).map((i) => i.path)).toEqual(['limits.minReplicas', 'rules[1].schedule.minReplicas']);
     expect(provider.checkPolicy(p, ref)[0]!.message).toMatch(/cannot scale to zero/);
   });
 
   it('refuses a size ladder entry that is not a shape; accepts GPU, flex and fixed rungs', () => {
-    expect(checkModelDeploymentPolicy(validatePolicy({ ...base, limits: { minReplicas: 1, maxReplicas: 4, sizes: ['VM.GPU.A10.1', 'large'] } })).map((i) => i.path)).toEqual(['limits.sizes[1]']);
-    expect(checkModelDeploymentPolicy(validatePolicy({ ...base, limits: { minReplicas: 1, maxReplicas: 4, sizes: ['VM.GPU3.1', 'VM.GPU3.2', 'VM.Standard.E4.Flex:2x32'] } }))).toEqual([]);
+    expect(
+      checkModelDeploymentPolicy(validatePolicy({ ...base, limits: { minReplicas: 1, maxReplicas: 4, sizes: ['VM.GPU.A10.1', 'large'] } })).map((i) => i.path),
+    ).toEqual(['limits.sizes[1]']);
+    expect(
+      checkModelDeploymentPolicy(
+        validatePolicy({ ...base, limits: { minReplicas: 1, maxReplicas: 4, sizes: ['VM.GPU3.1', 'VM.GPU3.2', 'VM.Standard.E4.Flex:2x32'] } }),
+      ),
+    ).toEqual([]);
   });
 });
 

@@ -28,7 +28,14 @@ function raw(method: string, path: string, headers: Record<string, string>, body
 }
 
 /** Sign like the SDK does, so individual parts can be broken on purpose. */
-function signedHeaders(method: string, path: string, body: string, privateKeyPem: string, keyId: string, tamper?: (lines: string[]) => void): Record<string, string> {
+function signedHeaders(
+  method: string,
+  path: string,
+  body: string,
+  privateKeyPem: string,
+  keyId: string,
+  tamper?: (lines: string[]) => void,
+): Record<string, string> {
   const url = new URL(h.fake.url);
   const headers: Record<string, string> = { host: url.host, 'x-date': new Date().toUTCString() };
   const names = ['x-date', '(request-target)', 'host'];
@@ -51,7 +58,11 @@ describe('signatures (every request)', () => {
     const id = h.fake.dataScience.seedDeployment();
     const res = await clients.dataScience.getModelDeployment({ modelDeploymentId: id });
     expect(res.modelDeployment.id).toBe(id);
-    await clients.dataScience.updateModelDeployment({ modelDeploymentId: id, ifMatch: res.etag, updateModelDeploymentDetails: { freeformTags: { 'autoscaler-managed': 'true', note: 'ünïcødé' } } });
+    await clients.dataScience.updateModelDeployment({
+      modelDeploymentId: id,
+      ifMatch: res.etag,
+      updateModelDeploymentDetails: { freeformTags: { 'autoscaler-managed': 'true', note: 'ünïcødé' } },
+    });
     expect(h.fake.requests.slice(-2)).toMatchObject([
       { op: 'GetModelDeployment', status: 200, keyId: h.id.keyId },
       { op: 'UpdateModelDeployment', status: 202, keyId: h.id.keyId },
@@ -77,7 +88,11 @@ describe('signatures (every request)', () => {
   it('rejects a signature over a different path, a tampered body and a forged keyId', async () => {
     const id = h.fake.dataScience.seedDeployment();
     const path = `/20190101/modelDeployments/${id}`;
-    const otherPath = await raw('GET', path, signedHeaders('GET', path, '', h.id.privateKeyPem, h.id.keyId, (l) => (l[1] = '(request-target): get /20190101/modelDeployments/other')));
+    const otherPath = await raw(
+      'GET',
+      path,
+      signedHeaders('GET', path, '', h.id.privateKeyPem, h.id.keyId, (l) => (l[1] = '(request-target): get /20190101/modelDeployments/other')),
+    );
     expect(otherPath.status).toBe(401);
     const body = JSON.stringify({ freeformTags: { a: 'b' } });
     const headers = signedHeaders('PUT', path, body, h.id.privateKeyPem, h.id.keyId);
@@ -95,7 +110,9 @@ describe('signatures (every request)', () => {
     const path = `/20190101/modelDeployments/${id}`;
     const url = new URL(h.fake.url);
     const headers: Record<string, string> = { host: url.host, date: new Date().toUTCString(), 'content-type': 'application/json' };
-    const sig = createSign('RSA-SHA256').update(`date: ${headers['date']}\n(request-target): put ${path}\nhost: ${url.host}`).sign(h.id.privateKeyPem, 'base64');
+    const sig = createSign('RSA-SHA256')
+      .update(`date: ${headers['date']}\n(request-target): put ${path}\nhost: ${url.host}`)
+      .sign(h.id.privateKeyPem, 'base64');
     headers['authorization'] = `Signature version="1",keyId="${h.id.keyId}",algorithm="rsa-sha256",headers="date (request-target) host",signature="${sig}"`;
     const res = await raw('PUT', path, headers, '{}');
     expect(res.status).toBe(401);
@@ -124,7 +141,12 @@ describe('model deployments', () => {
     const res = await h.clients.dataScience.updateModelDeployment({
       modelDeploymentId: id,
       ifMatch: etag,
-      updateModelDeploymentDetails: { modelDeploymentConfigurationDetails: { deploymentType: 'SINGLE_MODEL', modelConfigurationDetails: { modelId, scalingPolicy: { policyType: 'FIXED_SIZE', instanceCount: 2 } } } as never },
+      updateModelDeploymentDetails: {
+        modelDeploymentConfigurationDetails: {
+          deploymentType: 'SINGLE_MODEL',
+          modelConfigurationDetails: { modelId, scalingPolicy: { policyType: 'FIXED_SIZE', instanceCount: 2 } },
+        } as never,
+      },
     });
     expect(res.opcWorkRequestId).toMatch(/^ocid1\.datascienceworkrequest\.oc1\./);
     expect(h.fake.dataScience.capacity(id)).toMatchObject({ instanceCount: 2, lifecycleState: 'UPDATING' });
@@ -144,17 +166,30 @@ describe('model deployments', () => {
     const id = h.fake.dataScience.seedDeployment();
     const { etag } = await h.clients.dataScience.getModelDeployment({ modelDeploymentId: id });
     h.fake.dataScience.tamper(id, { freeformTags: { other: 'actor' } });
-    await expect(h.clients.dataScience.updateModelDeployment({ modelDeploymentId: id, ifMatch: etag, updateModelDeploymentDetails: { freeformTags: {} } })).rejects.toMatchObject({ statusCode: 412, serviceCode: 'NoEtagMatch' });
+    await expect(
+      h.clients.dataScience.updateModelDeployment({ modelDeploymentId: id, ifMatch: etag, updateModelDeploymentDetails: { freeformTags: {} } }),
+    ).rejects.toMatchObject({ statusCode: 412, serviceCode: 'NoEtagMatch' });
     expect(h.fake.count('UpdateModelDeployment')).toBe(1);
   });
 
   it('refuses a configuration change while UPDATING (409) but takes a tag-only update', async () => {
     const id = h.fake.dataScience.seedDeployment();
     const modelId = dig(h.fake.dataScience.get(id), MODEL_ID_PATH);
-    const scale = (n: number) => ({ modelDeploymentConfigurationDetails: { deploymentType: 'SINGLE_MODEL', modelConfigurationDetails: { modelId, scalingPolicy: { policyType: 'FIXED_SIZE', instanceCount: n } } } as never });
+    const scale = (n: number) => ({
+      modelDeploymentConfigurationDetails: {
+        deploymentType: 'SINGLE_MODEL',
+        modelConfigurationDetails: { modelId, scalingPolicy: { policyType: 'FIXED_SIZE', instanceCount: n } },
+      } as never,
+    });
     await h.clients.dataScience.updateModelDeployment({ modelDeploymentId: id, updateModelDeploymentDetails: scale(2) });
-    await expect(h.clients.dataScience.updateModelDeployment({ modelDeploymentId: id, updateModelDeploymentDetails: scale(3) })).rejects.toMatchObject({ statusCode: 409, serviceCode: 'IncorrectState' });
-    await h.clients.dataScience.updateModelDeployment({ modelDeploymentId: id, updateModelDeploymentDetails: { freeformTags: { 'autoscaler-managed': 'true', x: 'y' } } });
+    await expect(h.clients.dataScience.updateModelDeployment({ modelDeploymentId: id, updateModelDeploymentDetails: scale(3) })).rejects.toMatchObject({
+      statusCode: 409,
+      serviceCode: 'IncorrectState',
+    });
+    await h.clients.dataScience.updateModelDeployment({
+      modelDeploymentId: id,
+      updateModelDeploymentDetails: { freeformTags: { 'autoscaler-managed': 'true', x: 'y' } },
+    });
     expect(h.fake.dataScience.tags(id)).toEqual({ 'autoscaler-managed': 'true', x: 'y' });
     expect(h.fake.dataScience.configUpdates.get(id)).toBe(1);
   });
@@ -163,15 +198,29 @@ describe('model deployments', () => {
     const id = h.fake.dataScience.seedDeployment({ shape: 'VM.Standard.E4.Flex', ocpus: 1, memoryInGBs: 16 });
     const modelId = dig(h.fake.dataScience.get(id), MODEL_ID_PATH);
     const update = (mcd: Record<string, unknown>) =>
-      h.clients.dataScience.updateModelDeployment({ modelDeploymentId: id, updateModelDeploymentDetails: { modelDeploymentConfigurationDetails: { deploymentType: 'SINGLE_MODEL', modelConfigurationDetails: { modelId, ...mcd } } as never } });
-    await expect(update({ instanceConfiguration: { instanceShapeName: 'VM.Standard.E4.Flex', modelDeploymentInstanceShapeConfigDetails: { ocpus: 2, memoryInGBs: 8 } } })).rejects.toMatchObject({ statusCode: 400 });
-    await expect(update({ scalingPolicy: { policyType: 'FIXED_SIZE', instanceCount: 2 }, bandwidthMbps: 20 })).rejects.toMatchObject({ statusCode: 400, message: expect.stringMatching(/one option group/) });
-    await update({ instanceConfiguration: { instanceShapeName: 'VM.Standard.E4.Flex', modelDeploymentInstanceShapeConfigDetails: { ocpus: 2, memoryInGBs: 32 } } });
+      h.clients.dataScience.updateModelDeployment({
+        modelDeploymentId: id,
+        updateModelDeploymentDetails: {
+          modelDeploymentConfigurationDetails: { deploymentType: 'SINGLE_MODEL', modelConfigurationDetails: { modelId, ...mcd } } as never,
+        },
+      });
+    await expect(
+      update({ instanceConfiguration: { instanceShapeName: 'VM.Standard.E4.Flex', modelDeploymentInstanceShapeConfigDetails: { ocpus: 2, memoryInGBs: 8 } } }),
+    ).rejects.toMatchObject({ statusCode: 400 });
+    await expect(update({ scalingPolicy: { policyType: 'FIXED_SIZE', instanceCount: 2 }, bandwidthMbps: 20 })).rejects.toMatchObject({
+      statusCode: 400,
+      message: expect.stringMatching(/one option group/),
+    });
+    await update({
+      instanceConfiguration: { instanceShapeName: 'VM.Standard.E4.Flex', modelDeploymentInstanceShapeConfigDetails: { ocpus: 2, memoryInGBs: 32 } },
+    });
     expect(h.fake.dataScience.capacity(id)).toMatchObject({ shape: 'VM.Standard.E4.Flex', ocpus: 2, memoryInGBs: 32 });
   });
 
   it('answers an unknown deployment with 404 NotAuthorizedOrNotFound', async () => {
-    await expect(h.clients.dataScience.getModelDeployment({ modelDeploymentId: 'ocid1.datasciencemodeldeployment.oc1.iad.amaaaaaanothere' })).rejects.toMatchObject({ statusCode: 404, serviceCode: 'NotAuthorizedOrNotFound' });
+    await expect(
+      h.clients.dataScience.getModelDeployment({ modelDeploymentId: 'ocid1.datasciencemodeldeployment.oc1.iad.amaaaaaanothere' }),
+    ).rejects.toMatchObject({ statusCode: 404, serviceCode: 'NotAuthorizedOrNotFound' });
   });
 });
 
@@ -190,7 +239,9 @@ describe('faults and deliberate retries', () => {
   it('never retries a 412 or a 409 (the SDK default would retry 409 IncorrectState)', async () => {
     const id = h.fake.dataScience.seedDeployment();
     h.fake.inject({ op: 'UpdateModelDeployment', status: 409, code: 'IncorrectState' });
-    await expect(h.clients.dataScience.updateModelDeployment({ modelDeploymentId: id, updateModelDeploymentDetails: { freeformTags: {} } })).rejects.toMatchObject({ statusCode: 409 });
+    await expect(
+      h.clients.dataScience.updateModelDeployment({ modelDeploymentId: id, updateModelDeploymentDetails: { freeformTags: {} } }),
+    ).rejects.toMatchObject({ statusCode: 409 });
     expect(h.fake.count('UpdateModelDeployment')).toBe(1);
   });
 
@@ -239,7 +290,9 @@ describe('monitoring', () => {
     const id = first.items[0]!.id;
     const got = await h.clients.monitoring.getAlarm({ alarmId: id });
     expect(got.alarm.repeatNotificationDuration).toBe('PT5M');
-    await expect(h.clients.monitoring.updateAlarm({ alarmId: id, ifMatch: 'stale', updateAlarmDetails: { severity: 'INFO' } })).rejects.toMatchObject({ statusCode: 412 });
+    await expect(h.clients.monitoring.updateAlarm({ alarmId: id, ifMatch: 'stale', updateAlarmDetails: { severity: 'INFO' } })).rejects.toMatchObject({
+      statusCode: 412,
+    });
     const upd = await h.clients.monitoring.updateAlarm({ alarmId: id, ifMatch: got.etag, updateAlarmDetails: { severity: 'INFO' } });
     expect(upd.alarm.severity).toBe('INFO');
     await h.clients.monitoring.deleteAlarm({ alarmId: id });
@@ -249,8 +302,12 @@ describe('monitoring', () => {
 
   it('rejects an alarm with an invalid query or duration', async () => {
     const dep = h.fake.dataScience.seedDeployment();
-    await expect(h.clients.monitoring.createAlarm({ createAlarmDetails: { ...details(h, 'x', dep), query: 'CpuUtilization > "' } as never })).rejects.toMatchObject({ statusCode: 400 });
-    await expect(h.clients.monitoring.createAlarm({ createAlarmDetails: { ...details(h, 'y', dep), repeatNotificationDuration: 'PT0M' } as never })).rejects.toMatchObject({ statusCode: 400 });
+    await expect(
+      h.clients.monitoring.createAlarm({ createAlarmDetails: { ...details(h, 'x', dep), query: 'CpuUtilization > "' } as never }),
+    ).rejects.toMatchObject({ statusCode: 400 });
+    await expect(
+      h.clients.monitoring.createAlarm({ createAlarmDetails: { ...details(h, 'y', dep), repeatNotificationDuration: 'PT0M' } as never }),
+    ).rejects.toMatchObject({ statusCode: 400 });
   });
 
   it('makes a retried create idempotent with opc-retry-token', async () => {
@@ -265,11 +322,26 @@ describe('monitoring', () => {
   it('summarizes metric data per interval', async () => {
     const dep = h.fake.dataScience.seedDeployment();
     const t0 = h.clock.now() - 5 * 60_000;
-    h.fake.monitoring.putMetric({ compartmentId: h.fake.ocids.compartment, name: 'CpuUtilization', dimensions: { resourceId: dep, instanceId: 'i1' }, points: [0, 1, 2, 3, 4].map((k) => ({ at: t0 + k * 60_000, value: 10 * k })) });
-    h.fake.monitoring.putMetric({ compartmentId: h.fake.ocids.compartment, name: 'CpuUtilization', dimensions: { resourceId: dep, instanceId: 'i2' }, points: [0, 1, 2, 3, 4].map((k) => ({ at: t0 + k * 60_000, value: 30 })) });
+    h.fake.monitoring.putMetric({
+      compartmentId: h.fake.ocids.compartment,
+      name: 'CpuUtilization',
+      dimensions: { resourceId: dep, instanceId: 'i1' },
+      points: [0, 1, 2, 3, 4].map((k) => ({ at: t0 + k * 60_000, value: 10 * k })),
+    });
+    h.fake.monitoring.putMetric({
+      compartmentId: h.fake.ocids.compartment,
+      name: 'CpuUtilization',
+      dimensions: { resourceId: dep, instanceId: 'i2' },
+      points: [0, 1, 2, 3, 4].map((k) => ({ at: t0 + k * 60_000, value: 30 })),
+    });
     const res = await h.clients.monitoring.summarizeMetricsData({
       compartmentId: h.fake.ocids.compartment,
-      summarizeMetricsDataDetails: { namespace: 'oci_datascience_modeldeploy', query: `CpuUtilization[1m]{resourceId = "${dep}"}.grouping().mean()`, startTime: new Date(t0), endTime: new Date(h.clock.now()) },
+      summarizeMetricsDataDetails: {
+        namespace: 'oci_datascience_modeldeploy',
+        query: `CpuUtilization[1m]{resourceId = "${dep}"}.grouping().mean()`,
+        startTime: new Date(t0),
+        endTime: new Date(h.clock.now()),
+      },
     });
     expect(res.items).toHaveLength(1);
     expect(res.items[0]!.aggregatedDatapoints.map((p) => p.value)).toEqual([15, 20, 25, 30, 35]);
@@ -280,7 +352,9 @@ describe('notifications', () => {
   it('creates a topic and a function subscription, and delivers alarm messages to the function', async () => {
     const t = await h.clients.topics.createTopic({ createTopicDetails: { name: 'autoscaler', compartmentId: h.fake.ocids.compartment } });
     const fn = 'ocid1.fnfunc.oc1.iad.amaaaaaafunction';
-    const sub = await h.clients.notifications.createSubscription({ createSubscriptionDetails: { topicId: t.notificationTopic.topicId, compartmentId: h.fake.ocids.compartment, protocol: 'ORACLE_FUNCTIONS', endpoint: fn } });
+    const sub = await h.clients.notifications.createSubscription({
+      createSubscriptionDetails: { topicId: t.notificationTopic.topicId, compartmentId: h.fake.ocids.compartment, protocol: 'ORACLE_FUNCTIONS', endpoint: fn },
+    });
     expect(sub.subscription.lifecycleState).toBe('ACTIVE');
     const received: Array<{ body: string; headers: Record<string, string> }> = [];
     h.fake.notifications.onFunction(fn, async (body, headers) => received.push({ body, headers }));
@@ -288,7 +362,9 @@ describe('notifications', () => {
     expect(pub.publishResult.messageId).toBeDefined();
     await h.fake.notifications.settled();
     expect(received).toEqual([{ body: '{"x":1}', headers: { 'x-oci-ns-messageid': pub.publishResult.messageId } }]);
-    await expect(h.clients.topics.createTopic({ createTopicDetails: { name: 'autoscaler', compartmentId: h.fake.ocids.compartment } })).rejects.toMatchObject({ statusCode: 409 });
+    await expect(h.clients.topics.createTopic({ createTopicDetails: { name: 'autoscaler', compartmentId: h.fake.ocids.compartment } })).rejects.toMatchObject({
+      statusCode: 409,
+    });
     await h.clients.notifications.deleteSubscription({ subscriptionId: sub.subscription.id });
     await h.clients.topics.deleteTopic({ topicId: t.notificationTopic.topicId });
     expect(h.fake.notifications.liveTopics()).toHaveLength(0);

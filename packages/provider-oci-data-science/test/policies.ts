@@ -15,4 +15,3 @@ export function seedPolicy(deploymentId: string, overrides: { highCpu?: number }
     ],
   });
 }
-

@@ -81,7 +81,15 @@ describe('OciDataScienceProvider against the wire fake', () => {
     expect(handle.id).toMatch(/^ocid1\.datascienceworkrequest\./);
     const body = h.fake.dataScience.updateLog.at(-1)!.body;
     // Only the compute group, only what changed: the scaling policy (the sample's request shape).
-    expect(body).toEqual({ modelDeploymentConfigurationDetails: { deploymentType: 'SINGLE_MODEL', modelConfigurationDetails: { modelId: expect.stringMatching(/^ocid1\.datasciencemodel\./), scalingPolicy: { policyType: 'FIXED_SIZE', instanceCount: 2 } } } });
+    expect(body).toEqual({
+      modelDeploymentConfigurationDetails: {
+        deploymentType: 'SINGLE_MODEL',
+        modelConfigurationDetails: {
+          modelId: expect.stringMatching(/^ocid1\.datasciencemodel\./),
+          scalingPolicy: { policyType: 'FIXED_SIZE', instanceCount: 2 },
+        },
+      },
+    });
     expect((await provider.describe(ref(id))).status).toBe('updating');
   });
 
@@ -103,7 +111,9 @@ describe('OciDataScienceProvider against the wire fake', () => {
     await expect(provider.apply(ref(id), { ...s.capacity, replicas: 0 }, { ifMatch: s.version! })).rejects.toThrow(ValidationError);
     await expect(provider.apply(ref(id), { ...s.capacity, size: 'VM.Standard.E4.Flex' }, { ifMatch: s.version! })).rejects.toThrow(/2x32/);
     await expect(provider.apply(ref(id), { ...s.capacity, size: 'VM.Standard.E4.Flex:2x4' }, { ifMatch: s.version! })).rejects.toThrow(/GB of memory per OCPU/);
-    await expect(provider.apply(ref(id), { replicas: 2, size: s.capacity.size!, bandwidthMbps: 20 }, { ifMatch: s.version! })).rejects.toThrow(/one option group/);
+    await expect(provider.apply(ref(id), { replicas: 2, size: s.capacity.size!, bandwidthMbps: 20 }, { ifMatch: s.version! })).rejects.toThrow(
+      /one option group/,
+    );
     expect(h.fake.count('UpdateModelDeployment')).toBe(before);
   });
 
@@ -145,7 +155,12 @@ describe('OciDataScienceProvider against the wire fake', () => {
     const s = await provider.describe(ref(id));
     await provider.apply(ref(id), { ...s.capacity, replicas: 2 }, { ifMatch: s.version! });
     const keys = Array.from({ length: 40 }, (_, i) => `5f0e6a2c-3f43-4c2e-9d0b-6b7f0d3c9a${String(i).padStart(2, '0')}@1700000400000`);
-    const state = { ...emptyPersistedState(), lastScaleOut: { at: 1_700_000_400_000, from: 1, to: 2 }, dedupeKeys: keys, recommendations: [{ at: 1_700_000_000_000, replicas: 2 }] };
+    const state = {
+      ...emptyPersistedState(),
+      lastScaleOut: { at: 1_700_000_400_000, from: 1, to: 2 },
+      dedupeKeys: keys,
+      recommendations: [{ at: 1_700_000_000_000, replicas: 2 }],
+    };
     await provider.writeState(ref(id), state);
     const back = await provider.readState(ref(id));
     expect(back.lastScaleOut).toEqual(state.lastScaleOut);
@@ -179,9 +194,20 @@ describe('OciDataScienceProvider against the wire fake', () => {
   it('reads metrics through SummarizeMetricsData', async () => {
     const id = h.fake.dataScience.seedDeployment();
     const t0 = h.clock.now() - 3 * 60_000;
-    h.fake.monitoring.putMetric({ compartmentId: h.fake.ocids.compartment, name: 'CpuUtilization', dimensions: { resourceId: id }, points: [{ at: t0, value: 91 }, { at: t0 + 60_000, value: 42 }] });
+    h.fake.monitoring.putMetric({
+      compartmentId: h.fake.ocids.compartment,
+      name: 'CpuUtilization',
+      dimensions: { resourceId: id },
+      points: [
+        { at: t0, value: 91 },
+        { at: t0 + 60_000, value: 42 },
+      ],
+    });
     const points = await provider.metrics(ref(id), { metric: 'CpuUtilization', start: t0, end: h.clock.now() });
-    expect(points).toEqual([{ at: t0, value: 91 }, { at: t0 + 60_000, value: 42 }]);
+    expect(points).toEqual([
+      { at: t0, value: 91 },
+      { at: t0 + 60_000, value: 42 },
+    ]);
     await expect(provider.metrics(ref(id), { metric: 'Cpu"} || x', start: t0, end: h.clock.now() })).rejects.toThrow(ValidationError);
   });
 });

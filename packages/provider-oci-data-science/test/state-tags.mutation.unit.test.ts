@@ -45,7 +45,13 @@ describe('encodeState / decodeState', () => {
   });
 
   it.each([
-    ['[[1,2],[3,0]]', [{ at: 1, replicas: 2 }, { at: 3, replicas: 0 }]],
+    [
+      '[[1,2],[3,0]]',
+      [
+        { at: 1, replicas: 2 },
+        { at: 3, replicas: 0 },
+      ],
+    ],
     ['[[1,-1],[2,1.5],["3",1],[4],5,[6,"1"],[7,1]]', [{ at: 7, replicas: 1 }]],
     ['{"a":1}', []],
   ])('recommendations tag %s -> %j', (text, recs) => {
@@ -61,7 +67,9 @@ describe('encodeState / decodeState', () => {
     expect(kept.at(-1)).toEqual(recommendations.at(-1));
     expect(kept).toEqual(recommendations.slice(recommendations.length - kept.length));
     // One more would not fit: the cut is as late as the limit allows.
-    expect(JSON.stringify([[recommendations[recommendations.length - kept.length - 1]!.at, 0], ...JSON.parse(value)]).length).toBeGreaterThan(TAG_VALUE_MAX - 1);
+    expect(JSON.stringify([[recommendations[recommendations.length - kept.length - 1]!.at, 0], ...JSON.parse(value)]).length).toBeGreaterThan(
+      TAG_VALUE_MAX - 1,
+    );
   });
 
   it('dedupe keys are split over 256-character chunks and read back in order, the newest kept', () => {

@@ -49,16 +49,31 @@ describe('alarm queries', () => {
   it('builds and parses a deployment query', () => {
     const q = buildAlarmQuery({ metric: 'CpuUtilization', resourceId: DEP, operator: '>', threshold: 80, interval: '5m' });
     expect(q).toBe(`CpuUtilization[5m]{resourceId = "${DEP}"}.grouping().mean() > 80`);
-    expect(parseQuery(q)).toEqual({ metric: 'CpuUtilization', interval: '5m', intervalSeconds: 300, dimensions: { resourceId: DEP }, functions: ['grouping()', 'mean()'], grouping: true, statistic: 'mean', operator: '>', threshold: 80 });
+    expect(parseQuery(q)).toEqual({
+      metric: 'CpuUtilization',
+      interval: '5m',
+      intervalSeconds: 300,
+      dimensions: { resourceId: DEP },
+      functions: ['grouping()', 'mean()'],
+      grouping: true,
+      statistic: 'mean',
+      operator: '>',
+      threshold: 80,
+    });
   });
 
   it('refuses to put a crafted id into a query', () => {
     expect(() => buildAlarmQuery({ metric: 'CpuUtilization', resourceId: `${DEP}"} || true || {x = "`, operator: '>', threshold: 1 })).toThrow(ValidationError);
   });
 
-  it('parses the fixtures\' query forms', () => {
+  it("parses the fixtures' query forms", () => {
     expect(parseQuery('CpuUtilization[1m].mean() > 90')).toMatchObject({ metric: 'CpuUtilization', threshold: 90, dimensions: {} });
-    expect(parseQuery('MemoryUtilization[1m]{resourceId = "x"}.max() > 20')).toMatchObject({ metric: 'MemoryUtilization', dimensions: { resourceId: 'x' }, operator: '>', threshold: 20 });
+    expect(parseQuery('MemoryUtilization[1m]{resourceId = "x"}.max() > 20')).toMatchObject({
+      metric: 'MemoryUtilization',
+      dimensions: { resourceId: 'x' },
+      operator: '>',
+      threshold: 20,
+    });
     expect(parseQuery('not a query')).toBeUndefined();
   });
 });
@@ -79,19 +94,35 @@ describe('shape rungs', () => {
   ])('%s is refused', (s, msg) => expect(() => parseRung(s)).toThrow(msg));
 
   it('puts the current flex rung on its default ladder', () => {
-    expect(defaultLadder({ shape: 'VM.Standard3.Flex', ocpus: 3, memoryInGBs: 40 })).toEqual(['VM.Standard3.Flex:1x16', 'VM.Standard3.Flex:2x32', 'VM.Standard3.Flex:3x40', 'VM.Standard3.Flex:4x64', 'VM.Standard3.Flex:8x128', 'VM.Standard3.Flex:16x256', 'VM.Standard3.Flex:32x512']);
+    expect(defaultLadder({ shape: 'VM.Standard3.Flex', ocpus: 3, memoryInGBs: 40 })).toEqual([
+      'VM.Standard3.Flex:1x16',
+      'VM.Standard3.Flex:2x32',
+      'VM.Standard3.Flex:3x40',
+      'VM.Standard3.Flex:4x64',
+      'VM.Standard3.Flex:8x128',
+      'VM.Standard3.Flex:16x256',
+      'VM.Standard3.Flex:32x512',
+    ]);
   });
 });
 
 describe('state tags', () => {
-  const mark = fc.record({ at: fc.integer({ min: 0, max: 4_000_000_000_000 }), from: fc.integer({ min: 0, max: 1000 }), to: fc.integer({ min: 0, max: 1000 }) });
-  const stateArb: fc.Arbitrary<PersistedState> = fc.record({
-    lastScaleOut: fc.option(mark, { nil: undefined }),
-    lastScaleIn: fc.option(mark, { nil: undefined }),
-    lastResize: fc.option(mark, { nil: undefined }),
-    dedupeKeys: fc.array(fc.string({ maxLength: 80 }), { maxLength: 30 }),
-    recommendations: fc.array(fc.record({ at: fc.integer({ min: 0, max: 4_000_000_000_000 }), replicas: fc.integer({ min: 0, max: 1000 }) }), { maxLength: 40 }),
-  }).map((s) => Object.fromEntries(Object.entries(s).filter(([, v]) => v !== undefined)) as unknown as PersistedState);
+  const mark = fc.record({
+    at: fc.integer({ min: 0, max: 4_000_000_000_000 }),
+    from: fc.integer({ min: 0, max: 1000 }),
+    to: fc.integer({ min: 0, max: 1000 }),
+  });
+  const stateArb: fc.Arbitrary<PersistedState> = fc
+    .record({
+      lastScaleOut: fc.option(mark, { nil: undefined }),
+      lastScaleIn: fc.option(mark, { nil: undefined }),
+      lastResize: fc.option(mark, { nil: undefined }),
+      dedupeKeys: fc.array(fc.string({ maxLength: 80 }), { maxLength: 30 }),
+      recommendations: fc.array(fc.record({ at: fc.integer({ min: 0, max: 4_000_000_000_000 }), replicas: fc.integer({ min: 0, max: 1000 }) }), {
+        maxLength: 40,
+      }),
+    })
+    .map((s) => Object.fromEntries(Object.entries(s).filter(([, v]) => v !== undefined)) as unknown as PersistedState);
 
   it('round-trips marks, keeps the newest keys/recommendations that fit, and every value fits a tag', () => {
     fc.assert(
@@ -113,22 +144,36 @@ describe('state tags', () => {
   });
 
   it('never throws on hand-edited tags', () => {
-    fc.assert(fc.property(fc.dictionary(fc.constantFrom('autoscaler-state', 'autoscaler-recs', 'autoscaler-dedupe-0', 'autoscaler-dedupe-1', 'x'), fc.string()), (tags) => void decodeState(tags)));
+    fc.assert(
+      fc.property(
+        fc.dictionary(fc.constantFrom('autoscaler-state', 'autoscaler-recs', 'autoscaler-dedupe-0', 'autoscaler-dedupe-1', 'x'), fc.string()),
+        (tags) => void decodeState(tags),
+      ),
+    );
     expect(decodeState({ 'autoscaler-state': '{"o":[1,2' })).toEqual(emptyPersistedState());
   });
 
   it('replaces only our tags', () => {
-    const merged = mergeStateTags({ team: 'ml', 'autoscaler-managed': 'true', 'autoscaler-dedupe-3': 'stale' }, { ...emptyPersistedState(), dedupeKeys: ['a'] });
+    const merged = mergeStateTags(
+      { team: 'ml', 'autoscaler-managed': 'true', 'autoscaler-dedupe-3': 'stale' },
+      { ...emptyPersistedState(), dedupeKeys: ['a'] },
+    );
     expect(merged).toEqual({ team: 'ml', 'autoscaler-managed': 'true', 'autoscaler-dedupe-0': '["a"]' });
   });
 });
 
 describe('exportNative', () => {
   const ref = { provider: 'oci-data-science', id: DEP };
-  it('compiles the seed policy\'s CPU rules and reports the vertical, bandwidth and cooldown gaps', () => {
+  it("compiles the seed policy's CPU rules and reports the vertical, bandwidth and cooldown gaps", () => {
     const policy = validatePolicy({
       name: 'seed',
-      limits: { minReplicas: 1, maxReplicas: 10, sizes: ['VM.Standard2.1', 'VM.Standard2.2'], cooldown: { scaleOut: 300, scaleIn: 600 }, bandwidthMbps: { min: 10, max: 100 } },
+      limits: {
+        minReplicas: 1,
+        maxReplicas: 10,
+        sizes: ['VM.Standard2.1', 'VM.Standard2.2'],
+        cooldown: { scaleOut: 300, scaleIn: 600 },
+        bandwidthMbps: { min: 10, max: 100 },
+      },
       rules: [
         { name: 'high-cpu', threshold: { alarm: 'model_deployment_high_cpu', metric: 'CpuUtilization', above: 80, change: 1 } },
         { name: 'low-cpu', threshold: { alarm: 'model_deployment_low_cpu', metric: 'CpuUtilization', below: 10, change: -1 } },
@@ -171,7 +216,11 @@ describe('exportNative', () => {
   });
 
   it('exports bandwidth autoscaling when max <= 2 x min, as its own update', () => {
-    const policy = validatePolicy({ name: 'bw', limits: { maxReplicas: 3, bandwidthMbps: { min: 20, max: 40 } }, rules: [{ name: 'r', threshold: { metric: 'PredictLatency', above: 1, change: 1 } }] });
+    const policy = validatePolicy({
+      name: 'bw',
+      limits: { maxReplicas: 3, bandwidthMbps: { min: 20, max: 40 } },
+      rules: [{ name: 'r', threshold: { metric: 'PredictLatency', above: 1, change: 1 } }],
+    });
     const out = exportNativePolicy(policy, ref);
     expect(out.resources).toEqual([expect.objectContaining({ modelConfigurationDetails: { bandwidthMbps: 20, maximumBandwidthMbps: 40 } })]);
   });

@@ -29,7 +29,19 @@ afterEach(() => h.close());
 
 /** What parse() makes of a delivery for the high-CPU alarm, stamped `at`. */
 function signal(at: number, over: Partial<Signal> = {}): Signal {
-  return { target: { provider: 'oci-data-science', id: dep }, source: 'oci-monitoring', metric: 'CpuUtilization', alarm: high, alarmName: 'forged title', state: 'firing', value: 999, threshold: 1, dedupeKey: `k@${at}`, at, ...over };
+  return {
+    target: { provider: 'oci-data-science', id: dep },
+    source: 'oci-monitoring',
+    metric: 'CpuUtilization',
+    alarm: high,
+    alarmName: 'forged title',
+    state: 'firing',
+    value: 999,
+    threshold: 1,
+    dedupeKey: `k@${at}`,
+    at,
+    ...over,
+  };
 }
 
 async function issuesOf(signals: Signal[]): Promise<string[]> {
@@ -55,7 +67,9 @@ describe('verify', () => {
   });
 
   it('refuses FIRING for an alarm Monitoring has OK', async () => {
-    expect(await issuesOf([signal(h.clock.now())])).toEqual([`alarmMetaData[id=${high}].status: the message says FIRING but Monitoring has the alarm "model_deployment_high_cpu" not firing: refusing a forged or stale message`]);
+    expect(await issuesOf([signal(h.clock.now())])).toEqual([
+      `alarmMetaData[id=${high}].status: the message says FIRING but Monitoring has the alarm "model_deployment_high_cpu" not firing: refusing a forged or stale message`,
+    ]);
   });
 
   it.each([

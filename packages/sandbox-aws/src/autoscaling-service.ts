@@ -93,14 +93,20 @@ export class FakeAutoscaling {
         return this.describeActivities(input);
       case 'PutScheduledAction': {
         const { ns, id, dim } = this.common(input);
-        if (!this.targets.has(key(ns, id, dim))) throw new AwsApiError('ObjectNotFoundException', `No scalable target registered for service namespace: ${ns}, resource ID: ${id}, scalable dimension: ${dim}`);
+        if (!this.targets.has(key(ns, id, dim)))
+          throw new AwsApiError(
+            'ObjectNotFoundException',
+            `No scalable target registered for service namespace: ${ns}, resource ID: ${id}, scalable dimension: ${dim}`,
+          );
         const name = reqString(input, 'ScheduledActionName', /^\P{Cc}{1,256}$/u);
         const schedule = reqString(input, 'Schedule', /^(at|cron|rate)\(.+\)$/, 'Member must be at(...), cron(...) or rate(...)');
         const k = `${key(ns, id, dim)}|${name}`;
         const existing = this.scheduled.get(k);
         this.scheduled.set(k, {
           ScheduledActionName: name,
-          ScheduledActionARN: (existing?.ScheduledActionARN as string | undefined) ?? `arn:aws:autoscaling:${this.world.region}:${this.world.accountId}:scheduledAction:${this.world.newId()}:resource/${ns}/${id}:scheduledActionName/${name}`,
+          ScheduledActionARN:
+            (existing?.ScheduledActionARN as string | undefined) ??
+            `arn:aws:autoscaling:${this.world.region}:${this.world.accountId}:scheduledAction:${this.world.newId()}:resource/${ns}/${id}:scheduledActionName/${name}`,
           ServiceNamespace: ns,
           ResourceId: id,
           ScalableDimension: dim,
@@ -114,12 +120,20 @@ export class FakeAutoscaling {
       case 'DescribeScheduledActions': {
         const ns = reqString(input, 'ServiceNamespace');
         const id = optString(input, 'ResourceId');
-        return this.page(input, 'ScheduledActions', [...this.scheduled.values()].filter((a) => a.ServiceNamespace === ns && (id === undefined || a.ResourceId === id)));
+        return this.page(
+          input,
+          'ScheduledActions',
+          [...this.scheduled.values()].filter((a) => a.ServiceNamespace === ns && (id === undefined || a.ResourceId === id)),
+        );
       }
       case 'DeleteScheduledAction': {
         const { ns, id, dim } = this.common(input);
         const name = reqString(input, 'ScheduledActionName');
-        if (!this.scheduled.delete(`${key(ns, id, dim)}|${name}`)) throw new AwsApiError('ObjectNotFoundException', `No scheduled action found for service namespace: ${ns}, resource ID: ${id}, scalable dimension: ${dim}, scheduled action name: ${name}`);
+        if (!this.scheduled.delete(`${key(ns, id, dim)}|${name}`))
+          throw new AwsApiError(
+            'ObjectNotFoundException',
+            `No scheduled action found for service namespace: ${ns}, resource ID: ${id}, scalable dimension: ${dim}, scheduled action name: ${name}`,
+          );
         return {};
       }
       case 'ListTagsForResource':
@@ -184,7 +198,11 @@ export class FakeAutoscaling {
     if (out ? t.SuspendedState.DynamicScalingOutSuspended : t.SuspendedState.DynamicScalingInSuspended) return;
     const last = out ? p.lastScaleOutAt : p.lastScaleInAt;
     if (last !== undefined && now - last < cooldown) return;
-    const activity = this.activity(t, `Setting desired instance count to ${desired}.`, `monitor alarm ${alarm.name} in state ALARM triggered policy ${p.PolicyName}`);
+    const activity = this.activity(
+      t,
+      `Setting desired instance count to ${desired}.`,
+      `monitor alarm ${alarm.name} in state ALARM triggered policy ${p.PolicyName}`,
+    );
     try {
       this.sagemaker.scaleVariant(endpoint, variant, desired);
       activity.StatusCode = 'Successful';
@@ -205,7 +223,8 @@ export class FakeAutoscaling {
     const id = reqString(input, 'ResourceId');
     const dim = reqString(input, 'ScalableDimension');
     const m = RESOURCE_ID.exec(id);
-    if (ns !== 'sagemaker' || dim !== SAGEMAKER_DIMENSION || !m) throw new AwsApiError('ValidationException', 'Unsupported service namespace, resource type or scalable dimension');
+    if (ns !== 'sagemaker' || dim !== SAGEMAKER_DIMENSION || !m)
+      throw new AwsApiError('ValidationException', 'Unsupported service namespace, resource type or scalable dimension');
     return { ns, id, dim, endpoint: m[1]!, variant: m[2]! };
   }
 
@@ -214,7 +233,8 @@ export class FakeAutoscaling {
     const existing = this.targets.get(key(ns, id, dim));
     const min = optNumber(input, 'MinCapacity', 0);
     const max = optNumber(input, 'MaxCapacity', 0);
-    if (!existing && (min === undefined || max === undefined)) throw new AwsApiError('ValidationException', 'MinCapacity and MaxCapacity are required for registering a new scalable target');
+    if (!existing && (min === undefined || max === undefined))
+      throw new AwsApiError('ValidationException', 'MinCapacity and MaxCapacity are required for registering a new scalable target');
     if (!this.sagemaker.variantExists(endpoint, variant)) {
       throw new AwsApiError('ValidationException', `The endpoint ${endpoint} or variant ${variant} does not exist.`);
     }
@@ -228,7 +248,9 @@ export class FakeAutoscaling {
       ScalableDimension: dim,
       MinCapacity: nextMin,
       MaxCapacity: nextMax,
-      RoleARN: optString(input, 'RoleARN') ?? `arn:aws:iam::${this.world.accountId}:role/aws-service-role/sagemaker.application-autoscaling.amazonaws.com/AWSServiceRoleForApplicationAutoScaling_SageMakerEndpoint`,
+      RoleARN:
+        optString(input, 'RoleARN') ??
+        `arn:aws:iam::${this.world.accountId}:role/aws-service-role/sagemaker.application-autoscaling.amazonaws.com/AWSServiceRoleForApplicationAutoScaling_SageMakerEndpoint`,
       CreationTime: this.world.clock.now(),
       SuspendedState: { DynamicScalingInSuspended: false, DynamicScalingOutSuspended: false, ScheduledScalingSuspended: false },
       ScalableTargetARN: `arn:aws:application-autoscaling:${this.world.region}:${this.world.accountId}:scalable-target/${this.world.newId().replace(/-/g, '').slice(0, 32)}`,
@@ -245,7 +267,11 @@ export class FakeAutoscaling {
     const current = this.sagemaker.desiredCount(endpoint, variant);
     if (current !== undefined && (current < t.MinCapacity || current > t.MaxCapacity)) {
       const desired = Math.min(t.MaxCapacity, Math.max(t.MinCapacity, current));
-      const a = this.activity(t, `Setting desired instance count to ${desired}.`, `${current < t.MinCapacity ? 'minimum' : 'maximum'} capacity was set to ${current < t.MinCapacity ? t.MinCapacity : t.MaxCapacity}`);
+      const a = this.activity(
+        t,
+        `Setting desired instance count to ${desired}.`,
+        `${current < t.MinCapacity ? 'minimum' : 'maximum'} capacity was set to ${current < t.MinCapacity ? t.MinCapacity : t.MaxCapacity}`,
+      );
       try {
         this.sagemaker.scaleVariant(endpoint, variant, desired);
         a.StatusCode = 'Successful';
@@ -278,38 +304,66 @@ export class FakeAutoscaling {
     const ns = reqString(input, 'ServiceNamespace');
     const ids = optStringArray(input, 'ResourceIds');
     const dim = optString(input, 'ScalableDimension');
-    const all = [...this.targets.values()].filter((t) => t.ServiceNamespace === ns && (ids.length === 0 || ids.includes(t.ResourceId)) && (dim === undefined || t.ScalableDimension === dim));
-    return this.page(input, 'ScalableTargets', all.map(({ tags: _tags, CreationTime, ...t }) => ({ ...t, CreationTime: epochSeconds(CreationTime) })));
+    const all = [...this.targets.values()].filter(
+      (t) => t.ServiceNamespace === ns && (ids.length === 0 || ids.includes(t.ResourceId)) && (dim === undefined || t.ScalableDimension === dim),
+    );
+    return this.page(
+      input,
+      'ScalableTargets',
+      all.map(({ tags: _tags, CreationTime, ...t }) => ({ ...t, CreationTime: epochSeconds(CreationTime) })),
+    );
   }
 
   private putPolicy(input: Input): unknown {
     const { ns, id, dim } = this.common(input);
     const name = reqString(input, 'PolicyName', /^\P{Cc}{1,256}$/u);
     const target = this.targets.get(key(ns, id, dim));
-    if (!target) throw new AwsApiError('ObjectNotFoundException', `No scalable target registered for service namespace: ${ns}, resource ID: ${id}, scalable dimension: ${dim}`);
+    if (!target)
+      throw new AwsApiError(
+        'ObjectNotFoundException',
+        `No scalable target registered for service namespace: ${ns}, resource ID: ${id}, scalable dimension: ${dim}`,
+      );
     const type = optString(input, 'PolicyType') ?? 'StepScaling';
     const step = input.StepScalingPolicyConfiguration as Input | undefined;
     const tt = input.TargetTrackingScalingPolicyConfiguration as Input | undefined;
     if (type === 'StepScaling' && !step) throw new AwsApiError('ValidationException', 'StepScalingPolicyConfiguration is required for StepScaling policy type');
-    if (type === 'TargetTrackingScaling' && !tt) throw new AwsApiError('ValidationException', 'TargetTrackingScalingPolicyConfiguration is required for TargetTrackingScaling policy type');
-    if (type !== 'StepScaling' && type !== 'TargetTrackingScaling') throw badMember('PolicyType', type, 'Member must satisfy enum value set: [StepScaling, TargetTrackingScaling, PredictiveScaling]');
+    if (type === 'TargetTrackingScaling' && !tt)
+      throw new AwsApiError('ValidationException', 'TargetTrackingScalingPolicyConfiguration is required for TargetTrackingScaling policy type');
+    if (type !== 'StepScaling' && type !== 'TargetTrackingScaling')
+      throw badMember('PolicyType', type, 'Member must satisfy enum value set: [StepScaling, TargetTrackingScaling, PredictiveScaling]');
     if (step) this.validateStep(step);
     if (tt) {
       reqNumber(tt, 'TargetValue');
       const predefined = tt.PredefinedMetricSpecification as Input | undefined;
       const custom = tt.CustomizedMetricSpecification as Input | undefined;
-      if ((predefined === undefined) === (custom === undefined)) throw new AwsApiError('ValidationException', 'Exactly one of PredefinedMetricSpecification or CustomizedMetricSpecification must be specified');
-      if (predefined && !['SageMakerVariantInvocationsPerInstance', 'SageMakerVariantProvisionedConcurrencyUtilization', 'SageMakerVariantConcurrentRequestsPerModelHighResolution'].includes(String(predefined.PredefinedMetricType))) {
-        throw new AwsApiError('ValidationException', `Unsupported predefined metric type ${String(predefined.PredefinedMetricType)} for service namespace sagemaker`);
+      if ((predefined === undefined) === (custom === undefined))
+        throw new AwsApiError('ValidationException', 'Exactly one of PredefinedMetricSpecification or CustomizedMetricSpecification must be specified');
+      if (
+        predefined &&
+        ![
+          'SageMakerVariantInvocationsPerInstance',
+          'SageMakerVariantProvisionedConcurrencyUtilization',
+          'SageMakerVariantConcurrentRequestsPerModelHighResolution',
+        ].includes(String(predefined.PredefinedMetricType))
+      ) {
+        throw new AwsApiError(
+          'ValidationException',
+          `Unsupported predefined metric type ${String(predefined.PredefinedMetricType)} for service namespace sagemaker`,
+        );
       }
     }
     const k = `${key(ns, id, dim)}|${name}`;
     const existing = this.policies.get(k);
-    const policyArn = existing?.PolicyARN ?? `arn:aws:autoscaling:${this.world.region}:${this.world.accountId}:scalingPolicy:${this.world.newId()}:resource/${ns}/${id}:policyName/${name}`;
+    const policyArn =
+      existing?.PolicyARN ??
+      `arn:aws:autoscaling:${this.world.region}:${this.world.accountId}:scalingPolicy:${this.world.newId()}:resource/${ns}/${id}:policyName/${name}`;
     if (existing?.PolicyType === 'TargetTrackingScaling') this.peers.deleteManagedAlarms(existing.Alarms.map((a) => a.AlarmName));
     const alarms: ScalingPolicy['Alarms'] = [];
     if (tt) {
-      for (const [suffix, high] of [['AlarmHigh', true], ['AlarmLow', false]] as const) {
+      for (const [suffix, high] of [
+        ['AlarmHigh', true],
+        ['AlarmLow', false],
+      ] as const) {
         if (!high && tt.DisableScaleIn === true) continue;
         const alarmName = `TargetTracking-${id}-${suffix}-${this.world.newId()}`;
         const target = Number(tt.TargetValue);
@@ -321,10 +375,12 @@ export class FakeAutoscaling {
           MetricName: custom ? custom.MetricName : 'InvocationsPerInstance',
           Namespace: custom ? custom.Namespace : 'AWS/SageMaker',
           Statistic: custom ? (custom.Statistic ?? 'Average') : 'Sum',
-          Dimensions: custom ? (custom.Dimensions ?? []) : [
-            { Name: 'EndpointName', Value: RESOURCE_ID.exec(id)![1] },
-            { Name: 'VariantName', Value: RESOURCE_ID.exec(id)![2] },
-          ],
+          Dimensions: custom
+            ? (custom.Dimensions ?? [])
+            : [
+                { Name: 'EndpointName', Value: RESOURCE_ID.exec(id)![1] },
+                { Name: 'VariantName', Value: RESOURCE_ID.exec(id)![2] },
+              ],
           Period: 60,
           EvaluationPeriods: high ? 3 : 15,
           Threshold: high ? target : target * 0.9,
@@ -352,15 +408,26 @@ export class FakeAutoscaling {
   private validateStep(step: Input): void {
     const adjustments = (step.StepAdjustments as Input[] | undefined) ?? [];
     const type = String(step.AdjustmentType ?? '');
-    if (!['ChangeInCapacity', 'PercentChangeInCapacity', 'ExactCapacity'].includes(type)) throw badMember('stepScalingPolicyConfiguration.adjustmentType', type, 'Member must satisfy enum value set: [ChangeInCapacity, PercentChangeInCapacity, ExactCapacity]');
+    if (!['ChangeInCapacity', 'PercentChangeInCapacity', 'ExactCapacity'].includes(type))
+      throw badMember(
+        'stepScalingPolicyConfiguration.adjustmentType',
+        type,
+        'Member must satisfy enum value set: [ChangeInCapacity, PercentChangeInCapacity, ExactCapacity]',
+      );
     if (adjustments.length === 0) throw new AwsApiError('ValidationException', 'StepAdjustments must be specified for a StepScaling policy');
-    const sorted = adjustments.map((a) => ({ lo: typeof a.MetricIntervalLowerBound === 'number' ? a.MetricIntervalLowerBound : -Infinity, hi: typeof a.MetricIntervalUpperBound === 'number' ? a.MetricIntervalUpperBound : Infinity })).sort((a, b) => a.lo - b.lo);
+    const sorted = adjustments
+      .map((a) => ({
+        lo: typeof a.MetricIntervalLowerBound === 'number' ? a.MetricIntervalLowerBound : -Infinity,
+        hi: typeof a.MetricIntervalUpperBound === 'number' ? a.MetricIntervalUpperBound : Infinity,
+      }))
+      .sort((a, b) => a.lo - b.lo);
     for (let i = 0; i < sorted.length; i++) {
       const s = sorted[i]!;
       if (s.lo >= s.hi) throw new AwsApiError('ValidationException', 'Step adjustment interval lower bound must be less than upper bound');
       if (i > 0 && sorted[i - 1]!.hi !== s.lo) throw new AwsApiError('ValidationException', 'Step adjustments have gaps or overlaps between their intervals');
     }
-    if (step.MinAdjustmentMagnitude !== undefined && type !== 'PercentChangeInCapacity') throw new AwsApiError('ValidationException', 'MinAdjustmentMagnitude is only supported with PercentChangeInCapacity adjustment type');
+    if (step.MinAdjustmentMagnitude !== undefined && type !== 'PercentChangeInCapacity')
+      throw new AwsApiError('ValidationException', 'MinAdjustmentMagnitude is only supported with PercentChangeInCapacity adjustment type');
   }
 
   private deletePolicy(input: Input): unknown {
@@ -368,7 +435,11 @@ export class FakeAutoscaling {
     const name = reqString(input, 'PolicyName');
     const k = `${key(ns, id, dim)}|${name}`;
     const p = this.policies.get(k);
-    if (!p) throw new AwsApiError('ObjectNotFoundException', `No scaling policy found for service namespace: ${ns}, resource ID: ${id}, scalable dimension: ${dim}, policy name: ${name}`);
+    if (!p)
+      throw new AwsApiError(
+        'ObjectNotFoundException',
+        `No scaling policy found for service namespace: ${ns}, resource ID: ${id}, scalable dimension: ${dim}, policy name: ${name}`,
+      );
     if (p.PolicyType === 'TargetTrackingScaling') this.peers.deleteManagedAlarms(p.Alarms.map((a) => a.AlarmName));
     this.policies.delete(k);
     return {};
@@ -379,18 +450,35 @@ export class FakeAutoscaling {
     const names = optStringArray(input, 'PolicyNames');
     const id = optString(input, 'ResourceId');
     const dim = optString(input, 'ScalableDimension');
-    const all = [...this.policies.values()].filter((p) => p.ServiceNamespace === ns && (names.length === 0 || names.includes(p.PolicyName)) && (id === undefined || p.ResourceId === id) && (dim === undefined || p.ScalableDimension === dim));
-    return this.page(input, 'ScalingPolicies', all.map(({ lastScaleInAt: _i, lastScaleOutAt: _o, CreationTime, ...p }) => ({ ...p, CreationTime: epochSeconds(CreationTime) })));
+    const all = [...this.policies.values()].filter(
+      (p) =>
+        p.ServiceNamespace === ns &&
+        (names.length === 0 || names.includes(p.PolicyName)) &&
+        (id === undefined || p.ResourceId === id) &&
+        (dim === undefined || p.ScalableDimension === dim),
+    );
+    return this.page(
+      input,
+      'ScalingPolicies',
+      all.map(({ lastScaleInAt: _i, lastScaleOutAt: _o, CreationTime, ...p }) => ({ ...p, CreationTime: epochSeconds(CreationTime) })),
+    );
   }
 
   private describeActivities(input: Input): unknown {
     const ns = reqString(input, 'ServiceNamespace');
     const id = optString(input, 'ResourceId');
-    const all = this.activities.filter((a) => a.ServiceNamespace === ns && (id === undefined || a.ResourceId === id)).slice().reverse();
+    const all = this.activities
+      .filter((a) => a.ServiceNamespace === ns && (id === undefined || a.ResourceId === id))
+      .slice()
+      .reverse();
     return this.page(
       input,
       'ScalingActivities',
-      all.map(({ StartTime, EndTime, ...a }) => ({ ...a, StartTime: epochSeconds(StartTime), ...(EndTime !== undefined ? { EndTime: epochSeconds(EndTime) } : {}) })),
+      all.map(({ StartTime, EndTime, ...a }) => ({
+        ...a,
+        StartTime: epochSeconds(StartTime),
+        ...(EndTime !== undefined ? { EndTime: epochSeconds(EndTime) } : {}),
+      })),
     );
   }
 

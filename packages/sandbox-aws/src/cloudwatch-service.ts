@@ -41,11 +41,20 @@ export interface CloudWatchPeers {
 }
 
 const STATISTICS = ['SampleCount', 'Average', 'Sum', 'Minimum', 'Maximum'];
-const OPERATORS = ['GreaterThanOrEqualToThreshold', 'GreaterThanThreshold', 'LessThanThreshold', 'LessThanOrEqualToThreshold', 'LessThanLowerOrGreaterThanUpperThreshold', 'LessThanLowerThreshold', 'GreaterThanUpperThreshold'];
+const OPERATORS = [
+  'GreaterThanOrEqualToThreshold',
+  'GreaterThanThreshold',
+  'LessThanThreshold',
+  'LessThanOrEqualToThreshold',
+  'LessThanLowerOrGreaterThanUpperThreshold',
+  'LessThanLowerThreshold',
+  'GreaterThanUpperThreshold',
+];
 const ACTION_ARN = /^arn:aws[a-z-]*:(sns|autoscaling|lambda|ssm|ec2|swf|ssm-incidents):/;
 
 const invalid = (msg: string): AwsApiError => new AwsApiError('InvalidParameterValueException', msg, 400, { queryCode: 'InvalidParameterValue' });
-const missing = (name: string): AwsApiError => new AwsApiError('MissingRequiredParameterException', `The parameter ${name} is required.`, 400, { queryCode: 'MissingParameter' });
+const missing = (name: string): AwsApiError =>
+  new AwsApiError('MissingRequiredParameterException', `The parameter ${name} is required.`, 400, { queryCode: 'MissingParameter' });
 
 /** One raw datapoint of a metric series (what PutMetricData would have stored). */
 export interface MetricDatum {
@@ -132,13 +141,15 @@ export class FakeCloudWatch {
     const metrics = optArray(input, 'Metrics');
     const metricName = optString(input, 'MetricName');
     const namespace = optString(input, 'Namespace');
-    if (metrics.length === 0 && (metricName === undefined || namespace === undefined)) throw invalid('Either MetricName and Namespace or Metrics must be specified.');
+    if (metrics.length === 0 && (metricName === undefined || namespace === undefined))
+      throw invalid('Either MetricName and Namespace or Metrics must be specified.');
     const statistic = optString(input, 'Statistic');
     if (statistic !== undefined && !STATISTICS.includes(statistic)) throw invalid(`The parameter Statistic must be one of ${STATISTICS.join(', ')}.`);
     if (metricName !== undefined && statistic === undefined && optString(input, 'ExtendedStatistic') === undefined) throw missing('Statistic');
     const period = optNumber(input, 'Period', 1);
     if (metricName !== undefined && period === undefined) throw missing('Period');
-    if (period !== undefined && !(period === 10 || period === 20 || period === 30 || period % 60 === 0)) throw invalid('The parameter Period must be 10, 20, 30 or a multiple of 60.');
+    if (period !== undefined && !(period === 10 || period === 20 || period === 30 || period % 60 === 0))
+      throw invalid('The parameter Period must be 10, 20, 30 or a multiple of 60.');
     const threshold = optNumber(input, 'Threshold');
     if (threshold === undefined && optString(input, 'ThresholdMetricId') === undefined) throw missing('Threshold');
     const actions = (k: string): string[] => {
@@ -187,7 +198,10 @@ export class FakeCloudWatch {
   private describe(input: Input): unknown {
     const names = optStringArray(input, 'AlarmNames');
     const prefix = optString(input, 'AlarmNamePrefix');
-    if (names.length > 0 && prefix !== undefined) throw new AwsApiError('InvalidParameterCombinationException', 'AlarmNames and AlarmNamePrefix cannot be specified together.', 400, { queryCode: 'InvalidParameterCombination' });
+    if (names.length > 0 && prefix !== undefined)
+      throw new AwsApiError('InvalidParameterCombinationException', 'AlarmNames and AlarmNamePrefix cannot be specified together.', 400, {
+        queryCode: 'InvalidParameterCombination',
+      });
     const state = optString(input, 'StateValue');
     const actionPrefix = optString(input, 'ActionPrefix');
     const types = optStringArray(input, 'AlarmTypes');
@@ -196,7 +210,12 @@ export class FakeCloudWatch {
     const start = Number(optString(input, 'NextToken') ?? '0');
     if (!Number.isInteger(start) || start < 0) throw new AwsApiError('InvalidNextToken', 'The service returned an error due to invalid NextToken.', 400);
     const all = [...this.alarms.values()]
-      .filter((a) => (names.length === 0 || names.includes(a.AlarmName)) && (prefix === undefined || a.AlarmName.startsWith(prefix)) && (state === undefined || a.StateValue === state))
+      .filter(
+        (a) =>
+          (names.length === 0 || names.includes(a.AlarmName)) &&
+          (prefix === undefined || a.AlarmName.startsWith(prefix)) &&
+          (state === undefined || a.StateValue === state),
+      )
       .filter((a) => actionPrefix === undefined || [...a.AlarmActions, ...a.OKActions, ...a.InsufficientDataActions].some((x) => x.startsWith(actionPrefix)))
       .sort((a, b) => (a.AlarmName < b.AlarmName ? -1 : 1));
     const metricAlarms = types.length === 0 || types.includes('MetricAlarm') ? all : [];
@@ -235,22 +254,28 @@ export class FakeCloudWatch {
     const end = time('EndTime');
     if (end <= start) throw invalid('The parameter StartTime must be less than the parameter EndTime.');
     const scan = optString(input, 'ScanBy') ?? 'TimestampDescending';
-    if (scan !== 'TimestampDescending' && scan !== 'TimestampAscending') throw invalid('The parameter ScanBy must be TimestampDescending or TimestampAscending.');
+    if (scan !== 'TimestampDescending' && scan !== 'TimestampAscending')
+      throw invalid('The parameter ScanBy must be TimestampDescending or TimestampAscending.');
     const pageSize = optNumber(input, 'MaxDatapoints', 1) ?? this.metricPageSize;
     const offset = Number(optString(input, 'NextToken') ?? '0');
-    if (!Number.isInteger(offset) || offset < 0) throw new AwsApiError('InvalidNextToken', 'The service returned an error due to invalid NextToken.', 400, { queryCode: 'InvalidNextToken' });
+    if (!Number.isInteger(offset) || offset < 0)
+      throw new AwsApiError('InvalidNextToken', 'The service returned an error due to invalid NextToken.', 400, { queryCode: 'InvalidNextToken' });
 
     const ids = new Set<string>();
     const computed = new Map<string, { period: number; points: Map<number, number> }>();
     const results: Array<{ Id: string; Label: string; points: Map<number, number> }> = [];
     for (const q of queries) {
       const id = reqString(q, 'Id');
-      if (!QUERY_ID.test(id)) throw invalid(`The value ${id} for parameter MetricDataQueries.member.Id is invalid: it must start with a lowercase letter and hold only letters, digits and underscores.`);
+      if (!QUERY_ID.test(id))
+        throw invalid(
+          `The value ${id} for parameter MetricDataQueries.member.Id is invalid: it must start with a lowercase letter and hold only letters, digits and underscores.`,
+        );
       if (ids.has(id)) throw invalid(`The value ${id} for parameter MetricDataQueries.member.Id is not unique.`);
       ids.add(id);
       const stat = q.MetricStat as Input | undefined;
       const expression = optString(q, 'Expression');
-      if ((stat === undefined) === (expression === undefined)) throw invalid(`Exactly one of MetricStat and Expression must be set in MetricDataQueries.member ${id}.`);
+      if ((stat === undefined) === (expression === undefined))
+        throw invalid(`Exactly one of MetricStat and Expression must be set in MetricDataQueries.member ${id}.`);
       let label: string;
       let entry: { period: number; points: Map<number, number> };
       if (stat !== undefined) {
@@ -259,7 +284,8 @@ export class FakeCloudWatch {
         const metricName = reqString(metric, 'MetricName');
         const dims = Object.fromEntries(optArray(metric, 'Dimensions').map((d) => [reqString(d, 'Name'), reqString(d, 'Value')]));
         const period = reqNumber(stat, 'Period', 1);
-        if (!(period === 1 || period === 5 || period === 10 || period === 20 || period === 30 || period % 60 === 0)) throw invalid('The parameter MetricStat.Period must be 1, 5, 10, 20, 30 or a multiple of 60.');
+        if (!(period === 1 || period === 5 || period === 10 || period === 20 || period === 30 || period % 60 === 0))
+          throw invalid('The parameter MetricStat.Period must be 1, 5, 10, 20, 30 or a multiple of 60.');
         const statName = reqString(stat, 'Stat');
         if (!STATISTICS.includes(statName)) throw invalid(`The parameter MetricStat.Stat must be one of ${STATISTICS.join(', ')} in this fake.`);
         entry = { period, points: this.aggregate(seriesKey(namespace, metricName, dims), start, end, period, statName) };
@@ -282,13 +308,21 @@ export class FakeCloudWatch {
     }
 
     // Pages cut the flattened (result, datapoint) list; each result shows its slice.
-    const flat = results.flatMap((r, ri) => [...r.points].sort((a, b) => (scan === 'TimestampAscending' ? a[0] - b[0] : b[0] - a[0])).map(([at, v]) => ({ ri, at, v })));
+    const flat = results.flatMap((r, ri) =>
+      [...r.points].sort((a, b) => (scan === 'TimestampAscending' ? a[0] - b[0] : b[0] - a[0])).map(([at, v]) => ({ ri, at, v })),
+    );
     const page = flat.slice(offset, offset + pageSize);
     const more = offset + pageSize < flat.length;
     return {
       MetricDataResults: results.map((r, ri) => {
         const mine = page.filter((p) => p.ri === ri);
-        return { Id: r.Id, Label: r.Label, Timestamps: mine.map((p) => epochSeconds(p.at)), Values: mine.map((p) => p.v), StatusCode: more ? 'PartialData' : 'Complete' };
+        return {
+          Id: r.Id,
+          Label: r.Label,
+          Timestamps: mine.map((p) => epochSeconds(p.at)),
+          Values: mine.map((p) => p.v),
+          StatusCode: more ? 'PartialData' : 'Complete',
+        };
       }),
       Messages: [],
       ...(more ? { NextToken: String(offset + pageSize) } : {}),
@@ -308,7 +342,10 @@ export class FakeCloudWatch {
     const out = new Map<number, number>();
     for (const [b, vs] of buckets) {
       const sum = vs.reduce((a, x) => a + x, 0);
-      out.set(b, stat === 'Sum' ? sum : stat === 'Average' ? sum / vs.length : stat === 'Maximum' ? Math.max(...vs) : stat === 'Minimum' ? Math.min(...vs) : vs.length);
+      out.set(
+        b,
+        stat === 'Sum' ? sum : stat === 'Average' ? sum / vs.length : stat === 'Maximum' ? Math.max(...vs) : stat === 'Minimum' ? Math.min(...vs) : vs.length,
+      );
     }
     return out;
   }
@@ -363,8 +400,8 @@ export class FakeCloudWatch {
     }
     for (const arn of actions) {
       if (arn.startsWith(`arn:aws:sns:`)) this.peers.notify(arn, alarm, old);
-      else if (arn.includes(':autoscaling:') && value === 'ALARM') this.peers.executePolicy(arn, { name: alarm.AlarmName, value: metricValue, threshold: alarm.Threshold ?? 0 });
+      else if (arn.includes(':autoscaling:') && value === 'ALARM')
+        this.peers.executePolicy(arn, { name: alarm.AlarmName, value: metricValue, threshold: alarm.Threshold ?? 0 });
     }
   }
 }
-

@@ -187,21 +187,35 @@ export class FakeAws {
     if (target !== undefined) {
       const route = JSON_TARGETS.find((r) => target.startsWith(r.prefix));
       const operation = route ? target.slice(route.prefix.length) : target;
-      return this.respond(res, requestId, route?.service ?? 'unknown', operation, 'json', route?.contentType ?? 'application/x-amz-json-1.1', header(req, 'x-amzn-query-mode') === 'true', async (scope) => {
-        if (!route) throw new AwsApiError('UnknownOperationException', `Unknown target ${target}`, 400);
-        if (scope.service !== route.signingName) throw new AwsApiError('InvalidSignatureException', `Credential should be scoped to correct service: '${route.signingName}'. `, 400);
-        if (req.method !== 'POST') throw new AwsApiError('UnknownOperationException', 'JSON protocol requests must be POST', 400);
-        if (!contentType.startsWith('application/x-amz-json-')) throw new AwsApiError('UnknownOperationException', `Unsupported content type ${contentType}`, 400);
-        let input: Input;
-        try {
-          const text = body.toString('utf8');
-          input = text.trim() === '' ? {} : (JSON.parse(text) as Input);
-        } catch {
-          throw new AwsApiError('SerializationException', 'Start of structure or map found where not expected.', 400);
-        }
-        if (input === null || typeof input !== 'object' || Array.isArray(input)) throw new AwsApiError('SerializationException', 'Expected a JSON object', 400);
-        return this.dispatch(route.service, operation, input);
-      }, req, body);
+      return this.respond(
+        res,
+        requestId,
+        route?.service ?? 'unknown',
+        operation,
+        'json',
+        route?.contentType ?? 'application/x-amz-json-1.1',
+        header(req, 'x-amzn-query-mode') === 'true',
+        async (scope) => {
+          if (!route) throw new AwsApiError('UnknownOperationException', `Unknown target ${target}`, 400);
+          if (scope.service !== route.signingName)
+            throw new AwsApiError('InvalidSignatureException', `Credential should be scoped to correct service: '${route.signingName}'. `, 400);
+          if (req.method !== 'POST') throw new AwsApiError('UnknownOperationException', 'JSON protocol requests must be POST', 400);
+          if (!contentType.startsWith('application/x-amz-json-'))
+            throw new AwsApiError('UnknownOperationException', `Unsupported content type ${contentType}`, 400);
+          let input: Input;
+          try {
+            const text = body.toString('utf8');
+            input = text.trim() === '' ? {} : (JSON.parse(text) as Input);
+          } catch {
+            throw new AwsApiError('SerializationException', 'Start of structure or map found where not expected.', 400);
+          }
+          if (input === null || typeof input !== 'object' || Array.isArray(input))
+            throw new AwsApiError('SerializationException', 'Expected a JSON object', 400);
+          return this.dispatch(route.service, operation, input);
+        },
+        req,
+        body,
+      );
     }
 
     if (req.method === 'POST' && contentType.startsWith('application/x-www-form-urlencoded')) {
@@ -214,7 +228,9 @@ export class FakeAws {
 
     if (header(req, 'smithy-protocol') === 'rpc-v2-cbor') {
       this.record({ service: 'unknown', operation: req.url ?? '', status: 400, errorCode: 'UnknownOperationException', protocol: 'other' });
-      res.writeHead(400, { 'content-type': 'application/json', 'x-amzn-requestid': requestId }).end(JSON.stringify({ __type: 'UnknownOperationException', message: 'this fake speaks awsJson1_0/1_1 and awsQuery, not rpc-v2-cbor' }));
+      res
+        .writeHead(400, { 'content-type': 'application/json', 'x-amzn-requestid': requestId })
+        .end(JSON.stringify({ __type: 'UnknownOperationException', message: 'this fake speaks awsJson1_0/1_1 and awsQuery, not rpc-v2-cbor' }));
       return;
     }
     this.record({ service: 'unknown', operation: `${req.method} ${req.url}`, status: 404, protocol: 'other' });
@@ -236,8 +252,20 @@ export class FakeAws {
   }
 
   /** Auth, then faults, then the operation: the order the real front end uses. */
-  private async run(service: FakeService | 'unknown', operation: string, req: IncomingMessage, body: Buffer, res: ServerResponse, op: (scope: { service: string; accessKeyId: string }) => Promise<unknown>): Promise<{ result?: unknown; accessKeyId?: string; handled?: boolean }> {
-    const scope = verifySigV4({ method: req.method ?? 'GET', url: req.url ?? '/', rawHeaders: req.rawHeaders, body }, this.credentialMap, this.world.region, this.wallClock());
+  private async run(
+    service: FakeService | 'unknown',
+    operation: string,
+    req: IncomingMessage,
+    body: Buffer,
+    res: ServerResponse,
+    op: (scope: { service: string; accessKeyId: string }) => Promise<unknown>,
+  ): Promise<{ result?: unknown; accessKeyId?: string; handled?: boolean }> {
+    const scope = verifySigV4(
+      { method: req.method ?? 'GET', url: req.url ?? '/', rawHeaders: req.rawHeaders, body },
+      this.credentialMap,
+      this.world.region,
+      this.wallClock(),
+    );
     if (service !== 'unknown') {
       const fault = this.faults.take(service, operation);
       if (fault) {
@@ -261,7 +289,18 @@ export class FakeAws {
     return { result: await op(scope), accessKeyId: scope.accessKeyId };
   }
 
-  private async respond(res: ServerResponse, requestId: string, service: FakeService | 'unknown', operation: string, protocol: 'json', contentType: string, queryCompat: boolean, op: (scope: { service: string; accessKeyId: string }) => Promise<unknown>, req: IncomingMessage, body: Buffer): Promise<void> {
+  private async respond(
+    res: ServerResponse,
+    requestId: string,
+    service: FakeService | 'unknown',
+    operation: string,
+    protocol: 'json',
+    contentType: string,
+    queryCompat: boolean,
+    op: (scope: { service: string; accessKeyId: string }) => Promise<unknown>,
+    req: IncomingMessage,
+    body: Buffer,
+  ): Promise<void> {
     try {
       const out = await this.run(service, operation, req, body, res, op);
       if (out.handled) return;
@@ -272,13 +311,25 @@ export class FakeAws {
       const err = e instanceof AwsApiError ? e : new AwsApiError('InternalFailure', `fake bug: ${(e as Error).message}`, 500);
       this.record({ service, operation, status: err.status, errorCode: err.code, protocol });
       const text = JSON.stringify({ __type: err.code, message: err.message });
-      const headers: Record<string, string | number> = { 'content-type': contentType, 'x-amzn-requestid': requestId, 'content-length': Buffer.byteLength(text) };
+      const headers: Record<string, string | number> = {
+        'content-type': contentType,
+        'x-amzn-requestid': requestId,
+        'content-length': Buffer.byteLength(text),
+      };
       if (queryCompat) headers['x-amzn-query-error'] = `${err.queryCode};${err.fault}`;
       res.writeHead(err.status, headers).end(text);
     }
   }
 
-  private async respondQuery(res: ServerResponse, requestId: string, q: { service: FakeService; xmlns: string } | undefined, action: string, op: () => Promise<unknown>, req: IncomingMessage, body: Buffer): Promise<void> {
+  private async respondQuery(
+    res: ServerResponse,
+    requestId: string,
+    q: { service: FakeService; xmlns: string } | undefined,
+    action: string,
+    op: () => Promise<unknown>,
+    req: IncomingMessage,
+    body: Buffer,
+  ): Promise<void> {
     const xmlns = q?.xmlns ?? 'http://sns.amazonaws.com/doc/2010-03-31/';
     const service = q?.service ?? 'unknown';
     try {

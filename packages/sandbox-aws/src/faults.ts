@@ -39,7 +39,9 @@ export class FaultPlan {
 
   /** The first armed fault matching this request, consumed once. */
   take(service: FakeService, operation: string): FaultSpec | undefined {
-    const f = this.faults.find((x) => x.remaining > 0 && (x.service === undefined || x.service === service) && (x.operation === undefined || x.operation === operation));
+    const f = this.faults.find(
+      (x) => x.remaining > 0 && (x.service === undefined || x.service === service) && (x.operation === undefined || x.operation === operation),
+    );
     if (!f) return undefined;
     f.remaining--;
     if (f.remaining <= 0) this.faults = this.faults.filter((x) => x !== f);

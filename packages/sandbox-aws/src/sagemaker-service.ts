@@ -6,7 +6,8 @@ export const SAGEMAKER_NAME = /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/;
 const INSTANCE_TYPE = /^ml\.[a-z0-9]+\.[a-z0-9]+$/;
 const TAG_KEY = /^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$/u;
 
-export type EndpointStatus = 'OutOfService' | 'Creating' | 'Updating' | 'SystemUpdating' | 'RollingBack' | 'InService' | 'Deleting' | 'Failed' | 'UpdateRollbackFailed';
+export type EndpointStatus =
+  'OutOfService' | 'Creating' | 'Updating' | 'SystemUpdating' | 'RollingBack' | 'InService' | 'Deleting' | 'Failed' | 'UpdateRollbackFailed';
 
 export interface FakeVariantSeed {
   name?: string;
@@ -50,7 +51,9 @@ interface LiveVariant {
   desiredWeight: number;
 }
 
-type Pending = { kind: 'capacity'; readyAt: number; started: number } | { kind: 'config'; readyAt: number; started: number; configName: string; retain: boolean; exclude: Set<string>; fail?: string };
+type Pending =
+  | { kind: 'capacity'; readyAt: number; started: number }
+  | { kind: 'config'; readyAt: number; started: number; configName: string; retain: boolean; exclude: Set<string>; fail?: string };
 
 interface Endpoint {
   name: string;
@@ -126,7 +129,13 @@ export class FakeSageMaker {
       arn: this.arn('endpoint', seed.name),
       configName,
       status: seed.status ?? 'InService',
-      variants: variants.map((v) => ({ name: v.VariantName, current: v.InitialInstanceCount, desired: v.InitialInstanceCount, currentWeight: v.InitialVariantWeight, desiredWeight: v.InitialVariantWeight })),
+      variants: variants.map((v) => ({
+        name: v.VariantName,
+        current: v.InitialInstanceCount,
+        desired: v.InitialInstanceCount,
+        currentWeight: v.InitialVariantWeight,
+        desiredWeight: v.InitialVariantWeight,
+      })),
       created: now,
       modified: now,
       tags: new Map(Object.entries(seed.tags ?? {})),
@@ -179,7 +188,8 @@ export class FakeSageMaker {
   setStatus(name: string, status: EndpointStatus, readyInMs?: number): void {
     const e = this.mustGet(name);
     e.status = status;
-    if (status === 'Updating' && readyInMs !== undefined) e.pending = { kind: 'capacity', readyAt: this.world.clock.now() + readyInMs, started: this.world.clock.now() };
+    if (status === 'Updating' && readyInMs !== undefined)
+      e.pending = { kind: 'capacity', readyAt: this.world.clock.now() + readyInMs, started: this.world.clock.now() };
   }
 
   /** The next UpdateEndpoint of this endpoint fails and rolls back with this reason. */
@@ -193,7 +203,9 @@ export class FakeSageMaker {
     for (const k of keys) e.tags.delete(k);
   }
 
-  snapshot(name: string): { status: EndpointStatus; configName: string; variants: Array<LiveVariant & { instanceType?: string }>; tags: Record<string, string> } | undefined {
+  snapshot(
+    name: string,
+  ): { status: EndpointStatus; configName: string; variants: Array<LiveVariant & { instanceType?: string }>; tags: Record<string, string> } | undefined {
     this.world.settle();
     const e = this.endpoints.get(name);
     if (!e) return undefined;
@@ -310,7 +322,9 @@ export class FakeSageMaker {
       EndpointConfigName: e.configName,
       ProductionVariants: e.variants.map((v) => ({
         VariantName: v.name,
-        DeployedImages: [{ SpecifiedImage: 'fake.dkr.ecr.local/model:latest', ResolvedImage: 'fake.dkr.ecr.local/model@sha256:0', ResolutionTime: epochSeconds(e.created) }],
+        DeployedImages: [
+          { SpecifiedImage: 'fake.dkr.ecr.local/model:latest', ResolvedImage: 'fake.dkr.ecr.local/model@sha256:0', ResolutionTime: epochSeconds(e.created) },
+        ],
         CurrentWeight: v.currentWeight,
         DesiredWeight: v.desiredWeight,
         CurrentInstanceCount: v.current,
@@ -327,7 +341,12 @@ export class FakeSageMaker {
       out.PendingDeploymentSummary = {
         EndpointConfigName: e.pending.configName,
         StartTime: epochSeconds(e.pending.started),
-        ProductionVariants: (next?.variants ?? []).map((c) => ({ VariantName: c.VariantName, DesiredInstanceCount: c.InitialInstanceCount, InstanceType: c.InstanceType, VariantStatus: [{ Status: 'Creating', StartTime: epochSeconds(e.pending!.started) }] })),
+        ProductionVariants: (next?.variants ?? []).map((c) => ({
+          VariantName: c.VariantName,
+          DesiredInstanceCount: c.InitialInstanceCount,
+          InstanceType: c.InstanceType,
+          VariantStatus: [{ Status: 'Creating', StartTime: epochSeconds(e.pending!.started) }],
+        })),
       };
     }
     return out;
@@ -354,7 +373,8 @@ export class FakeSageMaker {
     const desired = input.DesiredRuntimeConfig;
     if (desired === null || typeof desired !== 'object' || Array.isArray(desired)) throw badMember('desiredRuntimeConfig', desired, 'Member must not be null');
     const copies = optNumber(desired as Input, 'CopyCount', 0);
-    if (copies === undefined || !Number.isInteger(copies)) throw badMember('desiredRuntimeConfig.copyCount', copies, 'Member must be an integer greater than or equal to 0');
+    if (copies === undefined || !Number.isInteger(copies))
+      throw badMember('desiredRuntimeConfig.copyCount', copies, 'Member must be an integer greater than or equal to 0');
     if (c.status !== 'InService') throw new AwsApiError('ValidationException', `Cannot update in-progress inference component "${c.arn}".`);
     const now = this.world.clock.now();
     c.desired = copies;
@@ -383,10 +403,18 @@ export class FakeSageMaker {
     const contains = optString(input, 'NameContains');
     const max = optNumber(input, 'MaxResults', 1) ?? 10;
     const start = Number(optString(input, 'NextToken') ?? '0');
-    const all = [...this.endpoints.values()].filter((e) => contains === undefined || e.name.includes(contains)).sort((a, b) => b.created - a.created || a.name.localeCompare(b.name));
+    const all = [...this.endpoints.values()]
+      .filter((e) => contains === undefined || e.name.includes(contains))
+      .sort((a, b) => b.created - a.created || a.name.localeCompare(b.name));
     const page = all.slice(start, start + max);
     return {
-      Endpoints: page.map((e) => ({ EndpointName: e.name, EndpointArn: e.arn, CreationTime: epochSeconds(e.created), LastModifiedTime: epochSeconds(e.modified), EndpointStatus: e.status })),
+      Endpoints: page.map((e) => ({
+        EndpointName: e.name,
+        EndpointArn: e.arn,
+        CreationTime: epochSeconds(e.created),
+        LastModifiedTime: epochSeconds(e.modified),
+        EndpointStatus: e.status,
+      })),
       ...(start + max < all.length ? { NextToken: String(start + max) } : {}),
     };
   }
@@ -402,8 +430,13 @@ export class FakeSageMaker {
       if (!v) throw new AwsApiError('ValidationException', `The variant name(s) [${name}] is/are not present in endpoint "${e.arn}".`);
       const count = optNumber(w, 'DesiredInstanceCount', 0);
       const weight = optNumber(w, 'DesiredWeight', 0);
-      if (count === undefined && weight === undefined) throw new AwsApiError('ValidationException', `Either DesiredWeight or DesiredInstanceCount must be specified for desiredWeightsAndCapacities.${i + 1}.member`);
-      if (count !== undefined && !Number.isInteger(count)) throw badMember(`desiredWeightsAndCapacities.${i + 1}.member.desiredInstanceCount`, count, 'Member must be an integer');
+      if (count === undefined && weight === undefined)
+        throw new AwsApiError(
+          'ValidationException',
+          `Either DesiredWeight or DesiredInstanceCount must be specified for desiredWeightsAndCapacities.${i + 1}.member`,
+        );
+      if (count !== undefined && !Number.isInteger(count))
+        throw badMember(`desiredWeightsAndCapacities.${i + 1}.member.desiredInstanceCount`, count, 'Member must be an integer');
       return { v, count, weight };
     });
     for (const c of changes) if (c.count !== undefined) this.checkLimit(e, c.v.name, c.count);
@@ -420,7 +453,8 @@ export class FakeSageMaker {
 
   private createEndpointConfig(input: Input): unknown {
     const name = reqString(input, 'EndpointConfigName', SAGEMAKER_NAME);
-    if (this.configs.has(name)) throw new AwsApiError('ValidationException', `Cannot create already existing endpoint configuration "${this.arn('endpoint-config', name)}".`);
+    if (this.configs.has(name))
+      throw new AwsApiError('ValidationException', `Cannot create already existing endpoint configuration "${this.arn('endpoint-config', name)}".`);
     const variants = optArray(input, 'ProductionVariants');
     if (variants.length === 0) throw badMember('ProductionVariants', [], 'Member must have length greater than or equal to 1');
     const seen = new Set<string>();
@@ -429,7 +463,8 @@ export class FakeSageMaker {
       if (seen.has(vn)) throw new AwsApiError('ValidationException', `The variant name(s) [${vn}] is/are repeated in the endpoint configuration.`);
       seen.add(vn);
       const type = optString(v, 'InstanceType');
-      if (type !== undefined && !INSTANCE_TYPE.test(type)) throw badMember('productionVariants.1.member.instanceType', type, 'Member must satisfy enum value set');
+      if (type !== undefined && !INSTANCE_TYPE.test(type))
+        throw badMember('productionVariants.1.member.instanceType', type, 'Member must satisfy enum value set');
       optNumber(v, 'InitialInstanceCount', 1);
       return { ...v, VariantName: vn };
     });
@@ -467,13 +502,28 @@ export class FakeSageMaker {
         );
       }
     }
-    for (const c of cfg.variants) if (c.InstanceType && c.InitialInstanceCount) this.checkLimit(e, c.VariantName, retain ? (e.variants.find((v) => v.name === c.VariantName)?.desired ?? c.InitialInstanceCount) : c.InitialInstanceCount, c.InstanceType);
+    for (const c of cfg.variants)
+      if (c.InstanceType && c.InitialInstanceCount)
+        this.checkLimit(
+          e,
+          c.VariantName,
+          retain ? (e.variants.find((v) => v.name === c.VariantName)?.desired ?? c.InitialInstanceCount) : c.InitialInstanceCount,
+          c.InstanceType,
+        );
     const now = this.world.clock.now();
     e.status = 'Updating';
     e.modified = now;
     const fail = this.failNext.get(e.name);
     this.failNext.delete(e.name);
-    e.pending = { kind: 'config', readyAt: now + this.world.configUpdateMs, started: now, configName, retain, exclude, ...(fail !== undefined ? { fail } : {}) };
+    e.pending = {
+      kind: 'config',
+      readyAt: now + this.world.configUpdateMs,
+      started: now,
+      configName,
+      retain,
+      exclude,
+      ...(fail !== undefined ? { fail } : {}),
+    };
     return { EndpointArn: e.arn };
   }
 
@@ -568,4 +618,3 @@ export class FakeSageMaker {
     return `arn:aws:sagemaker:${this.world.region}:${this.world.accountId}:${kind}/${name.toLowerCase()}`;
   }
 }
-

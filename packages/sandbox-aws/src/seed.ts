@@ -5,7 +5,10 @@ import type { FakeEndpointSeed, FakeInferenceComponentSeed } from './sagemaker-s
 const name = z.string().regex(/^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/, 'must be a SageMaker name: letters, digits and hyphens, at most 63');
 
 const SeedSchema = z.strictObject({
-  region: z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, 'must be a region code like us-east-1').optional(),
+  region: z
+    .string()
+    .regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, 'must be a region code like us-east-1')
+    .optional(),
   endpoints: z
     .array(
       z.strictObject({
@@ -17,7 +20,10 @@ const SeedSchema = z.strictObject({
           .array(
             z.strictObject({
               name: name.optional(),
-              instanceType: z.string().regex(/^ml\.[a-z0-9]+\.[a-z0-9]+$/, 'must look like ml.m5.large').optional(),
+              instanceType: z
+                .string()
+                .regex(/^ml\.[a-z0-9]+\.[a-z0-9]+$/, 'must look like ml.m5.large')
+                .optional(),
               instances: z.number().int().min(0).max(1000).optional(),
               weight: z.number().min(0).optional(),
               model: z.string().min(1).optional(),

@@ -111,7 +111,10 @@ export function verifySigV4(req: SignedRequest, credentials: ReadonlyMap<string,
   const auth = headers.get('authorization')?.[0];
   if (auth === undefined) {
     if (req.url.includes('X-Amz-Signature=')) throw incomplete('Presigned query authentication is not supported by this fake');
-    throw new AwsApiError('MissingAuthenticationTokenException', 'Missing Authentication Token', 400, { queryCode: 'MissingAuthenticationToken', queryStatus: 403 });
+    throw new AwsApiError('MissingAuthenticationTokenException', 'Missing Authentication Token', 400, {
+      queryCode: 'MissingAuthenticationToken',
+      queryStatus: 403,
+    });
   }
   if (!auth.startsWith(`${ALGORITHM} `)) throw incomplete(`Unsupported Authorization Type: ${auth.split(' ')[0]}`);
   const fields = new Map<string, string>();
@@ -129,23 +132,52 @@ export function verifySigV4(req: SignedRequest, credentials: ReadonlyMap<string,
   const [accessKeyId, date, region, service] = scopeParts as [string, string, string, string, string];
 
   const cred = credentials.get(accessKeyId);
-  if (!cred) throw new AwsApiError('UnrecognizedClientException', 'The security token included in the request is invalid.', 400, { queryCode: 'InvalidClientTokenId', queryStatus: 403 });
-  if (region !== expectedRegion) throw new AwsApiError('InvalidSignatureException', `Credential should be scoped to a valid region, not '${region}'. `, 400, { queryCode: 'SignatureDoesNotMatch', queryStatus: 403 });
+  if (!cred)
+    throw new AwsApiError('UnrecognizedClientException', 'The security token included in the request is invalid.', 400, {
+      queryCode: 'InvalidClientTokenId',
+      queryStatus: 403,
+    });
+  if (region !== expectedRegion)
+    throw new AwsApiError('InvalidSignatureException', `Credential should be scoped to a valid region, not '${region}'. `, 400, {
+      queryCode: 'SignatureDoesNotMatch',
+      queryStatus: 403,
+    });
 
   const amzDate = headers.get('x-amz-date')?.[0];
-  if (amzDate === undefined || !/^\d{8}T\d{6}Z$/.test(amzDate)) throw incomplete("Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header.");
+  if (amzDate === undefined || !/^\d{8}T\d{6}Z$/.test(amzDate))
+    throw incomplete("Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header.");
   if (amzDate.slice(0, 8) !== date) throw mismatch();
-  const signedAt = Date.UTC(+amzDate.slice(0, 4), +amzDate.slice(4, 6) - 1, +amzDate.slice(6, 8), +amzDate.slice(9, 11), +amzDate.slice(11, 13), +amzDate.slice(13, 15));
+  const signedAt = Date.UTC(
+    +amzDate.slice(0, 4),
+    +amzDate.slice(4, 6) - 1,
+    +amzDate.slice(6, 8),
+    +amzDate.slice(9, 11),
+    +amzDate.slice(11, 13),
+    +amzDate.slice(13, 15),
+  );
   if (Math.abs(wallNow - signedAt) > MAX_SKEW_MS) {
-    const fmt = (t: number): string => new Date(t).toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
-    throw new AwsApiError('InvalidSignatureException', `Signature expired: ${amzDate} is now earlier than ${fmt(wallNow - MAX_SKEW_MS)} (${fmt(wallNow)} - 15 min.)`, 400, { queryCode: 'SignatureDoesNotMatch', queryStatus: 403 });
+    const fmt = (t: number): string =>
+      new Date(t)
+        .toISOString()
+        .replace(/[-:]/g, '')
+        .replace(/\.\d{3}/, '');
+    throw new AwsApiError(
+      'InvalidSignatureException',
+      `Signature expired: ${amzDate} is now earlier than ${fmt(wallNow - MAX_SKEW_MS)} (${fmt(wallNow)} - 15 min.)`,
+      400,
+      { queryCode: 'SignatureDoesNotMatch', queryStatus: 403 },
+    );
   }
 
   const names = signedHeaders!.split(';');
   if (!names.includes('host')) throw incomplete("'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.");
   if (cred.sessionToken !== undefined) {
     const token = headers.get('x-amz-security-token')?.[0];
-    if (token !== cred.sessionToken) throw new AwsApiError('UnrecognizedClientException', 'The security token included in the request is invalid.', 400, { queryCode: 'InvalidClientTokenId', queryStatus: 403 });
+    if (token !== cred.sessionToken)
+      throw new AwsApiError('UnrecognizedClientException', 'The security token included in the request is invalid.', 400, {
+        queryCode: 'InvalidClientTokenId',
+        queryStatus: 403,
+      });
   }
 
   const q = req.url.indexOf('?');
@@ -159,7 +191,9 @@ export function verifySigV4(req: SignedRequest, credentials: ReadonlyMap<string,
   const canonicalRequest = [req.method.toUpperCase(), canonicalUri(path), canonicalQuery(query), canonicalHeaders, signedHeaders, payloadHash].join('\n');
   const scope = `${date}/${region}/${service}/aws4_request`;
   const stringToSign = [ALGORITHM, amzDate, scope, sha256Hex(canonicalRequest)].join('\n');
-  const expected = createHmac('sha256', signingKey(cred.secretAccessKey, date, region, service)).update(stringToSign, 'utf8').digest();
+  const expected = createHmac('sha256', signingKey(cred.secretAccessKey, date, region, service))
+    .update(stringToSign, 'utf8')
+    .digest();
   const given = Buffer.from(signature!, 'hex');
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw mismatch();
   return { accessKeyId, date, region, service };

@@ -80,17 +80,20 @@ export class FakeSns {
         const t = this.topic(reqString(input, 'TopicArn'));
         const name = reqString(input, 'AttributeName');
         const value = optString(input, 'AttributeValue') ?? '';
-        if (name === 'SignatureVersion' && value !== '1' && value !== '2') throw new AwsApiError('InvalidParameter', 'Invalid parameter: SignatureVersion', 400);
+        if (name === 'SignatureVersion' && value !== '1' && value !== '2')
+          throw new AwsApiError('InvalidParameter', 'Invalid parameter: SignatureVersion', 400);
         t.attributes.set(name, value);
         return undefined;
       }
       case 'Publish': {
         const arn = optString(input, 'TopicArn') ?? optString(input, 'TargetArn');
-        if (arn === undefined) throw new AwsApiError('InvalidParameter', 'Invalid parameter: TopicArn or TargetArn Reason: no value for required parameter', 400);
+        if (arn === undefined)
+          throw new AwsApiError('InvalidParameter', 'Invalid parameter: TopicArn or TargetArn Reason: no value for required parameter', 400);
         const message = reqString(input, 'Message');
         if (Buffer.byteLength(message) > 262_144) throw new AwsApiError('InvalidParameter', 'Invalid parameter: Message too long', 400);
         const subject = optString(input, 'Subject');
-        if (subject !== undefined && (subject.length > 100 || /[\r\n]/.test(subject))) throw new AwsApiError('InvalidParameter', 'Invalid parameter: Subject', 400);
+        if (subject !== undefined && (subject.length > 100 || /[\r\n]/.test(subject)))
+          throw new AwsApiError('InvalidParameter', 'Invalid parameter: Subject', 400);
         return { MessageId: this.publish(arn, message, subject) };
       }
       default:
@@ -142,7 +145,14 @@ export class FakeSns {
 
   private record(topic: Topic, messageId: string, message: string, subject: string | undefined, at: number): SNSEventRecord {
     const version = topic.attributes.get('SignatureVersion') === '2' ? '2' : '1';
-    const fields = { Type: 'Notification', MessageId: messageId, TopicArn: topic.arn, Message: message, Timestamp: new Date(at).toISOString(), ...(subject !== undefined ? { Subject: subject } : {}) };
+    const fields = {
+      Type: 'Notification',
+      MessageId: messageId,
+      TopicArn: topic.arn,
+      Message: message,
+      Timestamp: new Date(at).toISOString(),
+      ...(subject !== undefined ? { Subject: subject } : {}),
+    };
     const subscription = `${topic.arn}:${this.world.newId()}`;
     return {
       EventVersion: '1.0',

@@ -54,7 +54,10 @@ export function createSnsSigningIdentity(options: { commonName?: string; notBefo
   const tbs = seq(der(0xa0, int(Buffer.from([2]))), int(serial), SHA256_WITH_RSA, name, seq(utcTime(notBefore), utcTime(notAfter)), name, spki);
   const signature = createSign('sha256').update(tbs).sign(privateKey);
   const cert = seq(tbs, SHA256_WITH_RSA, der(0x03, Buffer.concat([Buffer.from([0]), signature])));
-  const b64 = cert.toString('base64').replace(/(.{64})/g, '$1\n').trimEnd();
+  const b64 = cert
+    .toString('base64')
+    .replace(/(.{64})/g, '$1\n')
+    .trimEnd();
   return { privateKey, certificatePem: `-----BEGIN CERTIFICATE-----\n${b64}\n-----END CERTIFICATE-----\n` };
 }
 
@@ -82,7 +85,10 @@ export interface SnsSignedFields {
  * independently of the provider's verifier, so a mistake in one is caught by the other.
  */
 function snsStringToSign(fields: SnsSignedFields): string {
-  const keys = fields.Type === 'Notification' ? ['Message', 'MessageId', 'Subject', 'Timestamp', 'TopicArn', 'Type'] : ['Message', 'MessageId', 'SubscribeURL', 'Timestamp', 'Token', 'TopicArn', 'Type'];
+  const keys =
+    fields.Type === 'Notification'
+      ? ['Message', 'MessageId', 'Subject', 'Timestamp', 'TopicArn', 'Type']
+      : ['Message', 'MessageId', 'SubscribeURL', 'Timestamp', 'Token', 'TopicArn', 'Type'];
   return keys
     .map((k) => [k, fields[k as keyof SnsSignedFields]] as const)
     .filter(([, v]) => v !== undefined && v !== null)

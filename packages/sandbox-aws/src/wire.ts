@@ -32,7 +32,10 @@ export class AwsApiError extends Error {
 
 /** The validation message AWS JSON services use for a missing member. */
 export function missingMember(member: string): AwsApiError {
-  return new AwsApiError('ValidationException', `1 validation error detected: Value null at '${member.charAt(0).toLowerCase()}${member.slice(1)}' failed to satisfy constraint: Member must not be null`);
+  return new AwsApiError(
+    'ValidationException',
+    `1 validation error detected: Value null at '${member.charAt(0).toLowerCase()}${member.slice(1)}' failed to satisfy constraint: Member must not be null`,
+  );
 }
 
 export function badMember(member: string, value: unknown, constraint: string): AwsApiError {

@@ -7,7 +7,20 @@ import { matches, parseSelector, type Requirement } from './model/labels';
 import { applyPatch, patchTypeOf, type Json } from './patch';
 import { checkFields, fieldValidationOf } from './field-validation';
 import { openApiV3Document, openApiV3Root } from './openapi';
-import { RESOURCES, VERSION_INFO, aggregatedDiscovery, aggregatedDiscoveryMediaType, apiGroupDoc, discoveryFormat, apiGroupList, apiResourceList, apiVersionOf, apiVersions, findResource, type ResourceDef } from './resources';
+import {
+  RESOURCES,
+  VERSION_INFO,
+  aggregatedDiscovery,
+  aggregatedDiscoveryMediaType,
+  apiGroupDoc,
+  discoveryFormat,
+  apiGroupList,
+  apiResourceList,
+  apiVersionOf,
+  apiVersions,
+  findResource,
+  type ResourceDef,
+} from './resources';
 import { alreadyExists, conflict, kubeStatus, notFound, statusError } from './status';
 import { ObjectStore, type KubeObject } from './store';
 import { toTable, wantsTable } from './table';
@@ -168,7 +181,11 @@ export async function startFakeKubeApi(options: FakeKubeApiOptions = {}): Promis
   const firstToken = Object.keys(tokens)[0];
   if (firstToken === undefined) throw new RangeError('FakeKubeApiOptions.tokens needs at least one token');
   const store = new ObjectStore();
-  const controller = new WorkloadController(store, clock, { defaultRollout: options.rollout ?? 'instant', metricsWindow: options.metricsWindow ?? '30s', metricsLagMs: options.metricsLagMs ?? 0 });
+  const controller = new WorkloadController(store, clock, {
+    defaultRollout: options.rollout ?? 'instant',
+    metricsWindow: options.metricsWindow ?? '30s',
+    metricsLagMs: options.metricsLagMs ?? 0,
+  });
   const audit: RequestAttributes[] = [];
   let metricsAvailable = true;
   const NAMESPACES = findResource('', 'v1', 'namespaces')!;
@@ -182,20 +199,55 @@ export async function startFakeKubeApi(options: FakeKubeApiOptions = {}): Promis
   store.put(NODES, {
     apiVersion: 'v1',
     kind: 'Node',
-    metadata: { name: 'fake-node-1', uid: store.newUid(), resourceVersion: '', creationTimestamp: started, labels: { 'kubernetes.io/hostname': 'fake-node-1', 'kubernetes.io/os': 'linux', 'kubernetes.io/arch': 'amd64' } },
+    metadata: {
+      name: 'fake-node-1',
+      uid: store.newUid(),
+      resourceVersion: '',
+      creationTimestamp: started,
+      labels: { 'kubernetes.io/hostname': 'fake-node-1', 'kubernetes.io/os': 'linux', 'kubernetes.io/arch': 'amd64' },
+    },
     spec: {},
     status: {
       capacity: { cpu: '16', memory: '65843056Ki', pods: '110' },
       allocatable: { cpu: '16', memory: '65740656Ki', pods: '110' },
-      conditions: [{ type: 'Ready', status: 'True', lastHeartbeatTime: started, lastTransitionTime: started, reason: 'KubeletReady', message: 'kubelet is posting ready status' }],
-      addresses: [{ type: 'InternalIP', address: '10.0.0.1' }, { type: 'Hostname', address: 'fake-node-1' }],
-      nodeInfo: { kubeletVersion: VERSION_INFO.gitVersion, kubeProxyVersion: VERSION_INFO.gitVersion, osImage: 'autoscaler fake node', kernelVersion: '6.1.0', containerRuntimeVersion: 'containerd://1.7.20', operatingSystem: 'linux', architecture: 'amd64', machineID: '', systemUUID: '', bootID: '' },
+      conditions: [
+        {
+          type: 'Ready',
+          status: 'True',
+          lastHeartbeatTime: started,
+          lastTransitionTime: started,
+          reason: 'KubeletReady',
+          message: 'kubelet is posting ready status',
+        },
+      ],
+      addresses: [
+        { type: 'InternalIP', address: '10.0.0.1' },
+        { type: 'Hostname', address: 'fake-node-1' },
+      ],
+      nodeInfo: {
+        kubeletVersion: VERSION_INFO.gitVersion,
+        kubeProxyVersion: VERSION_INFO.gitVersion,
+        osImage: 'autoscaler fake node',
+        kernelVersion: '6.1.0',
+        containerRuntimeVersion: 'containerd://1.7.20',
+        operatingSystem: 'linux',
+        architecture: 'amd64',
+        machineID: '',
+        systemUUID: '',
+        bootID: '',
+      },
     },
   });
 
   const ensureNamespace = (name: string): void => {
     if (store.get(NAMESPACES, undefined, name)) return;
-    store.put(NAMESPACES, { apiVersion: 'v1', kind: 'Namespace', metadata: { name, uid: store.newUid(), resourceVersion: '', creationTimestamp: iso(clock.now()), labels: { 'kubernetes.io/metadata.name': name } }, spec: { finalizers: ['kubernetes'] }, status: { phase: 'Active' } });
+    store.put(NAMESPACES, {
+      apiVersion: 'v1',
+      kind: 'Namespace',
+      metadata: { name, uid: store.newUid(), resourceVersion: '', creationTimestamp: iso(clock.now()), labels: { 'kubernetes.io/metadata.name': name } },
+      spec: { finalizers: ['kubernetes'] },
+      status: { phase: 'Active' },
+    });
   };
 
   /** Create or replace an object, the write path shared by HTTP and `put`. */
@@ -217,7 +269,12 @@ export async function startFakeKubeApi(options: FakeKubeApiOptions = {}): Promis
     }
     validateObject(def, o, old);
     // The apiserver skips the write of an unchanged object: no new resourceVersion.
-    if (old && JSON.stringify({ ...o, metadata: { ...o.metadata, resourceVersion: '' } }) === JSON.stringify({ ...old, metadata: { ...old.metadata, resourceVersion: '' } })) return old;
+    if (
+      old &&
+      JSON.stringify({ ...o, metadata: { ...o.metadata, resourceVersion: '' } }) ===
+        JSON.stringify({ ...old, metadata: { ...old.metadata, resourceVersion: '' } })
+    )
+      return old;
     if (dryRun) {
       o.metadata.resourceVersion = old?.metadata.resourceVersion ?? '';
       return o;
@@ -234,9 +291,20 @@ export async function startFakeKubeApi(options: FakeKubeApiOptions = {}): Promis
     const scale: KubeObject = {
       kind: 'Scale',
       apiVersion: 'autoscaling/v1',
-      metadata: { name: o.metadata.name, namespace: o.metadata.namespace!, uid: o.metadata.uid, resourceVersion: o.metadata.resourceVersion, creationTimestamp: o.metadata.creationTimestamp },
+      metadata: {
+        name: o.metadata.name,
+        namespace: o.metadata.namespace!,
+        uid: o.metadata.uid,
+        resourceVersion: o.metadata.resourceVersion,
+        creationTimestamp: o.metadata.creationTimestamp,
+      },
       spec: {},
-      status: { replicas: typeof status['replicas'] === 'number' ? status['replicas'] : 0, selector: Object.entries(labels).map(([k, v]) => `${k}=${v}`).join(',') },
+      status: {
+        replicas: typeof status['replicas'] === 'number' ? status['replicas'] : 0,
+        selector: Object.entries(labels)
+          .map(([k, v]) => `${k}=${v}`)
+          .join(','),
+      },
     };
     // int32 replicas with omitempty: absent when 0 (see the scale.json fixture notes).
     if (typeof spec['replicas'] === 'number' && spec['replicas'] !== 0) (scale['spec'] as JsonObject)['replicas'] = spec['replicas'];
@@ -244,7 +312,10 @@ export async function startFakeKubeApi(options: FakeKubeApiOptions = {}): Promis
   }
 
   function route(req: FakeRequest): { route?: Route; nonResource?: string } {
-    const segs = req.path.split('/').filter((s) => s.length > 0).map(decodeURIComponent);
+    const segs = req.path
+      .split('/')
+      .filter((s) => s.length > 0)
+      .map(decodeURIComponent);
     let group: string;
     let version: string;
     let rest: string[];
@@ -275,7 +346,8 @@ export async function startFakeKubeApi(options: FakeKubeApiOptions = {}): Promis
       if (!served) throw statusError(404, 'the server could not find the requested resource', undefined, 'NotFound');
       r.subresource = rest[2];
     }
-    if (def.namespaced && r.name !== undefined && r.namespace === undefined) throw statusError(404, 'the server could not find the requested resource', undefined, 'NotFound');
+    if (def.namespaced && r.name !== undefined && r.namespace === undefined)
+      throw statusError(404, 'the server could not find the requested resource', undefined, 'NotFound');
     return { route: r };
   }
 
@@ -328,21 +400,32 @@ export async function startFakeKubeApi(options: FakeKubeApiOptions = {}): Promis
   }
 
   function serveMetrics(r: Route, req: FakeRequest): FakeReply {
-    if (!metricsAvailable) throw statusError(503, `the server is currently unable to handle the request (get ${r.def.resource}.metrics.k8s.io)`, { group: 'metrics.k8s.io', kind: r.def.resource });
+    if (!metricsAvailable)
+      throw statusError(503, `the server is currently unable to handle the request (get ${r.def.resource}.metrics.k8s.io)`, {
+        group: 'metrics.k8s.io',
+        kind: r.def.resource,
+      });
     if (req.method !== 'GET') throw statusError(405, `the server does not allow this method on the requested resource`);
     const allPods = store.list(PODS, r.namespace);
     const items = controller.podMetrics(allPods) as unknown as KubeObject[];
     if (r.def.resource === 'nodes') {
       let cpu = 0;
       let mem = 0;
-      for (const i of items) for (const c of (i['containers'] as JsonObject[]) ?? []) {
-        const u = c['usage'] as JsonObject;
-        cpu += Number(String(u['cpu']).replace('n', ''));
-        mem += Number(String(u['memory']).replace('Ki', ''));
-      }
-      const node = { metadata: { name: 'fake-node-1', creationTimestamp: iso(clock.now()), labels: { 'kubernetes.io/hostname': 'fake-node-1' } }, timestamp: iso(clock.now()), window: options.metricsWindow ?? '30s', usage: { cpu: `${cpu}n`, memory: `${mem}Ki` } } as unknown as KubeObject;
+      for (const i of items)
+        for (const c of (i['containers'] as JsonObject[]) ?? []) {
+          const u = c['usage'] as JsonObject;
+          cpu += Number(String(u['cpu']).replace('n', ''));
+          mem += Number(String(u['memory']).replace('Ki', ''));
+        }
+      const node = {
+        metadata: { name: 'fake-node-1', creationTimestamp: iso(clock.now()), labels: { 'kubernetes.io/hostname': 'fake-node-1' } },
+        timestamp: iso(clock.now()),
+        window: options.metricsWindow ?? '30s',
+        usage: { cpu: `${cpu}n`, memory: `${mem}Ki` },
+      } as unknown as KubeObject;
       if (r.name !== undefined) {
-        if (r.name !== 'fake-node-1') throw statusError(404, `nodemetrics.metrics.k8s.io "${r.name}" not found`, { name: r.name, group: 'metrics.k8s.io', kind: 'nodes' });
+        if (r.name !== 'fake-node-1')
+          throw statusError(404, `nodemetrics.metrics.k8s.io "${r.name}" not found`, { name: r.name, group: 'metrics.k8s.io', kind: 'nodes' });
         return { body: { kind: 'NodeMetrics', apiVersion: 'metrics.k8s.io/v1beta1', ...node } };
       }
       return listReply(r, req, [node].filter(listFilter(req)), 'NodeMetricsList', 'metrics.k8s.io/v1beta1');
@@ -372,10 +455,21 @@ export async function startFakeKubeApi(options: FakeKubeApiOptions = {}): Promis
         const body = parseBody(req);
         if (!isObject(body) || !isObject(body['metadata'])) throw statusError(400, 'the body must be an object with metadata');
         const meta = body['metadata'];
-        const name = typeof meta['name'] === 'string' ? meta['name'] : typeof meta['generateName'] === 'string' ? `${meta['generateName']}${randomBytes(3).toString('hex').slice(0, 5)}` : undefined;
-        if (!name) throw statusError(422, `${def.kind} "" is invalid: metadata.name: Required value: name or generateName is required`, { kind: def.kind, group: def.group, causes: [{ reason: 'FieldValueRequired', message: 'Required value: name or generateName is required', field: 'metadata.name' }] });
+        const name =
+          typeof meta['name'] === 'string'
+            ? meta['name']
+            : typeof meta['generateName'] === 'string'
+              ? `${meta['generateName']}${randomBytes(3).toString('hex').slice(0, 5)}`
+              : undefined;
+        if (!name)
+          throw statusError(422, `${def.kind} "" is invalid: metadata.name: Required value: name or generateName is required`, {
+            kind: def.kind,
+            group: def.group,
+            causes: [{ reason: 'FieldValueRequired', message: 'Required value: name or generateName is required', field: 'metadata.name' }],
+          });
         if (def.namespaced) {
-          if (meta['namespace'] !== undefined && meta['namespace'] !== r.namespace) throw statusError(400, `the namespace of the provided object does not match the namespace sent on the request`);
+          if (meta['namespace'] !== undefined && meta['namespace'] !== r.namespace)
+            throw statusError(400, `the namespace of the provided object does not match the namespace sent on the request`);
           if (r.namespace === undefined) throw statusError(405, 'create needs a namespace in the path');
           if (!store.get(NAMESPACES, undefined, r.namespace)) throw notFound('namespaces', '', r.namespace);
         }
@@ -405,7 +499,22 @@ export async function startFakeKubeApi(options: FakeKubeApiOptions = {}): Promis
       const spec = isObject(next['spec']) ? next['spec'] : {};
       const replicas = spec['replicas'] ?? 0;
       if (typeof replicas !== 'number' || !Number.isInteger(replicas) || replicas < 0) {
-        throw statusError(422, `Scale.autoscaling "${r.name}" is invalid: spec.replicas: Invalid value: ${JSON.stringify(replicas)}: must be greater than or equal to 0`, { name: r.name, group: 'autoscaling', kind: 'Scale', causes: [{ reason: 'FieldValueInvalid', message: `Invalid value: ${JSON.stringify(replicas)}: must be greater than or equal to 0`, field: 'spec.replicas' }] });
+        throw statusError(
+          422,
+          `Scale.autoscaling "${r.name}" is invalid: spec.replicas: Invalid value: ${JSON.stringify(replicas)}: must be greater than or equal to 0`,
+          {
+            name: r.name,
+            group: 'autoscaling',
+            kind: 'Scale',
+            causes: [
+              {
+                reason: 'FieldValueInvalid',
+                message: `Invalid value: ${JSON.stringify(replicas)}: must be greater than or equal to 0`,
+                field: 'spec.replicas',
+              },
+            ],
+          },
+        );
       }
       const updated = structuredClone(current);
       (updated['spec'] as JsonObject)['replicas'] = replicas;
@@ -450,8 +559,10 @@ export async function startFakeKubeApi(options: FakeKubeApiOptions = {}): Promis
         const next = method === 'PUT' ? parseBody(req) : applyPatch(patchTypeOf(req.header('content-type')), current as unknown as Json, parseBody(req));
         if (!isObject(next) || !isObject(next['metadata'])) throw statusError(400, 'the body must be an object with metadata');
         const meta = next['metadata'];
-        if (meta['name'] !== undefined && meta['name'] !== r.name) throw statusError(400, `the name of the object (${String(meta['name'])}) does not match the name on the URL (${r.name})`);
-        if (def.namespaced && meta['namespace'] !== undefined && meta['namespace'] !== r.namespace) throw statusError(400, 'the namespace of the provided object does not match the namespace sent on the request');
+        if (meta['name'] !== undefined && meta['name'] !== r.name)
+          throw statusError(400, `the name of the object (${String(meta['name'])}) does not match the name on the URL (${r.name})`);
+        if (def.namespaced && meta['namespace'] !== undefined && meta['namespace'] !== r.namespace)
+          throw statusError(400, 'the namespace of the provided object does not match the namespace sent on the request');
         const rv = meta['resourceVersion'];
         // A resourceVersion in the body (PUT) or left in the patched object (PATCH) is a precondition.
         if (rv !== undefined && rv !== '' && rv !== current.metadata.resourceVersion) throw conflict(def.resource, def.group, r.name);
@@ -460,10 +571,27 @@ export async function startFakeKubeApi(options: FakeKubeApiOptions = {}): Promis
         return { body: write(def, o, current, dryRun, def.subresources.includes('status')), ...(warning ? { headers: { warning } } : {}) };
       }
       case 'DELETE': {
-        if (dryRun) return { body: { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', details: { name: r.name, group: def.group, kind: def.resource, uid: current.metadata.uid } } };
+        if (dryRun)
+          return {
+            body: {
+              kind: 'Status',
+              apiVersion: 'v1',
+              metadata: {},
+              status: 'Success',
+              details: { name: r.name, group: def.group, kind: def.resource, uid: current.metadata.uid },
+            },
+          };
         store.delete(def, r.namespace, r.name);
         if (isWorkloadResource(def)) controller.forget(def, r.namespace!, r.name);
-        return { body: { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', details: { name: r.name, group: def.group, kind: def.resource, uid: current.metadata.uid } } };
+        return {
+          body: {
+            kind: 'Status',
+            apiVersion: 'v1',
+            metadata: {},
+            status: 'Success',
+            details: { name: r.name, group: def.group, kind: def.resource, uid: current.metadata.uid },
+          },
+        };
       }
       default:
         throw statusError(405, 'the server does not allow this method on the requested resource');
@@ -481,10 +609,19 @@ export async function startFakeKubeApi(options: FakeKubeApiOptions = {}): Promis
     }
     if (p === '/api' || p === '/apis') {
       const format = discoveryFormat(req.header('accept'), options.aggregatedDiscovery ?? true);
-      if (format === undefined) throw statusError(406, `only the following media types are accepted: application/json, ${aggregatedDiscoveryMediaType('v2')}, ${aggregatedDiscoveryMediaType('v2beta1')}`, undefined, 'NotAcceptable');
+      if (format === undefined)
+        throw statusError(
+          406,
+          `only the following media types are accepted: application/json, ${aggregatedDiscoveryMediaType('v2')}, ${aggregatedDiscoveryMediaType('v2beta1')}`,
+          undefined,
+          'NotAcceptable',
+        );
       const vary = { vary: 'Accept' };
       if (format === 'legacy') return { body: p === '/api' ? apiVersions(serverAddress) : apiGroupList(), headers: vary };
-      return { body: aggregatedDiscovery(p === '/api' ? 'core' : 'groups', format, metricsAvailable ? new Set() : new Set(['metrics.k8s.io']), omitted), headers: { ...vary, 'content-type': aggregatedDiscoveryMediaType(format) } };
+      return {
+        body: aggregatedDiscovery(p === '/api' ? 'core' : 'groups', format, metricsAvailable ? new Set() : new Set(['metrics.k8s.io']), omitted),
+        headers: { ...vary, 'content-type': aggregatedDiscoveryMediaType(format) },
+      };
     }
     const segs = p.split('/').filter(Boolean);
     if (segs[0] === 'api' && segs.length === 2) {
@@ -510,7 +647,15 @@ export async function startFakeKubeApi(options: FakeKubeApiOptions = {}): Promis
       const user = authenticate(req);
       const { route: r, nonResource } = route(req);
       const attrs: RequestAttributes = r
-        ? { user, verb: verbOf(req.method, r, req), group: r.def.group, resource: r.def.resource, ...(r.subresource ? { subresource: r.subresource } : {}), ...(r.namespace ? { namespace: r.namespace } : {}), ...(r.name ? { name: r.name } : {}) }
+        ? {
+            user,
+            verb: verbOf(req.method, r, req),
+            group: r.def.group,
+            resource: r.def.resource,
+            ...(r.subresource ? { subresource: r.subresource } : {}),
+            ...(r.namespace ? { namespace: r.namespace } : {}),
+            ...(r.name ? { name: r.name } : {}),
+          }
         : { user, verb: req.method.toLowerCase(), path: nonResource! };
       audit.push(attrs);
       const decision = options.authorize ? options.authorize(attrs) : true;
@@ -523,7 +668,14 @@ export async function startFakeKubeApi(options: FakeKubeApiOptions = {}): Promis
       }
       return r ? serveResource(r, req) : serveNonResource(nonResource!, req);
     },
-    { clock, ...(options.faults ? { faults: options.faults } : {}), ...(options.log ? { log: options.log } : {}), ...(options.port !== undefined ? { port: options.port } : {}), ...(options.maxLogEntries !== undefined ? { maxLogEntries: options.maxLogEntries } : {}), ...(options.tls ? { tls: options.tls } : {}) },
+    {
+      clock,
+      ...(options.faults ? { faults: options.faults } : {}),
+      ...(options.log ? { log: options.log } : {}),
+      ...(options.port !== undefined ? { port: options.port } : {}),
+      ...(options.maxLogEntries !== undefined ? { maxLogEntries: options.maxLogEntries } : {}),
+      ...(options.tls ? { tls: options.tls } : {}),
+    },
   );
   serverAddress = `127.0.0.1:${server.port}`;
 

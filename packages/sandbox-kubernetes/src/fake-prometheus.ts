@@ -59,7 +59,8 @@ const formatValue = (v: number): string => (Number.isNaN(v) ? 'NaN' : v === Infi
 export async function startFakePrometheus(options: FakePrometheusOptions = {}): Promise<FakePrometheus> {
   const queries: string[] = [];
   const state: { fake?: FakePrometheus } = {};
-  const matching = (query: string): FakeSeries[] => (state.fake?.series ?? []).filter((s) => (typeof s.match === 'string' ? query.includes(s.match) : s.match.test(query)));
+  const matching = (query: string): FakeSeries[] =>
+    (state.fake?.series ?? []).filter((s) => (typeof s.match === 'string' ? query.includes(s.match) : s.match.test(query)));
 
   const handler = (req: FakeRequest): { status: number; body: unknown } => {
     if (req.method !== 'GET' && req.method !== 'POST') throw new HttpError(405, { status: 'error', errorType: 'bad_data', error: 'method not allowed' });
@@ -73,7 +74,8 @@ export async function startFakePrometheus(options: FakePrometheusOptions = {}): 
       if (end < start) throw badData('invalid parameter "end": end timestamp must not be before start time');
       const step = parseStep(params.get('step') ?? undefined);
       if (step <= 0) throw badData('invalid parameter "step": zero or negative query resolution step widths are not accepted. Try a positive integer');
-      if ((end - start) / step > 11_000) throw badData('exceeded maximum resolution of 11,000 points per timeseries. Try decreasing the query resolution (?step=XX)');
+      if ((end - start) / step > 11_000)
+        throw badData('exceeded maximum resolution of 11,000 points per timeseries. Try decreasing the query resolution (?step=XX)');
       queries.push(query);
       const result = matching(query).map((s) => {
         const values: Array<[number, string]> = [];
@@ -97,7 +99,11 @@ export async function startFakePrometheus(options: FakePrometheusOptions = {}): 
     }
     throw new HttpError(404, '404 page not found\n');
   };
-  const server = await startFakeServer(handler, { ...(options.clock ? { clock: options.clock } : {}), ...(options.faults ? { faults: options.faults } : {}), bugBody: (message) => ({ status: 'error', errorType: 'internal', error: message }) });
+  const server = await startFakeServer(handler, {
+    ...(options.clock ? { clock: options.clock } : {}),
+    ...(options.faults ? { faults: options.faults } : {}),
+    bugBody: (message) => ({ status: 'error', errorType: 'internal', error: message }),
+  });
   state.fake = Object.assign(server, { queries, series: options.series ?? [] });
   return state.fake;
 }

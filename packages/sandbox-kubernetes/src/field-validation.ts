@@ -13,7 +13,23 @@ export type FieldValidation = 'Ignore' | 'Warn' | 'Strict';
 type JsonObject = { [key: string]: Json };
 const isObject = (v: unknown): v is JsonObject => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-const OBJECT_META = ['name', 'generateName', 'namespace', 'selfLink', 'uid', 'resourceVersion', 'generation', 'creationTimestamp', 'deletionTimestamp', 'deletionGracePeriodSeconds', 'labels', 'annotations', 'ownerReferences', 'finalizers', 'managedFields'];
+const OBJECT_META = [
+  'name',
+  'generateName',
+  'namespace',
+  'selfLink',
+  'uid',
+  'resourceVersion',
+  'generation',
+  'creationTimestamp',
+  'deletionTimestamp',
+  'deletionGracePeriodSeconds',
+  'labels',
+  'annotations',
+  'ownerReferences',
+  'finalizers',
+  'managedFields',
+];
 
 /** Top-level fields besides apiVersion, kind and metadata; `spec` fields where the fake knows them. */
 const FIELDS: Readonly<Record<string, { top: string[]; spec?: string[] }>> = {
@@ -21,8 +37,26 @@ const FIELDS: Readonly<Record<string, { top: string[]; spec?: string[] }>> = {
   nodes: { top: ['spec', 'status'], spec: ['podCIDR', 'podCIDRs', 'providerID', 'unschedulable', 'taints', 'configSource', 'externalID'] },
   pods: { top: ['spec', 'status'] },
   configmaps: { top: ['data', 'binaryData', 'immutable'] },
-  deployments: { top: ['spec', 'status'], spec: ['replicas', 'selector', 'template', 'strategy', 'minReadySeconds', 'revisionHistoryLimit', 'paused', 'progressDeadlineSeconds'] },
-  statefulsets: { top: ['spec', 'status'], spec: ['replicas', 'selector', 'template', 'volumeClaimTemplates', 'serviceName', 'podManagementPolicy', 'updateStrategy', 'revisionHistoryLimit', 'minReadySeconds', 'persistentVolumeClaimRetentionPolicy', 'ordinals'] },
+  deployments: {
+    top: ['spec', 'status'],
+    spec: ['replicas', 'selector', 'template', 'strategy', 'minReadySeconds', 'revisionHistoryLimit', 'paused', 'progressDeadlineSeconds'],
+  },
+  statefulsets: {
+    top: ['spec', 'status'],
+    spec: [
+      'replicas',
+      'selector',
+      'template',
+      'volumeClaimTemplates',
+      'serviceName',
+      'podManagementPolicy',
+      'updateStrategy',
+      'revisionHistoryLimit',
+      'minReadySeconds',
+      'persistentVolumeClaimRetentionPolicy',
+      'ordinals',
+    ],
+  },
   horizontalpodautoscalers: { top: ['spec', 'status'], spec: ['scaleTargetRef', 'minReplicas', 'maxReplicas', 'metrics', 'behavior'] },
 };
 
@@ -55,7 +89,13 @@ export function checkFields(mode: FieldValidation, def: ResourceDef, o: JsonObje
   const unknown = unknownFields(def, o);
   if (unknown.length === 0) return {};
   const fields = unknown.map((f) => `unknown field "${f}"`);
-  if (mode === 'Strict') throw statusError(400, `${def.kind} in version "${def.version}" cannot be handled as a ${def.kind}: strict decoding error: ${fields.join(', ')}`, undefined, 'BadRequest');
+  if (mode === 'Strict')
+    throw statusError(
+      400,
+      `${def.kind} in version "${def.version}" cannot be handled as a ${def.kind}: strict decoding error: ${fields.join(', ')}`,
+      undefined,
+      'BadRequest',
+    );
   for (const path of unknown) {
     const [head, leaf] = path.split('.') as [string, string | undefined];
     const parent = leaf === undefined ? o : o[head];

@@ -41,7 +41,16 @@ export function kubeconfigYaml(api: KubeconfigTarget, namespace = 'default'): st
   return toYaml({
     apiVersion: 'v1',
     kind: 'Config',
-    clusters: [{ name: NAME, cluster: { server: api.url, ...('caData' in t ? { 'certificate-authority-data': t.caData } : {}), ...('skipTLSVerify' in t ? { 'insecure-skip-tls-verify': true } : {}) } }],
+    clusters: [
+      {
+        name: NAME,
+        cluster: {
+          server: api.url,
+          ...('caData' in t ? { 'certificate-authority-data': t.caData } : {}),
+          ...('skipTLSVerify' in t ? { 'insecure-skip-tls-verify': true } : {}),
+        },
+      },
+    ],
     users: [{ name: NAME, user: { token: api.token } }],
     contexts: [{ name: NAME, context: { cluster: NAME, user: NAME, namespace } }],
     'current-context': NAME,

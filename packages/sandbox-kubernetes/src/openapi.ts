@@ -16,7 +16,10 @@ const query = (name: string, description: string): Doc => ({ name, in: 'query', 
 const WRITE_PARAMS = [
   query('dryRun', 'When present, indicates that modifications should not be persisted.'),
   query('fieldManager', 'fieldManager is a name associated with the actor or entity that is making these changes.'),
-  query('fieldValidation', 'fieldValidation instructs the server on how to handle objects in the request containing unknown or duplicate fields. Valid values are: Ignore, Warn, Strict.'),
+  query(
+    'fieldValidation',
+    'fieldValidation instructs the server on how to handle objects in the request containing unknown or duplicate fields. Valid values are: Ignore, Warn, Strict.',
+  ),
 ];
 // No application/apply-patch+yaml: the fake does not do server-side apply.
 const PATCH_TYPES = ['application/json-patch+json', 'application/merge-patch+json', 'application/strategic-merge-patch+json'];
@@ -41,10 +44,19 @@ function paths(defs: readonly ResourceDef[]): Doc {
     const base = `/${gvPath(d)}${d.namespaced ? '/namespaces/{namespace}' : ''}/${d.resource}`;
     const gvk = { group: d.group, version: d.version, kind: d.kind };
     out[base] = { get: operation('list', gvk, []), post: operation('post', gvk, WRITE_PARAMS) };
-    out[`${base}/{name}`] = { get: operation('get', gvk, []), put: operation('put', gvk, WRITE_PARAMS), patch: operation('patch', gvk, WRITE_PARAMS, true), delete: operation('delete', gvk, [query('dryRun', 'When present, indicates that modifications should not be persisted.')]) };
+    out[`${base}/{name}`] = {
+      get: operation('get', gvk, []),
+      put: operation('put', gvk, WRITE_PARAMS),
+      patch: operation('patch', gvk, WRITE_PARAMS, true),
+      delete: operation('delete', gvk, [query('dryRun', 'When present, indicates that modifications should not be persisted.')]),
+    };
     for (const sub of d.subresources) {
       const subGvk = sub === 'scale' ? { group: 'autoscaling', version: 'v1', kind: 'Scale' } : gvk;
-      out[`${base}/{name}/${sub}`] = { get: operation('get', subGvk, []), put: operation('put', subGvk, WRITE_PARAMS), patch: operation('patch', subGvk, WRITE_PARAMS, true) };
+      out[`${base}/{name}/${sub}`] = {
+        get: operation('get', subGvk, []),
+        put: operation('put', subGvk, WRITE_PARAMS),
+        patch: operation('patch', subGvk, WRITE_PARAMS, true),
+      };
     }
   }
   return out;

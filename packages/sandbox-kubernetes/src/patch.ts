@@ -20,8 +20,14 @@ export function mergePatch(target: Json, patch: Json): Json {
 
 /** RFC 6901 pointer into path segments. */
 function pointer(path: unknown, op: number): string[] {
-  if (typeof path !== 'string' || (path !== '' && !path.startsWith('/'))) throw statusError(422, `json patch operation ${op}: path ${JSON.stringify(path)} is not a JSON pointer`);
-  return path === '' ? [] : path.slice(1).split('/').map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
+  if (typeof path !== 'string' || (path !== '' && !path.startsWith('/')))
+    throw statusError(422, `json patch operation ${op}: path ${JSON.stringify(path)} is not a JSON pointer`);
+  return path === ''
+    ? []
+    : path
+        .slice(1)
+        .split('/')
+        .map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
 }
 
 function parentOf(doc: Json, segs: string[], op: number, path: string): { parent: JsonObject | Json[]; key: string } {
@@ -102,7 +108,8 @@ export function jsonPatch(target: Json, ops: Json): Json {
         doc = addAt(doc, path as string, getAt(doc, raw['from'] as string, n), n);
         break;
       case 'test':
-        if (JSON.stringify(getAt(doc, path as string, n)) !== JSON.stringify(raw['value'] ?? null)) throw statusError(422, `json patch operation ${n}: testing value ${String(path)} failed: test failed`);
+        if (JSON.stringify(getAt(doc, path as string, n)) !== JSON.stringify(raw['value'] ?? null))
+          throw statusError(422, `json patch operation ${n}: testing value ${String(path)} failed: test failed`);
         break;
       default:
         throw statusError(400, `json patch operation ${n}: unknown op ${JSON.stringify(raw['op'])}`);
@@ -222,7 +229,10 @@ export function patchTypeOf(contentType: string | undefined): PatchType {
   if (ct === 'application/merge-patch+json') return 'merge';
   if (ct === 'application/strategic-merge-patch+json') return 'strategic';
   if (ct === 'application/json-patch+json') return 'json';
-  throw statusError(415, `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/strategic-merge-patch+json (got "${ct}")`);
+  throw statusError(
+    415,
+    `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/strategic-merge-patch+json (got "${ct}")`,
+  );
 }
 
 export function applyPatch(type: PatchType, target: Json, patch: Json): Json {

@@ -12,7 +12,9 @@ const qosClass = (containers: readonly JsonObject[]): string => qosOf(containers
 
 /** `restartPolicy` of a container's resize policy for one resource (default NotRequired). */
 export function resizeRestartPolicy(container: JsonObject, resource: string): string {
-  const p = arr(container['resizePolicy']).map(obj).find((x) => x['resourceName'] === resource);
+  const p = arr(container['resizePolicy'])
+    .map(obj)
+    .find((x) => x['resourceName'] === resource);
   return typeof p?.['restartPolicy'] === 'string' ? p['restartPolicy'] : 'NotRequired';
 }
 
@@ -31,13 +33,22 @@ export function resizePod(current: KubeObject, next: JsonObject): KubeObject {
   const causes: StatusCause[] = [];
   if (newContainers.length !== oldContainers.length || newContainers.some((c, i) => c['name'] !== oldContainers[i]!['name'])) {
     const extra = newContainers.map((c) => String(c['name'])).filter((n) => !oldContainers.some((o) => o['name'] === n));
-    causes.push({ reason: 'FieldValueForbidden', message: `Forbidden: containers may not be added or removed by a resize${extra.length > 0 ? ` (no container named ${extra.map((n) => `"${n}"`).join(', ')})` : ''}`, field: 'spec.containers' });
+    causes.push({
+      reason: 'FieldValueForbidden',
+      message: `Forbidden: containers may not be added or removed by a resize${extra.length > 0 ? ` (no container named ${extra.map((n) => `"${n}"`).join(', ')})` : ''}`,
+      field: 'spec.containers',
+    });
     throw invalid('Pod', '', name, causes);
   }
   newContainers.forEach((c, i) => {
     for (const kind of ['requests', 'limits'] as const) {
       for (const [k, v] of Object.entries(obj(obj(c['resources'])[kind]))) {
-        if (!isQuantity(v)) causes.push({ reason: 'FieldValueInvalid', message: `Invalid value: ${JSON.stringify(v)}: quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'`, field: `spec.containers[${i}].resources.${kind}[${k}]` });
+        if (!isQuantity(v))
+          causes.push({
+            reason: 'FieldValueInvalid',
+            message: `Invalid value: ${JSON.stringify(v)}: quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'`,
+            field: `spec.containers[${i}].resources.${kind}[${k}]`,
+          });
       }
     }
   });
@@ -51,16 +62,26 @@ export function resizePod(current: KubeObject, next: JsonObject): KubeObject {
       const after = obj(newRes[kind]);
       for (const k of new Set([...Object.keys(before), ...Object.keys(after)])) {
         if (MUTABLE.has(k)) continue;
-        if (JSON.stringify(before[k]) !== JSON.stringify(after[k])) causes.push({ reason: 'FieldValueForbidden', message: 'Forbidden: only cpu and memory resources are mutable', field: `spec.containers[${i}].resources.${kind}[${k}]` });
+        if (JSON.stringify(before[k]) !== JSON.stringify(after[k]))
+          causes.push({
+            reason: 'FieldValueForbidden',
+            message: 'Forbidden: only cpu and memory resources are mutable',
+            field: `spec.containers[${i}].resources.${kind}[${k}]`,
+          });
       }
     }
     const oldMem = qty(obj(oldRes['limits'])['memory']);
     const newMem = qty(obj(newRes['limits'])['memory']);
     if (oldMem !== undefined && (newMem === undefined || newMem < oldMem) && resizeRestartPolicy(o, 'memory') !== 'RestartContainer') {
-      causes.push({ reason: 'FieldValueForbidden', message: 'Forbidden: memory limits cannot be decreased unless resizePolicy is RestartContainer', field: `spec.containers[${i}].resources.limits[memory]` });
+      causes.push({
+        reason: 'FieldValueForbidden',
+        message: 'Forbidden: memory limits cannot be decreased unless resizePolicy is RestartContainer',
+        field: `spec.containers[${i}].resources.limits[memory]`,
+      });
     }
   });
-  if (causes.length === 0 && qosClass(oldContainers) !== qosClass(newContainers)) causes.push({ reason: 'FieldValueForbidden', message: 'Forbidden: Pod QOS Class may not change as a result of resizing', field: 'spec' });
+  if (causes.length === 0 && qosClass(oldContainers) !== qosClass(newContainers))
+    causes.push({ reason: 'FieldValueForbidden', message: 'Forbidden: Pod QOS Class may not change as a result of resizing', field: 'spec' });
   if (causes.length > 0) throw invalid('Pod', '', name, causes);
 
   const updated = structuredClone(current);
@@ -78,8 +99,11 @@ export function resizePod(current: KubeObject, next: JsonObject): KubeObject {
     st['resources'] = structuredClone(resources);
     if (before === JSON.stringify(resources)) return;
     const oldRes = obj(oldContainers[i]!['resources']);
-    const changed = ['cpu', 'memory'].filter((k) => ['requests', 'limits'].some((kind) => JSON.stringify(obj(oldRes[kind])[k]) !== JSON.stringify(obj(resources[kind])[k])));
-    if (changed.some((k) => resizeRestartPolicy(c, k) === 'RestartContainer')) st['restartCount'] = (typeof st['restartCount'] === 'number' ? st['restartCount'] : 0) + 1;
+    const changed = ['cpu', 'memory'].filter((k) =>
+      ['requests', 'limits'].some((kind) => JSON.stringify(obj(oldRes[kind])[k]) !== JSON.stringify(obj(resources[kind])[k])),
+    );
+    if (changed.some((k) => resizeRestartPolicy(c, k) === 'RestartContainer'))
+      st['restartCount'] = (typeof st['restartCount'] === 'number' ? st['restartCount'] : 0) + 1;
   });
   spec['containers'] = containers;
   updated['spec'] = spec;

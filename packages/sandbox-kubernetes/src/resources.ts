@@ -20,15 +20,99 @@ const RW = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'upd
 const RO = ['get', 'list'];
 
 export const RESOURCES: readonly ResourceDef[] = [
-  { group: '', version: 'v1', resource: 'namespaces', singular: 'namespace', kind: 'Namespace', namespaced: false, shortNames: ['ns'], verbs: ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'], subresources: ['status'] },
-  { group: '', version: 'v1', resource: 'pods', singular: 'pod', kind: 'Pod', namespaced: true, shortNames: ['po'], categories: ['all'], verbs: RW, subresources: ['resize', 'status'] },
+  {
+    group: '',
+    version: 'v1',
+    resource: 'namespaces',
+    singular: 'namespace',
+    kind: 'Namespace',
+    namespaced: false,
+    shortNames: ['ns'],
+    verbs: ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'],
+    subresources: ['status'],
+  },
+  {
+    group: '',
+    version: 'v1',
+    resource: 'pods',
+    singular: 'pod',
+    kind: 'Pod',
+    namespaced: true,
+    shortNames: ['po'],
+    categories: ['all'],
+    verbs: RW,
+    subresources: ['resize', 'status'],
+  },
   { group: '', version: 'v1', resource: 'nodes', singular: 'node', kind: 'Node', namespaced: false, shortNames: ['no'], verbs: RW, subresources: ['status'] },
-  { group: '', version: 'v1', resource: 'configmaps', singular: 'configmap', kind: 'ConfigMap', namespaced: true, shortNames: ['cm'], verbs: RW, subresources: [] },
-  { group: 'apps', version: 'v1', resource: 'deployments', singular: 'deployment', kind: 'Deployment', namespaced: true, shortNames: ['deploy'], categories: ['all'], verbs: RW, subresources: ['scale', 'status'] },
-  { group: 'apps', version: 'v1', resource: 'statefulsets', singular: 'statefulset', kind: 'StatefulSet', namespaced: true, shortNames: ['sts'], categories: ['all'], verbs: RW, subresources: ['scale', 'status'] },
-  { group: 'autoscaling', version: 'v2', resource: 'horizontalpodautoscalers', singular: 'horizontalpodautoscaler', kind: 'HorizontalPodAutoscaler', namespaced: true, shortNames: ['hpa'], categories: ['all'], verbs: RW, subresources: ['status'] },
-  { group: 'metrics.k8s.io', version: 'v1beta1', resource: 'pods', singular: '', kind: 'PodMetrics', namespaced: true, verbs: RO, subresources: [], readOnly: true },
-  { group: 'metrics.k8s.io', version: 'v1beta1', resource: 'nodes', singular: '', kind: 'NodeMetrics', namespaced: false, verbs: RO, subresources: [], readOnly: true },
+  {
+    group: '',
+    version: 'v1',
+    resource: 'configmaps',
+    singular: 'configmap',
+    kind: 'ConfigMap',
+    namespaced: true,
+    shortNames: ['cm'],
+    verbs: RW,
+    subresources: [],
+  },
+  {
+    group: 'apps',
+    version: 'v1',
+    resource: 'deployments',
+    singular: 'deployment',
+    kind: 'Deployment',
+    namespaced: true,
+    shortNames: ['deploy'],
+    categories: ['all'],
+    verbs: RW,
+    subresources: ['scale', 'status'],
+  },
+  {
+    group: 'apps',
+    version: 'v1',
+    resource: 'statefulsets',
+    singular: 'statefulset',
+    kind: 'StatefulSet',
+    namespaced: true,
+    shortNames: ['sts'],
+    categories: ['all'],
+    verbs: RW,
+    subresources: ['scale', 'status'],
+  },
+  {
+    group: 'autoscaling',
+    version: 'v2',
+    resource: 'horizontalpodautoscalers',
+    singular: 'horizontalpodautoscaler',
+    kind: 'HorizontalPodAutoscaler',
+    namespaced: true,
+    shortNames: ['hpa'],
+    categories: ['all'],
+    verbs: RW,
+    subresources: ['status'],
+  },
+  {
+    group: 'metrics.k8s.io',
+    version: 'v1beta1',
+    resource: 'pods',
+    singular: '',
+    kind: 'PodMetrics',
+    namespaced: true,
+    verbs: RO,
+    subresources: [],
+    readOnly: true,
+  },
+  {
+    group: 'metrics.k8s.io',
+    version: 'v1beta1',
+    resource: 'nodes',
+    singular: '',
+    kind: 'NodeMetrics',
+    namespaced: false,
+    verbs: RO,
+    subresources: [],
+    readOnly: true,
+  },
 ];
 
 export function findResource(group: string, version: string, resource: string): ResourceDef | undefined {
@@ -86,7 +170,15 @@ export function apiResourceList(group: string, version: string, omit: ReadonlySe
       if (omit.has(`${d.resource}/${sub}`)) continue;
       resources.push(
         sub === 'scale'
-          ? { name: `${d.resource}/scale`, singularName: '', namespaced: d.namespaced, group: 'autoscaling', version: 'v1', kind: 'Scale', verbs: ['get', 'patch', 'update'] }
+          ? {
+              name: `${d.resource}/scale`,
+              singularName: '',
+              namespaced: d.namespaced,
+              group: 'autoscaling',
+              version: 'v1',
+              kind: 'Scale',
+              verbs: ['get', 'patch', 'update'],
+            }
           : { name: `${d.resource}/${sub}`, singularName: '', namespaced: d.namespaced, kind: d.kind, verbs: ['get', 'patch', 'update'] },
       );
     }
@@ -115,7 +207,14 @@ export function discoveryFormat(accept: string | undefined, aggregatedServed: bo
     if (mediaType !== 'application/json' && mediaType !== 'application/*' && mediaType !== '*/*') continue;
     if (params.has('as') || params.has('g') || params.has('v')) {
       const v = params.get('v');
-      if (aggregatedServed && mediaType === 'application/json' && params.get('g') === 'apidiscovery.k8s.io' && params.get('as') === 'APIGroupDiscoveryList' && (v === 'v2' || v === 'v2beta1')) return v;
+      if (
+        aggregatedServed &&
+        mediaType === 'application/json' &&
+        params.get('g') === 'apidiscovery.k8s.io' &&
+        params.get('as') === 'APIGroupDiscoveryList' &&
+        (v === 'v2' || v === 'v2beta1')
+      )
+        return v;
       continue;
     }
     return 'legacy';
@@ -148,7 +247,12 @@ function resourceDiscovery(d: ResourceDef, omit: ReadonlySet<string>): Record<st
  * `GET /api` or `/apis` as an `APIGroupDiscoveryList` (one request instead of one per group version).
  * Groups whose APIService is down are `Stale`, as the aggregator reports them; kubectl then names them as failed.
  */
-export function aggregatedDiscovery(scope: 'core' | 'groups', version: AggregatedDiscoveryVersion, unavailableGroups: ReadonlySet<string> = new Set(), omit: ReadonlySet<string> = new Set()): unknown {
+export function aggregatedDiscovery(
+  scope: 'core' | 'groups',
+  version: AggregatedDiscoveryVersion,
+  unavailableGroups: ReadonlySet<string> = new Set(),
+  omit: ReadonlySet<string> = new Set(),
+): unknown {
   const names = scope === 'core' ? [''] : groups().map((g) => g.name);
   return {
     kind: 'APIGroupDiscoveryList',

@@ -83,7 +83,9 @@ export async function startSampleModelServer(options: SampleModelServerOptions =
             res.writeHead(500, { 'content-type': 'application/json' }).end('{"error":"inference failed"}');
             return;
           }
-          res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ predictions: [{ label: n % 2 === 0 ? 'cat' : 'dog', score: 0.87 }] }));
+          res
+            .writeHead(200, { 'content-type': 'application/json' })
+            .end(JSON.stringify({ predictions: [{ label: n % 2 === 0 ? 'cat' : 'dog', score: 0.87 }] }));
         }, serviceMs);
       });
     });

@@ -4,7 +4,10 @@ import { isQuantity, parseQuantity } from './model/quantity';
 import { parseYamlDocuments } from './model/yaml-text';
 import type { FakeKubeApi } from './fake-kube-api';
 
-const quantity = z.union([z.string(), z.number()]).refine((v) => typeof v === 'number' || isQuantity(v), 'must be a Kubernetes quantity like "500m", "2" or "1Gi"').transform(String);
+const quantity = z
+  .union([z.string(), z.number()])
+  .refine((v) => typeof v === 'number' || isQuantity(v), 'must be a Kubernetes quantity like "500m", "2" or "1Gi"')
+  .transform(String);
 const resources = z.strictObject({ cpu: quantity.optional(), memory: quantity.optional() });
 const name = z.string().min(1).max(253);
 
@@ -14,7 +17,9 @@ const ContainerSeedSchema = z.strictObject({
   requests: resources.default({ cpu: '500m', memory: '1Gi' }),
   limits: resources.optional(),
   /** The container's `resizePolicy` (in-place resize): restart policy per resource. */
-  resizePolicy: z.strictObject({ cpu: z.enum(['NotRequired', 'RestartContainer']).optional(), memory: z.enum(['NotRequired', 'RestartContainer']).optional() }).optional(),
+  resizePolicy: z
+    .strictObject({ cpu: z.enum(['NotRequired', 'RestartContainer']).optional(), memory: z.enum(['NotRequired', 'RestartContainer']).optional() })
+    .optional(),
 });
 
 const WorkloadSeedSchema = z.strictObject({
@@ -100,7 +105,10 @@ export function parseSeed(text: string, source = 'seed'): z.output<typeof FakeKu
 export function applySeed(api: FakeKubeApi, seed: FakeKubeSeed): void {
   const s = FakeKubeSeedSchema.parse(seed);
   for (const ns of s.namespaces) api.put({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
-  for (const [kind, list] of [['Deployment', s.deployments], ['StatefulSet', s.statefulsets]] as const) {
+  for (const [kind, list] of [
+    ['Deployment', s.deployments],
+    ['StatefulSet', s.statefulsets],
+  ] as const) {
     for (const w of list) {
       const id = `${w.namespace}/${kind.toLowerCase()}/${w.name}`;
       if (w.rollout) api.setRollout(id, w.rollout);
@@ -127,6 +135,7 @@ export function applySeed(api: FakeKubeApi, seed: FakeKubeSeed): void {
       },
     });
   }
-  for (const c of s.configMaps) api.put({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: c.name, namespace: c.namespace, labels: c.labels }, data: c.data });
+  for (const c of s.configMaps)
+    api.put({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: c.name, namespace: c.namespace, labels: c.labels }, data: c.data });
   for (const o of s.objects) api.put(o);
 }

@@ -22,14 +22,26 @@ export async function selfSignedCertificate(options: { openssl?: string; days?: 
   const key = join(dir, 'key.pem');
   const cert = join(dir, 'cert.pem');
   const args = [
-    'req', '-x509', '-nodes',
-    '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1',
-    '-keyout', key, '-out', cert,
-    '-days', String(options.days ?? 30),
-    '-subj', '/CN=127.0.0.1',
-    '-addext', 'subjectAltName=IP:127.0.0.1,DNS:localhost',
+    'req',
+    '-x509',
+    '-nodes',
+    '-newkey',
+    'ec',
+    '-pkeyopt',
+    'ec_paramgen_curve:prime256v1',
+    '-keyout',
+    key,
+    '-out',
+    cert,
+    '-days',
+    String(options.days ?? 30),
+    '-subj',
+    '/CN=127.0.0.1',
+    '-addext',
+    'subjectAltName=IP:127.0.0.1,DNS:localhost',
     // Go's verifier wants serverAuth when any extended key usage is present; say it explicitly.
-    '-addext', 'extendedKeyUsage=serverAuth',
+    '-addext',
+    'extendedKeyUsage=serverAuth',
   ];
   try {
     await new Promise<void>((resolve, reject) => {

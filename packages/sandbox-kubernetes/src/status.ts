@@ -57,7 +57,11 @@ export function notFound(resource: string, group: string, name: string): HttpErr
 
 /** The exact conflict the apiserver answers to a stale resourceVersion. */
 export function conflict(resource: string, group: string, name: string): HttpError {
-  return statusError(409, `Operation cannot be fulfilled on ${qualified(resource, group)} "${name}": the object has been modified; please apply your changes to the latest version and try again`, { name, group, kind: resource });
+  return statusError(
+    409,
+    `Operation cannot be fulfilled on ${qualified(resource, group)} "${name}": the object has been modified; please apply your changes to the latest version and try again`,
+    { name, group, kind: resource },
+  );
 }
 
 export function alreadyExists(resource: string, group: string, name: string): HttpError {
@@ -81,6 +85,13 @@ export function faultStatus(code: 429 | 500 | 503 | 504 | 409, name = 'injected'
     case 504:
       return { status: 504, body: kubeStatus(504, 'Timeout: request did not complete within the allowed duration') };
     case 409:
-      return { status: 409, body: kubeStatus(409, `Operation cannot be fulfilled on deployments.apps "${name}": the object has been modified; please apply your changes to the latest version and try again`, { name, group: 'apps', kind: 'deployments' }) };
+      return {
+        status: 409,
+        body: kubeStatus(
+          409,
+          `Operation cannot be fulfilled on deployments.apps "${name}": the object has been modified; please apply your changes to the latest version and try again`,
+          { name, group: 'apps', kind: 'deployments' },
+        ),
+      };
   }
 }

@@ -66,7 +66,18 @@ function hpaTargets(o: KubeObject): string {
   const q = (v: Json | undefined): string => (v === undefined || v === null ? '<unknown>' : String(v));
   const shown = list.map((m, i) => {
     const type = String(m['type']);
-    const key = type === 'Resource' ? 'resource' : type === 'ContainerResource' ? 'containerResource' : type === 'Pods' ? 'pods' : type === 'Object' ? 'object' : type === 'External' ? 'external' : '';
+    const key =
+      type === 'Resource'
+        ? 'resource'
+        : type === 'ContainerResource'
+          ? 'containerResource'
+          : type === 'Pods'
+            ? 'pods'
+            : type === 'Object'
+              ? 'object'
+              : type === 'External'
+                ? 'external'
+                : '';
     if (!key) return '<unknown type>';
     const target = obj(obj(m[key])['target']);
     const now = obj(obj(current[i]?.[key])['current']);
@@ -84,18 +95,56 @@ function hpaTargets(o: KubeObject): string {
 }
 
 const nameCol: Column = { name: 'Name', type: 'string', format: 'name', description: 'Name must be unique within a namespace.', cell: (o) => o.metadata.name };
-const ageCol: Column = { name: 'Age', type: 'string', description: 'CreationTimestamp of the object.', cell: (o, now) => humanAge(now - Date.parse(o.metadata.creationTimestamp)) };
-const containersCol: Column = { name: 'Containers', type: 'string', priority: 1, description: 'Names of each container in the template.', cell: (o) => containersOf(o).map((c) => String(c['name'] ?? '')).join(',') };
-const imagesCol: Column = { name: 'Images', type: 'string', priority: 1, description: 'Images referenced by each container in the template.', cell: (o) => containersOf(o).map((c) => String(c['image'] ?? '')).join(',') };
-const readyReplicasCol: Column = { name: 'Ready', type: 'string', description: 'Number of the pod with ready state', cell: (o) => `${num(obj(o['status'])['readyReplicas'])}/${num(obj(o['spec'])['replicas'])}` };
+const ageCol: Column = {
+  name: 'Age',
+  type: 'string',
+  description: 'CreationTimestamp of the object.',
+  cell: (o, now) => humanAge(now - Date.parse(o.metadata.creationTimestamp)),
+};
+const containersCol: Column = {
+  name: 'Containers',
+  type: 'string',
+  priority: 1,
+  description: 'Names of each container in the template.',
+  cell: (o) =>
+    containersOf(o)
+      .map((c) => String(c['name'] ?? ''))
+      .join(','),
+};
+const imagesCol: Column = {
+  name: 'Images',
+  type: 'string',
+  priority: 1,
+  description: 'Images referenced by each container in the template.',
+  cell: (o) =>
+    containersOf(o)
+      .map((c) => String(c['image'] ?? ''))
+      .join(','),
+};
+const readyReplicasCol: Column = {
+  name: 'Ready',
+  type: 'string',
+  description: 'Number of the pod with ready state',
+  cell: (o) => `${num(obj(o['status'])['readyReplicas'])}/${num(obj(o['spec'])['replicas'])}`,
+};
 
 /** The apiserver's column definitions (pkg/printers/internalversion), priority-1 columns included as it sends them. */
 const COLUMNS: Readonly<Record<string, Column[]>> = {
   deployments: [
     nameCol,
     readyReplicasCol,
-    { name: 'Up-to-date', type: 'integer', description: 'Total number of non-terminated pods targeted by this deployment that have the desired template spec.', cell: (o) => num(obj(o['status'])['updatedReplicas']) },
-    { name: 'Available', type: 'integer', description: 'Total number of available pods (ready for at least minReadySeconds) targeted by this deployment.', cell: (o) => num(obj(o['status'])['availableReplicas']) },
+    {
+      name: 'Up-to-date',
+      type: 'integer',
+      description: 'Total number of non-terminated pods targeted by this deployment that have the desired template spec.',
+      cell: (o) => num(obj(o['status'])['updatedReplicas']),
+    },
+    {
+      name: 'Available',
+      type: 'integer',
+      description: 'Total number of available pods (ready for at least minReadySeconds) targeted by this deployment.',
+      cell: (o) => num(obj(o['status'])['availableReplicas']),
+    },
     ageCol,
     containersCol,
     imagesCol,
@@ -104,55 +153,136 @@ const COLUMNS: Readonly<Record<string, Column[]>> = {
   statefulsets: [nameCol, readyReplicasCol, ageCol, containersCol, imagesCol],
   pods: [
     nameCol,
-    { name: 'Ready', type: 'string', description: 'The aggregate readiness state of this pod for accepting traffic.', cell: (o) => {
-      const cs = obj(o['status'])['containerStatuses'];
-      const list = Array.isArray(cs) ? cs.map(obj) : [];
-      return `${list.filter((c) => c['ready'] === true).length}/${list.length}`;
-    } },
-    { name: 'Status', type: 'string', description: 'The aggregate status of the containers in this pod.', cell: (o) => String(obj(o['status'])['phase'] ?? 'Unknown') },
+    {
+      name: 'Ready',
+      type: 'string',
+      description: 'The aggregate readiness state of this pod for accepting traffic.',
+      cell: (o) => {
+        const cs = obj(o['status'])['containerStatuses'];
+        const list = Array.isArray(cs) ? cs.map(obj) : [];
+        return `${list.filter((c) => c['ready'] === true).length}/${list.length}`;
+      },
+    },
+    {
+      name: 'Status',
+      type: 'string',
+      description: 'The aggregate status of the containers in this pod.',
+      cell: (o) => String(obj(o['status'])['phase'] ?? 'Unknown'),
+    },
     { name: 'Restarts', type: 'string', description: 'The number of times the containers in this pod have been restarted.', cell: () => '0' },
     ageCol,
     { name: 'IP', type: 'string', priority: 1, description: 'podIP address allocated to the pod.', cell: (o) => str(obj(o['status'])['podIP']) },
-    { name: 'Node', type: 'string', priority: 1, description: 'NodeName is the name of the node this pod is scheduled onto.', cell: (o) => str(obj(o['spec'])['nodeName']) },
-    { name: 'Nominated Node', type: 'string', priority: 1, description: 'nominatedNodeName is set only when this pod preempts other pods on the node.', cell: (o) => str(obj(o['status'])['nominatedNodeName']) },
-    { name: 'Readiness Gates', type: 'string', priority: 1, description: 'If specified, all readiness gates will be evaluated for pod readiness.', cell: () => '<none>' },
+    {
+      name: 'Node',
+      type: 'string',
+      priority: 1,
+      description: 'NodeName is the name of the node this pod is scheduled onto.',
+      cell: (o) => str(obj(o['spec'])['nodeName']),
+    },
+    {
+      name: 'Nominated Node',
+      type: 'string',
+      priority: 1,
+      description: 'nominatedNodeName is set only when this pod preempts other pods on the node.',
+      cell: (o) => str(obj(o['status'])['nominatedNodeName']),
+    },
+    {
+      name: 'Readiness Gates',
+      type: 'string',
+      priority: 1,
+      description: 'If specified, all readiness gates will be evaluated for pod readiness.',
+      cell: () => '<none>',
+    },
   ],
   horizontalpodautoscalers: [
     nameCol,
-    { name: 'Reference', type: 'string', description: 'reference to the target object', cell: (o) => {
-      const r = obj(obj(o['spec'])['scaleTargetRef']);
-      return `${String(r['kind'])}/${String(r['name'])}`;
-    } },
-    { name: 'Targets', type: 'string', description: 'metrics contains the specifications for which to use to calculate the desired replica count.', cell: hpaTargets },
-    { name: 'MinPods', type: 'string', description: 'Lower limit for the number of pods.', cell: (o) => {
-      const min = obj(o['spec'])['minReplicas'];
-      return typeof min === 'number' ? String(min) : '<unset>';
-    } },
+    {
+      name: 'Reference',
+      type: 'string',
+      description: 'reference to the target object',
+      cell: (o) => {
+        const r = obj(obj(o['spec'])['scaleTargetRef']);
+        return `${String(r['kind'])}/${String(r['name'])}`;
+      },
+    },
+    {
+      name: 'Targets',
+      type: 'string',
+      description: 'metrics contains the specifications for which to use to calculate the desired replica count.',
+      cell: hpaTargets,
+    },
+    {
+      name: 'MinPods',
+      type: 'string',
+      description: 'Lower limit for the number of pods.',
+      cell: (o) => {
+        const min = obj(o['spec'])['minReplicas'];
+        return typeof min === 'number' ? String(min) : '<unset>';
+      },
+    },
     { name: 'MaxPods', type: 'integer', description: 'Upper limit for the number of pods.', cell: (o) => num(obj(o['spec'])['maxReplicas']) },
     { name: 'Replicas', type: 'integer', description: 'Current number of replicas.', cell: (o) => num(obj(o['status'])['currentReplicas']) },
     ageCol,
   ],
   nodes: [
     nameCol,
-    { name: 'Status', type: 'string', description: 'The status of the node', cell: (o) => {
-      const conds = obj(o['status'])['conditions'];
-      const ready = (Array.isArray(conds) ? conds.map(obj) : []).find((c) => c['type'] === 'Ready');
-      return ready?.['status'] === 'True' ? 'Ready' : ready?.['status'] === 'False' ? 'NotReady' : 'Unknown';
-    } },
+    {
+      name: 'Status',
+      type: 'string',
+      description: 'The status of the node',
+      cell: (o) => {
+        const conds = obj(o['status'])['conditions'];
+        const ready = (Array.isArray(conds) ? conds.map(obj) : []).find((c) => c['type'] === 'Ready');
+        return ready?.['status'] === 'True' ? 'Ready' : ready?.['status'] === 'False' ? 'NotReady' : 'Unknown';
+      },
+    },
     { name: 'Roles', type: 'string', description: 'The roles of the node', cell: () => '<none>' },
     ageCol,
-    { name: 'Version', type: 'string', description: 'Kubelet Version reported by the node.', cell: (o) => String(obj(obj(o['status'])['nodeInfo'])['kubeletVersion'] ?? '') },
-    { name: 'Internal-IP', type: 'string', priority: 1, description: 'List of addresses reachable to the node.', cell: (o) => {
-      const a = obj(o['status'])['addresses'];
-      return str((Array.isArray(a) ? a.map(obj) : []).find((x) => x['type'] === 'InternalIP')?.['address']);
-    } },
+    {
+      name: 'Version',
+      type: 'string',
+      description: 'Kubelet Version reported by the node.',
+      cell: (o) => String(obj(obj(o['status'])['nodeInfo'])['kubeletVersion'] ?? ''),
+    },
+    {
+      name: 'Internal-IP',
+      type: 'string',
+      priority: 1,
+      description: 'List of addresses reachable to the node.',
+      cell: (o) => {
+        const a = obj(o['status'])['addresses'];
+        return str((Array.isArray(a) ? a.map(obj) : []).find((x) => x['type'] === 'InternalIP')?.['address']);
+      },
+    },
     { name: 'External-IP', type: 'string', priority: 1, description: 'List of addresses reachable to the node.', cell: () => '<none>' },
-    { name: 'OS-Image', type: 'string', priority: 1, description: 'OS Image reported by the node.', cell: (o) => str(obj(obj(o['status'])['nodeInfo'])['osImage'], '<unknown>') },
-    { name: 'Kernel-Version', type: 'string', priority: 1, description: 'Kernel Version reported by the node.', cell: (o) => str(obj(obj(o['status'])['nodeInfo'])['kernelVersion'], '<unknown>') },
-    { name: 'Container-Runtime', type: 'string', priority: 1, description: 'ContainerRuntime Version reported by the node.', cell: (o) => str(obj(obj(o['status'])['nodeInfo'])['containerRuntimeVersion'], '<unknown>') },
+    {
+      name: 'OS-Image',
+      type: 'string',
+      priority: 1,
+      description: 'OS Image reported by the node.',
+      cell: (o) => str(obj(obj(o['status'])['nodeInfo'])['osImage'], '<unknown>'),
+    },
+    {
+      name: 'Kernel-Version',
+      type: 'string',
+      priority: 1,
+      description: 'Kernel Version reported by the node.',
+      cell: (o) => str(obj(obj(o['status'])['nodeInfo'])['kernelVersion'], '<unknown>'),
+    },
+    {
+      name: 'Container-Runtime',
+      type: 'string',
+      priority: 1,
+      description: 'ContainerRuntime Version reported by the node.',
+      cell: (o) => str(obj(obj(o['status'])['nodeInfo'])['containerRuntimeVersion'], '<unknown>'),
+    },
   ],
   configmaps: [nameCol, { name: 'Data', type: 'integer', description: 'Number of data entries.', cell: (o) => Object.keys(obj(o['data'])).length }, ageCol],
-  namespaces: [nameCol, { name: 'Status', type: 'string', description: 'The status of the namespace', cell: (o) => String(obj(o['status'])['phase'] ?? 'Active') }, ageCol],
+  namespaces: [
+    nameCol,
+    { name: 'Status', type: 'string', description: 'The status of the namespace', cell: (o) => String(obj(o['status'])['phase'] ?? 'Active') },
+    ageCol,
+  ],
 };
 
 /** A `meta.k8s.io/v1` Table of the objects, rows carrying PartialObjectMetadata (kubectl's default `includeObject=Metadata`). */

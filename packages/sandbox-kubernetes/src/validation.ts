@@ -23,7 +23,8 @@ function checkResources(resources: Json | undefined, path: string, causes: Statu
       continue;
     }
     for (const [k, v] of Object.entries(m)) {
-      if (!isQuantity(v)) causes.push({ reason: 'FieldValueInvalid', message: `Invalid value: ${JSON.stringify(v)}: must be a quantity`, field: `${path}.${part}[${k}]` });
+      if (!isQuantity(v))
+        causes.push({ reason: 'FieldValueInvalid', message: `Invalid value: ${JSON.stringify(v)}: must be a quantity`, field: `${path}.${part}[${k}]` });
     }
   }
   const req = isObject(resources['requests']) ? resources['requests'] : {};
@@ -32,7 +33,11 @@ function checkResources(resources: Json | undefined, path: string, causes: Statu
     const r = req[k];
     const l = lim[k];
     if (isQuantity(r) && isQuantity(l) && parseQuantity(r) > parseQuantity(l)) {
-      causes.push({ reason: 'FieldValueInvalid', message: `Invalid value: "${r}": must be less than or equal to ${k} limit of ${l}`, field: `${path}.requests` });
+      causes.push({
+        reason: 'FieldValueInvalid',
+        message: `Invalid value: "${r}": must be less than or equal to ${k} limit of ${l}`,
+        field: `${path}.requests`,
+      });
     }
   }
 }
@@ -47,8 +52,10 @@ function checkPodTemplate(template: Json | undefined, selector: Json | undefined
   else {
     try {
       const reqs = selectorRequirements(selector as LabelSelector);
-      if (reqs.length === 0) causes.push({ reason: 'FieldValueInvalid', message: 'Invalid value: empty selector is invalid for deployment', field: 'spec.selector' });
-      else if (!matches(reqs, labels)) causes.push({ reason: 'FieldValueInvalid', message: '`selector` does not match template `labels`', field: 'spec.template.metadata.labels' });
+      if (reqs.length === 0)
+        causes.push({ reason: 'FieldValueInvalid', message: 'Invalid value: empty selector is invalid for deployment', field: 'spec.selector' });
+      else if (!matches(reqs, labels))
+        causes.push({ reason: 'FieldValueInvalid', message: '`selector` does not match template `labels`', field: 'spec.template.metadata.labels' });
     } catch (e) {
       causes.push({ reason: 'FieldValueInvalid', message: (e as Error).message, field: 'spec.selector' });
     }
@@ -57,14 +64,16 @@ function checkPodTemplate(template: Json | undefined, selector: Json | undefined
   const containers = Array.isArray(spec['containers']) ? spec['containers'] : [];
   if (containers.length === 0) causes.push({ reason: 'FieldValueRequired', message: 'Required value', field: 'spec.template.spec.containers' });
   containers.forEach((c, i) => {
-    if (!isObject(c) || typeof c['name'] !== 'string' || dns1123LabelProblem(c['name'])) causes.push({ reason: 'FieldValueRequired', message: 'Required value: a DNS-1123 label', field: `spec.template.spec.containers[${i}].name` });
+    if (!isObject(c) || typeof c['name'] !== 'string' || dns1123LabelProblem(c['name']))
+      causes.push({ reason: 'FieldValueRequired', message: 'Required value: a DNS-1123 label', field: `spec.template.spec.containers[${i}].name` });
     if (isObject(c)) checkResources(c['resources'], `spec.template.spec.containers[${i}].resources`, causes);
   });
 }
 
 function checkReplicas(v: Json | undefined, field: string, causes: StatusCause[]): void {
   if (v === undefined) return;
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > 2 ** 31 - 1) causes.push({ reason: 'FieldValueInvalid', message: `Invalid value: ${JSON.stringify(v)}: must be greater than or equal to 0`, field });
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > 2 ** 31 - 1)
+    causes.push({ reason: 'FieldValueInvalid', message: `Invalid value: ${JSON.stringify(v)}: must be greater than or equal to 0`, field });
 }
 
 /** Defaults the apiserver fills on create (only those our clients read). */
@@ -82,7 +91,8 @@ export function validateObject(def: ResourceDef, o: KubeObject, old?: KubeObject
   if (nameProblem) causes.push({ reason: 'FieldValueInvalid', message: `Invalid value: "${o.metadata.name}": ${nameProblem}`, field: 'metadata.name' });
   for (const m of ['labels', 'annotations'] as const) {
     const v = o.metadata[m];
-    if (v !== undefined && (!isObject(v) || Object.values(v).some((x) => typeof x !== 'string'))) causes.push({ reason: 'FieldValueInvalid', message: 'values must be strings', field: `metadata.${m}` });
+    if (v !== undefined && (!isObject(v) || Object.values(v).some((x) => typeof x !== 'string')))
+      causes.push({ reason: 'FieldValueInvalid', message: 'values must be strings', field: `metadata.${m}` });
   }
   const annotations = isObject(o.metadata.annotations) ? o.metadata.annotations : {};
   const size = Object.entries(annotations).reduce((n, [k, v]) => n + k.length + String(v).length, 0);
@@ -100,15 +110,27 @@ export function validateObject(def: ResourceDef, o: KubeObject, old?: KubeObject
   }
   if (def.resource === 'horizontalpodautoscalers') {
     const ref = spec && isObject(spec['scaleTargetRef']) ? spec['scaleTargetRef'] : undefined;
-    if (!ref || typeof ref['kind'] !== 'string' || typeof ref['name'] !== 'string') causes.push({ reason: 'FieldValueRequired', message: 'Required value', field: 'spec.scaleTargetRef' });
+    if (!ref || typeof ref['kind'] !== 'string' || typeof ref['name'] !== 'string')
+      causes.push({ reason: 'FieldValueRequired', message: 'Required value', field: 'spec.scaleTargetRef' });
     const max = spec?.['maxReplicas'];
     const min = spec?.['minReplicas'] ?? 1;
-    if (typeof max !== 'number' || max < 1) causes.push({ reason: 'FieldValueInvalid', message: `Invalid value: ${JSON.stringify(max)}: must be greater than or equal to 1`, field: 'spec.maxReplicas' });
-    else if (typeof min === 'number' && min > max) causes.push({ reason: 'FieldValueInvalid', message: `Invalid value: ${max}: must be greater than or equal to \`minReplicas\``, field: 'spec.maxReplicas' });
+    if (typeof max !== 'number' || max < 1)
+      causes.push({
+        reason: 'FieldValueInvalid',
+        message: `Invalid value: ${JSON.stringify(max)}: must be greater than or equal to 1`,
+        field: 'spec.maxReplicas',
+      });
+    else if (typeof min === 'number' && min > max)
+      causes.push({
+        reason: 'FieldValueInvalid',
+        message: `Invalid value: ${max}: must be greater than or equal to \`minReplicas\``,
+        field: 'spec.maxReplicas',
+      });
   }
   if (def.resource === 'configmaps') {
     const data = o['data'];
-    if (data !== undefined && (!isObject(data) || Object.values(data).some((x) => typeof x !== 'string'))) causes.push({ reason: 'FieldValueInvalid', message: 'values must be strings', field: 'data' });
+    if (data !== undefined && (!isObject(data) || Object.values(data).some((x) => typeof x !== 'string')))
+      causes.push({ reason: 'FieldValueInvalid', message: 'values must be strings', field: 'data' });
   }
   if (causes.length > 0) throw invalid(def.kind, def.group, o.metadata.name, causes);
 }

@@ -150,7 +150,17 @@ export class WorkloadController {
     const n = current.length;
     const status: JsonObject =
       def === STATEFULSETS
-        ? { observedGeneration: o.metadata.generation ?? 1, replicas: n, readyReplicas: n, currentReplicas: n, updatedReplicas: n, availableReplicas: n, currentRevision: `${o.metadata.name}-${hash}`, updateRevision: `${o.metadata.name}-${hash}`, collisionCount: 0 }
+        ? {
+            observedGeneration: o.metadata.generation ?? 1,
+            replicas: n,
+            readyReplicas: n,
+            currentReplicas: n,
+            updatedReplicas: n,
+            availableReplicas: n,
+            currentRevision: `${o.metadata.name}-${hash}`,
+            updateRevision: `${o.metadata.name}-${hash}`,
+            collisionCount: 0,
+          }
         : {
             observedGeneration: o.metadata.generation ?? 1,
             replicas: n,
@@ -158,8 +168,22 @@ export class WorkloadController {
             readyReplicas: n,
             availableReplicas: n,
             conditions: [
-              { type: 'Available', status: 'True', lastUpdateTime: iso(this.clock.now()), lastTransitionTime: o.metadata.creationTimestamp, reason: 'MinimumReplicasAvailable', message: 'Deployment has minimum availability.' },
-              { type: 'Progressing', status: 'True', lastUpdateTime: iso(this.clock.now()), lastTransitionTime: o.metadata.creationTimestamp, reason: 'NewReplicaSetAvailable', message: `ReplicaSet "${o.metadata.name}-${hash}" has successfully progressed.` },
+              {
+                type: 'Available',
+                status: 'True',
+                lastUpdateTime: iso(this.clock.now()),
+                lastTransitionTime: o.metadata.creationTimestamp,
+                reason: 'MinimumReplicasAvailable',
+                message: 'Deployment has minimum availability.',
+              },
+              {
+                type: 'Progressing',
+                status: 'True',
+                lastUpdateTime: iso(this.clock.now()),
+                lastTransitionTime: o.metadata.creationTimestamp,
+                reason: 'NewReplicaSetAvailable',
+                message: `ReplicaSet "${o.metadata.name}-${hash}" has successfully progressed.`,
+              },
             ],
           };
     if (n === 0) {
@@ -196,7 +220,14 @@ export class WorkloadController {
         ownerReferences: [
           def === STATEFULSETS
             ? { apiVersion: 'apps/v1', kind: 'StatefulSet', name: o.metadata.name, uid: o.metadata.uid, controller: true, blockOwnerDeletion: true }
-            : { apiVersion: 'apps/v1', kind: 'ReplicaSet', name: `${o.metadata.name}-${hash}`, uid: safeHash(`${o.metadata.uid}${hash}`, 10), controller: true, blockOwnerDeletion: true },
+            : {
+                apiVersion: 'apps/v1',
+                kind: 'ReplicaSet',
+                name: `${o.metadata.name}-${hash}`,
+                uid: safeHash(`${o.metadata.uid}${hash}`, 10),
+                controller: true,
+                blockOwnerDeletion: true,
+              },
         ],
       },
       spec: { ...podSpec, nodeName: 'fake-node-1' },
@@ -212,7 +243,17 @@ export class WorkloadController {
         podIP: `10.1.${(this.seq >> 8) & 255}.${this.seq & 255}`,
         startTime: now,
         qosClass: 'Burstable',
-        containerStatuses: containers.map((c) => ({ name: c['name'] ?? 'main', ...(c['resources'] !== undefined ? { allocatedResources: structuredClone(obj(obj(c['resources'])['requests'])), resources: structuredClone(obj(c['resources'])) } : {}), ready: true, restartCount: 0, image: c['image'] ?? 'model-server:latest', started: true, state: { running: { startedAt: now } } })),
+        containerStatuses: containers.map((c) => ({
+          name: c['name'] ?? 'main',
+          ...(c['resources'] !== undefined
+            ? { allocatedResources: structuredClone(obj(obj(c['resources'])['requests'])), resources: structuredClone(obj(c['resources'])) }
+            : {}),
+          ready: true,
+          restartCount: 0,
+          image: c['image'] ?? 'model-server:latest',
+          started: true,
+          state: { running: { startedAt: now } },
+        })),
       },
     };
   }

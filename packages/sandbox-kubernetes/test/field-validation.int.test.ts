@@ -10,14 +10,24 @@ const CONFIGMAPS = findResource('', 'v1', 'configmaps')!;
 
 describe('fieldValidation (unknown fields at the top level, in metadata and in spec)', () => {
   it('finds the unknown fields a kind does not have', () => {
-    expect(unknownFields(DEPLOYMENTS, { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'x', lables: {} }, spec: { replica: 2, replicas: 1, template: { spec: { anything: 1 } } }, extra: true })).toEqual(['extra', 'metadata.lables', 'spec.replica']);
+    expect(
+      unknownFields(DEPLOYMENTS, {
+        apiVersion: 'apps/v1',
+        kind: 'Deployment',
+        metadata: { name: 'x', lables: {} },
+        spec: { replica: 2, replicas: 1, template: { spec: { anything: 1 } } },
+        extra: true,
+      }),
+    ).toEqual(['extra', 'metadata.lables', 'spec.replica']);
     expect(unknownFields(CONFIGMAPS, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x' }, data: {}, binaryData: {}, immutable: true })).toEqual([]);
     expect(unknownFields(CONFIGMAPS, { metadata: { name: 'x' }, spec: {} })).toEqual(['spec']);
   });
 
   it('Strict refuses with the strict decoder message, Warn reports and drops, Ignore drops silently', () => {
     const body = (): { [key: string]: Json } => ({ metadata: { name: 'x' }, spec: { replica: 2, replicas: 1 } });
-    expect(() => checkFields('Strict', DEPLOYMENTS, body())).toThrow('Deployment in version "v1" cannot be handled as a Deployment: strict decoding error: unknown field "spec.replica"');
+    expect(() => checkFields('Strict', DEPLOYMENTS, body())).toThrow(
+      'Deployment in version "v1" cannot be handled as a Deployment: strict decoding error: unknown field "spec.replica"',
+    );
     const warned = body();
     expect(checkFields('Warn', DEPLOYMENTS, warned)).toEqual({ warning: '299 - "unknown field \\"spec.replica\\""' });
     expect(warned['spec']).toEqual({ replicas: 1 });
@@ -39,7 +49,12 @@ describe('OpenAPI v3 skeleton', () => {
     expect(Object.keys(root.paths)).toEqual(['api/v1', 'apis/apps/v1', 'apis/autoscaling/v2']);
     for (const [key, { serverRelativeURL }] of Object.entries(root.paths)) {
       expect(serverRelativeURL).toMatch(new RegExp(`^/openapi/v3/${key}\\?hash=[0-9A-F]{128}$`));
-      const doc = openApiV3Document(serverRelativeURL.split('?')[0]!) as { paths: Record<string, { patch?: { parameters: Array<{ name: string }>; requestBody: { content: Record<string, unknown> }; 'x-kubernetes-group-version-kind': unknown } }> };
+      const doc = openApiV3Document(serverRelativeURL.split('?')[0]!) as {
+        paths: Record<
+          string,
+          { patch?: { parameters: Array<{ name: string }>; requestBody: { content: Record<string, unknown> }; 'x-kubernetes-group-version-kind': unknown } }
+        >;
+      };
       const patches = Object.values(doc.paths).flatMap((p) => (p.patch ? [p.patch] : []));
       expect(patches.length).toBeGreaterThan(0);
       for (const p of patches) {
@@ -48,8 +63,16 @@ describe('OpenAPI v3 skeleton', () => {
       }
     }
     const apps = openApiV3Document('/openapi/v3/apis/apps/v1') as { paths: Record<string, { patch?: Record<string, unknown> }> };
-    expect(apps.paths['/apis/apps/v1/namespaces/{namespace}/deployments/{name}']?.patch?.['x-kubernetes-group-version-kind']).toEqual({ group: 'apps', version: 'v1', kind: 'Deployment' });
-    expect(apps.paths['/apis/apps/v1/namespaces/{namespace}/deployments/{name}/scale']?.patch?.['x-kubernetes-group-version-kind']).toEqual({ group: 'autoscaling', version: 'v1', kind: 'Scale' });
+    expect(apps.paths['/apis/apps/v1/namespaces/{namespace}/deployments/{name}']?.patch?.['x-kubernetes-group-version-kind']).toEqual({
+      group: 'apps',
+      version: 'v1',
+      kind: 'Deployment',
+    });
+    expect(apps.paths['/apis/apps/v1/namespaces/{namespace}/deployments/{name}/scale']?.patch?.['x-kubernetes-group-version-kind']).toEqual({
+      group: 'autoscaling',
+      version: 'v1',
+      kind: 'Scale',
+    });
     expect(openApiV3Document('/openapi/v3/apis/metrics.k8s.io/v1beta1')).toBeUndefined();
   });
 });
@@ -65,8 +88,17 @@ describe('fieldValidation and OpenAPI over HTTP', () => {
     await api.close();
   });
 
-  const call = async (method: string, path: string, body?: unknown, contentType = 'application/json'): Promise<{ status: number; warning: string | null; json: Record<string, unknown> }> => {
-    const res = await fetch(`${api.url}${path}`, { method, headers: { authorization: `Bearer ${api.token}`, 'content-type': contentType }, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
+  const call = async (
+    method: string,
+    path: string,
+    body?: unknown,
+    contentType = 'application/json',
+  ): Promise<{ status: number; warning: string | null; json: Record<string, unknown> }> => {
+    const res = await fetch(`${api.url}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${api.token}`, 'content-type': contentType },
+      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+    });
     return { status: res.status, warning: res.headers.get('warning'), json: (await res.json()) as Record<string, unknown> };
   };
 
@@ -83,14 +115,24 @@ describe('fieldValidation and OpenAPI over HTTP', () => {
     const path = '/apis/apps/v1/namespaces/ml/deployments/model-server';
     const strict = await call('PATCH', `${path}?fieldValidation=Strict`, { spec: { replica: 5 } }, 'application/merge-patch+json');
     expect(strict.status).toBe(400);
-    expect(strict.json).toMatchObject({ kind: 'Status', reason: 'BadRequest', message: 'Deployment in version "v1" cannot be handled as a Deployment: strict decoding error: unknown field "spec.replica"' });
+    expect(strict.json).toMatchObject({
+      kind: 'Status',
+      reason: 'BadRequest',
+      message: 'Deployment in version "v1" cannot be handled as a Deployment: strict decoding error: unknown field "spec.replica"',
+    });
     expect(api.get('apps/v1', 'Deployment', 'ml', 'model-server')!.metadata.resourceVersion).toBe(rv);
     const warned = await call('PATCH', path, { metadata: { labels: { team: 'ml' } }, spec: { replica: 5 } }, 'application/merge-patch+json');
     expect(warned.status).toBe(200);
     expect(warned.warning).toBe('299 - "unknown field \\"spec.replica\\""');
     expect(api.get('apps/v1', 'Deployment', 'ml', 'model-server')!['spec']).not.toHaveProperty('replica');
     expect(api.get('apps/v1', 'Deployment', 'ml', 'model-server')!.metadata.labels).toMatchObject({ team: 'ml' });
-    const created = await call('POST', '/api/v1/namespaces/ml/configmaps?fieldValidation=Strict', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c' }, data: { a: '1' }, dta: {} });
+    const created = await call('POST', '/api/v1/namespaces/ml/configmaps?fieldValidation=Strict', {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'c' },
+      data: { a: '1' },
+      dta: {},
+    });
     expect(created.status).toBe(400);
     expect(String(created.json['message'])).toContain('unknown field "dta"');
     expect((await call('POST', '/api/v1/namespaces/ml/configmaps?fieldValidation=Bogus', { metadata: { name: 'c' } })).status).toBe(400);

@@ -68,7 +68,9 @@ if (!HAS_OPENSSL) console.warn(`\n${'#'.repeat(80)}\n# SKIPPED HTTPS checks of t
   it('is refused by a client that trusts another CA, before any request reaches the fake', async () => {
     api!.log.clear();
     const untrusted = kubeConfigFor({ url: api!.url, token: api!.token, ca: other.cert }).makeApiClient(AppsV1Api);
-    await expect(untrusted.readNamespacedDeployment({ namespace: 'ml', name: 'model-server' })).rejects.toThrow(/self[- ]signed certificate|unable to verify|certificate/i);
+    await expect(untrusted.readNamespacedDeployment({ namespace: 'ml', name: 'model-server' })).rejects.toThrow(
+      /self[- ]signed certificate|unable to verify|certificate/i,
+    );
     expect(api!.log.entries).toEqual([]);
   });
 });

@@ -253,16 +253,26 @@ export class FakeDataScience {
     const freeformTags = tagsOf(body['freeformTags'], 'freeformTags');
     const definedTags = body['definedTags'] as Record<string, Record<string, unknown>> | undefined;
 
-    const computeChanged = next !== undefined && (next.modelId !== d.modelId || JSON.stringify(next.instanceConfiguration) !== JSON.stringify(d.instanceConfiguration) || JSON.stringify(next.scalingPolicy) !== JSON.stringify(d.scalingPolicy));
+    const computeChanged =
+      next !== undefined &&
+      (next.modelId !== d.modelId ||
+        JSON.stringify(next.instanceConfiguration) !== JSON.stringify(d.instanceConfiguration) ||
+        JSON.stringify(next.scalingPolicy) !== JSON.stringify(d.scalingPolicy));
     const bandwidthChanged = next !== undefined && (next.bandwidthMbps !== d.bandwidthMbps || next.maximumBandwidthMbps !== d.maximumBandwidthMbps);
     const configChanged = computeChanged || bandwidthChanged;
 
     if (configChanged) {
-      if (BUSY.has(d.lifecycleState)) throw new ApiError(409, 'IncorrectState', `Model deployment is in ${d.lifecycleState} state; wait until the current work request finishes`);
+      if (BUSY.has(d.lifecycleState))
+        throw new ApiError(409, 'IncorrectState', `Model deployment is in ${d.lifecycleState} state; wait until the current work request finishes`);
       if (LIVE_FOR_UPDATE.has(d.lifecycleState) && computeChanged && bandwidthChanged) {
-        throw new ApiError(400, 'InvalidParameter', 'While the model deployment is ACTIVE, update one option group at a time: compute (shape, instance count, model) or load balancer bandwidth');
+        throw new ApiError(
+          400,
+          'InvalidParameter',
+          'While the model deployment is ACTIVE, update one option group at a time: compute (shape, instance count, model) or load balancer bandwidth',
+        );
       }
-      if (!LIVE_FOR_UPDATE.has(d.lifecycleState) && d.lifecycleState !== 'INACTIVE') throw new ApiError(409, 'IncorrectState', `Model deployment in ${d.lifecycleState} state cannot be updated`);
+      if (!LIVE_FOR_UPDATE.has(d.lifecycleState) && d.lifecycleState !== 'INACTIVE')
+        throw new ApiError(409, 'IncorrectState', `Model deployment in ${d.lifecycleState} state cannot be updated`);
     }
 
     if (body['displayName'] !== undefined) d.displayName = String(body['displayName']);
@@ -275,7 +285,13 @@ export class FakeDataScience {
     if (configChanged && next) {
       this.configUpdates.set(d.id, (this.configUpdates.get(d.id) ?? 0) + 1);
       if (LIVE_FOR_UPDATE.has(d.lifecycleState)) {
-        d.previous = { modelId: d.modelId, instanceConfiguration: d.instanceConfiguration, scalingPolicy: d.scalingPolicy, bandwidthMbps: d.bandwidthMbps, ...(d.maximumBandwidthMbps !== undefined ? { maximumBandwidthMbps: d.maximumBandwidthMbps } : {}) };
+        d.previous = {
+          modelId: d.modelId,
+          instanceConfiguration: d.instanceConfiguration,
+          scalingPolicy: d.scalingPolicy,
+          bandwidthMbps: d.bandwidthMbps,
+          ...(d.maximumBandwidthMbps !== undefined ? { maximumBandwidthMbps: d.maximumBandwidthMbps } : {}),
+        };
         d.lifecycleState = 'UPDATING';
         d.lifecycleDetails = 'Model deployment update in progress';
         finishAt = now + this.options.updateDelayMs;
@@ -286,7 +302,14 @@ export class FakeDataScience {
     d.etag = newEtag();
     this.updateLog.push({ id: d.id, body: structuredClone(body), kind: configChanged ? 'config' : 'metadata' });
 
-    const wr: WorkRequest = { id: this.ocids.next('datascienceworkrequest'), operationType: 'MODEL_DEPLOYMENT_UPDATE', compartmentId: d.compartmentId, resourceId: d.id, accepted: now, finishAt };
+    const wr: WorkRequest = {
+      id: this.ocids.next('datascienceworkrequest'),
+      operationType: 'MODEL_DEPLOYMENT_UPDATE',
+      compartmentId: d.compartmentId,
+      resourceId: d.id,
+      accepted: now,
+      finishAt,
+    };
     if (configChanged && d.failNext !== undefined) wr.failed = d.failNext;
     this.workRequests.set(wr.id, wr);
     // Settle at once when nothing is in flight (metadata-only, INACTIVE).
@@ -295,15 +318,20 @@ export class FakeDataScience {
   }
 
   /** Validate `modelDeploymentConfigurationDetails`; returns the new configuration (undefined when absent). */
-  private configChange(d: Deployment, raw: unknown): Pick<Deployment, 'modelId' | 'instanceConfiguration' | 'scalingPolicy' | 'bandwidthMbps' | 'maximumBandwidthMbps'> | undefined {
+  private configChange(
+    d: Deployment,
+    raw: unknown,
+  ): Pick<Deployment, 'modelId' | 'instanceConfiguration' | 'scalingPolicy' | 'bandwidthMbps' | 'maximumBandwidthMbps'> | undefined {
     if (raw === undefined || raw === null) return undefined;
     const where = 'modelDeploymentConfigurationDetails.';
     if (typeof raw !== 'object' || Array.isArray(raw)) throw new ApiError(400, 'InvalidParameter', `${where.slice(0, -1)} must be an object`);
     const cfg = raw as Record<string, unknown>;
-    if (cfg['deploymentType'] !== 'SINGLE_MODEL') throw new ApiError(400, 'InvalidParameter', `${where}deploymentType must be SINGLE_MODEL for this deployment, got ${String(cfg['deploymentType'])}`);
+    if (cfg['deploymentType'] !== 'SINGLE_MODEL')
+      throw new ApiError(400, 'InvalidParameter', `${where}deploymentType must be SINGLE_MODEL for this deployment, got ${String(cfg['deploymentType'])}`);
     const mcdRaw = cfg['modelConfigurationDetails'];
     if (mcdRaw === undefined) return undefined;
-    if (typeof mcdRaw !== 'object' || mcdRaw === null || Array.isArray(mcdRaw)) throw new ApiError(400, 'InvalidParameter', `${where}modelConfigurationDetails must be an object`);
+    if (typeof mcdRaw !== 'object' || mcdRaw === null || Array.isArray(mcdRaw))
+      throw new ApiError(400, 'InvalidParameter', `${where}modelConfigurationDetails must be an object`);
     const mcd = mcdRaw as Record<string, unknown>;
     const w = `${where}modelConfigurationDetails.`;
     const modelId = mcd['modelId'];
@@ -321,13 +349,20 @@ export class FakeDataScience {
     let bandwidthMbps = d.bandwidthMbps;
     if (mcd['bandwidthMbps'] !== undefined) {
       const b = mcd['bandwidthMbps'];
-      if (typeof b !== 'number' || !Number.isInteger(b) || b < 10 || b > 8000) throw new ApiError(400, 'InvalidParameter', `${w}bandwidthMbps must be a whole number in 10-8000`);
+      if (typeof b !== 'number' || !Number.isInteger(b) || b < 10 || b > 8000)
+        throw new ApiError(400, 'InvalidParameter', `${w}bandwidthMbps must be a whole number in 10-8000`);
       bandwidthMbps = b;
     }
-    const out: Pick<Deployment, 'modelId' | 'instanceConfiguration' | 'scalingPolicy' | 'bandwidthMbps' | 'maximumBandwidthMbps'> = { modelId, instanceConfiguration, scalingPolicy, bandwidthMbps };
+    const out: Pick<Deployment, 'modelId' | 'instanceConfiguration' | 'scalingPolicy' | 'bandwidthMbps' | 'maximumBandwidthMbps'> = {
+      modelId,
+      instanceConfiguration,
+      scalingPolicy,
+      bandwidthMbps,
+    };
     const max = mcd['maximumBandwidthMbps'] ?? d.maximumBandwidthMbps;
     if (max !== undefined) {
-      if (typeof max !== 'number' || max < bandwidthMbps || max > 2 * bandwidthMbps) throw new ApiError(400, 'InvalidParameter', `${w}maximumBandwidthMbps must be between bandwidthMbps and twice it`);
+      if (typeof max !== 'number' || max < bandwidthMbps || max > 2 * bandwidthMbps)
+        throw new ApiError(400, 'InvalidParameter', `${w}maximumBandwidthMbps must be between bandwidthMbps and twice it`);
       out.maximumBandwidthMbps = max;
     }
     return out;
@@ -337,17 +372,24 @@ export class FakeDataScience {
     if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new ApiError(400, 'InvalidParameter', `${w.slice(0, -1)} must be an object`);
     const ic = raw as Record<string, unknown>;
     const shape = ic['instanceShapeName'];
-    if (typeof shape !== 'string' || !/^(VM|BM)\.[A-Za-z0-9.]+$/.test(shape)) throw new ApiError(400, 'InvalidParameter', `${w}instanceShapeName is not a shape`);
+    if (typeof shape !== 'string' || !/^(VM|BM)\.[A-Za-z0-9.]+$/.test(shape))
+      throw new ApiError(400, 'InvalidParameter', `${w}instanceShapeName is not a shape`);
     const out: InstanceConfig = { instanceShapeName: shape };
     const sc = ic['modelDeploymentInstanceShapeConfigDetails'];
     if (isFlexShape(shape)) {
       const limits = FLEX_SHAPES[shape];
       if (!limits) throw new ApiError(400, 'InvalidParameter', `${w}instanceShapeName ${shape} is not supported for model deployments`);
-      if (typeof sc !== 'object' || sc === null) throw new ApiError(400, 'MissingParameter', `${w}modelDeploymentInstanceShapeConfigDetails is required for flex shape ${shape}`);
+      if (typeof sc !== 'object' || sc === null)
+        throw new ApiError(400, 'MissingParameter', `${w}modelDeploymentInstanceShapeConfigDetails is required for flex shape ${shape}`);
       const { ocpus, memoryInGBs, cpuBaseline } = sc as Record<string, unknown>;
-      if (typeof ocpus !== 'number' || ocpus < limits.ocpus[0] || ocpus > limits.ocpus[1]) throw new ApiError(400, 'InvalidParameter', `${w}modelDeploymentInstanceShapeConfigDetails.ocpus must be in ${limits.ocpus.join('-')} for ${shape}`);
+      if (typeof ocpus !== 'number' || ocpus < limits.ocpus[0] || ocpus > limits.ocpus[1])
+        throw new ApiError(400, 'InvalidParameter', `${w}modelDeploymentInstanceShapeConfigDetails.ocpus must be in ${limits.ocpus.join('-')} for ${shape}`);
       if (typeof memoryInGBs !== 'number' || memoryInGBs / ocpus < limits.memoryPerOcpuGB[0] || memoryInGBs / ocpus > limits.memoryPerOcpuGB[1]) {
-        throw new ApiError(400, 'InvalidParameter', `${w}modelDeploymentInstanceShapeConfigDetails.memoryInGBs must be ${limits.memoryPerOcpuGB.join('-')} GB per OCPU`);
+        throw new ApiError(
+          400,
+          'InvalidParameter',
+          `${w}modelDeploymentInstanceShapeConfigDetails.memoryInGBs must be ${limits.memoryPerOcpuGB.join('-')} GB per OCPU`,
+        );
       }
       out.modelDeploymentInstanceShapeConfigDetails = { ocpus, memoryInGBs, ...(typeof cpuBaseline === 'string' ? { cpuBaseline } : {}) };
     } else if (sc !== undefined && sc !== null) {
@@ -386,7 +428,14 @@ export class FakeDataScience {
       status,
       compartmentId: wr.compartmentId,
       percentComplete: done ? 100 : Math.floor(((now - wr.accepted) / span) * 100),
-      resources: [{ actionType: done ? 'UPDATED' : 'IN_PROGRESS', entityType: 'modelDeployment', identifier: wr.resourceId, entityUri: `/modelDeployments/${wr.resourceId}` }],
+      resources: [
+        {
+          actionType: done ? 'UPDATED' : 'IN_PROGRESS',
+          entityType: 'modelDeployment',
+          identifier: wr.resourceId,
+          entityUri: `/modelDeployments/${wr.resourceId}`,
+        },
+      ],
       timeAccepted: iso(wr.accepted),
       timeStarted: iso(wr.accepted),
       ...(done ? { timeFinished: iso(wr.finishAt) } : {}),
@@ -405,7 +454,9 @@ export class FakeDataScience {
     const compartmentId = r.query.get('compartmentId');
     if (!compartmentId) throw new ApiError(400, 'MissingParameter', 'compartmentId is required');
     const resourceId = r.query.get('resourceId');
-    const items = [...this.workRequests.values()].filter((w) => w.compartmentId === compartmentId && (resourceId === null || w.resourceId === resourceId)).map((w) => this.workRequestJson(w));
+    const items = [...this.workRequests.values()]
+      .filter((w) => w.compartmentId === compartmentId && (resourceId === null || w.resourceId === resourceId))
+      .map((w) => this.workRequestJson(w));
     return paginate(items, r, this.options.pageSize);
   }
 }

@@ -71,13 +71,15 @@ export function header(req: ApiRequest, name: string): string | undefined {
 
 /** The JSON body must be an object; anything else is 400 CannotParseRequest. */
 export function objectBody(req: ApiRequest): Record<string, unknown> {
-  if (req.body === null || typeof req.body !== 'object' || Array.isArray(req.body)) throw new ApiError(400, 'CannotParseRequest', 'the request body must be a JSON object');
+  if (req.body === null || typeof req.body !== 'object' || Array.isArray(req.body))
+    throw new ApiError(400, 'CannotParseRequest', 'the request body must be a JSON object');
   return req.body as Record<string, unknown>;
 }
 
 export function requireString(obj: Record<string, unknown>, key: string, where = ''): string {
   const v = obj[key];
-  if (typeof v !== 'string' || v.length === 0) throw new ApiError(400, v === undefined ? 'MissingParameter' : 'InvalidParameter', `${where}${key} must be a non-empty string`);
+  if (typeof v !== 'string' || v.length === 0)
+    throw new ApiError(400, v === undefined ? 'MissingParameter' : 'InvalidParameter', `${where}${key} must be a non-empty string`);
   return v;
 }
 

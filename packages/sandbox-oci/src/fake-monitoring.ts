@@ -1,7 +1,21 @@
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '@autoscaler/core';
 import { MQL_STATISTICS, aggregateMql, parseMql as parseQuery, type MqlStatistic } from '@autoscaler/cloud-semantics';
-import { ApiError, header, iso, newEtag, objectBody, optionalString, paginate, requireString, route, tagsOf, type ApiRequest, type ApiResponse, type Route } from './fake-http';
+import {
+  ApiError,
+  header,
+  iso,
+  newEtag,
+  objectBody,
+  optionalString,
+  paginate,
+  requireString,
+  route,
+  tagsOf,
+  type ApiRequest,
+  type ApiResponse,
+  type Route,
+} from './fake-http';
 import type { FakeNotifications } from './fake-notifications';
 import type { OcidFactory } from './ocid-factory';
 
@@ -15,14 +29,54 @@ import type { OcidFactory } from './ocid-factory';
 const SEVERITIES = new Set(['CRITICAL', 'ERROR', 'WARNING', 'INFO']);
 const FORMATS = new Set(['RAW', 'PRETTY_JSON', 'ONS_OPTIMIZED']);
 const CREATE_FIELDS = new Set([
-  'displayName', 'compartmentId', 'metricCompartmentId', 'metricCompartmentIdInSubtree', 'namespace', 'resourceGroup', 'query', 'resolution', 'pendingDuration',
-  'severity', 'body', 'isNotificationsPerMetricDimensionEnabled', 'messageFormat', 'destinations', 'repeatNotificationDuration', 'suppression', 'isEnabled',
-  'freeformTags', 'definedTags', 'overrides', 'ruleName', 'notificationVersion', 'notificationTitle', 'evaluationSlackDuration', 'alarmSummary',
+  'displayName',
+  'compartmentId',
+  'metricCompartmentId',
+  'metricCompartmentIdInSubtree',
+  'namespace',
+  'resourceGroup',
+  'query',
+  'resolution',
+  'pendingDuration',
+  'severity',
+  'body',
+  'isNotificationsPerMetricDimensionEnabled',
+  'messageFormat',
+  'destinations',
+  'repeatNotificationDuration',
+  'suppression',
+  'isEnabled',
+  'freeformTags',
+  'definedTags',
+  'overrides',
+  'ruleName',
+  'notificationVersion',
+  'notificationTitle',
+  'evaluationSlackDuration',
+  'alarmSummary',
 ]);
 const SUMMARY_FIELDS = [
-  'id', 'displayName', 'compartmentId', 'metricCompartmentId', 'namespace', 'query', 'severity', 'destinations', 'suppression', 'isEnabled',
-  'isNotificationsPerMetricDimensionEnabled', 'freeformTags', 'definedTags', 'lifecycleState', 'overrides', 'ruleName', 'notificationVersion',
-  'notificationTitle', 'evaluationSlackDuration', 'alarmSummary', 'resourceGroup',
+  'id',
+  'displayName',
+  'compartmentId',
+  'metricCompartmentId',
+  'namespace',
+  'query',
+  'severity',
+  'destinations',
+  'suppression',
+  'isEnabled',
+  'isNotificationsPerMetricDimensionEnabled',
+  'freeformTags',
+  'definedTags',
+  'lifecycleState',
+  'overrides',
+  'ruleName',
+  'notificationVersion',
+  'notificationTitle',
+  'evaluationSlackDuration',
+  'alarmSummary',
+  'resourceGroup',
 ];
 
 /** ISO-8601 duration in minutes for the simple PTnM / PTnH / PnD forms OCI uses. */
@@ -128,10 +182,25 @@ export class FakeMonitoring {
   }
 
   /** Add metric datapoints that SummarizeMetricsData will aggregate. */
-  putMetric(series: { namespace?: string; compartmentId: string; name: string; dimensions: Record<string, string>; points: Array<{ at: number; value: number }> }): void {
-    const existing = this.series.find((s) => s.name === series.name && s.compartmentId === series.compartmentId && JSON.stringify(s.dimensions) === JSON.stringify(series.dimensions));
+  putMetric(series: {
+    namespace?: string;
+    compartmentId: string;
+    name: string;
+    dimensions: Record<string, string>;
+    points: Array<{ at: number; value: number }>;
+  }): void {
+    const existing = this.series.find(
+      (s) => s.name === series.name && s.compartmentId === series.compartmentId && JSON.stringify(s.dimensions) === JSON.stringify(series.dimensions),
+    );
     if (existing) existing.points.push(...series.points);
-    else this.series.push({ namespace: series.namespace ?? 'oci_datascience_modeldeploy', compartmentId: series.compartmentId, name: series.name, dimensions: { ...series.dimensions }, points: [...series.points] });
+    else
+      this.series.push({
+        namespace: series.namespace ?? 'oci_datascience_modeldeploy',
+        compartmentId: series.compartmentId,
+        name: series.name,
+        dimensions: { ...series.dimensions },
+        points: [...series.points],
+      });
   }
 
   /**
@@ -140,7 +209,12 @@ export class FakeMonitoring {
    * undefined for a minute with nothing published. A minute is served once it has ended
    * on the fake's clock. Replaces an earlier series of the same deployment and metric.
    */
-  serveDeploymentMetric(deploymentId: string, name: string, value: (at: number, instance: number) => number | undefined, options: DeploymentSeriesOptions = {}): void {
+  serveDeploymentMetric(
+    deploymentId: string,
+    name: string,
+    value: (at: number, instance: number) => number | undefined,
+    options: DeploymentSeriesOptions = {},
+  ): void {
     const compartmentId = options.compartmentId ?? this.ocids.compartment;
     for (let i = this.series.length - 1; i >= 0; i--) {
       const s = this.series[i]!;
@@ -176,7 +250,8 @@ export class FakeMonitoring {
       dimensions: resourceId ? [{ resourceId }] : [],
       alarmUrl: `https://cloud.oracle.com/monitoring/alarms/${String(a.json['id'])}?region=${this.ocids.region}`,
     };
-    if (options.version === 1.5 && options.value !== undefined && q) metaData['metricValues'] = [{ [`${q.metric}[${q.interval}].${q.functions.join('.')}`]: String(options.value) }];
+    if (options.version === 1.5 && options.value !== undefined && q)
+      metaData['metricValues'] = [{ [`${q.metric}[${q.interval}].${q.functions.join('.')}`]: String(options.value) }];
     const message: Record<string, unknown> = {
       dedupeKey: a.episode,
       title: a.json['displayName'],
@@ -190,7 +265,9 @@ export class FakeMonitoring {
       version: options.version ?? 1.3,
     };
     const destinations = (a.json['destinations'] as string[] | undefined) ?? [];
-    await Promise.all(destinations.map((topicId) => this.notifications.publishInternal(topicId, { title: String(a.json['displayName']), body: JSON.stringify(message) })));
+    await Promise.all(
+      destinations.map((topicId) => this.notifications.publishInternal(topicId, { title: String(a.json['displayName']), body: JSON.stringify(message) })),
+    );
     return message;
   }
 
@@ -213,14 +290,16 @@ export class FakeMonitoring {
 
   private find(id: string | undefined): StoredAlarm {
     const a = id === undefined ? undefined : this.alarms.get(id);
-    if (!a || a.json['lifecycleState'] === 'DELETED') throw new ApiError(404, 'NotAuthorizedOrNotFound', `Authorization failed or requested resource not found: alarm ${id ?? ''}`);
+    if (!a || a.json['lifecycleState'] === 'DELETED')
+      throw new ApiError(404, 'NotAuthorizedOrNotFound', `Authorization failed or requested resource not found: alarm ${id ?? ''}`);
     return a;
   }
 
   private validateCreate(raw: Record<string, unknown>): Record<string, unknown> {
     for (const k of Object.keys(raw)) if (!CREATE_FIELDS.has(k)) throw new ApiError(400, 'InvalidParameter', `unknown field ${k} in CreateAlarmDetails`);
     for (const k of ['displayName', 'compartmentId', 'metricCompartmentId', 'namespace', 'query', 'severity']) requireString(raw, k);
-    if (!Array.isArray(raw['destinations']) || raw['destinations'].some((d) => typeof d !== 'string')) throw new ApiError(400, 'MissingParameter', 'destinations must be an array of topic OCIDs');
+    if (!Array.isArray(raw['destinations']) || raw['destinations'].some((d) => typeof d !== 'string'))
+      throw new ApiError(400, 'MissingParameter', 'destinations must be an array of topic OCIDs');
     if (typeof raw['isEnabled'] !== 'boolean') throw new ApiError(400, 'MissingParameter', 'isEnabled must be a boolean');
     this.validateCommon(raw);
     return raw;
@@ -230,7 +309,8 @@ export class FakeMonitoring {
     const query = optionalString(raw, 'query');
     if (query !== undefined && !parseQuery(query)) throw new ApiError(400, 'InvalidParameter', `query is not valid MQL: ${query.slice(0, 200)}`);
     const severity = optionalString(raw, 'severity');
-    if (severity !== undefined && !SEVERITIES.has(severity)) throw new ApiError(400, 'InvalidParameter', `severity must be one of ${[...SEVERITIES].join(', ')}`);
+    if (severity !== undefined && !SEVERITIES.has(severity))
+      throw new ApiError(400, 'InvalidParameter', `severity must be one of ${[...SEVERITIES].join(', ')}`);
     const fmt = optionalString(raw, 'messageFormat');
     if (fmt !== undefined && !FORMATS.has(fmt)) throw new ApiError(400, 'InvalidParameter', `messageFormat must be one of ${[...FORMATS].join(', ')}`);
     const pending = optionalString(raw, 'pendingDuration');
@@ -241,7 +321,8 @@ export class FakeMonitoring {
     const repeat = optionalString(raw, 'repeatNotificationDuration');
     if (repeat !== undefined) {
       const m = durationMinutes(repeat);
-      if (m === undefined || m < 1 || m > 30 * 1440) throw new ApiError(400, 'InvalidParameter', 'repeatNotificationDuration must be an ISO-8601 duration from PT1M to P30D');
+      if (m === undefined || m < 1 || m > 30 * 1440)
+        throw new ApiError(400, 'InvalidParameter', 'repeatNotificationDuration must be an ISO-8601 duration from PT1M to P30D');
     }
     tagsOf(raw['freeformTags'], 'freeformTags');
   }
@@ -273,7 +354,12 @@ export class FakeMonitoring {
     const state = r.query.get('lifecycleState');
     const items = [...this.alarms.values()]
       .map((a) => a.json)
-      .filter((j) => j['compartmentId'] === compartmentId && (displayName === null || j['displayName'] === displayName) && (state === null ? j['lifecycleState'] !== 'DELETED' : j['lifecycleState'] === state))
+      .filter(
+        (j) =>
+          j['compartmentId'] === compartmentId &&
+          (displayName === null || j['displayName'] === displayName) &&
+          (state === null ? j['lifecycleState'] !== 'DELETED' : j['lifecycleState'] === state),
+      )
       .map((j) => Object.fromEntries(SUMMARY_FIELDS.filter((f) => j[f] !== undefined).map((f) => [f, structuredClone(j[f])])));
     return paginate(items, r, this.options.pageSize);
   }
@@ -305,8 +391,11 @@ export class FakeMonitoring {
   private historyRoute(r: ApiRequest): ApiResponse {
     const a = this.find(r.params['id']);
     const type = r.query.get('alarmHistorytype') ?? 'STATE_HISTORY';
-    if (!['STATE_HISTORY', 'STATE_TRANSITION_HISTORY', 'RULE_HISTORY', 'RULE_TRANSITION_HISTORY'].includes(type)) throw new ApiError(400, 'InvalidParameter', 'alarmHistorytype is not a history type');
-    const entries = a.history.map((h) => ({ alarmSummary: String(a.json['alarmSummary'] ?? ''), summary: h.summary, timestamp: iso(h.at), timestampTriggered: iso(h.at) })).reverse();
+    if (!['STATE_HISTORY', 'STATE_TRANSITION_HISTORY', 'RULE_HISTORY', 'RULE_TRANSITION_HISTORY'].includes(type))
+      throw new ApiError(400, 'InvalidParameter', 'alarmHistorytype is not a history type');
+    const entries = a.history
+      .map((h) => ({ alarmSummary: String(a.json['alarmSummary'] ?? ''), summary: h.summary, timestamp: iso(h.at), timestampTriggered: iso(h.at) }))
+      .reverse();
     return { status: 200, body: { alarmId: a.json['id'], isEnabled: a.json['isEnabled'] !== false, entries } };
   }
 
@@ -353,7 +442,9 @@ export class FakeMonitoring {
     const compartmentId = r.query.get('compartmentId');
     if (!compartmentId) throw new ApiError(400, 'MissingParameter', 'compartmentId is required');
     const body = objectBody(r);
-    for (const k of Object.keys(body)) if (!['namespace', 'resourceGroup', 'query', 'startTime', 'endTime', 'resolution'].includes(k)) throw new ApiError(400, 'InvalidParameter', `unknown field ${k} in SummarizeMetricsDataDetails`);
+    for (const k of Object.keys(body))
+      if (!['namespace', 'resourceGroup', 'query', 'startTime', 'endTime', 'resolution'].includes(k))
+        throw new ApiError(400, 'InvalidParameter', `unknown field ${k} in SummarizeMetricsDataDetails`);
     const namespace = requireString(body, 'namespace');
     const text = requireString(body, 'query');
     const query = parseQuery(text);
@@ -369,12 +460,20 @@ export class FakeMonitoring {
     const interval = query.intervalSeconds * 1000;
     const resolution = body['resolution'] === undefined ? undefined : String(body['resolution']);
     const step = resolution === undefined ? 60_000 : intervalMs(resolution);
-    if (step > interval) throw new ApiError(400, 'InvalidParameter', `resolution ${resolution ?? '1m'} must be equal or less than the query interval ${query.interval}`);
-    if (step < 300_000 && end - start > MAX_MINUTE_RANGE_MS) throw new ApiError(400, 'InvalidParameter', 'the time range for a resolution under 5 minutes is at most 7 days');
+    if (step > interval)
+      throw new ApiError(400, 'InvalidParameter', `resolution ${resolution ?? '1m'} must be equal or less than the query interval ${query.interval}`);
+    if (step < 300_000 && end - start > MAX_MINUTE_RANGE_MS)
+      throw new ApiError(400, 'InvalidParameter', 'the time range for a resolution under 5 minutes is at most 7 days');
     this.summarizeCalls.push({ compartmentId, namespace, query: text, startTime: start, endTime: end, ...(resolution !== undefined ? { resolution } : {}) });
     const grouped = query.functions.includes('grouping()');
     const now = this.clock.now();
-    const matching = this.series.filter((s) => s.namespace === namespace && s.compartmentId === compartmentId && s.name === query.metric && Object.entries(query.dimensions).every(([k, v]) => s.dimensions[k] === v));
+    const matching = this.series.filter(
+      (s) =>
+        s.namespace === namespace &&
+        s.compartmentId === compartmentId &&
+        s.name === query.metric &&
+        Object.entries(query.dimensions).every(([k, v]) => s.dimensions[k] === v),
+    );
     const pointsOf = (s: Series): Array<{ at: number; value: number }> => {
       if (!s.generate) return s.points;
       const out: Array<{ at: number; value: number }> = [];
@@ -385,7 +484,11 @@ export class FakeMonitoring {
       }
       return out;
     };
-    const groups = grouped ? (matching.length > 0 ? [{ dimensions: {}, streams: matching.map(pointsOf) }] : []) : matching.map((s) => ({ dimensions: s.dimensions, streams: [pointsOf(s)] }));
+    const groups = grouped
+      ? matching.length > 0
+        ? [{ dimensions: {}, streams: matching.map(pointsOf) }]
+        : []
+      : matching.map((s) => ({ dimensions: s.dimensions, streams: [pointsOf(s)] }));
     let total = 0;
     const items = groups.map((g) => {
       // One window per query interval (a resolution finer than the interval, which would slide
@@ -410,7 +513,8 @@ export class FakeMonitoring {
       total += aggregatedDatapoints.length;
       return { namespace, compartmentId, name: query.metric, dimensions: g.dimensions, resolution: resolution ?? '1m', aggregatedDatapoints };
     });
-    if (total > MAX_DATAPOINTS) throw new ApiError(400, 'InvalidParameter', `the query returns more than ${MAX_DATAPOINTS} datapoints; narrow the range or raise the resolution`);
+    if (total > MAX_DATAPOINTS)
+      throw new ApiError(400, 'InvalidParameter', `the query returns more than ${MAX_DATAPOINTS} datapoints; narrow the range or raise the resolution`);
     return { status: 200, body: items };
   }
 }

@@ -46,7 +46,11 @@ export class FakeNotifications {
     return [
       route('POST', '/20181201/topics', 'CreateTopic', (r) => this.createTopic(r)),
       route('GET', '/20181201/topics', 'ListTopics', (r) => this.listTopics(r)),
-      route('GET', '/20181201/topics/{id}', 'GetTopic', (r) => ({ status: 200, body: this.topic(r.params['id']), headers: { etag: String(this.topic(r.params['id'])['etag']) } })),
+      route('GET', '/20181201/topics/{id}', 'GetTopic', (r) => ({
+        status: 200,
+        body: this.topic(r.params['id']),
+        headers: { etag: String(this.topic(r.params['id'])['etag']) },
+      })),
       route('DELETE', '/20181201/topics/{id}', 'DeleteTopic', (r) => this.deleteTopic(r)),
       route('POST', '/20181201/topics/{id}/messages', 'PublishMessage', (r) => this.publishRoute(r)),
       route('POST', '/20181201/subscriptions', 'CreateSubscription', (r) => this.createSubscription(r)),
@@ -123,7 +127,8 @@ export class FakeNotifications {
     if (!/^[A-Za-z0-9_-]{1,256}$/.test(name)) throw new ApiError(400, 'InvalidParameter', 'name may contain only letters, digits, hyphens and underscores');
     tagsOf(body['freeformTags'], 'freeformTags');
     // Topic names are unique in the tenancy.
-    if ([...this.topics.values()].some((t) => t['name'] === name && t['lifecycleState'] === 'ACTIVE')) throw new ApiError(409, 'Conflict', `a topic named ${name} already exists`);
+    if ([...this.topics.values()].some((t) => t['name'] === name && t['lifecycleState'] === 'ACTIVE'))
+      throw new ApiError(409, 'Conflict', `a topic named ${name} already exists`);
     const t = this.storeTopic(body);
     return { status: 200, body: structuredClone(t), headers: { etag: String(t['etag']) } };
   }
@@ -204,7 +209,13 @@ export class FakeNotifications {
   }
 
   private deliver(sub: Record<string, unknown>, messageId: string, message: { title?: string; body: string }): void {
-    const delivery: Delivery = { subscriptionId: String(sub['id']), protocol: String(sub['protocol']), endpoint: String(sub['endpoint']), messageId, ...message };
+    const delivery: Delivery = {
+      subscriptionId: String(sub['id']),
+      protocol: String(sub['protocol']),
+      endpoint: String(sub['endpoint']),
+      messageId,
+      ...message,
+    };
     this.deliveries.push(delivery);
     const invoker = sub['protocol'] === 'ORACLE_FUNCTIONS' ? this.invokers.get(String(sub['endpoint'])) : undefined;
     if (!invoker) return;

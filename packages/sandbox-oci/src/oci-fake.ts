@@ -59,7 +59,18 @@ export interface RequestRecord {
   ms?: number;
 }
 
-const DEFAULT_CODES: Record<number, string> = { 400: 'InvalidParameter', 401: 'NotAuthenticated', 404: 'NotAuthorizedOrNotFound', 409: 'IncorrectState', 412: 'NoEtagMatch', 429: 'TooManyRequests', 500: 'InternalServerError', 502: 'BadGateway', 503: 'ServiceUnavailable', 504: 'GatewayTimeout' };
+const DEFAULT_CODES: Record<number, string> = {
+  400: 'InvalidParameter',
+  401: 'NotAuthenticated',
+  404: 'NotAuthorizedOrNotFound',
+  409: 'IncorrectState',
+  412: 'NoEtagMatch',
+  429: 'TooManyRequests',
+  500: 'InternalServerError',
+  502: 'BadGateway',
+  503: 'ServiceUnavailable',
+  504: 'GatewayTimeout',
+};
 
 export class OciFake {
   readonly clock: Clock;
@@ -149,7 +160,9 @@ export class OciFake {
       const headers: Record<string, string> = { 'opc-request-id': `fake-${this.requests.length}`, ...(r.headers ?? {}) };
       record.ms = performance.now() - receivedAt;
       if (r.body === undefined) return { status: r.status, body: '', headers };
-      return r.raw ? { status: r.status, body: String(r.body), headers: { 'content-type': 'application/json', ...headers } } : { status: r.status, body: r.body, headers };
+      return r.raw
+        ? { status: r.status, body: String(r.body), headers: { 'content-type': 'application/json', ...headers } }
+        : { status: r.status, body: r.body, headers };
     };
     const error = (status: number, code: string, message: string): Promise<FakeReply> => send({ status, body: { code, message } });
     /** Never answered: the connection is cut (drop) or held until stop (hang). */
@@ -161,10 +174,15 @@ export class OciFake {
       record.op = matched.route.op;
       if (!matched.route.unsigned) {
         try {
-          const sig = verifyRequest({ method, url: req.url, headers: req.headers, body: raw }, (k) => this.keys.get(k), (this.options.signatureNow ?? Date.now)());
+          const sig = verifyRequest(
+            { method, url: req.url, headers: req.headers, body: raw },
+            (k) => this.keys.get(k),
+            (this.options.signatureNow ?? Date.now)(),
+          );
           record.keyId = sig.keyId;
         } catch (e) {
-          if (e instanceof SignatureError) return await error(401, 'NotAuthenticated', `The required information to complete authentication was not provided or was incorrect: ${e.message}`);
+          if (e instanceof SignatureError)
+            return await error(401, 'NotAuthenticated', `The required information to complete authentication was not provided or was incorrect: ${e.message}`);
           throw e;
         }
       }

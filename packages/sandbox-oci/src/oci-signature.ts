@@ -30,7 +30,10 @@ export function parseAuthorization(value: string | undefined): ParsedSignature {
   if (!keyId || !signature || !algorithm) throw new SignatureError('signature lacks keyId, algorithm or signature');
   const version = params.get('version');
   if (version !== undefined && version !== '1') throw new SignatureError(`unsupported signature version ${version}`);
-  const headers = (params.get('headers') ?? 'date').split(' ').filter((h) => h.length > 0).map((h) => h.toLowerCase());
+  const headers = (params.get('headers') ?? 'date')
+    .split(' ')
+    .filter((h) => h.length > 0)
+    .map((h) => h.toLowerCase());
   return { ...(version ? { version } : {}), keyId, algorithm, headers, signature };
 }
 

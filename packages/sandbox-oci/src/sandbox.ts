@@ -43,7 +43,8 @@ function checkSeed(seed: unknown): SandboxSeed {
   for (const k of Object.keys(seed)) if (!SEED_KEYS.has(k)) issues.push({ path: `seed.${k}`, message: 'unknown field' });
   const s = seed as Record<string, unknown>;
   if (s['deployments'] !== undefined && !Array.isArray(s['deployments'])) issues.push({ path: 'seed.deployments', message: 'must be a list' });
-  if (s['topics'] !== undefined && (!Array.isArray(s['topics']) || s['topics'].some((t) => typeof t !== 'string'))) issues.push({ path: 'seed.topics', message: 'must be a list of names' });
+  if (s['topics'] !== undefined && (!Array.isArray(s['topics']) || s['topics'].some((t) => typeof t !== 'string')))
+    issues.push({ path: 'seed.topics', message: 'must be a list of names' });
   if (issues.length > 0) throw new ValidationError('invalid sandbox seed', issues);
   return s as SandboxSeed;
 }

@@ -52,7 +52,15 @@ export function writeOciConfig(identity: TestIdentity, dir: string, profile = 'D
   const configPath = join(dir, 'config');
   writeFileSync(
     configPath,
-    [`[${profile}]`, `user=${identity.userId}`, `fingerprint=${identity.fingerprint}`, `tenancy=${identity.tenancyId}`, `region=${identity.region}`, `key_file=${keyPath}`, ''].join('\n'),
+    [
+      `[${profile}]`,
+      `user=${identity.userId}`,
+      `fingerprint=${identity.fingerprint}`,
+      `tenancy=${identity.tenancyId}`,
+      `region=${identity.region}`,
+      `key_file=${keyPath}`,
+      '',
+    ].join('\n'),
     { mode: 0o600 },
   );
   return { configPath, keyPath };

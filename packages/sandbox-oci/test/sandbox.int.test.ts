@@ -4,7 +4,9 @@ import { startOciSandbox } from '../src';
 /** The sandbox's own checks; the fake as the real SDK sees it is tested in the provider package (test/oci-fake.int.test.ts). */
 it('refuses a bad seed naming the field, before listening', async () => {
   await expect(startOciSandbox({ seed: { deployment: [] } as never })).rejects.toBeInstanceOf(ValidationError);
-  await expect(startOciSandbox({ seed: { deployments: [{ shape: 42 as never }] } })).rejects.toMatchObject({ issues: [expect.objectContaining({ path: expect.stringMatching(/^seed\.deployments\[0\]/) })] });
+  await expect(startOciSandbox({ seed: { deployments: [{ shape: 42 as never }] } })).rejects.toMatchObject({
+    issues: [expect.objectContaining({ path: expect.stringMatching(/^seed\.deployments\[0\]/) })],
+  });
 });
 
 it('serves on loopback and refuses an unsigned request with 401, in OCI error shape', async () => {

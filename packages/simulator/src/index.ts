@@ -26,7 +26,15 @@ export { preparePolicy, type PreparedPolicy } from './engine/prepare';
 export { runPolicy, type PolicyRun, type PolicySeries, type RunOptions } from './engine/run-policy';
 export { runQuantiles, LATENCY_CAP_MS } from './engine/latency';
 export { reactMinutes, stepLoad } from './engine/step-response';
-export { simulate, summarize, simulationWarnings, SHORT_TRACE_MINUTES, type PolicySummary, type SimulationResult, type SimulateOptions } from './engine/simulate';
+export {
+  simulate,
+  summarize,
+  simulationWarnings,
+  SHORT_TRACE_MINUTES,
+  type PolicySummary,
+  type SimulationResult,
+  type SimulateOptions,
+} from './engine/simulate';
 export { toReport, formatTable, type SimulationReport } from './report/table';
 export { renderHtmlReport, winnerOf, winnerSentence, niceTicks } from './report/html';
 export { tune, policyWith, type TuneParams, type TuneTrial, type TuneResult, type TuneOptions } from './tune/tune';

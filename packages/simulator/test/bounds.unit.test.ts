@@ -39,8 +39,17 @@ function loadOf(rps: number[]): Load {
 }
 
 function fixed(replicas: number): SimulationPolicy {
-  const policy = validatePolicy({ name: `fixed-${replicas}`, limits: { minReplicas: replicas, maxReplicas: replicas }, rules: [{ name: 'cpu', targetTracking: { metric: 'CpuUtilization', target: 60 } }] });
-  return { name: policy.name, policy, derived: true, settings: { baseline: false, size: 0, sources: [{ kind: 'metrics', metrics: ['CpuUtilization'], everySeconds: 60 }] } };
+  const policy = validatePolicy({
+    name: `fixed-${replicas}`,
+    limits: { minReplicas: replicas, maxReplicas: replicas },
+    rules: [{ name: 'cpu', targetTracking: { metric: 'CpuUtilization', target: 60 } }],
+  });
+  return {
+    name: policy.name,
+    policy,
+    derived: true,
+    settings: { baseline: false, size: 0, sources: [{ kind: 'metrics', metrics: ['CpuUtilization'], everySeconds: 60 }] },
+  };
 }
 
 describe('the bounds, worked out by hand on a six-minute trace', () => {
@@ -139,8 +148,17 @@ describe('a minute is violating when its p95 exceeds the objective, even with no
 });
 
 describe('warm and cold starts', () => {
-  const policy = validatePolicy({ name: 'any', limits: { minReplicas: 1, maxReplicas: 10 }, rules: [{ name: 'cpu', targetTracking: { metric: 'CpuUtilization', target: 60 } }] });
-  const sp: SimulationPolicy = { name: 'any', policy, derived: true, settings: { baseline: false, size: 0, sources: [{ kind: 'metrics', metrics: ['CpuUtilization'], everySeconds: 60 }] } };
+  const policy = validatePolicy({
+    name: 'any',
+    limits: { minReplicas: 1, maxReplicas: 10 },
+    rules: [{ name: 'cpu', targetTracking: { metric: 'CpuUtilization', target: 60 } }],
+  });
+  const sp: SimulationPolicy = {
+    name: 'any',
+    policy,
+    derived: true,
+    settings: { baseline: false, size: 0, sources: [{ kind: 'metrics', metrics: ['CpuUtilization'], everySeconds: 60 }] },
+  };
 
   it('by default a policy starts at the oracle capacity of the first minute; --cold-start at its minimum', () => {
     const warm = scenarioNeeding([4, 4, 4]);

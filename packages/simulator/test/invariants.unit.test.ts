@@ -26,8 +26,10 @@ function checkRun(s: Scenario, run: PolicyRun, perMinuteOracle: Float64Array): v
   const problems: string[] = [];
   for (let m = 0; m < run.minutes; m++) {
     // A minute that met the objective cannot have been cheaper than the cheapest fleet that meets it.
-    if (!run.series.violated[m] && run.series.cost[m]! + 1e-12 < perMinuteOracle[m]!) problems.push(`minute ${m}: met the objective for ${run.series.cost[m]} < oracle ${perMinuteOracle[m]}`);
-    if (run.series.serving[m]! > Math.max(limits.maxReplicas, run.prepared.initialReplicas)) problems.push(`minute ${m}: ${run.series.serving[m]} serving > max ${limits.maxReplicas}`);
+    if (!run.series.violated[m] && run.series.cost[m]! + 1e-12 < perMinuteOracle[m]!)
+      problems.push(`minute ${m}: met the objective for ${run.series.cost[m]} < oracle ${perMinuteOracle[m]}`);
+    if (run.series.serving[m]! > Math.max(limits.maxReplicas, run.prepared.initialReplicas))
+      problems.push(`minute ${m}: ${run.series.serving[m]} serving > max ${limits.maxReplicas}`);
   }
   // The clairvoyant bound, minute by minute: what serves in minute m was billed in each of the
   // `lead` minutes before it, so a minute costs at least the oracle of any later minute in its
@@ -35,7 +37,8 @@ function checkRun(s: Scenario, run: PolicyRun, perMinuteOracle: Float64Array): v
   const lead = leadMinutes(s);
   for (let t = 0; t < run.minutes; t++) {
     for (let m = t; m <= Math.min(run.minutes - 1, t + lead); m++) {
-      if (!run.series.violated[m] && run.series.cost[t]! + 1e-12 < perMinuteOracle[m]!) problems.push(`minute ${t}: billed ${run.series.cost[t]} < oracle ${perMinuteOracle[m]} of minute ${m}, which it served within the objective`);
+      if (!run.series.violated[m] && run.series.cost[t]! + 1e-12 < perMinuteOracle[m]!)
+        problems.push(`minute ${t}: billed ${run.series.cost[t]} < oracle ${perMinuteOracle[m]} of minute ${m}, which it served within the objective`);
     }
   }
   // The one-change-at-a-time plan bounds a policy that keeps one size; a size change is held to the relaxed form.
@@ -44,10 +47,12 @@ function checkRun(s: Scenario, run: PolicyRun, perMinuteOracle: Float64Array): v
   if (run.violatingMinutes === 0 && run.cost < bound - 1e-9) problems.push(`met the objective every minute for ${run.cost} < clairvoyant bound ${bound}`);
   const ladder = s.profile.sizes.map((x) => x.name);
   for (const c of run.changes) {
-    if (c.to.replicas < limits.minReplicas || c.to.replicas > limits.maxReplicas) problems.push(`change at ${c.at} to ${c.to.replicas} outside [${limits.minReplicas}, ${limits.maxReplicas}]`);
+    if (c.to.replicas < limits.minReplicas || c.to.replicas > limits.maxReplicas)
+      problems.push(`change at ${c.at} to ${c.to.replicas} outside [${limits.minReplicas}, ${limits.maxReplicas}]`);
     if (!ladder.includes(c.to.size!)) problems.push(`change at ${c.at} to size ${c.to.size} off the ladder`);
   }
-  if (run.violatingMinutes === 0 && run.cost < oracle(s).cost - 1e-9) problems.push(`met the objective every minute for ${run.cost} < oracle ${oracle(s).cost}`);
+  if (run.violatingMinutes === 0 && run.cost < oracle(s).cost - 1e-9)
+    problems.push(`met the objective every minute for ${run.cost} < oracle ${oracle(s).cost}`);
   // Shipped policies are wired right: the orchestrator never rejected a delivery.
   problems.push(...run.problems);
   expect(problems).toEqual([]);
@@ -57,9 +62,12 @@ describe.each(providerKinds)('invariants on %s', (kind: ProviderKind) => {
   const s = makeScenario({ load: scaleToPeak(slice(nasa, 1440 * 5, 1800), 300), provider: kind });
   const o = oracle(s);
 
-  it.each(shippedPolicies(kind).map((p) => [p.name, p] as const))('%s: never beats the oracle or the clairvoyant bound in minutes it met the objective; stays within its bounds', async (_name, policy) => {
-    checkRun(s, await runPolicy(s, policy), o.costPerMinute);
-  });
+  it.each(shippedPolicies(kind).map((p) => [p.name, p] as const))(
+    '%s: never beats the oracle or the clairvoyant bound in minutes it met the objective; stays within its bounds',
+    async (_name, policy) => {
+      checkRun(s, await runPolicy(s, policy), o.costPerMinute);
+    },
+  );
 });
 
 describe('invariants on a synthetic scenario at 10x the default peak (fleets of tens, bursts)', () => {
@@ -76,13 +84,17 @@ describe('invariants on random traces', () => {
   it('hold for arbitrary short traces (fast-check)', async () => {
     const policies = shippedPolicies('oci');
     await fc.assert(
-      fc.asyncProperty(fc.array(fc.integer({ min: 0, max: 500 }), { minLength: 30, maxLength: 90 }), fc.integer({ min: 0, max: policies.length - 1 }), async (counts, which) => {
-        const requests = Float64Array.from(counts);
-        if (counts.every((c) => c === 0)) requests[0] = 1;
-        const trace: Trace = { name: 'random', source: 'fast-check', requests, notes: [] };
-        const s = makeScenario({ load: scaleToPeak(trace, 200), provider: 'oci' });
-        checkRun(s, await runPolicy(s, policies[which]!), oracle(s).costPerMinute);
-      }),
+      fc.asyncProperty(
+        fc.array(fc.integer({ min: 0, max: 500 }), { minLength: 30, maxLength: 90 }),
+        fc.integer({ min: 0, max: policies.length - 1 }),
+        async (counts, which) => {
+          const requests = Float64Array.from(counts);
+          if (counts.every((c) => c === 0)) requests[0] = 1;
+          const trace: Trace = { name: 'random', source: 'fast-check', requests, notes: [] };
+          const s = makeScenario({ load: scaleToPeak(trace, 200), provider: 'oci' });
+          checkRun(s, await runPolicy(s, policies[which]!), oracle(s).costPerMinute);
+        },
+      ),
       { numRuns: 25, seed: 42 },
     );
   });

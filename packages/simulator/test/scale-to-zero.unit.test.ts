@@ -66,7 +66,9 @@ describe('SageMaker inference components: scale to zero', () => {
     expect(formatTable(r)).toMatch(/scale to zero: .* saves \d+\.\d\d USD .* failed with no copy serving in \d+ minutes/);
     expect(toReport(r).scaleToZero).toHaveLength(1);
     // No policy that met the objective in a minute paid less than the oracle there (which may be zero).
-    for (const p of r.runs) for (let m = 0; m < s.load.rps.length; m++) if (!p.series.violated[m]) expect(p.series.cost[m]!).toBeGreaterThanOrEqual(r.oracle.costPerMinute[m]! - 1e-9);
+    for (const p of r.runs)
+      for (let m = 0; m < s.load.rps.length; m++)
+        if (!p.series.violated[m]) expect(p.series.cost[m]!).toBeGreaterThanOrEqual(r.oracle.costPerMinute[m]! - 1e-9);
   });
 
   it('OCI GPU shapes carry the price list figure per GPU-hour', () => {

@@ -13,7 +13,13 @@ import {
   type TargetRef,
   type TargetState,
 } from '@autoscaler/core';
-import { alarmSourceConformanceCases, providerConformanceCases, type AlarmSourceConformanceFixture, type ConformanceCase, type ProviderConformanceFixture } from '../src';
+import {
+  alarmSourceConformanceCases,
+  providerConformanceCases,
+  type AlarmSourceConformanceFixture,
+  type ConformanceCase,
+  type ProviderConformanceFixture,
+} from '../src';
 import { memoryFixture } from './memory-fixture';
 
 // Tests of the test harness (as typescript-eslint tests its RuleTester): each
@@ -125,7 +131,12 @@ describe('the provider kit fails a broken provider on the right case', () => {
     ['reports a numeric version', broken(NumericVersion), 'describe returns', /version must be a non-empty string/],
     ['reports ready while updating', broken(AlwaysReady), 'an updating target', /updating/],
     ['forgets dedupe keys', broken(ForgetsDedupeKeys), 'writeState then describe', /dedupeKeys/],
-    ['forgets dedupe keys (seen through the orchestrator from another container)', broken(ForgetsDedupeKeys), 'through the orchestrator, one delivery', /duplicate/],
+    [
+      'forgets dedupe keys (seen through the orchestrator from another container)',
+      broken(ForgetsDedupeKeys),
+      'through the orchestrator, one delivery',
+      /duplicate/,
+    ],
     ['truncates marks to seconds', broken(SecondsNotMilliseconds), 'writeState then describe', /lastScaleOut/],
     ['wipes its state when applying', broken(WipesStateOnApply), 'persisted state survives', /conformance:survives/],
     ['refuses a no-op apply', broken(RefusesNoOp), 'applying the current capacity twice', /nothing to change/],
@@ -133,7 +144,12 @@ describe('the provider kit fails a broken provider on the right case', () => {
     ['drops the size', broken(DropsSize), 'apply moves the size', /medium/],
     ['throws a TypeError for a missing target', broken(TypeErrorWhenMissing), 'a missing target', /expected AutoscalerError, got TypeError/],
     ['calls a missing target retryable', broken(RetriesForeverWhenMissing), 'a missing target', /TRANSIENT would be retried/],
-    ['fails a missing target with a generic error', broken(GenericErrorWhenMissing), 'a missing target', /expected NotFoundError or an error naming endpoint\/absent/],
+    [
+      'fails a missing target with a generic error',
+      broken(GenericErrorWhenMissing),
+      'a missing target',
+      /expected NotFoundError or an error naming endpoint\/absent/,
+    ],
   ];
 
   it.each(table)('%s', async (_what, make, prefix, message) => {
@@ -149,15 +165,29 @@ describe('the provider kit fails a broken provider on the right case', () => {
     const { updating: _u, missing: _m, ...partial } = memoryFixture((seeds) => new MemoryProvider(seeds));
     await expect(caseNamed(providerConformanceCases, 'a missing target').run(partial)).resolves.toEqual({ notApplicable: expect.stringContaining('missing') });
     // Without an `updating` target the kit catches the ready one mid-change, if the provider has such a state.
-    await expect(caseNamed(providerConformanceCases, 'an updating target').run(partial)).resolves.toEqual({ notApplicable: expect.stringContaining('updating') });
+    await expect(caseNamed(providerConformanceCases, 'an updating target').run(partial)).resolves.toEqual({
+      notApplicable: expect.stringContaining('updating'),
+    });
     const slow = memoryFixture();
     const { updating: _u2, ...noUpdating } = slow;
     await expect(caseNamed(providerConformanceCases, 'an updating target').run(noUpdating)).resolves.toBeUndefined();
   });
 });
 
-const goldenSignal = { target: { provider: 'memory', id: 'endpoint/ready' }, metric: 'CpuUtilization', alarm: 'high-cpu', state: 'firing', value: 91.5, at: 1768469400000, dedupeKey: 'k1' };
-const sourceFixture = (source: MemoryAlarmSource, extra: Partial<AlarmSourceConformanceFixture> = {}): AlarmSourceConformanceFixture => ({ source, valid: [goldenSignal], ...extra });
+const goldenSignal = {
+  target: { provider: 'memory', id: 'endpoint/ready' },
+  metric: 'CpuUtilization',
+  alarm: 'high-cpu',
+  state: 'firing',
+  value: 91.5,
+  at: 1768469400000,
+  dedupeKey: 'k1',
+};
+const sourceFixture = (source: MemoryAlarmSource, extra: Partial<AlarmSourceConformanceFixture> = {}): AlarmSourceConformanceFixture => ({
+  source,
+  valid: [goldenSignal],
+  ...extra,
+});
 
 class CrashesOnAnything extends MemoryAlarmSource {
   override parse(raw: unknown): Signal[] {
@@ -214,7 +244,12 @@ describe('the alarm-source kit fails a broken source on the right case', () => {
     ['crashes on an empty object', sourceFixture(new CrashesOnAnything()), 'fuzz: parse(fc.anything())', /not an AutoscalerError/],
     ['crashes when a golden field is mutated', sourceFixture(new CrashesOnAMutation()), 'fuzz: mutations', /TypeError/],
     ['returns signals with at = NaN', sourceFixture(new MalformedSignals()), 'every golden payload', /at must be epoch milliseconds/],
-    ['answers garbage with no signal instead of an error', sourceFixture(new AcceptsGarbage(), { invalid: [{ metric: 'x' }] }), 'every invalid payload', /returned \[\]/],
+    [
+      'answers garbage with no signal instead of an error',
+      sourceFixture(new AcceptsGarbage(), { invalid: [{ metric: 'x' }] }),
+      'every invalid payload',
+      /returned \[\]/,
+    ],
     ['throws plain Errors', sourceFixture(new PlainErrors()), 'every invalid payload', /threw Error/],
     ['mints a new dedupe key per parse', sourceFixture(new RandomDedupeKeys()), 'parse is a pure function', /dedupeKeys/],
     ['modifies its input', sourceFixture(new ConsumesItsInput()), 'parse is a pure function', /unchanged/],

@@ -3,7 +3,10 @@ import { ManualClock } from '@autoscaler/core';
 import { HttpError, startFakeServer, type FakeServer } from '../src';
 
 /** One request over a fresh connection; `dropped` when the server destroyed the socket. */
-function send(url: string, init: { method?: string; path?: string; body?: string; headers?: Record<string, string> } = {}): Promise<{ status: number; body: string; headers: Record<string, unknown> } | 'dropped'> {
+function send(
+  url: string,
+  init: { method?: string; path?: string; body?: string; headers?: Record<string, string> } = {},
+): Promise<{ status: number; body: string; headers: Record<string, unknown> } | 'dropped'> {
   return new Promise((resolve, reject) => {
     const req = httpRequest(`${url}${init.path ?? '/'}`, { method: init.method ?? 'GET', headers: init.headers, agent: false }, (res) => {
       const chunks: Buffer[] = [];
@@ -23,13 +26,36 @@ describe('startFakeServer', () => {
   });
 
   it('listens on 127.0.0.1 at a random port and hands the handler the read body, path and query', async () => {
-    server = await startFakeServer((req) => ({ status: 201, body: { method: req.method, path: req.path, q: req.query.get('limit'), sig: req.header('Authorization'), got: req.json() } }));
+    server = await startFakeServer((req) => ({
+      status: 201,
+      body: { method: req.method, path: req.path, q: req.query.get('limit'), sig: req.header('Authorization'), got: req.json() },
+    }));
     expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect(server.port).toBeGreaterThan(0);
-    const res = await send(server.url, { method: 'PUT', path: '/20190101/modelDeployments/x?limit=5', body: '{"a":1}', headers: { authorization: 'Signature keyId="k"', 'content-type': 'application/json' } });
+    const res = await send(server.url, {
+      method: 'PUT',
+      path: '/20190101/modelDeployments/x?limit=5',
+      body: '{"a":1}',
+      headers: { authorization: 'Signature keyId="k"', 'content-type': 'application/json' },
+    });
     expect(res).toMatchObject({ status: 201, headers: { 'content-type': 'application/json' } });
-    expect(JSON.parse((res as { body: string }).body)).toEqual({ method: 'PUT', path: '/20190101/modelDeployments/x', q: '5', sig: 'Signature keyId="k"', got: { a: 1 } });
-    expect(server.log.entries).toEqual([expect.objectContaining({ method: 'PUT', path: '/20190101/modelDeployments/x', url: '/20190101/modelDeployments/x?limit=5', body: '{"a":1}', status: 201, faulted: false })]);
+    expect(JSON.parse((res as { body: string }).body)).toEqual({
+      method: 'PUT',
+      path: '/20190101/modelDeployments/x',
+      q: '5',
+      sig: 'Signature keyId="k"',
+      got: { a: 1 },
+    });
+    expect(server.log.entries).toEqual([
+      expect.objectContaining({
+        method: 'PUT',
+        path: '/20190101/modelDeployments/x',
+        url: '/20190101/modelDeployments/x?limit=5',
+        body: '{"a":1}',
+        status: 201,
+        faulted: false,
+      }),
+    ]);
   });
 
   it('answers a thrown HttpError in the cloud error shape, a malformed JSON body with 400, and a bug in the fake with 500', async () => {
@@ -117,7 +143,7 @@ describe('startFakeServer', () => {
     await expect(send(url)).rejects.toMatchObject({ code: 'ECONNREFUSED' });
   });
 
-  it('answers bugs and bare injected faults in the API\'s own error shape, and keeps a bounded log', async () => {
+  it("answers bugs and bare injected faults in the API's own error shape, and keeps a bounded log", async () => {
     server = await startFakeServer(
       (req) => {
         if (req.path === '/bug') throw new Error('boom');

@@ -5,7 +5,10 @@ export const LADDER = ['small', 'medium', 'large'] as const;
 const UPDATE_DELAY_MS = 30_000;
 
 /** Builds the reference fixture around any MemoryProvider (sub)class, so broken variants reuse it. */
-export function memoryFixture(make: (seeds: MemoryTargetSeed[], clock: ManualClock) => MemoryProvider = (seeds, clock) => new MemoryProvider(seeds, { clock, updateDelayMs: UPDATE_DELAY_MS })): ProviderConformanceFixture {
+export function memoryFixture(
+  make: (seeds: MemoryTargetSeed[], clock: ManualClock) => MemoryProvider = (seeds, clock) =>
+    new MemoryProvider(seeds, { clock, updateDelayMs: UPDATE_DELAY_MS }),
+): ProviderConformanceFixture {
   const clock = new ManualClock();
   const provider = make(
     [

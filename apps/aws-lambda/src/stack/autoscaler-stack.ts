@@ -67,26 +67,67 @@ export class AutoscalerStack extends Stack {
     const endpointArns = endpoints.map((e) => arn('sagemaker', `endpoint/${e.toLowerCase()}`));
     const ownConfigs = endpoints.map((e) => arn('sagemaker', `endpoint-config/${e.toLowerCase()}-as*`));
     if (endpointArns.length > 0) {
-      role.addToPolicy(new PolicyStatement({ sid: 'ScaleTheNamedEndpoints', actions: ['sagemaker:DescribeEndpoint', 'sagemaker:UpdateEndpointWeightsAndCapacities', 'sagemaker:ListTags', 'sagemaker:AddTags', 'sagemaker:DeleteTags'], resources: endpointArns }));
+      role.addToPolicy(
+        new PolicyStatement({
+          sid: 'ScaleTheNamedEndpoints',
+          actions: [
+            'sagemaker:DescribeEndpoint',
+            'sagemaker:UpdateEndpointWeightsAndCapacities',
+            'sagemaker:ListTags',
+            'sagemaker:AddTags',
+            'sagemaker:DeleteTags',
+          ],
+          resources: endpointArns,
+        }),
+      );
       // Configs are immutable and read by name; their names are not known in advance.
-      role.addToPolicy(new PolicyStatement({ sid: 'ReadEndpointConfigs', actions: ['sagemaker:DescribeEndpointConfig'], resources: [arn('sagemaker', 'endpoint-config/*')] }));
+      role.addToPolicy(
+        new PolicyStatement({ sid: 'ReadEndpointConfigs', actions: ['sagemaker:DescribeEndpointConfig'], resources: [arn('sagemaker', 'endpoint-config/*')] }),
+      );
       // Only the alarms this stack creates (autoscaler-app-<endpoint>-<variant>-<rule>) are read, so only they can drive scaling.
-      role.addToPolicy(new PolicyStatement({ sid: 'VerifyAndRecheckOwnAlarms', actions: ['cloudwatch:DescribeAlarms'], resources: endpoints.map((e) => arn('cloudwatch', `alarm:autoscaler-app-${e}-*`)) }));
+      role.addToPolicy(
+        new PolicyStatement({
+          sid: 'VerifyAndRecheckOwnAlarms',
+          actions: ['cloudwatch:DescribeAlarms'],
+          resources: endpoints.map((e) => arn('cloudwatch', `alarm:autoscaler-app-${e}-*`)),
+        }),
+      );
       // GetMetricData has no resource-level permissions (Service Authorization Reference: no resource type).
       role.addToPolicy(new PolicyStatement({ sid: 'ReadMetricHistory', actions: ['cloudwatch:GetMetricData'], resources: ['*'] }));
     }
     if (vertical && endpointArns.length > 0) {
       // UpdateEndpoint authorizes the endpoint and the config it moves to: only configs this function creates.
       role.addToPolicy(new PolicyStatement({ sid: 'ResizeBlueGreen', actions: ['sagemaker:UpdateEndpoint'], resources: [...endpointArns, ...ownConfigs] }));
-      role.addToPolicy(new PolicyStatement({ sid: 'OwnResizeConfigs', actions: ['sagemaker:CreateEndpointConfig', 'sagemaker:DeleteEndpointConfig', 'sagemaker:AddTags'], resources: ownConfigs }));
+      role.addToPolicy(
+        new PolicyStatement({
+          sid: 'OwnResizeConfigs',
+          actions: ['sagemaker:CreateEndpointConfig', 'sagemaker:DeleteEndpointConfig', 'sagemaker:AddTags'],
+          resources: ownConfigs,
+        }),
+      );
       // Describe* of Application Auto Scaling have no resource-level permissions; every write is
       // limited to scalable targets carrying this policy's owner tag (what `setup aws` puts there).
-      role.addToPolicy(new PolicyStatement({ sid: 'ReadAutoScalingRegistration', actions: ['application-autoscaling:DescribeScalableTargets', 'application-autoscaling:DescribeScalingPolicies', 'application-autoscaling:DescribeScheduledActions'], resources: ['*'] }));
+      role.addToPolicy(
+        new PolicyStatement({
+          sid: 'ReadAutoScalingRegistration',
+          actions: [
+            'application-autoscaling:DescribeScalableTargets',
+            'application-autoscaling:DescribeScalingPolicies',
+            'application-autoscaling:DescribeScheduledActions',
+          ],
+          resources: ['*'],
+        }),
+      );
       const scalableTargets = arn('application-autoscaling', 'scalable-target/*');
       role.addToPolicy(
         new PolicyStatement({
           sid: 'MoveOwnRegistrationAside',
-          actions: ['application-autoscaling:DeregisterScalableTarget', 'application-autoscaling:ListTagsForResource', 'application-autoscaling:PutScalingPolicy', 'application-autoscaling:PutScheduledAction'],
+          actions: [
+            'application-autoscaling:DeregisterScalableTarget',
+            'application-autoscaling:ListTagsForResource',
+            'application-autoscaling:PutScalingPolicy',
+            'application-autoscaling:PutScheduledAction',
+          ],
           resources: [scalableTargets],
           conditions: { StringEquals: { [`aws:ResourceTag/${OWNER_TAG}`]: policy.name } },
         }),
@@ -100,10 +141,17 @@ export class AutoscalerStack extends Stack {
         }),
       );
       // Step-scaling alarms `setup aws` made (autoscaler-aas-<endpoint>-<variant>-<rule>) are pointed at the re-created policies.
-      role.addToPolicy(new PolicyStatement({ sid: 'RepointOwnStepAlarms', actions: ['cloudwatch:DescribeAlarms', 'cloudwatch:PutMetricAlarm'], resources: endpoints.map((e) => arn('cloudwatch', `alarm:autoscaler-aas-${e}-*`)) }));
+      role.addToPolicy(
+        new PolicyStatement({
+          sid: 'RepointOwnStepAlarms',
+          actions: ['cloudwatch:DescribeAlarms', 'cloudwatch:PutMetricAlarm'],
+          resources: endpoints.map((e) => arn('cloudwatch', `alarm:autoscaler-aas-${e}-*`)),
+        }),
+      );
     }
     const notifyTopics = policy.notifications.flatMap((n) => (n.type === 'sns' ? [n.topicArn] : []));
-    if (notifyTopics.length > 0) role.addToPolicy(new PolicyStatement({ effect: Effect.ALLOW, sid: 'Notify', actions: ['sns:Publish'], resources: notifyTopics }));
+    if (notifyTopics.length > 0)
+      role.addToPolicy(new PolicyStatement({ effect: Effect.ALLOW, sid: 'Notify', actions: ['sns:Publish'], resources: notifyTopics }));
 
     this.fn = new LambdaFn(this, 'Handler', {
       // nodejs20.x is deprecated (2026-04-30): CloudFormation validation warns on it. The bundle targets node20 syntax, which 22 runs.

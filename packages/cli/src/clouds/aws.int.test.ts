@@ -64,8 +64,12 @@ describe('aws CLI commands against the fake', () => {
     const clock = await start();
     await runScale({ id: ID, size: 'ml.m5.xlarge', wait: false, json: true, options: {} }, { io, clients, clock });
     expect(JSON.parse(lines.out[0]!)).toMatchObject({ to: { replicas: 1, size: 'ml.m5.xlarge' }, status: 'updating' });
-    await expect(runScale({ id: ID, replicas: 2, wait: false, json: false, options: {} }, { io, clients, clock })).rejects.toMatchObject({ issues: [{ path: 'id' }] });
-    await expect(runScale({ id: 'endpoint/x', replicas: 2, wait: false, json: false, options: {} }, { io, clients, clock })).rejects.toMatchObject({ issues: [{ path: 'id' }] });
+    await expect(runScale({ id: ID, replicas: 2, wait: false, json: false, options: {} }, { io, clients, clock })).rejects.toMatchObject({
+      issues: [{ path: 'id' }],
+    });
+    await expect(runScale({ id: 'endpoint/x', replicas: 2, wait: false, json: false, options: {} }, { io, clients, clock })).rejects.toMatchObject({
+      issues: [{ path: 'id' }],
+    });
   });
 
   it('setup --dry-run prints the requests it would send and sends none', async () => {
@@ -86,7 +90,13 @@ describe('aws CLI commands against the fake', () => {
     const second = await runSetup({ policy: policyFile, json: true }, { io, clients });
     expect(second[0]!.changes.map((c) => c.action)).toEqual(['unchanged', 'unchanged']);
     const [st] = await runStatus([ID], { json: true }, { io, clients });
-    expect(st).toMatchObject({ status: 'ready', replicas: 1, size: 'ml.m5.large', managed: true, native: { target: { MinCapacity: 1, MaxCapacity: 4 }, policies: [{ PolicyName: 'autoscaler-cli-invocations' }] } });
+    expect(st).toMatchObject({
+      status: 'ready',
+      replicas: 1,
+      size: 'ml.m5.large',
+      managed: true,
+      native: { target: { MinCapacity: 1, MaxCapacity: 4 }, policies: [{ PolicyName: 'autoscaler-cli-invocations' }] },
+    });
     const down = await runTeardown({ policy: policyFile, json: true }, { io, clients });
     expect(down[0]!.changes.map((c) => `${c.action} ${c.kind}`)).toEqual(['deleted ScalingPolicy', 'deleted ScalableTarget']);
     expect(fake.autoscaling.isRegistered(ID)).toBe(false);
@@ -96,7 +106,12 @@ describe('aws CLI commands against the fake', () => {
     const clock = new InstantClock(Date.UTC(2026, 0, 1));
     const sb = await runSandbox({ updateSeconds: 3, json: true }, { io, clock });
     const info = JSON.parse(lines.out[0]!) as { endpoint: string; region: string; accessKeyId: string; secretAccessKey: string };
-    const c = createAwsClients({ endpoint: info.endpoint, region: info.region, credentials: { accessKeyId: info.accessKeyId, secretAccessKey: info.secretAccessKey }, backoff: () => 0 });
+    const c = createAwsClients({
+      endpoint: info.endpoint,
+      region: info.region,
+      credentials: { accessKeyId: info.accessKeyId, secretAccessKey: info.secretAccessKey },
+      backoff: () => 0,
+    });
     try {
       const r = await runScale({ id: ID, replicas: 2, wait: true, json: false, options: {} }, { io, clients: c, clock });
       expect(r.status).toBe('ready');
@@ -121,11 +136,22 @@ describe('aws CLI commands against the fake', () => {
 
   it('sandbox --seed serves the inference components it names', async () => {
     const seed = join(dir, 'ic-seed.json');
-    writeFileSync(seed, JSON.stringify({ endpoints: [], inferenceComponents: [{ name: 'llm-ic', endpoint: 'llm', copies: 2, tags: { 'autoscaler:managed': 'true' } }], topics: [] }));
+    writeFileSync(
+      seed,
+      JSON.stringify({
+        endpoints: [],
+        inferenceComponents: [{ name: 'llm-ic', endpoint: 'llm', copies: 2, tags: { 'autoscaler:managed': 'true' } }],
+        topics: [],
+      }),
+    );
     const sb = await runSandbox({ seed, json: true }, { io });
     try {
       const info = JSON.parse(lines.out[0]!) as { endpoint: string; region: string; accessKeyId: string; secretAccessKey: string };
-      const c = createAwsClients({ endpoint: info.endpoint, region: info.region, credentials: { accessKeyId: info.accessKeyId, secretAccessKey: info.secretAccessKey } });
+      const c = createAwsClients({
+        endpoint: info.endpoint,
+        region: info.region,
+        credentials: { accessKeyId: info.accessKeyId, secretAccessKey: info.secretAccessKey },
+      });
       const state = await new SageMakerProvider(c).describe({ provider: 'aws-sagemaker', id: 'inference-component/llm-ic' });
       expect(state).toMatchObject({ status: 'ready', capacity: { replicas: 2 }, managed: true });
       c.destroy();
@@ -148,7 +174,11 @@ describe('aws CLI commands against the fake', () => {
     try {
       const info = JSON.parse(lines.out[0]!) as { endpoint: string; region: string; accessKeyId: string; secretAccessKey: string; endpoints: string[] };
       expect(info.endpoints).toEqual(['my-endpoint']);
-      const c = createAwsClients({ endpoint: info.endpoint, region: info.region, credentials: { accessKeyId: info.accessKeyId, secretAccessKey: info.secretAccessKey } });
+      const c = createAwsClients({
+        endpoint: info.endpoint,
+        region: info.region,
+        credentials: { accessKeyId: info.accessKeyId, secretAccessKey: info.secretAccessKey },
+      });
       const [st] = await runStatus([ID], { json: true }, { io, clients: c });
       expect(st).toMatchObject({ status: 'ready', managed: true });
       c.destroy();

@@ -57,7 +57,11 @@ function refOf(id: string): TargetRef {
 function awsTargets(policy: Policy, only?: string): TargetRef[] {
   const all = policy.targets.filter((t) => t.provider === PROVIDER_NAME);
   const picked = only ? [refOf(only)] : all;
-  if (picked.length === 0) throw ValidationError.field('targets', `policy "${policy.name}" lists no ${PROVIDER_NAME} target; add one or pass --target endpoint/<name>/variant/<variant>`);
+  if (picked.length === 0)
+    throw ValidationError.field(
+      'targets',
+      `policy "${policy.name}" lists no ${PROVIDER_NAME} target; add one or pass --target endpoint/<name>/variant/<variant>`,
+    );
   return picked;
 }
 
@@ -79,9 +83,23 @@ export interface AwsSandbox {
 export async function runSandbox(flags: SandboxFlags, deps: AwsCliDeps): Promise<AwsSandbox> {
   const seed = flags.seed
     ? parseSandboxSeed(readDocument(flags.seed, '--seed'))
-    : { endpoints: [{ name: 'my-endpoint', variants: [{ name: 'AllTraffic', instanceType: 'ml.m5.large', instances: 1 }], tags: { 'autoscaler:managed': 'true' } }], topics: ['autoscaler-alarms'] };
+    : {
+        endpoints: [
+          { name: 'my-endpoint', variants: [{ name: 'AllTraffic', instanceType: 'ml.m5.large', instances: 1 }], tags: { 'autoscaler:managed': 'true' } },
+        ],
+        topics: ['autoscaler-alarms'],
+      };
   const updateMs = (flags.updateSeconds ?? 10) * 1000;
-  const fake = await FakeAws.start({ ...(seed.region ? { region: seed.region } : {}), endpoints: seed.endpoints, topics: seed.topics, ...('inferenceComponents' in seed && seed.inferenceComponents ? { inferenceComponents: seed.inferenceComponents } : {}), clock: deps.clock ?? systemClock, capacityUpdateMs: updateMs, configUpdateMs: updateMs * 3, port: flags.port ?? 0 });
+  const fake = await FakeAws.start({
+    ...(seed.region ? { region: seed.region } : {}),
+    endpoints: seed.endpoints,
+    topics: seed.topics,
+    ...('inferenceComponents' in seed && seed.inferenceComponents ? { inferenceComponents: seed.inferenceComponents } : {}),
+    clock: deps.clock ?? systemClock,
+    capacityUpdateMs: updateMs,
+    configUpdateMs: updateMs * 3,
+    port: flags.port ?? 0,
+  });
   const c = fake.credentials;
   const info = {
     endpoint: fake.url,
@@ -139,9 +157,17 @@ export async function runSetup(flags: SetupFlags, deps: AwsCliDeps): Promise<Set
   for (const ref of awsTargets(policy, flags.target)) {
     const exported = compileNative(policy, ref);
     const changes = flags.dryRun ? [] : await applyNative(clientsFor(flags, deps), exported, { adopt: flags.adopt ?? false });
-    results.push({ target: ref.id, changes, unsupported: exported.unsupported, resources: exported.resources.length, ...(flags.dryRun ? { payloads: exported.resources } : {}) });
+    results.push({
+      target: ref.id,
+      changes,
+      unsupported: exported.unsupported,
+      resources: exported.resources.length,
+      ...(flags.dryRun ? { payloads: exported.resources } : {}),
+    });
     if (!flags.json) {
-      deps.io.out(`${ref.id}: ${flags.dryRun ? `${exported.resources.length} requests (dry run, nothing applied):` : changes.map((c) => `${c.action} ${c.kind} ${c.name}`).join('\n  ')}`);
+      deps.io.out(
+        `${ref.id}: ${flags.dryRun ? `${exported.resources.length} requests (dry run, nothing applied):` : changes.map((c) => `${c.action} ${c.kind} ${c.name}`).join('\n  ')}`,
+      );
       if (flags.dryRun) deps.io.out(JSON.stringify(exported.resources, null, 2));
       for (const u of exported.unsupported) deps.io.err(`  not native: ${u}`);
     }
@@ -162,7 +188,10 @@ export async function runTeardown(flags: TeardownFlags, deps: AwsCliDeps): Promi
   for (const ref of awsTargets(policy, flags.target)) {
     const changes = await teardownNative(clientsFor(flags, deps), ref, policy.name);
     out.push({ target: ref.id, changes });
-    if (!flags.json) deps.io.out(`${ref.id}: ${changes.length === 0 ? 'nothing of policy ' + policy.name + ' found' : changes.map((c) => `${c.action} ${c.kind} ${c.name}`).join('\n  ')}`);
+    if (!flags.json)
+      deps.io.out(
+        `${ref.id}: ${changes.length === 0 ? 'nothing of policy ' + policy.name + ' found' : changes.map((c) => `${c.action} ${c.kind} ${c.name}`).join('\n  ')}`,
+      );
   }
   if (flags.json) deps.io.out(JSON.stringify(out, null, 2));
   return out;
@@ -196,16 +225,31 @@ export async function runStatus(ids: readonly string[], flags: ConnectionFlags &
     const counts = await provider.instanceCounts(ref);
     const native = await nativeStatus(clients, ref);
     const iso = (t?: number): string | undefined => (t === undefined ? undefined : new Date(t).toISOString());
-    const row: VariantStatus = { id, status: s.status, replicas: s.capacity.replicas, ...(counts.current !== undefined ? { currentReplicas: counts.current } : {}), managed: s.managed, native, ...(s.reason ? { reason: s.reason } : {}), ...(s.capacity.size ? { size: s.capacity.size } : {}), ...(s.version ? { version: s.version } : {}) };
+    const row: VariantStatus = {
+      id,
+      status: s.status,
+      replicas: s.capacity.replicas,
+      ...(counts.current !== undefined ? { currentReplicas: counts.current } : {}),
+      managed: s.managed,
+      native,
+      ...(s.reason ? { reason: s.reason } : {}),
+      ...(s.capacity.size ? { size: s.capacity.size } : {}),
+      ...(s.version ? { version: s.version } : {}),
+    };
     const out1 = iso(s.persisted.lastScaleOut?.at);
     const in1 = iso(s.persisted.lastScaleIn?.at);
     if (out1) row.lastScaleOut = out1;
     if (in1) row.lastScaleIn = in1;
     out.push(row);
     if (!flags.json) {
-      deps.io.out(`${id}: ${s.status}${s.reason ? ` (${s.reason})` : ''}, ${counts.current ?? '?'} of ${s.capacity.replicas} desired x ${s.capacity.size ?? '?'}${s.managed ? ', managed' : ''}`);
+      deps.io.out(
+        `${id}: ${s.status}${s.reason ? ` (${s.reason})` : ''}, ${counts.current ?? '?'} of ${s.capacity.replicas} desired x ${s.capacity.size ?? '?'}${s.managed ? ', managed' : ''}`,
+      );
       if (out1 || in1) deps.io.out(`  last scale-out ${out1 ?? '-'}, last scale-in ${in1 ?? '-'}`);
-      if (native.target) deps.io.out(`  Application Auto Scaling: ${native.target.MinCapacity}..${native.target.MaxCapacity}; policies: ${native.policies.map((p) => `${p.PolicyName} (${p.PolicyType})`).join(', ') || 'none'}`);
+      if (native.target)
+        deps.io.out(
+          `  Application Auto Scaling: ${native.target.MinCapacity}..${native.target.MaxCapacity}; policies: ${native.policies.map((p) => `${p.PolicyName} (${p.PolicyType})`).join(', ') || 'none'}`,
+        );
       for (const a of native.activities.slice(0, 5)) deps.io.out(`  ${a.StartTime?.toISOString() ?? ''} ${a.StatusCode}: ${a.Description}`);
       for (const a of native.alarms) deps.io.out(`  alarm ${a.AlarmName}: ${a.StateValue}`);
     }
@@ -235,7 +279,8 @@ export async function runScale(request: ScaleRequest, deps: AwsCliDeps, options:
   const provider = new SageMakerProvider(clientsFor(flags, deps), { clock });
   const ref = refOf(request.id);
   const before = await provider.describe(ref);
-  if (before.status !== 'ready') throw ValidationError.field('id', `${request.id} is ${before.status}${before.reason ? ` (${before.reason})` : ''}: try again when it is InService`);
+  if (before.status !== 'ready')
+    throw ValidationError.field('id', `${request.id} is ${before.status}${before.reason ? ` (${before.reason})` : ''}: try again when it is InService`);
   const size = request.size ?? before.capacity.size;
   const to = { replicas: request.replicas ?? before.capacity.replicas, ...(size !== undefined ? { size } : {}) };
   await provider.apply(ref, to, before.version !== undefined ? { ifMatch: before.version } : {});
@@ -254,7 +299,8 @@ export async function runScale(request: ScaleRequest, deps: AwsCliDeps, options:
         deps.io.err(`${request.id}: ${s.reason ?? 'updating'} (${waited}s)`);
         lastReport = clock.now();
       }
-      if (clock.now() - started >= timeout) throw ValidationError.field('--wait', `still updating after ${Math.round(timeout / 1000)}s; check with: autoscaler status aws ${request.id}`);
+      if (clock.now() - started >= timeout)
+        throw ValidationError.field('--wait', `still updating after ${Math.round(timeout / 1000)}s; check with: autoscaler status aws ${request.id}`);
       await clock.sleep(poll);
     }
     deps.io.err(`${request.id}: ${status === 'ready' ? 'InService' : status}`);
@@ -268,7 +314,10 @@ export async function runScale(request: ScaleRequest, deps: AwsCliDeps, options:
 // ----- registration --------------------------------------------------------------------------
 
 function connection(cmd: Command): Command {
-  return cmd.option('--endpoint <url>', 'one endpoint URL for every AWS client (a sandbox)').option('--region <region>', 'AWS region (default: AWS_REGION)').option('--json', 'print the result as JSON');
+  return cmd
+    .option('--endpoint <url>', 'one endpoint URL for every AWS client (a sandbox)')
+    .option('--region <region>', 'AWS region (default: AWS_REGION)')
+    .option('--json', 'print the result as JSON');
 }
 
 function untilStopped(sandbox: AwsSandbox): Promise<void> {
@@ -286,14 +335,21 @@ export const awsCloud: CloudCli = {
     const io = processIO;
     sandbox
       .command('aws')
-      .description('Start a local wire-level fake of SageMaker, Application Auto Scaling, CloudWatch and SNS (SigV4 checked) with a seeded endpoint; prints the URL and credentials')
+      .description(
+        'Start a local wire-level fake of SageMaker, Application Auto Scaling, CloudWatch and SNS (SigV4 checked) with a seeded endpoint; prints the URL and credentials',
+      )
       .option('--port <n>', 'port to listen on (default: a free one)')
       .option('--seed <file>', 'YAML/JSON: { region?, endpoints: [{ name, variants: [{ name, instanceType, instances }], tags }], topics: [names] }')
       .option('--update-seconds <n>', 'how long a capacity update keeps an endpoint Updating (default 10; resizes take 3x)')
       .option('--json', 'print the endpoint and credentials as JSON')
       .action(async (o: { port?: string; seed?: string; updateSeconds?: string; json?: boolean }) => {
         const sb = await runSandbox(
-          { ...(o.port ? { port: parseIntFlag(o.port, '--port') } : {}), ...(o.seed ? { seed: o.seed } : {}), ...(o.updateSeconds ? { updateSeconds: parseIntFlag(o.updateSeconds, '--update-seconds') } : {}), ...(o.json ? { json: true } : {}) },
+          {
+            ...(o.port ? { port: parseIntFlag(o.port, '--port') } : {}),
+            ...(o.seed ? { seed: o.seed } : {}),
+            ...(o.updateSeconds ? { updateSeconds: parseIntFlag(o.updateSeconds, '--update-seconds') } : {}),
+            ...(o.json ? { json: true } : {}),
+          },
           { io },
         );
         await untilStopped(sb);
@@ -308,19 +364,41 @@ export const awsCloud: CloudCli = {
         .option('--target <id>', 'only this endpoint/<name>/variant/<variant> (default: every aws-sagemaker target of the policy)')
         .option('--adopt', 'take over a scalable target registered by someone else')
         .option('--dry-run', 'print what would be applied, apply nothing');
-    setupOptions(setup.command('aws').description('Compile the policy to Application Auto Scaling (scalable target, target-tracking and step policies, their CloudWatch alarms, scheduled actions) and apply it idempotently')).action(setupAction);
+    setupOptions(
+      setup
+        .command('aws')
+        .description(
+          'Compile the policy to Application Auto Scaling (scalable target, target-tracking and step policies, their CloudWatch alarms, scheduled actions) and apply it idempotently',
+        ),
+    ).action(setupAction);
     if (!program.commands.some((c) => c.name() === 'apply-native')) {
-      setupOptions(program.command('apply-native').description('Apply a policy as the cloud-native autoscaler (AWS: Application Auto Scaling), idempotently; same as setup aws')).action(setupAction);
+      setupOptions(
+        program
+          .command('apply-native')
+          .description('Apply a policy as the cloud-native autoscaler (AWS: Application Auto Scaling), idempotently; same as setup aws'),
+      ).action(setupAction);
     }
 
-    connection(teardown.command('aws').description('Remove exactly what setup aws / apply-native created for the policy (its prefixed policies, alarms, scheduled actions; the scalable target only if it carries our owner tag)'))
+    connection(
+      teardown
+        .command('aws')
+        .description(
+          'Remove exactly what setup aws / apply-native created for the policy (its prefixed policies, alarms, scheduled actions; the scalable target only if it carries our owner tag)',
+        ),
+    )
       .requiredOption('--policy <file>', 'the policy that was applied')
       .option('--target <id>', 'only this endpoint/<name>/variant/<variant>')
       .action(async (o: TeardownFlags) => {
         await runTeardown(o, { io });
       });
 
-    connection(status.command('aws').description('Show status, capacity, instance type, last actions, Application Auto Scaling policies, scaling activities and alarms of endpoint variants'))
+    connection(
+      status
+        .command('aws')
+        .description(
+          'Show status, capacity, instance type, last actions, Application Auto Scaling policies, scaling activities and alarms of endpoint variants',
+        ),
+    )
       .argument('<id...>', 'endpoint/<name>/variant/<variant>')
       .action(async (ids: string[], o: ConnectionFlags & { json?: boolean }) => {
         await runStatus(ids, o, { io });

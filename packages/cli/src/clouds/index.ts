@@ -54,9 +54,12 @@ const BUILT_IN: readonly Light[] = [
     claimsId: (id) => id.startsWith('endpoint/'),
     checkId: async (id, path) => void (await import('./aws-exports')).parseVariantId(id, path),
     commands: {
-      sandbox: 'Start a local wire-level fake of SageMaker, Application Auto Scaling, CloudWatch and SNS (SigV4 checked) with a seeded endpoint; prints the URL and credentials',
-      setup: 'Compile the policy to Application Auto Scaling (scalable target, target-tracking and step policies, their CloudWatch alarms, scheduled actions) and apply it idempotently',
-      teardown: 'Remove exactly what setup aws / apply-native created for the policy (its prefixed policies, alarms, scheduled actions; the scalable target only if it carries our owner tag)',
+      sandbox:
+        'Start a local wire-level fake of SageMaker, Application Auto Scaling, CloudWatch and SNS (SigV4 checked) with a seeded endpoint; prints the URL and credentials',
+      setup:
+        'Compile the policy to Application Auto Scaling (scalable target, target-tracking and step policies, their CloudWatch alarms, scheduled actions) and apply it idempotently',
+      teardown:
+        'Remove exactly what setup aws / apply-native created for the policy (its prefixed policies, alarms, scheduled actions; the scalable target only if it carries our owner tag)',
       status: 'Show status, capacity, instance type, last actions, Application Auto Scaling policies, scaling activities and alarms of endpoint variants',
     },
     programCommands: { 'apply-native': 'Apply a policy as the cloud-native autoscaler (AWS: Application Auto Scaling), idempotently; same as setup aws' },
@@ -74,11 +77,14 @@ const BUILT_IN: readonly Light[] = [
     size: { name: 'shape', flag: '--shape' },
     scaleOptions: [{ flags: '--bandwidth <mbps>', description: 'load balancer bandwidth in Mbps' }],
     idFormat: 'a model deployment OCID, ocid1.datasciencemodeldeployment.<realm>.<region>..<unique id>',
-    programCommands: { import: "Read a cloud's own autoscaling into a policy (oci-native: OCI Data Science's AutoScalingPolicy), and list what the policy cannot express" },
+    programCommands: {
+      import: "Read a cloud's own autoscaling into a policy (oci-native: OCI Data Science's AutoScalingPolicy), and list what the policy cannot express",
+    },
     claimsId: (id) => id.toLowerCase().startsWith('ocid1.datasciencemodeldeployment.'),
     checkId: async (id, path) => void (await import('./oci-exports')).requireOcid('datasciencemodeldeployment', id, path),
     commands: {
-      sandbox: 'Start a local wire-level fake of OCI Data Science, Monitoring and Notifications (signed requests, ETags, work requests) with a seeded model deployment',
+      sandbox:
+        'Start a local wire-level fake of OCI Data Science, Monitoring and Notifications (signed requests, ETags, work requests) with a seeded model deployment',
       setup: 'Create the Notifications topic, the function subscription and the alarms for one model deployment; print the IAM the function needs',
       teardown: 'Remove exactly what setup oci created (from its state file, or found by its tags)',
       status: 'Show lifecycle state, capacity, last actions, alarms and recent work requests of model deployments',
@@ -103,7 +109,8 @@ const BUILT_IN: readonly Light[] = [
     commands: {
       sandbox:
         'Start a local fake Kubernetes apiserver over HTTPS (Deployments, scale, HPAs, metrics.k8s.io; bearer token) with seeded workloads and pod metrics, and write a kubeconfig for it that kubectl can use',
-      status: 'Show replicas, tier, rollout status, policy and last actions of annotated workloads (or the given ids); HPA-owned ones show why they are refused',
+      status:
+        'Show replicas, tier, rollout status, policy and last actions of annotated workloads (or the given ids); HPA-owned ones show why they are refused',
     },
     nativeFormats: {
       hpa: {

@@ -42,8 +42,20 @@ export const DEMO_SEED: FakeKubeSeed = {
   namespaces: ['autoscaler'],
   configMaps: [{ namespace: 'autoscaler', name: 'policies', labels: { [POLICY_ANNOTATION]: 'true' }, data: { 'policy.yaml': DEMO_POLICY } }],
   deployments: [
-    { namespace: 'ml', name: 'model-server', replicas: 2, annotations: { [POLICY_ANNOTATION]: 'autoscaler/policies' }, load: { cpu: '2.4', memoryPerPod: '700Mi' } },
-    { namespace: 'ml', name: 'embeddings', replicas: 4, annotations: { [POLICY_ANNOTATION]: 'autoscaler/policies' }, load: { cpu: '0.3', memoryPerPod: '300Mi' } },
+    {
+      namespace: 'ml',
+      name: 'model-server',
+      replicas: 2,
+      annotations: { [POLICY_ANNOTATION]: 'autoscaler/policies' },
+      load: { cpu: '2.4', memoryPerPod: '700Mi' },
+    },
+    {
+      namespace: 'ml',
+      name: 'embeddings',
+      replicas: 4,
+      annotations: { [POLICY_ANNOTATION]: 'autoscaler/policies' },
+      load: { cpu: '0.3', memoryPerPod: '300Mi' },
+    },
     { namespace: 'web', name: 'frontend', replicas: 3, annotations: { [POLICY_ANNOTATION]: 'autoscaler/policies' }, load: { cpu: '1' } },
   ],
   hpas: [{ namespace: 'web', name: 'frontend', target: 'deployment/frontend', minReplicas: 2, maxReplicas: 6 }],
@@ -93,7 +105,9 @@ export async function runSandbox(flags: SandboxFlags, deps: KubernetesCliDeps): 
   // The kubeconfig holds the bearer token: owner-only, even when the file already existed, and never printed.
   writeFileSync(kubeconfig, yaml, { mode: 0o600 });
   chmodSync(kubeconfig, 0o600);
-  const workloads = [...api.list('apps/v1', 'Deployment'), ...api.list('apps/v1', 'StatefulSet')].map((o) => `${o.metadata.namespace}/${String(o['kind']).toLowerCase()}/${o.metadata.name}`);
+  const workloads = [...api.list('apps/v1', 'Deployment'), ...api.list('apps/v1', 'StatefulSet')].map(
+    (o) => `${o.metadata.namespace}/${String(o['kind']).toLowerCase()}/${o.metadata.name}`,
+  );
   if (flags.json) {
     deps.io.out(JSON.stringify({ url: api.url, kubeconfig, tls: tls !== undefined, workloads }, null, 2));
   } else {
@@ -138,7 +152,11 @@ export async function runScale(request: ScaleRequest, deps: KubernetesCliDeps): 
   const { KubernetesProvider } = await kubernetesProvider();
   const provider = new KubernetesProvider({ kube: await kubeConfigOf(request.options, deps) });
   const before = await provider.describe(ref);
-  const to = { ...before.capacity, ...(request.replicas !== undefined ? { replicas: request.replicas } : {}), ...(request.size !== undefined ? { size: request.size } : {}) };
+  const to = {
+    ...before.capacity,
+    ...(request.replicas !== undefined ? { replicas: request.replicas } : {}),
+    ...(request.size !== undefined ? { size: request.size } : {}),
+  };
   const handle = await provider.apply(ref, to, before.version ? { ifMatch: before.version } : {});
   let after = await provider.describe(ref);
   if (request.wait) {
@@ -150,7 +168,10 @@ export async function runScale(request: ScaleRequest, deps: KubernetesCliDeps): 
     if (after.status !== 'ready') throw new NotReadyError(`${ref.id} is ${after.status}${after.reason ? `: ${after.reason}` : ''} after the change`);
   }
   if (request.json) deps.io.out(JSON.stringify({ id: ref.id, from: before.capacity, to: after.capacity, status: after.status, handle }, null, 2));
-  else deps.io.out(`${ref.id}: ${before.capacity.replicas}${before.capacity.size ? ` x ${before.capacity.size}` : ''} -> ${after.capacity.replicas}${after.capacity.size ? ` x ${after.capacity.size}` : ''} (${after.status})`);
+  else
+    deps.io.out(
+      `${ref.id}: ${before.capacity.replicas}${before.capacity.size ? ` x ${before.capacity.size}` : ''} -> ${after.capacity.replicas}${after.capacity.size ? ` x ${after.capacity.size}` : ''} (${after.status})`,
+    );
   return after;
 }
 
@@ -197,8 +218,15 @@ export async function runStatus(ids: readonly string[], flags: StatusFlags, deps
   let targets: Array<{ id: string; policy?: string; problem?: string }>;
   if (ids.length > 0) targets = await Promise.all(ids.map(async (id) => ({ id: (await refOf(id)).id })));
   else {
-    const snapshot = await ClusterSnapshot.take(api, { ...(flags.namespace && flags.namespace.length > 0 ? { namespaces: flags.namespace } : {}), policyNamespaces: [home] });
-    targets = discoverTargets(snapshot, { policyNamespace: home }).targets.map((t) => ({ id: t.ref.id, ...(t.policy ? { policy: `${t.policy.name} (${t.policySource})` } : {}), ...(t.problem ? { problem: t.problem } : {}) }));
+    const snapshot = await ClusterSnapshot.take(api, {
+      ...(flags.namespace && flags.namespace.length > 0 ? { namespaces: flags.namespace } : {}),
+      policyNamespaces: [home],
+    });
+    targets = discoverTargets(snapshot, { policyNamespace: home }).targets.map((t) => ({
+      id: t.ref.id,
+      ...(t.policy ? { policy: `${t.policy.name} (${t.policySource})` } : {}),
+      ...(t.problem ? { problem: t.problem } : {}),
+    }));
   }
   const lines: StatusLine[] = [];
   for (const t of targets) {
@@ -225,7 +253,9 @@ export async function runStatus(ids: readonly string[], flags: StatusFlags, deps
   else if (lines.length === 0) deps.io.out(`no workload is annotated ${POLICY_ANNOTATION} or autoscaler.dev/managed`);
   else
     for (const l of lines) {
-      deps.io.out(`${l.id}  ${l.replicas ?? '-'} replicas${l.size ? ` x ${l.size}` : ''}  ${l.status}${l.policy ? `  policy ${l.policy}` : ''}${l.lastScaleOut ? `  last out ${l.lastScaleOut}` : ''}${l.lastScaleIn ? `  last in ${l.lastScaleIn}` : ''}`);
+      deps.io.out(
+        `${l.id}  ${l.replicas ?? '-'} replicas${l.size ? ` x ${l.size}` : ''}  ${l.status}${l.policy ? `  policy ${l.policy}` : ''}${l.lastScaleOut ? `  last out ${l.lastScaleOut}` : ''}${l.lastScaleIn ? `  last in ${l.lastScaleIn}` : ''}`,
+      );
       if (l.reason) deps.io.out(`    ${l.reason}`);
     }
   return lines;
@@ -257,7 +287,9 @@ export const kubernetesCloud: CloudCli = {
     sandbox
       .command('k8s')
       .alias('kubernetes')
-      .description('Start a local fake Kubernetes apiserver over HTTPS (Deployments, scale, HPAs, metrics.k8s.io; bearer token) with seeded workloads and pod metrics, and write a kubeconfig for it that kubectl can use')
+      .description(
+        'Start a local fake Kubernetes apiserver over HTTPS (Deployments, scale, HPAs, metrics.k8s.io; bearer token) with seeded workloads and pod metrics, and write a kubeconfig for it that kubectl can use',
+      )
       .option('--port <n>', 'port to listen on (default: a free one)')
       .option('--seed <file>', 'YAML/JSON seed (deployments, statefulsets, hpas, configMaps, objects) or a multi-document manifest')
       .option('--kubeconfig-out <file>', 'where to write the kubeconfig', '.autoscaler/k8s-sandbox.kubeconfig')
@@ -265,13 +297,24 @@ export const kubernetesCloud: CloudCli = {
       .option('--json', 'print the URL, kubeconfig path and workloads as JSON')
       .action(async (o: { port?: string; seed?: string; kubeconfigOut?: string; json?: boolean; plainHttp?: boolean }) => {
         const port = portFlag(o.port);
-        const { api } = await runSandbox({ ...(port !== undefined ? { port } : {}), ...(o.seed ? { seed: o.seed } : {}), ...(o.kubeconfigOut ? { kubeconfigOut: o.kubeconfigOut } : {}), ...(o.json ? { json: true } : {}), ...(o.plainHttp ? { plainHttp: true } : {}) }, { io });
+        const { api } = await runSandbox(
+          {
+            ...(port !== undefined ? { port } : {}),
+            ...(o.seed ? { seed: o.seed } : {}),
+            ...(o.kubeconfigOut ? { kubeconfigOut: o.kubeconfigOut } : {}),
+            ...(o.json ? { json: true } : {}),
+            ...(o.plainHttp ? { plainHttp: true } : {}),
+          },
+          { io },
+        );
         await untilStopped(api);
       });
     status
       .command('k8s')
       .alias('kubernetes')
-      .description('Show replicas, tier, rollout status, policy and last actions of annotated workloads (or the given ids); HPA-owned ones show why they are refused')
+      .description(
+        'Show replicas, tier, rollout status, policy and last actions of annotated workloads (or the given ids); HPA-owned ones show why they are refused',
+      )
       .argument('[ids...]', '<namespace>/<deployment|statefulset>/<name> (default: every annotated workload)')
       .option('--kubeconfig <file>', 'kubeconfig (default: KUBECONFIG or ~/.kube/config)')
       .option('--context <name>', 'kubeconfig context')

@@ -2,7 +2,19 @@ import { existsSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from '
 import { dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { stringify as stringifyYaml } from 'yaml';
-import { ConflictError, NotReadyError, ValidationError, parsePolicy, systemClock, validatePolicy, type AlarmChange, type Clock, type PersistedState, type Policy, type TargetRef } from '@autoscaler/core';
+import {
+  ConflictError,
+  NotReadyError,
+  ValidationError,
+  parsePolicy,
+  systemClock,
+  validatePolicy,
+  type AlarmChange,
+  type Clock,
+  type PersistedState,
+  type Policy,
+  type TargetRef,
+} from '@autoscaler/core';
 import {
   MANAGED_TAG,
   functionDynamicGroupRule,
@@ -48,7 +60,11 @@ interface ConnectionFlags {
 
 function clientsFor(flags: ConnectionFlags, deps: OciCliDeps): OciClients {
   if (deps.clients) return deps.clients;
-  return createOciClients({ authProvider: configFileAuth(flags.config, flags.profile), ...(flags.endpoint ? { endpoint: flags.endpoint } : {}), ...(flags.region ? { region: flags.region } : {}) });
+  return createOciClients({
+    authProvider: configFileAuth(flags.config, flags.profile),
+    ...(flags.endpoint ? { endpoint: flags.endpoint } : {}),
+    ...(flags.region ? { region: flags.region } : {}),
+  });
 }
 
 function ref(id: string): TargetRef {
@@ -175,7 +191,10 @@ export function iamFor(compartmentId: string, functionId: string, dynamicGroup: 
   // A pre-authenticated request needs no grant; a signed GET needs read on that bucket only.
   const signed = policyUrl !== undefined && !/\/p\/[^/]+\/n\//.test(policyUrl);
   const bucket = signed ? /\/b\/([^/]+)\/o\//.exec(policyUrl)?.[1] : undefined;
-  return { dynamicGroupRule: functionDynamicGroupRule(functionId), policyStatements: functionPolicyStatements(dynamicGroup, compartmentId, bucket !== undefined ? { bucket: decodeURIComponent(bucket) } : {}) };
+  return {
+    dynamicGroupRule: functionDynamicGroupRule(functionId),
+    policyStatements: functionPolicyStatements(dynamicGroup, compartmentId, bucket !== undefined ? { bucket: decodeURIComponent(bucket) } : {}),
+  };
 }
 
 /** Single-quote for a POSIX shell. */
@@ -229,25 +248,43 @@ export async function runSetup(flags: SetupFlags, deps: OciCliDeps): Promise<Set
   let topicId = flags.topic;
   let createdTopicId: string | undefined;
   if (topicId === undefined) {
-    const topic = await clients.topics.createTopic({ createTopicDetails: { name: topicName, compartmentId, description: `Alarms for the autoscaler of ${target.id}`, freeformTags: tags } });
+    const topic = await clients.topics.createTopic({
+      createTopicDetails: { name: topicName, compartmentId, description: `Alarms for the autoscaler of ${target.id}`, freeformTags: tags },
+    });
     topicId = createdTopicId = topic.notificationTopic.topicId;
     log(`created topic ${topicName} (${topicId})`);
   }
-  const record: SetupRecord = { compartmentId, deploymentId: target.id, functionId, topicId, subscriptionId: '', alarmIds: [], taggedDeployment: false, ...(createdTopicId ? { createdTopicId } : {}), ...(flags.endpoint ? { endpoint: flags.endpoint } : {}) };
+  const record: SetupRecord = {
+    compartmentId,
+    deploymentId: target.id,
+    functionId,
+    topicId,
+    subscriptionId: '',
+    alarmIds: [],
+    taggedDeployment: false,
+    ...(createdTopicId ? { createdTopicId } : {}),
+    ...(flags.endpoint ? { endpoint: flags.endpoint } : {}),
+  };
   const save = (): void => {
     mkdirSync(dirname(stateFile), { recursive: true });
     writeFileSync(stateFile, `${JSON.stringify(record, null, 2)}\n`);
   };
   save();
 
-  const sub = await clients.notifications.createSubscription({ createSubscriptionDetails: { topicId, compartmentId, protocol: 'ORACLE_FUNCTIONS', endpoint: functionId, freeformTags: tags } });
+  const sub = await clients.notifications.createSubscription({
+    createSubscriptionDetails: { topicId, compartmentId, protocol: 'ORACLE_FUNCTIONS', endpoint: functionId, freeformTags: tags },
+  });
   record.subscriptionId = sub.subscription.id;
   save();
   log(`subscribed function ${functionId} to the topic (${sub.subscription.id})`);
 
   if (!before.managed) {
     const md = await clients.dataScience.getModelDeployment({ modelDeploymentId: target.id });
-    await clients.dataScience.updateModelDeployment({ modelDeploymentId: target.id, ifMatch: md.etag, updateModelDeploymentDetails: { freeformTags: { ...(md.modelDeployment.freeformTags ?? {}), [MANAGED_TAG]: 'true' } } });
+    await clients.dataScience.updateModelDeployment({
+      modelDeploymentId: target.id,
+      ifMatch: md.etag,
+      updateModelDeploymentDetails: { freeformTags: { ...(md.modelDeployment.freeformTags ?? {}), [MANAGED_TAG]: 'true' } },
+    });
     record.taggedDeployment = true;
     save();
     log(`tagged ${target.id} ${MANAGED_TAG}=true`);
@@ -268,7 +305,13 @@ export async function runSetup(flags: SetupFlags, deps: OciCliDeps): Promise<Set
 
   const iam = iamFor(compartmentId, functionId, flags.dynamicGroup ?? 'autoscaler-functions', flags.policyUrl);
   const policyJson = JSON.stringify(policy);
-  const commands = deployCommands({ app: flags.app ?? 'autoscaler', compartmentId, topicId, policy: policyJson, ...(flags.policyUrl !== undefined ? { policyUrl: flags.policyUrl } : {}) });
+  const commands = deployCommands({
+    app: flags.app ?? 'autoscaler',
+    compartmentId,
+    topicId,
+    policy: policyJson,
+    ...(flags.policyUrl !== undefined ? { policyUrl: flags.policyUrl } : {}),
+  });
   const result: SetupResult = { ...record, stateFile, alarms, iam, commands, policy: policyJson };
   if (flags.json) {
     deps.io.out(JSON.stringify(result, null, 2));
@@ -334,7 +377,9 @@ export async function runTeardown(flags: TeardownFlags, deps: OciCliDeps): Promi
   // Subscriptions and topics setup made: from the record, else found by setup's tag.
   const subs = record?.subscriptionId
     ? [record.subscriptionId]
-    : (await clients.notifications.listSubscriptions({ compartmentId: compartmentId! })).items.filter((s) => s.freeformTags?.[SETUP_TAG] === target.id).map((s) => s.id);
+    : (await clients.notifications.listSubscriptions({ compartmentId: compartmentId! })).items
+        .filter((s) => s.freeformTags?.[SETUP_TAG] === target.id)
+        .map((s) => s.id);
   for (const id of subs) {
     await ignoreMissing(clients.notifications.deleteSubscription({ subscriptionId: id }));
     result.deleted.push({ kind: 'subscription', id });
@@ -394,10 +439,16 @@ export async function runScale(request: ScaleRequest, deps: OciCliDeps): Promise
   const clock = deps.clock ?? systemClock;
   const provider = new OciDataScienceProvider({ dataScience: clients.dataScience });
   const state = await provider.describe(target);
-  if (state.status === 'updating') throw new NotReadyError(`${target.id} is busy: ${state.reason ?? 'an update is in progress'}; try again when it is ACTIVE (status oci shows its work requests)`);
+  if (state.status === 'updating')
+    throw new NotReadyError(
+      `${target.id} is busy: ${state.reason ?? 'an update is in progress'}; try again when it is ACTIVE (status oci shows its work requests)`,
+    );
   if (state.status !== 'ready') throw new NotReadyError(`${target.id} cannot be scaled now: ${state.status}${state.reason ? ` (${state.reason})` : ''}`);
   if (request.bandwidthMbps !== undefined && (request.replicas !== undefined || request.size !== undefined)) {
-    throw ValidationError.field('--bandwidth', 'an ACTIVE model deployment takes one option group per update: change --bandwidth alone, then --replicas/--size');
+    throw ValidationError.field(
+      '--bandwidth',
+      'an ACTIVE model deployment takes one option group per update: change --bandwidth alone, then --replicas/--size',
+    );
   }
   const to = {
     ...state.capacity,
@@ -406,11 +457,19 @@ export async function runScale(request: ScaleRequest, deps: OciCliDeps): Promise
     ...(request.bandwidthMbps !== undefined ? { bandwidthMbps: request.bandwidthMbps } : {}),
   };
   const result: ScaleResult = { deploymentId: target.id, from: state.capacity, to, status: 'unchanged' };
-  const handle = await provider.apply(target, to, { ...(state.version === undefined ? {} : { ifMatch: state.version }), state: manualMark(state.persisted, state.capacity, to, clock.now()) }).catch((e: unknown) => {
-    // 409 IncorrectState / 412: someone else's update got there first.
-    if (e instanceof ConflictError) throw new NotReadyError(`${target.id} is busy: it changed or started updating since it was read (${e.message.split(': ').slice(-1)[0]}); try again when it is ACTIVE`);
-    throw e;
-  });
+  const handle = await provider
+    .apply(target, to, {
+      ...(state.version === undefined ? {} : { ifMatch: state.version }),
+      state: manualMark(state.persisted, state.capacity, to, clock.now()),
+    })
+    .catch((e: unknown) => {
+      // 409 IncorrectState / 412: someone else's update got there first.
+      if (e instanceof ConflictError)
+        throw new NotReadyError(
+          `${target.id} is busy: it changed or started updating since it was read (${e.message.split(': ').slice(-1)[0]}); try again when it is ACTIVE`,
+        );
+      throw e;
+    });
   if (handle.kind === 'work-request') {
     result.workRequestId = handle.id;
     result.status = 'accepted';
@@ -423,9 +482,15 @@ export async function runScale(request: ScaleRequest, deps: OciCliDeps): Promise
     }
   }
   const showBandwidth = request.bandwidthMbps !== undefined;
-  const fmt = (c: { replicas: number; size?: string; bandwidthMbps?: number }): string => `${c.replicas} x ${c.size ?? '?'}${showBandwidth && c.bandwidthMbps !== undefined ? `, ${c.bandwidthMbps} Mbps` : ''}`;
+  const fmt = (c: { replicas: number; size?: string; bandwidthMbps?: number }): string =>
+    `${c.replicas} x ${c.size ?? '?'}${showBandwidth && c.bandwidthMbps !== undefined ? `, ${c.bandwidthMbps} Mbps` : ''}`;
   if (request.json) deps.io.out(JSON.stringify(result, null, 2));
-  else deps.io.out(result.status === 'unchanged' ? `${target.id} is already ${fmt(to)}` : `${target.id}: ${fmt(result.from)} -> ${fmt(to)} (${result.status === 'SUCCEEDED' ? 'done' : 'in progress'})`);
+  else
+    deps.io.out(
+      result.status === 'unchanged'
+        ? `${target.id} is already ${fmt(to)}`
+        : `${target.id}: ${fmt(result.from)} -> ${fmt(to)} (${result.status === 'SUCCEEDED' ? 'done' : 'in progress'})`,
+    );
   return result;
 }
 
@@ -460,7 +525,8 @@ export async function runStatus(ids: readonly string[], flags: StatusFlags & { j
   const clients = clientsFor(flags, deps);
   const provider = new OciDataScienceProvider({ dataScience: clients.dataScience });
   const out: DeploymentStatus[] = [];
-  const when = (m?: { at: number; from?: number; to?: number }): string | undefined => (m ? `${new Date(m.at).toISOString()}${m.from !== undefined ? ` (${m.from} -> ${m.to})` : ''}` : undefined);
+  const when = (m?: { at: number; from?: number; to?: number }): string | undefined =>
+    m ? `${new Date(m.at).toISOString()}${m.from !== undefined ? ` (${m.from} -> ${m.to})` : ''}` : undefined;
   for (const t of targets) {
     const s = await provider.describe(t);
     const row: DeploymentStatus = { deploymentId: t.id, status: s.status, capacity: s.capacity, managed: s.managed, lastActions: {} };
@@ -473,7 +539,9 @@ export async function runStatus(ids: readonly string[], flags: StatusFlags & { j
     if (r) row.lastActions.resize = r;
     if (flags.compartment !== undefined) {
       const alarms = await clients.monitoring.listAlarms({ compartmentId: flags.compartment });
-      row.alarms = alarms.items.filter((a) => a.freeformTags?.['autoscaler-target'] === t.id).map((a) => ({ id: a.id, name: a.displayName, ...(a.freeformTags?.['autoscaler-rule'] ? { rule: a.freeformTags['autoscaler-rule'] } : {}) }));
+      row.alarms = alarms.items
+        .filter((a) => a.freeformTags?.['autoscaler-target'] === t.id)
+        .map((a) => ({ id: a.id, name: a.displayName, ...(a.freeformTags?.['autoscaler-rule'] ? { rule: a.freeformTags['autoscaler-rule'] } : {}) }));
       const wrs = await clients.dataScience.listWorkRequests({ compartmentId: flags.compartment, resourceId: t.id, limit: 5 });
       row.workRequests = wrs.items.map((w) => ({ id: w.id, status: String(w.status), accepted: new Date(w.timeAccepted).toISOString() }));
     }
@@ -527,7 +595,8 @@ export const IMPORT_FORMATS = ['oci-native'] as const;
  * what it cannot express.
  */
 export function runImport(file: string, flags: { from: string; target?: string; name?: string }): { policy: Record<string, unknown>; unsupported: string[] } {
-  if (!(IMPORT_FORMATS as readonly string[]).includes(flags.from.toLowerCase())) throw ValidationError.field('--from', `"${flags.from}" is not a format import reads (${IMPORT_FORMATS.join(', ')})`);
+  if (!(IMPORT_FORMATS as readonly string[]).includes(flags.from.toLowerCase()))
+    throw ValidationError.field('--from', `"${flags.from}" is not a format import reads (${IMPORT_FORMATS.join(', ')})`);
   if (flags.target !== undefined) requireOcid('datasciencemodeldeployment', flags.target, '--target');
   let doc = readDocument(file, 'file');
   // `oci ... model-deployment get` wraps the deployment in {"data": ...}.
@@ -560,7 +629,9 @@ export const ociCloud: CloudCli = {
     }
     sandbox
       .command('oci')
-      .description('Start a local wire-level fake of OCI Data Science, Monitoring and Notifications (signed requests, ETags, work requests) with a seeded model deployment')
+      .description(
+        'Start a local wire-level fake of OCI Data Science, Monitoring and Notifications (signed requests, ETags, work requests) with a seeded model deployment',
+      )
       .option('--port <n>', 'port to listen on (default: a free one)')
       .option('--seed <file>', 'YAML/JSON with deployments (DeploymentSeed) and topics (names) to create')
       .option('--update-delay <seconds>', 'how long an update keeps a deployment UPDATING (default 20)')
@@ -568,7 +639,15 @@ export const ociCloud: CloudCli = {
       .action(async (o: { port?: string; seed?: string; updateDelay?: string; json?: boolean }) => {
         const port = num(o.port, '--port', 0);
         const delay = num(o.updateDelay, '--update-delay', 0);
-        const sb = await runSandbox({ ...(port !== undefined ? { port } : {}), ...(o.seed ? { seed: o.seed } : {}), ...(delay !== undefined ? { updateDelaySeconds: delay } : {}), ...(o.json ? { json: true } : {}) }, { io });
+        const sb = await runSandbox(
+          {
+            ...(port !== undefined ? { port } : {}),
+            ...(o.seed ? { seed: o.seed } : {}),
+            ...(delay !== undefined ? { updateDelaySeconds: delay } : {}),
+            ...(o.json ? { json: true } : {}),
+          },
+          { io },
+        );
         await untilStopped(sb);
       });
 

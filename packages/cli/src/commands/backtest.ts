@@ -23,8 +23,13 @@ export async function runBacktest(io: CliIO, flags: BacktestFlags): Promise<Simu
 export function registerBacktestCommand(program: Command, io: CliIO = processIO): void {
   program
     .command('backtest')
-    .description('Replay your own traffic (trace CSV, or a CloudWatch / OCI Monitoring metric export as JSON) against one policy on a simulated cloud: cost vs the oracle, SLO-violating minutes, latency, actions; writes an HTML report')
-    .requiredOption('--trace <file>', 'trace CSV (t_seconds,requests) or a CloudWatch get-metric-statistics / get-metric-data or OCI summarize-metrics-data JSON of a request count')
+    .description(
+      'Replay your own traffic (trace CSV, or a CloudWatch / OCI Monitoring metric export as JSON) against one policy on a simulated cloud: cost vs the oracle, SLO-violating minutes, latency, actions; writes an HTML report',
+    )
+    .requiredOption(
+      '--trace <file>',
+      'trace CSV (t_seconds,requests) or a CloudWatch get-metric-statistics / get-metric-data or OCI summarize-metrics-data JSON of a request count',
+    )
     .requiredOption('--policy <file>', 'the policy file (a <name>.sim.yaml next to it wires its alarms)')
     .option('--provider <name>', `simulated cloud: ${allProviderKinds.join(' | ')}`, 'oci')
     .option('--slo-p95-ms <n>', 'latency objective: p95 per minute, ms', String(DEFAULT_SLO_MS))

@@ -38,7 +38,9 @@ export function registerDecideCommand(program: Command, io: CliIO): void {
         return;
       }
       const fmt = (c: { replicas: number; size?: string }): string => `${c.replicas}${c.size ? ` x ${c.size}` : ''}`;
-      io.out(`${decision.action === 'none' ? 'no action' : decision.action}: ${fmt(decision.from)} -> ${fmt(decision.to)}${decision.rule ? ` (rule ${decision.rule})` : ''}`);
+      io.out(
+        `${decision.action === 'none' ? 'no action' : decision.action}: ${fmt(decision.from)} -> ${fmt(decision.to)}${decision.rule ? ` (rule ${decision.rule})` : ''}`,
+      );
       io.out(`reason: ${decision.reason}`);
     });
 }

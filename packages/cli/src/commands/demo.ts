@@ -19,12 +19,43 @@ export async function runDemo(io: CliIO, json = false): Promise<AuditRecord[]> {
   const provider = new MemoryProvider([{ id: target.id, capacity: { replicas: 1, size: 'small' }, ladder: ['small', 'medium', 'large'] }]);
   const autoscaler = new Autoscaler({ providers: [provider], sources: [new MemoryAlarmSource()], policies: new StaticPolicies([policy]), clock });
   const events: Array<{ label: string; advanceMin: number; body: unknown }> = [
-    { label: 'high-cpu fires', advanceMin: 0, body: { target, metric: 'CpuUtilization', alarm: 'high-cpu', state: 'firing', value: 91, dedupeKey: 'e1', at: clock.now() } },
-    { label: 'the same delivery again', advanceMin: 0, body: { target, metric: 'CpuUtilization', alarm: 'high-cpu', state: 'firing', value: 91, dedupeKey: 'e1', at: clock.now() } },
-    { label: 'high-cpu repeats 2 min later (cooldown)', advanceMin: 2, body: { target, metric: 'CpuUtilization', alarm: 'high-cpu', state: 'firing', value: 88, dedupeKey: 'e2', at: clock.now() + 120_000 } },
-    { label: 'high-memory fires', advanceMin: 4, body: { target, metric: 'MemoryUtilization', alarm: 'high-memory', state: 'firing', value: 93, dedupeKey: 'e3', at: clock.now() + 360_000 } },
-    { label: 'low-cpu fires 20 min later', advanceMin: 20, body: { target, metric: 'CpuUtilization', alarm: 'low-cpu', state: 'firing', value: 4, dedupeKey: 'e4', at: clock.now() + 1_560_000 } },
-    { label: 'an alarm for an unmanaged target', advanceMin: 1, body: { target: { provider: 'memory', id: 'someone-elses' }, metric: 'CpuUtilization', alarm: 'high-cpu', state: 'firing', dedupeKey: 'e5', at: clock.now() + 1_620_000 } },
+    {
+      label: 'high-cpu fires',
+      advanceMin: 0,
+      body: { target, metric: 'CpuUtilization', alarm: 'high-cpu', state: 'firing', value: 91, dedupeKey: 'e1', at: clock.now() },
+    },
+    {
+      label: 'the same delivery again',
+      advanceMin: 0,
+      body: { target, metric: 'CpuUtilization', alarm: 'high-cpu', state: 'firing', value: 91, dedupeKey: 'e1', at: clock.now() },
+    },
+    {
+      label: 'high-cpu repeats 2 min later (cooldown)',
+      advanceMin: 2,
+      body: { target, metric: 'CpuUtilization', alarm: 'high-cpu', state: 'firing', value: 88, dedupeKey: 'e2', at: clock.now() + 120_000 },
+    },
+    {
+      label: 'high-memory fires',
+      advanceMin: 4,
+      body: { target, metric: 'MemoryUtilization', alarm: 'high-memory', state: 'firing', value: 93, dedupeKey: 'e3', at: clock.now() + 360_000 },
+    },
+    {
+      label: 'low-cpu fires 20 min later',
+      advanceMin: 20,
+      body: { target, metric: 'CpuUtilization', alarm: 'low-cpu', state: 'firing', value: 4, dedupeKey: 'e4', at: clock.now() + 1_560_000 },
+    },
+    {
+      label: 'an alarm for an unmanaged target',
+      advanceMin: 1,
+      body: {
+        target: { provider: 'memory', id: 'someone-elses' },
+        metric: 'CpuUtilization',
+        alarm: 'high-cpu',
+        state: 'firing',
+        dedupeKey: 'e5',
+        at: clock.now() + 1_620_000,
+      },
+    },
     { label: 'a malformed alarm', advanceMin: 0, body: { metric: 'CpuUtilization', state: 'burning' } },
   ];
   const records: AuditRecord[] = [];

@@ -22,7 +22,16 @@ export async function runExport(file: string, flags: ExportFlags): Promise<Expor
   const formats = nativeFormats();
   const format = formats.find((f) => f.name === flags.to.toLowerCase());
   const listed = formats.map((f) => `${f.name} (${f.cloud.name})`).join(', ');
-  if (!format) throw ValidationError.field('--to', unknownName('format', flags.to, formats.map((f) => f.name), listed));
+  if (!format)
+    throw ValidationError.field(
+      '--to',
+      unknownName(
+        'format',
+        flags.to,
+        formats.map((f) => f.name),
+        listed,
+      ),
+    );
   const policy = parsePolicy(readText(file, 'policy'), file);
   const { cloud } = format;
   let refs: TargetRef[];

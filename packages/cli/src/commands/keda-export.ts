@@ -12,7 +12,14 @@ interface HpaDocument {
   spec?: { behavior?: unknown };
 }
 
-const RESOURCE: Readonly<Record<string, 'cpu' | 'memory'>> = { cpu: 'cpu', cpuutilization: 'cpu', cpu_utilization: 'cpu', memory: 'memory', memoryutilization: 'memory', memory_utilization: 'memory' };
+const RESOURCE: Readonly<Record<string, 'cpu' | 'memory'>> = {
+  cpu: 'cpu',
+  cpuutilization: 'cpu',
+  cpu_utilization: 'cpu',
+  memory: 'memory',
+  memoryutilization: 'memory',
+  memory_utilization: 'memory',
+};
 
 /** HPA-export lines that the ScaledObject does express (cron triggers, scale to zero) or words differently. */
 const HANDLED_HERE = [/: scheduled min\/max windows have no HPA equivalent/, /^limits\.minReplicas 0:/, /^no targetTracking rule the HPA can follow/];
@@ -38,16 +45,21 @@ export function exportKeda(policy: Policy, id: KedaWorkload, hpa: NativeExport):
         triggers.push({ type: resource, metricType: 'Utilization', metadata: { value: String(Math.max(1, Math.round(tt.target))) } });
         resourceTriggers++;
       } else {
-        unsupported.push(`${at}: target tracking on ${tt.metric} needs a KEDA scaler that reads its source (e.g. prometheus with serverAddress and query); not exported`);
+        unsupported.push(
+          `${at}: target tracking on ${tt.metric} needs a KEDA scaler that reads its source (e.g. prometheus with serverAddress and query); not exported`,
+        );
       }
     }
     const s = rule.schedule;
     if (s) {
-      if (s.minReplicas === undefined) unsupported.push(`${at}: a schedule that only lowers maxReplicas has no KEDA equivalent (the cron trigger sets a replica floor)`);
-      else if (s.end === undefined) unsupported.push(`${at}: durationMinutes ${s.durationMinutes}: KEDA's cron trigger needs an end cron; write the window with end`);
+      if (s.minReplicas === undefined)
+        unsupported.push(`${at}: a schedule that only lowers maxReplicas has no KEDA equivalent (the cron trigger sets a replica floor)`);
+      else if (s.end === undefined)
+        unsupported.push(`${at}: durationMinutes ${s.durationMinutes}: KEDA's cron trigger needs an end cron; write the window with end`);
       else {
         triggers.push({ type: 'cron', metadata: { timezone: s.timezone, start: s.start, end: s.end, desiredReplicas: String(s.minReplicas) } });
-        if (s.maxReplicas !== undefined) unsupported.push(`${at}: the window's maxReplicas ${s.maxReplicas} has no KEDA equivalent (maxReplicaCount is one value)`);
+        if (s.maxReplicas !== undefined)
+          unsupported.push(`${at}: the window's maxReplicas ${s.maxReplicas} has no KEDA equivalent (maxReplicaCount is one value)`);
       }
     }
     if (rule.predictive) unsupported.push(`${at}: predictive scaling (a forecast of ${rule.predictive.metric}) has no KEDA equivalent`);

@@ -97,10 +97,12 @@ export function parseSchedule(text: string, file: string): LoadStage[] {
       return n;
     };
     const concurrency = get('concurrency', NaN);
-    if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 10_000) throw ValidationError.field(`${file} line ${i + 2} column concurrency`, 'must be a whole number from 1 to 10000');
+    if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 10_000)
+      throw ValidationError.field(`${file} line ${i + 2} column concurrency`, 'must be a whole number from 1 to 10000');
     const pauseMs = get('pause_ms', 0);
     const repeat = get('stages', 1);
-    if (!Number.isInteger(repeat) || repeat < 1 || repeat > 1440) throw ValidationError.field(`${file} line ${i + 2} column stages`, 'must be a whole number from 1 to 1440');
+    if (!Number.isInteger(repeat) || repeat < 1 || repeat > 1440)
+      throw ValidationError.field(`${file} line ${i + 2} column stages`, 'must be a whole number from 1 to 1440');
     for (let k = 0; k < repeat; k++) stages.push({ concurrency, pauseMs });
   });
   if (stages.length === 0) throw ValidationError.field(file, 'has no stage');
@@ -143,7 +145,14 @@ export function checkReachable(url: URL, timeoutMs = 5000): Promise<void> {
 }
 
 /** One stage with autocannon; per-response timings give the p95 (autocannon's own histogram stops at p90/p97.5). */
-function runStage(url: URL, stage: LoadStage, seconds: number, index: number, startSeconds: number, request: { method: string; body?: string; headers: Record<string, string>; signer?: SignedTarget }): Promise<LoadRow> {
+function runStage(
+  url: URL,
+  stage: LoadStage,
+  seconds: number,
+  index: number,
+  startSeconds: number,
+  request: { method: string; body?: string; headers: Record<string, string>; signer?: SignedTarget },
+): Promise<LoadRow> {
   const { signer } = request;
   return new Promise((resolve, reject) => {
     // A signed run renews its signature every minute; each request carries the newest one.
@@ -174,7 +183,9 @@ function runStage(url: URL, stage: LoadStage, seconds: number, index: number, st
         method: request.method,
         headers: request.headers,
         ...(request.body !== undefined ? { body: request.body } : {}),
-        ...(signer ? { requests: [{ setupRequest: (req: { headers: Record<string, string> }) => ({ ...req, headers: { ...req.headers, ...signer.headers() } }) }] } : {}),
+        ...(signer
+          ? { requests: [{ setupRequest: (req: { headers: Record<string, string> }) => ({ ...req, headers: { ...req.headers, ...signer.headers() } }) }] }
+          : {}),
         ...(stage.pauseMs > 0 ? { connectionRate: 1000 / stage.pauseMs } : {}),
       },
       (err, result) => {
@@ -240,7 +251,8 @@ export async function runLoadtest(flags: LoadtestFlags, io: CliIO): Promise<Load
     stages = parseSchedule(readText(flags.schedule, '--schedule'), flags.schedule);
   } else {
     const concurrency = Number(flags.concurrency ?? '10');
-    if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 10_000) throw ValidationError.field('--concurrency', 'must be a whole number from 1 to 10000');
+    if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 10_000)
+      throw ValidationError.field('--concurrency', 'must be a whole number from 1 to 10000');
     const durationMs = parseDurationFlag(flags.duration ?? '60s', '--duration', { minMs: 500, maxMs: MAX_TOTAL_MS });
     // Whole stages of --stage-seconds, then what is left: 3s runs 3 s, 150s runs 60 + 60 + 30.
     const whole = Math.floor(durationMs / stageMs);
@@ -250,7 +262,8 @@ export async function runLoadtest(flags: LoadtestFlags, io: CliIO): Promise<Load
     else if (rest > 0) stages[whole - 1]!.ms = stageMs + rest;
   }
   const totalMs = stages.reduce((a, st) => a + (st.ms ?? stageMs), 0);
-  if (totalMs > MAX_TOTAL_MS) throw ValidationError.field(flags.schedule ? '--schedule' : '--duration', `the run would take ${(totalMs / 3_600_000).toFixed(1)} h; the limit is 4 h`);
+  if (totalMs > MAX_TOTAL_MS)
+    throw ValidationError.field(flags.schedule ? '--schedule' : '--duration', `the run would take ${(totalMs / 3_600_000).toFixed(1)} h; the limit is 4 h`);
   const headers: Record<string, string> = {};
   for (const h of flags.header ?? []) {
     const i = h.indexOf(':');
@@ -261,7 +274,8 @@ export async function runLoadtest(flags: LoadtestFlags, io: CliIO): Promise<Load
   const body = signer ? (flags.body ?? '{}') : flags.body;
   // Signed headers carry the content type (it is signed); the others get it here.
   for (const k of Object.keys(headers)) if (signer && k.toLowerCase() === 'content-type') delete headers[k];
-  if (!signer && body !== undefined && headers['content-type'] === undefined && headers['Content-Type'] === undefined) headers['content-type'] = 'application/json';
+  if (!signer && body !== undefined && headers['content-type'] === undefined && headers['Content-Type'] === undefined)
+    headers['content-type'] = 'application/json';
   const out = flags.out ?? 'load.csv';
   await checkReachable(url);
   if (signer) io.err(`loading ${signer.label} with signed requests`);
@@ -272,11 +286,18 @@ export async function runLoadtest(flags: LoadtestFlags, io: CliIO): Promise<Load
   for (let i = 0; i < stages.length; i++) {
     const s = stages[i]!;
     await signer?.refresh();
-    const row = await runStage(url, s, (s.ms ?? stageMs) / 1000, i, elapsed, { method, headers, ...(body !== undefined ? { body } : {}), ...(signer ? { signer } : {}) });
+    const row = await runStage(url, s, (s.ms ?? stageMs) / 1000, i, elapsed, {
+      method,
+      headers,
+      ...(body !== undefined ? { body } : {}),
+      ...(signer ? { signer } : {}),
+    });
     rows.push(row);
     appendFileSync(out, `${formatLoadRow(row)}\n`);
     elapsed += row.durationSeconds;
-    io.err(`stage ${i + 1}/${stages.length}: ${s.concurrency} connections${s.pauseMs ? `, ${s.pauseMs} ms pacing` : ''}: ${row.transactions} transactions, ${row.transactionRate.toFixed(1)}/s, p95 ${row.p95ResponseMs.toFixed(1)} ms, availability ${row.availabilityPct.toFixed(2)}%`);
+    io.err(
+      `stage ${i + 1}/${stages.length}: ${s.concurrency} connections${s.pauseMs ? `, ${s.pauseMs} ms pacing` : ''}: ${row.transactions} transactions, ${row.transactionRate.toFixed(1)}/s, p95 ${row.p95ResponseMs.toFixed(1)} ms, availability ${row.availabilityPct.toFixed(2)}%`,
+    );
   }
   return { out, stages: rows };
 }
@@ -286,9 +307,15 @@ export function registerLoadtestCommand(program: Command, io: CliIO = processIO)
     .command('loadtest')
     .description('Load a model server with autocannon, in stages (a schedule of concurrency and pacing, or a fixed concurrency), writing one CSV row per stage')
     .option('--url <url>', 'endpoint to load (loopback unless --allow-remote)')
-    .option('--sagemaker-endpoint <name>', 'load a SageMaker endpoint: SigV4-signed InvokeEndpoint to runtime.sagemaker.<region>.amazonaws.com, credentials from the default chain')
+    .option(
+      '--sagemaker-endpoint <name>',
+      'load a SageMaker endpoint: SigV4-signed InvokeEndpoint to runtime.sagemaker.<region>.amazonaws.com, credentials from the default chain',
+    )
     .option('--region <region>', 'AWS region of --sagemaker-endpoint (default AWS_REGION)')
-    .option('--oci-deployment-url <url>', 'load an OCI model deployment: https://modeldeployment.<region>.oci.customer-oci.com/<ocid>/predict, signed with your OCI config')
+    .option(
+      '--oci-deployment-url <url>',
+      'load an OCI model deployment: https://modeldeployment.<region>.oci.customer-oci.com/<ocid>/predict, signed with your OCI config',
+    )
     .option('--oci-config <file>', 'OCI config file for --oci-deployment-url (default ~/.oci/config)')
     .option('--oci-profile <name>', 'profile in the OCI config (default DEFAULT)')
     .option('--endpoint-url <url>', 'tests only: send the signed requests to this loopback URL (a local fake that checks signatures)')

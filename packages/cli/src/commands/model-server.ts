@@ -33,21 +33,31 @@ export async function startModelServer(flags: ModelServerFlags, io: CliIO): Prom
   const { startSampleModelServer } = await fakes();
   let server: SampleModelServer;
   try {
-    server = await startSampleModelServer({ ...(port !== undefined ? { port } : {}), ...(serviceMs !== undefined ? { serviceMs } : {}), ...(workers !== undefined ? { workers } : {}), ...(failEvery !== undefined ? { failEvery } : {}) });
+    server = await startSampleModelServer({
+      ...(port !== undefined ? { port } : {}),
+      ...(serviceMs !== undefined ? { serviceMs } : {}),
+      ...(workers !== undefined ? { workers } : {}),
+      ...(failEvery !== undefined ? { failEvery } : {}),
+    });
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     throw ValidationError.field('--port', code === 'EADDRINUSE' ? `${port} is in use` : (e as Error).message);
   }
   const info = { url: `${server.url}/predict`, health: `${server.url}/healthz`, serviceMs: serviceMs ?? 10, workers: workers ?? 4 };
   if (flags.json) io.out(JSON.stringify(info));
-  else io.out(`model server on ${info.url} (${info.workers} workers, ${info.serviceMs} ms per inference); try: autoscaler loadtest --url ${info.url} --concurrency 8 --duration 10s; Ctrl-C stops it`);
+  else
+    io.out(
+      `model server on ${info.url} (${info.workers} workers, ${info.serviceMs} ms per inference); try: autoscaler loadtest --url ${info.url} --concurrency 8 --duration 10s; Ctrl-C stops it`,
+    );
   return server;
 }
 
 export function registerModelServerCommand(program: Command, io: CliIO = processIO): void {
   program
     .command('model-server')
-    .description('Run a tiny model server on 127.0.0.1 for local load tests: a pool of workers, each inference takes --service-ms, extra requests queue (latency grows with load); POST any path predicts, /healthz answers ok')
+    .description(
+      'Run a tiny model server on 127.0.0.1 for local load tests: a pool of workers, each inference takes --service-ms, extra requests queue (latency grows with load); POST any path predicts, /healthz answers ok',
+    )
     .option('--port <n>', 'port (default: a free one)')
     .option('--service-ms <ms>', 'time one inference takes (default 10)')
     .option('--workers <n>', 'requests served at once (default 4)')

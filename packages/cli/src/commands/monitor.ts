@@ -47,7 +47,14 @@ export async function loadKubeConfig(file: string | undefined, context: string |
     throw ValidationError.field(file ? '--kubeconfig' : 'KUBECONFIG', `cannot load: ${(e as Error).message}`);
   }
   if (context) {
-    if (!kc.getContexts().some((c) => c.name === context)) throw ValidationError.field('--context', `no context "${context}" (have: ${kc.getContexts().map((c) => c.name).join(', ')})`);
+    if (!kc.getContexts().some((c) => c.name === context))
+      throw ValidationError.field(
+        '--context',
+        `no context "${context}" (have: ${kc
+          .getContexts()
+          .map((c) => c.name)
+          .join(', ')})`,
+      );
     kc.setCurrentContext(context);
   }
   return kc;
@@ -99,13 +106,19 @@ export async function runMonitor(flags: MonitorFlags, deps: MonitorDeps): Promis
       continue;
     }
     // A selector that matches nothing would write 30 minutes of "0 containers": say so and stop.
-    if (sampled++ === 0 && row.containers === 0) throw ValidationError.field('--selector', `no running pod in namespace "${flags.namespace}" matches "${flags.selector}" (check with: kubectl get pods -n ${flags.namespace} -l '${flags.selector}')`);
+    if (sampled++ === 0 && row.containers === 0)
+      throw ValidationError.field(
+        '--selector',
+        `no running pod in namespace "${flags.namespace}" matches "${flags.selector}" (check with: kubectl get pods -n ${flags.namespace} -l '${flags.selector}')`,
+      );
     appendFileSync(out, `${formatUsageRow(row)}\n`);
     deps.onSample?.(row);
     peak.containers = Math.max(peak.containers, row.containers);
     if (row.cpuUsedCores !== undefined) peak.cpuUsedCores = Math.max(peak.cpuUsedCores ?? 0, row.cpuUsedCores);
     if (row.memoryUsedMiB !== undefined) peak.memoryUsedMiB = Math.max(peak.memoryUsedMiB ?? 0, row.memoryUsedMiB);
-    deps.io.err(`[${((clock.now() - start) / 1000).toFixed(1)}s] ${row.containers} containers, cpu ${row.cpuUsedCores?.toFixed(3) ?? '-'} / ${row.cpuRequestedCores.toFixed(3)} cores, memory ${row.memoryUsedMiB?.toFixed(0) ?? '-'} / ${row.memoryRequestedMiB.toFixed(0)} MiB`);
+    deps.io.err(
+      `[${((clock.now() - start) / 1000).toFixed(1)}s] ${row.containers} containers, cpu ${row.cpuUsedCores?.toFixed(3) ?? '-'} / ${row.cpuRequestedCores.toFixed(3)} cores, memory ${row.memoryUsedMiB?.toFixed(0) ?? '-'} / ${row.memoryRequestedMiB.toFixed(0)} MiB`,
+    );
   }
   return { out, samples: rounds, peak };
 }
@@ -113,7 +126,7 @@ export async function runMonitor(flags: MonitorFlags, deps: MonitorDeps): Promis
 export function registerMonitorCommand(program: Command, io: CliIO = processIO): void {
   program
     .command('monitor')
-    .description('Sample the CPU and memory requests, limits and use of a workload\'s pods (metrics-server) every interval into a CSV')
+    .description("Sample the CPU and memory requests, limits and use of a workload's pods (metrics-server) every interval into a CSV")
     .requiredOption('--namespace <ns>', 'namespace of the pods')
     .requiredOption('--selector <labels>', 'label selector of the pods, e.g. app=model-server')
     .option('--interval <duration>', 'time between samples (250ms, 5s, 1m)', '5s')

@@ -45,7 +45,11 @@ export interface ClusterFit {
  * How many replicas with these requests fit in the schedulable nodes' `status.allocatable`
  * (per node: the least of cpu, memory and pods), before the requests of pods already running.
  */
-export function clusterFit(nodes: readonly NodeLike[], requests: { cpu: string; memory: string }, parseQuantity: (v: unknown, field?: string) => number): ClusterFit {
+export function clusterFit(
+  nodes: readonly NodeLike[],
+  requests: { cpu: string; memory: string },
+  parseQuantity: (v: unknown, field?: string) => number,
+): ClusterFit {
   const cpu = parseQuantity(requests.cpu, 'requests.cpu');
   const memory = parseQuantity(requests.memory, 'requests.memory');
   const perNode: ClusterFit['perNode'] = [];
@@ -73,9 +77,14 @@ export function capToCluster(recipe: Recipe, fit: ClusterFit): Recipe {
   let maxReplicas = wanted;
   if (fit.replicas < wanted) {
     maxReplicas = Math.max(fit.replicas, recipe.hpa.minReplicas);
-    notes.push(`maxReplicas capped at ${maxReplicas} (was ${wanted}): the cluster's allocatable resources fit ${fit.replicas} replicas of ${recipe.requests.cpu} CPU / ${recipe.requests.memory} on ${fit.nodes} schedulable node(s) (${why || 'none'}), before other pods' requests`);
+    notes.push(
+      `maxReplicas capped at ${maxReplicas} (was ${wanted}): the cluster's allocatable resources fit ${fit.replicas} replicas of ${recipe.requests.cpu} CPU / ${recipe.requests.memory} on ${fit.nodes} schedulable node(s) (${why || 'none'}), before other pods' requests`,
+    );
     if (fit.replicas < recipe.hpa.minReplicas) notes.push(`even minReplicas ${recipe.hpa.minReplicas} does not fit: add nodes or lower the requests`);
-  } else notes.push(`the cluster's allocatable resources fit ${fit.replicas} replicas on ${fit.nodes} node(s): maxReplicas ${wanted} can be scheduled (before other pods' requests)`);
+  } else
+    notes.push(
+      `the cluster's allocatable resources fit ${fit.replicas} replicas on ${fit.nodes} node(s): maxReplicas ${wanted} can be scheduled (before other pods' requests)`,
+    );
   return { ...recipe, hpa: { ...recipe.hpa, maxReplicas }, notes };
 }
 
@@ -121,7 +130,11 @@ export function recipeYaml(r: Recipe, workload: { namespace: string; kind: strin
   ].join('\n');
 }
 
-export async function runRecipe(flags: RecipeFlags, io: CliIO, deps: { kubeConfig?: KubeConfig } = {}): Promise<{ recipe: Recipe; html: string; fit?: ClusterFit }> {
+export async function runRecipe(
+  flags: RecipeFlags,
+  io: CliIO,
+  deps: { kubeConfig?: KubeConfig } = {},
+): Promise<{ recipe: Recipe; html: string; fit?: ClusterFit }> {
   const { parseLoadCsv, parseUsageCsv, parseWorkloadId, parseQuantity, recipeHtml, recommendRecipe } = await kubernetesProvider();
   const workload = parseWorkloadId(flags.workload ?? DEFAULT_WORKLOAD, '--workload');
   const usage = parseUsageCsv(readText(flags.usage, '--usage'), flags.usage);
@@ -149,12 +162,18 @@ export async function runRecipe(flags: RecipeFlags, io: CliIO, deps: { kubeConfi
     io.out(recipeYaml(recipe, workload));
     for (const n of recipe.notes) io.err(`note: ${n}`);
     if (flags.workload === undefined) io.err(`note: the HPA scales ${DEFAULT_WORKLOAD}; pass --workload <namespace>/<deployment|statefulset>/<name> for yours`);
-    io.err(`one replica sustains ${recipe.evidence.ratePerReplica.toFixed(1)} transactions/s at ${recipe.hpa.targetCPUUtilizationPercentage}% CPU; chart: ${html}`);
+    io.err(
+      `one replica sustains ${recipe.evidence.ratePerReplica.toFixed(1)} transactions/s at ${recipe.hpa.targetCPUUtilizationPercentage}% CPU; chart: ${html}`,
+    );
   }
   return { recipe, html, ...(fit ? { fit } : {}) };
 }
 
-export interface RecipeRunFlags extends Omit<RecipeFlags, 'usage' | 'load' | 'out' | 'offset'>, Pick<LoadtestFlags, 'url' | 'schedule' | 'concurrency' | 'duration' | 'stageSeconds' | 'body' | 'allowRemote'>, Pick<MonitorFlags, 'namespace' | 'selector' | 'interval'> {
+export interface RecipeRunFlags
+  extends
+    Omit<RecipeFlags, 'usage' | 'load' | 'out' | 'offset'>,
+    Pick<LoadtestFlags, 'url' | 'schedule' | 'concurrency' | 'duration' | 'stageSeconds' | 'body' | 'allowRemote'>,
+    Pick<MonitorFlags, 'namespace' | 'selector' | 'interval'> {
   outDir?: string;
 }
 
@@ -163,7 +182,11 @@ export interface RecipeRunFlags extends Omit<RecipeFlags, 'usage' | 'load' | 'ou
  * runs, then the recipe is made from both (with the cluster's allocatable resources as a cap),
  * writing usage.csv, load.csv and recipe.html into one folder.
  */
-export async function runRecipeRun(flags: RecipeRunFlags, io: CliIO, deps: { kubeConfig?: KubeConfig } = {}): Promise<{ recipe: Recipe; usage: string; load: string; html: string; fit?: ClusterFit }> {
+export async function runRecipeRun(
+  flags: RecipeRunFlags,
+  io: CliIO,
+  deps: { kubeConfig?: KubeConfig } = {},
+): Promise<{ recipe: Recipe; usage: string; load: string; html: string; fit?: ClusterFit }> {
   const dir = flags.outDir ?? 'recipe-run';
   mkdirSync(dir, { recursive: true });
   const usage = join(dir, 'usage.csv');
@@ -173,13 +196,28 @@ export async function runRecipeRun(flags: RecipeRunFlags, io: CliIO, deps: { kub
   let firstSample!: () => void;
   const sampled = new Promise<void>((resolve) => (firstSample = resolve));
   const monitorStart = Date.now();
-  const monitor = runMonitor({ namespace: flags.namespace, selector: flags.selector, interval: flags.interval ?? '5s', duration: '168h', out: usage }, { io, kubeConfig, signal: stop.signal, onSample: () => firstSample() });
+  const monitor = runMonitor(
+    { namespace: flags.namespace, selector: flags.selector, interval: flags.interval ?? '5s', duration: '168h', out: usage },
+    { io, kubeConfig, signal: stop.signal, onSample: () => firstSample() },
+  );
   // The load starts once the monitor has its first sample (a wrong selector fails before any load).
   await Promise.race([sampled, monitor]);
   const offset = (Date.now() - monitorStart) / 1000;
   let loaded;
   try {
-    loaded = await runLoadtest({ ...(flags.url !== undefined ? { url: flags.url } : {}), ...(flags.schedule !== undefined ? { schedule: flags.schedule } : {}), ...(flags.concurrency !== undefined ? { concurrency: flags.concurrency } : {}), ...(flags.duration !== undefined ? { duration: flags.duration } : {}), ...(flags.stageSeconds !== undefined ? { stageSeconds: flags.stageSeconds } : {}), ...(flags.body !== undefined ? { body: flags.body } : {}), ...(flags.allowRemote ? { allowRemote: true } : {}), out: load }, io);
+    loaded = await runLoadtest(
+      {
+        ...(flags.url !== undefined ? { url: flags.url } : {}),
+        ...(flags.schedule !== undefined ? { schedule: flags.schedule } : {}),
+        ...(flags.concurrency !== undefined ? { concurrency: flags.concurrency } : {}),
+        ...(flags.duration !== undefined ? { duration: flags.duration } : {}),
+        ...(flags.stageSeconds !== undefined ? { stageSeconds: flags.stageSeconds } : {}),
+        ...(flags.body !== undefined ? { body: flags.body } : {}),
+        ...(flags.allowRemote ? { allowRemote: true } : {}),
+        out: load,
+      },
+      io,
+    );
   } finally {
     stop.abort();
     await monitor.catch(() => undefined);
@@ -205,7 +243,9 @@ export function registerRecipeCommand(program: Command, io: CliIO = processIO): 
   const recipe = recipeOptions(
     program
       .command('recipe')
-      .description('Turn a monitor CSV and a loadtest CSV into recommended requests/limits and HPA min/max/target, with an HTML chart; `recipe run` does the whole run (load, monitor, recipe) in one command')
+      .description(
+        'Turn a monitor CSV and a loadtest CSV into recommended requests/limits and HPA min/max/target, with an HTML chart; `recipe run` does the whole run (load, monitor, recipe) in one command',
+      )
       .option('--usage <csv>', 'usage.csv written by `autoscaler monitor`')
       .option('--load <csv>', 'load.csv written by `autoscaler loadtest` (started at the same time as monitor)')
       .option('--out <file>', 'HTML report (inline SVG charts, no network)', 'recipe.html')
@@ -220,7 +260,9 @@ export function registerRecipeCommand(program: Command, io: CliIO = processIO): 
   recipeOptions(
     recipe
       .command('run')
-      .description("Run the load schedule against the model server while sampling its pods, then write the recipe: usage.csv, load.csv and recipe.html in --out-dir; maxReplicas is capped at what the cluster's allocatable resources can schedule")
+      .description(
+        "Run the load schedule against the model server while sampling its pods, then write the recipe: usage.csv, load.csv and recipe.html in --out-dir; maxReplicas is capped at what the cluster's allocatable resources can schedule",
+      )
       .requiredOption('--url <url>', 'the model server to load (loopback unless --allow-remote; e.g. a port-forward)')
       .requiredOption('--namespace <ns>', 'namespace of its pods')
       .requiredOption('--selector <labels>', 'label selector of its pods, e.g. app=model-server')

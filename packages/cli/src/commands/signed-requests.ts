@@ -39,7 +39,8 @@ export const RESIGN_MS = 60_000;
 const SAGEMAKER_NAME = /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/;
 const AWS_REGION = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
 /** `https://modeldeployment.<region>.oci.customer-oci.com/<model deployment ocid>/predict` */
-const OCI_PREDICT = /^https:\/\/modeldeployment\.[a-z0-9-]+\.oci\.customer-oci\.com\/ocid1\.datasciencemodeldeployment\.[a-z0-9]+\.[a-z0-9-]*\.[a-z0-9.-]*[a-z0-9]+\/predict$/;
+const OCI_PREDICT =
+  /^https:\/\/modeldeployment\.[a-z0-9-]+\.oci\.customer-oci\.com\/ocid1\.datasciencemodeldeployment\.[a-z0-9]+\.[a-z0-9-]*\.[a-z0-9.-]*[a-z0-9]+\/predict$/;
 
 function isLoopback(url: URL): boolean {
   const host = url.hostname.replace(/^\[|\]$/g, '');
@@ -58,26 +59,30 @@ function override(real: URL, raw: string | undefined): URL {
   } catch {
     throw ValidationError.field('--endpoint-url', `"${raw}" is not a URL`);
   }
-  if (!isLoopback(base) || (base.protocol !== 'http:' && base.protocol !== 'https:')) throw ValidationError.field('--endpoint-url', `must be an http(s) loopback URL (it is for tests against a local fake), got ${base.host}`);
+  if (!isLoopback(base) || (base.protocol !== 'http:' && base.protocol !== 'https:'))
+    throw ValidationError.field('--endpoint-url', `must be an http(s) loopback URL (it is for tests against a local fake), got ${base.host}`);
   return new URL(real.pathname + real.search, base.origin);
 }
 
 /** The SageMaker runtime URL for an endpoint: the only host `--sagemaker-endpoint` sends to. */
 export function sagemakerInvokeUrl(endpoint: string, region: string): URL {
-  if (!SAGEMAKER_NAME.test(endpoint)) throw ValidationError.field('--sagemaker-endpoint', `"${endpoint}" is not a SageMaker endpoint name (letters, digits and hyphens, at most 63)`);
+  if (!SAGEMAKER_NAME.test(endpoint))
+    throw ValidationError.field('--sagemaker-endpoint', `"${endpoint}" is not a SageMaker endpoint name (letters, digits and hyphens, at most 63)`);
   if (!AWS_REGION.test(region)) throw ValidationError.field('--region', `"${region}" is not an AWS region (like us-east-1)`);
   return new URL(`https://runtime.sagemaker.${region}.amazonaws.com/endpoints/${endpoint}/invocations`);
 }
 
 /** An OCI model deployment's predict URL, checked against the one host pattern OCI uses. */
 export function ociPredictUrl(raw: string): URL {
-  if (!OCI_PREDICT.test(raw)) throw ValidationError.field('--oci-deployment-url', 'must be https://modeldeployment.<region>.oci.customer-oci.com/<model deployment OCID>/predict');
+  if (!OCI_PREDICT.test(raw))
+    throw ValidationError.field('--oci-deployment-url', 'must be https://modeldeployment.<region>.oci.customer-oci.com/<model deployment OCID>/predict');
   return new URL(raw);
 }
 
 /** SHA-256 (HMAC with a secret) in the shape @smithy/signature-v4 wants, on node:crypto. */
 type Source = string | ArrayBuffer | ArrayBufferView;
-const bytes = (d: Source): string | Uint8Array => (typeof d === 'string' ? d : d instanceof ArrayBuffer ? new Uint8Array(d) : new Uint8Array(d.buffer, d.byteOffset, d.byteLength));
+const bytes = (d: Source): string | Uint8Array =>
+  typeof d === 'string' ? d : d instanceof ArrayBuffer ? new Uint8Array(d) : new Uint8Array(d.buffer, d.byteOffset, d.byteLength);
 class Sha256 {
   private readonly hash;
   constructor(secret?: Source) {
@@ -93,7 +98,7 @@ class Sha256 {
 
 async function sagemakerTarget(flags: SignedTargetFlags): Promise<SignedTarget> {
   const region = flags.region ?? process.env['AWS_REGION'] ?? process.env['AWS_DEFAULT_REGION'];
-  if (!region) throw ValidationError.field('--region', 'give the endpoint\'s region (or set AWS_REGION)');
+  if (!region) throw ValidationError.field('--region', "give the endpoint's region (or set AWS_REGION)");
   const real = sagemakerInvokeUrl(flags.sagemakerEndpoint!, region);
   const url = override(real, flags.endpointUrl);
   const [{ SignatureV4 }, { defaultProvider }] = await Promise.all([import('@smithy/signature-v4'), import('@aws-sdk/credential-provider-node')]);
@@ -118,7 +123,10 @@ async function sagemakerTarget(flags: SignedTargetFlags): Promise<SignedTarget> 
           body: flags.body,
         });
       } catch (e) {
-        throw ValidationError.field('--sagemaker-endpoint', `no AWS credentials to sign with (${(e as Error).name}): set AWS_PROFILE or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY`);
+        throw ValidationError.field(
+          '--sagemaker-endpoint',
+          `no AWS credentials to sign with (${(e as Error).name}): set AWS_PROFILE or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY`,
+        );
       }
       current = signed.headers as Record<string, string>;
     },
@@ -134,7 +142,10 @@ async function ociTarget(flags: SignedTargetFlags): Promise<SignedTarget> {
   try {
     provider = new common.ConfigFileAuthenticationDetailsProvider(configPath, flags.ociProfile ?? 'DEFAULT');
   } catch (e) {
-    throw ValidationError.field('--oci-config', `cannot read profile ${flags.ociProfile ?? 'DEFAULT'} from ${configPath}: ${(e as Error).message.split('\n')[0]}`);
+    throw ValidationError.field(
+      '--oci-config',
+      `cannot read profile ${flags.ociProfile ?? 'DEFAULT'} from ${configPath}: ${(e as Error).message.split('\n')[0]}`,
+    );
   }
   const signer = new common.DefaultRequestSigner(provider);
   let current: Record<string, string> = {};
@@ -158,10 +169,16 @@ async function ociTarget(flags: SignedTargetFlags): Promise<SignedTarget> {
 
 /** The signed target the flags name, or undefined for a plain `--url` run. */
 export async function signedTarget(flags: SignedTargetFlags & { url?: string }): Promise<SignedTarget | undefined> {
-  const named = [flags.url !== undefined && '--url', flags.sagemakerEndpoint !== undefined && '--sagemaker-endpoint', flags.ociDeploymentUrl !== undefined && '--oci-deployment-url'].filter(Boolean);
+  const named = [
+    flags.url !== undefined && '--url',
+    flags.sagemakerEndpoint !== undefined && '--sagemaker-endpoint',
+    flags.ociDeploymentUrl !== undefined && '--oci-deployment-url',
+  ].filter(Boolean);
   if (named.length === 0) throw ValidationError.field('--url', 'give --url, --sagemaker-endpoint <name> --region <region>, or --oci-deployment-url <url>');
-  if (named.length > 1) throw ValidationError.field(String(named[1]), `give one of --url, --sagemaker-endpoint, --oci-deployment-url (got ${named.join(' and ')})`);
-  if (flags.endpointUrl !== undefined && flags.url !== undefined) throw ValidationError.field('--endpoint-url', 'is for --sagemaker-endpoint and --oci-deployment-url; with --url, give the URL itself');
+  if (named.length > 1)
+    throw ValidationError.field(String(named[1]), `give one of --url, --sagemaker-endpoint, --oci-deployment-url (got ${named.join(' and ')})`);
+  if (flags.endpointUrl !== undefined && flags.url !== undefined)
+    throw ValidationError.field('--endpoint-url', 'is for --sagemaker-endpoint and --oci-deployment-url; with --url, give the URL itself');
   if (flags.sagemakerEndpoint !== undefined) return sagemakerTarget(flags);
   if (flags.ociDeploymentUrl !== undefined) return ociTarget(flags);
   return undefined;

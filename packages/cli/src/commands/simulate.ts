@@ -108,7 +108,12 @@ export function writeHtml(result: SimulationResult, out: string): string {
 }
 
 /** Run the policies with a progress bar on stderr, print the table (or JSON), write the HTML report. */
-export async function runComparison(io: CliIO, s: Scenario, policies: SimulationPolicy[], opts: { out: string; json?: boolean; label: string }): Promise<SimulationReport & { report: string }> {
+export async function runComparison(
+  io: CliIO,
+  s: Scenario,
+  policies: SimulationPolicy[],
+  opts: { out: string; json?: boolean; label: string },
+): Promise<SimulationReport & { report: string }> {
   const bar = progress(io, opts.label, 1000);
   const result = await simulate(s, policies, { onProgress: (f) => bar.tick(Math.round(f * 1000)) });
   bar.done();
@@ -141,7 +146,8 @@ export interface SimulateFlags extends ScenarioFlags {
 /** `autoscaler simulate`: every policy (default: the baselines and ours) on one trace and provider. */
 export async function runSimulate(io: CliIO, flags: SimulateFlags): Promise<SimulationReport & { report: string }> {
   const s = scenarioFromFlags(flags, false);
-  const policies = flags.policy && flags.policy.length > 0 ? flags.policy.map((p) => loadSimulationPolicy(p, s.profile.kind, '--policy')) : defaultPolicies(s.profile.kind);
+  const policies =
+    flags.policy && flags.policy.length > 0 ? flags.policy.map((p) => loadSimulationPolicy(p, s.profile.kind, '--policy')) : defaultPolicies(s.profile.kind);
   return runComparison(io, s, policies, { out: flags.out ?? join('out', 'simulate'), json: flags.json ?? false, label: 'simulating' });
 }
 
@@ -151,9 +157,12 @@ export function registerSimulateCommand(program: Command, io: CliIO = processIO)
     .description(
       'Replay a real request trace (or a synthetic scenario) against autoscaling policies on a simulated cloud, through the same orchestrator the apps use: cost, cost vs an instant oracle and vs a clairvoyant bound that obeys provisioning delays, SLO-violating minutes, latency; writes an HTML report. With no arguments: 14 days of NASA web traffic, the four published baselines and our best policy.',
     )
-    .option('--trace <file>', 'trace CSV (t_seconds,requests per minute or per second) or a CloudWatch/OCI Monitoring metric export (JSON); default: the embedded NASA trace')
+    .option(
+      '--trace <file>',
+      'trace CSV (t_seconds,requests per minute or per second) or a CloudWatch/OCI Monitoring metric export (JSON); default: the embedded NASA trace',
+    )
     .option('--scenario <name>', `${scenarioHelp}; one of ${syntheticScenarioNames.join(', ')}`)
-    .option('--cold-start', "start every policy at its minimum instead of the capacity the oracle needs in the first minute")
+    .option('--cold-start', 'start every policy at its minimum instead of the capacity the oracle needs in the first minute')
     .option('--policy <file...>', 'policy files (YAML/JSON; a <name>.sim.yaml next to one wires its alarms); default: the shipped baselines and our best')
     .option('--provider <name>', `simulated cloud: ${allProviderKinds.join(' | ')} (aliases oci-data-science, aws, aws-sagemaker, k8s)`, 'oci')
     .option('--slo-p95-ms <n>', 'latency objective: p95 per minute, ms', String(DEFAULT_SLO_MS))

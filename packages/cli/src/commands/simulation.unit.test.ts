@@ -86,12 +86,21 @@ describe('autoscaler simulate / backtest / tune', () => {
     const io = capture();
     const sample = join(__dirname, '..', '..', '..', 'simulator', 'policies', 'oci-sample.yaml');
     expect(await cli(['simulate', '--scenario', 'on-off', '--provider', 'k8s', '--policy', sample, '--out', join(dir, 'sc'), '--json'], io)).toBe(0);
-    const warm = JSON.parse(io.stdout.join('\n')) as { trace: string; provider: string; coldStart: boolean; oracleCost: number; clairvoyantCost: number; policies: Array<{ cost: number; clairvoyantRatio: number }> };
+    const warm = JSON.parse(io.stdout.join('\n')) as {
+      trace: string;
+      provider: string;
+      coldStart: boolean;
+      oracleCost: number;
+      clairvoyantCost: number;
+      policies: Array<{ cost: number; clairvoyantRatio: number }>;
+    };
     expect(warm).toMatchObject({ trace: 'on-off', provider: 'kubernetes', coldStart: false });
     expect(warm.clairvoyantCost).toBeGreaterThanOrEqual(warm.oracleCost);
     expect(warm.policies[0]!.clairvoyantRatio).toBeCloseTo(warm.policies[0]!.cost / warm.clairvoyantCost, 3);
     const cold = capture();
-    expect(await cli(['simulate', '--scenario', 'on-off', '--provider', 'kubernetes', '--policy', sample, '--out', join(dir, 'sc'), '--json', '--cold-start'], cold)).toBe(0);
+    expect(
+      await cli(['simulate', '--scenario', 'on-off', '--provider', 'kubernetes', '--policy', sample, '--out', join(dir, 'sc'), '--json', '--cold-start'], cold),
+    ).toBe(0);
     expect(JSON.parse(cold.stdout.join('\n'))).toMatchObject({ coldStart: true });
     const help = capture();
     await cli(['simulate', '--help'], help);
@@ -107,7 +116,9 @@ describe('autoscaler simulate / backtest / tune', () => {
     const text = io.stdout.join('\n');
     expect(text).toMatch(/trace business-hours/);
     expect(text).toMatch(/our best, scale to zero \(floor 1\)/);
-    expect(text).toMatch(/scale to zero: our best, scale to zero saves \d+\.\d\d USD \(\d+\.\d%\) against .* over \d+\.\d hours at zero copies, for \d+ requests .* failed with no copy serving in \d+ minutes/);
+    expect(text).toMatch(
+      /scale to zero: our best, scale to zero saves \d+\.\d\d USD \(\d+\.\d%\) against .* over \d+\.\d hours at zero copies, for \d+ requests .* failed with no copy serving in \d+ minutes/,
+    );
     expect(text).toMatch(/copy start 120 s[\s\S]*scale from zero 420 s/);
     expect(readFileSync(join(dir, 'ic', 'index.html'), 'utf8')).toMatch(/scale to zero: /);
   });
@@ -125,7 +136,12 @@ describe('autoscaler simulate / backtest / tune', () => {
 
   it('simulate prints a table with the oracle row and the estimates', async () => {
     const io = capture();
-    const r = await runSimulate(io, { trace: shortTrace, provider: 'oci', policy: [join(__dirname, '..', '..', '..', 'simulator', 'policies', 'oci-sample.yaml')], out: join(dir, 'table') });
+    const r = await runSimulate(io, {
+      trace: shortTrace,
+      provider: 'oci',
+      policy: [join(__dirname, '..', '..', '..', 'simulator', 'policies', 'oci-sample.yaml')],
+      out: join(dir, 'table'),
+    });
     const text = io.stdout.join('\n');
     expect(text).toMatch(/OCI sample function\s+baseline/);
     expect(text).toContain('oracle (instant, per-minute cheapest)');
@@ -148,7 +164,10 @@ describe('autoscaler simulate / backtest / tune', () => {
   });
 
   it.each([
-    [['simulate', '--provider', 'azure'], /--provider.*unknown provider "azure".*oci, sagemaker, kubernetes, sagemaker-ic, oci-gpu \(or oci-data-science, aws, aws-sagemaker, k8s\)/],
+    [
+      ['simulate', '--provider', 'azure'],
+      /--provider.*unknown provider "azure".*oci, sagemaker, kubernetes, sagemaker-ic, oci-gpu \(or oci-data-science, aws, aws-sagemaker, k8s\)/,
+    ],
     [['simulate', '--trace', 'x.csv', '--scenario', 'on-off'], /--scenario.*either --trace or --scenario/],
     [['simulate', '--trace', join(dir, 'missing.csv')], /--trace.*cannot read/],
     [['simulate', '--slo-p95-ms', 'fast'], /--slo-p95-ms/],
@@ -167,7 +186,13 @@ describe('autoscaler simulate / backtest / tune', () => {
     const doc = { Label: 'Invocations', Datapoints: counts.map((c, i) => ({ Timestamp: new Date(t0 + i * 60_000).toISOString(), Sum: c, Unit: 'None' })) };
     const trace = write('export.json', JSON.stringify(doc));
     const io = capture();
-    const r = await runBacktest(io, { trace, policy: join(__dirname, '..', '..', '..', 'simulator', 'policies', 'aws-target-tracking.yaml'), provider: 'sagemaker', out: join(dir, 'bt'), json: true });
+    const r = await runBacktest(io, {
+      trace,
+      policy: join(__dirname, '..', '..', '..', 'simulator', 'policies', 'aws-target-tracking.yaml'),
+      provider: 'sagemaker',
+      out: join(dir, 'bt'),
+      json: true,
+    });
     expect(r.policies.map((p) => p.name)).toEqual(['AWS target tracking']);
     expect(r.minutes).toBe(180);
     expect(JSON.parse(io.stdout.join('\n')).policies).toHaveLength(1);
@@ -191,11 +216,35 @@ describe('autoscaler simulate / backtest / tune', () => {
   it('tune --holdout-days tunes on the first days and reports the score of the days it never saw, beside the default', async () => {
     const twoDays = write('nasa-2d.csv', nasaLines.slice(0, 2 * 1440 + 1).join('\n'));
     const io = capture();
-    expect(await cli(['tune', '--trace', twoDays, '--provider', 'kubernetes', '--budget', '3', '--peak-rps', '150', '--holdout-days', '1', '--out', join(dir, 'held.yaml'), '--json'], io)).toBe(0);
-    const r = JSON.parse(io.stdout.join('\n')) as { trials: number; holdout: { days: number; from: number; minutes: number; tuned: Record<string, number>; default: Record<string, number> } };
+    expect(
+      await cli(
+        [
+          'tune',
+          '--trace',
+          twoDays,
+          '--provider',
+          'kubernetes',
+          '--budget',
+          '3',
+          '--peak-rps',
+          '150',
+          '--holdout-days',
+          '1',
+          '--out',
+          join(dir, 'held.yaml'),
+          '--json',
+        ],
+        io,
+      ),
+    ).toBe(0);
+    const r = JSON.parse(io.stdout.join('\n')) as {
+      trials: number;
+      holdout: { days: number; from: number; minutes: number; tuned: Record<string, number>; default: Record<string, number> };
+    };
     expect(r.trials).toBe(3);
     expect(r.holdout).toMatchObject({ days: 1, from: 1440, minutes: 1440 });
-    for (const w of [r.holdout.tuned, r.holdout.default]) for (const k of ['cost', 'costRatio', 'clairvoyantRatio', 'sloViolationRate']) expect(typeof w[k]).toBe('number');
+    for (const w of [r.holdout.tuned, r.holdout.default])
+      for (const k of ['cost', 'costRatio', 'clairvoyantRatio', 'sloViolationRate']) expect(typeof w[k]).toBe('number');
     const bad = capture();
     expect(await cli(['tune', '--trace', twoDays, '--provider', 'oci', '--holdout-days', '2', '--out', join(dir, 'held.yaml')], bad)).toBe(1);
     expect(bad.stderr.join('\n')).toMatch(/--holdout-days.*keep at least a day/);

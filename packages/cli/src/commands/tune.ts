@@ -18,9 +18,11 @@ export async function runTune(io: CliIO, flags: TuneFlags): Promise<TuneResult &
   if (!flags.trace) throw ValidationError.field('--trace', 'is required: the trace to fit the policy to');
   parseProvider(flags.provider, undefined);
   const budget = flags.budget === undefined ? 40 : Number(flags.budget);
-  if (!Number.isInteger(budget) || budget < 1 || budget > 1000) throw ValidationError.field('--budget', `"${flags.budget}" must be a whole number of simulations between 1 and 1000`);
+  if (!Number.isInteger(budget) || budget < 1 || budget > 1000)
+    throw ValidationError.field('--budget', `"${flags.budget}" must be a whole number of simulations between 1 and 1000`);
   const holdoutDays = flags.holdoutDays === undefined ? 0 : Number(flags.holdoutDays);
-  if (!Number.isFinite(holdoutDays) || holdoutDays < 0 || holdoutDays > 365) throw ValidationError.field('--holdout-days', `"${flags.holdoutDays}" must be a number of days between 0 and 365`);
+  if (!Number.isFinite(holdoutDays) || holdoutDays < 0 || holdoutDays > 365)
+    throw ValidationError.field('--holdout-days', `"${flags.holdoutDays}" must be a number of days between 0 and 365`);
   const s = scenarioFromFlags(flags, true);
   const bar = progress(io, 'tuning', budget);
   const result = await tune(s, { budget, holdoutDays, onProgress: (done) => bar.tick(done) });
@@ -35,14 +37,32 @@ export async function runTune(io: CliIO, flags: TuneFlags): Promise<TuneResult &
   }
   const b = result.best;
   if (flags.json) {
-    io.out(JSON.stringify({ trace: s.load.trace.name, provider: s.profile.kind, sloP95Ms: s.sloMs, oracleCost: result.oracleCost, best: b, trials: result.trials.length, ...(result.holdout ? { holdout: result.holdout } : {}), files: [out, sidecar] }, null, 2));
+    io.out(
+      JSON.stringify(
+        {
+          trace: s.load.trace.name,
+          provider: s.profile.kind,
+          sloP95Ms: s.sloMs,
+          oracleCost: result.oracleCost,
+          best: b,
+          trials: result.trials.length,
+          ...(result.holdout ? { holdout: result.holdout } : {}),
+          files: [out, sidecar],
+        },
+        null,
+        2,
+      ),
+    );
   } else {
     io.out(`tuned on ${s.load.trace.name} (${s.profile.kind}, p95 <= ${s.sloMs} ms): ${result.trials.length} simulations`);
-    io.out(`best: cost ${b.cost.toFixed(2)} USD = ${b.costRatio.toFixed(3)}x the oracle, ${(100 * b.sloViolationRate).toFixed(2)}% SLO-violating minutes${b.feasible ? '' : ' (nothing met <= 1%: this is the fewest violations found)'}`);
+    io.out(
+      `best: cost ${b.cost.toFixed(2)} USD = ${b.costRatio.toFixed(3)}x the oracle, ${(100 * b.sloViolationRate).toFixed(2)}% SLO-violating minutes${b.feasible ? '' : ' (nothing met <= 1%: this is the fewest violations found)'}`,
+    );
     io.out(`params: ${JSON.stringify(b.params)}`);
     const h = result.holdout;
     if (h) {
-      const line = (w: typeof h.tuned): string => `${w.costRatio.toFixed(3)}x the oracle, ${w.clairvoyantRatio.toFixed(3)}x the clairvoyant bound, ${(100 * w.sloViolationRate).toFixed(2)}% SLO-violating minutes`;
+      const line = (w: typeof h.tuned): string =>
+        `${w.costRatio.toFixed(3)}x the oracle, ${w.clairvoyantRatio.toFixed(3)}x the clairvoyant bound, ${(100 * w.sloViolationRate).toFixed(2)}% SLO-violating minutes`;
       io.out(`held out (last ${h.days} days, never tuned on): tuned ${line(h.tuned)}; default ${line(h.default)}`);
     }
     io.out(`wrote ${out} and ${sidecar}`);
@@ -53,7 +73,9 @@ export async function runTune(io: CliIO, flags: TuneFlags): Promise<TuneResult &
 export function registerTuneCommand(program: Command, io: CliIO = processIO): void {
   program
     .command('tune')
-    .description('Fit a policy to your own traffic: search our best policy\'s predictive rule (headroom quantile, season, level and trend windows, target, scale-in ratio), size, scale-in cooldown and minimum to minimise cost with at most 1% SLO-violating minutes, then write the winning policy file (and its .sim.yaml); --holdout-days scores it on days it never saw')
+    .description(
+      "Fit a policy to your own traffic: search our best policy's predictive rule (headroom quantile, season, level and trend windows, target, scale-in ratio), size, scale-in cooldown and minimum to minimise cost with at most 1% SLO-violating minutes, then write the winning policy file (and its .sim.yaml); --holdout-days scores it on days it never saw",
+    )
     .requiredOption('--trace <file>', 'trace CSV (t_seconds,requests) or a CloudWatch / OCI Monitoring metric export (JSON)')
     .requiredOption('--provider <name>', `simulated cloud: ${allProviderKinds.join(' | ')}`)
     .option('--slo-p95-ms <n>', 'latency objective: p95 per minute, ms', String(DEFAULT_SLO_MS))

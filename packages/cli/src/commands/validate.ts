@@ -29,7 +29,9 @@ export async function targetIssues(doc: unknown): Promise<Issue[]> {
     if (!cloud) {
       // `oci`, `aws`, `k8s`, `sagemaker` are command-line names; a policy names the provider.
       const byAlias = clouds.find((c) => namesOf(c).includes(provider.toLowerCase()));
-      const message = byAlias ? `"${provider}" is the command-line name of the cloud; a policy names its provider: "${byAlias.provider}"` : unknownName('provider', provider, [...providers, ...LOCAL_PROVIDERS], listed);
+      const message = byAlias
+        ? `"${provider}" is the command-line name of the cloud; a policy names its provider: "${byAlias.provider}"`
+        : unknownName('provider', provider, [...providers, ...LOCAL_PROVIDERS], listed);
       issues.push({ path: `targets[${i}].provider`, message });
       continue;
     }

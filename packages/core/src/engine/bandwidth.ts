@@ -9,7 +9,13 @@ import { round } from './threshold';
  * and targetTracking rules with `capacity: bandwidth` on a bandwidth utilization metric (percent).
  * The result is an absolute bandwidth within limits.bandwidthMbps; replicas are left alone.
  */
-export function bandwidthThresholdProposal(name: string, rule: ThresholdRule, signal: Signal, currentMbps: number | undefined, limits: Limits): Proposal | Remark | undefined {
+export function bandwidthThresholdProposal(
+  name: string,
+  rule: ThresholdRule,
+  signal: Signal,
+  currentMbps: number | undefined,
+  limits: Limits,
+): Proposal | Remark | undefined {
   if (!matchesSignal(rule, signal) || !isActive(signal)) return undefined;
   const v = signal.value;
   if (rule.above !== undefined && (v === undefined ? rule.alarm === undefined : !(v > rule.above))) return undefined;
@@ -18,10 +24,24 @@ export function bandwidthThresholdProposal(name: string, rule: ThresholdRule, si
   if (range === undefined) return { rule: name, reason: 'a bandwidth rule needs limits.bandwidthMbps' };
   const from = currentMbps ?? range.min;
   const to = clampMbps(from + rule.bandwidth!, range);
-  return { rule: name, relative: true, bandwidthMbps: to, why: later(() => `${signal.alarmName ?? signal.alarm ?? signal.metric} ${v === undefined ? 'firing' : `at ${round(v)}`}: bandwidth ${rule.bandwidth! > 0 ? '+' : ''}${rule.bandwidth} Mbps`) };
+  return {
+    rule: name,
+    relative: true,
+    bandwidthMbps: to,
+    why: later(
+      () =>
+        `${signal.alarmName ?? signal.alarm ?? signal.metric} ${v === undefined ? 'firing' : `at ${round(v)}`}: bandwidth ${rule.bandwidth! > 0 ? '+' : ''}${rule.bandwidth} Mbps`,
+    ),
+  };
 }
 
-export function bandwidthTrackingProposal(name: string, rule: TargetTrackingRule, signal: Signal, currentMbps: number | undefined, limits: Limits): Proposal | Remark | undefined {
+export function bandwidthTrackingProposal(
+  name: string,
+  rule: TargetTrackingRule,
+  signal: Signal,
+  currentMbps: number | undefined,
+  limits: Limits,
+): Proposal | Remark | undefined {
   if (signal.metric !== rule.metric || signal.state === 'ok') return undefined;
   const value = signal.value;
   if (value === undefined) return { rule: name, reason: `bandwidth tracking on ${rule.metric} needs a metric value` };
@@ -35,7 +55,12 @@ export function bandwidthTrackingProposal(name: string, rule: TargetTrackingRule
   if (!wantsOut && !wantsIn) return undefined;
   const to = clampMbps(Math.ceil((currentMbps * value) / rule.target), range);
   if (to === currentMbps) return undefined;
-  return { rule: name, relative: false, bandwidthMbps: to, why: later(() => `${rule.metric} ${round(value)}% vs target ${rule.target}%: bandwidth ${currentMbps} -> ${to} Mbps`) };
+  return {
+    rule: name,
+    relative: false,
+    bandwidthMbps: to,
+    why: later(() => `${rule.metric} ${round(value)}% vs target ${rule.target}%: bandwidth ${currentMbps} -> ${to} Mbps`),
+  };
 }
 
 function clampMbps(v: number, range: { min: number; max: number }): number {

@@ -4,7 +4,12 @@ const NOW = Date.parse('2026-03-10T12:00:00Z');
 const REF = { provider: 'oci-data-science', id: 'ocid1.datasciencemodeldeployment.oc1.iad.amaaaaaaexample' };
 
 const policy = (rules: unknown[], limits: Record<string, unknown> = {}) =>
-  validatePolicy({ name: 'lb', targets: [REF], limits: { minReplicas: 1, maxReplicas: 10, bandwidthMbps: { min: 10, max: 20 }, cooldown: { scaleOut: 60, scaleIn: 300 }, ...limits }, rules } as Parameters<typeof validatePolicy>[0]);
+  validatePolicy({
+    name: 'lb',
+    targets: [REF],
+    limits: { minReplicas: 1, maxReplicas: 10, bandwidthMbps: { min: 10, max: 20 }, cooldown: { scaleOut: 60, scaleIn: 300 }, ...limits },
+    rules,
+  } as Parameters<typeof validatePolicy>[0]);
 
 const state = (bandwidthMbps: number | undefined, replicas = 2, lastResizeAt?: number): TargetState => ({
   ref: REF,
@@ -14,7 +19,15 @@ const state = (bandwidthMbps: number | undefined, replicas = 2, lastResizeAt?: n
   persisted: { dedupeKeys: [], recommendations: [], ...(lastResizeAt !== undefined ? { lastResize: { at: lastResizeAt } } : {}) },
 });
 
-const sample = (metric: string, value: number): Signal => ({ target: REF, source: 'oci-monitoring', metric, state: 'value', value, dedupeKey: `${metric}-${value}`, at: NOW });
+const sample = (metric: string, value: number): Signal => ({
+  target: REF,
+  source: 'oci-monitoring',
+  metric,
+  state: 'value',
+  value,
+  dedupeKey: `${metric}-${value}`,
+  at: NOW,
+});
 const tracking = [{ name: 'lb', targetTracking: { metric: 'PredictBandwidthUtilization', target: 70, capacity: 'bandwidth' } }];
 
 describe('load balancer bandwidth (OCI): decided by the same engine, within limits.bandwidthMbps', () => {
@@ -58,7 +71,15 @@ describe('load balancer bandwidth (OCI): decided by the same engine, within limi
   });
 
   it('a bandwidth rule without limits.bandwidthMbps is refused by path', () => {
-    const bad = () => validatePolicy({ name: 'x', limits: { maxReplicas: 3 }, rules: [{ name: 'lb', threshold: { metric: 'm', above: 1, bandwidth: 5 } }, { name: 'lb2', targetTracking: { metric: 'm', target: 50, capacity: 'bandwidth' } }] });
+    const bad = () =>
+      validatePolicy({
+        name: 'x',
+        limits: { maxReplicas: 3 },
+        rules: [
+          { name: 'lb', threshold: { metric: 'm', above: 1, bandwidth: 5 } },
+          { name: 'lb2', targetTracking: { metric: 'm', target: 50, capacity: 'bandwidth' } },
+        ],
+      });
     let err: unknown;
     try {
       bad();
@@ -66,7 +87,11 @@ describe('load balancer bandwidth (OCI): decided by the same engine, within limi
       err = e;
     }
     expect(err).toBeInstanceOf(ValidationError);
-    expect((err as ValidationError).issues.map((i) => i.path)).toEqual(expect.arrayContaining(['rules[0].threshold.bandwidth', 'rules[1].targetTracking.capacity']));
-    expect(() => validatePolicy({ name: 'x', limits: { maxReplicas: 3 }, rules: [{ name: 'both', threshold: { metric: 'm', above: 1, change: 1, bandwidth: 5 } }] })).toThrow(/set exactly one of change \(replicas\), size \(next\|previous\) or bandwidth/);
+    expect((err as ValidationError).issues.map((i) => i.path)).toEqual(
+      expect.arrayContaining(['rules[0].threshold.bandwidth', 'rules[1].targetTracking.capacity']),
+    );
+    expect(() =>
+      validatePolicy({ name: 'x', limits: { maxReplicas: 3 }, rules: [{ name: 'both', threshold: { metric: 'm', above: 1, change: 1, bandwidth: 5 } }] }),
+    ).toThrow(/set exactly one of change \(replicas\), size \(next\|previous\) or bandwidth/);
   });
 });

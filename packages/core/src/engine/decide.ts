@@ -15,9 +15,11 @@ const isProposal = (x: Proposal | Remark | undefined): x is Proposal => x !== un
 
 function checkInputs(state: TargetState, now: number): void {
   const r = state?.capacity?.replicas;
-  if (typeof r !== 'number' || !Number.isInteger(r) || r < 0) throw ValidationError.field('state.capacity.replicas', `must be a whole number >= 0, got ${String(r)}`);
+  if (typeof r !== 'number' || !Number.isInteger(r) || r < 0)
+    throw ValidationError.field('state.capacity.replicas', `must be a whole number >= 0, got ${String(r)}`);
   // Outside ±8.64e15 ms a Date is invalid and time-zone arithmetic throws RangeError.
-  if (typeof now !== 'number' || !Number.isFinite(now) || Math.abs(now) > 8.64e15) throw ValidationError.field('now', `must be epoch milliseconds within the Date range, got ${String(now)}`);
+  if (typeof now !== 'number' || !Number.isFinite(now) || Math.abs(now) > 8.64e15)
+    throw ValidationError.field('now', `must be epoch milliseconds within the Date range, got ${String(now)}`);
 }
 
 /** ISO text for a reason line; a hand-written mark may hold a time no Date can format. */
@@ -26,17 +28,32 @@ function isoTime(ms: number): string {
 }
 
 /** A reactive rule against one signal. */
-function signalProposal(rule: Rule, kind: 'threshold' | 'step' | 'targetTracking', signal: Signal, capacity: Capacity, limits: Policy['limits'], now: number): Proposal | Remark | undefined {
+function signalProposal(
+  rule: Rule,
+  kind: 'threshold' | 'step' | 'targetTracking',
+  signal: Signal,
+  capacity: Capacity,
+  limits: Policy['limits'],
+  now: number,
+): Proposal | Remark | undefined {
   const current = capacity.replicas;
-  if (kind === 'threshold' && rule.threshold!.bandwidth !== undefined) return bandwidthThresholdProposal(rule.name, rule.threshold!, signal, capacity.bandwidthMbps, limits);
-  if (kind === 'targetTracking' && rule.targetTracking!.capacity === 'bandwidth') return bandwidthTrackingProposal(rule.name, rule.targetTracking!, signal, capacity.bandwidthMbps, limits);
+  if (kind === 'threshold' && rule.threshold!.bandwidth !== undefined)
+    return bandwidthThresholdProposal(rule.name, rule.threshold!, signal, capacity.bandwidthMbps, limits);
+  if (kind === 'targetTracking' && rule.targetTracking!.capacity === 'bandwidth')
+    return bandwidthTrackingProposal(rule.name, rule.targetTracking!, signal, capacity.bandwidthMbps, limits);
   const out = reactiveProposal(rule, kind, signal, current, now);
   // A reading that can only justify more capacity: its scale-in proposals are dropped.
   if (signal.scaleOutOnly && out !== undefined && isProposal(out) && out.replicas !== undefined && out.replicas < current) return undefined;
   return out;
 }
 
-function reactiveProposal(rule: Rule, kind: 'threshold' | 'step' | 'targetTracking', signal: Signal, current: number, now: number): Proposal | Remark | undefined {
+function reactiveProposal(
+  rule: Rule,
+  kind: 'threshold' | 'step' | 'targetTracking',
+  signal: Signal,
+  current: number,
+  now: number,
+): Proposal | Remark | undefined {
   switch (kind) {
     case 'threshold':
       return thresholdProposal(rule.name, rule.threshold!, signal, current);
@@ -52,7 +69,13 @@ function reactiveProposal(rule: Rule, kind: 'threshold' | 'step' | 'targetTracki
 }
 
 /** Every rule against every signal (a predictive rule against its forecast); the proposals and the remarks of rules that matched but could not act. */
-function evaluateRules(policy: Policy, signals: readonly Signal[], state: TargetState, history: DecisionHistory, now: number): { proposals: Proposal[]; remarks: Remark[] } {
+function evaluateRules(
+  policy: Policy,
+  signals: readonly Signal[],
+  state: TargetState,
+  history: DecisionHistory,
+  now: number,
+): { proposals: Proposal[]; remarks: Remark[] } {
   const proposals: Proposal[] = [];
   const remarks: Remark[] = [];
   const current = state.capacity.replicas;
@@ -134,7 +157,10 @@ export function decide(policy: Policy, state: TargetState, signals: readonly Sig
     const step = sizeWanted.size as 'next' | 'previous';
     const target = neighbourSize(ladder, from.size, step);
     if (target === undefined) {
-      const why = sizeRank(ladder, from.size) < 0 ? `current size ${from.size ?? '(unknown)'} is not on the ladder` : `already at the ${step === 'next' ? 'largest' : 'smallest'} size ${from.size}`;
+      const why =
+        sizeRank(ladder, from.size) < 0
+          ? `current size ${from.size ?? '(unknown)'} is not on the ladder`
+          : `already at the ${step === 'next' ? 'largest' : 'smallest'} size ${from.size}`;
       if (!proposals.some((p) => p.replicas !== undefined)) return none(from, `${sizeWanted.why()}; ${why}`, { rule: sizeWanted.rule, blockedBy: 'limits' });
     } else {
       const dir = step === 'next' ? 'up' : 'down';
@@ -142,11 +168,22 @@ export function decide(policy: Policy, state: TargetState, signals: readonly Sig
       const inBounds = current >= bounds.min && current <= bounds.max;
       if (withinCooldown(state.persisted.lastResize, cooldown, now)) {
         // The cooldown holds the resize back, not the bounds: out of bounds falls through to them.
-        if (inBounds) return none(from, `${sizeWanted.why()}; resize cooldown (${cooldown}s) since ${isoTime(state.persisted.lastResize!.at)}`, { rule: sizeWanted.rule, blockedBy: 'cooldown' });
+        if (inBounds)
+          return none(from, `${sizeWanted.why()}; resize cooldown (${cooldown}s) since ${isoTime(state.persisted.lastResize!.at)}`, {
+            rule: sizeWanted.rule,
+            blockedBy: 'cooldown',
+          });
       } else {
         let replicas = Math.min(Math.max(current, bounds.min), bounds.max);
         if (limits.maxStep !== undefined && Math.abs(replicas - current) > limits.maxStep) replicas = current + Math.sign(replicas - current) * limits.maxStep;
-        return { action: 'resize', from, to: { ...from, size: target, replicas }, reason: `${sizeWanted.why()}: ${from.size} -> ${target}`, rule: sizeWanted.rule, direction: dir };
+        return {
+          action: 'resize',
+          from,
+          to: { ...from, size: target, replicas },
+          reason: `${sizeWanted.why()}: ${from.size} -> ${target}`,
+          rule: sizeWanted.rule,
+          direction: dir,
+        };
       }
     }
   }
@@ -180,7 +217,11 @@ export function decide(policy: Policy, state: TargetState, signals: readonly Sig
         }
       }
       if (desired <= current) {
-        const blocked = none(from, `${reason}; within scale-out cooldown (${cd}s), the last scale-out already added ${last!.from === undefined ? 'an unknown amount' : current - last!.from}`, { rule, blockedBy: 'cooldown', recommendation });
+        const blocked = none(
+          from,
+          `${reason}; within scale-out cooldown (${cd}s), the last scale-out already added ${last!.from === undefined ? 'an unknown amount' : current - last!.from}`,
+          { rule, blockedBy: 'cooldown', recommendation },
+        );
         if (inBounds) return blocked;
         reason = blocked.reason;
         desired = current;
@@ -253,7 +294,13 @@ export function decide(policy: Policy, state: TargetState, signals: readonly Sig
  * Bandwidth proposals when replicas stay: up if any rule wants more (the most wins), else down
  * as little as asked; cooldowns as for a resize (up: scale-out's, down: scale-in's).
  */
-function bandwidthDecision(proposals: readonly Proposal[], from: Capacity, state: TargetState, limits: Policy['limits'], now: number): ScaleDecision | undefined {
+function bandwidthDecision(
+  proposals: readonly Proposal[],
+  from: Capacity,
+  state: TargetState,
+  limits: Policy['limits'],
+  now: number,
+): ScaleDecision | undefined {
   const range = limits.bandwidthMbps;
   if (range === undefined) return undefined;
   const current = from.bandwidthMbps ?? range.min;
@@ -270,7 +317,10 @@ function bandwidthDecision(proposals: readonly Proposal[], from: Capacity, state
   const dir = chosen === up ? 'up' : 'down';
   const cooldown = chosen.cooldownSeconds ?? (dir === 'up' ? limits.cooldown.scaleOut : limits.cooldown.scaleIn);
   if (withinCooldown(state.persisted.lastResize, cooldown, now)) {
-    return none(from, `${chosen.why()}; resize cooldown (${cooldown}s) since ${isoTime(state.persisted.lastResize!.at)}`, { rule: chosen.rule, blockedBy: 'cooldown' });
+    return none(from, `${chosen.why()}; resize cooldown (${cooldown}s) since ${isoTime(state.persisted.lastResize!.at)}`, {
+      rule: chosen.rule,
+      blockedBy: 'cooldown',
+    });
   }
   return { action: 'resize', from, to: { ...from, bandwidthMbps: chosen.bandwidthMbps! }, reason: chosen.why(), rule: chosen.rule, direction: dir };
 }

@@ -21,7 +21,12 @@ const REF = { provider: 'memory', id: 't' };
 type PolicyDoc = Parameters<typeof validatePolicy>[0];
 /** A policy with no cooldowns unless the test sets them, so each section tests one thing. */
 function policy(rules: unknown[], limits: Record<string, unknown> = {}, extra: Record<string, unknown> = {}): Policy {
-  return validatePolicy({ name: 'p', limits: { minReplicas: 1, maxReplicas: 10, cooldown: { scaleOut: 0, scaleIn: 0 }, ...limits }, rules, ...extra } as PolicyDoc);
+  return validatePolicy({
+    name: 'p',
+    limits: { minReplicas: 1, maxReplicas: 10, cooldown: { scaleOut: 0, scaleIn: 0 }, ...limits },
+    rules,
+    ...extra,
+  } as PolicyDoc);
 }
 
 function state(capacity: Capacity | number, persisted: Partial<PersistedState> = {}): TargetState {
@@ -34,9 +39,30 @@ function state(capacity: Capacity | number, persisted: Partial<PersistedState> =
   };
 }
 
-const alarm = (name: string, extra: Partial<Signal> = {}): Signal => ({ target: REF, source: 'test', metric: 'CpuUtilization', alarm: name, state: 'firing', dedupeKey: `${name}-1`, at: NOW, ...extra });
-const sample = (metric: string, value: number): Signal => ({ target: REF, source: 'test', metric, state: 'value', value, dedupeKey: `${metric}-${value}`, at: NOW });
-const mark = (secondsAgo: number, from?: number, to?: number): ActionMark => ({ at: NOW - secondsAgo * S, ...(from === undefined ? {} : { from }), ...(to === undefined ? {} : { to }) });
+const alarm = (name: string, extra: Partial<Signal> = {}): Signal => ({
+  target: REF,
+  source: 'test',
+  metric: 'CpuUtilization',
+  alarm: name,
+  state: 'firing',
+  dedupeKey: `${name}-1`,
+  at: NOW,
+  ...extra,
+});
+const sample = (metric: string, value: number): Signal => ({
+  target: REF,
+  source: 'test',
+  metric,
+  state: 'value',
+  value,
+  dedupeKey: `${metric}-${value}`,
+  at: NOW,
+});
+const mark = (secondsAgo: number, from?: number, to?: number): ActionMark => ({
+  at: NOW - secondsAgo * S,
+  ...(from === undefined ? {} : { from }),
+  ...(to === undefined ? {} : { to }),
+});
 
 describe('threshold rules (the seed function: alarms move replicas or the shape)', () => {
   const LADDER = ['VM.Standard2.1', 'VM.Standard2.2', 'VM.Standard2.4'];
@@ -137,7 +163,8 @@ describe('threshold rules (the seed function: alarms move replicas or the shape)
 });
 
 describe('target tracking', () => {
-  const tt = (extra: Record<string, unknown> = {}, limits: Record<string, unknown> = { maxReplicas: 100 }): Policy => policy([{ name: 'tt', targetTracking: { metric: 'cpu', target: 50, ...extra } }], limits);
+  const tt = (extra: Record<string, unknown> = {}, limits: Record<string, unknown> = { maxReplicas: 100 }): Policy =>
+    policy([{ name: 'tt', targetTracking: { metric: 'cpu', target: 50, ...extra } }], limits);
 
   describe('aws: out above the target, in only below 90 % of it', () => {
     it.each([
@@ -304,7 +331,13 @@ describe('schedule windows', () => {
   });
 
   it('a window cap above the policy max lets rules go past it while open', () => {
-    const q = policy([{ name: 'peak', schedule: { start: '0 12 * * *', durationMinutes: 60, maxReplicas: 20 } }, { name: 'up', threshold: { alarm: 'high', change: 5 } }], { maxReplicas: 10 });
+    const q = policy(
+      [
+        { name: 'peak', schedule: { start: '0 12 * * *', durationMinutes: 60, maxReplicas: 20 } },
+        { name: 'up', threshold: { alarm: 'high', change: 5 } },
+      ],
+      { maxReplicas: 10 },
+    );
     expect(decide(q, state(10), [alarm('high')], {}, at('2026-03-10T12:30:00Z')).to.replicas).toBe(15);
     expect(decide(q, state(10), [alarm('high')], {}, at('2026-03-10T13:30:00Z')).to.replicas).toBe(10);
   });
@@ -313,7 +346,16 @@ describe('schedule windows', () => {
 describe('cooldowns (Application Auto Scaling semantics)', () => {
   const p = policy(
     [
-      { name: 'steps', step: { alarm: 'high', adjustments: [{ lower: 0, upper: 10, change: 2 }, { lower: 10, change: 3 }] } },
+      {
+        name: 'steps',
+        step: {
+          alarm: 'high',
+          adjustments: [
+            { lower: 0, upper: 10, change: 2 },
+            { lower: 10, change: 3 },
+          ],
+        },
+      },
       { name: 'plus-one', threshold: { alarm: 'busy', change: 1 } },
       { name: 'minus-one', threshold: { alarm: 'low', change: -1 } },
       { name: 'tt', targetTracking: { metric: 'cpu', target: 50 } },
@@ -367,24 +409,38 @@ describe('cooldowns (Application Auto Scaling semantics)', () => {
   });
 
   it("a rule's own cooldown replaces the policy's", () => {
-    const q = policy([{ name: 'steps', step: { alarm: 'high', cooldown: 60, adjustments: [{ lower: 0, change: 2 }] } }], { maxReplicas: 20, cooldown: { scaleOut: 300, scaleIn: 300 } });
+    const q = policy([{ name: 'steps', step: { alarm: 'high', cooldown: 60, adjustments: [{ lower: 0, change: 2 }] } }], {
+      maxReplicas: 20,
+      cooldown: { scaleOut: 300, scaleIn: 300 },
+    });
     expect(decide(q, state(12, { lastScaleOut: mark(90, 10, 12) }), [high(55)], {}, NOW).to.replicas).toBe(14);
     expect(decide(q, state(12, { lastScaleOut: mark(30, 10, 12) }), [high(55)], {}, NOW).action).toBe('none');
   });
 
   it('target tracking cooldowns come from the rule', () => {
-    const q = policy([{ name: 'tt', targetTracking: { metric: 'cpu', target: 50, scaleInCooldown: 600 } }], { maxReplicas: 20, cooldown: { scaleOut: 0, scaleIn: 0 } });
+    const q = policy([{ name: 'tt', targetTracking: { metric: 'cpu', target: 50, scaleInCooldown: 600 } }], {
+      maxReplicas: 20,
+      cooldown: { scaleOut: 0, scaleIn: 0 },
+    });
     expect(decide(q, state(10, { lastScaleIn: mark(500, 11, 10) }), [sample('cpu', 20)], {}, NOW)).toMatchObject({ action: 'none', blockedBy: 'cooldown' });
     expect(decide(q, state(10, { lastScaleIn: mark(601, 11, 10) }), [sample('cpu', 20)], {}, NOW).to.replicas).toBe(4);
   });
 
   it('a cooldown does not keep a target outside its bounds', () => {
     // The floor is 3; a +1 within cooldown adds nothing, but the floor still applies.
-    const q = policy([{ name: 'plus-one', threshold: { alarm: 'busy', change: 1 } }], { minReplicas: 3, maxReplicas: 10, cooldown: { scaleOut: 300, scaleIn: 300 } });
+    const q = policy([{ name: 'plus-one', threshold: { alarm: 'busy', change: 1 } }], {
+      minReplicas: 3,
+      maxReplicas: 10,
+      cooldown: { scaleOut: 300, scaleIn: 300 },
+    });
     const up = decide(q, state(2, { lastScaleOut: mark(60, 1, 2) }), [alarm('busy')], {}, NOW);
     expect(up).toMatchObject({ action: 'scale', to: { replicas: 3 } });
     expect(up.reason).toMatch(/within scale-out cooldown.*raised to min 3/);
-    const r = policy([{ name: 'minus-one', threshold: { alarm: 'low', change: -1 } }], { minReplicas: 1, maxReplicas: 10, cooldown: { scaleOut: 300, scaleIn: 300 } });
+    const r = policy([{ name: 'minus-one', threshold: { alarm: 'low', change: -1 } }], {
+      minReplicas: 1,
+      maxReplicas: 10,
+      cooldown: { scaleOut: 300, scaleIn: 300 },
+    });
     const down = decide(r, state(12, { lastScaleIn: mark(60, 13, 12) }), [alarm('low')], {}, NOW);
     expect(down).toMatchObject({ action: 'scale', to: { replicas: 10 } });
     expect(down.reason).toMatch(/within scale-in cooldown.*capped at max 10/);
@@ -393,7 +449,8 @@ describe('cooldowns (Application Auto Scaling semantics)', () => {
 
 describe('stabilization windows (HPA semantics)', () => {
   const p = policy([{ name: 'tt', targetTracking: { metric: 'cpu', target: 50 } }], { maxReplicas: 30, stabilization: { scaleIn: 300, scaleOut: 120 } });
-  const recs = (...pairs: Array<[number, number]>): Array<{ at: number; replicas: number }> => pairs.map(([secondsAgo, replicas]) => ({ at: NOW - secondsAgo * S, replicas }));
+  const recs = (...pairs: Array<[number, number]>): Array<{ at: number; replicas: number }> =>
+    pairs.map(([secondsAgo, replicas]) => ({ at: NOW - secondsAgo * S, replicas }));
 
   it('scales in only to the highest recommendation in the window', () => {
     const d = decide(p, state(10), [sample('cpu', 20)], { recommendations: recs([100, 8], [200, 6]) }, NOW);
@@ -453,7 +510,12 @@ describe('maxStep and bounds', () => {
     expect(decide(p, state(30), [], {}, NOW).to.replicas).toBe(27);
   });
 
-  const ladder = policy([{ name: 'mem', threshold: { alarm: 'high-memory', size: 'next' } }], { minReplicas: 2, maxReplicas: 20, maxStep: 3, sizes: ['s', 'm', 'l'] });
+  const ladder = policy([{ name: 'mem', threshold: { alarm: 'high-memory', size: 'next' } }], {
+    minReplicas: 2,
+    maxReplicas: 20,
+    maxStep: 3,
+    sizes: ['s', 'm', 'l'],
+  });
 
   it('a resize brings replicas into bounds no faster than maxStep', () => {
     const d = decide(ladder, state({ replicas: 30, size: 's' }), [alarm('high-memory')], {}, NOW);
@@ -461,7 +523,12 @@ describe('maxStep and bounds', () => {
   });
 
   it('a resize held by its cooldown still lets the bounds bring replicas back', () => {
-    const q = policy([{ name: 'mem', threshold: { alarm: 'high-memory', size: 'next' } }], { minReplicas: 2, maxReplicas: 20, sizes: ['s', 'm', 'l'], cooldown: { scaleOut: 600, scaleIn: 600 } });
+    const q = policy([{ name: 'mem', threshold: { alarm: 'high-memory', size: 'next' } }], {
+      minReplicas: 2,
+      maxReplicas: 20,
+      sizes: ['s', 'm', 'l'],
+      cooldown: { scaleOut: 600, scaleIn: 600 },
+    });
     const inBounds = decide(q, state({ replicas: 5, size: 's' }, { lastResize: mark(60) }), [alarm('high-memory')], {}, NOW);
     expect(inBounds).toMatchObject({ action: 'none', blockedBy: 'cooldown' });
     const outOfBounds = decide(q, state({ replicas: 25, size: 's' }, { lastResize: mark(60) }), [alarm('high-memory')], {}, NOW);
@@ -520,7 +587,8 @@ describe('predictive: capacity planned from the forecast', () => {
   const forecast = (load: number): Forecast => ({ ok: true, load, level: load / 1.15, headroom: 1.15, horizonSeconds: 600, points: 4320 });
   const pred = (extra: Record<string, unknown> = {}, rules: unknown[] = []): Policy =>
     policy([{ name: 'forecast', predictive: { metric: 'requests', target: 100, ...extra } }, ...rules], { minReplicas: 1, maxReplicas: 40 });
-  const run = (p: Policy, replicas: number, f: Forecast | undefined, signals: Signal[] = []) => decide(p, state(replicas), signals, f === undefined ? {} : { forecasts: { forecast: f } }, NOW);
+  const run = (p: Policy, replicas: number, f: Forecast | undefined, signals: Signal[] = []) =>
+    decide(p, state(replicas), signals, f === undefined ? {} : { forecasts: { forecast: f } }, NOW);
 
   // 10 replicas x target 100 = 1000 per period; scale-in below 0.85 x 1000 = 850.
   it.each([
@@ -560,9 +628,17 @@ describe('predictive: capacity planned from the forecast', () => {
   });
 
   it.each<[string, Forecast | undefined, RegExp]>([
-    ['unusable history', { ok: false, reason: 'too few points: 3 of the 30 needed' }, /^forecast: forecast unavailable \(too few points: 3 of the 30 needed\); reactive rules only$/],
+    [
+      'unusable history',
+      { ok: false, reason: 'too few points: 3 of the 30 needed' },
+      /^forecast: forecast unavailable \(too few points: 3 of the 30 needed\); reactive rules only$/,
+    ],
     ['no forecast at all', undefined, /^forecast: forecast unavailable \(no forecast was made\); reactive rules only$/],
-    ['a broken hand-made forecast', { ok: true, load: NaN, level: 1, headroom: 1, horizonSeconds: 60, points: 1 }, /forecast unavailable \(load NaN is not a finite number >= 0\)/],
+    [
+      'a broken hand-made forecast',
+      { ok: true, load: NaN, level: 1, headroom: 1, horizonSeconds: 60, points: 1 },
+      /forecast unavailable \(load NaN is not a finite number >= 0\)/,
+    ],
     ['a negative load', { ok: true, load: -5, level: 1, headroom: 1, horizonSeconds: 60, points: 1 }, /forecast unavailable \(load -5 is not/],
   ])('%s: a remark, never a scale-in', (_name, f, reason) => {
     const d = run(pred(), 10, f);

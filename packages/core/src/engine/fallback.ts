@@ -13,7 +13,9 @@ export function applyMetricsFallback(policy: Policy, state: TargetState, decisio
   if (fallback === undefined || failures <= 0) return decision;
   if (failures < fallback.failureThreshold) {
     // Counting toward the fallback: say so when this evaluation's read failed.
-    return why === '' ? decision : { ...decision, reason: `${decision.reason}; metrics failed (${why}), ${failures} of ${fallback.failureThreshold} before the fallback` };
+    return why === ''
+      ? decision
+      : { ...decision, reason: `${decision.reason}; metrics failed (${why}), ${failures} of ${fallback.failureThreshold} before the fallback` };
   }
   const from = { ...state.capacity };
   const current = from.replicas;
@@ -25,11 +27,25 @@ export function applyMetricsFallback(policy: Policy, state: TargetState, decisio
     if (policy.limits.maxStep !== undefined && wanted - current > policy.limits.maxStep) wanted = current + policy.limits.maxStep;
     const deciding = decision.action === 'scale' ? decision.to.replicas : current;
     if (wanted > current && wanted > deciding) {
-      return { action: 'scale', from, to: { ...from, replicas: wanted }, direction: 'out', rule: 'fallback', reason: `${prefix}: fallback to ${wanted} replicas${because}` };
+      return {
+        action: 'scale',
+        from,
+        to: { ...from, replicas: wanted },
+        direction: 'out',
+        rule: 'fallback',
+        reason: `${prefix}: fallback to ${wanted} replicas${because}`,
+      };
     }
   }
   if (decision.action === 'scale' && decision.direction === 'in' && current <= bounds.max) {
-    return { action: 'none', from, to: { ...from }, rule: 'fallback', blockedBy: 'insufficient-data', reason: `${prefix}: holding at ${current} replicas, no scale-in on missing data${because}` };
+    return {
+      action: 'none',
+      from,
+      to: { ...from },
+      rule: 'fallback',
+      blockedBy: 'insufficient-data',
+      reason: `${prefix}: holding at ${current} replicas, no scale-in on missing data${because}`,
+    };
   }
   if (decision.action === 'none') return { ...decision, reason: `${prefix}: holding at ${current} replicas${because}; ${decision.reason}` };
   return { ...decision, reason: `${decision.reason}; ${prefix}${because}` };

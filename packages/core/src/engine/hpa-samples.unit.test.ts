@@ -4,9 +4,20 @@ const NOW = Date.parse('2026-03-10T12:00:00Z');
 const REF = { provider: 'kubernetes', id: 'ml/deployment/model' };
 
 const policy = (extra: Record<string, unknown> = {}) =>
-  validatePolicy({ name: 'hpa', targets: [REF], limits: { minReplicas: 1, maxReplicas: 20, cooldown: { scaleOut: 0, scaleIn: 0 } }, rules: [{ name: 'cpu', targetTracking: { metric: 'cpu', target: 100, algorithm: 'hpa', ...extra } }] });
+  validatePolicy({
+    name: 'hpa',
+    targets: [REF],
+    limits: { minReplicas: 1, maxReplicas: 20, cooldown: { scaleOut: 0, scaleIn: 0 } },
+    rules: [{ name: 'cpu', targetTracking: { metric: 'cpu', target: 100, algorithm: 'hpa', ...extra } }],
+  });
 
-const state = (replicas: number): TargetState => ({ ref: REF, capacity: { replicas }, status: 'ready', managed: true, persisted: { dedupeKeys: [], recommendations: [] } });
+const state = (replicas: number): TargetState => ({
+  ref: REF,
+  capacity: { replicas },
+  status: 'ready',
+  managed: true,
+  persisted: { dedupeKeys: [], recommendations: [] },
+});
 
 /** `n` running, ready pods requesting `request` millicores and using `usage` each (undefined: no sample). */
 const pods = (n: number, request: number, usage: number | undefined): HpaPod[] =>
@@ -23,7 +34,10 @@ describe('targetTracking algorithm hpa over per-pod samples: the HPA arithmetic,
     const s = pods(2, 1000, 2000);
     const d = decide(policy(), state(2), [signal(s)], {}, NOW);
     expect(d.to.replicas).toBe(4);
-    expect(d.to.replicas).toBe(hpaReplicas({ currentReplicas: 2, target: { type: 'Utilization', averageUtilization: 100, resource: 'cpu' }, tolerance: 0.1, pods: s, now: NOW }).replicas);
+    expect(d.to.replicas).toBe(
+      hpaReplicas({ currentReplicas: 2, target: { type: 'Utilization', averageUtilization: 100, resource: 'cpu' }, tolerance: 0.1, pods: s, now: NOW })
+        .replicas,
+    );
     expect(d.reason).toMatch(/HPA arithmetic/);
   });
 
@@ -55,7 +69,12 @@ describe('targetTracking algorithm hpa over per-pod samples: the HPA arithmetic,
   });
 
   it('samples of a metric that is neither cpu nor memory are a remark naming the fix, not a guess', () => {
-    const p = validatePolicy({ name: 'q', targets: [REF], limits: { maxReplicas: 9 }, rules: [{ name: 'q', targetTracking: { metric: 'queue', target: 5, algorithm: 'hpa' } }] });
+    const p = validatePolicy({
+      name: 'q',
+      targets: [REF],
+      limits: { maxReplicas: 9 },
+      rules: [{ name: 'q', targetTracking: { metric: 'queue', target: 5, algorithm: 'hpa' } }],
+    });
     const d = decide(p, state(2), [{ ...signal(pods(2, 1000, 2000)), metric: 'queue' }], {}, NOW);
     expect(d.action).toBe('none');
     expect(d.reason).toMatch(/needs a cpu or memory utilization; queue is neither/);

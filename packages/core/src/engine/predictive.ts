@@ -20,7 +20,8 @@ export function predictiveProposal(name: string, rule: PredictiveRule, forecast:
   if (!forecast.ok) return { rule: name, reason: forecastUnavailable(forecast.reason), fallback: true };
   const load = forecast.load;
   // A forecast is outside input to decide (a hand-made history, a caller's bug): check what is used.
-  if (typeof load !== 'number' || !Number.isFinite(load) || load < 0) return { rule: name, reason: forecastUnavailable(`load ${String(load)} is not a finite number >= 0`), fallback: true };
+  if (typeof load !== 'number' || !Number.isFinite(load) || load < 0)
+    return { rule: name, reason: forecastUnavailable(`load ${String(load)} is not a finite number >= 0`), fallback: true };
   const desired = Math.ceil(load / rule.target);
   const what = (): string =>
     `forecast ${rule.metric} ${round(load)}/period over ${forecast.horizonSeconds}s (level ${round(forecast.level)}, headroom ${round(forecast.headroom)}) vs target ${rule.target}/instance`;
@@ -29,5 +30,10 @@ export function predictiveProposal(name: string, rule: PredictiveRule, forecast:
     if (rule.disableScaleIn) return undefined;
     return { rule: name, relative: false, replicas: desired, why: later(() => `${what()}: ${desired} replicas`) };
   }
-  return { rule: name, relative: false, replicas, why: later(() => `${what()}: holds ${replicas} (scales in below ${round(rule.scaleInRatio * replicas * rule.target)})`) };
+  return {
+    rule: name,
+    relative: false,
+    replicas,
+    why: later(() => `${what()}: holds ${replicas} (scales in below ${round(rule.scaleInRatio * replicas * rule.target)})`),
+  };
 }

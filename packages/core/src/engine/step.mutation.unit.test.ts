@@ -6,13 +6,39 @@ import { neighbourSize, sizeRank } from './size-ladder';
 import { applyAdjustment, findStep, roundPercentChange, stepProposal } from './step';
 
 /** Step scaling, the ladder and signal matching, edge by edge (found by mutation testing, bench/mutation.ts). */
-const signal = (over: Partial<Signal> = {}): Signal => ({ target: { provider: 'memory', id: 't' }, source: 's', metric: 'cpu', alarm: 'a1', state: 'firing', value: 80, threshold: 70, dedupeKey: 'k', at: 0, ...over });
+const signal = (over: Partial<Signal> = {}): Signal => ({
+  target: { provider: 'memory', id: 't' },
+  source: 's',
+  metric: 'cpu',
+  alarm: 'a1',
+  state: 'firing',
+  value: 80,
+  threshold: 70,
+  dedupeKey: 'k',
+  at: 0,
+  ...over,
+});
 const rule = (over: Partial<StepRule> = {}): StepRule =>
-  ({ alarm: 'a1', adjustmentType: 'ChangeInCapacity', adjustments: [{ lower: 0, upper: 10, change: 1 }, { lower: 10, change: 3 }], metricAggregationType: 'Average', ...over }) as StepRule;
+  ({
+    alarm: 'a1',
+    adjustmentType: 'ChangeInCapacity',
+    adjustments: [
+      { lower: 0, upper: 10, change: 1 },
+      { lower: 10, change: 3 },
+    ],
+    metricAggregationType: 'Average',
+    ...over,
+  }) as StepRule;
 
 describe('findStep at interval edges', () => {
-  const out = [{ lower: 0, upper: 10, change: 1 }, { lower: 10, upper: null, change: 2 }] as never[];
-  const inn = [{ lower: -10, upper: 0, change: -1 }, { lower: null, upper: -10, change: -2 }] as never[];
+  const out = [
+    { lower: 0, upper: 10, change: 1 },
+    { lower: 10, upper: null, change: 2 },
+  ] as never[];
+  const inn = [
+    { lower: -10, upper: 0, change: -1 },
+    { lower: null, upper: -10, change: -2 },
+  ] as never[];
   it.each([
     [out, 0, 1],
     [out, 9.99, 1],
@@ -30,7 +56,15 @@ describe('findStep at interval edges', () => {
 
   it('at the threshold a policy with an open upper bound reads [lower, upper)', () => {
     expect(findStep([{ lower: -5, upper: undefined, change: 4 }] as never[], 0)?.change).toBe(4);
-    expect(findStep([{ lower: -5, upper: 0, change: 4 }, { lower: 0, upper: undefined, change: 5 }] as never[], 0)?.change).toBe(5);
+    expect(
+      findStep(
+        [
+          { lower: -5, upper: 0, change: 4 },
+          { lower: 0, upper: undefined, change: 5 },
+        ] as never[],
+        0,
+      )?.change,
+    ).toBe(5);
     // null is an open bound too (not 0, which is what null <= 0 would make it)
     expect(findStep([{ lower: 0, upper: null, change: 6 }] as never[], 0)?.change).toBe(6);
     expect(findStep([{ lower: null, upper: null, change: 7 }] as never[], 0)?.change).toBe(7);
@@ -110,9 +144,12 @@ describe('stepProposal', () => {
     expect((propose(rule({ adjustments: [{ lower: 0, change: 1 }] as never }), signal({ value: 0, threshold: 0 })) as Proposal).replicas).toBe(5);
   });
 
-  it.each([[signal({ state: 'ok' })], [signal({ alarm: 'other', alarmName: 'other' })], [signal({ metric: 'mem' })]])('%#: an inactive or foreign signal proposes nothing', (s) => {
-    expect(propose(rule({ metric: 'cpu' }), s)).toBeUndefined();
-  });
+  it.each([[signal({ state: 'ok' })], [signal({ alarm: 'other', alarmName: 'other' })], [signal({ metric: 'mem' })]])(
+    '%#: an inactive or foreign signal proposes nothing',
+    (s) => {
+      expect(propose(rule({ metric: 'cpu' }), s)).toBeUndefined();
+    },
+  );
 });
 
 describe('the size ladder', () => {

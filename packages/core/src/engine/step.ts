@@ -58,7 +58,10 @@ export function stepProposal(name: string, rule: StepRule, signal: Signal, repli
   if (!matchesSignal(rule, signal) || !isActive(signal)) return undefined;
   const threshold = rule.threshold ?? signal.threshold;
   if (signal.value === undefined || threshold === undefined) {
-    return { rule: name, reason: `step rule needs the metric value and the alarm threshold; signal has value=${signal.value ?? 'none'} threshold=${threshold ?? 'none'}` };
+    return {
+      rule: name,
+      reason: `step rule needs the metric value and the alarm threshold; signal has value=${signal.value ?? 'none'} threshold=${threshold ?? 'none'}`,
+    };
   }
   const diff = signal.value - threshold;
   const step = findStep(rule.adjustments, diff);
@@ -70,7 +73,10 @@ export function stepProposal(name: string, rule: StepRule, signal: Signal, repli
     rule: name,
     replicas: to,
     relative: rule.adjustmentType !== 'ExactCapacity',
-    why: later(() => `${signal.metric} ${round(value)} is ${round(diff)} from threshold ${threshold}: step ${step.change > 0 && unit !== ' (exact)' ? '+' : ''}${step.change}${unit}`),
+    why: later(
+      () =>
+        `${signal.metric} ${round(value)} is ${round(diff)} from threshold ${threshold}: step ${step.change > 0 && unit !== ' (exact)' ? '+' : ''}${step.change}${unit}`,
+    ),
   };
   if (rule.cooldown !== undefined) p.cooldownSeconds = rule.cooldown;
   return p;

@@ -130,9 +130,19 @@ describe('applyAdjustment', () => {
 });
 
 function policyWith(step: Record<string, unknown>, limits: Partial<PolicyInput['limits']> = {}): ReturnType<typeof validatePolicy> {
-  return validatePolicy({ name: 'p', limits: { minReplicas: 1, maxReplicas: 100, cooldown: { scaleOut: 0, scaleIn: 0 }, ...limits }, rules: [{ name: 'steps', step: { alarm: 'cpu-alarm', ...step } }] });
+  return validatePolicy({
+    name: 'p',
+    limits: { minReplicas: 1, maxReplicas: 100, cooldown: { scaleOut: 0, scaleIn: 0 }, ...limits },
+    rules: [{ name: 'steps', step: { alarm: 'cpu-alarm', ...step } }],
+  });
 }
-const state = (replicas: number): TargetState => ({ ref: { provider: 'memory', id: 't' }, capacity: { replicas }, status: 'ready', managed: true, persisted: emptyPersistedState() });
+const state = (replicas: number): TargetState => ({
+  ref: { provider: 'memory', id: 't' },
+  capacity: { replicas },
+  status: 'ready',
+  managed: true,
+  persisted: emptyPersistedState(),
+});
 const breach = (value: number | undefined, threshold: number | null = 50): Signal => ({
   target: { provider: 'memory', id: 't' },
   source: 'test',
@@ -183,7 +193,13 @@ describe('decide with step rules: the AWS worked example end to end', () => {
 
 describe('decide with step rules: details', () => {
   it('ExactCapacity sets the capacity, whatever the current one', () => {
-    const p = policyWith({ adjustmentType: 'ExactCapacity', adjustments: [{ lower: 0, upper: 20, change: 4 }, { lower: 20, change: 8 }] });
+    const p = policyWith({
+      adjustmentType: 'ExactCapacity',
+      adjustments: [
+        { lower: 0, upper: 20, change: 4 },
+        { lower: 20, change: 8 },
+      ],
+    });
     expect(decide(p, state(2), [breach(55)], {}, NOW).to.replicas).toBe(4);
     expect(decide(p, state(6), [breach(55)], {}, NOW).to.replicas).toBe(4);
     expect(decide(p, state(2), [breach(75)], {}, NOW).to.replicas).toBe(8);
@@ -195,13 +211,24 @@ describe('decide with step rules: details', () => {
   });
 
   it("the rule's own threshold overrides the alarm's", () => {
-    const p = policyWith({ threshold: 80, adjustments: [{ lower: 0, upper: 10, change: 1 }, { lower: 10, change: 3 }] });
+    const p = policyWith({
+      threshold: 80,
+      adjustments: [
+        { lower: 0, upper: 10, change: 1 },
+        { lower: 10, change: 3 },
+      ],
+    });
     // 85 is 5 above 80 (+1); the alarm's 50 would have made it 35 above (+3).
     expect(decide(p, state(2), [breach(85, 50)], {}, NOW).to.replicas).toBe(3);
   });
 
   it('the bounds stay relative to the threshold the alarm reports', () => {
-    const p = policyWith({ adjustments: [{ lower: 0, upper: 10, change: 1 }, { lower: 10, change: 3 }] });
+    const p = policyWith({
+      adjustments: [
+        { lower: 0, upper: 10, change: 1 },
+        { lower: 10, change: 3 },
+      ],
+    });
     expect(decide(p, state(2), [breach(95, 90)], {}, NOW).to.replicas).toBe(3);
     expect(decide(p, state(2), [breach(95, 80)], {}, NOW).to.replicas).toBe(5);
   });

@@ -11,10 +11,17 @@ import { round } from './threshold';
  * (the 90% scale-in alarm AWS target tracking creates). `hpa`: no change while
  * |ratio - 1| <= tolerance (default 0.1), like the HPA.
  */
-export function targetTrackingProposal(name: string, rule: TargetTrackingRule, signal: Signal, replicas: number, now: number = signal.at): Proposal | Remark | undefined {
+export function targetTrackingProposal(
+  name: string,
+  rule: TargetTrackingRule,
+  signal: Signal,
+  replicas: number,
+  now: number = signal.at,
+): Proposal | Remark | undefined {
   if (signal.metric !== rule.metric) return undefined;
   if (signal.state === 'ok') return undefined;
-  if (rule.algorithm === 'hpa' && rule.statistic === 'perInstance' && signal.samples !== undefined && replicas > 0) return hpaSamplesProposal(name, rule, signal, replicas, now);
+  if (rule.algorithm === 'hpa' && rule.statistic === 'perInstance' && signal.samples !== undefined && replicas > 0)
+    return hpaSamplesProposal(name, rule, signal, replicas, now);
   const value = signal.value;
   if (value === undefined) return { rule: name, reason: `target tracking on ${rule.metric} needs a metric value` };
 
@@ -22,7 +29,12 @@ export function targetTrackingProposal(name: string, rule: TargetTrackingRule, s
     // Scale from zero: capacity to bring the per-instance metric to target.
     if (value <= 0) return undefined;
     const desired = rule.statistic === 'total' ? Math.ceil(value / rule.target) : 1;
-    return { rule: name, relative: false, replicas: Math.max(1, desired), why: later(() => `${rule.metric} ${round(value)} with 0 replicas: start ${Math.max(1, desired)}`) };
+    return {
+      rule: name,
+      relative: false,
+      replicas: Math.max(1, desired),
+      why: later(() => `${rule.metric} ${round(value)} with 0 replicas: start ${Math.max(1, desired)}`),
+    };
   }
   const perInstance = rule.statistic === 'total' ? value / replicas : value;
   const ratio = perInstance / rule.target;
@@ -60,7 +72,8 @@ function hpaSamplesProposal(name: string, rule: TargetTrackingRule, signal: Sign
   const pods = signal.samples!;
   const named = signal.dimensions?.['resource'] ?? rule.metric;
   const resource = named === 'memory' ? 'memory' : named === 'cpu' ? 'cpu' : undefined;
-  if (resource === undefined) return { rule: name, reason: `HPA arithmetic needs a cpu or memory utilization; ${rule.metric} is neither (set dimensions.resource)` };
+  if (resource === undefined)
+    return { rule: name, reason: `HPA arithmetic needs a cpu or memory utilization; ${rule.metric} is neither (set dimensions.resource)` };
   let result: { replicas: number; utilization?: number };
   try {
     result = hpaReplicas({
@@ -78,13 +91,16 @@ function hpaSamplesProposal(name: string, rule: TargetTrackingRule, signal: Sign
   if (desired === replicas) return undefined;
   if (desired < replicas) {
     if (rule.disableScaleIn) return undefined;
-    if (pods.some((p) => p.phase === 'Running' && p.deleting !== true && p.usage === undefined)) return { rule: name, reason: 'a pod has no metrics sample: no scale-in on missing data' };
+    if (pods.some((p) => p.phase === 'Running' && p.deleting !== true && p.usage === undefined))
+      return { rule: name, reason: 'a pod has no metrics sample: no scale-in on missing data' };
   }
   const p: Proposal = {
     rule: name,
     relative: false,
     replicas: desired,
-    why: later(() => `${rule.metric} ${result.utilization ?? '?'}% of requests over ${pods.length} pods vs target ${rule.target}% (HPA arithmetic): ${desired} replicas`),
+    why: later(
+      () => `${rule.metric} ${result.utilization ?? '?'}% of requests over ${pods.length} pods vs target ${rule.target}% (HPA arithmetic): ${desired} replicas`,
+    ),
   };
   const cd = desired > replicas ? rule.scaleOutCooldown : rule.scaleInCooldown;
   if (cd !== undefined) p.cooldownSeconds = cd;

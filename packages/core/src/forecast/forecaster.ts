@@ -202,12 +202,18 @@ export class Forecaster {
     if (newest > now) return { ok: false, reason: `newest point (${iso(newest)}) is after now (${iso(now)})` };
     const late = now - v * P;
     if (late > horizonSeconds * 1000 + L.staleSlackPeriods * P) {
-      return { ok: false, reason: `stale data: the newest point ends ${Math.round(late / 1000)} s before now (at most the horizon ${horizonSeconds} s + ${L.staleSlackPeriods} periods)` };
+      return {
+        ok: false,
+        reason: `stale data: the newest point ends ${Math.round(late / 1000)} s before now (at most the horizon ${horizonSeconds} s + ${L.staleSlackPeriods} periods)`,
+      };
     }
     const from = Math.max(this.first, v - w.own);
     const present = this.count(from, v);
     if (present < w.minPoints) {
-      return { ok: false, reason: `too few points: ${present} of the ${w.minPoints} needed (max(levelMinutes, ${L.minHistoryMinutes}) minutes of ${this.rule.periodSeconds} s periods)` };
+      return {
+        ok: false,
+        reason: `too few points: ${present} of the ${w.minPoints} needed (max(levelMinutes, ${L.minHistoryMinutes}) minutes of ${this.rule.periodSeconds} s periods)`,
+      };
     }
     const span = v - from;
     if (span - present > L.maxMissingShare * span) {
@@ -299,7 +305,12 @@ export class Forecaster {
       return;
     }
     if (at <= this.maxAt) {
-      this.problem(lastIndex, at === this.maxAt ? `duplicate point at ${iso(at)}` : `point at ${iso(at)} is out of order (after ${iso(this.maxAt)}): points must be strictly increasing`);
+      this.problem(
+        lastIndex,
+        at === this.maxAt
+          ? `duplicate point at ${iso(at)}`
+          : `point at ${iso(at)} is out of order (after ${iso(this.maxAt)}): points must be strictly increasing`,
+      );
       return;
     }
     this.maxAt = at;

@@ -82,10 +82,30 @@ describe('Forecaster: hand-computed series (60 s periods, horizon 300 s = 5 peri
     // value = i per 10 s; jump mean (last 30 periods) 344.5; slope 1/period; horizon 300 s = 30 periods.
     const TEN = 10_000;
     const r = rule({ periodSeconds: 10 });
-    const f = ok(forecastLoad(r, series(range(360, (i) => i), TEN), after(360, TEN), 300));
+    const f = ok(
+      forecastLoad(
+        r,
+        series(
+          range(360, (i) => i),
+          TEN,
+        ),
+        after(360, TEN),
+        300,
+      ),
+    );
     expect(f.level).toBeCloseTo(344.5, 9);
     expect(f.load / f.headroom).toBeCloseTo(344.5 + 31, 9);
-    const flat = ok(forecastLoad(r, series(range(360, () => 7), TEN), after(360, TEN), 300));
+    const flat = ok(
+      forecastLoad(
+        r,
+        series(
+          range(360, () => 7),
+          TEN,
+        ),
+        after(360, TEN),
+        300,
+      ),
+    );
     expect(flat).toMatchObject({ load: 7, level: 7, headroom: 1, points: 360 });
   });
 
@@ -110,8 +130,18 @@ describe('Forecaster: bad history falls back with a reason', () => {
     ['off the grid', [...series(good), { at: T0 + 60 * MIN + 1500, value: 100 }], after(62), /not on the 60 s period grid/],
     ['non-finite time', [...series(good), { at: NaN, value: 1 }], after(60), /a point with time NaN/],
     ['too few points', series(range(29, () => 100)), after(29), /too few points: 29 of the 30 needed/],
-    ['gap in the level window', series(range(60, (i) => (i >= 40 && i < 44 ? null : 100))), after(60), /gap in the recent level window: 4 of the last 30 periods missing \(at most 3\)/],
-    ['too many missing', series(range(100, (i) => (i < 70 && i % 2 === 0 ? null : 100))), after(100), /too many missing periods: 15 of the last 60 \(at most 20%\)/],
+    [
+      'gap in the level window',
+      series(range(60, (i) => (i >= 40 && i < 44 ? null : 100))),
+      after(60),
+      /gap in the recent level window: 4 of the last 30 periods missing \(at most 3\)/,
+    ],
+    [
+      'too many missing',
+      series(range(100, (i) => (i < 70 && i % 2 === 0 ? null : 100))),
+      after(100),
+      /too many missing periods: 15 of the last 60 \(at most 20%\)/,
+    ],
     ['stale', series(good), after(60) + 10 * MIN, /stale data: the newest point ends 600 s before now/],
     ['from the future', series(good), T0 + 58 * MIN, /is after now/],
   ])('%s', (_name, points, now, reason) => {
@@ -173,7 +203,14 @@ describe('Forecaster: a warm instance equals a cold one', () => {
         expect(w).toEqual(new Forecaster(r).forecast(grown, now, 420));
         // A caller keeping only the lookback gets the same forecast.
         const keep = now - forecastLookbackSeconds(r, 420) * 1000;
-        expect(forecastLoad(r, grown.filter((p) => p.at >= keep), now, 420)).toEqual(w);
+        expect(
+          forecastLoad(
+            r,
+            grown.filter((p) => p.at >= keep),
+            now,
+            420,
+          ),
+        ).toEqual(w);
         expect(w.ok).toBe(true);
         compared++;
       }
@@ -209,7 +246,11 @@ describe('Forecaster: a warm instance equals a cold one', () => {
   it('a gap longer than anything a forecast reads starts the history afresh', () => {
     const r = rule({ headroomWindowMinutes: 60 });
     const before = series(range(200, () => 100));
-    const after2 = series(range(40, () => 300), MIN, T0 + 2000 * MIN);
+    const after2 = series(
+      range(40, () => 300),
+      MIN,
+      T0 + 2000 * MIN,
+    );
     const warm = new Forecaster(r);
     warm.forecast(before, T0 + 200 * MIN, 300);
     const all = [...before, ...after2];

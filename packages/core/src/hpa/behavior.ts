@@ -242,7 +242,8 @@ function calculateScaleUpLimitWithScalingRules(
   const pickMin = rules.selectPolicy === 'Min';
   let result = pickMin ? INT32_MAX : INT32_MIN;
   for (const policy of rules.policies) {
-    const periodStartReplicas = current - getReplicasChangePerPeriod(policy.periodSeconds, scaleUpEvents) + getReplicasChangePerPeriod(policy.periodSeconds, scaleDownEvents);
+    const periodStartReplicas =
+      current - getReplicasChangePerPeriod(policy.periodSeconds, scaleUpEvents) + getReplicasChangePerPeriod(policy.periodSeconds, scaleDownEvents);
     // Percent rounds up so a small percentage of few pods still allows one more.
     const proposed = policy.type === 'Pods' ? periodStartReplicas + policy.value : Math.ceil(periodStartReplicas * (1 + policy.value / 100));
     result = pickMin ? Math.min(result, proposed) : Math.max(result, proposed);
@@ -261,7 +262,8 @@ function calculateScaleDownLimitWithBehaviors(
   const pickMin = rules.selectPolicy === 'Min';
   let result = pickMin ? INT32_MIN : INT32_MAX;
   for (const policy of rules.policies) {
-    const periodStartReplicas = current - getReplicasChangePerPeriod(policy.periodSeconds, scaleUpEvents) + getReplicasChangePerPeriod(policy.periodSeconds, scaleDownEvents);
+    const periodStartReplicas =
+      current - getReplicasChangePerPeriod(policy.periodSeconds, scaleUpEvents) + getReplicasChangePerPeriod(policy.periodSeconds, scaleDownEvents);
     // int32(float64(...)) truncates toward zero.
     const proposed = policy.type === 'Pods' ? periodStartReplicas - policy.value : Math.trunc(periodStartReplicas * (1 - policy.value / 100));
     result = pickMin ? Math.max(result, proposed) : Math.min(result, proposed);
@@ -335,7 +337,8 @@ function validateRules(rules: unknown, path: string): void {
     if (!isRecord(policy)) throw ValidationError.field(at, 'must be an object');
     if (!POLICY_TYPES.includes(policy['type'] as HpaScalingPolicyType)) throw ValidationError.field(`${at}.type`, `must be one of ${POLICY_TYPES.join(', ')}`);
     const value = policy['value'];
-    if (typeof value !== 'number' || !Number.isSafeInteger(value) || value <= 0) throw ValidationError.field(`${at}.value`, 'must be an integer greater than 0');
+    if (typeof value !== 'number' || !Number.isSafeInteger(value) || value <= 0)
+      throw ValidationError.field(`${at}.value`, 'must be an integer greater than 0');
     const period = policy['periodSeconds'];
     if (typeof period !== 'number' || !Number.isSafeInteger(period) || period <= 0 || period > HPA_MAX_PERIOD_SECONDS) {
       throw ValidationError.field(`${at}.periodSeconds`, `must be an integer in 1..${HPA_MAX_PERIOD_SECONDS}`);

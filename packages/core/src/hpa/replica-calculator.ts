@@ -144,7 +144,9 @@ export function hpaReplicas(input: HpaReplicasInput): HpaReplicasResult {
   for (const name of groups.ignoredPods) metrics.delete(name);
   for (const name of groups.unreadyPods) metrics.delete(name);
   if (metrics.size === 0) {
-    throw new ValidationError('did not receive metrics for targeted pods (pods might be unready)', [{ path: 'pods', message: 'no ready pod has a usage sample' }]);
+    throw new ValidationError('did not receive metrics for targeted pods (pods might be unready)', [
+      { path: 'pods', message: 'no ready pod has a usage sample' },
+    ]);
   }
 
   return target.type === 'Utilization'
@@ -204,7 +206,13 @@ function resourceReplicas(
 }
 
 /** Mirrors calcPlainMetricReplicas (behind GetMetricReplicas and GetRawResourceReplicas). */
-function plainMetricReplicas(currentReplicas: number, targetUsage: number, metrics: PodMetrics, groups: PodGroups, tolerances: HpaTolerances): HpaReplicasResult {
+function plainMetricReplicas(
+  currentReplicas: number,
+  targetUsage: number,
+  metrics: PodMetrics,
+  groups: PodGroups,
+  tolerances: HpaTolerances,
+): HpaReplicasResult {
   const first = metricUsageRatio(metrics, targetUsage);
   const usageRatio = first.ratio;
   const usage = first.usage;
@@ -293,7 +301,9 @@ function calculateRequests(pods: HpaPod[], resource: HpaResourceName): Map<strin
   const requests = new Map<string, number>();
   pods.forEach((pod, i) => {
     if (pod.request === undefined) {
-      throw new ValidationError(`missing request for ${resource} of Pod ${pod.name}`, [{ path: `pods[${i}].request`, message: `missing request for ${resource}` }]);
+      throw new ValidationError(`missing request for ${resource} of Pod ${pod.name}`, [
+        { path: `pods[${i}].request`, message: `missing request for ${resource}` },
+      ]);
     }
     requests.set(pod.name, pod.request);
   });

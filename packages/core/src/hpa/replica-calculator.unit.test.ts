@@ -13,7 +13,15 @@
  *   defaultTestingTolerance = 0.1.
  */
 import { ValidationError } from '../errors';
-import { hpaReplicas, type HpaMetricTarget, type HpaPod, type HpaPodPhase, type HpaReplicasInput, type HpaReplicasResult, type HpaTolerances } from './replica-calculator';
+import {
+  hpaReplicas,
+  type HpaMetricTarget,
+  type HpaPod,
+  type HpaPodPhase,
+  type HpaReplicasInput,
+  type HpaReplicasResult,
+  type HpaTolerances,
+} from './replica-calculator';
 
 const NOW = Date.UTC(2026, 2, 10, 12, 0, 0);
 const SECOND = 1000;
@@ -75,7 +83,12 @@ const ones = (n: number): number[] => Array.from({ length: n }, () => 1000);
 describe('hpaReplicas: Utilization target (GetResourceReplicas)', () => {
   const cases: Case[] = [
     // TestReplicaCalcScaleUp
-    { name: 'scale up', fixture: { currentReplicas: 3, requests: ones(3), levels: [300, 500, 700] }, target: cpu(30), expected: { replicas: 5, utilization: 50 } },
+    {
+      name: 'scale up',
+      fixture: { currentReplicas: 3, requests: ones(3), levels: [300, 500, 700] },
+      target: cpu(30),
+      expected: { replicas: 5, utilization: 50 },
+    },
     // TestReplicaCalcScaleUpUnreadyLessScale: the unready pod counts as 0 on scale-up, over len(metrics).
     {
       name: 'scale up: unready pod scales less',
@@ -107,7 +120,13 @@ describe('hpaReplicas: Utilization target (GetResourceReplicas)', () => {
     // TestReplicaCalcScaleUpIgnoresFailedPods: Failed pods are neither missing nor unready.
     {
       name: 'scale up: failed pods ignored',
-      fixture: { currentReplicas: 2, requests: ones(4), levels: [500, 700], podReadiness: [true, true, false, false], podPhase: ['Running', 'Running', 'Failed', 'Failed'] },
+      fixture: {
+        currentReplicas: 2,
+        requests: ones(4),
+        levels: [500, 700],
+        podReadiness: [true, true, false, false],
+        podPhase: ['Running', 'Running', 'Failed', 'Failed'],
+      },
       target: cpu(30),
       expected: { replicas: 4, utilization: 60 },
     },
@@ -126,7 +145,12 @@ describe('hpaReplicas: Utilization target (GetResourceReplicas)', () => {
       expected: { replicas: 4, utilization: 60 },
     },
     // TestReplicaCalcScaleDown: 28% of 50% -> ceil(0.56 * 5) = 3.
-    { name: 'scale down', fixture: { currentReplicas: 5, requests: ones(5), levels: [100, 300, 500, 250, 250] }, target: cpu(50), expected: { replicas: 3, utilization: 28 } },
+    {
+      name: 'scale down',
+      fixture: { currentReplicas: 5, requests: ones(5), levels: [100, 300, 500, 250, 250] },
+      target: cpu(50),
+      expected: { replicas: 3, utilization: 28 },
+    },
     // TestReplicaCalcScaleDownExcludeUnreadyPods: on scale-down unready pods drop out and readyPodCount is the base.
     {
       name: 'scale down: unready pods excluded',
@@ -168,15 +192,40 @@ describe('hpaReplicas: Utilization target (GetResourceReplicas)', () => {
       expected: { replicas: 3, utilization: 28 },
     },
     // TestReplicaCalcTolerance: 102% of 100% is inside the default 10%.
-    { name: 'within tolerance', fixture: { currentReplicas: 3, requests: [900, 1000, 1100], levels: [1010, 1030, 1020] }, target: cpu(100), expected: { replicas: 3, utilization: 102 } },
+    {
+      name: 'within tolerance',
+      fixture: { currentReplicas: 3, requests: [900, 1000, 1100], levels: [1010, 1030, 1020] },
+      target: cpu(100),
+      expected: { replicas: 3, utilization: 102 },
+    },
     // TestReplicaCalcMissingMetrics: missing pods count as 100% of their request on scale-down.
-    { name: 'missing metrics: scale down', fixture: { currentReplicas: 4, requests: ones(4), levels: [400, 95] }, target: cpu(100), expected: { replicas: 3, utilization: 24 } },
+    {
+      name: 'missing metrics: scale down',
+      fixture: { currentReplicas: 4, requests: ones(4), levels: [400, 95] },
+      target: cpu(100),
+      expected: { replicas: 3, utilization: 24 },
+    },
     // TestReplicaCalcMissingMetricsNoChangeEq: ratio exactly 1: missing pods are not filled in, no change.
-    { name: 'missing metrics: no change at ratio 1', fixture: { currentReplicas: 2, requests: ones(2), levels: [1000] }, target: cpu(100), expected: { replicas: 2, utilization: 100 } },
+    {
+      name: 'missing metrics: no change at ratio 1',
+      fixture: { currentReplicas: 2, requests: ones(2), levels: [1000] },
+      target: cpu(100),
+      expected: { replicas: 2, utilization: 100 },
+    },
     // TestReplicaCalcMissingMetricsNoChangeGt: missing pod counts as 0 on scale-up, landing within tolerance.
-    { name: 'missing metrics: scale-up damped into tolerance', fixture: { currentReplicas: 2, requests: ones(2), levels: [1900] }, target: cpu(100), expected: { replicas: 2, utilization: 190 } },
+    {
+      name: 'missing metrics: scale-up damped into tolerance',
+      fixture: { currentReplicas: 2, requests: ones(2), levels: [1900] },
+      target: cpu(100),
+      expected: { replicas: 2, utilization: 190 },
+    },
     // TestReplicaCalcMissingMetricsNoChangeLt
-    { name: 'missing metrics: scale-down damped to no change', fixture: { currentReplicas: 2, requests: ones(2), levels: [600] }, target: cpu(100), expected: { replicas: 2, utilization: 60 } },
+    {
+      name: 'missing metrics: scale-down damped to no change',
+      fixture: { currentReplicas: 2, requests: ones(2), levels: [600] },
+      target: cpu(100),
+      expected: { replicas: 2, utilization: 60 },
+    },
     // TestReplicaCalcMissingMetricsUnreadyChange: filling the missing pod at 100% flips 0.9 to 1.44 -> no change.
     {
       name: 'missing metrics + unready: direction flip',
@@ -237,8 +286,20 @@ describe('hpaReplicas: configurable tolerance (KEP-4951)', () => {
   const fixture = (levels: number[]): Fixture => ({ currentReplicas: 3, requests: [900, 1000, 1100], levels });
   // TestReplicaCalcConfigurableTolerance: scaleUp applies above ratio 1, scaleDown below it.
   const cases: Case[] = [
-    { name: 'outside a 0% tolerance', fixture: fixture([909, 1010, 1111]), target: cpu(100), tolerance: { scaleUp: 0, scaleDown: 0 }, expected: { replicas: 4, utilization: 101 } },
-    { name: 'within a 200% scale-up tolerance', fixture: fixture([1890, 1910, 1900]), target: cpu(100), tolerance: { scaleUp: 2, scaleDown: 0.1 }, expected: { replicas: 3, utilization: 190 } },
+    {
+      name: 'outside a 0% tolerance',
+      fixture: fixture([909, 1010, 1111]),
+      target: cpu(100),
+      tolerance: { scaleUp: 0, scaleDown: 0 },
+      expected: { replicas: 4, utilization: 101 },
+    },
+    {
+      name: 'within a 200% scale-up tolerance',
+      fixture: fixture([1890, 1910, 1900]),
+      target: cpu(100),
+      tolerance: { scaleUp: 2, scaleDown: 0.1 },
+      expected: { replicas: 3, utilization: 190 },
+    },
     {
       name: 'outside an 8% scale-up tolerance (scale-down tolerance irrelevant)',
       fixture: fixture([1100, 1080, 1090]),
@@ -246,8 +307,20 @@ describe('hpaReplicas: configurable tolerance (KEP-4951)', () => {
       tolerance: { scaleUp: 0.08, scaleDown: 2 },
       expected: { replicas: 4, utilization: 109 },
     },
-    { name: 'within a 36% scale-down tolerance', fixture: fixture([660, 640, 650]), target: cpu(100), tolerance: { scaleUp: 0.1, scaleDown: 0.36 }, expected: { replicas: 3, utilization: 65 } },
-    { name: 'outside a 34% scale-down tolerance', fixture: fixture([660, 640, 650]), target: cpu(100), tolerance: { scaleUp: 0.1, scaleDown: 0.34 }, expected: { replicas: 2, utilization: 65 } },
+    {
+      name: 'within a 36% scale-down tolerance',
+      fixture: fixture([660, 640, 650]),
+      target: cpu(100),
+      tolerance: { scaleUp: 0.1, scaleDown: 0.36 },
+      expected: { replicas: 3, utilization: 65 },
+    },
+    {
+      name: 'outside a 34% scale-down tolerance',
+      fixture: fixture([660, 640, 650]),
+      target: cpu(100),
+      tolerance: { scaleUp: 0.1, scaleDown: 0.34 },
+      expected: { replicas: 2, utilization: 65 },
+    },
     // Same data, single-number form: 0.1 both ways, so 0.65 is outside.
     { name: 'number form applies both ways', fixture: fixture([660, 640, 650]), target: cpu(100), tolerance: 0.1, expected: { replicas: 2, utilization: 65 } },
     // TestReplicaCalcConfigurableToleranceCM: a 1% scale-up tolerance on a pods metric.
@@ -284,11 +357,26 @@ describe('hpaReplicas: AverageValue target (GetMetricReplicas / calcPlainMetricR
       expected: { replicas: 7, utilization: 31666 },
     },
     // TestReplicaCalcScaleDownCM
-    { name: 'scale down', fixture: { currentReplicas: 5, levels: [12000, 12000, 12000, 12000, 12000] }, target: qps(20000), expected: { replicas: 3, utilization: 12000 } },
+    {
+      name: 'scale down',
+      fixture: { currentReplicas: 5, levels: [12000, 12000, 12000, 12000, 12000] },
+      target: qps(20000),
+      expected: { replicas: 3, utilization: 12000 },
+    },
     // TestReplicaCalcToleranceCM
-    { name: 'within tolerance', fixture: { currentReplicas: 3, levels: [20000, 21000, 21000] }, target: qps(20000), expected: { replicas: 3, utilization: 20666 } },
+    {
+      name: 'within tolerance',
+      fixture: { currentReplicas: 3, levels: [20000, 21000, 21000] },
+      target: qps(20000),
+      expected: { replicas: 3, utilization: 20666 },
+    },
     // TestPlainMetricReplicaCalcMissingMetricsNoChangeEq
-    { name: 'missing metrics: no change at ratio 1', fixture: { currentReplicas: 5, levels: [20000, 19000, 21000] }, target: qps(20000), expected: { replicas: 5, utilization: 20000 } },
+    {
+      name: 'missing metrics: no change at ratio 1',
+      fixture: { currentReplicas: 5, levels: [20000, 19000, 21000] },
+      target: qps(20000),
+      expected: { replicas: 5, utilization: 20000 },
+    },
     // TestReplicaCalcDuringRollingUpdateWithMaxSurgeCM: the missing pod counts at the target on scale-down.
     {
       name: 'rolling update surge: no reversal',
@@ -297,9 +385,19 @@ describe('hpaReplicas: AverageValue target (GetMetricReplicas / calcPlainMetricR
       expected: { replicas: 2, utilization: 10000 },
     },
     // calcPlainMetricReplicas, scale-down branch: missing pod at the target -> (3 x 100 + 1000) / 4 = 325 -> ceil(0.325 * 4) = 2.
-    { name: 'missing metrics: scale down counts the target', fixture: { currentReplicas: 4, levels: [100, 100, 100] }, target: qps(1000), expected: { replicas: 2, utilization: 100 } },
+    {
+      name: 'missing metrics: scale down counts the target',
+      fixture: { currentReplicas: 4, levels: [100, 100, 100] },
+      target: qps(1000),
+      expected: { replicas: 2, utilization: 100 },
+    },
     // calcPlainMetricReplicas, scale-up branch: missing pod at 0 -> 6000 / 3 = 2000 -> ceil(2 * 3) = 6 (not 9).
-    { name: 'missing metrics: scale up counts 0', fixture: { currentReplicas: 3, levels: [3000, 3000] }, target: qps(1000), expected: { replicas: 6, utilization: 3000 } },
+    {
+      name: 'missing metrics: scale up counts 0',
+      fixture: { currentReplicas: 3, levels: [3000, 3000] },
+      target: qps(1000),
+      expected: { replicas: 6, utilization: 3000 },
+    },
     // GetRawResourceReplicas (AverageValue on cpu): the CPU readiness rules apply; the hot pod counts as 0.
     {
       name: 'cpu AverageValue applies CPU readiness',
@@ -335,15 +433,27 @@ describe('hpaReplicas: CPU readiness (TestGroupPods)', () => {
       pod: { startTime: NOW - MINUTE, readyTransitionTime: NOW - 30 * SECOND, sampleTime: NOW, sampleWindowSeconds: 60 },
       counted: false,
     },
-    { name: 'unready an unready pod during initialization period', pod: { ready: false, startTime: NOW - 10 * MINUTE, readyTransitionTime: NOW - 9 * MINUTE - 54 * SECOND }, counted: false },
+    {
+      name: 'unready an unready pod during initialization period',
+      pod: { ready: false, startTime: NOW - 10 * MINUTE, readyTransitionTime: NOW - 9 * MINUTE - 54 * SECOND },
+      counted: false,
+    },
     {
       name: 'count in a ready pod without fresh metrics after initialization period',
       pod: { startTime: NOW - 3 * MINUTE, readyTransitionTime: NOW - 3 * MINUTE, sampleTime: NOW - 2 * MINUTE, sampleWindowSeconds: 60 },
       counted: true,
     },
-    { name: 'count in an unready pod that was ready after initialization period', pod: { ready: false, startTime: NOW - 10 * MINUTE, readyTransitionTime: NOW - 9 * MINUTE }, counted: true },
+    {
+      name: 'count in an unready pod that was ready after initialization period',
+      pod: { ready: false, startTime: NOW - 10 * MINUTE, readyTransitionTime: NOW - 9 * MINUTE },
+      counted: true,
+    },
     // Transition exactly startTime + delay is not After it: upstream counts the pod in.
-    { name: 'unready pod that has never been ready after initialization period', pod: { ready: false, startTime: NOW - 10 * MINUTE, readyTransitionTime: NOW - 9 * MINUTE - 50 * SECOND }, counted: true },
+    {
+      name: 'unready pod that has never been ready after initialization period',
+      pod: { ready: false, startTime: NOW - 10 * MINUTE, readyTransitionTime: NOW - 9 * MINUTE - 50 * SECOND },
+      counted: true,
+    },
     { name: 'pending pods are unreadied', pod: { phase: 'Pending' }, counted: false },
     { name: 'ignore pods with deletion timestamps', pod: { deleting: true }, counted: false },
     { name: 'ignore pods in a failed state', pod: { phase: 'Failed' }, counted: false },
@@ -386,7 +496,11 @@ describe('hpaReplicas: errors', () => {
     // "no pods returned by selector while calculating replica count"
     { name: 'no pods', input: () => ({ ...base(), pods: [] }), path: 'pods' },
     // "did not receive metrics for targeted pods (pods might be unready)"
-    { name: 'only unready pods have samples', input: () => ({ ...base(), pods: [{ name: 'p', phase: 'Running', ready: false, request: 1000, usage: 10 }] }), path: 'pods' },
+    {
+      name: 'only unready pods have samples',
+      input: () => ({ ...base(), pods: [{ name: 'p', phase: 'Running', ready: false, request: 1000, usage: 10 }] }),
+      path: 'pods',
+    },
     { name: 'negative currentReplicas', input: () => ({ ...base(), currentReplicas: -1 }), path: 'currentReplicas' },
     { name: 'fractional currentReplicas', input: () => ({ ...base(), currentReplicas: 1.5 }), path: 'currentReplicas' },
     { name: 'NaN usage', input: () => ({ ...base(), pods: [{ name: 'p', phase: 'Running', request: 1000, usage: Number.NaN }] }), path: 'pods[0].usage' },

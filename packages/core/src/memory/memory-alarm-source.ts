@@ -25,7 +25,10 @@ export class MemoryAlarmSource implements AlarmSource {
         return parseSignal(item);
       } catch (e) {
         if (e instanceof ValidationError && Array.isArray(doc)) {
-          throw new ValidationError(`invalid signal [${i}]`, e.issues.map((x) => ({ path: `[${i}].${x.path}`, message: x.message })));
+          throw new ValidationError(
+            `invalid signal [${i}]`,
+            e.issues.map((x) => ({ path: `[${i}].${x.path}`, message: x.message })),
+          );
         }
         throw e;
       }

@@ -97,7 +97,8 @@ export class MemoryProvider implements Provider {
   }
 
   validateId(id: string): void {
-    if (typeof id !== 'string' || !ID.test(id)) throw ValidationError.field('target.id', `"${String(id)}" is not a valid ${this.name} id (lowercase letters, digits, . _ / -)`);
+    if (typeof id !== 'string' || !ID.test(id))
+      throw ValidationError.field('target.id', `"${String(id)}" is not a valid ${this.name} id (lowercase letters, digits, . _ / -)`);
   }
 
   async describe(ref: TargetRef): Promise<TargetState> {
@@ -119,10 +120,12 @@ export class MemoryProvider implements Provider {
     this.calls.apply++;
     this.fault();
     const t = this.settle(this.get(ref.id));
-    if (options.ifMatch !== undefined && options.ifMatch !== String(t.version)) throw new ConflictError(`${ref.id}: version ${options.ifMatch} is stale (now ${t.version})`);
+    if (options.ifMatch !== undefined && options.ifMatch !== String(t.version))
+      throw new ConflictError(`${ref.id}: version ${options.ifMatch} is stale (now ${t.version})`);
     if (t.status !== 'ready') throw new ConflictError(`${ref.id}: cannot update while ${t.status}`);
     if (!Number.isInteger(to.replicas) || to.replicas < 0) throw ValidationError.field('capacity.replicas', `must be a whole number >= 0, got ${to.replicas}`);
-    if (to.size !== undefined && t.ladder.length > 0 && !t.ladder.includes(to.size)) throw ValidationError.field('capacity.size', `"${to.size}" is not one of ${t.ladder.join(', ')}`);
+    if (to.size !== undefined && t.ladder.length > 0 && !t.ladder.includes(to.size))
+      throw ValidationError.field('capacity.size', `"${to.size}" is not one of ${t.ladder.join(', ')}`);
     t.capacity = { ...to };
     // Like tags on the updated resource: the memory lands in the same change.
     if (options.state) t.persisted = copyData(options.state);

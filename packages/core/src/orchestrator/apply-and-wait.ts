@@ -25,20 +25,27 @@ export interface ApplyAndWaitResult {
   state: TargetState;
 }
 
-const sameCapacity = (a: Capacity, b: Capacity): boolean => a.replicas === b.replicas && (b.size === undefined || a.size === b.size) && (b.bandwidthMbps === undefined || a.bandwidthMbps === b.bandwidthMbps);
+const sameCapacity = (a: Capacity, b: Capacity): boolean =>
+  a.replicas === b.replicas && (b.size === undefined || a.size === b.size) && (b.bandwidthMbps === undefined || a.bandwidthMbps === b.bandwidthMbps);
 
 /**
  * The one "scale and wait" every cloud's CLI uses: describe, refuse unless ready (NotReadyError
  * says why: a busy target is not an invalid id), apply with the version, then describe until
  * the target is ready at the new capacity or the deadline passes.
  */
-export async function applyAndWait(provider: Provider, ref: TargetRef, change: Partial<Capacity>, options: ApplyAndWaitOptions = {}): Promise<ApplyAndWaitResult> {
+export async function applyAndWait(
+  provider: Provider,
+  ref: TargetRef,
+  change: Partial<Capacity>,
+  options: ApplyAndWaitOptions = {},
+): Promise<ApplyAndWaitResult> {
   const clock = options.clock ?? systemClock;
   const started = clock.now();
   const deadline = options.deadline ?? started + 30 * 60_000;
   provider.validateId(ref.id);
   const before = await provider.describe(ref, { deadline });
-  if (before.status !== 'ready') throw new NotReadyError(`${formatTarget(ref)} is ${before.status}${before.reason ? ` (${before.reason})` : ''}; try again once it is ready`);
+  if (before.status !== 'ready')
+    throw new NotReadyError(`${formatTarget(ref)} is ${before.status}${before.reason ? ` (${before.reason})` : ''}; try again once it is ready`);
   const to: Capacity = { ...before.capacity, ...Object.fromEntries(Object.entries(change).filter(([, v]) => v !== undefined)) };
   if (sameCapacity(before.capacity, to)) return { target: ref, from: before.capacity, to, status: 'unchanged', state: before };
   const handle = await provider.apply(ref, to, { ...(before.version !== undefined ? { ifMatch: before.version } : {}), deadline });
@@ -48,8 +55,12 @@ export async function applyAndWait(provider: Provider, ref: TargetRef, change: P
     const state = await provider.describe(ref, { deadline });
     options.onProgress?.(state, clock.now() - started);
     if (state.status === 'ready' && sameCapacity(state.capacity, to)) return { target: ref, from: before.capacity, to, status: 'done', handle, state };
-    if (state.status === 'failed' || state.status === 'missing') throw new NotReadyError(`${formatTarget(ref)} is ${state.status} after the change${state.reason ? ` (${state.reason})` : ''}`);
-    if (clock.now() + pollMs > deadline) throw new TransientError(`${formatTarget(ref)} was not ready at ${to.replicas}${to.size ? ` x ${to.size}` : ''} before the deadline (still ${state.status})`);
+    if (state.status === 'failed' || state.status === 'missing')
+      throw new NotReadyError(`${formatTarget(ref)} is ${state.status} after the change${state.reason ? ` (${state.reason})` : ''}`);
+    if (clock.now() + pollMs > deadline)
+      throw new TransientError(
+        `${formatTarget(ref)} was not ready at ${to.replicas}${to.size ? ` x ${to.size}` : ''} before the deadline (still ${state.status})`,
+      );
     await clock.sleep(pollMs);
   }
 }

@@ -23,7 +23,9 @@ describe('applyAndWait: the one "scale and wait" of every cloud', () => {
   it('a busy target is NotReadyError saying why, not an invalid id', async () => {
     const provider = new MemoryProvider([{ id: 'model-a', capacity: { replicas: 2 }, status: 'updating' }]);
     await expect(applyAndWait(provider, A, { replicas: 3 })).rejects.toThrow(NotReadyError);
-    await expect(applyAndWait(provider, A, { replicas: 3 })).rejects.toThrow(/memory:model-a is updating \(an update is in progress\); try again once it is ready/);
+    await expect(applyAndWait(provider, A, { replicas: 3 })).rejects.toThrow(
+      /memory:model-a is updating \(an update is in progress\); try again once it is ready/,
+    );
   });
 
   it('gives up at the deadline with a transient error', async () => {
@@ -55,9 +57,26 @@ describe('normalizeId: case-insensitive clouds', () => {
   it('a lowercase alarm for a mixed-case policy target is handled once, as that target', async () => {
     const { Autoscaler, MemoryAlarmSource, StaticPolicies, validatePolicy } = await import('../index');
     const provider = new CaseInsensitive([{ id: 'model-a', capacity: { replicas: 1 } }]);
-    const p = validatePolicy({ name: 'p', targets: [{ provider: 'memory', id: 'Model-A' }], limits: { maxReplicas: 5 }, rules: [{ name: 'up', threshold: { alarm: 'high', change: 1 } }] });
-    const autoscaler = new Autoscaler({ providers: [provider], sources: [new MemoryAlarmSource()], policies: new StaticPolicies([p], undefined, (id) => provider.normalizeId(id)) });
-    const signal = (id: string, key: string) => ({ target: { provider: 'memory', id }, source: 'memory', metric: 'cpu', alarm: 'high', state: 'firing', at: NOW, dedupeKey: key });
+    const p = validatePolicy({
+      name: 'p',
+      targets: [{ provider: 'memory', id: 'Model-A' }],
+      limits: { maxReplicas: 5 },
+      rules: [{ name: 'up', threshold: { alarm: 'high', change: 1 } }],
+    });
+    const autoscaler = new Autoscaler({
+      providers: [provider],
+      sources: [new MemoryAlarmSource()],
+      policies: new StaticPolicies([p], undefined, (id) => provider.normalizeId(id)),
+    });
+    const signal = (id: string, key: string) => ({
+      target: { provider: 'memory', id },
+      source: 'memory',
+      metric: 'cpu',
+      alarm: 'high',
+      state: 'firing',
+      at: NOW,
+      dedupeKey: key,
+    });
     const r = await autoscaler.handle([signal('MODEL-A', 'k1'), signal('model-a', 'k1')]);
     expect(r.records).toHaveLength(1);
     expect(r.records[0]).toMatchObject({ outcome: 'scaled', target: { id: 'model-a' } });

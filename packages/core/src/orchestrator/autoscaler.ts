@@ -186,7 +186,9 @@ export class Autoscaler {
       else groups.set(key, { ref: s.target, signals: [s] });
     }
     const notices: PendingNotice[] = [];
-    const records = await Promise.all([...groups.values()].map((g) => this.lock.run(formatTarget(g.ref), () => this.handleTarget(g.ref, g.signals, budget, notices))));
+    const records = await Promise.all(
+      [...groups.values()].map((g) => this.lock.run(formatTarget(g.ref), () => this.handleTarget(g.ref, g.signals, budget, notices))),
+    );
     await this.notifyAll(notices, budget);
     return this.finish(records);
   }
@@ -265,14 +267,21 @@ export class Autoscaler {
     return new Budget(this.clock, options.deadline ?? Infinity);
   }
 
-  private async handleTarget(ref: TargetRef, incoming: readonly Signal[], budget: Budget, notices: PendingNotice[], metrics: MetricsReport = { read: false }): Promise<AuditRecord> {
+  private async handleTarget(
+    ref: TargetRef,
+    incoming: readonly Signal[],
+    budget: Budget,
+    notices: PendingNotice[],
+    metrics: MetricsReport = { read: false },
+  ): Promise<AuditRecord> {
     const started = this.clock.now();
     const dedupeKey = incoming.map((s) => s.dedupeKey).join(',') || undefined;
     const base = { target: ref, ...(dedupeKey ? { dedupeKey } : {}) };
     const claimed: string[] = [];
     try {
       const provider = this.providers.get(ref.provider);
-      if (!provider) throw ValidationError.field('target.provider', `no provider "${ref.provider}" is registered (have: ${[...this.providers.keys()].join(', ')})`);
+      if (!provider)
+        throw ValidationError.field('target.provider', `no provider "${ref.provider}" is registered (have: ${[...this.providers.keys()].join(', ')})`);
       provider.validateId(ref.id);
       const policy = await this.options.policies.resolve(ref);
       if (!policy) throw new NotManagedError(`no policy governs ${formatTarget(ref)}: refusing to act`);
@@ -304,7 +313,11 @@ export class Autoscaler {
       }
       if (state.status !== 'ready') {
         await this.releaseAll(claimed);
-        return this.record('skipped', started, { ...base, from: state.capacity, reason: `target ${state.status}${state.reason ? `: ${state.reason}` : ''}; not acting until it is ready` });
+        return this.record('skipped', started, {
+          ...base,
+          from: state.capacity,
+          reason: `target ${state.status}${state.reason ? `: ${state.reason}` : ''}; not acting until it is ready`,
+        });
       }
 
       // The pull side: predictive rules read their metric history (never deduped: it is not a delivery).
@@ -312,8 +325,16 @@ export class Autoscaler {
       const forecasts = pulled.forecasts;
       const failedWhy = metrics.failed ?? pulled.failed;
       // Consecutive failed metric reads, for policy.fallback; a good read resets it, no read leaves it.
-      const failures = policy.fallback === undefined ? 0 : failedWhy !== undefined ? (state.persisted.metricFailures ?? 0) + 1 : metrics.read || pulled.read ? 0 : (state.persisted.metricFailures ?? 0);
-      const decideNow = (at: number): ScaleDecision => applyMetricsFallback(policy, state, decide(policy, state, [...signals, ...pulled.signals], { forecasts }, at), failures, failedWhy ?? '', at);
+      const failures =
+        policy.fallback === undefined
+          ? 0
+          : failedWhy !== undefined
+            ? (state.persisted.metricFailures ?? 0) + 1
+            : metrics.read || pulled.read
+              ? 0
+              : (state.persisted.metricFailures ?? 0);
+      const decideNow = (at: number): ScaleDecision =>
+        applyMetricsFallback(policy, state, decide(policy, state, [...signals, ...pulled.signals], { forecasts }, at), failures, failedWhy ?? '', at);
       let decision = decideNow(started);
       let handle: ApplyHandle | undefined;
       let next: PersistedState | undefined;
@@ -327,12 +348,18 @@ export class Autoscaler {
           if (!(e instanceof ConflictError)) throw e;
           // Someone changed the target since describe: look again and decide once more.
           state = await this.withRetry(budget, 'describe', (o) => provider.describe(ref, o));
-          if (!this.lists(policy, ref) && !state.managed) throw new NotManagedError(`${formatTarget(ref)} stopped being managed during the update: refusing to act`);
+          if (!this.lists(policy, ref) && !state.managed)
+            throw new NotManagedError(`${formatTarget(ref)} stopped being managed during the update: refusing to act`);
           signals = signals.filter((s) => !seenOn(state.persisted, s.dedupeKey));
-          if (signals.length === 0 && fresh.length > 0) return this.record('duplicate', started, { ...base, reason: 'handled by a concurrent delivery (seen after a version conflict)' });
+          if (signals.length === 0 && fresh.length > 0)
+            return this.record('duplicate', started, { ...base, reason: 'handled by a concurrent delivery (seen after a version conflict)' });
           if (state.status !== 'ready') {
             await this.releaseAll(claimed);
-            return this.record('skipped', started, { ...base, from: state.capacity, reason: `target ${state.status} after a version conflict; not acting until it is ready` });
+            return this.record('skipped', started, {
+              ...base,
+              from: state.capacity,
+              reason: `target ${state.status} after a version conflict; not acting until it is ready`,
+            });
           }
           decision = decideNow(this.clock.now());
           next = undefined;
@@ -350,7 +377,10 @@ export class Autoscaler {
         lost = await this.persist(provider, ref, next, budget);
         if (lost) outcome = 'error';
       } else if (
-        (outcome === 'no-action' && this.wantsRecommendations(policy) && decision.recommendation !== undefined && !this.recentlyRecorded(state, decision.recommendation, policy)) ||
+        (outcome === 'no-action' &&
+          this.wantsRecommendations(policy) &&
+          decision.recommendation !== undefined &&
+          !this.recentlyRecorded(state, decision.recommendation, policy)) ||
         (next === undefined && !policy.dryRun && failures !== (state.persisted.metricFailures ?? 0))
       ) {
         // Only a stabilization hint or the failure count: losing it is a warning, nothing changed.
@@ -364,7 +394,9 @@ export class Autoscaler {
         ...base,
         from: decision.from,
         to: decision.to,
-        reason: lost ? `${decision.action === 'resize' ? 'resized' : 'scaled'} ${decision.from.replicas} -> ${decision.to.replicas}, but the autoscaler's state (dedupe keys, cooldown mark) could not be written: ${lost.message}. ${reason}` : reason,
+        reason: lost
+          ? `${decision.action === 'resize' ? 'resized' : 'scaled'} ${decision.from.replicas} -> ${decision.to.replicas}, but the autoscaler's state (dedupe keys, cooldown mark) could not be written: ${lost.message}. ${reason}`
+          : reason,
         ...(lost ? { code: lost.code } : {}),
         decision,
         ...(decision.rule ? { rule: decision.rule } : {}),
@@ -426,7 +458,12 @@ export class Autoscaler {
    * cached), the forecast per rule, and the newest datapoint of each metric as a value signal.
    * Never throws: a failed or unusable history is a fallback the audit record names.
    */
-  private async pull(provider: Provider, ref: TargetRef, policy: Policy, budget: Budget): Promise<{ forecasts: Record<string, Forecast>; signals: Signal[]; read: boolean; failed?: string }> {
+  private async pull(
+    provider: Provider,
+    ref: TargetRef,
+    policy: Policy,
+    budget: Budget,
+  ): Promise<{ forecasts: Record<string, Forecast>; signals: Signal[]; read: boolean; failed?: string }> {
     const forecasts: Record<string, Forecast> = {};
     const signals: Signal[] = [];
     const rules = policy.rules.filter((r) => r.predictive !== undefined);
@@ -458,7 +495,15 @@ export class Autoscaler {
         const newest = series.at(-1);
         const freshWithin = (2 * p.periodSeconds + source.publishDelaySeconds) * 1000;
         if (newest !== undefined && now - (newest.at + p.periodSeconds * 1000) <= freshWithin && !signals.some((s) => s.metric === p.metric)) {
-          signals.push({ target: ref, source: 'history', metric: p.metric, state: 'value', value: newest.value, dedupeKey: `history:${p.metric}:${newest.at}`, at: newest.at });
+          signals.push({
+            target: ref,
+            source: 'history',
+            metric: p.metric,
+            state: 'value',
+            value: newest.value,
+            dedupeKey: `history:${p.metric}:${newest.at}`,
+            at: newest.at,
+          });
         }
       } catch (e) {
         const message = redactSecrets((e as Error).message);
@@ -507,7 +552,13 @@ export class Autoscaler {
           try {
             await slot.run(`notification ${n.name}`, (o) => n.notify(record, o));
           } catch (e) {
-            this.logger.log('warn', 'notification failed', { type: 'notification', notifier: n.name, target: record.target, outcome: record.outcome, error: redactSecrets((e as Error).message) });
+            this.logger.log('warn', 'notification failed', {
+              type: 'notification',
+              notifier: n.name,
+              target: record.target,
+              outcome: record.outcome,
+              error: redactSecrets((e as Error).message),
+            });
           }
         }),
       ),

@@ -170,7 +170,14 @@ describe('Autoscaler.handle: the happy path', () => {
     const audits = logger.records.filter((r) => r.msg === 'audit');
     expect(audits).toHaveLength(1);
     // The audit line is plain JSON with the same content.
-    expect(JSON.parse(JSON.stringify(audits[0]))).toMatchObject({ level: 'info', outcome: 'scaled', dedupeKey: 'evt-1', rule: 'high-cpu', from: { replicas: 2 }, to: { replicas: 3 } });
+    expect(JSON.parse(JSON.stringify(audits[0]))).toMatchObject({
+      level: 'info',
+      outcome: 'scaled',
+      dedupeKey: 'evt-1',
+      rule: 'high-cpu',
+      from: { replicas: 2 },
+      to: { replicas: 3 },
+    });
   });
 
   it('accepts the event as a JSON string body', async () => {
@@ -221,7 +228,12 @@ describe('Autoscaler.handle: duplicates and concurrency', () => {
     const first = setup();
     await first.autoscaler.handle(event());
     // Same provider (same cloud target), a fresh Autoscaler with its own in-process store.
-    const second = new Autoscaler({ providers: [first.provider], sources: [new MemoryAlarmSource()], policies: new StaticPolicies([first.policy]), clock: new InstantClock(NOW + 1000) });
+    const second = new Autoscaler({
+      providers: [first.provider],
+      sources: [new MemoryAlarmSource()],
+      policies: new StaticPolicies([first.policy]),
+      clock: new InstantClock(NOW + 1000),
+    });
     const result = await second.handle(event());
     expect(result.records[0]).toMatchObject({ outcome: 'duplicate', reason: expect.stringMatching(/persisted on the target/) });
     expect(first.provider.calls.apply).toBe(1);
@@ -427,7 +439,9 @@ describe('Autoscaler.handle: provider trouble', () => {
     expect(result.records[0]!.outcome).toBe('scaled');
     expect(provider.capacityOf('model-a').replicas).toBe(3);
     expect(good.records).toHaveLength(1);
-    expect(logger.records).toContainEqual(expect.objectContaining({ level: 'warn', msg: 'notification failed', notifier: 'broken', error: 'webhook answered 500' }));
+    expect(logger.records).toContainEqual(
+      expect.objectContaining({ level: 'warn', msg: 'notification failed', notifier: 'broken', error: 'webhook answered 500' }),
+    );
   });
 
   it('the memory travels with the change when the provider can write both at once', async () => {
@@ -494,19 +508,33 @@ describe('Autoscaler.handle: bad input is a rejection naming the field, never a 
 
   it('an unregistered alarm source', async () => {
     const { autoscaler } = setup();
-    expect((await autoscaler.handle(event(), 'sns')).records[0]).toMatchObject({ outcome: 'rejected', code: 'VALIDATION', reason: expect.stringMatching(/no alarm source sns/) });
+    expect((await autoscaler.handle(event(), 'sns')).records[0]).toMatchObject({
+      outcome: 'rejected',
+      code: 'VALIDATION',
+      reason: expect.stringMatching(/no alarm source sns/),
+    });
   });
 
   it('a well-formed id for a target that does not exist', async () => {
     const { autoscaler } = setup({ fallback: true });
-    expect((await autoscaler.handle(event('high-cpu', 'k', { provider: 'memory', id: 'model-zz' }))).records[0]).toMatchObject({ outcome: 'error', code: 'NOT_FOUND' });
+    expect((await autoscaler.handle(event('high-cpu', 'k', { provider: 'memory', id: 'model-zz' }))).records[0]).toMatchObject({
+      outcome: 'error',
+      code: 'NOT_FOUND',
+    });
   });
 
   it('a source that crashes is an audited internal error, not an exception', async () => {
     const provider = new MemoryProvider([{ id: 'model-a', capacity: { replicas: 2 } }]);
     const autoscaler = new Autoscaler({
       providers: [provider],
-      sources: [{ name: 'buggy', parse: () => { throw new TypeError("Cannot read properties of undefined (reading 'Records')"); } }],
+      sources: [
+        {
+          name: 'buggy',
+          parse: () => {
+            throw new TypeError("Cannot read properties of undefined (reading 'Records')");
+          },
+        },
+      ],
       policies: new StaticPolicies([]),
       clock: new InstantClock(NOW),
     });
@@ -585,12 +613,24 @@ describe('Autoscaler.handle: an alarm source whose prepare() fails', () => {
   }
 
   it.each([
-    ['a transient failure fails the delivery for the platform to retry, without parsing or scaling', new TransientError('certificate host timed out'), 'error', 0],
-    ['a refusal lets parse judge the delivery (here it is well-formed, so it scales)', ValidationError.field('SigningCertUrl', 'certificate not found (HTTP 404)'), 'scaled', 1],
+    [
+      'a transient failure fails the delivery for the platform to retry, without parsing or scaling',
+      new TransientError('certificate host timed out'),
+      'error',
+      0,
+    ],
+    [
+      'a refusal lets parse judge the delivery (here it is well-formed, so it scales)',
+      ValidationError.field('SigningCertUrl', 'certificate not found (HTTP 404)'),
+      'scaled',
+      1,
+    ],
   ])('%s', async (_what, failure, outcome, parsed) => {
     const provider = new MemoryProvider([{ id: 'model-a', capacity: { replicas: 2 } }]);
     const source = new PreparingSource(failure);
-    const policy = validatePolicy({ name: 'p', targets: [A], limits: { minReplicas: 1, maxReplicas: 10 }, rules: RULES } as Parameters<typeof validatePolicy>[0]);
+    const policy = validatePolicy({ name: 'p', targets: [A], limits: { minReplicas: 1, maxReplicas: 10 }, rules: RULES } as Parameters<
+      typeof validatePolicy
+    >[0]);
     const autoscaler = new Autoscaler({ providers: [provider], sources: [source], policies: new StaticPolicies([policy]), clock: new InstantClock(NOW) });
     const result = await autoscaler.handle(event());
     expect(source.prepared).toBe(1);

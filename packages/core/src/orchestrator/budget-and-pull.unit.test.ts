@@ -53,7 +53,8 @@ class HangingNotifier implements Notifier {
 /** Hangs on describe for ids that start with `tenant-`, until aborted. */
 class PartlyHungProvider extends MemoryProvider {
   override async describe(ref: TargetRef, options?: CallOptions): Promise<TargetState> {
-    if (ref.id.startsWith('tenant-')) return new Promise((_, reject) => options?.signal?.addEventListener('abort', () => reject(new TransientError('aborted'))));
+    if (ref.id.startsWith('tenant-'))
+      return new Promise((_, reject) => options?.signal?.addEventListener('abort', () => reject(new TransientError('aborted'))));
     return super.describe(ref);
   }
 }
@@ -66,7 +67,9 @@ class LosesStateWrites extends MemoryProvider {
 }
 
 function policy(doc: Record<string, unknown>): Policy {
-  return validatePolicy({ name: 'p', targets: [A], limits: { minReplicas: 1, maxReplicas: 20, cooldown: { scaleOut: 0, scaleIn: 300 } }, ...doc } as Parameters<typeof validatePolicy>[0]);
+  return validatePolicy({ name: 'p', targets: [A], limits: { minReplicas: 1, maxReplicas: 20, cooldown: { scaleOut: 0, scaleIn: 300 } }, ...doc } as Parameters<
+    typeof validatePolicy
+  >[0]);
 }
 
 describe('time budgets', () => {
@@ -88,7 +91,12 @@ describe('time budgets', () => {
   it('a hung dependency ends the work at the deadline with a transient error, not later', async () => {
     const clock = new ManualClock(NOW);
     const provider = new PartlyHungProvider([{ id: 'tenant-1', capacity: { replicas: 1 } }], { clock });
-    const p = validatePolicy({ name: 'p', targets: [{ provider: 'memory', id: 'tenant-1' }], limits: { maxReplicas: 5 }, rules: [{ name: 'r', threshold: { alarm: 'x', change: 1 } }] });
+    const p = validatePolicy({
+      name: 'p',
+      targets: [{ provider: 'memory', id: 'tenant-1' }],
+      limits: { maxReplicas: 5 },
+      rules: [{ name: 'r', threshold: { alarm: 'x', change: 1 } }],
+    });
     const autoscaler = new Autoscaler({ providers: [provider], policies: new StaticPolicies([p]), clock });
     const { value, tookMs } = await runOnClock(clock, autoscaler.evaluate({ provider: 'memory', id: 'tenant-1' }, [], { deadline: NOW + 10_000 }), 250);
     expect(value.outcome).toBe('error');
@@ -101,7 +109,12 @@ describe('time budgets', () => {
     const seeds = [...Array.from({ length: 20 }, (_, i) => ({ id: `tenant-${i}`, capacity: { replicas: 1 } })), { id: 'victim', capacity: { replicas: 2 } }];
     const provider = new PartlyHungProvider(seeds, { clock });
     const refs = seeds.map((s) => ({ provider: 'memory', id: s.id }));
-    const p = validatePolicy({ name: 'p', targets: refs, limits: { maxReplicas: 20 }, rules: [{ name: 'busy', schedule: { start: '0 0 * * *', durationMinutes: 1440, minReplicas: 10 } }] });
+    const p = validatePolicy({
+      name: 'p',
+      targets: refs,
+      limits: { maxReplicas: 20 },
+      rules: [{ name: 'busy', schedule: { start: '0 0 * * *', durationMinutes: 1440, minReplicas: 10 } }],
+    });
     const autoscaler = new Autoscaler({ providers: [provider], policies: new StaticPolicies([p]), clock });
     const deadline = NOW + 60_000;
     const { value, tookMs } = await runOnClock(clock, autoscaler.evaluateAll(refs, { deadline, concurrency: 4 }), 250);
@@ -210,7 +223,10 @@ describe('notifications a policy asks for', () => {
     const clock = new ManualClock(NOW);
     const provider = new MemoryProvider([{ id: 'model-a', capacity: { replicas: 1 } }], { clock });
     const logger = new MemoryLogger();
-    const p = policy({ rules: [{ name: 'floor', schedule: { start: '0 0 * * *', durationMinutes: 1440, minReplicas: 2 } }], notifications: [{ type: 'webhook', url: 'https://169.254.169.254/latest' }] });
+    const p = policy({
+      rules: [{ name: 'floor', schedule: { start: '0 0 * * *', durationMinutes: 1440, minReplicas: 2 } }],
+      notifications: [{ type: 'webhook', url: 'https://169.254.169.254/latest' }],
+    });
     const autoscaler = new Autoscaler({
       providers: [provider],
       policies: new StaticPolicies([p]),
@@ -220,6 +236,8 @@ describe('notifications a policy asks for', () => {
     });
     const record = await autoscaler.evaluate(A);
     expect(record.outcome).toBe('scaled');
-    expect(logger.records.find((r) => r.msg === 'notification refused')?.['error']).toMatch(/notifications\.url: must not point at a loopback, private, link-local or metadata address/);
+    expect(logger.records.find((r) => r.msg === 'notification refused')?.['error']).toMatch(
+      /notifications\.url: must not point at a loopback, private, link-local or metadata address/,
+    );
   });
 });

@@ -24,16 +24,27 @@ class NoZeroProvider extends MemoryProvider {
     this.checked++;
     const issues: Issue[] = [];
     if (policy.limits.minReplicas === 0) issues.push({ path: 'limits.minReplicas', message: `${ref.id} cannot scale to zero (needs >= 1)` });
-    if (ref.id.startsWith('single-') && policy.limits.maxStep !== undefined) issues.push({ path: 'limits.maxStep', message: 'not for a single-variant endpoint' });
+    if (ref.id.startsWith('single-') && policy.limits.maxStep !== undefined)
+      issues.push({ path: 'limits.maxStep', message: 'not for a single-variant endpoint' });
     return issues;
   }
 }
 
 function policyOf(doc: Record<string, unknown>, targets: TargetRef[] = [A]): Policy {
-  return validatePolicy({ name: 'p', targets, limits: { minReplicas: 1, maxReplicas: 20, cooldown: { scaleOut: 0, scaleIn: 0 } }, ...doc } as Parameters<typeof validatePolicy>[0]);
+  return validatePolicy({ name: 'p', targets, limits: { minReplicas: 1, maxReplicas: 20, cooldown: { scaleOut: 0, scaleIn: 0 } }, ...doc } as Parameters<
+    typeof validatePolicy
+  >[0]);
 }
 
-const cpu = (value: number, at = NOW): Signal => ({ target: A, source: 'metrics-server', metric: 'cpu', state: 'value', value, dedupeKey: `poll-${at}-${value}`, at });
+const cpu = (value: number, at = NOW): Signal => ({
+  target: A,
+  source: 'metrics-server',
+  metric: 'cpu',
+  state: 'value',
+  value,
+  dedupeKey: `poll-${at}-${value}`,
+  at,
+});
 
 describe('Provider.checkPolicy: what a target kind cannot do is refused before any cloud call', () => {
   const floorRule = [{ name: 'floor', schedule: { start: '0 0 * * *', durationMinutes: 1440, minReplicas: 3 } }];
@@ -55,7 +66,12 @@ describe('Provider.checkPolicy: what a target kind cannot do is refused before a
     const clock = new ManualClock(NOW);
     const single: TargetRef = { provider: 'memory', id: 'single-x' };
     const provider = new NoZeroProvider([{ id: 'single-x', capacity: { replicas: 1 } }], { clock });
-    const p = validatePolicy({ name: 'p', targets: [single], limits: { maxReplicas: 5, maxStep: 1 }, rules: [{ name: 'up', threshold: { alarm: 'hot', change: 1 } }] });
+    const p = validatePolicy({
+      name: 'p',
+      targets: [single],
+      limits: { maxReplicas: 5, maxStep: 1 },
+      rules: [{ name: 'up', threshold: { alarm: 'hot', change: 1 } }],
+    });
     const autoscaler = new Autoscaler({ providers: [provider], policies: new StaticPolicies([p]), clock });
     const result = await autoscaler.handleSignals([{ target: single, source: 'test', metric: 'cpu', alarm: 'hot', state: 'firing', dedupeKey: 'd1', at: NOW }]);
     expect(result.ok).toBe(false);
@@ -86,7 +102,8 @@ describe('policy.fallback: when metrics keep failing', () => {
     const provider = new MemoryProvider([{ id: 'model-a', capacity: { replicas: 2 }, ...seed }], { clock });
     const p = policyOf({ rules, ...(fallback ? { fallback } : {}) });
     // A new Autoscaler per evaluation: the count lives on the target, not in the process.
-    const fresh = (extra: Record<string, unknown> = {}): Autoscaler => new Autoscaler({ providers: [provider], policies: new StaticPolicies([p]), clock, retry: { attempts: 1, baseDelayMs: 1 }, ...extra });
+    const fresh = (extra: Record<string, unknown> = {}): Autoscaler =>
+      new Autoscaler({ providers: [provider], policies: new StaticPolicies([p]), clock, retry: { attempts: 1, baseDelayMs: 1 }, ...extra });
     return { clock, provider, fresh };
   }
 
@@ -135,7 +152,10 @@ describe('policy.fallback: when metrics keep failing', () => {
   });
 
   it('a fallback below the current count holds; one above the cap is clamped to it', async () => {
-    const low = setup({ capacity: { replicas: 5 }, persisted: { dedupeKeys: [], recommendations: [], metricFailures: 5 } }, { failureThreshold: 1, replicas: 2 });
+    const low = setup(
+      { capacity: { replicas: 5 }, persisted: { dedupeKeys: [], recommendations: [], metricFailures: 5 } },
+      { failureThreshold: 1, replicas: 2 },
+    );
     const held = await low.fresh().evaluate(A, [], { metricsFailed: 'down' });
     expect(held.outcome).toBe('no-action');
     expect(low.provider.capacityOf('model-a').replicas).toBe(5);
@@ -181,7 +201,10 @@ describe('policy.fallback: when metrics keep failing', () => {
   });
 
   it('past the threshold, an alarm asking to scale in is held until a good read', async () => {
-    const { provider, fresh } = setup({ capacity: { replicas: 5 }, persisted: { dedupeKeys: [], recommendations: [], metricFailures: 3 } }, { failureThreshold: 3 });
+    const { provider, fresh } = setup(
+      { capacity: { replicas: 5 }, persisted: { dedupeKeys: [], recommendations: [], metricFailures: 3 } },
+      { failureThreshold: 3 },
+    );
     const record = (await fresh().handleSignals([{ ...cpu(5), source: 'alarm' }])).records[0]!;
     expect(record.outcome).toBe('no-action');
     expect(record.reason).toBe('metrics failed 3 times in a row: holding at 5 replicas, no scale-in on missing data');
@@ -193,12 +216,24 @@ describe('evaluateAll with per-target polled signals', () => {
   it('hands each target its polled signals inside its share, and counts a failed poll for the fallback', async () => {
     const { Autoscaler, InstantClock, MemoryProvider, StaticPolicies, validatePolicy } = await import('../index');
     const clock = new InstantClock(Date.parse('2026-03-10T12:00:00Z'));
-    const provider = new MemoryProvider([
-      { id: 'busy', capacity: { replicas: 2 } },
-      { id: 'dark', capacity: { replicas: 2 } },
-    ], { clock });
-    const refs = [{ provider: 'memory', id: 'busy' }, { provider: 'memory', id: 'dark' }];
-    const p = validatePolicy({ name: 'p', targets: refs, limits: { maxReplicas: 10, cooldown: { scaleOut: 0, scaleIn: 0 } }, fallback: { failureThreshold: 3 }, rules: [{ name: 'cpu', targetTracking: { metric: 'cpu', target: 50 } }] });
+    const provider = new MemoryProvider(
+      [
+        { id: 'busy', capacity: { replicas: 2 } },
+        { id: 'dark', capacity: { replicas: 2 } },
+      ],
+      { clock },
+    );
+    const refs = [
+      { provider: 'memory', id: 'busy' },
+      { provider: 'memory', id: 'dark' },
+    ];
+    const p = validatePolicy({
+      name: 'p',
+      targets: refs,
+      limits: { maxReplicas: 10, cooldown: { scaleOut: 0, scaleIn: 0 } },
+      fallback: { failureThreshold: 3 },
+      rules: [{ name: 'cpu', targetTracking: { metric: 'cpu', target: 50 } }],
+    });
     const autoscaler = new Autoscaler({ providers: [provider], policies: new StaticPolicies([p]), clock });
     const polled: string[] = [];
     const result = await autoscaler.evaluateAll(refs, {

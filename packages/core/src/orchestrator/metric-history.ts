@@ -21,7 +21,15 @@ export class MetricHistoryCache {
    * The history of `metric` over `[now - lookbackMs, now)`, with one `history` call for the
    * missing tail. Throws what the source throws (the caller falls back).
    */
-  async read(source: MetricSource, ref: TargetRef, metric: string, periodSeconds: number, lookbackMs: number, now: number, options: CallOptions): Promise<readonly MetricPoint[]> {
+  async read(
+    source: MetricSource,
+    ref: TargetRef,
+    metric: string,
+    periodSeconds: number,
+    lookbackMs: number,
+    now: number,
+    options: CallOptions,
+  ): Promise<readonly MetricPoint[]> {
     const key = `${formatTarget(ref)} ${metric} ${periodSeconds}`;
     const periodMs = periodSeconds * 1000;
     const from = Math.floor((now - lookbackMs) / periodMs) * periodMs;

@@ -55,7 +55,8 @@ interface Codec {
 function codecOf(options: StateCodecOptions): Codec {
   const { prefix, valueChars, maxValueLength, maxKeys } = options;
   if (typeof prefix !== 'string' || prefix === '') throw ValidationError.field('options.prefix', 'must be a non-empty string');
-  if (!Number.isInteger(maxValueLength) || maxValueLength < 32) throw ValidationError.field('options.maxValueLength', `must be a whole number >= 32, got ${String(maxValueLength)}`);
+  if (!Number.isInteger(maxValueLength) || maxValueLength < 32)
+    throw ValidationError.field('options.maxValueLength', `must be a whole number >= 32, got ${String(maxValueLength)}`);
   if (!Number.isInteger(maxKeys) || maxKeys < 1) throw ValidationError.field('options.maxKeys', `must be a whole number >= 1, got ${String(maxKeys)}`);
   const one = new RegExp(`^(?:${valueChars.source})$`, valueChars.flags.replace(/[gy]/g, ''));
   const allowed = (text: string): boolean => {
@@ -99,7 +100,13 @@ function decodeMark(v: string | undefined): ActionMark | undefined {
 
 /** The stored form of a dedupe key: verbatim when it fits the charset, else its hash. */
 function storable(key: string, c: Codec): string {
-  const verbatim = key !== '' && key.length <= Math.min(VERBATIM_MAX, c.maxValue) && !key.includes(c.sep) && !key.startsWith(HASHED_KEY_PREFIX) && key.trim() === key && c.allowed(key);
+  const verbatim =
+    key !== '' &&
+    key.length <= Math.min(VERBATIM_MAX, c.maxValue) &&
+    !key.includes(c.sep) &&
+    !key.startsWith(HASHED_KEY_PREFIX) &&
+    key.trim() === key &&
+    c.allowed(key);
   return verbatim ? key : hashDedupeKey(key);
 }
 
@@ -146,9 +153,12 @@ export function encodePersistedState(state: PersistedState, options: StateCodecO
     const mark = state[field];
     if (mark !== undefined && Number.isFinite(mark.at) && out.size < c.maxKeys) out.set(`${c.prefix}${name}`, encodeMark(mark));
   }
-  if (state.metricFailures !== undefined && state.metricFailures > 0 && Number.isFinite(state.metricFailures) && out.size < c.maxKeys) out.set(`${c.prefix}fail`, num(state.metricFailures));
+  if (state.metricFailures !== undefined && state.metricFailures > 0 && Number.isFinite(state.metricFailures) && out.size < c.maxKeys)
+    out.set(`${c.prefix}fail`, num(state.metricFailures));
   const dedupe = state.dedupeKeys.map((k) => storable(k, c));
-  const recs = state.recommendations.filter((r) => Number.isFinite(r.at) && Number.isFinite(r.replicas) && r.replicas >= 0).map((r) => `${num(r.at)}-${num(r.replicas)}`);
+  const recs = state.recommendations
+    .filter((r) => Number.isFinite(r.at) && Number.isFinite(r.replicas) && r.replicas >= 0)
+    .map((r) => `${num(r.at)}-${num(r.replicas)}`);
   const left = c.maxKeys - out.size;
   const needDedupe = valuesNeeded(dedupe, c);
   const needRecs = valuesNeeded(recs, c);
@@ -216,7 +226,11 @@ export function isStateKey(key: string, options: Pick<StateCodecOptions, 'prefix
  * pairs whose value changed, and state keys the new state no longer uses. Keys the codec does
  * not own (the managed marker, other tools' tags, a policy annotation) are never removed.
  */
-export function stateEntryChanges(current: StateEntries | undefined, next: ReadonlyMap<string, string>, options: Pick<StateCodecOptions, 'prefix'>): { put: Map<string, string>; remove: string[] } {
+export function stateEntryChanges(
+  current: StateEntries | undefined,
+  next: ReadonlyMap<string, string>,
+  options: Pick<StateCodecOptions, 'prefix'>,
+): { put: Map<string, string>; remove: string[] } {
   const have = entriesOf(current);
   const put = new Map([...next].filter(([k, v]) => have.get(k) !== v));
   const remove = [...have.keys()].filter((k) => isStateKey(k, options) && !next.has(k));

@@ -31,7 +31,10 @@ function allowedEverywhere(value: string, chars: RegExp): boolean {
 }
 
 const time = fc.integer({ min: -8_640_000_000_000_000, max: 8_640_000_000_000_000 });
-const mark: fc.Arbitrary<ActionMark> = fc.record({ at: time, from: fc.integer({ min: 0, max: 100_000 }), to: fc.integer({ min: 0, max: 100_000 }) }, { requiredKeys: ['at'] });
+const mark: fc.Arbitrary<ActionMark> = fc.record(
+  { at: time, from: fc.integer({ min: 0, max: 100_000 }), to: fc.integer({ min: 0, max: 100_000 }) },
+  { requiredKeys: ['at'] },
+);
 const dedupeKey = fc.oneof(
   fc.string({ minLength: 1, maxLength: 40, unit: fc.constantFrom(...'abcdefghijklmnopqrstuvwxyz0123456789-_:./'.split('')) }),
   fc.string({ maxLength: 120 }),
@@ -112,7 +115,11 @@ describe('persisted-state codec: properties', () => {
         if (damaged !== undefined) entries.set(damaged, garbage);
         const back = decodePersistedState(entries, o);
         const intact = decodePersistedState(encodePersistedState(s, o), o);
-        for (const [field, name] of [['lastScaleOut', 'out'], ['lastScaleIn', 'in'], ['lastResize', 'resize']] as const) {
+        for (const [field, name] of [
+          ['lastScaleOut', 'out'],
+          ['lastScaleIn', 'in'],
+          ['lastResize', 'resize'],
+        ] as const) {
           if (damaged !== `${o.prefix}${name}`) expect(back[field]).toEqual(intact[field]);
         }
         if (damaged !== `${o.prefix}fail`) expect(back.metricFailures).toEqual(intact.metricFailures);
@@ -125,10 +132,19 @@ describe('persisted-state codec: properties', () => {
 
   it('decode takes anything a cloud might hand back without throwing', () => {
     fc.assert(
-      fc.property(fc.dictionary(fc.oneof(fc.constantFrom('autoscaler:out', 'autoscaler:in', 'autoscaler:fail', 'autoscaler:dedupe', 'autoscaler:dedupe-1', 'autoscaler:recs'), fc.string()), fc.string()), (tags) => {
-        const s = decodePersistedState(tags, AWS);
-        expect(Array.isArray(s.dedupeKeys) && Array.isArray(s.recommendations)).toBe(true);
-      }),
+      fc.property(
+        fc.dictionary(
+          fc.oneof(
+            fc.constantFrom('autoscaler:out', 'autoscaler:in', 'autoscaler:fail', 'autoscaler:dedupe', 'autoscaler:dedupe-1', 'autoscaler:recs'),
+            fc.string(),
+          ),
+          fc.string(),
+        ),
+        (tags) => {
+          const s = decodePersistedState(tags, AWS);
+          expect(Array.isArray(s.dedupeKeys) && Array.isArray(s.recommendations)).toBe(true);
+        },
+      ),
     );
   });
 });
@@ -139,7 +155,10 @@ describe('persisted-state codec: examples', () => {
     lastScaleIn: { at: NOW - 3_600_000 },
     metricFailures: 2,
     dedupeKeys: ['cw:alarm/hot:2026-03-10T12:00:00.000Z', 'a key with spaces', 'x'.repeat(300)],
-    recommendations: [{ at: NOW - 60_000, replicas: 3 }, { at: NOW, replicas: 4 }],
+    recommendations: [
+      { at: NOW - 60_000, replicas: 3 },
+      { at: NOW, replicas: 4 },
+    ],
   };
 
   it('AWS tags: compact values, unsafe keys hashed, the orchestrator still recognises them', () => {
@@ -187,7 +206,14 @@ describe('persisted-state codec: examples', () => {
   });
 
   it('stateEntryChanges writes what changed and removes only the state keys it no longer uses', () => {
-    const current = { 'autoscaler:managed': 'true', 'autoscaler:policy': 'x', 'autoscaler:out': 'old', 'autoscaler:dedupe-1': 'a b', 'autoscaler:recs': 'same', team: 'ml' };
+    const current = {
+      'autoscaler:managed': 'true',
+      'autoscaler:policy': 'x',
+      'autoscaler:out': 'old',
+      'autoscaler:dedupe-1': 'a b',
+      'autoscaler:recs': 'same',
+      team: 'ml',
+    };
     const next = new Map([
       ['autoscaler:out', 'new'],
       ['autoscaler:recs', 'same'],
@@ -201,10 +227,19 @@ describe('persisted-state codec: examples', () => {
 describe('the orchestrator and hashed dedupe keys', () => {
   it('a delivery whose key was stored hashed is a duplicate', async () => {
     const key = 'sns message 6f1c a key with spaces and more than sixty-four characters in it, surely';
-    const provider = new MemoryProvider([{ id: 'model-a', capacity: { replicas: 1 }, persisted: decodePersistedState(encodePersistedState({ dedupeKeys: [key], recommendations: [] }, AWS), AWS) }]);
-    const p = validatePolicy({ name: 'p', targets: [{ provider: 'memory', id: 'model-a' }], limits: { maxReplicas: 5 }, rules: [{ name: 'up', threshold: { alarm: 'hot', change: 1 } }] });
+    const provider = new MemoryProvider([
+      { id: 'model-a', capacity: { replicas: 1 }, persisted: decodePersistedState(encodePersistedState({ dedupeKeys: [key], recommendations: [] }, AWS), AWS) },
+    ]);
+    const p = validatePolicy({
+      name: 'p',
+      targets: [{ provider: 'memory', id: 'model-a' }],
+      limits: { maxReplicas: 5 },
+      rules: [{ name: 'up', threshold: { alarm: 'hot', change: 1 } }],
+    });
     const autoscaler = new Autoscaler({ providers: [provider], policies: new StaticPolicies([p]) });
-    const result = await autoscaler.handleSignals([{ target: { provider: 'memory', id: 'model-a' }, source: 't', metric: 'cpu', alarm: 'hot', state: 'firing', dedupeKey: key, at: NOW }]);
+    const result = await autoscaler.handleSignals([
+      { target: { provider: 'memory', id: 'model-a' }, source: 't', metric: 'cpu', alarm: 'hot', state: 'firing', dedupeKey: key, at: NOW },
+    ]);
     expect(result.records[0]!.outcome).toBe('duplicate');
     expect(provider.capacityOf('model-a').replicas).toBe(1);
   });

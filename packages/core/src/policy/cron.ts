@@ -69,7 +69,15 @@ export function parseCron(expr: string, path = 'cron'): CronSpec {
   if (parts.length !== 5) throw ValidationError.field(path, `expected 5 cron fields (minute hour day-of-month month day-of-week), got ${parts.length}`);
   try {
     const [mi, ho, dom, mo, dow] = parts.map((p, i) => parseField(p, i)) as [Set<number>, Set<number>, Set<number>, Set<number>, Set<number>];
-    return { minute: mi, hour: ho, dayOfMonth: dom, month: mo, dayOfWeek: dow, domRestricted: !parts[2]!.startsWith('*'), dowRestricted: !parts[4]!.startsWith('*') };
+    return {
+      minute: mi,
+      hour: ho,
+      dayOfMonth: dom,
+      month: mo,
+      dayOfWeek: dow,
+      domRestricted: !parts[2]!.startsWith('*'),
+      dowRestricted: !parts[4]!.startsWith('*'),
+    };
   } catch (e) {
     throw ValidationError.field(path, (e as Error).message);
   }
@@ -174,7 +182,16 @@ const formatters = new Map<string, Intl.DateTimeFormat>();
 function formatterFor(timeZone: string): Intl.DateTimeFormat {
   let fmt = formatters.get(timeZone);
   if (!fmt) {
-    fmt = new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' });
+    fmt = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+      second: 'numeric',
+    });
     formatters.set(timeZone, fmt);
   }
   return fmt;

@@ -61,7 +61,8 @@ export type NotificationEntry = WebhookNotification | ProviderNotification;
  * shape (a type and string fields). `validatePolicy` then checks it with the kind's schema.
  */
 export const NotificationSchema = z.unknown().transform((entry, ctx): NotificationTarget => {
-  const schema = entry !== null && typeof entry === 'object' && (entry as { type?: unknown }).type === 'webhook' ? WebhookNotificationSchema : ProviderNotificationSchema;
+  const schema =
+    entry !== null && typeof entry === 'object' && (entry as { type?: unknown }).type === 'webhook' ? WebhookNotificationSchema : ProviderNotificationSchema;
   const result = schema.safeParse(entry);
   if (result.success) return result.data as NotificationTarget;
   for (const issue of result.error.issues) ctx.addIssue({ ...issue, input: undefined } as Parameters<typeof ctx.addIssue>[0]);
@@ -89,7 +90,8 @@ export interface NotificationKind<Schema extends z.ZodType<{ type: string }> = z
 
 /** Infers the entry type of `create` from the schema. */
 export function defineNotificationKind<Schema extends z.ZodType<{ type: string }>, Deps>(kind: NotificationKind<Schema, Deps>): NotificationKind<Schema, Deps> {
-  if (!NOTIFICATION_TYPE.test(kind.type) || kind.type === 'webhook') throw new Error(`notification kind type "${kind.type}" must match ${NOTIFICATION_TYPE} and not be webhook`);
+  if (!NOTIFICATION_TYPE.test(kind.type) || kind.type === 'webhook')
+    throw new Error(`notification kind type "${kind.type}" must match ${NOTIFICATION_TYPE} and not be webhook`);
   return kind;
 }
 

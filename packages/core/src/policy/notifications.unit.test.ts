@@ -40,46 +40,103 @@ class ChatNotifier implements Notifier {
 }
 const chatKind = defineNotificationKind({
   type: 'chat',
-  schema: z.strictObject({ type: z.literal('chat'), channel: z.string().regex(/^#[a-z0-9-]+$/, 'must be a #channel'), region: z.enum(['eu', 'us']).default('eu') }),
+  schema: z.strictObject({
+    type: z.literal('chat'),
+    channel: z.string().regex(/^#[a-z0-9-]+$/, 'must be a #channel'),
+    region: z.enum(['eu', 'us']).default('eu'),
+  }),
   create: (entry, deps: { client: { sent: string[] } }) => {
     if (entry.channel === '#forbidden') throw new ValidationError('notifications.channel: #forbidden is not allowed here (token=abc123)');
     return new ChatNotifier(entry.channel, entry.region, deps.client);
   },
 });
-const pagerKind = defineNotificationKind({ type: 'pager', schema: z.strictObject({ type: z.literal('pager'), service: z.string().min(1) }), create: (e, deps: { client: { sent: string[] } }) => new ChatNotifier(e.service, 'us', deps.client) });
+const pagerKind = defineNotificationKind({
+  type: 'pager',
+  schema: z.strictObject({ type: z.literal('pager'), service: z.string().min(1) }),
+  create: (e, deps: { client: { sent: string[] } }) => new ChatNotifier(e.service, 'us', deps.client),
+});
 
 describe('notifications: core knows the webhook; other kinds are registered', () => {
   it('webhook stays strict', () => {
-    expect(issuesOf(() => validatePolicy({ ...base, notifications: [{ type: 'webhook', url: 'https://hooks.example.com/x', formt: 'slack' }] }))).toEqual({ 'notifications[0].formt': 'unknown field' });
+    expect(issuesOf(() => validatePolicy({ ...base, notifications: [{ type: 'webhook', url: 'https://hooks.example.com/x', formt: 'slack' }] }))).toEqual({
+      'notifications[0].formt': 'unknown field',
+    });
   });
 
   it('without a registry: ons and sns keep their shapes and errors; anything else is unknown, listing what there is', () => {
-    const p = validatePolicy({ ...base, notifications: [{ type: 'ons', topicId: 'ocid1.onstopic.oc1..x' }, { type: 'sns', topicArn: 'arn:aws:sns:us-east-1:1:t' }] });
+    const p = validatePolicy({
+      ...base,
+      notifications: [
+        { type: 'ons', topicId: 'ocid1.onstopic.oc1..x' },
+        { type: 'sns', topicArn: 'arn:aws:sns:us-east-1:1:t' },
+      ],
+    });
     const first = p.notifications[0]!;
     // The compatibility type: apps still narrow and read a typed topicId.
     if (first.type === 'ons') expect(first.topicId).toBe('ocid1.onstopic.oc1..x');
-    expect(issuesOf(() => validatePolicy({ ...base, notifications: [{ type: 'ons', topicId: '' }] }))).toEqual({ 'notifications[0].topicId': 'must not be empty' });
-    expect(issuesOf(() => validatePolicy({ ...base, notifications: [{ type: 'sns', topicArn: 'x', topic: 'y' }] }))).toEqual({ 'notifications[0].topic': 'unknown field' });
-    expect(issuesOf(() => validatePolicy({ ...base, notifications: [{ type: 'webhook', url: 'https://h.example.com/x' }, { type: 'teams', to: 'x' }] }))).toEqual({
+    expect(issuesOf(() => validatePolicy({ ...base, notifications: [{ type: 'ons', topicId: '' }] }))).toEqual({
+      'notifications[0].topicId': 'must not be empty',
+    });
+    expect(issuesOf(() => validatePolicy({ ...base, notifications: [{ type: 'sns', topicArn: 'x', topic: 'y' }] }))).toEqual({
+      'notifications[0].topic': 'unknown field',
+    });
+    expect(
+      issuesOf(() =>
+        validatePolicy({
+          ...base,
+          notifications: [
+            { type: 'webhook', url: 'https://h.example.com/x' },
+            { type: 'teams', to: 'x' },
+          ],
+        }),
+      ),
+    ).toEqual({
       'notifications[1].type': 'unknown notification type "teams" (have: webhook, ons, sns)',
     });
   });
 
   it('with the registry: only its kinds, checked by their schemas by path, defaults applied', () => {
     const kinds = [chatKind, pagerKind];
-    const p = validatePolicy({ ...base, notifications: [{ type: 'webhook', url: 'https://h.example.com/x' }, { type: 'chat', channel: '#ops' }] }, { notificationKinds: kinds });
+    const p = validatePolicy(
+      {
+        ...base,
+        notifications: [
+          { type: 'webhook', url: 'https://h.example.com/x' },
+          { type: 'chat', channel: '#ops' },
+        ],
+      },
+      { notificationKinds: kinds },
+    );
     expect(p.notifications[1]).toEqual({ type: 'chat', channel: '#ops', region: 'eu' });
-    expect(issuesOf(() => validatePolicy({ ...base, notifications: [{ type: 'ons', topicId: 'x' }] }, { source: 'AUTOSCALER_POLICY', notificationKinds: kinds }))).toEqual({
+    expect(
+      issuesOf(() => validatePolicy({ ...base, notifications: [{ type: 'ons', topicId: 'x' }] }, { source: 'AUTOSCALER_POLICY', notificationKinds: kinds })),
+    ).toEqual({
       'notifications[0].type': 'unknown notification type "ons" (have: webhook, chat, pager)',
     });
-    expect(issuesOf(() => validatePolicy({ ...base, notifications: [{ type: 'pager', service: 's' }, { type: 'chat', channel: 'ops', chanel: '#x' }] }, { notificationKinds: kinds }))).toEqual({
+    expect(
+      issuesOf(() =>
+        validatePolicy(
+          {
+            ...base,
+            notifications: [
+              { type: 'pager', service: 's' },
+              { type: 'chat', channel: 'ops', chanel: '#x' },
+            ],
+          },
+          { notificationKinds: kinds },
+        ),
+      ),
+    ).toEqual({
       'notifications[1].channel': 'must be a #channel',
       'notifications[1].chanel': 'unknown field',
     });
     // YAML through parsePolicy takes the same options, and the message names the source.
-    expect(() => parsePolicy('name: p\nlimits: {maxReplicas: 2}\nrules: [{name: r, threshold: {alarm: a, change: 1}}]\nnotifications: [{type: chat, channel: "#a", region: mars}]', { source: 'policy.yaml', notificationKinds: kinds })).toThrow(
-      /^policy\.yaml: invalid policy: notifications\[0\]\.region: /,
-    );
+    expect(() =>
+      parsePolicy(
+        'name: p\nlimits: {maxReplicas: 2}\nrules: [{name: r, threshold: {alarm: a, change: 1}}]\nnotifications: [{type: chat, channel: "#a", region: mars}]',
+        { source: 'policy.yaml', notificationKinds: kinds },
+      ),
+    ).toThrow(/^policy\.yaml: invalid policy: notifications\[0\]\.region: /);
   });
 
   it.each([
@@ -99,7 +156,15 @@ describe('notifications: core knows the webhook; other kinds are registered', ()
   it('never throws anything but a ValidationError, whatever the entries', () => {
     const entry = fc.oneof(
       fc.anything(),
-      fc.record({ type: fc.constantFrom('webhook', 'ons', 'sns', 'chat', 'pager', 'X', ''), channel: fc.oneof(fc.string(), fc.integer()), url: fc.string(), topicId: fc.string() }, { requiredKeys: [] }),
+      fc.record(
+        {
+          type: fc.constantFrom('webhook', 'ons', 'sns', 'chat', 'pager', 'X', ''),
+          channel: fc.oneof(fc.string(), fc.integer()),
+          url: fc.string(),
+          topicId: fc.string(),
+        },
+        { requiredKeys: [] },
+      ),
     );
     fc.assert(
       fc.property(fc.array(entry, { maxLength: 4 }), fc.boolean(), (notifications, registry) => {
@@ -147,7 +212,11 @@ describe('buildNotifiers: one notifiersFor for every app', () => {
   it('an entry validated without the registry meets the kind schema before create', () => {
     const logger = new MemoryLogger();
     const policy = validatePolicy({ ...base, notifications: [{ type: 'ons', topicId: 'x' }] });
-    const onsKind = defineNotificationKind({ type: 'ons', schema: z.strictObject({ type: z.literal('ons'), topicId: z.string().startsWith('ocid1.onstopic.', 'must be an ONS topic OCID') }), create: () => ({ name: 'ons', notify: async () => undefined }) });
+    const onsKind = defineNotificationKind({
+      type: 'ons',
+      schema: z.strictObject({ type: z.literal('ons'), topicId: z.string().startsWith('ocid1.onstopic.', 'must be an ONS topic OCID') }),
+      create: () => ({ name: 'ons', notify: async () => undefined }),
+    });
     expect(buildNotifiers(policy, { kinds: [onsKind], deps: undefined, logger })).toEqual([]);
     expect(logger.records[0]).toMatchObject({ msg: 'notification refused by its kind', path: 'notifications[0]', error: 'topicId: must be an ONS topic OCID' });
   });

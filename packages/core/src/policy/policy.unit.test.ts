@@ -68,7 +68,14 @@ describe('parsePolicy: valid documents', () => {
         { lower: 50000, change: 3 },
       ],
     });
-    expect(p.rules[3]!.targetTracking).toEqual({ metric: 'InvocationsPerInstance', target: 10, statistic: 'perInstance', algorithm: 'aws', scaleInRatio: 0.9, disableScaleIn: false });
+    expect(p.rules[3]!.targetTracking).toEqual({
+      metric: 'InvocationsPerInstance',
+      target: 10,
+      statistic: 'perInstance',
+      algorithm: 'aws',
+      scaleInRatio: 0.9,
+      disableScaleIn: false,
+    });
     expect(p.rules[4]!.schedule).toEqual({ start: '0 8 * * 1-5', end: '0 20 * * 1-5', timezone: 'UTC', minReplicas: 3 });
     expect(p.notifications).toEqual([{ type: 'webhook', url: 'https://hooks.example.com/x', format: 'json' }]);
   });
@@ -83,12 +90,21 @@ describe('parsePolicy: valid documents', () => {
   it.each([
     ['ChangeInCapacity', [{ upper: 0, change: -1 }], undefined],
     ['PercentChangeInCapacity', [{ lower: 0, change: 25 }], 2],
-    ['ExactCapacity', [{ lower: 0, upper: 10, change: 4 }, { lower: 10, change: 8 }], undefined],
+    [
+      'ExactCapacity',
+      [
+        { lower: 0, upper: 10, change: 4 },
+        { lower: 10, change: 8 },
+      ],
+      undefined,
+    ],
   ] as const)('accepts a %s step rule', (adjustmentType, adjustments, minAdjustmentMagnitude) => {
     const p = validatePolicy({
       name: 'p',
       limits: { maxReplicas: 10 },
-      rules: [{ name: 's', step: { alarm: 'a', adjustmentType, adjustments: [...adjustments], ...(minAdjustmentMagnitude ? { minAdjustmentMagnitude } : {}) } }],
+      rules: [
+        { name: 's', step: { alarm: 'a', adjustmentType, adjustments: [...adjustments], ...(minAdjustmentMagnitude ? { minAdjustmentMagnitude } : {}) } },
+      ],
     });
     expect(p.rules[0]!.step!.adjustmentType).toBe(adjustmentType);
     expect(p.rules[0]!.step!.minAdjustmentMagnitude).toBe(minAdjustmentMagnitude);
@@ -127,15 +143,26 @@ function base(): Record<string, unknown> & { limits: Record<string, unknown>; ru
     rules: [
       { name: 'up', threshold: { alarm: 'high', change: 1 } },
       { name: 'down', threshold: { metric: 'cpu', below: 10, change: -1 } },
-      { name: 'steps', step: { alarm: 'lat', adjustments: [{ lower: 0, upper: 10, change: 1 }, { lower: 10, change: 2 }] } },
+      {
+        name: 'steps',
+        step: {
+          alarm: 'lat',
+          adjustments: [
+            { lower: 0, upper: 10, change: 1 },
+            { lower: 10, change: 2 },
+          ],
+        },
+      },
     ],
   };
 }
 
 type Mutation = (doc: ReturnType<typeof base>) => void;
-const setRule = (i: number, rule: Record<string, unknown>): Mutation => (d) => {
-  d.rules[i] = rule;
-};
+const setRule =
+  (i: number, rule: Record<string, unknown>): Mutation =>
+  (d) => {
+    d.rules[i] = rule;
+  };
 
 describe('validatePolicy: every problem listed by path', () => {
   it('starts from a valid base', () => {
@@ -143,96 +170,325 @@ describe('validatePolicy: every problem listed by path', () => {
   });
 
   const cases: Array<[string, Mutation, Record<string, string | RegExp>]> = [
-    ['lower above upper', setRule(2, { name: 'steps', step: { alarm: 'lat', adjustments: [{ upper: 0, change: -1 }, { lower: 10, upper: 0, change: 1 }] } }), { 'rules[2].step.adjustments[1].lower': 'must be <= upper' }],
-    ['empty interval', setRule(2, { name: 'steps', step: { alarm: 'lat', adjustments: [{ lower: 0, upper: 0, change: 1 }, { lower: 0, change: 2 }] } }), { 'rules[2].step.adjustments[0].lower': /must be < upper/ }],
-    ['overlapping intervals', setRule(2, { name: 'steps', step: { alarm: 'lat', adjustments: [{ lower: 0, upper: 10, change: 1 }, { lower: 5, change: 2 }] } }), { 'rules[2].step.adjustments[1].lower': 'overlaps adjustments[0]' }],
-    ['a gap between intervals', setRule(2, { name: 'steps', step: { alarm: 'lat', adjustments: [{ lower: 0, upper: 10, change: 1 }, { lower: 20, change: 2 }] } }), { 'rules[2].step.adjustments[1].lower': /leaves a gap after adjustments\[0\] \(upper 10\)/ }],
-    ['overlap found whatever the order', setRule(2, { name: 'steps', step: { alarm: 'lat', adjustments: [{ lower: 5, change: 2 }, { lower: 0, upper: 10, change: 1 }] } }), { 'rules[2].step.adjustments[0].lower': 'overlaps adjustments[1]' }],
+    [
+      'lower above upper',
+      setRule(2, {
+        name: 'steps',
+        step: {
+          alarm: 'lat',
+          adjustments: [
+            { upper: 0, change: -1 },
+            { lower: 10, upper: 0, change: 1 },
+          ],
+        },
+      }),
+      { 'rules[2].step.adjustments[1].lower': 'must be <= upper' },
+    ],
+    [
+      'empty interval',
+      setRule(2, {
+        name: 'steps',
+        step: {
+          alarm: 'lat',
+          adjustments: [
+            { lower: 0, upper: 0, change: 1 },
+            { lower: 0, change: 2 },
+          ],
+        },
+      }),
+      { 'rules[2].step.adjustments[0].lower': /must be < upper/ },
+    ],
+    [
+      'overlapping intervals',
+      setRule(2, {
+        name: 'steps',
+        step: {
+          alarm: 'lat',
+          adjustments: [
+            { lower: 0, upper: 10, change: 1 },
+            { lower: 5, change: 2 },
+          ],
+        },
+      }),
+      { 'rules[2].step.adjustments[1].lower': 'overlaps adjustments[0]' },
+    ],
+    [
+      'a gap between intervals',
+      setRule(2, {
+        name: 'steps',
+        step: {
+          alarm: 'lat',
+          adjustments: [
+            { lower: 0, upper: 10, change: 1 },
+            { lower: 20, change: 2 },
+          ],
+        },
+      }),
+      { 'rules[2].step.adjustments[1].lower': /leaves a gap after adjustments\[0\] \(upper 10\)/ },
+    ],
+    [
+      'overlap found whatever the order',
+      setRule(2, {
+        name: 'steps',
+        step: {
+          alarm: 'lat',
+          adjustments: [
+            { lower: 5, change: 2 },
+            { lower: 0, upper: 10, change: 1 },
+          ],
+        },
+      }),
+      { 'rules[2].step.adjustments[0].lower': 'overlaps adjustments[1]' },
+    ],
     ['no step adjustments', setRule(2, { name: 'steps', step: { alarm: 'lat', adjustments: [] } }), { 'rules[2].step.adjustments': /at least one/ }],
-    ['negative ExactCapacity', setRule(2, { name: 'steps', step: { alarm: 'lat', adjustmentType: 'ExactCapacity', adjustments: [{ lower: 0, change: -1 }] } }), { 'rules[2].step.adjustments[0].change': /ExactCapacity must be >= 0/ }],
-    ['magnitude without percent', setRule(2, { name: 'steps', step: { alarm: 'lat', minAdjustmentMagnitude: 2, adjustments: [{ lower: 0, change: 1 }] } }), { 'rules[2].step.minAdjustmentMagnitude': /only applies to PercentChangeInCapacity/ }],
-    ['fractional step change', setRule(2, { name: 'steps', step: { alarm: 'lat', adjustments: [{ lower: 0, change: 1.5 }] } }), { 'rules[2].step.adjustments[0].change': 'must be a whole number' }],
-    ['unknown adjustment type', setRule(2, { name: 'steps', step: { alarm: 'lat', adjustmentType: 'Percent', adjustments: [{ lower: 0, change: 1 }] } }), { 'rules[2].step.adjustmentType': /ChangeInCapacity/ }],
-    ['misspelt limit', (d) => {
-      d.limits = { maxReplica: 10 };
-    }, { 'limits.maxReplica': 'unknown field', 'limits.maxReplicas': /^is required \(a number\)$/ }],
-    ['unknown fields at several levels', (d) => {
-      d.rule = [];
-      d.limits.cooldown = { scaleOut: 60, scaleIN: 60 };
-      d.rules[0] = { name: 'up', threshold: { alarm: 'high', change: 1, chnage: 2 } };
-    }, { rule: 'unknown field', 'limits.cooldown.scaleIN': 'unknown field', 'rules[0].threshold.chnage': 'unknown field' }],
-    ['min above max', (d) => {
-      d.limits.minReplicas = 5;
-      d.limits.maxReplicas = 3;
-    }, { 'limits.minReplicas': 'must be <= maxReplicas (3)' }],
-    ['max of 0', (d) => {
-      d.limits = { minReplicas: 0, maxReplicas: 0 };
-    }, { 'limits.maxReplicas': 'must be >= 1' }],
-    ['fractional and negative replicas', (d) => {
-      d.limits = { minReplicas: -1, maxReplicas: 2.5 };
-    }, { 'limits.minReplicas': 'must be >= 0', 'limits.maxReplicas': 'must be a whole number' }],
-    ['negative cooldown', (d) => {
-      d.limits.cooldown = { scaleOut: -1 };
-    }, { 'limits.cooldown.scaleOut': 'must be >= 0 seconds' }],
-    ['duplicate sizes', (d) => {
-      d.limits.sizes = ['s', 'm', 's'];
-    }, { 'limits.sizes[2]': 'duplicate size "s"' }],
+    [
+      'negative ExactCapacity',
+      setRule(2, { name: 'steps', step: { alarm: 'lat', adjustmentType: 'ExactCapacity', adjustments: [{ lower: 0, change: -1 }] } }),
+      { 'rules[2].step.adjustments[0].change': /ExactCapacity must be >= 0/ },
+    ],
+    [
+      'magnitude without percent',
+      setRule(2, { name: 'steps', step: { alarm: 'lat', minAdjustmentMagnitude: 2, adjustments: [{ lower: 0, change: 1 }] } }),
+      { 'rules[2].step.minAdjustmentMagnitude': /only applies to PercentChangeInCapacity/ },
+    ],
+    [
+      'fractional step change',
+      setRule(2, { name: 'steps', step: { alarm: 'lat', adjustments: [{ lower: 0, change: 1.5 }] } }),
+      { 'rules[2].step.adjustments[0].change': 'must be a whole number' },
+    ],
+    [
+      'unknown adjustment type',
+      setRule(2, { name: 'steps', step: { alarm: 'lat', adjustmentType: 'Percent', adjustments: [{ lower: 0, change: 1 }] } }),
+      { 'rules[2].step.adjustmentType': /ChangeInCapacity/ },
+    ],
+    [
+      'misspelt limit',
+      (d) => {
+        d.limits = { maxReplica: 10 };
+      },
+      { 'limits.maxReplica': 'unknown field', 'limits.maxReplicas': /^is required \(a number\)$/ },
+    ],
+    [
+      'unknown fields at several levels',
+      (d) => {
+        d.rule = [];
+        d.limits.cooldown = { scaleOut: 60, scaleIN: 60 };
+        d.rules[0] = { name: 'up', threshold: { alarm: 'high', change: 1, chnage: 2 } };
+      },
+      { rule: 'unknown field', 'limits.cooldown.scaleIN': 'unknown field', 'rules[0].threshold.chnage': 'unknown field' },
+    ],
+    [
+      'min above max',
+      (d) => {
+        d.limits.minReplicas = 5;
+        d.limits.maxReplicas = 3;
+      },
+      { 'limits.minReplicas': 'must be <= maxReplicas (3)' },
+    ],
+    [
+      'max of 0',
+      (d) => {
+        d.limits = { minReplicas: 0, maxReplicas: 0 };
+      },
+      { 'limits.maxReplicas': 'must be >= 1' },
+    ],
+    [
+      'fractional and negative replicas',
+      (d) => {
+        d.limits = { minReplicas: -1, maxReplicas: 2.5 };
+      },
+      { 'limits.minReplicas': 'must be >= 0', 'limits.maxReplicas': 'must be a whole number' },
+    ],
+    [
+      'negative cooldown',
+      (d) => {
+        d.limits.cooldown = { scaleOut: -1 };
+      },
+      { 'limits.cooldown.scaleOut': 'must be >= 0 seconds' },
+    ],
+    [
+      'duplicate sizes',
+      (d) => {
+        d.limits.sizes = ['s', 'm', 's'];
+      },
+      { 'limits.sizes[2]': 'duplicate size "s"' },
+    ],
     ['duplicate rule names', setRule(1, { name: 'up', threshold: { alarm: 'other', change: 1 } }), { 'rules[1].name': 'duplicate rule name (also rules[0])' }],
-    ['a rule of two kinds', setRule(0, { name: 'up', threshold: { alarm: 'high', change: 1 }, targetTracking: { metric: 'cpu', target: 50 } }), { 'rules[0]': 'set only one of threshold, targetTracking' }],
+    [
+      'a rule of two kinds',
+      setRule(0, { name: 'up', threshold: { alarm: 'high', change: 1 }, targetTracking: { metric: 'cpu', target: 50 } }),
+      { 'rules[0]': 'set only one of threshold, targetTracking' },
+    ],
     ['a rule of no kind', setRule(0, { name: 'up' }), { 'rules[0]': /set one of threshold, step, targetTracking, schedule/ }],
-    ['threshold reacting to nothing', setRule(0, { name: 'up', threshold: { change: 1 } }), { 'rules[0].threshold.alarm': /name an alarm or a metric/, 'rules[0].threshold.above': /needs above or below/ }],
-    ['threshold with change and size', setRule(0, { name: 'up', threshold: { alarm: 'a', change: 1, size: 'next' } }), { 'rules[0].threshold.change': /exactly one of change/ }],
+    [
+      'threshold reacting to nothing',
+      setRule(0, { name: 'up', threshold: { change: 1 } }),
+      { 'rules[0].threshold.alarm': /name an alarm or a metric/, 'rules[0].threshold.above': /needs above or below/ },
+    ],
+    [
+      'threshold with change and size',
+      setRule(0, { name: 'up', threshold: { alarm: 'a', change: 1, size: 'next' } }),
+      { 'rules[0].threshold.change': /exactly one of change/ },
+    ],
     ['threshold change of 0', setRule(0, { name: 'up', threshold: { alarm: 'a', change: 0 } }), { 'rules[0].threshold.change': 'must not be 0' }],
-    ['threshold above and below', setRule(1, { name: 'down', threshold: { metric: 'cpu', above: 80, below: 10, change: -1 } }), { 'rules[1].threshold.below': 'set above or below, not both' }],
-    ['size rule without a ladder', (d) => {
-      delete d.limits.sizes;
-      d.rules[0] = { name: 'up', threshold: { alarm: 'a', size: 'next' } };
-    }, { 'rules[0].threshold.size': 'needs limits.sizes (the size ladder)' }],
+    [
+      'threshold above and below',
+      setRule(1, { name: 'down', threshold: { metric: 'cpu', above: 80, below: 10, change: -1 } }),
+      { 'rules[1].threshold.below': 'set above or below, not both' },
+    ],
+    [
+      'size rule without a ladder',
+      (d) => {
+        delete d.limits.sizes;
+        d.rules[0] = { name: 'up', threshold: { alarm: 'a', size: 'next' } };
+      },
+      { 'rules[0].threshold.size': 'needs limits.sizes (the size ladder)' },
+    ],
     ['target of 0', setRule(0, { name: 'tt', targetTracking: { metric: 'cpu', target: 0 } }), { 'rules[0].targetTracking.target': 'must be > 0' }],
-    ['scale-in ratio above 1', setRule(0, { name: 'tt', targetTracking: { metric: 'cpu', target: 50, scaleInRatio: 1.5 } }), { 'rules[0].targetTracking.scaleInRatio': 'must be <= 1' }],
-    ['bad cron minute', setRule(0, { name: 'sched', schedule: { start: '61 8 * * *', durationMinutes: 60, minReplicas: 2 } }), { 'rules[0].schedule.start': 'minute: "61" is outside 0-59' }],
-    ['cron with four fields', setRule(0, { name: 'sched', schedule: { start: '0 8 * *', durationMinutes: 60, minReplicas: 2 } }), { 'rules[0].schedule.start': /expected 5 cron fields .* got 4/ }],
-    ['cron range of three', setRule(0, { name: 'sched', schedule: { start: '0 8 * * 1-3-5', durationMinutes: 60, minReplicas: 2 } }), { 'rules[0].schedule.start': /day-of-week: "1-3-5" is not a value, a range or a step/ }],
-    ['cron step of 0', setRule(0, { name: 'sched', schedule: { start: '*/0 8 * * *', durationMinutes: 60, minReplicas: 2 } }), { 'rules[0].schedule.start': /minute: bad step "0"/ }],
-    ['cron step not decimal', setRule(0, { name: 'sched', schedule: { start: '*/0x10 8 * * *', durationMinutes: 60, minReplicas: 2 } }), { 'rules[0].schedule.start': /minute: bad step/ }],
-    ['bad month name', setRule(0, { name: 'sched', schedule: { start: '0 8 1 foo *', durationMinutes: 60, minReplicas: 2 } }), { 'rules[0].schedule.start': /month: "foo"/ }],
-    ['bad time zone', setRule(0, { name: 'sched', schedule: { start: '0 8 * * *', durationMinutes: 60, timezone: 'Mars/Olympus_Mons', minReplicas: 2 } }), { 'rules[0].schedule.timezone': 'unknown time zone "Mars/Olympus_Mons"' }],
-    ['schedule with end and duration', setRule(0, { name: 'sched', schedule: { start: '0 8 * * *', end: '0 9 * * *', durationMinutes: 60, minReplicas: 2 } }), { 'rules[0].schedule.end': /exactly one of end/ }],
-    ['schedule setting nothing', setRule(0, { name: 'sched', schedule: { start: '0 8 * * *', durationMinutes: 60 } }), { 'rules[0].schedule.minReplicas': /sets minReplicas, maxReplicas or both/ }],
-    ['schedule min above its max', setRule(0, { name: 'sched', schedule: { start: '0 8 * * *', durationMinutes: 60, minReplicas: 5, maxReplicas: 4 } }), { 'rules[0].schedule.minReplicas': 'must be <= maxReplicas' }],
-    ['schedule min above the limits', setRule(0, { name: 'sched', schedule: { start: '0 8 * * *', durationMinutes: 60, minReplicas: 11 } }), { 'rules[0].schedule.minReplicas': 'must be <= limits.maxReplicas (10)' }],
-    ['webhook that is not a URL', (d) => {
-      d.notifications = [{ type: 'webhook', url: 'not a url' }];
-    }, { 'notifications[0].url': /must be an (absolute )?https URL/ }],
-    ['unknown notification type', (d) => {
-      d.notifications = [{ type: 'pager', to: 'x' }];
-    }, { 'notifications[0].type': /./ }],
-    ['wrong apiVersion', (d) => {
-      d.apiVersion = 'autoscaler.dev/v2';
-    }, { apiVersion: /autoscaler.dev\/v1/ }],
-    ['no rules', (d) => {
-      d.rules = [];
-    }, { rules: 'needs at least one rule' }],
-    ['predictive without a target', setRule(0, { name: 'f', predictive: { metric: 'requests' } }), { 'rules[0].predictive.target': /^is required \(a number\)$/ }],
-    ['predictive with an unknown knob', setRule(0, { name: 'f', predictive: { metric: 'requests', target: 600, horizon: 300 } }), { 'rules[0].predictive.horizon': 'unknown field' }],
-    ['predictive bad values', setRule(0, { name: 'f', predictive: { metric: '', target: 0, periodSeconds: 7, horizonSeconds: 20_000, seasonDays: 15, levelMinutes: 0, jumpMinutes: 61, trendMinutes: 2, headroomQuantile: 0.4, headroomWindowMinutes: 30, scaleInRatio: 0, disableScaleIn: 'yes' } }), {
-      'rules[0].predictive.metric': 'must not be empty',
-      'rules[0].predictive.target': 'must be > 0',
-      'rules[0].predictive.periodSeconds': /must divide a day \(86400 s\)/,
-      'rules[0].predictive.horizonSeconds': 'must be <= 14400 (4 hours)',
-      'rules[0].predictive.seasonDays': 'must be <= 14',
-      'rules[0].predictive.levelMinutes': 'must be >= 1',
-      'rules[0].predictive.jumpMinutes': 'must be <= 60',
-      'rules[0].predictive.trendMinutes': 'must be >= 3',
-      'rules[0].predictive.headroomQuantile': 'must be >= 0.5',
-      'rules[0].predictive.headroomWindowMinutes': 'must be >= 60',
-      'rules[0].predictive.scaleInRatio': 'must be > 0',
-      'rules[0].predictive.disableScaleIn': /^must be true or false, not text$/,
-    }],
-    ['predictive beside another kind in one rule', setRule(0, { name: 'f', predictive: { metric: 'requests', target: 600 }, threshold: { alarm: 'a', change: 1 } }), { 'rules[0]': 'set only one of threshold, predictive' }],
-    ['a target without an id', (d) => {
-      d.targets = [{ provider: 'memory' }];
-    }, { 'targets[0].id': /^is required \(text\)$/ }],
+    [
+      'scale-in ratio above 1',
+      setRule(0, { name: 'tt', targetTracking: { metric: 'cpu', target: 50, scaleInRatio: 1.5 } }),
+      { 'rules[0].targetTracking.scaleInRatio': 'must be <= 1' },
+    ],
+    [
+      'bad cron minute',
+      setRule(0, { name: 'sched', schedule: { start: '61 8 * * *', durationMinutes: 60, minReplicas: 2 } }),
+      { 'rules[0].schedule.start': 'minute: "61" is outside 0-59' },
+    ],
+    [
+      'cron with four fields',
+      setRule(0, { name: 'sched', schedule: { start: '0 8 * *', durationMinutes: 60, minReplicas: 2 } }),
+      { 'rules[0].schedule.start': /expected 5 cron fields .* got 4/ },
+    ],
+    [
+      'cron range of three',
+      setRule(0, { name: 'sched', schedule: { start: '0 8 * * 1-3-5', durationMinutes: 60, minReplicas: 2 } }),
+      { 'rules[0].schedule.start': /day-of-week: "1-3-5" is not a value, a range or a step/ },
+    ],
+    [
+      'cron step of 0',
+      setRule(0, { name: 'sched', schedule: { start: '*/0 8 * * *', durationMinutes: 60, minReplicas: 2 } }),
+      { 'rules[0].schedule.start': /minute: bad step "0"/ },
+    ],
+    [
+      'cron step not decimal',
+      setRule(0, { name: 'sched', schedule: { start: '*/0x10 8 * * *', durationMinutes: 60, minReplicas: 2 } }),
+      { 'rules[0].schedule.start': /minute: bad step/ },
+    ],
+    [
+      'bad month name',
+      setRule(0, { name: 'sched', schedule: { start: '0 8 1 foo *', durationMinutes: 60, minReplicas: 2 } }),
+      { 'rules[0].schedule.start': /month: "foo"/ },
+    ],
+    [
+      'bad time zone',
+      setRule(0, { name: 'sched', schedule: { start: '0 8 * * *', durationMinutes: 60, timezone: 'Mars/Olympus_Mons', minReplicas: 2 } }),
+      { 'rules[0].schedule.timezone': 'unknown time zone "Mars/Olympus_Mons"' },
+    ],
+    [
+      'schedule with end and duration',
+      setRule(0, { name: 'sched', schedule: { start: '0 8 * * *', end: '0 9 * * *', durationMinutes: 60, minReplicas: 2 } }),
+      { 'rules[0].schedule.end': /exactly one of end/ },
+    ],
+    [
+      'schedule setting nothing',
+      setRule(0, { name: 'sched', schedule: { start: '0 8 * * *', durationMinutes: 60 } }),
+      { 'rules[0].schedule.minReplicas': /sets minReplicas, maxReplicas or both/ },
+    ],
+    [
+      'schedule min above its max',
+      setRule(0, { name: 'sched', schedule: { start: '0 8 * * *', durationMinutes: 60, minReplicas: 5, maxReplicas: 4 } }),
+      { 'rules[0].schedule.minReplicas': 'must be <= maxReplicas' },
+    ],
+    [
+      'schedule min above the limits',
+      setRule(0, { name: 'sched', schedule: { start: '0 8 * * *', durationMinutes: 60, minReplicas: 11 } }),
+      { 'rules[0].schedule.minReplicas': 'must be <= limits.maxReplicas (10)' },
+    ],
+    [
+      'webhook that is not a URL',
+      (d) => {
+        d.notifications = [{ type: 'webhook', url: 'not a url' }];
+      },
+      { 'notifications[0].url': /must be an (absolute )?https URL/ },
+    ],
+    [
+      'unknown notification type',
+      (d) => {
+        d.notifications = [{ type: 'pager', to: 'x' }];
+      },
+      { 'notifications[0].type': /./ },
+    ],
+    [
+      'wrong apiVersion',
+      (d) => {
+        d.apiVersion = 'autoscaler.dev/v2';
+      },
+      { apiVersion: /autoscaler.dev\/v1/ },
+    ],
+    [
+      'no rules',
+      (d) => {
+        d.rules = [];
+      },
+      { rules: 'needs at least one rule' },
+    ],
+    [
+      'predictive without a target',
+      setRule(0, { name: 'f', predictive: { metric: 'requests' } }),
+      { 'rules[0].predictive.target': /^is required \(a number\)$/ },
+    ],
+    [
+      'predictive with an unknown knob',
+      setRule(0, { name: 'f', predictive: { metric: 'requests', target: 600, horizon: 300 } }),
+      { 'rules[0].predictive.horizon': 'unknown field' },
+    ],
+    [
+      'predictive bad values',
+      setRule(0, {
+        name: 'f',
+        predictive: {
+          metric: '',
+          target: 0,
+          periodSeconds: 7,
+          horizonSeconds: 20_000,
+          seasonDays: 15,
+          levelMinutes: 0,
+          jumpMinutes: 61,
+          trendMinutes: 2,
+          headroomQuantile: 0.4,
+          headroomWindowMinutes: 30,
+          scaleInRatio: 0,
+          disableScaleIn: 'yes',
+        },
+      }),
+      {
+        'rules[0].predictive.metric': 'must not be empty',
+        'rules[0].predictive.target': 'must be > 0',
+        'rules[0].predictive.periodSeconds': /must divide a day \(86400 s\)/,
+        'rules[0].predictive.horizonSeconds': 'must be <= 14400 (4 hours)',
+        'rules[0].predictive.seasonDays': 'must be <= 14',
+        'rules[0].predictive.levelMinutes': 'must be >= 1',
+        'rules[0].predictive.jumpMinutes': 'must be <= 60',
+        'rules[0].predictive.trendMinutes': 'must be >= 3',
+        'rules[0].predictive.headroomQuantile': 'must be >= 0.5',
+        'rules[0].predictive.headroomWindowMinutes': 'must be >= 60',
+        'rules[0].predictive.scaleInRatio': 'must be > 0',
+        'rules[0].predictive.disableScaleIn': /^must be true or false, not text$/,
+      },
+    ],
+    [
+      'predictive beside another kind in one rule',
+      setRule(0, { name: 'f', predictive: { metric: 'requests', target: 600 }, threshold: { alarm: 'a', change: 1 } }),
+      { 'rules[0]': 'set only one of threshold, predictive' },
+    ],
+    [
+      'a target without an id',
+      (d) => {
+        d.targets = [{ provider: 'memory' }];
+      },
+      { 'targets[0].id': /^is required \(text\)$/ },
+    ],
   ];
 
   it.each(cases)('%s', (_name, mutate, expected) => {
@@ -311,7 +567,9 @@ describe('parsePolicy: text that is not a policy', () => {
   });
 
   it('names the source in the message', () => {
-    expect(() => parsePolicy('name: p\nlimits: { maxReplicas: 2 }\nrules: []\n', 'prod.yaml')).toThrow(/^prod\.yaml: invalid policy: rules: needs at least one rule$/);
+    expect(() => parsePolicy('name: p\nlimits: { maxReplicas: 2 }\nrules: []\n', 'prod.yaml')).toThrow(
+      /^prod\.yaml: invalid policy: rules: needs at least one rule$/,
+    );
   });
 });
 
@@ -347,7 +605,11 @@ describe('the predictive rule', () => {
   });
 
   it('10 s periods are accepted', () => {
-    const p = validatePolicy({ name: 'p', limits: { maxReplicas: 10 }, rules: [{ name: 'f', predictive: { metric: 'ConcurrentRequestsPerModel', target: 4, periodSeconds: 10 } }] });
+    const p = validatePolicy({
+      name: 'p',
+      limits: { maxReplicas: 10 },
+      rules: [{ name: 'f', predictive: { metric: 'ConcurrentRequestsPerModel', target: 4, periodSeconds: 10 } }],
+    });
     expect(p.rules[0]!.predictive?.periodSeconds).toBe(10);
   });
 });

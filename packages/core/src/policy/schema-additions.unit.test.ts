@@ -31,7 +31,10 @@ describe('step rules: metricAggregationType', () => {
 
 describe('targetTracking: customMetric', () => {
   it('accepts the AWS customized metric fields', () => {
-    const p = validatePolicy({ ...base, ...tracking({ customMetric: { namespace: 'vLLM', statistic: 'Maximum', unit: 'Count', dimensions: { EndpointName: 'llm' } } }) });
+    const p = validatePolicy({
+      ...base,
+      ...tracking({ customMetric: { namespace: 'vLLM', statistic: 'Maximum', unit: 'Count', dimensions: { EndpointName: 'llm' } } }),
+    });
     expect(p.rules[0]!.targetTracking!.customMetric).toEqual({ namespace: 'vLLM', statistic: 'Maximum', unit: 'Count', dimensions: { EndpointName: 'llm' } });
   });
   it.each([
@@ -40,7 +43,11 @@ describe('targetTracking: customMetric', () => {
     ['unknown unit', { statistic: 'Sum', unit: 'Requests' }, 'rules[0].targetTracking.customMetric.unit'],
     ['misspelt field', { statistic: 'Sum', dimension: {} }, 'rules[0].targetTracking.customMetric.dimension'],
     ['empty dimension value', { statistic: 'Sum', dimensions: { EndpointName: '' } }, 'rules[0].targetTracking.customMetric.dimensions.EndpointName'],
-    ['too many dimensions', { statistic: 'Sum', dimensions: Object.fromEntries(Array.from({ length: 31 }, (_, i) => [`d${i}`, 'v'])) }, 'rules[0].targetTracking.customMetric.dimensions'],
+    [
+      'too many dimensions',
+      { statistic: 'Sum', dimensions: Object.fromEntries(Array.from({ length: 31 }, (_, i) => [`d${i}`, 'v'])) },
+      'rules[0].targetTracking.customMetric.dimensions',
+    ],
   ])('%s is refused by path', (_what, customMetric, path) => {
     expect(Object.keys(issuesOf(tracking({ customMetric })))).toEqual([path]);
   });

@@ -8,7 +8,11 @@ import { NotificationSchema } from './notifications';
  * silently ignored setting.
  */
 
-const seconds = z.number().finite().min(0, 'must be >= 0 seconds').max(86_400 * 7, 'must be at most 7 days');
+const seconds = z
+  .number()
+  .finite()
+  .min(0, 'must be >= 0 seconds')
+  .max(86_400 * 7, 'must be at most 7 days');
 const replicas = z.number().int('must be a whole number').min(0, 'must be >= 0').max(100_000, 'must be <= 100000');
 const name = z.string().min(1, 'must not be empty').max(256, 'must be at most 256 characters');
 
@@ -33,16 +37,26 @@ export const ThresholdRuleSchema = z
     /** For metric-value signals: act when value < below (scale-in rules). */
     below: z.number().finite().optional(),
     /** Replicas to add (positive) or remove (negative). */
-    change: z.number().int('must be a whole number').refine((v) => v !== 0, 'must not be 0').optional(),
+    change: z
+      .number()
+      .int('must be a whole number')
+      .refine((v) => v !== 0, 'must not be 0')
+      .optional(),
     /** Move along the size ladder instead of changing replicas. */
     size: z.enum(['next', 'previous']).optional(),
     /** Change the load balancer bandwidth by this many Mbps instead (OCI), within limits.bandwidthMbps. */
-    bandwidth: z.number().int('must be a whole number of Mbps').refine((v) => v !== 0, 'must not be 0').optional(),
+    bandwidth: z
+      .number()
+      .int('must be a whole number of Mbps')
+      .refine((v) => v !== 0, 'must not be 0')
+      .optional(),
   })
   .superRefine((r, ctx) => {
     if (r.alarm === undefined && r.metric === undefined) ctx.addIssue({ code: 'custom', path: ['alarm'], message: 'name an alarm or a metric to react to' });
-    if ([r.change, r.size, r.bandwidth].filter((v) => v !== undefined).length !== 1) ctx.addIssue({ code: 'custom', path: ['change'], message: 'set exactly one of change (replicas), size (next|previous) or bandwidth (Mbps)' });
-    if (r.alarm === undefined && r.above === undefined && r.below === undefined) ctx.addIssue({ code: 'custom', path: ['above'], message: 'a metric rule without an alarm needs above or below' });
+    if ([r.change, r.size, r.bandwidth].filter((v) => v !== undefined).length !== 1)
+      ctx.addIssue({ code: 'custom', path: ['change'], message: 'set exactly one of change (replicas), size (next|previous) or bandwidth (Mbps)' });
+    if (r.alarm === undefined && r.above === undefined && r.below === undefined)
+      ctx.addIssue({ code: 'custom', path: ['above'], message: 'a metric rule without an alarm needs above or below' });
     if (r.above !== undefined && r.below !== undefined) ctx.addIssue({ code: 'custom', path: ['below'], message: 'set above or below, not both' });
   });
 
@@ -83,7 +97,8 @@ export const StepRuleSchema = z
         if (a.lower > a.upper) ctx.addIssue({ code: 'custom', path: ['adjustments', i, 'lower'], message: 'must be <= upper' });
         else if (a.lower === a.upper) ctx.addIssue({ code: 'custom', path: ['adjustments', i, 'lower'], message: 'must be < upper (the interval is empty)' });
       }
-      if (r.adjustmentType === 'ExactCapacity' && a.change < 0) ctx.addIssue({ code: 'custom', path: ['adjustments', i, 'change'], message: 'ExactCapacity must be >= 0' });
+      if (r.adjustmentType === 'ExactCapacity' && a.change < 0)
+        ctx.addIssue({ code: 'custom', path: ['adjustments', i, 'change'], message: 'ExactCapacity must be >= 0' });
     });
     // AWS: intervals may not overlap nor leave gaps; one open end at most on each side.
     // Inverted or empty intervals are reported above; leave them out rather than report them twice.
@@ -95,16 +110,40 @@ export const StepRuleSchema = z
       const prev = sorted[k - 1]!;
       const cur = sorted[k]!;
       if (cur.lo < prev.hi) ctx.addIssue({ code: 'custom', path: ['adjustments', cur.i, 'lower'], message: `overlaps adjustments[${prev.i}]` });
-      else if (cur.lo > prev.hi) ctx.addIssue({ code: 'custom', path: ['adjustments', cur.i, 'lower'], message: `leaves a gap after adjustments[${prev.i}] (upper ${prev.hi})` });
+      else if (cur.lo > prev.hi)
+        ctx.addIssue({ code: 'custom', path: ['adjustments', cur.i, 'lower'], message: `leaves a gap after adjustments[${prev.i}] (upper ${prev.hi})` });
     }
   });
 
 /** CloudWatch's units (`StandardUnit`). */
 export const METRIC_UNITS = [
-  'Seconds', 'Microseconds', 'Milliseconds', 'Bytes', 'Kilobytes', 'Megabytes', 'Gigabytes', 'Terabytes',
-  'Bits', 'Kilobits', 'Megabits', 'Gigabits', 'Terabits', 'Percent', 'Count',
-  'Bytes/Second', 'Kilobytes/Second', 'Megabytes/Second', 'Gigabytes/Second', 'Terabytes/Second',
-  'Bits/Second', 'Kilobits/Second', 'Megabits/Second', 'Gigabits/Second', 'Terabits/Second', 'Count/Second', 'None',
+  'Seconds',
+  'Microseconds',
+  'Milliseconds',
+  'Bytes',
+  'Kilobytes',
+  'Megabytes',
+  'Gigabytes',
+  'Terabytes',
+  'Bits',
+  'Kilobits',
+  'Megabits',
+  'Gigabits',
+  'Terabits',
+  'Percent',
+  'Count',
+  'Bytes/Second',
+  'Kilobytes/Second',
+  'Megabytes/Second',
+  'Gigabytes/Second',
+  'Terabytes/Second',
+  'Bits/Second',
+  'Kilobits/Second',
+  'Megabits/Second',
+  'Gigabits/Second',
+  'Terabits/Second',
+  'Count/Second',
+  'None',
 ] as const;
 
 /**
@@ -123,30 +162,29 @@ export const CustomMetricSchema = z.strictObject({
     .optional(),
 });
 
-export const TargetTrackingRuleSchema = z
-  .strictObject({
-    /** How the metric is aggregated for exports (AWS customized metric); absent: the provider's predefined metric. */
-    customMetric: CustomMetricSchema.optional(),
-    metric: name,
-    /** The value to hold the metric at, per instance unless `statistic: total`. */
-    target: z.number().finite().positive('must be > 0'),
-    /** `total`: the metric is a sum over all instances and is divided by replicas. */
-    statistic: z.enum(['perInstance', 'total']).default('perInstance'),
-    /** `aws`: out above target, in only below scaleInRatio x target. `hpa`: ratio outside tolerance. */
-    algorithm: z.enum(['aws', 'hpa']).default('aws'),
-    scaleInRatio: z.number().gt(0, 'must be > 0').max(1, 'must be <= 1').default(0.9),
-    /** Relative band around the target that causes no change (HPA default 0.1). */
-    tolerance: z.number().min(0, 'must be >= 0').max(1, 'must be <= 1').optional(),
-    disableScaleIn: z.boolean().default(false),
-    scaleOutCooldown: seconds.optional(),
-    scaleInCooldown: seconds.optional(),
-    /**
-     * What the rule moves: `replicas` (absent) or the load balancer's `bandwidth` (OCI), where the
-     * metric is bandwidth utilization in percent and bandwidth = ceil(current x metric / target)
-     * within limits.bandwidthMbps.
-     */
-    capacity: z.enum(['replicas', 'bandwidth']).optional(),
-  });
+export const TargetTrackingRuleSchema = z.strictObject({
+  /** How the metric is aggregated for exports (AWS customized metric); absent: the provider's predefined metric. */
+  customMetric: CustomMetricSchema.optional(),
+  metric: name,
+  /** The value to hold the metric at, per instance unless `statistic: total`. */
+  target: z.number().finite().positive('must be > 0'),
+  /** `total`: the metric is a sum over all instances and is divided by replicas. */
+  statistic: z.enum(['perInstance', 'total']).default('perInstance'),
+  /** `aws`: out above target, in only below scaleInRatio x target. `hpa`: ratio outside tolerance. */
+  algorithm: z.enum(['aws', 'hpa']).default('aws'),
+  scaleInRatio: z.number().gt(0, 'must be > 0').max(1, 'must be <= 1').default(0.9),
+  /** Relative band around the target that causes no change (HPA default 0.1). */
+  tolerance: z.number().min(0, 'must be >= 0').max(1, 'must be <= 1').optional(),
+  disableScaleIn: z.boolean().default(false),
+  scaleOutCooldown: seconds.optional(),
+  scaleInCooldown: seconds.optional(),
+  /**
+   * What the rule moves: `replicas` (absent) or the load balancer's `bandwidth` (OCI), where the
+   * metric is bandwidth utilization in percent and bandwidth = ceil(current x metric / target)
+   * within limits.bandwidthMbps.
+   */
+  capacity: z.enum(['replicas', 'bandwidth']).optional(),
+});
 
 /**
  * Capacity planned from a forecast of the load metric, like AWS predictive scaling's
@@ -169,7 +207,12 @@ export const PredictiveRuleSchema = z.strictObject({
     .refine((v) => 86_400 % v === 0, 'must divide a day (86400 s), e.g. 10 or 60')
     .default(60),
   /** How far ahead to plan; default: the provider's provisioning time plus the metric's publishing delay. */
-  horizonSeconds: z.number().int('must be a whole number').min(1, 'must be >= 1').max(4 * 3600, 'must be <= 14400 (4 hours)').optional(),
+  horizonSeconds: z
+    .number()
+    .int('must be a whole number')
+    .min(1, 'must be >= 1')
+    .max(4 * 3600, 'must be <= 14400 (4 hours)')
+    .optional(),
   /** Past days whose same time of day shapes the forecast (0 = trend only). */
   seasonDays: z.number().int('must be a whole number').min(0, 'must be >= 0').max(14, 'must be <= 14').default(3),
   /** Minutes averaged for the current level. */
@@ -193,7 +236,12 @@ export const ScheduleRuleSchema = z
     start: z.string(),
     /** Cron of when it closes; or use durationMinutes. */
     end: z.string().optional(),
-    durationMinutes: z.number().int().min(1, 'must be >= 1').max(60 * 24 * 31, 'must be at most 31 days').optional(),
+    durationMinutes: z
+      .number()
+      .int()
+      .min(1, 'must be >= 1')
+      .max(60 * 24 * 31, 'must be at most 31 days')
+      .optional(),
     timezone: z.string().default('UTC'),
     minReplicas: replicas.optional(),
     maxReplicas: replicas.optional(),
@@ -208,9 +256,12 @@ export const ScheduleRuleSchema = z
         ctx.addIssue({ code: 'custom', path: [key], message: (e as { issues?: Array<{ message: string }> }).issues?.[0]?.message ?? 'invalid cron' });
       }
     }
-    if ((r.end === undefined) === (r.durationMinutes === undefined)) ctx.addIssue({ code: 'custom', path: ['end'], message: 'set exactly one of end (cron) or durationMinutes' });
-    if (r.minReplicas === undefined && r.maxReplicas === undefined) ctx.addIssue({ code: 'custom', path: ['minReplicas'], message: 'a schedule sets minReplicas, maxReplicas or both' });
-    if (r.minReplicas !== undefined && r.maxReplicas !== undefined && r.minReplicas > r.maxReplicas) ctx.addIssue({ code: 'custom', path: ['minReplicas'], message: 'must be <= maxReplicas' });
+    if ((r.end === undefined) === (r.durationMinutes === undefined))
+      ctx.addIssue({ code: 'custom', path: ['end'], message: 'set exactly one of end (cron) or durationMinutes' });
+    if (r.minReplicas === undefined && r.maxReplicas === undefined)
+      ctx.addIssue({ code: 'custom', path: ['minReplicas'], message: 'a schedule sets minReplicas, maxReplicas or both' });
+    if (r.minReplicas !== undefined && r.maxReplicas !== undefined && r.minReplicas > r.maxReplicas)
+      ctx.addIssue({ code: 'custom', path: ['minReplicas'], message: 'must be <= maxReplicas' });
     if (!isValidTimeZone(r.timezone)) ctx.addIssue({ code: 'custom', path: ['timezone'], message: `unknown time zone "${r.timezone}"` });
   });
 
@@ -231,7 +282,11 @@ export const RuleSchema = z
   .superRefine((r, ctx) => {
     const kinds = (['threshold', 'step', 'targetTracking', 'schedule', 'predictive'] as const).filter((k) => r[k] !== undefined);
     if (kinds.length !== 1) {
-      ctx.addIssue({ code: 'custom', path: [], message: kinds.length === 0 ? 'set one of threshold, step, targetTracking, schedule, predictive' : `set only one of ${kinds.join(', ')}` });
+      ctx.addIssue({
+        code: 'custom',
+        path: [],
+        message: kinds.length === 0 ? 'set one of threshold, step, targetTracking, schedule, predictive' : `set only one of ${kinds.join(', ')}`,
+      });
     }
   })
   // The check above leaves exactly one kind key set: the output is the union by kind.
@@ -245,13 +300,9 @@ export const LimitsSchema = z
     sizes: z.array(name).min(1, 'needs at least one size').optional(),
     /** At most this many replicas added or removed by one action. */
     maxStep: z.number().int().min(1, 'must be >= 1').optional(),
-    cooldown: z
-      .strictObject({ scaleOut: seconds.default(300), scaleIn: seconds.default(300) })
-      .default({ scaleOut: 300, scaleIn: 300 }),
+    cooldown: z.strictObject({ scaleOut: seconds.default(300), scaleIn: seconds.default(300) }).default({ scaleOut: 300, scaleIn: 300 }),
     /** HPA-style: scale in only to the highest recommendation seen in the window. */
-    stabilization: z
-      .strictObject({ scaleOut: seconds.default(0), scaleIn: seconds.default(0) })
-      .default({ scaleOut: 0, scaleIn: 0 }),
+    stabilization: z.strictObject({ scaleOut: seconds.default(0), scaleIn: seconds.default(0) }).default({ scaleOut: 0, scaleIn: 0 }),
     bandwidthMbps: z.strictObject({ min: z.number().int().min(1), max: z.number().int().min(1) }).optional(),
   })
   .superRefine((l, ctx) => {
@@ -263,9 +314,9 @@ export const LimitsSchema = z
         seen.add(s);
       });
     }
-    if (l.bandwidthMbps && l.bandwidthMbps.min > l.bandwidthMbps.max) ctx.addIssue({ code: 'custom', path: ['bandwidthMbps', 'min'], message: 'must be <= max' });
+    if (l.bandwidthMbps && l.bandwidthMbps.min > l.bandwidthMbps.max)
+      ctx.addIssue({ code: 'custom', path: ['bandwidthMbps', 'min'], message: 'must be <= max' });
   });
-
 
 /** What to do when a target's metrics keep failing (KEDA's `fallback`). */
 export const FallbackSchema = z.strictObject({
@@ -300,17 +351,27 @@ export const PolicySchema = z
       const names = new Map<string, number>();
       rules.forEach((raw, i) => {
         if (raw === null || typeof raw !== 'object') return;
-        const r = raw as { name?: unknown; threshold?: { size?: unknown; bandwidth?: unknown }; targetTracking?: { capacity?: unknown }; schedule?: { minReplicas?: unknown } };
+        const r = raw as {
+          name?: unknown;
+          threshold?: { size?: unknown; bandwidth?: unknown };
+          targetTracking?: { capacity?: unknown };
+          schedule?: { minReplicas?: unknown };
+        };
         if (typeof r.name === 'string') {
-          if (names.has(r.name)) ctx.addIssue({ code: 'custom', path: ['rules', i, 'name'], message: `duplicate rule name (also rules[${names.get(r.name)}])` });
+          if (names.has(r.name))
+            ctx.addIssue({ code: 'custom', path: ['rules', i, 'name'], message: `duplicate rule name (also rules[${names.get(r.name)}])` });
           names.set(r.name, i);
         }
-        if (typeof r.threshold === 'object' && r.threshold?.size && !doc.limits?.sizes) ctx.addIssue({ code: 'custom', path: ['rules', i, 'threshold', 'size'], message: 'needs limits.sizes (the size ladder)' });
+        if (typeof r.threshold === 'object' && r.threshold?.size && !doc.limits?.sizes)
+          ctx.addIssue({ code: 'custom', path: ['rules', i, 'threshold', 'size'], message: 'needs limits.sizes (the size ladder)' });
         const bw = doc.limits?.bandwidthMbps;
-        if (typeof r.threshold === 'object' && r.threshold?.bandwidth !== undefined && !bw) ctx.addIssue({ code: 'custom', path: ['rules', i, 'threshold', 'bandwidth'], message: 'needs limits.bandwidthMbps (min and max)' });
-        if (typeof r.targetTracking === 'object' && r.targetTracking?.capacity === 'bandwidth' && !bw) ctx.addIssue({ code: 'custom', path: ['rules', i, 'targetTracking', 'capacity'], message: 'needs limits.bandwidthMbps (min and max)' });
+        if (typeof r.threshold === 'object' && r.threshold?.bandwidth !== undefined && !bw)
+          ctx.addIssue({ code: 'custom', path: ['rules', i, 'threshold', 'bandwidth'], message: 'needs limits.bandwidthMbps (min and max)' });
+        if (typeof r.targetTracking === 'object' && r.targetTracking?.capacity === 'bandwidth' && !bw)
+          ctx.addIssue({ code: 'custom', path: ['rules', i, 'targetTracking', 'capacity'], message: 'needs limits.bandwidthMbps (min and max)' });
         const min = typeof r.schedule === 'object' ? r.schedule?.minReplicas : undefined;
-        if (typeof min === 'number' && maxReplicas !== undefined && min > maxReplicas) ctx.addIssue({ code: 'custom', path: ['rules', i, 'schedule', 'minReplicas'], message: `must be <= limits.maxReplicas (${maxReplicas})` });
+        if (typeof min === 'number' && maxReplicas !== undefined && min > maxReplicas)
+          ctx.addIssue({ code: 'custom', path: ['rules', i, 'schedule', 'minReplicas'], message: `must be <= limits.maxReplicas (${maxReplicas})` });
       });
     },
     { when: () => true },

@@ -40,7 +40,12 @@ export function buildNotifiers<Deps>(policy: Policy, options: BuildNotifiersOpti
       // A policy validated without this registry has not met the kind's schema yet.
       const parsed = kind.schema.safeParse(entry);
       if (!parsed.success) {
-        logger.log('warn', 'notification refused by its kind', { type: 'notification', kind: entry.type, path: `notifications[${i}]`, error: redactSecrets(parsed.error.issues.map((x) => `${x.path.join('.')}: ${x.message}`).join('; ')) });
+        logger.log('warn', 'notification refused by its kind', {
+          type: 'notification',
+          kind: entry.type,
+          path: `notifications[${i}]`,
+          error: redactSecrets(parsed.error.issues.map((x) => `${x.path.join('.')}: ${x.message}`).join('; ')),
+        });
         return;
       }
       out.push(kind.create(parsed.data, options.deps));

@@ -3,7 +3,10 @@ import { formatTarget } from '../types';
 import { redactUrl } from './redact';
 import { checkWebhookUrl, type WebhookUrlOptions } from './webhook-url';
 
-export type FetchLike = (url: string, init: { method: string; headers: Record<string, string>; body: string; signal?: AbortSignal; redirect?: 'error' | 'follow' | 'manual' }) => Promise<{ ok: boolean; status: number }>;
+export type FetchLike = (
+  url: string,
+  init: { method: string; headers: Record<string, string>; body: string; signal?: AbortSignal; redirect?: 'error' | 'follow' | 'manual' },
+) => Promise<{ ok: boolean; status: number }>;
 
 export interface WebhookNotifierOptions extends WebhookUrlOptions {
   fetch?: FetchLike;
@@ -12,7 +15,10 @@ export interface WebhookNotifierOptions extends WebhookUrlOptions {
 /** One human line for chat tools. */
 export function summarize(record: AuditRecord): string {
   const target = record.target ? formatTarget(record.target) : '(no target)';
-  const change = record.from && record.to ? ` ${record.from.replicas}${record.from.size ? `x${record.from.size}` : ''} -> ${record.to.replicas}${record.to.size ? `x${record.to.size}` : ''}` : '';
+  const change =
+    record.from && record.to
+      ? ` ${record.from.replicas}${record.from.size ? `x${record.from.size}` : ''} -> ${record.to.replicas}${record.to.size ? `x${record.to.size}` : ''}`
+      : '';
   return `[autoscaler] ${record.outcome}${record.dryRun ? ' (dry run)' : ''} ${target}${change}: ${record.reason}`;
 }
 
@@ -41,7 +47,13 @@ export class WebhookNotifier implements Notifier {
     const body = this.format === 'slack' ? JSON.stringify({ text: summarize(record) }) : JSON.stringify(record);
     let res: { ok: boolean; status: number };
     try {
-      res = await this.fetchFn(this.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body, redirect: 'error', ...(options.signal ? { signal: options.signal } : {}) });
+      res = await this.fetchFn(this.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body,
+        redirect: 'error',
+        ...(options.signal ? { signal: options.signal } : {}),
+      });
     } catch (e) {
       throw new Error(`webhook ${redactUrl(this.url)} failed: ${(e as Error).name === 'AbortError' ? 'timed out' : 'could not connect'}`);
     }

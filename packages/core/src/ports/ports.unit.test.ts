@@ -80,17 +80,39 @@ describe('clocks', () => {
 describe('JsonLogger', () => {
   it('writes one JSON object per line with the time from its clock, and drops lower levels', () => {
     const lines: string[] = [];
-    const logger = new JsonLogger((l) => lines.push(l), 'info', { app: 'test' }, () => Date.UTC(2026, 0, 1));
+    const logger = new JsonLogger(
+      (l) => lines.push(l),
+      'info',
+      { app: 'test' },
+      () => Date.UTC(2026, 0, 1),
+    );
     logger.log('debug', 'hidden');
     logger.log('warn', 'audit', { outcome: 'scaled', target: { provider: 'memory', id: 'x' } });
     expect(lines).toHaveLength(1);
     expect(lines[0]).not.toContain('\n');
-    expect(JSON.parse(lines[0]!)).toEqual({ time: '2026-01-01T00:00:00.000Z', level: 'warn', msg: 'audit', app: 'test', outcome: 'scaled', target: { provider: 'memory', id: 'x' } });
+    expect(JSON.parse(lines[0]!)).toEqual({
+      time: '2026-01-01T00:00:00.000Z',
+      level: 'warn',
+      msg: 'audit',
+      app: 'test',
+      outcome: 'scaled',
+      target: { provider: 'memory', id: 'x' },
+    });
   });
 });
 
 describe('WebhookNotifier', () => {
-  const record: AuditRecord = { type: 'audit', outcome: 'scaled', target: { provider: 'memory', id: 'model-a' }, from: { replicas: 2, size: 'S' }, to: { replicas: 3, size: 'S' }, reason: 'high-cpu firing: +1 replica', at: 0, durationMs: 3, dryRun: false };
+  const record: AuditRecord = {
+    type: 'audit',
+    outcome: 'scaled',
+    target: { provider: 'memory', id: 'model-a' },
+    from: { replicas: 2, size: 'S' },
+    to: { replicas: 3, size: 'S' },
+    reason: 'high-cpu firing: +1 replica',
+    at: 0,
+    durationMs: 3,
+    dryRun: false,
+  };
 
   /** Stands in for `fetch`: records what would go on the wire. */
   function recordingFetch(status = 200): { fetchFn: FetchLike; sent: Array<{ url: string; method: string; headers: Record<string, string>; body: string }> } {
@@ -119,6 +141,8 @@ describe('WebhookNotifier', () => {
 
   it('summarize marks dry runs and events without a target', () => {
     expect(summarize({ ...record, outcome: 'dry-run', dryRun: true })).toMatch(/^\[autoscaler\] dry-run \(dry run\) memory:model-a/);
-    expect(summarize({ type: 'audit', outcome: 'rejected', reason: 'invalid body', at: 0, durationMs: 0 })).toBe('[autoscaler] rejected (no target): invalid body');
+    expect(summarize({ type: 'audit', outcome: 'rejected', reason: 'invalid body', at: 0, durationMs: 0 })).toBe(
+      '[autoscaler] rejected (no target): invalid body',
+    );
   });
 });

@@ -3,7 +3,10 @@ import { redactSecrets, redactUrl, webhookUrlProblem, WebhookNotifier, type Audi
 describe('redaction', () => {
   it.each([
     ['webhook https://hooks.slack.com/services/T000/B000/XXXXSECRET answered 500', 'webhook https://hooks.slack.com/… answered 500'],
-    ['GET https://objectstorage.us-ashburn-1.oraclecloud.com/p/AbCdSeCrEt/n/ns/b/bucket/o/policy.yaml failed', 'GET https://objectstorage.us-ashburn-1.oraclecloud.com/… failed'],
+    [
+      'GET https://objectstorage.us-ashburn-1.oraclecloud.com/p/AbCdSeCrEt/n/ns/b/bucket/o/policy.yaml failed',
+      'GET https://objectstorage.us-ashburn-1.oraclecloud.com/… failed',
+    ],
     ['https://user:pass@example.com/x?token=abc', 'https://example.com/…'],
     ['Authorization: Bearer eyJhbGciOiJSUzI1NiJ9.payload.sig', 'Authorization: Bearer (redacted)'],
     ['?X-Amz-Signature=deadbeef&x=1 token=abc123', '?X-Amz-Signature=(redacted)&x=1 token=(redacted)'],

@@ -17,16 +17,7 @@ export interface Logger {
   log(level: LogLevel, msg: string, fields?: Record<string, unknown>): void;
 }
 
-export type Outcome =
-  | 'scaled'
-  | 'resized'
-  | 'no-action'
-  | 'dry-run'
-  | 'skipped'
-  | 'duplicate'
-  | 'rejected'
-  | 'conflict'
-  | 'error';
+export type Outcome = 'scaled' | 'resized' | 'no-action' | 'dry-run' | 'skipped' | 'duplicate' | 'rejected' | 'conflict' | 'error';
 
 /** One structured record per outcome of handling one target's signals. */
 export interface AuditRecord {

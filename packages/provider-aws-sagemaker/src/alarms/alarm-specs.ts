@@ -24,7 +24,14 @@ export function alarmsForPolicy(policy: Policy, ref: TargetRef, actionArn: strin
     { Name: 'EndpointName', Value: endpoint },
     { Name: 'VariantName', Value: variant },
   ];
-  const alarm = (rule: string, suffix: string, metric: string, threshold: number, op: PutMetricAlarmInput['ComparisonOperator'], evaluationPeriods = 1): PutMetricAlarmInput => ({
+  const alarm = (
+    rule: string,
+    suffix: string,
+    metric: string,
+    threshold: number,
+    op: PutMetricAlarmInput['ComparisonOperator'],
+    evaluationPeriods = 1,
+  ): PutMetricAlarmInput => ({
     AlarmName: `${prefix}${rule.replace(/[^A-Za-z0-9_.-]+/g, '-')}${suffix}`.slice(0, 255),
     AlarmDescription: `autoscaler policy ${policy.name}, rule ${rule} (${ref.id})`,
     Namespace: metricNamespace(metric),

@@ -1,6 +1,19 @@
 import { createHash } from 'node:crypto';
 import { DeleteAlarmsCommand, DescribeAlarmsCommand, PutMetricAlarmCommand, type MetricAlarm } from '@aws-sdk/client-cloudwatch';
-import { ValidationError, systemClock, zodIssues, type AlarmChange, type AlarmSource, type CallOptions, type Clock, type Policy, type Signal, type SignalState, type TargetRef, type Issue as ValidationIssue } from '@autoscaler/core';
+import {
+  ValidationError,
+  systemClock,
+  zodIssues,
+  type AlarmChange,
+  type AlarmSource,
+  type CallOptions,
+  type Clock,
+  type Policy,
+  type Signal,
+  type SignalState,
+  type TargetRef,
+  type Issue as ValidationIssue,
+} from '@autoscaler/core';
 import type { z } from 'zod';
 import { call, callWithin } from '../aws-errors';
 import { mergeBudgets } from '../budget';
@@ -136,8 +149,13 @@ export class CloudWatchAlarmSource implements AlarmSource {
     const issues: ValidationIssue[] = [];
     const timely = signals.filter((s) => {
       const age = now - s.at;
-      if (!Number.isFinite(s.at) || age > maxAge) issues.push({ path: 'StateChangeTime', message: `${s.alarmName ?? 'the alarm'} changed state at ${iso(s.at)}, ${Math.round(age / 1000)} s ago (more than ${maxAge / 1000} s): refused as stale or replayed` });
-      else if (-age > maxFuture) issues.push({ path: 'StateChangeTime', message: `${s.alarmName ?? 'the alarm'} claims a state change at ${iso(s.at)}, in the future: refused` });
+      if (!Number.isFinite(s.at) || age > maxAge)
+        issues.push({
+          path: 'StateChangeTime',
+          message: `${s.alarmName ?? 'the alarm'} changed state at ${iso(s.at)}, ${Math.round(age / 1000)} s ago (more than ${maxAge / 1000} s): refused as stale or replayed`,
+        });
+      else if (-age > maxFuture)
+        issues.push({ path: 'StateChangeTime', message: `${s.alarmName ?? 'the alarm'} claims a state change at ${iso(s.at)}, in the future: refused` });
       else return true;
       return false;
     });
@@ -147,7 +165,9 @@ export class CloudWatchAlarmSource implements AlarmSource {
     const alarms = new Map<string, MetricAlarm>();
     const budget = mergeBudgets(options, this.options.budget?.());
     for (let i = 0; i < names.length; i += 100) {
-      const out = await callWithin('DescribeAlarms', budget, this.clock, (http) => clients!.cloudwatch.send(new DescribeAlarmsCommand({ AlarmNames: names.slice(i, i + 100), AlarmTypes: ['MetricAlarm'], MaxRecords: 100 }), http));
+      const out = await callWithin('DescribeAlarms', budget, this.clock, (http) =>
+        clients!.cloudwatch.send(new DescribeAlarmsCommand({ AlarmNames: names.slice(i, i + 100), AlarmTypes: ['MetricAlarm'], MaxRecords: 100 }), http),
+      );
       for (const a of out.MetricAlarms ?? []) if (a.AlarmName) alarms.set(a.AlarmName, a);
     }
     const kept: Signal[] = [];
@@ -237,9 +257,15 @@ export class CloudWatchAlarmSource implements AlarmSource {
     }
   }
 
-  private fromSns(sns: z.output<typeof SnsHttpSchema> | z.output<typeof SnsEventSchema>['Records'][number]['Sns'], path: string, certField: string, certUrl: string | undefined): Signal[] {
+  private fromSns(
+    sns: z.output<typeof SnsHttpSchema> | z.output<typeof SnsEventSchema>['Records'][number]['Sns'],
+    path: string,
+    certField: string,
+    certUrl: string | undefined,
+  ): Signal[] {
     const at = (field: string): string => (path === '' ? field : `${path}.${field}`);
-    if (this.options.topicArns && !this.options.topicArns.includes(sns.TopicArn)) throw ValidationError.field(at('TopicArn'), `${sns.TopicArn} is not a topic this autoscaler listens to`);
+    if (this.options.topicArns && !this.options.topicArns.includes(sns.TopicArn))
+      throw ValidationError.field(at('TopicArn'), `${sns.TopicArn} is not a topic this autoscaler listens to`);
     if (sns.Type !== 'Notification') throw ValidationError.field(at('Type'), `"${sns.Type}" is not a Notification`);
     if (this.options.verifySns !== false) this.verifier.verify(sns, { url: certUrl, path: at(certField) }, path === '' ? '(body)' : path);
     let body: unknown;
@@ -306,9 +332,33 @@ export class CloudWatchAlarmSource implements AlarmSource {
     );
   }
 
-  private signal(id: string, s: { metric: string; alarm: string; alarmName: string; state: SignalState; value: number | undefined; threshold: number | undefined; at: number; dedupeKey: string; region: string | undefined; dimensions: Dims }): Signal {
+  private signal(
+    id: string,
+    s: {
+      metric: string;
+      alarm: string;
+      alarmName: string;
+      state: SignalState;
+      value: number | undefined;
+      threshold: number | undefined;
+      at: number;
+      dedupeKey: string;
+      region: string | undefined;
+      dimensions: Dims;
+    },
+  ): Signal {
     const target: TargetRef = { provider: PROVIDER_NAME, id, ...(s.region ? { region: s.region } : {}) };
-    const signal: Signal = { target, source: this.name, metric: s.metric, alarm: s.alarm, alarmName: s.alarmName, state: s.state, dedupeKey: s.dedupeKey, at: s.at, dimensions: s.dimensions };
+    const signal: Signal = {
+      target,
+      source: this.name,
+      metric: s.metric,
+      alarm: s.alarm,
+      alarmName: s.alarmName,
+      state: s.state,
+      dedupeKey: s.dedupeKey,
+      at: s.at,
+      dimensions: s.dimensions,
+    };
     if (s.value !== undefined && Number.isFinite(s.value)) signal.value = s.value;
     if (s.threshold !== undefined && Number.isFinite(s.threshold)) signal.threshold = s.threshold;
     return signal;
@@ -329,7 +379,18 @@ export class CloudWatchAlarmSource implements AlarmSource {
     const alarms: MetricAlarm[] = [];
     let token: string | undefined;
     for (let page = 0; page < 5; page++) {
-      const out = await callWithin('DescribeAlarms', budget, this.clock, (http) => clients.cloudwatch.send(new DescribeAlarmsCommand({ AlarmNamePrefix: prefix, StateValue: 'ALARM', AlarmTypes: ['MetricAlarm'], MaxRecords: 100, ...(token ? { NextToken: token } : {}) }), http));
+      const out = await callWithin('DescribeAlarms', budget, this.clock, (http) =>
+        clients.cloudwatch.send(
+          new DescribeAlarmsCommand({
+            AlarmNamePrefix: prefix,
+            StateValue: 'ALARM',
+            AlarmTypes: ['MetricAlarm'],
+            MaxRecords: 100,
+            ...(token ? { NextToken: token } : {}),
+          }),
+          http,
+        ),
+      );
       alarms.push(...(out.MetricAlarms ?? []));
       token = out.NextToken;
       if (!token) break;
@@ -339,7 +400,9 @@ export class CloudWatchAlarmSource implements AlarmSource {
     for (const a of alarms) {
       if (!a.AlarmName || !a.AlarmArn || a.AlarmName.startsWith('TargetTracking-')) continue;
       if ([...(a.AlarmActions ?? [])].some((x) => x.includes(':autoscaling:'))) continue;
-      const dimSets = a.Metrics?.length ? a.Metrics.map((m) => Object.fromEntries((m.MetricStat?.Metric?.Dimensions ?? []).map((d) => [d.Name ?? '', d.Value ?? '']))) : [Object.fromEntries((a.Dimensions ?? []).map((d) => [d.Name ?? '', d.Value ?? '']))];
+      const dimSets = a.Metrics?.length
+        ? a.Metrics.map((m) => Object.fromEntries((m.MetricStat?.Metric?.Dimensions ?? []).map((d) => [d.Name ?? '', d.Value ?? ''])))
+        : [Object.fromEntries((a.Dimensions ?? []).map((d) => [d.Name ?? '', d.Value ?? '']))];
       if (!dimSets.some((d) => d.EndpointName === endpoint && d.VariantName === variant)) continue;
       let value: number | undefined;
       try {

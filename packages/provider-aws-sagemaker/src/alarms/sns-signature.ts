@@ -68,7 +68,14 @@ export function vetSigningCertUrl(url: unknown, topicArn: string, path: string):
     throw ValidationError.field(path, 'is not a URL');
   }
   const host = `sns.${arn[2]}.amazonaws.com${arn[1] === 'aws-cn' ? '.cn' : ''}`;
-  if (parsed.protocol !== 'https:' || parsed.hostname !== host || parsed.port !== '' || parsed.username !== '' || parsed.search !== '' || !CERT_PATH.test(parsed.pathname)) {
+  if (
+    parsed.protocol !== 'https:' ||
+    parsed.hostname !== host ||
+    parsed.port !== '' ||
+    parsed.username !== '' ||
+    parsed.search !== '' ||
+    !CERT_PATH.test(parsed.pathname)
+  ) {
     throw ValidationError.field(path, `must be https://${host}/SimpleNotificationService-<id>.pem for topic region ${arn[2]}; refusing ${url.slice(0, 200)}`);
   }
   return parsed.toString();
@@ -132,13 +139,15 @@ export class SnsSignatureVerifier {
       pem = await this.fetchCertificate(url);
     } catch (e) {
       const message = `could not fetch the SNS signing certificate ${url}: ${(e as Error).message}`;
-      if (e instanceof CertificateHttpError && e.status >= 400 && e.status < 500) throw new ValidationError(message, [{ path, message: `certificate not found (HTTP ${e.status})` }]);
+      if (e instanceof CertificateHttpError && e.status >= 400 && e.status < 500)
+        throw new ValidationError(message, [{ path, message: `certificate not found (HTTP ${e.status})` }]);
       throw new TransientError(message, { cause: e });
     }
     try {
       const cert = new X509Certificate(pem);
       const now = this.now();
-      if (now < Date.parse(cert.validFrom) || now > Date.parse(cert.validTo)) throw new Error(`certificate not valid at ${new Date(now).toISOString()} (${cert.validFrom} .. ${cert.validTo})`);
+      if (now < Date.parse(cert.validFrom) || now > Date.parse(cert.validTo))
+        throw new Error(`certificate not valid at ${new Date(now).toISOString()} (${cert.validFrom} .. ${cert.validTo})`);
       return createPublicKey(pem);
     } catch (e) {
       throw new ValidationError(`the SNS signing certificate at ${url} is not usable: ${(e as Error).message}`, [{ path, message: 'not a valid certificate' }]);
@@ -158,9 +167,11 @@ export class SnsSignatureVerifier {
       .verify(key, Buffer.from(fields.Signature, 'base64'));
     if (!ok) throw ValidationError.field(`${path}.Signature`, 'does not verify against the SNS signing certificate: message forged or altered');
     const at = Date.parse(fields.Timestamp);
-    if (!Number.isFinite(at)) throw ValidationError.field(`${path}.Timestamp`, `must be an ISO 8601 time, got ${JSON.stringify(String(fields.Timestamp).slice(0, 40))}`);
+    if (!Number.isFinite(at))
+      throw ValidationError.field(`${path}.Timestamp`, `must be an ISO 8601 time, got ${JSON.stringify(String(fields.Timestamp).slice(0, 40))}`);
     const skew = this.options.maxFutureSkewMs ?? 5 * 60_000;
     if (at - this.now() > skew) throw ValidationError.field(`${path}.Timestamp`, `is more than ${skew} ms in the future: refusing it`);
-    if (this.options.maxMessageAgeMs !== undefined && this.now() - at > this.options.maxMessageAgeMs) throw ValidationError.field(`${path}.Timestamp`, `older than ${this.options.maxMessageAgeMs} ms: refusing a replay`);
+    if (this.options.maxMessageAgeMs !== undefined && this.now() - at > this.options.maxMessageAgeMs)
+      throw ValidationError.field(`${path}.Timestamp`, `older than ${this.options.maxMessageAgeMs} ms: refusing a replay`);
   }
 }

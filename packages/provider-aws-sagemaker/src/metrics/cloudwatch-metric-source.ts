@@ -1,5 +1,14 @@
 import { GetMetricDataCommand, type GetMetricDataCommandOutput, type MetricDataQuery } from '@aws-sdk/client-cloudwatch';
-import { ValidationError, systemClock, type CallOptions, type Clock, type HistoryQuery, type MetricPoint, type MetricSource, type TargetRef } from '@autoscaler/core';
+import {
+  ValidationError,
+  systemClock,
+  type CallOptions,
+  type Clock,
+  type HistoryQuery,
+  type MetricPoint,
+  type MetricSource,
+  type TargetRef,
+} from '@autoscaler/core';
 import { callWithin } from '../aws-errors';
 import { mergeBudgets } from '../budget';
 import type { AwsClients } from '../clients';
@@ -17,7 +26,13 @@ interface MetricSpec {
   endpointOnly?: boolean;
 }
 
-const invocation = (metricName: string, stat: MetricSpec['stat'] = 'Sum', zeroFill = true): MetricSpec => ({ namespace: 'AWS/SageMaker', metricName, stat, minPeriod: 60, zeroFill });
+const invocation = (metricName: string, stat: MetricSpec['stat'] = 'Sum', zeroFill = true): MetricSpec => ({
+  namespace: 'AWS/SageMaker',
+  metricName,
+  stat,
+  minPeriod: 60,
+  zeroFill,
+});
 const instance = (metricName: string): MetricSpec => ({ namespace: '/aws/sagemaker/Endpoints', metricName, stat: 'Average', minPeriod: 60, zeroFill: false });
 
 /**
@@ -92,17 +107,27 @@ export class CloudWatchMetricSource implements MetricSource {
     this.clock = options.clock ?? systemClock;
     this.maxPages = options.maxPages ?? 5;
     this.publishDelaySeconds = options.publishDelaySeconds ?? 60;
-    if (!Number.isInteger(this.maxPages) || this.maxPages < 1) throw ValidationError.field('maxPages', `must be a whole number >= 1, got ${String(options.maxPages)}`);
+    if (!Number.isInteger(this.maxPages) || this.maxPages < 1)
+      throw ValidationError.field('maxPages', `must be a whole number >= 1, got ${String(options.maxPages)}`);
   }
 
   async history(ref: TargetRef, query: HistoryQuery, options?: CallOptions): Promise<MetricPoint[]> {
     if (ref.provider !== PROVIDER_NAME) throw ValidationError.field('target.provider', `"${ref.provider}" is not ${PROVIDER_NAME}`);
     const { endpoint, variant } = parseVariantId(ref.id);
     const spec = METRICS[query.metric];
-    if (!spec) throw ValidationError.field('metric', `"${String(query.metric).slice(0, 80)}" is not a metric this source serves (use requests, cpu, memory or one of ${CLOUDWATCH_METRIC_NAMES.filter((m) => !['requests', 'cpu', 'memory'].includes(m)).join(', ')})`);
+    if (!spec)
+      throw ValidationError.field(
+        'metric',
+        `"${String(query.metric).slice(0, 80)}" is not a metric this source serves (use requests, cpu, memory or one of ${CLOUDWATCH_METRIC_NAMES.filter((m) => !['requests', 'cpu', 'memory'].includes(m)).join(', ')})`,
+      );
     const period = query.periodSeconds;
-    if (!validPeriod(period)) throw ValidationError.field('periodSeconds', `must be 10, 20, 30 or a multiple of 60 (CloudWatch periods), got ${String(period)}`);
-    if (period < spec.minPeriod) throw ValidationError.field('periodSeconds', `${query.metric} is published every ${spec.minPeriod} s; ask for ${spec.minPeriod} s or more, not ${period}`);
+    if (!validPeriod(period))
+      throw ValidationError.field('periodSeconds', `must be 10, 20, 30 or a multiple of 60 (CloudWatch periods), got ${String(period)}`);
+    if (period < spec.minPeriod)
+      throw ValidationError.field(
+        'periodSeconds',
+        `${query.metric} is published every ${spec.minPeriod} s; ask for ${spec.minPeriod} s or more, not ${period}`,
+      );
     if (!Number.isFinite(query.from) || !Number.isFinite(query.to)) throw ValidationError.field('from', 'from and to must be epoch milliseconds');
     const ms = period * 1000;
     const start = Math.ceil(query.from / ms) * ms;
@@ -112,7 +137,13 @@ export class CloudWatchMetricSource implements MetricSource {
     if (end <= start) return [];
 
     const dimensions = [{ Name: 'EndpointName', Value: endpoint }, ...(spec.endpointOnly === true ? [] : [{ Name: 'VariantName', Value: variant }])];
-    const queries: MetricDataQuery[] = [{ Id: 'm1', MetricStat: { Metric: { Namespace: spec.namespace, MetricName: spec.metricName, Dimensions: dimensions }, Period: period, Stat: spec.stat }, ReturnData: true }];
+    const queries: MetricDataQuery[] = [
+      {
+        Id: 'm1',
+        MetricStat: { Metric: { Namespace: spec.namespace, MetricName: spec.metricName, Dimensions: dimensions }, Period: period, Stat: spec.stat },
+        ReturnData: true,
+      },
+    ];
     if (spec.zeroFill) queries.push({ Id: 'filled', Expression: 'FILL(m1, 0)', Label: `${spec.metricName} (missing = 0)`, ReturnData: true });
 
     // History is an input to the decision: it may use at most half of the time left, so a hung
@@ -124,7 +155,16 @@ export class CloudWatchMetricSource implements MetricSource {
     let token: string | undefined;
     for (let page = 0; page < this.maxPages; page++) {
       const out: GetMetricDataCommandOutput = await callWithin(`GetMetricData ${spec.metricName} ${endpoint}/${variant}`, budget, this.clock, (http) =>
-        this.clients.cloudwatch.send(new GetMetricDataCommand({ MetricDataQueries: queries, StartTime: new Date(start), EndTime: new Date(end), ScanBy: 'TimestampDescending', ...(token ? { NextToken: token } : {}) }), http),
+        this.clients.cloudwatch.send(
+          new GetMetricDataCommand({
+            MetricDataQueries: queries,
+            StartTime: new Date(start),
+            EndTime: new Date(end),
+            ScanBy: 'TimestampDescending',
+            ...(token ? { NextToken: token } : {}),
+          }),
+          http,
+        ),
       );
       for (const r of out.MetricDataResults ?? []) {
         const into = r.Id === 'filled' ? filled : r.Id === 'm1' ? raw : undefined;

@@ -1,4 +1,13 @@
-const CONTAINER_METRICS = new Set(['CPUUtilization', 'MemoryUtilization', 'DiskUtilization', 'GPUUtilization', 'GPUMemoryUtilization', 'CPUReservation', 'MemoryReservation', 'GPUReservation']);
+const CONTAINER_METRICS = new Set([
+  'CPUUtilization',
+  'MemoryUtilization',
+  'DiskUtilization',
+  'GPUUtilization',
+  'GPUMemoryUtilization',
+  'CPUReservation',
+  'MemoryReservation',
+  'GPUReservation',
+]);
 
 /** Where SageMaker publishes a metric: invocation metrics in AWS/SageMaker, instance metrics in /aws/sagemaker/Endpoints. */
 export function metricNamespace(metric: string): string {
@@ -6,7 +15,12 @@ export function metricNamespace(metric: string): string {
 }
 
 /** Asynchronous-endpoint metrics: published per endpoint (EndpointName only), not per variant. */
-export const ENDPOINT_METRICS: ReadonlySet<string> = new Set(['ApproximateBacklogSize', 'ApproximateBacklogSizePerInstance', 'ApproximateAgeOfOldestRequest', 'HasBacklogWithoutCapacity']);
+export const ENDPOINT_METRICS: ReadonlySet<string> = new Set([
+  'ApproximateBacklogSize',
+  'ApproximateBacklogSizePerInstance',
+  'ApproximateAgeOfOldestRequest',
+  'HasBacklogWithoutCapacity',
+]);
 
 /** The asynchronous endpoint's wake-up metric: 1 while requests wait and no instance runs. */
 export const ASYNC_WAKE_METRIC = 'HasBacklogWithoutCapacity';

@@ -32,12 +32,15 @@ export interface NativeChange {
   name: string;
 }
 
-
 async function ownedAlarms(clients: AwsClients, prefix: string): Promise<MetricAlarm[]> {
   const out: MetricAlarm[] = [];
   let token: string | undefined;
   for (let page = 0; page < 20; page++) {
-    const res = await call('DescribeAlarms', () => clients.cloudwatch.send(new DescribeAlarmsCommand({ AlarmNamePrefix: prefix, AlarmTypes: ['MetricAlarm'], MaxRecords: 100, ...(token ? { NextToken: token } : {}) })));
+    const res = await call('DescribeAlarms', () =>
+      clients.cloudwatch.send(
+        new DescribeAlarmsCommand({ AlarmNamePrefix: prefix, AlarmTypes: ['MetricAlarm'], MaxRecords: 100, ...(token ? { NextToken: token } : {}) }),
+      ),
+    );
     out.push(...(res.MetricAlarms ?? []));
     token = res.NextToken;
     if (!token) break;
@@ -46,13 +49,19 @@ async function ownedAlarms(clients: AwsClients, prefix: string): Promise<MetricA
 }
 
 async function scheduledActions(clients: AwsClients, resourceId: string): Promise<ScheduledAction[]> {
-  const res = await call('DescribeScheduledActions', async () => (await clients.autoscalingClient()).send(new DescribeScheduledActionsCommand({ ServiceNamespace: 'sagemaker', ResourceId: resourceId, ScalableDimension: VARIANT_DIMENSION })));
+  const res = await call('DescribeScheduledActions', async () =>
+    (await clients.autoscalingClient()).send(
+      new DescribeScheduledActionsCommand({ ServiceNamespace: 'sagemaker', ResourceId: resourceId, ScalableDimension: VARIANT_DIMENSION }),
+    ),
+  );
   return res.ScheduledActions ?? [];
 }
 
 async function ownerOf(clients: AwsClients, target: ScalableTarget): Promise<string | undefined> {
   if (!target.ScalableTargetARN) return undefined;
-  const res = await call('ListTagsForResource', async () => (await clients.autoscalingClient()).send(new ListTagsForResourceCommand({ ResourceARN: target.ScalableTargetARN })));
+  const res = await call('ListTagsForResource', async () =>
+    (await clients.autoscalingClient()).send(new ListTagsForResourceCommand({ ResourceARN: target.ScalableTargetARN })),
+  );
   return res.Tags?.[OWNER_TAG];
 }
 
@@ -72,7 +81,9 @@ export async function applyNative(clients: AwsClients, exported: SageMakerNative
   if (existing) {
     const owner = await ownerOf(clients, existing);
     if (owner !== exported.owner && !options.adopt) {
-      throw new ConflictError(`${resourceId} is already registered with Application Auto Scaling ${owner ? `by autoscaler policy "${owner}"` : 'by someone else'}: pass adopt to take it over`);
+      throw new ConflictError(
+        `${resourceId} is already registered with Application Auto Scaling ${owner ? `by autoscaler policy "${owner}"` : 'by someone else'}: pass adopt to take it over`,
+      );
     }
     const same = existing.MinCapacity === targetRes.request.MinCapacity && existing.MaxCapacity === targetRes.request.MaxCapacity;
     if (!same) {
@@ -80,7 +91,9 @@ export async function applyNative(clients: AwsClients, exported: SageMakerNative
       await call('RegisterScalableTarget', async () => (await clients.autoscalingClient()).send(new RegisterScalableTargetCommand(req)));
     }
     if (owner !== exported.owner && existing.ScalableTargetARN) {
-      await call('TagResource', async () => (await clients.autoscalingClient()).send(new TagResourceCommand({ ResourceARN: existing.ScalableTargetARN, Tags: { [OWNER_TAG]: exported.owner } })));
+      await call('TagResource', async () =>
+        (await clients.autoscalingClient()).send(new TagResourceCommand({ ResourceARN: existing.ScalableTargetARN, Tags: { [OWNER_TAG]: exported.owner } })),
+      );
     }
     changes.push({ action: same && owner === exported.owner ? 'unchanged' : 'updated', kind: 'ScalableTarget', name: resourceId });
   } else {
@@ -135,7 +148,12 @@ export async function applyNative(clients: AwsClients, exported: SageMakerNative
     const name = r.request.ScheduledActionName!;
     wantedActions.add(name);
     const have = actions.get(name);
-    if (have && have.Schedule === r.request.Schedule && (have.Timezone ?? 'UTC') === (r.request.Timezone ?? 'UTC') && sameJson(have.ScalableTargetAction, r.request.ScalableTargetAction)) {
+    if (
+      have &&
+      have.Schedule === r.request.Schedule &&
+      (have.Timezone ?? 'UTC') === (r.request.Timezone ?? 'UTC') &&
+      sameJson(have.ScalableTargetAction, r.request.ScalableTargetAction)
+    ) {
       changes.push({ action: 'unchanged', kind: 'ScheduledAction', name });
       continue;
     }
@@ -151,12 +169,25 @@ export async function applyNative(clients: AwsClients, exported: SageMakerNative
   }
   for (const name of policies.keys()) {
     if (!name.startsWith(exported.policyPrefix) || wantedPolicies.has(name)) continue;
-    await call(`DeleteScalingPolicy ${name}`, async () => (await clients.autoscalingClient()).send(new DeleteScalingPolicyCommand({ ServiceNamespace: 'sagemaker', ResourceId: resourceId, ScalableDimension: VARIANT_DIMENSION, PolicyName: name })));
+    await call(`DeleteScalingPolicy ${name}`, async () =>
+      (await clients.autoscalingClient()).send(
+        new DeleteScalingPolicyCommand({ ServiceNamespace: 'sagemaker', ResourceId: resourceId, ScalableDimension: VARIANT_DIMENSION, PolicyName: name }),
+      ),
+    );
     changes.push({ action: 'deleted', kind: 'ScalingPolicy', name });
   }
   for (const name of actions.keys()) {
     if (!name.startsWith(exported.policyPrefix) || wantedActions.has(name)) continue;
-    await call(`DeleteScheduledAction ${name}`, async () => (await clients.autoscalingClient()).send(new DeleteScheduledActionCommand({ ServiceNamespace: 'sagemaker', ResourceId: resourceId, ScalableDimension: VARIANT_DIMENSION, ScheduledActionName: name })));
+    await call(`DeleteScheduledAction ${name}`, async () =>
+      (await clients.autoscalingClient()).send(
+        new DeleteScheduledActionCommand({
+          ServiceNamespace: 'sagemaker',
+          ResourceId: resourceId,
+          ScalableDimension: VARIANT_DIMENSION,
+          ScheduledActionName: name,
+        }),
+      ),
+    );
     changes.push({ action: 'deleted', kind: 'ScheduledAction', name });
   }
   return changes;
@@ -181,16 +212,38 @@ export async function teardownNative(clients: AwsClients, ref: TargetRef, policy
   if (!target) return changes;
   for (const p of await describePolicies(clients, resourceId)) {
     if (!p.PolicyName?.startsWith(policyPrefix)) continue;
-    await call(`DeleteScalingPolicy ${p.PolicyName}`, async () => (await clients.autoscalingClient()).send(new DeleteScalingPolicyCommand({ ServiceNamespace: 'sagemaker', ResourceId: resourceId, ScalableDimension: VARIANT_DIMENSION, PolicyName: p.PolicyName })));
+    await call(`DeleteScalingPolicy ${p.PolicyName}`, async () =>
+      (await clients.autoscalingClient()).send(
+        new DeleteScalingPolicyCommand({
+          ServiceNamespace: 'sagemaker',
+          ResourceId: resourceId,
+          ScalableDimension: VARIANT_DIMENSION,
+          PolicyName: p.PolicyName,
+        }),
+      ),
+    );
     changes.push({ action: 'deleted', kind: 'ScalingPolicy', name: p.PolicyName });
   }
   for (const a of await scheduledActions(clients, resourceId)) {
     if (!a.ScheduledActionName?.startsWith(policyPrefix)) continue;
-    await call(`DeleteScheduledAction ${a.ScheduledActionName}`, async () => (await clients.autoscalingClient()).send(new DeleteScheduledActionCommand({ ServiceNamespace: 'sagemaker', ResourceId: resourceId, ScalableDimension: VARIANT_DIMENSION, ScheduledActionName: a.ScheduledActionName })));
+    await call(`DeleteScheduledAction ${a.ScheduledActionName}`, async () =>
+      (await clients.autoscalingClient()).send(
+        new DeleteScheduledActionCommand({
+          ServiceNamespace: 'sagemaker',
+          ResourceId: resourceId,
+          ScalableDimension: VARIANT_DIMENSION,
+          ScheduledActionName: a.ScheduledActionName,
+        }),
+      ),
+    );
     changes.push({ action: 'deleted', kind: 'ScheduledAction', name: a.ScheduledActionName });
   }
   if ((await ownerOf(clients, target)) === policyName) {
-    await call('DeregisterScalableTarget', async () => (await clients.autoscalingClient()).send(new DeregisterScalableTargetCommand({ ServiceNamespace: 'sagemaker', ResourceId: resourceId, ScalableDimension: VARIANT_DIMENSION })));
+    await call('DeregisterScalableTarget', async () =>
+      (await clients.autoscalingClient()).send(
+        new DeregisterScalableTargetCommand({ ServiceNamespace: 'sagemaker', ResourceId: resourceId, ScalableDimension: VARIANT_DIMENSION }),
+      ),
+    );
     changes.push({ action: 'deleted', kind: 'ScalableTarget', name: resourceId });
   }
   return changes;
@@ -208,7 +261,16 @@ export async function nativeStatus(clients: AwsClients, ref: TargetRef, options:
   const { endpoint, variant } = parseVariantId(ref.id);
   const target = await describeTarget(clients, ref.id);
   const policies = target ? await describePolicies(clients, ref.id) : [];
-  const act = await call('DescribeScalingActivities', async () => (await clients.autoscalingClient()).send(new DescribeScalingActivitiesCommand({ ServiceNamespace: 'sagemaker', ResourceId: ref.id, ScalableDimension: VARIANT_DIMENSION, MaxResults: options.activities ?? 10 })));
+  const act = await call('DescribeScalingActivities', async () =>
+    (await clients.autoscalingClient()).send(
+      new DescribeScalingActivitiesCommand({
+        ServiceNamespace: 'sagemaker',
+        ResourceId: ref.id,
+        ScalableDimension: VARIANT_DIMENSION,
+        MaxResults: options.activities ?? 10,
+      }),
+    ),
+  );
   const alarms = await ownedAlarms(clients, `autoscaler-`).then((all) => all.filter((a) => a.AlarmName?.includes(`-${endpoint}-${variant}-`)));
   return { ...(target ? { target } : {}), policies, activities: act.ScalingActivities ?? [], alarms };
 }

@@ -1,4 +1,9 @@
-import type { PutScalingPolicyRequest, PutScheduledActionRequest, RegisterScalableTargetRequest, StepAdjustment as AwsStep } from '@aws-sdk/client-application-auto-scaling';
+import type {
+  PutScalingPolicyRequest,
+  PutScheduledActionRequest,
+  RegisterScalableTargetRequest,
+  StepAdjustment as AwsStep,
+} from '@aws-sdk/client-application-auto-scaling';
 import type { PutMetricAlarmInput } from '@aws-sdk/client-cloudwatch';
 import type { NativeExport, Policy, Rule, ScheduleRule, StepAdjustment, StepRule, TargetRef, TargetTrackingRule, ThresholdRule } from '@autoscaler/core';
 import { COMPONENT_DIMENSION, OWNER_TAG, parseTargetId, PROVIDER_NAME, VARIANT_DIMENSION } from '../ids';
@@ -33,7 +38,9 @@ const PREDEFINED: Readonly<Record<string, 'SageMakerVariantInvocationsPerInstanc
 };
 
 /** The same for an inference component (per copy). */
-const COMPONENT_PREDEFINED: Readonly<Record<string, 'SageMakerInferenceComponentInvocationsPerCopy' | 'SageMakerInferenceComponentConcurrentRequestsPerCopyHighResolution'>> = {
+const COMPONENT_PREDEFINED: Readonly<
+  Record<string, 'SageMakerInferenceComponentInvocationsPerCopy' | 'SageMakerInferenceComponentConcurrentRequestsPerCopyHighResolution'>
+> = {
   InvocationsPerCopy: 'SageMakerInferenceComponentInvocationsPerCopy',
   ConcurrentRequestsPerCopy: 'SageMakerInferenceComponentConcurrentRequestsPerCopyHighResolution',
 };
@@ -41,12 +48,14 @@ const COMPONENT_PREDEFINED: Readonly<Record<string, 'SageMakerInferenceComponent
 /** The metric AWS documents to wake an inference component from zero copies (endpoint-auto-scaling-zero-instances). */
 export const COMPONENT_WAKE_METRIC = 'NoCapacityInvocationFailures';
 
-
 const clean = (s: string): string => s.replace(/[^A-Za-z0-9_.-]+/g, '-').slice(0, 80);
 
 export function ownedPrefixes(policyName: string, ref: TargetRef): { policyPrefix: string; alarmPrefix: string } {
   const id = parseTargetId(ref.id);
-  return { policyPrefix: `autoscaler-${clean(policyName)}-`, alarmPrefix: id.kind === 'component' ? `autoscaler-aas-ic-${id.component}-` : `autoscaler-aas-${id.endpoint}-${id.variant}-` };
+  return {
+    policyPrefix: `autoscaler-${clean(policyName)}-`,
+    alarmPrefix: id.kind === 'component' ? `autoscaler-aas-ic-${id.component}-` : `autoscaler-aas-${id.endpoint}-${id.variant}-`,
+  };
 }
 
 /**
@@ -59,7 +68,10 @@ export function compileNative(policy: Policy, ref: TargetRef): SageMakerNativeEx
   const { policyPrefix, alarmPrefix } = ownedPrefixes(policy.name, ref);
   const resources: NativeResource[] = [];
   const unsupported: string[] = [];
-  const dimension = id.kind === 'component' ? (COMPONENT_DIMENSION as 'sagemaker:inference-component:DesiredCopyCount') : (VARIANT_DIMENSION as 'sagemaker:variant:DesiredInstanceCount');
+  const dimension =
+    id.kind === 'component'
+      ? (COMPONENT_DIMENSION as 'sagemaker:inference-component:DesiredCopyCount')
+      : (VARIANT_DIMENSION as 'sagemaker:variant:DesiredInstanceCount');
   const base = { ServiceNamespace: 'sagemaker' as const, ResourceId: ref.id, ScalableDimension: dimension };
   const variantDimensions =
     id.kind === 'component'
@@ -70,12 +82,26 @@ export function compileNative(policy: Policy, ref: TargetRef): SageMakerNativeEx
         ];
   const predefined: Readonly<Record<string, string>> = id.kind === 'component' ? COMPONENT_PREDEFINED : PREDEFINED;
   // Asynchronous-endpoint metrics (the queue) are published per endpoint.
-  const dimensionsOf = (metric: string): Array<{ Name: string; Value: string }> => (id.kind === 'variant' && ENDPOINT_METRICS.has(metric) ? [variantDimensions[0]!] : variantDimensions);
+  const dimensionsOf = (metric: string): Array<{ Name: string; Value: string }> =>
+    id.kind === 'variant' && ENDPOINT_METRICS.has(metric) ? [variantDimensions[0]!] : variantDimensions;
   const limits = policy.limits;
 
-  resources.push({ kind: 'ScalableTarget', request: { ...base, MinCapacity: limits.minReplicas, MaxCapacity: limits.maxReplicas, Tags: { [OWNER_TAG]: policy.name } } });
+  resources.push({
+    kind: 'ScalableTarget',
+    request: { ...base, MinCapacity: limits.minReplicas, MaxCapacity: limits.maxReplicas, Tags: { [OWNER_TAG]: policy.name } },
+  });
 
-  const stepPolicy = (rule: Rule, suffix: string, adjustmentType: StepRule['adjustmentType'], steps: readonly StepAdjustment[], metric: string, threshold: number, cooldown: number, minMagnitude?: number, aggregation: StepRule['metricAggregationType'] = 'Average'): void => {
+  const stepPolicy = (
+    rule: Rule,
+    suffix: string,
+    adjustmentType: StepRule['adjustmentType'],
+    steps: readonly StepAdjustment[],
+    metric: string,
+    threshold: number,
+    cooldown: number,
+    minMagnitude?: number,
+    aggregation: StepRule['metricAggregationType'] = 'Average',
+  ): void => {
     const policyName = `${policyPrefix}${clean(rule.name)}${suffix}`;
     const upper = steps.every((s) => (s.lower ?? -Infinity) >= 0);
     const awsSteps: AwsStep[] = steps.map((s) => ({
@@ -90,7 +116,13 @@ export function compileNative(policy: Policy, ref: TargetRef): SageMakerNativeEx
         ...base,
         PolicyName: policyName,
         PolicyType: 'StepScaling',
-        StepScalingPolicyConfiguration: { AdjustmentType: adjustmentType, StepAdjustments: awsSteps, Cooldown: Math.round(cooldown), MetricAggregationType: aggregation, ...(minMagnitude !== undefined ? { MinAdjustmentMagnitude: minMagnitude } : {}) },
+        StepScalingPolicyConfiguration: {
+          AdjustmentType: adjustmentType,
+          StepAdjustments: awsSteps,
+          Cooldown: Math.round(cooldown),
+          MetricAggregationType: aggregation,
+          ...(minMagnitude !== undefined ? { MinAdjustmentMagnitude: minMagnitude } : {}),
+        },
       },
     });
     resources.push({
@@ -127,7 +159,10 @@ export function compileNative(policy: Policy, ref: TargetRef): SageMakerNativeEx
         unsupported.push(`${at}: targetTracking on a total (not per-instance) metric has no native equivalent`);
         return;
       }
-      if (tt.algorithm === 'hpa' || tt.tolerance !== undefined) unsupported.push(`${at}: native target tracking uses AWS's own tolerance; algorithm ${tt.algorithm}${tt.tolerance !== undefined ? ` tolerance ${tt.tolerance}` : ''} is approximated`);
+      if (tt.algorithm === 'hpa' || tt.tolerance !== undefined)
+        unsupported.push(
+          `${at}: native target tracking uses AWS's own tolerance; algorithm ${tt.algorithm}${tt.tolerance !== undefined ? ` tolerance ${tt.tolerance}` : ''} is approximated`,
+        );
       if (tt.scaleInRatio !== 0.9) unsupported.push(`${at}: scaleInRatio ${tt.scaleInRatio} is approximated (AWS scales in below about 90% of the target)`);
       const custom = tt.customMetric;
       const metricSpec =
@@ -137,7 +172,8 @@ export function compileNative(policy: Policy, ref: TargetRef): SageMakerNativeEx
               CustomizedMetricSpecification: {
                 MetricName: tt.metric,
                 Namespace: custom?.namespace ?? metricNamespace(tt.metric),
-                Dimensions: custom?.dimensions !== undefined ? Object.entries(custom.dimensions).map(([Name, Value]) => ({ Name, Value })) : dimensionsOf(tt.metric),
+                Dimensions:
+                  custom?.dimensions !== undefined ? Object.entries(custom.dimensions).map(([Name, Value]) => ({ Name, Value })) : dimensionsOf(tt.metric),
                 Statistic: custom?.statistic ?? 'Average',
                 ...(custom?.unit !== undefined ? { Unit: custom.unit } : {}),
               },
@@ -162,7 +198,9 @@ export function compileNative(policy: Policy, ref: TargetRef): SageMakerNativeEx
 
     function compileStep(r: Rule, s: StepRule): void {
       if (s.metric === undefined || s.threshold === undefined) {
-        unsupported.push(`${at}: a step rule needs metric and threshold to create its alarm natively${s.alarm ? ` (alarm "${s.alarm}" is not created by export; attach the policy to it by hand)` : ''}`);
+        unsupported.push(
+          `${at}: a step rule needs metric and threshold to create its alarm natively${s.alarm ? ` (alarm "${s.alarm}" is not created by export; attach the policy to it by hand)` : ''}`,
+        );
         return;
       }
       const ups = s.adjustments.filter((a) => (a.lower ?? -Infinity) >= 0);
@@ -172,9 +210,32 @@ export function compileNative(policy: Policy, ref: TargetRef): SageMakerNativeEx
         unsupported.push(`${at}: a step interval spanning the threshold cannot be expressed (AWS needs one alarm per side)`);
         return;
       }
-      const cooldownFor = (steps: readonly StepAdjustment[]): number => s.cooldown ?? (steps.some((x) => x.change > 0) ? limits.cooldown.scaleOut : limits.cooldown.scaleIn);
-      if (ups.length > 0) stepPolicy(r, downs.length > 0 ? '-high' : '', s.adjustmentType, ups, s.metric, s.threshold, cooldownFor(ups), s.minAdjustmentMagnitude, s.metricAggregationType);
-      if (downs.length > 0) stepPolicy(r, ups.length > 0 ? '-low' : '', s.adjustmentType, downs, s.metric, s.threshold, cooldownFor(downs), s.minAdjustmentMagnitude, s.metricAggregationType);
+      const cooldownFor = (steps: readonly StepAdjustment[]): number =>
+        s.cooldown ?? (steps.some((x) => x.change > 0) ? limits.cooldown.scaleOut : limits.cooldown.scaleIn);
+      if (ups.length > 0)
+        stepPolicy(
+          r,
+          downs.length > 0 ? '-high' : '',
+          s.adjustmentType,
+          ups,
+          s.metric,
+          s.threshold,
+          cooldownFor(ups),
+          s.minAdjustmentMagnitude,
+          s.metricAggregationType,
+        );
+      if (downs.length > 0)
+        stepPolicy(
+          r,
+          ups.length > 0 ? '-low' : '',
+          s.adjustmentType,
+          downs,
+          s.metric,
+          s.threshold,
+          cooldownFor(downs),
+          s.minAdjustmentMagnitude,
+          s.metricAggregationType,
+        );
     }
 
     function compileThreshold(r: Rule, t: ThresholdRule): void {
@@ -196,19 +257,36 @@ export function compileNative(policy: Policy, ref: TargetRef): SageMakerNativeEx
       const start = awsCron(s.start);
       const end = s.end !== undefined ? awsCron(s.end) : endCron(s.start, s.durationMinutes ?? 0);
       if (start === undefined || end === undefined) {
-        unsupported.push(`${at}: schedule ${s.start}${s.end ? ` .. ${s.end}` : ` for ${s.durationMinutes} min`} cannot be written as Application Auto Scaling cron (day-of-month and day-of-week both set, or a duration crossing midnight)`);
+        unsupported.push(
+          `${at}: schedule ${s.start}${s.end ? ` .. ${s.end}` : ` for ${s.durationMinutes} min`} cannot be written as Application Auto Scaling cron (day-of-month and day-of-week both set, or a duration crossing midnight)`,
+        );
         return;
       }
       const name = `${policyPrefix}${clean(r.name)}`;
       resources.push({
         kind: 'ScheduledAction',
         rule: r.name,
-        request: { ...base, ScheduledActionName: `${name}-start`, Schedule: start, Timezone: s.timezone, ScalableTargetAction: { ...(s.minReplicas !== undefined ? { MinCapacity: s.minReplicas } : {}), ...(s.maxReplicas !== undefined ? { MaxCapacity: s.maxReplicas } : {}) } },
+        request: {
+          ...base,
+          ScheduledActionName: `${name}-start`,
+          Schedule: start,
+          Timezone: s.timezone,
+          ScalableTargetAction: {
+            ...(s.minReplicas !== undefined ? { MinCapacity: s.minReplicas } : {}),
+            ...(s.maxReplicas !== undefined ? { MaxCapacity: s.maxReplicas } : {}),
+          },
+        },
       });
       resources.push({
         kind: 'ScheduledAction',
         rule: r.name,
-        request: { ...base, ScheduledActionName: `${name}-end`, Schedule: end, Timezone: s.timezone, ScalableTargetAction: { MinCapacity: limits.minReplicas, MaxCapacity: limits.maxReplicas } },
+        request: {
+          ...base,
+          ScheduledActionName: `${name}-end`,
+          Schedule: end,
+          Timezone: s.timezone,
+          ScalableTargetAction: { MinCapacity: limits.minReplicas, MaxCapacity: limits.maxReplicas },
+        },
       });
     }
   }
@@ -225,7 +303,12 @@ export function compileNative(policy: Policy, ref: TargetRef): SageMakerNativeEx
         ...base,
         PolicyName: policyName,
         PolicyType: 'StepScaling',
-        StepScalingPolicyConfiguration: { AdjustmentType: 'ChangeInCapacity', MetricAggregationType: 'Maximum', Cooldown: 60, StepAdjustments: [{ MetricIntervalLowerBound: 0, ScalingAdjustment: 1 }] },
+        StepScalingPolicyConfiguration: {
+          AdjustmentType: 'ChangeInCapacity',
+          MetricAggregationType: 'Maximum',
+          Cooldown: 60,
+          StepAdjustments: [{ MetricIntervalLowerBound: 0, ScalingAdjustment: 1 }],
+        },
       },
     });
     resources.push({
@@ -248,9 +331,11 @@ export function compileNative(policy: Policy, ref: TargetRef): SageMakerNativeEx
       },
     });
   }
-  if (limits.sizes && limits.sizes.length > 1) unsupported.push(`limits.sizes: vertical scaling along ${limits.sizes.join(' < ')} has no native equivalent; the autoscaler app does it`);
+  if (limits.sizes && limits.sizes.length > 1)
+    unsupported.push(`limits.sizes: vertical scaling along ${limits.sizes.join(' < ')} has no native equivalent; the autoscaler app does it`);
   if (limits.maxStep !== undefined) unsupported.push(`limits.maxStep ${limits.maxStep}: no native equivalent (Application Auto Scaling has no per-action cap)`);
-  if (limits.stabilization.scaleIn > 0 || limits.stabilization.scaleOut > 0) unsupported.push('limits.stabilization: HPA-style stabilization windows have no native equivalent (cooldowns are used)');
+  if (limits.stabilization.scaleIn > 0 || limits.stabilization.scaleOut > 0)
+    unsupported.push('limits.stabilization: HPA-style stabilization windows have no native equivalent (cooldowns are used)');
   if (limits.bandwidthMbps) unsupported.push('limits.bandwidthMbps: SageMaker endpoints have no bandwidth dimension');
   if (policy.dryRun) unsupported.push('dryRun: native policies always act');
   if (policy.notifications.length > 0) unsupported.push('notifications: Application Auto Scaling does not notify; subscribe to its EventBridge events instead');

@@ -38,10 +38,16 @@ export interface RegistrationCalls {
   clock?: Clock;
 }
 
-const within = <T>(what: string, calls: RegistrationCalls, fn: (http: HttpCallOptions) => Promise<T>): Promise<T> => callWithin(what, calls.budget, calls.clock ?? systemClock, fn);
+const within = <T>(what: string, calls: RegistrationCalls, fn: (http: HttpCallOptions) => Promise<T>): Promise<T> =>
+  callWithin(what, calls.budget, calls.clock ?? systemClock, fn);
 
 export async function describeTarget(clients: AwsClients, resourceId: string, calls: RegistrationCalls = {}): Promise<ScalableTarget | undefined> {
-  const out = await within('DescribeScalableTargets', calls, async (http) => (await clients.autoscalingClient()).send(new DescribeScalableTargetsCommand({ ServiceNamespace: 'sagemaker', ResourceIds: [resourceId], ScalableDimension: VARIANT_DIMENSION }), http));
+  const out = await within('DescribeScalableTargets', calls, async (http) =>
+    (await clients.autoscalingClient()).send(
+      new DescribeScalableTargetsCommand({ ServiceNamespace: 'sagemaker', ResourceIds: [resourceId], ScalableDimension: VARIANT_DIMENSION }),
+      http,
+    ),
+  );
   return out.ScalableTargets?.find((t) => t.ResourceId === resourceId);
 }
 
@@ -50,7 +56,15 @@ export async function describePolicies(clients: AwsClients, resourceId: string, 
   let token: string | undefined;
   for (let page = 0; page < 20; page++) {
     const out = await within('DescribeScalingPolicies', calls, async (http) =>
-      (await clients.autoscalingClient()).send(new DescribeScalingPoliciesCommand({ ServiceNamespace: 'sagemaker', ResourceId: resourceId, ScalableDimension: VARIANT_DIMENSION, ...(token ? { NextToken: token } : {}) }), http),
+      (await clients.autoscalingClient()).send(
+        new DescribeScalingPoliciesCommand({
+          ServiceNamespace: 'sagemaker',
+          ResourceId: resourceId,
+          ScalableDimension: VARIANT_DIMENSION,
+          ...(token ? { NextToken: token } : {}),
+        }),
+        http,
+      ),
     );
     policies.push(...(out.ScalingPolicies ?? []));
     token = out.NextToken;
@@ -64,7 +78,15 @@ export async function describeScheduledActions(clients: AwsClients, resourceId: 
   let token: string | undefined;
   for (let page = 0; page < 20; page++) {
     const out = await within('DescribeScheduledActions', calls, async (http) =>
-      (await clients.autoscalingClient()).send(new DescribeScheduledActionsCommand({ ServiceNamespace: 'sagemaker', ResourceId: resourceId, ScalableDimension: VARIANT_DIMENSION, ...(token ? { NextToken: token } : {}) }), http),
+      (await clients.autoscalingClient()).send(
+        new DescribeScheduledActionsCommand({
+          ServiceNamespace: 'sagemaker',
+          ResourceId: resourceId,
+          ScalableDimension: VARIANT_DIMENSION,
+          ...(token ? { NextToken: token } : {}),
+        }),
+        http,
+      ),
     );
     actions.push(...(out.ScheduledActions ?? []));
     token = out.NextToken;
@@ -76,7 +98,13 @@ export async function describeScheduledActions(clients: AwsClients, resourceId: 
 export async function saveRegistration(clients: AwsClients, resourceId: string, calls: RegistrationCalls = {}): Promise<SavedRegistration | undefined> {
   const target = await describeTarget(clients, resourceId, calls);
   if (!target) return undefined;
-  const tags = target.ScalableTargetARN ? ((await within('ListTagsForResource', calls, async (http) => (await clients.autoscalingClient()).send(new ListTagsForResourceCommand({ ResourceARN: target.ScalableTargetARN }), http))).Tags ?? {}) : {};
+  const tags = target.ScalableTargetARN
+    ? ((
+        await within('ListTagsForResource', calls, async (http) =>
+          (await clients.autoscalingClient()).send(new ListTagsForResourceCommand({ ResourceARN: target.ScalableTargetARN }), http),
+        )
+      ).Tags ?? {})
+    : {};
   const policies = await describePolicies(clients, resourceId, calls);
   const scheduledActions = await describeScheduledActions(clients, resourceId, calls);
   const alarms: SavedRegistration['alarms'] = [];
@@ -86,11 +114,18 @@ export async function saveRegistration(clients: AwsClients, resourceId: string, 
     // and, where the caller may list them, any other alarm whose action names one of the policies.
     const { endpoint, variant } = parseVariantId(resourceId);
     const found = new Map<string, MetricAlarm>();
-    const out = await within('DescribeAlarms', calls, (http) => clients.cloudwatch.send(new DescribeAlarmsCommand({ AlarmNamePrefix: `autoscaler-aas-${endpoint}-${variant}-`, AlarmTypes: ['MetricAlarm'], MaxRecords: 100 }), http));
+    const out = await within('DescribeAlarms', calls, (http) =>
+      clients.cloudwatch.send(
+        new DescribeAlarmsCommand({ AlarmNamePrefix: `autoscaler-aas-${endpoint}-${variant}-`, AlarmTypes: ['MetricAlarm'], MaxRecords: 100 }),
+        http,
+      ),
+    );
     for (const a of out.MetricAlarms ?? []) if (a.AlarmName) found.set(a.AlarmName, a);
     for (const p of stepPolicies) {
       try {
-        const more = await within('DescribeAlarms', calls, (http) => clients.cloudwatch.send(new DescribeAlarmsCommand({ ActionPrefix: p.PolicyARN, AlarmTypes: ['MetricAlarm'], MaxRecords: 100 }), http));
+        const more = await within('DescribeAlarms', calls, (http) =>
+          clients.cloudwatch.send(new DescribeAlarmsCommand({ ActionPrefix: p.PolicyARN, AlarmTypes: ['MetricAlarm'], MaxRecords: 100 }), http),
+        );
         for (const a of more.MetricAlarms ?? []) if (a.AlarmName) found.set(a.AlarmName, a);
       } catch (e) {
         if (!(e instanceof ProviderError)) throw e;
@@ -105,7 +140,12 @@ export async function saveRegistration(clients: AwsClients, resourceId: string, 
 }
 
 export async function deregister(clients: AwsClients, resourceId: string, calls: RegistrationCalls = {}): Promise<void> {
-  await within('DeregisterScalableTarget', calls, async (http) => (await clients.autoscalingClient()).send(new DeregisterScalableTargetCommand({ ServiceNamespace: 'sagemaker', ResourceId: resourceId, ScalableDimension: VARIANT_DIMENSION }), http));
+  await within('DeregisterScalableTarget', calls, async (http) =>
+    (await clients.autoscalingClient()).send(
+      new DeregisterScalableTargetCommand({ ServiceNamespace: 'sagemaker', ResourceId: resourceId, ScalableDimension: VARIANT_DIMENSION }),
+      http,
+    ),
+  );
 }
 
 /**
@@ -167,7 +207,9 @@ export async function restoreRegistration(clients: AwsClients, saved: SavedRegis
     if (!newArn || newArn === p.PolicyARN) continue;
     for (const { policyArn, alarm } of saved.alarms) {
       if (policyArn !== p.PolicyARN) continue;
-      await within('PutMetricAlarm', calls, (http) => clients.cloudwatch.send(new PutMetricAlarmCommand(alarmToPut(alarm, { from: policyArn, to: newArn })), http));
+      await within('PutMetricAlarm', calls, (http) =>
+        clients.cloudwatch.send(new PutMetricAlarmCommand(alarmToPut(alarm, { from: policyArn, to: newArn })), http),
+      );
     }
   }
 }

@@ -13,7 +13,11 @@ export class SnsNotifier implements Notifier {
 
   async notify(record: AuditRecord, options?: CallOptions): Promise<void> {
     // SNS subjects: at most 100 characters, no line breaks.
-    const subject = summarize(record).replace(/[\r\n]+/g, ' ').slice(0, 100);
-    await callWithin(`Publish ${this.topicArn}`, options, this.clock, (http) => this.sns.send(new PublishCommand({ TopicArn: this.topicArn, Subject: subject, Message: JSON.stringify(record) }), http));
+    const subject = summarize(record)
+      .replace(/[\r\n]+/g, ' ')
+      .slice(0, 100);
+    await callWithin(`Publish ${this.topicArn}`, options, this.clock, (http) =>
+      this.sns.send(new PublishCommand({ TopicArn: this.topicArn, Subject: subject, Message: JSON.stringify(record) }), http),
+    );
   }
 }

@@ -56,7 +56,16 @@ export class ClusterSnapshot {
     const namespaces = scope.namespaces ? [...new Set(scope.namespaces)] : [undefined];
     const cmNamespaces = scope.policyNamespaces ? [...new Set(scope.policyNamespaces)] : scope.namespaces ? [...new Set(scope.namespaces)] : [undefined];
     const [workloads, hpas, configMaps] = await Promise.all([
-      Promise.all(namespaces.flatMap((ns) => WORKLOAD_KINDS.map(async (kind) => (await api.listWorkloads(kind, ns)).map((object) => ({ id: { namespace: object.metadata?.namespace ?? ns ?? '', kind, name: object.metadata?.name ?? '' }, object }))))),
+      Promise.all(
+        namespaces.flatMap((ns) =>
+          WORKLOAD_KINDS.map(async (kind) =>
+            (await api.listWorkloads(kind, ns)).map((object) => ({
+              id: { namespace: object.metadata?.namespace ?? ns ?? '', kind, name: object.metadata?.name ?? '' },
+              object,
+            })),
+          ),
+        ),
+      ),
       Promise.all(namespaces.map((ns) => api.listHpas(ns))),
       Promise.all(cmNamespaces.map((ns) => api.listConfigMaps(POLICY_CONFIGMAP_LABEL, ns))),
     ]);

@@ -15,7 +15,20 @@ function statusMessage(body: unknown): string | undefined {
   return undefined;
 }
 
-const REASON: Readonly<Record<number, string>> = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 409: 'Conflict', 415: 'Unsupported Media Type', 422: 'Unprocessable Entity', 429: 'Too Many Requests', 500: 'Internal Server Error', 502: 'Bad Gateway', 503: 'Service Unavailable', 504: 'Gateway Timeout' };
+const REASON: Readonly<Record<number, string>> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  409: 'Conflict',
+  415: 'Unsupported Media Type',
+  422: 'Unprocessable Entity',
+  429: 'Too Many Requests',
+  500: 'Internal Server Error',
+  502: 'Bad Gateway',
+  503: 'Service Unavailable',
+  504: 'Gateway Timeout',
+};
 
 const NETWORK = /ECONNRESET|ECONNREFUSED|ETIMEDOUT|EPIPE|EAI_AGAIN|socket hang up|network timeout|other side closed/i;
 
@@ -41,7 +54,8 @@ export function translateKubeError(e: unknown, what: string): AutoscalerError {
   }
   const err = e as { message?: string; code?: string; name?: string } | undefined;
   // The caller's deadline aborted the request: worth another try later, not a provider fault.
-  if (err?.name === 'AbortError' || err?.name === 'TimeoutError' || /\baborted\b/i.test(err?.message ?? '')) return new TransientError(`${what}: aborted at the deadline`, { cause: e });
+  if (err?.name === 'AbortError' || err?.name === 'TimeoutError' || /\baborted\b/i.test(err?.message ?? ''))
+    return new TransientError(`${what}: aborted at the deadline`, { cause: e });
   const detail = `${err?.code ?? ''} ${err?.message ?? String(e)}`;
   if (NETWORK.test(detail)) return new TransientError(`${what}: ${err?.message ?? String(e)}`, { cause: e });
   return new ProviderError(`${what}: ${err?.message ?? String(e)}`, { cause: e });

@@ -4,7 +4,9 @@ import { apiKindOf, formatWorkloadId, type WorkloadId } from '../model/ids';
 
 /** The HPA among `hpas` that targets the workload, if any. */
 export function hpaTargeting(hpas: readonly V2HorizontalPodAutoscaler[], id: WorkloadId): V2HorizontalPodAutoscaler | undefined {
-  return hpas.find((h) => h.metadata?.namespace === id.namespace && h.spec?.scaleTargetRef.kind === apiKindOf(id.kind) && h.spec.scaleTargetRef.name === id.name);
+  return hpas.find(
+    (h) => h.metadata?.namespace === id.namespace && h.spec?.scaleTargetRef.kind === apiKindOf(id.kind) && h.spec.scaleTargetRef.name === id.name,
+  );
 }
 
 /** Two controllers writing one replica count fight (each undoes the other): refuse, naming the HPA. */

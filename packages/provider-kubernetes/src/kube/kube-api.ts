@@ -1,4 +1,21 @@
-import { ApiException, AppsV1Api, AutoscalingV2Api, CoreV1Api, CustomObjectsApi, Observable, PatchStrategy, setHeaderOptions, type ConfigurationOptions, type KubeConfig, type V1ConfigMap, type V1Deployment, type V1Pod, type V1Scale, type V1StatefulSet, type V2HorizontalPodAutoscaler } from '@kubernetes/client-node';
+import {
+  ApiException,
+  AppsV1Api,
+  AutoscalingV2Api,
+  CoreV1Api,
+  CustomObjectsApi,
+  Observable,
+  PatchStrategy,
+  setHeaderOptions,
+  type ConfigurationOptions,
+  type KubeConfig,
+  type V1ConfigMap,
+  type V1Deployment,
+  type V1Pod,
+  type V1Scale,
+  type V1StatefulSet,
+  type V2HorizontalPodAutoscaler,
+} from '@kubernetes/client-node';
 import { apiKindOf, formatWorkloadId, type WorkloadId, type WorkloadKind } from '../model/ids';
 import type { PodMetricsList } from '../metrics/pod-metrics';
 import { translateKubeError } from './errors';
@@ -39,7 +56,10 @@ export class KubeApi {
   private readonly autoscaling: AutoscalingV2Api;
   private readonly custom: CustomObjectsApi;
 
-  constructor(readonly kubeConfig: KubeConfig, private readonly fieldManager = 'autoscaler') {
+  constructor(
+    readonly kubeConfig: KubeConfig,
+    private readonly fieldManager = 'autoscaler',
+  ) {
     this.apps = kubeConfig.makeApiClient(AppsV1Api);
     this.core = kubeConfig.makeApiClient(CoreV1Api);
     this.autoscaling = kubeConfig.makeApiClient(AutoscalingV2Api);
@@ -78,7 +98,9 @@ export class KubeApi {
   getWorkload(id: WorkloadId, signal?: AbortSignal): Promise<WorkloadObject> {
     const opts = abortable(signal);
     return this.call(`get ${formatWorkloadId(id)}`, () =>
-      id.kind === 'deployment' ? this.apps.readNamespacedDeployment({ namespace: id.namespace, name: id.name }, opts) : this.apps.readNamespacedStatefulSet({ namespace: id.namespace, name: id.name }, opts),
+      id.kind === 'deployment'
+        ? this.apps.readNamespacedDeployment({ namespace: id.namespace, name: id.name }, opts)
+        : this.apps.readNamespacedStatefulSet({ namespace: id.namespace, name: id.name }, opts),
     );
   }
 
@@ -87,14 +109,18 @@ export class KubeApi {
     const body = { ...(resourceVersion ? { metadata: { resourceVersion } } : {}), spec: { replicas } };
     const opts = abortable(signal, setHeaderOptions('Content-Type', PatchStrategy.MergePatch));
     const args = { namespace: id.namespace, name: id.name, body, fieldManager: this.fieldManager };
-    return this.call(`scale ${formatWorkloadId(id)} to ${replicas}`, () => (id.kind === 'deployment' ? this.apps.patchNamespacedDeploymentScale(args, opts) : this.apps.patchNamespacedStatefulSetScale(args, opts)));
+    return this.call(`scale ${formatWorkloadId(id)} to ${replicas}`, () =>
+      id.kind === 'deployment' ? this.apps.patchNamespacedDeploymentScale(args, opts) : this.apps.patchNamespacedStatefulSetScale(args, opts),
+    );
   }
 
   /** Patch of the workload itself: strategic merge for the pod template, JSON merge for annotations. */
   patchWorkload(id: WorkloadId, body: object, strategy: 'strategic' | 'merge', what: string, signal?: AbortSignal): Promise<WorkloadObject> {
     const opts = abortable(signal, setHeaderOptions('Content-Type', strategy === 'strategic' ? PatchStrategy.StrategicMergePatch : PatchStrategy.MergePatch));
     const args = { namespace: id.namespace, name: id.name, body, fieldManager: this.fieldManager };
-    return this.call(`${what} ${formatWorkloadId(id)}`, () => (id.kind === 'deployment' ? this.apps.patchNamespacedDeployment(args, opts) : this.apps.patchNamespacedStatefulSet(args, opts)));
+    return this.call(`${what} ${formatWorkloadId(id)}`, () =>
+      id.kind === 'deployment' ? this.apps.patchNamespacedDeployment(args, opts) : this.apps.patchNamespacedStatefulSet(args, opts),
+    );
   }
 
   /**
@@ -128,7 +154,9 @@ export class KubeApi {
     const opts = abortable(signal);
     return this.paged(`list horizontalpodautoscalers${namespace ? ` in ${namespace}` : ''}`, (cont) => {
       const page = { limit: PAGE, ...(cont ? { _continue: cont } : {}) };
-      return namespace ? this.autoscaling.listNamespacedHorizontalPodAutoscaler({ namespace, ...page }, opts) : this.autoscaling.listHorizontalPodAutoscalerForAllNamespaces(page, opts);
+      return namespace
+        ? this.autoscaling.listNamespacedHorizontalPodAutoscaler({ namespace, ...page }, opts)
+        : this.autoscaling.listHorizontalPodAutoscalerForAllNamespaces(page, opts);
     });
   }
 
@@ -144,22 +172,39 @@ export class KubeApi {
   }
 
   createConfigMap(namespace: string, body: V1ConfigMap, signal?: AbortSignal): Promise<V1ConfigMap> {
-    return this.call(`create configmap ${namespace}/${body.metadata?.name ?? ''}`, () => this.core.createNamespacedConfigMap({ namespace, body, fieldManager: this.fieldManager }, abortable(signal)));
+    return this.call(`create configmap ${namespace}/${body.metadata?.name ?? ''}`, () =>
+      this.core.createNamespacedConfigMap({ namespace, body, fieldManager: this.fieldManager }, abortable(signal)),
+    );
   }
 
   /** Merge patch of a ConfigMap, conditional on `resourceVersion` when given. */
   patchConfigMap(namespace: string, name: string, body: object, signal?: AbortSignal): Promise<V1ConfigMap> {
-    return this.call(`patch configmap ${namespace}/${name}`, () => this.core.patchNamespacedConfigMap({ namespace, name, body, fieldManager: this.fieldManager }, abortable(signal, setHeaderOptions('Content-Type', PatchStrategy.MergePatch))));
+    return this.call(`patch configmap ${namespace}/${name}`, () =>
+      this.core.patchNamespacedConfigMap(
+        { namespace, name, body, fieldManager: this.fieldManager },
+        abortable(signal, setHeaderOptions('Content-Type', PatchStrategy.MergePatch)),
+      ),
+    );
   }
 
   listPods(namespace: string, labelSelector?: string): Promise<V1Pod[]> {
-    return this.paged(`list pods in ${namespace}`, (cont) => this.core.listNamespacedPod({ namespace, limit: PAGE, ...(labelSelector ? { labelSelector } : {}), ...(cont ? { _continue: cont } : {}) }));
+    return this.paged(`list pods in ${namespace}`, (cont) =>
+      this.core.listNamespacedPod({ namespace, limit: PAGE, ...(labelSelector ? { labelSelector } : {}), ...(cont ? { _continue: cont } : {}) }),
+    );
   }
 
   /** `GET /apis/metrics.k8s.io/v1beta1/namespaces/{ns}/pods` (metrics-server), raw JSON. */
   listPodMetrics(namespace: string, labelSelector?: string): Promise<unknown> {
-    return this.call(`list pod metrics in ${namespace} (metrics.k8s.io)`, () =>
-      this.custom.listNamespacedCustomObject({ group: 'metrics.k8s.io', version: 'v1beta1', namespace, plural: 'pods', ...(labelSelector ? { labelSelector } : {}) }) as Promise<unknown>,
+    return this.call(
+      `list pod metrics in ${namespace} (metrics.k8s.io)`,
+      () =>
+        this.custom.listNamespacedCustomObject({
+          group: 'metrics.k8s.io',
+          version: 'v1beta1',
+          namespace,
+          plural: 'pods',
+          ...(labelSelector ? { labelSelector } : {}),
+        }) as Promise<unknown>,
     );
   }
 

@@ -17,20 +17,34 @@ describe('ConfigMapStateStore: the autoscaler memory in one ConfigMap of its nam
     const store = new ConfigMapStateStore(kube, 'autoscaler');
     await store.load();
     const ids = ['ml/deployment/a', 'ml/deployment/b', 'web/statefulset/c.v2'].map((i) => parseWorkloadId(i));
-    await Promise.all(ids.map((id, n) => store.write(id, { dedupeKeys: [`k${n}`], recommendations: [], lastScaleOut: { at: Date.UTC(2026, 0, 1), from: 1, to: 2 + n } })));
+    await Promise.all(
+      ids.map((id, n) => store.write(id, { dedupeKeys: [`k${n}`], recommendations: [], lastScaleOut: { at: Date.UTC(2026, 0, 1), from: 1, to: 2 + n } })),
+    );
     expect(api.log.entries.filter((e) => e.method === 'POST').map((e) => e.status)).toEqual([201]);
     expect(api.log.entries.filter((e) => e.method === 'PATCH').map((e) => e.headers['content-type'])).toEqual(Array(3).fill('application/merge-patch+json'));
     const next = new ConfigMapStateStore(kube, 'autoscaler');
     await next.load();
-    expect(next.get(ids[2]!)).toEqual({ 'autoscaler.dev/last-scale-out': '{"at":"2026-01-01T00:00:00.000Z","from":1,"to":4}', 'autoscaler.dev/dedupe-keys': '["k2"]' });
-    expect(Object.keys(api.get('v1', 'ConfigMap', 'autoscaler', 'autoscaler-state')!['data'] as object).sort()).toEqual(['ml.deployment.a', 'ml.deployment.b', 'web.statefulset.c.v2']);
+    expect(next.get(ids[2]!)).toEqual({
+      'autoscaler.dev/last-scale-out': '{"at":"2026-01-01T00:00:00.000Z","from":1,"to":4}',
+      'autoscaler.dev/dedupe-keys': '["k2"]',
+    });
+    expect(Object.keys(api.get('v1', 'ConfigMap', 'autoscaler', 'autoscaler-state')!['data'] as object).sort()).toEqual([
+      'ml.deployment.a',
+      'ml.deployment.b',
+      'web.statefulset.c.v2',
+    ]);
   });
 
   it('keys are valid ConfigMap keys even for the longest names; a damaged entry is dropped, not fatal', async () => {
     const long = parseWorkloadId(`${'n'.repeat(63)}/statefulset/${'a'.repeat(250)}`);
     expect(stateKey(long)).toMatch(/^[-._a-zA-Z0-9]{1,253}$/);
     api = await startFakeKubeApi();
-    api.put({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { namespace: 'autoscaler', name: 'autoscaler-state' }, data: { 'ml.deployment.a': '{not json', 'ml.deployment.b': '{"autoscaler.dev/dedupe-keys":"[\\"x\\"]","n":5}' } });
+    api.put({
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { namespace: 'autoscaler', name: 'autoscaler-state' },
+      data: { 'ml.deployment.a': '{not json', 'ml.deployment.b': '{"autoscaler.dev/dedupe-keys":"[\\"x\\"]","n":5}' },
+    });
     const store = new ConfigMapStateStore(new KubeApi(kubeConfigFor(api)), 'autoscaler');
     await store.load();
     expect(store.get(parseWorkloadId('ml/deployment/a'))).toBeUndefined();

@@ -37,7 +37,8 @@ export class ConfigMapStateStore {
       for (const [k, v] of Object.entries(cm.data ?? {})) {
         try {
           const doc = JSON.parse(v) as unknown;
-          if (typeof doc === 'object' && doc !== null && !Array.isArray(doc)) this.data.set(k, Object.fromEntries(Object.entries(doc).filter((e): e is [string, string] => typeof e[1] === 'string')));
+          if (typeof doc === 'object' && doc !== null && !Array.isArray(doc))
+            this.data.set(k, Object.fromEntries(Object.entries(doc).filter((e): e is [string, string] => typeof e[1] === 'string')));
         } catch {
           // A damaged entry is a lost memory, not a failed run (readPersistedState reports nothing here: there is nothing to read).
         }
@@ -57,17 +58,23 @@ export class ConfigMapStateStore {
     const entry = Object.fromEntries(Object.entries(persistedStatePatch(state)).filter((e): e is [string, string] => e[1] !== null));
     const data = { [stateKey(id)]: JSON.stringify(entry) };
     if (!this.exists) {
-      this.creating ??= this.api.createConfigMap(this.namespace, { metadata: { name: this.name, namespace: this.namespace, labels: { 'app.kubernetes.io/managed-by': 'autoscaler' } }, data: {} }, signal).then(
-        () => {
-          this.exists = true;
-        },
-        (e: unknown) => {
-          this.creating = undefined;
-          // Created meanwhile (409 AlreadyExists): patch it like any other write.
-          if (!(e instanceof ConflictError)) throw e;
-          this.exists = true;
-        },
-      );
+      this.creating ??= this.api
+        .createConfigMap(
+          this.namespace,
+          { metadata: { name: this.name, namespace: this.namespace, labels: { 'app.kubernetes.io/managed-by': 'autoscaler' } }, data: {} },
+          signal,
+        )
+        .then(
+          () => {
+            this.exists = true;
+          },
+          (e: unknown) => {
+            this.creating = undefined;
+            // Created meanwhile (409 AlreadyExists): patch it like any other write.
+            if (!(e instanceof ConflictError)) throw e;
+            this.exists = true;
+          },
+        );
       await this.creating;
     }
     await this.api.patchConfigMap(this.namespace, this.name, { data }, signal);

@@ -143,7 +143,9 @@ export class MemoryAlarmHistory implements AlarmHistory {
     if (isObject(alarms)) {
       for (const [k, v] of Object.entries(alarms)) {
         if (!Array.isArray(v)) continue;
-        const samples = v.filter((x): x is [number, number] => Array.isArray(x) && Number.isFinite(x[0]) && Number.isFinite(x[1])).map(([at, value]) => ({ at: at * 1000, value }));
+        const samples = v
+          .filter((x): x is [number, number] => Array.isArray(x) && Number.isFinite(x[0]) && Number.isFinite(x[1]))
+          .map(([at, value]) => ({ at: at * 1000, value }));
         if (samples.length > 0) this.series.set(k, samples.slice(-MAX_SAMPLES));
       }
     }
@@ -201,7 +203,10 @@ export class ConfigMapAlarmHistory extends MemoryAlarmHistory {
     if (this.exists) {
       await this.api.patchConfigMap(this.namespace, this.name, { data });
     } else {
-      await this.api.createConfigMap(this.namespace, { metadata: { name: this.name, namespace: this.namespace, labels: { 'app.kubernetes.io/managed-by': 'autoscaler' } }, data });
+      await this.api.createConfigMap(this.namespace, {
+        metadata: { name: this.name, namespace: this.namespace, labels: { 'app.kubernetes.io/managed-by': 'autoscaler' } },
+        data,
+      });
       this.exists = true;
     }
   }

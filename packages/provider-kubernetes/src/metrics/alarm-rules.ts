@@ -10,7 +10,11 @@ import { parseYamlDocument } from '../model/yaml-text';
  */
 export const AlarmRuleSchema = z
   .strictObject({
-    name: z.string().min(1).max(128).regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, ".", "_", "-" only'),
+    name: z
+      .string()
+      .min(1)
+      .max(128)
+      .regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, ".", "_", "-" only'),
     /** cpu | memory (percent of requests), cpu_cores | memory_bytes (mean per pod), or a Prometheus query's metric name. */
     metric: z.string().min(1).max(128),
     statistic: z.enum(['mean', 'max']).default('mean'),
@@ -21,7 +25,8 @@ export const AlarmRuleSchema = z
     threshold: z.number().finite(),
   })
   .superRefine((a, ctx) => {
-    if (a.datapointsToAlarm !== undefined && a.datapointsToAlarm > a.evaluationPeriods) ctx.addIssue({ code: 'custom', path: ['datapointsToAlarm'], message: `must be <= evaluationPeriods (${a.evaluationPeriods})` });
+    if (a.datapointsToAlarm !== undefined && a.datapointsToAlarm > a.evaluationPeriods)
+      ctx.addIssue({ code: 'custom', path: ['datapointsToAlarm'], message: `must be <= evaluationPeriods (${a.evaluationPeriods})` });
   });
 
 export type AlarmRule = z.output<typeof AlarmRuleSchema>;
@@ -30,7 +35,11 @@ export type AlarmRuleInput = z.input<typeof AlarmRuleSchema>;
 export function parseAlarmRules(input: unknown, field = 'alarms'): AlarmRule[] {
   const doc = typeof input === 'string' ? parseYamlDocument(input, field) : input;
   const r = z.array(AlarmRuleSchema).safeParse(doc);
-  if (!r.success) throw new ValidationError(`invalid ${field}`, zodIssues(r.error).map((i) => ({ path: `${field}${i.path.startsWith('[') ? '' : '.'}${i.path}`, message: i.message })));
+  if (!r.success)
+    throw new ValidationError(
+      `invalid ${field}`,
+      zodIssues(r.error).map((i) => ({ path: `${field}${i.path.startsWith('[') ? '' : '.'}${i.path}`, message: i.message })),
+    );
   const names = new Set<string>();
   r.data.forEach((a, i) => {
     if (names.has(a.name)) throw ValidationError.field(`${field}[${i}].name`, `duplicate alarm "${a.name}"`);

@@ -1,4 +1,13 @@
-import { ValidationError, systemClock, type CallOptions, type Clock, type HistoryQuery, type MetricPoint, type MetricSource, type TargetRef } from '@autoscaler/core';
+import {
+  ValidationError,
+  systemClock,
+  type CallOptions,
+  type Clock,
+  type HistoryQuery,
+  type MetricPoint,
+  type MetricSource,
+  type TargetRef,
+} from '@autoscaler/core';
 import { parseWorkloadId, type WorkloadId } from '../model/ids';
 import type { MemoryAlarmHistory } from './alarm-history';
 import { PROMETHEUS_MAX_POINTS, parsePrometheusUrl, queryRange, renderWorkloadQuery, type PrometheusEndpoint } from './prometheus-range';
@@ -20,7 +29,8 @@ export const DEFAULT_PROMETHEUS_TEMPLATES: Readonly<Record<string, string>> = {
   vllm_requests_waiting: 'sum(avg_over_time(vllm:num_requests_waiting{namespace="$namespace",pod=~"$pods"}[$period]))',
   vllm_kv_cache_usage: '100 * avg(avg_over_time(vllm:gpu_cache_usage_perc{namespace="$namespace",pod=~"$pods"}[$period]))',
   vllm_ttft_p95_seconds: 'histogram_quantile(0.95, sum by (le) (rate(vllm:time_to_first_token_seconds_bucket{namespace="$namespace",pod=~"$pods"}[$period])))',
-  memory: '100 * sum(container_memory_working_set_bytes{namespace="$namespace",pod=~"$pods",container!="",container!="POD"}) / sum(kube_pod_container_resource_requests{namespace="$namespace",pod=~"$pods",resource="memory"})',
+  memory:
+    '100 * sum(container_memory_working_set_bytes{namespace="$namespace",pod=~"$pods",container!="",container!="POD"}) / sum(kube_pod_container_resource_requests{namespace="$namespace",pod=~"$pods",resource="memory"})',
 };
 
 function idOf(ref: TargetRef): WorkloadId {
@@ -29,7 +39,8 @@ function idOf(ref: TargetRef): WorkloadId {
 }
 
 function checkQuery(q: HistoryQuery): void {
-  if (!Number.isInteger(q.periodSeconds) || q.periodSeconds < 1) throw ValidationError.field('periodSeconds', `must be a whole number of seconds >= 1, got ${String(q.periodSeconds)}`);
+  if (!Number.isInteger(q.periodSeconds) || q.periodSeconds < 1)
+    throw ValidationError.field('periodSeconds', `must be a whole number of seconds >= 1, got ${String(q.periodSeconds)}`);
   if (!Number.isFinite(q.from) || !Number.isFinite(q.to)) throw ValidationError.field('from', 'from and to must be epoch milliseconds');
 }
 
@@ -68,8 +79,11 @@ export class PrometheusMetricSource implements MetricSource {
   queryFor(ref: TargetRef, metric: string, periodSeconds: number): string {
     const id = idOf(ref);
     const template = this.templates[metric];
-    if (template === undefined) throw ValidationError.field('metric', `"${metric}" has no Prometheus query (known: ${Object.keys(this.templates).sort().join(', ')})`);
-    return renderWorkloadQuery(template, id).replace(/\$periodSeconds\b/g, String(periodSeconds)).replace(/\$period\b/g, `${periodSeconds}s`);
+    if (template === undefined)
+      throw ValidationError.field('metric', `"${metric}" has no Prometheus query (known: ${Object.keys(this.templates).sort().join(', ')})`);
+    return renderWorkloadQuery(template, id)
+      .replace(/\$periodSeconds\b/g, String(periodSeconds))
+      .replace(/\$period\b/g, `${periodSeconds}s`);
   }
 
   async history(ref: TargetRef, q: HistoryQuery, options: CallOptions = {}): Promise<MetricPoint[]> {
@@ -81,7 +95,13 @@ export class PrometheusMetricSource implements MetricSource {
     const out: MetricPoint[] = [];
     for (let start = first; start <= last; start += PROMETHEUS_MAX_POINTS * stepMs) {
       const end = Math.min(last, start + (PROMETHEUS_MAX_POINTS - 1) * stepMs);
-      const points = await queryRange(this.options, this.base, { query, startSeconds: (start + stepMs) / 1000, endSeconds: (end + stepMs) / 1000, stepSeconds: q.periodSeconds, what: `${q.metric} of ${ref.id}` }, this.clock, options);
+      const points = await queryRange(
+        this.options,
+        this.base,
+        { query, startSeconds: (start + stepMs) / 1000, endSeconds: (end + stepMs) / 1000, stepSeconds: q.periodSeconds, what: `${q.metric} of ${ref.id}` },
+        this.clock,
+        options,
+      );
       for (const p of points) {
         const at = p.at - stepMs;
         if (at >= start && at <= end && at >= q.from && at < q.to) out.push({ at, value: p.value });
@@ -115,7 +135,10 @@ export class RecordedMetricSource implements MetricSource {
       checkQuery(q);
       const id = idOf(ref);
       if (!(RECORDED_METRICS as readonly string[]).includes(q.metric)) {
-        throw ValidationError.field('metric', `"${q.metric}" is not recorded from metrics-server (have: ${RECORDED_METRICS.join(', ')})${q.metric === 'requests' ? '; request counts need Prometheus (AUTOSCALER_PROMETHEUS_URL)' : ''}`);
+        throw ValidationError.field(
+          'metric',
+          `"${q.metric}" is not recorded from metrics-server (have: ${RECORDED_METRICS.join(', ')})${q.metric === 'requests' ? '; request counts need Prometheus (AUTOSCALER_PROMETHEUS_URL)' : ''}`,
+        );
       }
       if (q.periodSeconds % 60 !== 0) throw ValidationError.field('periodSeconds', `must be a multiple of 60 for recorded history, got ${q.periodSeconds}`);
       const minutes = this.store.minutePoints(`${id.namespace}/${id.kind}/${id.name}`, q.metric, q.from, q.to);

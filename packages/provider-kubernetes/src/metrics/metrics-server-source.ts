@@ -104,7 +104,6 @@ function readingsOf(usage: WorkloadUsage): Map<string, Reading> {
   return out;
 }
 
-
 /**
  * One value signal per reading. `cpu` and `memory` also carry the per-pod samples, so a
  * `targetTracking` rule with `algorithm: hpa` runs the HPA replica calculator on them in
@@ -136,7 +135,6 @@ function valueSignals(target: TargetRef, readings: ReadonlyMap<string, Reading>,
   }
   return out;
 }
-
 
 /** The value signals of one workload's pods and samples (what `poll` sends before alarms and Prometheus). */
 export function usageSignals(target: TargetRef, usage: WorkloadUsage, now: number, periodSeconds = 15): Signal[] {
@@ -188,13 +186,18 @@ export class MetricsServerAlarmSource implements AlarmSource {
       if (samples.length === 0) throw ValidationError.field('podMetrics.items', 'holds no pod sample');
       return this.signalsFromSamples(id, samples, r.data.requests);
     }
-    if (doc['kind'] !== 'PodMetricsList') throw ValidationError.field('kind', `must be PodMetricsList (got ${JSON.stringify(doc['kind']) ?? 'nothing'}), or wrap a list as { target, podMetrics }`);
+    if (doc['kind'] !== 'PodMetricsList')
+      throw ValidationError.field('kind', `must be PodMetricsList (got ${JSON.stringify(doc['kind']) ?? 'nothing'}), or wrap a list as { target, podMetrics }`);
     const samples = parsePodMetricsList(doc, 'podMetrics');
     if (samples.length === 0) throw ValidationError.field('podMetrics.items', 'holds no pod sample');
     const groups = new Map<string, { id: WorkloadId; samples: PodUsageSample[] }>();
     samples.forEach((s, i) => {
       const id = workloadOfPod(s.namespace, s.pod);
-      if (!id) throw ValidationError.field(`podMetrics.items[${i}].metadata.name`, `pod "${s.pod}" was not named by a Deployment or StatefulSet controller; send { target: "<namespace>/<kind>/<name>", podMetrics } to say which workload it measures`);
+      if (!id)
+        throw ValidationError.field(
+          `podMetrics.items[${i}].metadata.name`,
+          `pod "${s.pod}" was not named by a Deployment or StatefulSet controller; send { target: "<namespace>/<kind>/<name>", podMetrics } to say which workload it measures`,
+        );
       const key = formatWorkloadId(id);
       const g = groups.get(key) ?? { id, samples: [] };
       g.samples.push(s);
@@ -237,19 +240,27 @@ export class MetricsServerAlarmSource implements AlarmSource {
    * `poll`, and why the workload's metrics could not be read when they could not (metrics.k8s.io
    * failing, or no running pod with a sample): what the orchestrator counts toward `policy.fallback`.
    */
-  async pollReport(target: TargetRef, now: number, options: CallOptions & { metricsSignal?: AbortSignal } = {}): Promise<{ signals: Signal[]; metricsFailed?: string }> {
+  async pollReport(
+    target: TargetRef,
+    now: number,
+    options: CallOptions & { metricsSignal?: AbortSignal } = {},
+  ): Promise<{ signals: Signal[]; metricsFailed?: string }> {
     if (target.provider !== 'kubernetes') throw ValidationError.field('target.provider', `"${target.provider}" is not kubernetes`);
     const id = parseWorkloadId(target.id);
     const object = this.snapshot?.listedWorkload(target.id) ?? (await this.api.getWorkload(id, options.signal));
     const selector = selectorRequirements(object.spec?.selector as LabelSelector | undefined);
     if (selector.length === 0) throw ValidationError.field('spec.selector', `${target.id} has an empty selector`);
-    const pods: V1Pod[] = this.snapshot?.covers(id.namespace) ? (await this.snapshot.podsIn(id.namespace)).filter((p) => matches(selector, p.metadata?.labels)) : await this.api.listPods(id.namespace, formatSelector(selector));
+    const pods: V1Pod[] = this.snapshot?.covers(id.namespace)
+      ? (await this.snapshot.podsIn(id.namespace)).filter((p) => matches(selector, p.metadata?.labels))
+      : await this.api.listPods(id.namespace, formatSelector(selector));
     const names = new Set(pods.map((p) => p.metadata?.name));
     let samples: PodUsageSample[] = [];
     let metricsFailed: string | undefined;
     try {
       // metrics.k8s.io is an aggregated API: when it hangs, give up at `metricsSignal` and go on without samples.
-      const listed = this.snapshot?.covers(id.namespace) ? this.snapshot.podSamplesIn(id.namespace) : this.api.listPodMetrics(id.namespace, formatSelector(selector)).then((raw) => parsePodMetricsList(raw, 'podMetrics'));
+      const listed = this.snapshot?.covers(id.namespace)
+        ? this.snapshot.podSamplesIn(id.namespace)
+        : this.api.listPodMetrics(id.namespace, formatSelector(selector)).then((raw) => parsePodMetricsList(raw, 'podMetrics'));
       const all = await untilAborted(listed, options.metricsSignal, 'metrics.k8s.io did not answer in time');
       samples = all.filter((s) => names.has(s.pod));
     } catch (e) {
@@ -258,7 +269,8 @@ export class MetricsServerAlarmSource implements AlarmSource {
       this.logger.log('warn', 'pod metrics unavailable', { target, error: redactSecrets((e as Error).message) });
     }
     const usage = workloadUsage(pods, samples);
-    if (metricsFailed === undefined && usage.active > 0 && usage.sampled === 0) metricsFailed = `no sample from metrics.k8s.io for any of the ${usage.active} pods`;
+    if (metricsFailed === undefined && usage.active > 0 && usage.sampled === 0)
+      metricsFailed = `no sample from metrics.k8s.io for any of the ${usage.active} pods`;
     const readings = readingsOf(usage);
     if (this.options.prometheus) {
       try {

@@ -41,7 +41,11 @@ export type PodMetricsList = z.input<typeof PodMetricsListSchema>;
 /** Parses a PodMetricsList; every problem names its path (`items[0].containers[0].usage.cpu`). */
 export function parsePodMetricsList(raw: unknown, field = 'podMetrics'): PodUsageSample[] {
   const r = PodMetricsListSchema.safeParse(raw);
-  if (!r.success) throw new ValidationError(`invalid ${field} (a metrics.k8s.io PodMetricsList)`, zodIssues(r.error).map((i) => ({ path: i.path ? `${field}.${i.path}` : field, message: i.message })));
+  if (!r.success)
+    throw new ValidationError(
+      `invalid ${field} (a metrics.k8s.io PodMetricsList)`,
+      zodIssues(r.error).map((i) => ({ path: i.path ? `${field}.${i.path}` : field, message: i.message })),
+    );
   return r.data.items.map((item, i) => {
     const at = `${field}.items[${i}]`;
     const containers = item.containers.map((c, j) => ({

@@ -147,16 +147,28 @@ export interface RangeRequest {
  * 429 and 5xx are `TransientError`; a redirect, an oversized or malformed body `ProviderError`;
  * a query Prometheus refuses (400/422) `ValidationError`.
  */
-export async function queryRange(endpoint: PrometheusEndpoint, base: string, request: RangeRequest, clock: Pick<Clock, 'now'>, options: CallOptions = {}): Promise<Array<{ at: number; value: number }>> {
+export async function queryRange(
+  endpoint: PrometheusEndpoint,
+  base: string,
+  request: RangeRequest,
+  clock: Pick<Clock, 'now'>,
+  options: CallOptions = {},
+): Promise<Array<{ at: number; value: number }>> {
   const points = Math.floor((request.endSeconds - request.startSeconds) / request.stepSeconds) + 1;
-  if (points > PROMETHEUS_MAX_POINTS) throw ValidationError.field('history', `${request.what}: ${points} points per series is over Prometheus' ${PROMETHEUS_MAX_POINTS}`);
+  if (points > PROMETHEUS_MAX_POINTS)
+    throw ValidationError.field('history', `${request.what}: ${points} points per series is over Prometheus' ${PROMETHEUS_MAX_POINTS}`);
   const remaining = options.deadline === undefined ? Infinity : options.deadline - clock.now();
   if (remaining < MIN_CALL_MS) throw new TransientError(`prometheus ${request.what}: no time left before the deadline; not calling`);
   const timeout = Math.max(1, Math.min(endpoint.timeoutMs ?? 5000, remaining));
   const signals = [AbortSignal.timeout(timeout), ...(options.signal ? [options.signal] : [])];
   const signal = signals.length === 1 ? signals[0]! : AbortSignal.any(signals);
   const url = new URL(`${base}/api/v1/query_range`);
-  url.search = new URLSearchParams({ query: request.query, start: String(request.startSeconds), end: String(request.endSeconds), step: String(request.stepSeconds) }).toString();
+  url.search = new URLSearchParams({
+    query: request.query,
+    start: String(request.startSeconds),
+    end: String(request.endSeconds),
+    step: String(request.stepSeconds),
+  }).toString();
   const doFetch = endpoint.fetch ?? fetch;
   let text: string;
   let res: Response;
@@ -179,6 +191,7 @@ export async function queryRange(endpoint: PrometheusEndpoint, base: string, req
   } catch {
     throw new ProviderError(`prometheus ${request.what}: HTTP ${res.status}, body is not JSON`);
   }
-  if (res.status !== 200 && !(typeof body === 'object' && body !== null && (body as { status?: unknown }).status === 'error')) throw new ProviderError(`prometheus ${request.what}: HTTP ${res.status}`);
+  if (res.status !== 200 && !(typeof body === 'object' && body !== null && (body as { status?: unknown }).status === 'error'))
+    throw new ProviderError(`prometheus ${request.what}: HTTP ${res.status}`);
   return parseRangeResponse(body, request.what);
 }

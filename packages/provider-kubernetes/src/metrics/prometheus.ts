@@ -62,7 +62,8 @@ export const LLM_PROMETHEUS_QUERIES: Readonly<Record<string, string>> = {
 export function namedPrometheusQueries(names: readonly string[], field: string): PrometheusQuery[] {
   return names.map((metric, i) => {
     const query = LLM_PROMETHEUS_QUERIES[metric];
-    if (query === undefined) throw ValidationError.field(`${field}[${i}]`, `"${metric}" is not a named metric (known: ${Object.keys(LLM_PROMETHEUS_QUERIES).join(', ')})`);
+    if (query === undefined)
+      throw ValidationError.field(`${field}[${i}]`, `"${metric}" is not a named metric (known: ${Object.keys(LLM_PROMETHEUS_QUERIES).join(', ')})`);
     return { metric, query };
   });
 }
@@ -87,7 +88,12 @@ export function parsePrometheusResponse(raw: unknown, query: string): { value: n
 }
 
 /** `GET /api/v1/query?query=...&time=...` for each configured query. */
-export async function queryPrometheus(options: PrometheusOptions, id: WorkloadId, now: number, signal?: AbortSignal): Promise<Array<{ metric: string; value: number; at: number }>> {
+export async function queryPrometheus(
+  options: PrometheusOptions,
+  id: WorkloadId,
+  now: number,
+  signal?: AbortSignal,
+): Promise<Array<{ metric: string; value: number; at: number }>> {
   const doFetch = options.fetch ?? fetch;
   const out: Array<{ metric: string; value: number; at: number }> = [];
   for (const q of options.queries) {
@@ -96,11 +102,19 @@ export async function queryPrometheus(options: PrometheusOptions, id: WorkloadId
     let res: Response;
     try {
       const timeout = AbortSignal.timeout(options.timeoutMs ?? 5000);
-      res = await doFetch(url, { headers: { accept: 'application/json', ...options.headers }, signal: signal ? AbortSignal.any([timeout, signal]) : timeout, redirect: 'manual' });
+      res = await doFetch(url, {
+        headers: { accept: 'application/json', ...options.headers },
+        signal: signal ? AbortSignal.any([timeout, signal]) : timeout,
+        redirect: 'manual',
+      });
     } catch (e) {
-      throw new TransientError(`prometheus query ${q.metric}: ${signal?.aborted ? 'aborted at the deadline' : (e as Error).name === 'TimeoutError' ? 'timed out' : 'connection failed'}`, { cause: e });
+      throw new TransientError(
+        `prometheus query ${q.metric}: ${signal?.aborted ? 'aborted at the deadline' : (e as Error).name === 'TimeoutError' ? 'timed out' : 'connection failed'}`,
+        { cause: e },
+      );
     }
-    if (res.type === 'opaqueredirect' || (res.status >= 300 && res.status < 400)) throw new TransientError(`prometheus query ${q.metric}: HTTP ${res.status} redirect refused (only the configured URL is called)`);
+    if (res.type === 'opaqueredirect' || (res.status >= 300 && res.status < 400))
+      throw new TransientError(`prometheus query ${q.metric}: HTTP ${res.status} redirect refused (only the configured URL is called)`);
     if (res.status === 429 || res.status >= 500) throw new TransientError(`prometheus query ${q.metric}: HTTP ${res.status}`);
     let body: unknown;
     try {

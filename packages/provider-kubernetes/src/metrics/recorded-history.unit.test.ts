@@ -31,11 +31,17 @@ describe('per-minute history (the predictive rule without Prometheus)', () => {
 
   it('refuses requests (needs Prometheus), unknown metrics, odd periods and other providers with errors naming the field', async () => {
     const source = new RecordedMetricSource(new MemoryAlarmHistory());
-    await expect(source.history(REF, { metric: 'requests', from: T0, to: T0 + MIN, periodSeconds: 60 })).rejects.toThrow(/need Prometheus \(AUTOSCALER_PROMETHEUS_URL\)/);
+    await expect(source.history(REF, { metric: 'requests', from: T0, to: T0 + MIN, periodSeconds: 60 })).rejects.toThrow(
+      /need Prometheus \(AUTOSCALER_PROMETHEUS_URL\)/,
+    );
     await expect(source.history(REF, { metric: 'gpu', from: T0, to: T0 + MIN, periodSeconds: 60 })).rejects.toThrow(ValidationError);
     await expect(source.history(REF, { metric: 'cpu', from: T0, to: T0 + MIN, periodSeconds: 90 })).rejects.toThrow(/periodSeconds/);
-    await expect(source.history({ provider: 'oci', id: REF.id }, { metric: 'cpu', from: T0, to: T0 + MIN, periodSeconds: 60 })).rejects.toThrow(/target.provider/);
-    await expect(source.history({ provider: 'kubernetes', id: 'ml/pod/x' }, { metric: 'cpu', from: T0, to: T0 + MIN, periodSeconds: 60 })).rejects.toThrow(ValidationError);
+    await expect(source.history({ provider: 'oci', id: REF.id }, { metric: 'cpu', from: T0, to: T0 + MIN, periodSeconds: 60 })).rejects.toThrow(
+      /target.provider/,
+    );
+    await expect(source.history({ provider: 'kubernetes', id: 'ml/pod/x' }, { metric: 'cpu', from: T0, to: T0 + MIN, periodSeconds: 60 })).rejects.toThrow(
+      ValidationError,
+    );
   });
 
   it('keeps at most historyMinutes per series (3 days + 1 hour by default)', () => {
@@ -45,7 +51,7 @@ describe('per-minute history (the predictive rule without Prometheus)', () => {
     expect(h.minutePoints(REF.id, 'cpu', 0, Infinity).map((p) => p.value)).toEqual([20, 21, 22, 23, 24, 25, 26, 27, 28, 29]);
   });
 
-  it('what fits in a ConfigMap: three days of one series is ~26 KB; 60 series fit the 900 KB budget by keeping each one\'s newest minutes', () => {
+  it("what fits in a ConfigMap: three days of one series is ~26 KB; 60 series fit the 900 KB budget by keeping each one's newest minutes", () => {
     const full = new MemoryAlarmHistory();
     for (let i = 0; i < DEFAULT_HISTORY_MINUTES; i++) full.recordMinute(REF.id, 'cpu', T0 + i * MIN, 50 + (i % 50) + 0.37);
     const one = full.serialize().length;
@@ -53,7 +59,8 @@ describe('per-minute history (the predictive rule without Prometheus)', () => {
     expect(one).toBeLessThan(32_000);
 
     const h = new MemoryAlarmHistory();
-    for (let t = 0; t < 60; t++) for (let i = 0; i < DEFAULT_HISTORY_MINUTES; i++) h.recordMinute(`ns${t}/deployment/w`, 'cpu', T0 + i * MIN, 50 + (i % 50) + 0.37);
+    for (let t = 0; t < 60; t++)
+      for (let i = 0; i < DEFAULT_HISTORY_MINUTES; i++) h.recordMinute(`ns${t}/deployment/w`, 'cpu', T0 + i * MIN, 50 + (i % 50) + 0.37);
     const text = h.serialize();
     expect(text.length).toBeLessThanOrEqual(DEFAULT_HISTORY_BYTES);
     const back = new MemoryAlarmHistory();
@@ -83,18 +90,39 @@ describe('per-minute history (the predictive rule without Prometheus)', () => {
 
   it('fuzz: a damaged ConfigMap restores to something usable, never a crash or a non-finite point', () => {
     fc.assert(
-      fc.property(fc.oneof(fc.string(), fc.jsonValue().map((v) => JSON.stringify(v)), fc.record({ minutes: fc.dictionary(fc.string(), fc.record({ t: fc.oneof(fc.integer(), fc.double()), v: fc.array(fc.oneof(fc.double(), fc.constant(null), fc.string())), c: fc.anything() })) }).map((v) => JSON.stringify(v))), (text) => {
-        const h = new MemoryAlarmHistory(100);
-        h.restore(text);
-        h.recordMinute(REF.id, 'cpu', T0, 5);
-        const again = new MemoryAlarmHistory(100);
-        again.restore(h.serialize());
-        for (const p of again.minutePoints(REF.id, 'cpu', -Infinity, Infinity)) expect(Number.isFinite(p.value) && Number.isFinite(p.at)).toBe(true);
-      }),
+      fc.property(
+        fc.oneof(
+          fc.string(),
+          fc.jsonValue().map((v) => JSON.stringify(v)),
+          fc
+            .record({
+              minutes: fc.dictionary(
+                fc.string(),
+                fc.record({ t: fc.oneof(fc.integer(), fc.double()), v: fc.array(fc.oneof(fc.double(), fc.constant(null), fc.string())), c: fc.anything() }),
+              ),
+            })
+            .map((v) => JSON.stringify(v)),
+        ),
+        (text) => {
+          const h = new MemoryAlarmHistory(100);
+          h.restore(text);
+          h.recordMinute(REF.id, 'cpu', T0, 5);
+          const again = new MemoryAlarmHistory(100);
+          again.restore(h.serialize());
+          for (const p of again.minutePoints(REF.id, 'cpu', -Infinity, Infinity)) expect(Number.isFinite(p.value) && Number.isFinite(p.at)).toBe(true);
+        },
+      ),
     );
   });
 
   it('records only what predictive rules forecast that metrics-server can measure', () => {
-    expect(recordedMetricsOf([{ predictive: { metric: 'cpu_cores_total' } }, { predictive: { metric: 'requests' } }, {}, { predictive: { metric: 'cpu_cores_total' } }])).toEqual(['cpu_cores_total']);
+    expect(
+      recordedMetricsOf([
+        { predictive: { metric: 'cpu_cores_total' } },
+        { predictive: { metric: 'requests' } },
+        {},
+        { predictive: { metric: 'cpu_cores_total' } },
+      ]),
+    ).toEqual(['cpu_cores_total']);
   });
 });

@@ -35,23 +35,45 @@ function usageOf(pods: readonly GenPod[]): WorkloadUsage {
 describe('metrics-server signals through decide: HPA-style target tracking agrees with hpaReplicas', () => {
   it('decide() lands on the HPA replica count, except that it never scales in while an active pod has no sample', () => {
     fc.assert(
-      fc.property(fc.array(podArb, { minLength: 1, maxLength: 12 }), fc.integer({ min: 1, max: 12 }), fc.integer({ min: 10, max: 150 }), fc.constantFrom(0, 0.05, 0.1, 0.2), (pods, current, target, tolerance) => {
-        const usage = usageOf(pods);
-        const signals = usageSignals(ref, usage, NOW);
-        const policy = validatePolicy({ name: 'p', limits: { minReplicas: 0, maxReplicas: 100_000, cooldown: { scaleOut: 0, scaleIn: 0 } }, rules: [{ name: 'cpu', targetTracking: { metric: 'cpu', target, algorithm: 'hpa', tolerance } }] });
-        const state: TargetState = { ref, capacity: { replicas: current }, status: 'ready', managed: true, persisted: { dedupeKeys: [], recommendations: [] } };
-        const got = decide(policy, state, signals, {}, NOW).to.replicas;
-        let hpa: number;
-        try {
-          hpa = hpaReplicas({ currentReplicas: current, target: { type: 'Utilization', averageUtilization: target, resource: 'cpu' }, tolerance, pods: hpaPods(usage, 'cpu'), now: NOW }).replicas;
-        } catch {
-          hpa = current; // the calculator cannot answer (no usable sample): no change
-        }
-        const cpu = signals.find((s) => s.metric === 'cpu');
-        if (cpu === undefined) hpa = current; // no pod sampled: nothing to act on
-        if (hpa < current && usage.sampled < usage.active) hpa = current; // missing data never scales in
-        expect(got).toBe(hpa);
-      }),
+      fc.property(
+        fc.array(podArb, { minLength: 1, maxLength: 12 }),
+        fc.integer({ min: 1, max: 12 }),
+        fc.integer({ min: 10, max: 150 }),
+        fc.constantFrom(0, 0.05, 0.1, 0.2),
+        (pods, current, target, tolerance) => {
+          const usage = usageOf(pods);
+          const signals = usageSignals(ref, usage, NOW);
+          const policy = validatePolicy({
+            name: 'p',
+            limits: { minReplicas: 0, maxReplicas: 100_000, cooldown: { scaleOut: 0, scaleIn: 0 } },
+            rules: [{ name: 'cpu', targetTracking: { metric: 'cpu', target, algorithm: 'hpa', tolerance } }],
+          });
+          const state: TargetState = {
+            ref,
+            capacity: { replicas: current },
+            status: 'ready',
+            managed: true,
+            persisted: { dedupeKeys: [], recommendations: [] },
+          };
+          const got = decide(policy, state, signals, {}, NOW).to.replicas;
+          let hpa: number;
+          try {
+            hpa = hpaReplicas({
+              currentReplicas: current,
+              target: { type: 'Utilization', averageUtilization: target, resource: 'cpu' },
+              tolerance,
+              pods: hpaPods(usage, 'cpu'),
+              now: NOW,
+            }).replicas;
+          } catch {
+            hpa = current; // the calculator cannot answer (no usable sample): no change
+          }
+          const cpu = signals.find((s) => s.metric === 'cpu');
+          if (cpu === undefined) hpa = current; // no pod sampled: nothing to act on
+          if (hpa < current && usage.sampled < usage.active) hpa = current; // missing data never scales in
+          expect(got).toBe(hpa);
+        },
+      ),
       { numRuns: 2000 },
     );
   });

@@ -40,7 +40,10 @@ describe('readPersistedState', () => {
         [ANNOTATION.lastScaleIn]: JSON.stringify({ at: AT, from: 0, to: 0 }),
         [ANNOTATION.lastResize]: JSON.stringify({ at: AT }),
         [ANNOTATION.dedupeKeys]: JSON.stringify(['a', 'b']),
-        [ANNOTATION.recommendations]: JSON.stringify([{ at: AT, replicas: 3 }, { at: AT, replicas: 0 }]),
+        [ANNOTATION.recommendations]: JSON.stringify([
+          { at: AT, replicas: 3 },
+          { at: AT, replicas: 0 },
+        ]),
         [ANNOTATION.metricFailures]: '2',
       },
       problems,
@@ -74,8 +77,14 @@ describe('readPersistedState', () => {
   it.each([
     [{ at: AT, from: -1, to: 1.5 }, { at: AT_MS }],
     [{ at: AT, from: '2', to: null }, { at: AT_MS }],
-    [{ at: AT, from: 0 }, { at: AT_MS, from: 0 }],
-    [{ at: AT, to: 7 }, { at: AT_MS, to: 7 }],
+    [
+      { at: AT, from: 0 },
+      { at: AT_MS, from: 0 },
+    ],
+    [
+      { at: AT, to: 7 },
+      { at: AT_MS, to: 7 },
+    ],
   ])('mark %j keeps only whole from/to >= 0: %j', (mark, expected) => {
     expect(readPersistedState({ [ANNOTATION.lastScaleIn]: JSON.stringify(mark) }).lastScaleIn).toEqual(expected);
     expect(readPersistedState({ [ANNOTATION.lastResize]: JSON.stringify(mark) }).lastResize).toEqual(expected);
@@ -96,7 +105,20 @@ describe('readPersistedState', () => {
   it.each([
     ['{"at":1}', [], [`${ANNOTATION.recommendations}: not a JSON array; ignored`]],
     ['nope', [], [`${ANNOTATION.recommendations}: not a JSON array; ignored`]],
-    [JSON.stringify([null, { at: AT }, { replicas: 2 }, { at: 'x', replicas: 2 }, { at: AT, replicas: -1 }, { at: AT, replicas: 2.5 }, { at: AT_MS, replicas: 2 }, { at: AT, replicas: 5 }]), [{ at: AT_MS, replicas: 5 }], []],
+    [
+      JSON.stringify([
+        null,
+        { at: AT },
+        { replicas: 2 },
+        { at: 'x', replicas: 2 },
+        { at: AT, replicas: -1 },
+        { at: AT, replicas: 2.5 },
+        { at: AT_MS, replicas: 2 },
+        { at: AT, replicas: 5 },
+      ]),
+      [{ at: AT_MS, replicas: 5 }],
+      [],
+    ],
   ])('recommendations %s -> %j', (text, recs, expectedProblems) => {
     const problems: string[] = [];
     expect(readPersistedState({ [ANNOTATION.recommendations]: text }, problems).recommendations).toEqual(recs);
@@ -126,7 +148,9 @@ describe('readPersistedState', () => {
   });
 
   it('problems default to a fresh list (no throw without one)', () => {
-    expect(() => readPersistedState({ [ANNOTATION.lastScaleOut]: 'x', [ANNOTATION.dedupeKeys]: 'x', [ANNOTATION.recommendations]: 'x', [ANNOTATION.metricFailures]: 'x' })).not.toThrow();
+    expect(() =>
+      readPersistedState({ [ANNOTATION.lastScaleOut]: 'x', [ANNOTATION.dedupeKeys]: 'x', [ANNOTATION.recommendations]: 'x', [ANNOTATION.metricFailures]: 'x' }),
+    ).not.toThrow();
   });
 });
 
@@ -167,7 +191,9 @@ describe('persistedStatePatch', () => {
   });
 
   it('a mark with only `to` writes only `to`', () => {
-    expect(persistedStatePatch({ dedupeKeys: [], recommendations: [], lastScaleOut: { at: AT_MS, to: 0 } })[ANNOTATION.lastScaleOut]).toBe(`{"at":"${AT}","to":0}`);
+    expect(persistedStatePatch({ dedupeKeys: [], recommendations: [], lastScaleOut: { at: AT_MS, to: 0 } })[ANNOTATION.lastScaleOut]).toBe(
+      `{"at":"${AT}","to":0}`,
+    );
   });
 });
 
@@ -196,8 +222,16 @@ describe('absent fields are absent, not undefined (a spread or `in` check downst
   it('a state with nothing set has only the two lists; a mark without from/to has only `at`', () => {
     expect(readPersistedState({})).toStrictEqual({ dedupeKeys: [], recommendations: [] });
     expect(Object.keys(readPersistedState({ [ANNOTATION.lastScaleOut]: JSON.stringify({ at: AT }) }).lastScaleOut!)).toEqual(['at']);
-    expect(Object.keys(readPersistedState({ [ANNOTATION.lastScaleIn]: JSON.stringify({ at: AT, from: 1 }) }))).toEqual(['dedupeKeys', 'recommendations', 'lastScaleIn']);
-    expect(Object.keys(readPersistedState({ [ANNOTATION.lastResize]: JSON.stringify({ at: AT, to: 1 }) }))).toEqual(['dedupeKeys', 'recommendations', 'lastResize']);
+    expect(Object.keys(readPersistedState({ [ANNOTATION.lastScaleIn]: JSON.stringify({ at: AT, from: 1 }) }))).toEqual([
+      'dedupeKeys',
+      'recommendations',
+      'lastScaleIn',
+    ]);
+    expect(Object.keys(readPersistedState({ [ANNOTATION.lastResize]: JSON.stringify({ at: AT, to: 1 }) }))).toEqual([
+      'dedupeKeys',
+      'recommendations',
+      'lastResize',
+    ]);
     expect(Object.keys(readPersistedState({ [ANNOTATION.lastScaleIn]: JSON.stringify({ at: AT, to: 1 }) }).lastScaleIn!)).toEqual(['at', 'to']);
   });
 });

@@ -28,7 +28,14 @@ export const ANNOTATION = {
 /** Label on ConfigMaps holding policies (lets discovery list them in one call). */
 export const POLICY_CONFIGMAP_LABEL = 'autoscaler.dev/policy';
 
-const STATE_KEYS = [ANNOTATION.lastScaleOut, ANNOTATION.lastScaleIn, ANNOTATION.lastResize, ANNOTATION.dedupeKeys, ANNOTATION.recommendations, ANNOTATION.metricFailures] as const;
+const STATE_KEYS = [
+  ANNOTATION.lastScaleOut,
+  ANNOTATION.lastScaleIn,
+  ANNOTATION.lastResize,
+  ANNOTATION.dedupeKeys,
+  ANNOTATION.recommendations,
+  ANNOTATION.metricFailures,
+] as const;
 
 type Annotations = Readonly<Record<string, string>> | undefined;
 
@@ -107,7 +114,8 @@ export function persistedStatePatch(state: PersistedState): Record<string, strin
     [ANNOTATION.lastScaleIn]: formatMark(state.lastScaleIn),
     [ANNOTATION.lastResize]: formatMark(state.lastResize),
     [ANNOTATION.dedupeKeys]: state.dedupeKeys.length > 0 ? JSON.stringify(state.dedupeKeys) : null,
-    [ANNOTATION.recommendations]: state.recommendations.length > 0 ? JSON.stringify(state.recommendations.map((r) => ({ at: new Date(r.at).toISOString(), replicas: r.replicas }))) : null,
+    [ANNOTATION.recommendations]:
+      state.recommendations.length > 0 ? JSON.stringify(state.recommendations.map((r) => ({ at: new Date(r.at).toISOString(), replicas: r.replicas }))) : null,
     [ANNOTATION.metricFailures]: state.metricFailures !== undefined && state.metricFailures > 0 ? String(state.metricFailures) : null,
   };
   for (const k of STATE_KEYS) if (!(k in patch)) patch[k] = null;

@@ -32,9 +32,13 @@ export function exportHpa(policy: Policy, id: WorkloadId): NativeExport {
 
   policy.rules.forEach((rule, i) => {
     const at = `rules[${i}] (${rule.name})`;
-    if (rule.threshold) unsupported.push(`${at}: threshold rules (an alarm or metric crossing -> ${rule.threshold.size ? 'next/previous size' : `${rule.threshold.change! > 0 ? '+' : ''}${rule.threshold.change} replicas`}) have no HPA equivalent`);
+    if (rule.threshold)
+      unsupported.push(
+        `${at}: threshold rules (an alarm or metric crossing -> ${rule.threshold.size ? 'next/previous size' : `${rule.threshold.change! > 0 ? '+' : ''}${rule.threshold.change} replicas`}) have no HPA equivalent`,
+      );
     if (rule.step) unsupported.push(`${at}: step scaling (adjustments by alarm breach size) has no HPA equivalent`);
-    if (rule.schedule) unsupported.push(`${at}: scheduled min/max windows have no HPA equivalent (patch minReplicas from a CronJob, or use KEDA's cron scaler)`);
+    if (rule.schedule)
+      unsupported.push(`${at}: scheduled min/max windows have no HPA equivalent (patch minReplicas from a CronJob, or use KEDA's cron scaler)`);
     const tt = rule.targetTracking;
     if (!tt) return;
     const resource = resourceMetricOf(tt.metric);
@@ -44,14 +48,26 @@ export function exportHpa(policy: Policy, id: WorkloadId): NativeExport {
     }
     if (resource) {
       const averageUtilization = Math.round(tt.target);
-      if (averageUtilization !== tt.target) unsupported.push(`${at}: target ${tt.target}% rounded to ${averageUtilization}% (averageUtilization is an integer)`);
+      if (averageUtilization !== tt.target)
+        unsupported.push(`${at}: target ${tt.target}% rounded to ${averageUtilization}% (averageUtilization is an integer)`);
       metrics.push({ type: 'Resource', resource: { name: resource, target: { type: 'Utilization', averageUtilization: Math.max(1, averageUtilization) } } });
     } else {
       metrics.push({ type: 'Pods', pods: { metric: { name: tt.metric }, target: { type: 'AverageValue', averageValue: String(tt.target) } } });
-      annotations['autoscaler.dev/requires'] = [annotations['autoscaler.dev/requires'], `custom metrics API serving pods/${tt.metric} (e.g. prometheus-adapter)`].filter(Boolean).join('; ');
+      annotations['autoscaler.dev/requires'] = [
+        annotations['autoscaler.dev/requires'],
+        `custom metrics API serving pods/${tt.metric} (e.g. prometheus-adapter)`,
+      ]
+        .filter(Boolean)
+        .join('; ');
     }
-    if (tt.algorithm === 'aws') unsupported.push(`${at}: algorithm aws scales in only below ${Math.round(tt.scaleInRatio * 100)}% of the target; the HPA scales both ways outside a symmetric tolerance`);
-    if (tt.tolerance !== undefined && tt.tolerance !== 0.1) unsupported.push(`${at}: tolerance ${tt.tolerance} (the HPA uses the cluster-wide --horizontal-pod-autoscaler-tolerance, 0.1 by default; per-HPA tolerance is alpha from Kubernetes 1.33)`);
+    if (tt.algorithm === 'aws')
+      unsupported.push(
+        `${at}: algorithm aws scales in only below ${Math.round(tt.scaleInRatio * 100)}% of the target; the HPA scales both ways outside a symmetric tolerance`,
+      );
+    if (tt.tolerance !== undefined && tt.tolerance !== 0.1)
+      unsupported.push(
+        `${at}: tolerance ${tt.tolerance} (the HPA uses the cluster-wide --horizontal-pod-autoscaler-tolerance, 0.1 by default; per-HPA tolerance is alpha from Kubernetes 1.33)`,
+      );
     if (tt.scaleOutCooldown !== undefined || tt.scaleInCooldown !== undefined) unsupported.push(`${at}: per-rule cooldowns have no HPA equivalent`);
     if (tt.disableScaleIn) disableScaleDown = true;
   });
@@ -67,14 +83,19 @@ export function exportHpa(policy: Policy, id: WorkloadId): NativeExport {
   const scaleUp: Record<string, unknown> = { stabilizationWindowSeconds: clamp(limits.stabilization.scaleOut, 0, 3600) };
   const downWindow = clamp(Math.max(limits.stabilization.scaleIn, limits.cooldown.scaleIn), 0, 3600);
   const scaleDown: Record<string, unknown> = { stabilizationWindowSeconds: downWindow };
-  if (limits.cooldown.scaleIn > limits.stabilization.scaleIn) unsupported.push(`limits.cooldown.scaleIn ${limits.cooldown.scaleIn}s: the HPA has no cooldown; approximated by a ${downWindow}s scale-down stabilization window`);
+  if (limits.cooldown.scaleIn > limits.stabilization.scaleIn)
+    unsupported.push(
+      `limits.cooldown.scaleIn ${limits.cooldown.scaleIn}s: the HPA has no cooldown; approximated by a ${downWindow}s scale-down stabilization window`,
+    );
   if (limits.maxStep !== undefined) {
     scaleUp['selectPolicy'] = 'Max';
     scaleUp['policies'] = [{ type: 'Pods', value: limits.maxStep, periodSeconds: clamp(limits.cooldown.scaleOut || 15, 1, 1800) }];
     scaleDown['selectPolicy'] = 'Max';
     scaleDown['policies'] = [{ type: 'Pods', value: limits.maxStep, periodSeconds: clamp(limits.cooldown.scaleIn || 15, 1, 1800) }];
   } else if (limits.cooldown.scaleOut > 0) {
-    unsupported.push(`limits.cooldown.scaleOut ${limits.cooldown.scaleOut}s: the HPA has no scale-up cooldown (set limits.maxStep to export a rate limit per period)`);
+    unsupported.push(
+      `limits.cooldown.scaleOut ${limits.cooldown.scaleOut}s: the HPA has no scale-up cooldown (set limits.maxStep to export a rate limit per period)`,
+    );
   }
   if (disableScaleDown) {
     scaleDown['selectPolicy'] = 'Disabled';
@@ -82,7 +103,9 @@ export function exportHpa(policy: Policy, id: WorkloadId): NativeExport {
   }
 
   if (metrics.length === 0) {
-    unsupported.push('no targetTracking rule the HPA can follow (cpu/memory utilization or a per-pod metric): no HPA exported, since an HPA without metrics defaults to 80% CPU');
+    unsupported.push(
+      'no targetTracking rule the HPA can follow (cpu/memory utilization or a per-pod metric): no HPA exported, since an HPA without metrics defaults to 80% CPU',
+    );
     return { provider: 'kubernetes', resources: [], unsupported };
   }
   const hpa = {

@@ -3,11 +3,19 @@ import { exportHpa } from './hpa-export';
 
 const id = { namespace: 'ml', kind: 'deployment' as const, name: 'model-server' };
 const policy = (p: Partial<PolicyInput>): ReturnType<typeof validatePolicy> =>
-  validatePolicy({ name: 'p', limits: { minReplicas: 1, maxReplicas: 10 }, rules: [{ name: 'cpu', targetTracking: { metric: 'cpu', target: 70, algorithm: 'hpa' } }], ...p });
+  validatePolicy({
+    name: 'p',
+    limits: { minReplicas: 1, maxReplicas: 10 },
+    rules: [{ name: 'cpu', targetTracking: { metric: 'cpu', target: 70, algorithm: 'hpa' } }],
+    ...p,
+  });
 
 describe('exportHpa', () => {
   it('maps HPA-style target tracking on CPU, min/max and stabilization windows exactly', () => {
-    const out = exportHpa(policy({ limits: { minReplicas: 2, maxReplicas: 12, cooldown: { scaleOut: 0, scaleIn: 0 }, stabilization: { scaleOut: 60, scaleIn: 300 } } }), id);
+    const out = exportHpa(
+      policy({ limits: { minReplicas: 2, maxReplicas: 12, cooldown: { scaleOut: 0, scaleIn: 0 }, stabilization: { scaleOut: 60, scaleIn: 300 } } }),
+      id,
+    );
     expect(out.unsupported).toEqual([]);
     expect(out.resources).toEqual([
       {
@@ -72,7 +80,7 @@ describe('exportHpa', () => {
     expect(out.unsupported).toEqual([
       'rules[0] (seed-high): threshold rules (an alarm or metric crossing -> +1 replicas) have no HPA equivalent',
       'rules[1] (steps): step scaling (adjustments by alarm breach size) has no HPA equivalent',
-      'rules[2] (night): scheduled min/max windows have no HPA equivalent (patch minReplicas from a CronJob, or use KEDA\'s cron scaler)',
+      "rules[2] (night): scheduled min/max windows have no HPA equivalent (patch minReplicas from a CronJob, or use KEDA's cron scaler)",
       'rules[3] (aws-cpu): algorithm aws scales in only below 90% of the target; the HPA scales both ways outside a symmetric tolerance',
       'rules[3] (aws-cpu): tolerance 0.05 (the HPA uses the cluster-wide --horizontal-pod-autoscaler-tolerance, 0.1 by default; per-HPA tolerance is alpha from Kubernetes 1.33)',
       'rules[3] (aws-cpu): per-rule cooldowns have no HPA equivalent',

@@ -28,7 +28,8 @@ export function dns1123LabelProblem(value: string): string | undefined {
 export function dns1123SubdomainProblem(value: string): string | undefined {
   if (value.length === 0) return 'must not be empty';
   if (value.length > 253) return `must be at most 253 characters (got ${value.length})`;
-  if (!DNS1123_SUBDOMAIN.test(value)) return 'must be a DNS-1123 subdomain: lowercase letters, digits, "-" and ".", each part starting and ending with a letter or digit';
+  if (!DNS1123_SUBDOMAIN.test(value))
+    return 'must be a DNS-1123 subdomain: lowercase letters, digits, "-" and ".", each part starting and ending with a letter or digit';
   return undefined;
 }
 
@@ -43,7 +44,8 @@ export function parseWorkloadId(id: unknown, field = 'target.id'): WorkloadId {
   const [namespace, kind, name] = parts as [string, string, string];
   const nsProblem = dns1123LabelProblem(namespace);
   if (nsProblem) throw ValidationError.field(field, `namespace "${namespace}" in "${id}" ${nsProblem}`);
-  if (!(WORKLOAD_KINDS as readonly string[]).includes(kind)) throw ValidationError.field(field, `kind "${kind}" in "${id}" must be one of ${WORKLOAD_KINDS.join(', ')}`);
+  if (!(WORKLOAD_KINDS as readonly string[]).includes(kind))
+    throw ValidationError.field(field, `kind "${kind}" in "${id}" must be one of ${WORKLOAD_KINDS.join(', ')}`);
   const nameProblem = dns1123SubdomainProblem(name);
   if (nameProblem) throw ValidationError.field(field, `name "${name}" in "${id}" ${nameProblem}`);
   return { namespace, kind: kind as WorkloadKind, name };

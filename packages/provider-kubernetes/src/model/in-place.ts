@@ -63,14 +63,24 @@ const same = (a: string | undefined, b: string | undefined): boolean => (a === u
  * cpu and memory cannot change, the pod's QoS class cannot change, and a memory limit only goes down where the
  * container's resize policy for memory is RestartContainer. No I/O: the provider calls it before any write.
  */
-export function inPlaceProblems(containers: readonly V1Container[], index: number, current: ContainerResources | undefined, target: ContainerResources, what: string): Issue[] {
+export function inPlaceProblems(
+  containers: readonly V1Container[],
+  index: number,
+  current: ContainerResources | undefined,
+  target: ContainerResources,
+  what: string,
+): Issue[] {
   const field = `spec.template.spec.containers[${index}]`;
   const issues: Issue[] = [];
   for (const kind of ['requests', 'limits'] as const) {
     const keys = new Set([...Object.keys(current?.[kind] ?? {}), ...Object.keys(target[kind] ?? {})]);
     for (const k of keys) {
       if (k === 'cpu' || k === 'memory') continue;
-      if (!same(current?.[kind]?.[k], target[kind]?.[k])) issues.push({ path: `${field}.resources.${kind}[${k}]`, message: `${what}: only cpu and memory can be resized in place (${k} would change); use autoscaler.dev/resize: template for this ladder` });
+      if (!same(current?.[kind]?.[k], target[kind]?.[k]))
+        issues.push({
+          path: `${field}.resources.${kind}[${k}]`,
+          message: `${what}: only cpu and memory can be resized in place (${k} would change); use autoscaler.dev/resize: template for this ladder`,
+        });
     }
   }
   const oldMem = q(current?.limits?.['memory']);
@@ -85,6 +95,7 @@ export function inPlaceProblems(containers: readonly V1Container[], index: numbe
   const after = containers.map((c, i) => (i === index ? target : (c.resources as ContainerResources | undefined)));
   const qb = qosClass(before);
   const qa = qosClass(after);
-  if (qb !== qa) issues.push({ path: `${field}.resources`, message: `${what}: the pod's QoS class would change (${qb} -> ${qa}), which an in-place resize cannot do` });
+  if (qb !== qa)
+    issues.push({ path: `${field}.resources`, message: `${what}: the pod's QoS class would change (${qb} -> ${qa}), which an in-place resize cannot do` });
   return issues;
 }

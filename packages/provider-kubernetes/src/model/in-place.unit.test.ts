@@ -3,10 +3,17 @@ import { ValidationError } from '@autoscaler/core';
 import { inPlaceProblems, qosClass, resizeModeOf, tierResources } from './in-place';
 import { tierOf, type ResourceTier } from './tiers';
 
-const quantity = fc.oneof(fc.integer({ min: 1, max: 64 }).map((n) => `${n}`), fc.integer({ min: 1, max: 4000 }).map((n) => `${n}m`), fc.integer({ min: 1, max: 65536 }).map((n) => `${n}Mi`), fc.integer({ min: 1, max: 64 }).map((n) => `${n}Gi`));
+const quantity = fc.oneof(
+  fc.integer({ min: 1, max: 64 }).map((n) => `${n}`),
+  fc.integer({ min: 1, max: 4000 }).map((n) => `${n}m`),
+  fc.integer({ min: 1, max: 65536 }).map((n) => `${n}Mi`),
+  fc.integer({ min: 1, max: 64 }).map((n) => `${n}Gi`),
+);
 const list = fc.record({ cpu: quantity, memory: quantity }, { requiredKeys: [] });
 const resources = fc.record({ requests: list, limits: list }, { requiredKeys: [] });
-const tier: fc.Arbitrary<ResourceTier> = fc.record({ name: fc.constant('t'), requests: list, limits: list }, { requiredKeys: ['name', 'requests'] }).map((t) => t as ResourceTier);
+const tier: fc.Arbitrary<ResourceTier> = fc
+  .record({ name: fc.constant('t'), requests: list, limits: list }, { requiredKeys: ['name', 'requests'] })
+  .map((t) => t as ResourceTier);
 
 describe('in-place resize model', () => {
   it('resizeModeOf: template by default, in-place when asked, anything else a ValidationError naming the annotation (fuzzed)', () => {
@@ -39,9 +46,17 @@ describe('in-place resize model', () => {
     const small = { requests: { cpu: '500m', memory: '1Gi' }, limits: { cpu: '1', memory: '1Gi' } };
     const big = { requests: { cpu: '1', memory: '2Gi' }, limits: { cpu: '2', memory: '2Gi' } };
     expect(inPlaceProblems([{ name: 'c', resources: small }], 0, small, big, 'up')).toEqual([]);
-    expect(inPlaceProblems([{ name: 'c', resources: big }], 0, big, small, 'down').map((i) => i.path)).toEqual(['spec.template.spec.containers[0].resizePolicy']);
-    expect(inPlaceProblems([{ name: 'c', resources: big, resizePolicy: [{ resourceName: 'memory', restartPolicy: 'RestartContainer' }] }], 0, big, small, 'down')).toEqual([]);
+    expect(inPlaceProblems([{ name: 'c', resources: big }], 0, big, small, 'down').map((i) => i.path)).toEqual([
+      'spec.template.spec.containers[0].resizePolicy',
+    ]);
+    expect(
+      inPlaceProblems([{ name: 'c', resources: big, resizePolicy: [{ resourceName: 'memory', restartPolicy: 'RestartContainer' }] }], 0, big, small, 'down'),
+    ).toEqual([]);
     expect(qosClass([{ requests: { cpu: '1', memory: '1Gi' }, limits: { cpu: '1', memory: '1Gi' } }])).toBe('Guaranteed');
-    expect(inPlaceProblems([{ name: 'c' }], 0, { limits: { cpu: '1', memory: '1Gi' } }, { requests: { cpu: '500m' }, limits: { memory: '1Gi' } }, 'q').map((i) => i.path)).toEqual(['spec.template.spec.containers[0].resources']);
+    expect(
+      inPlaceProblems([{ name: 'c' }], 0, { limits: { cpu: '1', memory: '1Gi' } }, { requests: { cpu: '500m' }, limits: { memory: '1Gi' } }, 'q').map(
+        (i) => i.path,
+      ),
+    ).toEqual(['spec.template.spec.containers[0].resources']);
   });
 });

@@ -32,7 +32,13 @@ describe('label selectors', () => {
   });
 
   it('formats a structured selector as the label query the apiserver reports', () => {
-    const reqs = selectorRequirements({ matchLabels: { app: 'web' }, matchExpressions: [{ key: 'tier', operator: 'In', values: ['b', 'a'] }, { key: 'canary', operator: 'DoesNotExist' }] });
+    const reqs = selectorRequirements({
+      matchLabels: { app: 'web' },
+      matchExpressions: [
+        { key: 'tier', operator: 'In', values: ['b', 'a'] },
+        { key: 'canary', operator: 'DoesNotExist' },
+      ],
+    });
     expect(formatSelector(reqs)).toBe('app=web,!canary,tier in (a,b)');
     expect(() => selectorRequirements({ matchExpressions: [{ key: 'x', operator: 'Near' }] })).toThrow(/matchExpressions\[0\]\.operator/);
   });

@@ -36,7 +36,9 @@ describe('Kubernetes quantities', () => {
   });
 
   it('parses Go durations as metrics-server writes the window', () => {
-    expect([parseGoDuration('30s'), parseGoDuration('1m0s'), parseGoDuration('34.475s'), parseGoDuration('1.5ms'), parseGoDuration('1h2m3s')]).toEqual([30, 60, 34.475, 0.0015, 3723]);
+    expect([parseGoDuration('30s'), parseGoDuration('1m0s'), parseGoDuration('34.475s'), parseGoDuration('1.5ms'), parseGoDuration('1h2m3s')]).toEqual([
+      30, 60, 34.475, 0.0015, 3723,
+    ]);
     for (const bad of ['', '30', 's', '1x', '30s ']) expect(() => parseGoDuration(bad)).toThrow(ValidationError);
   });
 

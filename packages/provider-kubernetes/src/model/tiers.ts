@@ -6,7 +6,10 @@ import { parseYamlDocument } from './yaml-text';
 
 const quantities = z.record(
   z.string().regex(/^([a-z0-9.-]+\/)?[a-z0-9-]+$/, 'must be a resource name like cpu, memory or nvidia.com/gpu'),
-  z.union([z.string(), z.number()]).refine((v) => typeof v === 'number' || isQuantity(v), 'must be a Kubernetes quantity like "500m" or "1Gi"').transform(String),
+  z
+    .union([z.string(), z.number()])
+    .refine((v) => typeof v === 'number' || isQuantity(v), 'must be a Kubernetes quantity like "500m" or "1Gi"')
+    .transform(String),
 );
 
 export const ResourceTierSchema = z.strictObject({
@@ -22,14 +25,19 @@ export type ResourceTier = z.output<typeof ResourceTierSchema>;
 export function parseTiers(input: unknown, field = 'tiers'): ResourceTier[] {
   const doc = typeof input === 'string' ? parseYamlDocument(input, field) : input;
   const r = z.array(ResourceTierSchema).min(1, 'needs at least one tier').safeParse(doc);
-  if (!r.success) throw new ValidationError(`invalid ${field}`, zodIssues(r.error).map((i) => ({ path: i.path ? `${field}${i.path.startsWith('[') ? '' : '.'}${i.path}` : field, message: i.message })));
+  if (!r.success)
+    throw new ValidationError(
+      `invalid ${field}`,
+      zodIssues(r.error).map((i) => ({ path: i.path ? `${field}${i.path.startsWith('[') ? '' : '.'}${i.path}` : field, message: i.message })),
+    );
   const seen = new Set<string>();
   r.data.forEach((t, i) => {
     if (seen.has(t.name)) throw ValidationError.field(`${field}[${i}].name`, `duplicate tier "${t.name}"`);
     seen.add(t.name);
     for (const [k, v] of Object.entries(t.requests)) {
       const lim = t.limits?.[k];
-      if (lim !== undefined && parseQuantity(v) > parseQuantity(lim)) throw ValidationError.field(`${field}[${i}].requests.${k}`, `${v} is above the limit ${lim}`);
+      if (lim !== undefined && parseQuantity(v) > parseQuantity(lim))
+        throw ValidationError.field(`${field}[${i}].requests.${k}`, `${v} is above the limit ${lim}`);
     }
   });
   return r.data;
@@ -46,6 +54,10 @@ function same(a: string | undefined, b: string): boolean {
 
 /** The tier whose requests (and limits, where it sets them) the container has now, if any. */
 export function tierOf(tiers: readonly ResourceTier[], resources: { requests?: ResourceList; limits?: ResourceList } | undefined): string | undefined {
-  const found = tiers.find((t) => Object.entries(t.requests).every(([k, v]) => same(resources?.requests?.[k], v)) && Object.entries(t.limits ?? {}).every(([k, v]) => same(resources?.limits?.[k], v)));
+  const found = tiers.find(
+    (t) =>
+      Object.entries(t.requests).every(([k, v]) => same(resources?.requests?.[k], v)) &&
+      Object.entries(t.limits ?? {}).every(([k, v]) => same(resources?.limits?.[k], v)),
+  );
   return found?.name;
 }

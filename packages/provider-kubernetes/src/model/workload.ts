@@ -47,16 +47,19 @@ export function workloadStatus(kind: WorkloadKind, o: WorkloadObject): { status:
   if (kind === 'deployment') {
     const d = o as V1Deployment;
     const progressing = d.status?.conditions?.find((c) => c.type === 'Progressing');
-    if (progressing?.status === 'False' && progressing.reason === 'ProgressDeadlineExceeded') return { status: 'failed', reason: `rollout stuck: ${progressing.message ?? 'ProgressDeadlineExceeded'}` };
+    if (progressing?.status === 'False' && progressing.reason === 'ProgressDeadlineExceeded')
+      return { status: 'failed', reason: `rollout stuck: ${progressing.message ?? 'ProgressDeadlineExceeded'}` };
     const updated = d.status?.updatedReplicas ?? 0;
     if (updated < desired) return { status: 'updating', reason: `rollout in progress: ${updated} of ${desired} pods updated` };
     const total = d.status?.replicas ?? 0;
     if (total > updated) return { status: 'updating', reason: `rollout in progress: ${total - updated} old pods pending termination` };
   } else {
     const s = o as V1StatefulSet;
-    if (s.status?.updateRevision && s.status.currentRevision && s.status.updateRevision !== s.status.currentRevision) return { status: 'updating', reason: `rolling update to ${s.status.updateRevision} in progress` };
+    if (s.status?.updateRevision && s.status.currentRevision && s.status.updateRevision !== s.status.currentRevision)
+      return { status: 'updating', reason: `rolling update to ${s.status.updateRevision} in progress` };
     const updated = s.status?.updatedReplicas ?? s.status?.replicas ?? 0;
-    if (updated < desired && (s.status?.replicas ?? 0) >= desired) return { status: 'updating', reason: `rolling update in progress: ${updated} of ${desired} pods updated` };
+    if (updated < desired && (s.status?.replicas ?? 0) >= desired)
+      return { status: 'updating', reason: `rolling update in progress: ${updated} of ${desired} pods updated` };
   }
   return { status: 'ready' };
 }

@@ -1,10 +1,31 @@
 import { ValidationError } from '@autoscaler/core';
 
 /** Columns of `autoscaler monitor --out usage.csv`, one row per sample. */
-export const USAGE_COLUMNS = ['seconds', 'containers', 'cpu_requested_cores', 'memory_requested_mib', 'cpu_limit_cores', 'memory_limit_mib', 'cpu_used_cores', 'memory_used_mib'] as const;
+export const USAGE_COLUMNS = [
+  'seconds',
+  'containers',
+  'cpu_requested_cores',
+  'memory_requested_mib',
+  'cpu_limit_cores',
+  'memory_limit_mib',
+  'cpu_used_cores',
+  'memory_used_mib',
+] as const;
 
 /** Columns of `autoscaler loadtest --out load.csv`, one row per stage (a minute by default). */
-export const LOAD_COLUMNS = ['minute', 'start_s', 'duration_s', 'transactions', 'availability_pct', 'mean_response_ms', 'p95_response_ms', 'transaction_rate_per_s', 'throughput_kb_per_s', 'concurrency', 'failures'] as const;
+export const LOAD_COLUMNS = [
+  'minute',
+  'start_s',
+  'duration_s',
+  'transactions',
+  'availability_pct',
+  'mean_response_ms',
+  'p95_response_ms',
+  'transaction_rate_per_s',
+  'throughput_kb_per_s',
+  'concurrency',
+  'failures',
+] as const;
 
 export interface UsageRow {
   seconds: number;
@@ -33,14 +54,24 @@ export interface LoadRow {
   failures: number;
 }
 
-const fmt = (v: number | undefined, digits: number): string => (v === undefined || !Number.isFinite(v) ? '' : String(Math.round(v * 10 ** digits) / 10 ** digits));
+const fmt = (v: number | undefined, digits: number): string =>
+  v === undefined || !Number.isFinite(v) ? '' : String(Math.round(v * 10 ** digits) / 10 ** digits);
 
 export function usageHeader(): string {
   return USAGE_COLUMNS.join(',');
 }
 
 export function formatUsageRow(r: UsageRow): string {
-  return [fmt(r.seconds, 1), String(r.containers), fmt(r.cpuRequestedCores, 3), fmt(r.memoryRequestedMiB, 1), fmt(r.cpuLimitCores, 3), fmt(r.memoryLimitMiB, 1), fmt(r.cpuUsedCores, 4), fmt(r.memoryUsedMiB, 1)].join(',');
+  return [
+    fmt(r.seconds, 1),
+    String(r.containers),
+    fmt(r.cpuRequestedCores, 3),
+    fmt(r.memoryRequestedMiB, 1),
+    fmt(r.cpuLimitCores, 3),
+    fmt(r.memoryLimitMiB, 1),
+    fmt(r.cpuUsedCores, 4),
+    fmt(r.memoryUsedMiB, 1),
+  ].join(',');
 }
 
 export function loadHeader(): string {
@@ -48,11 +79,28 @@ export function loadHeader(): string {
 }
 
 export function formatLoadRow(r: LoadRow): string {
-  return [String(r.minute), fmt(r.startSeconds, 1), fmt(r.durationSeconds, 1), String(r.transactions), fmt(r.availabilityPct, 2), fmt(r.meanResponseMs, 2), fmt(r.p95ResponseMs, 2), fmt(r.transactionRate, 2), fmt(r.throughputKBps, 2), fmt(r.concurrency, 2), String(r.failures)].join(',');
+  return [
+    String(r.minute),
+    fmt(r.startSeconds, 1),
+    fmt(r.durationSeconds, 1),
+    String(r.transactions),
+    fmt(r.availabilityPct, 2),
+    fmt(r.meanResponseMs, 2),
+    fmt(r.p95ResponseMs, 2),
+    fmt(r.transactionRate, 2),
+    fmt(r.throughputKBps, 2),
+    fmt(r.concurrency, 2),
+    String(r.failures),
+  ].join(',');
 }
 
 /** Rows of a numeric CSV with a known header; every problem names the file, line and column. */
-function parseNumericCsv<C extends readonly string[]>(text: string, columns: C, file: string, optional: ReadonlySet<string>): Array<Record<C[number], number | undefined>> {
+function parseNumericCsv<C extends readonly string[]>(
+  text: string,
+  columns: C,
+  file: string,
+  optional: ReadonlySet<string>,
+): Array<Record<C[number], number | undefined>> {
   const lines = text.split(/\r?\n/).filter((l) => l.trim().length > 0);
   if (lines.length === 0) throw ValidationError.field(file, 'is empty');
   const header = lines[0]!.split(',').map((h) => h.trim());
@@ -79,7 +127,12 @@ function parseNumericCsv<C extends readonly string[]>(text: string, columns: C, 
 export function parseUsageCsv(text: string, file = 'usage.csv'): UsageRow[] {
   const rows = parseNumericCsv(text, USAGE_COLUMNS, file, new Set(['cpu_limit_cores', 'memory_limit_mib', 'cpu_used_cores', 'memory_used_mib']));
   return rows.map((r) => {
-    const u: UsageRow = { seconds: r.seconds!, containers: r.containers!, cpuRequestedCores: r.cpu_requested_cores!, memoryRequestedMiB: r.memory_requested_mib! };
+    const u: UsageRow = {
+      seconds: r.seconds!,
+      containers: r.containers!,
+      cpuRequestedCores: r.cpu_requested_cores!,
+      memoryRequestedMiB: r.memory_requested_mib!,
+    };
     if (r.cpu_limit_cores !== undefined) u.cpuLimitCores = r.cpu_limit_cores;
     if (r.memory_limit_mib !== undefined) u.memoryLimitMiB = r.memory_limit_mib;
     if (r.cpu_used_cores !== undefined) u.cpuUsedCores = r.cpu_used_cores;

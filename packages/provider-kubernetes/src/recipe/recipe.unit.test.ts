@@ -7,11 +7,30 @@ import { recipeHtml } from './report-html';
 /** Three 10 s stages at 10, 20 and 40 tx/s on 2 containers; CPU = 0.1 + 0.02 x rate cores; ~400 MiB each. */
 function run(p95s: [number, number, number] = [20, 25, 30]): { usage: UsageRow[]; load: LoadRow[] } {
   const rates = [10, 20, 40];
-  const load: LoadRow[] = rates.map((rate, i) => ({ minute: i, startSeconds: i * 10, durationSeconds: 10, transactions: rate * 10, availabilityPct: 100, meanResponseMs: p95s[i]! / 2, p95ResponseMs: p95s[i]!, transactionRate: rate, throughputKBps: rate, concurrency: 1, failures: 0 }));
+  const load: LoadRow[] = rates.map((rate, i) => ({
+    minute: i,
+    startSeconds: i * 10,
+    durationSeconds: 10,
+    transactions: rate * 10,
+    availabilityPct: 100,
+    meanResponseMs: p95s[i]! / 2,
+    p95ResponseMs: p95s[i]!,
+    transactionRate: rate,
+    throughputKBps: rate,
+    concurrency: 1,
+    failures: 0,
+  }));
   const usage: UsageRow[] = [];
   for (let s = 0; s < 30; s += 2) {
     const rate = rates[Math.floor(s / 10)]!;
-    usage.push({ seconds: s, containers: 2, cpuRequestedCores: 1, memoryRequestedMiB: 1024, cpuUsedCores: 0.1 + 0.02 * rate, memoryUsedMiB: s === 24 ? 900 : 800 });
+    usage.push({
+      seconds: s,
+      containers: 2,
+      cpuRequestedCores: 1,
+      memoryRequestedMiB: 1024,
+      cpuUsedCores: 0.1 + 0.02 * rate,
+      memoryUsedMiB: s === 24 ? 900 : 800,
+    });
   }
   return { usage, load };
 }
@@ -42,8 +61,18 @@ describe('recommendRecipe', () => {
 
   it('refuses inputs it cannot use, naming the flag', () => {
     const { usage, load } = run();
-    expect(() => recommendRecipe(usage.map((u) => ({ ...u, cpuUsedCores: undefined }) as UsageRow), load)).toThrow(ValidationError);
-    expect(() => recommendRecipe(usage, load.map((l) => ({ ...l, transactions: 0 })))).toThrow('--load');
+    expect(() =>
+      recommendRecipe(
+        usage.map((u) => ({ ...u, cpuUsedCores: undefined }) as UsageRow),
+        load,
+      ),
+    ).toThrow(ValidationError);
+    expect(() =>
+      recommendRecipe(
+        usage,
+        load.map((l) => ({ ...l, transactions: 0 })),
+      ),
+    ).toThrow('--load');
     expect(() => recommendRecipe(usage, load, { offsetSeconds: 1000 })).toThrow('no load stage overlaps');
     expect(() => recommendRecipe(usage, load, { targetUtilization: 0 })).toThrow('--target');
   });

@@ -131,12 +131,23 @@ export function recommendRecipe(usage: readonly UsageRow[], load: readonly LoadR
     const inside = measured.filter((u) => u.seconds >= from && u.seconds < from + l.durationSeconds);
     if (inside.length === 0) continue;
     const mean = (f: (u: UsageRow) => number): number => inside.reduce((a, u) => a + f(u), 0) / inside.length;
-    stages.push({ minute: l.minute, transactionRate: l.transactionRate, p95ResponseMs: l.p95ResponseMs, availabilityPct: l.availabilityPct, containers: mean((u) => u.containers), cpuUsedCores: mean((u) => u.cpuUsedCores!), memoryUsedMiB: mean((u) => u.memoryUsedMiB!) });
+    stages.push({
+      minute: l.minute,
+      transactionRate: l.transactionRate,
+      p95ResponseMs: l.p95ResponseMs,
+      availabilityPct: l.availabilityPct,
+      containers: mean((u) => u.containers),
+      cpuUsedCores: mean((u) => u.cpuUsedCores!),
+      memoryUsedMiB: mean((u) => u.memoryUsedMiB!),
+    });
   }
-  if (stages.length === 0) throw ValidationError.field('--load', 'no load stage overlaps the usage samples in time (start monitor and loadtest together, or pass --offset)');
+  if (stages.length === 0)
+    throw ValidationError.field('--load', 'no load stage overlaps the usage samples in time (start monitor and loadtest together, or pass --offset)');
 
   const notes: string[] = [];
-  const loadedSamples = measured.filter((u) => loaded.some((l) => u.seconds >= l.startSeconds + offset && u.seconds < l.startSeconds + offset + l.durationSeconds));
+  const loadedSamples = measured.filter((u) =>
+    loaded.some((l) => u.seconds >= l.startSeconds + offset && u.seconds < l.startSeconds + offset + l.durationSeconds),
+  );
   const basis = loadedSamples.length > 0 ? loadedSamples : measured;
   const cpuPer = basis.map((u) => u.cpuUsedCores! / u.containers);
   const memPer = measured.map((u) => u.memoryUsedMiB! / u.containers);
@@ -162,7 +173,12 @@ export function recommendRecipe(usage: readonly UsageRow[], load: readonly LoadR
     idle = Math.max(0, fit.intercept);
     if (r2! < 0.6) notes.push(`CPU follows the transaction rate only loosely (r² ${r2!.toFixed(2)}): run more stages at steady load`);
   } else {
-    const s = stages.reduce((a, x) => a + x.cpuUsedCores, 0) / Math.max(1e-9, stages.reduce((a, x) => a + x.transactionRate, 0));
+    const s =
+      stages.reduce((a, x) => a + x.cpuUsedCores, 0) /
+      Math.max(
+        1e-9,
+        stages.reduce((a, x) => a + x.transactionRate, 0),
+      );
     slope = s;
     const levels = new Set(stages.map((x) => x.transactionRate)).size;
     notes.push(
@@ -178,7 +194,9 @@ export function recommendRecipe(usage: readonly UsageRow[], load: readonly LoadR
     if (breached.length > 0) {
       latencyLimited = Math.min(...breached.map((s) => (s.transactionRate / Math.max(1, s.containers)) * 0.9));
       if (latencyLimited < ratePerReplica) {
-        notes.push(`stage(s) ${breached.map((s) => s.minute).join(', ')} broke the ${options.latencySloMs} ms p95 SLO below the CPU target: capacity per replica capped at ${latencyLimited.toFixed(1)}/s`);
+        notes.push(
+          `stage(s) ${breached.map((s) => s.minute).join(', ')} broke the ${options.latencySloMs} ms p95 SLO below the CPU target: capacity per replica capped at ${latencyLimited.toFixed(1)}/s`,
+        );
         ratePerReplica = latencyLimited;
       }
     }

@@ -40,17 +40,28 @@ export function svgChart(title: string, xLabel: string, yLabel: string, series: 
     `<text x="${pad.l}" y="14" font-weight="bold">${esc(title)}</text>`,
     `<line x1="${pad.l}" y1="${height - pad.b}" x2="${width - pad.r}" y2="${height - pad.b}" stroke="#888"/>`,
     `<line x1="${pad.l}" y1="${pad.t}" x2="${pad.l}" y2="${height - pad.b}" stroke="#888"/>`,
-    ...ticks.map((t) => `<text x="${pad.l - 4}" y="${sy(t) + 4}" text-anchor="end">${num(t, t < 10 ? 2 : 0)}</text><line x1="${pad.l}" y1="${sy(t)}" x2="${width - pad.r}" y2="${sy(t)}" stroke="#eee"/>`),
+    ...ticks.map(
+      (t) =>
+        `<text x="${pad.l - 4}" y="${sy(t) + 4}" text-anchor="end">${num(t, t < 10 ? 2 : 0)}</text><line x1="${pad.l}" y1="${sy(t)}" x2="${width - pad.r}" y2="${sy(t)}" stroke="#eee"/>`,
+    ),
     // Numbered x axis: round ticks with their values under the axis.
-    ...roundTicks(x0, x1).map((t) => `<line x1="${num(sx(t), 1)}" y1="${height - pad.b}" x2="${num(sx(t), 1)}" y2="${height - pad.b + 4}" stroke="#888"/><text x="${num(sx(t), 1)}" y="${height - pad.b + 15}" text-anchor="middle">${num(t, Math.abs(t) < 10 ? 2 : 0)}</text>`),
+    ...roundTicks(x0, x1).map(
+      (t) =>
+        `<line x1="${num(sx(t), 1)}" y1="${height - pad.b}" x2="${num(sx(t), 1)}" y2="${height - pad.b + 4}" stroke="#888"/><text x="${num(sx(t), 1)}" y="${height - pad.b + 15}" text-anchor="middle">${num(t, Math.abs(t) < 10 ? 2 : 0)}</text>`,
+    ),
     `<text x="${(width + pad.l) / 2}" y="${height - 6}" text-anchor="middle">${esc(xLabel)}</text>`,
     `<text x="12" y="${(height - pad.b + pad.t) / 2}" transform="rotate(-90 12 ${(height - pad.b + pad.t) / 2})" text-anchor="middle">${esc(yLabel)}</text>`,
   ];
   series.forEach((s, i) => {
     const pts = s.points.filter(([x, y]) => Number.isFinite(x) && Number.isFinite(y));
     if (s.dots) parts.push(...pts.map(([x, y]) => `<circle cx="${num(sx(x), 1)}" cy="${num(sy(y), 1)}" r="3" fill="${s.color}"/>`));
-    else if (pts.length > 0) parts.push(`<polyline fill="none" stroke="${s.color}" stroke-width="1.5"${s.dashed ? ' stroke-dasharray="5 4"' : ''} points="${pts.map(([x, y]) => `${num(sx(x), 1)},${num(sy(y), 1)}`).join(' ')}"/>`);
-    parts.push(`<rect x="${width - pad.r - 150}" y="${pad.t + i * 14}" width="10" height="3" fill="${s.color}"/><text x="${width - pad.r - 136}" y="${pad.t + i * 14 + 4}">${esc(s.name)}</text>`);
+    else if (pts.length > 0)
+      parts.push(
+        `<polyline fill="none" stroke="${s.color}" stroke-width="1.5"${s.dashed ? ' stroke-dasharray="5 4"' : ''} points="${pts.map(([x, y]) => `${num(sx(x), 1)},${num(sy(y), 1)}`).join(' ')}"/>`,
+      );
+    parts.push(
+      `<rect x="${width - pad.r - 150}" y="${pad.t + i * 14}" width="10" height="3" fill="${s.color}"/><text x="${width - pad.r - 136}" y="${pad.t + i * 14 + 4}">${esc(s.name)}</text>`,
+    );
   });
   parts.push('</svg>');
   return parts.join('');
@@ -58,15 +69,32 @@ export function svgChart(title: string, xLabel: string, yLabel: string, series: 
 
 /** The recipe as one self-contained HTML page (inline CSS and SVG only). */
 export function recipeHtml(recipe: Recipe, usage: readonly UsageRow[], load: readonly LoadRow[], title = 'Kubernetes recipe'): string {
-  const perContainer = (f: (u: UsageRow) => number | undefined): Array<[number, number]> => usage.filter((u) => u.containers > 0 && f(u) !== undefined).map((u) => [u.seconds, f(u)! / u.containers]);
+  const perContainer = (f: (u: UsageRow) => number | undefined): Array<[number, number]> =>
+    usage.filter((u) => u.containers > 0 && f(u) !== undefined).map((u) => [u.seconds, f(u)! / u.containers]);
   const cpuReq = Number(recipe.requests.cpu.endsWith('m') ? Number(recipe.requests.cpu.slice(0, -1)) / 1000 : recipe.requests.cpu);
   const e = recipe.evidence;
   const tEnd = Math.max(0, ...usage.map((u) => u.seconds));
   const charts = [
     svgChart('CPU per container (cores)', 'seconds', 'cores', [
       { name: 'used', color: '#1f77b4', points: perContainer((u) => u.cpuUsedCores) },
-      { name: 'recommended request', color: '#2ca02c', dashed: true, points: [[0, cpuReq], [tEnd, cpuReq]] },
-      { name: `HPA target (${recipe.hpa.targetCPUUtilizationPercentage}%)`, color: '#d62728', dashed: true, points: [[0, (cpuReq * recipe.hpa.targetCPUUtilizationPercentage) / 100], [tEnd, (cpuReq * recipe.hpa.targetCPUUtilizationPercentage) / 100]] },
+      {
+        name: 'recommended request',
+        color: '#2ca02c',
+        dashed: true,
+        points: [
+          [0, cpuReq],
+          [tEnd, cpuReq],
+        ],
+      },
+      {
+        name: `HPA target (${recipe.hpa.targetCPUUtilizationPercentage}%)`,
+        color: '#d62728',
+        dashed: true,
+        points: [
+          [0, (cpuReq * recipe.hpa.targetCPUUtilizationPercentage) / 100],
+          [tEnd, (cpuReq * recipe.hpa.targetCPUUtilizationPercentage) / 100],
+        ],
+      },
     ]),
     svgChart('Memory per container (MiB)', 'seconds', 'MiB', [{ name: 'used', color: '#9467bd', points: perContainer((u) => u.memoryUsedMiB) }]),
     svgChart('Load (per stage)', 'seconds', 'tx/s and ms', [
@@ -75,7 +103,18 @@ export function recipeHtml(recipe: Recipe, usage: readonly UsageRow[], load: rea
     ]),
     svgChart('CPU used vs transaction rate (all containers)', 'transactions/s', 'cores', [
       { name: 'stages', color: '#17becf', dots: true, points: e.stages.map((s) => [s.transactionRate, s.cpuUsedCores]) },
-      { name: 'fit', color: '#7f7f7f', dashed: true, points: [[0, e.idleCores], [Math.max(...e.stages.map((s) => s.transactionRate)), e.idleCores + e.coresPerTransactionPerSecond * Math.max(...e.stages.map((s) => s.transactionRate))]] },
+      {
+        name: 'fit',
+        color: '#7f7f7f',
+        dashed: true,
+        points: [
+          [0, e.idleCores],
+          [
+            Math.max(...e.stages.map((s) => s.transactionRate)),
+            e.idleCores + e.coresPerTransactionPerSecond * Math.max(...e.stages.map((s) => s.transactionRate)),
+          ],
+        ],
+      },
     ]),
   ];
   const row = (k: string, v: string): string => `<tr><th>${esc(k)}</th><td>${esc(v)}</td></tr>`;

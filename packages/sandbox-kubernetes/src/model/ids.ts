@@ -15,6 +15,7 @@ export function dns1123LabelProblem(value: string): string | undefined {
 export function dns1123SubdomainProblem(value: string): string | undefined {
   if (value.length === 0) return 'must not be empty';
   if (value.length > 253) return `must be at most 253 characters (got ${value.length})`;
-  if (!DNS1123_SUBDOMAIN.test(value)) return 'must be a DNS-1123 subdomain: lowercase letters, digits, "-" and ".", each part starting and ending with a letter or digit';
+  if (!DNS1123_SUBDOMAIN.test(value))
+    return 'must be a DNS-1123 subdomain: lowercase letters, digits, "-" and ".", each part starting and ending with a letter or digit';
   return undefined;
 }

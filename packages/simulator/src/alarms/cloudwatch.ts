@@ -57,8 +57,26 @@ const WORD: Record<ComparisonOperator, string> = {
 /** The target-tracking alarm pair Application Auto Scaling creates: 3 x 1 min above target, 15 x 1 min below 90% of it. */
 export function targetTrackingAlarms(name: string, metric: string, target: number, scaleInRatio = 0.9): CloudWatchAlarmSpec[] {
   return [
-    { name: `TargetTracking-${name}-AlarmHigh`, metric, statistic: 'Average', period: 60, evaluationPeriods: 3, comparisonOperator: 'GreaterThanThreshold', threshold: target, autoScalingAction: true },
-    { name: `TargetTracking-${name}-AlarmLow`, metric, statistic: 'Average', period: 60, evaluationPeriods: 15, comparisonOperator: 'LessThanThreshold', threshold: target * scaleInRatio, autoScalingAction: true },
+    {
+      name: `TargetTracking-${name}-AlarmHigh`,
+      metric,
+      statistic: 'Average',
+      period: 60,
+      evaluationPeriods: 3,
+      comparisonOperator: 'GreaterThanThreshold',
+      threshold: target,
+      autoScalingAction: true,
+    },
+    {
+      name: `TargetTracking-${name}-AlarmLow`,
+      metric,
+      statistic: 'Average',
+      period: 60,
+      evaluationPeriods: 15,
+      comparisonOperator: 'LessThanThreshold',
+      threshold: target * scaleInRatio,
+      autoScalingAction: true,
+    },
   ];
 }
 
@@ -83,7 +101,8 @@ export class CloudWatchAlarms implements SimulatedSource {
       const metric = canonicalMetric(spec.metric);
       if (!metric) throw ValidationError.field(`alarms[${i}].metric`, `unknown metric "${spec.metric}"`);
       if (spec.period % 60 !== 0 || spec.period <= 0) throw ValidationError.field(`alarms[${i}].period`, 'must be a positive multiple of 60 seconds');
-      if ((spec.datapointsToAlarm ?? spec.evaluationPeriods) > spec.evaluationPeriods) throw ValidationError.field(`alarms[${i}].datapointsToAlarm`, 'must be <= evaluationPeriods');
+      if ((spec.datapointsToAlarm ?? spec.evaluationPeriods) > spec.evaluationPeriods)
+        throw ValidationError.field(`alarms[${i}].datapointsToAlarm`, 'must be <= evaluationPeriods');
       return { spec, metric, arn: `arn:aws:cloudwatch:sim:000000000000:alarm:${spec.name}`, state: 'INSUFFICIENT_DATA' as AlarmState, changedAt: 0 };
     });
   }
@@ -129,7 +148,9 @@ export class CloudWatchAlarms implements SimulatedSource {
   private message(a: AlarmRuntime, old: AlarmState, now: number, datapoints: number[], breaching: number): Record<string, unknown> {
     const s = a.spec;
     // Newest first, as CloudWatch prints them; only the newest carries its time (formatting dates is the slow part).
-    const shown = datapoints.map((v, i) => (i === 0 ? `${Math.round(v * 1000) / 1000} (${new Date(now - s.period * 1000).toISOString()})` : `${Math.round(v * 1000) / 1000}`)).join(', ');
+    const shown = datapoints
+      .map((v, i) => (i === 0 ? `${Math.round(v * 1000) / 1000} (${new Date(now - s.period * 1000).toISOString()})` : `${Math.round(v * 1000) / 1000}`))
+      .join(', ');
     return {
       AlarmName: s.name,
       AlarmArn: a.arn,
@@ -165,7 +186,8 @@ export class CloudWatchAlarms implements SimulatedSource {
     }
     const m = bag(doc, 'Message');
     const state = m['NewStateValue'];
-    if (state !== 'ALARM' && state !== 'OK' && state !== 'INSUFFICIENT_DATA') throw ValidationError.field('NewStateValue', `must be ALARM, OK or INSUFFICIENT_DATA, got ${JSON.stringify(state) ?? 'nothing'}`);
+    if (state !== 'ALARM' && state !== 'OK' && state !== 'INSUFFICIENT_DATA')
+      throw ValidationError.field('NewStateValue', `must be ALARM, OK or INSUFFICIENT_DATA, got ${JSON.stringify(state) ?? 'nothing'}`);
     const name = text(m['AlarmName'], 'AlarmName');
     const trigger = bag(m['Trigger'], 'Trigger');
     const metric = text(trigger['MetricName'], 'Trigger.MetricName');
@@ -177,7 +199,16 @@ export class CloudWatchAlarms implements SimulatedSource {
     const arn = typeof m['AlarmArn'] === 'string' && m['AlarmArn'] !== '' ? m['AlarmArn'] : name;
     // The newest datapoint is the first one in the reason's list, as CloudWatch prints it.
     const first = /\[(-?\d+(?:\.\d+)?(?:e[+-]?\d+)?)/i.exec(typeof m['NewStateReason'] === 'string' ? m['NewStateReason'] : '');
-    const signal: Signal = { target: { provider: 'simulator', id }, source: this.name, metric, alarm: arn, alarmName: name, state: state === 'ALARM' ? 'firing' : 'ok', dedupeKey: `${arn}:${state}:${at}`, at };
+    const signal: Signal = {
+      target: { provider: 'simulator', id },
+      source: this.name,
+      metric,
+      alarm: arn,
+      alarmName: name,
+      state: state === 'ALARM' ? 'firing' : 'ok',
+      dedupeKey: `${arn}:${state}:${at}`,
+      at,
+    };
     const threshold = finite(trigger['Threshold']);
     if (threshold !== undefined) signal.threshold = threshold;
     const value = first ? finite(Number(first[1])) : undefined;

@@ -14,7 +14,17 @@ function run(values: number[], specs: CloudWatchAlarmSpec[]): string[][] {
   });
 }
 
-const high = (extra: Partial<CloudWatchAlarmSpec> = {}): CloudWatchAlarmSpec => ({ name: 'high', metric: 'CpuUtilization', statistic: 'Average', period: 60, evaluationPeriods: 3, comparisonOperator: 'GreaterThanThreshold', threshold: 70, autoScalingAction: false, ...extra });
+const high = (extra: Partial<CloudWatchAlarmSpec> = {}): CloudWatchAlarmSpec => ({
+  name: 'high',
+  metric: 'CpuUtilization',
+  statistic: 'Average',
+  period: 60,
+  evaluationPeriods: 3,
+  comparisonOperator: 'GreaterThanThreshold',
+  threshold: 70,
+  autoScalingAction: false,
+  ...extra,
+});
 
 describe('CloudWatch alarm evaluation', () => {
   it('needs evaluationPeriods datapoints, then acts only on transitions (non-Auto Scaling action)', () => {
@@ -33,7 +43,10 @@ describe('CloudWatch alarm evaluation', () => {
     const [up, down] = targetTrackingAlarms('tt', 'InvocationsPerInstance', 100);
     expect(up).toMatchObject({ evaluationPeriods: 3, comparisonOperator: 'GreaterThanThreshold', threshold: 100 });
     expect(down).toMatchObject({ evaluationPeriods: 15, comparisonOperator: 'LessThanThreshold', threshold: 90 });
-    const low = run(Array.from({ length: 16 }, () => 85), [down!]);
+    const low = run(
+      Array.from({ length: 16 }, () => 85),
+      [down!],
+    );
     expect(low.findIndex((d) => d.length > 0)).toBe(14);
   });
 
@@ -61,5 +74,9 @@ runAlarmSourceConformance('simulated CloudWatch alarms', () => {
   const alarm = source.tick(env.at(1)).deliveries[0];
   env.publish(1, { CpuUtilization: 5 });
   const ok = source.tick(env.at(2)).deliveries[0];
-  return { source, valid: [alarm, ok, { Records: [{ Sns: { Message: JSON.stringify(alarm) } }] }], invalid: [{}, { NewStateValue: 'ALARM' }, '{', { Records: [{}] }] };
+  return {
+    source,
+    valid: [alarm, ok, { Records: [{ Sns: { Message: JSON.stringify(alarm) } }] }],
+    invalid: [{}, { NewStateValue: 'ALARM' }, '{', { Records: [{}] }],
+  };
 });

@@ -70,7 +70,14 @@ export class HpaLoop implements SimulatedSource {
       const pods: HpaPod[] = all.map((p) => {
         const q = this.ctx.queues.get(p.size)!;
         const request = q.size.vcpus * 1000;
-        const pod: HpaPod = { name: p.name, phase: 'Running', ready: p.readyAt <= now, startTime: p.createdAt, readyTransitionTime: p.readyAt <= now ? p.readyAt : p.createdAt, request };
+        const pod: HpaPod = {
+          name: p.name,
+          phase: 'Running',
+          ready: p.readyAt <= now,
+          startTime: p.createdAt,
+          readyTransitionTime: p.readyAt <= now ? p.readyAt : p.createdAt,
+          request,
+        };
         if (p.readyAt <= sampleTime && readyCount > 0) {
           pod.usage = Math.min(1, rps / readyCount / (q.workers * q.mu)) * request;
           pod.sampleTime = sampleTime;
@@ -79,7 +86,12 @@ export class HpaLoop implements SimulatedSource {
         return pod;
       });
       try {
-        proposal = hpaReplicas({ currentReplicas: current, target: { type: 'Utilization', averageUtilization: this.options.targetUtilization, resource: 'cpu' }, pods, now }).replicas;
+        proposal = hpaReplicas({
+          currentReplicas: current,
+          target: { type: 'Utilization', averageUtilization: this.options.targetUtilization, resource: 'cpu' },
+          pods,
+          now,
+        }).replicas;
       } catch (e) {
         // Upstream logs and skips the sync when metrics are missing.
         if (e instanceof ValidationError) return NOTHING;
@@ -106,8 +118,12 @@ export class HpaLoop implements SimulatedSource {
         maxReplicas: this.options.maxReplicas,
         behavior: { scaleUp: {}, scaleDown: {} },
         recommendations: this.recommendations.map((r) => ({ replicas: r.replicas, ageSeconds: (now - r.at) / 1000 })),
-        scaleUpEvents: events.filter((c) => c.to.replicas > c.from.replicas).map((c) => ({ change: c.to.replicas - c.from.replicas, ageSeconds: (now - c.at) / 1000 })),
-        scaleDownEvents: events.filter((c) => c.to.replicas < c.from.replicas).map((c) => ({ change: c.from.replicas - c.to.replicas, ageSeconds: (now - c.at) / 1000 })),
+        scaleUpEvents: events
+          .filter((c) => c.to.replicas > c.from.replicas)
+          .map((c) => ({ change: c.to.replicas - c.from.replicas, ageSeconds: (now - c.at) / 1000 })),
+        scaleDownEvents: events
+          .filter((c) => c.to.replicas < c.from.replicas)
+          .map((c) => ({ change: c.from.replicas - c.to.replicas, ageSeconds: (now - c.at) / 1000 })),
       }).replicas;
     }
     this.recommendations.push({ replicas: proposal, at: now });

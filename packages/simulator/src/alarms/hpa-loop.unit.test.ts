@@ -26,7 +26,9 @@ describe('HPA loop', () => {
     expect(signal.dimensions).toMatchObject({ hpaProposal: '4', hpaReplicas: '4' });
     const state = await env.deployment.describe(env.ctx.ref);
     const pods = env.deployment.pods().map((p) => ({ name: p.name, phase: 'Running' as const, request: 2000, usage: 0.9 * 2000 }));
-    expect(hpaReplicas({ currentReplicas: 2, target: { type: 'Utilization', averageUtilization: 50, resource: 'cpu' }, pods, now: env.at(10, 15) }).replicas).toBe(4);
+    expect(
+      hpaReplicas({ currentReplicas: 2, target: { type: 'Utilization', averageUtilization: 50, resource: 'cpu' }, pods, now: env.at(10, 15) }).replicas,
+    ).toBe(4);
     expect(decide({ ...hpaPolicy, targets: [env.ctx.ref] }, state, [signal], {}, env.at(10, 15)).to.replicas).toBe(4);
   });
 

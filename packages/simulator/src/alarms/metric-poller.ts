@@ -25,9 +25,15 @@ export class MetricPoller implements SimulatedSource {
   tick(now: number): SourceOutput {
     const visible = this.ctx.store.visibleMinutes(now);
     if (visible === 0) return NOTHING;
-    const signals = this.metrics.map(
-      (m): Signal => ({ target: this.ctx.ref, source: this.name, metric: m.as, state: 'value', value: this.ctx.store.value(m.metric, visible - 1), dedupeKey: `${this.name}:${m.as}:${now}`, at: now }),
-    );
+    const signals = this.metrics.map((m): Signal => ({
+      target: this.ctx.ref,
+      source: this.name,
+      metric: m.as,
+      state: 'value',
+      value: this.ctx.store.value(m.metric, visible - 1),
+      dedupeKey: `${this.name}:${m.as}:${now}`,
+      at: now,
+    }));
     return { deliveries: [], signals };
   }
 

@@ -55,7 +55,8 @@ export class SimulatedMetricSource implements MetricSource {
     const metric = CANONICAL[query.metric] ?? canonicalMetric(query.metric);
     if (!metric) throw ValidationError.field('metric', `unknown metric "${query.metric}": use requests, cpu, memory or one of the deployment's own metrics`);
     const period = query.periodSeconds;
-    if (!Number.isInteger(period) || period < 60 || period % 60 !== 0) throw ValidationError.field('periodSeconds', `${period} s: the simulated monitoring service serves whole minutes (60, 120, ...)`);
+    if (!Number.isInteger(period) || period < 60 || period % 60 !== 0)
+      throw ValidationError.field('periodSeconds', `${period} s: the simulated monitoring service serves whole minutes (60, 120, ...)`);
     if (!(query.to > query.from)) return [];
     const minutes = period / 60;
     const step = period * 1000;

@@ -42,24 +42,32 @@ describe('SimulatedMetricSource (the pull contract over the simulated monitoring
     clock.set(at(10));
     await expect(source.history(ctx.ref, { metric: 'GpuUtilization', from: START, to: at(2), periodSeconds: 60 })).rejects.toThrow(ValidationError);
     await expect(source.history(ctx.ref, { metric: 'requests', from: START, to: at(2), periodSeconds: 10 })).rejects.toThrow(/periodSeconds.*whole minutes/);
-    await expect(source.history({ provider: 'simulator', id: 'sim/other' }, { metric: 'requests', from: START, to: at(2), periodSeconds: 60 })).rejects.toThrow(/does not exist/);
+    await expect(source.history({ provider: 'simulator', id: 'sim/other' }, { metric: 'requests', from: START, to: at(2), periodSeconds: 60 })).rejects.toThrow(
+      /does not exist/,
+    );
   });
 
   it('any window gives points inside it, on period boundaries, never unpublished ones (fast-check)', async () => {
     const { source, clock, at, ctx } = setup(60);
     await fc.assert(
-      fc.asyncProperty(fc.integer({ min: -5, max: 14 }), fc.integer({ min: -5, max: 14 }), fc.integer({ min: 0, max: 14 }), fc.constantFrom(60, 120, 180), async (a, b, now, period) => {
-        clock.set(at(now));
-        const from = at(a) + 7_000 * Math.sign(a);
-        const to = at(b);
-        const points = await source.history(ctx.ref, { metric: 'requests', from, to, periodSeconds: period });
-        for (const [i, p] of points.entries()) {
-          expect(p.at >= from && p.at < to).toBe(true);
-          expect((p.at - START) % (period * 1000)).toBe(0);
-          expect(p.at + period * 1000 + 60_000 <= at(now)).toBe(true);
-          if (i > 0) expect(p.at - points[i - 1]!.at).toBe(period * 1000);
-        }
-      }),
+      fc.asyncProperty(
+        fc.integer({ min: -5, max: 14 }),
+        fc.integer({ min: -5, max: 14 }),
+        fc.integer({ min: 0, max: 14 }),
+        fc.constantFrom(60, 120, 180),
+        async (a, b, now, period) => {
+          clock.set(at(now));
+          const from = at(a) + 7_000 * Math.sign(a);
+          const to = at(b);
+          const points = await source.history(ctx.ref, { metric: 'requests', from, to, periodSeconds: period });
+          for (const [i, p] of points.entries()) {
+            expect(p.at >= from && p.at < to).toBe(true);
+            expect((p.at - START) % (period * 1000)).toBe(0);
+            expect(p.at + period * 1000 + 60_000 <= at(now)).toBe(true);
+            if (i > 0) expect(p.at - points[i - 1]!.at).toBe(period * 1000);
+          }
+        },
+      ),
       { numRuns: 200, seed: 5 },
     );
   });

@@ -140,7 +140,8 @@ export class OciMonitoringAlarms implements SimulatedSource {
   parse(raw: unknown): Signal[] {
     const m = bag(jsonDocument(raw, 'body'), 'body');
     const type = m['type'];
-    if (type !== 'OK_TO_FIRING' && type !== 'REPEAT' && type !== 'FIRING_TO_OK') throw ValidationError.field('type', `must be OK_TO_FIRING, REPEAT or FIRING_TO_OK, got ${JSON.stringify(type) ?? 'nothing'}`);
+    if (type !== 'OK_TO_FIRING' && type !== 'REPEAT' && type !== 'FIRING_TO_OK')
+      throw ValidationError.field('type', `must be OK_TO_FIRING, REPEAT or FIRING_TO_OK, got ${JSON.stringify(type) ?? 'nothing'}`);
     const at = epochMs(m['timestampEpochMillis'], 'timestampEpochMillis');
     const dedupeKey = text(m['dedupeKey'], 'dedupeKey');
     const title = m['title'] === undefined ? undefined : text(m['title'], 'title');

@@ -19,12 +19,23 @@ function run(cpu: number[], spec: { query: string; pendingSeconds?: number; repe
 
 describe('OCI Monitoring alarm evaluation', () => {
   it('parses the MQL threshold subset, including the seed sample query with dimensions', () => {
-    expect(parseMql('CpuUtilization[5m]{resourceId = "ocid1.x"}.max() > 80', 'q')).toMatchObject({ metric: 'CpuUtilization', windowMinutes: 5, statistic: 'max', op: '>', threshold: 80 });
+    expect(parseMql('CpuUtilization[5m]{resourceId = "ocid1.x"}.max() > 80', 'q')).toMatchObject({
+      metric: 'CpuUtilization',
+      windowMinutes: 5,
+      statistic: 'max',
+      op: '>',
+      threshold: 80,
+    });
     expect(parseMql('MemoryUtilization[1m].grouping().mean() <= 12.5', 'q')).toMatchObject({ windowMinutes: 1, statistic: 'mean', op: '<=', threshold: 12.5 });
     expect(() => parseMql('CpuUtilization[5m].median() > 80', 'alarms[0].query')).toThrow(/alarms\[0\]\.query/);
     expect(() => parseMql('Nope[1m].mean() > 1', 'q')).toThrow(/unknown metric "Nope"/);
     // cloud-semantics' grammar (the provider's): hours, spaced dimensions, == and a too-long interval named.
-    expect(parseMql('CpuUtilization[1h]{resourceId = "a", x = "b"}.grouping().min() == 3', 'q')).toMatchObject({ windowMinutes: 60, statistic: 'min', op: '==', threshold: 3 });
+    expect(parseMql('CpuUtilization[1h]{resourceId = "a", x = "b"}.grouping().min() == 3', 'q')).toMatchObject({
+      windowMinutes: 60,
+      statistic: 'min',
+      op: '==',
+      threshold: 3,
+    });
     expect(() => parseMql('CpuUtilization[2d].mean() > 1', 'alarms[1].query')).toThrow(/alarms\[1\]\.query.*interval \[2d\]/);
   });
 
@@ -33,16 +44,41 @@ describe('OCI Monitoring alarm evaluation', () => {
   });
 
   it('waits out the pending duration: PT3M needs three breaching evaluations in a row', () => {
-    expect(run([90, 90, 50, 90, 90, 90, 90], { query: 'CpuUtilization[1m].mean() > 80', pendingSeconds: 180 })).toEqual([undefined, undefined, undefined, undefined, undefined, 'OK_TO_FIRING', undefined]);
+    expect(run([90, 90, 50, 90, 90, 90, 90], { query: 'CpuUtilization[1m].mean() > 80', pendingSeconds: 180 })).toEqual([
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+      'OK_TO_FIRING',
+      undefined,
+    ]);
   });
 
   it('repeats every repeat duration while firing', () => {
-    expect(run([90, 90, 90, 90, 90, 90], { query: 'CpuUtilization[1m].mean() > 80', repeatSeconds: 120 })).toEqual(['OK_TO_FIRING', undefined, 'REPEAT', undefined, 'REPEAT', undefined]);
+    expect(run([90, 90, 90, 90, 90, 90], { query: 'CpuUtilization[1m].mean() > 80', repeatSeconds: 120 })).toEqual([
+      'OK_TO_FIRING',
+      undefined,
+      'REPEAT',
+      undefined,
+      'REPEAT',
+      undefined,
+    ]);
   });
 
   it('aggregates over the [5m] window with the query statistic: max fires on one hot minute, mean does not', () => {
     const cpu = [10, 10, 95, 10, 10, 10, 10, 10, 10];
-    expect(run(cpu, { query: 'CpuUtilization[5m].max() > 80' })).toEqual([undefined, undefined, 'OK_TO_FIRING', undefined, undefined, undefined, undefined, 'FIRING_TO_OK', undefined]);
+    expect(run(cpu, { query: 'CpuUtilization[5m].max() > 80' })).toEqual([
+      undefined,
+      undefined,
+      'OK_TO_FIRING',
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+      'FIRING_TO_OK',
+      undefined,
+    ]);
     expect(run(cpu, { query: 'CpuUtilization[5m].mean() > 80' }).every((t) => t === undefined)).toBe(true);
   });
 
@@ -63,11 +99,20 @@ describe('OCI Monitoring alarm evaluation', () => {
     const repeat = source.tick(env.at(2)).deliveries[0]!;
     const [a] = source.parse(first);
     const [b] = source.parse(JSON.stringify(repeat));
-    expect(a).toMatchObject({ target: { provider: 'simulator', id: 'sim/test' }, metric: 'CpuUtilization', alarmName: 'high-cpu', state: 'firing', value: 91, threshold: 80 });
+    expect(a).toMatchObject({
+      target: { provider: 'simulator', id: 'sim/test' },
+      metric: 'CpuUtilization',
+      alarmName: 'high-cpu',
+      state: 'firing',
+      value: 91,
+      threshold: 80,
+    });
     expect(b!.value).toBe(92);
     expect(a!.dedupeKey).not.toBe(b!.dedupeKey);
     expect(() => source.parse({ ...(first as object), type: 'PENDING' })).toThrow(ValidationError);
-    expect(() => source.parse({ ...(first as object), alarmMetaData: [{ id: 'ocid1.alarm.x', query: 'CpuUtilization[1m].mean() > 80', dimensions: [] }] })).toThrow(/alarmMetaData\[0\]\.dimensions\[0\]\.resourceId/);
+    expect(() =>
+      source.parse({ ...(first as object), alarmMetaData: [{ id: 'ocid1.alarm.x', query: 'CpuUtilization[1m].mean() > 80', dimensions: [] }] }),
+    ).toThrow(/alarmMetaData\[0\]\.dimensions\[0\]\.resourceId/);
   });
 });
 

@@ -139,7 +139,7 @@ export function oneChangePlan(need: Int32Array, price: number, L: number, B: num
   let n = 1;
   for (let v = 2; v <= N; v++) if (first[v]! < first[n]!) n = v;
   const perMinute = new Float64Array(T);
-  for (let k = 0; k < T; ) {
+  for (let k = 0; k < T;) {
     const a = act[k * W + n]!;
     perMinute[k] = n * price;
     if (a === 0) {
@@ -181,7 +181,8 @@ export function clairvoyant(s: Scenario, o: OracleResult): ClairvoyantResult {
   const relaxedCost = sum(relaxed);
   const p = s.profile;
   // The one-change plan keeps a fleet of at least one; a scale-to-zero target gets the relaxed form.
-  if (!p.blocksWhileUpdating || p.minReplicas === 0 || o.costPerMinute.length === 0) return { cost: relaxedCost, costPerMinute: relaxed, leadMinutes: lead, oneChangeAtATime: false, relaxedCost };
+  if (!p.blocksWhileUpdating || p.minReplicas === 0 || o.costPerMinute.length === 0)
+    return { cost: relaxedCost, costPerMinute: relaxed, leadMinutes: lead, oneChangeAtATime: false, relaxedCost };
   const L = Math.max(1, Math.floor((p.scaleOutSeconds * 1000 * (1 - p.jitter)) / 60_000));
   const B = Math.max(1, Math.floor(p.scaleInSeconds / 60));
   const floor = Math.max(1, p.minReplicas);
@@ -191,7 +192,13 @@ export function clairvoyant(s: Scenario, o: OracleResult): ClairvoyantResult {
     const need = Int32Array.from(s.load.rps, (_, m) => cheapestReplicas(s, q, m, floor));
     const price = q.size.hourly / 60;
     const peak = need.reduce((a, b) => Math.max(a, b), 0);
-    const plan = peak <= PLAN_MAX_FLEET ? oneChangePlan(need, price, L, B) : windowMax(Float64Array.from(need, (n) => n * price), lead);
+    const plan =
+      peak <= PLAN_MAX_FLEET
+        ? oneChangePlan(need, price, L, B)
+        : windowMax(
+            Float64Array.from(need, (n) => n * price),
+            lead,
+          );
     const c = sum(plan);
     if (c < bestCost) {
       bestCost = c;

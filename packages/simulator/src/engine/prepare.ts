@@ -53,13 +53,16 @@ export function preparePolicy(sp: SimulationPolicy, s: Scenario): PreparedPolicy
     size = usable[Math.min(rung, usable.length - 1)]!;
   }
   const q = s.queues.get(size)!;
-  const lts = sp.settings.loadTestTarget === undefined ? [] : Array.isArray(sp.settings.loadTestTarget) ? sp.settings.loadTestTarget : [sp.settings.loadTestTarget];
+  const lts =
+    sp.settings.loadTestTarget === undefined ? [] : Array.isArray(sp.settings.loadTestTarget) ? sp.settings.loadTestTarget : [sp.settings.loadTestTarget];
   for (const lt of lts) {
     const rule = policy.rules.find((r) => r.name === lt.rule);
     const target = rule?.targetTracking ?? rule?.predictive;
     if (!target) throw ValidationError.field('loadTestTarget.rule', `"${lt.rule}" is not a targetTracking or predictive rule of ${policy.name}`);
     const value = Math.round(q.maxRps * lt.safetyFactor * (lt.perMinute ? 60 : 1) * 100) / 100;
-    notes.push(`${lt.rule} target ${value}${lt.perMinute ? '/min' : '/s'} per instance = MAX_RPS ${q.maxRps.toFixed(1)} on ${size} at p95 ${s.sloMs} ms x ${lt.safetyFactor}${lt.perMinute ? ' x 60' : ''} (AWS load-test recipe)`);
+    notes.push(
+      `${lt.rule} target ${value}${lt.perMinute ? '/min' : '/s'} per instance = MAX_RPS ${q.maxRps.toFixed(1)} on ${size} at p95 ${s.sloMs} ms x ${lt.safetyFactor}${lt.perMinute ? ' x 60' : ''} (AWS load-test recipe)`,
+    );
     target.target = value;
   }
   const min = policy.limits.minReplicas;

@@ -70,7 +70,9 @@ function buildSources(sp: SimulationPolicy, prepared: PreparedPolicy, ctx: Sourc
               name: a.name,
               query: a.query,
               ...(a.pendingDuration !== undefined ? { pendingSeconds: durationSeconds(a.pendingDuration, `sources[${i}].alarms[${j}].pendingDuration`) } : {}),
-              ...(a.repeatNotificationDuration !== undefined ? { repeatSeconds: durationSeconds(a.repeatNotificationDuration, `sources[${i}].alarms[${j}].repeatNotificationDuration`) } : {}),
+              ...(a.repeatNotificationDuration !== undefined
+                ? { repeatSeconds: durationSeconds(a.repeatNotificationDuration, `sources[${i}].alarms[${j}].repeatNotificationDuration`) }
+                : {}),
             })),
           ),
         );
@@ -89,7 +91,15 @@ function buildSources(sp: SimulationPolicy, prepared: PreparedPolicy, ctx: Sourc
       case 'hpa': {
         const rule = prepared.policy.rules.find((r) => r.targetTracking?.algorithm === 'hpa')?.targetTracking;
         if (!rule) throw new Error(`${sp.name}: an hpa source needs a targetTracking rule with algorithm: hpa`);
-        sources.push(new HpaLoop(ctx, { metric: rule.metric, targetUtilization: rule.target, minReplicas: prepared.policy.limits.minReplicas, maxReplicas: prepared.policy.limits.maxReplicas, syncPeriodSeconds: src.syncPeriodSeconds }));
+        sources.push(
+          new HpaLoop(ctx, {
+            metric: rule.metric,
+            targetUtilization: rule.target,
+            minReplicas: prepared.policy.limits.minReplicas,
+            maxReplicas: prepared.policy.limits.maxReplicas,
+            syncPeriodSeconds: src.syncPeriodSeconds,
+          }),
+        );
         break;
       }
       case 'metrics':

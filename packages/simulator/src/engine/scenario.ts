@@ -45,9 +45,21 @@ export function makeScenario(input: ScenarioInput): Scenario {
   for (const s of profile.sizes) queues.set(s.name, sizeQueue(model, s, sloMs / 1000));
   const smallest = queues.get(profile.sizes[0]!.name)!;
   if (smallest.maxRps <= 0) {
-    throw ValidationError.field('--slo-p95-ms', `${sloMs} ms is below what even an idle ${smallest.size.name} achieves (p95 of the service time alone is about ${Math.round(3 * model.serviceTimeMs)} ms)`);
+    throw ValidationError.field(
+      '--slo-p95-ms',
+      `${sloMs} ms is below what even an idle ${smallest.size.name} achieves (p95 of the service time alone is about ${Math.round(3 * model.serviceTimeMs)} ms)`,
+    );
   }
-  return { load: input.load, profile, model, sloMs, seed: input.seed ?? DEFAULT_SEED, start: input.start ?? Date.UTC(2026, 0, 5), queues, coldStart: input.coldStart ?? false };
+  return {
+    load: input.load,
+    profile,
+    model,
+    sloMs,
+    seed: input.seed ?? DEFAULT_SEED,
+    start: input.start ?? Date.UTC(2026, 0, 5),
+    queues,
+    coldStart: input.coldStart ?? false,
+  };
 }
 
 /** Rung with the lowest price per SLO-safe request/s among sizes whose one instance is at most a quarter of the peak. */

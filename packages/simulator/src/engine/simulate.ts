@@ -129,7 +129,9 @@ export function simulationWarnings(s: Scenario, summaries: readonly PolicySummar
   const out: string[] = [];
   const minutes = s.load.rps.length;
   if (minutes < SHORT_TRACE_MINUTES) {
-    out.push(`the trace is only ${minutes} minute${minutes === 1 ? '' : 's'} long (under ${SHORT_TRACE_MINUTES}): the result is mostly the start-up and one provisioning delay, not a policy's steady behaviour; use a longer trace (days, to give a seasonal forecast history)`);
+    out.push(
+      `the trace is only ${minutes} minute${minutes === 1 ? '' : 's'} long (under ${SHORT_TRACE_MINUTES}): the result is mostly the start-up and one provisioning delay, not a policy's steady behaviour; use a longer trace (days, to give a seasonal forecast history)`,
+    );
   }
   for (const p of summaries) {
     const below = p.cost < oracleCost - 1e-9 ? 'the oracle' : p.cost < clairvoyantCost - 1e-9 ? 'the clairvoyant bound' : undefined;
@@ -158,5 +160,13 @@ export async function simulate(s: Scenario, policies: readonly SimulationPolicy[
     summaries.push(summarize(s, run, o.cost, react, c.cost));
   }
   options.onProgress?.(1, 'done');
-  return { scenario: s, oracle: o, clairvoyant: c, warnings: simulationWarnings(s, summaries, o.cost, c.cost), summaries, runs, scaleToZero: scaleToZeroComparisons(s, summaries) };
+  return {
+    scenario: s,
+    oracle: o,
+    clairvoyant: c,
+    warnings: simulationWarnings(s, summaries, o.cost, c.cost),
+    summaries,
+    runs,
+    scaleToZero: scaleToZeroComparisons(s, summaries),
+  };
 }

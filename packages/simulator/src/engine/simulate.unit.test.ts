@@ -40,7 +40,9 @@ describe('simulate', () => {
     if (meeting.length > 0) {
       expect(w.meets).toBe(true);
       expect(w.summary.cost).toBe(Math.min(...meeting.map((p) => p.cost)));
-      expect(winnerSentence(result)).toMatch(new RegExp(`^${w.summary.name.replace(/[()+]/g, '\\$&')} wins: the cheapest policy that keeps SLO-violating minutes within 1%`));
+      expect(winnerSentence(result)).toMatch(
+        new RegExp(`^${w.summary.name.replace(/[()+]/g, '\\$&')} wins: the cheapest policy that keeps SLO-violating minutes within 1%`),
+      );
     }
     const html = renderHtmlReport(result);
     expect(html).toContain(`<p class="winner">`);
@@ -49,7 +51,10 @@ describe('simulate', () => {
     expect((html.match(/<circle /g) ?? []).length).toBe(result.runs.length);
     expect(html).toMatch(/Zoom: day [01], the day with the most SLO-violating minutes/);
     // In every chart with an objective, the dashed objective line comes after (is drawn above) the data.
-    for (const svg of html.split('<svg ').slice(1).filter((x) => x.includes('objective 250 ms'))) {
+    for (const svg of html
+      .split('<svg ')
+      .slice(1)
+      .filter((x) => x.includes('objective 250 ms'))) {
       expect(svg.lastIndexOf('<polyline')).toBeLessThan(svg.indexOf('stroke-dasharray="5 3"'));
     }
     expect(niceTicks(0, 437)).toEqual([0, 100, 200, 300, 400, 500]);

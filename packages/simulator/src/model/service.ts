@@ -73,7 +73,14 @@ export function minuteState(model: ServiceModel, q: SizeQueue, lambda: number, r
   const cpu = Math.min(100, (100 * per) / capacity);
   if (per >= capacity) {
     const inFlight = q.workers * model.queueLimitPerWorker;
-    return { cpu, memory: Math.min(100, (100 * (model.footprintGb + (inFlight * model.perRequestMb) / 1024)) / memGb), p95Ms: Infinity, dropped: (lambda - capacity * replicas) * 60, inFlight, violated: true };
+    return {
+      cpu,
+      memory: Math.min(100, (100 * (model.footprintGb + (inFlight * model.perRequestMb) / 1024)) / memGb),
+      p95Ms: Infinity,
+      dropped: (lambda - capacity * replicas) * 60,
+      inFlight,
+      violated: true,
+    };
   }
   const inFlight = Math.min(meanInSystem(q.workers, q.mu, per), q.workers * model.queueLimitPerWorker);
   const p95 = responseTimePercentile(0.95, q.workers, q.mu, per);
@@ -99,4 +106,3 @@ export function meetsObjective(q: SizeQueue, lambda: number, replicas: number): 
 export function instanceTail(q: SizeQueue, per: number, t: number): number {
   return responseTimeTail(t, q.workers, q.mu, per);
 }
-

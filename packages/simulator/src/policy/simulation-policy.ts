@@ -36,7 +36,10 @@ export function loadSimulationPolicy(path: string, provider: ProviderKind, flag 
   if (existsSync(sidecar)) {
     const settings = parseSettings(read(sidecar, flag), sidecar);
     if (settings.sources.length === 0 && !policy.rules.some((r) => r.predictive || r.schedule)) {
-      throw ValidationError.field('sources', `${sidecar}: needs at least one source (alarms or a metric loop): ${policy.name} has no predictive or schedule rule for the periodic evaluation to run`);
+      throw ValidationError.field(
+        'sources',
+        `${sidecar}: needs at least one source (alarms or a metric loop): ${policy.name} has no predictive or schedule rule for the periodic evaluation to run`,
+      );
     }
     return { name: settings.label ?? policy.name, policy, settings, file: path, derived: false };
   }
@@ -63,10 +66,22 @@ export function deriveSettings(policy: Policy, provider: ProviderKind): Simulati
     };
     const alarm = (alarmName: string, metric: string | undefined, op: '>' | '<', bound: number | undefined, path: string): void => {
       if (metric === undefined || bound === undefined) {
-        throw ValidationError.field(`rules[${i}].${path}`, `the simulator cannot tell what alarm "${alarmName}" watches: give the rule a metric and a bound, or write ${policy.name}.sim.yaml with the alarm`);
+        throw ValidationError.field(
+          `rules[${i}].${path}`,
+          `the simulator cannot tell what alarm "${alarmName}" watches: give the rule a metric and a bound, or write ${policy.name}.sim.yaml with the alarm`,
+        );
       }
       if (provider === 'sagemaker' || provider === 'sagemaker-ic') {
-        cw.push({ name: alarmName, metric, statistic: 'Average', period: 60, evaluationPeriods: 1, comparisonOperator: op === '>' ? 'GreaterThanThreshold' : 'LessThanThreshold', threshold: bound, autoScalingAction: true });
+        cw.push({
+          name: alarmName,
+          metric,
+          statistic: 'Average',
+          period: 60,
+          evaluationPeriods: 1,
+          comparisonOperator: op === '>' ? 'GreaterThanThreshold' : 'LessThanThreshold',
+          threshold: bound,
+          autoScalingAction: true,
+        });
       } else {
         oci.push({ name: alarmName, query: `${metric}[1m].mean() ${op} ${bound}` });
       }

@@ -20,7 +20,9 @@ describe('simulation policies', () => {
 
   it('settings errors name the path', () => {
     expect(() => parseSettings('sources: {}')).toThrow(/sources/);
-    expect(() => parseSettings('sources: [{ kind: oci-monitoring, alarms: [{ name: a, query: q, pendig: PT1M }] }]')).toThrow(/sources\[0\]\.alarms\[0\]\.pendig: unknown field/);
+    expect(() => parseSettings('sources: [{ kind: oci-monitoring, alarms: [{ name: a, query: q, pendig: PT1M }] }]')).toThrow(
+      /sources\[0\]\.alarms\[0\]\.pendig: unknown field/,
+    );
     expect(() => parseSettings('sources: [{ kind: carrier-pigeon }]')).toThrow(ValidationError);
     expect(() => parseSettings('size: { vcpus: 0 }\nsources: [{ kind: hpa }]')).toThrow(/size/);
   });
@@ -38,7 +40,11 @@ describe('simulation policies', () => {
       { kind: 'metrics', metrics: ['InvocationsPerInstance'], everySeconds: 60 },
     ]);
     expect(deriveSettings(policy, 'sagemaker').sources).toEqual([
-      { kind: 'cloudwatch', targetTracking: true, alarms: [expect.objectContaining({ name: 'hot', metric: 'CpuUtilization', comparisonOperator: 'GreaterThanThreshold', threshold: 75 })] },
+      {
+        kind: 'cloudwatch',
+        targetTracking: true,
+        alarms: [expect.objectContaining({ name: 'hot', metric: 'CpuUtilization', comparisonOperator: 'GreaterThanThreshold', threshold: 75 })],
+      },
     ]);
     const hpa = validatePolicy({ ...base, rules: [{ name: 'h', targetTracking: { metric: 'cpu', target: 60, algorithm: 'hpa' } }] });
     expect(deriveSettings(hpa, 'kubernetes').sources).toEqual([{ kind: 'hpa', syncPeriodSeconds: 15 }]);

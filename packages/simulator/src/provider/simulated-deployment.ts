@@ -115,11 +115,13 @@ export class SimulatedDeployment implements Provider {
   async apply(ref: TargetRef, to: Capacity, options: ApplyOptions): Promise<ApplyHandle> {
     this.check(ref);
     const now = this.clock.now();
-    if (options.ifMatch !== undefined && options.ifMatch !== String(this.version)) throw new ConflictError(`${ref.id}: version ${options.ifMatch} is stale (now ${this.version})`);
+    if (options.ifMatch !== undefined && options.ifMatch !== String(this.version))
+      throw new ConflictError(`${ref.id}: version ${options.ifMatch} is stale (now ${this.version})`);
     if (this.status(now) === 'updating') throw new ConflictError(`${ref.id}: cannot update while an update is in progress`);
     if (!Number.isInteger(to.replicas) || to.replicas < 0) throw ValidationError.field('capacity.replicas', `must be a whole number >= 0, got ${to.replicas}`);
     const size = to.size ?? this.desired.size!;
-    if (!this.profile.sizes.some((s) => s.name === size)) throw ValidationError.field('capacity.size', `"${size}" is not one of ${this.profile.sizes.map((s) => s.name).join(', ')}`);
+    if (!this.profile.sizes.some((s) => s.name === size))
+      throw ValidationError.field('capacity.size', `"${size}" is not one of ${this.profile.sizes.map((s) => s.name).join(', ')}`);
     const from = { ...this.desired };
     if (size !== this.desired.size) {
       this.generation++;
@@ -129,7 +131,8 @@ export class SimulatedDeployment implements Provider {
       this.busyUntil = Math.max(this.busyUntil, readyAt);
     } else if (to.replicas > this.desired.replicas) {
       // From zero (scale-to-zero profiles) an instance must come up before the copy starts.
-      const seconds = this.desired.replicas === 0 && this.profile.scaleFromZeroSeconds !== undefined ? this.profile.scaleFromZeroSeconds : this.profile.scaleOutSeconds;
+      const seconds =
+        this.desired.replicas === 0 && this.profile.scaleFromZeroSeconds !== undefined ? this.profile.scaleFromZeroSeconds : this.profile.scaleOutSeconds;
       const readyAt = Math.max(now + this.delay(seconds), this.switchAt[this.generation]!);
       this.groups.push({ size, count: to.replicas - this.desired.replicas, createdAt: now, readyAt, generation: this.generation });
       this.busyUntil = Math.max(this.busyUntil, readyAt);
@@ -227,7 +230,10 @@ export class SimulatedDeployment implements Provider {
   /** Another actor changed the deployment (console, CLI): new capacity at once, new version. */
   changeOutOfBand(to: Capacity): void {
     this.desired = { replicas: to.replicas, size: to.size ?? this.desired.size! };
-    this.groups = to.replicas > 0 ? [{ size: this.desired.size!, count: to.replicas, createdAt: this.clock.now(), readyAt: this.clock.now(), generation: this.generation }] : [];
+    this.groups =
+      to.replicas > 0
+        ? [{ size: this.desired.size!, count: to.replicas, createdAt: this.clock.now(), readyAt: this.clock.now(), generation: this.generation }]
+        : [];
     this.version++;
   }
 

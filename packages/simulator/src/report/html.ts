@@ -68,7 +68,12 @@ function tickLabel(v: number): string {
   return String(Number(v.toPrecision(6)));
 }
 
-function chart(title: string, lines: Line[], minutes: number, opts: { log?: boolean; unit: string; hline?: { value: number; label: string }; height?: number; offset?: number }): string {
+function chart(
+  title: string,
+  lines: Line[],
+  minutes: number,
+  opts: { log?: boolean; unit: string; hline?: { value: number; label: string }; height?: number; offset?: number },
+): string {
   const H = opts.height ?? HEIGHT;
   const all = lines.flatMap((l) => [...l.values]).filter((v) => Number.isFinite(v));
   // Round axis ends: the data, the objective line and 0 (or the nearest power of ten on a log axis) fit.
@@ -106,9 +111,13 @@ function chart(title: string, lines: Line[], minutes: number, opts: { log?: bool
     const x = PAD.l + ((W - PAD.l - PAD.r) * m) / Math.max(1, minutes);
     const at = m + offset;
     const label = step === 1440 ? `day ${at / 1440}` : step >= 60 ? `${at % 1440 === 0 && at > 0 ? `day ${at / 1440} ` : ''}${(at % 1440) / 60}h` : `${at} min`;
-    xt.push(`<line x1="${x.toFixed(1)}" x2="${x.toFixed(1)}" y1="${H - PAD.b}" y2="${H - PAD.b + 3}" stroke="#999"/><text x="${x.toFixed(1)}" y="${H - 6}" text-anchor="${m + step > minutes ? 'end' : m === 0 ? 'start' : 'middle'}">${label}</text>`);
+    xt.push(
+      `<line x1="${x.toFixed(1)}" x2="${x.toFixed(1)}" y1="${H - PAD.b}" y2="${H - PAD.b + 3}" stroke="#999"/><text x="${x.toFixed(1)}" y="${H - 6}" text-anchor="${m + step > minutes ? 'end' : m === 0 ? 'start' : 'middle'}">${label}</text>`,
+    );
   }
-  const h = opts.hline ? `<line x1="${PAD.l}" x2="${W - PAD.r}" y1="${y(opts.hline.value).toFixed(1)}" y2="${y(opts.hline.value).toFixed(1)}" stroke="#000" stroke-width="1.5" stroke-dasharray="5 3"/><text x="${W - PAD.r}" y="${(y(opts.hline.value) - 3).toFixed(1)}" text-anchor="end" class="obj">${esc(opts.hline.label)}</text>` : '';
+  const h = opts.hline
+    ? `<line x1="${PAD.l}" x2="${W - PAD.r}" y1="${y(opts.hline.value).toFixed(1)}" y2="${y(opts.hline.value).toFixed(1)}" stroke="#000" stroke-width="1.5" stroke-dasharray="5 3"/><text x="${W - PAD.r}" y="${(y(opts.hline.value) - 3).toFixed(1)}" text-anchor="end" class="obj">${esc(opts.hline.label)}</text>`
+    : '';
   const legend = lines.map((l) => `<span class="key"><i style="background:${l.color}"></i>${esc(l.label)}</span>`).join(' ');
   return `<h2>${esc(title)}</h2><div class="legend">${legend}</div><svg viewBox="0 0 ${W} ${H}" width="100%" role="img" aria-label="${esc(title)}">${ticks.join('')}${xt.join('')}${paths.join('')}${h}<text x="4" y="12">${esc(opts.unit)}</text></svg>`;
 }
@@ -118,7 +127,10 @@ export function winnerOf(summaries: readonly PolicySummary[]): { summary: Policy
   const meeting = summaries.filter((p) => p.sloViolationRate <= MAX_VIOLATION_RATE);
   if (meeting.length > 0) return { summary: meeting.reduce((a, b) => (b.cost < a.cost ? b : a)), meets: true };
   if (summaries.length === 0) return undefined;
-  return { summary: summaries.reduce((a, b) => (b.violatingMinutes < a.violatingMinutes || (b.violatingMinutes === a.violatingMinutes && b.cost < a.cost) ? b : a)), meets: false };
+  return {
+    summary: summaries.reduce((a, b) => (b.violatingMinutes < a.violatingMinutes || (b.violatingMinutes === a.violatingMinutes && b.cost < a.cost) ? b : a)),
+    meets: false,
+  };
 }
 
 /** One sentence naming the winner and why. */
@@ -149,8 +161,14 @@ function scatter(result: SimulationResult, color: (i: number) => string): string
   const X = (v: number): number => PAD.l + ((W - PAD.l - PAD.r) * (v - x0)) / (x1 - x0 || 1);
   const Y = (v: number): number => 24 + (H - 24 - PAD.b - 14) * (1 - Math.sqrt(Math.min(Math.max(v, 0), top) / top));
   const grid = [
-    ...yt.map((v) => `<line x1="${PAD.l}" x2="${W - PAD.r}" y1="${Y(v).toFixed(1)}" y2="${Y(v).toFixed(1)}" stroke="#eee"/><text x="${PAD.l - 4}" y="${(Y(v) + 4).toFixed(1)}" text-anchor="end">${tickLabel(v)}%</text>`),
-    ...xt.map((v) => `<line x1="${X(v).toFixed(1)}" x2="${X(v).toFixed(1)}" y1="24" y2="${H - PAD.b - 14}" stroke="#eee"/><text x="${X(v).toFixed(1)}" y="${H - PAD.b}" text-anchor="middle">${tickLabel(v)}x</text>`),
+    ...yt.map(
+      (v) =>
+        `<line x1="${PAD.l}" x2="${W - PAD.r}" y1="${Y(v).toFixed(1)}" y2="${Y(v).toFixed(1)}" stroke="#eee"/><text x="${PAD.l - 4}" y="${(Y(v) + 4).toFixed(1)}" text-anchor="end">${tickLabel(v)}%</text>`,
+    ),
+    ...xt.map(
+      (v) =>
+        `<line x1="${X(v).toFixed(1)}" x2="${X(v).toFixed(1)}" y1="24" y2="${H - PAD.b - 14}" stroke="#eee"/><text x="${X(v).toFixed(1)}" y="${H - PAD.b}" text-anchor="middle">${tickLabel(v)}x</text>`,
+    ),
   ];
   const marks = [
     `<line x1="${PAD.l}" x2="${W - PAD.r}" y1="${Y(1).toFixed(1)}" y2="${Y(1).toFixed(1)}" stroke="#000" stroke-width="1.5" stroke-dasharray="5 3"/><text x="${PAD.l + 4}" y="${(Y(1) - 4).toFixed(1)}" class="obj">aim: at most 1%</text>`,
@@ -167,7 +185,10 @@ function scatter(result: SimulationResult, color: (i: number) => string): string
       placed.push({ x, y });
       return `<text x="${x.toFixed(1)}" y="${y.toFixed(1)}">${esc(q.p.name)}${q.y > top ? ` (${q.y.toFixed(0)}%)` : ''}</text>`;
     });
-  const dots = pts.map((q) => `<circle cx="${X(q.x).toFixed(1)}" cy="${Y(q.y).toFixed(1)}" r="6" fill="${color(q.i)}"><title>${esc(q.p.name)}: ${q.x.toFixed(2)}x the oracle, ${q.y.toFixed(2)}% SLO-violating minutes</title></circle>`);
+  const dots = pts.map(
+    (q) =>
+      `<circle cx="${X(q.x).toFixed(1)}" cy="${Y(q.y).toFixed(1)}" r="6" fill="${color(q.i)}"><title>${esc(q.p.name)}: ${q.x.toFixed(2)}x the oracle, ${q.y.toFixed(2)}% SLO-violating minutes</title></circle>`,
+  );
   return `<h2>Cost against SLO-violating minutes (lower left is better)</h2><svg viewBox="0 0 ${W} ${H}" width="100%" role="img" aria-label="cost over the oracle against SLO-violating minutes, one dot per policy">${grid.join('')}${dots.join('')}${labels.join('')}${marks.join('')}<text x="${((W + PAD.l) / 2).toFixed(0)}" y="${H - 4}" text-anchor="middle">cost / oracle</text><text x="4" y="14">SLO-violating minutes</text></svg>`;
 }
 
@@ -194,8 +215,12 @@ function htmlTable(result: SimulationResult): string {
   });
   const c = result.clairvoyant;
   const o = result.oracle.cost;
-  rows.push(`<tr class="bound"><td>${esc(clairvoyantLabel(c))}</td><td>bound</td><td class="n">${c.cost.toFixed(2)}</td><td class="n">${(o > 0 ? c.cost / o : 1).toFixed(2)}</td><td class="n">1.00</td><td class="n">0</td><td class="n">-</td><td class="n">-</td><td class="n">-</td><td class="n">-</td></tr>`);
-  rows.push(`<tr class="bound"><td>oracle (instant, per-minute cheapest)</td><td>bound</td><td class="n">${o.toFixed(2)}</td><td class="n">1.00</td><td class="n">${(c.cost > 0 ? o / c.cost : 1).toFixed(2)}</td><td class="n">0</td><td class="n">-</td><td class="n">-</td><td class="n">-</td><td class="n">-</td></tr>`);
+  rows.push(
+    `<tr class="bound"><td>${esc(clairvoyantLabel(c))}</td><td>bound</td><td class="n">${c.cost.toFixed(2)}</td><td class="n">${(o > 0 ? c.cost / o : 1).toFixed(2)}</td><td class="n">1.00</td><td class="n">0</td><td class="n">-</td><td class="n">-</td><td class="n">-</td><td class="n">-</td></tr>`,
+  );
+  rows.push(
+    `<tr class="bound"><td>oracle (instant, per-minute cheapest)</td><td>bound</td><td class="n">${o.toFixed(2)}</td><td class="n">1.00</td><td class="n">${(c.cost > 0 ? o / c.cost : 1).toFixed(2)}</td><td class="n">0</td><td class="n">-</td><td class="n">-</td><td class="n">-</td><td class="n">-</td></tr>`,
+  );
   return `<table><thead><tr>${head.map((h, i) => `<th${i > 1 ? ' class="n"' : ''}>${h}</th>`).join('')}</tr></thead><tbody>${rows.join('')}</tbody></table>
 <p class="small">&#9733; marks the winner. Cost: instance-minutes x hourly price (provisioning and blue/green fleets included). x oracle: cost / the instant per-minute cheapest fleet. x clairvoyant: cost / the cheapest fleet that knows the trace but orders every instance the fastest provisioning time ahead, pays while it provisions and, where the cloud refuses a change while one is in flight, makes one change at a time. SLO-violating min: p95 above the objective or requests dropped. React min: minutes to meet the objective again after a 4x load step.</p>`;
 }
@@ -250,7 +275,15 @@ export function renderHtmlReport(result: SimulationResult): string {
   );
   const latency = chart(
     'p95 latency per minute (bucket max, capped at 60 s)',
-    runs.map((r, i) => ({ label: r.name, color: color(i), values: bucket(Float64Array.from(r.series.p95Ms, (v) => Math.min(Number.isFinite(v) ? v : LATENCY_CAP_MS, LATENCY_CAP_MS)), points, 'max') })),
+    runs.map((r, i) => ({
+      label: r.name,
+      color: color(i),
+      values: bucket(
+        Float64Array.from(r.series.p95Ms, (v) => Math.min(Number.isFinite(v) ? v : LATENCY_CAP_MS, LATENCY_CAP_MS)),
+        points,
+        'max',
+      ),
+    })),
     minutes,
     { log: true, unit: 'ms', hline: { value: s.sloMs, label: `objective ${s.sloMs} ms` } },
   );
@@ -283,7 +316,11 @@ export function renderHtmlReport(result: SimulationResult): string {
       ),
       chart(
         `Day ${wd}: p95 latency per minute`,
-        runs.map((r, i) => ({ label: r.name, color: color(i), values: Float64Array.from(cut(r.series.p95Ms), (v) => Math.min(Number.isFinite(v) ? v : LATENCY_CAP_MS, LATENCY_CAP_MS)) })),
+        runs.map((r, i) => ({
+          label: r.name,
+          color: color(i),
+          values: Float64Array.from(cut(r.series.p95Ms), (v) => Math.min(Number.isFinite(v) ? v : LATENCY_CAP_MS, LATENCY_CAP_MS)),
+        })),
         1440,
         { log: true, unit: 'ms', hline: { value: s.sloMs, label: `objective ${s.sloMs} ms` }, offset: from },
       ),

@@ -75,7 +75,14 @@ export function toReport(result: SimulationResult): SimulationReport {
       zeroHours: r4(p.zeroHours),
       notes: p.notes,
     })),
-    scaleToZero: result.scaleToZero.map((z) => ({ ...z, savedUsd: r4(z.savedUsd), savedShare: r4(z.savedShare), zeroHours: r4(z.zeroHours), failedRequests: Math.round(z.failedRequests), failedShare: r4(z.failedShare) })),
+    scaleToZero: result.scaleToZero.map((z) => ({
+      ...z,
+      savedUsd: r4(z.savedUsd),
+      savedShare: r4(z.savedShare),
+      zeroHours: r4(z.zeroHours),
+      failedRequests: Math.round(z.failedRequests),
+      failedShare: r4(z.failedShare),
+    })),
     estimates: s.profile.estimates,
     warnings: result.warnings,
   };
@@ -117,7 +124,18 @@ export function formatTable(result: SimulationResult): string {
   const c = result.clairvoyant;
   const co = result.oracle.cost > 0 ? c.cost / result.oracle.cost : 1;
   rows.push([clairvoyantLabel(c), 'bound', c.cost.toFixed(2), co.toFixed(2), '1.00', '0 (0.00%)', '-', '-', '-', '-']);
-  rows.push(['oracle (instant, per-minute cheapest)', 'bound', result.oracle.cost.toFixed(2), '1.00', (c.cost > 0 ? result.oracle.cost / c.cost : 1).toFixed(2), '0 (0.00%)', '-', '-', '-', '-']);
+  rows.push([
+    'oracle (instant, per-minute cheapest)',
+    'bound',
+    result.oracle.cost.toFixed(2),
+    '1.00',
+    (c.cost > 0 ? result.oracle.cost / c.cost : 1).toFixed(2),
+    '0 (0.00%)',
+    '-',
+    '-',
+    '-',
+    '-',
+  ]);
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (cells: string[]): string => cells.map((c, i) => (i === 0 || i === 1 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
   const days = s.load.rps.length / 1440;

@@ -31,9 +31,13 @@ export function parseTraceCsv(text: string, name: string, source = name): Trace 
       break;
     }
   }
-  if (headerLine < 0) throw new ValidationError('trace: the file is empty', [{ path: 'line 1', message: 'the file is empty: expected a header t_seconds,requests and one row per minute or second' }]);
+  if (headerLine < 0)
+    throw new ValidationError('trace: the file is empty', [
+      { path: 'line 1', message: 'the file is empty: expected a header t_seconds,requests and one row per minute or second' },
+    ]);
   const header = lines[headerLine]!.split(',').map((h) => h.trim().toLowerCase());
-  if (header[0] !== 't_seconds') fail(headerLine + 1, 1, header[0] ?? '', `expected the header "t_seconds,requests", got "${lines[headerLine]!.trim().slice(0, 60)}"`);
+  if (header[0] !== 't_seconds')
+    fail(headerLine + 1, 1, header[0] ?? '', `expected the header "t_seconds,requests", got "${lines[headerLine]!.trim().slice(0, 60)}"`);
   if (header[1] !== 'requests') fail(headerLine + 1, 2, header[1] ?? '', `expected the second column to be "requests", got "${header[1] ?? ''}"`);
 
   const times: number[] = [];
@@ -58,21 +62,31 @@ export function parseTraceCsv(text: string, name: string, source = name): Trace 
       if (t <= prev) fail(lineNo, 1, 't_seconds', `time ${t} is not after the previous row's ${prev} (rows must be in increasing time order)`);
       if (step === 0) {
         step = t - prev;
-        if (step !== 1 && step !== 60) fail(lineNo, 1, 't_seconds', `step of ${step} s between the first two rows: traces are per minute (60 s) or per second (1 s)`);
+        if (step !== 1 && step !== 60)
+          fail(lineNo, 1, 't_seconds', `step of ${step} s between the first two rows: traces are per minute (60 s) or per second (1 s)`);
       } else if (t !== prev + step) {
-        fail(lineNo, 1, 't_seconds', `gap in timestamps: expected ${prev + step} after ${prev}, got ${t} (${Math.round((t - prev) / step) - 1} missing row(s))`);
+        fail(
+          lineNo,
+          1,
+          't_seconds',
+          `gap in timestamps: expected ${prev + step} after ${prev}, got ${t} (${Math.round((t - prev) / step) - 1} missing row(s))`,
+        );
       }
     }
     times.push(t);
     counts.push(r);
   }
-  if (counts.length === 0) throw new ValidationError('trace: no data rows after the header', [{ path: `line ${headerLine + 2}`, message: 'no data rows after the header' }]);
+  if (counts.length === 0)
+    throw new ValidationError('trace: no data rows after the header', [{ path: `line ${headerLine + 2}`, message: 'no data rows after the header' }]);
   if (step === 0) step = 60;
   const notes: string[] = [];
   if (step === 60) return { name, source, requests: Float64Array.from(counts), notes };
 
   const minutes = Math.floor(counts.length / 60);
-  if (minutes === 0) throw new ValidationError('trace: a per-second trace needs at least 60 rows', [{ path: `line ${headerLine + 2 + counts.length}`, message: `only ${counts.length} per-second rows: less than one minute` }]);
+  if (minutes === 0)
+    throw new ValidationError('trace: a per-second trace needs at least 60 rows', [
+      { path: `line ${headerLine + 2 + counts.length}`, message: `only ${counts.length} per-second rows: less than one minute` },
+    ]);
   const dropped = counts.length - minutes * 60;
   if (dropped > 0) notes.push(`dropped the last ${dropped} second(s): they do not fill a whole minute`);
   notes.push('per-second counts summed into minutes: the load model takes each minute in steady state');

@@ -49,15 +49,23 @@ describe('trace CSV', () => {
 
   it('fuzz: any text parses or fails with a ValidationError, never anything else', () => {
     fc.assert(
-      fc.property(fc.oneof(fc.string(), fc.array(fc.tuple(fc.integer({ min: -5, max: 200 }), fc.oneof(fc.double(), fc.string({ maxLength: 4 })))).map((rows) => `t_seconds,requests\n${rows.map(([a, b]) => `${a},${b}`).join('\n')}`)), (text) => {
-        try {
-          const t = parseTraceCsv(text, 'fuzz');
-          for (const r of t.requests) expect(r >= 0 && Number.isFinite(r)).toBe(true);
-        } catch (e) {
-          expect(e).toBeInstanceOf(AutoscalerError);
-          expect(e).toBeInstanceOf(ValidationError);
-        }
-      }),
+      fc.property(
+        fc.oneof(
+          fc.string(),
+          fc
+            .array(fc.tuple(fc.integer({ min: -5, max: 200 }), fc.oneof(fc.double(), fc.string({ maxLength: 4 }))))
+            .map((rows) => `t_seconds,requests\n${rows.map(([a, b]) => `${a},${b}`).join('\n')}`),
+        ),
+        (text) => {
+          try {
+            const t = parseTraceCsv(text, 'fuzz');
+            for (const r of t.requests) expect(r >= 0 && Number.isFinite(r)).toBe(true);
+          } catch (e) {
+            expect(e).toBeInstanceOf(AutoscalerError);
+            expect(e).toBeInstanceOf(ValidationError);
+          }
+        },
+      ),
       { numRuns: 400 },
     );
   });

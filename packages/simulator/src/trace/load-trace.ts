@@ -36,7 +36,10 @@ export function loadTraceFile(path: string, flag = '--trace'): Trace {
     return parseTrace(text, name, path);
   } catch (e) {
     if (e instanceof ValidationError) {
-      const wrapped = new ValidationError(`${flag} ${path}`, e.issues.map((i) => ({ path: i.path, message: i.message })));
+      const wrapped = new ValidationError(
+        `${flag} ${path}`,
+        e.issues.map((i) => ({ path: i.path, message: i.message })),
+      );
       wrapped.message = `${flag} ${path}: ${e.message}`;
       throw wrapped;
     }

@@ -105,7 +105,10 @@ export function parseMetricExport(raw: unknown, name: string, source = name): Tr
     points = fromGetMetricStatistics(doc);
     kind = 'CloudWatch GetMetricStatistics';
   } else {
-    bad('(document)', 'not a recognised export: expected CloudWatch { Datapoints } or { MetricDataResults }, or OCI Monitoring summarize-metrics-data ([...] or { data: [...] })');
+    bad(
+      '(document)',
+      'not a recognised export: expected CloudWatch { Datapoints } or { MetricDataResults }, or OCI Monitoring summarize-metrics-data ([...] or { data: [...] })',
+    );
   }
   if (points.length === 0) bad('(document)', 'the export holds no datapoints');
 

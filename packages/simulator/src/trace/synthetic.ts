@@ -87,7 +87,7 @@ export const syntheticScenarios: readonly SyntheticScenario[] = [
     generate(seed) {
       const rng = new Rng(hashSeed(seed, 'on-off:periods'));
       const on = new Uint8Array(this.minutes);
-      for (let m = 0; m < this.minutes; ) {
+      for (let m = 0; m < this.minutes;) {
         const off = 10 + Math.floor(rng.next() * 51);
         const dur = 5 + Math.floor(rng.next() * 26);
         for (let k = m + off; k < Math.min(this.minutes, m + off + dur); k++) on[k] = 1;
@@ -99,7 +99,8 @@ export const syntheticScenarios: readonly SyntheticScenario[] = [
   },
   {
     name: 'business-hours',
-    description: 'one week of traffic on weekdays 08:00-19:00 only (diurnal), nothing at night and at the weekend except a stray request or two in about 1% of those minutes (seeded): the shape where scale to zero pays',
+    description:
+      'one week of traffic on weekdays 08:00-19:00 only (diurnal), nothing at night and at the weekend except a stray request or two in about 1% of those minutes (seeded): the shape where scale to zero pays',
     minutes: 7 * DAY,
     generate(seed) {
       const rng = new Rng(hashSeed(seed, 'business-hours:stray'));

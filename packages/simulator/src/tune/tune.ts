@@ -98,7 +98,8 @@ export function policyWith(template: SimulationPolicy, p: TuneParams, name = 'tu
   sp.policy.limits.maxReplicas = p.maxReplicas;
   sp.settings.size = p.size;
   sp.settings.label = name;
-  const lts = sp.settings.loadTestTarget === undefined ? [] : Array.isArray(sp.settings.loadTestTarget) ? sp.settings.loadTestTarget : [sp.settings.loadTestTarget];
+  const lts =
+    sp.settings.loadTestTarget === undefined ? [] : Array.isArray(sp.settings.loadTestTarget) ? sp.settings.loadTestTarget : [sp.settings.loadTestTarget];
   sp.settings.loadTestTarget = lts.map((lt) => (lt.rule === rule.name ? { ...lt, safetyFactor: p.targetFactor } : lt));
   return sp;
 }
@@ -128,7 +129,13 @@ function windowScore(run: PolicyRun, from: number, to: number, oracleMinute: Flo
     c += boundMinute[m]!;
     violating += run.series.violated[m]!;
   }
-  return { cost, costRatio: o > 0 ? cost / o : Infinity, clairvoyantRatio: c > 0 ? cost / c : Infinity, violatingMinutes: violating, sloViolationRate: to > from ? violating / (to - from) : 0 };
+  return {
+    cost,
+    costRatio: o > 0 ? cost / o : Infinity,
+    clairvoyantRatio: c > 0 ? cost / c : Infinity,
+    violatingMinutes: violating,
+    sloViolationRate: to > from ? violating / (to - from) : 0,
+  };
 }
 
 /**
@@ -147,7 +154,11 @@ export async function tune(s: Scenario, options: TuneOptions = {}): Promise<Tune
   const total = s.load.rps.length;
   const holdoutDays = options.holdoutDays ?? 0;
   const cut = total - Math.round(holdoutDays * DAY);
-  if (holdoutDays > 0 && cut < DAY) throw ValidationError.field('--holdout-days', `${holdoutDays} leaves ${Math.max(0, cut)} minutes to tune on (the trace has ${total}): keep at least a day before the held-out days`);
+  if (holdoutDays > 0 && cut < DAY)
+    throw ValidationError.field(
+      '--holdout-days',
+      `${holdoutDays} leaves ${Math.max(0, cut)} minutes to tune on (the trace has ${total}): keep at least a day before the held-out days`,
+    );
   const fit = holdoutDays > 0 ? head(s, cut) : s;
   const template = loadSimulationPolicy(join(policiesDir, bestPolicyFile), s.profile.kind);
   const o = oracle(fit);
@@ -181,7 +192,12 @@ export async function tune(s: Scenario, options: TuneOptions = {}): Promise<Tune
   };
   // Start from the shipped policy's own settings, so a small budget can only improve on it.
   const pr = template.policy.rules.find((r) => r.predictive !== undefined)!.predictive!;
-  const lts = template.settings.loadTestTarget === undefined ? [] : Array.isArray(template.settings.loadTestTarget) ? template.settings.loadTestTarget : [template.settings.loadTestTarget];
+  const lts =
+    template.settings.loadTestTarget === undefined
+      ? []
+      : Array.isArray(template.settings.loadTestTarget)
+        ? template.settings.loadTestTarget
+        : [template.settings.loadTestTarget];
   const start: TuneParams = {
     targetFactor: lts.find((lt) => template.policy.rules.find((r) => r.name === lt.rule)?.predictive)?.safetyFactor ?? 1,
     scaleInRatio: pr.scaleInRatio,

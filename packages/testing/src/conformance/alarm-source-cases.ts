@@ -92,7 +92,8 @@ export const alarmSourceConformanceCases: readonly Case[] = [
         } catch (e) {
           thrown = e;
         }
-        const got = thrown === undefined ? `returned ${describeValue(returned)}` : thrown instanceof ValidationError ? 'ValidationError' : `threw ${String(thrown)}`;
+        const got =
+          thrown === undefined ? `returned ${describeValue(returned)}` : thrown instanceof ValidationError ? 'ValidationError' : `threw ${String(thrown)}`;
         expect({ payload: describeValue(raw), got }).toEqual({ payload: describeValue(raw), got: 'ValidationError' });
         expect((thrown as ValidationError).message.length).toBeGreaterThan(0);
       }

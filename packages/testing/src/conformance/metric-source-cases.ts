@@ -55,7 +55,8 @@ export const metricSourceConformanceCases: readonly Case[] = [
       if (problems.length > 0) throw new Error(`malformed history: ${problems.join('; ')}`);
       if (got.length !== seeded.length) throw new Error(`expected ${seeded.length} points, got ${got.length}`);
       got.forEach((p, i) => {
-        if (p.at !== seeded[i]!.at || Math.abs(p.value - seeded[i]!.value) > 1e-6) throw new Error(`points[${i}]: expected ${JSON.stringify(seeded[i])}, got ${JSON.stringify(p)}`);
+        if (p.at !== seeded[i]!.at || Math.abs(p.value - seeded[i]!.value) > 1e-6)
+          throw new Error(`points[${i}]: expected ${JSON.stringify(seeded[i])}, got ${JSON.stringify(p)}`);
       });
     },
   },
@@ -76,7 +77,10 @@ export const metricSourceConformanceCases: readonly Case[] = [
     name: 'an unknown metric is a ValidationError naming it',
     async run(fx) {
       await fx.seed(series(fx, 5, () => 1));
-      const e = await rejectionOf(fx.source.history(fx.target, { metric: 'no-such-metric-xyz', from: fx.now - 3_600_000, to: fx.now, periodSeconds: fx.source.periodSeconds }), 'history of an unknown metric');
+      const e = await rejectionOf(
+        fx.source.history(fx.target, { metric: 'no-such-metric-xyz', from: fx.now - 3_600_000, to: fx.now, periodSeconds: fx.source.periodSeconds }),
+        'history of an unknown metric',
+      );
       if (!(e instanceof ValidationError)) throw new Error(`expected ValidationError, got ${String(e)}`);
       if (!e.message.includes('no-such-metric-xyz')) throw new Error(`the error must name the metric: ${e.message}`);
     },
@@ -87,7 +91,10 @@ export const metricSourceConformanceCases: readonly Case[] = [
       // Seeded, so a source that ignores the id would answer with data instead of refusing.
       await fx.seed(series(fx, 5, () => 1));
       for (const id of fx.invalidIds) {
-        const e = await rejectionOf(fx.source.history({ ...fx.target, id }, { metric: 'requests', from: fx.now - 3_600_000, to: fx.now, periodSeconds: fx.source.periodSeconds }), `history for id ${JSON.stringify(id)}`);
+        const e = await rejectionOf(
+          fx.source.history({ ...fx.target, id }, { metric: 'requests', from: fx.now - 3_600_000, to: fx.now, periodSeconds: fx.source.periodSeconds }),
+          `history for id ${JSON.stringify(id)}`,
+        );
         if (!(e instanceof ValidationError)) throw new Error(`id ${JSON.stringify(id)}: expected ValidationError, got ${String(e)}`);
       }
     },
@@ -98,8 +105,12 @@ export const metricSourceConformanceCases: readonly Case[] = [
       if (!fx.throttleNext) return { notApplicable: 'the fixture cannot throttle' };
       await fx.seed(series(fx, 5, () => 1));
       fx.throttleNext();
-      const e = await rejectionOf(fx.source.history(fx.target, { metric: 'requests', from: fx.now - 3_600_000, to: fx.now, periodSeconds: fx.source.periodSeconds }), 'a throttled history call');
-      if (!(e instanceof TransientError)) throw new Error(`expected TransientError, got ${e instanceof AutoscalerError ? `${e.code}: ${e.message}` : String(e)}`);
+      const e = await rejectionOf(
+        fx.source.history(fx.target, { metric: 'requests', from: fx.now - 3_600_000, to: fx.now, periodSeconds: fx.source.periodSeconds }),
+        'a throttled history call',
+      );
+      if (!(e instanceof TransientError))
+        throw new Error(`expected TransientError, got ${e instanceof AutoscalerError ? `${e.code}: ${e.message}` : String(e)}`);
     },
   },
   {

@@ -1,4 +1,14 @@
-import { Autoscaler, InstantClock, MemoryLogger, StaticPolicies, validatePolicy, type AuditRecord, type Provider, type Signal, type TargetRef } from '@autoscaler/core';
+import {
+  Autoscaler,
+  InstantClock,
+  MemoryLogger,
+  StaticPolicies,
+  validatePolicy,
+  type AuditRecord,
+  type Provider,
+  type Signal,
+  type TargetRef,
+} from '@autoscaler/core';
 
 /** The alarm the kit's policy reacts to with +1 replica. */
 export const PROBE_ALARM = 'conformance-high-load';

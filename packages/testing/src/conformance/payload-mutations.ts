@@ -3,11 +3,7 @@ import fc from 'fast-check';
 /** Removes the node (a key from its object, an element from its array). */
 const DROP: unique symbol = Symbol('drop');
 
-export type Mutation =
-  | { kind: 'drop' }
-  | { kind: 'replace'; value: unknown }
-  | { kind: 'wrap-in-array' }
-  | { kind: 'huge-string'; value: string };
+export type Mutation = { kind: 'drop' } | { kind: 'replace'; value: unknown } | { kind: 'wrap-in-array' } | { kind: 'huge-string'; value: string };
 
 type Bag = Record<string, unknown>;
 const isPlainObject = (v: unknown): v is Bag => typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Uint8Array);
@@ -44,10 +40,12 @@ function rewrite(value: unknown, target: number, m: Mutation, counter: { n: numb
   if (Array.isArray(value)) return value.map((v) => rewrite(v, target, m, counter)).filter((v) => v !== DROP);
   if (isPlainObject(value)) {
     // fromEntries defines own properties, so a `__proto__` key stays a key.
-    return Object.fromEntries(Object.entries(value).flatMap(([k, v]) => {
-      const r = rewrite(v, target, m, counter);
-      return r === DROP ? [] : [[k, r]];
-    }));
+    return Object.fromEntries(
+      Object.entries(value).flatMap(([k, v]) => {
+        const r = rewrite(v, target, m, counter);
+        return r === DROP ? [] : [[k, r]];
+      }),
+    );
   }
   if (typeof value === 'string') {
     const inner = nestedJson(value);

@@ -23,7 +23,8 @@ async function ladderOf(fx: ProviderConformanceFixture): Promise<readonly string
   if (fx.capabilities?.resize === false) return undefined;
   if (fx.ladder) return fx.ladder;
   const sizes = (fx.provider as { sizes?: (ref: TargetRef) => Promise<readonly string[]> }).sizes;
-  if (typeof sizes !== 'function') throw new Error('give the fixture `ladder` (the ready target\'s sizes, smallest first), or declare capabilities.resize false');
+  if (typeof sizes !== 'function')
+    throw new Error("give the fixture `ladder` (the ready target's sizes, smallest first), or declare capabilities.resize false");
   return sizes.call(fx.provider, fx.ready);
 }
 
@@ -67,7 +68,8 @@ function expectError<T>(e: unknown, type: abstract new (...args: never[]) => T, 
 function expectNotFound(e: unknown, ref: TargetRef, what: string): void {
   const err = expectError(e, AutoscalerError, what);
   if (err instanceof NotFoundError) return;
-  if (err.code === 'TRANSIENT' || err.code === 'CONFLICT') throw new Error(`${what}: ${err.code} would be retried or re-decided forever; expected NotFoundError, got ${errorSummary(err)}`);
+  if (err.code === 'TRANSIENT' || err.code === 'CONFLICT')
+    throw new Error(`${what}: ${err.code} would be retried or re-decided forever; expected NotFoundError, got ${errorSummary(err)}`);
   if (!err.message.includes(ref.id)) throw new Error(`${what}: expected NotFoundError or an error naming ${ref.id}, got ${errorSummary(err)}`);
 }
 

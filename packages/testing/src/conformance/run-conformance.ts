@@ -19,12 +19,22 @@ export function runProviderConformance(name: string, factory: () => Promise<Prov
 
 /** Declares a jest `describe` block with every alarm-source conformance case (golden payloads + fast-check fuzzing). */
 export function runAlarmSourceConformance(name: string, factory: () => AlarmSourceConformanceFixture | Promise<AlarmSourceConformanceFixture>): void {
-  runCases(`alarm source conformance: ${name}`, alarmSourceConformanceCases, async () => factory(), async () => undefined);
+  runCases(
+    `alarm source conformance: ${name}`,
+    alarmSourceConformanceCases,
+    async () => factory(),
+    async () => undefined,
+  );
 }
 
 /** Declares a jest `describe` block with every metric-source (pull contract) conformance case. */
 export function runMetricSourceConformance(name: string, factory: () => Promise<MetricSourceConformanceFixture> | MetricSourceConformanceFixture): void {
-  runCases(`metric source conformance: ${name}`, metricSourceConformanceCases, async () => factory(), (fx) => fx.close());
+  runCases(
+    `metric source conformance: ${name}`,
+    metricSourceConformanceCases,
+    async () => factory(),
+    (fx) => fx.close(),
+  );
 }
 
 function runCases<F>(suite: string, cases: readonly ConformanceCase<F>[], factory: () => Promise<F>, close: (fixture: F) => Promise<void>): void {

@@ -21,7 +21,8 @@ function markProblems(mark: unknown, path: string): string[] {
   if (!isObject(mark)) return [`${path} must be an object, got ${show(mark)}`];
   const out: string[] = [];
   if (!isFiniteNumber(mark.at)) out.push(`${path}.at must be epoch milliseconds, got ${show(mark.at)}`);
-  for (const k of ['from', 'to'] as const) if (mark[k] !== undefined && !isWhole(mark[k])) out.push(`${path}.${k} must be a whole number, got ${show(mark[k])}`);
+  for (const k of ['from', 'to'] as const)
+    if (mark[k] !== undefined && !isWhole(mark[k])) out.push(`${path}.${k} must be a whole number, got ${show(mark[k])}`);
   return out;
 }
 
@@ -36,7 +37,8 @@ export function targetStateProblems(state: unknown, ref: TargetRef): string[] {
   else {
     if (!isWhole(c.replicas)) out.push(`capacity.replicas must be a whole number >= 0, got ${show(c.replicas)}`);
     if (c.size !== undefined && !isText(c.size)) out.push(`capacity.size must be a non-empty string, got ${show(c.size)}`);
-    if (c.bandwidthMbps !== undefined && !(isFiniteNumber(c.bandwidthMbps) && c.bandwidthMbps > 0)) out.push(`capacity.bandwidthMbps must be > 0, got ${show(c.bandwidthMbps)}`);
+    if (c.bandwidthMbps !== undefined && !(isFiniteNumber(c.bandwidthMbps) && c.bandwidthMbps > 0))
+      out.push(`capacity.bandwidthMbps must be > 0, got ${show(c.bandwidthMbps)}`);
   }
   if (!STATUSES.includes(state.status as string)) out.push(`status must be one of ${STATUSES.join('|')}, got ${show(state.status)}`);
   if (state.reason !== undefined && typeof state.reason !== 'string') out.push(`reason must be a string, got ${show(state.reason)}`);
@@ -45,7 +47,8 @@ export function targetStateProblems(state: unknown, ref: TargetRef): string[] {
   const p = state.persisted;
   if (!isObject(p)) out.push(`persisted must be an object, got ${show(p)}`);
   else {
-    if (!Array.isArray(p.dedupeKeys) || !p.dedupeKeys.every((k) => typeof k === 'string')) out.push(`persisted.dedupeKeys must be an array of strings, got ${show(p.dedupeKeys)}`);
+    if (!Array.isArray(p.dedupeKeys) || !p.dedupeKeys.every((k) => typeof k === 'string'))
+      out.push(`persisted.dedupeKeys must be an array of strings, got ${show(p.dedupeKeys)}`);
     if (!Array.isArray(p.recommendations) || !p.recommendations.every((x) => isObject(x) && isFiniteNumber(x.at) && isWhole(x.replicas))) {
       out.push(`persisted.recommendations must be an array of { at, replicas }, got ${show(p.recommendations)}`);
     }

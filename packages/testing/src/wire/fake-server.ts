@@ -109,9 +109,17 @@ export async function startFakeServer(handler: FakeHandler, options: FakeServerO
         }
       } finally {
         if (req) {
-          const entry = { method: req.method, url: req.url, path: req.path, headers: req.headers, body: req.text(), faulted: fault !== undefined && (fault.status !== undefined || fault.drop === true) };
+          const entry = {
+            method: req.method,
+            url: req.url,
+            path: req.path,
+            headers: req.headers,
+            body: req.text(),
+            faulted: fault !== undefined && (fault.status !== undefined || fault.drop === true),
+          };
           log.add(fault?.drop ? entry : { ...entry, status: res.statusCode });
-          if (options.maxLogEntries !== undefined && log.entries.length > options.maxLogEntries) log.entries.splice(0, log.entries.length - options.maxLogEntries);
+          if (options.maxLogEntries !== undefined && log.entries.length > options.maxLogEntries)
+            log.entries.splice(0, log.entries.length - options.maxLogEntries);
         }
       }
     })();

@@ -126,10 +126,23 @@ describe('nx g @autoscaler/workspace-plugin:provider, end to end in a copy of th
   });
 
   it('generates the package, docs page, tsconfig path and CLI registration', () => {
-    expect({ status: generated.status, output: generated.output }).toEqual({ status: 0, output: expect.stringContaining('CREATE packages/provider-acme/src/provider.ts') });
-    for (const f of ['packages/provider-acme/project.json', 'packages/provider-acme/src/testing/fake-server.ts', 'docs/acme.md', 'packages/cli/src/clouds/acme.ts']) expect(existsSync(join(root, f))).toBe(true);
-    expect(readFileSync(join(root, 'packages/cli/src/clouds/index.ts'), 'utf8')).toMatch(/import \{ acmeCloud \} from '\.\/acme';[\s\S]*acmeCloud,\n\s*\/\/ <cloud-registry>/);
-    expect(JSON.parse(readFileSync(join(root, 'tsconfig.base.json'), 'utf8')).compilerOptions.paths['@autoscaler/provider-acme']).toEqual(['packages/provider-acme/src/index.ts']);
+    expect({ status: generated.status, output: generated.output }).toEqual({
+      status: 0,
+      output: expect.stringContaining('CREATE packages/provider-acme/src/provider.ts'),
+    });
+    for (const f of [
+      'packages/provider-acme/project.json',
+      'packages/provider-acme/src/testing/fake-server.ts',
+      'docs/acme.md',
+      'packages/cli/src/clouds/acme.ts',
+    ])
+      expect(existsSync(join(root, f))).toBe(true);
+    expect(readFileSync(join(root, 'packages/cli/src/clouds/index.ts'), 'utf8')).toMatch(
+      /import \{ acmeCloud \} from '\.\/acme';[\s\S]*acmeCloud,\n\s*\/\/ <cloud-registry>/,
+    );
+    expect(JSON.parse(readFileSync(join(root, 'tsconfig.base.json'), 'utf8')).compilerOptions.paths['@autoscaler/provider-acme']).toEqual([
+      'packages/provider-acme/src/index.ts',
+    ]);
   });
 
   it('refuses a bad name through nx with the schema pattern in the message', () => {
@@ -151,11 +164,17 @@ describe('nx g @autoscaler/workspace-plugin:provider, end to end in a copy of th
   it('the skeleton and, with the in-memory reference behind it, the package typecheck and lint, and both conformance kits pass', () => {
     const pkg = join(root, 'packages/provider-acme');
     // Keep the generated skeleton (with the fake it imports) beside the implementation, so one tsc and one eslint run check both.
-    for (const f of ['provider.ts', 'alarm-source.ts', 'testing/conformance-fixture.ts', 'testing/fake-server.ts']) cpSync(join(pkg, 'src', f), join(pkg, 'src/skeleton', f));
+    for (const f of ['provider.ts', 'alarm-source.ts', 'testing/conformance-fixture.ts', 'testing/fake-server.ts'])
+      cpSync(join(pkg, 'src', f), join(pkg, 'src/skeleton', f));
     for (const [file, text] of Object.entries(IMPLEMENTATION)) writeFileSync(join(pkg, file), text);
     writeFileSync(
       join(root, 'tsconfig.e2e.json'),
-      JSON.stringify({ extends: './tsconfig.base.json', compilerOptions: { noEmit: true, types: ['node', 'jest'] }, include: ['packages/provider-acme/src/**/*.ts'], files: ['packages/cli/src/clouds/acme.ts'] }),
+      JSON.stringify({
+        extends: './tsconfig.base.json',
+        compilerOptions: { noEmit: true, types: ['node', 'jest'] },
+        include: ['packages/provider-acme/src/**/*.ts'],
+        files: ['packages/cli/src/clouds/acme.ts'],
+      }),
     );
     const tsc = run(root, '.', 'typescript/bin/tsc', ['-p', 'tsconfig.e2e.json']);
     expect({ status: tsc.status, output: tsc.output.trim() }).toEqual({ status: 0, output: '' });

@@ -38,7 +38,12 @@ export function providerNames(schema: ProviderGeneratorSchema): ProviderNames {
     name: raw,
     className: n.className,
     propertyName: n.propertyName,
-    title: schema.title?.trim() || raw.split('-').map((w) => w[0]!.toUpperCase() + w.slice(1)).join(' '),
+    title:
+      schema.title?.trim() ||
+      raw
+        .split('-')
+        .map((w) => w[0]!.toUpperCase() + w.slice(1))
+        .join(' '),
     projectName: `provider-${raw}`,
     projectRoot: `packages/provider-${raw}`,
     packageName: `@autoscaler/provider-${raw}`,

@@ -12,7 +12,9 @@ function workspace(registry: string | null = realRegistry): Tree {
   const tree = createTreeWithEmptyWorkspace();
   tree.write(
     'tsconfig.base.json',
-    JSON.stringify({ compilerOptions: { paths: { '@autoscaler/core': ['packages/core/src/index.ts'], '@autoscaler/*/testing': ['packages/*/src/testing/index.ts'] } } }),
+    JSON.stringify({
+      compilerOptions: { paths: { '@autoscaler/core': ['packages/core/src/index.ts'], '@autoscaler/*/testing': ['packages/*/src/testing/index.ts'] } },
+    }),
   );
   if (registry !== null) tree.write(CLOUD_REGISTRY, registry);
   return tree;
@@ -47,7 +49,11 @@ describe('provider generator', () => {
     const tree = workspace();
     await providerGenerator(tree, { name: 'azure-ml' });
     const root = 'packages/provider-azure-ml';
-    expect(filesUnder(tree, root).map((f) => f.slice(root.length + 1)).sort()).toEqual(PACKAGE_FILES);
+    expect(
+      filesUnder(tree, root)
+        .map((f) => f.slice(root.length + 1))
+        .sort(),
+    ).toEqual(PACKAGE_FILES);
     for (const f of [...filesUnder(tree, root), 'docs/azure-ml.md', 'packages/cli/src/clouds/azure-ml.ts']) {
       const text = tree.read(f, 'utf-8')!;
       expect({ f, leftover: /<%|%>|__name__|__tmpl__/.test(text) }).toEqual({ f, leftover: false });
@@ -124,7 +130,13 @@ describe('provider generator', () => {
     ].join('\n');
     const tree = workspace(registry);
     await providerGenerator(tree, { name: 'acme' });
-    expect(tree.read(CLOUD_REGISTRY, 'utf-8')!.split('\n').slice(2, 7)).toEqual(['  awsCloud,', "} from './aws';", "import { acmeCloud } from './acme';", '', 'export const clouds: readonly CloudCli[] = [']);
+    expect(tree.read(CLOUD_REGISTRY, 'utf-8')!.split('\n').slice(2, 7)).toEqual([
+      '  awsCloud,',
+      "} from './aws';",
+      "import { acmeCloud } from './acme';",
+      '',
+      'export const clouds: readonly CloudCli[] = [',
+    ]);
   });
 
   it('generates TypeScript without syntax errors', async () => {
@@ -132,10 +144,15 @@ describe('provider generator', () => {
     await providerGenerator(tree, { name: 'acme' });
     const tsFiles = [...filesUnder(tree, 'packages/provider-acme').filter((f) => f.endsWith('.ts')), 'packages/cli/src/clouds/acme.ts', CLOUD_REGISTRY];
     for (const f of tsFiles) {
-      const out = ts.transpileModule(tree.read(f, 'utf-8')!, { fileName: f, reportDiagnostics: true, compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 } });
+      const out = ts.transpileModule(tree.read(f, 'utf-8')!, {
+        fileName: f,
+        reportDiagnostics: true,
+        compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 },
+      });
       expect({ f, diagnostics: (out.diagnostics ?? []).map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n')) }).toEqual({ f, diagnostics: [] });
     }
-    for (const f of filesUnder(tree, 'packages/provider-acme').filter((x) => x.endsWith('.json'))) expect(() => JSON.parse(tree.read(f, 'utf-8')!)).not.toThrow();
+    for (const f of filesUnder(tree, 'packages/provider-acme').filter((x) => x.endsWith('.json')))
+      expect(() => JSON.parse(tree.read(f, 'utf-8')!)).not.toThrow();
   });
 
   it.each(['Acme', 'azure_ml', '1cloud', 'a--b', '-a', 'a-', '', 'x'.repeat(41), 'has space'])('rejects the name %j with a clear error', async (name) => {
