@@ -6,6 +6,7 @@ import { FaultQueue, type Fault } from './fault-queue';
 import { readBody, toFakeRequest, type FakeRequest } from './fake-request';
 import { HttpError } from './http-error';
 import { RequestLog } from './request-log';
+import { selfSignedCertificate } from '../tls/self-signed-certificate';
 
 /** What a handler may return instead of writing the response itself. */
 export interface FakeReply {
@@ -24,8 +25,11 @@ export interface FakeServerOptions {
   log?: RequestLog;
   /** 0 (default) picks a free port; a standalone sandbox (`--port N`) asks for one. */
   port?: number;
-  /** Serve HTTPS with this PEM key and certificate (default: plain HTTP). */
-  tls?: { key: string; cert: string };
+  /**
+   * Serve HTTPS with this PEM key and certificate, or with `true` a fresh self-signed one for
+   * 127.0.0.1 and localhost (`FakeServer.ca` is then the certificate a client trusts). Default: plain HTTP.
+   */
+  tls?: { key: string; cert: string } | true;
   /** Keep only the newest entries of the request log (a long-running sandbox). */
   maxLogEntries?: number;
   /** The 500 body when the handler has a bug (a non-`HttpError`), in the API's own error shape. */
@@ -42,6 +46,8 @@ export interface FakeServer {
   log: RequestLog;
   /** Errors the handler threw that were not `HttpError`s: bugs in the fake, answered as 500. */
   errors: unknown[];
+  /** With `tls`: the PEM certificate a client must trust (its only CA) to reach this server. */
+  ca?: string;
   close(): Promise<void>;
 }
 
@@ -124,7 +130,8 @@ export async function startFakeServer(handler: FakeHandler, options: FakeServerO
       }
     })();
   };
-  const server = options.tls ? createHttpsServer({ key: options.tls.key, cert: options.tls.cert }, handle) : createServer(handle);
+  const tls = options.tls === true ? selfSignedCertificate() : options.tls;
+  const server = tls ? createHttpsServer({ key: tls.key, cert: tls.cert }, handle) : createServer(handle);
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -133,11 +140,12 @@ export async function startFakeServer(handler: FakeHandler, options: FakeServerO
   const { port } = server.address() as AddressInfo;
 
   return {
-    url: `${options.tls ? 'https' : 'http'}://127.0.0.1:${port}`,
+    url: `${tls ? 'https' : 'http'}://127.0.0.1:${port}`,
     port,
     faults,
     log,
     errors,
+    ...(tls ? { ca: tls.cert } : {}),
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.close((e) => (e ? reject(e) : resolve()));

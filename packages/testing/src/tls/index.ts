@@ -1,0 +1,1 @@
+export { selfSignedCertificate, type SelfSignedOptions, type TlsCredentials } from './self-signed-certificate';
