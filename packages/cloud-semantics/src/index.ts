@@ -6,3 +6,4 @@ export * from './oci-mql';
 export * from './oci-resources';
 export * from './kubernetes-labels';
 export * from './kubernetes-quantity';
+export * from './cloudwatch-alarms';

@@ -1,30 +1,19 @@
 import { ValidationError, type Signal } from '@autoscaler/core';
+import {
+  OPERATOR_WORDS,
+  datapoint,
+  evaluateAlarm,
+  invokesActions,
+  validateAlarmSpec,
+  type AlarmState,
+  type CloudWatchAlarmSpec,
+} from '@autoscaler/cloud-semantics';
 import { canonicalMetric, type MetricName } from './metric-store';
 import { bag, epochMs, finite, isBag, jsonDocument, text } from './payload';
 import { NOTHING, type SimulatedSource, type SourceContext, type SourceOutput } from './source';
 
-export type CloudWatchStatistic = 'Average' | 'Maximum' | 'Minimum' | 'Sum' | 'SampleCount';
-export type ComparisonOperator = 'GreaterThanThreshold' | 'GreaterThanOrEqualToThreshold' | 'LessThanThreshold' | 'LessThanOrEqualToThreshold';
-
-/** One CloudWatch metric alarm (PutMetricAlarm fields). */
-export interface CloudWatchAlarmSpec {
-  name: string;
-  metric: string;
-  statistic: CloudWatchStatistic;
-  /** Seconds; a multiple of 60 here (per-minute metrics). */
-  period: number;
-  evaluationPeriods: number;
-  datapointsToAlarm?: number;
-  comparisonOperator: ComparisonOperator;
-  threshold: number;
-  /**
-   * The action is an Application Auto Scaling policy: CloudWatch keeps invoking it
-   * every period while the alarm stays in ALARM (other actions run on transitions only).
-   */
-  autoScalingAction?: boolean;
-}
-
-type AlarmState = 'OK' | 'ALARM' | 'INSUFFICIENT_DATA';
+export type { CloudWatchAlarmSpec } from '@autoscaler/cloud-semantics';
+export { targetTrackingAlarms } from '@autoscaler/cloud-semantics';
 
 interface AlarmRuntime {
   spec: CloudWatchAlarmSpec;
@@ -32,52 +21,6 @@ interface AlarmRuntime {
   arn: string;
   state: AlarmState;
   changedAt: number;
-}
-
-function breaches(v: number, op: ComparisonOperator, t: number): boolean {
-  switch (op) {
-    case 'GreaterThanThreshold':
-      return v > t;
-    case 'GreaterThanOrEqualToThreshold':
-      return v >= t;
-    case 'LessThanThreshold':
-      return v < t;
-    case 'LessThanOrEqualToThreshold':
-      return v <= t;
-  }
-}
-
-const WORD: Record<ComparisonOperator, string> = {
-  GreaterThanThreshold: 'greater than',
-  GreaterThanOrEqualToThreshold: 'greater than or equal to',
-  LessThanThreshold: 'less than',
-  LessThanOrEqualToThreshold: 'less than or equal to',
-};
-
-/** The target-tracking alarm pair Application Auto Scaling creates: 3 x 1 min above target, 15 x 1 min below 90% of it. */
-export function targetTrackingAlarms(name: string, metric: string, target: number, scaleInRatio = 0.9): CloudWatchAlarmSpec[] {
-  return [
-    {
-      name: `TargetTracking-${name}-AlarmHigh`,
-      metric,
-      statistic: 'Average',
-      period: 60,
-      evaluationPeriods: 3,
-      comparisonOperator: 'GreaterThanThreshold',
-      threshold: target,
-      autoScalingAction: true,
-    },
-    {
-      name: `TargetTracking-${name}-AlarmLow`,
-      metric,
-      statistic: 'Average',
-      period: 60,
-      evaluationPeriods: 15,
-      comparisonOperator: 'LessThanThreshold',
-      threshold: target * scaleInRatio,
-      autoScalingAction: true,
-    },
-  ];
 }
 
 /**
@@ -100,9 +43,9 @@ export class CloudWatchAlarms implements SimulatedSource {
     this.alarms = specs.map((spec, i) => {
       const metric = canonicalMetric(spec.metric);
       if (!metric) throw ValidationError.field(`alarms[${i}].metric`, `unknown metric "${spec.metric}"`);
-      if (spec.period % 60 !== 0 || spec.period <= 0) throw ValidationError.field(`alarms[${i}].period`, 'must be a positive multiple of 60 seconds');
-      if ((spec.datapointsToAlarm ?? spec.evaluationPeriods) > spec.evaluationPeriods)
-        throw ValidationError.field(`alarms[${i}].datapointsToAlarm`, 'must be <= evaluationPeriods');
+      validateAlarmSpec(spec, `alarms[${i}]`);
+      // The simulated metric store holds one datapoint a minute.
+      if (spec.period % 60 !== 0) throw ValidationError.field(`alarms[${i}].period`, 'must be a positive multiple of 60 seconds');
       return { spec, metric, arn: `arn:aws:cloudwatch:sim:000000000000:alarm:${spec.name}`, state: 'INSUFFICIENT_DATA' as AlarmState, changedAt: 0 };
     });
   }
@@ -118,29 +61,18 @@ export class CloudWatchAlarms implements SimulatedSource {
       const periods = Math.floor(visible / perPeriod);
       if (periods < s.evaluationPeriods) continue;
       const series = this.ctx.store.raw(a.metric);
+      // Newest first, as CloudWatch prints them in a state reason.
       const datapoints: number[] = [];
-      let breaching = 0;
-      for (let k = periods - 1; k >= periods - s.evaluationPeriods; k--) {
-        let acc = s.statistic === 'Maximum' ? -Infinity : s.statistic === 'Minimum' ? Infinity : 0;
-        for (let m = k * perPeriod; m < (k + 1) * perPeriod; m++) {
-          const v = series[m]!;
-          if (s.statistic === 'Maximum') acc = Math.max(acc, v);
-          else if (s.statistic === 'Minimum') acc = Math.min(acc, v);
-          else acc += v;
-        }
-        const v = s.statistic === 'Average' ? acc / perPeriod : s.statistic === 'SampleCount' ? perPeriod : acc;
-        datapoints.push(v);
-        if (breaches(v, s.comparisonOperator, s.threshold)) breaching++;
-      }
-      const next: AlarmState = breaching >= (s.datapointsToAlarm ?? s.evaluationPeriods) ? 'ALARM' : 'OK';
+      for (let k = periods - 1; k >= periods - s.evaluationPeriods; k--)
+        datapoints.push(datapoint(s.statistic, Array.from(series.subarray(k * perPeriod, (k + 1) * perPeriod)))!);
+      const { state: next, breaching } = evaluateAlarm(s, datapoints, a.state);
       const old = a.state;
+      if (!invokesActions(s, old, next)) continue;
       if (next !== old) {
         a.state = next;
         a.changedAt = now;
-        deliveries.push(this.message(a, old, now, datapoints, breaching));
-      } else if (next === 'ALARM' && s.autoScalingAction) {
-        deliveries.push(this.message(a, old, now, datapoints, breaching));
       }
+      deliveries.push(this.message(a, old, now, datapoints, breaching));
     }
     return deliveries.length === 0 ? NOTHING : { deliveries, signals: [] };
   }
@@ -156,7 +88,7 @@ export class CloudWatchAlarms implements SimulatedSource {
       AlarmArn: a.arn,
       NewStateValue: a.state,
       OldStateValue: old,
-      NewStateReason: `Threshold Crossed: ${breaching} out of the last ${datapoints.length} datapoints [${shown}] was ${WORD[s.comparisonOperator]} the threshold (${s.threshold}).`,
+      NewStateReason: `Threshold Crossed: ${breaching} out of the last ${datapoints.length} datapoints [${shown}] was ${OPERATOR_WORDS[s.comparisonOperator]} the threshold (${s.threshold}).`,
       StateChangeTime: new Date(a.changedAt).toISOString(),
       EvaluatedAt: now,
       Trigger: {
