@@ -1,12 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { systemClock, type Clock } from '@autoscaler/core';
+import { startFakeServer, type FakeReply, type FakeRequest, type FakeServer } from '@autoscaler/testing';
 import { FakeAutoscaling } from './autoscaling-service';
 import { FakeCloudWatch } from './cloudwatch-service';
 import { FaultPlan, serverError, throttlingError, type FakeService, type FaultSpec } from './faults';
 import { FakeSageMaker, type FakeEndpointSeed, type FakeInferenceComponentSeed } from './sagemaker-service';
-import { verifySigV4, type FakeCredential } from './sigv4';
+import { verifySigV4, type FakeCredential, type SignedScope } from './sigv4';
 import { FakeSns } from './sns-service';
 import { AwsApiError, parseQueryParams, queryErrorResponse, queryResponse, timestampsToDates, type Input } from './wire';
 import { createWorld, type FakeWorld } from './world';
@@ -58,7 +57,7 @@ const MAX_BODY = 10 * 1024 * 1024;
 
 /**
  * A wire-level fake of SageMaker, Application Auto Scaling, CloudWatch and SNS
- * on one node:http server: the real SDK v3 clients (and the AWS CLI / boto3 with
+ * on the shared fake server of @autoscaler/testing: the real SDK v3 clients (and the AWS CLI / boto3 with
  * `--endpoint-url`) talk to it. Every request's SigV4 signature is verified;
  * state is kept; faults can be injected.
  */
@@ -72,9 +71,7 @@ export class FakeAws {
   private readonly faults = new FaultPlan();
   private readonly credentialMap: Map<string, FakeCredential>;
   private readonly wallClock: () => number;
-  private readonly hung = new Set<ServerResponse>();
-  private server?: Server;
-  private baseUrl = '';
+  private server?: FakeServer;
 
   constructor(options: FakeAwsOptions = {}) {
     this.world = createWorld(
@@ -108,7 +105,7 @@ export class FakeAws {
   }
 
   get url(): string {
-    return this.baseUrl;
+    return this.server?.url ?? '';
   }
 
   get region(): string {
@@ -142,99 +139,70 @@ export class FakeAws {
     return this.requests.filter((r) => r.operation === operation);
   }
 
+  /** Listen on 127.0.0.1 (`port` 0: a free one), on the shared fake server of @autoscaler/testing. */
   async listen(port: number): Promise<void> {
-    const server = createServer((req, res) => void this.onRequest(req, res));
-    this.server = server;
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(port, '127.0.0.1', () => resolve());
-    });
-    const addr = server.address() as AddressInfo;
-    this.baseUrl = `http://127.0.0.1:${addr.port}`;
+    this.server = await startFakeServer((req) => this.onRequest(req), { port, maxLogEntries: 0, maxBodyBytes: MAX_BODY });
   }
 
   async close(): Promise<void> {
-    for (const res of this.hung) res.destroy();
-    this.hung.clear();
     const server = this.server;
     if (!server) return;
-    await new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      server.closeAllConnections();
-    });
+    this.server = undefined;
+    // Closing drops every connection, hung ones included.
+    await server.close();
   }
 
   // ----- request pipeline -----------------------------------------------------------------
 
-  private async onRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    let body: Buffer;
-    try {
-      body = await readBody(req);
-    } catch {
-      res.statusCode = 413;
-      res.end();
-      return;
-    }
+  private onRequest(req: FakeRequest): Promise<FakeReply> | FakeReply {
     const requestId = randomUUID();
-    const target = header(req, 'x-amz-target');
-    const contentType = header(req, 'content-type') ?? '';
+    const target = req.header('x-amz-target');
+    const contentType = req.header('content-type') ?? '';
 
-    if (req.method === 'GET' && /^\/SimpleNotificationService-[0-9a-f]{32}\.pem$/.test(req.url ?? '') && this.sns.signingCertUrl.endsWith(req.url ?? '')) {
-      res.writeHead(200, { 'content-type': 'application/x-pem-file' }).end(this.sns.signing.certificatePem);
-      return;
+    if (req.method === 'GET' && /^\/SimpleNotificationService-[0-9a-f]{32}\.pem$/.test(req.url) && this.sns.signingCertUrl.endsWith(req.url)) {
+      return { status: 200, body: this.sns.signing.certificatePem, headers: { 'content-type': 'application/x-pem-file' } };
     }
 
     if (target !== undefined) {
       const route = JSON_TARGETS.find((r) => target.startsWith(r.prefix));
       const operation = route ? target.slice(route.prefix.length) : target;
-      return this.respond(
-        res,
+      const queryCompat = req.header('x-amzn-query-mode') === 'true';
+      return this.respondJson(
+        req,
         requestId,
         route?.service ?? 'unknown',
         operation,
-        'json',
         route?.contentType ?? 'application/x-amz-json-1.1',
-        header(req, 'x-amzn-query-mode') === 'true',
-        async (scope) => {
+        queryCompat,
+        (scope) => {
           if (!route) throw new AwsApiError('UnknownOperationException', `Unknown target ${target}`, 400);
           if (scope.service !== route.signingName)
             throw new AwsApiError('InvalidSignatureException', `Credential should be scoped to correct service: '${route.signingName}'. `, 400);
           if (req.method !== 'POST') throw new AwsApiError('UnknownOperationException', 'JSON protocol requests must be POST', 400);
           if (!contentType.startsWith('application/x-amz-json-'))
             throw new AwsApiError('UnknownOperationException', `Unsupported content type ${contentType}`, 400);
-          let input: Input;
-          try {
-            const text = body.toString('utf8');
-            input = text.trim() === '' ? {} : (JSON.parse(text) as Input);
-          } catch {
-            throw new AwsApiError('SerializationException', 'Start of structure or map found where not expected.', 400);
-          }
-          if (input === null || typeof input !== 'object' || Array.isArray(input))
-            throw new AwsApiError('SerializationException', 'Expected a JSON object', 400);
-          return this.dispatch(route.service, operation, input);
+          return this.dispatch(route.service, operation, jsonInput(req.text()));
         },
-        req,
-        body,
       );
     }
 
     if (req.method === 'POST' && contentType.startsWith('application/x-www-form-urlencoded')) {
-      const params = new URLSearchParams(body.toString('utf8'));
+      const params = new URLSearchParams(req.text());
       const action = params.get('Action') ?? '';
-      const scopeService = /Credential=[^/]+\/\d{8}\/[^/]+\/([^/]+)\//.exec(header(req, 'authorization') ?? '')?.[1] ?? '';
-      const q = QUERY_SERVICES[scopeService];
-      return this.respondQuery(res, requestId, q, action, async () => this.dispatch(q!.service, action, parseQueryParams(params)), req, body);
+      const scopeService = /Credential=[^/]+\/\d{8}\/[^/]+\/([^/]+)\//.exec(req.header('authorization') ?? '')?.[1] ?? '';
+      return this.respondQuery(req, requestId, QUERY_SERVICES[scopeService], action, params);
     }
 
-    if (header(req, 'smithy-protocol') === 'rpc-v2-cbor') {
-      this.record({ service: 'unknown', operation: req.url ?? '', status: 400, errorCode: 'UnknownOperationException', protocol: 'other' });
-      res
-        .writeHead(400, { 'content-type': 'application/json', 'x-amzn-requestid': requestId })
-        .end(JSON.stringify({ __type: 'UnknownOperationException', message: 'this fake speaks awsJson1_0/1_1 and awsQuery, not rpc-v2-cbor' }));
-      return;
+    if (req.header('smithy-protocol') === 'rpc-v2-cbor') {
+      this.record({ service: 'unknown', operation: req.url, status: 400, errorCode: 'UnknownOperationException', protocol: 'other' });
+      return {
+        status: 400,
+        body: JSON.stringify({ __type: 'UnknownOperationException', message: 'this fake speaks awsJson1_0/1_1 and awsQuery, not rpc-v2-cbor' }),
+        headers: { 'content-type': 'application/json', 'x-amzn-requestid': requestId },
+      };
     }
     this.record({ service: 'unknown', operation: `${req.method} ${req.url}`, status: 404, protocol: 'other' });
-    res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
+    return { status: 404, body: 'not found', headers: { 'content-type': 'text/plain' } };
   }
 
   private dispatch(service: FakeService, operation: string, input: Input): unknown {
@@ -251,103 +219,93 @@ export class FakeAws {
     }
   }
 
-  /** Auth, then faults, then the operation: the order the real front end uses. */
+  /**
+   * Auth, then faults, then the operation: the order the real front end uses.
+   * `never` when a fault leaves the request unanswered (dropped or hung until close).
+   */
   private async run(
     service: FakeService | 'unknown',
     operation: string,
-    req: IncomingMessage,
-    body: Buffer,
-    res: ServerResponse,
-    op: (scope: { service: string; accessKeyId: string }) => Promise<unknown>,
-  ): Promise<{ result?: unknown; accessKeyId?: string; handled?: boolean }> {
+    req: FakeRequest,
+    op: (scope: SignedScope) => unknown,
+  ): Promise<{ result: unknown; accessKeyId: string } | 'never'> {
     const scope = verifySigV4(
-      { method: req.method ?? 'GET', url: req.url ?? '/', rawHeaders: req.rawHeaders, body },
+      { method: req.method, url: req.url, rawHeaders: req.raw.rawHeaders, body: req.body },
       this.credentialMap,
       this.world.region,
       this.wallClock(),
     );
-    if (service !== 'unknown') {
-      const fault = this.faults.take(service, operation);
-      if (fault) {
-        if (fault.kind === 'throttle') throw throttlingError(service);
-        if (fault.kind === 'server-error') throw serverError(fault.status ?? 500);
-        if (fault.kind === 'drop') {
-          this.record({ service, operation, status: 0, errorCode: 'ConnectionDropped', accessKeyId: scope.accessKeyId, protocol: 'other' });
-          req.socket.destroy();
-          return { handled: true };
-        }
-        if (fault.kind === 'hang') {
-          this.record({ service, operation, status: 0, errorCode: 'Hung', accessKeyId: scope.accessKeyId, protocol: 'other' });
-          this.hung.add(res);
-          res.on('close', () => this.hung.delete(res));
-          return { handled: true };
-        }
-        if (fault.kind === 'latency') await new Promise((r) => setTimeout(r, fault.latencyMs ?? 100));
-        if (fault.kind === 'lose') return { result: {}, accessKeyId: scope.accessKeyId };
+    const fault = service === 'unknown' ? undefined : this.faults.take(service, operation);
+    if (service !== 'unknown' && fault) {
+      if (fault.kind === 'throttle') throw throttlingError(service);
+      if (fault.kind === 'server-error') throw serverError(fault.status ?? 500);
+      if (fault.kind === 'drop' || fault.kind === 'hang') {
+        const errorCode = fault.kind === 'drop' ? 'ConnectionDropped' : 'Hung';
+        this.record({ service, operation, status: 0, errorCode, accessKeyId: scope.accessKeyId, protocol: 'other' });
+        if (fault.kind === 'drop') req.raw.socket.destroy();
+        return 'never';
       }
+      // Real time on purpose: a manual world clock would never let the answer out.
+      if (fault.kind === 'latency') await new Promise((r) => setTimeout(r, fault.latencyMs ?? 100));
+      if (fault.kind === 'lose') return { result: {}, accessKeyId: scope.accessKeyId };
     }
     return { result: await op(scope), accessKeyId: scope.accessKeyId };
   }
 
-  private async respond(
-    res: ServerResponse,
+  private async respondJson(
+    req: FakeRequest,
     requestId: string,
     service: FakeService | 'unknown',
     operation: string,
-    protocol: 'json',
     contentType: string,
     queryCompat: boolean,
-    op: (scope: { service: string; accessKeyId: string }) => Promise<unknown>,
-    req: IncomingMessage,
-    body: Buffer,
-  ): Promise<void> {
+    op: (scope: SignedScope) => unknown,
+  ): Promise<FakeReply> {
     try {
-      const out = await this.run(service, operation, req, body, res, op);
-      if (out.handled) return;
-      const text = JSON.stringify(out.result ?? {});
-      this.record({ service, operation, status: 200, protocol, ...(out.accessKeyId ? { accessKeyId: out.accessKeyId } : {}) });
-      res.writeHead(200, { 'content-type': contentType, 'x-amzn-requestid': requestId, 'content-length': Buffer.byteLength(text) }).end(text);
+      const out = await this.run(service, operation, req, op);
+      if (out === 'never') return await unanswered();
+      this.record({ service, operation, status: 200, protocol: 'json', accessKeyId: out.accessKeyId });
+      return { status: 200, body: JSON.stringify(out.result ?? {}), headers: { 'content-type': contentType, 'x-amzn-requestid': requestId } };
     } catch (e) {
-      const err = e instanceof AwsApiError ? e : new AwsApiError('InternalFailure', `fake bug: ${(e as Error).message}`, 500);
-      this.record({ service, operation, status: err.status, errorCode: err.code, protocol });
-      const text = JSON.stringify({ __type: err.code, message: err.message });
-      const headers: Record<string, string | number> = {
-        'content-type': contentType,
-        'x-amzn-requestid': requestId,
-        'content-length': Buffer.byteLength(text),
-      };
+      const err = asAwsError(e);
+      this.record({ service, operation, status: err.status, errorCode: err.code, protocol: 'json' });
+      const headers: Record<string, string> = { 'content-type': contentType, 'x-amzn-requestid': requestId };
       if (queryCompat) headers['x-amzn-query-error'] = `${err.queryCode};${err.fault}`;
-      res.writeHead(err.status, headers).end(text);
+      return { status: err.status, body: JSON.stringify({ __type: err.code, message: err.message }), headers };
     }
   }
 
   private async respondQuery(
-    res: ServerResponse,
+    req: FakeRequest,
     requestId: string,
     q: { service: FakeService; xmlns: string } | undefined,
     action: string,
-    op: () => Promise<unknown>,
-    req: IncomingMessage,
-    body: Buffer,
-  ): Promise<void> {
+    params: URLSearchParams,
+  ): Promise<FakeReply> {
     const xmlns = q?.xmlns ?? 'http://sns.amazonaws.com/doc/2010-03-31/';
     const service = q?.service ?? 'unknown';
     try {
-      const out = await this.run(service, action, req, body, res, async () => {
+      const out = await this.run(service, action, req, () => {
         if (!q) throw new AwsApiError('InvalidAction', 'Could not determine the service from the credential scope', 400);
-        return op();
+        return this.dispatch(q.service, action, parseQueryParams(params));
       });
-      if (out.handled) return;
+      if (out === 'never') return await unanswered();
       const result = service === 'cloudwatch' ? timestampsToDates(out.result, CLOUDWATCH_TIMESTAMPS) : out.result;
       const empty = result !== undefined && typeof result === 'object' && Object.keys(result as object).length === 0;
-      const text = queryResponse(action, xmlns, empty ? undefined : result, requestId);
-      this.record({ service, operation: action, status: 200, protocol: 'query', ...(out.accessKeyId ? { accessKeyId: out.accessKeyId } : {}) });
-      res.writeHead(200, { 'content-type': 'text/xml', 'x-amzn-requestid': requestId, 'content-length': Buffer.byteLength(text) }).end(text);
+      this.record({ service, operation: action, status: 200, protocol: 'query', accessKeyId: out.accessKeyId });
+      return {
+        status: 200,
+        body: queryResponse(action, xmlns, empty ? undefined : result, requestId),
+        headers: { 'content-type': 'text/xml', 'x-amzn-requestid': requestId },
+      };
     } catch (e) {
-      const err = e instanceof AwsApiError ? e : new AwsApiError('InternalFailure', `fake bug: ${(e as Error).message}`, 500);
+      const err = asAwsError(e);
       this.record({ service, operation: action, status: err.queryStatus, errorCode: err.queryCode, protocol: 'query' });
-      const text = queryErrorResponse(err, xmlns, requestId);
-      res.writeHead(err.queryStatus, { 'content-type': 'text/xml', 'x-amzn-requestid': requestId, 'content-length': Buffer.byteLength(text) }).end(text);
+      return {
+        status: err.queryStatus,
+        body: queryErrorResponse(err, xmlns, requestId),
+        headers: { 'content-type': 'text/xml', 'x-amzn-requestid': requestId },
+      };
     }
   }
 
@@ -356,25 +314,20 @@ export class FakeAws {
   }
 }
 
-function header(req: IncomingMessage, name: string): string | undefined {
-  const v = req.headers[name];
-  return Array.isArray(v) ? v[0] : v;
+/** An AWS JSON body: empty means `{}`; anything but an object is the SDK's `SerializationException`. */
+function jsonInput(text: string): Input {
+  let input: unknown;
+  try {
+    input = text.trim() === '' ? {} : JSON.parse(text);
+  } catch {
+    throw new AwsApiError('SerializationException', 'Start of structure or map found where not expected.', 400);
+  }
+  if (input === null || typeof input !== 'object' || Array.isArray(input)) throw new AwsApiError('SerializationException', 'Expected a JSON object', 400);
+  return input as Input;
 }
 
-function readBody(req: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (c: Buffer) => {
-      size += c.length;
-      if (size > MAX_BODY) {
-        reject(new Error('body too large'));
-        req.destroy();
-        return;
-      }
-      chunks.push(c);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
-}
+/** A bug in the fake answers like AWS's own internal failure. */
+const asAwsError = (e: unknown): AwsApiError => (e instanceof AwsApiError ? e : new AwsApiError('InternalFailure', `fake bug: ${(e as Error).message}`, 500));
+
+/** A request the fake never answers (the connection is dropped, or held until `close`). */
+const unanswered = (): Promise<never> => new Promise<never>(() => undefined);

@@ -30,6 +30,8 @@ export interface FakeServerOptions {
    * 127.0.0.1 and localhost (`FakeServer.ca` is then the certificate a client trusts). Default: plain HTTP.
    */
   tls?: { key: string; cert: string } | true;
+  /** Bodies over this answer 413 (default 16 MiB). */
+  maxBodyBytes?: number;
   /** Keep only the newest entries of the request log (a long-running sandbox). */
   maxLogEntries?: number;
   /** The 500 body when the handler has a bug (a non-`HttpError`), in the API's own error shape. */
@@ -90,7 +92,7 @@ export async function startFakeServer(handler: FakeHandler, options: FakeServerO
       let req: FakeRequest | undefined;
       let fault: Fault | undefined;
       try {
-        req = toFakeRequest(raw, await readBody(raw));
+        req = toFakeRequest(raw, await readBody(raw, options.maxBodyBytes));
         fault = faults.take(req);
         if (fault?.delayMs) await clock.sleep(fault.delayMs);
         if (fault?.drop) {
