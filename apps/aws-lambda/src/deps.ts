@@ -3,6 +3,7 @@ import {
   CloudWatchAlarmSource,
   CloudWatchMetricSource,
   InvocationBudget,
+  PROVIDER_NAME,
   SageMakerProvider,
   SnsSignatureVerifier,
   createAwsClients,
@@ -77,6 +78,8 @@ export async function buildDeps(env: Readonly<Record<string, string | undefined>
     clock,
     maxMessageAgeMs: config.AUTOSCALER_MAX_MESSAGE_AGE_SECONDS * 1000,
     budget: current,
+    // An alarm on a per-endpoint metric (no VariantName) maps to the policy's one variant of that endpoint.
+    targets: policy.targets.filter((t) => t.provider === PROVIDER_NAME).map((t) => t.id),
   });
   const provider = new SageMakerProvider(clients, { region: config.AWS_REGION, clock, budget: current });
   const metrics = new CloudWatchMetricSource(clients, { clock, budget: current });

@@ -142,6 +142,35 @@ describe('AutoscalerStack (cdk synth)', () => {
     });
   });
 
+  it('an inference-component target gets its own least-privilege grants and its alarms on InferenceComponentName', () => {
+    const ic = synth(`
+name: ic
+targets:
+  - { provider: aws-sagemaker, id: inference-component/llama-ic }
+limits: { minReplicas: 0, maxReplicas: 4 }
+rules:
+  - { name: wake, threshold: { metric: NoCapacityInvocationFailures, above: 0, change: 1 } }
+`);
+    const all = statements(ic);
+    const bySid = (sid: string): Statement | undefined => all.find((s) => s.Sid === sid);
+    expect(bySid('ScaleTheNamedEndpoints')).toBeUndefined();
+    expect(bySid('ScaleTheNamedInferenceComponents')!.Action).toEqual([
+      'sagemaker:DescribeInferenceComponent',
+      'sagemaker:UpdateInferenceComponentRuntimeConfig',
+      'sagemaker:ListTags',
+      'sagemaker:AddTags',
+      'sagemaker:DeleteTags',
+    ]);
+    expect(JSON.stringify(bySid('ScaleTheNamedInferenceComponents')!.Resource)).toContain(':inference-component/llama-ic"');
+    expect(JSON.stringify(bySid('VerifyAndRecheckOwnAlarms')!.Resource)).toContain(':alarm:autoscaler-app-ic-llama-ic-*');
+    ic.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmName: 'autoscaler-app-ic-llama-ic-wake',
+      MetricName: 'NoCapacityInvocationFailures',
+      Dimensions: [{ Name: 'InferenceComponentName', Value: 'llama-ic' }],
+      Statistic: 'Sum',
+    });
+  });
+
   it('refuses an invalid policy at synth time, naming the field', () => {
     expect(() => synth('name: x\nlimits: { maxReplicas: 0 }\nrules: []')).toThrow(/limits\.maxReplicas|rules/);
   });

@@ -1,6 +1,6 @@
 import { ManualClock, MemoryLogger, type Clock } from '@autoscaler/core';
 import { createAwsClients, InvocationBudget, type AwsClients } from '@autoscaler/provider-aws-sagemaker';
-import { FakeAws } from '@autoscaler/sandbox-aws';
+import { FakeAws, type FakeInferenceComponentSeed } from '@autoscaler/sandbox-aws';
 import { buildDeps, type LambdaDeps } from '../src';
 
 export const ENDPOINT = 'my-endpoint';
@@ -34,6 +34,8 @@ export interface LambdaWorldOptions {
   policy?: unknown;
   /** Per-request timeout of each container's SDK clients. */
   requestTimeoutMs?: number;
+  /** Inference components the fake serves beside the endpoint. */
+  inferenceComponents?: FakeInferenceComponentSeed[];
 }
 
 export async function startLambdaWorld(options: LambdaWorldOptions = {}): Promise<LambdaWorld> {
@@ -45,6 +47,7 @@ export async function startLambdaWorld(options: LambdaWorldOptions = {}): Promis
       ...(options.unmanaged ?? []).map((name) => ({ name, variants: [{ name: VARIANT, instances: 1 }] })),
     ],
     topics: ['autoscaler-alarms'],
+    ...(options.inferenceComponents ? { inferenceComponents: options.inferenceComponents } : {}),
   });
   const clients = createAwsClients({ ...fake.clientConfig(), maxAttempts: options.maxAttempts ?? 3, backoff: () => 0 });
   const logger = new MemoryLogger();

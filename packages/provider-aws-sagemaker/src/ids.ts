@@ -59,3 +59,16 @@ export function parseTargetId(id: unknown, path = 'target.id'): SageMakerTargetI
 export function isComponentId(id: string): boolean {
   return COMPONENT_ID.test(id);
 }
+
+export type SageMakerScalableDimension = typeof VARIANT_DIMENSION | typeof COMPONENT_DIMENSION;
+
+/** The Application Auto Scaling dimension of a target id (its ResourceId): copies of a component, instances of a variant. */
+export function scalableDimensionOf(resourceId: string, path = 'target.id'): SageMakerScalableDimension {
+  return parseTargetId(resourceId, path).kind === 'component' ? COMPONENT_DIMENSION : VARIANT_DIMENSION;
+}
+
+/** Alarms `setup aws` creates for a target are named with this prefix (`autoscaler-aas-<endpoint>-<variant>-`, `autoscaler-aas-ic-<component>-`). */
+export function nativeAlarmPrefix(resourceId: string): string {
+  const id = parseTargetId(resourceId);
+  return id.kind === 'component' ? `autoscaler-aas-ic-${id.component}-` : `autoscaler-aas-${id.endpoint}-${id.variant}-`;
+}

@@ -5,7 +5,7 @@
  */
 export { SageMakerProvider, type SageMakerProviderOptions } from './provider';
 export { createAwsClients, type AwsClients, type AwsClientOptions } from './clients';
-export { parseVariantId, PROVIDER_NAME, SAGEMAKER_NAME, OWNER_TAG, type VariantId } from './ids';
+export { parseTargetId, parseVariantId, PROVIDER_NAME, SAGEMAKER_NAME, OWNER_TAG, type SageMakerTargetId, type VariantId } from './ids';
 export { MANAGED_TAG, TAG_PREFIX } from './state-tags';
 // Native export and apply (the CLI's): the Lambda's build leaves these two lines out (apps/aws-lambda/build.mjs).
 export { compileNative, type NativeResource, type SageMakerNativeExport } from './native/compile';

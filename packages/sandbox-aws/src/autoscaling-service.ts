@@ -3,7 +3,43 @@ import { AwsApiError, badMember, epochSeconds, optNumber, optString, optStringAr
 import type { FakeWorld } from './world';
 
 export const SAGEMAKER_DIMENSION = 'sagemaker:variant:DesiredInstanceCount';
+export const COMPONENT_DIMENSION = 'sagemaker:inference-component:DesiredCopyCount';
 const RESOURCE_ID = /^endpoint\/([a-zA-Z0-9](?:-*[a-zA-Z0-9]){0,62})\/variant\/([a-zA-Z0-9](?:-*[a-zA-Z0-9]){0,62})$/;
+const COMPONENT_ID = /^inference-component\/([a-zA-Z0-9](?:-*[a-zA-Z0-9]){0,62})$/;
+
+/** What a SageMaker scalable target scales: a variant's instances or an inference component's copies. */
+type Scalable = { kind: 'variant'; endpoint: string; variant: string } | { kind: 'component'; component: string };
+
+/** The resource id and dimension pairs the service accepts for namespace sagemaker (each dimension with its own resource type). */
+function scalableOf(id: string, dim: string): Scalable | undefined {
+  const v = RESOURCE_ID.exec(id);
+  if (v && dim === SAGEMAKER_DIMENSION) return { kind: 'variant', endpoint: v[1]!, variant: v[2]! };
+  const c = COMPONENT_ID.exec(id);
+  if (c && dim === COMPONENT_DIMENSION) return { kind: 'component', component: c[1]! };
+  return undefined;
+}
+
+/** Predefined target-tracking metrics per dimension: the metric and statistic of the alarms the service creates. */
+const PREDEFINED: Readonly<Record<string, { dimension: string; metric: string; statistic: string }>> = {
+  SageMakerVariantInvocationsPerInstance: { dimension: SAGEMAKER_DIMENSION, metric: 'InvocationsPerInstance', statistic: 'Sum' },
+  SageMakerVariantConcurrentRequestsPerModelHighResolution: { dimension: SAGEMAKER_DIMENSION, metric: 'ConcurrentRequestsPerModel', statistic: 'Average' },
+  SageMakerVariantProvisionedConcurrencyUtilization: { dimension: SAGEMAKER_DIMENSION, metric: 'ProvisionedConcurrencyUtilization', statistic: 'Average' },
+  SageMakerInferenceComponentInvocationsPerCopy: { dimension: COMPONENT_DIMENSION, metric: 'InvocationsPerCopy', statistic: 'Sum' },
+  SageMakerInferenceComponentConcurrentRequestsPerCopyHighResolution: {
+    dimension: COMPONENT_DIMENSION,
+    metric: 'ConcurrentRequestsPerCopy',
+    statistic: 'Average',
+  },
+};
+
+function metricDimensions(s: Scalable): Array<{ Name: string; Value: string }> {
+  return s.kind === 'component'
+    ? [{ Name: 'InferenceComponentName', Value: s.component }]
+    : [
+        { Name: 'EndpointName', Value: s.endpoint },
+        { Name: 'VariantName', Value: s.variant },
+      ];
+}
 
 interface ScalableTarget {
   ServiceNamespace: string;
@@ -54,7 +90,7 @@ export interface AutoscalingPeers {
 
 const key = (ns: string, id: string, dim: string): string => `${ns}|${id}|${dim}`;
 
-/** Application Auto Scaling (`AnyScaleFrontendService.*`), SageMaker variants only. */
+/** Application Auto Scaling (`AnyScaleFrontendService.*`), SageMaker variants and inference components. */
 export class FakeAutoscaling {
   private readonly targets = new Map<string, ScalableTarget>();
   private readonly policies = new Map<string, ScalingPolicy>();
@@ -67,8 +103,8 @@ export class FakeAutoscaling {
     private readonly sagemaker: FakeSageMaker,
   ) {}
 
-  isRegistered(resourceId: string): boolean {
-    return this.targets.has(key('sagemaker', resourceId, SAGEMAKER_DIMENSION));
+  isRegistered(resourceId: string, dimension: string = SAGEMAKER_DIMENSION): boolean {
+    return this.targets.has(key('sagemaker', resourceId, dimension));
   }
 
   policyCount(): number {
@@ -158,10 +194,9 @@ export class FakeAutoscaling {
     const p = [...this.policies.values()].find((x) => x.PolicyARN === policyArn);
     if (!p) return;
     const t = this.targets.get(key(p.ServiceNamespace, p.ResourceId, p.ScalableDimension));
-    const m = RESOURCE_ID.exec(p.ResourceId);
-    if (!t || !m) return;
-    const [, endpoint, variant] = m as unknown as [string, string, string];
-    const current = this.sagemaker.desiredCount(endpoint, variant);
+    const scalable = scalableOf(p.ResourceId, p.ScalableDimension);
+    if (!t || !scalable) return;
+    const current = this.desiredOf(scalable);
     if (current === undefined) return;
     const now = this.world.clock.now();
     let desired = current;
@@ -189,7 +224,8 @@ export class FakeAutoscaling {
       cooldown = Number(cfg.Cooldown ?? 300) * 1000;
     } else if (p.PolicyType === 'TargetTrackingScaling' && p.TargetTrackingScalingPolicyConfiguration && alarm.value !== undefined) {
       const cfg = p.TargetTrackingScalingPolicyConfiguration;
-      desired = Math.max(1, Math.ceil((current * alarm.value) / Number(cfg.TargetValue)));
+      // A component may go to zero copies (and target tracking alone never brings it back: 0 x anything is 0).
+      desired = Math.max(scalable.kind === 'component' ? 0 : 1, Math.ceil((current * alarm.value) / Number(cfg.TargetValue)));
       cooldown = Number((desired > current ? cfg.ScaleOutCooldown : cfg.ScaleInCooldown) ?? 300) * 1000;
     }
     desired = Math.min(t.MaxCapacity, Math.max(t.MinCapacity, desired));
@@ -198,45 +234,52 @@ export class FakeAutoscaling {
     if (out ? t.SuspendedState.DynamicScalingOutSuspended : t.SuspendedState.DynamicScalingInSuspended) return;
     const last = out ? p.lastScaleOutAt : p.lastScaleInAt;
     if (last !== undefined && now - last < cooldown) return;
-    const activity = this.activity(
-      t,
-      `Setting desired instance count to ${desired}.`,
-      `monitor alarm ${alarm.name} in state ALARM triggered policy ${p.PolicyName}`,
-    );
+    const what = scalable.kind === 'component' ? 'copy count' : 'instance count';
+    const activity = this.activity(t, `Setting desired ${what} to ${desired}.`, `monitor alarm ${alarm.name} in state ALARM triggered policy ${p.PolicyName}`);
     try {
-      this.sagemaker.scaleVariant(endpoint, variant, desired);
+      this.scaleTo(scalable, desired);
       activity.StatusCode = 'Successful';
-      activity.StatusMessage = `Successfully set desired instance count to ${desired}. Change successfully fulfilled by sagemaker.`;
+      activity.StatusMessage = `Successfully set desired ${what} to ${desired}. Change successfully fulfilled by sagemaker.`;
       if (out) p.lastScaleOutAt = now;
       else p.lastScaleInAt = now;
     } catch (e) {
       activity.StatusCode = 'Failed';
-      activity.StatusMessage = `Failed to set desired instance count to ${desired}. Reason: ${(e as Error).message}`;
+      activity.StatusMessage = `Failed to set desired ${what} to ${desired}. Reason: ${(e as Error).message}`;
     }
     activity.EndTime = now;
   }
 
   // ----- operations -------------------------------------------------------------------------
 
-  private common(input: Input): { ns: string; id: string; dim: string; endpoint: string; variant: string } {
+  private common(input: Input): { ns: string; id: string; dim: string; scalable: Scalable } {
     const ns = reqString(input, 'ServiceNamespace');
     const id = reqString(input, 'ResourceId');
     const dim = reqString(input, 'ScalableDimension');
-    const m = RESOURCE_ID.exec(id);
-    if (ns !== 'sagemaker' || dim !== SAGEMAKER_DIMENSION || !m)
-      throw new AwsApiError('ValidationException', 'Unsupported service namespace, resource type or scalable dimension');
-    return { ns, id, dim, endpoint: m[1]!, variant: m[2]! };
+    const scalable = scalableOf(id, dim);
+    if (ns !== 'sagemaker' || !scalable) throw new AwsApiError('ValidationException', 'Unsupported service namespace, resource type or scalable dimension');
+    return { ns, id, dim, scalable };
+  }
+
+  private desiredOf(s: Scalable): number | undefined {
+    return s.kind === 'component' ? this.sagemaker.componentSnapshot(s.component)?.desired : this.sagemaker.desiredCount(s.endpoint, s.variant);
+  }
+
+  private scaleTo(s: Scalable, desired: number): void {
+    if (s.kind === 'component') this.sagemaker.scaleComponent(s.component, desired);
+    else this.sagemaker.scaleVariant(s.endpoint, s.variant, desired);
   }
 
   private register(input: Input): unknown {
-    const { ns, id, dim, endpoint, variant } = this.common(input);
+    const { ns, id, dim, scalable } = this.common(input);
     const existing = this.targets.get(key(ns, id, dim));
     const min = optNumber(input, 'MinCapacity', 0);
     const max = optNumber(input, 'MaxCapacity', 0);
     if (!existing && (min === undefined || max === undefined))
       throw new AwsApiError('ValidationException', 'MinCapacity and MaxCapacity are required for registering a new scalable target');
-    if (!this.sagemaker.variantExists(endpoint, variant)) {
-      throw new AwsApiError('ValidationException', `The endpoint ${endpoint} or variant ${variant} does not exist.`);
+    if (scalable.kind === 'component' && !this.sagemaker.componentExists(scalable.component))
+      throw new AwsApiError('ValidationException', `The inference component ${scalable.component} does not exist.`);
+    if (scalable.kind === 'variant' && !this.sagemaker.variantExists(scalable.endpoint, scalable.variant)) {
+      throw new AwsApiError('ValidationException', `The endpoint ${scalable.endpoint} or variant ${scalable.variant} does not exist.`);
     }
     const nextMin = min ?? existing!.MinCapacity;
     const nextMax = max ?? existing!.MaxCapacity;
@@ -264,16 +307,16 @@ export class FakeAutoscaling {
     if (!existing) for (const [k, v] of Object.entries((input.Tags as Record<string, string>) ?? {})) t.tags.set(k, String(v));
     this.targets.set(key(ns, id, dim), t);
     // The service brings the current capacity inside the new range right away.
-    const current = this.sagemaker.desiredCount(endpoint, variant);
+    const current = this.desiredOf(scalable);
     if (current !== undefined && (current < t.MinCapacity || current > t.MaxCapacity)) {
       const desired = Math.min(t.MaxCapacity, Math.max(t.MinCapacity, current));
       const a = this.activity(
         t,
-        `Setting desired instance count to ${desired}.`,
+        `Setting desired ${scalable.kind === 'component' ? 'copy' : 'instance'} count to ${desired}.`,
         `${current < t.MinCapacity ? 'minimum' : 'maximum'} capacity was set to ${current < t.MinCapacity ? t.MinCapacity : t.MaxCapacity}`,
       );
       try {
-        this.sagemaker.scaleVariant(endpoint, variant, desired);
+        this.scaleTo(scalable, desired);
         a.StatusCode = 'Successful';
       } catch (e) {
         a.StatusCode = 'Failed';
@@ -315,7 +358,7 @@ export class FakeAutoscaling {
   }
 
   private putPolicy(input: Input): unknown {
-    const { ns, id, dim } = this.common(input);
+    const { ns, id, dim, scalable } = this.common(input);
     const name = reqString(input, 'PolicyName', /^\P{Cc}{1,256}$/u);
     const target = this.targets.get(key(ns, id, dim));
     if (!target)
@@ -338,17 +381,10 @@ export class FakeAutoscaling {
       const custom = tt.CustomizedMetricSpecification as Input | undefined;
       if ((predefined === undefined) === (custom === undefined))
         throw new AwsApiError('ValidationException', 'Exactly one of PredefinedMetricSpecification or CustomizedMetricSpecification must be specified');
-      if (
-        predefined &&
-        ![
-          'SageMakerVariantInvocationsPerInstance',
-          'SageMakerVariantProvisionedConcurrencyUtilization',
-          'SageMakerVariantConcurrentRequestsPerModelHighResolution',
-        ].includes(String(predefined.PredefinedMetricType))
-      ) {
+      if (predefined && PREDEFINED[String(predefined.PredefinedMetricType)]?.dimension !== dim) {
         throw new AwsApiError(
           'ValidationException',
-          `Unsupported predefined metric type ${String(predefined.PredefinedMetricType)} for service namespace sagemaker`,
+          `Unsupported predefined metric type ${String(predefined.PredefinedMetricType)} for service namespace sagemaker and scalable dimension ${dim}`,
         );
       }
     }
@@ -368,19 +404,15 @@ export class FakeAutoscaling {
         const alarmName = `TargetTracking-${id}-${suffix}-${this.world.newId()}`;
         const target = Number(tt.TargetValue);
         const custom = tt.CustomizedMetricSpecification as Input | undefined;
+        const known = PREDEFINED[String((tt.PredefinedMetricSpecification as Input | undefined)?.PredefinedMetricType)];
         const arn = this.peers.putManagedAlarm({
           AlarmName: alarmName,
           AlarmDescription: `DO NOT EDIT OR DELETE. For TargetTrackingScaling policy ${policyArn}.`,
           AlarmActions: [policyArn],
-          MetricName: custom ? custom.MetricName : 'InvocationsPerInstance',
+          MetricName: custom ? custom.MetricName : known!.metric,
           Namespace: custom ? custom.Namespace : 'AWS/SageMaker',
-          Statistic: custom ? (custom.Statistic ?? 'Average') : 'Sum',
-          Dimensions: custom
-            ? (custom.Dimensions ?? [])
-            : [
-                { Name: 'EndpointName', Value: RESOURCE_ID.exec(id)![1] },
-                { Name: 'VariantName', Value: RESOURCE_ID.exec(id)![2] },
-              ],
+          Statistic: custom ? (custom.Statistic ?? 'Average') : known!.statistic,
+          Dimensions: custom ? (custom.Dimensions ?? []) : metricDimensions(scalable),
           Period: 60,
           EvaluationPeriods: high ? 3 : 15,
           Threshold: high ? target : target * 0.9,

@@ -10,7 +10,7 @@ import { Topic } from 'aws-cdk-lib/aws-sns';
 import { LambdaSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Construct } from 'constructs';
 import { parsePolicy } from '@autoscaler/core';
-import { alarmsForPolicy, OWNER_TAG, parseVariantId, PROVIDER_NAME } from '@autoscaler/provider-aws-sagemaker';
+import { alarmsForPolicy, OWNER_TAG, parseTargetId, PROVIDER_NAME } from '@autoscaler/provider-aws-sagemaker';
 
 export interface AutoscalerStackProps extends StackProps {
   /** The policy (YAML or JSON) the function runs; its `targets` are the only endpoints it may touch. */
@@ -34,7 +34,9 @@ export class AutoscalerStack extends Stack {
     super(scope, id, props);
     const policy = parsePolicy(props.policyText, 'policyText');
     const targets = policy.targets.filter((t) => t.provider === PROVIDER_NAME);
-    const endpoints = [...new Set(targets.map((t) => parseVariantId(t.id).endpoint))];
+    const ids = targets.map((t) => parseTargetId(t.id));
+    const endpoints = [...new Set(ids.flatMap((i) => (i.kind === 'variant' ? [i.endpoint] : [])))];
+    const components = [...new Set(ids.flatMap((i) => (i.kind === 'component' ? [i.component] : [])))];
     const vertical = (policy.limits.sizes?.length ?? 0) > 1;
     const arn = (service: string, resource: string): string => `arn:${this.partition}:${service}:${this.region}:${this.account}:${resource}`;
 
@@ -84,12 +86,33 @@ export class AutoscalerStack extends Stack {
       role.addToPolicy(
         new PolicyStatement({ sid: 'ReadEndpointConfigs', actions: ['sagemaker:DescribeEndpointConfig'], resources: [arn('sagemaker', 'endpoint-config/*')] }),
       );
-      // Only the alarms this stack creates (autoscaler-app-<endpoint>-<variant>-<rule>) are read, so only they can drive scaling.
+    }
+    if (components.length > 0) {
+      // Inference components: copies through UpdateInferenceComponentRuntimeConfig, state in their own tags.
+      role.addToPolicy(
+        new PolicyStatement({
+          sid: 'ScaleTheNamedInferenceComponents',
+          actions: [
+            'sagemaker:DescribeInferenceComponent',
+            'sagemaker:UpdateInferenceComponentRuntimeConfig',
+            'sagemaker:ListTags',
+            'sagemaker:AddTags',
+            'sagemaker:DeleteTags',
+          ],
+          resources: components.map((c) => arn('sagemaker', `inference-component/${c.toLowerCase()}`)),
+        }),
+      );
+    }
+    if (targets.length > 0) {
+      // Only the alarms this stack creates (autoscaler-app-<endpoint>-<variant>-<rule>, autoscaler-app-ic-<component>-<rule>) are read, so only they can drive scaling.
       role.addToPolicy(
         new PolicyStatement({
           sid: 'VerifyAndRecheckOwnAlarms',
           actions: ['cloudwatch:DescribeAlarms'],
-          resources: endpoints.map((e) => arn('cloudwatch', `alarm:autoscaler-app-${e}-*`)),
+          resources: [
+            ...endpoints.map((e) => arn('cloudwatch', `alarm:autoscaler-app-${e}-*`)),
+            ...components.map((c) => arn('cloudwatch', `alarm:autoscaler-app-ic-${c}-*`)),
+          ],
         }),
       );
       // GetMetricData has no resource-level permissions (Service Authorization Reference: no resource type).

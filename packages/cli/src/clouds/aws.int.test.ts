@@ -1,7 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { InstantClock, ManualClock } from '@autoscaler/core';
+import { InstantClock, ManualClock, NotReadyError } from '@autoscaler/core';
 import { createAwsClients, SageMakerProvider, type AwsClients } from '@autoscaler/provider-aws-sagemaker';
 import { FakeAws } from '@autoscaler/sandbox-aws';
 import type { CliIO } from '../io';
@@ -50,7 +50,14 @@ describe('aws CLI commands against the fake', () => {
     const c = createAwsClients({ ...slow.clientConfig(), backoff: () => 0 });
     try {
       const r = await runScale({ id: ID, replicas: 3, wait: true, json: false, options: {} }, { io, clients: c, clock }, { pollMs: 15_000 });
-      expect(r).toMatchObject({ from: { replicas: 1, size: 'ml.m5.large' }, to: { replicas: 3, size: 'ml.m5.large' }, status: 'ready', waitedMs: 60_000 });
+      expect(r).toMatchObject({
+        target: { provider: 'aws-sagemaker', id: ID },
+        from: { replicas: 1, size: 'ml.m5.large' },
+        to: { replicas: 3, size: 'ml.m5.large' },
+        status: 'done',
+        state: { status: 'ready', capacity: { replicas: 3 } },
+        waitedMs: 60_000,
+      });
       expect(lines.err.filter((l) => l.includes('EndpointStatus Updating'))).toHaveLength(4);
       expect(lines.err.at(-1)).toBe(`${ID}: InService`);
       expect(slow.sagemaker.snapshot('my-endpoint')!.variants[0]).toMatchObject({ current: 3 });
@@ -63,12 +70,31 @@ describe('aws CLI commands against the fake', () => {
   it('scale --size does a blue/green resize; a bad id or an updating endpoint is refused', async () => {
     const clock = await start();
     await runScale({ id: ID, size: 'ml.m5.xlarge', wait: false, json: true, options: {} }, { io, clients, clock });
-    expect(JSON.parse(lines.out[0]!)).toMatchObject({ to: { replicas: 1, size: 'ml.m5.xlarge' }, status: 'updating' });
-    await expect(runScale({ id: ID, replicas: 2, wait: false, json: false, options: {} }, { io, clients, clock })).rejects.toMatchObject({
-      issues: [{ path: 'id' }],
-    });
+    expect(JSON.parse(lines.out[0]!)).toMatchObject({ to: { replicas: 1, size: 'ml.m5.xlarge' }, status: 'accepted', handle: { kind: expect.any(String) } });
+    // Busy is not invalid: core's NotReadyError, and no second update is sent.
+    const updates = fake.requests.filter((r) => r.operation.startsWith('Update')).length;
+    await expect(runScale({ id: ID, replicas: 2, wait: false, json: false, options: {} }, { io, clients, clock })).rejects.toBeInstanceOf(NotReadyError);
+    expect(fake.requests.filter((r) => r.operation.startsWith('Update')).length).toBe(updates);
     await expect(runScale({ id: 'endpoint/x', replicas: 2, wait: false, json: false, options: {} }, { io, clients, clock })).rejects.toMatchObject({
       issues: [{ path: 'id' }],
+    });
+  });
+
+  it('scale an inference component through applyAndWait: already there is unchanged (no call); to zero copies waits until InService; a size is refused naming capacity.size', async () => {
+    const clock = new InstantClock(Date.UTC(2026, 0, 1));
+    fake = await FakeAws.start({ clock, inferenceComponents: [{ name: 'llm-ic', copies: 1, tags: { 'autoscaler:managed': 'true' } }] });
+    clients = createAwsClients({ ...fake.clientConfig(), backoff: () => 0 });
+    const IC = 'inference-component/llm-ic';
+    const same = await runScale({ id: IC, replicas: 1, wait: true, json: false, options: {} }, { io, clients, clock });
+    expect(same).toMatchObject({ status: 'unchanged', from: { replicas: 1 }, to: { replicas: 1 } });
+    expect(fake.calls('UpdateInferenceComponentRuntimeConfig')).toHaveLength(0);
+    expect(lines.out.at(-1)).toBe(`${IC} is already 1`);
+    const zero = await runScale({ id: IC, replicas: 0, wait: true, json: false, options: {} }, { io, clients, clock });
+    expect(zero).toMatchObject({ status: 'done', to: { replicas: 0 }, state: { status: 'ready', capacity: { replicas: 0 } } });
+    expect(fake.sagemaker.componentSnapshot('llm-ic')).toMatchObject({ status: 'InService', current: 0 });
+    expect(lines.out.at(-1)).toBe(`${IC}: 1 -> 0 (done)`);
+    await expect(runScale({ id: IC, size: 'ml.g5.xlarge', wait: false, json: false, options: {} }, { io, clients, clock })).rejects.toMatchObject({
+      issues: [expect.objectContaining({ path: 'capacity.size' })],
     });
   });
 
@@ -102,6 +128,52 @@ describe('aws CLI commands against the fake', () => {
     expect(fake.autoscaling.isRegistered(ID)).toBe(false);
   });
 
+  it('setup / status / teardown aws handle an inference component: copy-count target, wake-up alarm and step policy, shown and removed', async () => {
+    const IC = 'inference-component/llm-ic';
+    const icPolicy = join(dir, 'ic-policy.yaml');
+    writeFileSync(
+      icPolicy,
+      `name: ic
+targets: [{ provider: aws-sagemaker, id: ${IC} }]
+limits: { minReplicas: 0, maxReplicas: 3 }
+rules:
+  - { name: per-copy, targetTracking: { metric: ConcurrentRequestsPerCopy, target: 4 } }
+`,
+    );
+    fake = await FakeAws.start({
+      clock: new ManualClock(Date.UTC(2026, 0, 1)),
+      inferenceComponents: [{ name: 'llm-ic', copies: 1, tags: { 'autoscaler:managed': 'true' } }],
+    });
+    clients = createAwsClients({ ...fake.clientConfig(), backoff: () => 0 });
+    const [setup] = await runSetup({ policy: icPolicy, json: false }, { io, clients });
+    expect(setup!.changes.map((c) => `${c.action} ${c.kind} ${c.name}`)).toEqual([
+      `created ScalableTarget ${IC}`,
+      'created ScalingPolicy autoscaler-ic-per-copy',
+      'created ScalingPolicy autoscaler-ic-wake-from-zero',
+      'created Alarm autoscaler-aas-ic-llm-ic-wake-from-zero',
+    ]);
+    expect(fake.autoscaling.isRegistered(IC, 'sagemaker:inference-component:DesiredCopyCount')).toBe(true);
+    lines.out.length = 0;
+    const [st] = await runStatus([IC], { json: false }, { io, clients });
+    expect(st).toMatchObject({ status: 'ready', replicas: 1, native: { target: { MinCapacity: 0, MaxCapacity: 3 } } });
+    expect(lines.out).toEqual([
+      `${IC}: ready, 1 of 1 desired copies, managed`,
+      '  Application Auto Scaling: 0..3; policies: autoscaler-ic-per-copy (TargetTrackingScaling), autoscaler-ic-wake-from-zero (StepScaling)',
+      '  alarm autoscaler-aas-ic-llm-ic-wake-from-zero (NoCapacityInvocationFailures): INSUFFICIENT_DATA',
+    ]);
+    const [down] = await runTeardown({ policy: icPolicy, json: true }, { io, clients });
+    expect(down!.changes.map((c) => `${c.action} ${c.kind}`).sort()).toEqual([
+      'deleted Alarm',
+      'deleted ScalableTarget',
+      'deleted ScalingPolicy',
+      'deleted ScalingPolicy',
+    ]);
+    expect(fake.autoscaling.isRegistered(IC, 'sagemaker:inference-component:DesiredCopyCount')).toBe(false);
+    await expect(runStatus(['inference-component/bad_name'], { json: true }, { io, clients })).rejects.toMatchObject({
+      message: expect.stringContaining('id'),
+    });
+  });
+
   it('against a sandbox updating in 3 s, scale --wait ends in about 3 s (1 s polls on the injected clock)', async () => {
     const clock = new InstantClock(Date.UTC(2026, 0, 1));
     const sb = await runSandbox({ updateSeconds: 3, json: true }, { io, clock });
@@ -114,7 +186,7 @@ describe('aws CLI commands against the fake', () => {
     });
     try {
       const r = await runScale({ id: ID, replicas: 2, wait: true, json: false, options: {} }, { io, clients: c, clock });
-      expect(r.status).toBe('ready');
+      expect(r.status).toBe('done');
       expect(r.waitedMs).toBeGreaterThanOrEqual(3_000);
       expect(r.waitedMs).toBeLessThanOrEqual(4_000);
       const [st] = await runStatus([ID], { json: true }, { io, clients: c });

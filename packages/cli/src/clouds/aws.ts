@@ -1,5 +1,17 @@
 import type { Command } from 'commander';
-import { ValidationError, parsePolicy, systemClock, type Clock, type Policy, type TargetRef } from '@autoscaler/core';
+import {
+  ConflictError,
+  NotReadyError,
+  TransientError,
+  ValidationError,
+  applyAndWait,
+  parsePolicy,
+  systemClock,
+  type ApplyAndWaitResult,
+  type Clock,
+  type Policy,
+  type TargetRef,
+} from '@autoscaler/core';
 import {
   PROVIDER_NAME,
   SageMakerProvider,
@@ -7,7 +19,7 @@ import {
   compileNative,
   createAwsClients,
   nativeStatus,
-  parseVariantId,
+  parseTargetId,
   teardownNative,
   type AwsClients,
   type NativeChange,
@@ -20,7 +32,7 @@ import type { CloudCli, ScaleRequest } from './types';
 
 /**
  * AWS: `sandbox aws`, `setup aws` (= `apply-native`), `teardown aws`,
- * `status aws` and `scale endpoint/<name>/variant/<variant>`. Credentials come
+ * `status aws` and `scale endpoint/<name>/variant/<variant>` (or `inference-component/<name>`). Credentials come
  * from the standard AWS chain (env, ~/.aws); `--endpoint` points every client
  * at a sandbox.
  */
@@ -49,8 +61,10 @@ function clientsFor(flags: ConnectionFlags, deps: AwsCliDeps): AwsClients {
   return createAwsClients({ region, ...(flags.endpoint ? { endpoint: flags.endpoint } : {}) });
 }
 
+const TARGET_SHAPES = 'endpoint/<name>/variant/<variant> or inference-component/<name>';
+
 function refOf(id: string): TargetRef {
-  parseVariantId(id, 'id');
+  parseTargetId(id, 'id');
   return { provider: PROVIDER_NAME, id };
 }
 
@@ -58,10 +72,7 @@ function awsTargets(policy: Policy, only?: string): TargetRef[] {
   const all = policy.targets.filter((t) => t.provider === PROVIDER_NAME);
   const picked = only ? [refOf(only)] : all;
   if (picked.length === 0)
-    throw ValidationError.field(
-      'targets',
-      `policy "${policy.name}" lists no ${PROVIDER_NAME} target; add one or pass --target endpoint/<name>/variant/<variant>`,
-    );
+    throw ValidationError.field('targets', `policy "${policy.name}" lists no ${PROVIDER_NAME} target; add one or pass --target ${TARGET_SHAPES}`);
   return picked;
 }
 
@@ -242,8 +253,9 @@ export async function runStatus(ids: readonly string[], flags: ConnectionFlags &
     if (in1) row.lastScaleIn = in1;
     out.push(row);
     if (!flags.json) {
+      const what = parseTargetId(id, 'id').kind === 'component' ? 'copies' : `x ${s.capacity.size ?? '?'}`;
       deps.io.out(
-        `${id}: ${s.status}${s.reason ? ` (${s.reason})` : ''}, ${counts.current ?? '?'} of ${s.capacity.replicas} desired x ${s.capacity.size ?? '?'}${s.managed ? ', managed' : ''}`,
+        `${id}: ${s.status}${s.reason ? ` (${s.reason})` : ''}, ${counts.current ?? '?'} of ${s.capacity.replicas} desired ${what}${s.managed ? ', managed' : ''}`,
       );
       if (out1 || in1) deps.io.out(`  last scale-out ${out1 ?? '-'}, last scale-in ${in1 ?? '-'}`);
       if (native.target)
@@ -251,7 +263,7 @@ export async function runStatus(ids: readonly string[], flags: ConnectionFlags &
           `  Application Auto Scaling: ${native.target.MinCapacity}..${native.target.MaxCapacity}; policies: ${native.policies.map((p) => `${p.PolicyName} (${p.PolicyType})`).join(', ') || 'none'}`,
         );
       for (const a of native.activities.slice(0, 5)) deps.io.out(`  ${a.StartTime?.toISOString() ?? ''} ${a.StatusCode}: ${a.Description}`);
-      for (const a of native.alarms) deps.io.out(`  alarm ${a.AlarmName}: ${a.StateValue}`);
+      for (const a of native.alarms) deps.io.out(`  alarm ${a.AlarmName} (${a.MetricName ?? 'metric math'}): ${a.StateValue}`);
     }
   }
   if (flags.json) deps.io.out(JSON.stringify(out, null, 2));
@@ -260,54 +272,51 @@ export async function runStatus(ids: readonly string[], flags: ConnectionFlags &
 
 // ----- scale ---------------------------------------------------------------------------------
 
-export interface ScaleResult {
-  id: string;
-  from: { replicas: number; size?: string };
-  to: { replicas: number; size?: string };
-  status: string;
+/** Core's `applyAndWait` result (the same shape every cloud's `scale` returns), plus how long the wait took. */
+export interface ScaleResult extends ApplyAndWaitResult {
   waitedMs: number;
 }
 
 /**
- * On-demand change with progress until `InService`: polls DescribeEndpoint on the injected clock,
- * every `pollMs` (default 1 s, so a 3 s sandbox update ends in about 3 s; a real endpoint update
- * takes minutes and a poll is one cheap read). Progress lines are printed at most every 15 s.
+ * On-demand change through core's `applyAndWait`: refused unless the target is ready (NotReadyError),
+ * applied with its version, then (with `wait`) described every `pollMs` (default 1 s, so a 3 s sandbox
+ * update ends in about 3 s; a real endpoint update takes minutes and a poll is one cheap read) until
+ * it is InService at the new capacity. Progress lines are printed at most every 15 s.
  */
 export async function runScale(request: ScaleRequest, deps: AwsCliDeps, options: { pollMs?: number; timeoutMs?: number } = {}): Promise<ScaleResult> {
   const clock = deps.clock ?? systemClock;
   const flags = request.options as ConnectionFlags;
-  const provider = new SageMakerProvider(clientsFor(flags, deps), { clock });
   const ref = refOf(request.id);
-  const before = await provider.describe(ref);
-  if (before.status !== 'ready')
-    throw ValidationError.field('id', `${request.id} is ${before.status}${before.reason ? ` (${before.reason})` : ''}: try again when it is InService`);
-  const size = request.size ?? before.capacity.size;
-  const to = { replicas: request.replicas ?? before.capacity.replicas, ...(size !== undefined ? { size } : {}) };
-  await provider.apply(ref, to, before.version !== undefined ? { ifMatch: before.version } : {});
+  const provider = new SageMakerProvider(clientsFor(flags, deps), { clock });
   const started = clock.now();
-  let status = 'updating';
-  if (request.wait) {
-    const poll = options.pollMs ?? 1_000;
-    let lastReport = -Infinity;
-    const timeout = options.timeoutMs ?? 60 * 60_000;
-    for (;;) {
-      const s = await provider.describe(ref);
-      status = s.status;
-      if (s.status !== 'updating') break;
-      const waited = Math.round((clock.now() - started) / 1000);
-      if (clock.now() - lastReport >= 15_000) {
-        deps.io.err(`${request.id}: ${s.reason ?? 'updating'} (${waited}s)`);
-        lastReport = clock.now();
-      }
-      if (clock.now() - started >= timeout)
-        throw ValidationError.field('--wait', `still updating after ${Math.round(timeout / 1000)}s; check with: autoscaler status aws ${request.id}`);
-      await clock.sleep(poll);
-    }
-    deps.io.err(`${request.id}: ${status === 'ready' ? 'InService' : status}`);
-  }
-  const result: ScaleResult = { id: request.id, from: before.capacity, to, status, waitedMs: clock.now() - started };
+  let lastReport = -Infinity;
+  const change = { ...(request.replicas !== undefined ? { replicas: request.replicas } : {}), ...(request.size !== undefined ? { size: request.size } : {}) };
+  const out = await applyAndWait(provider, ref, change, {
+    clock,
+    wait: request.wait,
+    pollMs: options.pollMs ?? 1_000,
+    deadline: started + (options.timeoutMs ?? 60 * 60_000),
+    onProgress: (s, elapsedMs) => {
+      if (s.status !== 'updating' || clock.now() - lastReport < 15_000) return;
+      deps.io.err(`${request.id}: ${s.reason ?? 'updating'} (${Math.round(elapsedMs / 1000)}s)`);
+      lastReport = clock.now();
+    },
+  }).catch((e: unknown) => {
+    if (e instanceof ConflictError)
+      throw new NotReadyError(`${request.id} changed or started updating since it was read (${e.message}); try again when it is InService`);
+    if (e instanceof TransientError && request.wait) throw new TransientError(`${e.message}; check with: autoscaler status aws ${request.id}`);
+    throw e;
+  });
+  const result: ScaleResult = { ...out, waitedMs: clock.now() - started };
+  if (out.status === 'done') deps.io.err(`${request.id}: InService`);
+  const fmt = (c: { replicas: number; size?: string }): string => (c.size === undefined ? `${c.replicas}` : `${c.replicas} x ${c.size}`);
   if (request.json) deps.io.out(JSON.stringify(result, null, 2));
-  else deps.io.out(`${request.id}: ${before.capacity.replicas} x ${before.capacity.size ?? '?'} -> ${to.replicas} x ${to.size ?? '?'} (${status})`);
+  else
+    deps.io.out(
+      out.status === 'unchanged'
+        ? `${request.id} is already ${fmt(out.to)}`
+        : `${request.id}: ${fmt(out.from)} -> ${fmt(out.to)} (${out.status === 'done' ? 'done' : 'in progress'})`,
+    );
   return result;
 }
 
@@ -361,7 +370,7 @@ export const awsCloud: CloudCli = {
     const setupOptions = (cmd: Command): Command =>
       connection(cmd)
         .requiredOption('--policy <file>', 'scaling policy YAML/JSON')
-        .option('--target <id>', 'only this endpoint/<name>/variant/<variant> (default: every aws-sagemaker target of the policy)')
+        .option('--target <id>', `only this ${TARGET_SHAPES} (default: every aws-sagemaker target of the policy)`)
         .option('--adopt', 'take over a scalable target registered by someone else')
         .option('--dry-run', 'print what would be applied, apply nothing');
     setupOptions(
@@ -387,7 +396,7 @@ export const awsCloud: CloudCli = {
         ),
     )
       .requiredOption('--policy <file>', 'the policy that was applied')
-      .option('--target <id>', 'only this endpoint/<name>/variant/<variant>')
+      .option('--target <id>', `only this ${TARGET_SHAPES}`)
       .action(async (o: TeardownFlags) => {
         await runTeardown(o, { io });
       });
@@ -396,15 +405,15 @@ export const awsCloud: CloudCli = {
       status
         .command('aws')
         .description(
-          'Show status, capacity, instance type, last actions, Application Auto Scaling policies, scaling activities and alarms of endpoint variants',
+          'Show status, capacity, instance type, last actions, Application Auto Scaling policies, scaling activities and alarms of endpoint variants and inference components',
         ),
     )
-      .argument('<id...>', 'endpoint/<name>/variant/<variant>')
+      .argument('<id...>', TARGET_SHAPES)
       .action(async (ids: string[], o: ConnectionFlags & { json?: boolean }) => {
         await runStatus(ids, o, { io });
       });
   },
-  matchesId: (id) => /^endpoint\/[^/]+\/variant\/[^/]+$/.test(id),
+  matchesId: (id) => /^endpoint\/[^/]+\/variant\/[^/]+$/.test(id) || /^inference-component\/[^/]+$/.test(id),
   scale: async (request) => {
     await runScale(request, { io: processIO });
   },

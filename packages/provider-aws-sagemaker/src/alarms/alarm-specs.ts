@@ -1,14 +1,36 @@
 import type { PutMetricAlarmInput } from '@aws-sdk/client-cloudwatch';
 import type { Policy, TargetRef } from '@autoscaler/core';
-import { parseVariantId } from '../ids';
-import { metricNamespace } from '../metrics/namespaces';
+import { parseTargetId } from '../ids';
+import { ENDPOINT_METRICS, metricNamespace } from '../metrics/namespaces';
 
-const COUNT_METRICS = new Set(['Invocations', 'InvocationsPerInstance', 'Invocation4XXErrors', 'Invocation5XXErrors', 'InvocationModelErrors']);
+const COUNT_METRICS = new Set([
+  'Invocations',
+  'InvocationsPerInstance',
+  'InvocationsPerCopy',
+  'Invocation4XXErrors',
+  'Invocation5XXErrors',
+  'InvocationModelErrors',
+  'NoCapacityInvocationFailures',
+]);
 
-/** Alarms the autoscaler app (not Application Auto Scaling) reacts to are named `autoscaler-app-<endpoint>-<variant>-<rule>`. */
+/**
+ * Alarms the autoscaler app (not Application Auto Scaling) reacts to are named
+ * `autoscaler-app-<endpoint>-<variant>-<rule>` (a variant) or `autoscaler-app-ic-<component>-<rule>` (an inference component).
+ */
 export function appAlarmPrefix(ref: TargetRef): string {
-  const { endpoint, variant } = parseVariantId(ref.id);
-  return `autoscaler-app-${endpoint}-${variant}-`;
+  const id = parseTargetId(ref.id);
+  return id.kind === 'component' ? `autoscaler-app-ic-${id.component}-` : `autoscaler-app-${id.endpoint}-${id.variant}-`;
+}
+
+/** The CloudWatch dimensions of a target's metric: the component, the endpoint alone (asynchronous-endpoint metrics) or endpoint and variant. */
+export function metricDimensionsFor(ref: TargetRef, metric: string): Array<{ Name: string; Value: string }> {
+  const id = parseTargetId(ref.id);
+  if (id.kind === 'component') return [{ Name: 'InferenceComponentName', Value: id.component }];
+  if (ENDPOINT_METRICS.has(metric)) return [{ Name: 'EndpointName', Value: id.endpoint }];
+  return [
+    { Name: 'EndpointName', Value: id.endpoint },
+    { Name: 'VariantName', Value: id.variant },
+  ];
 }
 
 /**
@@ -18,12 +40,7 @@ export function appAlarmPrefix(ref: TargetRef): string {
  * alarm at the target and a low one at `scaleInRatio` x target.
  */
 export function alarmsForPolicy(policy: Policy, ref: TargetRef, actionArn: string): PutMetricAlarmInput[] {
-  const { endpoint, variant } = parseVariantId(ref.id);
   const prefix = appAlarmPrefix(ref);
-  const dimensions = [
-    { Name: 'EndpointName', Value: endpoint },
-    { Name: 'VariantName', Value: variant },
-  ];
   const alarm = (
     rule: string,
     suffix: string,
@@ -36,7 +53,7 @@ export function alarmsForPolicy(policy: Policy, ref: TargetRef, actionArn: strin
     AlarmDescription: `autoscaler policy ${policy.name}, rule ${rule} (${ref.id})`,
     Namespace: metricNamespace(metric),
     MetricName: metric,
-    Dimensions: dimensions,
+    Dimensions: metricDimensionsFor(ref, metric),
     Statistic: COUNT_METRICS.has(metric) ? 'Sum' : 'Average',
     Period: 60,
     EvaluationPeriods: evaluationPeriods,

@@ -18,7 +18,7 @@ import type { z } from 'zod';
 import { call, callWithin } from '../aws-errors';
 import { mergeBudgets } from '../budget';
 import type { AwsClients } from '../clients';
-import { parseVariantId, PROVIDER_NAME, variantId } from '../ids';
+import { parseTargetId, parseVariantId, PROVIDER_NAME, SAGEMAKER_NAME, variantId } from '../ids';
 import { alarmToPut } from '../native/alarm-put';
 import { sameJson } from '../native/same-json';
 import { storableDedupeKey } from '../state-tags';
@@ -52,6 +52,12 @@ export interface CloudWatchAlarmSourceOptions {
   budget?: () => CallOptions | undefined;
   /** `poll` reads only alarms named with this prefix (default `autoscaler-app-<endpoint>-<variant>-`, what the stack creates and its role may read). */
   pollPrefix?: (target: TargetRef) => string;
+  /**
+   * The target ids this autoscaler manages (the Lambda passes its policy's). An alarm naming an
+   * endpoint only (`EndpointName` without `VariantName`: asynchronous-endpoint metrics) maps to the
+   * one variant of that endpoint listed here; without it, or with none or several, it is refused.
+   */
+  targets?: readonly string[];
 }
 
 function decode(raw: unknown): unknown {
@@ -95,19 +101,60 @@ type Dims = Record<string, string>;
 const toDims = (list: ReadonlyArray<{ name: string; value: string } | { Name: string; Value: string }> | null | undefined): Dims =>
   Object.fromEntries((list ?? []).map((d) => ('name' in d ? [d.name, d.value] : [d.Name, d.Value])));
 
-/** The SageMaker variants an alarm's dimensions name (one per metric for math alarms). */
-function variantsOf(dimSets: readonly Dims[], path: string): string[] {
+/**
+ * The SageMaker targets an alarm's dimensions name (one per metric for math alarms):
+ * `InferenceComponentName` -> `inference-component/<name>`; `EndpointName` + `VariantName` -> that
+ * variant; `EndpointName` alone (per-endpoint metrics) -> the one managed variant of that endpoint.
+ */
+export function targetsOfDimensions(dimSets: readonly Dims[], path: string, managed: readonly string[] | undefined): string[] {
   const ids = new Set<string>();
   for (const d of dimSets) {
+    const component = d.InferenceComponentName;
     const endpoint = d.EndpointName;
     const variant = d.VariantName;
-    if (endpoint === undefined || variant === undefined) continue;
-    const id = variantId(endpoint, variant);
-    parseVariantId(id, path);
-    ids.add(id);
+    if (component !== undefined) {
+      const id = `inference-component/${component}`;
+      parseTargetId(id, `${path}.InferenceComponentName`);
+      ids.add(id);
+    } else if (endpoint !== undefined && variant !== undefined) {
+      const id = variantId(endpoint, variant);
+      parseVariantId(id, path);
+      ids.add(id);
+    } else if (endpoint !== undefined) {
+      ids.add(endpointOnlyTarget(endpoint, path, managed));
+    }
   }
-  if (ids.size === 0) throw ValidationError.field(path, 'names no SageMaker variant (needs EndpointName and VariantName dimensions)');
+  if (ids.size === 0)
+    throw ValidationError.field(
+      path,
+      'names no SageMaker target (needs an InferenceComponentName dimension, EndpointName and VariantName, or an EndpointName whose variant this autoscaler manages)',
+    );
   return [...ids];
+}
+
+/** An alarm on a per-endpoint metric: the managed variant of that endpoint, when there is exactly one. */
+function endpointOnlyTarget(endpoint: string, path: string, managed: readonly string[] | undefined): string {
+  const at = `${path}.VariantName`;
+  if (!SAGEMAKER_NAME.test(endpoint))
+    throw ValidationError.field(`${path}.EndpointName`, `"${endpoint.slice(0, 200)}" is not a SageMaker endpoint name (letters, digits, hyphens; at most 63)`);
+  if (managed === undefined)
+    throw ValidationError.field(at, `missing: the alarm names endpoint ${endpoint} only, and this alarm source was given no targets to map it to one variant`);
+  const candidates = managed.filter((id) => id.startsWith(`endpoint/${endpoint}/variant/`));
+  if (candidates.length === 1) return candidates[0]!;
+  throw ValidationError.field(
+    at,
+    candidates.length === 0
+      ? `missing: the alarm names endpoint ${endpoint} only, and no managed target is a variant of it`
+      : `missing: the alarm names endpoint ${endpoint} only, which has several managed variants (${candidates.join(', ')}); add a VariantName dimension`,
+  );
+}
+
+/** Do these metric dimensions belong to the target (its component, its variant, or its endpoint alone)? */
+function dimensionsName(d: Dims, id: string): boolean {
+  if (d.InferenceComponentName !== undefined) return `inference-component/${d.InferenceComponentName}` === id;
+  if (d.EndpointName === undefined) return false;
+  if (d.VariantName !== undefined) return variantId(d.EndpointName, d.VariantName) === id;
+  return id.startsWith(`endpoint/${d.EndpointName}/variant/`);
 }
 
 function regionOfArn(arn: string): string | undefined {
@@ -118,8 +165,8 @@ const STATES: Record<'ALARM' | 'OK' | 'INSUFFICIENT_DATA', SignalState | undefin
 
 /**
  * CloudWatch alarm state changes, from SNS (signature verified), EventBridge
- * or a direct Lambda alarm action, as signals for the SageMaker variant named
- * by the alarm's EndpointName/VariantName dimensions. CloudWatch only speaks
+ * or a direct Lambda alarm action, as signals for the SageMaker target named
+ * by the alarm's dimensions (see `targetsOfDimensions`). CloudWatch only speaks
  * on transitions, so `poll` re-reads alarms still in ALARM (DescribeAlarms)
  * to act once an endpoint that was Updating is back in service.
  */
@@ -278,7 +325,7 @@ export class CloudWatchAlarmSource implements AlarmSource {
     const state = STATES[m.NewStateValue];
     if (state === undefined) return [];
     const dimSets = m.Trigger.Metrics?.length ? m.Trigger.Metrics.map((x) => toDims(x.MetricStat?.Metric.Dimensions)) : [toDims(m.Trigger.Dimensions)];
-    const ids = variantsOf(dimSets, at(m.Trigger.Metrics?.length ? 'Message.Trigger.Metrics' : 'Message.Trigger.Dimensions'));
+    const ids = targetsOfDimensions(dimSets, at(m.Trigger.Metrics?.length ? 'Message.Trigger.Metrics' : 'Message.Trigger.Dimensions'), this.options.targets);
     const valueMatch = /\[\s*([-+]?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?)\s*\(/.exec(m.NewStateReason);
     const metric = m.Trigger.MetricName ?? m.Trigger.Metrics?.find((x) => x.MetricStat?.Metric.MetricName)?.MetricStat?.Metric.MetricName ?? 'expression';
     return ids.map((id) =>
@@ -301,7 +348,7 @@ export class CloudWatchAlarmSource implements AlarmSource {
     const state = STATES[detail.state.value];
     if (state === undefined) return [];
     const dimSets = detail.configuration.metrics.map((x) => x.metricStat?.metric.dimensions ?? {});
-    const ids = variantsOf(dimSets, `${path}.configuration.metrics`);
+    const ids = targetsOfDimensions(dimSets, `${path}.configuration.metrics`, this.options.targets);
     let value: number | undefined;
     let threshold: number | undefined;
     if (detail.state.reasonData !== undefined) {
@@ -373,7 +420,7 @@ export class CloudWatchAlarmSource implements AlarmSource {
   async poll(target: TargetRef, now: number, options?: CallOptions): Promise<Signal[]> {
     const clients = this.options.clients;
     if (!clients) throw ValidationError.field('clients', 'the CloudWatch source needs SDK clients to re-check alarms');
-    const { endpoint, variant } = parseVariantId(target.id);
+    parseTargetId(target.id);
     const budget = mergeBudgets(options, this.options.budget?.());
     const prefix = (this.options.pollPrefix ?? appAlarmPrefix)(target);
     const alarms: MetricAlarm[] = [];
@@ -403,7 +450,7 @@ export class CloudWatchAlarmSource implements AlarmSource {
       const dimSets = a.Metrics?.length
         ? a.Metrics.map((m) => Object.fromEntries((m.MetricStat?.Metric?.Dimensions ?? []).map((d) => [d.Name ?? '', d.Value ?? ''])))
         : [Object.fromEntries((a.Dimensions ?? []).map((d) => [d.Name ?? '', d.Value ?? '']))];
-      if (!dimSets.some((d) => d.EndpointName === endpoint && d.VariantName === variant)) continue;
+      if (!dimSets.some((d) => dimensionsName(d, target.id))) continue;
       let value: number | undefined;
       try {
         value = a.StateReasonData ? ReasonDataSchema.parse(JSON.parse(a.StateReasonData)).recentDatapoints[0] : undefined;
@@ -428,7 +475,7 @@ export class CloudWatchAlarmSource implements AlarmSource {
     return signals;
   }
 
-  /** Create/update the alarms the policy needs for this variant (`autoscaler-app-*`), delete ones it no longer needs. */
+  /** Create/update the alarms the policy needs for this target (`autoscaler-app-*`), delete ones it no longer needs. */
   async ensureAlarms(target: TargetRef, policy: Policy): Promise<AlarmChange[]> {
     const clients = this.options.clients;
     const action = this.options.alarmActionArn;
@@ -459,13 +506,10 @@ export class CloudWatchAlarmSource implements AlarmSource {
 
 const iso = (t: number): string => (Number.isFinite(t) && Math.abs(t) < 8.64e15 ? new Date(t).toISOString() : String(t));
 
-/** Does the alarm's metric (or one of its math metrics) carry this variant's EndpointName/VariantName? */
+/** Does the alarm's metric (or one of its math metrics) name this target (component, variant, or the variant's endpoint alone)? */
 function watches(a: MetricAlarm, id: string): boolean {
   const sets = a.Metrics?.length ? a.Metrics.map((m) => m.MetricStat?.Metric?.Dimensions ?? []) : [a.Dimensions ?? []];
-  return sets.some((dims) => {
-    const d = Object.fromEntries(dims.map((x) => [x.Name ?? '', x.Value ?? '']));
-    return d.EndpointName !== undefined && d.VariantName !== undefined && variantId(d.EndpointName, d.VariantName) === id;
-  });
+  return sets.some((dims) => dimensionsName(Object.fromEntries(dims.map((x) => [x.Name ?? '', x.Value ?? ''])), id));
 }
 
 function reasonValue(data: string | undefined): number | undefined {

@@ -18,7 +18,7 @@ import { DeleteAlarmsCommand, DescribeAlarmsCommand, PutMetricAlarmCommand, type
 import { ConflictError, type TargetRef } from '@autoscaler/core';
 import { call } from '../aws-errors';
 import type { AwsClients } from '../clients';
-import { parseVariantId, VARIANT_DIMENSION } from '../ids';
+import { nativeAlarmPrefix, parseTargetId, scalableDimensionOf } from '../ids';
 import { OWNER_TAG, ownedPrefixes, type SageMakerNativeExport } from './compile';
 import { alarmToPut } from './alarm-put';
 import { describePolicies, describeTarget } from './registration';
@@ -51,7 +51,7 @@ async function ownedAlarms(clients: AwsClients, prefix: string): Promise<MetricA
 async function scheduledActions(clients: AwsClients, resourceId: string): Promise<ScheduledAction[]> {
   const res = await call('DescribeScheduledActions', async () =>
     (await clients.autoscalingClient()).send(
-      new DescribeScheduledActionsCommand({ ServiceNamespace: 'sagemaker', ResourceId: resourceId, ScalableDimension: VARIANT_DIMENSION }),
+      new DescribeScheduledActionsCommand({ ServiceNamespace: 'sagemaker', ResourceId: resourceId, ScalableDimension: scalableDimensionOf(resourceId) }),
     ),
   );
   return res.ScheduledActions ?? [];
@@ -171,7 +171,12 @@ export async function applyNative(clients: AwsClients, exported: SageMakerNative
     if (!name.startsWith(exported.policyPrefix) || wantedPolicies.has(name)) continue;
     await call(`DeleteScalingPolicy ${name}`, async () =>
       (await clients.autoscalingClient()).send(
-        new DeleteScalingPolicyCommand({ ServiceNamespace: 'sagemaker', ResourceId: resourceId, ScalableDimension: VARIANT_DIMENSION, PolicyName: name }),
+        new DeleteScalingPolicyCommand({
+          ServiceNamespace: 'sagemaker',
+          ResourceId: resourceId,
+          ScalableDimension: scalableDimensionOf(resourceId),
+          PolicyName: name,
+        }),
       ),
     );
     changes.push({ action: 'deleted', kind: 'ScalingPolicy', name });
@@ -183,7 +188,7 @@ export async function applyNative(clients: AwsClients, exported: SageMakerNative
         new DeleteScheduledActionCommand({
           ServiceNamespace: 'sagemaker',
           ResourceId: resourceId,
-          ScalableDimension: VARIANT_DIMENSION,
+          ScalableDimension: scalableDimensionOf(resourceId),
           ScheduledActionName: name,
         }),
       ),
@@ -200,7 +205,7 @@ export async function applyNative(clients: AwsClients, exported: SageMakerNative
  */
 export async function teardownNative(clients: AwsClients, ref: TargetRef, policyName: string): Promise<NativeChange[]> {
   const resourceId = ref.id;
-  parseVariantId(resourceId);
+  parseTargetId(resourceId);
   const { policyPrefix, alarmPrefix } = ownedPrefixes(policyName, ref);
   const changes: NativeChange[] = [];
   const alarms = (await ownedAlarms(clients, alarmPrefix)).map((a) => a.AlarmName!);
@@ -217,7 +222,7 @@ export async function teardownNative(clients: AwsClients, ref: TargetRef, policy
         new DeleteScalingPolicyCommand({
           ServiceNamespace: 'sagemaker',
           ResourceId: resourceId,
-          ScalableDimension: VARIANT_DIMENSION,
+          ScalableDimension: scalableDimensionOf(resourceId),
           PolicyName: p.PolicyName,
         }),
       ),
@@ -231,7 +236,7 @@ export async function teardownNative(clients: AwsClients, ref: TargetRef, policy
         new DeleteScheduledActionCommand({
           ServiceNamespace: 'sagemaker',
           ResourceId: resourceId,
-          ScalableDimension: VARIANT_DIMENSION,
+          ScalableDimension: scalableDimensionOf(resourceId),
           ScheduledActionName: a.ScheduledActionName,
         }),
       ),
@@ -241,7 +246,7 @@ export async function teardownNative(clients: AwsClients, ref: TargetRef, policy
   if ((await ownerOf(clients, target)) === policyName) {
     await call('DeregisterScalableTarget', async () =>
       (await clients.autoscalingClient()).send(
-        new DeregisterScalableTargetCommand({ ServiceNamespace: 'sagemaker', ResourceId: resourceId, ScalableDimension: VARIANT_DIMENSION }),
+        new DeregisterScalableTargetCommand({ ServiceNamespace: 'sagemaker', ResourceId: resourceId, ScalableDimension: scalableDimensionOf(resourceId) }),
       ),
     );
     changes.push({ action: 'deleted', kind: 'ScalableTarget', name: resourceId });
@@ -258,7 +263,7 @@ export interface NativeStatus {
 
 /** What Application Auto Scaling and CloudWatch hold for a variant (for `autoscaler status aws`). */
 export async function nativeStatus(clients: AwsClients, ref: TargetRef, options: { activities?: number } = {}): Promise<NativeStatus> {
-  const { endpoint, variant } = parseVariantId(ref.id);
+  const id = parseTargetId(ref.id);
   const target = await describeTarget(clients, ref.id);
   const policies = target ? await describePolicies(clients, ref.id) : [];
   const act = await call('DescribeScalingActivities', async () =>
@@ -266,11 +271,15 @@ export async function nativeStatus(clients: AwsClients, ref: TargetRef, options:
       new DescribeScalingActivitiesCommand({
         ServiceNamespace: 'sagemaker',
         ResourceId: ref.id,
-        ScalableDimension: VARIANT_DIMENSION,
+        ScalableDimension: scalableDimensionOf(ref.id),
         MaxResults: options.activities ?? 10,
       }),
     ),
   );
-  const alarms = await ownedAlarms(clients, `autoscaler-`).then((all) => all.filter((a) => a.AlarmName?.includes(`-${endpoint}-${variant}-`)));
+  // Ours (`setup aws`'s and the app's), named after the target.
+  const infix = id.kind === 'component' ? `-ic-${id.component}-` : `-${id.endpoint}-${id.variant}-`;
+  const alarms = await ownedAlarms(clients, `autoscaler-`).then((all) =>
+    all.filter((a) => a.AlarmName?.startsWith(nativeAlarmPrefix(ref.id)) || a.AlarmName?.includes(infix)),
+  );
   return { ...(target ? { target } : {}), policies, activities: act.ScalingActivities ?? [], alarms };
 }

@@ -6,7 +6,7 @@ import type {
 } from '@aws-sdk/client-application-auto-scaling';
 import type { PutMetricAlarmInput } from '@aws-sdk/client-cloudwatch';
 import type { NativeExport, Policy, Rule, ScheduleRule, StepAdjustment, StepRule, TargetRef, TargetTrackingRule, ThresholdRule } from '@autoscaler/core';
-import { COMPONENT_DIMENSION, OWNER_TAG, parseTargetId, PROVIDER_NAME, VARIANT_DIMENSION } from '../ids';
+import { COMPONENT_DIMENSION, nativeAlarmPrefix, OWNER_TAG, parseTargetId, PROVIDER_NAME, VARIANT_DIMENSION } from '../ids';
 
 export { OWNER_TAG } from '../ids';
 import { ENDPOINT_METRICS, metricNamespace } from '../metrics/namespaces';
@@ -51,11 +51,7 @@ export const COMPONENT_WAKE_METRIC = 'NoCapacityInvocationFailures';
 const clean = (s: string): string => s.replace(/[^A-Za-z0-9_.-]+/g, '-').slice(0, 80);
 
 export function ownedPrefixes(policyName: string, ref: TargetRef): { policyPrefix: string; alarmPrefix: string } {
-  const id = parseTargetId(ref.id);
-  return {
-    policyPrefix: `autoscaler-${clean(policyName)}-`,
-    alarmPrefix: id.kind === 'component' ? `autoscaler-aas-ic-${id.component}-` : `autoscaler-aas-${id.endpoint}-${id.variant}-`,
-  };
+  return { policyPrefix: `autoscaler-${clean(policyName)}-`, alarmPrefix: nativeAlarmPrefix(ref.id) };
 }
 
 /**
@@ -321,9 +317,12 @@ export function compileNative(policy: Policy, ref: TargetRef): SageMakerNativeEx
         Namespace: 'AWS/SageMaker',
         MetricName: COMPONENT_WAKE_METRIC,
         Dimensions: [{ Name: 'InferenceComponentName', Value: id.component }],
+        // AWS's recipe: Sum over 60 s, one period, one datapoint. Its example says GreaterThanThreshold 1 (two failures
+        // in a minute); >= 1 wakes the component on the first failed request.
         Statistic: 'Sum',
-        Period: 30,
+        Period: 60,
         EvaluationPeriods: 1,
+        DatapointsToAlarm: 1,
         Threshold: 1,
         ComparisonOperator: 'GreaterThanOrEqualToThreshold',
         TreatMissingData: 'missing',

@@ -17,7 +17,7 @@ import { ProviderError, systemClock, type CallOptions, type Clock } from '@autos
 import { callWithin } from '../aws-errors';
 import type { HttpCallOptions } from '../budget';
 import type { AwsClients } from '../clients';
-import { parseVariantId, VARIANT_DIMENSION } from '../ids';
+import { nativeAlarmPrefix, scalableDimensionOf } from '../ids';
 
 export { alarmToPut } from './alarm-put';
 
@@ -44,7 +44,7 @@ const within = <T>(what: string, calls: RegistrationCalls, fn: (http: HttpCallOp
 export async function describeTarget(clients: AwsClients, resourceId: string, calls: RegistrationCalls = {}): Promise<ScalableTarget | undefined> {
   const out = await within('DescribeScalableTargets', calls, async (http) =>
     (await clients.autoscalingClient()).send(
-      new DescribeScalableTargetsCommand({ ServiceNamespace: 'sagemaker', ResourceIds: [resourceId], ScalableDimension: VARIANT_DIMENSION }),
+      new DescribeScalableTargetsCommand({ ServiceNamespace: 'sagemaker', ResourceIds: [resourceId], ScalableDimension: scalableDimensionOf(resourceId) }),
       http,
     ),
   );
@@ -60,7 +60,7 @@ export async function describePolicies(clients: AwsClients, resourceId: string, 
         new DescribeScalingPoliciesCommand({
           ServiceNamespace: 'sagemaker',
           ResourceId: resourceId,
-          ScalableDimension: VARIANT_DIMENSION,
+          ScalableDimension: scalableDimensionOf(resourceId),
           ...(token ? { NextToken: token } : {}),
         }),
         http,
@@ -82,7 +82,7 @@ export async function describeScheduledActions(clients: AwsClients, resourceId: 
         new DescribeScheduledActionsCommand({
           ServiceNamespace: 'sagemaker',
           ResourceId: resourceId,
-          ScalableDimension: VARIANT_DIMENSION,
+          ScalableDimension: scalableDimensionOf(resourceId),
           ...(token ? { NextToken: token } : {}),
         }),
         http,
@@ -112,11 +112,10 @@ export async function saveRegistration(clients: AwsClients, resourceId: string, 
   if (stepPolicies.length > 0) {
     // The step alarms `setup aws` made, by name prefix (all the Lambda's role may read and write),
     // and, where the caller may list them, any other alarm whose action names one of the policies.
-    const { endpoint, variant } = parseVariantId(resourceId);
     const found = new Map<string, MetricAlarm>();
     const out = await within('DescribeAlarms', calls, (http) =>
       clients.cloudwatch.send(
-        new DescribeAlarmsCommand({ AlarmNamePrefix: `autoscaler-aas-${endpoint}-${variant}-`, AlarmTypes: ['MetricAlarm'], MaxRecords: 100 }),
+        new DescribeAlarmsCommand({ AlarmNamePrefix: nativeAlarmPrefix(resourceId), AlarmTypes: ['MetricAlarm'], MaxRecords: 100 }),
         http,
       ),
     );
@@ -142,7 +141,7 @@ export async function saveRegistration(clients: AwsClients, resourceId: string, 
 export async function deregister(clients: AwsClients, resourceId: string, calls: RegistrationCalls = {}): Promise<void> {
   await within('DeregisterScalableTarget', calls, async (http) =>
     (await clients.autoscalingClient()).send(
-      new DeregisterScalableTargetCommand({ ServiceNamespace: 'sagemaker', ResourceId: resourceId, ScalableDimension: VARIANT_DIMENSION }),
+      new DeregisterScalableTargetCommand({ ServiceNamespace: 'sagemaker', ResourceId: resourceId, ScalableDimension: scalableDimensionOf(resourceId) }),
       http,
     ),
   );
@@ -160,7 +159,7 @@ export async function restoreRegistration(clients: AwsClients, saved: SavedRegis
       new RegisterScalableTargetCommand({
         ServiceNamespace: 'sagemaker',
         ResourceId: t.ResourceId,
-        ScalableDimension: VARIANT_DIMENSION,
+        ScalableDimension: scalableDimensionOf(t.ResourceId!),
         MinCapacity: t.MinCapacity,
         MaxCapacity: t.MaxCapacity,
         ...(t.SuspendedState ? { SuspendedState: t.SuspendedState } : {}),
@@ -175,7 +174,7 @@ export async function restoreRegistration(clients: AwsClients, saved: SavedRegis
         new PutScheduledActionCommand({
           ServiceNamespace: 'sagemaker',
           ResourceId: t.ResourceId,
-          ScalableDimension: VARIANT_DIMENSION,
+          ScalableDimension: scalableDimensionOf(t.ResourceId!),
           ScheduledActionName: a.ScheduledActionName,
           Schedule: a.Schedule,
           ...(a.Timezone ? { Timezone: a.Timezone } : {}),
@@ -194,7 +193,7 @@ export async function restoreRegistration(clients: AwsClients, saved: SavedRegis
           PolicyName: p.PolicyName,
           ServiceNamespace: 'sagemaker',
           ResourceId: p.ResourceId,
-          ScalableDimension: VARIANT_DIMENSION,
+          ScalableDimension: scalableDimensionOf(p.ResourceId!),
           PolicyType: p.PolicyType,
           ...(p.StepScalingPolicyConfiguration ? { StepScalingPolicyConfiguration: p.StepScalingPolicyConfiguration } : {}),
           ...(p.TargetTrackingScalingPolicyConfiguration ? { TargetTrackingScalingPolicyConfiguration: p.TargetTrackingScalingPolicyConfiguration } : {}),
