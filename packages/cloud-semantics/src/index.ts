@@ -7,3 +7,7 @@ export * from './oci-resources';
 export * from './kubernetes-labels';
 export * from './kubernetes-quantity';
 export * from './cloudwatch-alarms';
+export * from './kubernetes-names';
+export * from './kubernetes-qos';
+export * from './kubernetes-yaml';
+export * from './aws-sns-signing';
