@@ -1,4 +1,7 @@
 import { createHash, createSign, generateKeyPairSync, type KeyObject } from 'node:crypto';
+import { snsStringToSign, type SnsSignedFields } from '@autoscaler/cloud-semantics';
+
+export type { SnsSignedFields };
 
 /**
  * A locally generated SNS signing identity: an RSA key and a self-signed X.509
@@ -66,32 +69,4 @@ export function signSnsFields(fields: SnsSignedFields, privateKey: KeyObject, ve
   return createSign(version === '1' ? 'RSA-SHA1' : 'RSA-SHA256')
     .update(snsStringToSign(fields), 'utf8')
     .sign(privateKey, 'base64');
-}
-
-/** The fields of an SNS message that its signature covers. */
-export interface SnsSignedFields {
-  Type: string;
-  MessageId: string;
-  TopicArn: string;
-  Message: string;
-  Timestamp: string;
-  Subject?: string | null;
-  SubscribeURL?: string;
-  Token?: string;
-}
-
-/**
- * The string SNS signs (`Key\nValue\n` per signed key, in AWS's documented order), written here
- * independently of the provider's verifier, so a mistake in one is caught by the other.
- */
-function snsStringToSign(fields: SnsSignedFields): string {
-  const keys =
-    fields.Type === 'Notification'
-      ? ['Message', 'MessageId', 'Subject', 'Timestamp', 'TopicArn', 'Type']
-      : ['Message', 'MessageId', 'SubscribeURL', 'Timestamp', 'Token', 'TopicArn', 'Type'];
-  return keys
-    .map((k) => [k, fields[k as keyof SnsSignedFields]] as const)
-    .filter(([, v]) => v !== undefined && v !== null)
-    .map(([k, v]) => `${k}\n${String(v)}\n`)
-    .join('');
 }

@@ -1,4 +1,5 @@
 import { createPublicKey, createVerify, X509Certificate, type KeyObject } from 'node:crypto';
+import { snsStringToSign, type SnsSignedFields } from '@autoscaler/cloud-semantics';
 import { TransientError, ValidationError } from '@autoscaler/core';
 
 /** Fetches the PEM certificate at an (already vetted) `SigningCertUrl`. Injected so tests use a local key. */
@@ -19,36 +20,8 @@ export class CertificateHttpError extends Error {
   }
 }
 
-/** The fields SNS signs, as in a Lambda event's `Sns` object or an HTTP(S) delivery body. */
-export interface SnsSignedFields {
-  Type: string;
-  MessageId: string;
-  TopicArn: string;
-  Message: string;
-  Timestamp: string;
-  Subject?: string | null;
-  SubscribeURL?: string;
-  Token?: string;
-}
-
-/**
- * The string SNS signs: `Key\nValue\n` for each signed key, in this order.
- * Notification: Message, MessageId, Subject (only when present), Timestamp, TopicArn, Type.
- * (Un)SubscriptionConfirmation: Message, MessageId, SubscribeURL, Timestamp, Token, TopicArn, Type.
- */
-export function snsStringToSign(fields: SnsSignedFields): string {
-  const keys =
-    fields.Type === 'Notification'
-      ? (['Message', 'MessageId', 'Subject', 'Timestamp', 'TopicArn', 'Type'] as const)
-      : (['Message', 'MessageId', 'SubscribeURL', 'Timestamp', 'Token', 'TopicArn', 'Type'] as const);
-  let out = '';
-  for (const k of keys) {
-    const v = fields[k];
-    if (v === undefined || v === null) continue;
-    out += `${k}\n${v}\n`;
-  }
-  return out;
-}
+// The string SNS signs, one implementation shared with the sandbox's fake SNS.
+export { snsStringToSign, type SnsSignedFields };
 
 const TOPIC_ARN = /^arn:(aws|aws-cn|aws-us-gov):sns:([a-z]{2}(?:-gov)?-[a-z]+-\d):\d{12}:[A-Za-z0-9_-]{1,256}(\.fifo)?$/;
 const CERT_PATH = /^\/SimpleNotificationService-[0-9a-f]{32}\.pem$/;

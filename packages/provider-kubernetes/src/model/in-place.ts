@@ -1,4 +1,5 @@
 import type { V1Container } from '@kubernetes/client-node';
+import { qosClass, type ContainerResources } from '@autoscaler/cloud-semantics';
 import { ValidationError, type Issue } from '@autoscaler/core';
 import { ANNOTATION } from './annotations';
 import { parseQuantity } from './quantity';
@@ -7,10 +8,8 @@ import type { ResourceTier } from './tiers';
 /** How a tier change reaches the pods: `template` patches the pod template (the pods roll), `in-place` resizes running pods. */
 export type ResizeMode = 'in-place' | 'template';
 
-export interface ContainerResources {
-  requests?: Record<string, string>;
-  limits?: Record<string, string>;
-}
+// The QoS class the apiserver computes, shared with the sandbox's fake apiserver.
+export { qosClass, type ContainerResources };
 
 /** The `autoscaler.dev/resize` annotation (default `template`); anything else is a ValidationError naming it. */
 export function resizeModeOf(annotations: Readonly<Record<string, string>> | undefined): ResizeMode {
@@ -33,22 +32,6 @@ export function tierResources(current: ContainerResources | undefined, tier: Res
 }
 
 const q = (v: string | undefined): number | undefined => (v === undefined ? undefined : parseQuantity(v));
-
-/** A pod's QoS class from its containers' requests/limits (an unset request defaults to the limit). */
-export function qosClass(containers: readonly (ContainerResources | undefined)[]): 'Guaranteed' | 'Burstable' | 'BestEffort' {
-  let any = false;
-  let guaranteed = true;
-  for (const r of containers) {
-    if (Object.keys(r?.requests ?? {}).length > 0 || Object.keys(r?.limits ?? {}).length > 0) any = true;
-    for (const k of ['cpu', 'memory']) {
-      const l = q(r?.limits?.[k]);
-      const req = q(r?.requests?.[k]) ?? l;
-      if (l === undefined || req === undefined || l !== req) guaranteed = false;
-    }
-  }
-  if (!any) return 'BestEffort';
-  return guaranteed ? 'Guaranteed' : 'Burstable';
-}
 
 /** The container's resize policy for one resource (Kubernetes' default is NotRequired). */
 export function restartPolicyOf(container: Pick<V1Container, 'resizePolicy'> | undefined, resource: string): string {
