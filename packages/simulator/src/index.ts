@@ -17,7 +17,16 @@ export { MetricPoller } from './alarms/metric-poller';
 export { durationSeconds } from './alarms/durations';
 export { parseSettings, SimulationSettingsSchema, type SimulationSettings, type SourceSettings } from './policy/settings';
 export { loadSimulationPolicy, deriveSettings, settingsPathFor, type SimulationPolicy } from './policy/simulation-policy';
-export { shippedPolicies, defaultPolicies, withFloorOfOne, scaleToZeroPolicyFile, policiesDir, baselinePolicyFiles, bestPolicyFile } from './policy/baselines';
+export {
+  shippedPolicies,
+  defaultPolicies,
+  withFloorOfOne,
+  scaleToZeroPolicyFile,
+  highResolutionPolicyFile,
+  policiesDir,
+  baselinePolicyFiles,
+  bestPolicyFile,
+} from './policy/baselines';
 export * from './engine/scenario';
 export { oracle, cheapestReplicas, type OracleResult } from './engine/oracle';
 export { clairvoyant, leadMinutes, oneChangePlan, type ClairvoyantResult } from './engine/clairvoyant';
@@ -25,7 +34,8 @@ export { minuteMeets, serveMinute } from './engine/minute';
 export { preparePolicy, type PreparedPolicy } from './engine/prepare';
 export { runPolicy, type PolicyRun, type PolicySeries, type RunOptions } from './engine/run-policy';
 export { runQuantiles, LATENCY_CAP_MS } from './engine/latency';
-export { reactMinutes, stepLoad } from './engine/step-response';
+export { reactMinutes, stepResponse, stepLoad, type StepResponse } from './engine/step-response';
+export { quantile, summarizeReaction, type ReactionTimes, type ReactionSummary } from './engine/reaction';
 export {
   simulate,
   summarize,

@@ -8,7 +8,7 @@ import {
   type AlarmState,
   type CloudWatchAlarmSpec,
 } from '@autoscaler/cloud-semantics';
-import { canonicalMetric, type MetricName } from './metric-store';
+import { canonicalMetric, HIGH_RES_METRICS, HIGH_RES_SECONDS, type MetricName } from './metric-store';
 import { bag, epochMs, finite, isBag, jsonDocument, text } from './payload';
 import { NOTHING, type SimulatedSource, type SourceContext, type SourceOutput } from './source';
 
@@ -33,7 +33,10 @@ interface AlarmRuntime {
  */
 export class CloudWatchAlarms implements SimulatedSource {
   readonly name = 'sim-cloudwatch';
-  readonly cadenceSeconds = 60;
+  /** 60, or 10 when an alarm evaluates a high-resolution metric on a sub-minute period. */
+  readonly cadenceSeconds: number;
+  /** The shortest alarm period, seconds. */
+  readonly fastestPeriod: number;
   private readonly alarms: AlarmRuntime[];
 
   constructor(
@@ -44,27 +47,51 @@ export class CloudWatchAlarms implements SimulatedSource {
       const metric = canonicalMetric(spec.metric);
       if (!metric) throw ValidationError.field(`alarms[${i}].metric`, `unknown metric "${spec.metric}"`);
       validateAlarmSpec(spec, `alarms[${i}]`);
-      // The simulated metric store holds one datapoint a minute.
-      if (spec.period % 60 !== 0) throw ValidationError.field(`alarms[${i}].period`, 'must be a positive multiple of 60 seconds');
+      // Real CloudWatch accepts a 10/20/30 s alarm on a minute metric and leaves it in INSUFFICIENT_DATA: refuse it instead.
+      if (spec.period % 60 !== 0 && !HIGH_RES_METRICS.includes(metric))
+        throw ValidationError.field(
+          `alarms[${i}].period`,
+          `${spec.period} s needs a high-resolution metric (${HIGH_RES_METRICS.join(', ')}); ${spec.metric} has one datapoint a minute, so use a multiple of 60 seconds`,
+        );
       return { spec, metric, arn: `arn:aws:cloudwatch:sim:000000000000:alarm:${spec.name}`, state: 'INSUFFICIENT_DATA' as AlarmState, changedAt: 0 };
     });
+    this.cadenceSeconds = this.alarms.some((a) => a.spec.period < 60) ? HIGH_RES_SECONDS : 60;
+    this.fastestPeriod = Math.min(...this.alarms.map((a) => a.spec.period));
+  }
+
+  /** The last `evaluationPeriods` datapoints, newest first (undefined = missing), or undefined before there are that many periods. */
+  private window(a: AlarmRuntime, now: number): Array<number | undefined> | undefined {
+    const s = a.spec;
+    const out: Array<number | undefined> = [];
+    if (s.period < 60) {
+      const perPeriod = s.period / HIGH_RES_SECONDS;
+      const periods = Math.floor(this.ctx.store.visibleBuckets(now) / perPeriod);
+      if (periods < s.evaluationPeriods) return undefined;
+      const series = this.ctx.store.rawHighRes(a.metric)!;
+      for (let k = periods - 1; k >= periods - s.evaluationPeriods; k--) {
+        const samples = Array.from(series.subarray(k * perPeriod, (k + 1) * perPeriod)).filter((v) => !Number.isNaN(v));
+        out.push(datapoint(s.statistic, samples));
+      }
+      return out;
+    }
+    const perPeriod = s.period / 60;
+    const periods = Math.floor(this.ctx.store.visibleMinutes(now) / perPeriod);
+    if (periods < s.evaluationPeriods) return undefined;
+    const series = this.ctx.store.raw(a.metric);
+    for (let k = periods - 1; k >= periods - s.evaluationPeriods; k--)
+      out.push(datapoint(s.statistic, Array.from(series.subarray(k * perPeriod, (k + 1) * perPeriod))));
+    return out;
   }
 
   tick(now: number): SourceOutput {
-    const visible = this.ctx.store.visibleMinutes(now);
     const deliveries: unknown[] = [];
+    const elapsed = now - this.ctx.store.start;
     for (const a of this.alarms) {
       const s = a.spec;
-      const perPeriod = s.period / 60;
       // Only evaluate on the alarm's period boundary.
-      if (Math.floor((now - this.ctx.store.start) / 60_000) % perPeriod !== 0) continue;
-      const periods = Math.floor(visible / perPeriod);
-      if (periods < s.evaluationPeriods) continue;
-      const series = this.ctx.store.raw(a.metric);
-      // Newest first, as CloudWatch prints them in a state reason.
-      const datapoints: number[] = [];
-      for (let k = periods - 1; k >= periods - s.evaluationPeriods; k--)
-        datapoints.push(datapoint(s.statistic, Array.from(series.subarray(k * perPeriod, (k + 1) * perPeriod)))!);
+      if (elapsed % (s.period * 1000) !== 0) continue;
+      const datapoints = this.window(a, now);
+      if (!datapoints) continue;
       const { state: next, breaching } = evaluateAlarm(s, datapoints, a.state);
       const old = a.state;
       if (!invokesActions(s, old, next)) continue;
@@ -77,9 +104,10 @@ export class CloudWatchAlarms implements SimulatedSource {
     return deliveries.length === 0 ? NOTHING : { deliveries, signals: [] };
   }
 
-  private message(a: AlarmRuntime, old: AlarmState, now: number, datapoints: number[], breaching: number): Record<string, unknown> {
+  private message(a: AlarmRuntime, old: AlarmState, now: number, window: Array<number | undefined>, breaching: number): Record<string, unknown> {
     const s = a.spec;
-    // Newest first, as CloudWatch prints them; only the newest carries its time (formatting dates is the slow part).
+    // Newest first, as CloudWatch prints them (missing ones left out); only the newest carries its time (formatting dates is the slow part).
+    const datapoints = window.filter((v): v is number => v !== undefined);
     const shown = datapoints
       .map((v, i) => (i === 0 ? `${Math.round(v * 1000) / 1000} (${new Date(now - s.period * 1000).toISOString()})` : `${Math.round(v * 1000) / 1000}`))
       .join(', ');

@@ -59,6 +59,29 @@ describe('CloudWatch alarm evaluation', () => {
     expect(() => source.parse({ Records: [{}] })).toThrow(/Records\[0\]\.Sns\.Message/);
   });
 
+  it('a 10 s alarm on ConcurrentRequestsPerModel evaluates every 10 s: ALARM once 3 buckets are visible (10 s delay)', () => {
+    const env = sourceContext({ delaySeconds: 60 });
+    const source = new CloudWatchAlarms(env.ctx, [high({ metric: 'ConcurrentRequestsPerModel', period: 10, threshold: 4, autoScalingAction: true })]);
+    expect(source.cadenceSeconds).toBe(10);
+    for (let b = 0; b < 6; b++) env.ctx.store.publishHighRes('ConcurrentRequestsPerModel', b, b < 1 ? 1 : 9);
+    const states = [10, 20, 30, 40, 50, 60].map((sec) => source.tick(env.at(0, sec)).deliveries.map((d) => (d as Message).NewStateValue));
+    // 30 s: buckets 0-1 visible (two periods, not three); 40 s: 0-2 (1, 9, 9: OK); 50 s: 1-3 all above: ALARM, then invoked again.
+    expect(states).toEqual([[], [], [], ['OK'], ['ALARM'], ['ALARM']]);
+  });
+
+  it('buckets with no instance serving are missing datapoints: all missing puts the alarm in INSUFFICIENT_DATA', () => {
+    const env = sourceContext({ delaySeconds: 0 });
+    const source = new CloudWatchAlarms(env.ctx, [high({ metric: 'ConcurrentRequestsPerCopy', period: 10, threshold: 4 })]);
+    for (let b = 0; b < 6; b++) env.ctx.store.publishHighRes('ConcurrentRequestsPerModel', b, b < 3 ? 9 : undefined);
+    expect(source.tick(env.at(0, 40)).deliveries.map((d) => (d as Message).NewStateValue)).toEqual(['ALARM']);
+    expect(source.tick(env.at(0, 70)).deliveries.map((d) => (d as Message).NewStateValue)).toEqual(['INSUFFICIENT_DATA']);
+  });
+
+  it('refuses a sub-minute period on a metric with one datapoint a minute, naming the field', () => {
+    const env = sourceContext();
+    expect(() => new CloudWatchAlarms(env.ctx, [high({ period: 10 })])).toThrow(/alarms\[0\]\.period.*high-resolution/);
+  });
+
   it('rejects an alarm with a period that is not whole minutes', () => {
     const env = sourceContext();
     expect(() => new CloudWatchAlarms(env.ctx, [high({ period: 90 })])).toThrow(/alarms\[0\]\.period/);

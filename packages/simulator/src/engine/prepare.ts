@@ -1,4 +1,5 @@
 import { ValidationError, type Policy, type TargetRef } from '@autoscaler/core';
+import { meanInSystem } from '../model/erlang';
 import type { SimulationPolicy } from '../policy/simulation-policy';
 import { cheapestReplicas } from './oracle';
 import { cheapestSizeFor, type Scenario } from './scenario';
@@ -59,10 +60,18 @@ export function preparePolicy(sp: SimulationPolicy, s: Scenario): PreparedPolicy
     const rule = policy.rules.find((r) => r.name === lt.rule);
     const target = rule?.targetTracking ?? rule?.predictive;
     if (!target) throw ValidationError.field('loadTestTarget.rule', `"${lt.rule}" is not a targetTracking or predictive rule of ${policy.name}`);
-    const value = Math.round(q.maxRps * lt.safetyFactor * (lt.perMinute ? 60 : 1) * 100) / 100;
-    notes.push(
-      `${lt.rule} target ${value}${lt.perMinute ? '/min' : '/s'} per instance = MAX_RPS ${q.maxRps.toFixed(1)} on ${size} at p95 ${s.sloMs} ms x ${lt.safetyFactor}${lt.perMinute ? ' x 60' : ''} (AWS load-test recipe)`,
-    );
+    let value: number;
+    if (lt.concurrency) {
+      value = Math.round(meanInSystem(q.workers, q.mu, q.maxRps * lt.safetyFactor) * 100) / 100;
+      notes.push(
+        `${lt.rule} target ${value} requests in flight per instance = mean in system at MAX_RPS ${q.maxRps.toFixed(1)} on ${size} (p95 ${s.sloMs} ms) x ${lt.safetyFactor}`,
+      );
+    } else {
+      value = Math.round(q.maxRps * lt.safetyFactor * (lt.perMinute ? 60 : 1) * 100) / 100;
+      notes.push(
+        `${lt.rule} target ${value}${lt.perMinute ? '/min' : '/s'} per instance = MAX_RPS ${q.maxRps.toFixed(1)} on ${size} at p95 ${s.sloMs} ms x ${lt.safetyFactor}${lt.perMinute ? ' x 60' : ''} (AWS load-test recipe)`,
+      );
+    }
     target.target = value;
   }
   const min = policy.limits.minReplicas;

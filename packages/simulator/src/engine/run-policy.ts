@@ -3,15 +3,17 @@ import { CloudWatchAlarms, targetTrackingAlarms, type CloudWatchAlarmSpec } from
 import { durationSeconds } from '../alarms/durations';
 import { HpaLoop } from '../alarms/hpa-loop';
 import { MetricPoller } from '../alarms/metric-poller';
-import { MetricStore, type MetricName } from '../alarms/metric-store';
+import { HIGH_RES_SECONDS, MetricStore, type MetricName } from '../alarms/metric-store';
 import { SimulatedMetricSource } from '../alarms/metric-source';
 import { OciMonitoringAlarms } from '../alarms/oci-monitoring';
 import type { SimulatedSource, SourceContext } from '../alarms/source';
 import { hashSeed, Rng } from '../model/rng';
+import { minuteState } from '../model/service';
 import type { SimulationPolicy } from '../policy/simulation-policy';
 import { SimulatedDeployment, type CapacityChange } from '../provider/simulated-deployment';
 import { serveMinute } from './minute';
 import { preparePolicy, type PreparedPolicy } from './prepare';
+import { ReactionTracker, type ReactionTimes } from './reaction';
 import type { Scenario } from './scenario';
 
 /** Per-minute record of one policy's run. */
@@ -50,6 +52,10 @@ export interface PolicyRun {
   changes: CapacityChange[];
   /** Rejections and errors the orchestrator audited (first few), to spot a miswired policy. */
   problems: string[];
+  /** Seconds between the policy's freshest signals: its fastest alarm period, poll or sync loop (at most 60: the periodic evaluation, a minute metric). */
+  signalSeconds: number;
+  /** Demand steps in this run and how fast the policy decided and capacity arrived. */
+  reaction: ReactionTimes;
 }
 
 export interface RunOptions {
@@ -82,7 +88,14 @@ function buildSources(sp: SimulationPolicy, prepared: PreparedPolicy, ctx: Sourc
         if (src.targetTracking) {
           for (const r of prepared.policy.rules) {
             const tt = r.targetTracking;
-            if (tt && tt.algorithm === 'aws') specs.push(...targetTrackingAlarms(r.name, tt.metric, tt.target, tt.scaleInRatio));
+            if (tt && tt.algorithm === 'aws')
+              specs.push(
+                ...targetTrackingAlarms(r.name, tt.metric, tt.target, {
+                  ...(tt.scaleInRatio !== undefined ? { scaleInRatio: tt.scaleInRatio } : {}),
+                  highResolution: src.highResolution,
+                  ...(tt.disableScaleIn === true ? { disableScaleIn: true } : {}),
+                }),
+              );
           }
         }
         sources.push(new CloudWatchAlarms(ctx, specs));
@@ -177,11 +190,14 @@ export async function runPolicy(s: Scenario, sp: SimulationPolicy, options: RunO
     }
   };
   const values = {} as Record<MetricName, number>;
+  let published = 0;
+  const reaction = new ReactionTracker(s);
 
   for (let m = 0; m < minutes; m++) {
     const t0 = s.start + m * 60_000;
     clock.set(t0);
     const serving = deployment.serving(t0);
+    reaction.minuteStart(m, t0, serving);
     const q = s.queues.get(serving.size)!;
     const st = serveMinute(s, q, m, serving.replicas);
     const billed = deployment.billed(t0, hourly);
@@ -214,11 +230,24 @@ export async function runPolicy(s: Scenario, sp: SimulationPolicy, options: RunO
     values.SloUtilization = serving.replicas > 0 ? (100 * lambda) / (serving.replicas * q.maxRps) : lambda > 0 ? 1e6 : 0;
     values.DroppedRequests = st.dropped;
     values.ServingReplicas = serving.replicas;
+    values.ConcurrentRequestsPerModel = st.inFlight;
     store.publish(m, values);
 
     for (let sec = 0; sec < 60; sec += tick) {
       const t = t0 + sec * 1000;
       if (sec > 0) clock.set(t);
+      // The 10 s datapoints of ConcurrentRequestsPerModel begun by now, each from the fleet serving
+      // at its start (none emitted while no instance serves).
+      for (; published * HIGH_RES_SECONDS * 1000 <= t - s.start; published++) {
+        const at = s.start + published * HIGH_RES_SECONDS * 1000;
+        const now = deployment.serving(at);
+        const rps = s.load.rps[Math.floor(published / (60 / HIGH_RES_SECONDS))]!;
+        store.publishHighRes(
+          'ConcurrentRequestsPerModel',
+          published,
+          now.replicas > 0 ? minuteState(s.model, s.queues.get(now.size)!, rps, now.replicas).inFlight : undefined,
+        );
+      }
       let delivered = false;
       for (const src of sources) {
         if (sec % src.cadenceSeconds !== 0) continue;
@@ -237,6 +266,7 @@ export async function runPolicy(s: Scenario, sp: SimulationPolicy, options: RunO
         note([await autoscaler.evaluate(prepared.ref)]);
       }
     }
+    reaction.minuteEnd(m, t0, deployment.changes, (t) => deployment.serving(t));
     if (options.onMinute && m % 1440 === 0) options.onMinute(m);
   }
   return {
@@ -255,5 +285,12 @@ export async function runPolicy(s: Scenario, sp: SimulationPolicy, options: RunO
     prepared,
     changes: deployment.changes,
     problems,
+    signalSeconds: Math.min(60, ...sources.map(signalPeriod)),
+    reaction: reaction.finish(),
   };
+}
+
+/** How often a source's signal can change: an alarm's period, a loop's cadence. */
+function signalPeriod(src: SimulatedSource): number {
+  return src instanceof CloudWatchAlarms ? src.fastestPeriod : src.cadenceSeconds;
 }

@@ -2,9 +2,10 @@ import type { SimulationPolicy } from '../policy/simulation-policy';
 import { runQuantiles } from './latency';
 import { clairvoyant, type ClairvoyantResult } from './clairvoyant';
 import { oracle, type OracleResult } from './oracle';
+import { summarizeReaction, type ReactionSummary } from './reaction';
 import { runPolicy, type PolicyRun } from './run-policy';
 import type { Scenario } from './scenario';
-import { reactMinutes } from './step-response';
+import { stepResponse, type StepResponse } from './step-response';
 
 /** One row of the comparison. */
 export interface PolicySummary {
@@ -25,12 +26,19 @@ export interface PolicySummary {
   actions: number;
   /** Minutes to meet the objective again after a 4x load step (null: never within 3 h). */
   reactMinutes: number | null;
+  /** The same step: seconds to the scale-out decision and to enough serving capacity (null: none, or no step test). */
+  stepDecisionSeconds: number | null;
+  stepCapacitySeconds: number | null;
   droppedRequests: number;
   /** Requests that failed because no copy served (cold starts after scaling to zero), and in how many minutes. */
   noCapacityRequests: number;
   noCapacityMinutes: number;
   /** Hours with nothing billed (scaled to zero). */
   zeroHours: number;
+  /** Seconds between the policy's freshest signals (10 on a high-resolution alarm, 60 on minute metrics). */
+  signalSeconds: number;
+  /** Demand steps in the run: median and p95 seconds to the scaling decision and to capacity. */
+  reaction: ReactionSummary;
   notes: string[];
 }
 
@@ -94,7 +102,8 @@ export interface SimulateOptions {
   onProgress?: (fraction: number, label: string) => void;
 }
 
-export function summarize(s: Scenario, run: PolicyRun, oracleCost: number, react: number | null, clairvoyantCost = oracleCost): PolicySummary {
+export function summarize(s: Scenario, run: PolicyRun, oracleCost: number, step: StepResponse | number | null, clairvoyantCost = oracleCost): PolicySummary {
+  const st: StepResponse = step === null || typeof step === 'number' ? { reactMinutes: step, decisionSeconds: null, capacitySeconds: null } : step;
   const [p95Ms, p99Ms] = runQuantiles(s, run.series, [0.95, 0.99]);
   return {
     name: run.name,
@@ -107,11 +116,15 @@ export function summarize(s: Scenario, run: PolicyRun, oracleCost: number, react
     p95Ms: p95Ms!,
     p99Ms: p99Ms!,
     actions: run.actions,
-    reactMinutes: react,
+    reactMinutes: st.reactMinutes,
+    stepDecisionSeconds: st.decisionSeconds,
+    stepCapacitySeconds: st.capacitySeconds,
     droppedRequests: run.droppedRequests,
     noCapacityRequests: run.noCapacityRequests,
     noCapacityMinutes: run.noCapacityMinutes,
     zeroHours: run.zeroMinutes / 60,
+    signalSeconds: run.signalSeconds,
+    reaction: summarizeReaction(run.reaction),
     notes: [...run.prepared.notes, ...run.problems],
   };
 }
@@ -155,9 +168,9 @@ export async function simulate(s: Scenario, policies: readonly SimulationPolicy[
     const report = (m: number): void => options.onProgress?.((i + m / Math.max(1, minutes)) / policies.length, sp.name);
     report(0);
     const run = await runPolicy(s, sp, { onMinute: report });
-    const react = options.stepTest === false ? null : await reactMinutes(s, sp);
+    const step = options.stepTest === false ? null : await stepResponse(s, sp);
     runs.push(run);
-    summaries.push(summarize(s, run, o.cost, react, c.cost));
+    summaries.push(summarize(s, run, o.cost, step, c.cost));
   }
   options.onProgress?.(1, 'done');
   return {

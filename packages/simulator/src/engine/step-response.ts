@@ -20,13 +20,27 @@ export function stepLoad(peakRps: number): Load {
  * row (0 if it never broke); null if it never recovers within 3 hours.
  */
 export async function reactMinutes(s: Scenario, sp: SimulationPolicy): Promise<number | null> {
+  return (await stepResponse(s, sp)).reactMinutes;
+}
+
+/** The 4x step test: minutes to meet the objective again, and seconds from the step to the decision and to capacity. */
+export interface StepResponse {
+  reactMinutes: number | null;
+  /** Null when the policy never scaled out for the step (or capacity never arrived) within the test. */
+  decisionSeconds: number | null;
+  capacitySeconds: number | null;
+}
+
+export async function stepResponse(s: Scenario, sp: SimulationPolicy): Promise<StepResponse> {
   const step: Scenario = { ...s, load: stepLoad(s.load.peakRps) };
   const run = await runPolicy(step, sp);
   const v = run.series.violated;
-  for (let k = STEP_AT; k + SETTLED <= STEP_MINUTES; k++) {
+  let react: number | null = null;
+  for (let k = STEP_AT; k + SETTLED <= STEP_MINUTES && react === null; k++) {
     let ok = true;
     for (let j = k; j < k + SETTLED; j++) if (v[j]) ok = false;
-    if (ok) return k - STEP_AT;
+    if (ok) react = k - STEP_AT;
   }
-  return null;
+  // The load rises once (at STEP_AT), so the run has at most one demand step: a policy whose fleet already meets the peak has none.
+  return { reactMinutes: react, decisionSeconds: run.reaction.decisionSeconds[0] ?? null, capacitySeconds: run.reaction.capacitySeconds[0] ?? null };
 }

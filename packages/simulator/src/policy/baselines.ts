@@ -14,6 +14,12 @@ export function shippedPolicies(provider: ProviderKind): SimulationPolicy[] {
   return [...baselinePolicyFiles, bestPolicyFile].map((f) => loadSimulationPolicy(join(policiesDir, f), provider));
 }
 
+/**
+ * AWS target tracking on the 10 s ConcurrentRequestsPerModel metric: shown beside the 60 s
+ * InvocationsPerInstance baseline on SageMaker kinds (not part of the cross-cloud benchmark set).
+ */
+export const highResolutionPolicyFile = 'aws-target-tracking-high-res.yaml';
+
 /** The scale-to-zero policy for inference components (`--provider sagemaker-ic`). */
 export const scaleToZeroPolicyFile = 'sagemaker-ic-scale-to-zero.yaml';
 
@@ -28,10 +34,16 @@ export function withFloorOfOne(sp: SimulationPolicy): SimulationPolicy {
 }
 
 /**
- * What `simulate --provider <kind>` runs by default: the four baselines and our best, or on a
- * scale-to-zero kind the scale-to-zero policy and the same policy with a floor of one.
+ * What `simulate --provider <kind>` runs by default: the four baselines and our best (on sagemaker
+ * also target tracking on the 10 s metric), or on a scale-to-zero kind the scale-to-zero policy and
+ * the same policy with a floor of one.
  */
 export function defaultPolicies(provider: ProviderKind): SimulationPolicy[] {
+  if (provider === 'sagemaker') {
+    const all = shippedPolicies(provider);
+    const at = all.findIndex((p) => p.policy.name === 'aws-target-tracking') + 1;
+    return [...all.slice(0, at), loadSimulationPolicy(join(policiesDir, highResolutionPolicyFile), provider), ...all.slice(at)];
+  }
   if (provider !== 'sagemaker-ic') return shippedPolicies(provider);
   const zero = loadSimulationPolicy(join(policiesDir, scaleToZeroPolicyFile), provider);
   return [withFloorOfOne(zero), zero];

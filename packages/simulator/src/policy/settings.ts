@@ -22,22 +22,40 @@ const CloudWatchAlarm = z.strictObject({
   name,
   metric: name,
   statistic: z.enum(['Average', 'Maximum', 'Minimum', 'Sum', 'SampleCount']).default('Average'),
-  period: z.number().int().min(60).default(60),
+  /** Seconds: a multiple of 60, or 10/20/30 on a high-resolution metric (ConcurrentRequestsPerModel). */
+  period: z.number().int().min(10).default(60),
   evaluationPeriods: z.number().int().min(1).default(1),
   datapointsToAlarm: z.number().int().min(1).optional(),
   comparisonOperator: z.enum(['GreaterThanThreshold', 'GreaterThanOrEqualToThreshold', 'LessThanThreshold', 'LessThanOrEqualToThreshold']),
   threshold: z.number(),
+  treatMissingData: z.enum(['missing', 'notBreaching', 'breaching', 'ignore']).optional(),
   autoScalingAction: z.boolean().default(true),
 });
 
 const Source = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('oci-monitoring'), alarms: z.array(OciAlarm).min(1, 'needs at least one alarm') }),
-  z.strictObject({ kind: z.literal('cloudwatch'), alarms: z.array(CloudWatchAlarm).default([]), targetTracking: z.boolean().default(false) }),
+  z.strictObject({
+    kind: z.literal('cloudwatch'),
+    alarms: z.array(CloudWatchAlarm).default([]),
+    /** Create Application Auto Scaling's alarm pair for every `algorithm: aws` targetTracking rule. */
+    targetTracking: z.boolean().default(false),
+    /** The pair's scale-out alarm on 10 s periods (a high-resolution metric such as ConcurrentRequestsPerModel). */
+    highResolution: z.boolean().default(false),
+  }),
   z.strictObject({ kind: z.literal('hpa'), syncPeriodSeconds: z.number().int().min(1).max(300).default(15) }),
   z.strictObject({ kind: z.literal('metrics'), metrics: z.array(name).min(1), everySeconds: z.number().int().min(15).default(60) }),
 ]);
 
-const LoadTest = z.strictObject({ rule: name, safetyFactor: z.number().gt(0).max(1).default(0.5), perMinute: z.boolean().default(true) });
+const LoadTest = z.strictObject({
+  rule: name,
+  safetyFactor: z.number().gt(0).max(1).default(0.5),
+  perMinute: z.boolean().default(true),
+  /**
+   * The rule tracks requests in flight per instance (ConcurrentRequestsPerModel), not a rate: the
+   * target is the M/M/c mean number in system at MAX_RPS x safetyFactor (perMinute is ignored).
+   */
+  concurrency: z.boolean().default(false),
+});
 
 export const SimulationSettingsSchema = z.strictObject({
   /** Display name in tables (defaults to the policy name). */

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { parsePolicy, ValidationError, type Policy } from '@autoscaler/core';
+import { canonicalMetric } from '../alarms/metric-store';
 import type { ProviderKind } from '../profiles/profile';
 import { parseSettings, type SimulationSettings, type SourceSettings } from './settings';
 
@@ -105,7 +106,9 @@ export function deriveSettings(policy: Policy, provider: ProviderKind): Simulati
   });
   const sources: SourceSettings[] = [];
   if (oci.length > 0) sources.push({ kind: 'oci-monitoring', alarms: oci });
-  if (cw.length > 0 || targetTrackingPair) sources.push({ kind: 'cloudwatch', alarms: cw, targetTracking: targetTrackingPair });
+  // AWS's predefined high-resolution metric (SageMakerVariantConcurrentRequestsPerModelHighResolution) gets 10 s alarms.
+  const highResolution = policy.rules.some((r) => r.targetTracking !== undefined && canonicalMetric(r.targetTracking.metric) === 'ConcurrentRequestsPerModel');
+  if (cw.length > 0 || targetTrackingPair) sources.push({ kind: 'cloudwatch', alarms: cw, targetTracking: targetTrackingPair, highResolution });
   if (hpa) sources.push({ kind: 'hpa', syncPeriodSeconds: 15 });
   if (polled.size > 0) sources.push({ kind: 'metrics', metrics: [...polled], everySeconds: provider === 'kubernetes' ? 15 : 60 });
   if (sources.length === 0 && pulled.size === 0) sources.push({ kind: 'metrics', metrics: ['CpuUtilization'], everySeconds: 60 });

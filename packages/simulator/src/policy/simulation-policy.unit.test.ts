@@ -43,9 +43,13 @@ describe('simulation policies', () => {
       {
         kind: 'cloudwatch',
         targetTracking: true,
+        highResolution: false,
         alarms: [expect.objectContaining({ name: 'hot', metric: 'CpuUtilization', comparisonOperator: 'GreaterThanThreshold', threshold: 75 })],
       },
     ]);
+    // AWS's high-resolution predefined metric: the pair's scale-out alarm evaluates 10 s periods.
+    const concurrency = validatePolicy({ ...base, rules: [{ name: 'c', targetTracking: { metric: 'ConcurrentRequestsPerCopy', target: 4 } }] });
+    expect(deriveSettings(concurrency, 'sagemaker-ic').sources).toEqual([{ kind: 'cloudwatch', targetTracking: true, highResolution: true, alarms: [] }]);
     const hpa = validatePolicy({ ...base, rules: [{ name: 'h', targetTracking: { metric: 'cpu', target: 60, algorithm: 'hpa' } }] });
     expect(deriveSettings(hpa, 'kubernetes').sources).toEqual([{ kind: 'hpa', syncPeriodSeconds: 15 }]);
   });

@@ -119,7 +119,9 @@ function sagemaker(): ProviderProfile {
       'SageMaker CPU-instance scale-out: 300 s (+/-20%): scenario parameter, profiles.json has null ("several minutes"; GPU LLM measured 258-525 s)',
       'SageMaker blue/green instance-type change 600 s and scale-in update 120 s: scenario parameters (null in profiles.json)',
       'SageMaker ml.m5 prices: third-party copies (estimate)',
-      'CloudWatch target-tracking alarms 3 x 1 min above / 15 x 1 min below 90%: the usual figures, not citable (null in profiles.json)',
+      'CloudWatch target-tracking alarms 3 x 1 min above / 15 x 1 min below 90%: "more than 10% lower" is documented; 3 of 3 and 15 of 15 are what created alarms show (hashicorp/terraform-provider-aws#42553, aws/containers-roadmap#638), not printed in the AWS guide',
+      `ConcurrentRequestsPerModel/PerCopy every ${num('sagemaker', 'metrics', 'high_res_metric_period_s')} s (documented); visible 10 s after its period ends and a high-resolution AlarmHigh of 3 x 10 s: estimates (AWS publishes neither); AlarmLow stays 15 x 1 min (scale-in documented as no faster)`,
+      'ConcurrentRequestsPerModel = mean requests in flight per instance from the M/M/c model (workers x queue limit in overload), constant within a minute of the trace: modelling choice',
     ],
   };
 }

@@ -196,7 +196,25 @@ function scatter(result: SimulationResult, color: (i: number) => string): string
 function htmlTable(result: SimulationResult): string {
   const w = winnerOf(result.summaries);
   const ms = (v: number): string => (v >= LATENCY_CAP_MS ? '&gt;60000' : String(Math.round(v)));
-  const head = ['policy', 'kind', 'cost $', 'x oracle', 'x clairvoyant', 'SLO-violating min', 'p95 ms', 'p99 ms', 'actions', 'react min'];
+  const head = [
+    'policy',
+    'kind',
+    'cost $',
+    'x oracle',
+    'x clairvoyant',
+    'SLO-violating min',
+    'p95 ms',
+    'p99 ms',
+    'actions',
+    'react min',
+    'signal s',
+    'step decide/capacity s',
+    'steps',
+    'decide s p50/p95',
+    'capacity s p50/p95',
+  ];
+  const pair = (a: number | null, b: number | null): string =>
+    a === null && b === null ? '-' : `${a === null ? '-' : Math.round(a)}/${b === null ? '-' : Math.round(b)}`;
   const rows = result.summaries.map((p) => {
     const best = w?.summary === p;
     const cells = [
@@ -210,19 +228,24 @@ function htmlTable(result: SimulationResult): string {
       ms(p.p99Ms),
       String(p.actions),
       p.reactMinutes === null ? 'never' : String(p.reactMinutes),
+      String(p.signalSeconds),
+      pair(p.stepDecisionSeconds, p.stepCapacitySeconds),
+      String(p.reaction.steps),
+      pair(p.reaction.decisionP50, p.reaction.decisionP95),
+      pair(p.reaction.capacityP50, p.reaction.capacityP95),
     ];
     return `<tr${best ? ` class="best" title="${w!.meets ? 'cheapest within 1% SLO-violating minutes' : 'fewest SLO-violating minutes'}"` : ''}>${cells.map((c, i) => `<td${i > 1 ? ' class="n"' : ''}>${c}</td>`).join('')}</tr>`;
   });
   const c = result.clairvoyant;
   const o = result.oracle.cost;
   rows.push(
-    `<tr class="bound"><td>${esc(clairvoyantLabel(c))}</td><td>bound</td><td class="n">${c.cost.toFixed(2)}</td><td class="n">${(o > 0 ? c.cost / o : 1).toFixed(2)}</td><td class="n">1.00</td><td class="n">0</td><td class="n">-</td><td class="n">-</td><td class="n">-</td><td class="n">-</td></tr>`,
+    `<tr class="bound"><td>${esc(clairvoyantLabel(c))}</td><td>bound</td><td class="n">${c.cost.toFixed(2)}</td><td class="n">${(o > 0 ? c.cost / o : 1).toFixed(2)}</td><td class="n">1.00</td><td class="n">0</td><td class="n">-</td><td class="n">-</td><td class="n">-</td><td class="n">-</td><td class="n">-</td><td class="n">-</td><td class="n">-</td><td class="n">-</td><td class="n">-</td></tr>`,
   );
   rows.push(
-    `<tr class="bound"><td>oracle (instant, per-minute cheapest)</td><td>bound</td><td class="n">${o.toFixed(2)}</td><td class="n">1.00</td><td class="n">${(c.cost > 0 ? o / c.cost : 1).toFixed(2)}</td><td class="n">0</td><td class="n">-</td><td class="n">-</td><td class="n">-</td><td class="n">-</td></tr>`,
+    `<tr class="bound"><td>oracle (instant, per-minute cheapest)</td><td>bound</td><td class="n">${o.toFixed(2)}</td><td class="n">1.00</td><td class="n">${(c.cost > 0 ? o / c.cost : 1).toFixed(2)}</td><td class="n">0</td><td class="n">-</td><td class="n">-</td><td class="n">-</td><td class="n">-</td><td class="n">-</td><td class="n">-</td><td class="n">-</td><td class="n">-</td><td class="n">-</td></tr>`,
   );
   return `<table><thead><tr>${head.map((h, i) => `<th${i > 1 ? ' class="n"' : ''}>${h}</th>`).join('')}</tr></thead><tbody>${rows.join('')}</tbody></table>
-<p class="small">&#9733; marks the winner. Cost: instance-minutes x hourly price (provisioning and blue/green fleets included). x oracle: cost / the instant per-minute cheapest fleet. x clairvoyant: cost / the cheapest fleet that knows the trace but orders every instance the fastest provisioning time ahead, pays while it provisions and, where the cloud refuses a change while one is in flight, makes one change at a time. SLO-violating min: p95 above the objective or requests dropped. React min: minutes to meet the objective again after a 4x load step.</p>`;
+<p class="small">&#9733; marks the winner. Cost: instance-minutes x hourly price (provisioning and blue/green fleets included). x oracle: cost / the instant per-minute cheapest fleet. x clairvoyant: cost / the cheapest fleet that knows the trace but orders every instance the fastest provisioning time ahead, pays while it provisions and, where the cloud refuses a change while one is in flight, makes one change at a time. SLO-violating min: p95 above the objective or requests dropped. React min: minutes to meet the objective again after a 4x load step. Signal s: period of the freshest signal (10: a high-resolution ConcurrentRequestsPerModel alarm; 60: minute metrics). Step decide/capacity s: seconds from that 4x step to the scale-out decision / to enough serving capacity. Steps: minutes in which the load rose past what the serving fleet meets; decide s / capacity s: median/p95 seconds from such a step to the scale-out decision / to enough serving capacity.</p>`;
 }
 
 /** The day (1440 minutes) with the most SLO-violating minutes summed over the policies; undefined under two days. */

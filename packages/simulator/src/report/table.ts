@@ -1,5 +1,6 @@
 import type { SimulationResult } from '../engine/simulate';
 import { LATENCY_CAP_MS } from '../engine/latency';
+import type { ReactionSummary } from '../engine/reaction';
 
 /** The `--json` shape of `autoscaler simulate`. */
 export interface SimulationReport {
@@ -29,10 +30,17 @@ export interface SimulationReport {
     p99Ms: number;
     actions: number;
     reactMinutes: number | null;
+    /** The 4x step test: seconds from the step to the scale-out decision and to enough capacity. */
+    stepDecisionSeconds: number | null;
+    stepCapacitySeconds: number | null;
     /** Requests that failed with no copy serving (scale to zero), in how many minutes; hours at zero. */
     noCapacityRequests: number;
     noCapacityMinutes: number;
     zeroHours: number;
+    /** Seconds between the policy's freshest signals (10: high-resolution alarm; 60: minute metrics). */
+    signalSeconds: number;
+    /** Demand steps in the run: median / p95 seconds from the step to the scaling decision and to capacity. */
+    reaction: ReactionSummary;
     notes: string[];
   }>;
   /** Scale to zero against the same policy with a floor of one (only when both ran). */
@@ -70,9 +78,13 @@ export function toReport(result: SimulationResult): SimulationReport {
       p99Ms: Math.round(Math.min(p.p99Ms, LATENCY_CAP_MS)),
       actions: p.actions,
       reactMinutes: p.reactMinutes,
+      stepDecisionSeconds: p.stepDecisionSeconds,
+      stepCapacitySeconds: p.stepCapacitySeconds,
       noCapacityRequests: Math.round(p.noCapacityRequests),
       noCapacityMinutes: p.noCapacityMinutes,
       zeroHours: r4(p.zeroHours),
+      signalSeconds: p.signalSeconds,
+      reaction: p.reaction,
       notes: p.notes,
     })),
     scaleToZero: result.scaleToZero.map((z) => ({
@@ -93,6 +105,11 @@ export function clairvoyantLabel(c: SimulationResult['clairvoyant']): string {
   return `clairvoyant (ordered ${c.leadMinutes} min ahead${c.oneChangeAtATime ? ', one change at a time' : ''})`;
 }
 
+/** `30/40`; `-` for a figure no step reached. */
+function pair(p50: number | null, p95: number | null): string {
+  return p50 === null && p95 === null ? '-' : `${p50 === null ? '-' : Math.round(p50)}/${p95 === null ? '-' : Math.round(p95)}`;
+}
+
 function ms(v: number): string {
   return v >= LATENCY_CAP_MS ? '>60000' : String(Math.round(v));
 }
@@ -108,7 +125,23 @@ export function scaleToZeroSentence(z: SimulationResult['scaleToZero'][number]):
 /** A plain-text comparison table (monospace), best cost first among SLO-meeting policies is left to the reader. */
 export function formatTable(result: SimulationResult): string {
   const s = result.scenario;
-  const head = ['policy', 'kind', 'cost $', 'x oracle', 'x clairvoyant', 'SLO-violating min', 'p95 ms', 'p99 ms', 'actions', 'react min'];
+  const head = [
+    'policy',
+    'kind',
+    'cost $',
+    'x oracle',
+    'x clairvoyant',
+    'SLO-violating min',
+    'p95 ms',
+    'p99 ms',
+    'actions',
+    'react min',
+    'signal s',
+    'step decide/capacity s',
+    'steps',
+    'decide s p50/p95',
+    'capacity s p50/p95',
+  ];
   const rows = result.summaries.map((p) => [
     p.name,
     p.baseline ? 'baseline' : 'ours',
@@ -120,10 +153,16 @@ export function formatTable(result: SimulationResult): string {
     ms(p.p99Ms),
     String(p.actions),
     p.reactMinutes === null ? 'never' : String(p.reactMinutes),
+    String(p.signalSeconds),
+    pair(p.stepDecisionSeconds, p.stepCapacitySeconds),
+    String(p.reaction.steps),
+    pair(p.reaction.decisionP50, p.reaction.decisionP95),
+    pair(p.reaction.capacityP50, p.reaction.capacityP95),
   ]);
   const c = result.clairvoyant;
   const co = result.oracle.cost > 0 ? c.cost / result.oracle.cost : 1;
-  rows.push([clairvoyantLabel(c), 'bound', c.cost.toFixed(2), co.toFixed(2), '1.00', '0 (0.00%)', '-', '-', '-', '-']);
+  const none = ['-', '-', '-', '-', '-'];
+  rows.push([clairvoyantLabel(c), 'bound', c.cost.toFixed(2), co.toFixed(2), '1.00', '0 (0.00%)', '-', '-', '-', '-', ...none]);
   rows.push([
     'oracle (instant, per-minute cheapest)',
     'bound',
@@ -135,6 +174,7 @@ export function formatTable(result: SimulationResult): string {
     '-',
     '-',
     '-',
+    ...none,
   ]);
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (cells: string[]): string => cells.map((c, i) => (i === 0 || i === 1 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
@@ -150,7 +190,10 @@ export function formatTable(result: SimulationResult): string {
     'cost: instance-minutes x hourly price (provisioning and blue/green fleets included); x oracle: cost / the instant per-minute cheapest fleet;',
     'x clairvoyant: cost / the cheapest fleet that knows the trace but orders each instance the fastest provisioning time ahead, pays while it provisions',
     '  and, where the cloud refuses a change while one is in flight, makes one change at a time (a fleet of one size);',
-    'SLO-violating min: p95 above the objective or requests dropped; react min: minutes to meet the objective again after a 4x load step.',
+    'SLO-violating min: p95 above the objective or requests dropped; react min: minutes to meet the objective again after a 4x load step;',
+    'signal s: period of the freshest signal (10: high-resolution ConcurrentRequestsPerModel alarm, 60: minute metrics); step decide/capacity s: seconds from',
+    '  that 4x step to the scale-out decision / to enough serving capacity; steps: minutes of the trace in which the load rose past what the serving fleet',
+    '  meets; decide s / capacity s: median/p95 seconds from such a step to the scale-out decision / to enough serving capacity.',
     ...result.scaleToZero.map(scaleToZeroSentence),
     ...result.warnings.map((w) => `warning: ${w}`),
   ];
