@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
-import { InstantClock, ManualClock, MemoryLogger } from '@autoscaler/core';
+import { InstantClock, ManualClock, MemoryLogger, type PersistedState } from '@autoscaler/core';
+import { readPersistedState } from '@autoscaler/provider-kubernetes';
 import { applySeed, faultStatus, kubeConfigFor, startFakeKubeApi, type FakeKubeApi, type FakeKubeSeed } from '@autoscaler/sandbox-kubernetes';
 import { loadConfig, runCronJob, type RunSummary } from '../src';
 import { grantedPermissions, rbacAuthorizer, resizeGrants, resourceKey, shippedGrants } from './rbac';
@@ -128,7 +129,7 @@ describe('k8s-cronjob: a pass over the fake apiserver through the real client', 
     // The autoscaler's memory goes to its state ConfigMap, not to the workload: no PATCH of the Deployment.
     expect(loadedCalls).toEqual(['PATCH scale 409', 'GET deployment 200', 'PATCH scale 200']);
     const state = api.get('v1', 'ConfigMap', 'autoscaler', 'autoscaler-state')!['data'] as Record<string, string>;
-    expect(JSON.parse(state['ml.deployment.loaded']!)).toMatchObject({ 'autoscaler.dev/last-scale-out': expect.stringMatching(/"from":2,"to":6/) });
+    expect(readPersistedState(JSON.parse(state['ml.deployment.loaded']!) as Record<string, string>).lastScaleOut).toMatchObject({ from: 2, to: 6 });
     expect(conflicted).toBe(2);
     // 1 core per pod on 500m requests = 200% against 50%: ceil(2 x 4) = 8, capped at max 5.
     expect(recordOf(first, 'ml/statefulset/db')).toMatchObject({ outcome: 'scaled', from: 2, to: 5 });
@@ -143,7 +144,7 @@ describe('k8s-cronjob: a pass over the fake apiserver through the real client', 
       'application/strategic-merge-patch+json',
     ]);
     expect(api.get('apps/v1', 'Deployment', 'ml', 'big-model')!.metadata.annotations?.['autoscaler.dev/size']).toBe('medium');
-    expect(JSON.parse(state['ml.deployment.big-model']!)['autoscaler.dev/last-resize']).toMatch(/"from":1,"to":1/);
+    expect(readPersistedState(JSON.parse(state['ml.deployment.big-model']!) as Record<string, string>).lastResize).toMatchObject({ from: 1, to: 1 });
 
     expect(recordOf(first, 'web/deployment/frontend')).toMatchObject({ outcome: 'rejected', code: 'NOT_MANAGED' });
     expect(recordOf(first, 'web/deployment/frontend')!.reason).toContain('HorizontalPodAutoscaler web/frontend');
@@ -217,12 +218,14 @@ describe('k8s-cronjob: a pass over the fake apiserver through the real client', 
     const config = loadConfig({ AUTOSCALER_NAMESPACE: 'autoscaler' });
     const first = await runCronJob({ config, kubeConfig: kubeConfigFor(api), clock, logger: new MemoryLogger() });
     expect(first.records).toEqual([]);
-    const stored = (): Record<string, string> =>
-      JSON.parse((api.get('v1', 'ConfigMap', 'autoscaler', 'autoscaler-state')!['data'] as Record<string, string>)['ml.deployment.blind']!) as Record<
-        string,
-        string
-      >;
-    expect(stored()['autoscaler.dev/metric-failures']).toBe('1');
+    const stored = (): PersistedState =>
+      readPersistedState(
+        JSON.parse((api.get('v1', 'ConfigMap', 'autoscaler', 'autoscaler-state')!['data'] as Record<string, string>)['ml.deployment.blind']!) as Record<
+          string,
+          string
+        >,
+      );
+    expect(stored().metricFailures).toBe(1);
     await clock.sleep(60_000);
     const second = await runCronJob({ config, kubeConfig: kubeConfigFor(api), clock, logger: new MemoryLogger() });
     expect(recordOf(second, 'ml/deployment/blind')).toMatchObject({ outcome: 'scaled', from: 2, to: 5 });
@@ -231,7 +234,7 @@ describe('k8s-cronjob: a pass over the fake apiserver through the real client', 
     api.setMetricsAvailable(true);
     await clock.sleep(60_000);
     await runCronJob({ config, kubeConfig: kubeConfigFor(api), clock, logger: new MemoryLogger() });
-    expect(stored()['autoscaler.dev/metric-failures']).toBeUndefined();
+    expect(stored().metricFailures).toBeUndefined();
   });
 
   it('denies what the shipped RBAC does not grant (the check is real)', async () => {

@@ -4,7 +4,7 @@ export { KubeApi } from './kube/kube-api';
 export { ConfigMapStateStore } from './kube/state-configmap';
 export { ClusterSnapshot, type SnapshotScope, type ListedWorkload } from './kube/cluster-snapshot';
 export { discoverTargets, DiscoveredPolicies, type DiscoveredTarget, type Discovery, type DiscoveryOptions } from './discovery';
-export { ANNOTATION, POLICY_CONFIGMAP_LABEL, persistedStatePatch, isManaged } from './model/annotations';
+export { ANNOTATION, POLICY_CONFIGMAP_LABEL, persistedStatePatch, readPersistedState, isManaged } from './model/annotations';
 export { parseWorkloadId, formatWorkloadId, WORKLOAD_KINDS, type WorkloadId, type WorkloadKind } from './model/ids';
 export { parseQuantity, formatCpu, formatMemory, parseGoDuration, isQuantity } from './model/quantity';
 export { parseSelector, formatSelector, selectorRequirements, type LabelSelector, type Requirement } from './model/labels';

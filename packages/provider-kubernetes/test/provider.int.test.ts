@@ -1,5 +1,6 @@
 import { ConflictError, NotFoundError, NotManagedError, ProviderError, TransientError, ValidationError, type TargetRef } from '@autoscaler/core';
 import { ClusterSnapshot, KubernetesProvider, ANNOTATION, type ResourceTier } from '../src';
+import { STATE_CODEC } from '../src/model/annotations';
 import { applySeed, faultStatus, kubeConfigFor, startFakeKubeApi, type FakeKubeApi } from '@autoscaler/sandbox-kubernetes';
 
 const TIERS: ResourceTier[] = [
@@ -205,18 +206,18 @@ describe('KubernetesProvider', () => {
     const patch = api.log.find('PATCH', '/apis/apps/v1/namespaces/ml/deployments/model-server').at(-1)!;
     expect(patch.headers['content-type']).toBe('application/merge-patch+json');
     const a = api.get('apps/v1', 'Deployment', 'ml', 'model-server')!.metadata.annotations!;
-    expect(a[ANNOTATION.lastScaleOut]).toBe('{"at":"2026-01-01T00:00:00.000Z","from":2,"to":3}');
-    expect(a[ANNOTATION.dedupeKeys]).toBe('["a","b"]');
-    expect(a[ANNOTATION.lastScaleIn]).toBeUndefined();
+    const state = Object.fromEntries(Object.entries(a).filter(([k]) => k.startsWith(STATE_CODEC.prefix)));
+    expect(Object.keys(state).sort()).toEqual(['autoscaler.dev/state-dedupe', 'autoscaler.dev/state-out', 'autoscaler.dev/state-recs']);
+    expect(state['autoscaler.dev/state-dedupe']).toBe('a b');
     api.put({
       ...api.get('apps/v1', 'Deployment', 'ml', 'model-server')!,
       metadata: {
         ...api.get('apps/v1', 'Deployment', 'ml', 'model-server')!.metadata,
-        annotations: { ...a, [ANNOTATION.lastScaleOut]: 'yesterday', [ANNOTATION.dedupeKeys]: '{' },
+        annotations: { ...a, 'autoscaler.dev/state-out': '{"at":"yesterday"}' },
       },
     });
     const s = await provider.describe(ref('ml/deployment/model-server'));
-    expect(s.persisted).toEqual({ dedupeKeys: [], recommendations: [{ at: Date.UTC(2026, 0, 1), replicas: 3 }] });
+    expect(s.persisted).toEqual({ dedupeKeys: ['a', 'b'], recommendations: [{ at: Date.UTC(2026, 0, 1), replicas: 3 }] });
     expect(s.status).toBe('ready');
   });
 

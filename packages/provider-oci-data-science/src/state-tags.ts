@@ -1,128 +1,85 @@
-import { emptyPersistedState, isManagedValue, type ActionMark, type PersistedState } from '@autoscaler/core';
+import {
+  decodePersistedState,
+  emptyPersistedState,
+  encodePersistedState,
+  isManagedValue,
+  stateEntryChanges,
+  type PersistedState,
+  type StateCodecOptions,
+} from '@autoscaler/core';
 
 /**
- * The autoscaler's memory of a deployment lives in its freeform tags, so any
- * function container can pick it up. OCI limits (Resource Tags): 64 tags per
- * resource, keys up to 100 characters, values up to 256 characters. We use at
- * most 7 tags, each value within 256 characters, compact JSON:
- *
- *   autoscaler-managed   "true"                      (set by `setup`, never written here)
- *   autoscaler-state     {"o":[at,from,to],"i":[...],"r":[...]}   last scale-out/in/resize
- *   autoscaler-recs      [[at,replicas],...]          newest recommendations that fit
- *   autoscaler-dedupe-0..3  one JSON array of dedupe keys split in 256-character chunks
+ * The autoscaler's memory of a deployment lives in its freeform tags, so any function container
+ * can pick it up: core's persisted-state codec with OCI's limits (values of at most 256
+ * characters; at most 10 tags of the 64 a resource may have). `autoscaler-managed` is set by
+ * `setup` and never written here.
  */
 export const TAG_PREFIX = 'autoscaler-';
 export const MANAGED_TAG = 'autoscaler-managed';
-export const STATE_TAG = 'autoscaler-state';
-export const RECS_TAG = 'autoscaler-recs';
-export const DEDUPE_TAG = 'autoscaler-dedupe-';
-export const TAG_VALUE_MAX = 256;
-export const DEDUPE_CHUNKS = 4;
+export const STATE_CODEC: StateCodecOptions = { prefix: TAG_PREFIX, valueChars: /[\s\S]/u, maxValueLength: 256, maxKeys: 10 };
 
-type Mark = [number, number?, number?];
-
-function markOut(m: ActionMark | undefined): Mark | undefined {
-  if (!m) return undefined;
-  const out: Mark = [m.at];
-  if (m.from !== undefined || m.to !== undefined) out.push(m.from ?? -1, m.to ?? -1);
-  return out;
-}
-
-function markIn(v: unknown): ActionMark | undefined {
-  if (!Array.isArray(v) || typeof v[0] !== 'number' || !Number.isFinite(v[0])) return undefined;
-  const mark: ActionMark = { at: v[0] };
-  if (typeof v[1] === 'number' && v[1] >= 0) mark.from = v[1];
-  if (typeof v[2] === 'number' && v[2] >= 0) mark.to = v[2];
-  return mark;
-}
+/**
+ * The previous version's tags: `autoscaler-state` {"o":[at,from,to],"i":..,"r":..}, `autoscaler-recs`
+ * [[at,replicas],..] and one JSON array of dedupe keys cut into `autoscaler-dedupe-0..3`. Read while
+ * present; the next write replaces them.
+ */
+const LEGACY_MARKS = 'autoscaler-state';
+const LEGACY_RECS = 'autoscaler-recs';
+const LEGACY_DEDUPE = 'autoscaler-dedupe-';
 
 export function isManaged(tags: Readonly<Record<string, string>> | undefined): boolean {
   // One rule on every cloud (core): "true" in any case, spaces trimmed; "false", "" and anything else opt out.
   return isManagedValue(tags?.[MANAGED_TAG]);
 }
 
-/** Encode state as tags; the newest dedupe keys and recommendations that fit are kept. */
-export function encodeState(state: PersistedState): Record<string, string> {
-  const tags: Record<string, string> = {};
-  const marks: Record<string, Mark> = {};
-  const o = markOut(state.lastScaleOut);
-  const i = markOut(state.lastScaleIn);
-  const r = markOut(state.lastResize);
-  if (o) marks['o'] = o;
-  if (i) marks['i'] = i;
-  if (r) marks['r'] = r;
-  if (Object.keys(marks).length > 0) tags[STATE_TAG] = JSON.stringify(marks);
-
-  const recs: Array<[number, number]> = [];
-  for (let k = state.recommendations.length - 1; k >= 0; k--) {
-    const rec = state.recommendations[k]!;
-    const candidate: Array<[number, number]> = [[rec.at, rec.replicas], ...recs];
-    if (JSON.stringify(candidate).length > TAG_VALUE_MAX) break;
-    recs.unshift([rec.at, rec.replicas]);
-  }
-  if (recs.length > 0) tags[RECS_TAG] = JSON.stringify(recs);
-
-  const budget = TAG_VALUE_MAX * DEDUPE_CHUNKS;
-  const keys: string[] = [];
-  for (let k = state.dedupeKeys.length - 1; k >= 0; k--) {
-    const key = state.dedupeKeys[k]!;
-    if (JSON.stringify([key, ...keys]).length > budget) break;
-    keys.unshift(key);
-  }
-  if (keys.length > 0) {
-    const text = JSON.stringify(keys);
-    for (let c = 0; c * TAG_VALUE_MAX < text.length; c++) tags[`${DEDUPE_TAG}${c}`] = text.slice(c * TAG_VALUE_MAX, (c + 1) * TAG_VALUE_MAX);
-  }
-  return tags;
-}
-
 function parseJson(text: string | undefined): unknown {
-  if (text === undefined) return undefined;
   try {
-    return JSON.parse(text);
+    return text === undefined ? undefined : JSON.parse(text);
   } catch {
     return undefined;
   }
 }
 
-/**
- * Decode tags back to state. Tolerant on purpose: a hand-edited or truncated
- * tag loses that part of the memory, it never stops the autoscaler.
- */
-export function decodeState(tags: Readonly<Record<string, string>> | undefined): PersistedState {
+const isNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+
+function decodeLegacy(tags: Readonly<Record<string, string>>): PersistedState {
   const state = emptyPersistedState();
-  if (!tags) return state;
-  const marks = parseJson(tags[STATE_TAG]);
-  if (marks && typeof marks === 'object' && !Array.isArray(marks)) {
-    const m = marks as Record<string, unknown>;
-    const o = markIn(m['o']);
-    const i = markIn(m['i']);
-    const r = markIn(m['r']);
-    if (o) state.lastScaleOut = o;
-    if (i) state.lastScaleIn = i;
-    if (r) state.lastResize = r;
+  const marks = parseJson(tags[LEGACY_MARKS]) as Record<string, unknown> | null | undefined;
+  for (const [field, key] of [
+    ['lastScaleOut', 'o'],
+    ['lastScaleIn', 'i'],
+    ['lastResize', 'r'],
+  ] as const) {
+    const m: unknown = Array.isArray(marks) ? undefined : marks?.[key];
+    if (!Array.isArray(m) || !isNumber(m[0])) continue;
+    const [at, from, to] = m as [number, unknown, unknown];
+    state[field] = { at, ...(isNumber(from) && from >= 0 ? { from } : {}), ...(isNumber(to) && to >= 0 ? { to } : {}) };
   }
-  const recs = parseJson(tags[RECS_TAG]);
-  if (Array.isArray(recs)) {
-    for (const rec of recs) {
-      if (Array.isArray(rec) && typeof rec[0] === 'number' && typeof rec[1] === 'number' && Number.isInteger(rec[1]) && rec[1] >= 0)
-        state.recommendations.push({ at: rec[0], replicas: rec[1] });
-    }
-  }
+  const recs = parseJson(tags[LEGACY_RECS]);
+  for (const r of Array.isArray(recs) ? (recs as unknown[]) : [])
+    if (Array.isArray(r) && isNumber(r[0]) && Number.isInteger(r[1]) && (r[1] as number) >= 0)
+      state.recommendations.push({ at: r[0], replicas: r[1] as number });
   let text = '';
-  for (let c = 0; c < DEDUPE_CHUNKS; c++) {
-    const part = tags[`${DEDUPE_TAG}${c}`];
-    if (part === undefined) break;
-    text += part;
-  }
+  for (let c = 0; c < 4 && tags[`${LEGACY_DEDUPE}${c}`] !== undefined; c++) text += tags[`${LEGACY_DEDUPE}${c}`];
   const keys = parseJson(text || undefined);
   if (Array.isArray(keys)) state.dedupeKeys = keys.filter((k): k is string => typeof k === 'string');
   return state;
 }
 
-/** Replace our state tags in a full tag map, keeping everyone else's tags and the managed marker. */
+/** Tags of the previous version: it always wrote `autoscaler-state` or `autoscaler-dedupe-0` (core never does), or a JSON list of recommendations. */
+function isLegacy(tags: Readonly<Record<string, string>>): boolean {
+  return tags[LEGACY_MARKS] !== undefined || tags[`${LEGACY_DEDUPE}0`] !== undefined || (tags[LEGACY_RECS]?.startsWith('[') ?? false);
+}
+
+/** The state the tags hold. Tolerant on purpose: a hand-edited or truncated tag loses that part of the memory, it never stops the autoscaler. */
+export function decodeState(tags: Readonly<Record<string, string>> | undefined): PersistedState {
+  if (tags === undefined) return emptyPersistedState();
+  return isLegacy(tags) ? decodeLegacy(tags) : decodePersistedState(tags, STATE_CODEC);
+}
+
+/** The full tag map with our state replaced: everyone else's tags and the managed marker are kept, the previous version's state tags removed. */
 export function mergeStateTags(current: Readonly<Record<string, string>> | undefined, state: PersistedState): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(current ?? {})) if (!k.startsWith(TAG_PREFIX) || k === MANAGED_TAG) out[k] = v;
-  return { ...out, ...encodeState(state) };
+  const { put, remove } = stateEntryChanges(current, encodePersistedState(state, STATE_CODEC), STATE_CODEC);
+  const drop = new Set([...remove, LEGACY_MARKS, `${LEGACY_DEDUPE}0`]);
+  return { ...Object.fromEntries(Object.entries(current ?? {}).filter(([k]) => !drop.has(k))), ...Object.fromEntries(put) };
 }

@@ -1,4 +1,5 @@
-import { decodeState } from '../src/state-tags';
+import { hashDedupeKey, storedDedupeKey } from '@autoscaler/core';
+import { STATE_CODEC, decodeState, mergeStateTags } from '../src/state-tags';
 
 /**
  * Freeform tags exactly as the previous version wrote them (its `encodeState` output, captured
@@ -45,5 +46,24 @@ describe('state tags written by the previous version (JSON in autoscaler-state/-
       dedupeKeys: [0, 1, 2, 3, 4].map((k) => `${ALARM}:2026-03-10T11:5${k}:00Z`),
       recommendations: [],
     });
+  });
+});
+
+describe('the first write after an upgrade', () => {
+  it.each([
+    ['one chunk', ONE_CHUNK],
+    ['three chunks', THREE_CHUNKS],
+  ])('%s: replaces the old tags with core codec tags that read back the same memory, keeping other tags', (_, old) => {
+    const before = decodeState(old);
+    const tags = mergeStateTags(old, before);
+    expect(Object.keys(tags).filter((k) => ['autoscaler-state', 'autoscaler-dedupe-0'].includes(k))).toEqual([]);
+    expect(Object.entries(old).filter(([k]) => !k.startsWith('autoscaler-') || k === 'autoscaler-managed')).toEqual(
+      Object.entries(tags).filter(([k]) => !k.startsWith('autoscaler-') || k === 'autoscaler-managed'),
+    );
+    const after = decodeState(tags);
+    expect({ ...after, dedupeKeys: [] }).toEqual({ ...before, dedupeKeys: [] });
+    // Keys too long for a tag value are kept as core's hash, which the orchestrator matches.
+    expect(after.dedupeKeys).toEqual(before.dedupeKeys.map((k) => storedDedupeKey(k, STATE_CODEC)));
+    expect(after.dedupeKeys.map((k, i) => k === before.dedupeKeys[i] || k === hashDedupeKey(before.dedupeKeys[i]!))).not.toContain(false);
   });
 });

@@ -1,10 +1,10 @@
 import fc from 'fast-check';
-import { ValidationError, emptyPersistedState, validatePolicy, type PersistedState } from '@autoscaler/core';
+import { ValidationError, emptyPersistedState, storedDedupeKey, validatePolicy, type PersistedState } from '@autoscaler/core';
 import { exportNativePolicy, isOcid, parseRung, requireOcid } from '../src';
 import { buildAlarmQuery, parseQuery } from '../src/alarm-query';
 import { retryConfiguration } from '../src/retry';
 import { defaultLadder } from '../src/shapes';
-import { decodeState, encodeState, mergeStateTags } from '../src/state-tags';
+import { STATE_CODEC, decodeState, mergeStateTags } from '../src/state-tags';
 
 const DEP = 'ocid1.datasciencemodeldeployment.oc1.iad.amaaaaaamodeldeploy00000000000000000000000000000000000000';
 
@@ -127,17 +127,18 @@ describe('state tags', () => {
   it('round-trips marks, keeps the newest keys/recommendations that fit, and every value fits a tag', () => {
     fc.assert(
       fc.property(stateArb, (state) => {
-        const tags = encodeState(state);
+        const tags = mergeStateTags({}, state);
         for (const [k, v] of Object.entries(tags)) {
           expect(k.length).toBeLessThanOrEqual(100);
           expect(v.length).toBeLessThanOrEqual(256);
         }
-        expect(Object.keys(tags).length).toBeLessThanOrEqual(6);
+        expect(Object.keys(tags).length).toBeLessThanOrEqual(STATE_CODEC.maxKeys);
         const back = decodeState(tags);
         expect(back.lastScaleOut).toEqual(state.lastScaleOut);
         expect(back.lastScaleIn).toEqual(state.lastScaleIn);
         expect(back.lastResize).toEqual(state.lastResize);
-        expect(back.dedupeKeys).toEqual(state.dedupeKeys.slice(state.dedupeKeys.length - back.dedupeKeys.length));
+        const stored = state.dedupeKeys.map((k) => storedDedupeKey(k, STATE_CODEC));
+        expect(back.dedupeKeys).toEqual(stored.slice(stored.length - back.dedupeKeys.length));
         expect(back.recommendations).toEqual(state.recommendations.slice(state.recommendations.length - back.recommendations.length));
       }),
     );
@@ -146,19 +147,23 @@ describe('state tags', () => {
   it('never throws on hand-edited tags', () => {
     fc.assert(
       fc.property(
-        fc.dictionary(fc.constantFrom('autoscaler-state', 'autoscaler-recs', 'autoscaler-dedupe-0', 'autoscaler-dedupe-1', 'x'), fc.string()),
+        fc.dictionary(
+          fc.constantFrom('autoscaler-state', 'autoscaler-recs', 'autoscaler-dedupe-0', 'autoscaler-dedupe-1', 'autoscaler-out', 'autoscaler-dedupe', 'x'),
+          fc.string(),
+        ),
         (tags) => void decodeState(tags),
       ),
     );
     expect(decodeState({ 'autoscaler-state': '{"o":[1,2' })).toEqual(emptyPersistedState());
+    expect(decodeState({ 'autoscaler-out': '{"o":[1,2' })).toEqual(emptyPersistedState());
   });
 
   it('replaces only our tags', () => {
     const merged = mergeStateTags(
-      { team: 'ml', 'autoscaler-managed': 'true', 'autoscaler-dedupe-3': 'stale' },
+      { team: 'ml', 'autoscaler-managed': 'true', 'autoscaler-dedupe-3': 'stale', 'autoscaler-policy': 'kept' },
       { ...emptyPersistedState(), dedupeKeys: ['a'] },
     );
-    expect(merged).toEqual({ team: 'ml', 'autoscaler-managed': 'true', 'autoscaler-dedupe-0': '["a"]' });
+    expect(merged).toEqual({ team: 'ml', 'autoscaler-managed': 'true', 'autoscaler-policy': 'kept', 'autoscaler-dedupe': 'a' });
   });
 });
 

@@ -9,7 +9,7 @@ import { HASHED_KEY_PREFIX, hashDedupeKey } from './hash';
  *
  *   AWS (SageMaker tags)  { prefix: 'autoscaler:', valueChars: /[\p{L}\p{Z}\p{N}_.:/=+\-@]/u, maxValueLength: 256, maxKeys: 10 }
  *   OCI (freeform tags)   { prefix: 'autoscaler-', valueChars: /[\s\S]/u, maxValueLength: 256, maxKeys: 10 }
- *   Kubernetes            { prefix: 'autoscaler.dev/', valueChars: /[\s\S]/u, maxValueLength: 4096, maxKeys: 8 }
+ *   Kubernetes            { prefix: 'autoscaler.dev/state-', valueChars: /[\s\S]/u, maxValueLength: 4096, maxKeys: 8 }
  *
  * Keys (after the prefix): `out`, `in`, `resize` (action marks), `fail` (failed metric reads),
  * `dedupe`, `dedupe-1`, ... and `recs`, `recs-1`, ... Values use only [0-9a-z], `-` and the
@@ -187,17 +187,25 @@ function gather(map: ReadonlyMap<string, string>, c: Codec, name: string): strin
   return words;
 }
 
-/** The state the pairs hold. Tolerant: a damaged or hand-edited entry loses that part only. */
-export function decodePersistedState(entries: StateEntries | undefined, options: StateCodecOptions): PersistedState {
+/**
+ * The state the pairs hold. Tolerant: a damaged or hand-edited entry loses that part only, and
+ * is named in `problems` when given (a mark or count that cannot be read; unreadable list items
+ * are dropped quietly).
+ */
+export function decodePersistedState(entries: StateEntries | undefined, options: StateCodecOptions, problems?: string[]): PersistedState {
   const c = codecOf(options);
   const map = entriesOf(entries);
   const state = emptyPersistedState();
   for (const [field, name] of MARKS) {
-    const mark = decodeMark(map.get(`${c.prefix}${name}`));
+    const key = `${c.prefix}${name}`;
+    const mark = decodeMark(map.get(key));
     if (mark !== undefined) state[field] = mark;
+    else if (map.has(key)) problems?.push(`${key}: not a mark (<at>-<from>-<to> in base 35); ignored`);
   }
-  const fail = parseNum(map.get(`${c.prefix}fail`)?.trim());
+  const failKey = `${c.prefix}fail`;
+  const fail = parseNum(map.get(failKey)?.trim());
   if (fail !== undefined && fail > 0) state.metricFailures = fail;
+  else if (map.has(failKey)) problems?.push(`${failKey}: not a count >= 1 in base 35; ignored`);
   state.dedupeKeys = gather(map, c, 'dedupe').filter((k) => k.length <= Math.max(VERBATIM_MAX, 24) && c.allowed(k));
   const recs: Recommendation[] = [];
   for (const word of gather(map, c, 'recs')) {
@@ -219,6 +227,21 @@ export function isManagedValue(value: string | undefined | null): boolean {
 export function isStateKey(key: string, options: Pick<StateCodecOptions, 'prefix'>): boolean {
   if (!key.startsWith(options.prefix)) return false;
   return /^(?:out|in|resize|fail|(?:dedupe|recs)(?:-[1-9][0-9]?)?)$/.test(key.slice(options.prefix.length));
+}
+
+/** Every key the codec may write for these limits, e.g. to clear them all in a JSON merge patch. */
+export function stateKeyNames(options: Pick<StateCodecOptions, 'prefix' | 'maxKeys'>): string[] {
+  const lists = ['dedupe', 'recs'].flatMap((name) => Array.from({ length: Math.max(1, options.maxKeys) }, (_, i) => `${name}${i === 0 ? '' : `-${i}`}`));
+  return [...MARKS.map(([, name]) => name), 'fail', ...lists].map((name) => `${options.prefix}${name}`);
+}
+
+/**
+ * The JSON merge patch (`null` removes) that stores `state`: its pairs, and `null` for every
+ * other key the codec may write. Keys the codec does not own are left alone.
+ */
+export function stateMergePatch(state: PersistedState, options: StateCodecOptions): Record<string, string | null> {
+  const next = encodePersistedState(state, options);
+  return Object.fromEntries(stateKeyNames(options).map((k) => [k, next.get(k) ?? null]));
 }
 
 /**

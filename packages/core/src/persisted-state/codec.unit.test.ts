@@ -10,6 +10,8 @@ import {
   isManagedValue,
   isStateKey,
   stateEntryChanges,
+  stateKeyNames,
+  stateMergePatch,
   storedDedupeKey,
   validatePolicy,
   type ActionMark,
@@ -221,6 +223,47 @@ describe('persisted-state codec: examples', () => {
     const { put, remove } = stateEntryChanges(current, next, AWS);
     expect([...put]).toEqual([['autoscaler:out', 'new']]);
     expect(remove).toEqual(['autoscaler:dedupe-1']);
+  });
+});
+
+describe('persisted-state codec: merge patches and damaged entries', () => {
+  it('stateKeyNames lists every key encode may write, and nothing else', () => {
+    fc.assert(
+      fc.property(state, options, (s, o) => {
+        const names = new Set(stateKeyNames(o));
+        for (const k of encodePersistedState(s, o).keys()) expect(names.has(k)).toBe(true);
+        for (const k of names) expect(isStateKey(k, o)).toBe(true);
+      }),
+      { numRuns: 200 },
+    );
+    expect(stateKeyNames({ prefix: 'p/', maxKeys: 2 })).toEqual(['p/out', 'p/in', 'p/resize', 'p/fail', 'p/dedupe', 'p/dedupe-1', 'p/recs', 'p/recs-1']);
+  });
+
+  it('stateMergePatch sets the encoded pairs and nulls every other state key', () => {
+    const patch = stateMergePatch({ dedupeKeys: ['k1'], recommendations: [], lastScaleIn: { at: 35 } }, K8S);
+    expect(patch['autoscaler.dev/in']).toBe('10');
+    expect(patch['autoscaler.dev/dedupe']).toBe('k1');
+    expect(patch['autoscaler.dev/out']).toBeNull();
+    expect(patch['autoscaler.dev/recs-7']).toBeNull();
+    expect(Object.keys(patch)).toEqual(stateKeyNames(K8S));
+  });
+
+  it('decode names a damaged mark or count in problems and keeps the rest', () => {
+    const problems: string[] = [];
+    const back = decodePersistedState(
+      { 'autoscaler-out': '{"o":1}', 'autoscaler-fail': '-', 'autoscaler-in': '10', 'autoscaler-dedupe': 'a b' },
+      OCI,
+      problems,
+    );
+    expect(back).toEqual({ lastScaleIn: { at: 35 }, dedupeKeys: ['a', 'b'], recommendations: [] });
+    expect(problems).toEqual(['autoscaler-out: not a mark (<at>-<from>-<to> in base 35); ignored', 'autoscaler-fail: not a count >= 1 in base 35; ignored']);
+    const none: string[] = [];
+    decodePersistedState(
+      encodePersistedState({ dedupeKeys: ['x'], recommendations: [{ at: 1, replicas: 2 }], lastScaleOut: { at: 1 }, metricFailures: 3 }, OCI),
+      OCI,
+      none,
+    );
+    expect(none).toEqual([]);
   });
 });
 

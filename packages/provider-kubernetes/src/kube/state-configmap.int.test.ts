@@ -2,6 +2,7 @@ import { applySeed, kubeConfigFor, startFakeKubeApi, type FakeKubeApi } from '@a
 import { KubeApi } from './kube-api';
 import { ConfigMapStateStore, stateKey } from './state-configmap';
 import { parseWorkloadId } from '../model/ids';
+import { readPersistedState } from '../model/annotations';
 
 describe('ConfigMapStateStore: the autoscaler memory in one ConfigMap of its namespace', () => {
   let api: FakeKubeApi;
@@ -24,10 +25,12 @@ describe('ConfigMapStateStore: the autoscaler memory in one ConfigMap of its nam
     expect(api.log.entries.filter((e) => e.method === 'PATCH').map((e) => e.headers['content-type'])).toEqual(Array(3).fill('application/merge-patch+json'));
     const next = new ConfigMapStateStore(kube, 'autoscaler');
     await next.load();
-    expect(next.get(ids[2]!)).toEqual({
-      'autoscaler.dev/last-scale-out': '{"at":"2026-01-01T00:00:00.000Z","from":1,"to":4}',
-      'autoscaler.dev/dedupe-keys': '["k2"]',
+    expect(readPersistedState(next.get(ids[2]!))).toEqual({
+      dedupeKeys: ['k2'],
+      recommendations: [],
+      lastScaleOut: { at: Date.UTC(2026, 0, 1), from: 1, to: 4 },
     });
+    expect(Object.keys(next.get(ids[2]!)!).sort()).toEqual(['autoscaler.dev/state-dedupe', 'autoscaler.dev/state-out']);
     expect(Object.keys(api.get('v1', 'ConfigMap', 'autoscaler', 'autoscaler-state')!['data'] as object).sort()).toEqual([
       'ml.deployment.a',
       'ml.deployment.b',

@@ -1,4 +1,4 @@
-import { ANNOTATION, POLICY_CONFIGMAP_LABEL, isManaged, persistedStatePatch, readPersistedState } from './annotations';
+import { ANNOTATION, LEGACY_STATE_ANNOTATION, POLICY_CONFIGMAP_LABEL, STATE_CODEC, isManaged, persistedStatePatch, readPersistedState } from './annotations';
 
 /** The workload annotations as a specification, edge by edge (found by mutation testing, bench/mutation.ts). */
 const AT = '2026-03-10T12:00:00.000Z';
@@ -36,15 +36,15 @@ describe('readPersistedState', () => {
     const problems: string[] = [];
     const state = readPersistedState(
       {
-        [ANNOTATION.lastScaleOut]: JSON.stringify({ at: AT, from: 2, to: 4 }),
-        [ANNOTATION.lastScaleIn]: JSON.stringify({ at: AT, from: 0, to: 0 }),
-        [ANNOTATION.lastResize]: JSON.stringify({ at: AT }),
-        [ANNOTATION.dedupeKeys]: JSON.stringify(['a', 'b']),
-        [ANNOTATION.recommendations]: JSON.stringify([
+        [LEGACY_STATE_ANNOTATION.lastScaleOut]: JSON.stringify({ at: AT, from: 2, to: 4 }),
+        [LEGACY_STATE_ANNOTATION.lastScaleIn]: JSON.stringify({ at: AT, from: 0, to: 0 }),
+        [LEGACY_STATE_ANNOTATION.lastResize]: JSON.stringify({ at: AT }),
+        [LEGACY_STATE_ANNOTATION.dedupeKeys]: JSON.stringify(['a', 'b']),
+        [LEGACY_STATE_ANNOTATION.recommendations]: JSON.stringify([
           { at: AT, replicas: 3 },
           { at: AT, replicas: 0 },
         ]),
-        [ANNOTATION.metricFailures]: '2',
+        [LEGACY_STATE_ANNOTATION.metricFailures]: '2',
       },
       problems,
     );
@@ -63,13 +63,13 @@ describe('readPersistedState', () => {
   });
 
   it.each([
-    ['not json', `${ANNOTATION.lastScaleOut}: not {"at": "<RFC 3339>", "from": n, "to": n}; ignored`],
-    [JSON.stringify({ at: 'yesterday' }), `${ANNOTATION.lastScaleOut}: not {"at": "<RFC 3339>", "from": n, "to": n}; ignored`],
-    [JSON.stringify({ at: AT_MS }), `${ANNOTATION.lastScaleOut}: not {"at": "<RFC 3339>", "from": n, "to": n}; ignored`],
-    ['null', `${ANNOTATION.lastScaleOut}: not {"at": "<RFC 3339>", "from": n, "to": n}; ignored`],
+    ['not json', `${LEGACY_STATE_ANNOTATION.lastScaleOut}: not {"at": "<RFC 3339>", "from": n, "to": n}; ignored`],
+    [JSON.stringify({ at: 'yesterday' }), `${LEGACY_STATE_ANNOTATION.lastScaleOut}: not {"at": "<RFC 3339>", "from": n, "to": n}; ignored`],
+    [JSON.stringify({ at: AT_MS }), `${LEGACY_STATE_ANNOTATION.lastScaleOut}: not {"at": "<RFC 3339>", "from": n, "to": n}; ignored`],
+    ['null', `${LEGACY_STATE_ANNOTATION.lastScaleOut}: not {"at": "<RFC 3339>", "from": n, "to": n}; ignored`],
   ])('a damaged mark %s is dropped and reported', (text, problem) => {
     const problems: string[] = [];
-    const state = readPersistedState({ [ANNOTATION.lastScaleOut]: text }, problems);
+    const state = readPersistedState({ [LEGACY_STATE_ANNOTATION.lastScaleOut]: text }, problems);
     expect(state.lastScaleOut).toBeUndefined();
     expect(problems).toEqual([problem]);
   });
@@ -86,25 +86,25 @@ describe('readPersistedState', () => {
       { at: AT_MS, to: 7 },
     ],
   ])('mark %j keeps only whole from/to >= 0: %j', (mark, expected) => {
-    expect(readPersistedState({ [ANNOTATION.lastScaleIn]: JSON.stringify(mark) }).lastScaleIn).toEqual(expected);
-    expect(readPersistedState({ [ANNOTATION.lastResize]: JSON.stringify(mark) }).lastResize).toEqual(expected);
+    expect(readPersistedState({ [LEGACY_STATE_ANNOTATION.lastScaleIn]: JSON.stringify(mark) }).lastScaleIn).toEqual(expected);
+    expect(readPersistedState({ [LEGACY_STATE_ANNOTATION.lastResize]: JSON.stringify(mark) }).lastResize).toEqual(expected);
   });
 
   it.each([
-    ['{"a":1}', [], [`${ANNOTATION.dedupeKeys}: not a JSON array of strings; ignored`]],
-    ['["a",1]', [], [`${ANNOTATION.dedupeKeys}: not a JSON array of strings; ignored`]],
-    ['nope', [], [`${ANNOTATION.dedupeKeys}: not a JSON array of strings; ignored`]],
+    ['{"a":1}', [], [`${LEGACY_STATE_ANNOTATION.dedupeKeys}: not a JSON array of strings; ignored`]],
+    ['["a",1]', [], [`${LEGACY_STATE_ANNOTATION.dedupeKeys}: not a JSON array of strings; ignored`]],
+    ['nope', [], [`${LEGACY_STATE_ANNOTATION.dedupeKeys}: not a JSON array of strings; ignored`]],
     ['[]', [], []],
     ['["k"]', ['k'], []],
   ])('dedupe keys %s -> %j, problems %j', (text, keys, expectedProblems) => {
     const problems: string[] = [];
-    expect(readPersistedState({ [ANNOTATION.dedupeKeys]: text }, problems).dedupeKeys).toEqual(keys);
+    expect(readPersistedState({ [LEGACY_STATE_ANNOTATION.dedupeKeys]: text }, problems).dedupeKeys).toEqual(keys);
     expect(problems).toEqual(expectedProblems);
   });
 
   it.each([
-    ['{"at":1}', [], [`${ANNOTATION.recommendations}: not a JSON array; ignored`]],
-    ['nope', [], [`${ANNOTATION.recommendations}: not a JSON array; ignored`]],
+    ['{"at":1}', [], [`${LEGACY_STATE_ANNOTATION.recommendations}: not a JSON array; ignored`]],
+    ['nope', [], [`${LEGACY_STATE_ANNOTATION.recommendations}: not a JSON array; ignored`]],
     [
       JSON.stringify([
         null,
@@ -121,7 +121,7 @@ describe('readPersistedState', () => {
     ],
   ])('recommendations %s -> %j', (text, recs, expectedProblems) => {
     const problems: string[] = [];
-    expect(readPersistedState({ [ANNOTATION.recommendations]: text }, problems).recommendations).toEqual(recs);
+    expect(readPersistedState({ [LEGACY_STATE_ANNOTATION.recommendations]: text }, problems).recommendations).toEqual(recs);
     expect(problems).toEqual(expectedProblems);
   });
 
@@ -141,33 +141,35 @@ describe('readPersistedState', () => {
     ['', undefined],
   ])('metric failures %j -> %p', (text, n) => {
     const problems: string[] = [];
-    const state = readPersistedState({ [ANNOTATION.metricFailures]: text }, problems);
+    const state = readPersistedState({ [LEGACY_STATE_ANNOTATION.metricFailures]: text }, problems);
     expect(state.metricFailures).toBe(n);
-    expect(problems).toEqual(n === undefined ? [`${ANNOTATION.metricFailures}: not a whole number >= 1; ignored`] : []);
+    expect(problems).toEqual(n === undefined ? [`${LEGACY_STATE_ANNOTATION.metricFailures}: not a whole number >= 1; ignored`] : []);
     expect('metricFailures' in state).toBe(n !== undefined);
   });
 
   it('problems default to a fresh list (no throw without one)', () => {
     expect(() =>
-      readPersistedState({ [ANNOTATION.lastScaleOut]: 'x', [ANNOTATION.dedupeKeys]: 'x', [ANNOTATION.recommendations]: 'x', [ANNOTATION.metricFailures]: 'x' }),
+      readPersistedState({
+        [LEGACY_STATE_ANNOTATION.lastScaleOut]: 'x',
+        [LEGACY_STATE_ANNOTATION.dedupeKeys]: 'x',
+        [LEGACY_STATE_ANNOTATION.recommendations]: 'x',
+        [LEGACY_STATE_ANNOTATION.metricFailures]: 'x',
+      }),
     ).not.toThrow();
   });
 });
 
 describe('persistedStatePatch', () => {
-  it('an empty state removes every state annotation (JSON merge null)', () => {
-    expect(persistedStatePatch({ dedupeKeys: [], recommendations: [] })).toEqual({
-      [ANNOTATION.lastScaleOut]: null,
-      [ANNOTATION.lastScaleIn]: null,
-      [ANNOTATION.lastResize]: null,
-      [ANNOTATION.dedupeKeys]: null,
-      [ANNOTATION.recommendations]: null,
-      [ANNOTATION.metricFailures]: null,
-    });
-    expect(persistedStatePatch({ dedupeKeys: [], recommendations: [], metricFailures: 0 })[ANNOTATION.metricFailures]).toBeNull();
+  const L = Object.values(LEGACY_STATE_ANNOTATION);
+  it("an empty state removes every state annotation, the previous version's too (JSON merge null)", () => {
+    const patch = persistedStatePatch({ dedupeKeys: [], recommendations: [] });
+    expect(Object.values(patch).every((v) => v === null)).toBe(true);
+    for (const k of [...L, 'autoscaler.dev/state-out', 'autoscaler.dev/state-fail', 'autoscaler.dev/state-dedupe', 'autoscaler.dev/state-recs-7'])
+      expect(patch).toHaveProperty([k], null);
+    expect(persistedStatePatch({ dedupeKeys: [], recommendations: [], metricFailures: 0 })['autoscaler.dev/state-fail']).toBeNull();
   });
 
-  it('writes each field in the form readPersistedState reads back', () => {
+  it('writes each field in the form readPersistedState reads back, under autoscaler.dev/state-', () => {
     const state = {
       lastScaleOut: { at: AT_MS, from: 2, to: 4 },
       lastScaleIn: { at: AT_MS, from: 0 },
@@ -177,23 +179,23 @@ describe('persistedStatePatch', () => {
       metricFailures: 1,
     };
     const patch = persistedStatePatch(state);
-    expect(patch).toEqual({
-      [ANNOTATION.lastScaleOut]: `{"at":"${AT}","from":2,"to":4}`,
-      [ANNOTATION.lastScaleIn]: `{"at":"${AT}","from":0}`,
-      [ANNOTATION.lastResize]: `{"at":"${AT}"}`,
-      [ANNOTATION.dedupeKeys]: '["k1"]',
-      [ANNOTATION.recommendations]: `[{"at":"${AT}","replicas":3}]`,
-      [ANNOTATION.metricFailures]: '1',
-    });
+    const written = Object.fromEntries(Object.entries(patch).filter((e): e is [string, string] => e[1] !== null));
+    expect(Object.keys(written).sort()).toEqual(['out', 'in', 'resize', 'fail', 'dedupe', 'recs'].map((k) => `${STATE_CODEC.prefix}${k}`).sort());
+    expect(written['autoscaler.dev/state-dedupe']).toBe('k1');
+    expect(written['autoscaler.dev/state-fail']).toBe('1');
     const problems: string[] = [];
-    expect(readPersistedState(patch as Record<string, string>, problems)).toEqual(state);
+    expect(readPersistedState(written, problems)).toEqual(state);
     expect(problems).toEqual([]);
   });
 
-  it('a mark with only `to` writes only `to`', () => {
-    expect(persistedStatePatch({ dedupeKeys: [], recommendations: [], lastScaleOut: { at: AT_MS, to: 0 } })[ANNOTATION.lastScaleOut]).toBe(
-      `{"at":"${AT}","to":0}`,
-    );
+  it('a damaged state annotation is reported and ignored', () => {
+    const problems: string[] = [];
+    expect(readPersistedState({ 'autoscaler.dev/state-out': 'x y', 'autoscaler.dev/state-in': '10' }, problems)).toEqual({
+      lastScaleIn: { at: 35 },
+      dedupeKeys: [],
+      recommendations: [],
+    });
+    expect(problems).toEqual(['autoscaler.dev/state-out: not a mark (<at>-<from>-<to> in base 35); ignored']);
   });
 });
 
@@ -207,6 +209,8 @@ describe('annotation keys: the contract operators write by hand (docs/kubernetes
       resize: 'autoscaler.dev/resize',
       container: 'autoscaler.dev/container',
       alarms: 'autoscaler.dev/alarms',
+    });
+    expect(LEGACY_STATE_ANNOTATION).toEqual({
       lastScaleOut: 'autoscaler.dev/last-scale-out',
       lastScaleIn: 'autoscaler.dev/last-scale-in',
       lastResize: 'autoscaler.dev/last-resize',
@@ -221,17 +225,17 @@ describe('annotation keys: the contract operators write by hand (docs/kubernetes
 describe('absent fields are absent, not undefined (a spread or `in` check downstream must see no key)', () => {
   it('a state with nothing set has only the two lists; a mark without from/to has only `at`', () => {
     expect(readPersistedState({})).toStrictEqual({ dedupeKeys: [], recommendations: [] });
-    expect(Object.keys(readPersistedState({ [ANNOTATION.lastScaleOut]: JSON.stringify({ at: AT }) }).lastScaleOut!)).toEqual(['at']);
-    expect(Object.keys(readPersistedState({ [ANNOTATION.lastScaleIn]: JSON.stringify({ at: AT, from: 1 }) }))).toEqual([
+    expect(Object.keys(readPersistedState({ [LEGACY_STATE_ANNOTATION.lastScaleOut]: JSON.stringify({ at: AT }) }).lastScaleOut!)).toEqual(['at']);
+    expect(Object.keys(readPersistedState({ [LEGACY_STATE_ANNOTATION.lastScaleIn]: JSON.stringify({ at: AT, from: 1 }) }))).toEqual([
       'dedupeKeys',
       'recommendations',
       'lastScaleIn',
     ]);
-    expect(Object.keys(readPersistedState({ [ANNOTATION.lastResize]: JSON.stringify({ at: AT, to: 1 }) }))).toEqual([
+    expect(Object.keys(readPersistedState({ [LEGACY_STATE_ANNOTATION.lastResize]: JSON.stringify({ at: AT, to: 1 }) }))).toEqual([
       'dedupeKeys',
       'recommendations',
       'lastResize',
     ]);
-    expect(Object.keys(readPersistedState({ [ANNOTATION.lastScaleIn]: JSON.stringify({ at: AT, to: 1 }) }).lastScaleIn!)).toEqual(['at', 'to']);
+    expect(Object.keys(readPersistedState({ [LEGACY_STATE_ANNOTATION.lastScaleIn]: JSON.stringify({ at: AT, to: 1 }) }).lastScaleIn!)).toEqual(['at', 'to']);
   });
 });

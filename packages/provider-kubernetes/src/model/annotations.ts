@@ -1,4 +1,12 @@
-import { isManagedValue, type ActionMark, type PersistedState, type Recommendation } from '@autoscaler/core';
+import {
+  decodePersistedState,
+  isManagedValue,
+  stateMergePatch,
+  type ActionMark,
+  type PersistedState,
+  type Recommendation,
+  type StateCodecOptions,
+} from '@autoscaler/core';
 
 /** Every annotation the autoscaler reads or writes lives under this prefix. */
 export const ANNOTATION = {
@@ -16,26 +24,28 @@ export const ANNOTATION = {
   container: 'autoscaler.dev/container',
   /** Windowed alarms the metrics-server source evaluates (YAML/JSON list). */
   alarms: 'autoscaler.dev/alarms',
-  lastScaleOut: 'autoscaler.dev/last-scale-out',
-  lastScaleIn: 'autoscaler.dev/last-scale-in',
-  lastResize: 'autoscaler.dev/last-resize',
-  dedupeKeys: 'autoscaler.dev/dedupe-keys',
-  recommendations: 'autoscaler.dev/recommendations',
-  /** Failed metric reads in a row (for `policy.fallback`). */
-  metricFailures: 'autoscaler.dev/metric-failures',
 } as const;
 
 /** Label on ConfigMaps holding policies (lets discovery list them in one call). */
 export const POLICY_CONFIGMAP_LABEL = 'autoscaler.dev/policy';
 
-const STATE_KEYS = [
-  ANNOTATION.lastScaleOut,
-  ANNOTATION.lastScaleIn,
-  ANNOTATION.lastResize,
-  ANNOTATION.dedupeKeys,
-  ANNOTATION.recommendations,
-  ANNOTATION.metricFailures,
-] as const;
+/**
+ * The autoscaler's memory of a workload (annotations, or the same pairs in a ConfigMap entry):
+ * core's persisted-state codec under `autoscaler.dev/state-` (`state-out`, `state-dedupe`, ...).
+ * Annotation values have no length limit of their own (256 KiB for all of them together), so
+ * the limits only keep the memory small.
+ */
+export const STATE_CODEC: StateCodecOptions = { prefix: 'autoscaler.dev/state-', valueChars: /[\s\S]/u, maxValueLength: 4096, maxKeys: 8 };
+
+/** The annotations the previous version wrote its memory to (JSON, RFC 3339 times): read while present, removed at the next write. */
+export const LEGACY_STATE_ANNOTATION = {
+  lastScaleOut: 'autoscaler.dev/last-scale-out',
+  lastScaleIn: 'autoscaler.dev/last-scale-in',
+  lastResize: 'autoscaler.dev/last-resize',
+  dedupeKeys: 'autoscaler.dev/dedupe-keys',
+  recommendations: 'autoscaler.dev/recommendations',
+  metricFailures: 'autoscaler.dev/metric-failures',
+} as const;
 
 type Annotations = Readonly<Record<string, string>> | undefined;
 
@@ -66,24 +76,18 @@ function parseMark(text: string | undefined, problems: string[], key: string): A
   return mark;
 }
 
-/**
- * The autoscaler's memory of a workload, read from its annotations. A damaged
- * annotation (hand edits) is ignored and reported, never fatal: refusing to
- * act forever over a cooldown mark would be worse than losing the mark.
- */
-export function readPersistedState(annotations: Annotations, problems: string[] = []): PersistedState {
-  const a = annotations ?? {};
+/** The memory as the previous version wrote it. */
+function readLegacyState(a: Readonly<Record<string, string>>, problems: string[]): PersistedState {
+  const L = LEGACY_STATE_ANNOTATION;
   const state: PersistedState = { dedupeKeys: [], recommendations: [] };
-  const out = parseMark(a[ANNOTATION.lastScaleOut], problems, ANNOTATION.lastScaleOut);
-  const inn = parseMark(a[ANNOTATION.lastScaleIn], problems, ANNOTATION.lastScaleIn);
-  const resize = parseMark(a[ANNOTATION.lastResize], problems, ANNOTATION.lastResize);
-  if (out) state.lastScaleOut = out;
-  if (inn) state.lastScaleIn = inn;
-  if (resize) state.lastResize = resize;
-  const keys = parseJson(a[ANNOTATION.dedupeKeys]);
+  for (const field of ['lastScaleOut', 'lastScaleIn', 'lastResize'] as const) {
+    const mark = parseMark(a[L[field]], problems, L[field]);
+    if (mark) state[field] = mark;
+  }
+  const keys = parseJson(a[L.dedupeKeys]);
   if (Array.isArray(keys) && keys.every((k) => typeof k === 'string')) state.dedupeKeys = keys;
-  else if (a[ANNOTATION.dedupeKeys] !== undefined) problems.push(`${ANNOTATION.dedupeKeys}: not a JSON array of strings; ignored`);
-  const recs = parseJson(a[ANNOTATION.recommendations]);
+  else if (a[L.dedupeKeys] !== undefined) problems.push(`${L.dedupeKeys}: not a JSON array of strings; ignored`);
+  const recs = parseJson(a[L.recommendations]);
   if (Array.isArray(recs)) {
     const parsed: Recommendation[] = [];
     for (const r of recs as Array<{ at?: unknown; replicas?: unknown }>) {
@@ -92,34 +96,31 @@ export function readPersistedState(annotations: Annotations, problems: string[] 
       if (Number.isFinite(at) && replicas !== undefined) parsed.push({ at, replicas });
     }
     state.recommendations = parsed;
-  } else if (a[ANNOTATION.recommendations] !== undefined) problems.push(`${ANNOTATION.recommendations}: not a JSON array; ignored`);
-  const failures = a[ANNOTATION.metricFailures];
+  } else if (a[L.recommendations] !== undefined) problems.push(`${L.recommendations}: not a JSON array; ignored`);
+  const failures = a[L.metricFailures];
   if (failures !== undefined) {
     const n = /^[1-9]\d{0,5}$/.test(failures) ? Number(failures) : undefined;
     if (n !== undefined) state.metricFailures = n;
-    else problems.push(`${ANNOTATION.metricFailures}: not a whole number >= 1; ignored`);
+    else problems.push(`${L.metricFailures}: not a whole number >= 1; ignored`);
   }
   return state;
 }
 
-function formatMark(m: ActionMark | undefined): string | null {
-  if (!m) return null;
-  return JSON.stringify({ at: new Date(m.at).toISOString(), ...(m.from !== undefined ? { from: m.from } : {}), ...(m.to !== undefined ? { to: m.to } : {}) });
+/**
+ * The autoscaler's memory of a workload, read from its annotations (or ConfigMap entry). A
+ * damaged annotation (hand edits) is ignored and reported, never fatal: refusing to act forever
+ * over a cooldown mark would be worse than losing the mark. Pairs the previous version wrote
+ * are read as they are until the next write replaces them.
+ */
+export function readPersistedState(annotations: Annotations, problems: string[] = []): PersistedState {
+  const a = annotations ?? {};
+  if (Object.values(LEGACY_STATE_ANNOTATION).some((k) => a[k] !== undefined)) return readLegacyState(a, problems);
+  return decodePersistedState(a, STATE_CODEC, problems);
 }
 
-/** The annotations patch (JSON merge: null removes) that stores `state`. */
+/** The annotations patch (JSON merge: null removes) that stores `state`, and removes what the previous version wrote. */
 export function persistedStatePatch(state: PersistedState): Record<string, string | null> {
-  const patch: Record<string, string | null> = {
-    [ANNOTATION.lastScaleOut]: formatMark(state.lastScaleOut),
-    [ANNOTATION.lastScaleIn]: formatMark(state.lastScaleIn),
-    [ANNOTATION.lastResize]: formatMark(state.lastResize),
-    [ANNOTATION.dedupeKeys]: state.dedupeKeys.length > 0 ? JSON.stringify(state.dedupeKeys) : null,
-    [ANNOTATION.recommendations]:
-      state.recommendations.length > 0 ? JSON.stringify(state.recommendations.map((r) => ({ at: new Date(r.at).toISOString(), replicas: r.replicas }))) : null,
-    [ANNOTATION.metricFailures]: state.metricFailures !== undefined && state.metricFailures > 0 ? String(state.metricFailures) : null,
-  };
-  for (const k of STATE_KEYS) if (!(k in patch)) patch[k] = null;
-  return patch;
+  return { ...Object.fromEntries(Object.values(LEGACY_STATE_ANNOTATION).map((k) => [k, null])), ...stateMergePatch(state, STATE_CODEC) };
 }
 
 /**
