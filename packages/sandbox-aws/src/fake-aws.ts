@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { systemClock, type Clock } from '@autoscaler/core';
-import { startFakeServer, type FakeReply, type FakeRequest, type FakeServer } from '@autoscaler/testing';
+import { FaultQueue, startFakeServer, type FakeReply, type FakeRequest, type FakeServer } from '@autoscaler/testing';
 import { FakeAutoscaling } from './autoscaling-service';
 import { FakeCloudWatch } from './cloudwatch-service';
-import { FaultPlan, serverError, throttlingError, type FakeService, type FaultSpec } from './faults';
+import { hits, serverError, throttlingError, type FakeService, type FaultSpec } from './faults';
 import { FakeSageMaker, type FakeEndpointSeed, type FakeInferenceComponentSeed } from './sagemaker-service';
 import { verifySigV4, type FakeCredential, type SignedScope } from './sigv4';
 import { FakeSns } from './sns-service';
@@ -68,7 +68,8 @@ export class FakeAws {
   readonly cloudwatch: FakeCloudWatch;
   readonly sns: FakeSns;
   readonly requests: RecordedRequest[] = [];
-  private readonly faults = new FaultPlan();
+  /** Applied after SigV4, matched on service and operation (the server's own fault queue would act before auth). */
+  private readonly faults = new FaultQueue<FaultSpec>();
   private readonly credentialMap: Map<string, FakeCredential>;
   private readonly wallClock: () => number;
   private server?: FakeServer;
@@ -127,7 +128,7 @@ export class FakeAws {
   }
 
   inject(fault: FaultSpec): void {
-    this.faults.add(fault);
+    this.faults.next(fault);
   }
 
   clearFaults(): void {
@@ -235,7 +236,7 @@ export class FakeAws {
       this.world.region,
       this.wallClock(),
     );
-    const fault = service === 'unknown' ? undefined : this.faults.take(service, operation);
+    const fault = service === 'unknown' ? undefined : this.faults.takeFirst(hits(service, operation));
     if (service !== 'unknown' && fault) {
       if (fault.kind === 'throttle') throw throttlingError(service);
       if (fault.kind === 'server-error') throw serverError(fault.status ?? 500);

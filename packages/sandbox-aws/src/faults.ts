@@ -22,32 +22,11 @@ export interface FaultSpec {
   latencyMs?: number;
 }
 
-interface ArmedFault extends FaultSpec {
-  remaining: number;
-}
-
-export class FaultPlan {
-  private faults: ArmedFault[] = [];
-
-  add(spec: FaultSpec): void {
-    this.faults.push({ ...spec, remaining: spec.times ?? 1 });
-  }
-
-  clear(): void {
-    this.faults = [];
-  }
-
-  /** The first armed fault matching this request, consumed once. */
-  take(service: FakeService, operation: string): FaultSpec | undefined {
-    const f = this.faults.find(
-      (x) => x.remaining > 0 && (x.service === undefined || x.service === service) && (x.operation === undefined || x.operation === operation),
-    );
-    if (!f) return undefined;
-    f.remaining--;
-    if (f.remaining <= 0) this.faults = this.faults.filter((x) => x !== f);
-    return f;
-  }
-}
+/** Whether a queued fault hits a request to this service and operation. */
+export const hits =
+  (service: FakeService, operation: string) =>
+  (f: FaultSpec): boolean =>
+    (f.service === undefined || f.service === service) && (f.operation === undefined || f.operation === operation);
 
 /** The error each service answers a throttled request with. */
 export function throttlingError(service: FakeService): AwsApiError {
