@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { generateFiles, logger, names, updateJson, type GeneratorCallback, type Tree } from '@nx/devkit';
+import { formatFiles, generateFiles, logger, names, updateJson, type GeneratorCallback, type Tree } from '@nx/devkit';
 import type { ProviderGeneratorSchema } from './schema';
 
 /** Lowercase letters, digits and single dashes, starting with a letter: it becomes a package name, a tag value and a `TargetRef.provider`. */
@@ -7,6 +7,7 @@ export const PROVIDER_NAME = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
 
 export const CLOUD_REGISTRY = 'packages/cli/src/clouds/index.ts';
 export const CLOUD_REGISTRY_MARKER = '// <cloud-registry>';
+export const CLI_PACKAGE_JSON = 'packages/cli/package.json';
 
 export interface ProviderNames {
   /** `azure-ml` */
@@ -15,6 +16,8 @@ export interface ProviderNames {
   className: string;
   /** `azureMl` */
   propertyName: string;
+  /** `AZURE_ML`: constants and environment variables */
+  constantName: string;
   /** `Azure Ml` unless given */
   title: string;
   /** `provider-azure-ml` */
@@ -23,6 +26,12 @@ export interface ProviderNames {
   projectRoot: string;
   /** `@autoscaler/provider-azure-ml` */
   packageName: string;
+  /** `sandbox-azure-ml`: the private package holding the wire fake */
+  sandboxProjectName: string;
+  /** `packages/sandbox-azure-ml` */
+  sandboxRoot: string;
+  /** `@autoscaler/sandbox-azure-ml` */
+  sandboxPackage: string;
 }
 
 /** Checks the name and derives every spelling the templates need. */
@@ -38,6 +47,7 @@ export function providerNames(schema: ProviderGeneratorSchema): ProviderNames {
     name: raw,
     className: n.className,
     propertyName: n.propertyName,
+    constantName: n.constantName,
     title:
       schema.title?.trim() ||
       raw
@@ -47,35 +57,40 @@ export function providerNames(schema: ProviderGeneratorSchema): ProviderNames {
     projectName: `provider-${raw}`,
     projectRoot: `packages/provider-${raw}`,
     packageName: `@autoscaler/provider-${raw}`,
+    sandboxProjectName: `sandbox-${raw}`,
+    sandboxRoot: `packages/sandbox-${raw}`,
+    sandboxPackage: `@autoscaler/sandbox-${raw}`,
   };
 }
 
 /** `nx g @autoscaler/workspace-plugin:provider <name>` */
 export async function providerGenerator(tree: Tree, schema: ProviderGeneratorSchema): Promise<GeneratorCallback> {
   const n = providerNames(schema);
-  if (tree.exists(n.projectRoot)) throw new Error(`${n.projectRoot} already exists: pick another name or remove it first`);
+  for (const root of [n.projectRoot, n.sandboxRoot]) if (tree.exists(root)) throw new Error(`${root} already exists: pick another name or remove it first`);
 
   const substitutions = { ...n, tmpl: '' };
   const files = path.join(__dirname, 'files');
-  generateFiles(tree, path.join(files, 'package'), n.projectRoot, substitutions);
-  generateFiles(tree, path.join(files, 'docs'), 'docs', substitutions);
-  addTsconfigPath(tree, n);
+  generateFiles(tree, path.join(files, 'provider'), n.projectRoot, substitutions);
+  generateFiles(tree, path.join(files, 'sandbox'), n.sandboxRoot, substitutions);
+  if (!tree.exists(`docs/${n.name}.md`)) generateFiles(tree, path.join(files, 'docs'), 'docs', substitutions);
+  addTsconfigPaths(tree, n);
   const registered = registerWithCli(tree, n, path.join(files, 'cli'), substitutions);
+  // The tree is checked with Prettier: write what `npm run format` would.
+  await formatFiles(tree);
 
   return () => {
     logger.info(
       [
-        `Created ${n.projectRoot}${registered ? ` and registered "${n.name}" in ${CLOUD_REGISTRY}` : ''}.`,
-        'Next: npm install (links the new workspace package), then',
-        `  cd ${n.projectRoot} && npx jest   # fails with "not implemented: describe" until src/provider.ts is filled in`,
-        'Guide: docs/adding-a-provider.md',
+        `Created ${n.projectRoot} and ${n.sandboxRoot}${registered ? `, registered "${n.name}" in ${CLOUD_REGISTRY}` : ''}.`,
+        `Check: npx nx run-many -t lint typecheck test -p ${n.projectName} ${n.sandboxProjectName}`,
+        'Then npm install (adds the two workspace packages to package-lock.json). Guide: docs/adding-a-provider.md',
       ].join('\n'),
     );
   };
 }
 
-/** Adds `@autoscaler/provider-<name>` to tsconfig.base.json paths, before the wildcard entries. */
-function addTsconfigPath(tree: Tree, n: ProviderNames): void {
+/** Adds both packages to tsconfig.base.json paths, before the wildcard entries, keeping the file's last newline. */
+function addTsconfigPaths(tree: Tree, n: ProviderNames): void {
   if (!tree.exists('tsconfig.base.json')) {
     logger.warn('tsconfig.base.json not found: add the path mapping for the new package by hand');
     return;
@@ -83,13 +98,15 @@ function addTsconfigPath(tree: Tree, n: ProviderNames): void {
   updateJson(tree, 'tsconfig.base.json', (json: { compilerOptions?: { paths?: Record<string, string[]> } }) => {
     const compilerOptions = (json.compilerOptions ??= {});
     const paths = compilerOptions.paths ?? {};
-    const entries = Object.entries(paths).filter(([k]) => k !== n.packageName);
+    const entries = Object.entries(paths).filter(([k]) => k !== n.packageName && k !== n.sandboxPackage);
     const firstWildcard = entries.findIndex(([k]) => k.includes('*'));
     const at = firstWildcard === -1 ? entries.length : firstWildcard;
-    entries.splice(at, 0, [n.packageName, [`${n.projectRoot}/src/index.ts`]]);
+    entries.splice(at, 0, [n.packageName, [`${n.projectRoot}/src/index.ts`]], [n.sandboxPackage, [`${n.sandboxRoot}/src/index.ts`]]);
     compilerOptions.paths = Object.fromEntries(entries);
     return json;
   });
+  const text = tree.read('tsconfig.base.json', 'utf-8')!;
+  if (!text.endsWith('\n')) tree.write('tsconfig.base.json', `${text}\n`);
 }
 
 /**
@@ -121,5 +138,12 @@ function registerWithCli(tree: Tree, n: ProviderNames, templates: string, substi
   }
   tree.write(CLOUD_REGISTRY, lines.join('\n'));
   generateFiles(tree, templates, path.dirname(CLOUD_REGISTRY), substitutions);
+  // The CLI imports both packages: declare them, so the workspace's dependency graph and npm agree.
+  if (tree.exists(CLI_PACKAGE_JSON))
+    updateJson(tree, CLI_PACKAGE_JSON, (pkg: { dependencies?: Record<string, string> }) => {
+      pkg.dependencies = { ...pkg.dependencies, [n.packageName]: '0.1.0', [n.sandboxPackage]: '0.1.0' };
+      return pkg;
+    });
+  else logger.warn(`${CLI_PACKAGE_JSON} not found: add ${n.packageName} and ${n.sandboxPackage} to the CLI's dependencies by hand`);
   return true;
 }
