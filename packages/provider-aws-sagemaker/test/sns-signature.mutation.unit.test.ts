@@ -252,3 +252,63 @@ describe('SnsSignatureVerifier', () => {
     expect(() => v.verify(signed(fields({ Timestamp: 'yesterday' })), certRef, 'R')).toThrow('invalid R.Timestamp');
   });
 });
+
+describe('certificate fetch failures, one status at a time', () => {
+  const loadFailing = (failure: unknown): Promise<unknown> =>
+    new SnsSignatureVerifier({ fetchCertificate: async () => Promise.reject(failure), now: () => NOW }).load(CERT, TOPIC, 'c').catch((x: unknown) => x);
+
+  it.each([
+    [400, 'ValidationError'],
+    [404, 'ValidationError'],
+    [499, 'ValidationError'],
+    [399, 'TransientError'],
+    [500, 'TransientError'],
+    [503, 'TransientError'],
+  ])('HTTP %p -> %s', async (status, kind) => {
+    const e = await loadFailing(new CertificateHttpError(status, `GET x answered ${status}`));
+    expect((e as Error).constructor.name).toBe(kind);
+    if (kind === 'ValidationError') expect((e as ValidationError).issues).toEqual([{ path: 'c', message: `certificate not found (HTTP ${status})` }]);
+  });
+
+  it('a network error is transient and keeps the cause', async () => {
+    const failure = new Error('ECONNRESET');
+    const e = await loadFailing(failure);
+    expect(e).toBeInstanceOf(TransientError);
+    expect((e as Error & { cause?: unknown }).cause).toBe(failure);
+  });
+
+  it('CertificateHttpError names itself and keeps the status', () => {
+    const e = new CertificateHttpError(404, 'GET x answered 404');
+    expect(e.name).toBe('CertificateHttpError');
+    expect(e.status).toBe(404);
+    expect(String(e)).toBe('CertificateHttpError: GET x answered 404');
+  });
+});
+
+describe('refusals quote the offending text, cut short', () => {
+  it('a long bad topic ARN is quoted to 120 characters', () => {
+    const arn = `arn:aws:sns:nowhere:${'x'.repeat(300)}`;
+    expect(() => vetSigningCertUrl(CERT, arn, 'Records[0].Sns.SigningCertUrl')).toThrow(
+      `invalid Records[0].Sns.TopicArn: "${arn.slice(0, 120)}" is not an SNS topic ARN`,
+    );
+  });
+
+  it('a long refused certificate URL is quoted to 200 characters', () => {
+    const url = `https://evil.example/${'a'.repeat(400)}.pem`;
+    let message = '';
+    try {
+      vetSigningCertUrl(url, TOPIC, 'SigningCertURL');
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    expect(message.endsWith(`refusing ${url.slice(0, 200)}`)).toBe(true);
+  });
+
+  it('a long unparseable Timestamp is quoted to 40 characters', async () => {
+    const { v } = await verifier();
+    const stamp = `not-a-time-${'z'.repeat(100)}`;
+    expect(() => v.verify(signed(fields({ Timestamp: stamp })), certRef, 'R')).toThrow(
+      `invalid R.Timestamp: must be an ISO 8601 time, got ${JSON.stringify(stamp.slice(0, 40))}`,
+    );
+  });
+});

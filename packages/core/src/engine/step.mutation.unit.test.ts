@@ -201,3 +201,23 @@ describe('matching a signal', () => {
     expect(isActive(signal({ state: state as Signal['state'] }))).toBe(active);
   });
 });
+
+describe('findStep: which side of the threshold, and the lower bound above it', () => {
+  it('at the threshold, a policy whose upper bounds are all finite but above 0 reads [lower, upper)', () => {
+    expect(findStep([{ lower: 0, upper: 10, change: 1 }] as never[], 0)?.change).toBe(1);
+    expect(findStep([{ lower: -10, upper: 0, change: -1 }] as never[], 0)?.change).toBe(-1);
+  });
+
+  it('above the threshold a value under the lower bound is in no interval, whatever the order', () => {
+    expect(findStep([{ lower: 5, upper: 10, change: 1 }] as never[], 2)).toBeUndefined();
+    expect(
+      findStep(
+        [
+          { lower: 10, upper: null, change: 3 },
+          { lower: 0, upper: 10, change: 1 },
+        ] as never[],
+        5,
+      )?.change,
+    ).toBe(1);
+  });
+});
