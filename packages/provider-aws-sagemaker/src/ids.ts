@@ -52,7 +52,7 @@ export function parseTargetId(id: unknown, path = 'target.id'): SageMakerTargetI
       throw ValidationError.field(path, `"${id.slice(0, 200)}" is not inference-component/<name> with a SageMaker name (letters, digits, hyphens; at most 63)`);
     return { kind: 'component', component: m[1]! };
   }
-  if (!id.startsWith('endpoint/')) throw ValidationError.field(path, `"${id.slice(0, 200)}" is neither ${SHAPES}`);
+  if (!id.startsWith('endpoint/')) throw ValidationError.field(path, `"${id.slice(0, 200)}" is not ${SHAPES}`);
   return { kind: 'variant', ...parseVariantId(id, path) };
 }
 
@@ -60,7 +60,15 @@ export function isComponentId(id: string): boolean {
   return COMPONENT_ID.test(id);
 }
 
-export type SageMakerScalableDimension = typeof VARIANT_DIMENSION | typeof COMPONENT_DIMENSION;
+/** The Application Auto Scaling dimension of a serverless variant's provisioned concurrency (same ResourceId as the variant). */
+export const PROVISIONED_CONCURRENCY_DIMENSION = 'sagemaker:variant:DesiredProvisionedConcurrency';
+
+export type SageMakerScalableDimension = typeof VARIANT_DIMENSION | typeof COMPONENT_DIMENSION | typeof PROVISIONED_CONCURRENCY_DIMENSION;
+
+/** The dimensions a target id may be registered under: a variant's instances or (serverless) provisioned concurrency; a component's copies. */
+export function possibleDimensionsOf(resourceId: string): SageMakerScalableDimension[] {
+  return parseTargetId(resourceId).kind === 'component' ? [COMPONENT_DIMENSION] : [VARIANT_DIMENSION, PROVISIONED_CONCURRENCY_DIMENSION];
+}
 
 /** The Application Auto Scaling dimension of a target id (its ResourceId): copies of a component, instances of a variant. */
 export function scalableDimensionOf(resourceId: string, path = 'target.id'): SageMakerScalableDimension {

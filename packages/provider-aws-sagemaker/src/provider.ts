@@ -143,12 +143,22 @@ export class SageMakerProvider implements Provider {
         `endpoint ${id.endpoint} has no variant ${id.variant} (has: ${(endpoint.ProductionVariants ?? []).map((v) => v.VariantName).join(', ') || 'none'})`,
       );
     const configName = endpoint.EndpointConfigName;
-    const size = configName ? (await this.config(configName, budget)).ProductionVariants?.find((v) => v.VariantName === id.variant)?.InstanceType : undefined;
+    const configVariant = configName ? (await this.config(configName, budget)).ProductionVariants?.find((v) => v.VariantName === id.variant) : undefined;
+    const size = configVariant?.InstanceType;
+    const serverless = isServerlessVariant(variant, configVariant);
     const tags = await this.tags(endpoint.EndpointArn!, budget);
     const raw = endpoint.EndpointStatus ?? 'Failed';
     const status = STATUS[raw] ?? 'failed';
-    const capacity: Capacity = { replicas: variant.DesiredInstanceCount ?? variant.CurrentInstanceCount ?? 0 };
+    // A serverless variant's capacity is its provisioned concurrency (0: none provisioned).
+    const capacity: Capacity = {
+      replicas: serverless
+        ? (variant.DesiredServerlessConfig?.ProvisionedConcurrency ?? variant.CurrentServerlessConfig?.ProvisionedConcurrency ?? 0)
+        : (variant.DesiredInstanceCount ?? variant.CurrentInstanceCount ?? 0),
+    };
     if (size !== undefined) capacity.size = size;
+    // Traffic is split only between the variants of a multi-variant endpoint.
+    const weight = variant.DesiredWeight ?? variant.CurrentWeight;
+    if ((endpoint.ProductionVariants?.length ?? 0) > 1 && weight !== undefined) capacity.weight = weight;
     const state: TargetState = {
       ref,
       capacity,
@@ -176,6 +186,8 @@ export class SageMakerProvider implements Provider {
       throw ValidationError.field('capacity.replicas', `must be a whole number >= 0, got ${String(to.replicas)}`);
     if (to.size !== undefined && !INSTANCE_TYPE.test(to.size))
       throw ValidationError.field('capacity.size', `"${to.size}" is not a SageMaker instance type like ml.m5.large`);
+    if (to.weight !== undefined && !(typeof to.weight === 'number' && Number.isFinite(to.weight) && to.weight >= 0 && to.weight <= 1e6))
+      throw ValidationError.field('capacity.weight', `must be a number from 0 to 1000000 (a variant's share of traffic), got ${String(to.weight)}`);
     const budget = this.budget(options);
     const endpoint = await this.describeEndpoint(id, budget);
     const arn = endpoint.EndpointArn!;
@@ -187,9 +199,18 @@ export class SageMakerProvider implements Provider {
     const variant = endpoint.ProductionVariants?.find((v) => v.VariantName === id.variant);
     if (!variant) throw new NotFoundError(`endpoint ${id.endpoint} has no variant ${id.variant}`);
     const config = await this.config(endpoint.EndpointConfigName!, budget);
-    const currentSize = config.ProductionVariants?.find((v) => v.VariantName === id.variant)?.InstanceType;
+    const configVariant = config.ProductionVariants?.find((v) => v.VariantName === id.variant);
+    if (isServerlessVariant(variant, configVariant)) return this.applyServerless(id, endpoint, variant, configVariant, to, options, budget);
+    const currentSize = configVariant?.InstanceType;
     const resizing = to.size !== undefined && to.size !== currentSize;
-    const changes = resizing || to.replicas !== variant.DesiredInstanceCount;
+    const variants = endpoint.ProductionVariants?.length ?? 0;
+    const reweighting = to.weight !== undefined && to.weight !== (variant.DesiredWeight ?? variant.CurrentWeight);
+    if (to.weight !== undefined && variants < 2)
+      throw ValidationError.field('capacity.weight', `endpoint ${id.endpoint} has one variant: a weight shifts traffic between the variants of one endpoint`);
+    if (reweighting && resizing)
+      throw ValidationError.field('capacity.weight', 'change the weight and the instance type in two steps (a resize creates a new endpoint config)');
+    const recount = to.replicas !== variant.DesiredInstanceCount;
+    const changes = resizing || recount || reweighting;
 
     const before = options.state ? await this.writeTags(id.endpoint, arn, options.state, budget) : undefined;
     try {
@@ -199,7 +220,13 @@ export class SageMakerProvider implements Provider {
           this.clients.sagemaker.send(
             new UpdateEndpointWeightsAndCapacitiesCommand({
               EndpointName: id.endpoint,
-              DesiredWeightsAndCapacities: [{ VariantName: id.variant, DesiredInstanceCount: to.replicas }],
+              DesiredWeightsAndCapacities: [
+                {
+                  VariantName: id.variant,
+                  ...(recount || !reweighting ? { DesiredInstanceCount: to.replicas } : {}),
+                  ...(reweighting ? { DesiredWeight: to.weight } : {}),
+                },
+              ],
             }),
             http,
           ),
@@ -237,7 +264,7 @@ export class SageMakerProvider implements Provider {
   async sizes(ref: TargetRef): Promise<SizeLadder> {
     if (this.componentOf(ref) !== undefined) return [];
     const state = await this.describe(ref);
-    return sizeLadderFor(state.capacity.size);
+    return state.capacity.size === undefined ? [] : sizeLadderFor(state.capacity.size);
   }
 
   async readState(ref: TargetRef, options?: CallOptions): Promise<PersistedState> {
@@ -283,6 +310,11 @@ export class SageMakerProvider implements Provider {
     const id = this.check(ref);
     const endpoint = await this.describeEndpoint(id, this.budget(options));
     const variant = endpoint.ProductionVariants?.find((v) => v.VariantName === id.variant);
+    if (variant?.CurrentServerlessConfig || variant?.DesiredServerlessConfig)
+      return {
+        desired: variant.DesiredServerlessConfig?.ProvisionedConcurrency ?? 0,
+        current: variant.CurrentServerlessConfig?.ProvisionedConcurrency ?? 0,
+      };
     return {
       ...(variant?.DesiredInstanceCount !== undefined ? { desired: variant.DesiredInstanceCount } : {}),
       ...(variant?.CurrentInstanceCount !== undefined ? { current: variant.CurrentInstanceCount } : {}),
@@ -383,7 +415,89 @@ export class SageMakerProvider implements Provider {
     this.checkRef(ref);
     parseTargetId(ref.id);
     const { compileNative } = await import('./native/compile');
-    return compileNative(policy, ref);
+    const serverless = this.componentOf(ref) === undefined && (await this.isServerless(ref));
+    return compileNative(policy, ref, { serverless });
+  }
+
+  /** Whether a variant is serverless (its endpoint config gives it a ServerlessConfig): its capacity is then provisioned concurrency. */
+  async isServerless(ref: TargetRef, options?: CallOptions): Promise<boolean> {
+    if (this.componentOf(ref) !== undefined) return false;
+    const id = this.check(ref);
+    const budget = this.budget(options);
+    const endpoint = await this.describeEndpoint(id, budget);
+    const variant = endpoint.ProductionVariants?.find((v) => v.VariantName === id.variant);
+    if (!variant) throw new NotFoundError(`endpoint ${id.endpoint} has no variant ${id.variant}`);
+    const configVariant = endpoint.EndpointConfigName
+      ? (await this.config(endpoint.EndpointConfigName, budget)).ProductionVariants?.find((v) => v.VariantName === id.variant)
+      : undefined;
+    return isServerlessVariant(variant, configVariant);
+  }
+
+  /**
+   * A serverless variant: provisioned concurrency (1..its MaxConcurrency) through
+   * UpdateEndpointWeightsAndCapacities' ServerlessUpdateConfig; no instance type; state in the endpoint tags.
+   */
+  private async applyServerless(
+    id: VariantId,
+    endpoint: DescribeEndpointCommandOutput,
+    variant: NonNullable<DescribeEndpointCommandOutput['ProductionVariants']>[number],
+    configVariant: ProductionVariant | undefined,
+    to: Capacity,
+    options: ApplyOptions,
+    budget: CallOptions | undefined,
+  ): Promise<ApplyHandle> {
+    if (to.size !== undefined)
+      throw ValidationError.field(
+        'capacity.size',
+        `${variantId(id.endpoint, id.variant)} is serverless: it has no instance type to change to "${String(to.size).slice(0, 100)}"`,
+      );
+    if (to.weight !== undefined && (endpoint.ProductionVariants?.length ?? 0) < 2)
+      throw ValidationError.field('capacity.weight', `endpoint ${id.endpoint} has one variant: a weight shifts traffic between the variants of one endpoint`);
+    const max = variant.DesiredServerlessConfig?.MaxConcurrency ?? configVariant?.ServerlessConfig?.MaxConcurrency ?? 200;
+    if (!Number.isInteger(to.replicas) || to.replicas < 1 || to.replicas > max)
+      throw ValidationError.field(
+        'capacity.replicas',
+        `is the provisioned concurrency of serverless ${variantId(id.endpoint, id.variant)}: a whole number from 1 to its MaxConcurrency ${max}, got ${String(to.replicas)}`,
+      );
+    const current = variant.DesiredServerlessConfig?.ProvisionedConcurrency ?? variant.CurrentServerlessConfig?.ProvisionedConcurrency;
+    const reweighting = to.weight !== undefined && to.weight !== (variant.DesiredWeight ?? variant.CurrentWeight);
+    const changes = to.replicas !== current || reweighting;
+    const arn = endpoint.EndpointArn!;
+    const before = options.state ? await this.writeTags(id.endpoint, arn, options.state, budget) : undefined;
+    try {
+      if (changes)
+        await callWithin(`UpdateEndpointWeightsAndCapacities ${id.endpoint}`, budget, this.clock, (http) =>
+          this.clients.sagemaker.send(
+            new UpdateEndpointWeightsAndCapacitiesCommand({
+              EndpointName: id.endpoint,
+              DesiredWeightsAndCapacities: [
+                {
+                  VariantName: id.variant,
+                  ...(to.replicas !== current ? { ServerlessUpdateConfig: { ProvisionedConcurrency: to.replicas } } : {}),
+                  ...(reweighting ? { DesiredWeight: to.weight } : {}),
+                },
+              ],
+            }),
+            http,
+          ),
+        );
+    } catch (e) {
+      if (options.state && before)
+        await this.takeBack(
+          id.endpoint,
+          arn,
+          versionOf(endpoint),
+          async () => versionOf(await this.describeEndpoint(id, budget)),
+          before,
+          options.state,
+          e instanceof ConflictError,
+          budget,
+        ).catch(() => undefined);
+      throw e;
+    }
+    if (options.state && !holds(await this.readTagsState(arn, budget), decodeState(encodeState(options.state))))
+      await this.writeTags(id.endpoint, arn, options.state, budget);
+    return { kind: changes ? 'endpoint' : 'immediate', id: arn, ...(options.state ? { stateWritten: true } : {}) };
   }
 
   // ----- vertical ------------------------------------------------------------------------------
@@ -504,6 +618,8 @@ export class SageMakerProvider implements Provider {
   private async applyComponent(name: string, to: Capacity, options: ApplyOptions): Promise<ApplyHandle> {
     if (!Number.isInteger(to.replicas) || to.replicas < 0)
       throw ValidationError.field('capacity.replicas', `must be a whole number >= 0, got ${String(to.replicas)}`);
+    if (to.weight !== undefined)
+      throw ValidationError.field('capacity.weight', `inference-component/${name} has no traffic weight: weights belong to the variants of an endpoint`);
     if (to.size !== undefined)
       throw ValidationError.field(
         'capacity.size',
@@ -635,4 +751,12 @@ function holds(actual: PersistedState, wanted: PersistedState): boolean {
   return (['lastScaleOut', 'lastScaleIn', 'lastResize'] as const).every(
     (f) => wanted[f] === undefined || (actual[f] !== undefined && actual[f].at >= wanted[f].at),
   );
+}
+
+/** Serverless: the endpoint reports a serverless config for the variant, or its endpoint config gives it one. */
+function isServerlessVariant(
+  variant: NonNullable<DescribeEndpointCommandOutput['ProductionVariants']>[number],
+  configVariant: ProductionVariant | undefined,
+): boolean {
+  return variant.CurrentServerlessConfig !== undefined || variant.DesiredServerlessConfig !== undefined || configVariant?.ServerlessConfig !== undefined;
 }

@@ -4,16 +4,19 @@ import type { FakeWorld } from './world';
 
 export const SAGEMAKER_DIMENSION = 'sagemaker:variant:DesiredInstanceCount';
 export const COMPONENT_DIMENSION = 'sagemaker:inference-component:DesiredCopyCount';
+export const PROVISIONED_CONCURRENCY_DIMENSION = 'sagemaker:variant:DesiredProvisionedConcurrency';
 const RESOURCE_ID = /^endpoint\/([a-zA-Z0-9](?:-*[a-zA-Z0-9]){0,62})\/variant\/([a-zA-Z0-9](?:-*[a-zA-Z0-9]){0,62})$/;
 const COMPONENT_ID = /^inference-component\/([a-zA-Z0-9](?:-*[a-zA-Z0-9]){0,62})$/;
 
 /** What a SageMaker scalable target scales: a variant's instances or an inference component's copies. */
-type Scalable = { kind: 'variant'; endpoint: string; variant: string } | { kind: 'component'; component: string };
+type Scalable =
+  { kind: 'variant'; endpoint: string; variant: string } | { kind: 'serverless'; endpoint: string; variant: string } | { kind: 'component'; component: string };
 
 /** The resource id and dimension pairs the service accepts for namespace sagemaker (each dimension with its own resource type). */
 function scalableOf(id: string, dim: string): Scalable | undefined {
   const v = RESOURCE_ID.exec(id);
   if (v && dim === SAGEMAKER_DIMENSION) return { kind: 'variant', endpoint: v[1]!, variant: v[2]! };
+  if (v && dim === PROVISIONED_CONCURRENCY_DIMENSION) return { kind: 'serverless', endpoint: v[1]!, variant: v[2]! };
   const c = COMPONENT_ID.exec(id);
   if (c && dim === COMPONENT_DIMENSION) return { kind: 'component', component: c[1]! };
   return undefined;
@@ -23,7 +26,12 @@ function scalableOf(id: string, dim: string): Scalable | undefined {
 const PREDEFINED: Readonly<Record<string, { dimension: string; metric: string; statistic: string }>> = {
   SageMakerVariantInvocationsPerInstance: { dimension: SAGEMAKER_DIMENSION, metric: 'InvocationsPerInstance', statistic: 'Sum' },
   SageMakerVariantConcurrentRequestsPerModelHighResolution: { dimension: SAGEMAKER_DIMENSION, metric: 'ConcurrentRequestsPerModel', statistic: 'Average' },
-  SageMakerVariantProvisionedConcurrencyUtilization: { dimension: SAGEMAKER_DIMENSION, metric: 'ProvisionedConcurrencyUtilization', statistic: 'Average' },
+  // The metric name is our reading of SageMaker's serverless metrics list, not confirmed against a live alarm.
+  SageMakerVariantProvisionedConcurrencyUtilization: {
+    dimension: PROVISIONED_CONCURRENCY_DIMENSION,
+    metric: 'ServerlessProvisionedConcurrencyUtilization',
+    statistic: 'Average',
+  },
   SageMakerInferenceComponentInvocationsPerCopy: { dimension: COMPONENT_DIMENSION, metric: 'InvocationsPerCopy', statistic: 'Sum' },
   SageMakerInferenceComponentConcurrentRequestsPerCopyHighResolution: {
     dimension: COMPONENT_DIMENSION,
@@ -234,7 +242,7 @@ export class FakeAutoscaling {
     if (out ? t.SuspendedState.DynamicScalingOutSuspended : t.SuspendedState.DynamicScalingInSuspended) return;
     const last = out ? p.lastScaleOutAt : p.lastScaleInAt;
     if (last !== undefined && now - last < cooldown) return;
-    const what = scalable.kind === 'component' ? 'copy count' : 'instance count';
+    const what = scalable.kind === 'component' ? 'copy count' : scalable.kind === 'serverless' ? 'provisioned concurrency' : 'instance count';
     const activity = this.activity(t, `Setting desired ${what} to ${desired}.`, `monitor alarm ${alarm.name} in state ALARM triggered policy ${p.PolicyName}`);
     try {
       this.scaleTo(scalable, desired);
@@ -261,11 +269,14 @@ export class FakeAutoscaling {
   }
 
   private desiredOf(s: Scalable): number | undefined {
-    return s.kind === 'component' ? this.sagemaker.componentSnapshot(s.component)?.desired : this.sagemaker.desiredCount(s.endpoint, s.variant);
+    if (s.kind === 'component') return this.sagemaker.componentSnapshot(s.component)?.desired;
+    if (s.kind === 'serverless') return this.sagemaker.provisionedConcurrency(s.endpoint, s.variant);
+    return this.sagemaker.desiredCount(s.endpoint, s.variant);
   }
 
   private scaleTo(s: Scalable, desired: number): void {
     if (s.kind === 'component') this.sagemaker.scaleComponent(s.component, desired);
+    else if (s.kind === 'serverless') this.sagemaker.scaleProvisionedConcurrency(s.endpoint, s.variant, desired);
     else this.sagemaker.scaleVariant(s.endpoint, s.variant, desired);
   }
 
@@ -278,9 +289,11 @@ export class FakeAutoscaling {
       throw new AwsApiError('ValidationException', 'MinCapacity and MaxCapacity are required for registering a new scalable target');
     if (scalable.kind === 'component' && !this.sagemaker.componentExists(scalable.component))
       throw new AwsApiError('ValidationException', `The inference component ${scalable.component} does not exist.`);
-    if (scalable.kind === 'variant' && !this.sagemaker.variantExists(scalable.endpoint, scalable.variant)) {
+    if (scalable.kind !== 'component' && !this.sagemaker.variantExists(scalable.endpoint, scalable.variant)) {
       throw new AwsApiError('ValidationException', `The endpoint ${scalable.endpoint} or variant ${scalable.variant} does not exist.`);
     }
+    if (scalable.kind === 'serverless' && this.sagemaker.provisionedConcurrency(scalable.endpoint, scalable.variant) === undefined)
+      throw new AwsApiError('ValidationException', `The variant ${scalable.variant} of endpoint ${scalable.endpoint} is not a serverless variant.`);
     const nextMin = min ?? existing!.MinCapacity;
     const nextMax = max ?? existing!.MaxCapacity;
     if (nextMin > nextMax) throw new AwsApiError('ValidationException', `Minimum capacity cannot be greater than maximum capacity`);
@@ -312,7 +325,7 @@ export class FakeAutoscaling {
       const desired = Math.min(t.MaxCapacity, Math.max(t.MinCapacity, current));
       const a = this.activity(
         t,
-        `Setting desired ${scalable.kind === 'component' ? 'copy' : 'instance'} count to ${desired}.`,
+        `Setting desired ${scalable.kind === 'component' ? 'copy count' : scalable.kind === 'serverless' ? 'provisioned concurrency' : 'instance count'} to ${desired}.`,
         `${current < t.MinCapacity ? 'minimum' : 'maximum'} capacity was set to ${current < t.MinCapacity ? t.MinCapacity : t.MaxCapacity}`,
       );
       try {

@@ -15,6 +15,8 @@ export interface FakeVariantSeed {
   instances?: number;
   weight?: number;
   model?: string;
+  /** A serverless variant (no instances): its memory, concurrency cap and provisioned concurrency. */
+  serverless?: { memorySizeInMB?: number; maxConcurrency?: number; provisionedConcurrency?: number };
 }
 
 export interface FakeEndpointSeed {
@@ -49,6 +51,8 @@ interface LiveVariant {
   desired: number;
   currentWeight: number;
   desiredWeight: number;
+  /** Serverless variants: provisioned concurrency now and asked for, with the config's memory and cap. */
+  serverless?: { memory: number; maxConcurrency: number; currentPc: number; desiredPc: number };
 }
 
 type Pending =
@@ -116,26 +120,33 @@ export class FakeSageMaker {
     if (!SAGEMAKER_NAME.test(seed.name)) throw new Error(`bad endpoint name ${seed.name}`);
     const now = this.world.clock.now();
     const configName = seed.configName ?? `${seed.name}-config`;
-    const variants = (seed.variants ?? [{}]).map((v) => ({
-      VariantName: v.name ?? 'AllTraffic',
-      ModelName: v.model ?? `${seed.name}-model`,
-      InitialInstanceCount: v.instances ?? 1,
-      InstanceType: v.instanceType ?? 'ml.m5.large',
-      InitialVariantWeight: v.weight ?? 1,
-    }));
+    const variants: VariantConfig[] = (seed.variants ?? [{}]).map((v) =>
+      v.serverless
+        ? {
+            VariantName: v.name ?? 'AllTraffic',
+            ModelName: v.model ?? `${seed.name}-model`,
+            InitialVariantWeight: v.weight ?? 1,
+            ServerlessConfig: {
+              MemorySizeInMB: v.serverless.memorySizeInMB ?? 2048,
+              MaxConcurrency: v.serverless.maxConcurrency ?? 20,
+              ...(v.serverless.provisionedConcurrency !== undefined ? { ProvisionedConcurrency: v.serverless.provisionedConcurrency } : {}),
+            },
+          }
+        : {
+            VariantName: v.name ?? 'AllTraffic',
+            ModelName: v.model ?? `${seed.name}-model`,
+            InitialInstanceCount: v.instances ?? 1,
+            InstanceType: v.instanceType ?? 'ml.m5.large',
+            InitialVariantWeight: v.weight ?? 1,
+          },
+    );
     this.configs.set(configName, { name: configName, arn: this.arn('endpoint-config', configName), variants, created: now, extra: {}, tags: new Map() });
     this.endpoints.set(seed.name, {
       name: seed.name,
       arn: this.arn('endpoint', seed.name),
       configName,
       status: seed.status ?? 'InService',
-      variants: variants.map((v) => ({
-        name: v.VariantName,
-        current: v.InitialInstanceCount,
-        desired: v.InitialInstanceCount,
-        currentWeight: v.InitialVariantWeight,
-        desiredWeight: v.InitialVariantWeight,
-      })),
+      variants: variants.map((v) => liveVariant(v)),
       created: now,
       modified: now,
       tags: new Map(Object.entries(seed.tags ?? {})),
@@ -236,6 +247,20 @@ export class FakeSageMaker {
     return this.endpoints.get(endpoint)?.status;
   }
 
+  /** A serverless variant's provisioned concurrency asked for (undefined: no such serverless variant). */
+  provisionedConcurrency(endpoint: string, variant: string): number | undefined {
+    this.world.settle();
+    return this.endpoints.get(endpoint)?.variants.find((v) => v.name === variant)?.serverless?.desiredPc;
+  }
+
+  /** What Application Auto Scaling does when a provisioned-concurrency policy fires. */
+  scaleProvisionedConcurrency(endpoint: string, variant: string, pc: number): void {
+    this.updateWeightsAndCapacities({
+      EndpointName: endpoint,
+      DesiredWeightsAndCapacities: [{ VariantName: variant, ServerlessUpdateConfig: { ProvisionedConcurrency: pc } }],
+    });
+  }
+
   /** What Application Auto Scaling does when a policy fires: a capacity update. */
   scaleVariant(endpoint: string, variant: string, desired: number): void {
     this.updateWeightsAndCapacities({ EndpointName: endpoint, DesiredWeightsAndCapacities: [{ VariantName: variant, DesiredInstanceCount: desired }] });
@@ -259,6 +284,7 @@ export class FakeSageMaker {
         for (const v of e.variants) {
           v.current = v.desired;
           v.currentWeight = v.desiredWeight;
+          if (v.serverless) v.serverless.currentPc = v.serverless.desiredPc;
         }
         continue;
       }
@@ -273,7 +299,8 @@ export class FakeSageMaker {
         const keepWeight = p.retain && old && !p.exclude.has('DesiredWeight');
         const count = keepCount ? old.desired : (c.InitialInstanceCount ?? 1);
         const weight = keepWeight ? old.desiredWeight : (c.InitialVariantWeight ?? 1);
-        return { name: c.VariantName, current: count, desired: count, currentWeight: weight, desiredWeight: weight };
+        const fresh = liveVariant(c);
+        return { ...fresh, current: count, desired: count, currentWeight: weight, desiredWeight: weight };
       });
       e.configName = p.configName;
       delete e.failureReason;
@@ -327,8 +354,13 @@ export class FakeSageMaker {
         ],
         CurrentWeight: v.currentWeight,
         DesiredWeight: v.desiredWeight,
-        CurrentInstanceCount: v.current,
-        DesiredInstanceCount: v.desired,
+        // A serverless variant has no instances: its capacity is the serverless config.
+        ...(v.serverless
+          ? {
+              CurrentServerlessConfig: serverlessConfig(v.serverless, v.serverless.currentPc),
+              DesiredServerlessConfig: serverlessConfig(v.serverless, v.serverless.desiredPc),
+            }
+          : { CurrentInstanceCount: v.current, DesiredInstanceCount: v.desired }),
         ...(updating && e.pending ? { VariantStatus: [{ Status: 'Updating', StartTime: epochSeconds(e.pending.started) }] } : {}),
       })),
       EndpointStatus: e.status,
@@ -430,19 +462,40 @@ export class FakeSageMaker {
       if (!v) throw new AwsApiError('ValidationException', `The variant name(s) [${name}] is/are not present in endpoint "${e.arn}".`);
       const count = optNumber(w, 'DesiredInstanceCount', 0);
       const weight = optNumber(w, 'DesiredWeight', 0);
-      if (count === undefined && weight === undefined)
+      const su = w.ServerlessUpdateConfig as Input | undefined;
+      const pc = su === undefined ? undefined : optNumber(su, 'ProvisionedConcurrency', 1);
+      const maxConcurrency = su === undefined ? undefined : optNumber(su, 'MaxConcurrency', 1);
+      if (count === undefined && weight === undefined && su === undefined)
         throw new AwsApiError(
           'ValidationException',
-          `Either DesiredWeight or DesiredInstanceCount must be specified for desiredWeightsAndCapacities.${i + 1}.member`,
+          `Either DesiredWeight, DesiredInstanceCount or ServerlessUpdateConfig must be specified for desiredWeightsAndCapacities.${i + 1}.member`,
         );
       if (count !== undefined && !Number.isInteger(count))
         throw badMember(`desiredWeightsAndCapacities.${i + 1}.member.desiredInstanceCount`, count, 'Member must be an integer');
-      return { v, count, weight };
+      if (count !== undefined && v.serverless)
+        throw new AwsApiError('ValidationException', `DesiredInstanceCount cannot be specified for the serverless variant ${name} of endpoint "${e.arn}".`);
+      if (su !== undefined && !v.serverless)
+        throw new AwsApiError(
+          'ValidationException',
+          `ServerlessUpdateConfig can only be specified for a serverless variant; ${name} of endpoint "${e.arn}" is not one.`,
+        );
+      if (pc !== undefined && (!Number.isInteger(pc) || pc > 200))
+        throw badMember(
+          `desiredWeightsAndCapacities.${i + 1}.member.serverlessUpdateConfig.provisionedConcurrency`,
+          pc,
+          'Member must be an integer from 1 to 200',
+        );
+      const cap = maxConcurrency ?? v.serverless?.maxConcurrency ?? 0;
+      if (pc !== undefined && pc > cap)
+        throw new AwsApiError('ValidationException', `ProvisionedConcurrency (${pc}) cannot be greater than MaxConcurrency (${cap}) for variant ${name}.`);
+      return { v, count, weight, pc, maxConcurrency };
     });
     for (const c of changes) if (c.count !== undefined) this.checkLimit(e, c.v.name, c.count);
     for (const c of changes) {
       if (c.count !== undefined) c.v.desired = c.count;
       if (c.weight !== undefined) c.v.desiredWeight = c.weight;
+      if (c.v.serverless && c.maxConcurrency !== undefined) c.v.serverless.maxConcurrency = c.maxConcurrency;
+      if (c.v.serverless && c.pc !== undefined) c.v.serverless.desiredPc = c.pc;
     }
     const now = this.world.clock.now();
     e.status = 'Updating';
@@ -617,4 +670,32 @@ export class FakeSageMaker {
   arn(kind: string, name: string): string {
     return `arn:aws:sagemaker:${this.world.region}:${this.world.accountId}:${kind}/${name.toLowerCase()}`;
   }
+}
+
+function liveVariant(c: VariantConfig): LiveVariant {
+  const sc = c.ServerlessConfig as Input | undefined;
+  const count = sc ? 0 : (c.InitialInstanceCount ?? 1);
+  const weight = c.InitialVariantWeight ?? 1;
+  const pc = sc && typeof sc.ProvisionedConcurrency === 'number' ? sc.ProvisionedConcurrency : 0;
+  return {
+    name: c.VariantName,
+    current: count,
+    desired: count,
+    currentWeight: weight,
+    desiredWeight: weight,
+    ...(sc
+      ? {
+          serverless: {
+            memory: typeof sc.MemorySizeInMB === 'number' ? sc.MemorySizeInMB : 2048,
+            maxConcurrency: typeof sc.MaxConcurrency === 'number' ? sc.MaxConcurrency : 20,
+            currentPc: pc,
+            desiredPc: pc,
+          },
+        }
+      : {}),
+  };
+}
+
+function serverlessConfig(s: NonNullable<LiveVariant['serverless']>, pc: number): Input {
+  return { MemorySizeInMB: s.memory, MaxConcurrency: s.maxConcurrency, ...(pc > 0 ? { ProvisionedConcurrency: pc } : {}) };
 }

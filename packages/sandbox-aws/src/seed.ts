@@ -27,6 +27,13 @@ const SeedSchema = z.strictObject({
               instances: z.number().int().min(0).max(1000).optional(),
               weight: z.number().min(0).optional(),
               model: z.string().min(1).optional(),
+              serverless: z
+                .strictObject({
+                  memorySizeInMB: z.number().int().min(1024).max(6144).optional(),
+                  maxConcurrency: z.number().int().min(1).max(200).optional(),
+                  provisionedConcurrency: z.number().int().min(1).max(200).optional(),
+                })
+                .optional(),
             }),
           )
           .min(1)

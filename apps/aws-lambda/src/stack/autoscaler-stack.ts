@@ -172,7 +172,7 @@ export class AutoscalerStack extends Stack {
         }),
       );
     }
-    const notifyTopics = policy.notifications.flatMap((n) => (n.type === 'sns' ? [n.topicArn] : []));
+    const notifyTopics = policy.notifications.flatMap((n) => (n.type === 'sns' && typeof n.topicArn === 'string' ? [n.topicArn] : []));
     if (notifyTopics.length > 0)
       role.addToPolicy(new PolicyStatement({ effect: Effect.ALLOW, sid: 'Notify', actions: ['sns:Publish'], resources: notifyTopics }));
 

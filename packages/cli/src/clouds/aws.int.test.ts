@@ -5,6 +5,7 @@ import { InstantClock, ManualClock, NotReadyError } from '@autoscaler/core';
 import { createAwsClients, SageMakerProvider, type AwsClients } from '@autoscaler/provider-aws-sagemaker';
 import { FakeAws } from '@autoscaler/sandbox-aws';
 import type { CliIO } from '../io';
+import { runCli } from '../program';
 import { runSandbox, runScale, runSetup, runStatus, runTeardown } from './aws';
 
 const ID = 'endpoint/my-endpoint/variant/AllTraffic';
@@ -96,6 +97,53 @@ describe('aws CLI commands against the fake', () => {
     await expect(runScale({ id: IC, size: 'ml.g5.xlarge', wait: false, json: false, options: {} }, { io, clients, clock })).rejects.toMatchObject({
       issues: [expect.objectContaining({ path: 'capacity.size' })],
     });
+  });
+
+  it('`autoscaler scale inference-component/<name>` reaches the AWS cloud from the registry (id claimed and checked), with SigV4 credentials from the env', async () => {
+    fake = await FakeAws.start({ inferenceComponents: [{ name: 'llm-ic', copies: 1, tags: { 'autoscaler:managed': 'true' } }] });
+    const saved = { ...process.env };
+    Object.assign(process.env, { AWS_ACCESS_KEY_ID: fake.credentials.accessKeyId, AWS_SECRET_ACCESS_KEY: fake.credentials.secretAccessKey });
+    try {
+      // (The cloud's scale prints to the process's own stdout; the fake shows what it did.)
+      const code = await runCli(['scale', 'inference-component/llm-ic', '--replicas', '2', '--no-wait', '--endpoint', fake.url, '--region', fake.region], io);
+      expect(code).toBe(0);
+      expect(fake.sagemaker.componentSnapshot('llm-ic')).toMatchObject({ desired: 2 });
+      expect(await runCli(['scale', 'inference-component/bad_name', '--replicas', '2', '--no-wait'], io)).not.toBe(0);
+      expect(lines.err.join('\n')).toContain('inference-component/<name>');
+    } finally {
+      process.env = saved;
+    }
+  });
+
+  it('setup / status / scale aws on a serverless variant: provisioned concurrency is the capacity (detected from the endpoint)', async () => {
+    const SLS = 'endpoint/sls/variant/AllTraffic';
+    const slsPolicy = join(dir, 'sls-policy.yaml');
+    writeFileSync(
+      slsPolicy,
+      `name: sls
+targets: [{ provider: aws-sagemaker, id: ${SLS} }]
+limits: { minReplicas: 1, maxReplicas: 8 }
+rules:
+  - { name: pc, targetTracking: { metric: ProvisionedConcurrencyUtilization, target: 0.7 } }
+`,
+    );
+    const clock = new InstantClock(Date.UTC(2026, 0, 1));
+    fake = await FakeAws.start({
+      clock,
+      endpoints: [{ name: 'sls', variants: [{ serverless: { maxConcurrency: 10, provisionedConcurrency: 2 } }], tags: { 'autoscaler:managed': 'true' } }],
+    });
+    clients = createAwsClients({ ...fake.clientConfig(), backoff: () => 0 });
+    const [setup] = await runSetup({ policy: slsPolicy, json: true }, { io, clients });
+    expect(setup!.changes.map((c) => `${c.action} ${c.kind}`)).toEqual(['created ScalableTarget', 'created ScalingPolicy']);
+    expect(fake.autoscaling.isRegistered(SLS, 'sagemaker:variant:DesiredProvisionedConcurrency')).toBe(true);
+    const r = await runScale({ id: SLS, replicas: 4, wait: true, json: true, options: {} }, { io, clients, clock });
+    expect(r).toMatchObject({ status: 'done', from: { replicas: 2 }, to: { replicas: 4 } });
+    lines.out.length = 0;
+    await runStatus([SLS], { json: false }, { io, clients });
+    expect(lines.out[0]).toBe(`${SLS}: ready, 4 of 4 desired provisioned concurrency, managed`);
+    expect(lines.out[1]).toContain('policies: autoscaler-sls-pc (TargetTrackingScaling)');
+    const [down] = await runTeardown({ policy: slsPolicy, json: true }, { io, clients });
+    expect(down!.changes.map((c) => `${c.action} ${c.kind}`)).toEqual(['deleted ScalingPolicy', 'deleted ScalableTarget']);
   });
 
   it('setup --dry-run prints the requests it would send and sends none', async () => {

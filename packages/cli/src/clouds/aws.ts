@@ -166,7 +166,9 @@ export async function runSetup(flags: SetupFlags, deps: AwsCliDeps): Promise<Set
   const policy = parsePolicy(readText(flags.policy, '--policy'), flags.policy);
   const results: SetupResult[] = [];
   for (const ref of awsTargets(policy, flags.target)) {
-    const exported = compileNative(policy, ref);
+    const kind = await variantKind(ref, flags, deps, flags.dryRun === true);
+    const exported = compileNative(policy, ref, { serverless: kind.serverless });
+    if (kind.note) exported.unsupported.push(kind.note);
     const changes = flags.dryRun ? [] : await applyNative(clientsFor(flags, deps), exported, { adopt: flags.adopt ?? false });
     results.push({
       target: ref.id,
@@ -185,6 +187,23 @@ export async function runSetup(flags: SetupFlags, deps: AwsCliDeps): Promise<Set
   }
   if (flags.json) deps.io.out(JSON.stringify(results, null, 2));
   return results;
+}
+
+/**
+ * A serverless variant scales its provisioned concurrency (another scalable dimension): asked of the
+ * endpoint. A dry run without a region cannot ask, and says what it assumed.
+ */
+async function variantKind(ref: TargetRef, flags: ConnectionFlags, deps: AwsCliDeps, dryRun: boolean): Promise<{ serverless: boolean; note?: string }> {
+  if (parseTargetId(ref.id, 'id').kind === 'component') return { serverless: false };
+  let clients: AwsClients;
+  try {
+    clients = clientsFor(flags, deps);
+  } catch (e) {
+    if (dryRun && e instanceof ValidationError)
+      return { serverless: false, note: 'no --region: assumed an instance-based variant (a serverless one would scale its provisioned concurrency)' };
+    throw e;
+  }
+  return { serverless: await new SageMakerProvider(clients).isServerless(ref) };
 }
 
 export interface TeardownFlags extends ConnectionFlags {
@@ -253,7 +272,7 @@ export async function runStatus(ids: readonly string[], flags: ConnectionFlags &
     if (in1) row.lastScaleIn = in1;
     out.push(row);
     if (!flags.json) {
-      const what = parseTargetId(id, 'id').kind === 'component' ? 'copies' : `x ${s.capacity.size ?? '?'}`;
+      const what = parseTargetId(id, 'id').kind === 'component' ? 'copies' : s.capacity.size === undefined ? 'provisioned concurrency' : `x ${s.capacity.size}`;
       deps.io.out(
         `${id}: ${s.status}${s.reason ? ` (${s.reason})` : ''}, ${counts.current ?? '?'} of ${s.capacity.replicas} desired ${what}${s.managed ? ', managed' : ''}`,
       );
@@ -290,7 +309,12 @@ export async function runScale(request: ScaleRequest, deps: AwsCliDeps, options:
   const provider = new SageMakerProvider(clientsFor(flags, deps), { clock });
   const started = clock.now();
   let lastReport = -Infinity;
-  const change = { ...(request.replicas !== undefined ? { replicas: request.replicas } : {}), ...(request.size !== undefined ? { size: request.size } : {}) };
+  const weight = parseWeight(request.options['weight']);
+  const change = {
+    ...(request.replicas !== undefined ? { replicas: request.replicas } : {}),
+    ...(request.size !== undefined ? { size: request.size } : {}),
+    ...(weight !== undefined ? { weight } : {}),
+  };
   const out = await applyAndWait(provider, ref, change, {
     clock,
     wait: request.wait,
@@ -309,7 +333,8 @@ export async function runScale(request: ScaleRequest, deps: AwsCliDeps, options:
   });
   const result: ScaleResult = { ...out, waitedMs: clock.now() - started };
   if (out.status === 'done') deps.io.err(`${request.id}: InService`);
-  const fmt = (c: { replicas: number; size?: string }): string => (c.size === undefined ? `${c.replicas}` : `${c.replicas} x ${c.size}`);
+  const fmt = (c: { replicas: number; size?: string; weight?: number }): string =>
+    `${c.size === undefined ? `${c.replicas}` : `${c.replicas} x ${c.size}`}${c.weight !== undefined ? `, weight ${c.weight}` : ''}`;
   if (request.json) deps.io.out(JSON.stringify(result, null, 2));
   else
     deps.io.out(
@@ -318,6 +343,14 @@ export async function runScale(request: ScaleRequest, deps: AwsCliDeps, options:
         : `${request.id}: ${fmt(out.from)} -> ${fmt(out.to)} (${out.status === 'done' ? 'done' : 'in progress'})`,
     );
   return result;
+}
+
+/** `--weight <w>`: a variant's share of its endpoint's traffic (DesiredWeight), a number from 0. */
+function parseWeight(raw: unknown): number | undefined {
+  if (raw === undefined) return undefined;
+  const n = typeof raw === 'number' ? raw : typeof raw === 'string' && /^\s*\d+(\.\d+)?\s*$/.test(raw) ? Number(raw) : NaN;
+  if (!Number.isFinite(n) || n < 0 || n > 1e6) throw ValidationError.field('--weight', `must be a number from 0 to 1000000, got "${String(raw).slice(0, 40)}"`);
+  return n;
 }
 
 // ----- registration --------------------------------------------------------------------------

@@ -51,8 +51,8 @@ const BUILT_IN: readonly Light[] = [
     provider: 'aws-sagemaker',
     size: { name: 'instance type', flag: '--instance-type' },
     idFormat: 'endpoint/<endpoint>/variant/<variant>',
-    claimsId: (id) => id.startsWith('endpoint/'),
-    checkId: async (id, path) => void (await import('./aws-exports')).parseVariantId(id, path),
+    claimsId: (id) => id.startsWith('endpoint/') || id.startsWith('inference-component/'),
+    checkId: async (id, path) => void (await import('./aws-exports')).parseTargetId(id, path),
     commands: {
       sandbox:
         'Start a local wire-level fake of SageMaker, Application Auto Scaling, CloudWatch and SNS (SigV4 checked) with a seeded endpoint; prints the URL and credentials',
@@ -60,7 +60,8 @@ const BUILT_IN: readonly Light[] = [
         'Compile the policy to Application Auto Scaling (scalable target, target-tracking and step policies, their CloudWatch alarms, scheduled actions) and apply it idempotently',
       teardown:
         'Remove exactly what setup aws / apply-native created for the policy (its prefixed policies, alarms, scheduled actions; the scalable target only if it carries our owner tag)',
-      status: 'Show status, capacity, instance type, last actions, Application Auto Scaling policies, scaling activities and alarms of endpoint variants',
+      status:
+        'Show status, capacity, instance type, last actions, Application Auto Scaling policies, scaling activities and alarms of endpoint variants and inference components',
     },
     programCommands: { 'apply-native': 'Apply a policy as the cloud-native autoscaler (AWS: Application Auto Scaling), idempotently; same as setup aws' },
     nativeFormats: {

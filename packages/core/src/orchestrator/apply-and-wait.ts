@@ -26,7 +26,10 @@ export interface ApplyAndWaitResult {
 }
 
 const sameCapacity = (a: Capacity, b: Capacity): boolean =>
-  a.replicas === b.replicas && (b.size === undefined || a.size === b.size) && (b.bandwidthMbps === undefined || a.bandwidthMbps === b.bandwidthMbps);
+  a.replicas === b.replicas &&
+  (b.size === undefined || a.size === b.size) &&
+  (b.bandwidthMbps === undefined || a.bandwidthMbps === b.bandwidthMbps) &&
+  (b.weight === undefined || a.weight === b.weight);
 
 /**
  * The one "scale and wait" every cloud's CLI uses: describe, refuse unless ready (NotReadyError

@@ -13,6 +13,8 @@ export interface Capacity {
   /** A rung of the target's `SizeLadder` (shape, instance type, requests/limits tier). */
   size?: string;
   bandwidthMbps?: number;
+  /** Share of its endpoint's traffic (SageMaker `DesiredWeight` of a variant in a multi-variant endpoint); absent where traffic is not split. */
+  weight?: number;
 }
 
 /** Ordered sizes, smallest first. A policy's `limits.sizes` narrows the provider's ladder. */

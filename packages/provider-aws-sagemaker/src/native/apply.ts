@@ -18,7 +18,7 @@ import { DeleteAlarmsCommand, DescribeAlarmsCommand, PutMetricAlarmCommand, type
 import { ConflictError, type TargetRef } from '@autoscaler/core';
 import { call } from '../aws-errors';
 import type { AwsClients } from '../clients';
-import { nativeAlarmPrefix, parseTargetId, scalableDimensionOf } from '../ids';
+import { nativeAlarmPrefix, parseTargetId, possibleDimensionsOf, scalableDimensionOf, type SageMakerScalableDimension } from '../ids';
 import { OWNER_TAG, ownedPrefixes, type SageMakerNativeExport } from './compile';
 import { alarmToPut } from './alarm-put';
 import { describePolicies, describeTarget } from './registration';
@@ -48,10 +48,10 @@ async function ownedAlarms(clients: AwsClients, prefix: string): Promise<MetricA
   return out;
 }
 
-async function scheduledActions(clients: AwsClients, resourceId: string): Promise<ScheduledAction[]> {
+async function scheduledActions(clients: AwsClients, resourceId: string, dimension: SageMakerScalableDimension): Promise<ScheduledAction[]> {
   const res = await call('DescribeScheduledActions', async () =>
     (await clients.autoscalingClient()).send(
-      new DescribeScheduledActionsCommand({ ServiceNamespace: 'sagemaker', ResourceId: resourceId, ScalableDimension: scalableDimensionOf(resourceId) }),
+      new DescribeScheduledActionsCommand({ ServiceNamespace: 'sagemaker', ResourceId: resourceId, ScalableDimension: dimension }),
     ),
   );
   return res.ScheduledActions ?? [];
@@ -76,8 +76,9 @@ export async function applyNative(clients: AwsClients, exported: SageMakerNative
   const targetRes = exported.resources.find((r) => r.kind === 'ScalableTarget');
   if (!targetRes || targetRes.kind !== 'ScalableTarget') throw new ConflictError('export has no scalable target');
   const resourceId = targetRes.request.ResourceId!;
+  const dimension = (targetRes.request.ScalableDimension ?? scalableDimensionOf(resourceId)) as SageMakerScalableDimension;
 
-  const existing = await describeTarget(clients, resourceId);
+  const existing = await describeTarget(clients, resourceId, {}, dimension);
   if (existing) {
     const owner = await ownerOf(clients, existing);
     if (owner !== exported.owner && !options.adopt) {
@@ -101,7 +102,7 @@ export async function applyNative(clients: AwsClients, exported: SageMakerNative
     changes.push({ action: 'created', kind: 'ScalableTarget', name: resourceId });
   }
 
-  const policies = new Map((await describePolicies(clients, resourceId)).map((p) => [p.PolicyName!, p]));
+  const policies = new Map((await describePolicies(clients, resourceId, {}, dimension)).map((p) => [p.PolicyName!, p]));
   const arns = new Map<string, string>();
   const wantedPolicies = new Set<string>();
   for (const r of exported.resources) {
@@ -141,7 +142,7 @@ export async function applyNative(clients: AwsClients, exported: SageMakerNative
     changes.push({ action: have ? 'updated' : 'created', kind: 'Alarm', name });
   }
 
-  const actions = new Map((await scheduledActions(clients, resourceId)).map((a) => [a.ScheduledActionName!, a]));
+  const actions = new Map((await scheduledActions(clients, resourceId, dimension)).map((a) => [a.ScheduledActionName!, a]));
   const wantedActions = new Set<string>();
   for (const r of exported.resources) {
     if (r.kind !== 'ScheduledAction') continue;
@@ -174,7 +175,7 @@ export async function applyNative(clients: AwsClients, exported: SageMakerNative
         new DeleteScalingPolicyCommand({
           ServiceNamespace: 'sagemaker',
           ResourceId: resourceId,
-          ScalableDimension: scalableDimensionOf(resourceId),
+          ScalableDimension: dimension,
           PolicyName: name,
         }),
       ),
@@ -188,7 +189,7 @@ export async function applyNative(clients: AwsClients, exported: SageMakerNative
         new DeleteScheduledActionCommand({
           ServiceNamespace: 'sagemaker',
           ResourceId: resourceId,
-          ScalableDimension: scalableDimensionOf(resourceId),
+          ScalableDimension: dimension,
           ScheduledActionName: name,
         }),
       ),
@@ -213,43 +214,28 @@ export async function teardownNative(clients: AwsClients, ref: TargetRef, policy
     await call('DeleteAlarms', () => clients.cloudwatch.send(new DeleteAlarmsCommand({ AlarmNames: alarms })));
     for (const n of alarms) changes.push({ action: 'deleted', kind: 'Alarm', name: n });
   }
-  const target = await describeTarget(clients, resourceId);
-  if (!target) return changes;
-  for (const p of await describePolicies(clients, resourceId)) {
-    if (!p.PolicyName?.startsWith(policyPrefix)) continue;
-    await call(`DeleteScalingPolicy ${p.PolicyName}`, async () =>
-      (await clients.autoscalingClient()).send(
-        new DeleteScalingPolicyCommand({
-          ServiceNamespace: 'sagemaker',
-          ResourceId: resourceId,
-          ScalableDimension: scalableDimensionOf(resourceId),
-          PolicyName: p.PolicyName,
-        }),
-      ),
-    );
-    changes.push({ action: 'deleted', kind: 'ScalingPolicy', name: p.PolicyName });
-  }
-  for (const a of await scheduledActions(clients, resourceId)) {
-    if (!a.ScheduledActionName?.startsWith(policyPrefix)) continue;
-    await call(`DeleteScheduledAction ${a.ScheduledActionName}`, async () =>
-      (await clients.autoscalingClient()).send(
-        new DeleteScheduledActionCommand({
-          ServiceNamespace: 'sagemaker',
-          ResourceId: resourceId,
-          ScalableDimension: scalableDimensionOf(resourceId),
-          ScheduledActionName: a.ScheduledActionName,
-        }),
-      ),
-    );
-    changes.push({ action: 'deleted', kind: 'ScheduledAction', name: a.ScheduledActionName });
-  }
-  if ((await ownerOf(clients, target)) === policyName) {
-    await call('DeregisterScalableTarget', async () =>
-      (await clients.autoscalingClient()).send(
-        new DeregisterScalableTargetCommand({ ServiceNamespace: 'sagemaker', ResourceId: resourceId, ScalableDimension: scalableDimensionOf(resourceId) }),
-      ),
-    );
-    changes.push({ action: 'deleted', kind: 'ScalableTarget', name: resourceId });
+  // A variant may be registered for its instances or (serverless) its provisioned concurrency.
+  for (const dimension of possibleDimensionsOf(resourceId)) {
+    const target = await describeTarget(clients, resourceId, {}, dimension);
+    if (!target) continue;
+    const aas = await clients.autoscalingClient();
+    const key = { ServiceNamespace: 'sagemaker' as const, ResourceId: resourceId, ScalableDimension: dimension };
+    for (const p of await describePolicies(clients, resourceId, {}, dimension)) {
+      if (!p.PolicyName?.startsWith(policyPrefix)) continue;
+      await call(`DeleteScalingPolicy ${p.PolicyName}`, () => aas.send(new DeleteScalingPolicyCommand({ ...key, PolicyName: p.PolicyName })));
+      changes.push({ action: 'deleted', kind: 'ScalingPolicy', name: p.PolicyName });
+    }
+    for (const a of await scheduledActions(clients, resourceId, dimension)) {
+      if (!a.ScheduledActionName?.startsWith(policyPrefix)) continue;
+      await call(`DeleteScheduledAction ${a.ScheduledActionName}`, () =>
+        aas.send(new DeleteScheduledActionCommand({ ...key, ScheduledActionName: a.ScheduledActionName })),
+      );
+      changes.push({ action: 'deleted', kind: 'ScheduledAction', name: a.ScheduledActionName });
+    }
+    if ((await ownerOf(clients, target)) === policyName) {
+      await call('DeregisterScalableTarget', () => aas.send(new DeregisterScalableTargetCommand(key)));
+      changes.push({ action: 'deleted', kind: 'ScalableTarget', name: resourceId });
+    }
   }
   return changes;
 }
@@ -264,14 +250,22 @@ export interface NativeStatus {
 /** What Application Auto Scaling and CloudWatch hold for a variant (for `autoscaler status aws`). */
 export async function nativeStatus(clients: AwsClients, ref: TargetRef, options: { activities?: number } = {}): Promise<NativeStatus> {
   const id = parseTargetId(ref.id);
-  const target = await describeTarget(clients, ref.id);
-  const policies = target ? await describePolicies(clients, ref.id) : [];
+  let target: ScalableTarget | undefined;
+  let dimension = scalableDimensionOf(ref.id);
+  for (const d of possibleDimensionsOf(ref.id)) {
+    target = await describeTarget(clients, ref.id, {}, d);
+    if (target) {
+      dimension = d;
+      break;
+    }
+  }
+  const policies = target ? await describePolicies(clients, ref.id, {}, dimension) : [];
   const act = await call('DescribeScalingActivities', async () =>
     (await clients.autoscalingClient()).send(
       new DescribeScalingActivitiesCommand({
         ServiceNamespace: 'sagemaker',
         ResourceId: ref.id,
-        ScalableDimension: scalableDimensionOf(ref.id),
+        ScalableDimension: dimension,
         MaxResults: options.activities ?? 10,
       }),
     ),

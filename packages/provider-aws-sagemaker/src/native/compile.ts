@@ -6,7 +6,7 @@ import type {
 } from '@aws-sdk/client-application-auto-scaling';
 import type { PutMetricAlarmInput } from '@aws-sdk/client-cloudwatch';
 import type { NativeExport, Policy, Rule, ScheduleRule, StepAdjustment, StepRule, TargetRef, TargetTrackingRule, ThresholdRule } from '@autoscaler/core';
-import { COMPONENT_DIMENSION, nativeAlarmPrefix, OWNER_TAG, parseTargetId, PROVIDER_NAME, VARIANT_DIMENSION } from '../ids';
+import { COMPONENT_DIMENSION, nativeAlarmPrefix, OWNER_TAG, parseTargetId, PROVIDER_NAME, PROVISIONED_CONCURRENCY_DIMENSION, VARIANT_DIMENSION } from '../ids';
 
 export { OWNER_TAG } from '../ids';
 import { ENDPOINT_METRICS, metricNamespace } from '../metrics/namespaces';
@@ -45,6 +45,18 @@ const COMPONENT_PREDEFINED: Readonly<
   ConcurrentRequestsPerCopy: 'SageMakerInferenceComponentConcurrentRequestsPerCopyHighResolution',
 };
 
+/** The same for a serverless variant's provisioned concurrency (utilization of the provisioned concurrency, 0..1). */
+const SERVERLESS_PREDEFINED: Readonly<Record<string, 'SageMakerVariantProvisionedConcurrencyUtilization'>> = {
+  ProvisionedConcurrencyUtilization: 'SageMakerVariantProvisionedConcurrencyUtilization',
+  ServerlessProvisionedConcurrencyUtilization: 'SageMakerVariantProvisionedConcurrencyUtilization',
+  SageMakerVariantProvisionedConcurrencyUtilization: 'SageMakerVariantProvisionedConcurrencyUtilization',
+};
+
+export interface CompileOptions {
+  /** The variant is serverless: its capacity is provisioned concurrency (`sagemaker:variant:DesiredProvisionedConcurrency`), replicas are concurrency units. */
+  serverless?: boolean;
+}
+
 /** The metric AWS documents to wake an inference component from zero copies (endpoint-auto-scaling-zero-instances). */
 export const COMPONENT_WAKE_METRIC = 'NoCapacityInvocationFailures';
 
@@ -59,15 +71,18 @@ export function ownedPrefixes(policyName: string, ref: TargetRef): { policyPrefi
  * Application Auto Scaling (+ the CloudWatch alarms step scaling needs) and
  * schedules to scheduled actions; list what the native autoscaler cannot do.
  */
-export function compileNative(policy: Policy, ref: TargetRef): SageMakerNativeExport {
+export function compileNative(policy: Policy, ref: TargetRef, options: CompileOptions = {}): SageMakerNativeExport {
   const id = parseTargetId(ref.id);
+  const serverless = id.kind === 'variant' && options.serverless === true;
   const { policyPrefix, alarmPrefix } = ownedPrefixes(policy.name, ref);
   const resources: NativeResource[] = [];
   const unsupported: string[] = [];
   const dimension =
     id.kind === 'component'
       ? (COMPONENT_DIMENSION as 'sagemaker:inference-component:DesiredCopyCount')
-      : (VARIANT_DIMENSION as 'sagemaker:variant:DesiredInstanceCount');
+      : serverless
+        ? (PROVISIONED_CONCURRENCY_DIMENSION as 'sagemaker:variant:DesiredProvisionedConcurrency')
+        : (VARIANT_DIMENSION as 'sagemaker:variant:DesiredInstanceCount');
   const base = { ServiceNamespace: 'sagemaker' as const, ResourceId: ref.id, ScalableDimension: dimension };
   const variantDimensions =
     id.kind === 'component'
@@ -76,7 +91,7 @@ export function compileNative(policy: Policy, ref: TargetRef): SageMakerNativeEx
           { Name: 'EndpointName', Value: id.endpoint },
           { Name: 'VariantName', Value: id.variant },
         ];
-  const predefined: Readonly<Record<string, string>> = id.kind === 'component' ? COMPONENT_PREDEFINED : PREDEFINED;
+  const predefined: Readonly<Record<string, string>> = id.kind === 'component' ? COMPONENT_PREDEFINED : serverless ? SERVERLESS_PREDEFINED : PREDEFINED;
   // Asynchronous-endpoint metrics (the queue) are published per endpoint.
   const dimensionsOf = (metric: string): Array<{ Name: string; Value: string }> =>
     id.kind === 'variant' && ENDPOINT_METRICS.has(metric) ? [variantDimensions[0]!] : variantDimensions;
@@ -330,7 +345,9 @@ export function compileNative(policy: Policy, ref: TargetRef): SageMakerNativeEx
       },
     });
   }
-  if (limits.sizes && limits.sizes.length > 1)
+  if (serverless && limits.sizes && limits.sizes.length > 0)
+    unsupported.push(`limits.sizes: a serverless variant has no instance type to move along ${limits.sizes.join(' < ')}`);
+  else if (limits.sizes && limits.sizes.length > 1)
     unsupported.push(`limits.sizes: vertical scaling along ${limits.sizes.join(' < ')} has no native equivalent; the autoscaler app does it`);
   if (limits.maxStep !== undefined) unsupported.push(`limits.maxStep ${limits.maxStep}: no native equivalent (Application Auto Scaling has no per-action cap)`);
   if (limits.stabilization.scaleIn > 0 || limits.stabilization.scaleOut > 0)

@@ -17,7 +17,7 @@ import { ProviderError, systemClock, type CallOptions, type Clock } from '@autos
 import { callWithin } from '../aws-errors';
 import type { HttpCallOptions } from '../budget';
 import type { AwsClients } from '../clients';
-import { nativeAlarmPrefix, scalableDimensionOf } from '../ids';
+import { nativeAlarmPrefix, scalableDimensionOf, type SageMakerScalableDimension } from '../ids';
 
 export { alarmToPut } from './alarm-put';
 
@@ -41,17 +41,27 @@ export interface RegistrationCalls {
 const within = <T>(what: string, calls: RegistrationCalls, fn: (http: HttpCallOptions) => Promise<T>): Promise<T> =>
   callWithin(what, calls.budget, calls.clock ?? systemClock, fn);
 
-export async function describeTarget(clients: AwsClients, resourceId: string, calls: RegistrationCalls = {}): Promise<ScalableTarget | undefined> {
+export async function describeTarget(
+  clients: AwsClients,
+  resourceId: string,
+  calls: RegistrationCalls = {},
+  dimension: SageMakerScalableDimension = scalableDimensionOf(resourceId),
+): Promise<ScalableTarget | undefined> {
   const out = await within('DescribeScalableTargets', calls, async (http) =>
     (await clients.autoscalingClient()).send(
-      new DescribeScalableTargetsCommand({ ServiceNamespace: 'sagemaker', ResourceIds: [resourceId], ScalableDimension: scalableDimensionOf(resourceId) }),
+      new DescribeScalableTargetsCommand({ ServiceNamespace: 'sagemaker', ResourceIds: [resourceId], ScalableDimension: dimension }),
       http,
     ),
   );
   return out.ScalableTargets?.find((t) => t.ResourceId === resourceId);
 }
 
-export async function describePolicies(clients: AwsClients, resourceId: string, calls: RegistrationCalls = {}): Promise<ScalingPolicy[]> {
+export async function describePolicies(
+  clients: AwsClients,
+  resourceId: string,
+  calls: RegistrationCalls = {},
+  dimension: SageMakerScalableDimension = scalableDimensionOf(resourceId),
+): Promise<ScalingPolicy[]> {
   const policies: ScalingPolicy[] = [];
   let token: string | undefined;
   for (let page = 0; page < 20; page++) {
@@ -60,7 +70,7 @@ export async function describePolicies(clients: AwsClients, resourceId: string, 
         new DescribeScalingPoliciesCommand({
           ServiceNamespace: 'sagemaker',
           ResourceId: resourceId,
-          ScalableDimension: scalableDimensionOf(resourceId),
+          ScalableDimension: dimension,
           ...(token ? { NextToken: token } : {}),
         }),
         http,
