@@ -46,7 +46,8 @@ describe('one name per cloud', () => {
     expect(() => resolveCloud('gcp', '--provider')).toThrow(`invalid --provider: unknown cloud "gcp": use one of ${cloudNames()}`);
     expect(() => resolveCloud('oci-datascience')).toThrow('did you mean "oci-data-science"?');
     expect(() => resolveCloud('kubernets')).toThrow('did you mean "kubernetes"?');
-    expect(cloudNames()).toBe('aws (aws-sagemaker, sagemaker), k8s (kubernetes), oci (oci-data-science)');
+    // Generated clouds join the list (sorted by name): the built-in ones are always there.
+    for (const c of ['aws (aws-sagemaker, sagemaker)', 'k8s (kubernetes)', 'oci (oci-data-science)']) expect(cloudNames()).toContain(c);
   });
 
   it.each([
@@ -63,7 +64,8 @@ describe('one name per cloud', () => {
     [['setup', 'k8s'], 'k8s has no "setup" command (setup is for aws (aws-sagemaker, sagemaker), oci (oci-data-science))'],
     [['setup', 'gcp'], 'unknown cloud "gcp": use one of aws (aws-sagemaker, sagemaker), oci (oci-data-science)'],
     [['status', 'oci-datascience'], 'did you mean "oci-data-science"?'],
-    [['sandbox'], 'autoscaler sandbox <cloud>, where <cloud> is aws (aws-sagemaker, sagemaker), k8s (kubernetes), oci (oci-data-science)'],
+    // Every cloud, built in or generated, has a sandbox.
+    [['sandbox'], `autoscaler sandbox <cloud>, where <cloud> is ${cloudNames()}`],
     [['scale', 'endpoint/e/variant/v', '--replicas', '2', '--cloud', 'gpc'], 'unknown cloud "gpc"'],
     [['scale', 'not-an-id', '--replicas', '2', '--cloud', 'sagemaker'], 'invalid id: "not-an-id" is not endpoint/<name>/variant/<variant>'],
     [
@@ -105,7 +107,7 @@ describe('one name per cloud', () => {
     const scale = capture();
     await runCli(['scale', '--help'], scale);
     const scaleHelp = scale.stdout.join(' ').replace(/\s+/g, ' ');
-    expect(scaleHelp).toContain('--size <size> instance type (aws), requests/limits tier (k8s), shape (oci)');
+    expect(scaleHelp).toMatch(/--size <size> (.*, )?instance type \(aws\), (.*, )?requests\/limits tier \(k8s\), (.*, )?shape \(oci\)/);
     expect(scaleHelp).toContain('--shape <shape> alias of --size for oci');
     expect(scaleHelp).toContain('--bandwidth <mbps> load balancer bandwidth in Mbps (oci)');
   });
@@ -128,7 +130,7 @@ describe('validate: providers, target ids, plain messages, YAML syntax', () => {
   });
 
   it.each([
-    ['{ provider: gcp, id: x }', 'targets[0].provider: unknown provider "gcp": use one of aws-sagemaker, kubernetes, oci-data-science'],
+    ['{ provider: gcp, id: x }', /targets\[0\]\.provider: unknown provider "gcp": use one of (.*, )?aws-sagemaker, (.*, )?kubernetes, (.*, )?oci-data-science/],
     [`{ provider: oci-datascience, id: ${OCID} }`, 'targets[0].provider: unknown provider "oci-datascience": did you mean "oci-data-science"?'],
     ['{ provider: oci, id: x }', 'targets[0].provider: "oci" is the command-line name of the cloud; a policy names its provider: "oci-data-science"'],
     ['{ provider: aws-sagemaker, id: my-endpoint }', 'targets[0].id: "my-endpoint" is not endpoint/<name>/variant/<variant>'],
@@ -137,7 +139,7 @@ describe('validate: providers, target ids, plain messages, YAML syntax', () => {
   ])('%s is refused', async (target, message) => {
     const io = capture();
     expect(await runCli(['validate', file('t.yaml', policy(`[${target}]`))], io)).toBe(1);
-    expect(io.stderr.join('\n')).toContain(message);
+    expect(io.stderr.join('\n')).toMatch(message);
   });
 
   it("turns zod's wording into one sentence per field", async () => {

@@ -26,6 +26,7 @@ import {
   type SimulationReport,
   type SimulationResult,
 } from '@autoscaler/simulator';
+import { clouds, namesOf } from '../clouds';
 import { type CliIO, processIO, progress } from '../io';
 
 /** Flags shared by simulate, backtest and tune. */
@@ -49,13 +50,19 @@ function positive(value: string | undefined, flag: string, fallback: number): nu
   return n;
 }
 
-/** The names the other commands and policies use for the same clouds. */
-const PROVIDER_ALIASES: Readonly<Record<string, ProviderKind>> = {
-  'oci-data-science': 'oci',
-  aws: 'sagemaker',
-  'aws-sagemaker': 'sagemaker',
-  k8s: 'kubernetes',
-};
+/**
+ * The names the other commands and policies use for the same clouds (`aws`, `aws-sagemaker` for
+ * `sagemaker`), from the cloud registry: a cloud added there is named the same way here.
+ */
+function providerAliases(): Readonly<Record<string, ProviderKind>> {
+  const out: Record<string, ProviderKind> = {};
+  for (const kind of allProviderKinds) {
+    const cloud = clouds.find((c) => namesOf(c).includes(kind));
+    for (const name of cloud ? namesOf(cloud) : []) if (name !== kind && !(name in out)) out[name] = kind;
+  }
+  return out;
+}
+const PROVIDER_ALIASES = providerAliases();
 
 export function parseProvider(value: string | undefined, fallback: ProviderKind | undefined = 'oci'): ProviderKind {
   const v = value ?? fallback;
@@ -164,7 +171,7 @@ export function registerSimulateCommand(program: Command, io: CliIO = processIO)
     .option('--scenario <name>', `${scenarioHelp}; one of ${syntheticScenarioNames.join(', ')}`)
     .option('--cold-start', 'start every policy at its minimum instead of the capacity the oracle needs in the first minute')
     .option('--policy <file...>', 'policy files (YAML/JSON; a <name>.sim.yaml next to one wires its alarms); default: the shipped baselines and our best')
-    .option('--provider <name>', `simulated cloud: ${allProviderKinds.join(' | ')} (aliases oci-data-science, aws, aws-sagemaker, k8s)`, 'oci')
+    .option('--provider <name>', `simulated cloud: ${allProviderKinds.join(' | ')} (aliases ${Object.keys(PROVIDER_ALIASES).join(', ')})`, 'oci')
     .option('--slo-p95-ms <n>', 'latency objective: p95 per minute, ms', String(DEFAULT_SLO_MS))
     .option('--peak-rps <n>', 'scale the trace so its busiest minute is n requests/s, or "recorded"', String(DEFAULT_PEAK_RPS))
     .option('--service-time-ms <n>', 'mean service time of one request on one vCPU, ms', '50')
