@@ -33,7 +33,8 @@ describe('SageMaker inference components: scale to zero', () => {
     const twoDays = { ...week, requests: week.requests.slice(0, 2 * 1440) };
     const s = makeScenario({ load: scaleToPeak(twoDays, 100), provider: 'sagemaker-ic' });
     const policies = defaultPolicies('sagemaker-ic');
-    expect(policies.map((x) => x.policy.limits.minReplicas)).toEqual([1, 0]);
+    expect(policies.map((x) => x.policy.limits.minReplicas)).toEqual([1, 0, 0]);
+    expect(policies.map((x) => x.name)).toEqual(['our best, scale to zero (floor 1)', 'our best, scale to zero', 'our best, scale to zero (reactive wake)']);
     const r = await simulate(s, policies, { stepTest: false });
     const [one, zero] = r.runs;
     // The floor of one never fails a request for want of a copy; scale to zero bills nothing for hours.
@@ -69,6 +70,29 @@ describe('SageMaker inference components: scale to zero', () => {
     for (const p of r.runs)
       for (let m = 0; m < s.load.rps.length; m++)
         if (!p.series.violated[m]) expect(p.series.cost[m]!).toBeGreaterThanOrEqual(r.oracle.costPerMinute[m]! - 1e-9);
+  });
+
+  it('the forecast wakes a zero floor before the weekday morning (days 2-4), the reactive wake only after requests failed; the report says what it buys', async () => {
+    const week = syntheticTrace('business-hours', 3);
+    const fourDays = { ...week, requests: week.requests.slice(0, 4 * 1440) };
+    const s = makeScenario({ load: scaleToPeak(fourDays, 100), provider: 'sagemaker-ic', seed: 3 });
+    const [, forecast, reactive] = defaultPolicies('sagemaker-ic');
+    const r = await simulate(s, [forecast!, reactive!], { stepTest: false });
+    const [f, w] = r.runs;
+    // 08:00 is when the office opens: a copy serves then on the days with history (Tuesday on), none on Monday.
+    const at8 = (run: typeof f, day: number): number => run!.series.serving[day * 1440 + 480]!;
+    expect([1, 2, 3].map((d) => at8(f, d) > 0)).toEqual([true, true, true]);
+    expect([0, 1, 2, 3].map((d) => at8(w, d))).toEqual([0, 0, 0, 0]);
+    expect(at8(f, 0)).toBe(0);
+    expect(f!.noCapacityRequests).toBeLessThan(w!.noCapacityRequests);
+    const [cmp] = r.forecastWake;
+    expect(cmp).toMatchObject({ policy: forecast!.name, reactive: reactive!.name, fewerFailedMinutes: w!.noCapacityMinutes - f!.noCapacityMinutes });
+    expect(cmp!.fewerFailedRequests).toBeCloseTo(w!.noCapacityRequests - f!.noCapacityRequests, 6);
+    expect(cmp!.extraUsd).toBeCloseTo(f!.cost - w!.cost, 9);
+    expect(formatTable(r)).toMatch(
+      /forecast wake: our best, scale to zero has \d+ fewer cold-start failed requests .* than our best, scale to zero \(reactive wake\), for \d+\.\d\d USD (more|less)/,
+    );
+    expect(toReport(r).forecastWake).toHaveLength(1);
   });
 
   it('OCI GPU shapes carry the price list figure per GPU-hour', () => {

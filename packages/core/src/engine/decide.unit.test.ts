@@ -601,7 +601,8 @@ describe('predictive: capacity planned from the forecast', () => {
     [10, 849, 'scale', 9, 'below 85 %: ceil(8.49)'],
     [10, 120, 'scale', 2, 'far below: straight to what the forecast needs'],
     [10, 0, 'scale', 1, 'no load: down to the policy minimum'],
-    [0, 1, 'scale', 1, 'from zero'],
+    [0, 5, 'scale', 1, 'from zero: 5% of one instance wakes it'],
+    [0, 4.99, 'none', 0, 'from zero: under 5% of one instance (a stray request) stays at zero'],
     [0, 0, 'none', 0, 'zero load at zero replicas'],
   ])('%d replicas, forecast %d -> %s %d (%s)', (replicas, load, action, expected) => {
     const p = policy([{ name: 'forecast', predictive: { metric: 'requests', target: 100 } }], { minReplicas: replicas === 0 ? 0 : 1, maxReplicas: 40 });
@@ -609,6 +610,13 @@ describe('predictive: capacity planned from the forecast', () => {
     expect(d.action).toBe(action);
     expect(d.to.replicas).toBe(expected);
     expect(d.rule).toBe('forecast');
+  });
+
+  it('on a zero floor a forecast under 5% of one instance scales in to zero; a floor of one holds one', () => {
+    const zero = policy([{ name: 'forecast', predictive: { metric: 'requests', target: 100 } }], { minReplicas: 0, maxReplicas: 40 });
+    expect(run(zero, 1, forecast(4.99)).to.replicas).toBe(0);
+    expect(run(zero, 1, forecast(5)).action).toBe('none');
+    expect(run(pred(), 1, forecast(4.99)).action).toBe('none');
   });
 
   it('says what the forecast was', () => {

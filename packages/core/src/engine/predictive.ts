@@ -1,3 +1,4 @@
+import { FORECAST_LIMITS } from '../forecast/forecaster';
 import type { PredictiveRule } from '../policy/schema';
 import type { Forecast } from '../types';
 import { later, type Proposal, type Remark } from './proposal';
@@ -10,7 +11,8 @@ export function forecastUnavailable(reason: string): string {
 
 /**
  * Capacity planned from the forecast: desired = ceil(load / target), absolute like AWS predictive
- * scaling's load-metric/target pair. Out as soon as the forecast needs more; in only when the
+ * scaling's load-metric/target pair, and 0 for a load under idleShare (5%) of one instance's target
+ * (the guard clamps to limits.minReplicas, so only a zero floor sees it). Out as soon as the forecast needs more; in only when the
  * forecast needs less than `scaleInRatio` of the current fleet's capacity (hysteresis) and never
  * with `disableScaleIn`; in between it holds, which vetoes a reactive rule's scale-in. Without a
  * usable forecast it only remarks: missing data never scales in.
@@ -22,7 +24,8 @@ export function predictiveProposal(name: string, rule: PredictiveRule, forecast:
   // A forecast is outside input to decide (a hand-made history, a caller's bug): check what is used.
   if (typeof load !== 'number' || !Number.isFinite(load) || load < 0)
     return { rule: name, reason: forecastUnavailable(`load ${String(load)} is not a finite number >= 0`), fallback: true };
-  const desired = Math.ceil(load / rule.target);
+  // Under FORECAST_LIMITS.idleShare of one instance's load plans none: a stray request does not wake a zero floor.
+  const desired = load < FORECAST_LIMITS.idleShare * rule.target ? 0 : Math.ceil(load / rule.target);
   const what = (): string =>
     `forecast ${rule.metric} ${round(load)}/period over ${forecast.horizonSeconds}s (level ${round(forecast.level)}, headroom ${round(forecast.headroom)}) vs target ${rule.target}/instance`;
   if (desired > replicas) return { rule: name, relative: false, replicas: desired, why: later(() => `${what()}: ${desired} replicas`) };

@@ -32,6 +32,20 @@ export const FORECAST_LIMITS = {
   maxValue: 1e15,
   /** Longest horizon a forecast may be asked for (a day's seasonal shape must lie behind it). */
   maxHorizonSeconds: 4 * 3600,
+  /**
+   * Idle: a load under this share of one instance's target (the rule's `target`). The past days
+   * were idle at this time of day when their level-window mean is under it: the seasonal shape is
+   * then taken as it was (absolute), not scaled by today's level / theirs, which is 0/0 (or a
+   * stray request over nothing) at night. And `decide` plans zero instances for a forecast under
+   * it, so a stray request or two never wakes a target scaled to zero.
+   */
+  idleShare: 0.05,
+  /**
+   * Today's level over the past days' at the same time scales their shape by at most this: at an
+   * onset the past days' window is nearly idle and the ratio explodes (a jump above this is the
+   * level's to catch, not the shape's). Same bound as the headroom's.
+   */
+  maxSeasonRatio: 3,
 } as const;
 
 const L = FORECAST_LIMITS;
@@ -125,10 +139,14 @@ const NONE = -1;
  * - level = max(mean of the last levelMinutes, mean of the last jumpMinutes);
  * - trend = least-squares slope over the last trendMinutes, extrapolated only when rising;
  * - season = for each of the past seasonDays days, the load at the same time of day smoothed over
- *   5 minutes, scaled by level / (that day's mean over the level window), averaged over the days;
+ *   5 minutes, scaled by level / (that day's mean over the window the level came from: the level
+ *   window, or the jump window when the jump set the level; at most 3x), averaged over the days;
+ *   when the days' mean over that window is idle (under idleShare x target: they were quiet
+ *   at this time), the days' load as it was, unscaled: demand that returns every morning is
+ *   forecast from the night before, one horizon ahead, so a target scaled to zero wakes in time;
  * - forecast(u) = max(level + slope⁺·(u − v + 1), season(u)); peak = max over the horizon;
  * - headroom = the headroomQuantile of actual(m) / peak made at the minute boundary ≤ m − H (the
- *   forecast in force when the capacity serving m was ordered), over headroomWindowMinutes,
+ *   forecast in force when the capacity serving m was ordered; not a wake forecast), over headroomWindowMinutes,
  *   clamped to [0.5, 3]; 1.15 until 30 ratios exist; refitted every 10 minutes of data.
  * - load = peak × headroom.
  *
@@ -227,7 +245,7 @@ export class Forecaster {
     const made = this.forecastAt(v, H);
     // On the cadence grid this is the past forecast the headroom will score: keep it.
     const slot = v - this.base;
-    if (v % w.cadence === 0 && slot < this.peaks.length) this.peaks[slot] = made === undefined ? NONE : made.peak;
+    if (v % w.cadence === 0 && slot < this.peaks.length) this.peaks[slot] = made === undefined || made.wake ? NONE : made.peak;
     if (made === undefined) return { ok: false, reason: 'no data in the level window' };
     const headroom = this.headroomAt(v, H);
     const load = made.peak * headroom;
@@ -430,8 +448,12 @@ export class Forecaster {
     return s;
   }
 
-  /** The peak (before headroom) and level of a forecast made at data end `v`. */
-  private forecastAt(v: number, H: number): { peak: number; level: number } | undefined {
+  /**
+   * The peak (before headroom) and level of a forecast made at data end `v`; `wake` when the idle
+   * days' unscaled load set the peak (not scored for the headroom: it forecasts a return from idle,
+   * whose first minutes a scaled-to-zero target does not even count).
+   */
+  private forecastAt(v: number, H: number): { peak: number; level: number; wake: boolean } | undefined {
     const w = this.w;
     const F = this.first;
     let sum = 0;
@@ -445,6 +467,8 @@ export class Forecaster {
     }
     if (n === 0) return undefined;
     let level = sum / n;
+    // The periods the level was measured on: the past days' anchor is taken over the same ones.
+    let measured = w.level;
     sum = 0;
     n = 0;
     for (let k = Math.max(v - w.jump, F); k < v; k++) {
@@ -454,7 +478,10 @@ export class Forecaster {
         n++;
       }
     }
-    if (n > 0 && sum / n > level) level = sum / n;
+    if (n > 0 && sum / n > level) {
+      level = sum / n;
+      measured = w.jump;
+    }
     // Trend: least squares over the present points of the window; a short window is noise.
     let slope = 0;
     const tn = Math.min(w.trend, v - F);
@@ -486,7 +513,7 @@ export class Forecaster {
     for (let d = 1; d <= days; d++) {
       let a = 0;
       let c = 0;
-      for (let k = v - w.level; k < v; k++) {
+      for (let k = v - measured; k < v; k++) {
         const s = this.smooth(k - d * w.day);
         if (s >= 0) {
           a += s;
@@ -500,10 +527,14 @@ export class Forecaster {
       }
     }
     const anchor = usable > 0 ? anchorSum / usable : 0;
-    const seasonal = usable > 0 && anchor > 0;
+    // Past days idle over the level window: today's level / theirs means nothing; take their load as it was (or none).
+    const absolute = anchor <= L.idleShare * this.rule.target;
+    const seasonal = usable > 0 && (!absolute || this.rule.wakeFromIdle !== false);
     let peak = 0;
+    let wake = false;
     for (let u = v; u <= v + H; u++) {
       let f = level + rising * (u - (v - 1));
+      let fromIdle = false;
       if (seasonal) {
         let t = 0;
         for (let d = 1; d <= days; d++) {
@@ -512,12 +543,18 @@ export class Forecaster {
           const s = this.smooth(u - d * w.day);
           t += s >= 0 ? s : a;
         }
-        const season = (level * (t / usable)) / anchor;
-        if (season > f) f = season;
+        const season = absolute ? t / usable : (t / usable) * Math.min(level / anchor, L.maxSeasonRatio);
+        if (season > f) {
+          f = season;
+          fromIdle = absolute;
+        }
       }
-      if (f > peak) peak = f;
+      if (f > peak) {
+        peak = f;
+        wake = fromIdle;
+      }
     }
-    return { peak, level };
+    return { peak, level, wake };
   }
 
   /** The memoized peak made at cadence origin `o` (data end), NONE when none could be made. */
@@ -527,7 +564,7 @@ export class Forecaster {
     const memo = this.peaks[slot];
     if (memo !== undefined && !Number.isNaN(memo)) return memo;
     const made = this.forecastAt(o, H);
-    const peak = made === undefined ? NONE : made.peak;
+    const peak = made === undefined || made.wake ? NONE : made.peak;
     // Final: a forecast at `o` reads only periods before it, and those never change.
     if (memo !== undefined) this.peaks[slot] = peak;
     return peak;

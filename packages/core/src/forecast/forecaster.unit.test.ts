@@ -285,7 +285,7 @@ describe("Forecaster: the simulator's ForecastSignals arithmetic, restated", () 
    * rounding at every minute: it is the same algorithm, made incremental.
    */
   function reference(rows: readonly number[], H: number): number[] {
-    const o = { seasonDays: 3, levelMinutes: 30, jumpMinutes: 5, trendMinutes: 60, headroomQuantile: 0.96, headroomWindow: 720 };
+    const o = { target: 600, seasonDays: 3, levelMinutes: 30, jumpMinutes: 5, trendMinutes: 60, headroomQuantile: 0.96, headroomWindow: 720 };
     const DAY = 1440;
     const prefix = [0];
     for (const r of rows) prefix.push(prefix[prefix.length - 1]! + r);
@@ -301,7 +301,11 @@ describe("Forecaster: the simulator's ForecastSignals arithmetic, restated", () 
     for (let v = 1; v <= rows.length; v++) {
       const ln = Math.min(o.levelMinutes, v);
       const jn = Math.min(o.jumpMinutes, v);
-      const level = Math.max((prefix[v]! - prefix[v - ln]!) / ln, (prefix[v]! - prefix[v - jn]!) / jn);
+      const mean = (prefix[v]! - prefix[v - ln]!) / ln;
+      const jump = (prefix[v]! - prefix[v - jn]!) / jn;
+      const level = Math.max(mean, jump);
+      // The anchor is taken over the window the level came from.
+      const an = jump > mean ? jn : ln;
       const tn = Math.min(o.trendMinutes, v);
       let slope = 0;
       if (tn >= 15) {
@@ -321,16 +325,17 @@ describe("Forecaster: the simulator's ForecastSignals arithmetic, restated", () 
       const days = Math.min(o.seasonDays, Math.floor((v - 1) / DAY));
       let anchor = 0;
       if (days > 0) {
-        for (let d = 1; d <= days; d++) for (let m = v - ln; m < v; m++) anchor += smoothed(m - d * DAY, v);
-        anchor /= days * ln;
+        for (let d = 1; d <= days; d++) for (let m = v - an; m < v; m++) anchor += smoothed(m - d * DAY, v);
+        anchor /= days * an;
       }
       let peak = 0;
       for (let u = v; u <= v + H; u++) {
         let f = level + Math.max(0, slope) * (u - (v - 1));
-        if (days > 0 && anchor > 0) {
+        if (days > 0) {
           let s = 0;
           for (let d = 1; d <= days; d++) s += smoothed(u - d * DAY, v);
-          f = Math.max(f, (level * (s / days)) / anchor);
+          // Idle past days (mean under 5% of the target over the level window): their load as it was.
+          f = Math.max(f, anchor <= 0.05 * o.target ? s / days : (s / days) * Math.min(level / anchor, 3));
         }
         peak = Math.max(peak, f);
       }
@@ -370,5 +375,44 @@ describe("Forecaster: the simulator's ForecastSignals arithmetic, restated", () 
     });
     expect(compared).toBe(points.length - 4 * 1440);
     expect(compared).toBeGreaterThan(1300);
+  });
+});
+
+describe('Forecaster: waking from zero (idle past days, idleShare of the target)', () => {
+  const DAY = 1440;
+  // Three days busy from 08:00 to 19:00 (1000 per minute), idle otherwise; target 600, so idle is under 30.
+  const office = (m: number): number => (m % DAY >= 480 && m % DAY < 1140 ? 1000 : 0);
+  const wake = rule({ seasonDays: 3, headroomWindowMinutes: 60 });
+
+  it("one horizon before 08:00 on day 4, yesterday's morning is forecast as it was: 1000 smoothed over 5 minutes at 07:58 = 200, x headroom 1.15 = 230", () => {
+    // Data end 07:47 of day 4, horizon 11 periods: the forecast reads up to 07:58, whose 5-minute window holds 08:00.
+    const v = 3 * DAY + 467;
+    const f = ok(forecastLoad(wake, series(range(v, office)), after(v), 660));
+    expect(f).toMatchObject({ level: 0, headroom: 1.15, horizonSeconds: 660 });
+    expect(f.load).toBeCloseTo(230, 9);
+  });
+
+  it('wakeFromIdle: false forecasts nothing out of idle days (the zero floor waits for its reactive rule)', () => {
+    const v = 3 * DAY + 467;
+    expect(ok(forecastLoad({ ...wake, wakeFromIdle: false }, series(range(v, office)), after(v), 660)).load).toBe(0);
+  });
+
+  it('a minute earlier the horizon does not reach the morning yet: load 0', () => {
+    const v = 3 * DAY + 466;
+    expect(ok(forecastLoad(wake, series(range(v, office)), after(v), 660)).load).toBe(0);
+  });
+
+  it('stray requests at night (a few per hour) stay under 5% of one instance: decide keeps a zero floor at zero', () => {
+    const stray = (m: number): number => (m % 37 === 0 ? 2 : 0);
+    const v = 3 * DAY + 467;
+    const f = ok(forecastLoad(wake, series(range(v, stray)), after(v), 660));
+    expect(f.load).toBeLessThan(FORECAST_LIMITS.idleShare * wake.target);
+  });
+
+  it('once the morning is under way the days are not idle over the level window: the shape is scaled by today over them again', () => {
+    // 08:20 of day 4 with no demand today (a holiday): level 0 -> 0, not yesterday's 1000.
+    const v = 3 * DAY + 500;
+    const quiet = (m: number): number => (m < 3 * DAY ? office(m) : 0);
+    expect(ok(forecastLoad(wake, series(range(v, quiet)), after(v), 660)).load).toBe(0);
   });
 });

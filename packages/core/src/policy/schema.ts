@@ -228,6 +228,12 @@ export const PredictiveRuleSchema = z.strictObject({
   /** Scale in only when the forecast needs less than this share of the current fleet (hysteresis). */
   scaleInRatio: z.number().gt(0, 'must be > 0').max(1, 'must be <= 1').default(0.85),
   disableScaleIn: z.boolean().default(false),
+  /**
+   * When the past days were idle at this time of day, forecast their load as it was (so demand that
+   * returns every morning wakes a target scaled to zero one horizon ahead). Default (unset): true.
+   * false: no seasonal forecast out of idle; a zero floor then wakes only on its reactive rule.
+   */
+  wakeFromIdle: z.boolean().optional(),
 });
 
 export const ScheduleRuleSchema = z

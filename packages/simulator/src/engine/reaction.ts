@@ -1,3 +1,4 @@
+import { FORECAST_LIMITS } from '@autoscaler/core';
 import type { CapacityChange } from '../provider/simulated-deployment';
 import type { Scenario } from './scenario';
 
@@ -5,7 +6,8 @@ import type { Scenario } from './scenario';
  * How fast a policy answers demand steps, measured on the run itself (not a synthetic test).
  *
  * A demand step is a minute whose arrival rate rose above what the serving fleet meets at the
- * objective (replicas x the size's SLO-safe MAX_RPS), after a minute that was met. From the start
+ * objective (replicas x the size's SLO-safe MAX_RPS), after a minute that was met; a rate under the
+ * engine's idle share (5%) of one instance's MAX_RPS (a stray request) is not one. From the start
  * of that minute we time:
  * - decision: the first accepted scale-out (more SLO-safe capacity asked for) at or after it; when
  *   capacity already under way arrives first, the decision counts as 0 s (it was taken before);
@@ -52,7 +54,9 @@ export class ReactionTracker {
   /** At the start of minute m, with the fleet serving then. */
   minuteStart(m: number, t0: number, serving: Fleet): void {
     const rps = this.s.load.rps[m]!;
-    const met = rps <= 0 || this.capacityRps(serving) >= rps;
+    // Below the engine's idle share of one instance (a stray request) is noise, not a step.
+    const idle = FORECAST_LIMITS.idleShare * (this.s.queues.get(serving.size)?.maxRps ?? 0);
+    const met = rps <= idle || this.capacityRps(serving) >= rps;
     const rose = m > 0 && rps > this.s.load.rps[m - 1]!;
     if (!met && this.wasMet && rose) this.open.push({ at: t0, minute: m, rps });
     this.wasMet = met;

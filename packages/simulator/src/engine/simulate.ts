@@ -60,6 +60,37 @@ export interface ScaleToZeroComparison {
   extraViolatingMinutes: number;
 }
 
+/** The forecast's wake from zero against the same policy waking only on its reactive rule. */
+export interface ForecastWakeComparison {
+  policy: string;
+  reactive: string;
+  /** Cold-start failures (requests, minutes) the forecast wake avoided; negative: it had more. */
+  fewerFailedRequests: number;
+  fewerFailedMinutes: number;
+  /** USD the forecast wake cost more (early and false wakes); negative: it saved. */
+  extraUsd: number;
+  /** SLO-violating minutes fewer than the reactive wake. */
+  fewerViolatingMinutes: number;
+}
+
+/** Pair every policy whose twin `<name> (reactive wake)` also ran. */
+export function forecastWakeComparisons(summaries: readonly PolicySummary[]): ForecastWakeComparison[] {
+  const out: ForecastWakeComparison[] = [];
+  for (const f of summaries) {
+    const r = summaries.find((p) => p.name === `${f.name} (reactive wake)`);
+    if (!r) continue;
+    out.push({
+      policy: f.name,
+      reactive: r.name,
+      fewerFailedRequests: r.noCapacityRequests - f.noCapacityRequests,
+      fewerFailedMinutes: r.noCapacityMinutes - f.noCapacityMinutes,
+      extraUsd: f.cost - r.cost,
+      fewerViolatingMinutes: r.violatingMinutes - f.violatingMinutes,
+    });
+  }
+  return out;
+}
+
 export interface SimulationResult {
   scenario: Scenario;
   oracle: OracleResult;
@@ -70,6 +101,8 @@ export interface SimulationResult {
   runs: PolicyRun[];
   /** Each scale-to-zero policy run beside its floor-of-one twin (`<name> (floor 1)`). */
   scaleToZero: ScaleToZeroComparison[];
+  /** Each policy beside its reactive-wake twin (`<name> (reactive wake)`). */
+  forecastWake: ForecastWakeComparison[];
 }
 
 /** Pair every policy whose twin `<name> (floor 1)` also ran. */
@@ -181,5 +214,6 @@ export async function simulate(s: Scenario, policies: readonly SimulationPolicy[
     summaries,
     runs,
     scaleToZero: scaleToZeroComparisons(s, summaries),
+    forecastWake: forecastWakeComparisons(summaries),
   };
 }

@@ -34,9 +34,21 @@ export function withFloorOfOne(sp: SimulationPolicy): SimulationPolicy {
 }
 
 /**
+ * The same policy with its predictive rules' forecast wake turned off (`wakeFromIdle: false`): a
+ * target at zero then wakes only on its reactive rule (the NoCapacityInvocationFailures alarm), as
+ * AWS documents it. Named `<name> (reactive wake)`.
+ */
+export function withReactiveWake(sp: SimulationPolicy): SimulationPolicy {
+  const rules = sp.policy.rules.map((r) => (r.predictive ? { ...r, predictive: { ...r.predictive, wakeFromIdle: false } } : r));
+  const policy = { ...sp.policy, name: `${sp.policy.name}-reactive-wake`, rules };
+  const name = `${sp.name} (reactive wake)`;
+  return { ...sp, name, policy, settings: { ...sp.settings, label: name } };
+}
+
+/**
  * What `simulate --provider <kind>` runs by default: the four baselines and our best (on sagemaker
- * also target tracking on the 10 s metric), or on a scale-to-zero kind the scale-to-zero policy and
- * the same policy with a floor of one.
+ * also target tracking on the 10 s metric), or on a scale-to-zero kind the scale-to-zero policy, the
+ * same policy with a floor of one, and the same policy waking only reactively.
  */
 export function defaultPolicies(provider: ProviderKind): SimulationPolicy[] {
   if (provider === 'sagemaker') {
@@ -46,5 +58,5 @@ export function defaultPolicies(provider: ProviderKind): SimulationPolicy[] {
   }
   if (provider !== 'sagemaker-ic') return shippedPolicies(provider);
   const zero = loadSimulationPolicy(join(policiesDir, scaleToZeroPolicyFile), provider);
-  return [withFloorOfOne(zero), zero];
+  return [withFloorOfOne(zero), zero, withReactiveWake(zero)];
 }

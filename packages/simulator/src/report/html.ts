@@ -1,6 +1,6 @@
 import type { PolicySummary, SimulationResult } from '../engine/simulate';
 import { LATENCY_CAP_MS } from '../engine/latency';
-import { clairvoyantLabel, scaleToZeroSentence } from './table';
+import { clairvoyantLabel, forecastWakeSentence, scaleToZeroSentence } from './table';
 
 /** The aim a winner must meet: at most this share of SLO-violating minutes. */
 const MAX_VIOLATION_RATE = 0.01;
@@ -359,6 +359,7 @@ export function renderHtmlReport(result: SimulationResult): string {
 <h1>What each autoscaling policy would have cost on ${esc(s.load.trace.name)}</h1>
 <p class="winner">${esc(winnerSentence(result))}</p>
 ${result.scaleToZero.map((z) => `<p class="winner">${esc(scaleToZeroSentence(z))}.</p>`).join('\n')}
+${result.forecastWake.map((w) => `<p class="winner">${esc(forecastWakeSentence(w))}.</p>`).join('\n')}
 <p>Provider profile <b>${esc(s.profile.title)}</b>; objective p95 &le; ${s.sloMs} ms every minute; load scaled to ${s.load.peakRps} req/s at the busiest minute; ${minutes} minutes; seed ${s.seed}; ${s.coldStart ? 'cold start (every policy at its minimum)' : "warm start (every policy at the oracle's first-minute capacity)"}. Every policy ran through the same orchestrator (core <code>Autoscaler</code> and <code>decide</code>) against a simulated deployment.</p>
 ${warnings.length > 0 ? `<ul class="warn">${warnings.join('')}</ul>` : ''}
 ${htmlTable(result)}

@@ -45,6 +45,8 @@ export interface SimulationReport {
   }>;
   /** Scale to zero against the same policy with a floor of one (only when both ran). */
   scaleToZero: SimulationResult['scaleToZero'];
+  /** The forecast's wake from zero against the same policy waking reactively (only when both ran). */
+  forecastWake: SimulationResult['forecastWake'];
   /** Figures that are estimates or scenario parameters (profiles.json nulls). */
   estimates: string[];
   /** Read these before trusting the figures (a short trace, a policy below a bound). */
@@ -95,6 +97,7 @@ export function toReport(result: SimulationResult): SimulationReport {
       failedRequests: Math.round(z.failedRequests),
       failedShare: r4(z.failedShare),
     })),
+    forecastWake: result.forecastWake.map((w) => ({ ...w, fewerFailedRequests: Math.round(w.fewerFailedRequests), extraUsd: r4(w.extraUsd) })),
     estimates: s.profile.estimates,
     warnings: result.warnings,
   };
@@ -119,6 +122,14 @@ export function scaleToZeroSentence(z: SimulationResult['scaleToZero'][number]):
   return (
     `scale to zero: ${z.policy} saves ${z.savedUsd.toFixed(2)} USD (${(100 * z.savedShare).toFixed(1)}%) against ${z.floorOne} over ${z.zeroHours.toFixed(1)} hours at zero copies, ` +
     `for ${Math.round(z.failedRequests)} requests (${(100 * z.failedShare).toFixed(3)}%) failed with no copy serving in ${z.failedMinutes} minutes (cold starts, counted as SLO-violating: ${z.extraViolatingMinutes >= 0 ? '+' : ''}${z.extraViolatingMinutes} violating minutes)`
+  );
+}
+
+/** What waking from zero on the forecast buys against waking on the reactive rule, in one sentence. */
+export function forecastWakeSentence(w: SimulationResult['forecastWake'][number]): string {
+  return (
+    `forecast wake: ${w.policy} has ${Math.round(w.fewerFailedRequests)} fewer cold-start failed requests (${w.fewerFailedMinutes} fewer minutes with failures, ` +
+    `${w.fewerViolatingMinutes} fewer SLO-violating minutes) than ${w.reactive}, for ${w.extraUsd >= 0 ? `${w.extraUsd.toFixed(2)} USD more` : `${(-w.extraUsd).toFixed(2)} USD less`}`
   );
 }
 
@@ -195,6 +206,7 @@ export function formatTable(result: SimulationResult): string {
     '  that 4x step to the scale-out decision / to enough serving capacity; steps: minutes of the trace in which the load rose past what the serving fleet',
     '  meets; decide s / capacity s: median/p95 seconds from such a step to the scale-out decision / to enough serving capacity.',
     ...result.scaleToZero.map(scaleToZeroSentence),
+    ...result.forecastWake.map(forecastWakeSentence),
     ...result.warnings.map((w) => `warning: ${w}`),
   ];
   return out.join('\n');
