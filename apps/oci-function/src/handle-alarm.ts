@@ -6,7 +6,7 @@ import {
   StaticPolicies,
   TransientError,
   ValidationError,
-  WebhookNotifier,
+  buildNotifiers,
   redactSecrets,
   systemClock,
   type AlarmChange,
@@ -25,7 +25,7 @@ import {
   OciDataScienceProvider,
   OciMonitoringAlarmSource,
   OciMonitoringMetricSource,
-  OnsNotifier,
+  onsNotificationKind,
   PROVIDER_NAME,
   callWithin,
   configFileAuth,
@@ -134,24 +134,14 @@ function clientsFor(config: FunctionConfig, deps: HandlerDeps, ctx: FunctionCont
   return container.clients;
 }
 
+/** Webhooks (core) and ONS topics (the OCI package's kind); any other type is a warning. */
 function notifiersFor(policy: Policy, clients: OciClients, deps: HandlerDeps, logger: Logger, allowPrivate: boolean, clock: Clock): Notifier[] {
-  const out: Notifier[] = [];
-  for (const n of policy.notifications) {
-    try {
-      if (n.type === 'ons') out.push(new OnsNotifier(clients.notifications, n.topicId, clock));
-      else if (n.type === 'webhook')
-        out.push(
-          new WebhookNotifier(n.url, n.format, {
-            ...(deps.webhookFetch ? { fetch: deps.webhookFetch } : {}),
-            ...(allowPrivate ? { allowPrivateNetworks: true } : {}),
-          }),
-        );
-      else logger.log('warn', 'notification type not available in the OCI function', { type: n.type });
-    } catch (e) {
-      logger.log('warn', 'notification skipped', { type: n.type, error: redactSecrets((e as Error).message) });
-    }
-  }
-  return out;
+  return buildNotifiers(policy, {
+    kinds: [onsNotificationKind],
+    deps: { notifications: clients.notifications, clock },
+    webhook: { ...(deps.webhookFetch ? { fetch: deps.webhookFetch } : {}), ...(allowPrivate ? { allowPrivateNetworks: true } : {}) },
+    logger,
+  });
 }
 
 function errorOf(e: unknown): FunctionResult['errors'][number] {

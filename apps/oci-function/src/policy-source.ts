@@ -1,5 +1,5 @@
 import { ProviderError, TransientError, parsePolicy, redactSecrets, type Clock, type Policy } from '@autoscaler/core';
-import { signedHeaders, type OciAuth } from '@autoscaler/provider-oci-data-science';
+import { onsNotificationKind, signedHeaders, type OciAuth } from '@autoscaler/provider-oci-data-science';
 import { redactPolicyUrl, type FunctionConfig } from './config';
 
 export type FetchText = (url: string, headers: Record<string, string>, options?: { timeoutMs?: number }) => Promise<{ status: number; text: string }>;
@@ -64,7 +64,12 @@ export class PolicySource {
     const policy =
       this.cached && this.cached.key === key && this.cached.text === text
         ? this.cached.policy
-        : parsePolicy(text, config.policy !== undefined ? 'AUTOSCALER_POLICY' : 'AUTOSCALER_POLICY_URL');
+        : parsePolicy(text, {
+            source: config.policy !== undefined ? 'AUTOSCALER_POLICY' : 'AUTOSCALER_POLICY_URL',
+            // ONS entries checked by the OCI kind; another cloud's kind is left for buildNotifiers to skip with a warning.
+            notificationKinds: [onsNotificationKind],
+            otherNotificationTypes: 'allow',
+          });
     this.cached = { key, at: now, text, policy };
     return policy;
   }

@@ -12,7 +12,7 @@ export { FUNCTION_GRANTS, POLICY_OBJECT_GRANT, functionOperations, functionPolic
 export { exportNativePolicy } from './native-export';
 export { checkModelDeploymentPolicy } from './policy-check';
 export { importNativePolicy, type NativeImport } from './native-import';
-export { OnsNotifier } from './ons-notifier';
+export { OnsNotifier, onsNotificationKind, type OnsNotificationDeps } from './ons-notifier';
 export { waitForWorkRequest } from './work-request';
 export { createOciClients, configFileAuth, resourcePrincipalAuth, type OciAuth, type OciClients, type OciClientOptions } from './clients';
 export { signedHeaders } from './request-signer';

@@ -1,4 +1,5 @@
-import { summarize, systemClock, type AuditRecord, type CallOptions, type Clock, type Notifier } from '@autoscaler/core';
+import { defineNotificationKind, summarize, systemClock, type AuditRecord, type CallOptions, type Clock, type Notifier } from '@autoscaler/core';
+import * as z from 'zod';
 import type { NotificationDataPlaneClient } from 'oci-ons';
 import { callWithin } from './deadline';
 import { requireOcid } from './ocid';
@@ -29,3 +30,22 @@ export class OnsNotifier implements Notifier {
     );
   }
 }
+
+/** What the `ons` kind needs from the app: the Notifications data-plane client and the clock deadlines are on. */
+export interface OnsNotificationDeps {
+  notifications: NotificationDataPlaneClient;
+  clock?: Clock;
+}
+
+/** `notifications: [{ type: ons, topicId }]`; the topic OCID is checked where the notifier is built (a bad one is a warning, not a refused policy). */
+export const OnsNotificationEntrySchema = z.strictObject({
+  type: z.literal('ons'),
+  topicId: z.string().min(1, 'must not be empty').max(256, 'must be at most 256 characters'),
+});
+
+/** The OCI package's notification kind: each action's audit record published to a Notifications topic. */
+export const onsNotificationKind = defineNotificationKind({
+  type: 'ons',
+  schema: OnsNotificationEntrySchema,
+  create: (entry, deps: OnsNotificationDeps): Notifier => new OnsNotifier(deps.notifications, entry.topicId, deps.clock),
+});

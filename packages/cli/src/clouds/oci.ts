@@ -22,6 +22,7 @@ import {
   importNativePolicy,
   OciDataScienceProvider,
   OciMonitoringAlarmSource,
+  onsNotificationKind,
   TAG_PREFIX,
   configFileAuth,
   createOciClients,
@@ -223,7 +224,8 @@ export function deployCommands(o: { app: string; compartmentId: string; topicId:
 
 function loadPolicy(flags: { policy?: string }, deploymentId: string): Policy {
   if (flags.policy === undefined) return seedSamplePolicy(deploymentId);
-  return parsePolicy(readText(flags.policy, '--policy'), flags.policy);
+  // Checked as the function checks it: ONS entries by the OCI kind, other clouds' kinds by shape.
+  return parsePolicy(readText(flags.policy, '--policy'), { source: flags.policy, notificationKinds: [onsNotificationKind], otherNotificationTypes: 'allow' });
 }
 
 export async function runSetup(flags: SetupFlags, deps: OciCliDeps): Promise<SetupResult> {

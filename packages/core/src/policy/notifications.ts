@@ -12,8 +12,6 @@ import { zodIssues } from './issues';
 /** What a notification `type` may look like: `ons`, `sns`, `azure-event-grid`. */
 export const NOTIFICATION_TYPE = /^[a-z][a-z0-9-]*$/;
 
-const name = z.string().min(1, 'must not be empty').max(256, 'must be at most 256 characters');
-
 export const WebhookNotificationSchema = z.strictObject({
   type: z.literal('webhook'),
   // Scheme and credentials here; private and metadata hosts are refused where the notifier is made,
@@ -37,22 +35,6 @@ export interface ProviderNotification {
   [field: string]: string;
 }
 
-/**
- * The OCI and AWS kinds, kept in core for one more round so that apps that validate without
- * a registry keep their typed `topicId`/`topicArn` and their errors. @deprecated: each provider
- * package exports its kind (`NotificationKind`) and apps pass them to `validatePolicy`.
- */
-export const OnsNotificationSchema = z.strictObject({ type: z.literal('ons'), topicId: name });
-export const SnsNotificationSchema = z.strictObject({ type: z.literal('sns'), topicArn: name });
-export type OnsNotification = z.output<typeof OnsNotificationSchema>;
-export type SnsNotification = z.output<typeof SnsNotificationSchema>;
-
-/**
- * The parsed type of `policy.notifications[i]`, kept as the three known shapes this round so that
- * apps narrowing on `n.type === 'ons'` still read a typed `n.topicId`. At run time an entry may
- * also be a `ProviderNotification` of a registered kind (`NotificationEntry` is the honest type).
- */
-export type NotificationTarget = WebhookNotification | OnsNotification | SnsNotification;
 /** What an entry of `policy.notifications` is at run time. */
 export type NotificationEntry = WebhookNotification | ProviderNotification;
 
@@ -60,11 +42,11 @@ export type NotificationEntry = WebhookNotification | ProviderNotification;
  * One entry of `notifications`: `webhook` checked strictly here; any other type only for its
  * shape (a type and string fields). `validatePolicy` then checks it with the kind's schema.
  */
-export const NotificationSchema = z.unknown().transform((entry, ctx): NotificationTarget => {
+export const NotificationSchema = z.unknown().transform((entry, ctx): NotificationEntry => {
   const schema =
     entry !== null && typeof entry === 'object' && (entry as { type?: unknown }).type === 'webhook' ? WebhookNotificationSchema : ProviderNotificationSchema;
   const result = schema.safeParse(entry);
-  if (result.success) return result.data as NotificationTarget;
+  if (result.success) return result.data as NotificationEntry;
   for (const issue of result.error.issues) ctx.addIssue({ ...issue, input: undefined } as Parameters<typeof ctx.addIssue>[0]);
   return z.NEVER;
 });
@@ -95,20 +77,18 @@ export function defineNotificationKind<Schema extends z.ZodType<{ type: string }
   return kind;
 }
 
-/** The kinds checked when the caller registers none: the deprecated `ons` and `sns` shapes. */
-export const LEGACY_NOTIFICATION_KINDS: readonly NotificationKindSchema[] = [
-  { type: 'ons', schema: OnsNotificationSchema },
-  { type: 'sns', schema: SnsNotificationSchema },
-];
-
 /**
  * Checks every non-webhook entry of a policy document's `notifications` against the registered
  * kinds: an unknown type, or a field the kind refuses, is an issue naming it
  * (`notifications[1].topicId: ...`). Returns the issues and the entries as the kinds parsed them
  * (defaults applied), by index. Entries that are not objects with a string type are left to the
- * policy schema.
+ * policy schema; with `otherTypes: 'allow'`, so are types none of the kinds has.
  */
-export function checkNotifications(notifications: unknown, kinds: readonly NotificationKindSchema[]): { issues: Issue[]; parsed: Map<number, unknown> } {
+export function checkNotifications(
+  notifications: unknown,
+  kinds: readonly NotificationKindSchema[],
+  otherTypes: 'refuse' | 'allow' = 'refuse',
+): { issues: Issue[]; parsed: Map<number, unknown> } {
   const issues: Issue[] = [];
   const parsed = new Map<number, unknown>();
   if (!Array.isArray(notifications)) return { issues, parsed };
@@ -119,6 +99,7 @@ export function checkNotifications(notifications: unknown, kinds: readonly Notif
     if (typeof type !== 'string' || type === 'webhook' || !NOTIFICATION_TYPE.test(type)) return;
     const kind = byType.get(type);
     if (kind === undefined) {
+      if (otherTypes === 'allow') return;
       issues.push({ path: `notifications[${i}].type`, message: `unknown notification type "${type}" (have: ${['webhook', ...byType.keys()].join(', ')})` });
       return;
     }

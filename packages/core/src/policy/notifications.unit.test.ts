@@ -63,35 +63,47 @@ describe('notifications: core knows the webhook; other kinds are registered', ()
     });
   });
 
-  it('without a registry: ons and sns keep their shapes and errors; anything else is unknown, listing what there is', () => {
+  it('without a registry: core knows no cloud; other kinds are checked for shape only (a type and string fields), by path', () => {
     const p = validatePolicy({
       ...base,
       notifications: [
         { type: 'ons', topicId: 'ocid1.onstopic.oc1..x' },
         { type: 'sns', topicArn: 'arn:aws:sns:us-east-1:1:t' },
+        { type: 'teams', to: 'x' },
       ],
     });
-    const first = p.notifications[0]!;
-    // The compatibility type: apps still narrow and read a typed topicId.
-    if (first.type === 'ons') expect(first.topicId).toBe('ocid1.onstopic.oc1..x');
-    expect(issuesOf(() => validatePolicy({ ...base, notifications: [{ type: 'ons', topicId: '' }] }))).toEqual({
-      'notifications[0].topicId': 'must not be empty',
+    expect(p.notifications).toEqual([
+      { type: 'ons', topicId: 'ocid1.onstopic.oc1..x' },
+      { type: 'sns', topicArn: 'arn:aws:sns:us-east-1:1:t' },
+      { type: 'teams', to: 'x' },
+    ]);
+    expect(issuesOf(() => validatePolicy({ ...base, notifications: [{ type: 'ons', topicId: 5 }] }))).toEqual({
+      'notifications[0].topicId': 'must be a string',
     });
-    expect(issuesOf(() => validatePolicy({ ...base, notifications: [{ type: 'sns', topicArn: 'x', topic: 'y' }] }))).toEqual({
-      'notifications[0].topic': 'unknown field',
+    expect(issuesOf(() => validatePolicy({ ...base, notifications: [{ type: 'Ons!', topicId: 'x' }] }))).toEqual({
+      'notifications[0].type': 'must be a notification type: lowercase letters, digits and -, starting with a letter',
     });
-    expect(
-      issuesOf(() =>
-        validatePolicy({
-          ...base,
-          notifications: [
-            { type: 'webhook', url: 'https://h.example.com/x' },
-            { type: 'teams', to: 'x' },
-          ],
-        }),
-      ),
-    ).toEqual({
-      'notifications[1].type': 'unknown notification type "teams" (have: webhook, ons, sns)',
+  });
+
+  it("with the registry and otherNotificationTypes 'allow': its kinds strictly, other types by shape only", () => {
+    const options = { notificationKinds: [chatKind], otherNotificationTypes: 'allow' as const };
+    const p = validatePolicy(
+      {
+        ...base,
+        notifications: [
+          { type: 'sns', topicArn: 'x' },
+          { type: 'chat', channel: '#ops' },
+        ],
+      },
+      options,
+    );
+    expect(p.notifications).toEqual([
+      { type: 'sns', topicArn: 'x' },
+      { type: 'chat', channel: '#ops', region: 'eu' },
+    ]);
+    expect(issuesOf(() => validatePolicy({ ...base, notifications: [{ type: 'chat', chanel: '#ops' }] }, options))).toEqual({
+      'notifications[0].chanel': 'unknown field',
+      'notifications[0].channel': expect.any(String),
     });
   });
 

@@ -413,9 +413,9 @@ describe('validatePolicy: every problem listed by path', () => {
       { 'notifications[0].url': /must be an (absolute )?https URL/ },
     ],
     [
-      'unknown notification type',
+      'notification type that is not a type name (kinds are checked where the app registers them)',
       (d) => {
-        d.notifications = [{ type: 'pager', to: 'x' }];
+        d.notifications = [{ type: 'Pager!', to: 'x' }];
       },
       { 'notifications[0].type': /./ },
     ],
