@@ -1,6 +1,6 @@
-import { NotReadyError, TransientError } from '../errors';
+import { ConflictError, NotReadyError, TransientError } from '../errors';
 import { systemClock } from '../ports/clock';
-import { formatTarget, type ApplyHandle, type Capacity, type Clock, type Provider, type TargetRef, type TargetState } from '../types';
+import { formatTarget, type ApplyHandle, type Capacity, type Clock, type PersistedState, type Provider, type TargetRef, type TargetState } from '../types';
 
 export interface ApplyAndWaitOptions {
   clock?: Clock;
@@ -12,6 +12,12 @@ export interface ApplyAndWaitOptions {
   wait?: boolean;
   /** Called after each describe while waiting. */
   onProgress?: (state: TargetState, elapsedMs: number) => void;
+  /**
+   * The autoscaler's memory after this change (e.g. an action mark, so the app's cooldowns and
+   * `status` see a manual scale): sent with the change (`ApplyOptions.state`), or written right
+   * after it where the cloud cannot carry it (`writeState`). Not called when nothing changes.
+   */
+  state?: (before: TargetState, to: Capacity, at: number) => PersistedState | undefined;
 }
 
 export interface ApplyAndWaitResult {
@@ -23,6 +29,8 @@ export interface ApplyAndWaitResult {
   handle?: ApplyHandle;
   /** The last describe. */
   state: TargetState;
+  /** From the first describe until this result, on the injected clock. */
+  waitedMs: number;
 }
 
 const sameCapacity = (a: Capacity, b: Capacity): boolean =>
@@ -34,7 +42,10 @@ const sameCapacity = (a: Capacity, b: Capacity): boolean =>
 /**
  * The one "scale and wait" every cloud's CLI uses: describe, refuse unless ready (NotReadyError
  * says why: a busy target is not an invalid id), apply with the version, then describe until
- * the target is ready at the new capacity or the deadline passes.
+ * the target is ready at the new capacity or the deadline passes. One error per situation on
+ * every cloud: busy before or between read and write (ConflictError from the cloud) is
+ * NotReadyError, failed or gone after the change is NotReadyError naming the status, and not
+ * ready by the deadline is TransientError.
  */
 export async function applyAndWait(
   provider: Provider,
@@ -50,14 +61,31 @@ export async function applyAndWait(
   if (before.status !== 'ready')
     throw new NotReadyError(`${formatTarget(ref)} is ${before.status}${before.reason ? ` (${before.reason})` : ''}; try again once it is ready`);
   const to: Capacity = { ...before.capacity, ...Object.fromEntries(Object.entries(change).filter(([, v]) => v !== undefined)) };
-  if (sameCapacity(before.capacity, to)) return { target: ref, from: before.capacity, to, status: 'unchanged', state: before };
-  const handle = await provider.apply(ref, to, { ...(before.version !== undefined ? { ifMatch: before.version } : {}), deadline });
-  if (options.wait === false) return { target: ref, from: before.capacity, to, status: 'accepted', handle, state: before };
+  const result = (status: ApplyAndWaitResult['status'], state: TargetState, handle?: ApplyHandle): ApplyAndWaitResult => ({
+    target: ref,
+    from: before.capacity,
+    to,
+    status,
+    ...(handle ? { handle } : {}),
+    state,
+    waitedMs: clock.now() - started,
+  });
+  if (sameCapacity(before.capacity, to)) return result('unchanged', before);
+  const memory = options.state?.(before, to, clock.now());
+  const handle = await provider
+    .apply(ref, to, { ...(before.version !== undefined ? { ifMatch: before.version } : {}), ...(memory ? { state: memory } : {}), deadline })
+    .catch((e: unknown) => {
+      if (e instanceof ConflictError)
+        throw new NotReadyError(`${formatTarget(ref)} changed or started updating since it was read (${e.message}); try again once it is ready`);
+      throw e;
+    });
+  if (memory && handle.stateWritten !== true) await provider.writeState(ref, memory, { deadline });
+  if (options.wait === false) return result('accepted', before, handle);
   const pollMs = options.pollMs ?? 2_000;
   for (;;) {
     const state = await provider.describe(ref, { deadline });
     options.onProgress?.(state, clock.now() - started);
-    if (state.status === 'ready' && sameCapacity(state.capacity, to)) return { target: ref, from: before.capacity, to, status: 'done', handle, state };
+    if (state.status === 'ready' && sameCapacity(state.capacity, to)) return result('done', state, handle);
     if (state.status === 'failed' || state.status === 'missing')
       throw new NotReadyError(`${formatTarget(ref)} is ${state.status} after the change${state.reason ? ` (${state.reason})` : ''}`);
     if (clock.now() + pollMs > deadline)
