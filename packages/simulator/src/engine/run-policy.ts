@@ -8,7 +8,7 @@ import { SimulatedMetricSource } from '../alarms/metric-source';
 import { OciMonitoringAlarms } from '../alarms/oci-monitoring';
 import type { SimulatedSource, SourceContext } from '../alarms/source';
 import { hashSeed, Rng } from '../model/rng';
-import { minuteState } from '../model/service';
+import { inFlightPerInstance } from '../model/service';
 import type { SimulationPolicy } from '../policy/simulation-policy';
 import { SimulatedDeployment, type CapacityChange } from '../provider/simulated-deployment';
 import { serveMinute } from './minute';
@@ -245,7 +245,7 @@ export async function runPolicy(s: Scenario, sp: SimulationPolicy, options: RunO
         store.publishHighRes(
           'ConcurrentRequestsPerModel',
           published,
-          now.replicas > 0 ? minuteState(s.model, s.queues.get(now.size)!, rps, now.replicas).inFlight : undefined,
+          now.replicas > 0 ? inFlightPerInstance(s.model, s.queues.get(now.size)!, rps, now.replicas) : undefined,
         );
       }
       let delivered = false;

@@ -95,6 +95,14 @@ export function minuteState(model: ServiceModel, q: SizeQueue, lambda: number, r
   };
 }
 
+/** `minuteState(...).inFlight` alone (no p95): mean requests in flight per instance, for the 10 s metric. */
+export function inFlightPerInstance(model: ServiceModel, q: SizeQueue, lambda: number, replicas: number): number {
+  if (lambda <= 0 || replicas <= 0) return 0;
+  const per = lambda / replicas;
+  if (per >= q.workers * q.mu) return q.workers * model.queueLimitPerWorker;
+  return Math.min(meanInSystem(q.workers, q.mu, per), q.workers * model.queueLimitPerWorker);
+}
+
 /** True when this fleet meets the objective at this load (cheaper than computing the p95). */
 export function meetsObjective(q: SizeQueue, lambda: number, replicas: number): boolean {
   if (lambda <= 0) return true;
