@@ -1,5 +1,5 @@
 import { DescribeScalableTargetsCommand, RegisterScalableTargetCommand } from '@aws-sdk/client-application-auto-scaling';
-import { SetAlarmStateCommand } from '@aws-sdk/client-cloudwatch';
+import { DescribeAlarmsCommand, SetAlarmStateCommand } from '@aws-sdk/client-cloudwatch';
 import { validatePolicy, type PolicyInput, type TargetRef } from '@autoscaler/core';
 import { applyNative, compileNative, nativeStatus, teardownNative } from '../src';
 import { startWorld, type TestWorld } from './world';
@@ -87,6 +87,22 @@ describe('setup / status / teardown aws for an inference component (Application 
       Threshold: 1,
       ComparisonOperator: 'GreaterThanOrEqualToThreshold',
     });
+  });
+
+  it("the service's target-tracking pair comes from cloud-semantics: AlarmHigh 3 x 10 s on the high-resolution per-copy metric, AlarmLow 15 x 60 s at 90 %", async () => {
+    await world(2);
+    await applyNative(w.clients, compileNative(validatePolicy(ZERO), IC_REF));
+    const out = await w.clients.cloudwatch.send(new DescribeAlarmsCommand({ AlarmNamePrefix: `TargetTracking-${IC_REF.id}-` }));
+    const byKind = (k: string) => out.MetricAlarms!.find((a) => a.AlarmName!.includes(`-${k}-`))!;
+    expect(byKind('AlarmHigh')).toMatchObject({
+      MetricName: 'ConcurrentRequestsPerCopy',
+      Dimensions: [{ Name: 'InferenceComponentName', Value: IC }],
+      Period: 10,
+      EvaluationPeriods: 3,
+      Threshold: 4,
+      ComparisonOperator: 'GreaterThanThreshold',
+    });
+    expect(byKind('AlarmLow')).toMatchObject({ Period: 60, EvaluationPeriods: 15, Threshold: 3.6, ComparisonOperator: 'LessThanThreshold' });
   });
 
   it('target tracking scales a component in to zero copies, and only the wake-up step brings it back', async () => {

@@ -1,3 +1,4 @@
+import { targetTrackingAlarms, type CloudWatchStatistic } from '@autoscaler/cloud-semantics';
 import type { FakeSageMaker } from './sagemaker-service';
 import { AwsApiError, badMember, epochSeconds, optNumber, optString, optStringArray, reqNumber, reqString, type Input } from './wire';
 import type { FakeWorld } from './world';
@@ -39,6 +40,12 @@ const PREDEFINED: Readonly<Record<string, { dimension: string; metric: string; s
     statistic: 'Average',
   },
 };
+
+/** Predefined metrics SageMaker publishes every 10 s: their AlarmHigh evaluates 10 s periods. */
+const HIGH_RESOLUTION_PREDEFINED: ReadonlySet<string> = new Set([
+  'SageMakerVariantConcurrentRequestsPerModelHighResolution',
+  'SageMakerInferenceComponentConcurrentRequestsPerCopyHighResolution',
+]);
 
 function metricDimensions(s: Scalable): Array<{ Name: string; Value: string }> {
   return s.kind === 'component'
@@ -409,27 +416,33 @@ export class FakeAutoscaling {
     if (existing?.PolicyType === 'TargetTrackingScaling') this.peers.deleteManagedAlarms(existing.Alarms.map((a) => a.AlarmName));
     const alarms: ScalingPolicy['Alarms'] = [];
     if (tt) {
-      for (const [suffix, high] of [
-        ['AlarmHigh', true],
-        ['AlarmLow', false],
-      ] as const) {
-        if (!high && tt.DisableScaleIn === true) continue;
-        const alarmName = `TargetTracking-${id}-${suffix}-${this.world.newId()}`;
-        const target = Number(tt.TargetValue);
-        const custom = tt.CustomizedMetricSpecification as Input | undefined;
-        const known = PREDEFINED[String((tt.PredefinedMetricSpecification as Input | undefined)?.PredefinedMetricType)];
+      // The pair the service creates (AlarmHigh 3 x 1 min, or 3 x 10 s on a high-resolution metric; AlarmLow 15 x 1 min at
+      // 90 % of the target), from the one CloudWatch semantics module the simulator uses too.
+      const custom = tt.CustomizedMetricSpecification as Input | undefined;
+      const type = String((tt.PredefinedMetricSpecification as Input | undefined)?.PredefinedMetricType);
+      const known = PREDEFINED[type];
+      const metric = String(custom ? custom.MetricName : known!.metric);
+      const statistic = String(custom ? (custom.Statistic ?? 'Average') : known!.statistic) as CloudWatchStatistic;
+      const pair = targetTrackingAlarms(id, metric, Number(tt.TargetValue), {
+        statistic,
+        disableScaleIn: tt.DisableScaleIn === true,
+        highResolution: HIGH_RESOLUTION_PREDEFINED.has(type),
+      });
+      for (const spec of pair) {
+        const alarmName = `${spec.name}-${this.world.newId()}`;
         const arn = this.peers.putManagedAlarm({
           AlarmName: alarmName,
           AlarmDescription: `DO NOT EDIT OR DELETE. For TargetTrackingScaling policy ${policyArn}.`,
           AlarmActions: [policyArn],
-          MetricName: custom ? custom.MetricName : known!.metric,
+          MetricName: metric,
           Namespace: custom ? custom.Namespace : 'AWS/SageMaker',
-          Statistic: custom ? (custom.Statistic ?? 'Average') : known!.statistic,
+          Statistic: spec.statistic,
           Dimensions: custom ? (custom.Dimensions ?? []) : metricDimensions(scalable),
-          Period: 60,
-          EvaluationPeriods: high ? 3 : 15,
-          Threshold: high ? target : target * 0.9,
-          ComparisonOperator: high ? 'GreaterThanThreshold' : 'LessThanThreshold',
+          Period: spec.period,
+          EvaluationPeriods: spec.evaluationPeriods,
+          ...(spec.datapointsToAlarm !== undefined ? { DatapointsToAlarm: spec.datapointsToAlarm } : {}),
+          Threshold: spec.threshold,
+          ComparisonOperator: spec.comparisonOperator,
         });
         alarms.push({ AlarmName: alarmName, AlarmARN: arn });
       }

@@ -1,12 +1,13 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { InstantClock, ManualClock, NotReadyError } from '@autoscaler/core';
+import fc from 'fast-check';
+import { InstantClock, ManualClock, NotReadyError, ValidationError } from '@autoscaler/core';
 import { createAwsClients, SageMakerProvider, type AwsClients } from '@autoscaler/provider-aws-sagemaker';
 import { FakeAws } from '@autoscaler/sandbox-aws';
 import type { CliIO } from '../io';
 import { runCli } from '../program';
-import { runSandbox, runScale, runSetup, runStatus, runTeardown } from './aws';
+import { parseWeight, runSandbox, runScale, runSetup, runStatus, runTeardown } from './aws';
 
 const ID = 'endpoint/my-endpoint/variant/AllTraffic';
 let fake: FakeAws;
@@ -144,6 +145,48 @@ rules:
     expect(lines.out[1]).toContain('policies: autoscaler-sls-pc (TargetTrackingScaling)');
     const [down] = await runTeardown({ policy: slsPolicy, json: true }, { io, clients });
     expect(down!.changes.map((c) => `${c.action} ${c.kind}`)).toEqual(['deleted ScalingPolicy', 'deleted ScalableTarget']);
+  });
+
+  it('scale with the weight option shifts traffic on a multi-variant endpoint; on a single variant it is refused naming capacity.weight', async () => {
+    const clock = new ManualClock(Date.UTC(2026, 0, 1));
+    fake = await FakeAws.start({
+      clock,
+      endpoints: [
+        {
+          name: 'ab',
+          variants: [
+            { name: 'Blue', weight: 3 },
+            { name: 'Green', weight: 1 },
+          ],
+          tags: { 'autoscaler:managed': 'true' },
+        },
+        { name: 'my-endpoint', variants: [{ instances: 1 }] },
+      ],
+    });
+    clients = createAwsClients({ ...fake.clientConfig(), backoff: () => 0 });
+    const r = await runScale({ id: 'endpoint/ab/variant/Green', wait: false, json: false, options: { weight: '3' } }, { io, clients, clock });
+    expect(r).toMatchObject({ status: 'accepted', from: { replicas: 1, weight: 1 }, to: { replicas: 1, weight: 3 } });
+    expect(lines.out.at(-1)).toBe('endpoint/ab/variant/Green: 1 x ml.m5.large, weight 1 -> 1 x ml.m5.large, weight 3 (in progress)');
+    await expect(runScale({ id: ID, wait: false, json: false, options: { weight: '2' } }, { io, clients, clock })).rejects.toMatchObject({
+      issues: [expect.objectContaining({ path: 'capacity.weight' })],
+    });
+  });
+
+  it('--weight: fuzz: any input is a weight from 0 to 1000000 or a ValidationError naming --weight', () => {
+    expect(parseWeight('0.25')).toBe(0.25);
+    expect(parseWeight(undefined)).toBeUndefined();
+    fc.assert(
+      fc.property(fc.oneof(fc.string(), fc.double(), fc.constantFrom('1e3', '-1', 'NaN', 'Infinity', ' 3 ', '0x10', '1000001')), (raw) => {
+        try {
+          const w = parseWeight(raw)!;
+          expect(Number.isFinite(w) && w >= 0 && w <= 1e6).toBe(true);
+        } catch (e) {
+          expect(e).toBeInstanceOf(ValidationError);
+          expect((e as ValidationError).issues[0]!.path).toBe('--weight');
+        }
+      }),
+      { numRuns: 500 },
+    );
   });
 
   it('setup --dry-run prints the requests it would send and sends none', async () => {

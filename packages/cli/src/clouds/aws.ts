@@ -346,7 +346,7 @@ export async function runScale(request: ScaleRequest, deps: AwsCliDeps, options:
 }
 
 /** `--weight <w>`: a variant's share of its endpoint's traffic (DesiredWeight), a number from 0. */
-function parseWeight(raw: unknown): number | undefined {
+export function parseWeight(raw: unknown): number | undefined {
   if (raw === undefined) return undefined;
   const n = typeof raw === 'number' ? raw : typeof raw === 'string' && /^\s*\d+(\.\d+)?\s*$/.test(raw) ? Number(raw) : NaN;
   if (!Number.isFinite(n) || n < 0 || n > 1e6) throw ValidationError.field('--weight', `must be a number from 0 to 1000000, got "${String(raw).slice(0, 40)}"`);
