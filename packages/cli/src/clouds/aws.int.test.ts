@@ -297,12 +297,12 @@ rules:
     expect(lines.out[0]).toContain('1 of 3 desired');
   });
 
-  it('sandbox --seed serves the inference components it names', async () => {
+  it('sandbox --seed serves the inference components and serverless variants it names', async () => {
     const seed = join(dir, 'ic-seed.json');
     writeFileSync(
       seed,
       JSON.stringify({
-        endpoints: [],
+        endpoints: [{ name: 'sls', variants: [{ serverless: { maxConcurrency: 10, provisionedConcurrency: 3 } }], tags: { 'autoscaler:managed': 'true' } }],
         inferenceComponents: [{ name: 'llm-ic', endpoint: 'llm', copies: 2, tags: { 'autoscaler:managed': 'true' } }],
         topics: [],
       }),
@@ -317,6 +317,9 @@ rules:
       });
       const state = await new SageMakerProvider(c).describe({ provider: 'aws-sagemaker', id: 'inference-component/llm-ic' });
       expect(state).toMatchObject({ status: 'ready', capacity: { replicas: 2 }, managed: true });
+      expect(await new SageMakerProvider(c).describe({ provider: 'aws-sagemaker', id: 'endpoint/sls/variant/AllTraffic' })).toMatchObject({
+        capacity: { replicas: 3 },
+      });
       c.destroy();
     } finally {
       await sb.stop();

@@ -381,7 +381,10 @@ export const awsCloud: CloudCli = {
         'Start a local wire-level fake of SageMaker, Application Auto Scaling, CloudWatch and SNS (SigV4 checked) with a seeded endpoint; prints the URL and credentials',
       )
       .option('--port <n>', 'port to listen on (default: a free one)')
-      .option('--seed <file>', 'YAML/JSON: { region?, endpoints: [{ name, variants: [{ name, instanceType, instances }], tags }], topics: [names] }')
+      .option(
+        '--seed <file>',
+        'YAML/JSON: { region?, endpoints: [{ name, variants: [{ name, instanceType, instances, weight, serverless? }], tags }], inferenceComponents?: [{ name, endpoint, copies, tags }], topics: [names] }',
+      )
       .option('--update-seconds <n>', 'how long a capacity update keeps an endpoint Updating (default 10; resizes take 3x)')
       .option('--json', 'print the endpoint and credentials as JSON')
       .action(async (o: { port?: string; seed?: string; updateSeconds?: string; json?: boolean }) => {
