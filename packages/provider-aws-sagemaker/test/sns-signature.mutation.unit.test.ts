@@ -1,5 +1,14 @@
 import { TransientError, ValidationError } from '@autoscaler/core';
-import { CertificateHttpError, SnsSignatureVerifier, snsStringToSign, vetSigningCertUrl, type SnsSignedFields } from '../src/alarms/sns-signature';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import {
+  CertificateHttpError,
+  httpsCertificateFetcher,
+  SnsSignatureVerifier,
+  snsStringToSign,
+  vetSigningCertUrl,
+  type SnsSignedFields,
+} from '../src/alarms/sns-signature';
 import { createSnsSigningIdentity, signSnsFields } from '@autoscaler/sandbox-aws';
 
 /** Edges of the SNS signature check found by mutation testing (bench/mutation.ts). */
@@ -310,5 +319,38 @@ describe('refusals quote the offending text, cut short', () => {
     expect(() => v.verify(signed(fields({ Timestamp: stamp })), certRef, 'R')).toThrow(
       `invalid R.Timestamp: must be an ISO 8601 time, got ${JSON.stringify(stamp.slice(0, 40))}`,
     );
+  });
+});
+
+describe('httpsCertificateFetcher against a loopback server', () => {
+  let server: Server;
+  let base = '';
+  beforeAll(async () => {
+    server = createServer((req, res) => {
+      if (req.url === '/cert.pem') res.writeHead(200, { 'content-type': 'text/plain' }).end('PEM TEXT');
+      else if (req.url === '/moved.pem') res.writeHead(302, { location: '/cert.pem' }).end();
+      else res.writeHead(404).end('no');
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(() => new Promise<void>((r) => server.close(() => r())));
+
+  it('returns the body of a 2xx', async () => {
+    await expect(httpsCertificateFetcher()(`${base}/cert.pem`)).resolves.toBe('PEM TEXT');
+  });
+
+  it('a non-2xx is a CertificateHttpError with its status', async () => {
+    const e = await httpsCertificateFetcher()(`${base}/gone.pem`).catch((x: unknown) => x);
+    expect(e).toBeInstanceOf(CertificateHttpError);
+    expect((e as CertificateHttpError).status).toBe(404);
+    expect((e as Error).message).toBe(`GET ${base}/gone.pem answered 404`);
+  });
+
+  it('a redirect is refused, not followed', async () => {
+    const e = await httpsCertificateFetcher()(`${base}/moved.pem`).catch((x: unknown) => x);
+    // fetch's own TypeError (from another realm under Jest), caused by the redirect: never the body behind it.
+    expect((e as Error).name).toBe('TypeError');
+    expect(String((e as Error & { cause?: Error }).cause?.message)).toMatch(/redirect/);
   });
 });
