@@ -24,11 +24,12 @@ interface AlarmRuntime {
 }
 
 /**
- * CloudWatch alarm evaluation: every period, the last `evaluationPeriods`
- * periods of published datapoints; ALARM when at least `datapointsToAlarm` of
- * them breach, OK otherwise (missing data: not enough datapoints yet keeps the
- * state). Actions run on state transitions; Auto Scaling actions are invoked
- * again every period while the alarm stays in ALARM (CloudWatch "Alarm actions").
+ * CloudWatch alarms played on the simulated metrics: every period, the last `evaluationPeriods`
+ * periods of published datapoints go through `@autoscaler/cloud-semantics`' `evaluateAlarm` (M of N,
+ * `TreatMissingData`) and `invokesActions` (transitions; Auto Scaling actions again every period
+ * while in ALARM). Before there are `evaluationPeriods` periods the alarm is not evaluated (it stays
+ * INSUFFICIENT_DATA). Minute metrics take periods of whole minutes; ConcurrentRequestsPerModel
+ * (10 s datapoints, none while no instance serves) also 10/20/30 s, evaluated every 10 s.
  * Deliveries are the alarm-state message SNS carries (`Records[].Sns.Message`).
  */
 export class CloudWatchAlarms implements SimulatedSource {
