@@ -32,12 +32,12 @@ const POLICY = {
 const SERVICE_PREFIX: Record<string, string> = { sagemaker: 'sagemaker', autoscaling: 'application-autoscaling', cloudwatch: 'cloudwatch', sns: 'sns' };
 
 /** The IAM actions the stack grants the function (its own logs aside). */
-function granted(): Set<string> {
+function granted(policy: unknown = POLICY): Set<string> {
   const outdir = mkdtempSync(join(tmpdir(), 'autoscaler-grants-'));
   try {
     const app = new App({ outdir });
     const stack = new AutoscalerStack(app, 'Autoscaler', {
-      policyText: JSON.stringify(POLICY),
+      policyText: JSON.stringify(policy),
       code: Code.fromInline('export const handler = async () => ({})'),
       env: { account: '123456789012', region: 'us-east-1' },
     });
@@ -141,5 +141,85 @@ describe('least privilege is exactly the work', () => {
     // Registering a target with Tags needs TagResource too (tag on create).
     if (called.has('application-autoscaling:RegisterScalableTarget')) called.add('application-autoscaling:TagResource');
     expect([...called].sort()).toEqual([...granted()].sort());
+  });
+
+  it('the same for an inference component: wake from zero, a failed update taken back, a periodic pass', async () => {
+    const IC_POLICY = {
+      name: 'ic',
+      targets: [{ provider: 'aws-sagemaker', id: 'inference-component/llama-ic' }],
+      limits: { minReplicas: 0, maxReplicas: 4, cooldown: { scaleOut: 0, scaleIn: 300 } },
+      rules: [
+        { name: 'wake', threshold: { metric: 'NoCapacityInvocationFailures', above: 0, change: 1 } },
+        { name: 'forecast', predictive: { metric: 'InvocationsPerCopy', target: 600 } },
+      ],
+    };
+    w = await startLambdaWorld({
+      policy: IC_POLICY,
+      inferenceComponents: [{ name: 'llama-ic', endpoint: ENDPOINT, copies: 0, tags: { 'autoscaler:managed': 'true' } }],
+    });
+    const events: SNSEvent[] = [];
+    w.fake.sns.subscribe((e) => events.push(e));
+    const name = 'autoscaler-app-ic-llama-ic-wake';
+    await w.clients.cloudwatch.send(
+      new PutMetricAlarmCommand({
+        AlarmName: name,
+        MetricName: 'NoCapacityInvocationFailures',
+        Namespace: 'AWS/SageMaker',
+        Statistic: 'Sum',
+        Period: 60,
+        EvaluationPeriods: 1,
+        Threshold: 0,
+        ComparisonOperator: 'GreaterThanThreshold',
+        Dimensions: [{ Name: 'InferenceComponentName', Value: 'llama-ic' }],
+        AlarmActions: [TOPIC],
+      }),
+    );
+    const fire = async (): Promise<SNSEvent> => {
+      await w.clients.cloudwatch.send(new SetAlarmStateCommand({ AlarmName: name, StateValue: 'OK', StateReason: 'quiet' }));
+      await w.clients.cloudwatch.send(
+        new SetAlarmStateCommand({
+          AlarmName: name,
+          StateValue: 'ALARM',
+          StateReason: 'Threshold Crossed',
+          StateReasonData: JSON.stringify({ recentDatapoints: [2] }),
+        }),
+      );
+      return events.at(-1)!;
+    };
+    const deps: LambdaDeps = await w.container();
+    const called = new Set<string>();
+    const run = async (event: unknown): Promise<void> => {
+      const from = w.fake.requests.length;
+      let done = false;
+      const p = handleEvent(event, deps)
+        .catch(() => undefined)
+        .finally(() => (done = true));
+      while (!done) {
+        await new Promise((r) => setImmediate(r));
+        if ((w.clock as ManualClock).pending > 0) w.clock.advance(1_000);
+      }
+      await p;
+      for (const r of w.fake.requests.slice(from)) if (r.service !== 'unknown') called.add(`${SERVICE_PREFIX[r.service]}:${r.operation}`);
+    };
+    w.fake.inject({ kind: 'throttle', service: 'sagemaker', operation: 'UpdateInferenceComponentRuntimeConfig', times: Infinity });
+    await run(await fire()); // the update fails: the state tags written first are taken back
+    w.fake.clearFaults();
+    w.clock.advance(5 * 60_000);
+    await run(await fire()); // wakes: one copy
+    expect(w.fake.sagemaker.componentSnapshot('llama-ic')).toMatchObject({ desired: 1 });
+    w.clock.advance(30 * 60_000);
+    await w.clients.cloudwatch.send(new SetAlarmStateCommand({ AlarmName: name, StateValue: 'OK', StateReason: 'quiet again' }));
+    await run({
+      version: '0',
+      id: 'tick',
+      'detail-type': 'Scheduled Event',
+      source: 'aws.events',
+      account: '123456789012',
+      time: '2026-01-01T13:00:00Z',
+      region: 'us-east-1',
+      resources: [],
+      detail: {},
+    });
+    expect([...called].sort()).toEqual([...granted(IC_POLICY)].sort());
   });
 });

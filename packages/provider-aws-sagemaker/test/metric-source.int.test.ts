@@ -57,6 +57,33 @@ describe('CloudWatchMetricSource (GetMetricData) against the fake, real SDK clie
     expect(calls[0]).toMatchObject({ status: 200, accessKeyId: w.fake.credentials.accessKeyId, protocol: 'json' });
   });
 
+  it('inference components: history on the InferenceComponentName dimension (per-copy metrics); metrics of the other kind refused naming metric', async () => {
+    w = await startWorld();
+    const now = w.clock.now();
+    const from = now - 4 * MIN;
+    const IC = { provider: 'aws-sagemaker', id: 'inference-component/llama-ic' };
+    w.fake.cloudwatch.putMetricData('AWS/SageMaker', 'InvocationsPerCopy', { InferenceComponentName: 'llama-ic' }, [
+      { at: from + 10_000, value: 4 },
+      { at: from + 2 * MIN + 10_000, value: 6 },
+    ]);
+    // The same metric name on another component is not read.
+    w.fake.cloudwatch.putMetricData('AWS/SageMaker', 'InvocationsPerCopy', { InferenceComponentName: 'other-ic' }, [{ at: from + 10_000, value: 99 }]);
+    const source = new CloudWatchMetricSource(w.clients, { clock: w.clock, publishDelaySeconds: 60 });
+    expect(await source.history(IC, { metric: 'InvocationsPerCopy', from, to: now, periodSeconds: 60 })).toEqual(
+      [4, 0, 6].map((value, i) => ({ at: from + i * MIN, value })),
+    );
+    for (const [ref, metric] of [
+      [IC, 'CPUUtilization'],
+      [IC, 'ApproximateBacklogSize'],
+      [REF, 'InvocationsPerCopy'],
+    ] as const) {
+      const e = await source.history(ref, { metric, from, to: now, periodSeconds: 60 }).catch((x: unknown) => x);
+      expect(e).toBeInstanceOf(ValidationError);
+      expect((e as ValidationError).issues[0]!.path).toBe('metric');
+    }
+    expect(w.fake.calls('GetMetricData')).toHaveLength(1);
+  });
+
   it('a series with no datapoint at all is no data, not zeros; a metric that is not zero-filled keeps its gaps', async () => {
     w = await startWorld();
     const now = w.clock.now();

@@ -12,7 +12,7 @@ import {
 import { callWithin } from '../aws-errors';
 import { mergeBudgets } from '../budget';
 import type { AwsClients } from '../clients';
-import { parseVariantId, PROVIDER_NAME } from '../ids';
+import { parseTargetId, PROVIDER_NAME } from '../ids';
 
 /** How a metric is read: namespace, statistic, finest period, and whether a missing period means zero. */
 interface MetricSpec {
@@ -24,6 +24,8 @@ interface MetricSpec {
   zeroFill: boolean;
   /** Asynchronous-endpoint metrics carry the EndpointName dimension only (the queue is the endpoint's). */
   endpointOnly?: boolean;
+  /** Published per inference component (InferenceComponentName) only. */
+  componentOnly?: boolean;
 }
 
 const invocation = (metricName: string, stat: MetricSpec['stat'] = 'Sum', zeroFill = true): MetricSpec => ({
@@ -57,6 +59,17 @@ const METRICS: Readonly<Record<string, MetricSpec>> = {
   ApproximateBacklogSize: { ...invocation('ApproximateBacklogSize', 'Average', false), endpointOnly: true },
   ApproximateBacklogSizePerInstance: { ...invocation('ApproximateBacklogSizePerInstance', 'Average', false), endpointOnly: true },
   HasBacklogWithoutCapacity: { ...invocation('HasBacklogWithoutCapacity', 'Average', false), endpointOnly: true },
+  // Inference components: per copy, on the InferenceComponentName dimension.
+  InvocationsPerCopy: { ...invocation('InvocationsPerCopy'), componentOnly: true },
+  ConcurrentRequestsPerCopy: {
+    namespace: 'AWS/SageMaker',
+    metricName: 'ConcurrentRequestsPerCopy',
+    stat: 'Maximum',
+    minPeriod: 10,
+    zeroFill: false,
+    componentOnly: true,
+  },
+  NoCapacityInvocationFailures: { ...invocation('NoCapacityInvocationFailures'), componentOnly: true },
   CPUUtilization: instance('CPUUtilization'),
   MemoryUtilization: instance('MemoryUtilization'),
   GPUUtilization: instance('GPUUtilization'),
@@ -113,7 +126,7 @@ export class CloudWatchMetricSource implements MetricSource {
 
   async history(ref: TargetRef, query: HistoryQuery, options?: CallOptions): Promise<MetricPoint[]> {
     if (ref.provider !== PROVIDER_NAME) throw ValidationError.field('target.provider', `"${ref.provider}" is not ${PROVIDER_NAME}`);
-    const { endpoint, variant } = parseVariantId(ref.id);
+    const id = parseTargetId(ref.id);
     const spec = METRICS[query.metric];
     if (!spec)
       throw ValidationError.field(
@@ -136,7 +149,16 @@ export class CloudWatchMetricSource implements MetricSource {
     const end = Math.min(Math.floor(query.to / ms) * ms, published);
     if (end <= start) return [];
 
-    const dimensions = [{ Name: 'EndpointName', Value: endpoint }, ...(spec.endpointOnly === true ? [] : [{ Name: 'VariantName', Value: variant }])];
+    if (id.kind === 'component' ? spec.endpointOnly === true || spec.namespace !== 'AWS/SageMaker' : spec.componentOnly === true)
+      throw ValidationError.field(
+        'metric',
+        `${query.metric} is not published for ${id.kind === 'component' ? 'an inference component (it is per endpoint or per instance)' : 'a variant (it is per inference component)'}`,
+      );
+    const dimensions =
+      id.kind === 'component'
+        ? [{ Name: 'InferenceComponentName', Value: id.component }]
+        : [{ Name: 'EndpointName', Value: id.endpoint }, ...(spec.endpointOnly === true ? [] : [{ Name: 'VariantName', Value: id.variant }])];
+    const label = id.kind === 'component' ? `inference-component/${id.component}` : `${id.endpoint}/${id.variant}`;
     const queries: MetricDataQuery[] = [
       {
         Id: 'm1',
@@ -154,7 +176,7 @@ export class CloudWatchMetricSource implements MetricSource {
     const filled = new Map<number, number>();
     let token: string | undefined;
     for (let page = 0; page < this.maxPages; page++) {
-      const out: GetMetricDataCommandOutput = await callWithin(`GetMetricData ${spec.metricName} ${endpoint}/${variant}`, budget, this.clock, (http) =>
+      const out: GetMetricDataCommandOutput = await callWithin(`GetMetricData ${spec.metricName} ${label}`, budget, this.clock, (http) =>
         this.clients.cloudwatch.send(
           new GetMetricDataCommand({
             MetricDataQueries: queries,
