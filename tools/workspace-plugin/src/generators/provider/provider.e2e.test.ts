@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -31,6 +31,13 @@ function copyWorkspace(): string {
     if (existsSync(join(repo, dir, 'node_modules'))) symlinkSync(join(repo, dir, 'node_modules'), join(root, dir, 'node_modules'), 'dir');
   }
   symlinkSync(join(repo, 'node_modules'), join(root, 'node_modules'), 'dir');
+  // The CLI loads every cloud's light line: the other packages are linked, not copied.
+  for (const p of readdirSync(join(repo, 'packages')))
+    if (!existsSync(join(root, 'packages', p))) symlinkSync(join(repo, 'packages', p), join(root, 'packages', p), 'dir');
+  // `autoscaler` on the PATH is this copy's CLI (node_modules/.bin points at the repo's).
+  mkdirSync(join(root, '.bin'));
+  writeFileSync(join(root, '.bin', 'autoscaler'), `#!/bin/sh\nexec "${process.execPath}" "${join(root, 'packages/cli/bin/autoscaler.cjs')}" "$@"\n`);
+  chmodSync(join(root, '.bin', 'autoscaler'), 0o755);
   return root;
 }
 
@@ -44,7 +51,11 @@ const env: NodeJS.ProcessEnv = { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD
 /** Runs a command in the copy (asynchronously, so the checks can overlap). */
 function run(root: string, command: string, args: string[], timeoutMs = 240_000): Promise<Run> {
   return new Promise((resolve) => {
-    const child = spawn(command, args, { cwd: root, env: { ...env, PATH: `${join(root, 'node_modules', '.bin')}:${env['PATH'] ?? ''}` }, timeout: timeoutMs });
+    const child = spawn(command, args, {
+      cwd: root,
+      env: { ...env, PATH: `${join(root, '.bin')}:${join(root, 'node_modules', '.bin')}:${env['PATH'] ?? ''}` },
+      timeout: timeoutMs,
+    });
     let output = '';
     child.stdout.on('data', (c: Buffer) => (output += c.toString()));
     child.stderr.on('data', (c: Buffer) => (output += c.toString()));
@@ -131,4 +142,13 @@ describe('the generator command of docs/adding-a-provider.md, in a copy of the r
     expect(passed(`${title} wire fake`)).toBeGreaterThanOrEqual(6);
     expect(jest.status).toBe(0);
   }, 900_000);
+
+  it("the generated docs page's sandbox block runs as written (sandbox, status, scale through the CLI stub), as the docs test will run it", async () => {
+    const page = readFileSync(join(root, `docs/${name}.md`), 'utf8');
+    const block = /```sh\n([\s\S]*?)\n```/.exec(page)?.[1];
+    expect(block).toContain(`autoscaler sandbox ${name}`);
+    const r = await run(root, 'bash', ['-euo', 'pipefail', '-c', block!]);
+    expect({ status: r.status, output: r.output }).toEqual({ status: 0, output: expect.stringContaining('demo-target: 2 x small -> 3 x small (done)') });
+    expect(r.output).toContain(`${name}:demo-target: ready, 2 x small, managed true`);
+  }, 300_000);
 });
