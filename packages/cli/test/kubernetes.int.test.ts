@@ -2,7 +2,7 @@ import { chmodSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command } from 'commander';
-import { InstantClock, NotReadyError, ValidationError } from '@autoscaler/core';
+import { InstantClock, TransientError, ValidationError } from '@autoscaler/core';
 import { KubernetesProvider } from '@autoscaler/provider-kubernetes';
 import { kubernetesCloud, runSandbox, runScale, runStatus, DEMO_SEED } from '../src/clouds/kubernetes';
 import { loadKubeConfig, registerMonitorCommand } from '../src/commands/monitor';
@@ -91,21 +91,24 @@ describe('autoscaler sandbox k8s / scale / status k8s', () => {
     api = sb.api;
     const io = captureIO();
     await runScale({ id: 'ml/deployment/m', replicas: 3, wait: true, json: true, options: { config: sb.kubeconfig } }, { io });
+    // The same result shape as every cloud's scale: core's applyAndWait result.
     expect(JSON.parse(io.stdout[0]!)).toMatchObject({
-      id: 'ml/deployment/m',
+      target: { provider: 'kubernetes', id: 'ml/deployment/m' },
       from: { replicas: 1, size: 'small' },
       to: { replicas: 3, size: 'small' },
-      status: 'ready',
+      status: 'done',
+      state: { status: 'ready', capacity: { replicas: 3, size: 'small' } },
+      waitedMs: expect.any(Number),
     });
     await runScale({ id: 'ml/deployment/m', size: 'large', wait: true, json: false, options: { config: sb.kubeconfig } }, { io });
-    expect(io.stdout[1]).toBe('ml/deployment/m: 3 x small -> 3 x large (ready)');
+    expect(io.stdout[1]).toBe('ml/deployment/m: 3 x small -> 3 x large (done)');
     expect(sb.api.log.count('PATCH', '/apis/apps/v1/namespaces/ml/deployments/m/scale')).toBe(1);
     await expect(runScale({ id: 'ml/Deployment/m', replicas: 1, wait: false, json: false, options: { config: sb.kubeconfig } }, { io })).rejects.toThrow(
       ValidationError,
     );
   });
 
-  it('scale --wait gives up with NotReadyError when the rollout never finishes', async () => {
+  it('scale --wait gives up with a TransientError (as on every cloud) when the rollout never finishes', async () => {
     const sb = await runSandbox(
       { kubeconfigOut: join(dir, 'kc'), plainHttp: true /* ~300 polls: TLS handshakes would only slow the test */ },
       { io: captureIO() },
@@ -118,7 +121,7 @@ describe('autoscaler sandbox k8s / scale / status k8s', () => {
         { id: 'ml/deployment/embeddings', replicas: 5, wait: true, json: false, options: {} },
         { io: captureIO(), kubeConfig: await loadKubeConfig(sb.kubeconfig, undefined), clock },
       ),
-    ).rejects.toThrow(NotReadyError);
+    ).rejects.toThrow(new TransientError('kubernetes:ml/deployment/embeddings was not ready at 5 before the deadline (still updating)'));
   });
 
   it('status k8s: annotated workloads with policy and last actions; the HPA-owned one says why it is refused', async () => {

@@ -1,7 +1,7 @@
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { InstantClock, NotReadyError, ProviderError, ValidationError, validatePolicy } from '@autoscaler/core';
+import { InstantClock, NotReadyError, ValidationError, validatePolicy } from '@autoscaler/core';
 import { OciDataScienceProvider, configFileAuth, createOciClients, type OciClients } from '@autoscaler/provider-oci-data-science';
 import { OciFake, createTestIdentity, type TestIdentity } from '@autoscaler/sandbox-oci';
 import { ociCloud, readSetupRecord, runImport, runSandbox, runScale, runSetup, runStatus, runTeardown } from '../src/clouds/oci';
@@ -79,19 +79,22 @@ describe('scale', () => {
     expect(ociCloud.matchesId?.('endpoint/x/variant/y')).toBe(false);
   });
 
-  it('changes the instance count with if-match and waits on the work request with progress', async () => {
+  it("changes the instance count with if-match through core's applyAndWait, with progress until ACTIVE", async () => {
     const id = w.fake.dataScience.seedDeployment({ instanceCount: 1 });
     const io = captureIO();
     const r = await runScale({ id, replicas: 3, wait: true, json: false, options: {} }, { io, clients: w.clients, clock: w.clock });
     expect(r).toMatchObject({
-      status: 'SUCCEEDED',
+      status: 'done',
+      target: { provider: 'oci-data-science', id },
       from: { replicas: 1 },
       to: { replicas: 3 },
-      workRequestId: expect.stringMatching(/^ocid1\.datascienceworkrequest\./),
+      handle: { kind: 'work-request', id: expect.stringMatching(/^ocid1\.datascienceworkrequest\./) },
+      state: { status: 'ready' },
     });
+    // The fake's update takes 90 s of the injected clock.
+    expect(r.waitedMs).toBeGreaterThanOrEqual(90_000);
     expect(w.fake.dataScience.capacity(id)).toMatchObject({ instanceCount: 3, lifecycleState: 'ACTIVE' });
-    expect(io.stderr.some((l) => /\[#+\.*\] \d+%/.test(l))).toBe(true);
-    expect(io.stderr.at(-1)).toMatch(/100%/);
+    expect(io.stderr[0]).toMatch(/: lifecycle state UPDATING.* \(\d+s\)$/);
     expect(io.stdout.at(-1)).toMatch(/1 x VM\.Standard2\.1 -> 3 x VM\.Standard2\.1 \(done\)/);
   });
 
@@ -110,7 +113,7 @@ describe('scale', () => {
     const deps = { io: captureIO(), clients: w.clients, clock: w.clock };
     const e = await runScale({ id: busy, replicas: 2, wait: true, json: false, options: {} }, deps).catch((x: unknown) => x);
     expect(e).toBeInstanceOf(NotReadyError);
-    expect((e as Error).message).toMatch(/is busy: lifecycle state UPDATING/);
+    expect((e as Error).message).toMatch(/is updating \(lifecycle state UPDATING.*\); try again once it is ready/);
     expect((e as Error).message).not.toMatch(/invalid/);
     await expect(runScale({ id: 'ocid1.datasciencemodeldeployment.oc1.iad."x', replicas: 2, wait: true, json: false, options: {} }, deps)).rejects.toThrow(
       ValidationError,
@@ -118,7 +121,12 @@ describe('scale', () => {
     const id = w.fake.dataScience.seedDeployment();
     await expect(runScale({ id, size: 'VM.Standard.E4.Flex', wait: true, json: false, options: {} }, deps)).rejects.toThrow(/2x32/);
     w.fake.dataScience.failNextUpdate(id);
-    await expect(runScale({ id, replicas: 2, wait: true, json: false, options: {} }, deps)).rejects.toThrow(ProviderError);
+    // A failed update is the same error on every cloud, with OCI's reason.
+    await expect(runScale({ id, replicas: 2, wait: true, json: false, options: {} }, deps)).rejects.toThrow(
+      new NotReadyError(
+        `oci-data-science:${id} is failed after the change (lifecycle state NEEDS_ATTENTION: Update failed: Insufficient capacity for the requested shape)`,
+      ),
+    );
     expect(w.fake.dataScience.capacity(id)).toMatchObject({ instanceCount: 1, lifecycleState: 'NEEDS_ATTENTION' });
   });
 });
@@ -147,16 +155,18 @@ describe('scale: state, bandwidth, races', () => {
     });
     expect(w.fake.dataScience.configUpdates.get(id)).toBeUndefined();
     const r = await runScale({ id, bandwidthMbps: 20, wait: true, json: true, options: {} }, deps);
-    expect(r).toMatchObject({ status: 'SUCCEEDED', to: { replicas: 1, bandwidthMbps: 20 } });
+    expect(r).toMatchObject({ status: 'done', to: { replicas: 1, bandwidthMbps: 20 } });
     expect(w.fake.dataScience.capacity(id)).toMatchObject({ bandwidthMbps: 20, instanceCount: 1 });
   });
 
-  it('an update that starts between read and write says the deployment is busy', async () => {
+  it('an update that starts between read and write is NotReadyError saying so', async () => {
     const id = w.fake.dataScience.seedDeployment({ instanceCount: 1 });
     w.fake.inject({ op: 'UpdateModelDeployment', status: 409, code: 'IncorrectState', message: 'Model deployment is in UPDATING state' });
-    await expect(runScale({ id, replicas: 2, wait: false, json: true, options: {} }, { io: captureIO(), clients: w.clients, clock: w.clock })).rejects.toThrow(
-      /is busy/,
+    const e = await runScale({ id, replicas: 2, wait: false, json: true, options: {} }, { io: captureIO(), clients: w.clients, clock: w.clock }).catch(
+      (x: unknown) => x,
     );
+    expect(e).toBeInstanceOf(NotReadyError);
+    expect((e as Error).message).toMatch(/changed or started updating since it was read \(.*UPDATING state.*\); try again once it is ready/);
   });
 
   it('the scale command parses --bandwidth', async () => {

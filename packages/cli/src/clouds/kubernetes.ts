@@ -1,11 +1,12 @@
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { KubeConfig } from '@kubernetes/client-node';
-import { AutoscalerError, NotManagedError, NotReadyError, ValidationError, systemClock, type Clock, type TargetRef, type TargetState } from '@autoscaler/core';
+import { AutoscalerError, NotManagedError, ValidationError, applyAndWait, systemClock, type Clock, type TargetRef } from '@autoscaler/core';
 import type { FakeKubeApi, FakeKubeSeed } from '@autoscaler/sandbox-kubernetes';
 import { kubernetesProvider, loadKubeConfig } from '../commands/monitor';
 import { type CliIO, processIO } from '../io';
 import { readText } from '../read-input';
+import { reportScale, scaleProgress, type ScaleResult } from './scale-report';
 import type { CloudCli, ScaleRequest } from './types';
 
 /**
@@ -145,34 +146,29 @@ async function kubeConfigOf(options: Record<string, unknown>, deps: KubernetesCl
   return loadKubeConfig(file, options['context'] as string | undefined);
 }
 
-/** `autoscaler scale <ns>/<kind>/<name> --replicas N | --size tier`: describe, apply with the resourceVersion, wait until rolled out. */
-export async function runScale(request: ScaleRequest, deps: KubernetesCliDeps): Promise<TargetState> {
+/**
+ * `autoscaler scale <ns>/<kind>/<name> --replicas N | --size tier` through core's `applyAndWait`:
+ * refused unless rolled out, applied with the resourceVersion, then (with `wait`) described until
+ * rolled out at the new capacity (5 minutes at most).
+ */
+export async function runScale(request: ScaleRequest, deps: KubernetesCliDeps, options: { pollMs?: number; timeoutMs?: number } = {}): Promise<ScaleResult> {
   const ref = await refOf(request.id);
   const clock = deps.clock ?? systemClock;
   const { KubernetesProvider } = await kubernetesProvider();
   const provider = new KubernetesProvider({ kube: await kubeConfigOf(request.options, deps) });
-  const before = await provider.describe(ref);
-  const to = {
-    ...before.capacity,
+  const change = {
     ...(request.replicas !== undefined ? { replicas: request.replicas } : {}),
     ...(request.size !== undefined ? { size: request.size } : {}),
   };
-  const handle = await provider.apply(ref, to, before.version ? { ifMatch: before.version } : {});
-  let after = await provider.describe(ref);
-  if (request.wait) {
-    const deadline = clock.now() + 300_000;
-    while (after.status === 'updating' && clock.now() < deadline) {
-      await clock.sleep(1000);
-      after = await provider.describe(ref);
-    }
-    if (after.status !== 'ready') throw new NotReadyError(`${ref.id} is ${after.status}${after.reason ? `: ${after.reason}` : ''} after the change`);
-  }
-  if (request.json) deps.io.out(JSON.stringify({ id: ref.id, from: before.capacity, to: after.capacity, status: after.status, handle }, null, 2));
-  else
-    deps.io.out(
-      `${ref.id}: ${before.capacity.replicas}${before.capacity.size ? ` x ${before.capacity.size}` : ''} -> ${after.capacity.replicas}${after.capacity.size ? ` x ${after.capacity.size}` : ''} (${after.status})`,
-    );
-  return after;
+  const result = await applyAndWait(provider, ref, change, {
+    clock,
+    wait: request.wait,
+    pollMs: options.pollMs ?? 1_000,
+    deadline: clock.now() + (options.timeoutMs ?? 300_000),
+    onProgress: scaleProgress(deps.io, ref.id, clock),
+  });
+  reportScale(deps.io, request, result);
+  return result;
 }
 
 export interface StatusFlags {

@@ -3,9 +3,8 @@ import { dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { stringify as stringifyYaml } from 'yaml';
 import {
-  ConflictError,
-  NotReadyError,
   ValidationError,
+  applyAndWait,
   parsePolicy,
   systemClock,
   validatePolicy,
@@ -29,12 +28,12 @@ import {
   isOcid,
   requireOcid,
   seedSamplePolicy,
-  waitForWorkRequest,
   type OciClients,
 } from '@autoscaler/provider-oci-data-science';
 import { startOciSandbox, type OciSandbox, type SandboxSeed } from '@autoscaler/sandbox-oci';
-import { type CliIO, processIO, progress } from '../io';
+import { type CliIO, processIO } from '../io';
 import { readDocument, readText } from '../read-input';
+import { reportScale, scaleProgress, type ScaleResult } from './scale-report';
 import type { CloudCli, ScaleRequest } from './types';
 
 /**
@@ -422,77 +421,39 @@ async function ignoreMissing(p: Promise<unknown>): Promise<void> {
 
 // --- scale / status --------------------------------------------------------------------------
 
-export interface ScaleResult {
-  deploymentId: string;
-  from: { replicas: number; size?: string; bandwidthMbps?: number };
-  to: { replicas: number; size?: string; bandwidthMbps?: number };
-  workRequestId?: string;
-  status: 'unchanged' | 'accepted' | 'SUCCEEDED';
-}
+export type { ScaleResult } from './scale-report';
 
 /**
- * `autoscaler scale <deployment OCID> --replicas N | --size S | --bandwidth M`: apply with
- * if-match, recording the action in the deployment's state tags (so `status oci` and the
- * function's cooldowns see it), then follow the work request.
+ * `autoscaler scale <deployment OCID> --replicas N | --size S | --bandwidth M` through core's
+ * `applyAndWait`: refused unless ACTIVE, UpdateModelDeployment with if-match carrying the action
+ * mark in the deployment's state tags (so `status oci` and the function's cooldowns see it), then
+ * (with `wait`) described until ACTIVE at the new capacity.
  */
-export async function runScale(request: ScaleRequest, deps: OciCliDeps): Promise<ScaleResult> {
+export async function runScale(request: ScaleRequest, deps: OciCliDeps, options: { pollMs?: number; timeoutMs?: number } = {}): Promise<ScaleResult> {
   const target = ref(request.id);
-  const clients = clientsFor(request.options as ConnectionFlags, deps);
-  const clock = deps.clock ?? systemClock;
-  const provider = new OciDataScienceProvider({ dataScience: clients.dataScience });
-  const state = await provider.describe(target);
-  if (state.status === 'updating')
-    throw new NotReadyError(
-      `${target.id} is busy: ${state.reason ?? 'an update is in progress'}; try again when it is ACTIVE (status oci shows its work requests)`,
-    );
-  if (state.status !== 'ready') throw new NotReadyError(`${target.id} cannot be scaled now: ${state.status}${state.reason ? ` (${state.reason})` : ''}`);
   if (request.bandwidthMbps !== undefined && (request.replicas !== undefined || request.size !== undefined)) {
     throw ValidationError.field(
       '--bandwidth',
       'an ACTIVE model deployment takes one option group per update: change --bandwidth alone, then --replicas/--size',
     );
   }
-  const to = {
-    ...state.capacity,
+  const clients = clientsFor(request.options as ConnectionFlags, deps);
+  const clock = deps.clock ?? systemClock;
+  const provider = new OciDataScienceProvider({ dataScience: clients.dataScience, clock });
+  const change = {
     ...(request.replicas !== undefined ? { replicas: request.replicas } : {}),
     ...(request.size !== undefined ? { size: request.size } : {}),
     ...(request.bandwidthMbps !== undefined ? { bandwidthMbps: request.bandwidthMbps } : {}),
   };
-  const result: ScaleResult = { deploymentId: target.id, from: state.capacity, to, status: 'unchanged' };
-  const handle = await provider
-    .apply(target, to, {
-      ...(state.version === undefined ? {} : { ifMatch: state.version }),
-      state: manualMark(state.persisted, state.capacity, to, clock.now()),
-    })
-    .catch((e: unknown) => {
-      // 409 IncorrectState / 412: someone else's update got there first.
-      if (e instanceof ConflictError)
-        throw new NotReadyError(
-          `${target.id} is busy: it changed or started updating since it was read (${e.message.split(': ').slice(-1)[0]}); try again when it is ACTIVE`,
-        );
-      throw e;
-    });
-  if (handle.kind === 'work-request') {
-    result.workRequestId = handle.id;
-    result.status = 'accepted';
-    if (!request.json) deps.io.err(`update accepted: work request ${handle.id}`);
-    if (request.wait) {
-      const bar = progress(deps.io, `scaling ${target.id.slice(-12)}`, 100);
-      await waitForWorkRequest(clients.dataScience, handle.id, { clock, pollMs: 5_000, onProgress: (p) => bar.tick(p.percentComplete) });
-      bar.done();
-      result.status = 'SUCCEEDED';
-    }
-  }
-  const showBandwidth = request.bandwidthMbps !== undefined;
-  const fmt = (c: { replicas: number; size?: string; bandwidthMbps?: number }): string =>
-    `${c.replicas} x ${c.size ?? '?'}${showBandwidth && c.bandwidthMbps !== undefined ? `, ${c.bandwidthMbps} Mbps` : ''}`;
-  if (request.json) deps.io.out(JSON.stringify(result, null, 2));
-  else
-    deps.io.out(
-      result.status === 'unchanged'
-        ? `${target.id} is already ${fmt(to)}`
-        : `${target.id}: ${fmt(result.from)} -> ${fmt(to)} (${result.status === 'SUCCEEDED' ? 'done' : 'in progress'})`,
-    );
+  const result = await applyAndWait(provider, target, change, {
+    clock,
+    wait: request.wait,
+    pollMs: options.pollMs ?? 5_000,
+    deadline: clock.now() + (options.timeoutMs ?? 60 * 60_000),
+    state: (before, to, at) => manualMark(before.persisted, before.capacity, to, at),
+    onProgress: scaleProgress(deps.io, target.id, clock),
+  });
+  reportScale(deps.io, request, result, { bandwidthMbps: request.bandwidthMbps !== undefined });
   return result;
 }
 
