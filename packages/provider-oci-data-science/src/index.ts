@@ -13,7 +13,6 @@ export { exportNativePolicy } from './native-export';
 export { checkModelDeploymentPolicy } from './policy-check';
 export { importNativePolicy, type NativeImport } from './native-import';
 export { OnsNotifier, onsNotificationKind, type OnsNotificationDeps } from './ons-notifier';
-export { waitForWorkRequest } from './work-request';
 export { createOciClients, configFileAuth, resourcePrincipalAuth, type OciAuth, type OciClients, type OciClientOptions } from './clients';
 export { signedHeaders } from './request-signer';
 export { seedSamplePolicy } from './seed-policy';
