@@ -1,6 +1,6 @@
 import type { PolicySummary, SimulationResult } from '../engine/simulate';
 import { LATENCY_CAP_MS } from '../engine/latency';
-import { clairvoyantLabel, forecastWakeSentence, scaleToZeroSentence } from './table';
+import { TABLE_COLUMNS, clairvoyantLabel, forecastWakeSentence, scaleToZeroSentence } from './table';
 
 /** The aim a winner must meet: at most this share of SLO-violating minutes. */
 const MAX_VIOLATION_RATE = 0.01;
@@ -196,23 +196,7 @@ function scatter(result: SimulationResult, color: (i: number) => string): string
 function htmlTable(result: SimulationResult): string {
   const w = winnerOf(result.summaries);
   const ms = (v: number): string => (v >= LATENCY_CAP_MS ? '&gt;60000' : String(Math.round(v)));
-  const head = [
-    'policy',
-    'kind',
-    'cost $',
-    'x oracle',
-    'x clairvoyant',
-    'SLO-violating min',
-    'p95 ms',
-    'p99 ms',
-    'actions',
-    'react min',
-    'signal s',
-    'step decide/capacity s',
-    'steps',
-    'decide s p50/p95',
-    'capacity s p50/p95',
-  ];
+  const head = TABLE_COLUMNS;
   const pair = (a: number | null, b: number | null): string =>
     a === null && b === null ? '-' : `${a === null ? '-' : Math.round(a)}/${b === null ? '-' : Math.round(b)}`;
   const rows = result.summaries.map((p) => {

@@ -1,6 +1,5 @@
-import type { SimulationResult } from '../engine/simulate';
+import type { PolicySummary, SimulationResult } from '../engine/simulate';
 import { LATENCY_CAP_MS } from '../engine/latency';
-import type { ReactionSummary } from '../engine/reaction';
 
 /** The `--json` shape of `autoscaler simulate`. */
 export interface SimulationReport {
@@ -18,31 +17,31 @@ export interface SimulationReport {
   clairvoyantLeadMinutes: number;
   /** True when the bound also makes one change at a time (clouds that refuse a change while one is in flight). */
   clairvoyantOneChangeAtATime: boolean;
-  policies: Array<{
-    name: string;
-    baseline: boolean;
-    cost: number;
-    costRatio: number;
-    clairvoyantRatio: number;
-    sloViolationRate: number;
-    violatingMinutes: number;
-    p95Ms: number;
-    p99Ms: number;
-    actions: number;
-    reactMinutes: number | null;
-    /** The 4x step test: seconds from the step to the scale-out decision and to enough capacity. */
-    stepDecisionSeconds: number | null;
-    stepCapacitySeconds: number | null;
-    /** Requests that failed with no copy serving (scale to zero), in how many minutes; hours at zero. */
-    noCapacityRequests: number;
-    noCapacityMinutes: number;
-    zeroHours: number;
-    /** Seconds between the policy's freshest signals (10: high-resolution alarm; 60: minute metrics). */
-    signalSeconds: number;
-    /** Demand steps in the run: median / p95 seconds from the step to the scaling decision and to capacity. */
-    reaction: ReactionSummary;
-    notes: string[];
-  }>;
+  /** One row per policy: the summary's figures (ratios and costs rounded to 4 decimals). */
+  policies: Array<
+    Pick<
+      PolicySummary,
+      | 'name'
+      | 'baseline'
+      | 'cost'
+      | 'costRatio'
+      | 'clairvoyantRatio'
+      | 'sloViolationRate'
+      | 'violatingMinutes'
+      | 'p95Ms'
+      | 'p99Ms'
+      | 'actions'
+      | 'reactMinutes'
+      | 'stepDecisionSeconds'
+      | 'stepCapacitySeconds'
+      | 'noCapacityRequests'
+      | 'noCapacityMinutes'
+      | 'zeroHours'
+      | 'signalSeconds'
+      | 'reaction'
+      | 'notes'
+    >
+  >;
   /** Scale to zero against the same policy with a floor of one (only when both ran). */
   scaleToZero: SimulationResult['scaleToZero'];
   /** The forecast's wake from zero against the same policy waking reactively (only when both ran). */
@@ -52,6 +51,25 @@ export interface SimulationReport {
   /** Read these before trusting the figures (a short trace, a policy below a bound). */
   warnings: string[];
 }
+
+/** The comparison's column heads, in the plain-text table and the HTML report alike. */
+export const TABLE_COLUMNS: readonly string[] = [
+  'policy',
+  'kind',
+  'cost $',
+  'x oracle',
+  'x clairvoyant',
+  'SLO-violating min',
+  'p95 ms',
+  'p99 ms',
+  'actions',
+  'react min',
+  'signal s',
+  'step decide/capacity s',
+  'steps',
+  'decide s p50/p95',
+  'capacity s p50/p95',
+];
 
 const r4 = (v: number): number => Math.round(v * 10_000) / 10_000;
 
@@ -136,23 +154,7 @@ export function forecastWakeSentence(w: SimulationResult['forecastWake'][number]
 /** A plain-text comparison table (monospace), best cost first among SLO-meeting policies is left to the reader. */
 export function formatTable(result: SimulationResult): string {
   const s = result.scenario;
-  const head = [
-    'policy',
-    'kind',
-    'cost $',
-    'x oracle',
-    'x clairvoyant',
-    'SLO-violating min',
-    'p95 ms',
-    'p99 ms',
-    'actions',
-    'react min',
-    'signal s',
-    'step decide/capacity s',
-    'steps',
-    'decide s p50/p95',
-    'capacity s p50/p95',
-  ];
+  const head = TABLE_COLUMNS;
   const rows = result.summaries.map((p) => [
     p.name,
     p.baseline ? 'baseline' : 'ours',
@@ -188,7 +190,7 @@ export function formatTable(result: SimulationResult): string {
     ...none,
   ]);
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (cells: string[]): string => cells.map((c, i) => (i === 0 || i === 1 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
+  const line = (cells: readonly string[]): string => cells.map((c, i) => (i === 0 || i === 1 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
   const days = s.load.rps.length / 1440;
   const out = [
     `trace ${s.load.trace.name}: ${s.load.rps.length} minutes (${days >= 1 ? `${days.toFixed(1)} days` : `${s.load.rps.length} min`}), scaled to ${s.load.peakRps} req/s at the busiest minute`,
