@@ -67,6 +67,7 @@ export function providerNames(schema: ProviderGeneratorSchema): ProviderNames {
 export async function providerGenerator(tree: Tree, schema: ProviderGeneratorSchema): Promise<GeneratorCallback> {
   const n = providerNames(schema);
   for (const root of [n.projectRoot, n.sandboxRoot]) if (tree.exists(root)) throw new Error(`${root} already exists: pick another name or remove it first`);
+  refuseTakenCloudName(tree, n);
 
   const substitutions = { ...n, tmpl: '' };
   const files = path.join(__dirname, 'files');
@@ -87,6 +88,18 @@ export async function providerGenerator(tree: Tree, schema: ProviderGeneratorSch
       ].join('\n'),
     );
   };
+}
+
+/**
+ * A name the CLI already answers to (`aws`, `k8s`, `sagemaker`, `oci-data-science`, ...) would
+ * overwrite that cloud's CLI file or make two clouds answer to one name.
+ */
+function refuseTakenCloudName(tree: Tree, n: ProviderNames): void {
+  const file = `${path.posix.dirname(CLOUD_REGISTRY)}/${n.name}.ts`;
+  if (tree.exists(file)) throw new Error(`${file} already exists: "${n.name}" is taken by a cloud of the CLI, pick another name`);
+  const registry = tree.read(CLOUD_REGISTRY, 'utf-8');
+  if (registry !== null && new RegExp(`['"]${n.name}['"]`).test(registry))
+    throw new Error(`"${n.name}" is already a name, alias or provider of a cloud in ${CLOUD_REGISTRY}: pick another name`);
 }
 
 /** Adds both packages to tsconfig.base.json paths, before the wildcard entries, keeping the file's last newline. */

@@ -234,6 +234,10 @@ describe('provider generator', () => {
     await expect(providerGenerator(other, { name: 'acme' })).rejects.toThrow('packages/sandbox-acme already exists');
   });
 
+  it.each(['aws', 'k8s', 'kubernetes', 'sagemaker', 'oci-data-science'])('refuses %j, a name the CLI already answers to', async (name) => {
+    await expect(providerGenerator(workspace(), { name })).rejects.toThrow(/is taken by a cloud of the CLI|is already a name, alias or provider of a cloud/);
+  });
+
   it('checks names with the same pattern as schema.json (what nx validates on the command line)', () => {
     const schema = JSON.parse(readFileSync(join(__dirname, 'schema.json'), 'utf8')) as { properties: { name: { pattern: string; maxLength: number } } };
     expect(schema.properties.name.pattern).toBe(PROVIDER_NAME.source);
