@@ -27,6 +27,7 @@ import type { SNSEvent } from 'aws-lambda';
 import { build } from 'esbuild';
 import { createAwsClients } from '@autoscaler/provider-aws-sagemaker';
 import { FakeAws } from '@autoscaler/sandbox-aws';
+import { nodeFloor } from './shared';
 
 const RUNS = Number(process.env['RUNS'] ?? 9);
 const root = join(__dirname, '..');
@@ -95,14 +96,6 @@ async function coldStart(fake: FakeAws, built: Built, events: [SNSEvent, SNSEven
   const line = out.split('\n').find((l) => l.startsWith('BENCH '));
   if (!line) throw new Error(`${built.outfile}: no result; output:\n${out.slice(0, 2000)}\n${err.slice(0, 2000)}`);
   return { ...(JSON.parse(line.slice(6)) as Omit<Run, 'wallMs'>), wallMs };
-}
-
-/** `node -e 0`: spawn to exit, the floor of any fresh process. */
-async function nodeFloor(): Promise<number> {
-  const t0 = performance.now();
-  const child = spawn(process.execPath, ['-e', '0'], { stdio: 'ignore', env: { PATH: process.env['PATH'] ?? '' } });
-  await new Promise((resolve) => child.on('close', resolve));
-  return performance.now() - t0;
 }
 
 /** A handler that does nothing, bundled as ours is: the floor of "import an ES module bundle and call it". */

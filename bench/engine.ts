@@ -8,34 +8,18 @@
  * getter) and names are kept (`__name` calls); that dev transform costs decide about half its
  * speed, so the source-under-tsx figure is reported too, for comparison, not as the result.
  */
-import { buildSync } from 'esbuild';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as source from '@autoscaler/core';
+import { loadBundled } from './shared';
 import type { Signal, TargetState } from '@autoscaler/core';
 
 type Core = typeof source;
 
 /** `@autoscaler/core` bundled the way the apps bundle it, loaded from a temporary file. */
 function shippedCore(): Core {
-  const dir = join(tmpdir(), `autoscaler-bench-${process.pid}`);
-  const out = join(dir, 'core.cjs');
-  buildSync({
-    entryPoints: [join(__dirname, '../packages/core/src/index.ts')],
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    target: 'node20',
-    outfile: out,
-    logLevel: 'error',
-  });
-  try {
-    return createRequire(__filename)(out) as Core;
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  return loadBundled<Core>(join(__dirname, '../packages/core/src/index.ts'), join(tmpdir(), `autoscaler-bench-${process.pid}`));
 }
 
 const ROUNDS = 5;

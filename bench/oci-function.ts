@@ -22,6 +22,7 @@ import { MemoryStateStore, silentLogger } from '@autoscaler/core';
 import { createOciClients } from '@autoscaler/provider-oci-data-science';
 import { startOciSandbox, type OciSandbox } from '@autoscaler/sandbox-oci';
 import { handleAlarm, type FunctionResult } from '../apps/oci-function/src';
+import { nodeFloor } from './shared';
 
 const ROOT = join(__dirname, '..');
 const APP = join(ROOT, 'apps', 'oci-function');
@@ -130,14 +131,6 @@ async function coldStart(bundle: string, sandbox: OciSandbox, expectScaled = tru
     child.kill();
     rmSync(dir, { recursive: true, force: true });
   }
-}
-
-/** `node -e 0`: spawn to exit, the floor of any fresh process. */
-async function nodeFloor(): Promise<number> {
-  const t0 = performance.now();
-  const child = spawn(process.execPath, ['-e', '0'], { stdio: 'ignore', env: { PATH: process.env['PATH'] ?? '' } });
-  await new Promise((resolve) => child.on('close', resolve));
-  return performance.now() - t0;
 }
 
 /** An fdk function that answers at once, bundled as ours is: the floor of an fdk cold start. */

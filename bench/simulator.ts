@@ -10,34 +10,17 @@
  * The bundle is written under packages/simulator/.bench/ so the package-relative paths to
  * traces, profiles and policies resolve as they do from dist/.
  */
-import { buildSync } from 'esbuild';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { validatePolicy } from '@autoscaler/core';
 import type * as Simulator from '@autoscaler/simulator';
+import { loadBundled } from './shared';
 
 type Sim = typeof Simulator;
 
 function shippedSimulator(): Sim {
-  const dir = join(__dirname, '..', 'packages', 'simulator', '.bench', 'bundle');
-  const out = join(dir, 'simulator.cjs');
-  mkdirSync(dir, { recursive: true });
-  buildSync({
-    entryPoints: [join(__dirname, '../packages/simulator/src/index.ts')],
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    target: 'node20',
-    outfile: out,
-    logLevel: 'error',
-  });
-  try {
-    return createRequire(__filename)(out) as Sim;
-  } finally {
-    rmSync(join(__dirname, '..', 'packages', 'simulator', '.bench'), { recursive: true, force: true });
-  }
+  return loadBundled<Sim>(join(__dirname, '../packages/simulator/src/index.ts'), join(__dirname, '..', 'packages', 'simulator', '.bench'));
 }
 
 const ROUNDS = 3;
