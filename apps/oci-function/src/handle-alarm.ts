@@ -167,7 +167,7 @@ function autoscalerFor(policy: Policy, clients: OciClients, config: FunctionConf
   ];
   const warm = container.warm;
   if (warm && warm.parts.length === parts.length && warm.parts.every((p, i) => p === parts[i])) return warm;
-  const provider = new OciDataScienceProvider({ dataScience: clients.dataScience, monitoring: clients.monitoring, clock });
+  const provider = new OciDataScienceProvider({ dataScience: clients.dataScience, clock });
   const source = new OciMonitoringAlarmSource({
     monitoring: clients.monitoring,
     clock,

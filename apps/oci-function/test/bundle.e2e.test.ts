@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { startOciSandbox, type OciSandbox } from '@autoscaler/sandbox-oci';
 import type { PolicyInput } from '@autoscaler/core';
 import type { FunctionResult } from '../src';
-import { seedPayloadText, seedPolicyDoc } from './support';
+import { predictivePolicyDoc, seedPayloadText, seedPolicyDoc } from './support';
 
 /**
  * The deployable artifact: the esbuild bundle run as OCI Functions runs it (fdk
@@ -119,15 +119,7 @@ it('runs a periodic evaluation through the trimmed SDK: pulls PredictRequestCoun
   // this path uses GetModelDeployment, SummarizeMetricsData, UpdateModelDeployment and PublishMessage.
   const dep = sandbox.fake.dataScience.seedDeployment({ displayName: 'periodic' });
   const ops = sandbox.topicIds[0]!;
-  const seed = seedPolicyDoc([dep], undefined, { notifications: [{ type: 'ons', topicId: ops }] });
-  const policy = {
-    ...seed,
-    rules: [
-      ...(seed.rules as unknown[]),
-      { name: 'forecast', predictive: { metric: 'requests', target: 100 } },
-      { name: 'requests-now', targetTracking: { metric: 'requests', target: 100, statistic: 'total' } },
-    ],
-  } as PolicyInput;
+  const policy = predictivePolicyDoc(dep, { notifications: [{ type: 'ons', topicId: ops }] });
   sandbox.fake.monitoring.serveDeploymentMetric(dep, 'PredictRequestCount', () => 300);
   const published = sandbox.fake.notifications.published.length;
   const fn = await startFunction(policy);

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { MemoryStateStore } from '@autoscaler/core';
 import { handleAlarm, type FunctionResult } from '../src';
-import { functionWorld, outcomes, seedPayloadText, seedPolicyDoc, settle, type FunctionWorld } from './support';
+import { functionWorld, lastDelivery, outcomes, seedPayloadText, seedPolicyDoc, settle, type FunctionWorld } from './support';
 
 /**
  * The function end to end: alarm bodies through `handleAlarm`, real SDK
@@ -27,12 +27,6 @@ const seedFor = (deploymentId: string, alarmId: string): string => {
   doc['timestampEpochMillis'] = w.clock.now();
   return JSON.stringify(doc);
 };
-
-function firstDelivery(w: FunctionWorld): FunctionResult {
-  const d = w.fake.notifications.deliveries.at(-1);
-  if (!d || d.result === undefined) throw new Error(`no function result (${d?.error ?? 'no delivery'})`);
-  return d.result as FunctionResult;
-}
 
 describe('the seed scenario', () => {
   it('the seed payload (real OCIDs substituted) scales 1 -> 2 and creates the low-CPU alarm; the result is plain JSON', async () => {
@@ -73,11 +67,11 @@ describe('the seed scenario', () => {
     await w.setupAlarms(dep);
     await w.subscribe();
     await w.fake.monitoring.fire(w.alarmsOf(dep)['model_deployment_high_cpu']!);
-    expect(firstDelivery(w).records[0]).toMatchObject({ outcome: 'scaled', to: { replicas: 2 } });
+    expect(lastDelivery(w).records[0]).toMatchObject({ outcome: 'scaled', to: { replicas: 2 } });
     settle(w);
     const low = w.alarmsOf(dep)['model_deployment_low_cpu']!;
     await w.fake.monitoring.fire(low);
-    const down = firstDelivery(w);
+    const down = lastDelivery(w);
     expect(down.records[0]).toMatchObject({ outcome: 'scaled', from: { replicas: 2 }, to: { replicas: 1 }, rule: 'low-cpu' });
     expect(down.alarms).toContainEqual(expect.objectContaining({ action: 'deleted', name: 'model_deployment_low_cpu' }));
     expect(w.alarmsOf(dep)['model_deployment_low_cpu']).toBeUndefined();
@@ -91,7 +85,7 @@ describe('the seed scenario', () => {
     w.fake.dataScience.tamper(dep, { instanceCount: 1 });
     await w.subscribe();
     await w.fake.monitoring.fire(low);
-    const r = firstDelivery(w);
+    const r = lastDelivery(w);
     expect(r.records[0]).toMatchObject({ outcome: 'no-action', decision: { blockedBy: 'limits' } });
     expect(r.alarms).toContainEqual(expect.objectContaining({ action: 'deleted', id: low }));
     expect(w.fake.dataScience.configUpdates.get(dep)).toBeUndefined();
@@ -106,18 +100,18 @@ describe('the memory ladder', () => {
     await w.subscribe();
     const high = w.alarmsOf(dep)['model_deployment_high_mem']!;
     await w.fake.monitoring.fire(high);
-    expect(firstDelivery(w).records[0]).toMatchObject({ outcome: 'resized', from: { size: 'VM.Standard2.1' }, to: { size: 'VM.Standard2.2' } });
+    expect(lastDelivery(w).records[0]).toMatchObject({ outcome: 'resized', from: { size: 'VM.Standard2.1' }, to: { size: 'VM.Standard2.2' } });
     expect(w.alarmsOf(dep)['model_deployment_low_mem']).toBeDefined();
     settle(w);
     await w.fake.monitoring.fire(high, { type: 'REPEAT' });
-    expect(firstDelivery(w).records[0]).toMatchObject({ outcome: 'resized', to: { size: 'VM.Standard2.4' } });
+    expect(lastDelivery(w).records[0]).toMatchObject({ outcome: 'resized', to: { size: 'VM.Standard2.4' } });
     settle(w);
     const low = w.alarmsOf(dep)['model_deployment_low_mem']!;
     await w.fake.monitoring.fire(low);
-    expect(firstDelivery(w).records[0]).toMatchObject({ outcome: 'resized', from: { size: 'VM.Standard2.4' }, to: { size: 'VM.Standard2.2' } });
+    expect(lastDelivery(w).records[0]).toMatchObject({ outcome: 'resized', from: { size: 'VM.Standard2.4' }, to: { size: 'VM.Standard2.2' } });
     settle(w);
     await w.fake.monitoring.fire(low, { type: 'REPEAT' });
-    const last = firstDelivery(w);
+    const last = lastDelivery(w);
     expect(last.records[0]).toMatchObject({ outcome: 'resized', to: { size: 'VM.Standard2.1' } });
     // At the smallest shape the low-memory alarm has nothing left to do.
     expect(last.alarms).toContainEqual(expect.objectContaining({ action: 'deleted', name: 'model_deployment_low_mem' }));
@@ -130,7 +124,7 @@ describe('the memory ladder', () => {
     await w.setupAlarms(dep);
     await w.subscribe();
     await w.fake.monitoring.fire(w.alarmsOf(dep)['model_deployment_high_mem']!);
-    const r = firstDelivery(w);
+    const r = lastDelivery(w);
     expect(r.records[0]).toMatchObject({ outcome: 'no-action', reason: expect.stringContaining('already at the largest size VM.Standard2.24') });
     expect(r.ok).toBe(true);
     expect(w.fake.dataScience.configUpdates.get(dep)).toBeUndefined();
@@ -145,7 +139,7 @@ describe('the memory ladder', () => {
     expect(w.alarmsOf(dep)['model_deployment_low_mem']).toBeDefined();
     await w.subscribe();
     await w.fake.monitoring.fire(w.alarmsOf(dep)['model_deployment_high_mem']!);
-    expect(firstDelivery(w).records[0]).toMatchObject({
+    expect(lastDelivery(w).records[0]).toMatchObject({
       outcome: 'resized',
       from: { size: 'VM.Standard.E4.Flex:2x32' },
       to: { size: 'VM.Standard.E4.Flex:4x64' },
@@ -153,7 +147,7 @@ describe('the memory ladder', () => {
     expect(w.fake.dataScience.capacity(dep)).toMatchObject({ shape: 'VM.Standard.E4.Flex', ocpus: 4, memoryInGBs: 64 });
     settle(w);
     await w.fake.monitoring.fire(w.alarmsOf(dep)['model_deployment_high_mem']!, { type: 'REPEAT' });
-    expect(firstDelivery(w).records[0]).toMatchObject({ outcome: 'no-action', reason: expect.stringContaining('largest') });
+    expect(lastDelivery(w).records[0]).toMatchObject({ outcome: 'no-action', reason: expect.stringContaining('largest') });
   });
 });
 
@@ -207,7 +201,7 @@ describe('concurrency and duplicates', () => {
     settle(w);
     const pending = acted[0]!.rule === 'high-cpu' ? alarms['model_deployment_high_mem']! : alarms['model_deployment_high_cpu']!;
     await w.fake.monitoring.fire(pending, { type: 'REPEAT' });
-    const again = firstDelivery(w).records[0]!;
+    const again = lastDelivery(w).records[0]!;
     expect(['scaled', 'resized']).toContain(again.outcome);
     expect(again.from).toEqual(acted[0]!.to);
     expect(w.fake.dataScience.configUpdates.get(dep)).toBe(2);
@@ -234,21 +228,24 @@ describe('concurrency and duplicates', () => {
 });
 
 describe('refusals', () => {
-  it('sample bug 5: a deployment neither listed nor tagged is refused, whatever the title says', async () => {
-    w = await functionWorld({ deployments: [{}, { managed: false }] });
-    const [ours, theirs] = w.deploymentIds as [string, string];
-    w.config['AUTOSCALER_POLICY'] = JSON.stringify(seedPolicyDoc([ours]));
-    // An alarm on the unmanaged deployment, titled like ours.
-    const alarm = w.fake.monitoring.seedAlarm({
+  /** An alarm on a deployment the policy does not own, titled like ours. */
+  const highCpuAlarmTitledLikeOurs = (deploymentId: string): ReturnType<FunctionWorld['fake']['monitoring']['seedAlarm']> =>
+    w.fake.monitoring.seedAlarm({
       displayName: 'model_deployment_high_cpu',
       compartmentId: w.fake.ocids.compartment,
       metricCompartmentId: w.fake.ocids.compartment,
       namespace: 'oci_datascience_modeldeploy',
-      query: `CpuUtilization[5m]{resourceId = "${theirs}"}.max() > 80`,
+      query: `CpuUtilization[5m]{resourceId = "${deploymentId}"}.max() > 80`,
       severity: 'CRITICAL',
       destinations: [w.topicId],
       isEnabled: true,
     });
+
+  it('sample bug 5: a deployment neither listed nor tagged is refused, whatever the title says', async () => {
+    w = await functionWorld({ deployments: [{}, { managed: false }] });
+    const [ours, theirs] = w.deploymentIds as [string, string];
+    w.config['AUTOSCALER_POLICY'] = JSON.stringify(seedPolicyDoc([ours]));
+    const alarm = highCpuAlarmTitledLikeOurs(theirs);
     const result = await w.invoke(seedFor(theirs, alarm));
     expect(result.records).toMatchObject([{ outcome: 'rejected', code: 'NOT_MANAGED' }]);
     expect(result.ok).toBe(false);
@@ -260,16 +257,7 @@ describe('refusals', () => {
     w = await functionWorld({ deployments: [{}, { managed: false, freeformTags: { 'autoscaler-managed': value } }] });
     const [ours, theirs] = w.deploymentIds as [string, string];
     w.config['AUTOSCALER_POLICY'] = JSON.stringify(seedPolicyDoc([ours]));
-    const alarm = w.fake.monitoring.seedAlarm({
-      displayName: 'model_deployment_high_cpu',
-      compartmentId: w.fake.ocids.compartment,
-      metricCompartmentId: w.fake.ocids.compartment,
-      namespace: 'oci_datascience_modeldeploy',
-      query: `CpuUtilization[5m]{resourceId = "${theirs}"}.max() > 80`,
-      severity: 'CRITICAL',
-      destinations: [w.topicId],
-      isEnabled: true,
-    });
+    const alarm = highCpuAlarmTitledLikeOurs(theirs);
     const result = await w.invoke(seedFor(theirs, alarm));
     expect(result.records).toMatchObject([{ outcome: 'rejected', code: 'NOT_MANAGED' }]);
     expect(w.fake.dataScience.configUpdates.size).toBe(0);

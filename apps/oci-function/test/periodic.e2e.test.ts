@@ -1,7 +1,6 @@
-import { MemoryStateStore, type PolicyInput } from '@autoscaler/core';
+import { MemoryStateStore } from '@autoscaler/core';
 import { OciMonitoringAlarmSource, HEARTBEAT_ALARM_NAME } from '@autoscaler/provider-oci-data-science';
-import { type FunctionResult } from '../src';
-import { functionWorld, seedPolicyDoc, type FunctionWorld } from './support';
+import { functionWorld, lastDelivery, predictivePolicyDoc, type FunctionWorld } from './support';
 
 /**
  * Periodic evaluation in the function: the heartbeat alarm (one per deployment, firing while
@@ -16,27 +15,8 @@ const MIN = 60_000;
 let w: FunctionWorld & { deploymentIds: string[] };
 afterEach(() => w.close());
 
-/** Seed rules plus a predictive rule and target tracking on the request count (100 requests per instance per minute). */
-function predictivePolicy(dep: string): PolicyInput {
-  const seed = seedPolicyDoc([dep]);
-  return {
-    ...seed,
-    rules: [
-      ...(seed.rules as unknown[]),
-      { name: 'forecast', predictive: { metric: 'requests', target: 100 } },
-      { name: 'requests-now', targetTracking: { metric: 'requests', target: 100, statistic: 'total' } },
-    ],
-  } as PolicyInput;
-}
-
 function source(w: FunctionWorld): OciMonitoringAlarmSource {
   return new OciMonitoringAlarmSource({ monitoring: w.clients.monitoring, compartmentId: w.fake.ocids.compartment, topicId: w.topicId, clock: w.clock });
-}
-
-function lastResult(w: FunctionWorld): FunctionResult {
-  const d = w.fake.notifications.deliveries.at(-1);
-  if (!d || d.result === undefined) throw new Error(`no function result (${d?.error ?? 'no delivery'})`);
-  return d.result as FunctionResult;
 }
 
 describe('the heartbeat alarm', () => {
@@ -62,13 +42,13 @@ describe('the heartbeat alarm', () => {
   it('each notification runs one periodic evaluation that pulls PredictRequestCount and scales to the load; a duplicate delivery does not', async () => {
     w = await functionWorld();
     const dep = w.deploymentIds[0]!;
-    w.config['AUTOSCALER_POLICY'] = JSON.stringify(predictivePolicy(dep));
+    w.config['AUTOSCALER_POLICY'] = JSON.stringify(predictivePolicyDoc(dep));
     // Three days of 600 requests a minute: 6 instances of 100.
     w.fake.monitoring.serveDeploymentMetric(dep, 'PredictRequestCount', () => 600);
     const hb = (await source(w).ensureHeartbeat({ provider: 'oci-data-science', id: dep })).id;
     await w.subscribe();
     const message = await w.fake.monitoring.fire(hb);
-    const r = lastResult(w);
+    const r = lastDelivery(w);
     expect(r).toMatchObject({ ok: true, kind: 'periodic', errors: [] });
     expect(r.records).toEqual([
       expect.objectContaining({ outcome: 'scaled', target: { provider: 'oci-data-science', id: dep }, from: expect.objectContaining({ replicas: 1 }) }),
@@ -87,7 +67,7 @@ describe('the heartbeat alarm', () => {
   it('a warm container asks Monitoring only for the minutes it has not seen', async () => {
     w = await functionWorld();
     const dep = w.deploymentIds[0]!;
-    w.config['AUTOSCALER_POLICY'] = JSON.stringify(predictivePolicy(dep));
+    w.config['AUTOSCALER_POLICY'] = JSON.stringify(predictivePolicyDoc(dep));
     w.fake.monitoring.serveDeploymentMetric(dep, 'PredictRequestCount', () => 50);
     const hb = (await source(w).ensureHeartbeat({ provider: 'oci-data-science', id: dep })).id;
     await w.subscribe();
@@ -103,7 +83,7 @@ describe('the heartbeat alarm', () => {
   it('a heartbeat message for a heartbeat that is not firing in Monitoring evaluates nothing', async () => {
     w = await functionWorld();
     const dep = w.deploymentIds[0]!;
-    w.config['AUTOSCALER_POLICY'] = JSON.stringify(predictivePolicy(dep));
+    w.config['AUTOSCALER_POLICY'] = JSON.stringify(predictivePolicyDoc(dep));
     const hb = (await source(w).ensureHeartbeat({ provider: 'oci-data-science', id: dep })).id;
     await w.subscribe();
     const message = await w.fake.monitoring.fire(hb);
@@ -121,7 +101,7 @@ describe('the evaluate request (Resource Scheduler or fn invoke)', () => {
   it('{"autoscaler":"evaluate","version":1} evaluates every deployment the policy lists', async () => {
     w = await functionWorld({ deployments: [{}, {}] });
     const [a, b] = w.deploymentIds as [string, string];
-    w.config['AUTOSCALER_POLICY'] = JSON.stringify({ ...predictivePolicy(a), targets: [a, b].map((id) => ({ provider: 'oci-data-science', id })) });
+    w.config['AUTOSCALER_POLICY'] = JSON.stringify({ ...predictivePolicyDoc(a), targets: [a, b].map((id) => ({ provider: 'oci-data-science', id })) });
     w.fake.monitoring.serveDeploymentMetric(a, 'PredictRequestCount', () => 250);
     w.fake.monitoring.serveDeploymentMetric(b, 'PredictRequestCount', () => 40);
     const r = await w.invoke('{"autoscaler":"evaluate","version":1}');

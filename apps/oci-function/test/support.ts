@@ -141,3 +141,23 @@ export function settle(world: FunctionWorld): void {
 export function outcomes(r: FunctionResult): string[] {
   return r.records.map((x) => x.outcome);
 }
+
+/** The result of the function's newest delivery from Notifications (throws if it failed or has none). */
+export function lastDelivery(world: FunctionWorld): FunctionResult {
+  const d = world.fake.notifications.deliveries.at(-1);
+  if (!d || d.result === undefined) throw new Error(`no function result (${d?.error ?? 'no delivery'})`);
+  return d.result as FunctionResult;
+}
+
+/** Seed rules plus a predictive rule and target tracking on the request count (100 requests per instance per minute). */
+export function predictivePolicyDoc(dep: string, extra: Partial<PolicyInput> = {}): PolicyInput {
+  const seed = seedPolicyDoc([dep], undefined, extra);
+  return {
+    ...seed,
+    rules: [
+      ...(seed.rules as unknown[]),
+      { name: 'forecast', predictive: { metric: 'requests', target: 100 } },
+      { name: 'requests-now', targetTracking: { metric: 'requests', target: 100, statistic: 'total' } },
+    ],
+  } as PolicyInput;
+}

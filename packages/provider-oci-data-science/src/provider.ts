@@ -1,6 +1,5 @@
 import {
   ConflictError,
-  ValidationError,
   systemClock,
   type CallOptions,
   type Clock,
@@ -8,8 +7,6 @@ import {
   type ApplyHandle,
   type ApplyOptions,
   type Capacity,
-  type MetricPoint,
-  type MetricQuery,
   type NativeExport,
   type PersistedState,
   type Policy,
@@ -19,10 +16,8 @@ import {
   type TargetState,
 } from '@autoscaler/core';
 import type { DataScienceClient } from 'oci-datascience';
-import type { MonitoringClient } from 'oci-monitoring';
 import { capacityOf, statusOf, updateFor, viewOf, type DeploymentView } from './deployment-config';
 import { callWithin } from './deadline';
-import { call } from './errors';
 import { exportNativePolicy } from './native-export';
 import { requireOcid } from './ocid';
 import { checkModelDeploymentPolicy } from './policy-check';
@@ -35,8 +30,6 @@ export const MODEL_DEPLOYMENT_NAMESPACE = 'oci_datascience_modeldeploy';
 
 export interface OciDataScienceProviderOptions {
   dataScience: DataScienceClient;
-  /** For `metrics()` (SummarizeMetricsData). */
-  monitoring?: MonitoringClient;
   /** Size ladders by deployment OCID; otherwise the ladder of the current shape's series. */
   ladders?: Readonly<Record<string, SizeLadder>>;
   /** Attempts at writing state tags when someone else changes the deployment in between. Default 3. */
@@ -156,24 +149,6 @@ export class OciDataScienceProvider implements Provider {
         if (!(e instanceof ConflictError) || attempt >= attempts) throw e;
       }
     }
-  }
-
-  async metrics(ref: TargetRef, query: MetricQuery): Promise<MetricPoint[]> {
-    const monitoring = this.options.monitoring;
-    if (!monitoring) throw ValidationError.field('monitoring', 'the provider was built without a Monitoring client; pass one to read metrics');
-    if (!/^[A-Za-z][A-Za-z0-9_]*$/.test(query.metric)) throw ValidationError.field('query.metric', `"${query.metric}" is not a metric name`);
-    const { view } = await this.read(ref);
-    const interval = `${Math.max(1, Math.round((query.intervalSeconds ?? 60) / 60))}m`;
-    const mql = `${query.metric}[${interval}]{resourceId = "${ref.id}"}.grouping().${query.statistic ?? 'mean'}()`;
-    const res = await call(`SummarizeMetricsData ${ref.id}`, () =>
-      monitoring.summarizeMetricsData({
-        compartmentId: view.compartmentId,
-        summarizeMetricsDataDetails: { namespace: MODEL_DEPLOYMENT_NAMESPACE, query: mql, startTime: new Date(query.start), endTime: new Date(query.end) },
-      }),
-    );
-    return res.items
-      .flatMap((item) => item.aggregatedDatapoints.map((p) => ({ at: new Date(p.timestamp).getTime(), value: p.value })))
-      .sort((a, b) => a.at - b.at);
   }
 
   /** A zero floor or a size that is not a model-deployment shape: refused before any call. */

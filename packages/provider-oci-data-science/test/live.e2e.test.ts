@@ -18,7 +18,7 @@ if (skipReason) console.warn(`[live] OCI live tests SKIPPED: ${skipReason}. Set 
 
   it('describes the deployment: lifecycle, capacity on its ladder, an ETag, state tags that decode', async () => {
     const c = clients();
-    const provider = new OciDataScienceProvider({ dataScience: c.dataScience, monitoring: c.monitoring });
+    const provider = new OciDataScienceProvider({ dataScience: c.dataScience });
     const ref = { provider: 'oci-data-science', id: deploymentId! };
     const s = await provider.describe(ref);
     expect(['ready', 'updating', 'failed', 'missing']).toContain(s.status);

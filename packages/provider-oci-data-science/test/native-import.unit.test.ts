@@ -220,7 +220,7 @@ describe('what a model deployment cannot do (checkPolicy)', () => {
       limits: { minReplicas: 0, maxReplicas: 4 },
       rules: [...base.rules, { name: 'night', schedule: { start: '0 22 * * *', durationMinutes: 60, minReplicas: 0, maxReplicas: 0 } }],
     });
-    const provider = new OciDataScienceProvider({ dataScience: {} as never, monitoring: {} as never });
+    const provider = new OciDataScienceProvider({ dataScience: {} as never });
     expect(provider.checkPolicy(p, ref).map((i) => i.path)).toEqual(['limits.minReplicas', 'rules[1].schedule.minReplicas']);
     expect(provider.checkPolicy(p, ref)[0]!.message).toMatch(/cannot scale to zero/);
   });

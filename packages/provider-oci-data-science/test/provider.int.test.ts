@@ -8,7 +8,7 @@ quietSdk();
 const UPDATE_DELAY = 60_000;
 
 function providerFor(h: Harness): OciDataScienceProvider {
-  return new OciDataScienceProvider({ dataScience: h.clients.dataScience, monitoring: h.clients.monitoring });
+  return new OciDataScienceProvider({ dataScience: h.clients.dataScience });
 }
 
 runProviderConformance('oci-data-science against the wire fake', async () => {
@@ -190,25 +190,5 @@ describe('OciDataScienceProvider against the wire fake', () => {
     const flex = await provider.sizes(ref(h.fake.dataScience.seedDeployment({ shape: 'VM.Standard.E4.Flex', ocpus: 3, memoryInGBs: 48 })));
     expect(flex.slice(0, 4)).toEqual(['VM.Standard.E4.Flex:1x16', 'VM.Standard.E4.Flex:2x32', 'VM.Standard.E4.Flex:3x48', 'VM.Standard.E4.Flex:4x64']);
     expect(flex.at(-1)).toBe('VM.Standard.E4.Flex:64x1024');
-  });
-
-  it('reads metrics through SummarizeMetricsData', async () => {
-    const id = h.fake.dataScience.seedDeployment();
-    const t0 = h.clock.now() - 3 * 60_000;
-    h.fake.monitoring.putMetric({
-      compartmentId: h.fake.ocids.compartment,
-      name: 'CpuUtilization',
-      dimensions: { resourceId: id },
-      points: [
-        { at: t0, value: 91 },
-        { at: t0 + 60_000, value: 42 },
-      ],
-    });
-    const points = await provider.metrics(ref(id), { metric: 'CpuUtilization', start: t0, end: h.clock.now() });
-    expect(points).toEqual([
-      { at: t0, value: 91 },
-      { at: t0 + 60_000, value: 42 },
-    ]);
-    await expect(provider.metrics(ref(id), { metric: 'Cpu"} || x', start: t0, end: h.clock.now() })).rejects.toThrow(ValidationError);
   });
 });
