@@ -1,4 +1,4 @@
-import { ValidationError, applyAndWait, type TargetRef } from '@autoscaler/core';
+import { Autoscaler, StaticPolicies, ValidationError, applyAndWait, validatePolicy, type TargetRef } from '@autoscaler/core';
 import { SageMakerProvider } from '../src/provider';
 import { REF, startWorld, type TestWorld } from './world';
 
@@ -73,5 +73,30 @@ describe('multi-variant endpoints: DesiredWeight as well as counts', () => {
     expect((e as ValidationError).issues).toEqual([expect.objectContaining({ path: 'capacity.weight', message: expect.stringMatching(reason) })]);
     expect(updates()).toBe(before);
     expect(w.fake.calls('UpdateEndpoint')).toHaveLength(0);
+  });
+
+  it('a policy shifts traffic: a canary alarm takes the Green variant out (DesiredWeight 0) through the engine; a second finds it out already', async () => {
+    const provider = await world();
+    const policy = validatePolicy({
+      name: 'canary',
+      targets: [B],
+      limits: { minReplicas: 1, maxReplicas: 4, cooldown: { scaleOut: 60, scaleIn: 300 } },
+      rules: [{ name: 'canary-off', threshold: { alarm: 'canary-5xx', weight: 0 } }],
+    } as Parameters<typeof validatePolicy>[0]);
+    const autoscaler = new Autoscaler({ providers: [provider], sources: [], policies: new StaticPolicies([policy]), clock: w.clock });
+    const fire = (key: string) =>
+      autoscaler.handleSignals([
+        { target: B, source: 'cloudwatch', metric: 'Invocation5XXErrors', alarm: 'canary-5xx', state: 'firing', at: w.clock.now(), dedupeKey: key },
+      ]);
+    const first = (await fire('a1')).records[0]!;
+    expect(first).toMatchObject({ outcome: 'resized', from: { replicas: 1, weight: 1 }, to: { replicas: 1, weight: 0 }, rule: 'canary-off' });
+    expect(w.fake.sagemaker.snapshot(AB)!.variants.map((v) => [v.name, v.desired, v.desiredWeight])).toEqual([
+      ['Blue', 2, 3],
+      ['Green', 1, 0],
+    ]);
+    expect(updates()).toBe(1);
+    w.clock.advance(120_000);
+    expect((await fire('a2')).records[0]).toMatchObject({ outcome: 'no-action' });
+    expect(updates()).toBe(1);
   });
 });

@@ -118,6 +118,12 @@ function addThreshold(name: string, t: ThresholdRule, byMetric: Map<string, { ou
     unsupported.push(`rule ${name}: vertical scaling to the ${t.size} shape (OCI autoscaling changes the instance count only)`);
     return;
   }
+  if (t.bandwidth !== undefined || t.weight !== undefined) {
+    unsupported.push(
+      `rule ${name}: ${t.weight !== undefined ? 'a traffic weight' : 'a bandwidth step'} (OCI autoscaling policies change the instance count only; load balancer bandwidth has its own fixed range)`,
+    );
+    return;
+  }
   const change = t.change ?? 0;
   const threshold = change > 0 ? t.above : t.below;
   if (t.metric === undefined || threshold === undefined) {

@@ -63,6 +63,24 @@ describe('importNativePolicy (OCI AutoScalingPolicy -> our policy)', () => {
     expect(back.rules.map((r) => r.threshold)).toEqual(ours.rules.map((r) => r.threshold));
   });
 
+  it('a bandwidth step and a traffic weight are reported as not expressible, not exported as instance-count rules', () => {
+    const ours = validatePolicy({
+      name: 'p',
+      targets: [ref],
+      limits: { minReplicas: 1, maxReplicas: 6, bandwidthMbps: { min: 10, max: 20 } },
+      rules: [
+        { name: 'bw', threshold: { metric: 'PredictBandwidthUtilization', above: 80, bandwidth: 5 } },
+        { name: 'w', threshold: { metric: 'CpuUtilization', above: 80, weight: 0 } },
+      ],
+    });
+    const out = exportNativePolicy(ours, ref);
+    expect(out.unsupported.filter((u) => u.startsWith('rule '))).toEqual([
+      'rule bw: a bandwidth step (OCI autoscaling policies change the instance count only; load balancer bandwidth has its own fixed range)',
+      'rule w: a traffic weight (OCI autoscaling policies change the instance count only; load balancer bandwidth has its own fixed range)',
+    ]);
+    expect(JSON.stringify(out.resources)).not.toContain('PredictBandwidthUtilization');
+  });
+
   it('reads the policy out of a model deployment body, and a disabled policy becomes a dry run', () => {
     const md = {
       id: DEP,

@@ -92,6 +92,6 @@ describe('load balancer bandwidth (OCI): decided by the same engine, within limi
     );
     expect(() =>
       validatePolicy({ name: 'x', limits: { maxReplicas: 3 }, rules: [{ name: 'both', threshold: { metric: 'm', above: 1, change: 1, bandwidth: 5 } }] }),
-    ).toThrow(/set exactly one of change \(replicas\), size \(next\|previous\) or bandwidth/);
+    ).toThrow(/set exactly one of change \(replicas\), size \(next\|previous\), bandwidth \(Mbps\) or weight/);
   });
 });

@@ -10,8 +10,10 @@ import { neighbourSize, sizeRank } from './size-ladder';
 import { stepProposal } from './step';
 import { targetTrackingProposal } from './target-tracking';
 import { thresholdProposal } from './threshold';
+import { weightThresholdProposal } from './weight';
 
-const isProposal = (x: Proposal | Remark | undefined): x is Proposal => x !== undefined && ('replicas' in x || 'size' in x || 'bandwidthMbps' in x);
+const isProposal = (x: Proposal | Remark | undefined): x is Proposal =>
+  x !== undefined && ('replicas' in x || 'size' in x || 'bandwidthMbps' in x || 'weight' in x);
 
 function checkInputs(state: TargetState, now: number): void {
   const r = state?.capacity?.replicas;
@@ -39,6 +41,7 @@ function signalProposal(
   const current = capacity.replicas;
   if (kind === 'threshold' && rule.threshold!.bandwidth !== undefined)
     return bandwidthThresholdProposal(rule.name, rule.threshold!, signal, capacity.bandwidthMbps, limits);
+  if (kind === 'threshold' && rule.threshold!.weight !== undefined) return weightThresholdProposal(rule.name, rule.threshold!, signal, capacity.weight);
   if (kind === 'targetTracking' && rule.targetTracking!.capacity === 'bandwidth')
     return bandwidthTrackingProposal(rule.name, rule.targetTracking!, signal, capacity.bandwidthMbps, limits);
   const out = reactiveProposal(rule, kind, signal, current, now);
@@ -282,6 +285,8 @@ export function decide(policy: Policy, state: TargetState, signals: readonly Sig
     // Replicas stay: the load balancer's bandwidth may still move.
     const bandwidth = bandwidthDecision(proposals, from, state, limits, now);
     if (bandwidth) return bandwidth;
+    const weight = weightDecision(proposals, from, state, limits, now);
+    if (weight) return weight;
     return none(from, reason, { ...(rule ? { rule } : {}), ...(blockedBy ? { blockedBy } : {}), recommendation });
   }
   const decision: ScaleDecision = { action: 'scale', from, to: { ...from, replicas: desired }, reason, direction, recommendation };
@@ -323,4 +328,25 @@ function bandwidthDecision(
     });
   }
   return { action: 'resize', from, to: { ...from, bandwidthMbps: chosen.bandwidthMbps! }, reason: chosen.why(), rule: chosen.rule, direction: dir };
+}
+
+/**
+ * Weight proposals when replicas stay: the lowest weight asked for wins (taking traffic off a
+ * failing variant beats sending it more); cooldowns as for a resize (more traffic: scale-out's,
+ * less: scale-in's).
+ */
+function weightDecision(proposals: readonly Proposal[], from: Capacity, state: TargetState, limits: Policy['limits'], now: number): ScaleDecision | undefined {
+  if (from.weight === undefined) return undefined;
+  let chosen: Proposal | undefined;
+  for (const p of proposals) if (p.weight !== undefined && (chosen === undefined || p.weight < chosen.weight!)) chosen = p;
+  if (chosen === undefined || chosen.weight === from.weight) return undefined;
+  const dir = chosen.weight! > from.weight ? 'up' : 'down';
+  const cooldown = chosen.cooldownSeconds ?? (dir === 'up' ? limits.cooldown.scaleOut : limits.cooldown.scaleIn);
+  if (withinCooldown(state.persisted.lastResize, cooldown, now)) {
+    return none(from, `${chosen.why()}; resize cooldown (${cooldown}s) since ${isoTime(state.persisted.lastResize!.at)}`, {
+      rule: chosen.rule,
+      blockedBy: 'cooldown',
+    });
+  }
+  return { action: 'resize', from, to: { ...from, weight: chosen.weight! }, reason: chosen.why(), rule: chosen.rule, direction: dir };
 }

@@ -9,6 +9,8 @@ export interface Proposal {
   size?: string;
   /** Desired load balancer bandwidth, Mbps (absolute). */
   bandwidthMbps?: number;
+  /** Desired traffic weight (absolute). */
+  weight?: number;
   /** True when `replicas` is relative to current capacity (step/threshold changes), false when absolute (target tracking, ExactCapacity). */
   relative: boolean;
   /** Rule-specific cooldown override, seconds. */

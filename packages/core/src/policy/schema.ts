@@ -50,11 +50,20 @@ export const ThresholdRuleSchema = z
       .int('must be a whole number of Mbps')
       .refine((v) => v !== 0, 'must not be 0')
       .optional(),
+    /**
+     * Set the target's traffic weight to this value instead (absolute, >= 0): a variant of a
+     * multi-variant SageMaker endpoint (`DesiredWeight`); 0 takes the variant out of traffic.
+     */
+    weight: z.number().finite().min(0, 'must be >= 0').max(1_000_000, 'must be <= 1000000').optional(),
   })
   .superRefine((r, ctx) => {
     if (r.alarm === undefined && r.metric === undefined) ctx.addIssue({ code: 'custom', path: ['alarm'], message: 'name an alarm or a metric to react to' });
-    if ([r.change, r.size, r.bandwidth].filter((v) => v !== undefined).length !== 1)
-      ctx.addIssue({ code: 'custom', path: ['change'], message: 'set exactly one of change (replicas), size (next|previous) or bandwidth (Mbps)' });
+    if ([r.change, r.size, r.bandwidth, r.weight].filter((v) => v !== undefined).length !== 1)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['change'],
+        message: 'set exactly one of change (replicas), size (next|previous), bandwidth (Mbps) or weight (traffic weight)',
+      });
     if (r.alarm === undefined && r.above === undefined && r.below === undefined)
       ctx.addIssue({ code: 'custom', path: ['above'], message: 'a metric rule without an alarm needs above or below' });
     if (r.above !== undefined && r.below !== undefined) ctx.addIssue({ code: 'custom', path: ['below'], message: 'set above or below, not both' });

@@ -254,6 +254,14 @@ export function compileNative(policy: Policy, ref: TargetRef, options: CompileOp
         unsupported.push(`${at}: vertical scaling (size ${t.size}) has no native equivalent; the autoscaler app does it`);
         return;
       }
+      if (t.weight !== undefined) {
+        unsupported.push(`${at}: a traffic weight (weight ${t.weight}) has no Application Auto Scaling dimension; the autoscaler app sets DesiredWeight`);
+        return;
+      }
+      if (t.bandwidth !== undefined) {
+        unsupported.push(`${at}: load balancer bandwidth has no SageMaker equivalent`);
+        return;
+      }
       const bound = t.above ?? t.below;
       if (t.metric === undefined || bound === undefined) {
         unsupported.push(`${at}: a threshold rule needs metric and above/below to create its alarm natively`);

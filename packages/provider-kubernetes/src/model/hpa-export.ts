@@ -1,4 +1,4 @@
-import type { NativeExport, Policy } from '@autoscaler/core';
+import type { NativeExport, Policy, ThresholdRule } from '@autoscaler/core';
 import { apiKindOf, type WorkloadId } from './ids';
 
 const RESOURCE_METRICS: Readonly<Record<string, 'cpu' | 'memory'>> = {
@@ -32,10 +32,7 @@ export function exportHpa(policy: Policy, id: WorkloadId): NativeExport {
 
   policy.rules.forEach((rule, i) => {
     const at = `rules[${i}] (${rule.name})`;
-    if (rule.threshold)
-      unsupported.push(
-        `${at}: threshold rules (an alarm or metric crossing -> ${rule.threshold.size ? 'next/previous size' : `${rule.threshold.change! > 0 ? '+' : ''}${rule.threshold.change} replicas`}) have no HPA equivalent`,
-      );
+    if (rule.threshold) unsupported.push(`${at}: threshold rules (an alarm or metric crossing -> ${thresholdEffect(rule.threshold)}) have no HPA equivalent`);
     if (rule.step) unsupported.push(`${at}: step scaling (adjustments by alarm breach size) has no HPA equivalent`);
     if (rule.schedule)
       unsupported.push(`${at}: scheduled min/max windows have no HPA equivalent (patch minReplicas from a CronJob, or use KEDA's cron scaler)`);
@@ -126,4 +123,12 @@ export function exportHpa(policy: Policy, id: WorkloadId): NativeExport {
     },
   };
   return { provider: 'kubernetes', resources: [hpa], unsupported };
+}
+
+/** What a threshold rule does, in a few words. */
+function thresholdEffect(t: ThresholdRule): string {
+  if (t.size !== undefined) return 'next/previous size';
+  if (t.weight !== undefined) return `traffic weight ${t.weight}`;
+  if (t.bandwidth !== undefined) return `bandwidth ${t.bandwidth > 0 ? '+' : ''}${t.bandwidth} Mbps`;
+  return `${t.change! > 0 ? '+' : ''}${t.change} replicas`;
 }
