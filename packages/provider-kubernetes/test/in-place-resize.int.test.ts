@@ -1,21 +1,13 @@
 import { ValidationError, validatePolicy, type TargetRef } from '@autoscaler/core';
 import { KubernetesProvider, type ResourceTier } from '../src';
 import { applySeed, kubeConfigFor, startFakeKubeApi, type FakeKubeApi, type KubeObject } from '@autoscaler/sandbox-kubernetes';
+import { rejection } from './support';
 
 const TIERS: ResourceTier[] = [
   { name: 'small', requests: { cpu: '500m', memory: '1Gi' }, limits: { cpu: '1', memory: '1Gi' } },
   { name: 'medium', requests: { cpu: '1', memory: '2Gi' }, limits: { cpu: '2', memory: '2Gi' } },
 ];
 const REF: TargetRef = { provider: 'kubernetes', id: 'ml/deployment/model-server' };
-
-async function rejection(p: Promise<unknown>): Promise<unknown> {
-  try {
-    await p;
-  } catch (e) {
-    return e;
-  }
-  throw new Error('resolved; expected a rejection');
-}
 
 type Res = { requests?: Record<string, string>; limits?: Record<string, string> };
 const serverOf = (pod: KubeObject): { spec: Res; status: Res | undefined; restarts: number } => {

@@ -2,6 +2,7 @@ import { ConflictError, NotFoundError, NotManagedError, ProviderError, Transient
 import { ClusterSnapshot, KubernetesProvider, ANNOTATION, type ResourceTier } from '../src';
 import { STATE_CODEC } from '../src/model/annotations';
 import { applySeed, faultStatus, kubeConfigFor, startFakeKubeApi, type FakeKubeApi } from '@autoscaler/sandbox-kubernetes';
+import { rejection } from './support';
 
 const TIERS: ResourceTier[] = [
   { name: 'small', requests: { cpu: '500m', memory: '1Gi' }, limits: { cpu: '1', memory: '1Gi' } },
@@ -9,15 +10,6 @@ const TIERS: ResourceTier[] = [
   { name: 'gpu', requests: { cpu: '4', memory: '16Gi', 'nvidia.com/gpu': '1' }, limits: { 'nvidia.com/gpu': '1' } },
 ];
 const ref = (id: string): TargetRef => ({ provider: 'kubernetes', id });
-
-async function rejection(p: Promise<unknown>): Promise<unknown> {
-  try {
-    await p;
-  } catch (e) {
-    return e;
-  }
-  throw new Error('resolved; expected a rejection');
-}
 
 describe('KubernetesProvider', () => {
   let api: FakeKubeApi;

@@ -3,7 +3,7 @@ import { ManualClock, TransientError, ValidationError, systemClock, type TargetR
 import { runMetricSourceConformance } from '@autoscaler/testing';
 import { OciDataScienceProvider, OciMonitoringMetricSource } from '../src';
 import { toPoints } from '../src/metric-source';
-import { harness, quietSdk, type Harness } from './support';
+import { INVALID_DEPLOYMENT_IDS, harness, quietSdk, type Harness } from './support';
 
 /** The pull contract on OCI: real oci-monitoring client, the wire fake's SummarizeMetricsData. */
 quietSdk();
@@ -20,13 +20,7 @@ runMetricSourceConformance('oci-monitoring-metrics against the wire fake', async
       fx.fake.monitoring.serveDeploymentMetric(deployment, 'PredictRequestCount', (at) => byMinute.get(at));
     },
     now: clock.now(),
-    invalidIds: [
-      '',
-      '<YOUR_MODEL_DEPLOYMENT_OCID>',
-      'ocid1.datasciencemodel.oc1.iad.amaaaaaanotadeployment',
-      'ocid1.datasciencemodeldeployment.oc1.iad.abc"} || true',
-      'ocid1.datasciencemodeldeployment.oc1.iad.ABC',
-    ],
+    invalidIds: [...INVALID_DEPLOYMENT_IDS],
     // Every attempt throttled: the source retries 429 itself, then gives up with a TransientError.
     throttleNext: () => fx.fake.inject({ op: 'SummarizeMetricsData', status: 429, times: 3 }),
     close: () => fx.close(),

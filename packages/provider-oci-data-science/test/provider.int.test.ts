@@ -1,7 +1,7 @@
 import { ConflictError, NotFoundError, ProviderError, TransientError, ValidationError, emptyPersistedState, type TargetRef } from '@autoscaler/core';
 import { runProviderConformance } from '@autoscaler/testing';
 import { OciDataScienceProvider, STANDARD2_LADDER } from '../src';
-import { harness, quietSdk, type Harness } from './support';
+import { INVALID_DEPLOYMENT_IDS, harness, quietSdk, type Harness } from './support';
 
 quietSdk();
 
@@ -21,15 +21,7 @@ runProviderConformance('oci-data-science against the wire fake', async () => {
     ready: ref(ready),
     updating: ref(updating),
     missing: ref('ocid1.datasciencemodeldeployment.oc1.iad.amaaaaaadoesnotexist000000000000000000000000000000000000000'),
-    invalidIds: [
-      '',
-      '<YOUR_MODEL_DEPLOYMENT_OCID>',
-      'ocid1.datasciencemodel.oc1.iad.amaaaaaanotadeployment',
-      'ocid1.datasciencemodeldeployment.oc1.iad.abc"} || true',
-      'ocid1.datasciencemodeldeployment.oc1.iad.ABC',
-      'model-deployment',
-      `ocid1.datasciencemodeldeployment.oc1.iad.${'a'.repeat(300)}`,
-    ],
+    invalidIds: [...INVALID_DEPLOYMENT_IDS, 'model-deployment', `ocid1.datasciencemodeldeployment.oc1.iad.${'a'.repeat(300)}`],
     tamper: async (r) => h.fake.dataScience.tamper(r.id, { freeformTags: { ...h.fake.dataScience.tags(r.id), 'touched-by': 'console' } }),
     settle: async () => h.clock.advance(UPDATE_DELAY),
     close: () => h.close(),

@@ -55,3 +55,12 @@ export function dig(obj: unknown, path: string): unknown {
 }
 
 export const MODEL_ID_PATH = 'modelDeploymentConfigurationDetails.modelConfigurationDetails.modelId';
+
+/** Ids every OCI test refuses before any call: empty, the docs' placeholder, another resource type, an injection, uppercase. */
+export const INVALID_DEPLOYMENT_IDS: readonly string[] = [
+  '',
+  '<YOUR_MODEL_DEPLOYMENT_OCID>',
+  'ocid1.datasciencemodel.oc1.iad.amaaaaaanotadeployment',
+  'ocid1.datasciencemodeldeployment.oc1.iad.abc"} || true',
+  'ocid1.datasciencemodeldeployment.oc1.iad.ABC',
+];
