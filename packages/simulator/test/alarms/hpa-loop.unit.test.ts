@@ -1,9 +1,9 @@
 import { decide, hpaReplicas, type Signal } from '@autoscaler/core';
 import { join } from 'node:path';
-import { sourceContext } from '../../test/source-context';
-import { loadSimulationPolicy } from '../policy/simulation-policy';
-import { policiesDir } from '../policy/baselines';
-import { HpaLoop } from './hpa-loop';
+import { sourceContext } from '../source-context';
+import { loadSimulationPolicy } from '../../src/policy/simulation-policy';
+import { policiesDir } from '../../src/policy/baselines';
+import { HpaLoop } from '../../src/alarms/hpa-loop';
 
 const hpaPolicy = loadSimulationPolicy(join(policiesDir, 'k8s-hpa-default.yaml'), 'kubernetes').policy;
 

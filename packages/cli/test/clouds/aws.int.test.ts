@@ -5,9 +5,9 @@ import fc from 'fast-check';
 import { InstantClock, ManualClock, NotReadyError, ValidationError } from '@autoscaler/core';
 import { createAwsClients, SageMakerProvider, type AwsClients } from '@autoscaler/provider-aws-sagemaker';
 import { FakeAws } from '@autoscaler/sandbox-aws';
-import type { CliIO } from '../io';
-import { runCli } from '../program';
-import { parseWeight, runSandbox, runScale, runSetup, runStatus, runTeardown } from './aws';
+import type { CliIO } from '../../src/io';
+import { runCli } from '../../src/program';
+import { parseWeight, runSandbox, runScale, runSetup, runStatus, runTeardown } from '../../src/clouds/aws';
 
 const ID = 'endpoint/my-endpoint/variant/AllTraffic';
 let fake: FakeAws;

@@ -2,10 +2,10 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ValidationError, validatePolicy } from '@autoscaler/core';
-import { providerKinds } from '../profiles/profile';
-import { shippedPolicies } from './baselines';
-import { parseSettings } from './settings';
-import { deriveSettings, loadSimulationPolicy, settingsPathFor } from './simulation-policy';
+import { providerKinds } from '../../src/profiles/profile';
+import { shippedPolicies } from '../../src/policy/baselines';
+import { parseSettings } from '../../src/policy/settings';
+import { deriveSettings, loadSimulationPolicy, settingsPathFor } from '../../src/policy/simulation-policy';
 
 const base = { name: 'p', limits: { maxReplicas: 10 } };
 

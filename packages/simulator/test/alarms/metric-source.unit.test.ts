@@ -1,10 +1,10 @@
 import fc from 'fast-check';
 import { ManualClock, ValidationError } from '@autoscaler/core';
 import { runMetricSourceConformance } from '@autoscaler/testing';
-import { MetricStore, METRICS, type MetricName } from './metric-store';
-import { sourceContext, START } from '../../test/source-context';
-import { providerProfile } from '../profiles/profile';
-import { SimulatedMetricSource } from './metric-source';
+import { MetricStore, METRICS, type MetricName } from '../../src/alarms/metric-store';
+import { sourceContext, START } from '../source-context';
+import { providerProfile } from '../../src/profiles/profile';
+import { SimulatedMetricSource } from '../../src/alarms/metric-source';
 
 function setup(delaySeconds: number) {
   const t = sourceContext({ minutes: 10, delaySeconds });

@@ -1,4 +1,4 @@
-import { syntheticScenarioNames, syntheticScenarios, syntheticTrace } from './synthetic';
+import { syntheticScenarioNames, syntheticScenarios, syntheticTrace } from '../../src/trace/synthetic';
 
 const mean = (a: Float64Array, from: number, to: number): number => a.slice(from, to).reduce((x, y) => x + y, 0) / (to - from);
 

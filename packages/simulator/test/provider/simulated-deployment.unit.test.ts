@@ -1,8 +1,8 @@
 import { ConflictError, ManualClock, NotFoundError, ValidationError } from '@autoscaler/core';
 import { runProviderConformance } from '@autoscaler/testing';
-import { Rng } from '../model/rng';
-import { providerProfile, type ProviderKind } from '../profiles/profile';
-import { SimulatedDeployment } from './simulated-deployment';
+import { Rng } from '../../src/model/rng';
+import { providerProfile, type ProviderKind } from '../../src/profiles/profile';
+import { SimulatedDeployment } from '../../src/provider/simulated-deployment';
 
 const ref = { provider: 'simulator', id: 'sim/model' };
 

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { ValidationError } from '@autoscaler/core';
-import { parseMetricExport } from './metric-export';
-import { parseTrace, scaleToPeak } from './load-trace';
+import { parseMetricExport } from '../../src/trace/metric-export';
+import { parseTrace, scaleToPeak } from '../../src/trace/load-trace';
 
 const t0 = Date.parse('2024-05-01T12:00:00Z');
 const iso = (min: number): string => new Date(t0 + min * 60_000).toISOString();

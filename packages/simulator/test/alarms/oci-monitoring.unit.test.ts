@@ -1,7 +1,7 @@
 import { ValidationError } from '@autoscaler/core';
 import { runAlarmSourceConformance } from '@autoscaler/testing';
-import { sourceContext } from '../../test/source-context';
-import { OciMonitoringAlarms, parseMql } from './oci-monitoring';
+import { sourceContext } from '../source-context';
+import { OciMonitoringAlarms, parseMql } from '../../src/alarms/oci-monitoring';
 
 type Message = { type: string; timestampEpochMillis: number; alarmMetaData: Array<{ metricValues: Array<Record<string, number>> }> };
 

@@ -1,14 +1,14 @@
 import { join } from 'node:path';
-import { defaultPolicies, highResolutionPolicyFile, policiesDir } from '../policy/baselines';
-import { loadSimulationPolicy } from '../policy/simulation-policy';
-import { toReport } from '../report/table';
-import { syntheticTrace } from '../trace/synthetic';
-import { scaleToPeak } from '../trace/load-trace';
-import type { Load } from '../trace/trace';
-import { quantile, ReactionTracker, summarizeReaction } from './reaction';
-import { makeScenario } from './scenario';
-import { simulate } from './simulate';
-import { stepResponse } from './step-response';
+import { defaultPolicies, highResolutionPolicyFile, policiesDir } from '../../src/policy/baselines';
+import { loadSimulationPolicy } from '../../src/policy/simulation-policy';
+import { toReport } from '../../src/report/table';
+import { syntheticTrace } from '../../src/trace/synthetic';
+import { scaleToPeak } from '../../src/trace/load-trace';
+import type { Load } from '../../src/trace/trace';
+import { quantile, ReactionTracker, summarizeReaction } from '../../src/engine/reaction';
+import { makeScenario } from '../../src/engine/scenario';
+import { simulate } from '../../src/engine/simulate';
+import { stepResponse } from '../../src/engine/step-response';
 
 function load(rps: number[]): Load {
   const r = Float64Array.from(rps);

@@ -1,4 +1,4 @@
-import { defaultServiceModel, inFlightPerInstance, minuteState, sizeQueue } from './service';
+import { defaultServiceModel, inFlightPerInstance, minuteState, sizeQueue } from '../../src/model/service';
 
 describe('inFlightPerInstance (the 10 s ConcurrentRequestsPerModel datapoint)', () => {
   const q = sizeQueue(defaultServiceModel, { name: 'm', vcpus: 2, memoryGb: 8, hourly: 1 }, 0.25);

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { AutoscalerError, ValidationError } from '@autoscaler/core';
-import { parseTraceCsv } from './csv';
+import { parseTraceCsv } from '../../src/trace/csv';
 
 function error(text: string): ValidationError {
   try {

@@ -1,7 +1,7 @@
 import { ValidationError } from '@autoscaler/core';
 import { runAlarmSourceConformance } from '@autoscaler/testing';
-import { sourceContext } from '../../test/source-context';
-import { CloudWatchAlarms, targetTrackingAlarms, type CloudWatchAlarmSpec } from './cloudwatch';
+import { sourceContext } from '../source-context';
+import { CloudWatchAlarms, targetTrackingAlarms, type CloudWatchAlarmSpec } from '../../src/alarms/cloudwatch';
 
 type Message = { AlarmName: string; NewStateValue: string; OldStateValue: string };
 

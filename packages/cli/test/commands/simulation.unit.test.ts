@@ -4,11 +4,11 @@ import { join } from 'node:path';
 import { Command } from 'commander';
 import { parsePolicy } from '@autoscaler/core';
 import { defaultTracePath } from '@autoscaler/simulator';
-import { reportError, type CliIO } from '../io';
-import { registerBacktestCommand, runBacktest } from './backtest';
-import { registerSimulateCommand, runSimulate } from './simulate';
-import { registerTuneCommand, runTune } from './tune';
-import { checkPolicy } from './validate';
+import { reportError, type CliIO } from '../../src/io';
+import { registerBacktestCommand, runBacktest } from '../../src/commands/backtest';
+import { registerSimulateCommand, runSimulate } from '../../src/commands/simulate';
+import { registerTuneCommand, runTune } from '../../src/commands/tune';
+import { checkPolicy } from '../../src/commands/validate';
 
 function capture(): CliIO & { stdout: string[]; stderr: string[] } {
   const stdout: string[] = [];

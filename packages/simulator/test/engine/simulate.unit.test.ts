@@ -1,11 +1,11 @@
 import { join } from 'node:path';
-import { loadTraceFile, scaleToPeak, tracesDir } from '../trace/load-trace';
-import { shippedPolicies } from '../policy/baselines';
-import { niceTicks, renderHtmlReport, winnerOf, winnerSentence } from '../report/html';
-import { formatTable, toReport } from '../report/table';
-import { makeScenario, cheapestSizeFor } from './scenario';
-import { simulate } from './simulate';
-import { reactMinutes, stepLoad } from './step-response';
+import { loadTraceFile, scaleToPeak, tracesDir } from '../../src/trace/load-trace';
+import { shippedPolicies } from '../../src/policy/baselines';
+import { niceTicks, renderHtmlReport, winnerOf, winnerSentence } from '../../src/report/html';
+import { formatTable, toReport } from '../../src/report/table';
+import { makeScenario, cheapestSizeFor } from '../../src/engine/scenario';
+import { simulate } from '../../src/engine/simulate';
+import { reactMinutes, stepLoad } from '../../src/engine/step-response';
 
 const azure = loadTraceFile(join(tracesDir, 'azure_llm_code_2023_1min.csv'));
 

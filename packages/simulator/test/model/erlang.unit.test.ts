@@ -1,4 +1,4 @@
-import { erlangC, maxRateWithin, meanInSystem, responseTimePercentile, responseTimeTail } from './erlang';
+import { erlangC, maxRateWithin, meanInSystem, responseTimePercentile, responseTimeTail } from '../../src/model/erlang';
 
 describe('Erlang C', () => {
   it.each([

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { logger, readJson, type Tree } from '@nx/devkit';
 import { createTreeWithEmptyWorkspace } from '@nx/devkit/testing';
 import * as ts from 'typescript';
-import { CLI_PACKAGE_JSON, CLOUD_REGISTRY, CLOUD_REGISTRY_MARKER, PROVIDER_NAME, providerGenerator, providerNames } from './provider';
+import { CLI_PACKAGE_JSON, CLOUD_REGISTRY, CLOUD_REGISTRY_MARKER, PROVIDER_NAME, providerGenerator, providerNames } from '../../../src/generators/provider/provider';
 
 const workspaceRoot = join(__dirname, '..', '..', '..', '..', '..');
 const realRegistry = readFileSync(join(workspaceRoot, CLOUD_REGISTRY), 'utf8');
@@ -239,7 +239,7 @@ describe('provider generator', () => {
   });
 
   it('checks names with the same pattern as schema.json (what nx validates on the command line)', () => {
-    const schema = JSON.parse(readFileSync(join(__dirname, 'schema.json'), 'utf8')) as { properties: { name: { pattern: string; maxLength: number } } };
+    const schema = JSON.parse(readFileSync(join(__dirname, '../../../src/generators/provider/schema.json'), 'utf8')) as { properties: { name: { pattern: string; maxLength: number } } };
     expect(schema.properties.name.pattern).toBe(PROVIDER_NAME.source);
     expect(schema.properties.name.maxLength).toBe(40);
   });
