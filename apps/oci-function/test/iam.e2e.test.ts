@@ -1,6 +1,6 @@
-import { OciMonitoringAlarmSource, functionOperations, functionPolicyStatements } from '@autoscaler/provider-oci-data-science';
+import { functionOperations, functionPolicyStatements } from '@autoscaler/provider-oci-data-science';
 import { resetContainer, type FunctionResult } from '../src';
-import { functionWorld, seedPolicyDoc, settle } from './support';
+import { alarmSourceFor, functionWorld, seedPolicyDoc, settle } from './support';
 
 /**
  * Least privilege, checked: the operations the function calls in every flow it has (alarm
@@ -30,12 +30,7 @@ it('the function calls exactly the operations setup oci grants, and every grant 
     // Setup (the CLI's work, not the function's): alarms, heartbeat, subscription, the policy object.
     w.config['AUTOSCALER_POLICY'] = policy(80);
     await w.setupAlarms(dep);
-    const source = new OciMonitoringAlarmSource({
-      monitoring: w.clients.monitoring,
-      compartmentId: w.fake.ocids.compartment,
-      topicId: w.topicId,
-      clock: w.clock,
-    });
+    const source = alarmSourceFor(w);
     const heartbeat = (await source.ensureHeartbeat({ provider: 'oci-data-science', id: dep })).id;
     await w.subscribe();
     const path = w.fake.objectStorage.put('ns', 'policies', 'policy.json', policy(80));

@@ -1,8 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { OciMonitoringAlarmSource } from '@autoscaler/provider-oci-data-science';
 import { type FunctionResult } from '../src';
-import { functionWorld, type FunctionWorld } from './support';
+import { alarmSourceFor, functionWorld, lastDelivery, type FunctionWorld } from './support';
 
 /**
  * The simulator's "our best" policy (packages/simulator/policies/our-best.yaml) runs unchanged
@@ -33,18 +32,10 @@ async function world(instances: number): Promise<{ w: FunctionWorld & { deployme
 
 /** Fire the deployment's heartbeat alarm (as `setup oci` creates it) and return the function's answer. */
 async function heartbeat(world: FunctionWorld, dep: string): Promise<FunctionResult> {
-  const source = new OciMonitoringAlarmSource({
-    monitoring: world.clients.monitoring,
-    compartmentId: world.fake.ocids.compartment,
-    topicId: world.topicId,
-    clock: world.clock,
-  });
-  const hb = (await source.ensureHeartbeat({ provider: 'oci-data-science', id: dep })).id;
+  const hb = (await alarmSourceFor(world).ensureHeartbeat({ provider: 'oci-data-science', id: dep })).id;
   await world.subscribe();
   await world.fake.monitoring.fire(hb);
-  const d = world.fake.notifications.deliveries.at(-1);
-  if (!d || d.result === undefined) throw new Error(`no function result (${d?.error ?? 'no delivery'})`);
-  return d.result as FunctionResult;
+  return lastDelivery(world);
 }
 
 /** UpdateModelDeployment calls that changed the instance configuration (not just tags). */

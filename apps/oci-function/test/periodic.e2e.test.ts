@@ -1,6 +1,6 @@
 import { MemoryStateStore } from '@autoscaler/core';
-import { OciMonitoringAlarmSource, HEARTBEAT_ALARM_NAME } from '@autoscaler/provider-oci-data-science';
-import { functionWorld, lastDelivery, predictivePolicyDoc, type FunctionWorld } from './support';
+import { HEARTBEAT_ALARM_NAME } from '@autoscaler/provider-oci-data-science';
+import { alarmSourceFor, functionWorld, lastDelivery, predictivePolicyDoc, type FunctionWorld } from './support';
 
 /**
  * Periodic evaluation in the function: the heartbeat alarm (one per deployment, firing while
@@ -15,15 +15,11 @@ const MIN = 60_000;
 let w: FunctionWorld & { deploymentIds: string[] };
 afterEach(() => w.close());
 
-function source(w: FunctionWorld): OciMonitoringAlarmSource {
-  return new OciMonitoringAlarmSource({ monitoring: w.clients.monitoring, compartmentId: w.fake.ocids.compartment, topicId: w.topicId, clock: w.clock });
-}
-
 describe('the heartbeat alarm', () => {
   it('is a 1-minute repeating INFO alarm on the deployment, tagged as ours, and policy alarm maintenance leaves it alone', async () => {
     w = await functionWorld();
     const dep = w.deploymentIds[0]!;
-    const change = await source(w).ensureHeartbeat({ provider: 'oci-data-science', id: dep });
+    const change = await alarmSourceFor(w).ensureHeartbeat({ provider: 'oci-data-science', id: dep });
     expect(change).toMatchObject({ action: 'created', name: HEARTBEAT_ALARM_NAME });
     expect(w.fake.monitoring.alarm(change.id)).toMatchObject({
       query: `CpuUtilization[1m]{resourceId = "${dep}"}.grouping().count() > 0`,
@@ -34,7 +30,7 @@ describe('the heartbeat alarm', () => {
       destinations: [w.topicId],
       freeformTags: { 'autoscaler-managed': 'true', 'autoscaler-target': dep, 'autoscaler-rule': 'autoscaler:heartbeat' },
     });
-    expect(await source(w).ensureHeartbeat({ provider: 'oci-data-science', id: dep })).toMatchObject({ action: 'unchanged', id: change.id });
+    expect(await alarmSourceFor(w).ensureHeartbeat({ provider: 'oci-data-science', id: dep })).toMatchObject({ action: 'unchanged', id: change.id });
     await w.setupAlarms(dep);
     expect(w.alarmsOf(dep)[HEARTBEAT_ALARM_NAME]).toBe(change.id);
   });
@@ -45,7 +41,7 @@ describe('the heartbeat alarm', () => {
     w.config['AUTOSCALER_POLICY'] = JSON.stringify(predictivePolicyDoc(dep));
     // Three days of 600 requests a minute: 6 instances of 100.
     w.fake.monitoring.serveDeploymentMetric(dep, 'PredictRequestCount', () => 600);
-    const hb = (await source(w).ensureHeartbeat({ provider: 'oci-data-science', id: dep })).id;
+    const hb = (await alarmSourceFor(w).ensureHeartbeat({ provider: 'oci-data-science', id: dep })).id;
     await w.subscribe();
     const message = await w.fake.monitoring.fire(hb);
     const r = lastDelivery(w);
@@ -69,7 +65,7 @@ describe('the heartbeat alarm', () => {
     const dep = w.deploymentIds[0]!;
     w.config['AUTOSCALER_POLICY'] = JSON.stringify(predictivePolicyDoc(dep));
     w.fake.monitoring.serveDeploymentMetric(dep, 'PredictRequestCount', () => 50);
-    const hb = (await source(w).ensureHeartbeat({ provider: 'oci-data-science', id: dep })).id;
+    const hb = (await alarmSourceFor(w).ensureHeartbeat({ provider: 'oci-data-science', id: dep })).id;
     await w.subscribe();
     await w.fake.monitoring.fire(hb);
     w.clock.advance(MIN);
@@ -84,7 +80,7 @@ describe('the heartbeat alarm', () => {
     w = await functionWorld();
     const dep = w.deploymentIds[0]!;
     w.config['AUTOSCALER_POLICY'] = JSON.stringify(predictivePolicyDoc(dep));
-    const hb = (await source(w).ensureHeartbeat({ provider: 'oci-data-science', id: dep })).id;
+    const hb = (await alarmSourceFor(w).ensureHeartbeat({ provider: 'oci-data-science', id: dep })).id;
     await w.subscribe();
     const message = await w.fake.monitoring.fire(hb);
     w.fake.monitoring.setAlarmState(hb, false);

@@ -161,3 +161,13 @@ export function predictivePolicyDoc(dep: string, extra: Partial<PolicyInput> = {
     ],
   } as PolicyInput;
 }
+
+/** The OCI alarm source as `setup oci` uses it (heartbeat, alarms), on the world's fake, topic and clock. */
+export function alarmSourceFor(world: FunctionWorld): OciMonitoringAlarmSource {
+  return new OciMonitoringAlarmSource({
+    monitoring: world.clients.monitoring,
+    compartmentId: world.fake.ocids.compartment,
+    topicId: world.topicId,
+    clock: world.clock,
+  });
+}
