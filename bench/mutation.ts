@@ -377,6 +377,13 @@ const EQUIVALENT: Record<string, Equivalent[]> = {
       line: 'if (limits.maxStep !== undefined && Math.abs(desired - current) > limits.maxStep) {',
       reason: 'at |change| = maxStep the limit gives the same value',
     },
+    {
+      mutator: 'ConditionalExpression',
+      line: 'if (limits.maxStep !== undefined && Math.abs(replicas - current) > limits.maxStep) replicas',
+      column: 13,
+      replacement: 'true',
+      reason: 'a number compared with an undefined maxStep is false anyway',
+    },
     { mutator: 'ConditionalExpression', line: 'if (bw === undefined) continue;', reason: 'undefined compares false with current on both lines below' },
   ],
   'packages/core/src/ports/redact.ts': [
@@ -416,7 +423,9 @@ async function runGroup(group: Group): Promise<MutantResult[]> {
     testRunner: 'jest',
     jest: { projectType: 'custom', configFile: group.jestConfig, enableFindRelatedTests: false, config: { testMatch: testsOverride ?? group.tests } },
     mutate: mutateFiles ?? group.mutate,
-    coverageAnalysis: 'perTest',
+    // perTest runs each mutant against the tests that reached it; `--all-tests` runs every selected suite
+    // (slower), for a mutant perTest reports as survived although a test kills it (see MUTATION.md).
+    coverageAnalysis: args.includes('--all-tests') ? 'all' : 'perTest',
     concurrency,
     reporters: ['progress'],
     tempDirName: `.stryker-tmp/${group.name}`,

@@ -300,6 +300,14 @@ describe('decide: bandwidth', () => {
     expect(decide(r, bw(500), [alarm('minus-50'), alarm('minus-100')], {}, NOW)).toMatchObject({ to: { bandwidthMbps: 450 }, rule: 'minus-50' });
   });
 
+  it('the later, larger raise wins; of two equal raises or cuts the first rule is named', () => {
+    const p = bandwidthPolicy([up('plus-100', 100), up('plus-200', 200)]);
+    expect(decide(p, bw(500), [alarm('plus-100'), alarm('plus-200')], {}, NOW)).toMatchObject({ to: { bandwidthMbps: 700 }, rule: 'plus-200' });
+    const ties = bandwidthPolicy([up('a', 100), up('b', 100), up('c', -50), up('d', -50)]);
+    expect(decide(ties, bw(500), [alarm('a'), alarm('b')], {}, NOW)).toMatchObject({ to: { bandwidthMbps: 600 }, rule: 'a' });
+    expect(decide(ties, bw(500), [alarm('c'), alarm('d')], {}, NOW)).toMatchObject({ to: { bandwidthMbps: 450 }, rule: 'c' });
+  });
+
   it('a raise at the ceiling changes nothing and says no rule asks for a change', () => {
     const d = decide(bandwidthPolicy([up('plus-100', 100)]), bw(1000), [alarm('plus-100')], {}, NOW);
     expect(d).toMatchObject({ action: 'none', blockedBy: 'no-rule', reason: 'no rule asks for a change' });
