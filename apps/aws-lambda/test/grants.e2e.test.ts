@@ -6,7 +6,7 @@ import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { Code } from 'aws-cdk-lib/aws-lambda';
 import type { SNSEvent } from 'aws-lambda';
-import { ManualClock, validatePolicy } from '@autoscaler/core';
+import { validatePolicy } from '@autoscaler/core';
 import { applyNative, compileNative } from '@autoscaler/provider-aws-sagemaker';
 import { handleEvent, type LambdaDeps } from '../src';
 import { AutoscalerStack } from '../src/stack/autoscaler-stack';
@@ -108,7 +108,7 @@ describe('least privilege is exactly the work', () => {
       const out = p.finally(() => (done = true));
       while (!done) {
         await new Promise((r) => setImmediate(r));
-        if ((w.clock as ManualClock).pending > 0) w.clock.advance(1_000);
+        if (w.clock.pending > 0) w.clock.advance(1_000);
       }
       return out;
     };
@@ -196,7 +196,7 @@ describe('least privilege is exactly the work', () => {
         .finally(() => (done = true));
       while (!done) {
         await new Promise((r) => setImmediate(r));
-        if ((w.clock as ManualClock).pending > 0) w.clock.advance(1_000);
+        if (w.clock.pending > 0) w.clock.advance(1_000);
       }
       await p;
       for (const r of w.fake.requests.slice(from)) if (r.service !== 'unknown') called.add(`${SERVICE_PREFIX[r.service]}:${r.operation}`);

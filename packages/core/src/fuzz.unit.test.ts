@@ -476,7 +476,7 @@ const policyArb: fc.Arbitrary<Policy> = limitsArb.chain((limits) =>
       ),
       { minLength: 1, maxLength: 5 },
     )
-    .map((rules) => validatePolicy({ name: 'fuzz', limits, rules: rules.map((r, i) => ({ name: `r${i}`, ...r })) } as Parameters<typeof validatePolicy>[0])),
+    .map((rules) => validatePolicy({ name: 'fuzz', limits, rules: rules.map((r, i) => ({ name: `r${i}`, ...r })) })),
 );
 
 const REF = { provider: 'memory', id: 't' };

@@ -165,7 +165,7 @@ describe('CloudWatchAlarmSource: fuzzing', () => {
         const m = structuredClone(message) as Record<string, Record<string, unknown>>;
         const [a, b] = key.split('.') as [string, string | undefined];
         if (b === undefined) (m as Record<string, unknown>)[a] = value;
-        else if (typeof m[a] === 'object' && m[a] !== null) m[a]![b] = value;
+        else if (typeof m[a] === 'object' && m[a] !== null) m[a][b] = value;
         const event = sns();
         event.Records[0]!.Sns.Message = JSON.stringify(m);
         try {

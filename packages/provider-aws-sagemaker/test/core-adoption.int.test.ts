@@ -19,7 +19,7 @@ describe('checkPolicy: what a real-time variant cannot do is refused before any 
     ['limits.minReplicas', { ...base, limits: { minReplicas: 0, maxReplicas: 4 } }],
     [
       'rules[1].schedule.minReplicas',
-      { ...base, rules: [...base.rules!, { name: 'night', schedule: { start: '0 22 * * *', durationMinutes: 480, minReplicas: 0 } }] },
+      { ...base, rules: [...base.rules, { name: 'night', schedule: { start: '0 22 * * *', durationMinutes: 480, minReplicas: 0 } }] },
     ],
   ])('a zero floor at %s is an issue naming it', (path, doc) => {
     const issues = provider.checkPolicy(validatePolicy(doc), REF);

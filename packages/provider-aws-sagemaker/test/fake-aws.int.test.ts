@@ -52,7 +52,7 @@ async function raw(
       credentials: { accessKeyId: w.fake.credentials.accessKeyId, secretAccessKey: opts.secret ?? w.fake.credentials.secretAccessKey },
     });
     const signed = await signer.sign({ method: 'POST', protocol: 'http:', hostname: u.hostname, port: Number(u.port), path: '/', headers, body: opts.body });
-    headers = signed.headers as Record<string, string>;
+    headers = signed.headers;
   }
   return new Promise((resolve, reject) => {
     const req = request({ host: u.hostname, port: u.port, method: 'POST', path: '/', headers }, (res) => {
@@ -180,7 +180,7 @@ describe('fake AWS: SigV4 is verified on every request', () => {
       headers: { host: u.host, 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'SageMaker.DescribeEndpoint' },
       body,
     });
-    const tampered = await raw(w.fake.url, { body: JSON.stringify({ EndpointName: 'other' }), headers: signed.headers as Record<string, string> });
+    const tampered = await raw(w.fake.url, { body: JSON.stringify({ EndpointName: 'other' }), headers: signed.headers });
     expect(tampered.status).toBe(400);
     expect(JSON.parse(tampered.body).__type).toBe('InvalidSignatureException');
   });

@@ -26,7 +26,7 @@ describe('asynchronous endpoints: down to zero on the backlog, woken by HasBackl
   });
 
   it('without the wake-up rule the zero floor is refused, naming limits.minReplicas', () => {
-    const issues = provider.checkPolicy(validatePolicy({ ...ASYNC, rules: [ASYNC.rules![0]!] }), REF);
+    const issues = provider.checkPolicy(validatePolicy({ ...ASYNC, rules: [ASYNC.rules[0]!] }), REF);
     expect(issues).toEqual([{ path: 'limits.minReplicas', message: expect.stringContaining('HasBacklogWithoutCapacity to wake it') }]);
   });
 

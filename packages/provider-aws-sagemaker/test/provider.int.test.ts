@@ -6,7 +6,7 @@ import {
   PutScalingPolicyCommand,
   RegisterScalableTargetCommand,
 } from '@aws-sdk/client-application-auto-scaling';
-import { ConflictError, NotFoundError, ProviderError, TransientError, ValidationError, type TargetRef } from '@autoscaler/core';
+import { ConflictError, NotFoundError, ProviderError, TransientError, ValidationError } from '@autoscaler/core';
 import { runProviderConformance } from '@autoscaler/testing';
 import { SageMakerProvider, versionOf } from '../src/provider';
 import { ENDPOINT, REF, startWorld, VARIANT, type TestWorld } from './world';
@@ -244,7 +244,7 @@ describe('SageMakerProvider', () => {
     expect(Object.keys(tags).filter((k) => k.startsWith('autoscaler:dedupe'))).toHaveLength(4);
     expect((await provider.readState(REF)).dedupeKeys).toEqual(keys);
     expect(versionOf({ EndpointConfigName: 'c', LastModifiedTime: new Date(5) })).toBe('c@5');
-    const e = await provider.apply({ provider: 'other', id: REF.id } as TargetRef, { replicas: 1 }, {}).catch((x: unknown) => x);
+    const e = await provider.apply({ provider: 'other', id: REF.id }, { replicas: 1 }, {}).catch((x: unknown) => x);
     expect(e).toBeInstanceOf(ValidationError);
   });
 });

@@ -82,7 +82,7 @@ describe('multi-variant endpoints: DesiredWeight as well as counts', () => {
       targets: [B],
       limits: { minReplicas: 1, maxReplicas: 4, cooldown: { scaleOut: 60, scaleIn: 300 } },
       rules: [{ name: 'canary-off', threshold: { alarm: 'canary-5xx', weight: 0 } }],
-    } as Parameters<typeof validatePolicy>[0]);
+    });
     const autoscaler = new Autoscaler({ providers: [provider], sources: [], policies: new StaticPolicies([policy]), clock: w.clock });
     const fire = (key: string) =>
       autoscaler.handleSignals([

@@ -156,14 +156,14 @@ export class FakeAutoscaling {
         this.scheduled.set(k, {
           ScheduledActionName: name,
           ScheduledActionARN:
-            (existing?.ScheduledActionARN as string | undefined) ??
+            existing?.ScheduledActionARN ??
             `arn:aws:autoscaling:${this.world.region}:${this.world.accountId}:scheduledAction:${this.world.newId()}:resource/${ns}/${id}:scheduledActionName/${name}`,
           ServiceNamespace: ns,
           ResourceId: id,
           ScalableDimension: dim,
           Schedule: schedule,
           Timezone: optString(input, 'Timezone') ?? 'UTC',
-          ScalableTargetAction: (input.ScalableTargetAction as Input | undefined) ?? {},
+          ScalableTargetAction: input.ScalableTargetAction ?? {},
           CreationTime: epochSeconds(this.world.clock.now()),
         });
         return {};
@@ -322,7 +322,7 @@ export class FakeAutoscaling {
     t.MinCapacity = nextMin;
     t.MaxCapacity = nextMax;
     for (const k of ['DynamicScalingInSuspended', 'DynamicScalingOutSuspended', 'ScheduledScalingSuspended'] as const) {
-      if (typeof suspended[k] === 'boolean') t.SuspendedState[k] = suspended[k] as boolean;
+      if (typeof suspended[k] === 'boolean') t.SuspendedState[k] = suspended[k];
     }
     if (!existing) for (const [k, v] of Object.entries((input.Tags as Record<string, string>) ?? {})) t.tags.set(k, String(v));
     this.targets.set(key(ns, id, dim), t);

@@ -89,7 +89,7 @@ export function optArray(input: Input, key: string): Input[] {
   const v = input[key];
   if (v === undefined || v === null) return [];
   if (!Array.isArray(v)) throw badMember(key, v, 'Member must be a list');
-  return v.map((x) => (x !== null && typeof x === 'object' ? (x as Input) : ({ value: x } as Input)));
+  return v.map((x) => (x !== null && typeof x === 'object' ? (x as Input) : { value: x }));
 }
 
 export function optStringArray(input: Input, key: string): string[] {

@@ -141,7 +141,7 @@ function parseBody(req: FakeRequest): Json {
 
 function stripTypeMeta(o: KubeObject): JsonObject {
   const { apiVersion: _a, kind: _k, ...rest } = o;
-  return rest as JsonObject;
+  return rest;
 }
 
 /** Label + field selectors of a list request. */
@@ -475,7 +475,7 @@ export async function startFakeKubeApi(options: FakeKubeApiOptions = {}): Promis
         }
         if (store.get(def, r.namespace, name)) throw alreadyExists(def.resource, def.group, name);
         const o = { ...body, metadata: { ...meta, name, ...(def.namespaced ? { namespace: r.namespace! } : {}) } } as KubeObject;
-        const { warning } = checkFields(validation, def, o as unknown as JsonObject);
+        const { warning } = checkFields(validation, def, o);
         delete o['status'];
         return { status: 201, body: write(def, o, undefined, dryRun, false), ...(warning ? { headers: { warning } } : {}) };
       }
@@ -489,7 +489,7 @@ export async function startFakeKubeApi(options: FakeKubeApiOptions = {}): Promis
       if (method === 'GET') return { body: scale };
       let next: Json;
       if (method === 'PUT') next = parseBody(req);
-      else if (method === 'PATCH') next = applyPatch(patchTypeOf(req.header('content-type')), scale as unknown as Json, parseBody(req));
+      else if (method === 'PATCH') next = applyPatch(patchTypeOf(req.header('content-type')), scale, parseBody(req));
       else throw statusError(405, 'the server does not allow this method on the requested resource');
       if (!isObject(next)) throw statusError(400, 'the body must be a Scale object');
       const meta = isObject(next['metadata']) ? next['metadata'] : {};
@@ -525,7 +525,7 @@ export async function startFakeKubeApi(options: FakeKubeApiOptions = {}): Promis
       if (method === 'GET') return { body: current };
       let next: Json;
       if (method === 'PUT') next = parseBody(req);
-      else if (method === 'PATCH') next = applyPatch(patchTypeOf(req.header('content-type')), current as unknown as Json, parseBody(req));
+      else if (method === 'PATCH') next = applyPatch(patchTypeOf(req.header('content-type')), current, parseBody(req));
       else throw statusError(405, 'the server does not allow this method on the requested resource');
       if (!isObject(next)) throw statusError(400, 'the body must be a Pod object');
       const rv = isObject(next['metadata']) ? next['metadata']['resourceVersion'] : undefined;
@@ -539,7 +539,7 @@ export async function startFakeKubeApi(options: FakeKubeApiOptions = {}): Promis
       if (method === 'GET') return { body: current };
       let next: Json;
       if (method === 'PUT') next = parseBody(req);
-      else if (method === 'PATCH') next = applyPatch(patchTypeOf(req.header('content-type')), current as unknown as Json, parseBody(req));
+      else if (method === 'PATCH') next = applyPatch(patchTypeOf(req.header('content-type')), current, parseBody(req));
       else throw statusError(405, 'the server does not allow this method on the requested resource');
       if (!isObject(next)) throw statusError(400, 'the body must be an object');
       const rv = isObject(next['metadata']) ? next['metadata']['resourceVersion'] : undefined;
@@ -556,7 +556,7 @@ export async function startFakeKubeApi(options: FakeKubeApiOptions = {}): Promis
         return { body: current };
       case 'PUT':
       case 'PATCH': {
-        const next = method === 'PUT' ? parseBody(req) : applyPatch(patchTypeOf(req.header('content-type')), current as unknown as Json, parseBody(req));
+        const next = method === 'PUT' ? parseBody(req) : applyPatch(patchTypeOf(req.header('content-type')), current, parseBody(req));
         if (!isObject(next) || !isObject(next['metadata'])) throw statusError(400, 'the body must be an object with metadata');
         const meta = next['metadata'];
         if (meta['name'] !== undefined && meta['name'] !== r.name)
@@ -567,7 +567,7 @@ export async function startFakeKubeApi(options: FakeKubeApiOptions = {}): Promis
         // A resourceVersion in the body (PUT) or left in the patched object (PATCH) is a precondition.
         if (rv !== undefined && rv !== '' && rv !== current.metadata.resourceVersion) throw conflict(def.resource, def.group, r.name);
         const o = { ...next, metadata: { ...meta, name: r.name, ...(def.namespaced ? { namespace: r.namespace! } : {}) } } as KubeObject;
-        const { warning } = checkFields(validation, def, o as unknown as JsonObject);
+        const { warning } = checkFields(validation, def, o);
         return { body: write(def, o, current, dryRun, def.subresources.includes('status')), ...(warning ? { headers: { warning } } : {}) };
       }
       case 'DELETE': {

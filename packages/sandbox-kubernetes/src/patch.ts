@@ -90,7 +90,7 @@ export function jsonPatch(target: Json, ops: Json): Json {
     switch (raw['op']) {
       case 'add':
         if (!('value' in raw)) throw statusError(422, `json patch operation ${n}: add needs a value`);
-        doc = addAt(doc, path as string, raw['value']!, n);
+        doc = addAt(doc, path as string, raw['value'], n);
         break;
       case 'remove':
         doc = removeAt(doc, path as string, n);

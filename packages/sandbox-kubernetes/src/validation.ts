@@ -1,5 +1,5 @@
 import { dns1123LabelProblem, dns1123SubdomainProblem } from './model/ids';
-import { matches, selectorRequirements, type LabelSelector } from './model/labels';
+import { matches, selectorRequirements } from './model/labels';
 import { isQuantity, parseQuantity } from './model/quantity';
 import type { Json } from './patch';
 import type { ResourceDef } from './resources';
@@ -51,7 +51,7 @@ function checkPodTemplate(template: Json | undefined, selector: Json | undefined
   if (!isObject(selector)) causes.push({ reason: 'FieldValueRequired', message: 'Required value', field: 'spec.selector' });
   else {
     try {
-      const reqs = selectorRequirements(selector as LabelSelector);
+      const reqs = selectorRequirements(selector);
       if (reqs.length === 0)
         causes.push({ reason: 'FieldValueInvalid', message: 'Invalid value: empty selector is invalid for deployment', field: 'spec.selector' });
       else if (!matches(reqs, labels))

@@ -46,7 +46,7 @@ function checkSeed(seed: unknown): SandboxSeed {
   if (s['topics'] !== undefined && (!Array.isArray(s['topics']) || s['topics'].some((t) => typeof t !== 'string')))
     issues.push({ path: 'seed.topics', message: 'must be a list of names' });
   if (issues.length > 0) throw new ValidationError('invalid sandbox seed', issues);
-  return s as SandboxSeed;
+  return s;
 }
 
 /**

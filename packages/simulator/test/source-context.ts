@@ -16,7 +16,7 @@ export function sourceContext(options: { minutes?: number; delaySeconds?: number
   /** Publish minute m's datapoints (unset metrics are 0). */
   publish(m: number, values: Partial<Record<MetricName, number>>): void;
   /** Time of second `s` of minute `m`. */
-  at(m: number, s?: number): number;
+  at: (m: number, s?: number) => number;
 } {
   const minutes = options.minutes ?? 120;
   const profile = { ...providerProfile(options.provider ?? 'oci'), metricDelaySeconds: options.delaySeconds ?? 0, jitter: 0 };

@@ -280,7 +280,7 @@ describe('capability flags: a kit that does not demand every feature', () => {
     const fx = memoryFixture();
     // The same provider without its `sizes` helper.
     const bare = Object.assign(Object.create(Object.getPrototypeOf(fx.provider) as object) as object, fx.provider, { sizes: undefined });
-    await expect(resizeCase().run({ ...fx, provider: bare as typeof fx.provider, ladder: ['small', 'medium', 'large'] })).resolves.toBeUndefined();
-    await expect(resizeCase().run({ ...fx, provider: bare as typeof fx.provider })).rejects.toThrow(/give the fixture `ladder`/);
+    await expect(resizeCase().run({ ...fx, provider: bare, ladder: ['small', 'medium', 'large'] })).resolves.toBeUndefined();
+    await expect(resizeCase().run({ ...fx, provider: bare })).rejects.toThrow(/give the fixture `ladder`/);
   });
 });

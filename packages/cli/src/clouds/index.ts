@@ -36,7 +36,7 @@ export interface CloudEntry extends Omit<CloudCli, 'register' | 'scale' | 'match
 type Light = Omit<CloudEntry, 'aliases' | 'validateId' | 'nativeFormats' | 'scaleOptions' | 'programCommands'> &
   Partial<Pick<CloudEntry, 'aliases' | 'scaleOptions' | 'programCommands' | 'nativeFormats'>> & {
     /** The provider package's own id check, imported when called. */
-    checkId?(id: string, path: string): void | Promise<void>;
+    checkId?: (id: string, path: string) => void | Promise<void>;
   };
 
 /**

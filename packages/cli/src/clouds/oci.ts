@@ -437,7 +437,7 @@ export async function runScale(request: ScaleRequest, deps: OciCliDeps, options:
       'an ACTIVE model deployment takes one option group per update: change --bandwidth alone, then --replicas/--size',
     );
   }
-  const clients = clientsFor(request.options as ConnectionFlags, deps);
+  const clients = clientsFor(request.options, deps);
   const clock = deps.clock ?? systemClock;
   const provider = new OciDataScienceProvider({ dataScience: clients.dataScience, clock });
   const change = {
@@ -563,7 +563,7 @@ export function runImport(file: string, flags: { from: string; target?: string; 
   if (flags.target !== undefined) requireOcid('datasciencemodeldeployment', flags.target, '--target');
   let doc = readDocument(file, 'file');
   // `oci ... model-deployment get` wraps the deployment in {"data": ...}.
-  if (typeof doc === 'object' && doc !== null && 'data' in doc && Object.keys(doc).length <= 2) doc = (doc as { data: unknown }).data;
+  if (typeof doc === 'object' && doc !== null && 'data' in doc && Object.keys(doc).length <= 2) doc = doc.data;
   const { policy, unsupported } = importNativePolicy(doc, { ...(flags.target ? { targetId: flags.target } : {}), ...(flags.name ? { name: flags.name } : {}) });
   validatePolicy(policy, file);
   return { policy: { apiVersion: 'autoscaler.dev/v1', kind: 'ScalingPolicy', ...(policy as Record<string, unknown>) }, unsupported };

@@ -46,7 +46,7 @@ export interface CloudCli {
 /** One `--to` format of `autoscaler export`. */
 export interface NativeFormat {
   description: string;
-  export(policy: Policy, ref: TargetRef): Promise<NativeExport>;
+  export: (policy: Policy, ref: TargetRef) => Promise<NativeExport>;
 }
 
 export interface CloudParents {

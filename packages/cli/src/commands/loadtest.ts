@@ -191,7 +191,7 @@ function runStage(
       (err, result) => {
         if (resign) clearInterval(resign);
         if (signFailure) {
-          reject(signFailure);
+          reject(signFailure instanceof Error ? signFailure : new Error(String(signFailure)));
           return;
         }
         if (err) {

@@ -92,7 +92,7 @@ export function capToCluster(recipe: Recipe, fit: ClusterFit): Recipe {
 export async function listNodes(kc: KubeConfig): Promise<NodeLike[]> {
   const { CoreV1Api } = await import('@kubernetes/client-node');
   try {
-    return (await kc.makeApiClient(CoreV1Api).listNode()).items as NodeLike[];
+    return (await kc.makeApiClient(CoreV1Api).listNode()).items;
   } catch (e) {
     throw ValidationError.field('--kubeconfig', `cannot list the cluster's nodes to check allocatable resources: ${(e as Error).message.split('\n')[0]}`);
   }

@@ -128,7 +128,7 @@ async function sagemakerTarget(flags: SignedTargetFlags): Promise<SignedTarget> 
           `no AWS credentials to sign with (${(e as Error).name}): set AWS_PROFILE or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY`,
         );
       }
-      current = signed.headers as Record<string, string>;
+      current = signed.headers;
     },
   };
 }

@@ -9,7 +9,7 @@ const policy = (rules: unknown[], limits: Record<string, unknown> = {}) =>
     targets: [REF],
     limits: { minReplicas: 1, maxReplicas: 10, bandwidthMbps: { min: 10, max: 20 }, cooldown: { scaleOut: 60, scaleIn: 300 }, ...limits },
     rules,
-  } as Parameters<typeof validatePolicy>[0]);
+  });
 
 const state = (bandwidthMbps: number | undefined, replicas = 2, lastResizeAt?: number): TargetState => ({
   ref: REF,

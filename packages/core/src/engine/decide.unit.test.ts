@@ -18,7 +18,6 @@ const NOW = Date.parse('2026-03-10T12:00:00Z');
 const S = 1000;
 const REF = { provider: 'memory', id: 't' };
 
-type PolicyDoc = Parameters<typeof validatePolicy>[0];
 /** A policy with no cooldowns unless the test sets them, so each section tests one thing. */
 function policy(rules: unknown[], limits: Record<string, unknown> = {}, extra: Record<string, unknown> = {}): Policy {
   return validatePolicy({
@@ -26,7 +25,7 @@ function policy(rules: unknown[], limits: Record<string, unknown> = {}, extra: R
     limits: { minReplicas: 1, maxReplicas: 10, cooldown: { scaleOut: 0, scaleIn: 0 }, ...limits },
     rules,
     ...extra,
-  } as PolicyDoc);
+  });
 }
 
 function state(capacity: Capacity | number, persisted: Partial<PersistedState> = {}): TargetState {

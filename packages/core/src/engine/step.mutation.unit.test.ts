@@ -18,17 +18,16 @@ const signal = (over: Partial<Signal> = {}): Signal => ({
   at: 0,
   ...over,
 });
-const rule = (over: Partial<StepRule> = {}): StepRule =>
-  ({
-    alarm: 'a1',
-    adjustmentType: 'ChangeInCapacity',
-    adjustments: [
-      { lower: 0, upper: 10, change: 1 },
-      { lower: 10, change: 3 },
-    ],
-    metricAggregationType: 'Average',
-    ...over,
-  }) as StepRule;
+const rule = (over: Partial<StepRule> = {}): StepRule => ({
+  alarm: 'a1',
+  adjustmentType: 'ChangeInCapacity',
+  adjustments: [
+    { lower: 0, upper: 10, change: 1 },
+    { lower: 10, change: 3 },
+  ],
+  metricAggregationType: 'Average',
+  ...over,
+});
 
 describe('findStep at interval edges', () => {
   const out = [
@@ -100,7 +99,7 @@ describe('roundPercentChange and applyAdjustment', () => {
     ['PercentChangeInCapacity', 0, 10, 2, 10],
     ['PercentChangeInCapacity', 10, 0, undefined, 0],
   ])('%s %p on %p (min magnitude %p) -> %p', (type, change, current, magnitude, expected) => {
-    expect(applyAdjustment(type as StepRule['adjustmentType'], change as number, current as number, magnitude as number | undefined)).toBe(expected);
+    expect(applyAdjustment(type as StepRule['adjustmentType'], change, current, magnitude)).toBe(expected);
   });
 });
 
@@ -113,7 +112,7 @@ describe('stepProposal', () => {
     ['PercentChangeInCapacity', [{ lower: 0, change: 50 }], 'cpu 80 is 10 from threshold 70: step +50%', 6, true],
     ['ExactCapacity', [{ lower: 0, change: 9 }], 'cpu 80 is 10 from threshold 70: step 9 (exact)', 9, false],
   ])('%s %j says %j', (adjustmentType, adjustments, why, replicas, relative) => {
-    const p = propose(rule({ adjustmentType: adjustmentType as StepRule['adjustmentType'], adjustments: adjustments as never }), signal()) as Proposal;
+    const p = propose(rule({ adjustmentType: adjustmentType as StepRule['adjustmentType'], adjustments: adjustments }), signal()) as Proposal;
     expect(p.why()).toBe(why);
     expect(p.replicas).toBe(replicas);
     expect(p.relative).toBe(relative);

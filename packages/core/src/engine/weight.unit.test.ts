@@ -11,7 +11,7 @@ const policy = (rules: unknown[], limits: Record<string, unknown> = {}) =>
     targets: [REF],
     limits: { minReplicas: 1, maxReplicas: 10, cooldown: { scaleOut: 60, scaleIn: 300 }, ...limits },
     rules,
-  } as Parameters<typeof validatePolicy>[0]);
+  });
 
 const state = (weight: number | undefined, lastResizeAt?: number): TargetState => ({
   ref: REF,

@@ -248,10 +248,10 @@ export class Autoscaler {
 
   /** The provider's canonical spelling of the id (case-insensitive clouds); unchanged when it has none or rejects it. */
   private canonical(ref: TargetRef): TargetRef {
-    const normalize = this.providers.get(ref.provider)?.normalizeId;
-    if (normalize === undefined || typeof ref.id !== 'string') return ref;
+    const provider = this.providers.get(ref.provider);
+    if (provider?.normalizeId === undefined || typeof ref.id !== 'string') return ref;
     try {
-      const id = normalize.call(this.providers.get(ref.provider), ref.id);
+      const id = provider.normalizeId(ref.id);
       return id === ref.id ? ref : { ...ref, id };
     } catch {
       return ref;
@@ -474,7 +474,7 @@ export class Autoscaler {
     const now = this.clock.now();
     const read = new Map<string, Promise<readonly MetricPoint[]>>();
     for (const rule of rules) {
-      const p = rule.predictive!;
+      const p = rule.predictive;
       if (source === undefined) {
         forecasts[rule.name] = { ok: false, reason: `no metric source is registered for provider ${ref.provider}` };
         continue;

@@ -111,7 +111,7 @@ function setup(
     limits: { minReplicas: 1, maxReplicas: 10, cooldown: { scaleOut: 300, scaleIn: 300 }, ...options.limits },
     rules: RULES,
     ...options.policy,
-  } as Parameters<typeof validatePolicy>[0]);
+  });
   const autoscaler = new Autoscaler({
     providers: [provider],
     sources: [new MemoryAlarmSource()],
@@ -628,9 +628,7 @@ describe('Autoscaler.handle: an alarm source whose prepare() fails', () => {
   ])('%s', async (_what, failure, outcome, parsed) => {
     const provider = new MemoryProvider([{ id: 'model-a', capacity: { replicas: 2 } }]);
     const source = new PreparingSource(failure);
-    const policy = validatePolicy({ name: 'p', targets: [A], limits: { minReplicas: 1, maxReplicas: 10 }, rules: RULES } as Parameters<
-      typeof validatePolicy
-    >[0]);
+    const policy = validatePolicy({ name: 'p', targets: [A], limits: { minReplicas: 1, maxReplicas: 10 }, rules: RULES });
     const autoscaler = new Autoscaler({ providers: [provider], sources: [source], policies: new StaticPolicies([policy]), clock: new InstantClock(NOW) });
     const result = await autoscaler.handle(event());
     expect(source.prepared).toBe(1);

@@ -27,10 +27,16 @@ async function runOnClock<T>(clock: ManualClock, work: Promise<T>, stepMs = 500,
   const start = clock.now();
   let done = false;
   let value!: T;
-  let error: unknown;
+  let error: Error | undefined;
   work.then(
-    (v) => ((done = true), (value = v)),
-    (e) => ((done = true), (error = e)),
+    (v) => {
+      done = true;
+      value = v;
+    },
+    (e: unknown) => {
+      done = true;
+      error = e instanceof Error ? e : new Error(String(e));
+    },
   );
   for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r));
   while (!done && clock.now() - start < maxMs) {
@@ -67,9 +73,7 @@ class LosesStateWrites extends MemoryProvider {
 }
 
 function policy(doc: Record<string, unknown>): Policy {
-  return validatePolicy({ name: 'p', targets: [A], limits: { minReplicas: 1, maxReplicas: 20, cooldown: { scaleOut: 0, scaleIn: 300 } }, ...doc } as Parameters<
-    typeof validatePolicy
-  >[0]);
+  return validatePolicy({ name: 'p', targets: [A], limits: { minReplicas: 1, maxReplicas: 20, cooldown: { scaleOut: 0, scaleIn: 300 } }, ...doc });
 }
 
 describe('time budgets', () => {
@@ -144,7 +148,7 @@ describe('a lost state write', () => {
     const provider = new LosesStateWrites([{ id: 'model-a', capacity: { replicas: 2 } }], { clock });
     // A provider that cannot carry the state with the change: apply drops it.
     const apply = provider.apply.bind(provider);
-    provider.apply = (ref, to, o) => apply(ref, to, { ...o, state: undefined } as never).then((h) => ({ ...h, stateWritten: false }));
+    provider.apply = (ref, to, o) => apply(ref, to, { ...o, state: undefined }).then((h) => ({ ...h, stateWritten: false }));
     const p = policy({ rules: [{ name: 'floor', schedule: { start: '0 0 * * *', durationMinutes: 1440, minReplicas: 4 } }] });
     const autoscaler = new Autoscaler({ providers: [provider], policies: new StaticPolicies([p]), clock, retry: { attempts: 1, baseDelayMs: 1 } });
     const record = await autoscaler.evaluate(A);

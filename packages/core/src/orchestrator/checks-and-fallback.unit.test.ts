@@ -31,9 +31,7 @@ class NoZeroProvider extends MemoryProvider {
 }
 
 function policyOf(doc: Record<string, unknown>, targets: TargetRef[] = [A]): Policy {
-  return validatePolicy({ name: 'p', targets, limits: { minReplicas: 1, maxReplicas: 20, cooldown: { scaleOut: 0, scaleIn: 0 } }, ...doc } as Parameters<
-    typeof validatePolicy
-  >[0]);
+  return validatePolicy({ name: 'p', targets, limits: { minReplicas: 1, maxReplicas: 20, cooldown: { scaleOut: 0, scaleIn: 0 } }, ...doc });
 }
 
 const cpu = (value: number, at = NOW): Signal => ({

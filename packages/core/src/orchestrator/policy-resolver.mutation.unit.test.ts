@@ -2,14 +2,13 @@ import { validatePolicy, type Policy } from '../index';
 import { listsTarget, StaticPolicies } from './policy-resolver';
 
 /** Which policy governs a target (found by mutation testing, bench/mutation.ts). */
-type PolicyDoc = Parameters<typeof validatePolicy>[0];
 const policy = (name: string, ids: string[]): Policy =>
   validatePolicy({
     name,
     targets: ids.map((id) => ({ provider: 'aws', id })),
     limits: { minReplicas: 1, maxReplicas: 3 },
     rules: [{ name: 'r', threshold: { alarm: 'a', change: 1 } }],
-  } as PolicyDoc);
+  });
 
 describe('listsTarget and StaticPolicies', () => {
   const lower = (id: string): string => id.toLowerCase();

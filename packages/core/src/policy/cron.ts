@@ -163,7 +163,7 @@ export function timeZoneOffsetMs(timeZone: string, at: number): number {
   const offset = intlOffsetMs(timeZone, at);
   const start = bucket * OFFSET_BUCKET_MS;
   if (intlOffsetMs(timeZone, start) === offset && intlOffsetMs(timeZone, start + OFFSET_BUCKET_MS - 1000) === offset) {
-    if (!zone) offsetCache.set(timeZone, (zone = new Map()));
+    if (!zone) offsetCache.set(timeZone, (zone = new Map<number, number>()));
     if (zone.size >= 100_000) zone.clear();
     zone.set(bucket, offset);
   }

@@ -46,8 +46,8 @@ export const NotificationSchema = z.unknown().transform((entry, ctx): Notificati
   const schema =
     entry !== null && typeof entry === 'object' && (entry as { type?: unknown }).type === 'webhook' ? WebhookNotificationSchema : ProviderNotificationSchema;
   const result = schema.safeParse(entry);
-  if (result.success) return result.data as NotificationEntry;
-  for (const issue of result.error.issues) ctx.addIssue({ ...issue, input: undefined } as Parameters<typeof ctx.addIssue>[0]);
+  if (result.success) return result.data;
+  for (const issue of result.error.issues) ctx.addIssue({ ...issue, input: undefined });
   return z.NEVER;
 });
 

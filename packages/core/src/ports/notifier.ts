@@ -39,7 +39,7 @@ export class WebhookNotifier implements Notifier {
   ) {
     const o: WebhookNotifierOptions = typeof options === 'function' ? { fetch: options } : options;
     checkWebhookUrl(url, 'notifications.url', o);
-    this.fetchFn = o.fetch ?? (globalThis.fetch as unknown as FetchLike);
+    this.fetchFn = o.fetch ?? globalThis.fetch;
     this.name = `webhook ${redactUrl(url)}`;
   }
 

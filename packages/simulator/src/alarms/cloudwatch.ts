@@ -54,7 +54,7 @@ export class CloudWatchAlarms implements SimulatedSource {
           `alarms[${i}].period`,
           `${spec.period} s needs a high-resolution metric (${HIGH_RES_METRICS.join(', ')}); ${spec.metric} has one datapoint a minute, so use a multiple of 60 seconds`,
         );
-      return { spec, metric, arn: `arn:aws:cloudwatch:sim:000000000000:alarm:${spec.name}`, state: 'INSUFFICIENT_DATA' as AlarmState, changedAt: 0 };
+      return { spec, metric, arn: `arn:aws:cloudwatch:sim:000000000000:alarm:${spec.name}`, state: 'INSUFFICIENT_DATA', changedAt: 0 };
     });
     this.cadenceSeconds = this.alarms.some((a) => a.spec.period < 60) ? HIGH_RES_SECONDS : 60;
     this.fastestPeriod = Math.min(...this.alarms.map((a) => a.spec.period));

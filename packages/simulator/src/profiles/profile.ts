@@ -90,7 +90,7 @@ function oci(): ProviderProfile {
     estimates: [
       'OCI add-instance update: 300 s (+/-20%), shape change 420 s, scale-in update 120 s: scenario parameters, profiles.json has null (docs say only "several minutes"; the SDK waits up to 1200 s)',
       'OCI shape prices: 0.0638 USD per OCPU-hour (documented) x OCPUs (estimate per shape)',
-      `OCI metric delay ${delay.value} s: ${delay.kind} (generic 60 s service-metric frequency)`,
+      `OCI metric delay ${String(delay.value)} s: ${delay.kind} (generic 60 s service-metric frequency)`,
       'OCI rejects updates while UPDATING: estimate (one change at a time is documented)',
     ],
   };

@@ -218,7 +218,7 @@ function htmlTable(result: SimulationResult): string {
       pair(p.reaction.decisionP50, p.reaction.decisionP95),
       pair(p.reaction.capacityP50, p.reaction.capacityP95),
     ];
-    return `<tr${best ? ` class="best" title="${w!.meets ? 'cheapest within 1% SLO-violating minutes' : 'fewest SLO-violating minutes'}"` : ''}>${cells.map((c, i) => `<td${i > 1 ? ' class="n"' : ''}>${c}</td>`).join('')}</tr>`;
+    return `<tr${best ? ` class="best" title="${w.meets ? 'cheapest within 1% SLO-violating minutes' : 'fewest SLO-violating minutes'}"` : ''}>${cells.map((c, i) => `<td${i > 1 ? ' class="n"' : ''}>${c}</td>`).join('')}</tr>`;
   });
   const c = result.clairvoyant;
   const o = result.oracle.cost;

@@ -87,7 +87,7 @@ export function policyWith(template: SimulationPolicy, p: TuneParams, name = 'tu
   sp.policy.name = name;
   const rule = sp.policy.rules.find((r) => r.predictive !== undefined);
   if (!rule) throw new Error(`${template.name} has no predictive rule to tune`);
-  const pr = rule.predictive!;
+  const pr = rule.predictive;
   pr.scaleInRatio = p.scaleInRatio;
   pr.headroomQuantile = p.headroomQuantile;
   pr.seasonDays = p.seasonDays;
@@ -191,7 +191,7 @@ export async function tune(s: Scenario, options: TuneOptions = {}): Promise<Tune
     return t;
   };
   // Start from the shipped policy's own settings, so a small budget can only improve on it.
-  const pr = template.policy.rules.find((r) => r.predictive !== undefined)!.predictive!;
+  const pr = template.policy.rules.find((r) => r.predictive !== undefined)!.predictive;
   const lts =
     template.settings.loadTestTarget === undefined
       ? []
@@ -217,7 +217,7 @@ export async function tune(s: Scenario, options: TuneOptions = {}): Promise<Tune
     for (const key of Object.keys(space) as Array<keyof TuneParams>) {
       for (const value of space[key]!) {
         if (trials.length >= budget) break;
-        const p = { ...best.params, [key]: value } as TuneParams;
+        const p = { ...best.params, [key]: value };
         const t = await evaluate(p);
         if (better(t, best)) {
           best = t;

@@ -55,7 +55,7 @@ describe('CloudWatch alarm evaluation', () => {
     const message = source.tick(env.at(1)).deliveries[0]!;
     const [s] = source.parse({ Records: [{ Sns: { Message: JSON.stringify(message) } }] });
     expect(s).toMatchObject({ target: { id: 'sim/test' }, metric: 'CpuUtilization', alarmName: 'high', state: 'firing', value: 88.5, threshold: 70 });
-    expect(() => source.parse({ ...(message as object), NewStateValue: 'MAYBE' })).toThrow(ValidationError);
+    expect(() => source.parse({ ...message, NewStateValue: 'MAYBE' })).toThrow(ValidationError);
     expect(() => source.parse({ Records: [{}] })).toThrow(/Records\[0\]\.Sns\.Message/);
   });
 

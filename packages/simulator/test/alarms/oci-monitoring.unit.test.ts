@@ -109,10 +109,10 @@ describe('OCI Monitoring alarm evaluation', () => {
     });
     expect(b!.value).toBe(92);
     expect(a!.dedupeKey).not.toBe(b!.dedupeKey);
-    expect(() => source.parse({ ...(first as object), type: 'PENDING' })).toThrow(ValidationError);
-    expect(() =>
-      source.parse({ ...(first as object), alarmMetaData: [{ id: 'ocid1.alarm.x', query: 'CpuUtilization[1m].mean() > 80', dimensions: [] }] }),
-    ).toThrow(/alarmMetaData\[0\]\.dimensions\[0\]\.resourceId/);
+    expect(() => source.parse({ ...first, type: 'PENDING' })).toThrow(ValidationError);
+    expect(() => source.parse({ ...first, alarmMetaData: [{ id: 'ocid1.alarm.x', query: 'CpuUtilization[1m].mean() > 80', dimensions: [] }] })).toThrow(
+      /alarmMetaData\[0\]\.dimensions\[0\]\.resourceId/,
+    );
   });
 });
 

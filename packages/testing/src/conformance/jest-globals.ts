@@ -23,6 +23,6 @@ export function jestGlobals(): JestGlobals {
 
 /** jest's `expect`, resolved on use (so loading this module outside jest is harmless). */
 export const expect: typeof JestExpect = new Proxy((() => undefined) as unknown as typeof JestExpect, {
-  apply: (_target, _this, args: unknown[]) => Reflect.apply(jestGlobals().expect, undefined, args),
-  get: (_target, prop) => Reflect.get(jestGlobals().expect, prop),
+  apply: (_target, _this, args: unknown[]): unknown => Reflect.apply(jestGlobals().expect, undefined, args),
+  get: (_target, prop): unknown => Reflect.get(jestGlobals().expect, prop),
 });

@@ -1,4 +1,4 @@
-import { createHash, generateKeyPairSync, randomBytes, sign, type KeyObject } from 'node:crypto';
+import { createHash, generateKeyPairSync, randomBytes, sign } from 'node:crypto';
 
 /** A server key and certificate (PEM); the certificate is also the CA a client trusts. */
 export interface TlsCredentials {
@@ -63,7 +63,7 @@ const extension = (id: string, critical: boolean, value: Buffer): Buffer => seq(
  * over TLS only, so a fake of such an API must speak HTTPS.
  */
 export function selfSignedCertificate(options: SelfSignedOptions = {}): TlsCredentials {
-  const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' }) as { privateKey: KeyObject; publicKey: KeyObject };
+  const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
   const spki = publicKey.export({ type: 'spki', format: 'der' });
   const now = options.now ?? Date.now();
   const days = options.days ?? 30;

@@ -9,7 +9,7 @@ export class HttpError extends Error {
     readonly body: unknown,
     readonly headers: Readonly<Record<string, string>> = {},
   ) {
-    super(`HTTP ${status}${typeof body === 'object' && body !== null && 'message' in body ? `: ${String((body as { message: unknown }).message)}` : ''}`);
+    super(`HTTP ${status}${typeof body === 'object' && body !== null && 'message' in body ? `: ${String(body.message)}` : ''}`);
     this.name = 'HttpError';
   }
 }
