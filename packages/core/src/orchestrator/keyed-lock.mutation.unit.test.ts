@@ -44,3 +44,31 @@ describe('KeyedLock', () => {
     await expect(lock.run('k', async () => 'again')).resolves.toBe('again');
   });
 });
+
+describe('KeyedLock: the queue survives the first holder leaving', () => {
+  it('work arriving while the second holder runs waits for it', async () => {
+    const lock = new KeyedLock();
+    const log: string[] = [];
+    let openA!: () => void;
+    let openB!: () => void;
+    const a = lock.run('k', () => new Promise<void>((r) => (openA = r)));
+    const b = lock.run('k', async () => {
+      log.push('b start');
+      await new Promise<void>((r) => (openB = r));
+      log.push('b end');
+    });
+    await tick();
+    openA();
+    await a;
+    await tick();
+    expect(log).toEqual(['b start']);
+    const c = lock.run('k', async () => {
+      log.push('c');
+    });
+    await tick();
+    expect(log).toEqual(['b start']);
+    openB();
+    await Promise.all([b, c]);
+    expect(log).toEqual(['b start', 'b end', 'c']);
+  });
+});

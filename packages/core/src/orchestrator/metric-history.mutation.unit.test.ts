@@ -109,4 +109,41 @@ describe('MetricHistoryCache.read', () => {
     const third = await cache.read(s, REF, 'cpu', 60, 8 * MIN, 103 * MIN, {});
     expect(third.map((p) => p.value)).toEqual([95, 96, 97, 98, 99, 100, 101, 102]);
   });
+
+  it('a source with no datapoints gives an empty history', async () => {
+    await expect(
+      new MetricHistoryCache().read(
+        source(0, () => []),
+        REF,
+        'cpu',
+        60,
+        5 * MIN,
+        100 * MIN,
+        {},
+      ),
+    ).resolves.toEqual([]);
+  });
+
+  it('a point exactly a quarter window past the window is kept', async () => {
+    const s = source();
+    const cache = new MetricHistoryCache();
+    await cache.read(s, REF, 'cpu', 60, 8 * MIN, 100 * MIN, {});
+    // window [94, 102): 92 is exactly 2 min (a quarter of 8) before it
+    expect((await cache.read(s, REF, 'cpu', 60, 8 * MIN, 102 * MIN, {}))[0]!.value).toBe(92);
+  });
+
+  it('after an outage, points all older than the window are dropped, none kept', async () => {
+    let up = true;
+    const s = source(0, (q) => {
+      const out: MetricPoint[] = [];
+      if (up) for (let at = q.from; at < q.to; at += MIN) out.push({ at, value: at / MIN });
+      return out;
+    });
+    const cache = new MetricHistoryCache();
+    await cache.read(s, REF, 'cpu', 60, 8 * MIN, 100 * MIN, {});
+    up = false;
+    await cache.read(s, REF, 'cpu', 60, 8 * MIN, 107 * MIN, {});
+    // window [103, 111): the one point left (99) is more than a quarter window before it
+    expect(await cache.read(s, REF, 'cpu', 60, 8 * MIN, 111 * MIN, {})).toEqual([]);
+  });
 });

@@ -24,6 +24,10 @@ describe('listsTarget and StaticPolicies', () => {
     expect(listsTarget(policy('p', ['Endpoint/v1']), ref, normalize)).toBe(listed);
   });
 
+  it('with normalizeId, any one of several targets is enough', () => {
+    expect(listsTarget(policy('p', ['x', 'Endpoint/v1']), { provider: 'aws', id: 'endpoint/V1' }, lower)).toBe(true);
+  });
+
   it('the first policy that lists the target wins; any other target gets the fallback, or none', () => {
     const a = policy('a', ['x']);
     const b = policy('b', ['x', 'y']);
