@@ -386,6 +386,55 @@ const EQUIVALENT: Record<string, Equivalent[]> = {
     },
     { mutator: 'ConditionalExpression', line: 'if (bw === undefined) continue;', reason: 'undefined compares false with current on both lines below' },
   ],
+  'packages/core/src/orchestrator/keyed-lock.ts': [
+    {
+      mutator: 'ConditionalExpression',
+      line: 'if (this.tails.get(key) === tail) this.tails.delete(key);',
+      replacement: 'false',
+      reason: 'a settled tail left in the map is awaited harmlessly by the next caller: only memory differs',
+    },
+  ],
+  'packages/core/src/orchestrator/metric-history.ts': [
+    {
+      mutator: 'ConditionalExpression',
+      line: 'if (p.at > last && p.at >= s.fetchedTo && p.at < to)',
+      column: 13,
+      reason: 'every cached point is before fetchedTo, so p.at >= fetchedTo already implies p.at > last',
+    },
+    {
+      mutator: 'EqualityOperator',
+      line: 'if (p.at > last && p.at >= s.fetchedTo && p.at < to)',
+      replacement: 'p.at >= last',
+      reason: 'every cached point is before fetchedTo, so p.at >= fetchedTo already implies p.at > last',
+    },
+    {
+      mutator: 'EqualityOperator',
+      line: 's.points = keep < 0 ? [] : s.points.slice(keep);',
+      reason: 'the trim runs only when the first point is before the window, so keep is never 0',
+    },
+  ],
+  'packages/core/src/orchestrator/budget.ts': [
+    {
+      mutator: 'ConditionalExpression',
+      line: 'if (clock !== systemClock) return clock.sleep(ms);',
+      reason: "on the system clock the only difference is the timer's unref: whether it keeps the process alive",
+    },
+    {
+      mutator: 'ConditionalExpression',
+      line: 'if (!Number.isFinite(this.deadline)) return new Budget(this.clock, Infinity);',
+      reason: 'now + Infinity / waves is Infinity too',
+    },
+    {
+      mutator: 'ObjectLiteral',
+      line: "addEventListener('abort', fail, { once: true });",
+      reason: 'an AbortSignal fires abort once, so a listener left behind is never called again',
+    },
+    {
+      mutator: 'BooleanLiteral',
+      line: "addEventListener('abort', fail, { once: true });",
+      reason: 'an AbortSignal fires abort once, so a listener left behind is never called again',
+    },
+  ],
   'packages/core/src/ports/redact.ts': [
     { mutator: 'Regex', line: "replace(/^[^@]*@/, '')", replacement: '/[^@]*@/', reason: 'the leftmost match of [^@]*@ starts at 0 anyway' },
   ],
