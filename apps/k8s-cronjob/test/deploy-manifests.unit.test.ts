@@ -30,13 +30,13 @@ export function readManifests(): Array<{ file: string; doc: Doc }> {
 
 /** kubernetes-models validates against the Kubernetes OpenAPI schema of each kind. */
 const MODELS: Record<string, { validate(doc: Doc): void }> = {
-  'batch/v1/CronJob': { validate: (d) => new CronJob(d as never).validate() },
-  'v1/ConfigMap': { validate: (d) => new ConfigMap(d as never).validate() },
-  'v1/Namespace': { validate: (d) => new Namespace(d as never).validate() },
-  'v1/ServiceAccount': { validate: (d) => new ServiceAccount(d as never).validate() },
-  'rbac.authorization.k8s.io/v1/ClusterRole': { validate: (d) => new ClusterRole(d as never).validate() },
+  'batch/v1/CronJob': { validate: (d) => new CronJob(d).validate() },
+  'v1/ConfigMap': { validate: (d) => new ConfigMap(d).validate() },
+  'v1/Namespace': { validate: (d) => new Namespace(d).validate() },
+  'v1/ServiceAccount': { validate: (d) => new ServiceAccount(d).validate() },
+  'rbac.authorization.k8s.io/v1/ClusterRole': { validate: (d) => new ClusterRole(d).validate() },
   'rbac.authorization.k8s.io/v1/ClusterRoleBinding': { validate: (d) => new ClusterRoleBinding(d as never).validate() },
-  'rbac.authorization.k8s.io/v1/Role': { validate: (d) => new Role(d as never).validate() },
+  'rbac.authorization.k8s.io/v1/Role': { validate: (d) => new Role(d).validate() },
   'rbac.authorization.k8s.io/v1/RoleBinding': { validate: (d) => new RoleBinding(d as never).validate() },
 };
 

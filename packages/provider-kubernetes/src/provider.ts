@@ -193,7 +193,7 @@ export class KubernetesProvider implements Provider {
       const podContainers = pod.spec?.containers ?? [];
       const c = podContainers.find((x) => x.name === container.name);
       if (!c) continue;
-      const current = c.resources as ContainerResources | undefined;
+      const current = c.resources;
       if (tierOf([tier], current) === tier.name) continue;
       const target = tierResources(current, tier);
       const podName = pod.metadata?.name ?? '';
@@ -202,7 +202,7 @@ export class KubernetesProvider implements Provider {
         const path = issue.path.replace(/containers\[\d+\]/, `containers[${view.containerIndex}]`);
         if (!issues.some((x) => x.path === path)) issues.push({ path, message: issue.message });
       }
-      out.push({ pod: podName, name: container.name!, resources: target });
+      out.push({ pod: podName, name: container.name, resources: target });
     }
     if (issues.length > 0) throw new ValidationError(`in-place resize of ${view.ref} to ${tier.name} refused (nothing was changed)`, issues);
     return out;
@@ -308,7 +308,7 @@ export class KubernetesProvider implements Provider {
         ...(down ? [[hi, lo] as [ResourceTier, ResourceTier]] : []),
       ];
       for (const [from, to] of steps) {
-        const current = tierResources(view.container?.resources as ContainerResources | undefined, from);
+        const current = tierResources(view.container?.resources, from);
         issues.push(...inPlaceProblems(view.containers, view.containerIndex, current, tierResources(current, to), `${from.name} -> ${to.name}`));
       }
     }

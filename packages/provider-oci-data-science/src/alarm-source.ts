@@ -27,6 +27,9 @@ import { ocidProblem, requireOcid } from './ocid';
 import { MANAGED_TAG } from './state-tags';
 import { MODEL_DEPLOYMENT_NAMESPACE, PROVIDER_NAME } from './provider';
 
+/** The SDK's enum value, without loading oci-monitoring at run time for it (cold start). */
+const ALARM_ACTIVE = 'ACTIVE' as models.Alarm.LifecycleState;
+
 export const SOURCE_NAME = 'oci-monitoring';
 export { ALARM_TARGET_TAG, ALARM_RULE_TAG, ALARM_POLICY_TAG };
 
@@ -188,7 +191,7 @@ export class OciMonitoringAlarmSource implements AlarmSource {
     }
     const firing = await this.firingAlarms(
       monitoring,
-      [...alarms.values()].filter((a): a is models.Alarm => a !== undefined && a.lifecycleState === 'ACTIVE'),
+      [...alarms.values()].filter((a): a is models.Alarm => a !== undefined && a.lifecycleState === ALARM_ACTIVE),
       options,
     );
     const out: Signal[] = [];
@@ -200,7 +203,7 @@ export class OciMonitoringAlarmSource implements AlarmSource {
       }
       const def = alarms.get(s.alarm);
       const path = `alarmMetaData[id=${s.alarm}]`;
-      if (!def || def.lifecycleState !== 'ACTIVE') {
+      if (!def || def.lifecycleState !== ALARM_ACTIVE) {
         issues.push({ path: `${path}.id`, message: 'no such alarm in Monitoring (deleted, or not readable by this function)' });
         continue;
       }
@@ -388,7 +391,7 @@ export class OciMonitoringAlarmSource implements AlarmSource {
     const out: models.AlarmSummary[] = [];
     let page: string | undefined;
     for (let n = 0; n < 1000; n++) {
-      const res = await call('ListAlarms', () => monitoring.listAlarms({ compartmentId, lifecycleState: 'ACTIVE' as never, ...(page ? { page } : {}) }));
+      const res = await call('ListAlarms', () => monitoring.listAlarms({ compartmentId, lifecycleState: 'ACTIVE', ...(page ? { page } : {}) }));
       out.push(...res.items.filter((a) => (a.freeformTags?.[MANAGED_TAG] ?? '').toLowerCase() === 'true'));
       page = res.opcNextPage;
       if (!page) break;
@@ -431,7 +434,7 @@ export class OciMonitoringAlarmSource implements AlarmSource {
   private async create(monitoring: MonitoringClient, details: models.CreateAlarmDetails): Promise<string> {
     const token = createHash('sha256').update(JSON.stringify(details)).digest('hex').slice(0, 40);
     const first = await call(`CreateAlarm ${details.displayName}`, () => monitoring.createAlarm({ createAlarmDetails: details, opcRetryToken: token }));
-    if (first.alarm.lifecycleState === 'ACTIVE') return first.alarm.id;
+    if (first.alarm.lifecycleState === ALARM_ACTIVE) return first.alarm.id;
     const again = await call(`CreateAlarm ${details.displayName}`, () =>
       monitoring.createAlarm({ createAlarmDetails: details, opcRetryToken: `${token.slice(0, 24)}${Date.now().toString(36)}` }),
     );

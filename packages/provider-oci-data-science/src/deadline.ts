@@ -76,6 +76,8 @@ export function callWithin<T>(what: string, options: CallOptions | undefined, fn
         done = true;
         cleanup();
         controller.abort();
+        // The SDK's rejection passes through unchanged: the error translator reads its fields.
+        // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors
         reject(e);
       },
     );

@@ -11,7 +11,7 @@ interface OciErrorLike {
 }
 
 function asLike(e: unknown): OciErrorLike {
-  return e !== null && typeof e === 'object' ? (e as OciErrorLike) : { message: String(e) };
+  return e !== null && typeof e === 'object' ? e : { message: String(e) };
 }
 
 /** The first line of an SDK error message (they append long troubleshooting text). */

@@ -31,7 +31,7 @@ export function heartbeatDetails(target: TargetRef, compartmentId: string, metri
     metricCompartmentId,
     namespace: MODEL_DEPLOYMENT_NAMESPACE,
     query: heartbeatQuery(target.id),
-    severity: 'INFO' as models.CreateAlarmDetails['severity'],
+    severity: 'INFO',
     body: 'autoscaler heartbeat: runs one periodic evaluation of this deployment per notification',
     destinations: [topicId],
     isEnabled: true,

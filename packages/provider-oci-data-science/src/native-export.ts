@@ -135,7 +135,7 @@ function addThreshold(name: string, t: ThresholdRule, byMetric: Map<string, { ou
   const sides = byMetric.get(t.metric) ?? {};
   const key = change > 0 ? 'out' : 'in';
   if (sides[key]) {
-    unsupported.push(`rule ${name}: a second scale-${key} condition on ${t.metric} (OCI takes one per metric; kept rule ${sides[key]!.rule})`);
+    unsupported.push(`rule ${name}: a second scale-${key} condition on ${t.metric} (OCI takes one per metric; kept rule ${sides[key].rule})`);
     return;
   }
   sides[key] = { rule: name, threshold, change };

@@ -28,6 +28,8 @@ export class KeyObjectRequestSigner implements RequestSigner {
     return !a.getDelegationToken?.() && !a.getAuthType?.();
   }
 
+  // oci-common's RequestSigner declares void, but its HTTP client awaits the result (DefaultRequestSigner is async too).
+  // eslint-disable-next-line @typescript-eslint/no-misused-promises
   async signHttpRequest(request: HttpRequest, forceExcludeBody = false): Promise<void> {
     const headers = request.headers;
     const url = new URL(request.uri);

@@ -143,7 +143,7 @@ describe('OciMonitoringMetricSource.history', () => {
     const before = h.fake.requests.length;
     const query = { from: t0, to: t0 + 10 * MIN, periodSeconds: 60, ...q };
     const e = await source()
-      .history((badRef as TargetRef | undefined) ?? ref, query)
+      .history(badRef ?? ref, query)
       .catch((x: unknown) => x);
     expect(e).toBeInstanceOf(ValidationError);
     expect((e as ValidationError).issues[0]!.path).toBe(field);
@@ -233,7 +233,7 @@ describe('toPoints (what the service returns, parsed)', () => {
         (dps, fromMin, lenMin, zero) => {
           const from = fromMin * MIN;
           const to = from + lenMin * MIN;
-          const out = toPoints(dps as Array<{ timestamp: Date | string; value: number }>, { from, to, period, zeroWhenMissing: zero });
+          const out = toPoints(dps, { from, to, period, zeroWhenMissing: zero });
           for (let i = 0; i < out.length; i++) {
             const p = out[i]!;
             expect(Number.isFinite(p.value)).toBe(true);

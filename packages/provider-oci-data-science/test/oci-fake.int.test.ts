@@ -280,11 +280,11 @@ describe('monitoring', () => {
 
   it('creates, lists page by page, updates with if-match and deletes alarms', async () => {
     const dep = h.fake.dataScience.seedDeployment();
-    for (const n of ['a', 'b', 'c']) await h.clients.monitoring.createAlarm({ createAlarmDetails: details(h, n, dep) as never });
+    for (const n of ['a', 'b', 'c']) await h.clients.monitoring.createAlarm({ createAlarmDetails: details(h, n, dep) });
     const first = await h.clients.monitoring.listAlarms({ compartmentId: h.fake.ocids.compartment });
     expect(first.items).toHaveLength(2);
     expect(first.opcNextPage).toBeDefined();
-    const second = await h.clients.monitoring.listAlarms({ compartmentId: h.fake.ocids.compartment, page: first.opcNextPage! });
+    const second = await h.clients.monitoring.listAlarms({ compartmentId: h.fake.ocids.compartment, page: first.opcNextPage });
     expect(second.items.map((a) => a.displayName)).toEqual(['c']);
     expect(second.opcNextPage).toBeUndefined();
     const id = first.items[0]!.id;
@@ -302,11 +302,11 @@ describe('monitoring', () => {
 
   it('rejects an alarm with an invalid query or duration', async () => {
     const dep = h.fake.dataScience.seedDeployment();
+    await expect(h.clients.monitoring.createAlarm({ createAlarmDetails: { ...details(h, 'x', dep), query: 'CpuUtilization > "' } })).rejects.toMatchObject({
+      statusCode: 400,
+    });
     await expect(
-      h.clients.monitoring.createAlarm({ createAlarmDetails: { ...details(h, 'x', dep), query: 'CpuUtilization > "' } as never }),
-    ).rejects.toMatchObject({ statusCode: 400 });
-    await expect(
-      h.clients.monitoring.createAlarm({ createAlarmDetails: { ...details(h, 'y', dep), repeatNotificationDuration: 'PT0M' } as never }),
+      h.clients.monitoring.createAlarm({ createAlarmDetails: { ...details(h, 'y', dep), repeatNotificationDuration: 'PT0M' } }),
     ).rejects.toMatchObject({ statusCode: 400 });
   });
 

@@ -15,9 +15,8 @@ const NOW = Date.parse('2026-03-10T12:00:00Z');
 const S = 1000;
 const REF = { provider: 'memory', id: 't' };
 
-type PolicyDoc = Parameters<typeof validatePolicy>[0];
 function policy(rules: unknown[], limits: Record<string, unknown> = {}): Policy {
-  return validatePolicy({ name: 'p', limits: { minReplicas: 1, maxReplicas: 10, cooldown: { scaleOut: 0, scaleIn: 0 }, ...limits }, rules } as PolicyDoc);
+  return validatePolicy({ name: 'p', limits: { minReplicas: 1, maxReplicas: 10, cooldown: { scaleOut: 0, scaleIn: 0 }, ...limits }, rules });
 }
 function state(capacity: Capacity | number, persisted: Partial<PersistedState> = {}): TargetState {
   return {

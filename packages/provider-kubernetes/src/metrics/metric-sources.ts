@@ -155,7 +155,7 @@ export class RecordedMetricSource implements MetricSource {
       }
       return Promise.resolve([...buckets].map(([at, b]) => ({ at, value: b.sum / b.n })));
     } catch (e) {
-      return Promise.reject(e as Error);
+      return Promise.reject(e instanceof Error ? e : new Error(String(e)));
     }
   }
 }

@@ -17,7 +17,7 @@ import { KubeApi } from '../kube/kube-api';
 import { ANNOTATION } from '../model/annotations';
 import { resourceMetricOf } from '../model/hpa-export';
 import { formatWorkloadId, parseWorkloadId, type WorkloadId } from '../model/ids';
-import { matches, selectorRequirements, formatSelector, type LabelSelector } from '../model/labels';
+import { matches, selectorRequirements, formatSelector } from '../model/labels';
 import { isQuantity, parseQuantity } from '../model/quantity';
 import { evaluateAlarm, parseAlarmRules, type AlarmRule, type AlarmRuleInput } from './alarm-rules';
 import { MemoryAlarmHistory, type AlarmHistory } from './alarm-history';
@@ -85,7 +85,9 @@ function untilAborted<T>(p: Promise<T>, signal: AbortSignal | undefined, message
       },
       (e: unknown) => {
         signal.removeEventListener('abort', onAbort);
-        reject(e as Error);
+        // The client's rejection passes through unchanged: the error translator reads its fields.
+        // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors
+        reject(e);
       },
     );
   });
@@ -248,7 +250,7 @@ export class MetricsServerAlarmSource implements AlarmSource {
     if (target.provider !== 'kubernetes') throw ValidationError.field('target.provider', `"${target.provider}" is not kubernetes`);
     const id = parseWorkloadId(target.id);
     const object = this.snapshot?.listedWorkload(target.id) ?? (await this.api.getWorkload(id, options.signal));
-    const selector = selectorRequirements(object.spec?.selector as LabelSelector | undefined);
+    const selector = selectorRequirements(object.spec?.selector);
     if (selector.length === 0) throw ValidationError.field('spec.selector', `${target.id} has an empty selector`);
     const pods: V1Pod[] = this.snapshot?.covers(id.namespace)
       ? (await this.snapshot.podsIn(id.namespace)).filter((p) => matches(selector, p.metadata?.labels))

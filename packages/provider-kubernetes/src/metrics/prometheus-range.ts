@@ -115,7 +115,7 @@ async function readLimited(res: Response, limit: number, what: string): Promise<
     throw new ProviderError(`prometheus ${what}: response of ${declared} bytes is over the ${limit}-byte limit`);
   }
   if (!res.body) return '';
-  const reader = res.body.getReader();
+  const reader = (res.body as ReadableStream<Uint8Array>).getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
   for (;;) {

@@ -74,8 +74,8 @@ export function inPlaceProblems(
       message: `${what}: the memory limit would go ${newMem === undefined ? 'away' : 'down'} (${current?.limits?.['memory'] ?? ''} -> ${target.limits?.['memory'] ?? 'none'}), which Kubernetes refuses in place unless the container's resizePolicy for memory is RestartContainer; add {resourceName: memory, restartPolicy: RestartContainer} to the pod template or use autoscaler.dev/resize: template`,
     });
   }
-  const before = containers.map((c, i) => (i === index ? current : (c.resources as ContainerResources | undefined)));
-  const after = containers.map((c, i) => (i === index ? target : (c.resources as ContainerResources | undefined)));
+  const before = containers.map((c, i) => (i === index ? current : c.resources));
+  const after = containers.map((c, i) => (i === index ? target : c.resources));
   const qb = qosClass(before);
   const qa = qosClass(after);
   if (qb !== qa)

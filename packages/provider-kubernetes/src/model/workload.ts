@@ -45,7 +45,7 @@ export function workloadStatus(kind: WorkloadKind, o: WorkloadObject): { status:
   if (o.metadata?.deletionTimestamp) return { status: 'updating', reason: 'being deleted' };
   if (observed < generation) return { status: 'updating', reason: `controller has not observed generation ${generation} yet (observed ${observed})` };
   if (kind === 'deployment') {
-    const d = o as V1Deployment;
+    const d = o;
     const progressing = d.status?.conditions?.find((c) => c.type === 'Progressing');
     if (progressing?.status === 'False' && progressing.reason === 'ProgressDeadlineExceeded')
       return { status: 'failed', reason: `rollout stuck: ${progressing.message ?? 'ProgressDeadlineExceeded'}` };
@@ -87,13 +87,13 @@ export function viewWorkload(id: WorkloadId, object: WorkloadObject, defaultTier
   } catch (e) {
     tiersProblem ??= (e as Error).message;
   }
-  const resources = container?.resources as { requests?: Record<string, string>; limits?: Record<string, string> } | undefined;
+  const resources = container?.resources;
   // Resized in place, the pods are at the recorded tier while the template stays where it was.
   const recorded = annotations[ANNOTATION.size];
   const size = resizeMode === 'in-place' && recorded !== undefined && tiers.some((t) => t.name === recorded) ? recorded : tierOf(tiers, resources);
   let selector: Requirement[] = [];
   try {
-    selector = selectorRequirements(object.spec?.selector as never);
+    selector = selectorRequirements(object.spec?.selector);
   } catch {
     selector = [];
   }

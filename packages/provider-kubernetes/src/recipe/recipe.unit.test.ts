@@ -63,7 +63,7 @@ describe('recommendRecipe', () => {
     const { usage, load } = run();
     expect(() =>
       recommendRecipe(
-        usage.map((u) => ({ ...u, cpuUsedCores: undefined }) as UsageRow),
+        usage.map((u) => ({ ...u, cpuUsedCores: undefined })),
         load,
       ),
     ).toThrow(ValidationError);
