@@ -1,5 +1,9 @@
-import { ValidationError, validatePolicy, type Policy } from '@autoscaler/core';
+import { ValidationError, validatePolicy, type Policy, type ValidatePolicyOptions } from '@autoscaler/core';
+import { snsNotificationKind } from '@autoscaler/provider-aws-sagemaker';
 import type { LambdaConfig } from './config';
+
+/** SNS entries are checked by the AWS kind; another cloud's kind is left for buildNotifiers to skip with a warning. */
+export const policyOptions = (source: string): ValidatePolicyOptions => ({ source, notificationKinds: [snsNotificationKind], otherNotificationTypes: 'allow' });
 
 /** JSON is parsed here; YAML by a lazily loaded module (the YAML parser is ~110 KiB of bundle). */
 export async function policyFromText(text: string, source: string): Promise<Policy> {
@@ -10,7 +14,7 @@ export async function policyFromText(text: string, source: string): Promise<Poli
     } catch (e) {
       throw new ValidationError(`${source}: not valid JSON: ${(e as Error).message}`, [{ path: '(document)', message: 'not valid JSON' }]);
     }
-    return validatePolicy(doc, source);
+    return validatePolicy(doc, policyOptions(source));
   }
   const { parseYamlPolicy } = await import('./yaml-policy');
   return parseYamlPolicy(text, source);
