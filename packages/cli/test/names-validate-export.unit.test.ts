@@ -211,6 +211,22 @@ describe('validate: providers, target ids, plain messages, YAML syntax', () => {
     );
   });
 
+  it.each([
+    ['{ type: sns, topicArn: not-an-arn }', 'notifications[0].topicArn'],
+    ['{ type: ons, topicId: "" }', 'notifications[0].topicId'],
+    ['{ type: slack, url: "https://hooks.example.invalid/x" }', 'notifications[0].type'],
+  ])('a notification entry %s is checked by its cloud: the problem names %s', async (entry, path) => {
+    const text = `name: t\ntargets: [{ provider: aws-sagemaker, id: endpoint/e-1/variant/AllTraffic }]\nlimits: { maxReplicas: 4 }\nrules: [{ name: up, threshold: { alarm: high, change: 1 } }]\nnotifications: [${entry}]\n`;
+    const r = await checkPolicy(text, 'n.yaml');
+    expect(r.valid).toBe(false);
+    expect(r.valid ? [] : r.issues.map((i) => i.path)).toContain(path);
+    const ok = text.replace(
+      /notifications: .*/,
+      'notifications: [{ type: sns, topicArn: "arn:aws:sns:us-east-1:123456789012:ops" }, { type: webhook, url: "https://hooks.example.com/x" }]',
+    );
+    expect((await checkPolicy(ok, 'n.yaml')).valid).toBe(true);
+  });
+
   it('checkPolicy answers every document with a verdict, never a crash (fuzz)', async () => {
     const target = fc.record(
       {

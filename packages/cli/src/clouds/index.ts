@@ -1,4 +1,4 @@
-import { ValidationError } from '@autoscaler/core';
+import { ValidationError, type NotificationKindSchema } from '@autoscaler/core';
 import { kubernetesProvider } from '../commands/monitor';
 import { unknownName } from '../suggest';
 import type { CloudCli, NativeFormat } from './types';
@@ -29,6 +29,8 @@ export interface CloudEntry extends Omit<CloudCli, 'register' | 'scale' | 'match
   load(): Promise<CloudCli>;
   /** This cloud's page in the docs (default `docs/<name>.md`), for errors that point there. */
   docs?: string;
+  /** The notification kinds the cloud's package registers (`sns`), imported when called. */
+  notificationKinds?: () => Promise<readonly NotificationKindSchema[]>;
   /** Set when the module is loaded with the CLI (a generated cloud): its commands are registered directly. */
   loaded?: CloudCli;
 }
@@ -53,6 +55,7 @@ const BUILT_IN: readonly Light[] = [
     idFormat: 'endpoint/<endpoint>/variant/<variant>',
     claimsId: (id) => id.startsWith('endpoint/') || id.startsWith('inference-component/'),
     checkId: async (id, path) => void (await import('./aws-exports')).parseTargetId(id, path),
+    notificationKinds: async () => [(await import('./aws-exports')).snsNotificationKind],
     commands: {
       sandbox:
         'Start a local wire-level fake of SageMaker, Application Auto Scaling, CloudWatch and SNS (SigV4 checked) with a seeded endpoint; prints the URL and credentials',
@@ -83,6 +86,7 @@ const BUILT_IN: readonly Light[] = [
     },
     claimsId: (id) => id.toLowerCase().startsWith('ocid1.datasciencemodeldeployment.'),
     checkId: async (id, path) => void (await import('./oci-exports')).requireOcid('datasciencemodeldeployment', id, path),
+    notificationKinds: async () => [(await import('./oci-exports')).onsNotificationKind],
     commands: {
       sandbox:
         'Start a local wire-level fake of OCI Data Science, Monitoring and Notifications (signed requests, ETags, work requests) with a seeded model deployment',

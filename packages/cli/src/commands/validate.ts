@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { parse as parseYaml } from 'yaml';
-import { parsePolicy, ValidationError, type Issue, type Policy } from '@autoscaler/core';
+import { parsePolicy, ValidationError, type Issue, type NotificationKindSchema, type Policy } from '@autoscaler/core';
 import { cloudOfProvider, clouds, namesOf } from '../clouds';
 import { type CliIO, CliExit } from '../io';
 import { plainIssues, yamlSyntaxProblem } from '../issues';
@@ -46,6 +46,18 @@ export async function targetIssues(doc: unknown): Promise<Issue[]> {
   return issues;
 }
 
+/**
+ * The kinds the clouds' packages register (`sns`, `ons`), loaded only when the policy has an entry
+ * other than a webhook, so each entry is checked by its cloud's own schema (`notifications[0].topicArn`)
+ * and an unknown type is named.
+ */
+async function notificationKinds(doc: unknown): Promise<NotificationKindSchema[] | undefined> {
+  const entries = (doc as { notifications?: unknown } | null)?.notifications;
+  if (!Array.isArray(entries) || !entries.some((e) => (e as { type?: unknown } | null)?.type !== 'webhook')) return undefined;
+  const loaded = await Promise.all(clouds.map(async (c) => (c.notificationKinds ? c.notificationKinds() : [])));
+  return loaded.flat();
+}
+
 export type PolicyCheck = { valid: true; policy: Policy } | { valid: false; issues: Issue[] };
 
 /** Everything `validate` checks: syntax (what is wrong and where), the schema, then providers and target ids. */
@@ -55,7 +67,7 @@ export async function checkPolicy(text: string, file: string): Promise<PolicyChe
   let policy: Policy | undefined;
   let issues: Issue[] = [];
   try {
-    policy = parsePolicy(text, file);
+    policy = parsePolicy(text, { source: file, notificationKinds: await notificationKinds(parseYaml(text)) });
   } catch (e) {
     if (!(e instanceof ValidationError)) throw e;
     issues = e.issues.length > 0 ? [...e.issues] : [{ path: '(document)', message: e.message }];
