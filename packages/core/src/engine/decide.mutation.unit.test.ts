@@ -323,3 +323,21 @@ describe('decide: bandwidth', () => {
     expect(decide(p, bw(500, { lastResize: mark(100) }), [alarm('minus-100')], {}, NOW)).toMatchObject({ action: 'resize', direction: 'down' });
   });
 });
+
+describe('decide: traffic weight', () => {
+  const w = (name: string, weight: number) => ({ name, threshold: { alarm: name, weight } });
+  const weighted = (weight: number): TargetState => state({ replicas: 2, weight });
+
+  it('the lowest weight wins whatever the rule order; of two equal ones the first rule is named', () => {
+    expect(decide(policy([w('w5', 5), w('w2', 2), w('w3', 3)]), weighted(10), [alarm('w5'), alarm('w2'), alarm('w3')], {}, NOW)).toMatchObject({
+      action: 'resize',
+      to: { weight: 2 },
+      rule: 'w2',
+      direction: 'down',
+    });
+    expect(decide(policy([w('first', 4), w('second', 4)]), weighted(10), [alarm('first'), alarm('second')], {}, NOW)).toMatchObject({
+      to: { weight: 4 },
+      rule: 'first',
+    });
+  });
+});
