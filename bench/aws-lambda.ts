@@ -26,7 +26,7 @@ import { PutMetricAlarmCommand, SetAlarmStateCommand } from '@aws-sdk/client-clo
 import type { SNSEvent } from 'aws-lambda';
 import { build } from 'esbuild';
 import { createAwsClients } from '@autoscaler/provider-aws-sagemaker';
-import { FakeAws } from '@autoscaler/sandbox-aws';
+import { FakeAws, variantAlarmRequest } from '@autoscaler/sandbox-aws';
 import { nodeFloor } from './shared';
 
 const RUNS = Number(process.env['RUNS'] ?? 9);
@@ -125,7 +125,7 @@ const r3 = (v: number): number => Math.round(v * 1000) / 1000;
 
 async function main(): Promise<void> {
   const loadBefore = loadavg();
-  const { buildLambda } = (await import(join(root, 'apps/aws-lambda/build.mjs'))) as { buildLambda(v: Exclude<Variant, 'empty'>): Promise<Built> };
+  const { buildLambda } = (await import(join(root, 'apps/aws-lambda/build.mjs'))) as { buildLambda: (v: Exclude<Variant, 'empty'>) => Promise<Built> };
   const emptyDir = mkdtempSync(join(tmpdir(), 'lambda-empty-'));
   const builds: Record<Variant, Built> = {
     ours: await buildLambda('ours'),
@@ -147,23 +147,7 @@ async function main(): Promise<void> {
     limits: { minReplicas: 1, maxReplicas: 1000, cooldown: { scaleOut: 0, scaleIn: 0 } },
     rules: [{ name: 'cpu', threshold: { metric: 'CPUUtilization', above: 80, change: 1 } }],
   });
-  await clients.cloudwatch.send(
-    new PutMetricAlarmCommand({
-      AlarmName: 'cpu',
-      MetricName: 'CPUUtilization',
-      Namespace: '/aws/sagemaker/Endpoints',
-      Statistic: 'Average',
-      Period: 60,
-      EvaluationPeriods: 1,
-      Threshold: 80,
-      ComparisonOperator: 'GreaterThanThreshold',
-      Dimensions: [
-        { Name: 'EndpointName', Value: 'bench' },
-        { Name: 'VariantName', Value: 'AllTraffic' },
-      ],
-      AlarmActions: [topic],
-    }),
-  );
+  await clients.cloudwatch.send(new PutMetricAlarmCommand(variantAlarmRequest({ name: 'cpu', endpoint: 'bench', variant: 'AllTraffic', topicArn: topic })));
   const events: SNSEvent[] = [];
   fake.sns.subscribe((e) => events.push(e));
   /** A fresh alarm transition (a new SNS message id) for each event. */

@@ -72,7 +72,7 @@ async function serve(): Promise<void> {
   const perNamespace = Number(process.argv[4]);
   // Seeded pods "started" ten minutes ago, past the HPA's CPU initialization period.
   let backdate = 600_000;
-  const clock: Clock = { now: () => Date.now() - backdate, sleep: systemClock.sleep };
+  const clock: Clock = { now: () => Date.now() - backdate, sleep: (ms) => systemClock.sleep(ms) };
   const api = await startFakeKubeApi({ clock });
   applySeed(api, seed(namespaces, perNamespace));
   backdate = 0;

@@ -11,6 +11,7 @@ import { ManualClock, systemClock, TransientError, type Clock } from '@autoscale
 import type { FaultSpec } from '@autoscaler/sandbox-aws';
 import { handleEvent, invocationDeadline, type HandlerResult, type LambdaDeps } from '../src';
 import { ENDPOINT, POLICY, startLambdaWorld, TARGET_ID, TOPIC, VARIANT, type LambdaWorld } from './world';
+import { variantAlarmRequest, alarmFiringRequest } from '@autoscaler/sandbox-aws';
 
 export const ALARM = `autoscaler-app-${ENDPOINT}-${VARIANT}-cpu-high`;
 const SCALING_OPS = new Set(['UpdateEndpointWeightsAndCapacities', 'UpdateEndpoint']);
@@ -22,35 +23,12 @@ export const scalingCalls = (w: LambdaWorld): number => w.fake.requests.filter((
 export async function alarmOn(w: LambdaWorld, name = ALARM): Promise<SNSEvent[]> {
   const events: SNSEvent[] = [];
   w.fake.sns.subscribe((e) => events.push(e));
-  await w.clients.cloudwatch.send(
-    new PutMetricAlarmCommand({
-      AlarmName: name,
-      MetricName: 'CPUUtilization',
-      Namespace: '/aws/sagemaker/Endpoints',
-      Statistic: 'Average',
-      Period: 60,
-      EvaluationPeriods: 1,
-      Threshold: 80,
-      ComparisonOperator: 'GreaterThanThreshold',
-      Dimensions: [
-        { Name: 'EndpointName', Value: ENDPOINT },
-        { Name: 'VariantName', Value: VARIANT },
-      ],
-      AlarmActions: [TOPIC],
-    }),
-  );
+  await w.clients.cloudwatch.send(new PutMetricAlarmCommand(variantAlarmRequest({ name: name, endpoint: ENDPOINT, variant: VARIANT, topicArn: TOPIC })));
   return events;
 }
 
 export async function fire(w: LambdaWorld, name = ALARM, value = 93.5): Promise<void> {
-  await w.clients.cloudwatch.send(
-    new SetAlarmStateCommand({
-      AlarmName: name,
-      StateValue: 'ALARM',
-      StateReason: `Threshold Crossed: 1 out of the last 1 datapoints [${value} (01/01/26 12:00:00)] was greater than the threshold (80.0).`,
-      StateReasonData: JSON.stringify({ version: '1.0', recentDatapoints: [value], threshold: 80 }),
-    }),
-  );
+  await w.clients.cloudwatch.send(new SetAlarmStateCommand(alarmFiringRequest(name, value)));
 }
 
 /** A CloudWatch-shaped notification anyone allowed to publish on the topic could write; SNS signs it. */

@@ -11,6 +11,7 @@ import { applyNative, compileNative } from '@autoscaler/provider-aws-sagemaker';
 import { handleEvent, type LambdaDeps } from '../src';
 import { AutoscalerStack } from '../src/stack/autoscaler-stack';
 import { ENDPOINT, startLambdaWorld, TARGET_ID, TOPIC, VARIANT, type LambdaWorld } from './world';
+import { variantAlarmRequest } from '@autoscaler/sandbox-aws';
 
 jest.setTimeout(60_000);
 
@@ -64,21 +65,7 @@ describe('least privilege is exactly the work', () => {
     const alarm = async (rule: string, metric: string): Promise<string> => {
       const name = `autoscaler-app-${ENDPOINT}-${VARIANT}-${rule}`;
       await w.clients.cloudwatch.send(
-        new PutMetricAlarmCommand({
-          AlarmName: name,
-          MetricName: metric,
-          Namespace: '/aws/sagemaker/Endpoints',
-          Statistic: 'Average',
-          Period: 60,
-          EvaluationPeriods: 1,
-          Threshold: 80,
-          ComparisonOperator: 'GreaterThanThreshold',
-          Dimensions: [
-            { Name: 'EndpointName', Value: ENDPOINT },
-            { Name: 'VariantName', Value: VARIANT },
-          ],
-          AlarmActions: [TOPIC],
-        }),
+        new PutMetricAlarmCommand(variantAlarmRequest({ name: name, metric: metric, endpoint: ENDPOINT, variant: VARIANT, topicArn: TOPIC })),
       );
       return name;
     };

@@ -4,6 +4,7 @@ import fc from 'fast-check';
 import { AutoscalerError, ValidationError } from '@autoscaler/core';
 import { handleEvent, parseEnv } from '../src';
 import { ENDPOINT, startLambdaWorld, TOPIC, VARIANT, type LambdaWorld } from './world';
+import { variantAlarmRequest, alarmFiringRequest } from '@autoscaler/sandbox-aws';
 
 let w: LambdaWorld;
 afterEach(async () => w?.close());
@@ -28,34 +29,13 @@ async function alarmOn(world: LambdaWorld, endpoint = ENDPOINT): Promise<SNSEven
   const events: SNSEvent[] = [];
   world.fake.sns.subscribe((e) => events.push(e));
   await world.clients.cloudwatch.send(
-    new PutMetricAlarmCommand({
-      AlarmName: alarmName(endpoint),
-      MetricName: 'CPUUtilization',
-      Namespace: '/aws/sagemaker/Endpoints',
-      Statistic: 'Average',
-      Period: 60,
-      EvaluationPeriods: 1,
-      Threshold: 80,
-      ComparisonOperator: 'GreaterThanThreshold',
-      Dimensions: [
-        { Name: 'EndpointName', Value: endpoint },
-        { Name: 'VariantName', Value: VARIANT },
-      ],
-      AlarmActions: [TOPIC],
-    }),
+    new PutMetricAlarmCommand(variantAlarmRequest({ name: alarmName(endpoint), endpoint: endpoint, variant: VARIANT, topicArn: TOPIC })),
   );
   return events;
 }
 
 async function fire(world: LambdaWorld, endpoint = ENDPOINT, value = 93.5): Promise<void> {
-  await world.clients.cloudwatch.send(
-    new SetAlarmStateCommand({
-      AlarmName: alarmName(endpoint),
-      StateValue: 'ALARM',
-      StateReason: `Threshold Crossed: 1 out of the last 1 datapoints [${value} (01/01/26 12:00:00)] was greater than the threshold (80.0).`,
-      StateReasonData: JSON.stringify({ version: '1.0', recentDatapoints: [value], threshold: 80 }),
-    }),
-  );
+  await world.clients.cloudwatch.send(new SetAlarmStateCommand(alarmFiringRequest(alarmName(endpoint), value)));
 }
 
 /** Run `p`, moving the manual clock whenever the orchestrator sleeps between retries. */

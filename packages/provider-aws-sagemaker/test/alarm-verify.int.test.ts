@@ -2,6 +2,7 @@ import { PutMetricAlarmCommand, SetAlarmStateCommand } from '@aws-sdk/client-clo
 import { TransientError, ValidationError, type Signal } from '@autoscaler/core';
 import { CloudWatchAlarmSource } from '../src';
 import { ENDPOINT, REF, startWorld, VARIANT, type TestWorld } from './world';
+import { variantAlarmRequest } from '@autoscaler/sandbox-aws';
 
 let w: TestWorld;
 afterEach(async () => w?.close());
@@ -9,22 +10,7 @@ afterEach(async () => w?.close());
 const NAME = `autoscaler-app-${ENDPOINT}-${VARIANT}-cpu-high`;
 
 async function alarmInAlarm(world: TestWorld, name = NAME, endpoint = ENDPOINT): Promise<number> {
-  await world.clients.cloudwatch.send(
-    new PutMetricAlarmCommand({
-      AlarmName: name,
-      MetricName: 'CPUUtilization',
-      Namespace: '/aws/sagemaker/Endpoints',
-      Statistic: 'Average',
-      Period: 60,
-      EvaluationPeriods: 1,
-      Threshold: 80,
-      ComparisonOperator: 'GreaterThanThreshold',
-      Dimensions: [
-        { Name: 'EndpointName', Value: endpoint },
-        { Name: 'VariantName', Value: VARIANT },
-      ],
-    }),
-  );
+  await world.clients.cloudwatch.send(new PutMetricAlarmCommand(variantAlarmRequest({ name: name, endpoint: endpoint, variant: VARIANT })));
   await world.clients.cloudwatch.send(
     new SetAlarmStateCommand({
       AlarmName: name,

@@ -1,0 +1,33 @@
+/**
+ * Request bodies tests and benchmarks send to the CloudWatch fake with the real SDK
+ * (`new PutMetricAlarmCommand(variantAlarmRequest(...))`): plain inputs, so this module needs no SDK.
+ */
+
+/** A threshold alarm on a SageMaker variant's metric, as the docs and the stack create one (1 x 60 s, Average). */
+export function variantAlarmRequest(o: { name: string; endpoint: string; variant: string; metric?: string; threshold?: number; topicArn?: string }) {
+  return {
+    AlarmName: o.name,
+    MetricName: o.metric ?? 'CPUUtilization',
+    Namespace: '/aws/sagemaker/Endpoints',
+    Statistic: 'Average' as const,
+    Period: 60,
+    EvaluationPeriods: 1,
+    Threshold: o.threshold ?? 80,
+    ComparisonOperator: 'GreaterThanThreshold' as const,
+    Dimensions: [
+      { Name: 'EndpointName', Value: o.endpoint },
+      { Name: 'VariantName', Value: o.variant },
+    ],
+    ...(o.topicArn !== undefined ? { AlarmActions: [o.topicArn] } : {}),
+  };
+}
+
+/** Moves an alarm to ALARM with the reason text and data CloudWatch writes when a datapoint crosses. */
+export function alarmFiringRequest(name: string, value: number, threshold = 80) {
+  return {
+    AlarmName: name,
+    StateValue: 'ALARM' as const,
+    StateReason: `Threshold Crossed: 1 out of the last 1 datapoints [${value} (01/01/26 12:00:00)] was greater than the threshold (${threshold.toFixed(1)}).`,
+    StateReasonData: JSON.stringify({ version: '1.0', recentDatapoints: [value], threshold }),
+  };
+}
