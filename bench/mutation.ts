@@ -28,25 +28,25 @@ const GROUPS: Group[] = [
     name: 'core-engine',
     jestConfig: CORE,
     mutate: ['packages/core/src/engine/*.ts', '!packages/core/src/**/*.test.ts', '!packages/core/src/**/index.ts'],
-    tests: ['<rootDir>/src/engine/**/*.test.ts'],
+    tests: ['<rootDir>/test/engine/**/*.test.ts'],
   },
   {
     name: 'core-orchestrator',
     jestConfig: CORE,
     mutate: ['packages/core/src/orchestrator/*.ts', '!packages/core/src/**/*.test.ts', '!packages/core/src/**/index.ts'],
-    tests: ['<rootDir>/src/orchestrator/**/*.test.ts', '<rootDir>/src/ports/**/*.test.ts'],
+    tests: ['<rootDir>/test/orchestrator/**/*.test.ts', '<rootDir>/test/ports/**/*.test.ts'],
   },
   {
     name: 'core-forecast',
     jestConfig: CORE,
     mutate: ['packages/core/src/forecast/*.ts', '!packages/core/src/**/*.test.ts', '!packages/core/src/**/index.ts'],
-    tests: ['<rootDir>/src/forecast/**/*.test.ts', '<rootDir>/src/engine/**/*.test.ts'],
+    tests: ['<rootDir>/test/forecast/**/*.test.ts', '<rootDir>/test/engine/**/*.test.ts'],
   },
   {
     name: 'core-ports',
     jestConfig: CORE,
     mutate: ['packages/core/src/ports/webhook-url.ts', 'packages/core/src/ports/redact.ts'],
-    tests: ['<rootDir>/src/ports/**/*.test.ts'],
+    tests: ['<rootDir>/test/ports/**/*.test.ts'],
   },
   {
     name: 'provider-aws-sagemaker',
@@ -81,7 +81,7 @@ const GROUPS: Group[] = [
     name: 'provider-kubernetes',
     jestConfig: K8S,
     mutate: ['packages/provider-kubernetes/src/model/annotations.ts'],
-    tests: ['<rootDir>/src/model/**/*.test.ts', '<rootDir>/test/discovery.int.test.ts', '<rootDir>/**/*.mutation.*.test.ts'],
+    tests: ['<rootDir>/test/model/**/*.test.ts', '<rootDir>/test/discovery.int.test.ts', '<rootDir>/**/*.mutation.*.test.ts'],
   },
 ];
 
@@ -461,7 +461,7 @@ const concurrency = args.includes('--concurrency') ? Number(args[args.indexOf('-
 /** `--mutate <file>[,<file>...]`: narrow the group's modules (a quick check of a few files of one package). */
 const mutateOverride = args.includes('--mutate') ? args[args.indexOf('--mutate') + 1] : undefined;
 const mutateFiles = mutateOverride?.split(',');
-/** `--tests <testMatch>[,...]`: narrow the suites too (relative to the package, e.g. `<rootDir>/src/engine/step.unit.test.ts`). */
+/** `--tests <testMatch>[,...]`: narrow the suites too (relative to the package, e.g. `<rootDir>/test/engine/step.unit.test.ts`). */
 const testsOverride = args.includes('--tests') ? args[args.indexOf('--tests') + 1]?.split(',') : undefined;
 
 async function runGroup(group: Group): Promise<MutantResult[]> {

@@ -3,7 +3,14 @@ import { join } from 'node:path';
 import { logger, readJson, type Tree } from '@nx/devkit';
 import { createTreeWithEmptyWorkspace } from '@nx/devkit/testing';
 import * as ts from 'typescript';
-import { CLI_PACKAGE_JSON, CLOUD_REGISTRY, CLOUD_REGISTRY_MARKER, PROVIDER_NAME, providerGenerator, providerNames } from '../../../src/generators/provider/provider';
+import {
+  CLI_PACKAGE_JSON,
+  CLOUD_REGISTRY,
+  CLOUD_REGISTRY_MARKER,
+  PROVIDER_NAME,
+  providerGenerator,
+  providerNames,
+} from '../../../src/generators/provider/provider';
 
 const workspaceRoot = join(__dirname, '..', '..', '..', '..', '..');
 const realRegistry = readFileSync(join(workspaceRoot, CLOUD_REGISTRY), 'utf8');
@@ -31,20 +38,20 @@ const PROVIDER_FILES = [
   'jest.config.js',
   'package.json',
   'project.json',
-  'src/alarm-source.conformance.unit.test.ts',
-  'src/alarm-source.int.test.ts',
   'src/alarm-source.ts',
-  'src/client.int.test.ts',
   'src/client.ts',
   'src/ids.ts',
   'src/index.ts',
-  'src/metric-source.conformance.int.test.ts',
   'src/metric-source.ts',
-  'src/provider.conformance.int.test.ts',
   'src/provider.ts',
   'src/testing/conformance-fixture.ts',
+  'test/alarm-source.conformance.unit.test.ts',
+  'test/alarm-source.int.test.ts',
+  'test/client.int.test.ts',
   'test/fixtures/README.md',
   'test/fixtures/alarm.json',
+  'test/metric-source.conformance.int.test.ts',
+  'test/provider.conformance.int.test.ts',
   'tsconfig.json',
   'tsconfig.lib.json',
 ];
@@ -53,10 +60,10 @@ const SANDBOX_FILES = [
   'jest.config.js',
   'package.json',
   'project.json',
-  'src/fake-api.int.test.ts',
   'src/fake-api.ts',
   'src/index.ts',
   'src/seed.ts',
+  'test/fake-api.int.test.ts',
   'tsconfig.json',
   'tsconfig.lib.json',
 ];
@@ -95,9 +102,9 @@ describe('provider generator', () => {
     expect(provider).toContain('export class AzureMlProvider implements Provider');
     expect(provider).toContain('readonly name = AZURE_ML_PROVIDER;');
     expect(tree.read(`${root}/src/ids.ts`, 'utf-8')).toContain("export const AZURE_ML_PROVIDER = 'azure-ml';");
-    expect(tree.read(`${root}/src/provider.conformance.int.test.ts`, 'utf-8')).toContain("runProviderConformance('azure-ml', azureMlConformanceFixture);");
-    expect(tree.read(`${root}/src/metric-source.conformance.int.test.ts`, 'utf-8')).toContain("runMetricSourceConformance('azure-ml', azureMlMetricFixture);");
-    expect(tree.read(`${root}/src/alarm-source.conformance.unit.test.ts`, 'utf-8')).toContain('runAlarmSourceConformance(');
+    expect(tree.read(`${root}/test/provider.conformance.int.test.ts`, 'utf-8')).toContain("runProviderConformance('azure-ml', azureMlConformanceFixture);");
+    expect(tree.read(`${root}/test/metric-source.conformance.int.test.ts`, 'utf-8')).toContain("runMetricSourceConformance('azure-ml', azureMlMetricFixture);");
+    expect(tree.read(`${root}/test/alarm-source.conformance.unit.test.ts`, 'utf-8')).toContain('runAlarmSourceConformance(');
     // Capability flags are declared, so a cloud with a fixed size flips one flag instead of editing the kit.
     expect(tree.read(`${root}/src/testing/conformance-fixture.ts`, 'utf-8')).toContain('capabilities: { resize: true }');
     // The fake speaks HTTPS with its own certificate by default.
@@ -239,7 +246,9 @@ describe('provider generator', () => {
   });
 
   it('checks names with the same pattern as schema.json (what nx validates on the command line)', () => {
-    const schema = JSON.parse(readFileSync(join(__dirname, '../../../src/generators/provider/schema.json'), 'utf8')) as { properties: { name: { pattern: string; maxLength: number } } };
+    const schema = JSON.parse(readFileSync(join(__dirname, '../../../src/generators/provider/schema.json'), 'utf8')) as {
+      properties: { name: { pattern: string; maxLength: number } };
+    };
     expect(schema.properties.name.pattern).toBe(PROVIDER_NAME.source);
     expect(schema.properties.name.maxLength).toBe(40);
   });
