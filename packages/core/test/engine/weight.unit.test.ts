@@ -89,6 +89,12 @@ describe('traffic weight (multi-variant endpoints): threshold rules with an abso
     expect(decide(policy([BACK]), state(0, NOW - 61_000), [errors(0)], {}, NOW).action).toBe('resize');
   });
 
+  it('a replica proposal capped at the bounds does not stand in for a weight (the weight rule after it still acts)', () => {
+    const out = { name: 'out', threshold: { alarm: 'canary-5xx', change: 1 } };
+    const d = decide(policy([out, OFF], { maxReplicas: 2 }), state(1), [alarm('canary-5xx')], {}, NOW);
+    expect(d).toMatchObject({ action: 'resize', to: { replicas: 2, weight: 0 }, rule: 'canary-off' });
+  });
+
   it('a replica change in the same evaluation goes first (the weight waits for the next one)', () => {
     const out = { name: 'out', threshold: { alarm: 'canary-5xx', change: 1 } };
     expect(decide(policy([out, OFF]), state(1), [alarm('canary-5xx')], {}, NOW)).toMatchObject({ action: 'scale', to: { replicas: 3, weight: 1 } });
