@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { InstantClock, ManualClock, MemoryLogger, type PersistedState } from '@autoscaler/core';
 import { readPersistedState } from '@autoscaler/provider-kubernetes';
-import { applySeed, faultStatus, kubeConfigFor, startFakeKubeApi, type FakeKubeApi, type FakeKubeSeed } from '@autoscaler/sandbox-kubernetes';
+import { applySeed, faultStatus, kubeConfigFor, startFakeKubeApi, type FakeKubeApi, type FakeKubeSeed, closeFakes } from '@autoscaler/sandbox-kubernetes';
 import { loadConfig, runCronJob, type RunSummary } from '../src';
 import { grantedPermissions, rbacAuthorizer, resizeGrants, resourceKey, shippedGrants } from './rbac';
 
@@ -80,10 +80,7 @@ const recordOf = (s: RunSummary, target: string): RunSummary['records'][number] 
 
 describe('k8s-cronjob: a pass over the fake apiserver through the real client', () => {
   let api: FakeKubeApi;
-  afterEach(async () => {
-    expect(api.errors).toEqual([]);
-    await api.close();
-  });
+  afterEach(() => closeFakes(api));
 
   it('scales a loaded Deployment and a StatefulSet, resizes on an alarm, refuses an HPA-owned one, re-reads on 409, never scales in on missing metrics; RBAC = what the pass calls', async () => {
     const clock = new ManualClock(T0);

@@ -2,7 +2,15 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ManualClock, MemoryLogger, parsePolicy } from '@autoscaler/core';
 import { LLM_PROMETHEUS_QUERIES } from '@autoscaler/provider-kubernetes';
-import { applySeed, kubeConfigFor, startFakeKubeApi, startFakePrometheus, type FakeKubeApi, type FakePrometheus } from '@autoscaler/sandbox-kubernetes';
+import {
+  applySeed,
+  kubeConfigFor,
+  startFakeKubeApi,
+  startFakePrometheus,
+  type FakeKubeApi,
+  type FakePrometheus,
+  closeFakes,
+} from '@autoscaler/sandbox-kubernetes';
 import { loadConfig, runCronJob } from '../src';
 
 const T0 = Date.UTC(2026, 2, 6, 12, 0, 0);
@@ -22,11 +30,7 @@ const replicasOf = (api: FakeKubeApi, ns: string, name: string): number =>
 describe('k8s-cronjob: LLM serving signals and scale to zero, with the policies of docs/kubernetes.md', () => {
   let api: FakeKubeApi;
   let prom: FakePrometheus;
-  afterEach(async () => {
-    expect(api.errors).toEqual([]);
-    await api.close();
-    await prom.close();
-  });
+  afterEach(() => closeFakes(api, prom));
 
   it('the vLLM policy validates and scales a vLLM Deployment out on its queue and KV-cache use, reading exactly its pods', async () => {
     const yaml = docBlock('yaml', '# vllm-policy.yaml');

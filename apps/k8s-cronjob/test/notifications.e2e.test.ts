@@ -1,5 +1,5 @@
 import { MemoryLogger } from '@autoscaler/core';
-import { applySeed, kubeConfigFor, startFakeKubeApi, type FakeKubeApi } from '@autoscaler/sandbox-kubernetes';
+import { applySeed, kubeConfigFor, startFakeKubeApi, type FakeKubeApi, closeFakes } from '@autoscaler/sandbox-kubernetes';
 import { loadConfig, runCronJob } from '../src';
 import { ScaledClock } from './adversarial-scenarios';
 
@@ -9,10 +9,7 @@ const POLICY = `name: notify\nlimits: { minReplicas: 1, maxReplicas: 8, cooldown
 
 describe("notifications from the operator's policies", () => {
   let api: FakeKubeApi;
-  afterEach(async () => {
-    expect(api.errors).toEqual([]);
-    await api.close();
-  });
+  afterEach(() => closeFakes(api));
 
   it("go out after all the pass's scaling work, once, with a short timeout: a webhook that never answers costs 3 s, not a workload's share", async () => {
     const clock = new ScaledClock(T0, 20);

@@ -9,6 +9,7 @@ import {
   type FakeKubeApi,
   type FakePrometheus,
   type FakeSeries,
+  closeFakes,
 } from '@autoscaler/sandbox-kubernetes';
 import { loadConfig, runCronJob, type RunSummary } from '../src';
 
@@ -37,11 +38,7 @@ it('our-best.yaml parses as is, with its two rules and limits', () => {
 describe('k8s-cronjob: packages/simulator/policies/our-best.yaml runs unchanged in the CronJob', () => {
   let api: FakeKubeApi;
   let prom: FakePrometheus;
-  afterEach(async () => {
-    expect(api.errors).toEqual([]);
-    await api.close();
-    await prom.close();
-  });
+  afterEach(() => closeFakes(api, prom));
 
   /** A cluster holding the policy in a labelled ConfigMap and model-server at `replicas`, annotated to use it. */
   async function cluster(clock: Clock, replicas: number, series: FakeSeries[]): Promise<void> {

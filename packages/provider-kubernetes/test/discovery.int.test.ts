@@ -1,5 +1,5 @@
 import { ClusterSnapshot, KubeApi, discoverTargets } from '../src';
-import { applySeed, kubeConfigFor, startFakeKubeApi, type FakeKubeApi } from '@autoscaler/sandbox-kubernetes';
+import { applySeed, kubeConfigFor, startFakeKubeApi, type FakeKubeApi, closeFakes } from '@autoscaler/sandbox-kubernetes';
 import { validatePolicy } from '@autoscaler/core';
 
 const POLICY =
@@ -7,10 +7,7 @@ const POLICY =
 
 describe('discovery of annotated workloads', () => {
   let api: FakeKubeApi;
-  afterEach(async () => {
-    expect(api.errors).toEqual([]);
-    await api.close();
-  });
+  afterEach(() => closeFakes(api));
 
   it('finds policies inline, in a labelled ConfigMap (same or other namespace), or the default; reports bad ones', async () => {
     api = await startFakeKubeApi();

@@ -10,7 +10,7 @@ import {
   KubeConfig,
 } from '@kubernetes/client-node';
 import { ManualClock } from '@autoscaler/core';
-import { startFakeKubeApi, kubeConfigFor, applySeed, faultStatus, type FakeKubeApi } from '@autoscaler/sandbox-kubernetes';
+import { startFakeKubeApi, kubeConfigFor, applySeed, faultStatus, type FakeKubeApi, closeFakes } from '@autoscaler/sandbox-kubernetes';
 
 /** Raw HTTP as kubectl sends it (discovery, `get --raw`, Table printing). */
 async function raw(
@@ -72,10 +72,7 @@ describe('fake apiserver through @kubernetes/client-node', () => {
     kc = kubeConfigFor(api);
     apps = kc.makeApiClient(AppsV1Api);
   });
-  afterEach(async () => {
-    expect(api.errors).toEqual([]);
-    await api.close();
-  });
+  afterEach(() => closeFakes(api));
 
   describe('authentication', () => {
     it('answers 401 with a Status without a bearer token or with a wrong one', async () => {

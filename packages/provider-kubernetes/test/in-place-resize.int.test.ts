@@ -1,6 +1,6 @@
 import { ValidationError, validatePolicy, type TargetRef } from '@autoscaler/core';
 import { KubernetesProvider, type ResourceTier } from '../src';
-import { applySeed, kubeConfigFor, startFakeKubeApi, type FakeKubeApi, type KubeObject } from '@autoscaler/sandbox-kubernetes';
+import { applySeed, kubeConfigFor, startFakeKubeApi, type FakeKubeApi, type KubeObject, closeFakes } from '@autoscaler/sandbox-kubernetes';
 import { rejection } from './support';
 
 const TIERS: ResourceTier[] = [
@@ -44,10 +44,7 @@ async function start(options: { podResize?: boolean; memoryPolicy?: 'NotRequired
 
 describe('in-place resize (pods/<name>/resize) through the real client against the fake apiserver', () => {
   let api: FakeKubeApi;
-  afterEach(async () => {
-    expect(api.errors).toEqual([]);
-    await api.close();
-  });
+  afterEach(() => closeFakes(api));
   const pods = (): KubeObject[] => api.list('v1', 'Pod', 'ml');
   const writes = (): string[] =>
     api.audit.filter((a) => a.verb !== 'get' && a.verb !== 'list').map((a) => `${a.verb} ${a.resource}${a.subresource ? `/${a.subresource}` : ''}`);

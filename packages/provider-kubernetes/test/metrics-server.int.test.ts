@@ -1,7 +1,7 @@
 import { ManualClock, MemoryLogger, decide, hpaReplicas, validatePolicy, type Policy, type Signal, type TargetState } from '@autoscaler/core';
 import { startFakeServer, type FakeServer } from '@autoscaler/testing';
 import { ClusterSnapshot, ConfigMapAlarmHistory, KubeApi, MetricsServerAlarmSource } from '../src';
-import { applySeed, kubeConfigFor, startFakeKubeApi, type FakeKubeApi } from '@autoscaler/sandbox-kubernetes';
+import { applySeed, kubeConfigFor, startFakeKubeApi, type FakeKubeApi, closeFakes } from '@autoscaler/sandbox-kubernetes';
 
 const T0 = Date.UTC(2026, 2, 1, 12, 0, 0);
 const ref = { provider: 'kubernetes', id: 'ml/deployment/model-server' };
@@ -40,10 +40,7 @@ describe('metrics-server alarm source: poll over the fake apiserver', () => {
       ],
     });
   });
-  afterEach(async () => {
-    expect(api.errors).toEqual([]);
-    await api.close();
-  });
+  afterEach(() => closeFakes(api));
 
   it('measures utilization (percent of requests) and mean usage per pod, with three calls and a stable dedupe key per 15 s', async () => {
     const source = new MetricsServerAlarmSource({ kube: kubeConfigFor(api) });

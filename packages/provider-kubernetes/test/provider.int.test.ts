@@ -1,7 +1,7 @@
 import { ConflictError, NotFoundError, NotManagedError, ProviderError, TransientError, ValidationError, type TargetRef } from '@autoscaler/core';
 import { ClusterSnapshot, KubernetesProvider, ANNOTATION, type ResourceTier } from '../src';
 import { STATE_CODEC } from '../src/model/annotations';
-import { applySeed, faultStatus, kubeConfigFor, startFakeKubeApi, type FakeKubeApi } from '@autoscaler/sandbox-kubernetes';
+import { applySeed, faultStatus, kubeConfigFor, startFakeKubeApi, type FakeKubeApi, closeFakes } from '@autoscaler/sandbox-kubernetes';
 import { rejection } from './support';
 
 const TIERS: ResourceTier[] = [
@@ -36,10 +36,7 @@ describe('KubernetesProvider', () => {
     });
     provider = new KubernetesProvider({ kube: kubeConfigFor(api), tiers: TIERS });
   });
-  afterEach(async () => {
-    expect(api.errors).toEqual([]);
-    await api.close();
-  });
+  afterEach(() => closeFakes(api));
 
   it('describes a Deployment and a StatefulSet: replicas, tier, version, managed flag', async () => {
     const d = await provider.describe(ref('ml/deployment/model-server'));

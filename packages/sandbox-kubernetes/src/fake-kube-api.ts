@@ -739,3 +739,19 @@ export async function startFakeKubeApi(options: FakeKubeApiOptions = {}): Promis
     close: () => server.close(),
   };
 }
+
+/**
+ * For a test's `afterEach`: close the fake apiserver (and any other fakes), then fail if the
+ * apiserver met a request it could not serve (a bug in the fake or in the client under test).
+ */
+export async function closeFakes(api: FakeKubeApi | undefined, ...others: Array<{ close(): Promise<void> } | undefined>): Promise<void> {
+  const errors = api ? [...api.errors] : [];
+  await Promise.all([api?.close(), ...others.map((o) => o?.close())]);
+  if (errors.length > 0)
+    throw new Error(
+      `the fake apiserver failed ${errors.length} request(s): ${errors
+        .map((e) => String(e))
+        .join('; ')
+        .slice(0, 2000)}`,
+    );
+}

@@ -1,5 +1,5 @@
 /** Wire-level fakes for tests and `autoscaler sandbox k8s`: an apiserver speaking the real REST paths, a Prometheus, a sample model server. Private: never shipped. */
-export { startFakeKubeApi, type FakeKubeApi, type FakeKubeApiOptions, type RequestAttributes } from './fake-kube-api';
+export { closeFakes, startFakeKubeApi, type FakeKubeApi, type FakeKubeApiOptions, type RequestAttributes } from './fake-kube-api';
 export { kubeConfigFor, kubeconfigYaml, type KubeconfigTarget } from './kubeconfig';
 export { applySeed, parseSeed, workloadObject, FakeKubeSeedSchema, type FakeKubeSeed, type WorkloadSeed } from './seed';
 export { kubeStatus, faultStatus, type KubeStatus, type StatusCause } from './status';

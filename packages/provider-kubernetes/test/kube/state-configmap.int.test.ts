@@ -1,4 +1,4 @@
-import { applySeed, kubeConfigFor, startFakeKubeApi, type FakeKubeApi } from '@autoscaler/sandbox-kubernetes';
+import { applySeed, kubeConfigFor, startFakeKubeApi, type FakeKubeApi, closeFakes } from '@autoscaler/sandbox-kubernetes';
 import { KubeApi } from '../../src/kube/kube-api';
 import { ConfigMapStateStore, stateKey } from '../../src/kube/state-configmap';
 import { parseWorkloadId } from '../../src/model/ids';
@@ -6,10 +6,7 @@ import { readPersistedState } from '../../src/model/annotations';
 
 describe('ConfigMapStateStore: the autoscaler memory in one ConfigMap of its namespace', () => {
   let api: FakeKubeApi;
-  afterEach(async () => {
-    expect(api.errors).toEqual([]);
-    await api.close();
-  });
+  afterEach(() => closeFakes(api));
 
   it('creates the ConfigMap once under concurrent first writes, merge-patches one key per workload, and reads it back in the next run', async () => {
     api = await startFakeKubeApi();
