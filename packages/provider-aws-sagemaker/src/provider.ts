@@ -15,6 +15,7 @@ import {
   type DescribeEndpointCommandOutput,
   type DescribeEndpointConfigCommandOutput,
   type ProductionVariant,
+  type DesiredWeightAndCapacity,
 } from '@aws-sdk/client-sagemaker';
 import {
   ConflictError,
@@ -212,52 +213,14 @@ export class SageMakerProvider implements Provider {
     const recount = to.replicas !== variant.DesiredInstanceCount;
     const changes = resizing || recount || reweighting;
 
-    const before = options.state ? await this.writeTags(id.endpoint, arn, options.state, budget) : undefined;
-    try {
+    await this.withStateAround(id, endpoint, options, budget, async () => {
       if (resizing) await this.resize(id, endpoint, config, to, budget);
-      else if (changes) {
-        await callWithin(`UpdateEndpointWeightsAndCapacities ${id.endpoint}`, budget, this.clock, (http) =>
-          this.clients.sagemaker.send(
-            new UpdateEndpointWeightsAndCapacitiesCommand({
-              EndpointName: id.endpoint,
-              DesiredWeightsAndCapacities: [
-                {
-                  VariantName: id.variant,
-                  ...(recount || !reweighting ? { DesiredInstanceCount: to.replicas } : {}),
-                  ...(reweighting ? { DesiredWeight: to.weight } : {}),
-                },
-              ],
-            }),
-            http,
-          ),
-        );
-      }
-    } catch (e) {
-      if (options.state && before)
-        await this.takeBack(
-          id.endpoint,
-          arn,
-          versionOf(endpoint),
-          async () => versionOf(await this.describeEndpoint(id, budget)),
-          before,
-          options.state,
-          e instanceof ConflictError,
-          budget,
-        ).catch(() => undefined);
-      throw e;
-    }
-    if (options.state) {
-      // A concurrent writer may have rewritten the tags between our write and the change: confirm.
-      try {
-        if (!holds(await this.readTagsState(endpoint.EndpointArn!, budget), decodeState(encodeState(options.state))))
-          await this.writeTags(id.endpoint, arn, options.state, budget);
-      } catch (e) {
-        throw new ProviderError(
-          `${id.endpoint} was changed, but its dedupe keys and action mark could not be confirmed on the endpoint: ${(e as Error).message}`,
-          { cause: e },
-        );
-      }
-    }
+      else if (changes)
+        await this.updateVariant(id, budget, {
+          ...(recount || !reweighting ? { DesiredInstanceCount: to.replicas } : {}),
+          ...(reweighting ? { DesiredWeight: to.weight } : {}),
+        });
+    });
     return { kind: changes ? 'endpoint' : 'immediate', id: arn, ...(options.state ? { stateWritten: true } : {}) };
   }
 
@@ -437,6 +400,58 @@ export class SageMakerProvider implements Provider {
    * A serverless variant: provisioned concurrency (1..its MaxConcurrency) through
    * UpdateEndpointWeightsAndCapacities' ServerlessUpdateConfig; no instance type; state in the endpoint tags.
    */
+  /**
+   * Write the state tags, make the change, take the tags back if the change failed, then confirm
+   * them (SageMaker tags have no conditional write: another writer may have raced ours).
+   */
+  private async withStateAround(
+    id: VariantId,
+    endpoint: DescribeEndpointCommandOutput,
+    options: ApplyOptions,
+    budget: CallOptions | undefined,
+    change: () => Promise<void>,
+  ): Promise<void> {
+    const arn = endpoint.EndpointArn!;
+    const before = options.state ? await this.writeTags(id.endpoint, arn, options.state, budget) : undefined;
+    try {
+      await change();
+    } catch (e) {
+      if (options.state && before)
+        await this.takeBack(
+          id.endpoint,
+          arn,
+          versionOf(endpoint),
+          async () => versionOf(await this.describeEndpoint(id, budget)),
+          before,
+          options.state,
+          e instanceof ConflictError,
+          budget,
+        ).catch(() => undefined);
+      throw e;
+    }
+    if (!options.state) return;
+    try {
+      if (!holds(await this.readTagsState(arn, budget), decodeState(encodeState(options.state)))) await this.writeTags(id.endpoint, arn, options.state, budget);
+    } catch (e) {
+      throw new ProviderError(
+        `${id.endpoint} was changed, but its dedupe keys and action mark could not be confirmed on the endpoint: ${(e as Error).message}`,
+        {
+          cause: e,
+        },
+      );
+    }
+  }
+
+  /** One variant's entry of UpdateEndpointWeightsAndCapacities (count, weight or provisioned concurrency). */
+  private async updateVariant(id: VariantId, budget: CallOptions | undefined, entry: Omit<DesiredWeightAndCapacity, 'VariantName'>): Promise<void> {
+    await callWithin(`UpdateEndpointWeightsAndCapacities ${id.endpoint}`, budget, this.clock, (http) =>
+      this.clients.sagemaker.send(
+        new UpdateEndpointWeightsAndCapacitiesCommand({ EndpointName: id.endpoint, DesiredWeightsAndCapacities: [{ VariantName: id.variant, ...entry }] }),
+        http,
+      ),
+    );
+  }
+
   private async applyServerless(
     id: VariantId,
     endpoint: DescribeEndpointCommandOutput,
@@ -463,40 +478,13 @@ export class SageMakerProvider implements Provider {
     const reweighting = to.weight !== undefined && to.weight !== (variant.DesiredWeight ?? variant.CurrentWeight);
     const changes = to.replicas !== current || reweighting;
     const arn = endpoint.EndpointArn!;
-    const before = options.state ? await this.writeTags(id.endpoint, arn, options.state, budget) : undefined;
-    try {
+    await this.withStateAround(id, endpoint, options, budget, async () => {
       if (changes)
-        await callWithin(`UpdateEndpointWeightsAndCapacities ${id.endpoint}`, budget, this.clock, (http) =>
-          this.clients.sagemaker.send(
-            new UpdateEndpointWeightsAndCapacitiesCommand({
-              EndpointName: id.endpoint,
-              DesiredWeightsAndCapacities: [
-                {
-                  VariantName: id.variant,
-                  ...(to.replicas !== current ? { ServerlessUpdateConfig: { ProvisionedConcurrency: to.replicas } } : {}),
-                  ...(reweighting ? { DesiredWeight: to.weight } : {}),
-                },
-              ],
-            }),
-            http,
-          ),
-        );
-    } catch (e) {
-      if (options.state && before)
-        await this.takeBack(
-          id.endpoint,
-          arn,
-          versionOf(endpoint),
-          async () => versionOf(await this.describeEndpoint(id, budget)),
-          before,
-          options.state,
-          e instanceof ConflictError,
-          budget,
-        ).catch(() => undefined);
-      throw e;
-    }
-    if (options.state && !holds(await this.readTagsState(arn, budget), decodeState(encodeState(options.state))))
-      await this.writeTags(id.endpoint, arn, options.state, budget);
+        await this.updateVariant(id, budget, {
+          ...(to.replicas !== current ? { ServerlessUpdateConfig: { ProvisionedConcurrency: to.replicas } } : {}),
+          ...(reweighting ? { DesiredWeight: to.weight } : {}),
+        });
+    });
     return { kind: changes ? 'endpoint' : 'immediate', id: arn, ...(options.state ? { stateWritten: true } : {}) };
   }
 
