@@ -1,57 +1,7 @@
-import {
-  decide,
-  emptyPersistedState,
-  validatePolicy,
-  type ActionMark,
-  type Capacity,
-  type PersistedState,
-  type Policy,
-  type Signal,
-  type TargetState,
-} from '../../src/index';
+import { decide, type PersistedState, type Policy, type TargetState } from '../../src/index';
+import { NOW, S, alarm, mark, policy, sample, state } from './decide-support';
 
 /** decide's edges found by mutation testing (bench/mutation.ts): each test pins one branch the table tests leave open. */
-const NOW = Date.parse('2026-03-10T12:00:00Z');
-const S = 1000;
-const REF = { provider: 'memory', id: 't' };
-
-function policy(rules: unknown[], limits: Record<string, unknown> = {}): Policy {
-  return validatePolicy({ name: 'p', limits: { minReplicas: 1, maxReplicas: 10, cooldown: { scaleOut: 0, scaleIn: 0 }, ...limits }, rules });
-}
-function state(capacity: Capacity | number, persisted: Partial<PersistedState> = {}): TargetState {
-  return {
-    ref: REF,
-    capacity: typeof capacity === 'number' ? { replicas: capacity } : capacity,
-    status: 'ready',
-    managed: true,
-    persisted: { ...emptyPersistedState(), ...persisted },
-  };
-}
-const alarm = (name: string, extra: Partial<Signal> = {}): Signal => ({
-  target: REF,
-  source: 'test',
-  metric: 'CpuUtilization',
-  alarm: name,
-  state: 'firing',
-  dedupeKey: `${name}-1`,
-  at: NOW,
-  ...extra,
-});
-const sample = (metric: string, value: number, extra: Partial<Signal> = {}): Signal => ({
-  target: REF,
-  source: 'test',
-  metric,
-  state: 'value',
-  value,
-  dedupeKey: `${metric}-${value}`,
-  at: NOW,
-  ...extra,
-});
-const mark = (secondsAgo: number, from?: number, to?: number): ActionMark => ({
-  at: NOW - secondsAgo * S,
-  ...(from === undefined ? {} : { from }),
-  ...(to === undefined ? {} : { to }),
-});
 const forecast = (load: number) => ({ ok: true as const, load, level: load, headroom: 1, horizonSeconds: 600, points: 100 });
 const bandwidthPolicy = (rules: unknown[], cooldown = { scaleOut: 0, scaleIn: 0 }): Policy =>
   policy(rules, { bandwidthMbps: { min: 10, max: 1000 }, cooldown });
