@@ -1,6 +1,6 @@
 import type { PolicySummary, SimulationResult } from '../engine/simulate';
 import { LATENCY_CAP_MS } from '../engine/latency';
-import { TABLE_COLUMNS, clairvoyantLabel, forecastWakeSentence, scaleToZeroSentence } from './table';
+import { TABLE_COLUMNS, clairvoyantLabel, forecastWakeSentence, policyCells, scaleToZeroSentence } from './table';
 
 /** The aim a winner must meet: at most this share of SLO-violating minutes. */
 const MAX_VIOLATION_RATE = 0.01;
@@ -197,27 +197,9 @@ function htmlTable(result: SimulationResult): string {
   const w = winnerOf(result.summaries);
   const ms = (v: number): string => (v >= LATENCY_CAP_MS ? '&gt;60000' : String(Math.round(v)));
   const head = TABLE_COLUMNS;
-  const pair = (a: number | null, b: number | null): string =>
-    a === null && b === null ? '-' : `${a === null ? '-' : Math.round(a)}/${b === null ? '-' : Math.round(b)}`;
   const rows = result.summaries.map((p) => {
     const best = w?.summary === p;
-    const cells = [
-      `${best ? '&#9733; ' : ''}${esc(p.name)}`,
-      p.baseline ? 'baseline' : 'ours',
-      p.cost.toFixed(2),
-      p.costRatio.toFixed(2),
-      p.clairvoyantRatio.toFixed(2),
-      `${p.violatingMinutes} (${(100 * p.sloViolationRate).toFixed(2)}%)`,
-      ms(p.p95Ms),
-      ms(p.p99Ms),
-      String(p.actions),
-      p.reactMinutes === null ? 'never' : String(p.reactMinutes),
-      String(p.signalSeconds),
-      pair(p.stepDecisionSeconds, p.stepCapacitySeconds),
-      String(p.reaction.steps),
-      pair(p.reaction.decisionP50, p.reaction.decisionP95),
-      pair(p.reaction.capacityP50, p.reaction.capacityP95),
-    ];
+    const cells = [`${best ? '&#9733; ' : ''}${esc(p.name)}`, ...policyCells(p, ms)];
     return `<tr${best ? ` class="best" title="${w.meets ? 'cheapest within 1% SLO-violating minutes' : 'fewest SLO-violating minutes'}"` : ''}>${cells.map((c, i) => `<td${i > 1 ? ' class="n"' : ''}>${c}</td>`).join('')}</tr>`;
   });
   const c = result.clairvoyant;

@@ -127,6 +127,26 @@ export function clairvoyantLabel(c: SimulationResult['clairvoyant']): string {
 }
 
 /** `30/40`; `-` for a figure no step reached. */
+/** A policy's cells after its name, in TABLE_COLUMNS order (the text table and the HTML report alike). */
+export function policyCells(p: PolicySummary, latency: (v: number) => string): string[] {
+  return [
+    p.baseline ? 'baseline' : 'ours',
+    p.cost.toFixed(2),
+    p.costRatio.toFixed(2),
+    p.clairvoyantRatio.toFixed(2),
+    `${p.violatingMinutes} (${(100 * p.sloViolationRate).toFixed(2)}%)`,
+    latency(p.p95Ms),
+    latency(p.p99Ms),
+    String(p.actions),
+    p.reactMinutes === null ? 'never' : String(p.reactMinutes),
+    String(p.signalSeconds),
+    pair(p.stepDecisionSeconds, p.stepCapacitySeconds),
+    String(p.reaction.steps),
+    pair(p.reaction.decisionP50, p.reaction.decisionP95),
+    pair(p.reaction.capacityP50, p.reaction.capacityP95),
+  ];
+}
+
 function pair(p50: number | null, p95: number | null): string {
   return p50 === null && p95 === null ? '-' : `${p50 === null ? '-' : Math.round(p50)}/${p95 === null ? '-' : Math.round(p95)}`;
 }
@@ -155,23 +175,7 @@ export function forecastWakeSentence(w: SimulationResult['forecastWake'][number]
 export function formatTable(result: SimulationResult): string {
   const s = result.scenario;
   const head = TABLE_COLUMNS;
-  const rows = result.summaries.map((p) => [
-    p.name,
-    p.baseline ? 'baseline' : 'ours',
-    p.cost.toFixed(2),
-    p.costRatio.toFixed(2),
-    p.clairvoyantRatio.toFixed(2),
-    `${p.violatingMinutes} (${(100 * p.sloViolationRate).toFixed(2)}%)`,
-    ms(p.p95Ms),
-    ms(p.p99Ms),
-    String(p.actions),
-    p.reactMinutes === null ? 'never' : String(p.reactMinutes),
-    String(p.signalSeconds),
-    pair(p.stepDecisionSeconds, p.stepCapacitySeconds),
-    String(p.reaction.steps),
-    pair(p.reaction.decisionP50, p.reaction.decisionP95),
-    pair(p.reaction.capacityP50, p.reaction.capacityP95),
-  ]);
+  const rows = result.summaries.map((p) => [p.name, ...policyCells(p, ms)]);
   const c = result.clairvoyant;
   const co = result.oracle.cost > 0 ? c.cost / result.oracle.cost : 1;
   const none = ['-', '-', '-', '-', '-'];
