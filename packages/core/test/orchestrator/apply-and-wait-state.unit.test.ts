@@ -48,7 +48,8 @@ describe('applyAndWait: the memory of a manual change, the conflict error, the t
 
   it('no change, no memory written', async () => {
     const provider = new MemoryProvider([{ id: 'model-a', capacity: { replicas: 2 } }]);
-    const r = await applyAndWait(provider, A, { replicas: 2 }, mark);
+    // An injected clock: on the system clock a loaded machine made this 1 ms once.
+    const r = await applyAndWait(provider, A, { replicas: 2 }, { ...mark, clock: new InstantClock(NOW) });
     expect(r).toMatchObject({ status: 'unchanged', waitedMs: 0 });
     expect((await provider.readState(A)).lastScaleOut).toBeUndefined();
   });
