@@ -1,8 +1,7 @@
 import type { Limits, TargetTrackingRule, ThresholdRule } from '../policy/schema';
 import type { Signal } from '../types';
-import { isActive, matchesSignal } from './match';
 import { later, type Proposal, type Remark } from './proposal';
-import { round } from './threshold';
+import { round, thresholdCrossed } from './threshold';
 
 /**
  * Load balancer bandwidth (OCI model deployments), decided by threshold rules with `bandwidth: ±Mbps`
@@ -16,10 +15,8 @@ export function bandwidthThresholdProposal(
   currentMbps: number | undefined,
   limits: Limits,
 ): Proposal | Remark | undefined {
-  if (!matchesSignal(rule, signal) || !isActive(signal)) return undefined;
+  if (!thresholdCrossed(rule, signal)) return undefined;
   const v = signal.value;
-  if (rule.above !== undefined && (v === undefined ? rule.alarm === undefined : !(v > rule.above))) return undefined;
-  if (rule.below !== undefined && (v === undefined ? rule.alarm === undefined : !(v < rule.below))) return undefined;
   const range = limits.bandwidthMbps;
   if (range === undefined) return { rule: name, reason: 'a bandwidth rule needs limits.bandwidthMbps' };
   const from = currentMbps ?? range.min;

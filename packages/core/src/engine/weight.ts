@@ -1,8 +1,7 @@
 import type { ThresholdRule } from '../policy/schema';
 import type { Signal } from '../types';
-import { isActive, matchesSignal } from './match';
 import { later, type Proposal, type Remark } from './proposal';
-import { round } from './threshold';
+import { round, thresholdCrossed } from './threshold';
 
 /**
  * Traffic weight (a variant of a multi-variant endpoint), set by threshold rules with `weight: N`:
@@ -10,10 +9,8 @@ import { round } from './threshold';
  * cloud without traffic weights) gets a remark and no action.
  */
 export function weightThresholdProposal(name: string, rule: ThresholdRule, signal: Signal, currentWeight: number | undefined): Proposal | Remark | undefined {
-  if (!matchesSignal(rule, signal) || !isActive(signal)) return undefined;
+  if (!thresholdCrossed(rule, signal)) return undefined;
   const v = signal.value;
-  if (rule.above !== undefined && (v === undefined ? rule.alarm === undefined : !(v > rule.above))) return undefined;
-  if (rule.below !== undefined && (v === undefined ? rule.alarm === undefined : !(v < rule.below))) return undefined;
   if (currentWeight === undefined)
     return { rule: name, reason: 'a weight rule needs a target that reports a traffic weight (a variant of a multi-variant endpoint)' };
   return {
