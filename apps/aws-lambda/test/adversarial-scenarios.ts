@@ -10,7 +10,7 @@ import fc from 'fast-check';
 import { ManualClock, systemClock, TransientError, type Clock } from '@autoscaler/core';
 import type { FaultSpec } from '@autoscaler/sandbox-aws';
 import { handleEvent, invocationDeadline, type HandlerResult, type LambdaDeps } from '../src';
-import { ENDPOINT, POLICY, startLambdaWorld, TARGET_ID, TOPIC, VARIANT, type LambdaWorld } from './world';
+import { ENDPOINT, POLICY, startLambdaWorld, TARGET_ID, TOPIC, VARIANT, type LambdaWorld, scheduledEvent } from './world';
 import { variantAlarmRequest, alarmFiringRequest } from '@autoscaler/sandbox-aws';
 
 export const ALARM = `autoscaler-app-${ENDPOINT}-${VARIANT}-cpu-high`;
@@ -193,19 +193,7 @@ export async function hungDependency(
       await fire(w);
       const deps = await w.container();
       w.fake.inject(h.fault);
-      const event = h.scheduled
-        ? {
-            version: '0',
-            id: 'tick',
-            'detail-type': 'Scheduled Event',
-            source: 'aws.events',
-            account: '123456789012',
-            time: new Date().toISOString(),
-            region: 'us-east-1',
-            resources: [],
-            detail: {},
-          }
-        : events.at(-1);
+      const event = h.scheduled ? scheduledEvent(new Date().toISOString()) : events.at(-1);
       const platformDeadline = realClock.now() + remainingMs;
       const r = await invoke(deps, event, remainingMs);
       cases.push({

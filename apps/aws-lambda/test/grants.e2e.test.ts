@@ -10,7 +10,7 @@ import { validatePolicy } from '@autoscaler/core';
 import { applyNative, compileNative } from '@autoscaler/provider-aws-sagemaker';
 import { handleEvent, type LambdaDeps } from '../src';
 import { AutoscalerStack } from '../src/stack/autoscaler-stack';
-import { ENDPOINT, startLambdaWorld, TARGET_ID, TOPIC, VARIANT, type LambdaWorld } from './world';
+import { ENDPOINT, startLambdaWorld, TARGET_ID, TOPIC, VARIANT, type LambdaWorld, scheduledEvent } from './world';
 import { variantAlarmRequest } from '@autoscaler/sandbox-aws';
 
 jest.setTimeout(60_000);
@@ -111,17 +111,7 @@ describe('least privilege is exactly the work', () => {
     w.clock.advance(30 * 60_000);
     for (const name of [cpu, memory])
       await w.clients.cloudwatch.send(new SetAlarmStateCommand({ AlarmName: name, StateValue: 'OK', StateReason: 'quiet again' }));
-    await run({
-      version: '0',
-      id: 'tick',
-      'detail-type': 'Scheduled Event',
-      source: 'aws.events',
-      account: '123456789012',
-      time: '2026-01-01T13:00:00Z',
-      region: 'us-east-1',
-      resources: [],
-      detail: {},
-    });
+    await run(scheduledEvent('2026-01-01T13:00:00Z'));
 
     expect(w.fake.calls('UpdateEndpoint').filter((r) => r.status === 200)).toHaveLength(1);
     expect(w.fake.sagemaker.snapshot(ENDPOINT)!.tags).toBeDefined();
@@ -196,17 +186,7 @@ describe('least privilege is exactly the work', () => {
     expect(w.fake.sagemaker.componentSnapshot('llama-ic')).toMatchObject({ desired: 1 });
     w.clock.advance(30 * 60_000);
     await w.clients.cloudwatch.send(new SetAlarmStateCommand({ AlarmName: name, StateValue: 'OK', StateReason: 'quiet again' }));
-    await run({
-      version: '0',
-      id: 'tick',
-      'detail-type': 'Scheduled Event',
-      source: 'aws.events',
-      account: '123456789012',
-      time: '2026-01-01T13:00:00Z',
-      region: 'us-east-1',
-      resources: [],
-      detail: {},
-    });
+    await run(scheduledEvent('2026-01-01T13:00:00Z'));
     expect([...called].sort()).toEqual([...granted(IC_POLICY)].sort());
   });
 });

@@ -3,23 +3,13 @@ import type { SNSEvent } from 'aws-lambda';
 import fc from 'fast-check';
 import { AutoscalerError, ValidationError } from '@autoscaler/core';
 import { handleEvent, parseEnv } from '../src';
-import { ENDPOINT, startLambdaWorld, TOPIC, VARIANT, type LambdaWorld } from './world';
+import { ENDPOINT, startLambdaWorld, TOPIC, VARIANT, type LambdaWorld, scheduledEvent } from './world';
 import { variantAlarmRequest, alarmFiringRequest } from '@autoscaler/sandbox-aws';
 
 let w: LambdaWorld;
 afterEach(async () => w?.close());
 
-const SCHEDULED = {
-  version: '0',
-  id: 'tick',
-  'detail-type': 'Scheduled Event',
-  source: 'aws.events',
-  account: '123456789012',
-  time: '2026-01-01T12:00:00Z',
-  region: 'us-east-1',
-  resources: [],
-  detail: {},
-};
+const SCHEDULED = scheduledEvent();
 
 /** Named as the stack names its alarms: the re-check and the role read only those. */
 const alarmName = (endpoint: string): string => `autoscaler-app-${endpoint}-${VARIANT}-cpu-high`;

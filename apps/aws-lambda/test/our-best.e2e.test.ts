@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { MetricDatum } from '@autoscaler/sandbox-aws';
 import { handleEvent, invocationDeadline, type HandlerResult, type LambdaContextLike, type LambdaDeps } from '../src';
-import { ENDPOINT, startLambdaWorld, TARGET_ID, VARIANT, type LambdaWorld } from './world';
+import { ENDPOINT, startLambdaWorld, TARGET_ID, VARIANT, type LambdaWorld, scheduledEvent } from './world';
 
 jest.setTimeout(30_000);
 
@@ -22,17 +22,7 @@ const OUR_BEST = readFileSync(join(__dirname, '../../../packages/simulator/polic
 const POLICY_TEXT = `${OUR_BEST}\ntargets:\n  - { provider: aws-sagemaker, id: ${TARGET_ID} }\n`;
 
 const MINUTE = 60_000;
-const SCHEDULED = {
-  version: '0',
-  id: 'tick',
-  'detail-type': 'Scheduled Event',
-  source: 'aws.events',
-  account: '123456789012',
-  time: '2026-01-01T12:00:00Z',
-  region: 'us-east-1',
-  resources: [],
-  detail: {},
-};
+const SCHEDULED = scheduledEvent();
 
 /** Lambda's context: `ms` of the invocation left, counted on the world's clock. */
 function lambdaContext(w: LambdaWorld, ms: number): LambdaContextLike {

@@ -8,6 +8,21 @@ export const VARIANT = 'AllTraffic';
 export const TARGET_ID = `endpoint/${ENDPOINT}/variant/${VARIANT}`;
 export const TOPIC = 'arn:aws:sns:us-east-1:123456789012:autoscaler-alarms';
 
+/** The EventBridge schedule's event, as the stack's rule delivers it (the periodic evaluation). */
+export function scheduledEvent(time = '2026-01-01T12:00:00Z'): Record<string, unknown> {
+  return {
+    version: '0',
+    id: 'tick',
+    'detail-type': 'Scheduled Event',
+    source: 'aws.events',
+    account: '123456789012',
+    time,
+    region: 'us-east-1',
+    resources: [],
+    detail: {},
+  };
+}
+
 export const POLICY = {
   name: 'e2e',
   targets: [{ provider: 'aws-sagemaker', id: TARGET_ID }],
