@@ -319,7 +319,19 @@ function bandwidthDecision(
   }
   const chosen = up ?? down;
   if (chosen === undefined) return undefined;
-  const dir = chosen === up ? 'up' : 'down';
+  return resizeOrHold(chosen, chosen === up ? 'up' : 'down', { ...from, bandwidthMbps: chosen.bandwidthMbps! }, from, state, limits, now);
+}
+
+/** A bandwidth or weight change is a resize: it waits for the resize cooldown (up: scale-out's, down: scale-in's). */
+function resizeOrHold(
+  chosen: Proposal,
+  dir: 'up' | 'down',
+  to: Capacity,
+  from: Capacity,
+  state: TargetState,
+  limits: Policy['limits'],
+  now: number,
+): ScaleDecision {
   const cooldown = chosen.cooldownSeconds ?? (dir === 'up' ? limits.cooldown.scaleOut : limits.cooldown.scaleIn);
   if (withinCooldown(state.persisted.lastResize, cooldown, now)) {
     return none(from, `${chosen.why()}; resize cooldown (${cooldown}s) since ${isoTime(state.persisted.lastResize!.at)}`, {
@@ -327,7 +339,7 @@ function bandwidthDecision(
       blockedBy: 'cooldown',
     });
   }
-  return { action: 'resize', from, to: { ...from, bandwidthMbps: chosen.bandwidthMbps! }, reason: chosen.why(), rule: chosen.rule, direction: dir };
+  return { action: 'resize', from, to, reason: chosen.why(), rule: chosen.rule, direction: dir };
 }
 
 /**
@@ -340,13 +352,5 @@ function weightDecision(proposals: readonly Proposal[], from: Capacity, state: T
   let chosen: Proposal | undefined;
   for (const p of proposals) if (p.weight !== undefined && (chosen === undefined || p.weight < chosen.weight!)) chosen = p;
   if (chosen === undefined || chosen.weight === from.weight) return undefined;
-  const dir = chosen.weight! > from.weight ? 'up' : 'down';
-  const cooldown = chosen.cooldownSeconds ?? (dir === 'up' ? limits.cooldown.scaleOut : limits.cooldown.scaleIn);
-  if (withinCooldown(state.persisted.lastResize, cooldown, now)) {
-    return none(from, `${chosen.why()}; resize cooldown (${cooldown}s) since ${isoTime(state.persisted.lastResize!.at)}`, {
-      rule: chosen.rule,
-      blockedBy: 'cooldown',
-    });
-  }
-  return { action: 'resize', from, to: { ...from, weight: chosen.weight! }, reason: chosen.why(), rule: chosen.rule, direction: dir };
+  return resizeOrHold(chosen, chosen.weight! > from.weight ? 'up' : 'down', { ...from, weight: chosen.weight! }, from, state, limits, now);
 }
