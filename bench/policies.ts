@@ -24,8 +24,8 @@ import {
   comparisonScenarios,
   tracesDir,
   tune,
-  type Trace,
 } from '@autoscaler/simulator';
+import type { Trace } from '@autoscaler/simulator';
 
 const r4 = (v: number): number => Math.round(v * 10_000) / 10_000;
 const budgetArg = process.argv.indexOf('--budget');

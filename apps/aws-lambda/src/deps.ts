@@ -8,9 +8,8 @@ import {
   SnsSignatureVerifier,
   createAwsClients,
   snsNotificationKind,
-  type AwsClients,
-  type CertificateFetcher,
 } from '@autoscaler/provider-aws-sagemaker';
+import type { AwsClients, CertificateFetcher } from '@autoscaler/provider-aws-sagemaker';
 import { httpsCertificateGetter, rebasedCertificateGetter } from './certificate-fetch';
 import { parseEnv, type LambdaConfig } from './config';
 import { loadPolicy } from './policy-source';

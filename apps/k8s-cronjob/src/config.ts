@@ -1,15 +1,8 @@
 import { readFileSync } from 'node:fs';
 import * as z from 'zod';
 import { ValidationError, parsePolicy, zodIssues, type LogLevel, type Policy } from '@autoscaler/core';
-import {
-  namedPrometheusQueries,
-  parseAlarmRules,
-  parsePrometheusUrl,
-  parseTiers,
-  type AlarmRule,
-  type PrometheusQuery,
-  type ResourceTier,
-} from '@autoscaler/provider-kubernetes';
+import { namedPrometheusQueries, parseAlarmRules, parsePrometheusUrl, parseTiers } from '@autoscaler/provider-kubernetes';
+import type { AlarmRule, PrometheusQuery, ResourceTier } from '@autoscaler/provider-kubernetes';
 
 /** What one CronJob run does, from its environment (set in deploy/cronjob.yaml). */
 export interface CronJobConfig {

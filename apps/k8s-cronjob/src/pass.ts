@@ -1,25 +1,7 @@
-import {
-  type Autoscaler,
-  TransientError,
-  silentLogger,
-  systemClock,
-  type AuditRecord,
-  type CallOptions,
-  type Clock,
-  type Logger,
-  type Outcome,
-  type Policy,
-  type PolicyResolver,
-  type TargetRef,
-} from '@autoscaler/core';
-import {
-  ClusterSnapshot,
-  type KubernetesProvider,
-  type MetricsServerAlarmSource,
-  discoverTargets,
-  type DiscoveredPolicies,
-  type KubeApi,
-} from '@autoscaler/provider-kubernetes';
+import { TransientError, silentLogger, systemClock } from '@autoscaler/core';
+import type { Autoscaler, AuditRecord, CallOptions, Clock, Logger, Outcome, Policy, PolicyResolver, TargetRef } from '@autoscaler/core';
+import { ClusterSnapshot, discoverTargets } from '@autoscaler/provider-kubernetes';
+import type { KubernetesProvider, MetricsServerAlarmSource, DiscoveredPolicies, KubeApi } from '@autoscaler/provider-kubernetes';
 
 /** The policies of the current pass (discovery runs again on every pass). */
 export class PassPolicies implements PolicyResolver {

@@ -1,18 +1,6 @@
 import type { KubeConfig } from '@kubernetes/client-node';
-import {
-  Autoscaler,
-  JsonLogger,
-  buildNotifiers,
-  redactSecrets,
-  systemClock,
-  type AuditRecord,
-  type Clock,
-  type Logger,
-  type MetricSource,
-  type Notifier,
-  type Outcome,
-  type Policy,
-} from '@autoscaler/core';
+import { Autoscaler, JsonLogger, buildNotifiers, redactSecrets, systemClock } from '@autoscaler/core';
+import type { AuditRecord, Clock, Logger, MetricSource, Notifier, Outcome, Policy } from '@autoscaler/core';
 import {
   ConfigMapAlarmHistory,
   ConfigMapStateStore,

@@ -10,8 +10,8 @@ import {
   runK8sAdversarial,
   runTenantScenario,
   tenantKind,
-  type TenantScenarioResult,
 } from './adversarial-scenarios';
+import type { TenantScenarioResult } from './adversarial-scenarios';
 
 const ns = (i: number): string => `tenant-${String(i).padStart(2, '0')}/deployment/model`;
 

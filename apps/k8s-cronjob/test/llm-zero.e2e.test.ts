@@ -2,15 +2,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ManualClock, MemoryLogger, parsePolicy } from '@autoscaler/core';
 import { LLM_PROMETHEUS_QUERIES } from '@autoscaler/provider-kubernetes';
-import {
-  applySeed,
-  kubeConfigFor,
-  startFakeKubeApi,
-  startFakePrometheus,
-  type FakeKubeApi,
-  type FakePrometheus,
-  closeFakes,
-} from '@autoscaler/sandbox-kubernetes';
+import { applySeed, kubeConfigFor, startFakeKubeApi, startFakePrometheus, closeFakes } from '@autoscaler/sandbox-kubernetes';
+import type { FakeKubeApi, FakePrometheus } from '@autoscaler/sandbox-kubernetes';
 import { loadConfig, runCronJob } from '../src';
 
 const T0 = Date.UTC(2026, 2, 6, 12, 0, 0);

@@ -1,16 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { InstantClock, ManualClock, MemoryLogger, parsePolicy, type Clock } from '@autoscaler/core';
-import {
-  applySeed,
-  kubeConfigFor,
-  startFakeKubeApi,
-  startFakePrometheus,
-  type FakeKubeApi,
-  type FakePrometheus,
-  type FakeSeries,
-  closeFakes,
-} from '@autoscaler/sandbox-kubernetes';
+import { applySeed, kubeConfigFor, startFakeKubeApi, startFakePrometheus, closeFakes } from '@autoscaler/sandbox-kubernetes';
+import type { FakeKubeApi, FakePrometheus, FakeSeries } from '@autoscaler/sandbox-kubernetes';
 import { loadConfig, runCronJob, type RunSummary } from '../src';
 
 // The simulator's "our best" policy, read from disk as is: nothing below edits its text.

@@ -9,18 +9,8 @@ import {
   buildNotifiers,
   redactSecrets,
   systemClock,
-  type AlarmChange,
-  type AuditRecord,
-  type Clock,
-  type FetchLike,
-  type Issue,
-  type Logger,
-  type LogLevel,
-  type Notifier,
-  type Policy,
-  type StateStore,
-  type TargetRef,
 } from '@autoscaler/core';
+import type { AlarmChange, AuditRecord, Clock, FetchLike, Issue, Logger, LogLevel, Notifier, Policy, StateStore, TargetRef } from '@autoscaler/core';
 import {
   OciDataScienceProvider,
   OciMonitoringAlarmSource,
@@ -31,9 +21,8 @@ import {
   configFileAuth,
   createOciClients,
   resourcePrincipalAuth,
-  type OciAuth,
-  type OciClients,
 } from '@autoscaler/provider-oci-data-science';
+import type { OciAuth, OciClients } from '@autoscaler/provider-oci-data-science';
 import { loadConfig, type FunctionConfig } from './config';
 import { isEvaluateRequest } from './evaluate-request';
 import { PolicySource, type FetchText } from './policy-source';

@@ -1,16 +1,7 @@
 import { ValidationError } from '@autoscaler/core';
 import fc from 'fast-check';
-import {
-  breaches,
-  datapoint,
-  evaluateAlarm,
-  invokesActions,
-  targetTrackingAlarms,
-  validateAlarmSpec,
-  type AlarmState,
-  type CloudWatchAlarmSpec,
-  type ComparisonOperator,
-} from '../src/cloudwatch-alarms';
+import { breaches, datapoint, evaluateAlarm, invokesActions, targetTrackingAlarms, validateAlarmSpec } from '../src/cloudwatch-alarms';
+import type { AlarmState, CloudWatchAlarmSpec, ComparisonOperator } from '../src/cloudwatch-alarms';
 
 const spec = (extra: Partial<CloudWatchAlarmSpec> = {}): CloudWatchAlarmSpec => ({
   name: 'high',

@@ -17,13 +17,8 @@ import {
   parseTargetState,
   previousFire,
   validatePolicy,
-  type ActionMark,
-  type Forecast,
-  type MetricPoint,
-  type Policy,
-  type Signal,
-  type TargetState,
 } from '../src/index';
+import type { ActionMark, Forecast, MetricPoint, Policy, Signal, TargetState } from '../src/index';
 
 const RUNS = { numRuns: 400 };
 

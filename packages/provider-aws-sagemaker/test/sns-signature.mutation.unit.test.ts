@@ -1,14 +1,8 @@
 import { TransientError, ValidationError } from '@autoscaler/core';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import {
-  CertificateHttpError,
-  httpsCertificateFetcher,
-  SnsSignatureVerifier,
-  snsStringToSign,
-  vetSigningCertUrl,
-  type SnsSignedFields,
-} from '../src/alarms/sns-signature';
+import { CertificateHttpError, httpsCertificateFetcher, SnsSignatureVerifier, snsStringToSign, vetSigningCertUrl } from '../src/alarms/sns-signature';
+import type { SnsSignedFields } from '../src/alarms/sns-signature';
 import { createSnsSigningIdentity, signSnsFields } from '@autoscaler/sandbox-aws';
 
 /** Edges of the SNS signature check found by mutation testing (bench/mutation.ts). */

@@ -1,21 +1,19 @@
 import type { KubeConfig, V1Container, V1Pod } from '@kubernetes/client-node';
-import {
-  ProviderError,
-  ValidationError,
-  silentLogger,
-  type ApplyHandle,
-  type ApplyOptions,
-  type Issue,
-  type CallOptions,
-  type Capacity,
-  type Logger,
-  type NativeExport,
-  type PersistedState,
-  type Policy,
-  type Provider,
-  type SizeLadder,
-  type TargetRef,
-  type TargetState,
+import { ProviderError, ValidationError, silentLogger } from '@autoscaler/core';
+import type {
+  ApplyHandle,
+  ApplyOptions,
+  Issue,
+  CallOptions,
+  Capacity,
+  Logger,
+  NativeExport,
+  PersistedState,
+  Policy,
+  Provider,
+  SizeLadder,
+  TargetRef,
+  TargetState,
 } from '@autoscaler/core';
 import { ClusterSnapshot } from './kube/cluster-snapshot';
 import { hpaTargeting, refuseHpaOwned } from './kube/hpa-owner';

@@ -2,15 +2,8 @@ import { execFile } from 'node:child_process';
 import { accessSync, constants, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
-import {
-  applySeed,
-  kubeconfigYaml,
-  selfSignedCertificate,
-  startFakeKubeApi,
-  type FakeKubeApi,
-  type FakeKubeSeed,
-  type TlsCredentials,
-} from '@autoscaler/sandbox-kubernetes';
+import { applySeed, kubeconfigYaml, selfSignedCertificate, startFakeKubeApi } from '@autoscaler/sandbox-kubernetes';
+import type { FakeKubeApi, FakeKubeSeed, TlsCredentials } from '@autoscaler/sandbox-kubernetes';
 
 /**
  * The real `kubectl` against the fake apiserver (issue 7: "faithful enough that kubectl works against it").

@@ -4,10 +4,8 @@ import {
   FetchHttpClient,
   ResourcePrincipalAuthenticationDetailsProvider,
   isRegionProvider,
-  type AuthenticationDetailsProvider,
-  type ClientConfiguration,
-  type Region,
 } from 'oci-common';
+import type { AuthenticationDetailsProvider, ClientConfiguration, Region } from 'oci-common';
 import { ValidationError } from '@autoscaler/core';
 import { DataScienceClient } from 'oci-datascience';
 import { MonitoringClient } from 'oci-monitoring';

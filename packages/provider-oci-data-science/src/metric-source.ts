@@ -1,14 +1,5 @@
-import {
-  TransientError,
-  ValidationError,
-  systemClock,
-  type CallOptions,
-  type Clock,
-  type HistoryQuery,
-  type MetricPoint,
-  type MetricSource,
-  type TargetRef,
-} from '@autoscaler/core';
+import { TransientError, ValidationError, systemClock } from '@autoscaler/core';
+import type { CallOptions, Clock, HistoryQuery, MetricPoint, MetricSource, TargetRef } from '@autoscaler/core';
 import { NoRetryConfigurationDetails } from 'oci-common';
 import type { DataScienceClient } from 'oci-datascience';
 import type { MonitoringClient } from 'oci-monitoring';

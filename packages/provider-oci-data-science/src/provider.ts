@@ -1,19 +1,18 @@
-import {
-  ConflictError,
-  systemClock,
-  type CallOptions,
-  type Clock,
-  type Issue,
-  type ApplyHandle,
-  type ApplyOptions,
-  type Capacity,
-  type NativeExport,
-  type PersistedState,
-  type Policy,
-  type Provider,
-  type SizeLadder,
-  type TargetRef,
-  type TargetState,
+import { ConflictError, systemClock } from '@autoscaler/core';
+import type {
+  CallOptions,
+  Clock,
+  Issue,
+  ApplyHandle,
+  ApplyOptions,
+  Capacity,
+  NativeExport,
+  PersistedState,
+  Policy,
+  Provider,
+  SizeLadder,
+  TargetRef,
+  TargetState,
 } from '@autoscaler/core';
 import type { DataScienceClient } from 'oci-datascience';
 import { capacityOf, statusOf, updateFor, viewOf, type DeploymentView } from './deployment-config';

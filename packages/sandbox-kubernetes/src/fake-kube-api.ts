@@ -19,8 +19,8 @@ import {
   apiVersionOf,
   apiVersions,
   findResource,
-  type ResourceDef,
 } from './resources';
+import type { ResourceDef } from './resources';
 import { alreadyExists, conflict, kubeStatus, notFound, statusError } from './status';
 import { ObjectStore, type KubeObject } from './store';
 import { toTable, wantsTable } from './table';

@@ -1,21 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '@autoscaler/core';
 import { MQL_STATISTICS, aggregateMql, parseMql as parseQuery, type MqlStatistic } from '@autoscaler/cloud-semantics';
-import {
-  ApiError,
-  header,
-  iso,
-  newEtag,
-  objectBody,
-  optionalString,
-  paginate,
-  requireString,
-  route,
-  tagsOf,
-  type ApiRequest,
-  type ApiResponse,
-  type Route,
-} from './fake-http';
+import { ApiError, header, iso, newEtag, objectBody, optionalString, paginate, requireString, route, tagsOf } from './fake-http';
+import type { ApiRequest, ApiResponse, Route } from './fake-http';
 import type { FakeNotifications } from './fake-notifications';
 import type { OcidFactory } from './ocid-factory';
 

@@ -1,25 +1,7 @@
-import {
-  ConflictError,
-  MemoryAlarmSource,
-  MemoryProvider,
-  ProviderError,
-  TransientError,
-  ValidationError,
-  type ApplyHandle,
-  type ApplyOptions,
-  type Capacity,
-  type PersistedState,
-  type Signal,
-  type TargetRef,
-  type TargetState,
-} from '@autoscaler/core';
-import {
-  alarmSourceConformanceCases,
-  providerConformanceCases,
-  type AlarmSourceConformanceFixture,
-  type ConformanceCase,
-  type ProviderConformanceFixture,
-} from '../src';
+import { ConflictError, MemoryAlarmSource, MemoryProvider, ProviderError, TransientError, ValidationError } from '@autoscaler/core';
+import type { ApplyHandle, ApplyOptions, Capacity, PersistedState, Signal, TargetRef, TargetState } from '@autoscaler/core';
+import { alarmSourceConformanceCases, providerConformanceCases } from '../src';
+import type { AlarmSourceConformanceFixture, ConformanceCase, ProviderConformanceFixture } from '../src';
 import { memoryFixture } from './memory-fixture';
 
 // Tests of the test harness (as typescript-eslint tests its RuleTester): each

@@ -1,17 +1,6 @@
 import type { Command } from 'commander';
-import {
-  ConflictError,
-  NotReadyError,
-  TransientError,
-  ValidationError,
-  applyAndWait,
-  parsePolicy,
-  systemClock,
-  type ApplyAndWaitResult,
-  type Clock,
-  type Policy,
-  type TargetRef,
-} from '@autoscaler/core';
+import { ConflictError, NotReadyError, TransientError, ValidationError, applyAndWait, parsePolicy, systemClock } from '@autoscaler/core';
+import type { ApplyAndWaitResult, Clock, Policy, TargetRef } from '@autoscaler/core';
 import {
   PROVIDER_NAME,
   SageMakerProvider,
@@ -21,10 +10,8 @@ import {
   nativeStatus,
   parseTargetId,
   teardownNative,
-  type AwsClients,
-  type NativeChange,
-  type NativeStatus,
 } from '@autoscaler/provider-aws-sagemaker';
+import type { AwsClients, NativeChange, NativeStatus } from '@autoscaler/provider-aws-sagemaker';
 import { FakeAws, parseSandboxSeed } from '@autoscaler/sandbox-aws';
 import { type CliIO, processIO } from '../io';
 import { parseIntFlag, readDocument, readText } from '../read-input';

@@ -2,18 +2,8 @@ import { existsSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from '
 import { dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { stringify as stringifyYaml } from 'yaml';
-import {
-  ValidationError,
-  applyAndWait,
-  parsePolicy,
-  systemClock,
-  validatePolicy,
-  type AlarmChange,
-  type Clock,
-  type PersistedState,
-  type Policy,
-  type TargetRef,
-} from '@autoscaler/core';
+import { ValidationError, applyAndWait, parsePolicy, systemClock, validatePolicy } from '@autoscaler/core';
+import type { AlarmChange, Clock, PersistedState, Policy, TargetRef } from '@autoscaler/core';
 import {
   MANAGED_TAG,
   functionDynamicGroupRule,
@@ -28,8 +18,8 @@ import {
   isOcid,
   requireOcid,
   seedSamplePolicy,
-  type OciClients,
 } from '@autoscaler/provider-oci-data-science';
+import type { OciClients } from '@autoscaler/provider-oci-data-science';
 import { startOciSandbox, type OciSandbox, type SandboxSeed } from '@autoscaler/sandbox-oci';
 import { type CliIO, processIO } from '../io';
 import { readDocument, readText } from '../read-input';

@@ -20,12 +20,8 @@ import {
   syntheticScenarios,
   syntheticTrace,
   toReport,
-  type ProviderKind,
-  type Scenario,
-  type SimulationPolicy,
-  type SimulationReport,
-  type SimulationResult,
 } from '@autoscaler/simulator';
+import type { ProviderKind, Scenario, SimulationPolicy, SimulationReport, SimulationResult } from '@autoscaler/simulator';
 import { clouds, namesOf } from '../clouds';
 import { type CliIO, processIO, progress } from '../io';
 

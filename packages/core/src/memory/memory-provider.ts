@@ -1,17 +1,6 @@
 import { ConflictError, NotFoundError, ValidationError, type AutoscalerError } from '../errors';
-import {
-  emptyPersistedState,
-  type ApplyHandle,
-  type ApplyOptions,
-  type Capacity,
-  type Clock,
-  type PersistedState,
-  type Provider,
-  type SizeLadder,
-  type TargetRef,
-  type TargetState,
-  type TargetStatus,
-} from '../types';
+import { emptyPersistedState } from '../types';
+import type { ApplyHandle, ApplyOptions, Capacity, Clock, PersistedState, Provider, SizeLadder, TargetRef, TargetState, TargetStatus } from '../types';
 
 export interface MemoryTargetSeed {
   id: string;

@@ -1,13 +1,5 @@
-import {
-  emptyPersistedState,
-  validatePolicy,
-  type ActionMark,
-  type Capacity,
-  type PersistedState,
-  type Policy,
-  type Signal,
-  type TargetState,
-} from '../../src/index';
+import { emptyPersistedState, validatePolicy } from '../../src/index';
+import type { ActionMark, Capacity, PersistedState, Policy, Signal, TargetState } from '../../src/index';
 
 /** Shared by decide's table tests and its mutation tests: one target, a fixed now, no cooldowns unless set. */
 export const NOW = Date.parse('2026-03-10T12:00:00Z');

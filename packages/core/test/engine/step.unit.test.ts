@@ -13,18 +13,8 @@
  *   https://docs.aws.amazon.com/autoscaling/application/APIReference/API_StepScalingPolicyConfiguration.html
  *   https://docs.aws.amazon.com/autoscaling/application/userguide/application-auto-scaling-step-scaling-policies.html
  */
-import {
-  applyAdjustment,
-  decide,
-  emptyPersistedState,
-  findStep,
-  roundPercentChange,
-  validatePolicy,
-  type PolicyInput,
-  type Signal,
-  type StepAdjustment,
-  type TargetState,
-} from '../../src/index';
+import { applyAdjustment, decide, emptyPersistedState, findStep, roundPercentChange, validatePolicy } from '../../src/index';
+import type { PolicyInput, Signal, StepAdjustment, TargetState } from '../../src/index';
 
 const NOW = Date.UTC(2026, 2, 10, 12, 0, 0);
 

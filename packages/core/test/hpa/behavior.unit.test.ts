@@ -8,16 +8,8 @@
  * count (upstream: timestamp.After(now - period)).
  */
 import { ValidationError } from '../../src/errors';
-import {
-  HPA_DEFAULT_SCALE_DOWN_RULES,
-  HPA_DEFAULT_SCALE_UP_RULES,
-  hpaBehavior,
-  type HpaBehaviorInput,
-  type HpaRecommendation,
-  type HpaScaleEvent,
-  type HpaScalingPolicy,
-  type HpaScalingRules,
-} from '../../src/hpa/behavior';
+import { HPA_DEFAULT_SCALE_DOWN_RULES, HPA_DEFAULT_SCALE_UP_RULES, hpaBehavior } from '../../src/hpa/behavior';
+import type { HpaBehaviorInput, HpaRecommendation, HpaScaleEvent, HpaScalingPolicy, HpaScalingRules } from '../../src/hpa/behavior';
 
 /** generateEventsUniformDistribution(rawEvents, periodSeconds), as ages in seconds. */
 function events(changes: number[], periodSeconds = 120): HpaScaleEvent[] {

@@ -13,15 +13,8 @@
  *   defaultTestingTolerance = 0.1.
  */
 import { ValidationError } from '../../src/errors';
-import {
-  hpaReplicas,
-  type HpaMetricTarget,
-  type HpaPod,
-  type HpaPodPhase,
-  type HpaReplicasInput,
-  type HpaReplicasResult,
-  type HpaTolerances,
-} from '../../src/hpa/replica-calculator';
+import { hpaReplicas } from '../../src/hpa/replica-calculator';
+import type { HpaMetricTarget, HpaPod, HpaPodPhase, HpaReplicasInput, HpaReplicasResult, HpaTolerances } from '../../src/hpa/replica-calculator';
 
 const NOW = Date.UTC(2026, 2, 10, 12, 0, 0);
 const SECOND = 1000;

@@ -1,15 +1,5 @@
-import {
-  ConflictError,
-  InstantClock,
-  MemoryProvider,
-  NotReadyError,
-  applyAndWait,
-  type ApplyHandle,
-  type ApplyOptions,
-  type Capacity,
-  type TargetRef,
-  type TargetState,
-} from '../../src/index';
+import { ConflictError, InstantClock, MemoryProvider, NotReadyError, applyAndWait } from '../../src/index';
+import type { ApplyHandle, ApplyOptions, Capacity, TargetRef, TargetState } from '../../src/index';
 
 const NOW = Date.parse('2026-03-10T12:00:00Z');
 const A: TargetRef = { provider: 'memory', id: 'model-a' };

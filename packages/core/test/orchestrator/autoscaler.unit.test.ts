@@ -9,17 +9,19 @@ import {
   TransientError,
   ValidationError,
   validatePolicy,
-  type ApplyHandle,
-  type ApplyOptions,
-  type AuditRecord,
-  type AutoscalerError,
-  type Capacity,
-  type Clock,
-  type MemoryTargetSeed,
-  type Notifier,
-  type Policy,
-  type TargetRef,
-  type TargetState,
+} from '../../src/index';
+import type {
+  ApplyHandle,
+  ApplyOptions,
+  AuditRecord,
+  AutoscalerError,
+  Capacity,
+  Clock,
+  MemoryTargetSeed,
+  Notifier,
+  Policy,
+  TargetRef,
+  TargetState,
 } from '../../src/index';
 
 const NOW = Date.parse('2026-03-10T12:00:00Z');

@@ -9,14 +9,8 @@ import {
   ProviderError,
   validatePolicy,
   WebhookNotifier,
-  type AuditRecord,
-  type CallOptions,
-  type Notifier,
-  type PersistedState,
-  type Policy,
-  type TargetRef,
-  type TargetState,
 } from '../../src/index';
+import type { AuditRecord, CallOptions, Notifier, PersistedState, Policy, TargetRef, TargetState } from '../../src/index';
 
 const NOW = Date.parse('2026-03-10T12:00:00Z');
 const MIN = 60_000;

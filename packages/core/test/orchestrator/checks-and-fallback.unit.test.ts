@@ -1,17 +1,5 @@
-import {
-  Autoscaler,
-  ManualClock,
-  MemoryMetricSource,
-  MemoryProvider,
-  ProviderError,
-  StaticPolicies,
-  validatePolicy,
-  type Issue,
-  type MemoryTargetSeed,
-  type Policy,
-  type Signal,
-  type TargetRef,
-} from '../../src/index';
+import { Autoscaler, ManualClock, MemoryMetricSource, MemoryProvider, ProviderError, StaticPolicies, validatePolicy } from '../../src/index';
+import type { Issue, MemoryTargetSeed, Policy, Signal, TargetRef } from '../../src/index';
 
 const NOW = Date.parse('2026-03-10T12:00:00Z');
 const MIN = 60_000;

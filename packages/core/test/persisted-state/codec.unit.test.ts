@@ -14,10 +14,8 @@ import {
   stateMergePatch,
   storedDedupeKey,
   validatePolicy,
-  type ActionMark,
-  type PersistedState,
-  type StateCodecOptions,
 } from '../../src/index';
+import type { ActionMark, PersistedState, StateCodecOptions } from '../../src/index';
 
 const AWS: StateCodecOptions = { prefix: 'autoscaler:', valueChars: /[\p{L}\p{Z}\p{N}_.:/=+\-@]/u, maxValueLength: 256, maxKeys: 10 };
 const OCI: StateCodecOptions = { prefix: 'autoscaler-', valueChars: /[\s\S]/u, maxValueLength: 256, maxKeys: 10 };

@@ -1,16 +1,7 @@
 import fc from 'fast-check';
 import * as z from 'zod';
-import {
-  AutoscalerError,
-  MemoryLogger,
-  ValidationError,
-  buildNotifiers,
-  defineNotificationKind,
-  parsePolicy,
-  validatePolicy,
-  type AuditRecord,
-  type Notifier,
-} from '../../src/index';
+import { AutoscalerError, MemoryLogger, ValidationError, buildNotifiers, defineNotificationKind, parsePolicy, validatePolicy } from '../../src/index';
+import type { AuditRecord, Notifier } from '../../src/index';
 
 const base = { name: 'p', limits: { maxReplicas: 3 }, rules: [{ name: 'r', threshold: { alarm: 'a', change: 1 } }] };
 

@@ -1,14 +1,6 @@
 import { GetMetricDataCommand, type GetMetricDataCommandOutput, type MetricDataQuery } from '@aws-sdk/client-cloudwatch';
-import {
-  ValidationError,
-  systemClock,
-  type CallOptions,
-  type Clock,
-  type HistoryQuery,
-  type MetricPoint,
-  type MetricSource,
-  type TargetRef,
-} from '@autoscaler/core';
+import { ValidationError, systemClock } from '@autoscaler/core';
+import type { CallOptions, Clock, HistoryQuery, MetricPoint, MetricSource, TargetRef } from '@autoscaler/core';
 import { callWithin } from '../aws-errors';
 import { mergeBudgets } from '../budget';
 import type { AwsClients } from '../clients';

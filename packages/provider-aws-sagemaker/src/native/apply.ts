@@ -9,11 +9,8 @@ import {
   PutScheduledActionCommand,
   RegisterScalableTargetCommand,
   TagResourceCommand,
-  type ScalableTarget,
-  type ScalingActivity,
-  type ScalingPolicy,
-  type ScheduledAction,
 } from '@aws-sdk/client-application-auto-scaling';
+import type { ScalableTarget, ScalingActivity, ScalingPolicy, ScheduledAction } from '@aws-sdk/client-application-auto-scaling';
 import { DeleteAlarmsCommand, DescribeAlarmsCommand, PutMetricAlarmCommand, type MetricAlarm } from '@aws-sdk/client-cloudwatch';
 import { ConflictError, type TargetRef } from '@autoscaler/core';
 import { call } from '../aws-errors';

@@ -7,10 +7,8 @@ import {
   PutScalingPolicyCommand,
   PutScheduledActionCommand,
   RegisterScalableTargetCommand,
-  type ScalableTarget,
-  type ScalingPolicy,
-  type ScheduledAction,
 } from '@aws-sdk/client-application-auto-scaling';
+import type { ScalableTarget, ScalingPolicy, ScheduledAction } from '@aws-sdk/client-application-auto-scaling';
 import { DescribeAlarmsCommand, PutMetricAlarmCommand, type MetricAlarm } from '@aws-sdk/client-cloudwatch';
 import { alarmToPut } from './alarm-put';
 import { ProviderError, systemClock, type CallOptions, type Clock } from '@autoscaler/core';

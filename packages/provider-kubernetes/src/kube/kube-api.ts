@@ -1,20 +1,13 @@
-import {
-  ApiException,
-  AppsV1Api,
-  AutoscalingV2Api,
-  CoreV1Api,
-  CustomObjectsApi,
-  Observable,
-  PatchStrategy,
-  setHeaderOptions,
-  type ConfigurationOptions,
-  type KubeConfig,
-  type V1ConfigMap,
-  type V1Deployment,
-  type V1Pod,
-  type V1Scale,
-  type V1StatefulSet,
-  type V2HorizontalPodAutoscaler,
+import { ApiException, AppsV1Api, AutoscalingV2Api, CoreV1Api, CustomObjectsApi, Observable, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
+import type {
+  ConfigurationOptions,
+  KubeConfig,
+  V1ConfigMap,
+  V1Deployment,
+  V1Pod,
+  V1Scale,
+  V1StatefulSet,
+  V2HorizontalPodAutoscaler,
 } from '@kubernetes/client-node';
 import { apiKindOf, formatWorkloadId, type WorkloadId, type WorkloadKind } from '../model/ids';
 import type { PodMetricsList } from '../metrics/pod-metrics';

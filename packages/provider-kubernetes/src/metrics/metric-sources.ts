@@ -1,13 +1,5 @@
-import {
-  ValidationError,
-  systemClock,
-  type CallOptions,
-  type Clock,
-  type HistoryQuery,
-  type MetricPoint,
-  type MetricSource,
-  type TargetRef,
-} from '@autoscaler/core';
+import { ValidationError, systemClock } from '@autoscaler/core';
+import type { CallOptions, Clock, HistoryQuery, MetricPoint, MetricSource, TargetRef } from '@autoscaler/core';
 import { parseWorkloadId, type WorkloadId } from '../model/ids';
 import type { MemoryAlarmHistory } from './alarm-history';
 import { PROMETHEUS_MAX_POINTS, parsePrometheusUrl, queryRange, renderWorkloadQuery, type PrometheusEndpoint } from './prometheus-range';

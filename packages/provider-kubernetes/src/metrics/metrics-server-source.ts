@@ -1,16 +1,6 @@
 import type { KubeConfig, V1Pod } from '@kubernetes/client-node';
-import {
-  TransientError,
-  ValidationError,
-  redactSecrets,
-  silentLogger,
-  type AlarmSource,
-  type CallOptions,
-  type Logger,
-  type Signal,
-  type TargetRef,
-  zodIssues,
-} from '@autoscaler/core';
+import { TransientError, ValidationError, redactSecrets, silentLogger, zodIssues } from '@autoscaler/core';
+import type { AlarmSource, CallOptions, Logger, Signal, TargetRef } from '@autoscaler/core';
 import * as z from 'zod';
 import type { ClusterSnapshot } from '../kube/cluster-snapshot';
 import { KubeApi } from '../kube/kube-api';

@@ -1,13 +1,6 @@
 import { ValidationError, type Signal } from '@autoscaler/core';
-import {
-  OPERATOR_WORDS,
-  datapoint,
-  evaluateAlarm,
-  invokesActions,
-  validateAlarmSpec,
-  type AlarmState,
-  type CloudWatchAlarmSpec,
-} from '@autoscaler/cloud-semantics';
+import { OPERATOR_WORDS, datapoint, evaluateAlarm, invokesActions, validateAlarmSpec } from '@autoscaler/cloud-semantics';
+import type { AlarmState, CloudWatchAlarmSpec } from '@autoscaler/cloud-semantics';
 import { canonicalMetric, HIGH_RES_METRICS, HIGH_RES_SECONDS, type MetricName } from './metric-store';
 import { bag, epochMs, finite, isBag, jsonDocument, text } from './payload';
 import { NOTHING, type SimulatedSource, type SourceContext, type SourceOutput } from './source';

@@ -1,18 +1,16 @@
-import {
-  ConflictError,
-  NotFoundError,
-  ValidationError,
-  type ApplyHandle,
-  type ApplyOptions,
-  type Capacity,
-  type Clock,
-  type MetricPoint,
-  type MetricQuery,
-  type PersistedState,
-  type Provider,
-  type SizeLadder,
-  type TargetRef,
-  type TargetState,
+import { ConflictError, NotFoundError, ValidationError } from '@autoscaler/core';
+import type {
+  ApplyHandle,
+  ApplyOptions,
+  Capacity,
+  Clock,
+  MetricPoint,
+  MetricQuery,
+  PersistedState,
+  Provider,
+  SizeLadder,
+  TargetRef,
+  TargetState,
 } from '@autoscaler/core';
 import type { Rng } from '../model/rng';
 import type { ProviderProfile } from '../profiles/profile';

@@ -1,14 +1,5 @@
-import {
-  Autoscaler,
-  InstantClock,
-  MemoryLogger,
-  StaticPolicies,
-  validatePolicy,
-  type AuditRecord,
-  type Provider,
-  type Signal,
-  type TargetRef,
-} from '@autoscaler/core';
+import { Autoscaler, InstantClock, MemoryLogger, StaticPolicies, validatePolicy } from '@autoscaler/core';
+import type { AuditRecord, Provider, Signal, TargetRef } from '@autoscaler/core';
 
 /** The alarm the kit's policy reacts to with +1 replica. */
 export const PROBE_ALARM = 'conformance-high-load';

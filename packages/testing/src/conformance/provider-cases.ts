@@ -1,14 +1,6 @@
 import { expect } from './jest-globals';
-import {
-  AutoscalerError,
-  ConflictError,
-  NotFoundError,
-  ValidationError,
-  type Capacity,
-  type PersistedState,
-  type TargetRef,
-  type TargetState,
-} from '@autoscaler/core';
+import { AutoscalerError, ConflictError, NotFoundError, ValidationError } from '@autoscaler/core';
+import type { Capacity, PersistedState, TargetRef, TargetState } from '@autoscaler/core';
 import type { ConformanceCase, NotApplicable, ProviderConformanceFixture } from './fixtures';
 import { brief, onlyRecord, probeAutoscaler, probeSignal } from './orchestrator-probe';
 import { targetStateProblems } from './well-formed';
