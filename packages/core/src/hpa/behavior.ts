@@ -213,13 +213,13 @@ interface RateArgs {
 /** convertDesiredReplicasWithBehaviorRate: apply the policies' rate limits, then max/min. */
 function convertDesiredReplicasWithBehaviorRate(a: RateArgs): number {
   if (a.desiredReplicas > a.currentReplicas) {
-    let scaleUpLimit = calculateScaleUpLimitWithScalingRules(a.currentReplicas, a.scaleUpEvents, a.scaleDownEvents, a.scaleUp);
+    let scaleUpLimit = limitWithScalingRules('up', a.currentReplicas, a.scaleUpEvents, a.scaleDownEvents, a.scaleUp);
     // Recent events can push the limit below current; never turn a scale-up into a scale-down.
     if (scaleUpLimit < a.currentReplicas) scaleUpLimit = a.currentReplicas;
     const maximumAllowed = Math.min(a.maxReplicas, scaleUpLimit);
     if (a.desiredReplicas > maximumAllowed) return maximumAllowed;
   } else if (a.desiredReplicas < a.currentReplicas) {
-    let scaleDownLimit = calculateScaleDownLimitWithBehaviors(a.currentReplicas, a.scaleUpEvents, a.scaleDownEvents, a.scaleDown);
+    let scaleDownLimit = limitWithScalingRules('down', a.currentReplicas, a.scaleUpEvents, a.scaleDownEvents, a.scaleDown);
     if (scaleDownLimit > a.currentReplicas) scaleDownLimit = a.currentReplicas;
     const minimumAllowed = Math.max(a.minReplicas, scaleDownLimit);
     if (a.desiredReplicas < minimumAllowed) return minimumAllowed;
@@ -228,47 +228,38 @@ function convertDesiredReplicasWithBehaviorRate(a: RateArgs): number {
 }
 
 /**
- * calculateScaleUpLimitWithScalingRules: each policy allows growth from the replica
- * count at the start of its period (current minus what was added plus what was
- * removed since); Max takes the most permissive policy, Min the strictest.
+ * calculateScaleUpLimitWithScalingRules and calculateScaleDownLimitWithBehaviors: each policy
+ * proposes a limit from the replica count at the start of its period (current minus what was
+ * added plus what was removed since). Scaling up, Max takes the most permissive policy and Min
+ * the strictest; scaling down is the mirror image (Max takes the lowest floor, Min the highest).
  */
-function calculateScaleUpLimitWithScalingRules(
+function limitWithScalingRules(
+  direction: 'up' | 'down',
   current: number,
   scaleUpEvents: readonly HpaScaleEvent[],
   scaleDownEvents: readonly HpaScaleEvent[],
   rules: HpaResolvedScalingRules,
 ): number {
   if (rules.selectPolicy === 'Disabled') return current;
-  const pickMin = rules.selectPolicy === 'Min';
-  let result = pickMin ? INT32_MAX : INT32_MIN;
+  const pickHighest = (rules.selectPolicy === 'Max') === (direction === 'up');
+  let result = pickHighest ? INT32_MIN : INT32_MAX;
   for (const policy of rules.policies) {
     const periodStartReplicas =
       current - getReplicasChangePerPeriod(policy.periodSeconds, scaleUpEvents) + getReplicasChangePerPeriod(policy.periodSeconds, scaleDownEvents);
-    // Percent rounds up so a small percentage of few pods still allows one more.
-    const proposed = policy.type === 'Pods' ? periodStartReplicas + policy.value : Math.ceil(periodStartReplicas * (1 + policy.value / 100));
-    result = pickMin ? Math.min(result, proposed) : Math.max(result, proposed);
+    const proposed = direction === 'up' ? scaleUpProposal(periodStartReplicas, policy) : scaleDownProposal(periodStartReplicas, policy);
+    result = pickHighest ? Math.max(result, proposed) : Math.min(result, proposed);
   }
   return result;
 }
 
-/** calculateScaleDownLimitWithBehaviors: the mirror image; Max takes the lowest floor, Min the highest. */
-function calculateScaleDownLimitWithBehaviors(
-  current: number,
-  scaleUpEvents: readonly HpaScaleEvent[],
-  scaleDownEvents: readonly HpaScaleEvent[],
-  rules: HpaResolvedScalingRules,
-): number {
-  if (rules.selectPolicy === 'Disabled') return current;
-  const pickMin = rules.selectPolicy === 'Min';
-  let result = pickMin ? INT32_MIN : INT32_MAX;
-  for (const policy of rules.policies) {
-    const periodStartReplicas =
-      current - getReplicasChangePerPeriod(policy.periodSeconds, scaleUpEvents) + getReplicasChangePerPeriod(policy.periodSeconds, scaleDownEvents);
-    // int32(float64(...)) truncates toward zero.
-    const proposed = policy.type === 'Pods' ? periodStartReplicas - policy.value : Math.trunc(periodStartReplicas * (1 - policy.value / 100));
-    result = pickMin ? Math.max(result, proposed) : Math.min(result, proposed);
-  }
-  return result;
+/** Percent rounds up so a small percentage of few pods still allows one more. */
+function scaleUpProposal(periodStartReplicas: number, policy: HpaScalingPolicy): number {
+  return policy.type === 'Pods' ? periodStartReplicas + policy.value : Math.ceil(periodStartReplicas * (1 + policy.value / 100));
+}
+
+/** int32(float64(...)) truncates toward zero. */
+function scaleDownProposal(periodStartReplicas: number, policy: HpaScalingPolicy): number {
+  return policy.type === 'Pods' ? periodStartReplicas - policy.value : Math.trunc(periodStartReplicas * (1 - policy.value / 100));
 }
 
 /** getReplicasChangePerPeriod: events After(now - period), i.e. strictly younger than the period. */
