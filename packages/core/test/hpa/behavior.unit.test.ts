@@ -7,7 +7,7 @@
  * ago. `events(...)` reproduces that as ages. An event exactly one period old does not
  * count (upstream: timestamp.After(now - period)).
  */
-import { ValidationError } from '../../src/errors';
+import { expectValidationErrorAt } from '../expect-validation-error';
 import { HPA_DEFAULT_SCALE_DOWN_RULES, HPA_DEFAULT_SCALE_UP_RULES, hpaBehavior } from '../../src/hpa/behavior';
 import type { HpaBehaviorInput, HpaRecommendation, HpaScaleEvent, HpaScalingPolicy, HpaScalingRules } from '../../src/hpa/behavior';
 
@@ -426,16 +426,6 @@ describe('hpaBehavior: defaults (pkg/apis/autoscaling/v2/defaults.go)', () => {
   });
 });
 
-/** The thrown value, for checking its class and issues. */
-function thrown(fn: () => unknown): unknown {
-  try {
-    fn();
-  } catch (e) {
-    return e;
-  }
-  throw new Error('expected a throw');
-}
-
 describe('hpaBehavior: errors', () => {
   const base: HpaBehaviorInput = { currentReplicas: 3, desiredReplicas: 4, minReplicas: 1, maxReplicas: 10 };
   const withUp = (scaleUp: unknown): unknown => ({ ...base, behavior: { scaleUp } });
@@ -467,8 +457,6 @@ describe('hpaBehavior: errors', () => {
     { name: 'events not an array', input: { ...base, scaleDownEvents: {} }, path: 'scaleDownEvents' },
     { name: 'input not an object', input: undefined, path: 'input' },
   ])('$name -> ValidationError at $path', ({ input, path }) => {
-    const error = thrown(() => hpaBehavior(input as HpaBehaviorInput));
-    expect(error).toBeInstanceOf(ValidationError);
-    expect((error as ValidationError).issues[0]?.path).toBe(path);
+    expectValidationErrorAt(() => hpaBehavior(input as HpaBehaviorInput), path);
   });
 });

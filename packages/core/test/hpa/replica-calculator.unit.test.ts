@@ -13,6 +13,7 @@
  *   defaultTestingTolerance = 0.1.
  */
 import { ValidationError } from '../../src/errors';
+import { expectValidationErrorAt } from '../expect-validation-error';
 import { hpaReplicas } from '../../src/hpa/replica-calculator';
 import type { HpaMetricTarget, HpaPod, HpaPodPhase, HpaReplicasInput, HpaReplicasResult, HpaTolerances } from '../../src/hpa/replica-calculator';
 
@@ -466,16 +467,6 @@ describe('hpaReplicas: CPU readiness (TestGroupPods)', () => {
   });
 });
 
-/** The thrown value, for checking its class and issues. */
-function thrown(fn: () => unknown): unknown {
-  try {
-    fn();
-  } catch (e) {
-    return e;
-  }
-  throw new Error('expected a throw');
-}
-
 describe('hpaReplicas: errors', () => {
   const base = (): HpaReplicasInput => ({ currentReplicas: 1, target: cpu(50), pods: [{ name: 'p', phase: 'Running', request: 1000, usage: 500 }], now: NOW });
 
@@ -509,8 +500,6 @@ describe('hpaReplicas: errors', () => {
     { name: 'NaN now', input: () => ({ ...base(), now: Number.NaN }), path: 'now' },
     { name: 'input not an object', input: () => null, path: 'input' },
   ])('$name -> ValidationError at $path', ({ input, path }) => {
-    const error = thrown(() => hpaReplicas(input() as HpaReplicasInput));
-    expect(error).toBeInstanceOf(ValidationError);
-    expect((error as ValidationError).issues[0]?.path).toBe(path);
+    expectValidationErrorAt(() => hpaReplicas(input() as HpaReplicasInput), path);
   });
 });
