@@ -1,6 +1,7 @@
 import type { Clock } from '@autoscaler/core';
 import { FLEX_SHAPES, isFlexShape, isOcid } from '@autoscaler/cloud-semantics';
-import { ApiError, header, iso, newEtag, objectBody, paginate, route, tagsOf, type ApiRequest, type ApiResponse, type Route } from './fake-http';
+import { ApiError, checkIfMatch, iso, newEtag, objectBody, paginate, requireQuery, route, tagsOf } from './fake-http';
+import type { ApiRequest, ApiResponse, Route } from './fake-http';
 import type { OcidFactory } from './ocid-factory';
 
 /** The tag a user puts on a deployment the autoscaler may manage (the provider's MANAGED_TAG). */
@@ -226,8 +227,7 @@ export class FakeDataScience {
   }
 
   private list(r: ApiRequest): ApiResponse {
-    const compartmentId = r.query.get('compartmentId');
-    if (!compartmentId) throw new ApiError(400, 'MissingParameter', 'compartmentId is required');
+    const compartmentId = requireQuery(r, 'compartmentId');
     const state = r.query.get('lifecycleState');
     const items = [...this.deployments.keys()]
       .map((id) => this.settled(id))
@@ -243,8 +243,7 @@ export class FakeDataScience {
 
   private update(r: ApiRequest): ApiResponse {
     const d = this.settled(r.params['id']!);
-    const ifMatch = header(r, 'if-match');
-    if (ifMatch !== undefined && ifMatch !== d.etag) throw new ApiError(412, 'NoEtagMatch', `The ETag ${ifMatch} does not match the resource's current ETag`);
+    checkIfMatch(r, d.etag, 'resource');
     if (d.lifecycleState === 'DELETED' || d.lifecycleState === 'DELETING') throw new ApiError(409, 'IncorrectState', `model deployment is ${d.lifecycleState}`);
     const body = objectBody(r);
     for (const k of Object.keys(body)) if (!TOP_LEVEL.has(k)) throw new ApiError(400, 'InvalidParameter', `unknown field ${k} in UpdateModelDeploymentDetails`);
@@ -451,8 +450,7 @@ export class FakeDataScience {
   }
 
   private listWorkRequests(r: ApiRequest): ApiResponse {
-    const compartmentId = r.query.get('compartmentId');
-    if (!compartmentId) throw new ApiError(400, 'MissingParameter', 'compartmentId is required');
+    const compartmentId = requireQuery(r, 'compartmentId');
     const resourceId = r.query.get('resourceId');
     const items = [...this.workRequests.values()]
       .filter((w) => w.compartmentId === compartmentId && (resourceId === null || w.resourceId === resourceId))

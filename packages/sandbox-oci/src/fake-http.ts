@@ -69,6 +69,24 @@ export function header(req: ApiRequest, name: string): string | undefined {
   return Array.isArray(v) ? v[0] : v;
 }
 
+/** A required query parameter (`compartmentId` on every List call): 400 MissingParameter when absent or empty. */
+export function requireQuery(req: ApiRequest, name: string): string {
+  const v = req.query.get(name);
+  if (!v) throw new ApiError(400, 'MissingParameter', `${name} is required`);
+  return v;
+}
+
+/** Optimistic concurrency: an `if-match` header other than the current ETag is 412 NoEtagMatch (no header: no check). */
+export function checkIfMatch(req: ApiRequest, etag: string, what: string): void {
+  const ifMatch = header(req, 'if-match');
+  if (ifMatch !== undefined && ifMatch !== etag) throw new ApiError(412, 'NoEtagMatch', `The ETag ${ifMatch} does not match the ${what}'s current ETag`);
+}
+
+/** 200 with a copy of the resource and its ETag header, as Get/Create/Update calls answer. */
+export function withEtag(resource: Record<string, unknown>, etag: string): ApiResponse {
+  return { status: 200, body: structuredClone(resource), headers: { etag } };
+}
+
 /** The JSON body must be an object; anything else is 400 CannotParseRequest. */
 export function objectBody(req: ApiRequest): Record<string, unknown> {
   if (req.body === null || typeof req.body !== 'object' || Array.isArray(req.body))

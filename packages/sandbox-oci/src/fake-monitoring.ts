@@ -1,7 +1,21 @@
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '@autoscaler/core';
 import { MQL_STATISTICS, aggregateMql, parseMql as parseQuery, type MqlStatistic } from '@autoscaler/cloud-semantics';
-import { ApiError, header, iso, newEtag, objectBody, optionalString, paginate, requireString, route, tagsOf } from './fake-http';
+import {
+  ApiError,
+  checkIfMatch,
+  header,
+  iso,
+  newEtag,
+  objectBody,
+  optionalString,
+  paginate,
+  requireQuery,
+  requireString,
+  route,
+  tagsOf,
+  withEtag,
+} from './fake-http';
 import type { ApiRequest, ApiResponse, Route } from './fake-http';
 import type { FakeNotifications } from './fake-notifications';
 import type { OcidFactory } from './ocid-factory';
@@ -15,6 +29,8 @@ import type { OcidFactory } from './ocid-factory';
  */
 const SEVERITIES = new Set(['CRITICAL', 'ERROR', 'WARNING', 'INFO']);
 const FORMATS = new Set(['RAW', 'PRETTY_JSON', 'ONS_OPTIMIZED']);
+/** Overrides, rule name and message settings: fields of CreateAlarmDetails that AlarmSummary lists too. */
+const RULE_FIELDS = ['overrides', 'ruleName', 'notificationVersion', 'notificationTitle', 'evaluationSlackDuration', 'alarmSummary'];
 const CREATE_FIELDS = new Set([
   'displayName',
   'compartmentId',
@@ -35,12 +51,7 @@ const CREATE_FIELDS = new Set([
   'isEnabled',
   'freeformTags',
   'definedTags',
-  'overrides',
-  'ruleName',
-  'notificationVersion',
-  'notificationTitle',
-  'evaluationSlackDuration',
-  'alarmSummary',
+  ...RULE_FIELDS,
 ]);
 const SUMMARY_FIELDS = [
   'id',
@@ -57,12 +68,7 @@ const SUMMARY_FIELDS = [
   'freeformTags',
   'definedTags',
   'lifecycleState',
-  'overrides',
-  'ruleName',
-  'notificationVersion',
-  'notificationTitle',
-  'evaluationSlackDuration',
-  'alarmSummary',
+  ...RULE_FIELDS,
   'resourceGroup',
 ];
 
@@ -335,8 +341,7 @@ export class FakeMonitoring {
   }
 
   private list(r: ApiRequest): ApiResponse {
-    const compartmentId = r.query.get('compartmentId');
-    if (!compartmentId) throw new ApiError(400, 'MissingParameter', 'compartmentId is required');
+    const compartmentId = requireQuery(r, 'compartmentId');
     const displayName = r.query.get('displayName');
     const state = r.query.get('lifecycleState');
     const items = [...this.alarms.values()]
@@ -353,8 +358,7 @@ export class FakeMonitoring {
 
   /** ListAlarmsStatus: `AlarmStatusSummary` per alarm in the compartment (FIRING or OK), optionally filtered. */
   private listStatus(r: ApiRequest): ApiResponse {
-    const compartmentId = r.query.get('compartmentId');
-    if (!compartmentId) throw new ApiError(400, 'MissingParameter', 'compartmentId is required');
+    const compartmentId = requireQuery(r, 'compartmentId');
     const status = r.query.get('status');
     if (status !== null && status !== 'FIRING' && status !== 'OK') throw new ApiError(400, 'InvalidParameter', 'status must be FIRING or OK');
     const displayName = r.query.get('displayName');
@@ -392,42 +396,39 @@ export class FakeMonitoring {
       const seen = this.retryTokens.get(token);
       // The original answer, even if that alarm has been deleted since (tokens outlive resources).
       const a = seen === undefined ? undefined : this.alarms.get(seen);
-      if (a) return { status: 200, body: structuredClone(a.json), headers: { etag: a.etag } };
+      if (a) return withEtag(a.json, a.etag);
     }
     const id = this.store(this.validateCreate(objectBody(r)));
     if (token !== undefined) this.retryTokens.set(token, id);
     const a = this.find(id);
-    return { status: 200, body: structuredClone(a.json), headers: { etag: a.etag } };
+    return withEtag(a.json, a.etag);
   }
 
   private getRoute(r: ApiRequest): ApiResponse {
     const a = this.find(r.params['id']);
-    return { status: 200, body: structuredClone(a.json), headers: { etag: a.etag } };
+    return withEtag(a.json, a.etag);
   }
 
   private update(r: ApiRequest): ApiResponse {
     const a = this.find(r.params['id']);
-    const ifMatch = header(r, 'if-match');
-    if (ifMatch !== undefined && ifMatch !== a.etag) throw new ApiError(412, 'NoEtagMatch', `The ETag ${ifMatch} does not match the alarm's current ETag`);
+    checkIfMatch(r, a.etag, 'alarm');
     const body = objectBody(r);
     for (const k of Object.keys(body)) if (!CREATE_FIELDS.has(k)) throw new ApiError(400, 'InvalidParameter', `unknown field ${k} in UpdateAlarmDetails`);
     this.validateCommon(body);
     Object.assign(a.json, structuredClone(body), { timeUpdated: iso(this.clock.now()) });
     a.etag = newEtag();
-    return { status: 200, body: structuredClone(a.json), headers: { etag: a.etag } };
+    return withEtag(a.json, a.etag);
   }
 
   private remove(r: ApiRequest): ApiResponse {
     const a = this.find(r.params['id']);
-    const ifMatch = header(r, 'if-match');
-    if (ifMatch !== undefined && ifMatch !== a.etag) throw new ApiError(412, 'NoEtagMatch', `The ETag ${ifMatch} does not match the alarm's current ETag`);
+    checkIfMatch(r, a.etag, 'alarm');
     a.json['lifecycleState'] = 'DELETED';
     return { status: 204 };
   }
 
   private summarize(r: ApiRequest): ApiResponse {
-    const compartmentId = r.query.get('compartmentId');
-    if (!compartmentId) throw new ApiError(400, 'MissingParameter', 'compartmentId is required');
+    const compartmentId = requireQuery(r, 'compartmentId');
     const body = objectBody(r);
     for (const k of Object.keys(body))
       if (!['namespace', 'resourceGroup', 'query', 'startTime', 'endTime', 'resolution'].includes(k))

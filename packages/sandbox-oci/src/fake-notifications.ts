@@ -1,5 +1,6 @@
 import type { Clock } from '@autoscaler/core';
-import { ApiError, iso, newEtag, objectBody, paginate, requireString, route, tagsOf, type ApiRequest, type ApiResponse, type Route } from './fake-http';
+import { ApiError, iso, newEtag, objectBody, paginate, requireQuery, requireString, route, tagsOf, withEtag } from './fake-http';
+import type { ApiRequest, ApiResponse, Route } from './fake-http';
 import type { OcidFactory } from './ocid-factory';
 
 /**
@@ -45,7 +46,7 @@ export class FakeNotifications {
   routes(): Route[] {
     return [
       route('POST', '/20181201/topics', 'CreateTopic', (r) => this.createTopic(r)),
-      route('GET', '/20181201/topics', 'ListTopics', (r) => this.listTopics(r)),
+      route('GET', '/20181201/topics', 'ListTopics', (r) => this.listInCompartment(r, this.liveTopics(), 'name')),
       route('GET', '/20181201/topics/{id}', 'GetTopic', (r) => ({
         status: 200,
         body: this.topic(r.params['id']),
@@ -54,7 +55,7 @@ export class FakeNotifications {
       route('DELETE', '/20181201/topics/{id}', 'DeleteTopic', (r) => this.deleteTopic(r)),
       route('POST', '/20181201/topics/{id}/messages', 'PublishMessage', (r) => this.publishRoute(r)),
       route('POST', '/20181201/subscriptions', 'CreateSubscription', (r) => this.createSubscription(r)),
-      route('GET', '/20181201/subscriptions', 'ListSubscriptions', (r) => this.listSubscriptions(r)),
+      route('GET', '/20181201/subscriptions', 'ListSubscriptions', (r) => this.listInCompartment(r, this.liveSubscriptions(), 'topicId')),
       route('GET', '/20181201/subscriptions/{id}', 'GetSubscription', (r) => ({ status: 200, body: this.subscription(r.params['id']) })),
       route('DELETE', '/20181201/subscriptions/{id}', 'DeleteSubscription', (r) => this.deleteSubscription(r)),
     ];
@@ -130,15 +131,7 @@ export class FakeNotifications {
     if ([...this.topics.values()].some((t) => t['name'] === name && t['lifecycleState'] === 'ACTIVE'))
       throw new ApiError(409, 'Conflict', `a topic named ${name} already exists`);
     const t = this.storeTopic(body);
-    return { status: 200, body: structuredClone(t), headers: { etag: String(t['etag']) } };
-  }
-
-  private listTopics(r: ApiRequest): ApiResponse {
-    const compartmentId = r.query.get('compartmentId');
-    if (!compartmentId) throw new ApiError(400, 'MissingParameter', 'compartmentId is required');
-    const name = r.query.get('name');
-    const items = this.liveTopics().filter((t) => t['compartmentId'] === compartmentId && (name === null || t['name'] === name));
-    return paginate(items, r, this.options.pageSize);
+    return withEtag(t, String(t['etag']));
   }
 
   private deleteTopic(r: ApiRequest): ApiResponse {
@@ -171,15 +164,15 @@ export class FakeNotifications {
       definedTags: body['definedTags'] ?? {},
     };
     this.subscriptions.set(id, sub);
-    return { status: 200, body: structuredClone(sub), headers: { etag: String(sub['etag']) } };
+    return withEtag(sub, String(sub['etag']));
   }
 
-  private listSubscriptions(r: ApiRequest): ApiResponse {
-    const compartmentId = r.query.get('compartmentId');
-    if (!compartmentId) throw new ApiError(400, 'MissingParameter', 'compartmentId is required');
-    const topicId = r.query.get('topicId');
-    const items = this.liveSubscriptions().filter((s) => s['compartmentId'] === compartmentId && (topicId === null || s['topicId'] === topicId));
-    return paginate(items, r, this.options.pageSize);
+  /** ListTopics / ListSubscriptions: the live items of the required compartment, narrowed by an optional exact-match query parameter. */
+  private listInCompartment(r: ApiRequest, items: Array<Record<string, unknown>>, filter: 'name' | 'topicId'): ApiResponse {
+    const compartmentId = requireQuery(r, 'compartmentId');
+    const wanted = r.query.get(filter);
+    const matching = items.filter((x) => x['compartmentId'] === compartmentId && (wanted === null || x[filter] === wanted));
+    return paginate(matching, r, this.options.pageSize);
   }
 
   private deleteSubscription(r: ApiRequest): ApiResponse {
