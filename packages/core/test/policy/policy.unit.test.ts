@@ -164,6 +164,10 @@ const setRule =
     d.rules[i] = rule;
   };
 
+/** Replaces the base's step rule (rules[2]) with one on the same alarm and these step fields. */
+const setStep = (step: Record<string, unknown>): Mutation => setRule(2, { name: 'steps', step: { alarm: 'lat', ...step } });
+const setAdjustments = (...adjustments: Array<Record<string, unknown>>): Mutation => setStep({ adjustments });
+
 describe('validatePolicy: every problem listed by path', () => {
   it('starts from a valid base', () => {
     expect(() => validatePolicy(base())).not.toThrow();
@@ -172,93 +176,40 @@ describe('validatePolicy: every problem listed by path', () => {
   const cases: Array<[string, Mutation, Record<string, string | RegExp>]> = [
     [
       'lower above upper',
-      setRule(2, {
-        name: 'steps',
-        step: {
-          alarm: 'lat',
-          adjustments: [
-            { upper: 0, change: -1 },
-            { lower: 10, upper: 0, change: 1 },
-          ],
-        },
-      }),
+      setAdjustments({ upper: 0, change: -1 }, { lower: 10, upper: 0, change: 1 }),
       { 'rules[2].step.adjustments[1].lower': 'must be <= upper' },
     ],
-    [
-      'empty interval',
-      setRule(2, {
-        name: 'steps',
-        step: {
-          alarm: 'lat',
-          adjustments: [
-            { lower: 0, upper: 0, change: 1 },
-            { lower: 0, change: 2 },
-          ],
-        },
-      }),
-      { 'rules[2].step.adjustments[0].lower': /must be < upper/ },
-    ],
+    ['empty interval', setAdjustments({ lower: 0, upper: 0, change: 1 }, { lower: 0, change: 2 }), { 'rules[2].step.adjustments[0].lower': /must be < upper/ }],
     [
       'overlapping intervals',
-      setRule(2, {
-        name: 'steps',
-        step: {
-          alarm: 'lat',
-          adjustments: [
-            { lower: 0, upper: 10, change: 1 },
-            { lower: 5, change: 2 },
-          ],
-        },
-      }),
+      setAdjustments({ lower: 0, upper: 10, change: 1 }, { lower: 5, change: 2 }),
       { 'rules[2].step.adjustments[1].lower': 'overlaps adjustments[0]' },
     ],
     [
       'a gap between intervals',
-      setRule(2, {
-        name: 'steps',
-        step: {
-          alarm: 'lat',
-          adjustments: [
-            { lower: 0, upper: 10, change: 1 },
-            { lower: 20, change: 2 },
-          ],
-        },
-      }),
+      setAdjustments({ lower: 0, upper: 10, change: 1 }, { lower: 20, change: 2 }),
       { 'rules[2].step.adjustments[1].lower': /leaves a gap after adjustments\[0\] \(upper 10\)/ },
     ],
     [
       'overlap found whatever the order',
-      setRule(2, {
-        name: 'steps',
-        step: {
-          alarm: 'lat',
-          adjustments: [
-            { lower: 5, change: 2 },
-            { lower: 0, upper: 10, change: 1 },
-          ],
-        },
-      }),
+      setAdjustments({ lower: 5, change: 2 }, { lower: 0, upper: 10, change: 1 }),
       { 'rules[2].step.adjustments[0].lower': 'overlaps adjustments[1]' },
     ],
-    ['no step adjustments', setRule(2, { name: 'steps', step: { alarm: 'lat', adjustments: [] } }), { 'rules[2].step.adjustments': /at least one/ }],
+    ['no step adjustments', setStep({ adjustments: [] }), { 'rules[2].step.adjustments': /at least one/ }],
     [
       'negative ExactCapacity',
-      setRule(2, { name: 'steps', step: { alarm: 'lat', adjustmentType: 'ExactCapacity', adjustments: [{ lower: 0, change: -1 }] } }),
+      setStep({ adjustmentType: 'ExactCapacity', adjustments: [{ lower: 0, change: -1 }] }),
       { 'rules[2].step.adjustments[0].change': /ExactCapacity must be >= 0/ },
     ],
     [
       'magnitude without percent',
-      setRule(2, { name: 'steps', step: { alarm: 'lat', minAdjustmentMagnitude: 2, adjustments: [{ lower: 0, change: 1 }] } }),
+      setStep({ minAdjustmentMagnitude: 2, adjustments: [{ lower: 0, change: 1 }] }),
       { 'rules[2].step.minAdjustmentMagnitude': /only applies to PercentChangeInCapacity/ },
     ],
-    [
-      'fractional step change',
-      setRule(2, { name: 'steps', step: { alarm: 'lat', adjustments: [{ lower: 0, change: 1.5 }] } }),
-      { 'rules[2].step.adjustments[0].change': 'must be a whole number' },
-    ],
+    ['fractional step change', setStep({ adjustments: [{ lower: 0, change: 1.5 }] }), { 'rules[2].step.adjustments[0].change': 'must be a whole number' }],
     [
       'unknown adjustment type',
-      setRule(2, { name: 'steps', step: { alarm: 'lat', adjustmentType: 'Percent', adjustments: [{ lower: 0, change: 1 }] } }),
+      setStep({ adjustmentType: 'Percent', adjustments: [{ lower: 0, change: 1 }] }),
       { 'rules[2].step.adjustmentType': /ChangeInCapacity/ },
     ],
     [
