@@ -364,21 +364,19 @@ describe('cooldowns (Application Auto Scaling semantics)', () => {
   });
 
   it('a cooldown does not keep a target outside its bounds', () => {
+    const q = policy(
+      [
+        { name: 'plus-one', threshold: { alarm: 'busy', change: 1 } },
+        { name: 'minus-one', threshold: { alarm: 'low', change: -1 } },
+      ],
+      { minReplicas: 3, maxReplicas: 10, cooldown: { scaleOut: 300, scaleIn: 300 } },
+    );
     // The floor is 3; a +1 within cooldown adds nothing, but the floor still applies.
-    const q = policy([{ name: 'plus-one', threshold: { alarm: 'busy', change: 1 } }], {
-      minReplicas: 3,
-      maxReplicas: 10,
-      cooldown: { scaleOut: 300, scaleIn: 300 },
-    });
     const up = decide(q, state(2, { lastScaleOut: mark(60, 1, 2) }), [alarm('busy')], {}, NOW);
     expect(up).toMatchObject({ action: 'scale', to: { replicas: 3 } });
     expect(up.reason).toMatch(/within scale-out cooldown.*raised to min 3/);
-    const r = policy([{ name: 'minus-one', threshold: { alarm: 'low', change: -1 } }], {
-      minReplicas: 1,
-      maxReplicas: 10,
-      cooldown: { scaleOut: 300, scaleIn: 300 },
-    });
-    const down = decide(r, state(12, { lastScaleIn: mark(60, 13, 12) }), [alarm('low')], {}, NOW);
+    // The ceiling is 10; a -1 within cooldown removes nothing, but the ceiling still applies.
+    const down = decide(q, state(12, { lastScaleIn: mark(60, 13, 12) }), [alarm('low')], {}, NOW);
     expect(down).toMatchObject({ action: 'scale', to: { replicas: 10 } });
     expect(down.reason).toMatch(/within scale-in cooldown.*capped at max 10/);
   });
