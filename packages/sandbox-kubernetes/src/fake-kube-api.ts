@@ -439,6 +439,21 @@ export async function startFakeKubeApi(options: FakeKubeApiOptions = {}): Promis
     return listReply(r, req, filtered, 'PodMetricsList', 'metrics.k8s.io/v1beta1');
   }
 
+  /**
+   * What a PUT (the body) or PATCH (`base` patched) of a subresource asks for: it must be `what`, and a resourceVersion
+   * in it must be the object's own (a stale one is a precondition failure, as on the object itself).
+   */
+  function subresourceUpdate(def: ResourceDef, req: FakeRequest, base: Json, current: KubeObject, what: string): JsonObject {
+    let next: Json;
+    if (req.method === 'PUT') next = parseBody(req);
+    else if (req.method === 'PATCH') next = applyPatch(patchTypeOf(req.header('content-type')), base, parseBody(req));
+    else throw statusError(405, 'the server does not allow this method on the requested resource');
+    if (!isObject(next)) throw statusError(400, `the body must be ${what}`);
+    const rv = isObject(next['metadata']) ? next['metadata']['resourceVersion'] : undefined;
+    if (rv !== undefined && rv !== '' && rv !== current.metadata.resourceVersion) throw conflict(def.resource, def.group, current.metadata.name);
+    return next;
+  }
+
   function serveResource(r: Route, req: FakeRequest): FakeReply {
     const { def } = r;
     if (def.readOnly) return serveMetrics(r, req);
@@ -487,15 +502,8 @@ export async function startFakeKubeApi(options: FakeKubeApiOptions = {}): Promis
     if (r.subresource === 'scale') {
       const scale = scaleOf(def, current);
       if (method === 'GET') return { body: scale };
-      let next: Json;
-      if (method === 'PUT') next = parseBody(req);
-      else if (method === 'PATCH') next = applyPatch(patchTypeOf(req.header('content-type')), scale, parseBody(req));
-      else throw statusError(405, 'the server does not allow this method on the requested resource');
-      if (!isObject(next)) throw statusError(400, 'the body must be a Scale object');
-      const meta = isObject(next['metadata']) ? next['metadata'] : {};
-      const rv = meta['resourceVersion'];
       // The scale's resourceVersion is the workload's: a stale one is a precondition failure on the workload.
-      if (rv !== undefined && rv !== '' && rv !== current.metadata.resourceVersion) throw conflict(def.resource, def.group, r.name);
+      const next = subresourceUpdate(def, req, scale, current, 'a Scale object');
       const spec = isObject(next['spec']) ? next['spec'] : {};
       const replicas = spec['replicas'] ?? 0;
       if (typeof replicas !== 'number' || !Number.isInteger(replicas) || replicas < 0) {
@@ -523,13 +531,7 @@ export async function startFakeKubeApi(options: FakeKubeApiOptions = {}): Promis
 
     if (r.subresource === 'resize') {
       if (method === 'GET') return { body: current };
-      let next: Json;
-      if (method === 'PUT') next = parseBody(req);
-      else if (method === 'PATCH') next = applyPatch(patchTypeOf(req.header('content-type')), current, parseBody(req));
-      else throw statusError(405, 'the server does not allow this method on the requested resource');
-      if (!isObject(next)) throw statusError(400, 'the body must be a Pod object');
-      const rv = isObject(next['metadata']) ? next['metadata']['resourceVersion'] : undefined;
-      if (rv !== undefined && rv !== '' && rv !== current.metadata.resourceVersion) throw conflict(def.resource, def.group, r.name);
+      const next = subresourceUpdate(def, req, current, current, 'a Pod object');
       const updated = resizePod(current, next);
       if (dryRun) return { body: updated };
       return { body: store.put(def, updated) };
@@ -537,13 +539,7 @@ export async function startFakeKubeApi(options: FakeKubeApiOptions = {}): Promis
 
     if (r.subresource === 'status') {
       if (method === 'GET') return { body: current };
-      let next: Json;
-      if (method === 'PUT') next = parseBody(req);
-      else if (method === 'PATCH') next = applyPatch(patchTypeOf(req.header('content-type')), current, parseBody(req));
-      else throw statusError(405, 'the server does not allow this method on the requested resource');
-      if (!isObject(next)) throw statusError(400, 'the body must be an object');
-      const rv = isObject(next['metadata']) ? next['metadata']['resourceVersion'] : undefined;
-      if (rv !== undefined && rv !== '' && rv !== current.metadata.resourceVersion) throw conflict(def.resource, def.group, r.name);
+      const next = subresourceUpdate(def, req, current, current, 'an object');
       const updated = structuredClone(current);
       updated['status'] = next['status'] ?? null;
       if (dryRun) return { body: updated };
@@ -571,18 +567,11 @@ export async function startFakeKubeApi(options: FakeKubeApiOptions = {}): Promis
         return { body: write(def, o, current, dryRun, def.subresources.includes('status')), ...(warning ? { headers: { warning } } : {}) };
       }
       case 'DELETE': {
-        if (dryRun)
-          return {
-            body: {
-              kind: 'Status',
-              apiVersion: 'v1',
-              metadata: {},
-              status: 'Success',
-              details: { name: r.name, group: def.group, kind: def.resource, uid: current.metadata.uid },
-            },
-          };
-        store.delete(def, r.namespace, r.name);
-        if (isWorkloadResource(def)) controller.forget(def, r.namespace!, r.name);
+        // A dry run answers the same Success status and deletes nothing.
+        if (!dryRun) {
+          store.delete(def, r.namespace, r.name);
+          if (isWorkloadResource(def)) controller.forget(def, r.namespace!, r.name);
+        }
         return {
           body: {
             kind: 'Status',

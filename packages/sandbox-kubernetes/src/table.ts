@@ -4,6 +4,8 @@ import type { KubeObject } from './store';
 
 type JsonObject = { [key: string]: Json };
 const obj = (v: Json | undefined): JsonObject => (typeof v === 'object' && v !== null && !Array.isArray(v) ? v : {});
+/** The objects of a list field (absent or not a list: none). */
+const objs = (v: Json | undefined): JsonObject[] => (Array.isArray(v) ? v.map(obj) : []);
 const num = (v: Json | undefined): number => (typeof v === 'number' ? v : 0);
 
 /** True when the client asked for server-side printing (`kubectl get` sends `as=Table`). */
@@ -38,16 +40,13 @@ interface Column {
 }
 
 const str = (v: Json | undefined, none = '<none>'): string => (typeof v === 'string' && v !== '' ? v : none);
-const containersOf = (o: KubeObject): JsonObject[] => {
-  const c = obj(obj(obj(o['spec'])['template'])['spec'])['containers'];
-  return Array.isArray(c) ? c.map(obj) : [];
-};
+const containersOf = (o: KubeObject): JsonObject[] => objs(obj(obj(obj(o['spec'])['template'])['spec'])['containers']);
 
 /** metav1.FormatLabelSelector: `app=x,tier in (a,b),!legacy`. */
 function formatSelector(selector: Json | undefined): string {
   const s = obj(selector);
   const parts = Object.entries(obj(s['matchLabels'])).map(([k, v]) => `${k}=${String(v)}`);
-  for (const e of Array.isArray(s['matchExpressions']) ? s['matchExpressions'].map(obj) : []) {
+  for (const e of objs(s['matchExpressions'])) {
     const key = String(e['key']);
     const values = Array.isArray(e['values']) ? e['values'].map(String).join(',') : '';
     const op = String(e['operator']);
@@ -58,11 +57,9 @@ function formatSelector(selector: Json | undefined): string {
 
 /** The TARGETS column (printers.go formatHPAMetrics): `cpu: 45%/70%`, `<unknown>` before the controller has measured. */
 function hpaTargets(o: KubeObject): string {
-  const specs = obj(o['spec'])['metrics'];
-  const list = Array.isArray(specs) ? specs.map(obj) : [];
+  const list = objs(obj(o['spec'])['metrics']);
   if (list.length === 0) return '<none>';
-  const statuses = obj(o['status'])['currentMetrics'];
-  const current = Array.isArray(statuses) ? statuses.map(obj) : [];
+  const current = objs(obj(o['status'])['currentMetrics']);
   const q = (v: Json | undefined): string => (v === undefined || v === null ? '<unknown>' : String(v));
   const shown = list.map((m, i) => {
     const type = String(m['type']);
@@ -101,26 +98,19 @@ const ageCol: Column = {
   description: 'CreationTimestamp of the object.',
   cell: (o, now) => humanAge(now - Date.parse(o.metadata.creationTimestamp)),
 };
-const containersCol: Column = {
-  name: 'Containers',
+/** A wide-output column: one field of each container in the pod template, comma-separated. */
+const containerFieldCol = (name: string, field: 'name' | 'image', description: string): Column => ({
+  name,
   type: 'string',
   priority: 1,
-  description: 'Names of each container in the template.',
+  description,
   cell: (o) =>
     containersOf(o)
-      .map((c) => String(c['name'] ?? ''))
+      .map((c) => String(c[field] ?? ''))
       .join(','),
-};
-const imagesCol: Column = {
-  name: 'Images',
-  type: 'string',
-  priority: 1,
-  description: 'Images referenced by each container in the template.',
-  cell: (o) =>
-    containersOf(o)
-      .map((c) => String(c['image'] ?? ''))
-      .join(','),
-};
+});
+const containersCol = containerFieldCol('Containers', 'name', 'Names of each container in the template.');
+const imagesCol = containerFieldCol('Images', 'image', 'Images referenced by each container in the template.');
 const readyReplicasCol: Column = {
   name: 'Ready',
   type: 'string',
@@ -158,8 +148,7 @@ const COLUMNS: Readonly<Record<string, Column[]>> = {
       type: 'string',
       description: 'The aggregate readiness state of this pod for accepting traffic.',
       cell: (o) => {
-        const cs = obj(o['status'])['containerStatuses'];
-        const list = Array.isArray(cs) ? cs.map(obj) : [];
+        const list = objs(obj(o['status'])['containerStatuses']);
         return `${list.filter((c) => c['ready'] === true).length}/${list.length}`;
       },
     },
@@ -231,8 +220,7 @@ const COLUMNS: Readonly<Record<string, Column[]>> = {
       type: 'string',
       description: 'The status of the node',
       cell: (o) => {
-        const conds = obj(o['status'])['conditions'];
-        const ready = (Array.isArray(conds) ? conds.map(obj) : []).find((c) => c['type'] === 'Ready');
+        const ready = objs(obj(o['status'])['conditions']).find((c) => c['type'] === 'Ready');
         return ready?.['status'] === 'True' ? 'Ready' : ready?.['status'] === 'False' ? 'NotReady' : 'Unknown';
       },
     },
@@ -249,10 +237,7 @@ const COLUMNS: Readonly<Record<string, Column[]>> = {
       type: 'string',
       priority: 1,
       description: 'List of addresses reachable to the node.',
-      cell: (o) => {
-        const a = obj(o['status'])['addresses'];
-        return str((Array.isArray(a) ? a.map(obj) : []).find((x) => x['type'] === 'InternalIP')?.['address']);
-      },
+      cell: (o) => str(objs(obj(o['status'])['addresses']).find((x) => x['type'] === 'InternalIP')?.['address']),
     },
     { name: 'External-IP', type: 'string', priority: 1, description: 'List of addresses reachable to the node.', cell: () => '<none>' },
     {
