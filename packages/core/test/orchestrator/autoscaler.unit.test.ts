@@ -546,17 +546,22 @@ describe('Autoscaler.handle: bad input is a rejection naming the field, never a 
 });
 
 describe('Autoscaler: stabilization across deliveries', () => {
-  it('keeps recommendations on the target and scales in only when the window has passed', async () => {
+  /** 10 replicas, target tracking at cpu 50 with a 300 s scale-in window and no cooldowns. */
+  function setupStabilized(targetTracking: Record<string, unknown> = {}) {
     const clock = new InstantClock(NOW);
     const provider = new MemoryProvider([{ id: 'model-a', capacity: { replicas: 10 } }]);
     const policy = validatePolicy({
       name: 'tt',
       targets: [A],
       limits: { maxReplicas: 50, cooldown: { scaleOut: 0, scaleIn: 0 }, stabilization: { scaleIn: 300 } },
-      rules: [{ name: 'tt', targetTracking: { metric: 'cpu', target: 50 } }],
+      rules: [{ name: 'tt', targetTracking: { metric: 'cpu', target: 50, ...targetTracking } }],
     });
     const autoscaler = new Autoscaler({ providers: [provider], sources: [new MemoryAlarmSource()], policies: new StaticPolicies([policy]), clock });
     const cpu = (value: number, key: string): Record<string, unknown> => ({ target: A, metric: 'cpu', state: 'value', value, at: clock.now(), dedupeKey: key });
+    return { clock, provider, autoscaler, cpu };
+  }
+  it('keeps recommendations on the target and scales in only when the window has passed', async () => {
+    const { clock, provider, autoscaler, cpu } = setupStabilized();
 
     expect((await autoscaler.handle(cpu(60, 's1'))).records[0]).toMatchObject({ outcome: 'scaled', to: { replicas: 12 } });
     await clock.sleep(60_000);
@@ -572,25 +577,17 @@ describe('Autoscaler: stabilization across deliveries', () => {
   });
 
   it('a steady recommendation is written at most twice per window, and still holds a later scale-in', async () => {
-    const clock = new InstantClock(NOW);
-    const provider = new MemoryProvider([{ id: 'model-a', capacity: { replicas: 10 } }]);
-    const policy = validatePolicy({
-      name: 'tt',
-      targets: [A],
-      limits: { maxReplicas: 50, cooldown: { scaleOut: 0, scaleIn: 0 }, stabilization: { scaleIn: 300 } },
-      rules: [{ name: 'tt', targetTracking: { metric: 'cpu', target: 50, algorithm: 'hpa' } }],
-    });
-    const autoscaler = new Autoscaler({ providers: [provider], sources: [new MemoryAlarmSource()], policies: new StaticPolicies([policy]), clock });
+    const { clock, provider, autoscaler, cpu } = setupStabilized({ algorithm: 'hpa' });
     // Ten passes 30 s apart at the target: each recommends the current 10 replicas.
     for (let i = 0; i < 10; i++) {
-      const r = (await autoscaler.handle({ target: A, metric: 'cpu', state: 'value', value: 50, at: clock.now(), dedupeKey: `p${i}` })).records[0]!;
+      const r = (await autoscaler.handle(cpu(50, `p${i}`))).records[0]!;
       expect(r.outcome).toBe('no-action');
       await clock.sleep(30_000);
     }
     expect(provider.calls.writeState).toBe(2);
     expect((await provider.readState(A)).recommendations.map((r) => r.at - NOW)).toEqual([0, 150_000]);
     // Load drops: the stored 10s are still inside the window, so the scale-in is held.
-    const held = (await autoscaler.handle({ target: A, metric: 'cpu', state: 'value', value: 10, at: clock.now(), dedupeKey: 'drop' })).records[0]!;
+    const held = (await autoscaler.handle(cpu(10, 'drop'))).records[0]!;
     expect(held).toMatchObject({ outcome: 'no-action', to: { replicas: 10 } });
     expect(held.decision?.blockedBy).toBe('stabilization');
   });
