@@ -101,6 +101,8 @@ export interface HandleResult {
   records: AuditRecord[];
   /** False when any record is an error, rejection or conflict. */
   ok: boolean;
+  /** True when every signal of the delivery asked for a periodic evaluation (`state: 'evaluate'`, a heartbeat). */
+  periodic?: boolean;
 }
 
 const FAILED: ReadonlySet<Outcome> = new Set(['error', 'rejected', 'conflict']);
@@ -171,11 +173,45 @@ export class Autoscaler {
     return this.handleSignals(signals, options);
   }
 
-  /** Act on already-parsed signals, grouped by target (targets are handled concurrently). */
+  /**
+   * Act on already-parsed signals, grouped by target (targets are handled concurrently). A signal
+   * with `state: 'evaluate'` (a heartbeat) asks for one periodic evaluation of its target instead:
+   * once per dedupe key, after the other signals.
+   */
   async handleSignals(signals: readonly Signal[], options: RunOptions = {}): Promise<HandleResult> {
     if (signals.length === 0) {
       return this.finish([this.record('no-action', this.clock.now(), { reason: 'the delivery carried no signals' })]);
     }
+    const requests = signals.filter((s) => s.state === 'evaluate');
+    if (requests.length === 0) return this.actOn(signals, options);
+    const acted =
+      requests.length < signals.length
+        ? await this.actOn(
+            signals.filter((s) => s.state !== 'evaluate'),
+            options,
+          )
+        : undefined;
+    const evaluated = await this.evaluateRequested(requests, options);
+    return { ...this.finish([...(acted?.records ?? []), ...evaluated]), ...(acted === undefined ? { periodic: true } : {}) };
+  }
+
+  /** One periodic evaluation per target a heartbeat named; a delivery seen before is a duplicate. */
+  private async evaluateRequested(requests: readonly Signal[], options: RunOptions): Promise<AuditRecord[]> {
+    const started = this.clock.now();
+    const fresh = new Map<string, TargetRef>();
+    const records: AuditRecord[] = [];
+    for (const s of requests) {
+      const ref = this.canonical(s.target);
+      const key = formatTarget(ref);
+      if (fresh.has(key)) continue;
+      if (await this.store.claim(`evaluate ${key} ${s.dedupeKey}`, this.dedupeTtlMs, started)) fresh.set(key, ref);
+      else records.push(this.record('duplicate', started, { target: ref, reason: 'this request for an evaluation was already handled (dedupe key seen)' }));
+    }
+    if (fresh.size > 0) records.push(...(await this.evaluateAll([...fresh.values()], options)).records);
+    return records;
+  }
+
+  private async actOn(signals: readonly Signal[], options: RunOptions): Promise<HandleResult> {
     const budget = this.budget(options);
     const groups = new Map<string, { ref: TargetRef; signals: Signal[] }>();
     for (const raw of signals) {

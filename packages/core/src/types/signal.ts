@@ -1,8 +1,12 @@
 import type { HpaPod } from '../hpa/replica-calculator';
 import type { TargetRef } from './target';
 
-/** `firing`/`ok` for alarm transitions, `value` for a sampled metric. */
-export type SignalState = 'firing' | 'ok' | 'value';
+/**
+ * `firing`/`ok` for alarm transitions, `value` for a sampled metric; `evaluate` when the cloud asks
+ * for one periodic evaluation of the target (a heartbeat alarm's delivery): the orchestrator
+ * evaluates the target once per delivery, as a periodic pass does, and no rule sees the signal.
+ */
+export type SignalState = 'firing' | 'ok' | 'value' | 'evaluate';
 
 /** A normalized event from any alarm source. */
 export interface Signal {
