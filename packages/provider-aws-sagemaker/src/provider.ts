@@ -60,13 +60,8 @@ const STATUS: Record<EndpointStatus, TargetStatus> = {
 };
 
 type ComponentStatus = NonNullable<DescribeInferenceComponentCommandOutput['InferenceComponentStatus']>;
-const COMPONENT_STATUS: Record<ComponentStatus, TargetStatus> = {
-  InService: 'ready',
-  Creating: 'updating',
-  Updating: 'updating',
-  Deleting: 'missing',
-  Failed: 'failed',
-};
+/** An inference component's statuses are a subset of an endpoint's, with the same meaning (the compiler checks the subset). */
+const COMPONENT_STATUS: Record<ComponentStatus, TargetStatus> = STATUS;
 
 /** An inference component's version: LastModifiedTime (changes on every copy-count update; tag writes leave it). */
 export function componentVersionOf(c: Pick<DescribeInferenceComponentCommandOutput, 'LastModifiedTime'>): string {

@@ -3,14 +3,13 @@ import {
   DeleteScheduledActionCommand,
   DeregisterScalableTargetCommand,
   DescribeScalingActivitiesCommand,
-  DescribeScheduledActionsCommand,
   ListTagsForResourceCommand,
   PutScalingPolicyCommand,
   PutScheduledActionCommand,
   RegisterScalableTargetCommand,
   TagResourceCommand,
 } from '@aws-sdk/client-application-auto-scaling';
-import type { ScalableTarget, ScalingActivity, ScalingPolicy, ScheduledAction } from '@aws-sdk/client-application-auto-scaling';
+import type { ScalableTarget, ScalingActivity, ScalingPolicy } from '@aws-sdk/client-application-auto-scaling';
 import { DeleteAlarmsCommand, DescribeAlarmsCommand, PutMetricAlarmCommand, type MetricAlarm } from '@aws-sdk/client-cloudwatch';
 import { ConflictError, type TargetRef } from '@autoscaler/core';
 import { call } from '../aws-errors';
@@ -18,7 +17,7 @@ import type { AwsClients } from '../clients';
 import { nativeAlarmPrefix, parseTargetId, possibleDimensionsOf, scalableDimensionOf, type SageMakerScalableDimension } from '../ids';
 import { OWNER_TAG, ownedPrefixes, type SageMakerNativeExport } from './compile';
 import { alarmToPut } from './alarm-put';
-import { describePolicies, describeTarget } from './registration';
+import { allPages, describePolicies, describeScheduledActions, describeTarget, targetKey, type TargetKey } from './registration';
 import { sameJson } from './same-json';
 
 export { sameJson } from './same-json';
@@ -30,28 +29,28 @@ export interface NativeChange {
 }
 
 async function ownedAlarms(clients: AwsClients, prefix: string): Promise<MetricAlarm[]> {
-  const out: MetricAlarm[] = [];
-  let token: string | undefined;
-  for (let page = 0; page < 20; page++) {
-    const res = await call('DescribeAlarms', () =>
-      clients.cloudwatch.send(
-        new DescribeAlarmsCommand({ AlarmNamePrefix: prefix, AlarmTypes: ['MetricAlarm'], MaxRecords: 100, ...(token ? { NextToken: token } : {}) }),
-      ),
+  return allPages('DescribeAlarms', {}, async (token, http) => {
+    const res = await clients.cloudwatch.send(
+      new DescribeAlarmsCommand({ AlarmNamePrefix: prefix, AlarmTypes: ['MetricAlarm'], MaxRecords: 100, ...token }),
+      http,
     );
-    out.push(...(res.MetricAlarms ?? []));
-    token = res.NextToken;
-    if (!token) break;
-  }
-  return out;
+    return [res.MetricAlarms, res.NextToken];
+  });
 }
 
-async function scheduledActions(clients: AwsClients, resourceId: string, dimension: SageMakerScalableDimension): Promise<ScheduledAction[]> {
-  const res = await call('DescribeScheduledActions', async () =>
-    (await clients.autoscalingClient()).send(
-      new DescribeScheduledActionsCommand({ ServiceNamespace: 'sagemaker', ResourceId: resourceId, ScalableDimension: dimension }),
-    ),
-  );
-  return res.ScheduledActions ?? [];
+/** Delete the named scaling policies and scheduled actions of one scalable target. */
+async function deletePoliciesAndActions(clients: AwsClients, key: TargetKey, names: { policies: string[]; actions: string[] }): Promise<NativeChange[]> {
+  const changes: NativeChange[] = [];
+  const aas = await clients.autoscalingClient();
+  for (const name of names.policies) {
+    await call(`DeleteScalingPolicy ${name}`, () => aas.send(new DeleteScalingPolicyCommand({ ...key, PolicyName: name })));
+    changes.push({ action: 'deleted', kind: 'ScalingPolicy', name });
+  }
+  for (const name of names.actions) {
+    await call(`DeleteScheduledAction ${name}`, () => aas.send(new DeleteScheduledActionCommand({ ...key, ScheduledActionName: name })));
+    changes.push({ action: 'deleted', kind: 'ScheduledAction', name });
+  }
+  return changes;
 }
 
 async function ownerOf(clients: AwsClients, target: ScalableTarget): Promise<string | undefined> {
@@ -75,7 +74,8 @@ export async function applyNative(clients: AwsClients, exported: SageMakerNative
   const resourceId = targetRes.request.ResourceId!;
   const dimension = (targetRes.request.ScalableDimension ?? scalableDimensionOf(resourceId)) as SageMakerScalableDimension;
 
-  const existing = await describeTarget(clients, resourceId, {}, dimension);
+  const key = targetKey(resourceId, dimension);
+  const existing = await describeTarget(clients, key);
   if (existing) {
     const owner = await ownerOf(clients, existing);
     if (owner !== exported.owner && !options.adopt) {
@@ -99,7 +99,7 @@ export async function applyNative(clients: AwsClients, exported: SageMakerNative
     changes.push({ action: 'created', kind: 'ScalableTarget', name: resourceId });
   }
 
-  const policies = new Map((await describePolicies(clients, resourceId, {}, dimension)).map((p) => [p.PolicyName!, p]));
+  const policies = new Map((await describePolicies(clients, key)).map((p) => [p.PolicyName!, p]));
   const arns = new Map<string, string>();
   const wantedPolicies = new Set<string>();
   for (const r of exported.resources) {
@@ -139,7 +139,7 @@ export async function applyNative(clients: AwsClients, exported: SageMakerNative
     changes.push({ action: have ? 'updated' : 'created', kind: 'Alarm', name });
   }
 
-  const actions = new Map((await scheduledActions(clients, resourceId, dimension)).map((a) => [a.ScheduledActionName!, a]));
+  const actions = new Map((await describeScheduledActions(clients, key)).map((a) => [a.ScheduledActionName!, a]));
   const wantedActions = new Set<string>();
   for (const r of exported.resources) {
     if (r.kind !== 'ScheduledAction') continue;
@@ -165,34 +165,13 @@ export async function applyNative(clients: AwsClients, exported: SageMakerNative
     await call('DeleteAlarms', () => clients.cloudwatch.send(new DeleteAlarmsCommand({ AlarmNames: staleAlarms })));
     for (const n of staleAlarms) changes.push({ action: 'deleted', kind: 'Alarm', name: n });
   }
-  for (const name of policies.keys()) {
-    if (!name.startsWith(exported.policyPrefix) || wantedPolicies.has(name)) continue;
-    await call(`DeleteScalingPolicy ${name}`, async () =>
-      (await clients.autoscalingClient()).send(
-        new DeleteScalingPolicyCommand({
-          ServiceNamespace: 'sagemaker',
-          ResourceId: resourceId,
-          ScalableDimension: dimension,
-          PolicyName: name,
-        }),
-      ),
-    );
-    changes.push({ action: 'deleted', kind: 'ScalingPolicy', name });
-  }
-  for (const name of actions.keys()) {
-    if (!name.startsWith(exported.policyPrefix) || wantedActions.has(name)) continue;
-    await call(`DeleteScheduledAction ${name}`, async () =>
-      (await clients.autoscalingClient()).send(
-        new DeleteScheduledActionCommand({
-          ServiceNamespace: 'sagemaker',
-          ResourceId: resourceId,
-          ScalableDimension: dimension,
-          ScheduledActionName: name,
-        }),
-      ),
-    );
-    changes.push({ action: 'deleted', kind: 'ScheduledAction', name });
-  }
+  const stale = (wanted: Set<string>) => (name: string) => name.startsWith(exported.policyPrefix) && !wanted.has(name);
+  changes.push(
+    ...(await deletePoliciesAndActions(clients, key, {
+      policies: [...policies.keys()].filter(stale(wantedPolicies)),
+      actions: [...actions.keys()].filter(stale(wantedActions)),
+    })),
+  );
   return changes;
 }
 
@@ -213,23 +192,18 @@ export async function teardownNative(clients: AwsClients, ref: TargetRef, policy
   }
   // A variant may be registered for its instances or (serverless) its provisioned concurrency.
   for (const dimension of possibleDimensionsOf(resourceId)) {
-    const target = await describeTarget(clients, resourceId, {}, dimension);
+    const key = targetKey(resourceId, dimension);
+    const target = await describeTarget(clients, key);
     if (!target) continue;
-    const aas = await clients.autoscalingClient();
-    const key = { ServiceNamespace: 'sagemaker' as const, ResourceId: resourceId, ScalableDimension: dimension };
-    for (const p of await describePolicies(clients, resourceId, {}, dimension)) {
-      if (!p.PolicyName?.startsWith(policyPrefix)) continue;
-      await call(`DeleteScalingPolicy ${p.PolicyName}`, () => aas.send(new DeleteScalingPolicyCommand({ ...key, PolicyName: p.PolicyName })));
-      changes.push({ action: 'deleted', kind: 'ScalingPolicy', name: p.PolicyName });
-    }
-    for (const a of await scheduledActions(clients, resourceId, dimension)) {
-      if (!a.ScheduledActionName?.startsWith(policyPrefix)) continue;
-      await call(`DeleteScheduledAction ${a.ScheduledActionName}`, () =>
-        aas.send(new DeleteScheduledActionCommand({ ...key, ScheduledActionName: a.ScheduledActionName })),
-      );
-      changes.push({ action: 'deleted', kind: 'ScheduledAction', name: a.ScheduledActionName });
-    }
+    const ours = (name: string | undefined): name is string => name?.startsWith(policyPrefix) === true;
+    changes.push(
+      ...(await deletePoliciesAndActions(clients, key, {
+        policies: (await describePolicies(clients, key)).map((p) => p.PolicyName).filter(ours),
+        actions: (await describeScheduledActions(clients, key)).map((a) => a.ScheduledActionName).filter(ours),
+      })),
+    );
     if ((await ownerOf(clients, target)) === policyName) {
+      const aas = await clients.autoscalingClient();
       await call('DeregisterScalableTarget', () => aas.send(new DeregisterScalableTargetCommand(key)));
       changes.push({ action: 'deleted', kind: 'ScalableTarget', name: resourceId });
     }
@@ -248,24 +222,17 @@ export interface NativeStatus {
 export async function nativeStatus(clients: AwsClients, ref: TargetRef, options: { activities?: number } = {}): Promise<NativeStatus> {
   const id = parseTargetId(ref.id);
   let target: ScalableTarget | undefined;
-  let dimension = scalableDimensionOf(ref.id);
+  let key = targetKey(ref.id);
   for (const d of possibleDimensionsOf(ref.id)) {
-    target = await describeTarget(clients, ref.id, {}, d);
+    target = await describeTarget(clients, targetKey(ref.id, d));
     if (target) {
-      dimension = d;
+      key = targetKey(ref.id, d);
       break;
     }
   }
-  const policies = target ? await describePolicies(clients, ref.id, {}, dimension) : [];
+  const policies = target ? await describePolicies(clients, key) : [];
   const act = await call('DescribeScalingActivities', async () =>
-    (await clients.autoscalingClient()).send(
-      new DescribeScalingActivitiesCommand({
-        ServiceNamespace: 'sagemaker',
-        ResourceId: ref.id,
-        ScalableDimension: dimension,
-        MaxResults: options.activities ?? 10,
-      }),
-    ),
+    (await clients.autoscalingClient()).send(new DescribeScalingActivitiesCommand({ ...key, MaxResults: options.activities ?? 10 })),
   );
   // Ours (`setup aws`'s and the app's), named after the target.
   const infix = id.kind === 'component' ? `-ic-${id.component}-` : `-${id.endpoint}-${id.variant}-`;

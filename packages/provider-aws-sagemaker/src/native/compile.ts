@@ -223,30 +223,25 @@ export function compileNative(policy: Policy, ref: TargetRef, options: CompileOp
       }
       const cooldownFor = (steps: readonly StepAdjustment[]): number =>
         s.cooldown ?? (steps.some((x) => x.change > 0) ? limits.cooldown.scaleOut : limits.cooldown.scaleIn);
-      if (ups.length > 0)
+      // One policy and alarm per side of the threshold; the names get a side suffix only when there are both.
+      const both = ups.length > 0 && downs.length > 0;
+      for (const [steps, suffix] of [
+        [ups, '-high'],
+        [downs, '-low'],
+      ] as const) {
+        if (steps.length === 0) continue;
         stepPolicy(
           r,
-          downs.length > 0 ? '-high' : '',
+          both ? suffix : '',
           s.adjustmentType,
-          ups,
+          steps,
           s.metric,
           s.threshold,
-          cooldownFor(ups),
+          cooldownFor(steps),
           s.minAdjustmentMagnitude,
           s.metricAggregationType,
         );
-      if (downs.length > 0)
-        stepPolicy(
-          r,
-          ups.length > 0 ? '-low' : '',
-          s.adjustmentType,
-          downs,
-          s.metric,
-          s.threshold,
-          cooldownFor(downs),
-          s.minAdjustmentMagnitude,
-          s.metricAggregationType,
-        );
+      }
     }
 
     function compileThreshold(r: Rule, t: ThresholdRule): void {

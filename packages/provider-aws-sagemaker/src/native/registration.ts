@@ -39,72 +39,59 @@ export interface RegistrationCalls {
 const within = <T>(what: string, calls: RegistrationCalls, fn: (http: HttpCallOptions) => Promise<T>): Promise<T> =>
   callWithin(what, calls.budget, calls.clock ?? systemClock, fn);
 
-export async function describeTarget(
-  clients: AwsClients,
-  resourceId: string,
-  calls: RegistrationCalls = {},
-  dimension: SageMakerScalableDimension = scalableDimensionOf(resourceId),
-): Promise<ScalableTarget | undefined> {
+/** The key Application Auto Scaling files a scalable target (and its policies and scheduled actions) under. */
+export interface TargetKey {
+  ServiceNamespace: 'sagemaker';
+  ResourceId: string;
+  ScalableDimension: SageMakerScalableDimension;
+}
+
+export function targetKey(resourceId: string, dimension: SageMakerScalableDimension = scalableDimensionOf(resourceId)): TargetKey {
+  return { ServiceNamespace: 'sagemaker', ResourceId: resourceId, ScalableDimension: dimension };
+}
+
+/** A Describe* call followed page by page (at most 20 pages): `page` sends one request and returns its items and NextToken. */
+export async function allPages<T>(
+  what: string,
+  calls: RegistrationCalls,
+  page: (token: { NextToken?: string }, http: HttpCallOptions) => Promise<readonly [T[] | undefined, string | undefined]>,
+): Promise<T[]> {
+  const items: T[] = [];
+  let token: string | undefined;
+  for (let n = 0; n < 20; n++) {
+    const [more, next] = await within(what, calls, (http) => page(token ? { NextToken: token } : {}, http));
+    items.push(...(more ?? []));
+    token = next;
+    if (!token) break;
+  }
+  return items;
+}
+
+export async function describeTarget(clients: AwsClients, key: TargetKey, calls: RegistrationCalls = {}): Promise<ScalableTarget | undefined> {
+  const { ServiceNamespace, ResourceId, ScalableDimension } = key;
   const out = await within('DescribeScalableTargets', calls, async (http) =>
-    (await clients.autoscalingClient()).send(
-      new DescribeScalableTargetsCommand({ ServiceNamespace: 'sagemaker', ResourceIds: [resourceId], ScalableDimension: dimension }),
-      http,
-    ),
+    (await clients.autoscalingClient()).send(new DescribeScalableTargetsCommand({ ServiceNamespace, ResourceIds: [ResourceId], ScalableDimension }), http),
   );
-  return out.ScalableTargets?.find((t) => t.ResourceId === resourceId);
+  return out.ScalableTargets?.find((t) => t.ResourceId === ResourceId);
 }
 
-export async function describePolicies(
-  clients: AwsClients,
-  resourceId: string,
-  calls: RegistrationCalls = {},
-  dimension: SageMakerScalableDimension = scalableDimensionOf(resourceId),
-): Promise<ScalingPolicy[]> {
-  const policies: ScalingPolicy[] = [];
-  let token: string | undefined;
-  for (let page = 0; page < 20; page++) {
-    const out = await within('DescribeScalingPolicies', calls, async (http) =>
-      (await clients.autoscalingClient()).send(
-        new DescribeScalingPoliciesCommand({
-          ServiceNamespace: 'sagemaker',
-          ResourceId: resourceId,
-          ScalableDimension: dimension,
-          ...(token ? { NextToken: token } : {}),
-        }),
-        http,
-      ),
-    );
-    policies.push(...(out.ScalingPolicies ?? []));
-    token = out.NextToken;
-    if (!token) break;
-  }
-  return policies;
+export async function describePolicies(clients: AwsClients, key: TargetKey, calls: RegistrationCalls = {}): Promise<ScalingPolicy[]> {
+  return allPages('DescribeScalingPolicies', calls, async (token, http) => {
+    const out = await (await clients.autoscalingClient()).send(new DescribeScalingPoliciesCommand({ ...key, ...token }), http);
+    return [out.ScalingPolicies, out.NextToken];
+  });
 }
 
-export async function describeScheduledActions(clients: AwsClients, resourceId: string, calls: RegistrationCalls = {}): Promise<ScheduledAction[]> {
-  const actions: ScheduledAction[] = [];
-  let token: string | undefined;
-  for (let page = 0; page < 20; page++) {
-    const out = await within('DescribeScheduledActions', calls, async (http) =>
-      (await clients.autoscalingClient()).send(
-        new DescribeScheduledActionsCommand({
-          ServiceNamespace: 'sagemaker',
-          ResourceId: resourceId,
-          ScalableDimension: scalableDimensionOf(resourceId),
-          ...(token ? { NextToken: token } : {}),
-        }),
-        http,
-      ),
-    );
-    actions.push(...(out.ScheduledActions ?? []));
-    token = out.NextToken;
-    if (!token) break;
-  }
-  return actions;
+export async function describeScheduledActions(clients: AwsClients, key: TargetKey, calls: RegistrationCalls = {}): Promise<ScheduledAction[]> {
+  return allPages('DescribeScheduledActions', calls, async (token, http) => {
+    const out = await (await clients.autoscalingClient()).send(new DescribeScheduledActionsCommand({ ...key, ...token }), http);
+    return [out.ScheduledActions, out.NextToken];
+  });
 }
 
 export async function saveRegistration(clients: AwsClients, resourceId: string, calls: RegistrationCalls = {}): Promise<SavedRegistration | undefined> {
-  const target = await describeTarget(clients, resourceId, calls);
+  const key = targetKey(resourceId);
+  const target = await describeTarget(clients, key, calls);
   if (!target) return undefined;
   const tags = target.ScalableTargetARN
     ? ((
@@ -113,8 +100,8 @@ export async function saveRegistration(clients: AwsClients, resourceId: string, 
         )
       ).Tags ?? {})
     : {};
-  const policies = await describePolicies(clients, resourceId, calls);
-  const scheduledActions = await describeScheduledActions(clients, resourceId, calls);
+  const policies = await describePolicies(clients, key, calls);
+  const scheduledActions = await describeScheduledActions(clients, key, calls);
   const alarms: SavedRegistration['alarms'] = [];
   const stepPolicies = policies.filter((p) => p.PolicyType === 'StepScaling' && p.PolicyARN);
   if (stepPolicies.length > 0) {
@@ -148,10 +135,7 @@ export async function saveRegistration(clients: AwsClients, resourceId: string, 
 
 export async function deregister(clients: AwsClients, resourceId: string, calls: RegistrationCalls = {}): Promise<void> {
   await within('DeregisterScalableTarget', calls, async (http) =>
-    (await clients.autoscalingClient()).send(
-      new DeregisterScalableTargetCommand({ ServiceNamespace: 'sagemaker', ResourceId: resourceId, ScalableDimension: scalableDimensionOf(resourceId) }),
-      http,
-    ),
+    (await clients.autoscalingClient()).send(new DeregisterScalableTargetCommand(targetKey(resourceId)), http),
   );
 }
 
@@ -165,9 +149,7 @@ export async function restoreRegistration(clients: AwsClients, saved: SavedRegis
   await within('RegisterScalableTarget', calls, async (http) =>
     (await clients.autoscalingClient()).send(
       new RegisterScalableTargetCommand({
-        ServiceNamespace: 'sagemaker',
-        ResourceId: t.ResourceId,
-        ScalableDimension: scalableDimensionOf(t.ResourceId!),
+        ...targetKey(t.ResourceId!),
         MinCapacity: t.MinCapacity,
         MaxCapacity: t.MaxCapacity,
         ...(t.SuspendedState ? { SuspendedState: t.SuspendedState } : {}),
@@ -180,9 +162,7 @@ export async function restoreRegistration(clients: AwsClients, saved: SavedRegis
     await within(`PutScheduledAction ${a.ScheduledActionName ?? ''}`, calls, async (http) =>
       (await clients.autoscalingClient()).send(
         new PutScheduledActionCommand({
-          ServiceNamespace: 'sagemaker',
-          ResourceId: t.ResourceId,
-          ScalableDimension: scalableDimensionOf(t.ResourceId!),
+          ...targetKey(t.ResourceId!),
           ScheduledActionName: a.ScheduledActionName,
           Schedule: a.Schedule,
           ...(a.Timezone ? { Timezone: a.Timezone } : {}),
@@ -198,10 +178,8 @@ export async function restoreRegistration(clients: AwsClients, saved: SavedRegis
     const out = await within('PutScalingPolicy', calls, async (http) =>
       (await clients.autoscalingClient()).send(
         new PutScalingPolicyCommand({
+          ...targetKey(p.ResourceId!),
           PolicyName: p.PolicyName,
-          ServiceNamespace: 'sagemaker',
-          ResourceId: p.ResourceId,
-          ScalableDimension: scalableDimensionOf(p.ResourceId!),
           PolicyType: p.PolicyType,
           ...(p.StepScalingPolicyConfiguration ? { StepScalingPolicyConfiguration: p.StepScalingPolicyConfiguration } : {}),
           ...(p.TargetTrackingScalingPolicyConfiguration ? { TargetTrackingScalingPolicyConfiguration: p.TargetTrackingScalingPolicyConfiguration } : {}),
