@@ -1,13 +1,17 @@
 import { ValidationError } from '../src/errors';
 
-/** Runs `fn` and expects a ValidationError whose first issue names `path`. */
-export function expectValidationErrorAt(fn: () => unknown, path: string): void {
-  let error: unknown;
+/** The ValidationError `fn` throws (fails the test when it throws nothing or something else). */
+export function validationErrorOf(fn: () => unknown): ValidationError {
   try {
     fn();
   } catch (e) {
-    error = e;
+    expect(e).toBeInstanceOf(ValidationError);
+    return e as ValidationError;
   }
-  expect(error).toBeInstanceOf(ValidationError);
-  expect((error as ValidationError).issues[0]?.path).toBe(path);
+  throw new Error('expected a ValidationError, nothing was thrown');
+}
+
+/** Expects `fn` to throw a ValidationError whose first issue names `path`. */
+export function expectValidationErrorAt(fn: () => unknown, path: string): void {
+  expect(validationErrorOf(fn).issues[0]?.path).toBe(path);
 }

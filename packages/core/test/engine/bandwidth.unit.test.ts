@@ -1,15 +1,12 @@
-import { decide, validatePolicy, ValidationError, type Signal, type TargetState } from '../../src/index';
+import { decide, validatePolicy, type Policy, type Signal, type TargetState } from '../../src/index';
+import { validationErrorOf } from '../expect-validation-error';
+import { NOW, policy as basePolicy } from './decide-support';
 
-const NOW = Date.parse('2026-03-10T12:00:00Z');
 const REF = { provider: 'oci-data-science', id: 'ocid1.datasciencemodeldeployment.oc1.iad.amaaaaaaexample' };
 
-const policy = (rules: unknown[], limits: Record<string, unknown> = {}) =>
-  validatePolicy({
-    name: 'lb',
-    targets: [REF],
-    limits: { minReplicas: 1, maxReplicas: 10, bandwidthMbps: { min: 10, max: 20 }, cooldown: { scaleOut: 60, scaleIn: 300 }, ...limits },
-    rules,
-  });
+/** decide-support's policy with a deployment's cooldowns (out 60 s, in 300 s), which the resize cooldown follows. */
+const policy = (rules: unknown[], limits: Record<string, unknown> = {}): Policy =>
+  basePolicy(rules, { bandwidthMbps: { min: 10, max: 20 }, cooldown: { scaleOut: 60, scaleIn: 300 }, ...limits });
 
 const state = (bandwidthMbps: number | undefined, replicas = 2, lastResizeAt?: number): TargetState => ({
   ref: REF,
@@ -80,14 +77,7 @@ describe('load balancer bandwidth (OCI): decided by the same engine, within limi
           { name: 'lb2', targetTracking: { metric: 'm', target: 50, capacity: 'bandwidth' } },
         ],
       });
-    let err: unknown;
-    try {
-      bad();
-    } catch (e) {
-      err = e;
-    }
-    expect(err).toBeInstanceOf(ValidationError);
-    expect((err as ValidationError).issues.map((i) => i.path)).toEqual(
+    expect(validationErrorOf(bad).issues.map((i) => i.path)).toEqual(
       expect.arrayContaining(['rules[0].threshold.bandwidth', 'rules[1].targetTracking.capacity']),
     );
     expect(() =>

@@ -1,17 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { decide, parsePolicy, validatePolicy, ValidationError, type Signal, type TargetState } from '../../src/index';
+import { decide, parsePolicy, type Policy, type Signal, type TargetState } from '../../src/index';
+import { validationErrorOf } from '../expect-validation-error';
+import { NOW, policy as basePolicy } from './decide-support';
 
-const NOW = Date.parse('2026-03-10T12:00:00Z');
 const REF = { provider: 'aws-sagemaker', id: 'endpoint/ab/variant/Green' };
 
-const policy = (rules: unknown[], limits: Record<string, unknown> = {}) =>
-  validatePolicy({
-    name: 'canary',
-    targets: [REF],
-    limits: { minReplicas: 1, maxReplicas: 10, cooldown: { scaleOut: 60, scaleIn: 300 }, ...limits },
-    rules,
-  });
+/** decide-support's policy with a deployment's cooldowns (out 60 s, in 300 s), which the resize cooldown follows. */
+const policy = (rules: unknown[], limits: Record<string, unknown> = {}): Policy => basePolicy(rules, { cooldown: { scaleOut: 60, scaleIn: 300 }, ...limits });
 
 const state = (weight: number | undefined, lastResizeAt?: number): TargetState => ({
   ref: REF,
@@ -109,14 +105,7 @@ describe('traffic weight (multi-variant endpoints): threshold rules with an abso
       'set exactly one of change (replicas), size (next|previous), bandwidth (Mbps) or weight (traffic weight)',
     ],
   ])('bad weight %j: refused naming %s', (threshold, path, message) => {
-    let error: unknown;
-    try {
-      policy([{ name: 'w', threshold }]);
-    } catch (e) {
-      error = e;
-    }
-    expect(error).toBeInstanceOf(ValidationError);
-    expect((error as ValidationError).issues).toContainEqual({ path, message });
+    expect(validationErrorOf(() => policy([{ name: 'w', threshold }])).issues).toContainEqual({ path, message });
   });
 
   it('the example in docs/policy.md parses and does what the text says', () => {

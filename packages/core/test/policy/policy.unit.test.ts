@@ -1,17 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { RULE_KINDS, ValidationError, parsePolicy, ruleKind, validatePolicy, type Issue, type PolicyInput, type Rule } from '../../src/index';
-
-/** The ValidationError a call throws (fails the test when it throws nothing or something else). */
-function validationErrorOf(f: () => unknown): ValidationError {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(ValidationError);
-    return e as ValidationError;
-  }
-  throw new Error('expected a ValidationError, nothing was thrown');
-}
+import { RULE_KINDS, parsePolicy, ruleKind, validatePolicy, type Issue, type PolicyInput, type Rule } from '../../src/index';
+import { validationErrorOf } from '../expect-validation-error';
 
 const byPath = (issues: readonly Issue[]): Record<string, string> => Object.fromEntries(issues.map((i) => [i.path, i.message]));
 
