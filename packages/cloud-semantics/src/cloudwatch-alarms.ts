@@ -1,4 +1,6 @@
 import { ValidationError } from '@autoscaler/core';
+import { compare } from './comparison';
+import type { Comparison } from './comparison';
 
 /**
  * CloudWatch metric alarms, the part scaling uses: how one evaluation turns the last
@@ -68,17 +70,16 @@ export function validateAlarmSpec(spec: CloudWatchAlarmSpec, path = 'alarm'): vo
     throw ValidationError.field(`${path}.comparisonOperator`, `must be one of ${COMPARISON_OPERATORS.join(', ')}`);
 }
 
+/** CloudWatch's operators are the four ordering comparisons. */
+const OPERATOR_SYMBOLS: Readonly<Record<ComparisonOperator, Comparison>> = {
+  GreaterThanThreshold: '>',
+  GreaterThanOrEqualToThreshold: '>=',
+  LessThanThreshold: '<',
+  LessThanOrEqualToThreshold: '<=',
+};
+
 export function breaches(value: number, op: ComparisonOperator, threshold: number): boolean {
-  switch (op) {
-    case 'GreaterThanThreshold':
-      return value > threshold;
-    case 'GreaterThanOrEqualToThreshold':
-      return value >= threshold;
-    case 'LessThanThreshold':
-      return value < threshold;
-    case 'LessThanOrEqualToThreshold':
-      return value <= threshold;
-  }
+  return compare(value, OPERATOR_SYMBOLS[op], threshold);
 }
 
 /** How CloudWatch words an operator in a state reason ("... was greater than the threshold"). */

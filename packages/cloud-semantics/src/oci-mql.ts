@@ -1,4 +1,6 @@
 import { ValidationError } from '@autoscaler/core';
+import { compare } from './comparison';
+import type { Comparison } from './comparison';
 
 /**
  * OCI Monitoring Query Language (MQL), the part alarms and autoscaling queries use
@@ -13,7 +15,7 @@ import { ValidationError } from '@autoscaler/core';
  * - comparison: `>`, `>=`, `<`, `<=`, `==`, `!=` against a number; an alarm fires while true.
  */
 export type MqlStatistic = 'mean' | 'max' | 'min' | 'sum' | 'count';
-export type MqlComparison = '>' | '>=' | '<' | '<=' | '==' | '!=';
+export type MqlComparison = Comparison;
 
 export const MQL_STATISTICS: readonly MqlStatistic[] = ['mean', 'max', 'min', 'sum', 'count'];
 
@@ -134,22 +136,7 @@ export function thresholdQuery(spec: {
 }
 
 /** Whether `value <op> threshold` holds: true means the alarm condition is met. */
-export function compareMql(value: number, op: MqlComparison, threshold: number): boolean {
-  switch (op) {
-    case '>':
-      return value > threshold;
-    case '>=':
-      return value >= threshold;
-    case '<':
-      return value < threshold;
-    case '<=':
-      return value <= threshold;
-    case '==':
-      return value === threshold;
-    case '!=':
-      return value !== threshold;
-  }
-}
+export const compareMql: (value: number, op: MqlComparison, threshold: number) => boolean = compare;
 
 /**
  * The statistic over `values[from..to)` (the data points in one interval window). An empty
