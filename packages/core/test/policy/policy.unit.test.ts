@@ -125,6 +125,9 @@ describe('parsePolicy: valid documents', () => {
   });
 });
 
+/** The base's step rule (rules[2]): on alarm `lat`, with these step fields. */
+const stepRule = (step: Record<string, unknown>): Record<string, unknown> => ({ name: 'steps', step: { alarm: 'lat', ...step } });
+
 /** A valid base every bad document below changes in one or more places. */
 function base(): Record<string, unknown> & { limits: Record<string, unknown>; rules: Array<Record<string, unknown>> } {
   return {
@@ -133,16 +136,12 @@ function base(): Record<string, unknown> & { limits: Record<string, unknown>; ru
     rules: [
       { name: 'up', threshold: { alarm: 'high', change: 1 } },
       { name: 'down', threshold: { metric: 'cpu', below: 10, change: -1 } },
-      {
-        name: 'steps',
-        step: {
-          alarm: 'lat',
-          adjustments: [
-            { lower: 0, upper: 10, change: 1 },
-            { lower: 10, change: 2 },
-          ],
-        },
-      },
+      stepRule({
+        adjustments: [
+          { lower: 0, upper: 10, change: 1 },
+          { lower: 10, change: 2 },
+        ],
+      }),
     ],
   };
 }
@@ -154,8 +153,8 @@ const setRule =
     d.rules[i] = rule;
   };
 
-/** Replaces the base's step rule (rules[2]) with one on the same alarm and these step fields. */
-const setStep = (step: Record<string, unknown>): Mutation => setRule(2, { name: 'steps', step: { alarm: 'lat', ...step } });
+/** Replaces the base's step rule with one of these step fields. */
+const setStep = (step: Record<string, unknown>): Mutation => setRule(2, stepRule(step));
 const setAdjustments = (...adjustments: Array<Record<string, unknown>>): Mutation => setStep({ adjustments });
 
 describe('validatePolicy: every problem listed by path', () => {
