@@ -15,3 +15,8 @@ export function validationErrorOf(fn: () => unknown): ValidationError {
 export function expectValidationErrorAt(fn: () => unknown, path: string): void {
   expect(validationErrorOf(fn).issues[0]?.path).toBe(path);
 }
+
+/** The issues of the ValidationError `fn` throws, as path -> message. */
+export function issuesByPath(fn: () => unknown): Record<string, string> {
+  return Object.fromEntries(validationErrorOf(fn).issues.map((i) => [i.path, i.message]));
+}

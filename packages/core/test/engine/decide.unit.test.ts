@@ -1,5 +1,6 @@
-import { ValidationError, decide, effectiveBounds, scheduleActive, type Forecast, type Policy, type Signal } from '../../src/index';
+import { decide, effectiveBounds, scheduleActive, type Forecast, type Policy, type Signal } from '../../src/index';
 import { NOW, S, alarm, mark, policy, sample, state } from './decide-support';
+import { expectValidationErrorAt } from '../expect-validation-error';
 
 describe('threshold rules (the seed function: alarms move replicas or the shape)', () => {
   const LADDER = ['VM.Standard2.1', 'VM.Standard2.2', 'VM.Standard2.4'];
@@ -507,14 +508,7 @@ describe('decide is a pure function', () => {
     ['a time that is not a number', state(1), Number.NaN, 'now'],
     ['a time no Date can hold', state(1), 1e20, 'now'],
   ])('refuses %s with a ValidationError naming the field', (_what, s, now, path) => {
-    let err: unknown;
-    try {
-      decide(p, s, [], {}, now);
-    } catch (e) {
-      err = e;
-    }
-    expect(err).toBeInstanceOf(ValidationError);
-    expect((err as ValidationError).issues[0]!.path).toBe(path);
+    expectValidationErrorAt(() => decide(p, s, [], {}, now), path);
   });
 });
 

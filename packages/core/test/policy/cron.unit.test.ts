@@ -1,4 +1,5 @@
-import { ValidationError, parseCron, previousFire, timeZoneOffsetMs } from '../../src/index';
+import { parseCron, previousFire, timeZoneOffsetMs } from '../../src/index';
+import { validationErrorOf } from '../expect-validation-error';
 
 const T = (iso: string): number => Date.parse(iso);
 const iso = (ms: number | undefined): string | undefined => (ms === undefined ? undefined : new Date(ms).toISOString());
@@ -46,15 +47,9 @@ describe('parseCron', () => {
     ['a * * * *', /minute/],
     ['* * * * funday', /day-of-week/],
   ])('refuses %j', (expr, message) => {
-    let err: unknown;
-    try {
-      parseCron(expr, 'rules[0].schedule.start');
-    } catch (e) {
-      err = e;
-    }
-    expect(err).toBeInstanceOf(ValidationError);
-    expect((err as ValidationError).issues[0]!.path).toBe('rules[0].schedule.start');
-    expect((err as ValidationError).message).toMatch(message);
+    const err = validationErrorOf(() => parseCron(expr, 'rules[0].schedule.start'));
+    expect(err.issues[0]!.path).toBe('rules[0].schedule.start');
+    expect(err.message).toMatch(message);
   });
 });
 

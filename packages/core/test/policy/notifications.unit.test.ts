@@ -2,18 +2,9 @@ import fc from 'fast-check';
 import * as z from 'zod';
 import { AutoscalerError, MemoryLogger, ValidationError, buildNotifiers, defineNotificationKind, parsePolicy, validatePolicy } from '../../src/index';
 import type { AuditRecord, Notifier } from '../../src/index';
+import { issuesByPath } from '../expect-validation-error';
 
 const base = { name: 'p', limits: { maxReplicas: 3 }, rules: [{ name: 'r', threshold: { alarm: 'a', change: 1 } }] };
-
-function issuesOf(run: () => unknown): Record<string, string> {
-  try {
-    run();
-  } catch (e) {
-    if (!(e instanceof ValidationError)) throw e;
-    return Object.fromEntries(e.issues.map((i) => [i.path, i.message]));
-  }
-  throw new Error('expected a ValidationError');
-}
 
 /** A kind as a provider package would export it (a chat tool with a channel and a region default). */
 class ChatNotifier implements Notifier {
@@ -49,7 +40,7 @@ const pagerKind = defineNotificationKind({
 
 describe('notifications: core knows the webhook; other kinds are registered', () => {
   it('webhook stays strict', () => {
-    expect(issuesOf(() => validatePolicy({ ...base, notifications: [{ type: 'webhook', url: 'https://hooks.example.com/x', formt: 'slack' }] }))).toEqual({
+    expect(issuesByPath(() => validatePolicy({ ...base, notifications: [{ type: 'webhook', url: 'https://hooks.example.com/x', formt: 'slack' }] }))).toEqual({
       'notifications[0].formt': 'unknown field',
     });
   });
@@ -68,10 +59,10 @@ describe('notifications: core knows the webhook; other kinds are registered', ()
       { type: 'sns', topicArn: 'arn:aws:sns:us-east-1:1:t' },
       { type: 'teams', to: 'x' },
     ]);
-    expect(issuesOf(() => validatePolicy({ ...base, notifications: [{ type: 'ons', topicId: 5 }] }))).toEqual({
+    expect(issuesByPath(() => validatePolicy({ ...base, notifications: [{ type: 'ons', topicId: 5 }] }))).toEqual({
       'notifications[0].topicId': 'must be a string',
     });
-    expect(issuesOf(() => validatePolicy({ ...base, notifications: [{ type: 'Ons!', topicId: 'x' }] }))).toEqual({
+    expect(issuesByPath(() => validatePolicy({ ...base, notifications: [{ type: 'Ons!', topicId: 'x' }] }))).toEqual({
       'notifications[0].type': 'must be a notification type: lowercase letters, digits and -, starting with a letter',
     });
   });
@@ -92,7 +83,7 @@ describe('notifications: core knows the webhook; other kinds are registered', ()
       { type: 'sns', topicArn: 'x' },
       { type: 'chat', channel: '#ops', region: 'eu' },
     ]);
-    expect(issuesOf(() => validatePolicy({ ...base, notifications: [{ type: 'chat', chanel: '#ops' }] }, options))).toEqual({
+    expect(issuesByPath(() => validatePolicy({ ...base, notifications: [{ type: 'chat', chanel: '#ops' }] }, options))).toEqual({
       'notifications[0].chanel': 'unknown field',
       'notifications[0].channel': expect.any(String),
     });
@@ -112,12 +103,14 @@ describe('notifications: core knows the webhook; other kinds are registered', ()
     );
     expect(p.notifications[1]).toEqual({ type: 'chat', channel: '#ops', region: 'eu' });
     expect(
-      issuesOf(() => validatePolicy({ ...base, notifications: [{ type: 'ons', topicId: 'x' }] }, { source: 'AUTOSCALER_POLICY', notificationKinds: kinds })),
+      issuesByPath(() =>
+        validatePolicy({ ...base, notifications: [{ type: 'ons', topicId: 'x' }] }, { source: 'AUTOSCALER_POLICY', notificationKinds: kinds }),
+      ),
     ).toEqual({
       'notifications[0].type': 'unknown notification type "ons" (have: webhook, chat, pager)',
     });
     expect(
-      issuesOf(() =>
+      issuesByPath(() =>
         validatePolicy(
           {
             ...base,
@@ -148,7 +141,7 @@ describe('notifications: core knows the webhook; other kinds are registered', ()
     [{ channel: '#a' }, 'notifications[0].type'],
     ['chat', 'notifications[0]'],
   ])('a malformed entry %j is named once by path', (entry, path) => {
-    expect(Object.keys(issuesOf(() => validatePolicy({ ...base, notifications: [entry] }, { notificationKinds: [chatKind] })))).toEqual([path]);
+    expect(Object.keys(issuesByPath(() => validatePolicy({ ...base, notifications: [entry] }, { notificationKinds: [chatKind] })))).toEqual([path]);
   });
 
   it('defineNotificationKind refuses a type that is not a notification type, or webhook', () => {

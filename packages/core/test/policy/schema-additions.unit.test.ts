@@ -1,19 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { ValidationError, parsePolicy, validatePolicy, type Policy } from '../../src/index';
+import { parsePolicy, validatePolicy, type Policy } from '../../src/index';
+import { issuesByPath } from '../expect-validation-error';
 
 const base = { name: 'p', limits: { maxReplicas: 10 } };
 
-function issuesOf(doc: Record<string, unknown>): Record<string, string> {
-  try {
-    validatePolicy({ ...base, ...doc });
-  } catch (e) {
-    if (!(e instanceof ValidationError)) throw e;
-    return Object.fromEntries(e.issues.map((i) => [i.path, i.message]));
-  }
-  throw new Error('expected a ValidationError');
-}
+const issuesOf = (doc: Record<string, unknown>): Record<string, string> => issuesByPath(() => validatePolicy({ ...base, ...doc }));
 
 const step = (extra: Record<string, unknown>) => ({ rules: [{ name: 's', step: { alarm: 'a', adjustments: [{ lower: 0, change: 1 }], ...extra } }] });
 const tracking = (extra: Record<string, unknown>) => ({ rules: [{ name: 't', targetTracking: { metric: 'QueueDepth', target: 10, ...extra } }] });
