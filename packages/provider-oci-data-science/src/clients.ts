@@ -80,36 +80,28 @@ export function createOciClients(options: OciClientOptions): OciClients {
   };
   // Each client is built on first use (and kept): a function handling one alarm never needs the
   // topics client, and building SDK clients is part of every cold start.
-  let dataScience: DataScienceClient | undefined;
-  let monitoring: MonitoringClient | undefined;
-  let notifications: NotificationDataPlaneClient | undefined;
-  let topics: NotificationControlPlaneClient | undefined;
-  return {
-    get dataScience() {
-      return (dataScience ??= place(new DataScienceClient(params, config)));
-    },
-    set dataScience(client) {
-      dataScience = client;
-    },
-    get monitoring() {
-      return (monitoring ??= place(new MonitoringClient(params, config)));
-    },
-    set monitoring(client) {
-      monitoring = client;
-    },
-    get notifications() {
-      return (notifications ??= place(new NotificationDataPlaneClient(params, config)));
-    },
-    set notifications(client) {
-      notifications = client;
-    },
-    get topics() {
-      return (topics ??= place(new NotificationControlPlaneClient(params, config)));
-    },
-    set topics(client) {
-      topics = client;
-    },
-  };
+  return builtOnFirstUse<OciClients>({
+    dataScience: () => place(new DataScienceClient(params, config)),
+    monitoring: () => place(new MonitoringClient(params, config)),
+    notifications: () => place(new NotificationDataPlaneClient(params, config)),
+    topics: () => place(new NotificationControlPlaneClient(params, config)),
+  });
+}
+
+/** An object whose every property is built by its function when first read, then kept (assigning replaces it). */
+function builtOnFirstUse<T extends object>(build: { [K in keyof T]: () => T[K] }): T {
+  const out = {} as T;
+  for (const key of Object.keys(build) as Array<keyof T>) {
+    let value: T[keyof T] | undefined;
+    Object.defineProperty(out, key, {
+      enumerable: true,
+      get: () => (value ??= build[key]()),
+      set: (v: T[keyof T]) => {
+        value = v;
+      },
+    });
+  }
+  return out;
 }
 
 /** API-key auth from an OCI config file (`~/.oci/config` by default), as the OCI CLI uses it. */

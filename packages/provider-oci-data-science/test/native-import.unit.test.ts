@@ -5,6 +5,8 @@ import { defaultLadder, gpuCount } from '../src/shapes';
 
 const DEP = 'ocid1.datasciencemodeldeployment.oc1.iad.amaaaaaamodeldeploy00000000000000000000000000000000000000';
 const ref = { provider: 'oci-data-science', id: DEP };
+/** One of our policies, on the test deployment. */
+const ourPolicy = (limits: Record<string, unknown>, rules: unknown[]) => validatePolicy({ name: 'p', targets: [ref], limits, rules });
 
 function scalingPolicy(rules: unknown[], extra: Record<string, unknown> = {}) {
   return {
@@ -46,17 +48,12 @@ describe('importNativePolicy (OCI AutoScalingPolicy -> our policy)', () => {
   });
 
   it('round-trips our own export (custom metric and CPU) with the deployment id from the export', () => {
-    const ours = validatePolicy({
-      name: 'p',
-      targets: [ref],
-      limits: { minReplicas: 1, maxReplicas: 6, cooldown: { scaleOut: 600, scaleIn: 600 } },
-      rules: [
-        { name: 'hi', threshold: { metric: 'CpuUtilization', above: 80, change: 1 } },
-        { name: 'lo', threshold: { metric: 'CpuUtilization', below: 10, change: -1 } },
-        { name: 'q-hi', threshold: { metric: 'PredictRequestCount', above: 900, change: 2 } },
-        { name: 'q-lo', threshold: { metric: 'PredictRequestCount', below: 50, change: -1 } },
-      ],
-    });
+    const ours = ourPolicy({ minReplicas: 1, maxReplicas: 6, cooldown: { scaleOut: 600, scaleIn: 600 } }, [
+      { name: 'hi', threshold: { metric: 'CpuUtilization', above: 80, change: 1 } },
+      { name: 'lo', threshold: { metric: 'CpuUtilization', below: 10, change: -1 } },
+      { name: 'q-hi', threshold: { metric: 'PredictRequestCount', above: 900, change: 2 } },
+      { name: 'q-lo', threshold: { metric: 'PredictRequestCount', below: 50, change: -1 } },
+    ]);
     const back = validatePolicy(importNativePolicy({ resources: exportNativePolicy(ours, ref).resources }).policy);
     expect(back.targets).toEqual([ref]);
     expect(back.limits).toMatchObject({ minReplicas: 1, maxReplicas: 6, cooldown: { scaleOut: 600, scaleIn: 600 } });
@@ -64,15 +61,10 @@ describe('importNativePolicy (OCI AutoScalingPolicy -> our policy)', () => {
   });
 
   it('a bandwidth step and a traffic weight are reported as not expressible, not exported as instance-count rules', () => {
-    const ours = validatePolicy({
-      name: 'p',
-      targets: [ref],
-      limits: { minReplicas: 1, maxReplicas: 6, bandwidthMbps: { min: 10, max: 20 } },
-      rules: [
-        { name: 'bw', threshold: { metric: 'PredictBandwidthUtilization', above: 80, bandwidth: 5 } },
-        { name: 'w', threshold: { metric: 'CpuUtilization', above: 80, weight: 0 } },
-      ],
-    });
+    const ours = ourPolicy({ minReplicas: 1, maxReplicas: 6, bandwidthMbps: { min: 10, max: 20 } }, [
+      { name: 'bw', threshold: { metric: 'PredictBandwidthUtilization', above: 80, bandwidth: 5 } },
+      { name: 'w', threshold: { metric: 'CpuUtilization', above: 80, weight: 0 } },
+    ]);
     const out = exportNativePolicy(ours, ref);
     expect(out.unsupported.filter((u) => u.startsWith('rule '))).toEqual([
       'rule bw: a bandwidth step (OCI autoscaling policies change the instance count only; load balancer bandwidth has its own fixed range)',

@@ -52,6 +52,21 @@ function signedHeaders(
   return headers;
 }
 
+describe('createOciClients', () => {
+  it('builds each client when first read, keeps it, and takes a replacement', () => {
+    const clients = createOciClients({ authProvider: h.id.authProvider(), endpoint: h.fake.url });
+    const first = clients.dataScience;
+    expect(first).toBeInstanceOf(DataScienceClient);
+    expect(first.endpoint).toBe(`${h.fake.url}/20190101`);
+    expect(clients.dataScience).toBe(first);
+    expect(clients.topics).not.toBe(clients.notifications);
+    const replacement = new DataScienceClient({ authenticationDetailsProvider: h.id.authProvider() });
+    clients.dataScience = replacement;
+    expect(clients.dataScience).toBe(replacement);
+    expect(Object.keys(clients).sort()).toEqual(['dataScience', 'monitoring', 'notifications', 'topics']);
+  });
+});
+
 describe('signatures (every request)', () => {
   it.each(['keyobject', 'sdk'] as const)('accepts %s signatures on GET and PUT and records the keyId', async (signer) => {
     const clients = createOciClients({ authProvider: h.id.authProvider(), endpoint: h.fake.url, signer, retry: { maxAttempts: 1 } });
