@@ -34,6 +34,13 @@ interface Case {
   expected: number;
 }
 
+/** One test per case: hpaBehavior applies `expected` replicas. */
+function itGivesTheExpectedReplicas(cases: Case[]): void {
+  it.each(cases)('$name', ({ input, expected }) => {
+    expect(hpaBehavior(input)).toEqual({ replicas: expected });
+  });
+}
+
 describe('hpaBehavior: legacy path (no spec.behavior)', () => {
   const cases: Case[] = [
     // TestNormalizeDesiredReplicas "empty log"
@@ -115,9 +122,7 @@ describe('hpaBehavior: legacy path (no spec.behavior)', () => {
     { name: 'scale-up limit minimum of 4', input: { currentReplicas: 1, desiredReplicas: 50, minReplicas: 1, maxReplicas: 100 }, expected: 4 },
   ];
 
-  it.each(cases)('$name', ({ input, expected }) => {
-    expect(hpaBehavior(input)).toEqual({ replicas: expected });
-  });
+  itGivesTheExpectedReplicas(cases);
 });
 
 describe('hpaBehavior: reconcileAutoscaler guards', () => {
@@ -132,9 +137,7 @@ describe('hpaBehavior: reconcileAutoscaler guards', () => {
     { name: 'scale from zero with minReplicas 0', input: { currentReplicas: 0, desiredReplicas: 3, minReplicas: 0, maxReplicas: 10 }, expected: 3 },
   ];
 
-  it.each(cases)('$name', ({ input, expected }) => {
-    expect(hpaBehavior(input)).toEqual({ replicas: expected });
-  });
+  itGivesTheExpectedReplicas(cases);
 });
 
 describe('hpaBehavior: rate limits (TestScalingWithRules)', () => {
@@ -252,9 +255,7 @@ describe('hpaBehavior: rate limits (TestScalingWithRules)', () => {
     },
   ];
 
-  it.each(cases)('$name', ({ input, expected }) => {
-    expect(hpaBehavior(input)).toEqual({ replicas: expected });
-  });
+  itGivesTheExpectedReplicas(cases);
 });
 
 describe('hpaBehavior: selectPolicy', () => {
@@ -318,9 +319,7 @@ describe('hpaBehavior: selectPolicy', () => {
     },
   ];
 
-  it.each(cases)('$name', ({ input, expected }) => {
-    expect(hpaBehavior(input)).toEqual({ replicas: expected });
-  });
+  itGivesTheExpectedReplicas(cases);
 });
 
 describe('hpaBehavior: stabilization windows (TestNormalizeDesiredReplicasWithBehavior)', () => {
@@ -370,9 +369,7 @@ describe('hpaBehavior: stabilization windows (TestNormalizeDesiredReplicasWithBe
     { name: 'window edge is exclusive', input: stabilized(10, 3, recs([8, 180]), 0, 180), expected: 3 },
   ];
 
-  it.each(cases)('$name', ({ input, expected }) => {
-    expect(hpaBehavior(input)).toEqual({ replicas: expected });
-  });
+  itGivesTheExpectedReplicas(cases);
 
   // maybeInitScaleDownStabilizationWindow: an unset scale-down window takes the controller flag (300 s by default).
   it.each([

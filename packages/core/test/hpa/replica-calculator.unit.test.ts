@@ -72,6 +72,13 @@ function run(c: Case): HpaReplicasResult {
   return hpaReplicas(input);
 }
 
+/** One test per case: hpaReplicas gives the upstream case's expected replicas and utilization. */
+function itGivesTheExpectedResult(cases: Case[]): void {
+  it.each(cases)('$name', (c) => {
+    expect(run(c)).toEqual(c.expected);
+  });
+}
+
 const ones = (n: number): number[] => Array.from({ length: n }, () => 1000);
 
 describe('hpaReplicas: Utilization target (GetResourceReplicas)', () => {
@@ -271,9 +278,7 @@ describe('hpaReplicas: Utilization target (GetResourceReplicas)', () => {
     },
   ];
 
-  it.each(cases)('$name', (c) => {
-    expect(run(c)).toEqual(c.expected);
-  });
+  itGivesTheExpectedResult(cases);
 });
 
 describe('hpaReplicas: configurable tolerance (KEP-4951)', () => {
@@ -327,9 +332,7 @@ describe('hpaReplicas: configurable tolerance (KEP-4951)', () => {
     },
   ];
 
-  it.each(cases)('$name', (c) => {
-    expect(run(c)).toEqual(c.expected);
-  });
+  itGivesTheExpectedResult(cases);
 });
 
 describe('hpaReplicas: AverageValue target (GetMetricReplicas / calcPlainMetricReplicas)', () => {
@@ -401,9 +404,7 @@ describe('hpaReplicas: AverageValue target (GetMetricReplicas / calcPlainMetricR
     },
   ];
 
-  it.each(cases)('$name', (c) => {
-    expect(run(c)).toEqual(c.expected);
-  });
+  itGivesTheExpectedResult(cases);
 });
 
 describe('hpaReplicas: CPU readiness (TestGroupPods)', () => {
