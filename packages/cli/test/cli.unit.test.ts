@@ -1,36 +1,30 @@
 import { join } from 'node:path';
 import { runCli } from '../src/program';
-import type { CliIO } from '../src/io';
+import { captureIO } from './support';
 
 const fixture = (name: string): string => join(__dirname, 'fixtures', name);
 
-function capture(): CliIO & { stdout: string[]; stderr: string[] } {
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  return { stdout, stderr, isTTY: false, out: (t) => stdout.push(t), err: (t) => stderr.push(t) };
-}
-
 describe('autoscaler CLI', () => {
   it('prints help for the program and for every command', async () => {
-    const io = capture();
+    const io = captureIO();
     expect(await runCli(['--help'], io)).toBe(0);
     const help = io.stdout.join('\n');
     for (const cmd of ['validate', 'decide', 'demo', 'scale', 'setup', 'teardown', 'sandbox', 'status']) expect(help).toContain(cmd);
     for (const cmd of ['validate', 'decide', 'demo', 'scale']) {
-      const sub = capture();
+      const sub = captureIO();
       expect(await runCli([cmd, '--help'], sub)).toBe(0);
       expect(sub.stdout.join('\n')).toMatch(/Usage: autoscaler/);
     }
   });
 
   it('validate accepts a good policy', async () => {
-    const io = capture();
+    const io = captureIO();
     expect(await runCli(['validate', fixture('policy.yaml')], io)).toBe(0);
     expect(io.stdout.join('\n')).toContain('valid policy "seed-style" with 2 rule(s)');
   });
 
   it('validate lists every problem by path and exits 1', async () => {
-    const io = capture();
+    const io = captureIO();
     expect(await runCli(['validate', fixture('bad-policy.yaml')], io)).toBe(1);
     const err = io.stderr.join('\n');
     expect(err).toContain('rules[0].step.adjustments[0].lower: must be <= upper');
@@ -39,7 +33,7 @@ describe('autoscaler CLI', () => {
   });
 
   it('validate --json reports issues as data', async () => {
-    const io = capture();
+    const io = captureIO();
     expect(await runCli(['validate', fixture('bad-policy.yaml'), '--json'], io)).toBe(1);
     const doc = JSON.parse(io.stdout.join('\n')) as { valid: boolean; issues: Array<{ path: string }> };
     expect(doc.valid).toBe(false);
@@ -47,7 +41,7 @@ describe('autoscaler CLI', () => {
   });
 
   it('decide --json prints the ScaleDecision (AWS step: 70 above the threshold -> +3)', async () => {
-    const io = capture();
+    const io = captureIO();
     const code = await runCli(
       [
         'decide',
@@ -69,22 +63,22 @@ describe('autoscaler CLI', () => {
   });
 
   it('decide names the flag of a missing file and of a bad state', async () => {
-    const io = capture();
+    const io = captureIO();
     expect(await runCli(['decide', '--policy', fixture('policy.yaml'), '--state', fixture('nope.json')], io)).toBe(1);
     expect(io.stderr.join('\n')).toContain('--state');
-    const io2 = capture();
+    const io2 = captureIO();
     expect(await runCli(['decide', '--policy', fixture('policy.yaml'), '--state', fixture('signal.json')], io2)).toBe(1);
     expect(io2.stderr.join('\n')).toMatch(/capacity/);
   });
 
   it('scale refuses an id no cloud claims', async () => {
-    const io = capture();
+    const io = captureIO();
     expect(await runCli(['scale', 'not-an-id', '--replicas', '2'], io)).toBe(1);
     expect(io.stderr.join('\n')).toContain('invalid id');
   });
 
   it('demo runs the orchestrator and shows dedupe, cooldown and refusals', async () => {
-    const io = capture();
+    const io = captureIO();
     expect(await runCli(['demo', '--json'], io)).toBe(0);
     const records = JSON.parse(io.stdout.join('\n')) as Array<{ outcome: string; to?: { replicas: number; size?: string } }>;
     expect(records.map((r) => r.outcome)).toEqual(['scaled', 'duplicate', 'no-action', 'resized', 'scaled', 'rejected', 'rejected']);

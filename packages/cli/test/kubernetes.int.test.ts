@@ -8,14 +8,8 @@ import { kubernetesCloud, runSandbox, runScale, runStatus, DEMO_SEED } from '../
 import { loadKubeConfig, registerMonitorCommand } from '../src/commands/monitor';
 import { registerLoadtestCommand } from '../src/commands/loadtest';
 import { registerRecipeCommand } from '../src/commands/recipe';
-import type { CliIO } from '../src/io';
+import { captureIO } from './support';
 import type { FakeKubeApi } from '@autoscaler/sandbox-kubernetes';
-
-function captureIO(): CliIO & { stdout: string[]; stderr: string[] } {
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  return { stdout, stderr, isTTY: false, out: (t) => void stdout.push(t), err: (t) => void stderr.push(t) };
-}
 
 const TIERS = JSON.stringify([
   { name: 'small', requests: { cpu: '500m', memory: '1Gi' } },

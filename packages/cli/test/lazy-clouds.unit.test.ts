@@ -2,15 +2,9 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command } from 'commander';
 import { clouds, type CloudEntry } from '../src/clouds';
-import type { CliIO } from '../src/io';
+import { captureIO } from './support';
 
 /** The registry's light lines load no cloud module; they must say what the modules really do. */
-
-function capture(): CliIO & { stdout: string[]; stderr: string[] } {
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  return { stdout, stderr, isTTY: false, out: (t) => void stdout.push(t), err: (t) => void stderr.push(t) };
-}
 
 const SAMPLE_IDS = [
   'endpoint/my-endpoint/variant/AllTraffic',
@@ -33,18 +27,18 @@ describe('lazy cloud registry', () => {
         });
       }
       const { runCli } = await import('../src/program');
-      const help = capture();
+      const help = captureIO();
       expect(await runCli(['--help'], help)).toBe(0);
       expect(help.stdout.join(' ').replace(/\s+/g, ' ')).toContain('aws (aws-sagemaker, sagemaker), k8s (kubernetes), oci (oci-data-science)');
-      const setup = capture();
+      const setup = captureIO();
       expect(await runCli(['setup', '--help'], setup)).toBe(0);
       expect(setup.stdout.join('\n')).toMatch(/aws\|aws-sagemaker[\s\S]*oci\|oci-data-science/);
       // A command for one cloud loads that cloud: here the stand-in mock fails, which shows it was asked for.
-      const aws = capture();
+      const aws = captureIO();
       expect(await runCli(['teardown', 'aws', '--help'], aws)).not.toBe(0);
       expect(aws.stderr.join('\n')).toContain('clouds/aws was loaded');
       // scale picks the cloud from the id and loads only that one.
-      const scale = capture();
+      const scale = captureIO();
       expect(await runCli(['scale', 'ml/deployment/model-server', '--replicas', '2', '--no-wait'], scale)).not.toBe(0);
       expect(scale.stderr.join('\n')).toContain('clouds/kubernetes was loaded');
     });
@@ -77,7 +71,7 @@ describe('lazy cloud registry', () => {
 
   it('a cloud without a verb points to its own docs page, named by the registry (and the page exists)', async () => {
     const { runCli } = await import('../src/program');
-    const io = capture();
+    const io = captureIO();
     expect(await runCli(['setup', 'kubernetes'], io)).toBe(1);
     expect(io.stderr.join('\n')).toContain(
       'k8s has no "setup" command (setup is for aws (aws-sagemaker, sagemaker), oci (oci-data-science)); see docs/kubernetes.md',
@@ -87,7 +81,7 @@ describe('lazy cloud registry', () => {
 
   it('a loaded cloud answers help with its real options', async () => {
     const { runCli } = await import('../src/program');
-    const io = capture();
+    const io = captureIO();
     expect(await runCli(['sandbox', 'kubernetes', '--help'], io)).toBe(0);
     expect(io.stdout.join('\n')).toContain('--kubeconfig-out <file>');
   });

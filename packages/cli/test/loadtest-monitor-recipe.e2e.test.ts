@@ -4,17 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { recommendRecipe, type LoadRow, type UsageRow } from '@autoscaler/provider-kubernetes';
-import { applySeed, kubeConfigFor, startFakeKubeApi, startSampleModelServer, type FakeKubeApi, type SampleModelServer } from '@autoscaler/sandbox-kubernetes';
+import { kubeConfigFor, startFakeKubeApi, startSampleModelServer, type FakeKubeApi, type SampleModelServer } from '@autoscaler/sandbox-kubernetes';
 import { runLoadtest } from '../src/commands/loadtest';
 import { runMonitor } from '../src/commands/monitor';
 import { recipeYaml } from '../src/commands/recipe';
-import type { CliIO } from '../src/io';
-
-function captureIO(): CliIO & { stdout: string[]; stderr: string[] } {
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  return { stdout, stderr, isTTY: false, out: (t) => void stdout.push(t), err: (t) => void stderr.push(t) };
-}
+import { captureIO, modelServerDeployment } from './support';
 
 /** A loopback port with nothing listening: bound, then closed. */
 async function closedPort(): Promise<number> {
@@ -82,18 +76,7 @@ describe('loadtest: the duration asked for, and a closed port says so at once', 
 describe('monitor: a selector that matches no pod', () => {
   let api: FakeKubeApi;
   beforeEach(async () => {
-    api = await startFakeKubeApi();
-    applySeed(api, {
-      deployments: [
-        {
-          namespace: 'ml',
-          name: 'model-server',
-          replicas: 2,
-          containers: [{ name: 'server', requests: { cpu: '500m', memory: '512Mi' } }],
-          load: { cpu: '0.1' },
-        },
-      ],
-    });
+    api = await startFakeKubeApi({ seed: { deployments: [modelServerDeployment({ cpu: '0.1' })] } });
   });
   afterEach(async () => {
     await api.close();

@@ -9,13 +9,7 @@ import { plainIssues, plainMessage, yamlSyntaxProblem } from '../src/issues';
 import { checkPolicy } from '../src/commands/validate';
 import { runCli } from '../src/program';
 import { closest, editDistance } from '../src/suggest';
-import type { CliIO } from '../src/io';
-
-function capture(): CliIO & { stdout: string[]; stderr: string[] } {
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  return { stdout, stderr, isTTY: false, out: (t) => void stdout.push(t), err: (t) => void stderr.push(t) };
-}
+import { captureIO } from './support';
 
 const dir = mkdtempSync(join(tmpdir(), 'cli-names-'));
 function file(name: string, text: string): string {
@@ -55,7 +49,7 @@ describe('one name per cloud', () => {
     [['sandbox', 'sagemaker', '--help'], /Usage: autoscaler sandbox aws/],
     [['teardown', 'oci-data-science', '--help'], /Usage: autoscaler teardown oci/],
   ])('%j reaches the cloud subcommand', async (argv, usage) => {
-    const io = capture();
+    const io = captureIO();
     expect(await runCli(argv, io)).toBe(0);
     expect(io.stdout.join('\n')).toMatch(usage);
   });
@@ -77,7 +71,7 @@ describe('one name per cloud', () => {
       'aws: endpoint/<endpoint>/variant/<variant>; k8s: <namespace>/<deployment|statefulset>/<name>; oci: a model deployment OCID',
     ],
   ])('%j fails with one clear error', async (argv, message) => {
-    const io = capture();
+    const io = captureIO();
     expect(await runCli(argv, io)).toBe(1);
     expect(io.stderr.join('\n')).toContain(message);
     expect(io.stderr.join('\n')).not.toContain('unknown command');
@@ -99,12 +93,12 @@ describe('one name per cloud', () => {
   });
 
   it('help texts list the clouds from the registry', async () => {
-    const io = capture();
+    const io = captureIO();
     await runCli(['--help'], io);
     const help = io.stdout.join(' ').replace(/\s+/g, ' ');
     for (const c of clouds) expect(help).toContain(c.name);
     expect(help).toContain('sandbox [cloud]');
-    const scale = capture();
+    const scale = captureIO();
     await runCli(['scale', '--help'], scale);
     const scaleHelp = scale.stdout.join(' ').replace(/\s+/g, ' ');
     expect(scaleHelp).toMatch(/--size <size> (.*, )?instance type \(aws\), (.*, )?requests\/limits tier \(k8s\), (.*, )?shape \(oci\)/);
@@ -118,7 +112,7 @@ describe('validate: providers, target ids, plain messages, YAML syntax', () => {
     `name: t\ntargets: ${targets}\nlimits: { maxReplicas: 4 }\nrules:\n  - name: cpu\n    targetTracking: { metric: cpu, target: 60 }\n`;
 
   it('accepts every provider with a well-formed id', async () => {
-    const io = capture();
+    const io = captureIO();
     const f = file(
       'good.yaml',
       policy(
@@ -137,13 +131,13 @@ describe('validate: providers, target ids, plain messages, YAML syntax', () => {
     ['{ provider: kubernetes, id: ml/pod/x }', 'targets[0].id: kind "pod" in "ml/pod/x" must be one of deployment, statefulset'],
     ['{ provider: oci-data-science, id: ocid1.datasciencemodel.oc1.iad.abc }', 'targets[0].id:'],
   ])('%s is refused', async (target, message) => {
-    const io = capture();
+    const io = captureIO();
     expect(await runCli(['validate', file('t.yaml', policy(`[${target}]`))], io)).toBe(1);
     expect(io.stderr.join('\n')).toMatch(message);
   });
 
   it("turns zod's wording into one sentence per field", async () => {
-    const io = capture();
+    const io = captureIO();
     const f = file(
       'zod.yaml',
       'name: t\ntargets: []\nlimits: { minReplicas: "two" }\nrules:\n  - name: a\n    targetTracking: { metric: cpu, algorithm: fast }\n',
@@ -168,13 +162,13 @@ describe('validate: providers, target ids, plain messages, YAML syntax', () => {
     ['name: "t\n', 'line 2, column 1: missing closing "quote'],
     ['{"name": "t", "rules": [1,}\n', 'line 1, column 27: flow sequence in block collection must be sufficiently indented and end with a ]'],
   ])('a syntax error says what is wrong: %j', async (text, message) => {
-    const io = capture();
+    const io = captureIO();
     expect(await runCli(['validate', file('syntax.yaml', text)], io)).toBe(1);
     expect(io.stderr.join('\n')).toContain(`(document): not valid YAML/JSON: ${message}`);
   });
 
   it('--json lists the same plain issues', async () => {
-    const io = capture();
+    const io = captureIO();
     expect(await runCli(['validate', file('j.yaml', policy('[{ provider: gcp, id: x }]')), '--json'], io)).toBe(1);
     const doc = JSON.parse(io.stdout.join('\n')) as { valid: boolean; issues: Array<{ path: string; message: string }> };
     expect(doc).toMatchObject({ valid: false, issues: [{ path: 'targets[0].provider' }] });
@@ -288,7 +282,7 @@ rules:
   });
 
   it('keda: a ScaledObject with cpu and cron triggers, and what KEDA cannot express', async () => {
-    const io = capture();
+    const io = captureIO();
     expect(await runCli(['export', '--to', 'keda', all], io)).toBe(0);
     const so = parseYaml(io.stdout.join('\n')) as {
       apiVersion: string;
@@ -317,7 +311,7 @@ rules:
   });
 
   it('hpa: a complete manifest; the schedule is listed as not expressible', async () => {
-    const io = capture();
+    const io = captureIO();
     expect(await runCli(['export', '--to', 'hpa', all], io)).toBe(0);
     expect(parseYaml(io.stdout.join('\n'))).toMatchObject({
       kind: 'HorizontalPodAutoscaler',
@@ -328,7 +322,7 @@ rules:
   });
 
   it.each([['aas'], ['oci-native']])('%s prints the payloads as JSON with the list of what cannot be expressed', async (to) => {
-    const io = capture();
+    const io = captureIO();
     expect(await runCli(['export', '--to', to, all, '--json'], io)).toBe(0);
     const [r] = JSON.parse(io.stdout.join('\n')) as Array<{ format: string; resources: unknown[]; unsupported: string[] }>;
     expect(r!.format).toBe(to);
@@ -337,10 +331,10 @@ rules:
   });
 
   it('refuses an unknown format and a target of the wrong shape', async () => {
-    const io = capture();
+    const io = captureIO();
     expect(await runCli(['export', '--to', 'kedda', all], io)).toBe(1);
     expect(io.stderr.join('\n')).toContain('unknown format "kedda": did you mean "keda"?');
-    const io2 = capture();
+    const io2 = captureIO();
     expect(await runCli(['export', '--to', 'hpa', all, '--target', 'ml/model-server'], io2)).toBe(1);
     expect(io2.stderr.join('\n')).toContain('invalid --target');
   });

@@ -2,19 +2,14 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseLoadCsv, parseQuantity, parseUsageCsv, type Recipe } from '@autoscaler/provider-kubernetes';
-import { applySeed, kubeConfigFor, startFakeKubeApi, startSampleModelServer, type FakeKubeApi, type SampleModelServer } from '@autoscaler/sandbox-kubernetes';
+import { kubeConfigFor, startFakeKubeApi, startSampleModelServer, type FakeKubeApi, type SampleModelServer } from '@autoscaler/sandbox-kubernetes';
 import { capToCluster, clusterFit, runRecipeRun, type NodeLike } from '../src/commands/recipe';
-import type { CliIO } from '../src/io';
+import { captureIO, modelServerDeployment } from './support';
 
 /** `recipe run`: load and monitor together, then the recipe capped at the cluster's allocatable resources. */
 jest.setTimeout(30_000);
 
 const dir = mkdtempSync(join(tmpdir(), 'cli-recipe-run-'));
-const capture = (): CliIO & { stdout: string[]; stderr: string[] } => {
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  return { stdout, stderr, isTTY: false, out: (t) => void stdout.push(t), err: (t) => void stderr.push(t) };
-};
 
 const node = (name: string, allocatable: Record<string, string>, unschedulable = false): NodeLike => ({
   metadata: { name },
@@ -68,18 +63,7 @@ describe('recipe run', () => {
   let api: FakeKubeApi;
   let server: SampleModelServer;
   beforeEach(async () => {
-    api = await startFakeKubeApi();
-    applySeed(api, {
-      deployments: [
-        {
-          namespace: 'ml',
-          name: 'model-server',
-          replicas: 2,
-          containers: [{ name: 'server', requests: { cpu: '500m', memory: '512Mi' } }],
-          load: { cpu: '0.2' },
-        },
-      ],
-    });
+    api = await startFakeKubeApi({ seed: { deployments: [modelServerDeployment({ cpu: '0.2' })] } });
     server = await startSampleModelServer({ workers: 4, serviceMs: 10 });
   });
   afterEach(async () => {
@@ -92,7 +76,7 @@ describe('recipe run', () => {
     const schedule = join(dir, 'schedule.csv');
     writeFileSync(schedule, 'concurrency,pause_ms,stages\n1,0,1\n6,0,1\n');
     const out = join(dir, 'run');
-    const io = capture();
+    const io = captureIO();
     let r;
     try {
       r = await runRecipeRun(
@@ -153,7 +137,7 @@ describe('recipe run', () => {
           interval: '100ms',
           outDir: join(dir, 'none'),
         },
-        capture(),
+        captureIO(),
         { kubeConfig: kubeConfigFor(api) },
       ),
     ).rejects.toThrow('--selector');

@@ -3,18 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ManualClock, ValidationError } from '@autoscaler/core';
 import { parseLoadCsv, parseUsageCsv } from '@autoscaler/provider-kubernetes';
-import { applySeed, kubeConfigFor, startFakeKubeApi, startSampleModelServer, type FakeKubeApi, type SampleModelServer } from '@autoscaler/sandbox-kubernetes';
+import { kubeConfigFor, startFakeKubeApi, startSampleModelServer, type FakeKubeApi, type SampleModelServer } from '@autoscaler/sandbox-kubernetes';
 import { checkTargetUrl, parseSchedule, runLoadtest } from '../src/commands/loadtest';
 import { runMonitor } from '../src/commands/monitor';
 import { runRecipe } from '../src/commands/recipe';
 import { parseDurationFlag } from '../src/commands/duration-flag';
-import type { CliIO } from '../src/io';
-
-function captureIO(): CliIO & { stdout: string[]; stderr: string[] } {
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  return { stdout, stderr, isTTY: false, out: (t) => void stdout.push(t), err: (t) => void stderr.push(t) };
-}
+import { captureIO, modelServerDeployment } from './support';
 
 // Real seconds of load on a shared machine: give each test room beyond Jest's 5 s default.
 jest.setTimeout(30_000);
@@ -25,18 +19,7 @@ describe('loadtest -> model server on loopback -> monitor -> recipe (real HTTP, 
   let dir: string;
   beforeEach(async () => {
     dir = mkdtempSync(join(tmpdir(), 'recipe-'));
-    api = await startFakeKubeApi();
-    applySeed(api, {
-      deployments: [
-        {
-          namespace: 'ml',
-          name: 'model-server',
-          replicas: 2,
-          containers: [{ name: 'server', requests: { cpu: '500m', memory: '512Mi' }, limits: { memory: '1Gi' } }],
-          load: { cpu: '0.01', memoryPerPod: '300Mi' },
-        },
-      ],
-    });
+    api = await startFakeKubeApi({ seed: { deployments: [modelServerDeployment({ cpu: '0.01', memoryPerPod: '300Mi' }, { memory: '1Gi' })] } });
   });
   afterEach(async () => {
     await server.close();

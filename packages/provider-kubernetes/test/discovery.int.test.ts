@@ -1,6 +1,7 @@
 import { ClusterSnapshot, KubeApi, discoverTargets } from '../src';
 import { applySeed, kubeConfigFor, startFakeKubeApi, type FakeKubeApi, closeFakes } from '@autoscaler/sandbox-kubernetes';
 import { validatePolicy } from '@autoscaler/core';
+import { requestsSince } from './support';
 
 const POLICY =
   'name: shared\nlimits: { minReplicas: 1, maxReplicas: 10 }\nrules:\n  - name: cpu\n    targetTracking: { metric: cpu, target: 70, algorithm: hpa }\n';
@@ -119,12 +120,7 @@ describe('discovery of annotated workloads', () => {
     expect(calls).toEqual([4, 4]);
     const before = api.log.entries.length;
     await ClusterSnapshot.take(new KubeApi(kubeConfigFor(api)), { namespaces: ['ns-0', 'ns-1'], policyNamespaces: ['autoscaler'] });
-    expect(
-      api.log.entries
-        .slice(before)
-        .map((e) => `${e.method} ${e.path}`)
-        .sort(),
-    ).toEqual([
+    expect(requestsSince(api, before)).toEqual([
       'GET /api/v1/namespaces/autoscaler/configmaps',
       'GET /apis/apps/v1/namespaces/ns-0/deployments',
       'GET /apis/apps/v1/namespaces/ns-0/statefulsets',

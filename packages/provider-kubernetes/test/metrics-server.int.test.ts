@@ -2,6 +2,7 @@ import { ManualClock, MemoryLogger, decide, hpaReplicas, validatePolicy, type Po
 import { startFakeServer, type FakeServer } from '@autoscaler/testing';
 import { ClusterSnapshot, ConfigMapAlarmHistory, KubeApi, MetricsServerAlarmSource } from '../src';
 import { applySeed, kubeConfigFor, startFakeKubeApi, type FakeKubeApi, closeFakes } from '@autoscaler/sandbox-kubernetes';
+import { requestsSince } from './support';
 
 const T0 = Date.UTC(2026, 2, 1, 12, 0, 0);
 const ref = { provider: 'kubernetes', id: 'ml/deployment/model-server' };
@@ -27,17 +28,19 @@ describe('metrics-server alarm source: poll over the fake apiserver', () => {
   let clock: ManualClock;
   beforeEach(async () => {
     clock = new ManualClock(T0);
-    api = await startFakeKubeApi({ clock });
-    applySeed(api, {
-      deployments: [
-        {
-          namespace: 'ml',
-          name: 'model-server',
-          replicas: 2,
-          containers: [{ name: 'server', requests: { cpu: '500m', memory: '1Gi' } }],
-          load: { cpu: '1.6', memoryPerPod: '512Mi' },
-        },
-      ],
+    api = await startFakeKubeApi({
+      clock,
+      seed: {
+        deployments: [
+          {
+            namespace: 'ml',
+            name: 'model-server',
+            replicas: 2,
+            containers: [{ name: 'server', requests: { cpu: '500m', memory: '1Gi' } }],
+            load: { cpu: '1.6', memoryPerPod: '512Mi' },
+          },
+        ],
+      },
     });
   });
   afterEach(() => closeFakes(api));
@@ -187,12 +190,7 @@ describe('metrics-server alarm source: poll over the fake apiserver', () => {
     const before = api.log.entries.length;
     for (let i = 0; i < 12; i++)
       expect(values(await source.poll({ provider: 'kubernetes', id: `${i % 2 ? 'ml' : 'web'}/deployment/w-${i}` }, clock.now()))['cpu']).toBe(10);
-    expect(
-      api.log.entries
-        .slice(before)
-        .map((e) => `${e.method} ${e.path}`)
-        .sort(),
-    ).toEqual([
+    expect(requestsSince(api, before)).toEqual([
       'GET /api/v1/namespaces/ml/pods',
       'GET /api/v1/namespaces/web/pods',
       'GET /apis/metrics.k8s.io/v1beta1/namespaces/ml/pods',

@@ -27,6 +27,7 @@ import { toTable, wantsTable } from './table';
 import { applyDefaults, validateObject } from './validation';
 import { resizePod } from './pod-resize';
 import { DEPLOYMENTS, STATEFULSETS, WorkloadController, isWorkloadResource, type RolloutMode, type WorkloadLoad } from './workloads';
+import { applySeed, type FakeKubeSeed } from './seed';
 
 type JsonObject = { [key: string]: Json };
 const isObject = (v: unknown): v is JsonObject => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -79,6 +80,8 @@ export interface FakeKubeApiOptions {
    * false emulates an older apiserver: discovery omits `pods/resize` and the path answers 404.
    */
   podResize?: boolean;
+  /** Objects to start with (the `autoscaler sandbox k8s --seed` form, see `applySeed`); a seed that does not parse throws, and no server is left running. */
+  seed?: FakeKubeSeed;
 }
 
 /** A running fake apiserver. */
@@ -679,7 +682,7 @@ export async function startFakeKubeApi(options: FakeKubeApiOptions = {}): Promis
     return { def: kind === 'deployment' ? DEPLOYMENTS : STATEFULSETS, ns, name };
   };
 
-  return {
+  const api: FakeKubeApi = {
     url: server.url,
     port: server.port,
     ...(options.tls ? { ca: options.tls.cert } : {}),
@@ -727,6 +730,15 @@ export async function startFakeKubeApi(options: FakeKubeApiOptions = {}): Promis
     settle: (id) => controller.settle(id),
     close: () => server.close(),
   };
+  if (options.seed) {
+    try {
+      applySeed(api, options.seed);
+    } catch (e) {
+      await api.close();
+      throw e;
+    }
+  }
+  return api;
 }
 
 /**

@@ -5,16 +5,11 @@ import { Command } from 'commander';
 import { parsePolicy } from '@autoscaler/core';
 import { defaultTracePath } from '@autoscaler/simulator';
 import { reportError, type CliIO } from '../../src/io';
+import { captureIO } from '../support';
 import { registerBacktestCommand, runBacktest } from '../../src/commands/backtest';
 import { registerSimulateCommand, runSimulate } from '../../src/commands/simulate';
 import { registerTuneCommand, runTune } from '../../src/commands/tune';
 import { checkPolicy } from '../../src/commands/validate';
-
-function capture(): CliIO & { stdout: string[]; stderr: string[] } {
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  return { stdout, stderr, isTTY: false, out: (t) => stdout.push(t), err: (t) => stderr.push(t) };
-}
 
 /** The three commands on a bare program, run in-process; resolves to the exit code. */
 async function cli(args: string[], io: CliIO): Promise<number> {
@@ -57,14 +52,14 @@ describe('autoscaler simulate / backtest / tune', () => {
 
   it('every command has help', async () => {
     for (const cmd of ['simulate', 'backtest', 'tune']) {
-      const io = capture();
+      const io = captureIO();
       expect(await cli([cmd, '--help'], io)).toBe(0);
       expect(io.stdout.join('\n')).toMatch(new RegExp(`Usage: autoscaler ${cmd}`));
     }
   });
 
   it('simulate --json prints the comparison of the four baselines and ours, writes index.html, and reports progress on stderr', async () => {
-    const io = capture();
+    const io = captureIO();
     const out = join(dir, 'report');
     expect(await cli(['simulate', '--trace', shortTrace, '--provider', 'kubernetes', '--slo-p95-ms', '300', '--out', out, '--json'], io)).toBe(0);
     const report = JSON.parse(io.stdout.join('\n')) as { trace: string; sloP95Ms: number; oracleCost: number; policies: Array<Record<string, unknown>> };
@@ -83,7 +78,7 @@ describe('autoscaler simulate / backtest / tune', () => {
   });
 
   it('simulate --json reports the clairvoyant bound beside the oracle; --scenario runs a synthetic scenario; --cold-start starts at the minimum', async () => {
-    const io = capture();
+    const io = captureIO();
     const sample = join(__dirname, '..', '..', '..', 'simulator', 'policies', 'oci-sample.yaml');
     expect(await cli(['simulate', '--scenario', 'on-off', '--provider', 'k8s', '--policy', sample, '--out', join(dir, 'sc'), '--json'], io)).toBe(0);
     const warm = JSON.parse(io.stdout.join('\n')) as {
@@ -97,21 +92,21 @@ describe('autoscaler simulate / backtest / tune', () => {
     expect(warm).toMatchObject({ trace: 'on-off', provider: 'kubernetes', coldStart: false });
     expect(warm.clairvoyantCost).toBeGreaterThanOrEqual(warm.oracleCost);
     expect(warm.policies[0]!.clairvoyantRatio).toBeCloseTo(warm.policies[0]!.cost / warm.clairvoyantCost, 3);
-    const cold = capture();
+    const cold = captureIO();
     expect(
       await cli(['simulate', '--scenario', 'on-off', '--provider', 'kubernetes', '--policy', sample, '--out', join(dir, 'sc'), '--json', '--cold-start'], cold),
     ).toBe(0);
     expect(JSON.parse(cold.stdout.join('\n'))).toMatchObject({ coldStart: true });
-    const help = capture();
+    const help = captureIO();
     await cli(['simulate', '--help'], help);
     expect(help.stdout.join('\n')).toMatch(/--scenario <name>[\s\S]*flash-crowd[\s\S]*ramp-10x[\s\S]*weekly-holiday[\s\S]*on-off/);
-    const bad = capture();
+    const bad = captureIO();
     expect(await cli(['simulate', '--scenario', 'tsunami', '--out', join(dir, 'sc')], bad)).toBe(1);
     expect(bad.stderr.join('\n')).toMatch(/--scenario.*unknown scenario "tsunami".*flash-crowd/);
   });
 
   it('simulate --provider sagemaker-ic compares scale to zero with the same policy at a floor of one on the business-hours week, and says what the idle hours cost in failed requests', async () => {
-    const io = capture();
+    const io = captureIO();
     expect(await cli(['simulate', '--provider', 'sagemaker-ic', '--out', join(dir, 'ic')], io)).toBe(0);
     const text = io.stdout.join('\n');
     expect(text).toMatch(/trace business-hours/);
@@ -124,18 +119,18 @@ describe('autoscaler simulate / backtest / tune', () => {
   });
 
   it('a trace under an hour prints a warning, and a policy below a bound is explained', async () => {
-    const io = capture();
+    const io = captureIO();
     const tiny = write('nasa-20m.csv', nasaLines.slice(0, 21).join('\n'));
     expect(await cli(['simulate', '--trace', tiny, '--peak-rps', '200', '--out', join(dir, 'tiny')], io)).toBe(0);
     expect(io.stdout.join('\n')).toMatch(/warning: the trace is only 20 minutes long/);
-    const json = capture();
+    const json = captureIO();
     expect(await cli(['simulate', '--trace', tiny, '--peak-rps', '200', '--out', join(dir, 'tiny'), '--json'], json)).toBe(0);
     expect((JSON.parse(json.stdout.join('\n')) as { warnings: string[] }).warnings[0]).toMatch(/only 20 minutes/);
     expect(json.stderr.join('\n')).toMatch(/warning: the trace is only 20 minutes/);
   });
 
   it('simulate prints a table with the oracle row and the estimates', async () => {
-    const io = capture();
+    const io = captureIO();
     const r = await runSimulate(io, {
       trace: shortTrace,
       provider: 'oci',
@@ -157,7 +152,7 @@ describe('autoscaler simulate / backtest / tune', () => {
     ['negative', 't_seconds,requests\n0,12\n60,-4\n', /line 3, column 2 \(requests\).*negative count/],
     ['gap', 't_seconds,requests\n0,12\n60,4\n240,5\n', /line 4, column 1 \(t_seconds\).*gap in timestamps/],
   ])('a %s trace is a clear error naming the line, exit 1', async (name, text, message) => {
-    const io = capture();
+    const io = captureIO();
     expect(await cli(['simulate', '--trace', write(`${name}.csv`, text), '--out', join(dir, name)], io)).toBe(1);
     expect(io.stderr.join('\n')).toMatch(message);
     expect(io.stderr.join('\n')).toContain('--trace');
@@ -175,7 +170,7 @@ describe('autoscaler simulate / backtest / tune', () => {
     [['tune', '--trace', 'x.csv', '--provider', 'gcp'], /--provider/],
     [['tune', '--trace', 'x.csv', '--provider', 'oci', '--budget', '0'], /--budget/],
   ])('bad flags are a ValidationError naming the flag, exit 1 (%j)', async (args, message) => {
-    const io = capture();
+    const io = captureIO();
     expect(await cli([...args, '--out', join(dir, 'bad')], io)).toBe(1);
     expect(io.stderr.join('\n')).toMatch(message);
   });
@@ -185,7 +180,7 @@ describe('autoscaler simulate / backtest / tune', () => {
     const counts = nasaLines.slice(1, 181).map((l) => Number(l.split(',')[1]) * 20);
     const doc = { Label: 'Invocations', Datapoints: counts.map((c, i) => ({ Timestamp: new Date(t0 + i * 60_000).toISOString(), Sum: c, Unit: 'None' })) };
     const trace = write('export.json', JSON.stringify(doc));
-    const io = capture();
+    const io = captureIO();
     const r = await runBacktest(io, {
       trace,
       policy: join(__dirname, '..', '..', '..', 'simulator', 'policies', 'aws-target-tracking.yaml'),
@@ -196,15 +191,15 @@ describe('autoscaler simulate / backtest / tune', () => {
     expect(r.policies.map((p) => p.name)).toEqual(['AWS target tracking']);
     expect(r.minutes).toBe(180);
     expect(JSON.parse(io.stdout.join('\n')).policies).toHaveLength(1);
-    await expect(runBacktest(capture(), { policy: 'p.yaml' })).rejects.toThrow(/--trace/);
+    await expect(runBacktest(captureIO(), { policy: 'p.yaml' })).rejects.toThrow(/--trace/);
   });
 
   it('tune writes a valid policy and its wiring, deterministically', async () => {
     const a = join(dir, 'tuned-a.yaml');
     const b = join(dir, 'tuned-b.yaml');
-    const io = capture();
+    const io = captureIO();
     const r = await runTune(io, { trace: shortTrace, provider: 'kubernetes', budget: '4', peakRps: '150', out: a });
-    await runTune(capture(), { trace: shortTrace, provider: 'kubernetes', budget: '4', peakRps: '150', out: b });
+    await runTune(captureIO(), { trace: shortTrace, provider: 'kubernetes', budget: '4', peakRps: '150', out: b });
     expect(r.trials).toHaveLength(4);
     expect(readFileSync(a, 'utf8')).toBe(readFileSync(b, 'utf8'));
     expect(parsePolicy(readFileSync(a, 'utf8')).name).toBe('tuned');
@@ -215,7 +210,7 @@ describe('autoscaler simulate / backtest / tune', () => {
 
   it('tune --holdout-days tunes on the first days and reports the score of the days it never saw, beside the default', async () => {
     const twoDays = write('nasa-2d.csv', nasaLines.slice(0, 2 * 1440 + 1).join('\n'));
-    const io = capture();
+    const io = captureIO();
     expect(
       await cli(
         [
@@ -245,7 +240,7 @@ describe('autoscaler simulate / backtest / tune', () => {
     expect(r.holdout).toMatchObject({ days: 1, from: 1440, minutes: 1440 });
     for (const w of [r.holdout.tuned, r.holdout.default])
       for (const k of ['cost', 'costRatio', 'clairvoyantRatio', 'sloViolationRate']) expect(typeof w[k]).toBe('number');
-    const bad = capture();
+    const bad = captureIO();
     expect(await cli(['tune', '--trace', twoDays, '--provider', 'oci', '--holdout-days', '2', '--out', join(dir, 'held.yaml')], bad)).toBe(1);
     expect(bad.stderr.join('\n')).toMatch(/--holdout-days.*keep at least a day/);
   });
