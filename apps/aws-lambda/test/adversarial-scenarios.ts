@@ -10,7 +10,7 @@ import fc from 'fast-check';
 import { ManualClock, systemClock, TransientError, type Clock } from '@autoscaler/core';
 import type { FaultSpec } from '@autoscaler/sandbox-aws';
 import { handleEvent, invocationDeadline, type HandlerResult, type LambdaDeps } from '../src';
-import { ENDPOINT, POLICY, startLambdaWorld, TARGET_ID, TOPIC, VARIANT, type LambdaWorld, scheduledEvent } from './world';
+import { driven, ENDPOINT, POLICY, startLambdaWorld, TARGET_ID, TOPIC, VARIANT, type LambdaWorld, scheduledEvent } from './world';
 import { variantAlarmRequest, alarmFiringRequest } from '@autoscaler/sandbox-aws';
 
 export const ALARM = `autoscaler-app-${ENDPOINT}-${VARIANT}-cpu-high`;
@@ -85,17 +85,11 @@ function lambdaContext(clock: Clock, ms: number): { getRemainingTimeInMillis(): 
 async function invoke(deps: LambdaDeps, event: unknown, remainingMs = 30_000): Promise<HandlerResult | Error> {
   const manual = deps.clock instanceof ManualClock ? deps.clock : undefined;
   const deadline = manual ? undefined : invocationDeadline(deps, lambdaContext(deps.clock, remainingMs));
-  let done = false;
   const run = handleEvent(event, deps, deadline !== undefined ? { deadline } : {}).then(
     (r) => r,
     (e: unknown) => e as Error,
   );
-  void run.finally(() => (done = true));
-  while (manual && !done) {
-    await new Promise((r) => setImmediate(r));
-    if (manual.pending > 0) manual.advance(1_000);
-  }
-  return run;
+  return manual ? driven({ clock: manual }, run) : run;
 }
 
 // ----- scenarios -------------------------------------------------------------------------------

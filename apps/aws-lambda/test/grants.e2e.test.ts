@@ -10,8 +10,8 @@ import { validatePolicy } from '@autoscaler/core';
 import { applyNative, compileNative } from '@autoscaler/provider-aws-sagemaker';
 import { handleEvent, type LambdaDeps } from '../src';
 import { AutoscalerStack } from '../src/stack/autoscaler-stack';
-import { ENDPOINT, startLambdaWorld, TARGET_ID, TOPIC, VARIANT, type LambdaWorld, scheduledEvent } from './world';
-import { variantAlarmRequest } from '@autoscaler/sandbox-aws';
+import { driven, ENDPOINT, startLambdaWorld, TARGET_ID, TOPIC, VARIANT, type LambdaWorld, scheduledEvent } from './world';
+import { alarmFiringRequest, countAlarmRequest, variantAlarmRequest } from '@autoscaler/sandbox-aws';
 
 jest.setTimeout(60_000);
 
@@ -51,6 +51,17 @@ function granted(policy: unknown = POLICY): Set<string> {
   }
 }
 
+/** Runs events through the handler (moving the manual clock past its retry sleeps) and collects the IAM actions of the AWS calls they made. */
+function recorder(world: LambdaWorld, deps: LambdaDeps): { run: (event: unknown) => Promise<void>; called: Set<string> } {
+  const called = new Set<string>();
+  const run = async (event: unknown): Promise<void> => {
+    const from = world.fake.requests.length;
+    await driven(world, handleEvent(event, deps)).catch(() => undefined);
+    for (const r of world.fake.requests.slice(from)) if (r.service !== 'unknown') called.add(`${SERVICE_PREFIX[r.service]}:${r.operation}`);
+  };
+  return { run, called };
+}
+
 let w: LambdaWorld;
 afterEach(async () => w?.close());
 
@@ -70,35 +81,13 @@ describe('least privilege is exactly the work', () => {
       return name;
     };
     const fire = async (name: string): Promise<SNSEvent> => {
-      await w.clients.cloudwatch.send(
-        new SetAlarmStateCommand({
-          AlarmName: name,
-          StateValue: 'ALARM',
-          StateReason: 'Threshold Crossed',
-          StateReasonData: JSON.stringify({ version: '1.0', recentDatapoints: [95], threshold: 80 }),
-        }),
-      );
+      await w.clients.cloudwatch.send(new SetAlarmStateCommand(alarmFiringRequest(name, 95)));
       return events.at(-1)!;
     };
     const cpu = await alarm('cpu-high', 'CPUUtilization');
     const memory = await alarm('memory-high', 'MemoryUtilization');
 
-    const deps: LambdaDeps = await w.container();
-    const called = new Set<string>();
-    const run = async (event: unknown): Promise<void> => {
-      const from = w.fake.requests.length;
-      await drive(handleEvent(event, deps)).catch(() => undefined);
-      for (const r of w.fake.requests.slice(from)) if (r.service !== 'unknown') called.add(`${SERVICE_PREFIX[r.service]}:${r.operation}`);
-    };
-    const drive = async <T>(p: Promise<T>): Promise<T> => {
-      let done = false;
-      const out = p.finally(() => (done = true));
-      while (!done) {
-        await new Promise((r) => setImmediate(r));
-        if (w.clock.pending > 0) w.clock.advance(1_000);
-      }
-      return out;
-    };
+    const { run, called } = recorder(w, await w.container());
 
     await run(await fire(cpu)); // scale out + notify
     w.clock.advance(5 * 60_000);
@@ -138,46 +127,16 @@ describe('least privilege is exactly the work', () => {
     w.fake.sns.subscribe((e) => events.push(e));
     const name = 'autoscaler-app-ic-llama-ic-wake';
     await w.clients.cloudwatch.send(
-      new PutMetricAlarmCommand({
-        AlarmName: name,
-        MetricName: 'NoCapacityInvocationFailures',
-        Namespace: 'AWS/SageMaker',
-        Statistic: 'Sum',
-        Period: 60,
-        EvaluationPeriods: 1,
-        Threshold: 0,
-        ComparisonOperator: 'GreaterThanThreshold',
-        Dimensions: [{ Name: 'InferenceComponentName', Value: 'llama-ic' }],
-        AlarmActions: [TOPIC],
-      }),
+      new PutMetricAlarmCommand(
+        countAlarmRequest({ name, metric: 'NoCapacityInvocationFailures', dimensions: { InferenceComponentName: 'llama-ic' }, topicArn: TOPIC }),
+      ),
     );
     const fire = async (): Promise<SNSEvent> => {
       await w.clients.cloudwatch.send(new SetAlarmStateCommand({ AlarmName: name, StateValue: 'OK', StateReason: 'quiet' }));
-      await w.clients.cloudwatch.send(
-        new SetAlarmStateCommand({
-          AlarmName: name,
-          StateValue: 'ALARM',
-          StateReason: 'Threshold Crossed',
-          StateReasonData: JSON.stringify({ recentDatapoints: [2] }),
-        }),
-      );
+      await w.clients.cloudwatch.send(new SetAlarmStateCommand(alarmFiringRequest(name, 2, 0)));
       return events.at(-1)!;
     };
-    const deps: LambdaDeps = await w.container();
-    const called = new Set<string>();
-    const run = async (event: unknown): Promise<void> => {
-      const from = w.fake.requests.length;
-      let done = false;
-      const p = handleEvent(event, deps)
-        .catch(() => undefined)
-        .finally(() => (done = true));
-      while (!done) {
-        await new Promise((r) => setImmediate(r));
-        if (w.clock.pending > 0) w.clock.advance(1_000);
-      }
-      await p;
-      for (const r of w.fake.requests.slice(from)) if (r.service !== 'unknown') called.add(`${SERVICE_PREFIX[r.service]}:${r.operation}`);
-    };
+    const { run, called } = recorder(w, await w.container());
     w.fake.inject({ kind: 'throttle', service: 'sagemaker', operation: 'UpdateInferenceComponentRuntimeConfig', times: Infinity });
     await run(await fire()); // the update fails: the state tags written first are taken back
     w.fake.clearFaults();

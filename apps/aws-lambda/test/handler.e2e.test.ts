@@ -3,7 +3,7 @@ import type { SNSEvent } from 'aws-lambda';
 import fc from 'fast-check';
 import { AutoscalerError, ValidationError } from '@autoscaler/core';
 import { handleEvent, parseEnv } from '../src';
-import { ENDPOINT, startLambdaWorld, TOPIC, VARIANT, type LambdaWorld, scheduledEvent } from './world';
+import { driven, ENDPOINT, startLambdaWorld, TOPIC, VARIANT, type LambdaWorld, scheduledEvent } from './world';
 import { variantAlarmRequest, alarmFiringRequest } from '@autoscaler/sandbox-aws';
 
 let w: LambdaWorld;
@@ -26,17 +26,6 @@ async function alarmOn(world: LambdaWorld, endpoint = ENDPOINT): Promise<SNSEven
 
 async function fire(world: LambdaWorld, endpoint = ENDPOINT, value = 93.5): Promise<void> {
   await world.clients.cloudwatch.send(new SetAlarmStateCommand(alarmFiringRequest(alarmName(endpoint), value)));
-}
-
-/** Run `p`, moving the manual clock whenever the orchestrator sleeps between retries. */
-async function driven<T>(world: LambdaWorld, p: Promise<T>): Promise<T> {
-  let done = false;
-  const out = p.finally(() => (done = true));
-  while (!done) {
-    await new Promise((r) => setImmediate(r));
-    if (world.clock.pending > 0) world.clock.advance(1_000);
-  }
-  return out;
 }
 
 const updates = (world: LambdaWorld): number => world.fake.calls('UpdateEndpointWeightsAndCapacities').filter((r) => r.status === 200).length;

@@ -1,5 +1,6 @@
 import { PutMetricAlarmCommand, SetAlarmStateCommand } from '@aws-sdk/client-cloudwatch';
 import type { SNSEvent } from 'aws-lambda';
+import { alarmFiringRequest, countAlarmRequest } from '@autoscaler/sandbox-aws';
 import { handleEvent } from '../src';
 import { ENDPOINT, startLambdaWorld, TARGET_ID, TOPIC, VARIANT, type LambdaWorld } from './world';
 
@@ -10,28 +11,8 @@ afterEach(async () => w?.close());
 async function fireAlarm(world: LambdaWorld, name: string, metric: string, dimensions: Record<string, string>): Promise<SNSEvent[]> {
   const events: SNSEvent[] = [];
   world.fake.sns.subscribe((e) => events.push(e));
-  await world.clients.cloudwatch.send(
-    new PutMetricAlarmCommand({
-      AlarmName: name,
-      MetricName: metric,
-      Namespace: 'AWS/SageMaker',
-      Statistic: 'Sum',
-      Period: 60,
-      EvaluationPeriods: 1,
-      Threshold: 0,
-      ComparisonOperator: 'GreaterThanThreshold',
-      Dimensions: Object.entries(dimensions).map(([Name, Value]) => ({ Name, Value })),
-      AlarmActions: [TOPIC],
-    }),
-  );
-  await world.clients.cloudwatch.send(
-    new SetAlarmStateCommand({
-      AlarmName: name,
-      StateValue: 'ALARM',
-      StateReason: 'Threshold Crossed: 1 out of the last 1 datapoints [2.0 (01/01/26 12:00:00)] was greater than the threshold (0.0).',
-      StateReasonData: JSON.stringify({ version: '1.0', recentDatapoints: [2], threshold: 0 }),
-    }),
-  );
+  await world.clients.cloudwatch.send(new PutMetricAlarmCommand(countAlarmRequest({ name, metric, dimensions, topicArn: TOPIC })));
+  await world.clients.cloudwatch.send(new SetAlarmStateCommand(alarmFiringRequest(name, 2, 0)));
   return events;
 }
 

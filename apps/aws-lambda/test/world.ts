@@ -23,6 +23,17 @@ export function scheduledEvent(time = '2026-01-01T12:00:00Z'): Record<string, un
   };
 }
 
+/** Run `p`, moving the manual clock whenever the orchestrator sleeps between retries. */
+export async function driven<T>(world: Pick<LambdaWorld, 'clock'>, p: Promise<T>): Promise<T> {
+  let done = false;
+  const out = p.finally(() => (done = true));
+  while (!done) {
+    await new Promise((r) => setImmediate(r));
+    if (world.clock.pending > 0) world.clock.advance(1_000);
+  }
+  return out;
+}
+
 export const POLICY = {
   name: 'e2e',
   targets: [{ provider: 'aws-sagemaker', id: TARGET_ID }],

@@ -6,6 +6,7 @@ import { targetsOfDimensions } from '../src/alarms/cloudwatch-source';
 import { parseTargetId } from '../src/ids';
 import { fixture } from './fixtures';
 import { ENDPOINT, REF, startWorld, VARIANT, type TestWorld } from './world';
+import { alarmFiringRequest, countAlarmRequest } from '@autoscaler/sandbox-aws';
 
 const IC = 'llama-ic';
 const IC_REF: TargetRef = { provider: 'aws-sagemaker', id: `inference-component/${IC}` };
@@ -101,21 +102,9 @@ describe('alarm dimensions -> target', () => {
 describe('verify and poll against CloudWatch (the fake)', () => {
   async function inAlarm(name: string, metric: string, dimensions: Dims): Promise<void> {
     await w.clients.cloudwatch.send(
-      new PutMetricAlarmCommand({
-        AlarmName: name,
-        MetricName: metric,
-        Namespace: 'AWS/SageMaker',
-        Statistic: 'Sum',
-        Period: 60,
-        EvaluationPeriods: 1,
-        Threshold: 1,
-        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
-        Dimensions: Object.entries(dimensions).map(([Name, Value]) => ({ Name, Value })),
-      }),
+      new PutMetricAlarmCommand(countAlarmRequest({ name, metric, dimensions, threshold: 1, comparison: 'GreaterThanOrEqualToThreshold' })),
     );
-    await w.clients.cloudwatch.send(
-      new SetAlarmStateCommand({ AlarmName: name, StateValue: 'ALARM', StateReason: 't', StateReasonData: JSON.stringify({ recentDatapoints: [3] }) }),
-    );
+    await w.clients.cloudwatch.send(new SetAlarmStateCommand(alarmFiringRequest(name, 3, 1)));
   }
   const signal = (id: string, name: string): Signal => ({
     target: { provider: 'aws-sagemaker', id },

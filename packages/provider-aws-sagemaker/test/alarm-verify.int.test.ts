@@ -2,7 +2,7 @@ import { PutMetricAlarmCommand, SetAlarmStateCommand } from '@aws-sdk/client-clo
 import { TransientError, ValidationError, type Signal } from '@autoscaler/core';
 import { CloudWatchAlarmSource } from '../src';
 import { ENDPOINT, REF, startWorld, VARIANT, type TestWorld } from './world';
-import { variantAlarmRequest } from '@autoscaler/sandbox-aws';
+import { alarmFiringRequest, variantAlarmRequest } from '@autoscaler/sandbox-aws';
 
 let w: TestWorld;
 afterEach(async () => w?.close());
@@ -11,14 +11,7 @@ const NAME = `autoscaler-app-${ENDPOINT}-${VARIANT}-cpu-high`;
 
 async function alarmInAlarm(world: TestWorld, name = NAME, endpoint = ENDPOINT): Promise<number> {
   await world.clients.cloudwatch.send(new PutMetricAlarmCommand(variantAlarmRequest({ name: name, endpoint: endpoint, variant: VARIANT })));
-  await world.clients.cloudwatch.send(
-    new SetAlarmStateCommand({
-      AlarmName: name,
-      StateValue: 'ALARM',
-      StateReason: 'Threshold Crossed',
-      StateReasonData: JSON.stringify({ version: '1.0', recentDatapoints: [91.5], threshold: 80 }),
-    }),
-  );
+  await world.clients.cloudwatch.send(new SetAlarmStateCommand(alarmFiringRequest(name, 91.5)));
   return world.clock.now();
 }
 

@@ -22,6 +22,29 @@ export function variantAlarmRequest(o: { name: string; endpoint: string; variant
   };
 }
 
+/** A count alarm on an AWS/SageMaker metric (Sum over one 60 s period), as the serving recipes make them (async backlog, scale from zero). */
+export function countAlarmRequest(o: {
+  name: string;
+  metric: string;
+  dimensions: Record<string, string>;
+  threshold?: number;
+  comparison?: 'GreaterThanThreshold' | 'GreaterThanOrEqualToThreshold';
+  topicArn?: string;
+}) {
+  return {
+    AlarmName: o.name,
+    MetricName: o.metric,
+    Namespace: 'AWS/SageMaker',
+    Statistic: 'Sum' as const,
+    Period: 60,
+    EvaluationPeriods: 1,
+    Threshold: o.threshold ?? 0,
+    ComparisonOperator: o.comparison ?? 'GreaterThanThreshold',
+    Dimensions: Object.entries(o.dimensions).map(([Name, Value]) => ({ Name, Value })),
+    ...(o.topicArn !== undefined ? { AlarmActions: [o.topicArn] } : {}),
+  };
+}
+
 /** Moves an alarm to ALARM with the reason text and data CloudWatch writes when a datapoint crosses. */
 export function alarmFiringRequest(name: string, value: number, threshold = 80) {
   return {
