@@ -4,7 +4,6 @@ import { DescribeAlarmsCommand, PutMetricAlarmCommand, SetAlarmStateCommand } fr
 import {
   DescribeScalingActivitiesCommand,
   PutScalingPolicyCommand,
-  RegisterScalableTargetCommand,
   DescribeScalingPoliciesCommand,
   DeregisterScalableTargetCommand,
 } from '@aws-sdk/client-application-auto-scaling';
@@ -13,7 +12,7 @@ import type { SNSEvent } from 'aws-lambda';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { createHash, createHmac, type Hash, type Hmac } from 'node:crypto';
 import { SnsSignatureVerifier } from '../src';
-import { ENDPOINT, startWorld, VARIANT, type TestWorld } from './world';
+import { ENDPOINT, REF_TARGET, registerByHand, startWorld, VARIANT, type TestWorld } from './world';
 
 const toBytes = (d: string | ArrayBuffer | ArrayBufferView): string | Uint8Array =>
   typeof d === 'string' ? d : d instanceof ArrayBuffer ? new Uint8Array(d) : new Uint8Array(d.buffer, d.byteOffset, d.byteLength);
@@ -318,11 +317,10 @@ describe('fake AWS: alarms, SNS and Application Auto Scaling work together', () 
   it('a step policy fires from its alarm, scales the variant, and shows up in DescribeScalingActivities; deregistering deletes policies', async () => {
     w = await startWorld();
     const aas = await w.clients.autoscalingClient();
-    const base = { ServiceNamespace: 'sagemaker' as const, ResourceId: resourceId, ScalableDimension: 'sagemaker:variant:DesiredInstanceCount' as const };
-    await aas.send(new RegisterScalableTargetCommand({ ...base, MinCapacity: 1, MaxCapacity: 4 }));
+    await registerByHand(w, 1, 4);
     const policy = await aas.send(
       new PutScalingPolicyCommand({
-        ...base,
+        ...REF_TARGET,
         PolicyName: 'latency-step',
         PolicyType: 'StepScaling',
         StepScalingPolicyConfiguration: {
@@ -360,8 +358,8 @@ describe('fake AWS: alarms, SNS and Application Auto Scaling work together', () 
     expect(w.fake.sagemaker.desiredCount(ENDPOINT, VARIANT)).toBe(4);
     const acts = await aas.send(new DescribeScalingActivitiesCommand({ ServiceNamespace: 'sagemaker', ResourceId: resourceId }));
     expect(acts.ScalingActivities?.[0]).toMatchObject({ StatusCode: 'Successful', Description: 'Setting desired instance count to 4.' });
-    await aas.send(new DeregisterScalableTargetCommand(base));
+    await aas.send(new DeregisterScalableTargetCommand(REF_TARGET));
     expect((await aas.send(new DescribeScalingPoliciesCommand({ ServiceNamespace: 'sagemaker' }))).ScalingPolicies).toEqual([]);
-    await expect(aas.send(new DeregisterScalableTargetCommand(base))).rejects.toMatchObject({ name: 'ObjectNotFoundException' });
+    await expect(aas.send(new DeregisterScalableTargetCommand(REF_TARGET))).rejects.toMatchObject({ name: 'ObjectNotFoundException' });
   });
 });

@@ -4,14 +4,14 @@ import { runProviderConformance } from '@autoscaler/testing';
 import fc from 'fast-check';
 import { parseTargetId } from '../src/ids';
 import { SageMakerProvider } from '../src/provider';
-import { REF, startWorld, type TestWorld } from './world';
+import { kitLifecycle, MANAGED, REF, startWorld, type TestWorld } from './world';
 
 const IC = 'llama-ic';
 const IC_REF: TargetRef = { provider: 'aws-sagemaker', id: `inference-component/${IC}` };
 const seed = {
   inferenceComponents: [
-    { name: IC, endpoint: 'shared-endpoint', copies: 2, tags: { 'autoscaler:managed': 'true' } },
-    { name: 'busy-ic', copies: 1, tags: { 'autoscaler:managed': 'true' } },
+    { name: IC, endpoint: 'shared-endpoint', copies: 2, tags: MANAGED },
+    { name: 'busy-ic', copies: 1, tags: MANAGED },
   ],
 };
 
@@ -53,10 +53,7 @@ runProviderConformance('aws-sagemaker inference component against the wire fake'
       );
       tw.clock.advance(10 * 60_000);
     },
-    async settle() {
-      tw.clock.advance(10 * 60_000);
-    },
-    close: () => tw.close(),
+    ...kitLifecycle(tw),
   };
 });
 

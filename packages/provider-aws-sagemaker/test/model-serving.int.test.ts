@@ -81,13 +81,12 @@ describe('asynchronous endpoints: down to zero on the backlog, woken by HasBackl
 });
 
 describe('high-resolution concurrency (10 s) for target tracking', () => {
+  /** Target tracking of `metric` at 5 on REF. */
+  const tracking = (name: string, metric: string) =>
+    validatePolicy({ name: 'hr', targets: [{ ...REF }], limits: { maxReplicas: 8 }, rules: [{ name, targetTracking: { metric, target: 5 } }] });
+
   it('ConcurrentRequestsPerModel exports as the high-resolution predefined metric', () => {
-    const p = validatePolicy({
-      name: 'hr',
-      targets: [{ ...REF }],
-      limits: { maxReplicas: 8 },
-      rules: [{ name: 'concurrency', targetTracking: { metric: 'ConcurrentRequestsPerModel', target: 5 } }],
-    });
+    const p = tracking('concurrency', 'ConcurrentRequestsPerModel');
     const [tt] = byKind(compileNative(p, REF).resources, 'ScalingPolicy');
     expect(tt).toMatchObject({
       request: {
@@ -100,12 +99,7 @@ describe('high-resolution concurrency (10 s) for target tracking', () => {
   });
 
   it('ConcurrentRequestsPerCopy on a variant is refused, naming the rule field (only inference components publish it)', () => {
-    const p = validatePolicy({
-      name: 'hr',
-      targets: [{ ...REF }],
-      limits: { maxReplicas: 8 },
-      rules: [{ name: 'copies', targetTracking: { metric: 'ConcurrentRequestsPerCopy', target: 5 } }],
-    });
+    const p = tracking('copies', 'ConcurrentRequestsPerCopy');
     expect(provider.checkPolicy(p, REF)).toEqual([
       { path: 'rules[0].targetTracking.metric', message: expect.stringContaining('per inference-component copy') },
     ]);

@@ -1,9 +1,9 @@
-import { DescribeScalingPoliciesCommand, PutScalingPolicyCommand, RegisterScalableTargetCommand } from '@aws-sdk/client-application-auto-scaling';
+import { DescribeScalingPoliciesCommand } from '@aws-sdk/client-application-auto-scaling';
 import { PutMetricAlarmCommand, SetAlarmStateCommand } from '@aws-sdk/client-cloudwatch';
 import { validatePolicy, type PolicyInput } from '@autoscaler/core';
 import { applyNative, compileNative, nativeStatus, teardownNative } from '../src';
 import { awsCron } from '../src/native/compile';
-import { ENDPOINT, REF, startWorld, VARIANT, type TestWorld } from './world';
+import { ENDPOINT, putUserStepPolicy, REF, registerByHand, startWorld, VARIANT, type TestWorld } from './world';
 
 let w: TestWorld;
 afterEach(async () => w?.close());
@@ -200,22 +200,12 @@ describe('applyNative / teardown against the fake', () => {
 
   it('teardown removes exactly what it created, leaving the user own policy and alarm; refuses a foreign registration', async () => {
     w = await startWorld();
-    const base = { ServiceNamespace: 'sagemaker' as const, ResourceId: REF.id, ScalableDimension: 'sagemaker:variant:DesiredInstanceCount' as const };
-    await (await w.clients.autoscalingClient()).send(new RegisterScalableTargetCommand({ ...base, MinCapacity: 1, MaxCapacity: 3 }));
+    await registerByHand(w, 1, 3);
     await expect(applyNative(w.clients, compileNative(validatePolicy(NOTEBOOK), REF))).rejects.toMatchObject({
       code: 'CONFLICT',
       message: expect.stringContaining('by someone else'),
     });
-    await (
-      await w.clients.autoscalingClient()
-    ).send(
-      new PutScalingPolicyCommand({
-        ...base,
-        PolicyName: 'users-own',
-        PolicyType: 'StepScaling',
-        StepScalingPolicyConfiguration: { AdjustmentType: 'ChangeInCapacity', StepAdjustments: [{ MetricIntervalLowerBound: 0, ScalingAdjustment: 1 }] },
-      }),
-    );
+    await putUserStepPolicy(w, 'users-own');
     await w.clients.cloudwatch.send(
       new PutMetricAlarmCommand({
         AlarmName: 'users-alarm',
@@ -247,17 +237,7 @@ describe('applyNative / teardown against the fake', () => {
   it('teardown of a target someone else owns keeps the registration and their policies', async () => {
     w = await startWorld();
     await applyNative(w.clients, compileNative(validatePolicy(NOTEBOOK), REF));
-    const base = { ServiceNamespace: 'sagemaker' as const, ResourceId: REF.id, ScalableDimension: 'sagemaker:variant:DesiredInstanceCount' as const };
-    await (
-      await w.clients.autoscalingClient()
-    ).send(
-      new PutScalingPolicyCommand({
-        ...base,
-        PolicyName: 'users-own',
-        PolicyType: 'StepScaling',
-        StepScalingPolicyConfiguration: { AdjustmentType: 'ChangeInCapacity', StepAdjustments: [{ MetricIntervalLowerBound: 0, ScalingAdjustment: 1 }] },
-      }),
-    );
+    await putUserStepPolicy(w, 'users-own');
     const removed = await teardownNative(w.clients, REF, 'another-policy');
     expect(removed.filter((c) => c.kind !== 'Alarm')).toEqual([]);
     expect(w.fake.autoscaling.isRegistered(REF.id)).toBe(true);

@@ -1,15 +1,10 @@
 import { CreateEndpointConfigCommand, DescribeEndpointConfigCommand, UpdateEndpointCommand } from '@aws-sdk/client-sagemaker';
 import { DescribeAlarmsCommand, PutMetricAlarmCommand } from '@aws-sdk/client-cloudwatch';
-import {
-  DescribeScalableTargetsCommand,
-  DescribeScalingPoliciesCommand,
-  PutScalingPolicyCommand,
-  RegisterScalableTargetCommand,
-} from '@aws-sdk/client-application-auto-scaling';
+import { DescribeScalableTargetsCommand, DescribeScalingPoliciesCommand, PutScalingPolicyCommand } from '@aws-sdk/client-application-auto-scaling';
 import { ConflictError, NotFoundError, ProviderError, TransientError, ValidationError } from '@autoscaler/core';
 import { runProviderConformance } from '@autoscaler/testing';
 import { SageMakerProvider, versionOf } from '../src/provider';
-import { ENDPOINT, REF, startWorld, VARIANT, type TestWorld } from './world';
+import { ENDPOINT, kitLifecycle, MANAGED, putUserStepPolicy, REF, REF_TARGET, registerByHand, startWorld, VARIANT, type TestWorld } from './world';
 
 let w: TestWorld;
 afterEach(async () => w?.close());
@@ -21,10 +16,7 @@ async function world(options: Parameters<typeof startWorld>[0] = {}): Promise<{ 
 
 runProviderConformance('aws-sagemaker against the wire fake', async () => {
   const tw = await startWorld({
-    endpoints: [
-      { name: ENDPOINT, variants: [{ name: VARIANT, instanceType: 'ml.m5.large', instances: 2 }], tags: { 'autoscaler:managed': 'true' } },
-      { name: 'busy-endpoint', variants: [{ name: VARIANT, instanceType: 'ml.m5.large', instances: 1 }], tags: { 'autoscaler:managed': 'true' } },
-    ],
+    moreEndpoints: [{ name: 'busy-endpoint', variants: [{ name: VARIANT, instanceType: 'ml.m5.large', instances: 1 }], tags: MANAGED }],
   });
   tw.fake.sagemaker.setStatus('busy-endpoint', 'Updating');
   const provider = new SageMakerProvider(tw.clients, { clock: tw.clock });
@@ -54,10 +46,7 @@ runProviderConformance('aws-sagemaker against the wire fake', async () => {
       await tw.clients.sagemaker.send(new CreateEndpointConfigCommand({ EndpointConfigName: name, ProductionVariants: cfg.ProductionVariants }));
       await tw.clients.sagemaker.send(new UpdateEndpointCommand({ EndpointName: ENDPOINT, EndpointConfigName: name, RetainAllVariantProperties: true }));
     },
-    async settle() {
-      tw.clock.advance(10 * 60_000);
-    },
-    close: () => tw.close(),
+    ...kitLifecycle(tw),
   };
 });
 
@@ -150,19 +139,11 @@ describe('SageMakerProvider', () => {
   it('resizes blue/green: new endpoint config, UpdateEndpoint retaining variant properties; AAS registration, policies and alarm actions are restored', async () => {
     const { provider } = await world();
     const aas = await w.clients.autoscalingClient();
-    const base = { ServiceNamespace: 'sagemaker' as const, ResourceId: REF.id, ScalableDimension: 'sagemaker:variant:DesiredInstanceCount' as const };
-    await aas.send(new RegisterScalableTargetCommand({ ...base, MinCapacity: 1, MaxCapacity: 6 }));
-    const step = await aas.send(
-      new PutScalingPolicyCommand({
-        ...base,
-        PolicyName: 'user-step',
-        PolicyType: 'StepScaling',
-        StepScalingPolicyConfiguration: { AdjustmentType: 'ChangeInCapacity', StepAdjustments: [{ MetricIntervalLowerBound: 0, ScalingAdjustment: 1 }] },
-      }),
-    );
+    await registerByHand(w, 1, 6);
+    const stepArn = await putUserStepPolicy(w, 'user-step');
     await aas.send(
       new PutScalingPolicyCommand({
-        ...base,
+        ...REF_TARGET,
         PolicyName: 'user-tt',
         PolicyType: 'TargetTrackingScaling',
         TargetTrackingScalingPolicyConfiguration: {
@@ -181,7 +162,7 @@ describe('SageMakerProvider', () => {
         EvaluationPeriods: 1,
         Threshold: 100,
         ComparisonOperator: 'GreaterThanThreshold',
-        AlarmActions: [step.PolicyARN!],
+        AlarmActions: [stepArn],
       }),
     );
 
@@ -200,15 +181,14 @@ describe('SageMakerProvider', () => {
     const policies = (await aas.send(new DescribeScalingPoliciesCommand({ ServiceNamespace: 'sagemaker' }))).ScalingPolicies ?? [];
     expect(policies.map((p) => p.PolicyName).sort()).toEqual(['user-step', 'user-tt']);
     const newStep = policies.find((p) => p.PolicyName === 'user-step')!;
-    expect(newStep.PolicyARN).not.toBe(step.PolicyARN);
+    expect(newStep.PolicyARN).not.toBe(stepArn);
     const alarm = (await w.clients.cloudwatch.send(new DescribeAlarmsCommand({ AlarmNames: ['user-latency'] }))).MetricAlarms?.[0];
     expect(alarm?.AlarmActions).toEqual([newStep.PolicyARN]);
   });
 
   it('restores the AAS registration and removes its new config when the UpdateEndpoint fails', async () => {
     const { provider } = await world();
-    const base = { ServiceNamespace: 'sagemaker' as const, ResourceId: REF.id, ScalableDimension: 'sagemaker:variant:DesiredInstanceCount' as const };
-    await (await w.clients.autoscalingClient()).send(new RegisterScalableTargetCommand({ ...base, MinCapacity: 2, MaxCapacity: 5 }));
+    await registerByHand(w, 2, 5);
     w.fake.inject({ kind: 'server-error', service: 'sagemaker', operation: 'UpdateEndpoint', times: 3 });
     const before = await provider.describe(REF);
     await expect(provider.apply(REF, { replicas: 2, size: 'ml.m5.xlarge' }, { ifMatch: before.version! })).rejects.toBeInstanceOf(TransientError);
@@ -219,8 +199,7 @@ describe('SageMakerProvider', () => {
 
   it('without the deregistration SageMaker (the fake) refuses an instance-type change of a registered variant', async () => {
     await world();
-    const base = { ServiceNamespace: 'sagemaker' as const, ResourceId: REF.id, ScalableDimension: 'sagemaker:variant:DesiredInstanceCount' as const };
-    await (await w.clients.autoscalingClient()).send(new RegisterScalableTargetCommand({ ...base, MinCapacity: 1, MaxCapacity: 5 }));
+    await registerByHand(w, 1, 5);
     await w.clients.sagemaker.send(
       new CreateEndpointConfigCommand({
         EndpointConfigName: 'bigger',

@@ -4,7 +4,7 @@ import { UpdateEndpointWeightsAndCapacitiesCommand } from '@aws-sdk/client-sagem
 import { ValidationError, applyAndWait, validatePolicy, type PolicyInput, type TargetRef } from '@autoscaler/core';
 import { applyNative, nativeStatus, teardownNative } from '../src';
 import { SageMakerProvider } from '../src/provider';
-import { REF, startWorld, type TestWorld } from './world';
+import { MANAGED, REF, startWorld, type TestWorld } from './world';
 
 const SLS: TargetRef = { provider: 'aws-sagemaker', id: 'endpoint/sls-endpoint/variant/AllTraffic' };
 const PC = 'sagemaker:variant:DesiredProvisionedConcurrency';
@@ -14,12 +14,11 @@ afterEach(async () => w?.close());
 
 async function world(): Promise<SageMakerProvider> {
   w = await startWorld({
-    endpoints: [
-      { name: 'my-endpoint', variants: [{ name: 'AllTraffic', instances: 2 }], tags: { 'autoscaler:managed': 'true' } },
+    moreEndpoints: [
       {
         name: 'sls-endpoint',
         variants: [{ name: 'AllTraffic', serverless: { memorySizeInMB: 2048, maxConcurrency: 20, provisionedConcurrency: 2 } }],
-        tags: { 'autoscaler:managed': 'true' },
+        tags: MANAGED,
       },
     ],
   });

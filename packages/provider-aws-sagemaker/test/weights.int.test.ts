@@ -1,6 +1,6 @@
 import { Autoscaler, StaticPolicies, ValidationError, applyAndWait, validatePolicy, type TargetRef } from '@autoscaler/core';
 import { SageMakerProvider } from '../src/provider';
-import { REF, startWorld, type TestWorld } from './world';
+import { MANAGED, REF, startWorld, type TestWorld } from './world';
 
 /** A canary endpoint: two variants splitting traffic 3:1. */
 const AB = 'ab-endpoint';
@@ -12,15 +12,14 @@ afterEach(async () => w?.close());
 
 async function world(): Promise<SageMakerProvider> {
   w = await startWorld({
-    endpoints: [
-      { name: 'my-endpoint', variants: [{ name: 'AllTraffic', instances: 2 }], tags: { 'autoscaler:managed': 'true' } },
+    moreEndpoints: [
       {
         name: AB,
         variants: [
           { name: 'Blue', instances: 2, weight: 3 },
           { name: 'Green', instances: 1, weight: 1 },
         ],
-        tags: { 'autoscaler:managed': 'true' },
+        tags: MANAGED,
       },
     ],
   });
