@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { MemoryLogger, MemoryStateStore, type FetchLike } from '@autoscaler/core';
 import type { Fault } from '@autoscaler/sandbox-oci';
-import { handleAlarm, resetContainer, type FunctionResult } from '../src';
+import { handleAlarm, resetContainer, type HandlerDeps } from '../src';
 import { WallClock, functionWorld, seedPolicyDoc, type FunctionWorld } from './support';
 
 /**
@@ -48,36 +48,34 @@ function alarmMessage(w: World, alarmId: string, at: number, over: Record<string
   });
 }
 
-async function world(options: Parameters<typeof functionWorld>[0] = {}): Promise<World> {
+/** Run `scenario` in a world whose first deployment has its alarms set up (`high`: its high-CPU alarm); the world is closed after. */
+async function inWorld<T>(options: Parameters<typeof functionWorld>[0], scenario: (w: World, dep: string, high: string) => Promise<T>): Promise<T> {
   const w = await functionWorld(options);
-  await w.setupAlarms(w.deploymentIds[0]!);
-  return w;
-}
-
-/** 100 identical deliveries of one real alarm message, each in a fresh container, all at once. */
-async function duplicateDeliveries(): Promise<OciAdversarialSummary['duplicateDeliveries']> {
-  const w = await world();
   try {
     const dep = w.deploymentIds[0]!;
-    const high = w.alarmsOf(dep)['model_deployment_high_cpu']!;
-    w.fake.monitoring.setAlarmState(high, true);
-    const body = alarmMessage(w, high, w.clock.now());
-    const deliveries = 100;
-    await Promise.all(Array.from({ length: deliveries }, () => w.invoke(body, { store: new MemoryStateStore() })));
-    return { deliveries, containers: deliveries, scalingCalls: w.fake.dataScience.configUpdates.get(dep) ?? 0 };
+    await w.setupAlarms(dep);
+    return await scenario(w, dep, w.alarmsOf(dep)['model_deployment_high_cpu']!);
   } finally {
     await w.close();
   }
 }
 
+/** 100 identical deliveries of one real alarm message, each in a fresh container, all at once. */
+async function duplicateDeliveries(): Promise<OciAdversarialSummary['duplicateDeliveries']> {
+  return inWorld({}, async (w, dep, high) => {
+    w.fake.monitoring.setAlarmState(high, true);
+    const body = alarmMessage(w, high, w.clock.now());
+    const deliveries = 100;
+    await Promise.all(Array.from({ length: deliveries }, () => w.invoke(body, { store: new MemoryStateStore() })));
+    return { deliveries, containers: deliveries, scalingCalls: w.fake.dataScience.configUpdates.get(dep) ?? 0 };
+  });
+}
+
 /** Messages anyone who can publish to the topic could send, for alarms that are not firing, or stale. */
 async function forgedMessages(details: OciAdversarialDetails): Promise<OciAdversarialSummary['forgedMessages']> {
-  const w = await world({ deployments: [{}, {}] });
-  try {
-    const [dep, other] = w.deploymentIds as [string, string];
-    const alarms = w.alarmsOf(dep);
-    const high = alarms['model_deployment_high_cpu']!;
-    const mem = alarms['model_deployment_high_mem']!;
+  return inWorld({ deployments: [{}, {}] }, async (w, dep, high) => {
+    const other = w.deploymentIds[1]!;
+    const mem = w.alarmsOf(dep)['model_deployment_high_mem']!;
     const now = (): number => w.clock.now();
     // A real message of a real episode, kept for the replay.
     w.fake.monitoring.setAlarmState(high, true);
@@ -117,9 +115,7 @@ async function forgedMessages(details: OciAdversarialDetails): Promise<OciAdvers
       w.fake.monitoring.setAlarmState(high, false);
     }
     return { tried: cases.length, actions };
-  } finally {
-    await w.close();
-  }
+  });
 }
 
 /** One invocation against a dependency that never answers: it must answer before its deadline. */
@@ -141,9 +137,7 @@ async function hungDependency(details: OciAdversarialDetails): Promise<OciAdvers
   ];
   const runs = cases.map(async (c) => {
     const clock = new WallClock();
-    const w = await world({ clock, deployments: [{}] });
-    try {
-      const dep = w.deploymentIds[0]!;
+    return inWorld({ clock, deployments: [{}] }, async (w, dep, high) => {
       const ops = w.fake.notifications.seedTopic('ops');
       w.config['AUTOSCALER_POLICY'] = JSON.stringify(
         seedPolicyDoc([dep], undefined, {
@@ -157,7 +151,6 @@ async function hungDependency(details: OciAdversarialDetails): Promise<OciAdvers
         delete w.config['AUTOSCALER_POLICY'];
         w.config['AUTOSCALER_POLICY_URL'] = `${w.fake.url}/n/ns/b/policies/o/policy.json`;
       }
-      const high = w.alarmsOf(dep)['model_deployment_high_cpu']!;
       w.fake.monitoring.setAlarmState(high, true);
       if (c.fault) w.fake.inject(c.fault);
       resetContainer();
@@ -184,9 +177,7 @@ async function hungDependency(details: OciAdversarialDetails): Promise<OciAdvers
         alarmChanges: r.alarms.filter((a) => a.action !== 'unchanged').length,
       });
       return over;
-    } finally {
-      await w.close();
-    }
+    });
   });
   const overs = await Promise.all(runs);
   return { worstOverDeadlineMs: Math.max(...overs) };
@@ -194,14 +185,13 @@ async function hungDependency(details: OciAdversarialDetails): Promise<OciAdvers
 
 /** Secrets that reach error paths (a PAR policy URL that fails, a Slack webhook that fails) never show in logs or results. */
 async function secretsInLogs(details: OciAdversarialDetails): Promise<number> {
-  const w = await world();
   const lines: string[] = [];
-  try {
-    const dep = w.deploymentIds[0]!;
-    const high = w.alarmsOf(dep)['model_deployment_high_cpu']!;
+  await inWorld({}, async (w, dep, high) => {
     const logger = new MemoryLogger();
     const failingWebhook: FetchLike = () => Promise.reject(new Error(`connect ECONNREFUSED while posting to ${SECRET_WEBHOOK}`));
-    const collect = (where: string, r: FunctionResult): void => {
+    /** One invocation with the world's clients, clock and logger (plus `deps`): its log lines and result are kept. */
+    const collect = async (where: string, body: string, deps: HandlerDeps = {}): Promise<void> => {
+      const r = await handleAlarm(body, { config: w.config }, { clients: w.clients, clock: w.clock, logger, ...deps });
       lines.push(...logger.records.map((x) => `${where} log ${JSON.stringify(x)}`), `${where} result ${JSON.stringify(r)}`);
       logger.records.length = 0;
     };
@@ -209,19 +199,12 @@ async function secretsInLogs(details: OciAdversarialDetails): Promise<number> {
     delete w.config['AUTOSCALER_POLICY'];
     w.config['AUTOSCALER_POLICY_URL'] = `${w.fake.url}/p/${SECRET_PAR}/n/ns/b/policies/o/missing.json`;
     resetContainer();
-    collect('par-404', await handleAlarm(alarmMessage(w, high, w.clock.now()), { config: w.config }, { clients: w.clients, clock: w.clock, logger }));
+    await collect('par-404', alarmMessage(w, high, w.clock.now()));
     resetContainer();
-    collect(
-      'par-network',
-      await handleAlarm(
-        alarmMessage(w, high, w.clock.now()),
-        { config: w.config },
-        { clients: w.clients, clock: w.clock, logger, fetchText: (url) => Promise.reject(new Error(`getaddrinfo ENOTFOUND for ${url}`)) },
-      ),
-    );
+    await collect('par-network', alarmMessage(w, high, w.clock.now()), { fetchText: (url) => Promise.reject(new Error(`getaddrinfo ENOTFOUND for ${url}`)) });
     // 2. A policy URL on a host that is not Object Storage, carrying a token.
     w.config['AUTOSCALER_POLICY_URL'] = `https://attacker.example.com/p/${SECRET_PAR}/n/ns/b/x/o/p.json`;
-    collect('par-host', await handleAlarm('{}', { config: w.config }, { clients: w.clients, clock: w.clock, logger }));
+    await collect('par-host', '{}');
     // 3. A Slack webhook that fails, after a real scaling action.
     delete w.config['AUTOSCALER_POLICY_URL'];
     w.config['AUTOSCALER_POLICY'] = JSON.stringify(
@@ -229,17 +212,8 @@ async function secretsInLogs(details: OciAdversarialDetails): Promise<number> {
     );
     w.fake.monitoring.setAlarmState(high, true);
     resetContainer();
-    collect(
-      'webhook',
-      await handleAlarm(
-        alarmMessage(w, high, w.clock.now()),
-        { config: w.config },
-        { clients: w.clients, clock: w.clock, logger, webhookFetch: failingWebhook },
-      ),
-    );
-  } finally {
-    await w.close();
-  }
+    await collect('webhook', alarmMessage(w, high, w.clock.now()), { webhookFetch: failingWebhook });
+  });
   const secrets = [SECRET_PAR, 'T0SECRET', 'B0SECRET', 'xoxSECRETtoken0123', '-----BEGIN'];
   let count = 0;
   for (const line of lines) {
@@ -255,10 +229,7 @@ async function secretsInLogs(details: OciAdversarialDetails): Promise<number> {
 
 /** Arbitrary bodies (JSON, mutated real messages, evaluate requests, bytes): every one answered, none uncaught. */
 async function badInputs(): Promise<OciAdversarialSummary['badInputs']> {
-  const w = await world();
-  try {
-    const dep = w.deploymentIds[0]!;
-    const high = w.alarmsOf(dep)['model_deployment_high_cpu']!;
+  return inWorld({}, async (w, _dep, high) => {
     const real = JSON.parse(alarmMessage(w, high, w.clock.now())) as Record<string, unknown>;
     const keys = Object.keys(real);
     const arb = fc.oneof(
@@ -281,9 +252,7 @@ async function badInputs(): Promise<OciAdversarialSummary['badInputs']> {
       }
     }
     return { tried: samples.length, uncaught };
-  } finally {
-    await w.close();
-  }
+  });
 }
 
 /** Every scenario, with the per-case details the Jest suite asserts on. */

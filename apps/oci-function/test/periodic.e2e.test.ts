@@ -15,6 +15,20 @@ const MIN = 60_000;
 let w: FunctionWorld & { deploymentIds: string[] };
 afterEach(() => w.close());
 
+/**
+ * A world running the predictive policy on its one deployment, with that deployment's heartbeat
+ * alarm created and the function subscribed; Monitoring serves `load` PredictRequestCount a minute.
+ */
+async function heartbeatWorld(load?: number): Promise<{ dep: string; hb: string }> {
+  w = await functionWorld();
+  const dep = w.deploymentIds[0]!;
+  w.config['AUTOSCALER_POLICY'] = JSON.stringify(predictivePolicyDoc(dep));
+  if (load !== undefined) w.fake.monitoring.serveDeploymentMetric(dep, 'PredictRequestCount', () => load);
+  const hb = (await alarmSourceFor(w).ensureHeartbeat({ provider: 'oci-data-science', id: dep })).id;
+  await w.subscribe();
+  return { dep, hb };
+}
+
 describe('the heartbeat alarm', () => {
   it('is a 1-minute repeating INFO alarm on the deployment, tagged as ours, and policy alarm maintenance leaves it alone', async () => {
     w = await functionWorld();
@@ -36,13 +50,8 @@ describe('the heartbeat alarm', () => {
   });
 
   it('each notification runs one periodic evaluation that pulls PredictRequestCount and scales to the load; a duplicate delivery does not', async () => {
-    w = await functionWorld();
-    const dep = w.deploymentIds[0]!;
-    w.config['AUTOSCALER_POLICY'] = JSON.stringify(predictivePolicyDoc(dep));
     // Three days of 600 requests a minute: 6 instances of 100.
-    w.fake.monitoring.serveDeploymentMetric(dep, 'PredictRequestCount', () => 600);
-    const hb = (await alarmSourceFor(w).ensureHeartbeat({ provider: 'oci-data-science', id: dep })).id;
-    await w.subscribe();
+    const { dep, hb } = await heartbeatWorld(600);
     const message = await w.fake.monitoring.fire(hb);
     const r = lastDelivery(w);
     expect(r).toMatchObject({ ok: true, kind: 'periodic', errors: [] });
@@ -61,12 +70,7 @@ describe('the heartbeat alarm', () => {
   });
 
   it('a warm container asks Monitoring only for the minutes it has not seen', async () => {
-    w = await functionWorld();
-    const dep = w.deploymentIds[0]!;
-    w.config['AUTOSCALER_POLICY'] = JSON.stringify(predictivePolicyDoc(dep));
-    w.fake.monitoring.serveDeploymentMetric(dep, 'PredictRequestCount', () => 50);
-    const hb = (await alarmSourceFor(w).ensureHeartbeat({ provider: 'oci-data-science', id: dep })).id;
-    await w.subscribe();
+    const { hb } = await heartbeatWorld(50);
     await w.fake.monitoring.fire(hb);
     w.clock.advance(MIN);
     await w.fake.monitoring.fire(hb, { type: 'REPEAT' });
@@ -77,11 +81,7 @@ describe('the heartbeat alarm', () => {
   });
 
   it('a heartbeat message for a heartbeat that is not firing in Monitoring evaluates nothing', async () => {
-    w = await functionWorld();
-    const dep = w.deploymentIds[0]!;
-    w.config['AUTOSCALER_POLICY'] = JSON.stringify(predictivePolicyDoc(dep));
-    const hb = (await alarmSourceFor(w).ensureHeartbeat({ provider: 'oci-data-science', id: dep })).id;
-    await w.subscribe();
+    const { hb } = await heartbeatWorld();
     const message = await w.fake.monitoring.fire(hb);
     w.fake.monitoring.setAlarmState(hb, false);
     const forged = await w.invoke(JSON.stringify({ ...message, dedupeKey: 'forged', timestampEpochMillis: w.clock.now() }), { store: new MemoryStateStore() });

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ManualClock, MemoryLogger, MemoryStateStore, validatePolicy, type PolicyInput, type StateStore } from '@autoscaler/core';
-import { OciDataScienceProvider, OciMonitoringAlarmSource, STANDARD2_LADDER, createOciClients, type OciClients } from '@autoscaler/provider-oci-data-science';
-import type { OciAuth } from '@autoscaler/provider-oci-data-science';
+import { OciDataScienceProvider, OciMonitoringAlarmSource, SEED_SAMPLE_RULES, STANDARD2_LADDER, createOciClients } from '@autoscaler/provider-oci-data-science';
+import type { OciAuth, OciClients } from '@autoscaler/provider-oci-data-science';
 import { OciFake, createTestIdentity, type DeploymentSeed, type TestIdentity } from '@autoscaler/sandbox-oci';
 import { handleAlarm, resetContainer, type FunctionResult } from '../src';
 
@@ -17,12 +17,7 @@ export function seedPolicyDoc(targets: string[], sizes: readonly string[] = STAN
     name: 'seed',
     targets: targets.map((id) => ({ provider: 'oci-data-science', id })),
     limits: { minReplicas: 1, maxReplicas: 10, sizes: [...sizes], cooldown: { scaleOut: 300, scaleIn: 300 } },
-    rules: [
-      { name: 'high-cpu', threshold: { alarm: 'model_deployment_high_cpu', metric: 'CpuUtilization', above: 80, change: 1 } },
-      { name: 'low-cpu', threshold: { alarm: 'model_deployment_low_cpu', metric: 'CpuUtilization', below: 10, change: -1 } },
-      { name: 'high-mem', threshold: { alarm: 'model_deployment_high_mem', metric: 'MemoryUtilization', above: 80, size: 'next' } },
-      { name: 'low-mem', threshold: { alarm: 'model_deployment_low_mem', metric: 'MemoryUtilization', below: 10, size: 'previous' } },
-    ],
+    rules: [...SEED_SAMPLE_RULES],
     ...extra,
   };
 }

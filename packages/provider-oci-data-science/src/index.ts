@@ -15,7 +15,7 @@ export { importNativePolicy, type NativeImport } from './native-import';
 export { OnsNotifier, onsNotificationKind, type OnsNotificationDeps } from './ons-notifier';
 export { createOciClients, configFileAuth, resourcePrincipalAuth, type OciAuth, type OciClients, type OciClientOptions } from './clients';
 export { signedHeaders } from './request-signer';
-export { seedSamplePolicy } from './seed-policy';
+export { SEED_SAMPLE_RULES, seedSamplePolicy } from './seed-policy';
 export { type RetryPolicy } from './retry';
 export { isOcid, requireOcid, ocidProblem, type OcidKind } from './ocid';
 export { parseRung, formatRung, STANDARD2_LADDER, GPU_LADDERS, FLEX_SHAPES, type ShapeRung, type FlexShapeLimits } from './shapes';
