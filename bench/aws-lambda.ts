@@ -20,14 +20,14 @@
  */
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg, tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PutMetricAlarmCommand, SetAlarmStateCommand } from '@aws-sdk/client-cloudwatch';
 import type { SNSEvent } from 'aws-lambda';
 import { build } from 'esbuild';
 import { createAwsClients } from '@autoscaler/provider-aws-sagemaker';
 import { FakeAws, variantAlarmRequest } from '@autoscaler/sandbox-aws';
-import { nodeFloor } from './shared';
+import { machineInfo, nodeFloor } from './shared';
 
 const RUNS = Number(process.env['RUNS'] ?? 9);
 const root = join(__dirname, '..');
@@ -229,16 +229,7 @@ async function main(): Promise<void> {
       coldStartMs: `median of ${RUNS} fresh node processes (min in detail): import + one SNS alarm event handled against the local fake (verify signature, describe, scale, write tags), timed inside the process`,
       aims: { bundleBytes: 300 * 1024, coldStartMs: 60, met: { bundleBytes: ours.bundleBytes <= 300 * 1024, coldStartMs: ours.coldStartMs <= 60 } },
     },
-    machine: {
-      node: process.version,
-      cpus: cpus().length,
-      cpu: cpus()[0]?.model ?? 'unknown',
-      loadAverage: {
-        before: loadBefore.map(r1),
-        after: loadAfter.map(r1),
-        what: '1, 5 and 15 minute load averages before and after the run (2 cores: above 2 means the runs queued for CPU)',
-      },
-    },
+    machine: machineInfo({ before: loadBefore.map(r1), after: loadAfter.map(r1) }),
     at: new Date().toISOString(),
   };
   mkdirSync(join(root, 'bench/results'), { recursive: true });

@@ -14,7 +14,7 @@
  */
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg, tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { request } from 'node:http';
 import { build } from 'esbuild';
@@ -22,7 +22,7 @@ import { MemoryStateStore, silentLogger } from '@autoscaler/core';
 import { createOciClients } from '@autoscaler/provider-oci-data-science';
 import { startOciSandbox, type OciSandbox } from '@autoscaler/sandbox-oci';
 import { handleAlarm, type FunctionResult } from '../apps/oci-function/src';
-import { nodeFloor } from './shared';
+import { machineInfo, nodeFloor } from './shared';
 
 const ROOT = join(__dirname, '..');
 const APP = join(ROOT, 'apps', 'oci-function');
@@ -103,18 +103,12 @@ async function coldStart(bundle: string, sandbox: OciSandbox, expectScaled = tru
   const { body } = await newCase(sandbox);
   const dir = mkdtempSync(join(tmpdir(), 'fn-bench-'));
   const socket = join(dir, 'lsnr.sock');
-  const env = {
-    PATH: process.env['PATH'] ?? '',
+  const env = sandbox.functionEnv(socket, {
     HOME: process.env['HOME'] ?? '',
-    FN_FORMAT: 'http-stream',
-    FN_LISTENER: `unix:${socket}`,
-    OCI_AUTH: 'config_file',
-    OCI_CONFIG_FILE: sandbox.configPath,
-    OCI_ENDPOINT: sandbox.endpoint,
     AUTOSCALER_POLICY: JSON.stringify(policy),
     AUTOSCALER_MANAGE_ALARMS: 'false',
     AUTOSCALER_LOG_LEVEL: 'warn',
-  };
+  });
   const t0 = performance.now();
   const child = spawn(process.execPath, [bundle], { env, stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
@@ -299,16 +293,7 @@ async function main(): Promise<void> {
         bundle:
           'build.mjs: tree-shaken and minified; only the SDK operations the function calls (sdkCalls) and the model classes they reach; lazy SDK indexes; built-in fetch for the polyfills',
       },
-      machine: {
-        node: process.version,
-        cpus: cpus().length,
-        cpu: cpus()[0]?.model ?? 'unknown',
-        loadAverage: {
-          before: loadBefore.map(round),
-          after: loadAfter.map(round),
-          what: '1, 5 and 15 minute load averages before and after the run (2 cores: above 2 means the runs queued for CPU)',
-        },
-      },
+      machine: machineInfo({ before: loadBefore.map(round), after: loadAfter.map(round) }),
     };
     mkdirSync(join(ROOT, 'bench', 'results'), { recursive: true });
     writeFileSync(join(ROOT, 'bench', 'results', 'oci-function.json'), `${JSON.stringify(out, null, 2)}\n`);

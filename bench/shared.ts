@@ -3,6 +3,7 @@ import { buildSync } from 'esbuild';
 import { spawn } from 'node:child_process';
 import { mkdirSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { cpus } from 'node:os';
 import { join } from 'node:path';
 
 /**
@@ -27,4 +28,14 @@ export async function nodeFloor(): Promise<number> {
   const child = spawn(process.execPath, ['-e', '0'], { stdio: 'ignore', env: { PATH: process.env['PATH'] ?? '' } });
   await new Promise((resolve) => child.on('close', resolve));
   return performance.now() - t0;
+}
+
+/** The `machine` entry of a benchmark's JSON: node, CPUs, and the load averages (already rounded) before and after the run. */
+export function machineInfo(loadAverage: { before: number[]; after: number[] }) {
+  return {
+    node: process.version,
+    cpus: cpus().length,
+    cpu: cpus()[0]?.model ?? 'unknown',
+    loadAverage: { ...loadAverage, what: '1, 5 and 15 minute load averages before and after the run (2 cores: above 2 means the runs queued for CPU)' },
+  };
 }

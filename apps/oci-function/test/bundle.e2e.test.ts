@@ -39,18 +39,12 @@ async function startFunction(policy: PolicyInput): Promise<{ child: ChildProcess
   const dir = mkdtempSync(join(tmpdir(), 'fn-'));
   const at = join(dir, 'lsnr.sock');
   const proc = spawn(process.execPath, [join(APP, 'dist', 'bundle', 'start.cjs')], {
-    env: {
-      PATH: process.env['PATH'] ?? '',
-      FN_FORMAT: 'http-stream',
-      FN_LISTENER: `unix:${at}`,
-      OCI_AUTH: 'config_file',
-      OCI_CONFIG_FILE: sandbox.configPath,
-      OCI_ENDPOINT: sandbox.endpoint,
+    env: sandbox.functionEnv(at, {
       AUTOSCALER_POLICY: JSON.stringify(policy),
       AUTOSCALER_COMPARTMENT_ID: sandbox.compartmentId,
       AUTOSCALER_TOPIC_ID: sandbox.topicIds[0]!,
       AUTOSCALER_LOG_LEVEL: 'warn',
-    },
+    }),
     stdio: 'ignore',
   });
   const until = Date.now() + 20_000;

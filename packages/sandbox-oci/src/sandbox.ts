@@ -31,6 +31,12 @@ export interface OciSandbox {
   deploymentIds: string[];
   topicIds: string[];
   compartmentId: string;
+  /**
+   * The environment OCI Functions gives a function container (the fdk's http-stream protocol on
+   * `socketPath`), with API-key auth from this sandbox's config file and every OCI call sent to
+   * the sandbox; `config` is the function's own configuration (AUTOSCALER_*).
+   */
+  functionEnv(socketPath: string, config: Record<string, string>): Record<string, string>;
   stop(): Promise<void>;
 }
 
@@ -71,5 +77,25 @@ export async function startOciSandbox(options: OciSandboxOptions = {}): Promise<
   await fake.start(options.port ?? 0);
   const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'autoscaler-oci-sandbox-'));
   const { configPath, keyPath } = writeOciConfig(identity, dir);
-  return { fake, identity, endpoint: fake.url, configPath, keyPath, deploymentIds, topicIds, compartmentId: fake.ocids.compartment, stop: () => fake.stop() };
+  const functionEnv = (socketPath: string, config: Record<string, string>): Record<string, string> => ({
+    PATH: process.env['PATH'] ?? '',
+    FN_FORMAT: 'http-stream',
+    FN_LISTENER: `unix:${socketPath}`,
+    OCI_AUTH: 'config_file',
+    OCI_CONFIG_FILE: configPath,
+    OCI_ENDPOINT: fake.url,
+    ...config,
+  });
+  return {
+    fake,
+    identity,
+    endpoint: fake.url,
+    configPath,
+    keyPath,
+    deploymentIds,
+    topicIds,
+    compartmentId: fake.ocids.compartment,
+    functionEnv,
+    stop: () => fake.stop(),
+  };
 }
