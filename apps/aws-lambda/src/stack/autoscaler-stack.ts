@@ -65,116 +65,86 @@ export class AutoscalerStack extends Stack {
     const logGroup = new LogGroup(this, 'Logs', { retention: RetentionDays.ONE_MONTH });
     const role = new Role(this, 'Role', { assumedBy: new ServicePrincipal('lambda.amazonaws.com'), description: `autoscaler ${policy.name}: least privilege` });
     role.addToPolicy(new PolicyStatement({ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [logGroup.logGroupArn] }));
+    /** Lets the function do `actions` on `resources` (a statement named `sid`), under `conditions` when given. */
+    const allow = (sid: string, actions: string[], resources: string[], conditions?: Record<string, Record<string, string>>): void => {
+      role.addToPolicy(new PolicyStatement({ sid, actions, resources, ...(conditions ? { conditions } : {}) }));
+    };
+    /** A request or resource tag that names this policy as the owner (what `setup aws` puts on a scalable target). */
+    const ownedBy = (tag: 'ResourceTag' | 'RequestTag'): Record<string, Record<string, string>> => ({
+      StringEquals: { [`aws:${tag}/${OWNER_TAG}`]: policy.name },
+    });
 
     const endpointArns = endpoints.map((e) => arn('sagemaker', `endpoint/${e.toLowerCase()}`));
     const ownConfigs = endpoints.map((e) => arn('sagemaker', `endpoint-config/${e.toLowerCase()}-as*`));
+    const tagging = ['sagemaker:ListTags', 'sagemaker:AddTags', 'sagemaker:DeleteTags'];
     if (endpointArns.length > 0) {
-      role.addToPolicy(
-        new PolicyStatement({
-          sid: 'ScaleTheNamedEndpoints',
-          actions: [
-            'sagemaker:DescribeEndpoint',
-            'sagemaker:UpdateEndpointWeightsAndCapacities',
-            'sagemaker:ListTags',
-            'sagemaker:AddTags',
-            'sagemaker:DeleteTags',
-          ],
-          resources: endpointArns,
-        }),
-      );
+      allow('ScaleTheNamedEndpoints', ['sagemaker:DescribeEndpoint', 'sagemaker:UpdateEndpointWeightsAndCapacities', ...tagging], endpointArns);
       // Configs are immutable and read by name; their names are not known in advance.
-      role.addToPolicy(
-        new PolicyStatement({ sid: 'ReadEndpointConfigs', actions: ['sagemaker:DescribeEndpointConfig'], resources: [arn('sagemaker', 'endpoint-config/*')] }),
-      );
+      allow('ReadEndpointConfigs', ['sagemaker:DescribeEndpointConfig'], [arn('sagemaker', 'endpoint-config/*')]);
     }
     if (components.length > 0) {
       // Inference components: copies through UpdateInferenceComponentRuntimeConfig, state in their own tags.
-      role.addToPolicy(
-        new PolicyStatement({
-          sid: 'ScaleTheNamedInferenceComponents',
-          actions: [
-            'sagemaker:DescribeInferenceComponent',
-            'sagemaker:UpdateInferenceComponentRuntimeConfig',
-            'sagemaker:ListTags',
-            'sagemaker:AddTags',
-            'sagemaker:DeleteTags',
-          ],
-          resources: components.map((c) => arn('sagemaker', `inference-component/${c.toLowerCase()}`)),
-        }),
+      allow(
+        'ScaleTheNamedInferenceComponents',
+        ['sagemaker:DescribeInferenceComponent', 'sagemaker:UpdateInferenceComponentRuntimeConfig', ...tagging],
+        components.map((c) => arn('sagemaker', `inference-component/${c.toLowerCase()}`)),
       );
     }
     if (targets.length > 0) {
       // Only the alarms this stack creates (autoscaler-app-<endpoint>-<variant>-<rule>, autoscaler-app-ic-<component>-<rule>) are read, so only they can drive scaling.
-      role.addToPolicy(
-        new PolicyStatement({
-          sid: 'VerifyAndRecheckOwnAlarms',
-          actions: ['cloudwatch:DescribeAlarms'],
-          resources: [
-            ...endpoints.map((e) => arn('cloudwatch', `alarm:autoscaler-app-${e}-*`)),
-            ...components.map((c) => arn('cloudwatch', `alarm:autoscaler-app-ic-${c}-*`)),
-          ],
-        }),
+      allow(
+        'VerifyAndRecheckOwnAlarms',
+        ['cloudwatch:DescribeAlarms'],
+        [
+          ...endpoints.map((e) => arn('cloudwatch', `alarm:autoscaler-app-${e}-*`)),
+          ...components.map((c) => arn('cloudwatch', `alarm:autoscaler-app-ic-${c}-*`)),
+        ],
       );
       // GetMetricData has no resource-level permissions (Service Authorization Reference: no resource type).
-      role.addToPolicy(new PolicyStatement({ sid: 'ReadMetricHistory', actions: ['cloudwatch:GetMetricData'], resources: ['*'] }));
+      allow('ReadMetricHistory', ['cloudwatch:GetMetricData'], ['*']);
     }
     if (vertical && endpointArns.length > 0) {
       // UpdateEndpoint authorizes the endpoint and the config it moves to: only configs this function creates.
-      role.addToPolicy(new PolicyStatement({ sid: 'ResizeBlueGreen', actions: ['sagemaker:UpdateEndpoint'], resources: [...endpointArns, ...ownConfigs] }));
-      role.addToPolicy(
-        new PolicyStatement({
-          sid: 'OwnResizeConfigs',
-          actions: ['sagemaker:CreateEndpointConfig', 'sagemaker:DeleteEndpointConfig', 'sagemaker:AddTags'],
-          resources: ownConfigs,
-        }),
-      );
+      allow('ResizeBlueGreen', ['sagemaker:UpdateEndpoint'], [...endpointArns, ...ownConfigs]);
+      allow('OwnResizeConfigs', ['sagemaker:CreateEndpointConfig', 'sagemaker:DeleteEndpointConfig', 'sagemaker:AddTags'], ownConfigs);
       // Describe* of Application Auto Scaling have no resource-level permissions; every write is
       // limited to scalable targets carrying this policy's owner tag (what `setup aws` puts there).
-      role.addToPolicy(
-        new PolicyStatement({
-          sid: 'ReadAutoScalingRegistration',
-          actions: [
-            'application-autoscaling:DescribeScalableTargets',
-            'application-autoscaling:DescribeScalingPolicies',
-            'application-autoscaling:DescribeScheduledActions',
-          ],
-          resources: ['*'],
-        }),
+      allow(
+        'ReadAutoScalingRegistration',
+        [
+          'application-autoscaling:DescribeScalableTargets',
+          'application-autoscaling:DescribeScalingPolicies',
+          'application-autoscaling:DescribeScheduledActions',
+        ],
+        ['*'],
       );
-      const scalableTargets = arn('application-autoscaling', 'scalable-target/*');
-      role.addToPolicy(
-        new PolicyStatement({
-          sid: 'MoveOwnRegistrationAside',
-          actions: [
-            'application-autoscaling:DeregisterScalableTarget',
-            'application-autoscaling:ListTagsForResource',
-            'application-autoscaling:PutScalingPolicy',
-            'application-autoscaling:PutScheduledAction',
-          ],
-          resources: [scalableTargets],
-          conditions: { StringEquals: { [`aws:ResourceTag/${OWNER_TAG}`]: policy.name } },
-        }),
+      const scalableTargets = [arn('application-autoscaling', 'scalable-target/*')];
+      allow(
+        'MoveOwnRegistrationAside',
+        [
+          'application-autoscaling:DeregisterScalableTarget',
+          'application-autoscaling:ListTagsForResource',
+          'application-autoscaling:PutScalingPolicy',
+          'application-autoscaling:PutScheduledAction',
+        ],
+        scalableTargets,
+        ownedBy('ResourceTag'),
       );
-      role.addToPolicy(
-        new PolicyStatement({
-          sid: 'RegisterOwnRegistrationAgain',
-          actions: ['application-autoscaling:RegisterScalableTarget', 'application-autoscaling:TagResource'],
-          resources: [scalableTargets],
-          conditions: { StringEquals: { [`aws:RequestTag/${OWNER_TAG}`]: policy.name } },
-        }),
+      allow(
+        'RegisterOwnRegistrationAgain',
+        ['application-autoscaling:RegisterScalableTarget', 'application-autoscaling:TagResource'],
+        scalableTargets,
+        ownedBy('RequestTag'),
       );
       // Step-scaling alarms `setup aws` made (autoscaler-aas-<endpoint>-<variant>-<rule>) are pointed at the re-created policies.
-      role.addToPolicy(
-        new PolicyStatement({
-          sid: 'RepointOwnStepAlarms',
-          actions: ['cloudwatch:DescribeAlarms', 'cloudwatch:PutMetricAlarm'],
-          resources: endpoints.map((e) => arn('cloudwatch', `alarm:autoscaler-aas-${e}-*`)),
-        }),
+      allow(
+        'RepointOwnStepAlarms',
+        ['cloudwatch:DescribeAlarms', 'cloudwatch:PutMetricAlarm'],
+        endpoints.map((e) => arn('cloudwatch', `alarm:autoscaler-aas-${e}-*`)),
       );
     }
     const notifyTopics = policy.notifications.flatMap((n) => (n.type === 'sns' && typeof n.topicArn === 'string' ? [n.topicArn] : []));
-    if (notifyTopics.length > 0)
-      role.addToPolicy(new PolicyStatement({ effect: Effect.ALLOW, sid: 'Notify', actions: ['sns:Publish'], resources: notifyTopics }));
+    if (notifyTopics.length > 0) allow('Notify', ['sns:Publish'], notifyTopics);
 
     this.fn = new LambdaFn(this, 'Handler', {
       // nodejs20.x is deprecated (2026-04-30): CloudFormation validation warns on it. The bundle targets node20 syntax, which 22 runs.
