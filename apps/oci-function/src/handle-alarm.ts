@@ -244,37 +244,16 @@ export async function handleAlarm(body: unknown, ctx: FunctionContext = {}, deps
       records = pass.records;
       ok = pass.ok;
     } else {
-      // Parse, then check against Monitoring (the title, type, values and timestamp of a
-      // message are never trusted), then the one orchestrator.
-      const parsed = source.parse(body);
-      const { signals, heartbeats } = await source.verifyDelivery(parsed, { deadline });
-      result.kind = heartbeats.length > 0 && signals.length === 0 ? 'periodic' : 'alarm';
-      if (signals.length > 0) {
-        const handled = await autoscaler.handleSignals(signals, { deadline });
-        records.push(...handled.records);
-        ok &&= handled.ok;
-      }
-      // One evaluation per heartbeat delivery: a duplicate delivery of the same notification is dropped.
-      const fresh: TargetRef[] = [];
-      for (const ref of heartbeats) {
-        const key = parsed.find((s) => s.target.id === ref.id)?.dedupeKey ?? '';
-        if (await store.claim(`heartbeat ${ref.id} ${key}`, 6 * 3_600_000, started)) fresh.push(ref);
-        else
-          records.push({
-            type: 'audit',
-            outcome: 'duplicate',
-            target: ref,
-            reason: 'this heartbeat notification was already handled',
-            at: started,
-            durationMs: clock.now() - started,
-          });
-      }
-      if (fresh.length > 0) {
-        const pass = await autoscaler.evaluateAll(fresh, { deadline });
-        records.push(...pass.records);
-        ok &&= pass.ok;
-      }
-      if (records.length === 0) throw ValidationError.field('alarmMetaData', 'the delivery named no alarm this function handles');
+      // The one orchestrator parses, checks against Monitoring (the title, type, values and
+      // timestamp of a message are never trusted) and acts; a heartbeat delivery comes back
+      // from verify as one periodic evaluation of its deployment (deduped per notification).
+      const handled = await autoscaler.handle(body, source.name, { deadline });
+      result.kind = handled.periodic ? 'periodic' : 'alarm';
+      records = handled.records;
+      ok = handled.ok;
+      // A delivery refused as a whole (unreadable, forged, stale) is the invocation's error too.
+      for (const r of records)
+        if (r.target === undefined && r.code !== undefined) result.errors.push({ code: r.code, message: r.reason, ...(r.issues ? { issues: r.issues } : {}) });
     }
     result.records = records;
     result.ok = ok;

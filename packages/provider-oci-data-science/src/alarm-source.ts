@@ -152,14 +152,11 @@ export class OciMonitoringAlarmSource implements AlarmSource {
    * - the rule name comes from the alarm's display name in Monitoring, the threshold
    *   from its query, and the value from Monitoring (SummarizeMetricsData of the alarm's
    *   query), never from the message's title or metricValues.
-   * Heartbeat alarms (periodic evaluation, see `verifyDelivery`) are dropped here.
+   * A firing heartbeat alarm (checked the same way, and tagged for the deployment it watches)
+   * comes back as one `state: 'evaluate'` signal: the orchestrator runs one periodic evaluation
+   * of that deployment.
    */
   async verify(signals: readonly Signal[], options: CallOptions = {}): Promise<Signal[]> {
-    return (await this.verifyDelivery(signals, options)).signals;
-  }
-
-  /** `verify`, and the deployments whose heartbeat alarm (checked the same way) asks for a periodic evaluation. */
-  async verifyDelivery(signals: readonly Signal[], options: CallOptions = {}): Promise<{ signals: Signal[]; heartbeats: TargetRef[] }> {
     const issues: Issue[] = [];
     const now = this.clock.now();
     const maxAge = this.options.maxMessageAgeMs ?? 15 * 60_000;
@@ -178,7 +175,7 @@ export class OciMonitoringAlarmSource implements AlarmSource {
     }
     if (issues.length > 0) throw new ValidationError('alarm message refused: nothing was scaled', issues);
     const monitoring = this.options.monitoring;
-    if (!monitoring) return { signals: [...signals], heartbeats: [] };
+    if (!monitoring) return [...signals];
 
     const alarms = new Map<string, models.Alarm | undefined>();
     for (const id of new Set(signals.map((s) => s.alarm).filter((a): a is string => a !== undefined))) {
@@ -195,7 +192,7 @@ export class OciMonitoringAlarmSource implements AlarmSource {
       options,
     );
     const out: Signal[] = [];
-    const heartbeats = new Map<string, TargetRef>();
+    const heartbeats = new Map<string, Signal>();
     for (const s of signals) {
       if (s.alarm === undefined) {
         issues.push({ path: 'alarmMetaData.id', message: 'names no alarm: cannot check it against Monitoring' });
@@ -226,7 +223,11 @@ export class OciMonitoringAlarmSource implements AlarmSource {
         const target = def.freeformTags?.[ALARM_TARGET_TAG];
         if (target !== s.target.id || watched !== s.target.id)
           issues.push({ path: `${path}.id`, message: 'the heartbeat alarm is not tagged for the deployment it watches' });
-        else if (isFiring) heartbeats.set(target, { ...s.target });
+        else if (isFiring && !heartbeats.has(target)) {
+          // The message's value and threshold mean nothing for a heartbeat: only its target and delivery identity count.
+          const { value: _value, threshold: _threshold, ...request } = s;
+          heartbeats.set(target, { ...request, alarmName: def.displayName, state: 'evaluate' });
+        }
         continue;
       }
       const verified: Signal = { ...s, alarmName: def.displayName, state: isFiring ? 'firing' : 'ok' };
@@ -246,7 +247,7 @@ export class OciMonitoringAlarmSource implements AlarmSource {
       const v = values.get(s.alarm!);
       if (v !== undefined) s.value = v;
     }
-    return { signals: out, heartbeats: [...heartbeats.values()] };
+    return [...out, ...heartbeats.values()];
   }
 
   /** Ids of the given alarms that Monitoring reports FIRING now (ListAlarmsStatus, per compartment). */

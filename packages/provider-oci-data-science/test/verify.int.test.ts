@@ -92,12 +92,17 @@ describe('verify', () => {
   it('a heartbeat alarm is not a scaling signal: it is returned as a periodic evaluation of its deployment', async () => {
     const hb = (await source.ensureHeartbeat({ provider: 'oci-data-science', id: dep })).id;
     h.fake.monitoring.setAlarmState(hb, true);
-    const out = await source.verifyDelivery([signal(h.clock.now(), { alarm: hb, metric: 'CpuUtilization' })]);
-    expect(out).toEqual({ signals: [], heartbeats: [{ provider: 'oci-data-science', id: dep }] });
+    const out = await source.verify([
+      signal(h.clock.now(), { alarm: hb, metric: 'CpuUtilization' }),
+      signal(h.clock.now(), { alarm: hb, metric: 'CpuUtilization', dedupeKey: 'same-heartbeat-twice' }),
+    ]);
+    expect(out).toHaveLength(1);
+    expect(out[0]).toMatchObject({ target: { provider: 'oci-data-science', id: dep }, alarm: hb, alarmName: 'autoscaler_heartbeat', state: 'evaluate' });
+    expect(out[0]).not.toHaveProperty('value');
     expect(h.fake.monitoring.alarm(hb)!['freeformTags']).toMatchObject({ 'autoscaler-rule': HEARTBEAT_RULE });
     // Not firing: refused like any alarm.
     h.fake.monitoring.setAlarmState(hb, false);
-    await expect(source.verifyDelivery([signal(h.clock.now(), { alarm: hb })])).rejects.toThrow(/not firing/);
+    await expect(source.verify([signal(h.clock.now(), { alarm: hb })])).rejects.toThrow(/not firing/);
   });
 
   it('a hung Monitoring cannot hold verify past the deadline', async () => {

@@ -168,7 +168,8 @@ export class Autoscaler {
       signals = source.parse(raw);
       if (source.verify) signals = await budget.run(`${source.name} verify`, (o) => source.verify!(signals, o));
     } catch (e) {
-      return this.finish([this.errorRecord(e, started, {})]);
+      const issues = e instanceof ValidationError ? e.issues.map((i) => ({ path: i.path, message: redactSecrets(i.message) })) : [];
+      return this.finish([this.errorRecord(e, started, issues.length > 0 ? { issues } : {})]);
     }
     return this.handleSignals(signals, options);
   }

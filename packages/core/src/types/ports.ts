@@ -1,6 +1,7 @@
 import type { Capacity, TargetRef } from './target';
 import type { ScaleDecision } from './decision';
 import type { CallOptions } from './metrics';
+import type { Issue } from '../errors';
 
 /** Time is injected so tests and the simulator never sleep. */
 export interface Clock {
@@ -31,6 +32,8 @@ export interface AuditRecord {
   dedupeKey?: string;
   /** Stable error code when the outcome is an error or rejection. */
   code?: string;
+  /** For a delivery refused as a whole (`VALIDATION`): each field it got wrong, by path. */
+  issues?: Issue[];
   /** Provider handle of the change (work request id, endpoint ARN, rollout). */
   handle?: string;
   dryRun?: boolean;
