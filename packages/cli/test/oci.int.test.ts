@@ -5,20 +5,14 @@ import { InstantClock, NotReadyError, ValidationError, validatePolicy } from '@a
 import { OciDataScienceProvider, configFileAuth, createOciClients, type OciClients } from '@autoscaler/provider-oci-data-science';
 import { OciFake, createTestIdentity, type TestIdentity } from '@autoscaler/sandbox-oci';
 import { ociCloud, readSetupRecord, runImport, runSandbox, runScale, runSetup, runStatus, runTeardown } from '../src/clouds/oci';
-import { runCli } from '../src/program';
-import type { CliIO } from '../src/io';
+import { buildProgram, runCli } from '../src/program';
+import { captureIO } from './support';
 
 /** The OCI commands, called as functions, against the wire fake (no CLI binary is spawned). */
 beforeAll(() => {
   jest.spyOn(console, 'warn').mockImplementation(() => undefined);
 });
 afterAll(() => jest.restoreAllMocks());
-
-function captureIO(): CliIO & { stdout: string[]; stderr: string[] } {
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  return { stdout, stderr, isTTY: false, out: (t) => void stdout.push(t), err: (t) => void stderr.push(t) };
-}
 
 let identity: TestIdentity;
 beforeAll(() => {
@@ -322,21 +316,12 @@ describe('setup oci / teardown oci / status oci', () => {
 
 describe('registration', () => {
   it('adds described subcommands under the shared parents, and status oci runs through commander with a config file', async () => {
-    const { Command } = await import('commander');
-    const program = new Command('autoscaler').exitOverride();
-    const parents = {
-      program,
-      setup: program.command('setup'),
-      teardown: program.command('teardown'),
-      sandbox: program.command('sandbox'),
-      status: program.command('status'),
-    };
-    ociCloud.register(parents);
-    for (const p of [parents.setup, parents.teardown, parents.sandbox, parents.status]) {
-      const oci = p.commands.find((c) => c.name() === 'oci');
+    const io = captureIO();
+    const program = buildProgram(io, new Map([['oci', ociCloud]]));
+    for (const verb of ['setup', 'teardown', 'sandbox', 'status']) {
+      const oci = program.commands.find((c) => c.name() === verb)?.commands.find((c) => c.name() === 'oci');
       expect(oci?.description().length).toBeGreaterThan(30);
     }
-    const io = captureIO();
     const sb = await runSandbox({ json: true }, { io });
     const written: string[] = [];
     const spy = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {

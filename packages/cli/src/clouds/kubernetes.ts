@@ -6,8 +6,10 @@ import type { FakeKubeApi, FakeKubeSeed } from '@autoscaler/sandbox-kubernetes';
 import { kubernetesProvider, loadKubeConfig } from '../commands/monitor';
 import { type CliIO, processIO } from '../io';
 import { readText } from '../read-input';
+import { requestedCapacity } from './scale-change';
 import { reportScale, scaleProgress, type ScaleResult } from './scale-report';
 import type { CloudCli, ScaleRequest } from './types';
+import { untilStopped } from './until-stopped';
 
 /**
  * Kubernetes: `sandbox k8s`, `status k8s` and `scale <namespace>/<kind>/<name>`.
@@ -156,11 +158,7 @@ export async function runScale(request: ScaleRequest, deps: KubernetesCliDeps, o
   const clock = deps.clock ?? systemClock;
   const { KubernetesProvider } = await kubernetesProvider();
   const provider = new KubernetesProvider({ kube: await kubeConfigOf(request.options, deps) });
-  const change = {
-    ...(request.replicas !== undefined ? { replicas: request.replicas } : {}),
-    ...(request.size !== undefined ? { size: request.size } : {}),
-  };
-  const result = await applyAndWait(provider, ref, change, {
+  const result = await applyAndWait(provider, ref, requestedCapacity(request), {
     clock,
     wait: request.wait,
     pollMs: options.pollMs ?? 1_000,
@@ -257,16 +255,6 @@ export async function runStatus(ids: readonly string[], flags: StatusFlags, deps
   return lines;
 }
 
-function untilStopped(api: FakeKubeApi): Promise<void> {
-  return new Promise((done) => {
-    const stop = (): void => {
-      void api.close().then(done);
-    };
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
-  });
-}
-
 function portFlag(v: string | undefined): number | undefined {
   if (v === undefined) return undefined;
   const n = Number(v);
@@ -303,7 +291,7 @@ export const kubernetesCloud: CloudCli = {
           },
           { io },
         );
-        await untilStopped(api);
+        await untilStopped(() => api.close());
       });
     status
       .command('k8s')

@@ -22,8 +22,10 @@ import {
 import type { OciClients } from '@autoscaler/provider-oci-data-science';
 import { startOciSandbox, type OciSandbox, type SandboxSeed } from '@autoscaler/sandbox-oci';
 import { type CliIO, processIO } from '../io';
-import { readDocument, readText } from '../read-input';
+import { parseIntFlag, readDocument, readText } from '../read-input';
+import { requestedCapacity } from './scale-change';
 import { reportScale, scaleProgress, type ScaleResult } from './scale-report';
+import { untilStopped } from './until-stopped';
 import type { CloudCli, ScaleRequest } from './types';
 
 /**
@@ -430,11 +432,7 @@ export async function runScale(request: ScaleRequest, deps: OciCliDeps, options:
   const clients = clientsFor(request.options, deps);
   const clock = deps.clock ?? systemClock;
   const provider = new OciDataScienceProvider({ dataScience: clients.dataScience, clock });
-  const change = {
-    ...(request.replicas !== undefined ? { replicas: request.replicas } : {}),
-    ...(request.size !== undefined ? { size: request.size } : {}),
-    ...(request.bandwidthMbps !== undefined ? { bandwidthMbps: request.bandwidthMbps } : {}),
-  };
+  const change = { ...requestedCapacity(request), ...(request.bandwidthMbps !== undefined ? { bandwidthMbps: request.bandwidthMbps } : {}) };
   const result = await applyAndWait(provider, target, change, {
     clock,
     wait: request.wait,
@@ -521,23 +519,6 @@ export async function runStatus(ids: readonly string[], flags: StatusFlags & { j
 
 // --- registration ------------------------------------------------------------------------------
 
-function num(v: string | undefined, flag: string, min: number): number | undefined {
-  if (v === undefined) return undefined;
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < min) throw ValidationError.field(flag, `"${v}" must be a whole number >= ${min}`);
-  return n;
-}
-
-function untilStopped(sandbox: OciSandbox): Promise<void> {
-  return new Promise((done) => {
-    const stop = (): void => {
-      void sandbox.stop().then(done);
-    };
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
-  });
-}
-
 /** The `--from` formats `autoscaler import` reads. */
 export const IMPORT_FORMATS = ['oci-native'] as const;
 
@@ -590,18 +571,16 @@ export const ociCloud: CloudCli = {
       .option('--update-delay <seconds>', 'how long an update keeps a deployment UPDATING (default 20)')
       .option('--json', 'print the endpoint and files as JSON')
       .action(async (o: { port?: string; seed?: string; updateDelay?: string; json?: boolean }) => {
-        const port = num(o.port, '--port', 0);
-        const delay = num(o.updateDelay, '--update-delay', 0);
         const sb = await runSandbox(
           {
-            ...(port !== undefined ? { port } : {}),
+            ...(o.port !== undefined ? { port: parseIntFlag(o.port, '--port') } : {}),
             ...(o.seed ? { seed: o.seed } : {}),
-            ...(delay !== undefined ? { updateDelaySeconds: delay } : {}),
+            ...(o.updateDelay !== undefined ? { updateDelaySeconds: parseIntFlag(o.updateDelay, '--update-delay') } : {}),
             ...(o.json ? { json: true } : {}),
           },
           { io },
         );
-        await untilStopped(sb);
+        await untilStopped(() => sb.stop());
       });
 
     connectionOptions(
