@@ -1,5 +1,5 @@
 import { appendFileSync, writeFileSync } from 'node:fs';
-import { connect, isIP } from 'node:net';
+import { connect } from 'node:net';
 import { createRequire } from 'node:module';
 import type { Command } from 'commander';
 import { ValidationError } from '@autoscaler/core';
@@ -8,7 +8,7 @@ import { type CliIO, processIO } from '../io';
 import { readText } from '../read-input';
 import { parseDurationFlag } from './duration-flag';
 import { kubernetesProvider } from './monitor';
-import { RESIGN_MS, signedTarget, type SignedTarget } from './signed-requests';
+import { RESIGN_MS, isLoopback, signedTarget, type SignedTarget, type SignedTargetChoice } from './signed-requests';
 
 /** The slice of autocannon 9's API this command uses (the package ships no types). */
 interface AutocannonResult {
@@ -34,17 +34,8 @@ export interface LoadStage {
   ms?: number;
 }
 
-export interface LoadtestFlags {
+export interface LoadtestFlags extends SignedTargetChoice {
   url?: string;
-  /** SigV4-signed InvokeEndpoint to this SageMaker endpoint (with `region`). */
-  sagemakerEndpoint?: string;
-  region?: string;
-  /** OCI-signed POST to this model deployment predict URL. */
-  ociDeploymentUrl?: string;
-  ociConfig?: string;
-  ociProfile?: string;
-  /** Tests only: send the signed requests to this loopback origin instead. */
-  endpointUrl?: string;
   schedule?: string;
   concurrency?: string;
   duration?: string;
@@ -74,9 +65,7 @@ export function checkTargetUrl(raw: string, allowRemote: boolean): URL {
     throw ValidationError.field('--url', `"${raw}" is not a URL`);
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') throw ValidationError.field('--url', `must be http(s), got ${url.protocol}`);
-  const host = url.hostname.replace(/^\[|\]$/g, '');
-  const loopback = host === 'localhost' || host === '::1' || (isIP(host) === 4 && host.startsWith('127.'));
-  if (!loopback && !allowRemote) throw ValidationError.field('--url', `${url.host} is not loopback; pass --allow-remote to load a server you run`);
+  if (!isLoopback(url) && !allowRemote) throw ValidationError.field('--url', `${url.host} is not loopback; pass --allow-remote to load a server you run`);
   return url;
 }
 
@@ -302,27 +291,36 @@ export async function runLoadtest(flags: LoadtestFlags, io: CliIO): Promise<Load
   return { out, stages: rows };
 }
 
-export function registerLoadtestCommand(program: Command, io: CliIO = processIO): void {
-  program
-    .command('loadtest')
-    .description('Load a model server with autocannon, in stages (a schedule of concurrency and pacing, or a fixed concurrency), writing one CSV row per stage')
-    .option('--url <url>', 'endpoint to load (loopback unless --allow-remote)')
-    .option(
-      '--sagemaker-endpoint <name>',
-      'load a SageMaker endpoint: SigV4-signed InvokeEndpoint to runtime.sagemaker.<region>.amazonaws.com, credentials from the default chain',
-    )
-    .option('--region <region>', 'AWS region of --sagemaker-endpoint (default AWS_REGION)')
-    .option(
-      '--oci-deployment-url <url>',
-      'load an OCI model deployment: https://modeldeployment.<region>.oci.customer-oci.com/<ocid>/predict, signed with your OCI config',
-    )
-    .option('--oci-config <file>', 'OCI config file for --oci-deployment-url (default ~/.oci/config)')
-    .option('--oci-profile <name>', 'profile in the OCI config (default DEFAULT)')
-    .option('--endpoint-url <url>', 'tests only: send the signed requests to this loopback URL (a local fake that checks signatures)')
+/** The flags that set the stages, shared by `loadtest` and `recipe run` (which runs a loadtest). */
+export function loadStageOptions(command: Command): Command {
+  return command
     .option('--schedule <csv>', 'stages: CSV with columns concurrency, pause_ms (per-connection pacing), stages (repeat count)')
     .option('--concurrency <n>', 'connections for a fixed-concurrency run (default 10)')
     .option('--duration <duration>', 'length of a fixed-concurrency run (3s, 60s, 30m): whole stages, then a shorter last one', '60s')
-    .option('--stage-seconds <duration>', 'length of one stage / CSV row (default 60s: one row per minute)', '60')
+    .option('--stage-seconds <duration>', 'length of one stage / CSV row (default 60s: one row per minute)', '60');
+}
+
+export function registerLoadtestCommand(program: Command, io: CliIO = processIO): void {
+  loadStageOptions(
+    program
+      .command('loadtest')
+      .description(
+        'Load a model server with autocannon, in stages (a schedule of concurrency and pacing, or a fixed concurrency), writing one CSV row per stage',
+      )
+      .option('--url <url>', 'endpoint to load (loopback unless --allow-remote)')
+      .option(
+        '--sagemaker-endpoint <name>',
+        'load a SageMaker endpoint: SigV4-signed InvokeEndpoint to runtime.sagemaker.<region>.amazonaws.com, credentials from the default chain',
+      )
+      .option('--region <region>', 'AWS region of --sagemaker-endpoint (default AWS_REGION)')
+      .option(
+        '--oci-deployment-url <url>',
+        'load an OCI model deployment: https://modeldeployment.<region>.oci.customer-oci.com/<ocid>/predict, signed with your OCI config',
+      )
+      .option('--oci-config <file>', 'OCI config file for --oci-deployment-url (default ~/.oci/config)')
+      .option('--oci-profile <name>', 'profile in the OCI config (default DEFAULT)')
+      .option('--endpoint-url <url>', 'tests only: send the signed requests to this loopback URL (a local fake that checks signatures)'),
+  )
     .option('--method <method>', 'HTTP method (default GET, or POST with --body)')
     .option('--body <text>', 'request body (JSON by default; {} for a signed run)')
     .option('--header <header...>', 'extra request headers, "Name: value"')

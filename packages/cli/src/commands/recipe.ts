@@ -6,7 +6,7 @@ import { ValidationError } from '@autoscaler/core';
 import type { Recipe, RecipeOptions } from '@autoscaler/provider-kubernetes';
 import { type CliIO, processIO } from '../io';
 import { readText } from '../read-input';
-import { runLoadtest, type LoadtestFlags } from './loadtest';
+import { loadStageOptions, runLoadtest, type LoadtestFlags } from './loadtest';
 import { kubernetesProvider, loadKubeConfig, runMonitor, type MonitorFlags } from './monitor';
 
 export interface RecipeFlags {
@@ -258,18 +258,16 @@ export function registerRecipeCommand(program: Command, io: CliIO = processIO): 
     await runRecipe(o, io);
   });
   recipeOptions(
-    recipe
-      .command('run')
-      .description(
-        "Run the load schedule against the model server while sampling its pods, then write the recipe: usage.csv, load.csv and recipe.html in --out-dir; maxReplicas is capped at what the cluster's allocatable resources can schedule",
-      )
-      .requiredOption('--url <url>', 'the model server to load (loopback unless --allow-remote; e.g. a port-forward)')
-      .requiredOption('--namespace <ns>', 'namespace of its pods')
-      .requiredOption('--selector <labels>', 'label selector of its pods, e.g. app=model-server')
-      .option('--schedule <csv>', 'load stages: CSV with columns concurrency, pause_ms, stages')
-      .option('--concurrency <n>', 'connections for a fixed-concurrency run (default 10)')
-      .option('--duration <duration>', 'length of a fixed-concurrency run', '60s')
-      .option('--stage-seconds <duration>', 'length of one stage / CSV row', '60')
+    loadStageOptions(
+      recipe
+        .command('run')
+        .description(
+          "Run the load schedule against the model server while sampling its pods, then write the recipe: usage.csv, load.csv and recipe.html in --out-dir; maxReplicas is capped at what the cluster's allocatable resources can schedule",
+        )
+        .requiredOption('--url <url>', 'the model server to load (loopback unless --allow-remote; e.g. a port-forward)')
+        .requiredOption('--namespace <ns>', 'namespace of its pods')
+        .requiredOption('--selector <labels>', 'label selector of its pods, e.g. app=model-server'),
+    )
       .option('--body <text>', 'request body (JSON)')
       .option('--allow-remote', 'the URL is a server you run and may load')
       .option('--interval <duration>', 'time between usage samples', '5s')

@@ -22,13 +22,20 @@ export interface SignedTarget {
   refresh(): Promise<void>;
 }
 
-export interface SignedTargetFlags {
+/** The `loadtest` flags that choose a signed target (none: a plain `--url` run). */
+export interface SignedTargetChoice {
+  /** SigV4-signed InvokeEndpoint to this SageMaker endpoint (with `region`). */
   sagemakerEndpoint?: string;
   region?: string;
+  /** OCI-signed POST to this model deployment predict URL. */
   ociDeploymentUrl?: string;
   ociConfig?: string;
   ociProfile?: string;
+  /** Tests only: send the signed requests to this loopback origin instead. */
   endpointUrl?: string;
+}
+
+export interface SignedTargetFlags extends SignedTargetChoice {
   body: string;
   contentType: string;
 }
@@ -42,7 +49,8 @@ const AWS_REGION = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
 const OCI_PREDICT =
   /^https:\/\/modeldeployment\.[a-z0-9-]+\.oci\.customer-oci\.com\/ocid1\.datasciencemodeldeployment\.[a-z0-9]+\.[a-z0-9-]*\.[a-z0-9.-]*[a-z0-9]+\/predict$/;
 
-function isLoopback(url: URL): boolean {
+/** localhost, ::1 or 127.x.x.x. */
+export function isLoopback(url: URL): boolean {
   const host = url.hostname.replace(/^\[|\]$/g, '');
   return host === 'localhost' || host === '::1' || (isIP(host) === 4 && host.startsWith('127.'));
 }
