@@ -10,6 +10,7 @@ export { parseQuantity, formatCpu, formatMemory, parseGoDuration, isQuantity } f
 export { parseSelector, formatSelector, selectorRequirements, type LabelSelector, type Requirement } from './model/labels';
 export { parseTiers, type ResourceTier } from './model/tiers';
 export { exportHpa } from './model/hpa-export';
+export { exportKeda } from './model/keda-export';
 export type { WorkloadView, WorkloadObject } from './model/workload';
 export type { PodUsageSample, PodMetricsList } from './metrics/pod-metrics';
 export { MetricsServerAlarmSource, type MetricsServerSourceOptions } from './metrics/metrics-server-source';

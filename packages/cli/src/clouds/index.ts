@@ -2,7 +2,6 @@ import { ValidationError, type NotificationKindSchema } from '@autoscaler/core';
 import { kubernetesProvider } from '../commands/monitor';
 import { unknownName } from '../suggest';
 import type { CloudCli, NativeFormat } from './types';
-import { exportKeda } from '../commands/keda-export';
 
 /** The parents a cloud adds subcommands under. */
 export type CloudVerb = 'setup' | 'teardown' | 'sandbox' | 'status';
@@ -129,8 +128,7 @@ const BUILT_IN: readonly Light[] = [
         description: 'a KEDA ScaledObject (keda.sh/v1alpha1): cpu/memory and cron triggers, min/max, the HPA behaviour',
         export: async (p, ref) => {
           const k8s = await kubernetesProvider();
-          const id = k8s.parseWorkloadId(ref.id);
-          return exportKeda(p, id, k8s.exportHpa(p, id));
+          return k8s.exportKeda(p, k8s.parseWorkloadId(ref.id));
         },
       },
     },

@@ -1,25 +1,11 @@
 import type { NativeExport, Policy } from '@autoscaler/core';
-
-/** The slice of a parsed `<namespace>/<kind>/<name>` id the ScaledObject needs. */
-export interface KedaWorkload {
-  namespace: string;
-  kind: 'deployment' | 'statefulset';
-  name: string;
-}
+import { exportHpa, resourceMetricOf } from './hpa-export';
+import { apiKindOf, type WorkloadId } from './ids';
 
 /** What the HPA exporter wrote: its `behavior` is what KEDA hands to the HPA it manages. */
 interface HpaDocument {
   spec?: { behavior?: unknown };
 }
-
-const RESOURCE: Readonly<Record<string, 'cpu' | 'memory'>> = {
-  cpu: 'cpu',
-  cpuutilization: 'cpu',
-  cpu_utilization: 'cpu',
-  memory: 'memory',
-  memoryutilization: 'memory',
-  memory_utilization: 'memory',
-};
 
 /** HPA-export lines that the ScaledObject does express (cron triggers, scale to zero) or words differently. */
 const HANDLED_HERE = [/: scheduled min\/max windows have no HPA equivalent/, /^limits\.minReplicas 0:/, /^no targetTracking rule the HPA can follow/];
@@ -28,10 +14,11 @@ const HANDLED_HERE = [/: scheduled min\/max windows have no HPA equivalent/, /^l
  * A policy as a KEDA ScaledObject (keda.sh/v1alpha1), built from plain objects: cpu/memory
  * utilization triggers from target tracking, cron triggers from schedule windows, min/max,
  * and the HPA behaviour (stabilization, rate limits) under `advanced.horizontalPodAutoscalerConfig`.
- * `hpa` is the Kubernetes provider's HPA export of the same policy: KEDA drives an HPA, so what
- * the HPA cannot express KEDA cannot either, except schedules and scale to zero.
+ * KEDA drives an HPA, so what the HPA export of the same policy cannot express KEDA cannot
+ * either, except schedules and scale to zero.
  */
-export function exportKeda(policy: Policy, id: KedaWorkload, hpa: NativeExport): NativeExport {
+export function exportKeda(policy: Policy, id: WorkloadId): NativeExport {
+  const hpa = exportHpa(policy, id);
   const unsupported = hpa.unsupported.filter((line) => !HANDLED_HERE.some((re) => re.test(line)));
   const triggers: Array<Record<string, unknown>> = [];
   let resourceTriggers = 0;
@@ -40,7 +27,7 @@ export function exportKeda(policy: Policy, id: KedaWorkload, hpa: NativeExport):
     const at = `rules[${i}] (${rule.name})`;
     const tt = rule.targetTracking;
     if (tt && tt.statistic !== 'total') {
-      const resource = RESOURCE[tt.metric.toLowerCase()];
+      const resource = resourceMetricOf(tt.metric);
       if (resource) {
         triggers.push({ type: resource, metricType: 'Utilization', metadata: { value: String(Math.max(1, Math.round(tt.target))) } });
         resourceTriggers++;
@@ -85,7 +72,7 @@ export function exportKeda(policy: Policy, id: KedaWorkload, hpa: NativeExport):
       labels: { 'app.kubernetes.io/managed-by': 'autoscaler', 'autoscaler.dev/policy-name': policy.name.replace(/[^A-Za-z0-9_.-]/g, '-').slice(0, 63) },
     },
     spec: {
-      scaleTargetRef: { apiVersion: 'apps/v1', kind: id.kind === 'deployment' ? 'Deployment' : 'StatefulSet', name: id.name },
+      scaleTargetRef: { apiVersion: 'apps/v1', kind: apiKindOf(id.kind), name: id.name },
       minReplicaCount,
       maxReplicaCount: Math.max(minReplicaCount, limits.maxReplicas),
       ...(behavior !== undefined ? { advanced: { horizontalPodAutoscalerConfig: { behavior } } } : {}),
