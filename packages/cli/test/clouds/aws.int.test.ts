@@ -2,9 +2,9 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import { InstantClock, ManualClock, NotReadyError, ValidationError } from '@autoscaler/core';
+import { InstantClock, ManualClock, NotReadyError, ValidationError, type Clock } from '@autoscaler/core';
 import { createAwsClients, SageMakerProvider, type AwsClients } from '@autoscaler/provider-aws-sagemaker';
-import { FakeAws } from '@autoscaler/sandbox-aws';
+import { FakeAws, type FakeAwsOptions } from '@autoscaler/sandbox-aws';
 import type { CliIO } from '../../src/io';
 import { runCli } from '../../src/program';
 import { parseWeight, runSandbox, runScale, runSetup, runStatus, runTeardown } from '../../src/clouds/aws';
@@ -16,9 +16,13 @@ const lines: { out: string[]; err: string[] } = { out: [], err: [] };
 const io: CliIO = { out: (t) => lines.out.push(t), err: (t) => lines.err.push(t), isTTY: false };
 
 const dir = mkdtempSync(join(tmpdir(), 'aws-cli-'));
-const policyFile = join(dir, 'policy.yaml');
-writeFileSync(
-  policyFile,
+/** Writes `text` to `name` in the test's temporary directory; returns the path. */
+function writeFile(name: string, text: string): string {
+  writeFileSync(join(dir, name), text);
+  return join(dir, name);
+}
+const policyFile = writeFile(
+  'policy.yaml',
   `name: cli
 targets: [{ provider: aws-sagemaker, id: ${ID} }]
 limits: { minReplicas: 1, maxReplicas: 4, sizes: [ml.m5.large, ml.m5.xlarge] }
@@ -37,10 +41,27 @@ afterEach(async () => {
   await fake?.close();
 });
 
-async function start(clock = new ManualClock(Date.UTC(2026, 0, 1))): Promise<ManualClock> {
-  fake = await FakeAws.start({ clock, endpoints: [{ name: 'my-endpoint', variants: [{ instances: 1 }], tags: { 'autoscaler:managed': 'true' } }] });
+const MANAGED = { 'autoscaler:managed': 'true' };
+
+/** The fake (by default one managed endpoint, one instance) on `clock`, and SDK clients for it. */
+async function start(
+  clock: Clock = new ManualClock(Date.UTC(2026, 0, 1)),
+  seed: Omit<FakeAwsOptions, 'clock'> = { endpoints: [{ name: 'my-endpoint', variants: [{ instances: 1 }], tags: MANAGED }] },
+): Promise<Clock> {
+  fake = await FakeAws.start({ clock, ...seed });
   clients = createAwsClients({ ...fake.clientConfig(), backoff: () => 0 });
   return clock;
+}
+
+/** SDK clients for the sandbox whose `--json` line the command printed first. */
+function sandboxClients(): AwsClients {
+  const info = JSON.parse(lines.out[0]!) as { endpoint: string; region: string; accessKeyId: string; secretAccessKey: string };
+  return createAwsClients({
+    endpoint: info.endpoint,
+    region: info.region,
+    credentials: { accessKeyId: info.accessKeyId, secretAccessKey: info.secretAccessKey },
+    backoff: () => 0,
+  });
 }
 
 describe('aws CLI commands against the fake', () => {
@@ -83,9 +104,7 @@ describe('aws CLI commands against the fake', () => {
   });
 
   it('scale an inference component through applyAndWait: already there is unchanged (no call); to zero copies waits until InService; a size is refused naming capacity.size', async () => {
-    const clock = new InstantClock(Date.UTC(2026, 0, 1));
-    fake = await FakeAws.start({ clock, inferenceComponents: [{ name: 'llm-ic', copies: 1, tags: { 'autoscaler:managed': 'true' } }] });
-    clients = createAwsClients({ ...fake.clientConfig(), backoff: () => 0 });
+    const clock = await start(new InstantClock(Date.UTC(2026, 0, 1)), { inferenceComponents: [{ name: 'llm-ic', copies: 1, tags: MANAGED }] });
     const IC = 'inference-component/llm-ic';
     const same = await runScale({ id: IC, replicas: 1, wait: true, json: false, options: {} }, { io, clients, clock });
     expect(same).toMatchObject({ status: 'unchanged', from: { replicas: 1 }, to: { replicas: 1 } });
@@ -101,7 +120,7 @@ describe('aws CLI commands against the fake', () => {
   });
 
   it('`autoscaler scale inference-component/<name>` reaches the AWS cloud from the registry (id claimed and checked), with SigV4 credentials from the env', async () => {
-    fake = await FakeAws.start({ inferenceComponents: [{ name: 'llm-ic', copies: 1, tags: { 'autoscaler:managed': 'true' } }] });
+    fake = await FakeAws.start({ inferenceComponents: [{ name: 'llm-ic', copies: 1, tags: MANAGED }] });
     const saved = { ...process.env };
     Object.assign(process.env, { AWS_ACCESS_KEY_ID: fake.credentials.accessKeyId, AWS_SECRET_ACCESS_KEY: fake.credentials.secretAccessKey });
     try {
@@ -118,9 +137,8 @@ describe('aws CLI commands against the fake', () => {
 
   it('setup / status / scale aws on a serverless variant: provisioned concurrency is the capacity (detected from the endpoint)', async () => {
     const SLS = 'endpoint/sls/variant/AllTraffic';
-    const slsPolicy = join(dir, 'sls-policy.yaml');
-    writeFileSync(
-      slsPolicy,
+    const slsPolicy = writeFile(
+      'sls-policy.yaml',
       `name: sls
 targets: [{ provider: aws-sagemaker, id: ${SLS} }]
 limits: { minReplicas: 1, maxReplicas: 8 }
@@ -128,12 +146,9 @@ rules:
   - { name: pc, targetTracking: { metric: ProvisionedConcurrencyUtilization, target: 0.7 } }
 `,
     );
-    const clock = new InstantClock(Date.UTC(2026, 0, 1));
-    fake = await FakeAws.start({
-      clock,
-      endpoints: [{ name: 'sls', variants: [{ serverless: { maxConcurrency: 10, provisionedConcurrency: 2 } }], tags: { 'autoscaler:managed': 'true' } }],
+    const clock = await start(new InstantClock(Date.UTC(2026, 0, 1)), {
+      endpoints: [{ name: 'sls', variants: [{ serverless: { maxConcurrency: 10, provisionedConcurrency: 2 } }], tags: MANAGED }],
     });
-    clients = createAwsClients({ ...fake.clientConfig(), backoff: () => 0 });
     const [setup] = await runSetup({ policy: slsPolicy, json: true }, { io, clients });
     expect(setup!.changes.map((c) => `${c.action} ${c.kind}`)).toEqual(['created ScalableTarget', 'created ScalingPolicy']);
     expect(fake.autoscaling.isRegistered(SLS, 'sagemaker:variant:DesiredProvisionedConcurrency')).toBe(true);
@@ -148,9 +163,7 @@ rules:
   });
 
   it('scale with the weight option shifts traffic on a multi-variant endpoint; on a single variant it is refused naming capacity.weight', async () => {
-    const clock = new ManualClock(Date.UTC(2026, 0, 1));
-    fake = await FakeAws.start({
-      clock,
+    const clock = await start(new ManualClock(Date.UTC(2026, 0, 1)), {
       endpoints: [
         {
           name: 'ab',
@@ -158,12 +171,11 @@ rules:
             { name: 'Blue', weight: 3 },
             { name: 'Green', weight: 1 },
           ],
-          tags: { 'autoscaler:managed': 'true' },
+          tags: MANAGED,
         },
         { name: 'my-endpoint', variants: [{ instances: 1 }] },
       ],
     });
-    clients = createAwsClients({ ...fake.clientConfig(), backoff: () => 0 });
     const r = await runScale({ id: 'endpoint/ab/variant/Green', wait: false, json: false, options: { weight: '3' } }, { io, clients, clock });
     expect(r).toMatchObject({ status: 'accepted', from: { replicas: 1, weight: 1 }, to: { replicas: 1, weight: 3 } });
     expect(lines.out.at(-1)).toBe('endpoint/ab/variant/Green: 1 x ml.m5.large, weight 1 -> 1 x ml.m5.large, weight 3 (in progress)');
@@ -221,9 +233,8 @@ rules:
 
   it('setup / status / teardown aws handle an inference component: copy-count target, wake-up alarm and step policy, shown and removed', async () => {
     const IC = 'inference-component/llm-ic';
-    const icPolicy = join(dir, 'ic-policy.yaml');
-    writeFileSync(
-      icPolicy,
+    const icPolicy = writeFile(
+      'ic-policy.yaml',
       `name: ic
 targets: [{ provider: aws-sagemaker, id: ${IC} }]
 limits: { minReplicas: 0, maxReplicas: 3 }
@@ -231,11 +242,7 @@ rules:
   - { name: per-copy, targetTracking: { metric: ConcurrentRequestsPerCopy, target: 4 } }
 `,
     );
-    fake = await FakeAws.start({
-      clock: new ManualClock(Date.UTC(2026, 0, 1)),
-      inferenceComponents: [{ name: 'llm-ic', copies: 1, tags: { 'autoscaler:managed': 'true' } }],
-    });
-    clients = createAwsClients({ ...fake.clientConfig(), backoff: () => 0 });
+    await start(new ManualClock(Date.UTC(2026, 0, 1)), { inferenceComponents: [{ name: 'llm-ic', copies: 1, tags: MANAGED }] });
     const [setup] = await runSetup({ policy: icPolicy, json: false }, { io, clients });
     expect(setup!.changes.map((c) => `${c.action} ${c.kind} ${c.name}`)).toEqual([
       `created ScalableTarget ${IC}`,
@@ -268,13 +275,7 @@ rules:
   it('against a sandbox updating in 3 s, scale --wait ends in about 3 s (1 s polls on the injected clock)', async () => {
     const clock = new InstantClock(Date.UTC(2026, 0, 1));
     const sb = await runSandbox({ updateSeconds: 3, json: true }, { io, clock });
-    const info = JSON.parse(lines.out[0]!) as { endpoint: string; region: string; accessKeyId: string; secretAccessKey: string };
-    const c = createAwsClients({
-      endpoint: info.endpoint,
-      region: info.region,
-      credentials: { accessKeyId: info.accessKeyId, secretAccessKey: info.secretAccessKey },
-      backoff: () => 0,
-    });
+    const c = sandboxClients();
     try {
       const r = await runScale({ id: ID, replicas: 2, wait: true, json: false, options: {} }, { io, clients: c, clock });
       expect(r.status).toBe('done');
@@ -298,23 +299,17 @@ rules:
   });
 
   it('sandbox --seed serves the inference components and serverless variants it names', async () => {
-    const seed = join(dir, 'ic-seed.json');
-    writeFileSync(
-      seed,
+    const seed = writeFile(
+      'ic-seed.json',
       JSON.stringify({
-        endpoints: [{ name: 'sls', variants: [{ serverless: { maxConcurrency: 10, provisionedConcurrency: 3 } }], tags: { 'autoscaler:managed': 'true' } }],
-        inferenceComponents: [{ name: 'llm-ic', endpoint: 'llm', copies: 2, tags: { 'autoscaler:managed': 'true' } }],
+        endpoints: [{ name: 'sls', variants: [{ serverless: { maxConcurrency: 10, provisionedConcurrency: 3 } }], tags: MANAGED }],
+        inferenceComponents: [{ name: 'llm-ic', endpoint: 'llm', copies: 2, tags: MANAGED }],
         topics: [],
       }),
     );
     const sb = await runSandbox({ seed, json: true }, { io });
     try {
-      const info = JSON.parse(lines.out[0]!) as { endpoint: string; region: string; accessKeyId: string; secretAccessKey: string };
-      const c = createAwsClients({
-        endpoint: info.endpoint,
-        region: info.region,
-        credentials: { accessKeyId: info.accessKeyId, secretAccessKey: info.secretAccessKey },
-      });
+      const c = sandboxClients();
       const state = await new SageMakerProvider(c).describe({ provider: 'aws-sagemaker', id: 'inference-component/llm-ic' });
       expect(state).toMatchObject({ status: 'ready', capacity: { replicas: 2 }, managed: true });
       expect(await new SageMakerProvider(c).describe({ provider: 'aws-sagemaker', id: 'endpoint/sls/variant/AllTraffic' })).toMatchObject({
@@ -338,13 +333,8 @@ rules:
   it('sandbox prints a URL and credentials that a fresh SDK client can use (SigV4 checked)', async () => {
     const sb = await runSandbox({ json: true }, { io });
     try {
-      const info = JSON.parse(lines.out[0]!) as { endpoint: string; region: string; accessKeyId: string; secretAccessKey: string; endpoints: string[] };
-      expect(info.endpoints).toEqual(['my-endpoint']);
-      const c = createAwsClients({
-        endpoint: info.endpoint,
-        region: info.region,
-        credentials: { accessKeyId: info.accessKeyId, secretAccessKey: info.secretAccessKey },
-      });
+      expect((JSON.parse(lines.out[0]!) as { endpoints: string[] }).endpoints).toEqual(['my-endpoint']);
+      const c = sandboxClients();
       const [st] = await runStatus([ID], { json: true }, { io, clients: c });
       expect(st).toMatchObject({ status: 'ready', managed: true });
       c.destroy();
