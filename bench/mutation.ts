@@ -121,330 +121,8 @@ interface Equivalent {
   column?: number;
   reason: string;
 }
-const EQUIVALENT: Record<string, Equivalent[]> = {
-  'packages/core/src/ports/webhook-url.ts': [
-    {
-      mutator: 'Regex',
-      line: '/^(\\d{1,3})\\.(\\d{1,3})',
-      replacement: '/(\\d{1,3})',
-      reason: 'a URL host whose last label is numeric must parse as IPv4 (else new URL throws), so nothing can precede the address',
-    },
-    { mutator: 'MethodExpression', line: 'parts.every((n) => n <= 255)', reason: 'new URL already rejects IPv4 parts above 255' },
-    { mutator: 'ConditionalExpression', line: 'parts.every((n) => n <= 255)', reason: 'new URL already rejects IPv4 parts above 255' },
-    { mutator: 'Regex', line: "host.replace(/^\\[|\\]$/g, '')", reason: 'an IPv6 hostname from new URL is always [..] with one bracket at each end' },
-    { mutator: 'Regex', line: 'const mapped = /^::ffff:', reason: 'dead branch: new URL writes IPv4-mapped addresses in hex (::ffff:7f00:1), never dotted' },
-    {
-      mutator: 'ConditionalExpression',
-      line: 'if (mapped) return',
-      reason: 'dead branch: new URL writes IPv4-mapped addresses in hex (::ffff:7f00:1), never dotted',
-    },
-    { mutator: 'MethodExpression', line: "h.startsWith('fd00:ec2::')", reason: 'fd00:ec2:: is already inside fc00::/7, matched by the regex before it' },
-    { mutator: 'Regex', line: "u.protocol.replace(/:$/, '')", reason: 'a URL protocol holds exactly one colon, at its end' },
-    {
-      mutator: 'StringLiteral',
-      line: "host.startsWith('[') && privateIpv6(host)",
-      reason: 'a host name or IPv4 host has no colon, so privateIpv6 is false for it anyway',
-    },
-    {
-      mutator: 'StringLiteral',
-      line: "const METADATA_HOSTS = new Set(['metadata', 'metadata.google.internal'",
-      reason: "the two '.internal' names are refused by the .internal suffix check too",
-    },
-  ],
-  'packages/provider-kubernetes/src/model/annotations.ts': [
-    {
-      mutator: 'ConditionalExpression',
-      line: '...(m.from !== undefined ?',
-      reason: 'JSON.stringify drops a key whose value is undefined, so { from: undefined } writes the same text',
-    },
-    {
-      mutator: 'ConditionalExpression',
-      line: '...(m.to !== undefined ?',
-      reason: 'JSON.stringify drops a key whose value is undefined, so { to: undefined } writes the same text',
-    },
-    {
-      mutator: 'ConditionalExpression',
-      line: 'for (const k of STATE_KEYS) if (!(k in patch))',
-      reason: 'the patch literal above already holds every state key: the loop is a guard for keys added later',
-    },
-    {
-      mutator: 'BooleanLiteral',
-      line: 'for (const k of STATE_KEYS) if (!(k in patch))',
-      reason: 'the patch literal above already holds every state key: the loop is a guard for keys added later',
-    },
-    {
-      mutator: 'ArrayDeclaration',
-      line: 'const STATE_KEYS = [',
-      reason: 'the patch literal already holds every state key (see the loop in persistedStatePatch)',
-    },
-    {
-      mutator: 'ConditionalExpression',
-      line: 'if (text === undefined) return undefined;',
-      reason: 'JSON.parse(undefined) throws and the catch returns undefined too',
-    },
-    { mutator: 'ArrayDeclaration', line: 'problems: string[] = []', reason: 'a default list is never returned: what is pushed into it is not observable' },
-    { mutator: 'BlockStatement', line: '} catch {', reason: 'an empty catch returns undefined, as the original does' },
-    {
-      mutator: 'ConditionalExpression',
-      line: "const wholeOrUndefined = (v: unknown): number | undefined => (typeof v === 'number'",
-      reason: 'Number.isInteger is false for every non-number anyway',
-    },
-    { mutator: 'OptionalChaining', line: 'wholeOrUndefined(v?.', reason: 'reached only when v.at parsed as a time, so v is an object' },
-    {
-      mutator: 'ConditionalExpression',
-      line: '[ANNOTATION.metricFailures]: state.metricFailures !== undefined &&',
-      reason: 'undefined > 0 is false: the next test gives the same answer',
-    },
-  ],
-  'packages/core/src/engine/size-ladder.ts': [
-    {
-      mutator: 'ConditionalExpression',
-      line: 'if (current === undefined) return undefined;',
-      reason: 'indexOf(undefined) is -1: the next line returns undefined too',
-    },
-    {
-      mutator: 'ConditionalExpression',
-      line: 'return j >= 0 && j < ladder.length ? ladder[j] : undefined;',
-      reason: 'an array read outside 0..length-1 is undefined anyway',
-    },
-    {
-      mutator: 'LogicalOperator',
-      line: 'return j >= 0 && j < ladder.length ? ladder[j] : undefined;',
-      reason: 'an array read outside 0..length-1 is undefined anyway',
-    },
-    {
-      mutator: 'EqualityOperator',
-      line: 'return j >= 0 && j < ladder.length ? ladder[j] : undefined;',
-      reason: 'ladder[length] is undefined anyway',
-    },
-    { mutator: 'ConditionalExpression', line: 'return size === undefined ? -1 : ladder.indexOf(size);', reason: 'indexOf(undefined) is -1 too' },
-  ],
-  'packages/core/src/engine/match.ts': [
-    {
-      mutator: 'ConditionalExpression',
-      line: 'return rule.metric !== undefined && rule.metric === signal.metric;',
-      replacement: 'true',
-      reason: 'Signal.metric is a required string, so undefined === signal.metric is false anyway',
-    },
-  ],
-  'packages/core/src/engine/step.ts': [
-    {
-      mutator: 'ConditionalExpression',
-      line: 'const below = diff < 0 || (diff === 0 &&',
-      column: 30,
-      reason: 'with diff > 0 and every upper <= 0, no interval holds diff whichever side is read',
-    },
-    {
-      mutator: 'ConditionalExpression',
-      line: 'delta === 0 && change !== 0) delta = Math.sign(change)',
-      column: 66,
-      reason: 'with change 0, Math.sign(0) * magnitude adds 0',
-    },
-    { mutator: 'EqualityOperator', line: 'if (raw > 1) return Math.floor(raw);', reason: 'at raw = 1 both branches give 1' },
-    { mutator: 'EqualityOperator', line: 'if (raw > 0) return 1;', reason: 'raw = 0 returned 0 on the line above' },
-    { mutator: 'EqualityOperator', line: 'if (raw < -1) return Math.ceil(raw);', reason: 'at raw = -1 both branches give -1' },
-    { mutator: 'EqualityOperator', line: 'Math.abs(delta) < minAdjustmentMagnitude', reason: 'at |delta| = magnitude the raise sets the same value' },
-    {
-      mutator: 'ConditionalExpression',
-      line: 'delta !== 0 && Math.abs(delta) < minAdjustmentMagnitude',
-      reason: 'a zero delta is raised by the next statement to the same value',
-    },
-    {
-      mutator: 'LogicalOperator',
-      line: 'delta !== 0 && Math.abs(delta) < minAdjustmentMagnitude',
-      reason: 'a zero delta is raised by the next statement to the same value',
-    },
-  ],
-  'packages/provider-aws-sagemaker/src/alarms/sns-signature.ts': [
-    {
-      mutator: 'Regex',
-      line: "path.replace(/SigningCert(Url|URL)$/, 'TopicArn')",
-      reason: 'every caller passes a path that ends in SigningCertUrl/URL and holds it once',
-    },
-    {
-      mutator: 'StringLiteral',
-      line: ".update(snsStringToSign(fields), 'utf8')",
-      reason: "Verify.update with encoding '' reads the string as utf8, its default",
-    },
-    {
-      mutator: 'ConditionalExpression',
-      line: 'if (this.options.maxMessageAgeMs !== undefined && this.now() - at > this.options.maxMessageAgeMs)',
-      replacement: 'true',
-      reason: 'a number compared with undefined is false, so an unset age limit refuses nothing either way',
-    },
-  ],
-  'packages/core/src/engine/decide.ts': [
-    {
-      mutator: 'ConditionalExpression',
-      line: 'if (signal.scaleOutOnly && out !== undefined && isProposal(out)',
-      column: 30,
-      reason: 'isProposal(undefined) is false anyway',
-    },
-    {
-      mutator: 'ConditionalExpression',
-      line: 'if (signal.scaleOutOnly && out !== undefined && isProposal(out)',
-      column: 70,
-      reason: 'undefined < current is false anyway',
-    },
-    {
-      mutator: 'ArrayDeclaration',
-      line: 'const proposals: Proposal[] = [];',
-      reason: 'a string in the list has no replicas, size or bandwidth: every reader skips it',
-    },
-    { mutator: 'ConditionalExpression', line: 'if (p.replicas === undefined) continue;', reason: 'undefined compares false with current on both lines below' },
-    {
-      mutator: 'ConditionalExpression',
-      line: 'if (p.replicas < current && (inn === undefined',
-      replacement: 'true',
-      reason: 'inn then holds the largest proposal, returned only when none is >= current: the largest below it, as before',
-    },
-    {
-      mutator: 'EqualityOperator',
-      line: 'if (p.replicas < current && (inn === undefined',
-      replacement: 'p.replicas <= current',
-      reason: 'a hold vetoes before inn is returned',
-    },
-    {
-      mutator: 'EqualityOperator',
-      line: 'Math.abs(replicas - current) > limits.maxStep) replicas = current',
-      replacement: '>=',
-      reason: 'at |change| = maxStep the limit gives the same value',
-    },
-    {
-      mutator: 'ConditionalExpression',
-      line: 'const hold = picked === undefined && proposals.length > 0 ?',
-      replacement: 'true',
-      reason: 'hold is read only as picked ?? hold, and find on an empty list is undefined',
-    },
-    {
-      mutator: 'LogicalOperator',
-      line: 'const hold = picked === undefined && proposals.length > 0 ?',
-      reason: 'hold is read only as picked ?? hold',
-    },
-    {
-      mutator: 'EqualityOperator',
-      line: 'const hold = picked === undefined && proposals.length > 0 ?',
-      reason: 'find on an empty list is undefined',
-    },
-    { mutator: 'EqualityOperator', line: 'if (picked && desired > current) {', reason: 'a picked proposal never equals the current fleet' },
-    {
-      mutator: 'ConditionalExpression',
-      line: '} else if (picked && desired < current) {',
-      reason: 'reached only when not (picked and desired > current), and a picked proposal never equals the current fleet',
-    },
-    {
-      mutator: 'EqualityOperator',
-      line: '} else if (picked && desired < current) {',
-      reason: 'a picked proposal never equals the current fleet',
-    },
-    {
-      mutator: 'LogicalOperator',
-      line: '} else if (picked && desired < current) {',
-      reason: 'without a pick, desired is the current fleet',
-    },
-    { mutator: 'EqualityOperator', line: 'r.replicas > highest) highest = r.replicas;', reason: 'an equal recommendation sets the same value' },
-    {
-      mutator: 'EqualityOperator',
-      line: 'r.replicas < lowest) lowest = r.replicas;',
-      replacement: '<=',
-      reason: 'an equal recommendation sets the same value',
-    },
-    {
-      mutator: 'ConditionalExpression',
-      line: "if (desired >= current) blockedBy = 'stabilization';",
-      replacement: 'true',
-      reason: 'blockedBy is read only when nothing changes; a partial scale-in still scales',
-    },
-    {
-      mutator: 'ConditionalExpression',
-      line: "if (desired <= current) blockedBy = 'stabilization';",
-      replacement: 'true',
-      reason: 'blockedBy is read only when nothing changes; a partial scale-out still scales',
-    },
-    {
-      mutator: 'ConditionalExpression',
-      line: "if (clamped === current && picked) blockedBy = 'limits';",
-      reason: 'when the clamp moves away from the current fleet the decision scales and blockedBy is not read',
-    },
-    {
-      mutator: 'LogicalOperator',
-      line: "if (clamped === current && picked) blockedBy = 'limits';",
-      reason: 'without a pick desired is the current fleet, so a clamp never lands back on it',
-    },
-    {
-      mutator: 'ConditionalExpression',
-      line: 'if (limits.maxStep !== undefined && Math.abs(desired - current) > limits.maxStep) {',
-      column: 7,
-      replacement: 'true',
-      reason: 'a number compared with an undefined maxStep is false anyway',
-    },
-    {
-      mutator: 'EqualityOperator',
-      line: 'if (limits.maxStep !== undefined && Math.abs(desired - current) > limits.maxStep) {',
-      reason: 'at |change| = maxStep the limit gives the same value',
-    },
-    {
-      mutator: 'ConditionalExpression',
-      line: 'if (limits.maxStep !== undefined && Math.abs(replicas - current) > limits.maxStep) replicas',
-      column: 13,
-      replacement: 'true',
-      reason: 'a number compared with an undefined maxStep is false anyway',
-    },
-    { mutator: 'ConditionalExpression', line: 'if (bw === undefined) continue;', reason: 'undefined compares false with current on both lines below' },
-  ],
-  'packages/core/src/orchestrator/keyed-lock.ts': [
-    {
-      mutator: 'ConditionalExpression',
-      line: 'if (this.tails.get(key) === tail) this.tails.delete(key);',
-      replacement: 'false',
-      reason: 'a settled tail left in the map is awaited harmlessly by the next caller: only memory differs',
-    },
-  ],
-  'packages/core/src/orchestrator/metric-history.ts': [
-    {
-      mutator: 'ConditionalExpression',
-      line: 'if (p.at > last && p.at >= s.fetchedTo && p.at < to)',
-      column: 13,
-      reason: 'every cached point is before fetchedTo, so p.at >= fetchedTo already implies p.at > last',
-    },
-    {
-      mutator: 'EqualityOperator',
-      line: 'if (p.at > last && p.at >= s.fetchedTo && p.at < to)',
-      replacement: 'p.at >= last',
-      reason: 'every cached point is before fetchedTo, so p.at >= fetchedTo already implies p.at > last',
-    },
-    {
-      mutator: 'EqualityOperator',
-      line: 's.points = keep < 0 ? [] : s.points.slice(keep);',
-      reason: 'the trim runs only when the first point is before the window, so keep is never 0',
-    },
-  ],
-  'packages/core/src/orchestrator/budget.ts': [
-    {
-      mutator: 'ConditionalExpression',
-      line: 'if (clock !== systemClock) return clock.sleep(ms);',
-      reason: "on the system clock the only difference is the timer's unref: whether it keeps the process alive",
-    },
-    {
-      mutator: 'ConditionalExpression',
-      line: 'if (!Number.isFinite(this.deadline)) return new Budget(this.clock, Infinity);',
-      reason: 'now + Infinity / waves is Infinity too',
-    },
-    {
-      mutator: 'ObjectLiteral',
-      line: "addEventListener('abort', fail, { once: true });",
-      reason: 'an AbortSignal fires abort once, so a listener left behind is never called again',
-    },
-    {
-      mutator: 'BooleanLiteral',
-      line: "addEventListener('abort', fail, { once: true });",
-      reason: 'an AbortSignal fires abort once, so a listener left behind is never called again',
-    },
-  ],
-  'packages/core/src/ports/redact.ts': [
-    { mutator: 'Regex', line: "replace(/^[^@]*@/, '')", replacement: '/[^@]*@/', reason: 'the leftmost match of [^@]*@ starts at 0 anyway' },
-  ],
-};
+/** The reviewed equivalents, per module (data: bench/mutation-equivalent.json). */
+const EQUIVALENT = JSON.parse(readFileSync(join(__dirname, 'mutation-equivalent.json'), 'utf8')) as Record<string, Equivalent[]>;
 
 const sourceLines = new Map<string, string[]>();
 function equivalentReason(file: string, r: MutantResult): string | undefined {
@@ -501,7 +179,13 @@ const started = Date.now();
 
 /** `--rescore`: no run; re-read mutation.json and sort its survivors by the EQUIVALENT table again. */
 function rescore(file: string, m: ModuleScore): void {
-  const all = [...m.survivors, ...(m.equivalent ?? []).map((e) => e.replace(/: [^:]*$/, ''))];
+  // An equivalent is stored as `<mutant>: <reason>`, and a reason may hold a colon: strip the reason the table knows.
+  const reasons = (EQUIVALENT[file] ?? []).map((x) => `: ${x.reason}`);
+  const strip = (e: string): string => {
+    const known = reasons.find((r) => e.endsWith(r));
+    return known === undefined ? e.replace(/: [^:]*$/, '') : e.slice(0, -known.length);
+  };
+  const all = [...m.survivors, ...(m.equivalent ?? []).map(strip)];
   m.survivors = [];
   m.equivalent = [];
   for (const what of all) {
@@ -523,8 +207,14 @@ function rescore(file: string, m: ModuleScore): void {
 
 async function main(): Promise<void> {
   const modules: Record<string, ModuleScore> = {};
+  let rescored: { measuredAt: string; runSeconds: number } | undefined;
   if (args.includes('--rescore')) {
-    const previous = JSON.parse(readFileSync(join(root, 'bench/results/mutation.json'), 'utf8')) as { modules: Record<string, ModuleScore> };
+    const previous = JSON.parse(readFileSync(join(root, 'bench/results/mutation.json'), 'utf8')) as {
+      modules: Record<string, ModuleScore>;
+      measuredAt: string;
+      runSeconds: number;
+    };
+    rescored = previous;
     for (const [file, m] of Object.entries(previous.modules)) {
       rescore(file, m);
       modules[file] = m;
@@ -584,8 +274,9 @@ async function main(): Promise<void> {
     equivalent,
     noCoverage,
     aim: 90,
-    measuredAt: new Date().toISOString(),
-    runSeconds: Math.round((Date.now() - started) / 1000),
+    // A rescore measures nothing: the figures keep the time of the run that measured them.
+    measuredAt: rescored?.measuredAt ?? new Date().toISOString(),
+    runSeconds: rescored?.runSeconds ?? Math.round((Date.now() - started) / 1000),
     modules,
   };
   mkdirSync(join(root, 'bench/results'), { recursive: true });
