@@ -3,7 +3,6 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { recommendRecipe, type LoadRow, type UsageRow } from '@autoscaler/provider-kubernetes';
 import { kubeConfigFor, startFakeKubeApi, startSampleModelServer, type FakeKubeApi, type SampleModelServer } from '@autoscaler/sandbox-kubernetes';
 import { runLoadtest } from '../src/commands/loadtest';
 import { runMonitor } from '../src/commands/monitor';
@@ -92,57 +91,14 @@ describe('monitor: a selector that matches no pod', () => {
   });
 });
 
-describe('recipe: an HPA kubectl accepts, and an honest fit', () => {
-  /** Stages at the given rates, 10 s each, 5 samples per stage with CPU from `cpu(rate, sample)`. */
-  function run(rates: number[], cpu: (rate: number, k: number) => number): { usage: UsageRow[]; load: LoadRow[] } {
-    const load: LoadRow[] = rates.map((rate, i) => ({
-      minute: i,
-      startSeconds: i * 10,
-      durationSeconds: 10,
-      transactions: rate * 10,
-      availabilityPct: 100,
-      meanResponseMs: 10,
-      p95ResponseMs: 20,
-      transactionRate: rate,
-      throughputKBps: rate,
-      concurrency: 1,
-      failures: 0,
-    }));
-    const usage: UsageRow[] = [];
-    rates.forEach((rate, i) => {
-      for (let k = 0; k < 5; k++)
-        usage.push({ seconds: i * 10 + k * 2, containers: 2, cpuRequestedCores: 1, memoryRequestedMiB: 1024, cpuUsedCores: cpu(rate, k), memoryUsedMiB: 600 });
-    });
-    return { usage, load };
-  }
-
-  it('a flat CPU over four load levels gets r² 0, and the note says CPU did not rise (not "fewer than two levels")', () => {
-    const { usage, load } = run([5, 10, 20, 40], () => 0.3);
-    const r = recommendRecipe(usage, load);
-    expect(r.evidence.fitR2).toBe(0);
-    const notes = r.notes.join('\n');
-    expect(notes).toContain('CPU did not rise with the transaction rate over 4 load levels');
-    expect(notes).not.toContain('fewer than two distinct load levels');
-  });
-
-  it('r² is judged on every sample: two stages of scattered samples do not fit perfectly', () => {
-    const { usage, load } = run([10, 40], (rate, k) => 0.1 + 0.02 * rate + (k % 2 === 0 ? 0.2 : -0.2));
-    const r = recommendRecipe(usage, load);
-    expect(r.evidence.fitR2).toBeGreaterThan(0);
-    expect(r.evidence.fitR2).toBeLessThan(0.9);
-    expect(r.evidence.coresPerTransactionPerSecond).toBeCloseTo(0.02, 2);
-  });
-
-  it('samples exactly on the line get r² 1; one load level says "fewer than two distinct load levels"', () => {
-    expect(recommendRecipe(...(Object.values(run([10, 20, 40], (rate) => 0.1 + 0.02 * rate)) as [UsageRow[], LoadRow[]])).evidence.fitR2).toBeCloseTo(1, 9);
-    const one = recommendRecipe(...(Object.values(run([20, 20], (rate) => 0.02 * rate)) as [UsageRow[], LoadRow[]]));
-    expect(one.evidence.fitR2).toBeUndefined();
-    expect(one.notes.join('\n')).toContain('fewer than two distinct load levels');
-  });
-
+describe('recipe: an HPA kubectl accepts', () => {
   it('the printed HPA names itself and its scale target', () => {
-    const { usage, load } = run([10, 20, 40], (rate) => 0.1 + 0.02 * rate);
-    const docs = recipeYaml(recommendRecipe(usage, load), { namespace: 'ml', kind: 'statefulset', name: 'ranker' })
+    const recipe = {
+      requests: { cpu: '450m', memory: '416Mi' },
+      limits: { cpu: '900m', memory: '576Mi' },
+      hpa: { minReplicas: 1, maxReplicas: 4, targetCPUUtilizationPercentage: 70 },
+    };
+    const docs = recipeYaml(recipe, { namespace: 'ml', kind: 'statefulset', name: 'ranker' })
       .split(/^---$/m)
       .map((d) => parseYaml(d) as Record<string, unknown>);
     expect(docs[1]).toMatchObject({
@@ -151,7 +107,9 @@ describe('recipe: an HPA kubectl accepts, and an honest fit', () => {
       metadata: { name: 'ranker', namespace: 'ml' },
       spec: {
         scaleTargetRef: { apiVersion: 'apps/v1', kind: 'StatefulSet', name: 'ranker' },
-        metrics: [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization' } } }],
+        minReplicas: 1,
+        maxReplicas: 4,
+        metrics: [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 70 } } }],
       },
     });
   });

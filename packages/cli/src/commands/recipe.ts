@@ -109,7 +109,7 @@ function numberFlag(v: string | undefined, flag: string): number | undefined {
 }
 
 /** The recipe as the YAML a user pastes: container resources, and an autoscaling/v2 HPA that `kubectl apply` accepts. */
-export function recipeYaml(r: Recipe, workload: { namespace: string; kind: string; name: string }): string {
+export function recipeYaml(r: Pick<Recipe, 'requests' | 'limits' | 'hpa'>, workload: { namespace: string; kind: string; name: string }): string {
   return [
     '# container resources',
     'resources:',

@@ -4,9 +4,15 @@ import { formatLoadRow, formatUsageRow, loadHeader, parseLoadCsv, parseUsageCsv,
 import { recommendRecipe } from '../../src/recipe/recommend';
 import { recipeHtml } from '../../src/recipe/report-html';
 
-/** Three 10 s stages at 10, 20 and 40 tx/s on 2 containers; CPU = 0.1 + 0.02 x rate cores; ~400 MiB each. */
-function run(p95s: [number, number, number] = [20, 25, 30]): { usage: UsageRow[]; load: LoadRow[] } {
-  const rates = [10, 20, 40];
+/**
+ * Stages of 10 s at `rates` tx/s (p95 latency `p95s`) on 2 containers, 5 usage samples a stage (every 2 s) using `cpu(rate, sample)` cores
+ * and ~800 MiB each. The default: 10, 20 and 40 tx/s with CPU = 0.1 + 0.02 x rate cores.
+ */
+function run({
+  rates = [10, 20, 40],
+  cpu = (rate) => 0.1 + 0.02 * rate,
+  p95s = rates.map(() => 20),
+}: { rates?: number[]; cpu?: (rate: number, sample: number) => number; p95s?: number[] } = {}): { usage: UsageRow[]; load: LoadRow[] } {
   const load: LoadRow[] = rates.map((rate, i) => ({
     minute: i,
     startSeconds: i * 10,
@@ -21,17 +27,19 @@ function run(p95s: [number, number, number] = [20, 25, 30]): { usage: UsageRow[]
     failures: 0,
   }));
   const usage: UsageRow[] = [];
-  for (let s = 0; s < 30; s += 2) {
-    const rate = rates[Math.floor(s / 10)]!;
-    usage.push({
-      seconds: s,
-      containers: 2,
-      cpuRequestedCores: 1,
-      memoryRequestedMiB: 1024,
-      cpuUsedCores: 0.1 + 0.02 * rate,
-      memoryUsedMiB: s === 24 ? 900 : 800,
-    });
-  }
+  rates.forEach((rate, i) => {
+    for (let k = 0; k < 5; k++) {
+      const seconds = i * 10 + k * 2;
+      usage.push({
+        seconds,
+        containers: 2,
+        cpuRequestedCores: 1,
+        memoryRequestedMiB: 1024,
+        cpuUsedCores: cpu(rate, k),
+        memoryUsedMiB: seconds === 24 ? 900 : 800,
+      });
+    }
+  });
   return { usage, load };
 }
 
@@ -51,12 +59,36 @@ describe('recommendRecipe', () => {
   });
 
   it('caps the per-replica capacity where p95 broke the latency SLO', () => {
-    const { usage, load } = run([20, 60, 90]);
+    const { usage, load } = run({ p95s: [20, 60, 90] });
     const r = recommendRecipe(usage, load, { latencySloMs: 50, minReplicasFloor: 2 });
     // Stage 1 broke it at 20 tx/s on 2 containers: 10/s each, 9 with a 10% margin.
     expect(r.evidence.latencyLimitedRatePerReplica).toBeCloseTo(9, 9);
     expect(r.hpa).toEqual({ minReplicas: 2, maxReplicas: 6, targetCPUUtilizationPercentage: 70 });
     expect(r.notes.join('\n')).toContain('broke the 50 ms p95 SLO');
+  });
+
+  it('a flat CPU over four load levels gets r² 0, and the note says CPU did not rise (not "fewer than two levels")', () => {
+    const { usage, load } = run({ rates: [5, 10, 20, 40], cpu: () => 0.3 });
+    const r = recommendRecipe(usage, load);
+    expect(r.evidence.fitR2).toBe(0);
+    const notes = r.notes.join('\n');
+    expect(notes).toContain('CPU did not rise with the transaction rate over 4 load levels');
+    expect(notes).not.toContain('fewer than two distinct load levels');
+  });
+
+  it('r² is judged on every sample: two stages of scattered samples do not fit perfectly', () => {
+    const { usage, load } = run({ rates: [10, 40], cpu: (rate, k) => 0.1 + 0.02 * rate + (k % 2 === 0 ? 0.2 : -0.2) });
+    const r = recommendRecipe(usage, load);
+    expect(r.evidence.fitR2).toBeGreaterThan(0);
+    expect(r.evidence.fitR2).toBeLessThan(0.9);
+    expect(r.evidence.coresPerTransactionPerSecond).toBeCloseTo(0.02, 2);
+  });
+
+  it('one load level has no fit: "fewer than two distinct load levels"', () => {
+    const { usage, load } = run({ rates: [20, 20], cpu: (rate) => 0.02 * rate });
+    const one = recommendRecipe(usage, load);
+    expect(one.evidence.fitR2).toBeUndefined();
+    expect(one.notes.join('\n')).toContain('fewer than two distinct load levels');
   });
 
   it('refuses inputs it cannot use, naming the flag', () => {
