@@ -392,10 +392,7 @@ export class SageMakerProvider implements Provider {
    * A serverless variant: provisioned concurrency (1..its MaxConcurrency) through
    * UpdateEndpointWeightsAndCapacities' ServerlessUpdateConfig; no instance type; state in the endpoint tags.
    */
-  /**
-   * Write the state tags, make the change, take the tags back if the change failed, then confirm
-   * them (SageMaker tags have no conditional write: another writer may have raced ours).
-   */
+  /** `stateAround` for an endpoint's variant. */
   private async withStateAround(
     id: VariantId,
     endpoint: DescribeEndpointCommandOutput,
@@ -403,34 +400,41 @@ export class SageMakerProvider implements Provider {
     budget: CallOptions | undefined,
     change: () => Promise<void>,
   ): Promise<void> {
-    const arn = endpoint.EndpointArn!;
-    const before = options.state ? await this.writeTags(id.endpoint, arn, options.state, budget) : undefined;
+    const resource = {
+      name: id.endpoint,
+      kind: 'endpoint',
+      arn: endpoint.EndpointArn!,
+      version: versionOf(endpoint),
+      currentVersion: async () => versionOf(await this.describeEndpoint(id, budget)),
+    };
+    await this.stateAround(resource, options, budget, change);
+  }
+
+  /**
+   * Write the state tags, make the change, take the tags back if the change failed, then confirm
+   * them (SageMaker tags have no conditional write: another writer may have raced ours).
+   */
+  private async stateAround(
+    r: { name: string; kind: string; arn: string; version: string; currentVersion: () => Promise<string> },
+    options: ApplyOptions,
+    budget: CallOptions | undefined,
+    change: () => Promise<void>,
+  ): Promise<void> {
+    const before = options.state ? await this.writeTags(r.name, r.arn, options.state, budget) : undefined;
     try {
       await change();
     } catch (e) {
       if (options.state && before)
-        await this.takeBack(
-          id.endpoint,
-          arn,
-          versionOf(endpoint),
-          async () => versionOf(await this.describeEndpoint(id, budget)),
-          before,
-          options.state,
-          e instanceof ConflictError,
-          budget,
-        ).catch(() => undefined);
+        await this.takeBack(r.name, r.arn, r.version, r.currentVersion, before, options.state, e instanceof ConflictError, budget).catch(() => undefined);
       throw e;
     }
     if (!options.state) return;
     try {
-      if (!holds(await this.readTagsState(arn, budget), decodeState(encodeState(options.state)))) await this.writeTags(id.endpoint, arn, options.state, budget);
+      if (!holds(await this.readTagsState(r.arn, budget), decodeState(encodeState(options.state)))) await this.writeTags(r.name, r.arn, options.state, budget);
     } catch (e) {
-      throw new ProviderError(
-        `${id.endpoint} was changed, but its dedupe keys and action mark could not be confirmed on the endpoint: ${(e as Error).message}`,
-        {
-          cause: e,
-        },
-      );
+      throw new ProviderError(`${r.name} was changed, but its dedupe keys and action mark could not be confirmed on the ${r.kind}: ${(e as Error).message}`, {
+        cause: e,
+      });
     }
   }
 
@@ -614,40 +618,22 @@ export class SageMakerProvider implements Provider {
     if (options.ifMatch !== undefined && options.ifMatch !== version)
       throw new ConflictError(`inference component ${name} is now at version ${version}, not ${options.ifMatch}: it changed since it was described`);
     const changes = to.replicas !== c.RuntimeConfig?.DesiredCopyCount;
-    const before = options.state ? await this.writeTags(name, arn, options.state, budget) : undefined;
-    try {
-      if (changes) {
-        await callWithin(`UpdateInferenceComponentRuntimeConfig ${name}`, budget, this.clock, (http) =>
-          this.clients.sagemaker.send(
-            new UpdateInferenceComponentRuntimeConfigCommand({ InferenceComponentName: name, DesiredRuntimeConfig: { CopyCount: to.replicas } }),
-            http,
-          ),
-        );
-      }
-    } catch (e) {
-      if (options.state && before)
-        await this.takeBack(
-          name,
-          arn,
-          version,
-          async () => componentVersionOf(await this.describeComponent(name, budget)),
-          before,
-          options.state,
-          e instanceof ConflictError,
-          budget,
-        ).catch(() => undefined);
-      throw e;
-    }
-    if (options.state) {
-      try {
-        if (!holds(await this.readTagsState(arn, budget), decodeState(encodeState(options.state)))) await this.writeTags(name, arn, options.state, budget);
-      } catch (e) {
-        throw new ProviderError(
-          `${name} was changed, but its dedupe keys and action mark could not be confirmed on the inference component: ${(e as Error).message}`,
-          { cause: e },
-        );
-      }
-    }
+    const resource = {
+      name,
+      kind: 'inference component',
+      arn,
+      version,
+      currentVersion: async () => componentVersionOf(await this.describeComponent(name, budget)),
+    };
+    await this.stateAround(resource, options, budget, async () => {
+      if (!changes) return;
+      await callWithin(`UpdateInferenceComponentRuntimeConfig ${name}`, budget, this.clock, (http) =>
+        this.clients.sagemaker.send(
+          new UpdateInferenceComponentRuntimeConfigCommand({ InferenceComponentName: name, DesiredRuntimeConfig: { CopyCount: to.replicas } }),
+          http,
+        ),
+      );
+    });
     return { kind: changes ? 'endpoint' : 'immediate', id: arn, ...(options.state ? { stateWritten: true } : {}) };
   }
 

@@ -15,7 +15,7 @@ import { ConflictError, type TargetRef } from '@autoscaler/core';
 import { call } from '../aws-errors';
 import type { AwsClients } from '../clients';
 import { nativeAlarmPrefix, parseTargetId, possibleDimensionsOf, scalableDimensionOf, type SageMakerScalableDimension } from '../ids';
-import { OWNER_TAG, ownedPrefixes, type SageMakerNativeExport } from './compile';
+import { OWNER_TAG, ownedPrefixes, type NativeResource, type SageMakerNativeExport } from './compile';
 import { alarmToPut } from './alarm-put';
 import { allPages, describePolicies, describeScheduledActions, describeTarget, targetKey, type TargetKey } from './registration';
 import { sameJson } from './same-json';
@@ -61,6 +61,34 @@ async function ownerOf(clients: AwsClients, target: ScalableTarget): Promise<str
   return res.Tags?.[OWNER_TAG];
 }
 
+type ResourceOf<K extends NativeResource['kind']> = Extract<NativeResource, { kind: K }>;
+
+/**
+ * Put each resource of `kind` the export has, unless the one there by that name is the same;
+ * records created / updated / unchanged in `changes` and returns the names the export has.
+ */
+async function converge<K extends NativeResource['kind'], H>(
+  exported: SageMakerNativeExport,
+  kind: K,
+  existing: ReadonlyMap<string, H>,
+  changes: NativeChange[],
+  how: { name: (r: ResourceOf<K>) => string; same: (have: H, r: ResourceOf<K>) => boolean; put: (r: ResourceOf<K>, name: string) => Promise<void> },
+): Promise<Set<string>> {
+  const wanted = new Set<string>();
+  for (const r of exported.resources.filter((x): x is ResourceOf<K> => x.kind === kind)) {
+    const name = how.name(r);
+    wanted.add(name);
+    const have = existing.get(name);
+    if (have !== undefined && how.same(have, r)) {
+      changes.push({ action: 'unchanged', kind, name });
+      continue;
+    }
+    await how.put(r, name);
+    changes.push({ action: have ? 'updated' : 'created', kind, name });
+  }
+  return wanted;
+}
+
 /**
  * Apply an export idempotently: register (or update) the scalable target,
  * put each policy and alarm only when it differs from what is there, and
@@ -100,64 +128,44 @@ export async function applyNative(clients: AwsClients, exported: SageMakerNative
   }
 
   const policies = new Map((await describePolicies(clients, key)).map((p) => [p.PolicyName!, p]));
-  const arns = new Map<string, string>();
-  const wantedPolicies = new Set<string>();
-  for (const r of exported.resources) {
-    if (r.kind !== 'ScalingPolicy') continue;
-    const name = r.request.PolicyName!;
-    wantedPolicies.add(name);
-    const have = policies.get(name);
-    const same =
-      have !== undefined &&
+  // The ARN each step alarm's action names: the policy's as it is, or as PutScalingPolicy returns it.
+  const arns = new Map([...policies].map(([name, p]) => [name, p.PolicyARN!]));
+  const wantedPolicies = await converge(exported, 'ScalingPolicy', policies, changes, {
+    name: (r) => r.request.PolicyName!,
+    same: (have, r) =>
       have.PolicyType === r.request.PolicyType &&
       sameJson(have.StepScalingPolicyConfiguration, r.request.StepScalingPolicyConfiguration) &&
-      sameJson(have.TargetTrackingScalingPolicyConfiguration, r.request.TargetTrackingScalingPolicyConfiguration);
-    if (same) {
-      arns.set(name, have.PolicyARN!);
-      changes.push({ action: 'unchanged', kind: 'ScalingPolicy', name });
-      continue;
-    }
-    const out = await call(`PutScalingPolicy ${name}`, async () => (await clients.autoscalingClient()).send(new PutScalingPolicyCommand(r.request)));
-    arns.set(name, out.PolicyARN!);
-    changes.push({ action: have ? 'updated' : 'created', kind: 'ScalingPolicy', name });
-  }
+      sameJson(have.TargetTrackingScalingPolicyConfiguration, r.request.TargetTrackingScalingPolicyConfiguration),
+    put: async (r, name) => {
+      const out = await call(`PutScalingPolicy ${name}`, async () => (await clients.autoscalingClient()).send(new PutScalingPolicyCommand(r.request)));
+      arns.set(name, out.PolicyARN!);
+    },
+  });
 
   const alarms = new Map((await ownedAlarms(clients, exported.alarmPrefix)).map((a) => [a.AlarmName!, a]));
-  const wantedAlarms = new Set<string>();
-  for (const r of exported.resources) {
-    if (r.kind !== 'Alarm') continue;
-    const name = r.request.AlarmName!;
-    wantedAlarms.add(name);
-    const request = { ...r.request, AlarmActions: [arns.get(r.policyName)!] };
-    const have = alarms.get(name);
-    const { Tags: _tags, ...comparable } = request;
-    if (have && sameJson(alarmToPut(have), { ActionsEnabled: true, OKActions: [], InsufficientDataActions: [], ...comparable })) {
-      changes.push({ action: 'unchanged', kind: 'Alarm', name });
-      continue;
-    }
-    await call(`PutMetricAlarm ${name}`, () => clients.cloudwatch.send(new PutMetricAlarmCommand(request)));
-    changes.push({ action: have ? 'updated' : 'created', kind: 'Alarm', name });
-  }
+  const alarmRequest = (r: ResourceOf<'Alarm'>) => ({ ...r.request, AlarmActions: [arns.get(r.policyName)!] });
+  const wantedAlarms = await converge(exported, 'Alarm', alarms, changes, {
+    name: (r) => r.request.AlarmName!,
+    same: (have, r) => {
+      const { Tags: _tags, ...comparable } = alarmRequest(r);
+      return sameJson(alarmToPut(have), { ActionsEnabled: true, OKActions: [], InsufficientDataActions: [], ...comparable });
+    },
+    put: async (r, name) => {
+      await call(`PutMetricAlarm ${name}`, () => clients.cloudwatch.send(new PutMetricAlarmCommand(alarmRequest(r))));
+    },
+  });
 
   const actions = new Map((await describeScheduledActions(clients, key)).map((a) => [a.ScheduledActionName!, a]));
-  const wantedActions = new Set<string>();
-  for (const r of exported.resources) {
-    if (r.kind !== 'ScheduledAction') continue;
-    const name = r.request.ScheduledActionName!;
-    wantedActions.add(name);
-    const have = actions.get(name);
-    if (
-      have &&
+  const wantedActions = await converge(exported, 'ScheduledAction', actions, changes, {
+    name: (r) => r.request.ScheduledActionName!,
+    same: (have, r) =>
       have.Schedule === r.request.Schedule &&
       (have.Timezone ?? 'UTC') === (r.request.Timezone ?? 'UTC') &&
-      sameJson(have.ScalableTargetAction, r.request.ScalableTargetAction)
-    ) {
-      changes.push({ action: 'unchanged', kind: 'ScheduledAction', name });
-      continue;
-    }
-    await call(`PutScheduledAction ${name}`, async () => (await clients.autoscalingClient()).send(new PutScheduledActionCommand(r.request)));
-    changes.push({ action: have ? 'updated' : 'created', kind: 'ScheduledAction', name });
-  }
+      sameJson(have.ScalableTargetAction, r.request.ScalableTargetAction),
+    put: async (r, name) => {
+      await call(`PutScheduledAction ${name}`, async () => (await clients.autoscalingClient()).send(new PutScheduledActionCommand(r.request)));
+    },
+  });
 
   // Converge: what we made earlier and the export no longer has goes away.
   const staleAlarms = [...alarms.keys()].filter((n) => !wantedAlarms.has(n));

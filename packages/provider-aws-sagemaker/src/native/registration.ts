@@ -139,6 +139,11 @@ export async function deregister(clients: AwsClients, resourceId: string, calls:
   );
 }
 
+/** The fields `keys` of a described object that are set: the optional members of the request that re-creates it. */
+function setFields<T extends object, K extends keyof T>(from: T, keys: readonly K[]): Partial<Pick<T, K>> {
+  return Object.fromEntries(keys.filter((k) => from[k] != null && from[k] !== '').map((k) => [k, from[k]])) as Partial<Pick<T, K>>;
+}
+
 /**
  * Register the variant again with its saved range, suspension and tags (the owner tag
  * `teardown aws` looks for), re-create its policies and scheduled actions, and point
@@ -152,7 +157,7 @@ export async function restoreRegistration(clients: AwsClients, saved: SavedRegis
         ...targetKey(t.ResourceId!),
         MinCapacity: t.MinCapacity,
         MaxCapacity: t.MaxCapacity,
-        ...(t.SuspendedState ? { SuspendedState: t.SuspendedState } : {}),
+        ...setFields(t, ['SuspendedState']),
         ...(Object.keys(saved.tags).length > 0 ? { Tags: saved.tags } : {}),
       }),
       http,
@@ -165,10 +170,7 @@ export async function restoreRegistration(clients: AwsClients, saved: SavedRegis
           ...targetKey(t.ResourceId!),
           ScheduledActionName: a.ScheduledActionName,
           Schedule: a.Schedule,
-          ...(a.Timezone ? { Timezone: a.Timezone } : {}),
-          ...(a.StartTime ? { StartTime: a.StartTime } : {}),
-          ...(a.EndTime ? { EndTime: a.EndTime } : {}),
-          ...(a.ScalableTargetAction ? { ScalableTargetAction: a.ScalableTargetAction } : {}),
+          ...setFields(a, ['Timezone', 'StartTime', 'EndTime', 'ScalableTargetAction']),
         }),
         http,
       ),
@@ -181,9 +183,7 @@ export async function restoreRegistration(clients: AwsClients, saved: SavedRegis
           ...targetKey(p.ResourceId!),
           PolicyName: p.PolicyName,
           PolicyType: p.PolicyType,
-          ...(p.StepScalingPolicyConfiguration ? { StepScalingPolicyConfiguration: p.StepScalingPolicyConfiguration } : {}),
-          ...(p.TargetTrackingScalingPolicyConfiguration ? { TargetTrackingScalingPolicyConfiguration: p.TargetTrackingScalingPolicyConfiguration } : {}),
-          ...(p.PredictiveScalingPolicyConfiguration ? { PredictiveScalingPolicyConfiguration: p.PredictiveScalingPolicyConfiguration } : {}),
+          ...setFields(p, ['StepScalingPolicyConfiguration', 'TargetTrackingScalingPolicyConfiguration', 'PredictiveScalingPolicyConfiguration']),
         }),
         http,
       ),
