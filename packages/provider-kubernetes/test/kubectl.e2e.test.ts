@@ -3,7 +3,7 @@ import { accessSync, constants, mkdtempSync, rmSync, writeFileSync } from 'node:
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { applySeed, kubeconfigYaml, selfSignedCertificate, startFakeKubeApi } from '@autoscaler/sandbox-kubernetes';
-import type { FakeKubeApi, FakeKubeSeed, TlsCredentials } from '@autoscaler/sandbox-kubernetes';
+import type { FakeKubeApi, FakeKubeSeed, KubeObject, TlsCredentials } from '@autoscaler/sandbox-kubernetes';
 
 /**
  * The real `kubectl` against the fake apiserver (issue 7: "faithful enough that kubectl works against it").
@@ -226,64 +226,32 @@ suite('kubectl against the fake apiserver over HTTPS', () => {
   });
 
   it('patch --type merge and --type json change annotations; the default strategic merge keeps containers by name', async () => {
+    /** `kubectl patch deployment <name> -n ml [--type <type>] -p <body>`: what it prints. */
+    const patch = async (name: string, body: string, type?: 'merge' | 'json'): Promise<string> =>
+      (await ok(['patch', 'deployment', name, '-n', 'ml', ...(type ? ['--type', type] : []), '-p', body])).trim();
+    const containersOf = (o: KubeObject): Array<Record<string, unknown>> =>
+      (((o['spec'] as Record<string, unknown>)['template'] as Record<string, unknown>)['spec'] as { containers: Array<Record<string, unknown>> }).containers;
     api.log.clear();
+    expect(await patch('embeddings', '{"metadata":{"annotations":{"autoscaler.dev/policy":"autoscaler/policies","team":"ml"}}}', 'merge')).toBe(
+      'deployment.apps/embeddings patched',
+    );
     expect(
-      (
-        await ok([
-          'patch',
-          'deployment',
-          'embeddings',
-          '-n',
-          'ml',
-          '--type',
-          'merge',
-          '-p',
-          '{"metadata":{"annotations":{"autoscaler.dev/policy":"autoscaler/policies","team":"ml"}}}',
-        ])
-      ).trim(),
+      await patch(
+        'embeddings',
+        '[{"op":"add","path":"/metadata/annotations/owner","value":"alice"},{"op":"remove","path":"/metadata/annotations/team"}]',
+        'json',
+      ),
     ).toBe('deployment.apps/embeddings patched');
-    expect(
-      (
-        await ok([
-          'patch',
-          'deployment',
-          'embeddings',
-          '-n',
-          'ml',
-          '--type',
-          'json',
-          '-p',
-          '[{"op":"add","path":"/metadata/annotations/owner","value":"alice"},{"op":"remove","path":"/metadata/annotations/team"}]',
-        ])
-      ).trim(),
-    ).toBe('deployment.apps/embeddings patched');
-    expect(api.get('apps/v1', 'Deployment', 'ml', 'embeddings')!.metadata.annotations).toEqual({
-      'autoscaler.dev/policy': 'autoscaler/policies',
-      owner: 'alice',
-    });
-    expect(JSON.parse(await ok(['get', 'deployment', 'embeddings', '-n', 'ml', '-o', 'jsonpath={.metadata.annotations}']))).toEqual({
-      'autoscaler.dev/policy': 'autoscaler/policies',
-      owner: 'alice',
-    });
+    const annotations = { 'autoscaler.dev/policy': 'autoscaler/policies', owner: 'alice' };
+    expect(api.get('apps/v1', 'Deployment', 'ml', 'embeddings')!.metadata.annotations).toEqual(annotations);
+    expect(JSON.parse(await ok(['get', 'deployment', 'embeddings', '-n', 'ml', '-o', 'jsonpath={.metadata.annotations}']))).toEqual(annotations);
 
     const before = api.get('apps/v1', 'Deployment', 'ml', 'model-server')!;
-    const containersBefore = (
-      ((before['spec'] as Record<string, unknown>)['template'] as Record<string, unknown>)['spec'] as { containers: Array<Record<string, unknown>> }
-    ).containers;
-    await ok([
-      'patch',
-      'deployment',
-      'model-server',
-      '-n',
-      'ml',
-      '-p',
-      '{"spec":{"template":{"spec":{"containers":[{"name":"server","resources":{"requests":{"cpu":"750m"}}}]}}}}',
-    ]);
+    await patch('model-server', '{"spec":{"template":{"spec":{"containers":[{"name":"server","resources":{"requests":{"cpu":"750m"}}}]}}}}');
     const after = api.get('apps/v1', 'Deployment', 'ml', 'model-server')!;
-    const containers = (
-      ((after['spec'] as Record<string, unknown>)['template'] as Record<string, unknown>)['spec'] as { containers: Array<Record<string, unknown>> }
-    ).containers;
-    expect(containers).toEqual([{ ...containersBefore[0], resources: { requests: { cpu: '750m', memory: '1Gi' }, limits: { cpu: '1', memory: '2Gi' } } }]);
+    expect(containersOf(after)).toEqual([
+      { ...containersOf(before)[0], resources: { requests: { cpu: '750m', memory: '1Gi' }, limits: { cpu: '1', memory: '2Gi' } } },
+    ]);
     expect(after.metadata.generation).toBe(before.metadata.generation! + 1);
     expect(api.log.find('PATCH').map((e) => e.headers['content-type'])).toEqual([
       'application/merge-patch+json',
