@@ -1,6 +1,6 @@
 import { MemoryLogger } from '@autoscaler/core';
-import { applySeed, kubeConfigFor, startFakeKubeApi } from '@autoscaler/sandbox-kubernetes';
-import { loadConfig, runCronJob } from '../src';
+import { applySeed, kubeConfigFor, startFakeKubeApi, type FakeKubeApi } from '@autoscaler/sandbox-kubernetes';
+import { loadConfig, runCronJob, type RunSummary } from '../src';
 import {
   HANG_MS,
   JOB_DEADLINE_SECONDS,
@@ -73,71 +73,64 @@ describe('adversarial: 20 hostile tenants cannot stall the CronJob, and the vict
   }, 60_000);
 });
 
-describe('adversarial: a hung apiserver', () => {
-  it('a cluster listing that never answers ends the run, not ok, before the Job deadline', async () => {
-    const clock = new ScaledClock(Date.UTC(2026, 2, 2, 9, 0, 0), 20);
-    const api = await startFakeKubeApi({ clock });
-    try {
-      api.faults.next({ delayMs: HANG_MS, match: (r) => r.method === 'GET' && r.path.endsWith('/deployments'), times: 100 });
-      const started = clock.now();
-      const summary = await runCronJob({
-        config: loadConfig({ AUTOSCALER_NAMESPACE: 'autoscaler', AUTOSCALER_JOB_DEADLINE_SECONDS: String(JOB_DEADLINE_SECONDS) }),
-        kubeConfig: kubeConfigFor(api),
-        clock,
-        logger: new MemoryLogger(),
-      });
-      expect(summary.ok).toBe(false);
-      expect(summary.error).toBe('listing the cluster did not finish before the deadline');
-      expect(clock.now() - started).toBeLessThan(JOB_DEADLINE_SECONDS * 1000);
-    } finally {
-      api.faults.clear();
-      await api.close();
-    }
-  }, 30_000);
-});
+describe('adversarial: a hung apiserver (requests that never answer in time)', () => {
+  let clock: ScaledClock;
+  let api: FakeKubeApi;
+  beforeEach(async () => {
+    clock = new ScaledClock(Date.UTC(2026, 2, 2, 9, 0, 0), 20);
+    api = await startFakeKubeApi({ clock });
+  });
+  afterEach(async () => {
+    api.faults.clear();
+    await api.close();
+  });
 
-describe('adversarial: a hung metrics.k8s.io', () => {
-  it('costs each workload half its share at most; the workloads go on without samples (no action, never a scale-in) and the run stays ok', async () => {
-    const clock = new ScaledClock(Date.UTC(2026, 2, 2, 9, 0, 0), 20);
-    const api = await startFakeKubeApi({ clock });
-    try {
-      applySeed(api, {
-        namespaces: ['autoscaler'],
-        configMaps: [
-          {
-            namespace: 'autoscaler',
-            name: 'p',
-            labels: { 'autoscaler.dev/policy': 'true' },
-            data: {
-              'policy.yaml':
-                'name: p\nlimits: { minReplicas: 1, maxReplicas: 8 }\nrules:\n  - name: cpu\n    targetTracking: { metric: cpu, target: 70, algorithm: hpa }\n',
-            },
+  /** One CronJob run while the requests `hung` matches get no answer for HANG_MS: the run must end before the Job deadline. */
+  async function runWhileHung(hung: (r: { method: string; path: string }) => boolean): Promise<{ summary: RunSummary; logger: MemoryLogger }> {
+    api.faults.next({ delayMs: HANG_MS, match: hung, times: 100 });
+    const started = clock.now();
+    const logger = new MemoryLogger();
+    const summary = await runCronJob({
+      config: loadConfig({ AUTOSCALER_NAMESPACE: 'autoscaler', AUTOSCALER_JOB_DEADLINE_SECONDS: String(JOB_DEADLINE_SECONDS) }),
+      kubeConfig: kubeConfigFor(api),
+      clock,
+      logger,
+    });
+    expect(clock.now() - started).toBeLessThan(JOB_DEADLINE_SECONDS * 1000);
+    return { summary, logger };
+  }
+
+  it('a cluster listing that never answers ends the run, not ok, before the Job deadline', async () => {
+    const { summary } = await runWhileHung((r) => r.method === 'GET' && r.path.endsWith('/deployments'));
+    expect(summary.ok).toBe(false);
+    expect(summary.error).toBe('listing the cluster did not finish before the deadline');
+  }, 30_000);
+
+  it('a hung metrics.k8s.io costs each workload half its share at most; the workloads go on without samples (no action, never a scale-in) and the run stays ok', async () => {
+    applySeed(api, {
+      namespaces: ['autoscaler'],
+      configMaps: [
+        {
+          namespace: 'autoscaler',
+          name: 'p',
+          labels: { 'autoscaler.dev/policy': 'true' },
+          data: {
+            'policy.yaml':
+              'name: p\nlimits: { minReplicas: 1, maxReplicas: 8 }\nrules:\n  - name: cpu\n    targetTracking: { metric: cpu, target: 70, algorithm: hpa }\n',
           },
-        ],
-        deployments: Array.from({ length: 4 }, (_, i) => ({
-          namespace: 'ml',
-          name: `idle-${i}`,
-          replicas: 4,
-          annotations: { 'autoscaler.dev/policy': 'autoscaler/p' },
-          load: { cpu: '0.1' },
-        })),
-      });
-      api.faults.next({ delayMs: HANG_MS, match: (r) => r.path.startsWith('/apis/metrics.k8s.io/'), times: 100 });
-      const started = clock.now();
-      const logger = new MemoryLogger();
-      const summary = await runCronJob({
-        config: loadConfig({ AUTOSCALER_NAMESPACE: 'autoscaler', AUTOSCALER_JOB_DEADLINE_SECONDS: String(JOB_DEADLINE_SECONDS) }),
-        kubeConfig: kubeConfigFor(api),
-        clock,
-        logger,
-      });
-      expect(summary).toMatchObject({ ok: true, targets: 4, outcomes: { 'no-action': 4 } });
-      expect(clock.now() - started).toBeLessThan(JOB_DEADLINE_SECONDS * 1000);
-      expect(logger.records.filter((r) => r.msg === 'pod metrics unavailable').map((r) => r['error'])).toContain('metrics.k8s.io did not answer in time');
-      for (let i = 0; i < 4; i++) expect((api.get('apps/v1', 'Deployment', 'ml', `idle-${i}`)!['spec'] as { replicas: number }).replicas).toBe(4);
-    } finally {
-      api.faults.clear();
-      await api.close();
-    }
+        },
+      ],
+      deployments: Array.from({ length: 4 }, (_, i) => ({
+        namespace: 'ml',
+        name: `idle-${i}`,
+        replicas: 4,
+        annotations: { 'autoscaler.dev/policy': 'autoscaler/p' },
+        load: { cpu: '0.1' },
+      })),
+    });
+    const { summary, logger } = await runWhileHung((r) => r.path.startsWith('/apis/metrics.k8s.io/'));
+    expect(summary).toMatchObject({ ok: true, targets: 4, outcomes: { 'no-action': 4 } });
+    expect(logger.records.filter((r) => r.msg === 'pod metrics unavailable').map((r) => r['error'])).toContain('metrics.k8s.io did not answer in time');
+    for (let i = 0; i < 4; i++) expect((api.get('apps/v1', 'Deployment', 'ml', `idle-${i}`)!['spec'] as { replicas: number }).replicas).toBe(4);
   }, 60_000);
 });
