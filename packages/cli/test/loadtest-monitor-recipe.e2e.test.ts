@@ -107,8 +107,6 @@ describe('recipe: an HPA kubectl accepts', () => {
       metadata: { name: 'ranker', namespace: 'ml' },
       spec: {
         scaleTargetRef: { apiVersion: 'apps/v1', kind: 'StatefulSet', name: 'ranker' },
-        minReplicas: 1,
-        maxReplicas: 4,
         metrics: [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 70 } } }],
       },
     });
