@@ -11,7 +11,7 @@ import { applyNative, compileNative } from '@autoscaler/provider-aws-sagemaker';
 import { handleEvent, type LambdaDeps } from '../src';
 import { AutoscalerStack } from '../src/stack/autoscaler-stack';
 import { driven, ENDPOINT, startLambdaWorld, TARGET_ID, TOPIC, VARIANT, type LambdaWorld, scheduledEvent } from './world';
-import { alarmFiringRequest, countAlarmRequest, variantAlarmRequest } from '@autoscaler/sandbox-aws';
+import { alarmFiringRequest, sageMakerAlarmRequest, variantAlarmRequest } from '@autoscaler/sandbox-aws';
 
 jest.setTimeout(60_000);
 
@@ -128,7 +128,7 @@ describe('least privilege is exactly the work', () => {
     const name = 'autoscaler-app-ic-llama-ic-wake';
     await w.clients.cloudwatch.send(
       new PutMetricAlarmCommand(
-        countAlarmRequest({ name, metric: 'NoCapacityInvocationFailures', dimensions: { InferenceComponentName: 'llama-ic' }, topicArn: TOPIC }),
+        sageMakerAlarmRequest({ name, metric: 'NoCapacityInvocationFailures', dimensions: { InferenceComponentName: 'llama-ic' }, actions: [TOPIC] }),
       ),
     );
     const fire = async (): Promise<SNSEvent> => {

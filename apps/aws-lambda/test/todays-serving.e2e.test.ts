@@ -1,6 +1,6 @@
 import { PutMetricAlarmCommand, SetAlarmStateCommand } from '@aws-sdk/client-cloudwatch';
 import type { SNSEvent } from 'aws-lambda';
-import { alarmFiringRequest, countAlarmRequest } from '@autoscaler/sandbox-aws';
+import { alarmFiringRequest, sageMakerAlarmRequest } from '@autoscaler/sandbox-aws';
 import { handleEvent } from '../src';
 import { ENDPOINT, startLambdaWorld, TARGET_ID, TOPIC, VARIANT, type LambdaWorld } from './world';
 
@@ -11,7 +11,7 @@ afterEach(async () => w?.close());
 async function fireAlarm(world: LambdaWorld, name: string, metric: string, dimensions: Record<string, string>): Promise<SNSEvent[]> {
   const events: SNSEvent[] = [];
   world.fake.sns.subscribe((e) => events.push(e));
-  await world.clients.cloudwatch.send(new PutMetricAlarmCommand(countAlarmRequest({ name, metric, dimensions, topicArn: TOPIC })));
+  await world.clients.cloudwatch.send(new PutMetricAlarmCommand(sageMakerAlarmRequest({ name, metric, dimensions, actions: [TOPIC] })));
   await world.clients.cloudwatch.send(new SetAlarmStateCommand(alarmFiringRequest(name, 2, 0)));
   return events;
 }

@@ -6,7 +6,7 @@ import { targetsOfDimensions } from '../src/alarms/cloudwatch-source';
 import { parseTargetId } from '../src/ids';
 import { fixture } from './fixtures';
 import { ENDPOINT, REF, startWorld, VARIANT, type TestWorld } from './world';
-import { alarmFiringRequest, countAlarmRequest } from '@autoscaler/sandbox-aws';
+import { alarmFiringRequest, sageMakerAlarmRequest } from '@autoscaler/sandbox-aws';
 
 const IC = 'llama-ic';
 const IC_REF: TargetRef = { provider: 'aws-sagemaker', id: `inference-component/${IC}` };
@@ -102,7 +102,7 @@ describe('alarm dimensions -> target', () => {
 describe('verify and poll against CloudWatch (the fake)', () => {
   async function inAlarm(name: string, metric: string, dimensions: Dims): Promise<void> {
     await w.clients.cloudwatch.send(
-      new PutMetricAlarmCommand(countAlarmRequest({ name, metric, dimensions, threshold: 1, comparison: 'GreaterThanOrEqualToThreshold' })),
+      new PutMetricAlarmCommand(sageMakerAlarmRequest({ name, metric, dimensions, threshold: 1, comparison: 'GreaterThanOrEqualToThreshold' })),
     );
     await w.clients.cloudwatch.send(new SetAlarmStateCommand(alarmFiringRequest(name, 3, 1)));
   }

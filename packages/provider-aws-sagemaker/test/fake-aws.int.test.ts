@@ -11,6 +11,7 @@ import { PublishCommand, SetTopicAttributesCommand, SNSClient } from '@aws-sdk/c
 import type { SNSEvent } from 'aws-lambda';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { createHash, createHmac, type Hash, type Hmac } from 'node:crypto';
+import { sageMakerAlarmRequest, variantAlarmRequest } from '@autoscaler/sandbox-aws';
 import { SnsSignatureVerifier } from '../src';
 import { ENDPOINT, REF_TARGET, registerByHand, startWorld, VARIANT, type TestWorld } from './world';
 
@@ -263,21 +264,7 @@ describe('fake AWS: alarms, SNS and Application Auto Scaling work together', () 
     const events: SNSEvent[] = [];
     w.fake.sns.subscribe((e) => events.push(e));
     await w.clients.cloudwatch.send(
-      new PutMetricAlarmCommand({
-        AlarmName: 'hi',
-        MetricName: 'CPUUtilization',
-        Namespace: '/aws/sagemaker/Endpoints',
-        Statistic: 'Average',
-        Period: 60,
-        EvaluationPeriods: 1,
-        Threshold: 90,
-        ComparisonOperator: 'GreaterThanThreshold',
-        Dimensions: [
-          { Name: 'EndpointName', Value: ENDPOINT },
-          { Name: 'VariantName', Value: VARIANT },
-        ],
-        AlarmActions: [topic],
-      }),
+      new PutMetricAlarmCommand(variantAlarmRequest({ name: 'hi', endpoint: ENDPOINT, variant: VARIANT, threshold: 90, topicArn: topic })),
     );
     await w.clients.cloudwatch.send(
       new SetAlarmStateCommand({
@@ -335,17 +322,16 @@ describe('fake AWS: alarms, SNS and Application Auto Scaling work together', () 
       }),
     );
     await w.clients.cloudwatch.send(
-      new PutMetricAlarmCommand({
-        AlarmName: 'latency',
-        MetricName: 'OverheadLatency',
-        Namespace: 'AWS/SageMaker',
-        Statistic: 'Average',
-        Period: 60,
-        EvaluationPeriods: 1,
-        Threshold: 100,
-        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
-        AlarmActions: [policy.PolicyARN!],
-      }),
+      new PutMetricAlarmCommand(
+        sageMakerAlarmRequest({
+          name: 'latency',
+          metric: 'OverheadLatency',
+          statistic: 'Average',
+          threshold: 100,
+          comparison: 'GreaterThanOrEqualToThreshold',
+          actions: [policy.PolicyARN!],
+        }),
+      ),
     );
     await w.clients.cloudwatch.send(
       new SetAlarmStateCommand({

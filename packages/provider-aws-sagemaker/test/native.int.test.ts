@@ -2,6 +2,7 @@ import { DescribeScalingPoliciesCommand } from '@aws-sdk/client-application-auto
 import { PutMetricAlarmCommand, SetAlarmStateCommand } from '@aws-sdk/client-cloudwatch';
 import { validatePolicy, type PolicyInput } from '@autoscaler/core';
 import { applyNative, compileNative, nativeStatus, teardownNative } from '../src';
+import { sageMakerAlarmRequest } from '@autoscaler/sandbox-aws';
 import { awsCron } from '../src/native/compile';
 import { ENDPOINT, putUserStepPolicy, REF, registerByHand, startWorld, VARIANT, type TestWorld } from './world';
 
@@ -206,18 +207,7 @@ describe('applyNative / teardown against the fake', () => {
       message: expect.stringContaining('by someone else'),
     });
     await putUserStepPolicy(w, 'users-own');
-    await w.clients.cloudwatch.send(
-      new PutMetricAlarmCommand({
-        AlarmName: 'users-alarm',
-        MetricName: 'Invocations',
-        Namespace: 'AWS/SageMaker',
-        Statistic: 'Sum',
-        Period: 60,
-        EvaluationPeriods: 1,
-        Threshold: 5,
-        ComparisonOperator: 'GreaterThanThreshold',
-      }),
-    );
+    await w.clients.cloudwatch.send(new PutMetricAlarmCommand(sageMakerAlarmRequest({ name: 'users-alarm', metric: 'Invocations', threshold: 5 })));
     await applyNative(w.clients, compileNative(validatePolicy(NOTEBOOK), REF), { adopt: true });
     const removed = await teardownNative(w.clients, REF, 'notebook');
     expect(removed.map((c) => c.name).sort()).toEqual([

@@ -3,6 +3,7 @@ import { DescribeAlarmsCommand, PutMetricAlarmCommand } from '@aws-sdk/client-cl
 import { DescribeScalableTargetsCommand, DescribeScalingPoliciesCommand, PutScalingPolicyCommand } from '@aws-sdk/client-application-auto-scaling';
 import { ConflictError, NotFoundError, ProviderError, TransientError, ValidationError } from '@autoscaler/core';
 import { runProviderConformance } from '@autoscaler/testing';
+import { sageMakerAlarmRequest } from '@autoscaler/sandbox-aws';
 import { SageMakerProvider, versionOf } from '../src/provider';
 import { ENDPOINT, kitLifecycle, MANAGED, putUserStepPolicy, REF, REF_TARGET, registerByHand, startWorld, VARIANT, type TestWorld } from './world';
 
@@ -153,17 +154,9 @@ describe('SageMakerProvider', () => {
       }),
     );
     await w.clients.cloudwatch.send(
-      new PutMetricAlarmCommand({
-        AlarmName: 'user-latency',
-        MetricName: 'OverheadLatency',
-        Namespace: 'AWS/SageMaker',
-        Statistic: 'Average',
-        Period: 60,
-        EvaluationPeriods: 1,
-        Threshold: 100,
-        ComparisonOperator: 'GreaterThanThreshold',
-        AlarmActions: [stepArn],
-      }),
+      new PutMetricAlarmCommand(
+        sageMakerAlarmRequest({ name: 'user-latency', metric: 'OverheadLatency', statistic: 'Average', threshold: 100, actions: [stepArn] }),
+      ),
     );
 
     const before = await provider.describe(REF);

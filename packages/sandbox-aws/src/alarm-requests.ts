@@ -22,26 +22,30 @@ export function variantAlarmRequest(o: { name: string; endpoint: string; variant
   };
 }
 
-/** A count alarm on an AWS/SageMaker metric (Sum over one 60 s period), as the serving recipes make them (async backlog, scale from zero). */
-export function countAlarmRequest(o: {
+/**
+ * An alarm on an AWS/SageMaker metric over one 60 s period; by default Sum > 0, the count alarms
+ * of the serving recipes (async backlog, scale from zero). Dimensions and actions only when given.
+ */
+export function sageMakerAlarmRequest(o: {
   name: string;
   metric: string;
-  dimensions: Record<string, string>;
+  dimensions?: Record<string, string>;
+  statistic?: 'Sum' | 'Average';
   threshold?: number;
   comparison?: 'GreaterThanThreshold' | 'GreaterThanOrEqualToThreshold';
-  topicArn?: string;
+  actions?: string[];
 }) {
   return {
     AlarmName: o.name,
     MetricName: o.metric,
     Namespace: 'AWS/SageMaker',
-    Statistic: 'Sum' as const,
+    Statistic: o.statistic ?? 'Sum',
     Period: 60,
     EvaluationPeriods: 1,
     Threshold: o.threshold ?? 0,
     ComparisonOperator: o.comparison ?? 'GreaterThanThreshold',
-    Dimensions: Object.entries(o.dimensions).map(([Name, Value]) => ({ Name, Value })),
-    ...(o.topicArn !== undefined ? { AlarmActions: [o.topicArn] } : {}),
+    ...(o.dimensions !== undefined ? { Dimensions: Object.entries(o.dimensions).map(([Name, Value]) => ({ Name, Value })) } : {}),
+    ...(o.actions !== undefined ? { AlarmActions: o.actions } : {}),
   };
 }
 

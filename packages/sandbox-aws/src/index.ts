@@ -8,4 +8,4 @@ export type { FakeCredential } from './sigv4';
 export { verifySigV4, signingKey, canonicalQuery, canonicalUri } from './sigv4';
 export { createSnsSigningIdentity, signSnsFields, type SnsSigningIdentity, type SnsSignedFields } from './sns-signing';
 export { parseSandboxSeed, type SandboxSeed } from './seed';
-export { alarmFiringRequest, countAlarmRequest, variantAlarmRequest } from './alarm-requests';
+export { alarmFiringRequest, sageMakerAlarmRequest, variantAlarmRequest } from './alarm-requests';

@@ -21,16 +21,19 @@ function writeFile(name: string, text: string): string {
   writeFileSync(join(dir, name), text);
   return join(dir, name);
 }
-const policyFile = writeFile(
-  'policy.yaml',
-  `name: cli
-targets: [{ provider: aws-sagemaker, id: ${ID} }]
-limits: { minReplicas: 1, maxReplicas: 4, sizes: [ml.m5.large, ml.m5.xlarge] }
-rules:
-  - { name: invocations, targetTracking: { metric: InvocationsPerInstance, target: 10 } }
-  - { name: bigger, threshold: { alarm: hot, size: next } }
-`,
-);
+/** A policy file for one target, in YAML as a user writes it (`limits` and each rule a flow mapping). */
+function writePolicy(file: string, p: { name: string; id: string; limits: string; rules: string[] }): string {
+  return writeFile(
+    file,
+    `name: ${p.name}\ntargets: [{ provider: aws-sagemaker, id: ${p.id} }]\nlimits: ${p.limits}\nrules:\n${p.rules.map((r) => `  - ${r}\n`).join('')}`,
+  );
+}
+const policyFile = writePolicy('policy.yaml', {
+  name: 'cli',
+  id: ID,
+  limits: '{ minReplicas: 1, maxReplicas: 4, sizes: [ml.m5.large, ml.m5.xlarge] }',
+  rules: ['{ name: invocations, targetTracking: { metric: InvocationsPerInstance, target: 10 } }', '{ name: bigger, threshold: { alarm: hot, size: next } }'],
+});
 
 beforeEach(() => {
   lines.out.length = 0;
@@ -137,15 +140,12 @@ describe('aws CLI commands against the fake', () => {
 
   it('setup / status / scale aws on a serverless variant: provisioned concurrency is the capacity (detected from the endpoint)', async () => {
     const SLS = 'endpoint/sls/variant/AllTraffic';
-    const slsPolicy = writeFile(
-      'sls-policy.yaml',
-      `name: sls
-targets: [{ provider: aws-sagemaker, id: ${SLS} }]
-limits: { minReplicas: 1, maxReplicas: 8 }
-rules:
-  - { name: pc, targetTracking: { metric: ProvisionedConcurrencyUtilization, target: 0.7 } }
-`,
-    );
+    const slsPolicy = writePolicy('sls-policy.yaml', {
+      name: 'sls',
+      id: SLS,
+      limits: '{ minReplicas: 1, maxReplicas: 8 }',
+      rules: ['{ name: pc, targetTracking: { metric: ProvisionedConcurrencyUtilization, target: 0.7 } }'],
+    });
     const clock = await start(new InstantClock(Date.UTC(2026, 0, 1)), {
       endpoints: [{ name: 'sls', variants: [{ serverless: { maxConcurrency: 10, provisionedConcurrency: 2 } }], tags: MANAGED }],
     });
@@ -233,15 +233,12 @@ rules:
 
   it('setup / status / teardown aws handle an inference component: copy-count target, wake-up alarm and step policy, shown and removed', async () => {
     const IC = 'inference-component/llm-ic';
-    const icPolicy = writeFile(
-      'ic-policy.yaml',
-      `name: ic
-targets: [{ provider: aws-sagemaker, id: ${IC} }]
-limits: { minReplicas: 0, maxReplicas: 3 }
-rules:
-  - { name: per-copy, targetTracking: { metric: ConcurrentRequestsPerCopy, target: 4 } }
-`,
-    );
+    const icPolicy = writePolicy('ic-policy.yaml', {
+      name: 'ic',
+      id: IC,
+      limits: '{ minReplicas: 0, maxReplicas: 3 }',
+      rules: ['{ name: per-copy, targetTracking: { metric: ConcurrentRequestsPerCopy, target: 4 } }'],
+    });
     await start(new ManualClock(Date.UTC(2026, 0, 1)), { inferenceComponents: [{ name: 'llm-ic', copies: 1, tags: MANAGED }] });
     const [setup] = await runSetup({ policy: icPolicy, json: false }, { io, clients });
     expect(setup!.changes.map((c) => `${c.action} ${c.kind} ${c.name}`)).toEqual([
