@@ -1,5 +1,4 @@
 import { mkdtempSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
@@ -9,28 +8,20 @@ import { runMonitor } from '../src/commands/monitor';
 import { recipeYaml } from '../src/commands/recipe';
 import { captureIO, modelServerDeployment } from './support';
 
-/** A loopback port with nothing listening: bound, then closed. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as { port: number };
-  await new Promise((r) => server.close(r));
-  return port;
-}
-
 const dir = mkdtempSync(join(tmpdir(), 'cli-loadtest-'));
 // Real seconds of load on a shared machine: give each test room beyond Jest's 5 s default.
 jest.setTimeout(30_000);
 
 describe('loadtest: the duration asked for, and a closed port says so at once', () => {
-  let server: SampleModelServer | undefined;
-  afterEach(async () => {
-    await server?.close();
-    server = undefined;
+  /** The model server a run loads: 2 workers, 5 ms an inference. */
+  const startServer = (): Promise<SampleModelServer> => startSampleModelServer({ workers: 2, serviceMs: 5 });
+  let server: SampleModelServer;
+  beforeEach(async () => {
+    server = await startServer();
   });
+  afterEach(() => server.close());
 
   it('--duration shorter than a stage runs that long (one short stage), not a whole minute', async () => {
-    server = await startSampleModelServer({ workers: 2, serviceMs: 5 });
     const started = Date.now();
     const r = await runLoadtest({ url: server.url, concurrency: '2', duration: '1.5s', out: join(dir, 'short.csv') }, captureIO());
     const took = (Date.now() - started) / 1000;
@@ -41,7 +32,6 @@ describe('loadtest: the duration asked for, and a closed port says so at once', 
   });
 
   it('--duration 2.5s with 1 s stages: two whole stages and a half one', async () => {
-    server = await startSampleModelServer({ workers: 2, serviceMs: 5 });
     const r = await runLoadtest({ url: server.url, concurrency: '1', duration: '2.5s', stageSeconds: '1', out: join(dir, 'split.csv') }, captureIO());
     const [a, b, c] = r.stages.map((s) => s.durationSeconds);
     expect(r.stages).toHaveLength(3);
@@ -51,23 +41,23 @@ describe('loadtest: the duration asked for, and a closed port says so at once', 
   });
 
   it('a port with nothing listening fails in well under a second with "connection refused"', async () => {
-    const port = await closedPort();
+    // A loopback port with nothing listening: bound, then closed.
+    const gone = await startServer();
+    await gone.close();
     const started = Date.now();
-    await expect(
-      runLoadtest({ url: `http://127.0.0.1:${port}/predict`, concurrency: '2', duration: '60s', out: join(dir, 'refused.csv') }, captureIO()),
-    ).rejects.toThrow(/--url.*connection refused/);
+    await expect(runLoadtest({ url: `${gone.url}/predict`, concurrency: '2', duration: '60s', out: join(dir, 'refused.csv') }, captureIO())).rejects.toThrow(
+      /--url.*connection refused/,
+    );
     expect(Date.now() - started).toBeLessThan(5000);
   });
 
   it('a server that goes away mid-run stops the run with "connection refused"', async () => {
-    server = await startSampleModelServer({ workers: 2, serviceMs: 5 });
-    const s = server;
-    setTimeout(() => void s.close(), 300);
-    server = undefined;
+    const going = await startServer();
+    setTimeout(() => void going.close(), 300);
     const started = Date.now();
-    await expect(runLoadtest({ url: s.url, concurrency: '2', duration: '30s', stageSeconds: '30', out: join(dir, 'gone.csv') }, captureIO())).rejects.toThrow(
-      'connection refused',
-    );
+    await expect(
+      runLoadtest({ url: going.url, concurrency: '2', duration: '30s', stageSeconds: '30', out: join(dir, 'gone.csv') }, captureIO()),
+    ).rejects.toThrow('connection refused');
     expect(Date.now() - started).toBeLessThan(20_000);
   });
 });
