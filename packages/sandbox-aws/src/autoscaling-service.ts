@@ -105,6 +105,14 @@ export interface AutoscalingPeers {
 
 const key = (ns: string, id: string, dim: string): string => `${ns}|${id}|${dim}`;
 
+/** ObjectNotFoundException worded as Application Auto Scaling words it: "No <what> for service namespace: …, resource ID: …, scalable dimension: …[, <named>]". */
+function notFound(what: string, t: { ns: string; id: string; dim: string }, named?: string): AwsApiError {
+  return new AwsApiError(
+    'ObjectNotFoundException',
+    `No ${what} for service namespace: ${t.ns}, resource ID: ${t.id}, scalable dimension: ${t.dim}${named !== undefined ? `, ${named}` : ''}`,
+  );
+}
+
 /** Application Auto Scaling (`AnyScaleFrontendService.*`), SageMaker variants and inference components. */
 export class FakeAutoscaling {
   private readonly targets = new Map<string, ScalableTarget>();
@@ -144,11 +152,7 @@ export class FakeAutoscaling {
         return this.describeActivities(input);
       case 'PutScheduledAction': {
         const { ns, id, dim } = this.common(input);
-        if (!this.targets.has(key(ns, id, dim)))
-          throw new AwsApiError(
-            'ObjectNotFoundException',
-            `No scalable target registered for service namespace: ${ns}, resource ID: ${id}, scalable dimension: ${dim}`,
-          );
+        if (!this.targets.has(key(ns, id, dim))) throw notFound('scalable target registered', { ns, id, dim });
         const name = reqString(input, 'ScheduledActionName', /^\P{Cc}{1,256}$/u);
         const schedule = reqString(input, 'Schedule', /^(at|cron|rate)\(.+\)$/, 'Member must be at(...), cron(...) or rate(...)');
         const k = `${key(ns, id, dim)}|${name}`;
@@ -180,11 +184,7 @@ export class FakeAutoscaling {
       case 'DeleteScheduledAction': {
         const { ns, id, dim } = this.common(input);
         const name = reqString(input, 'ScheduledActionName');
-        if (!this.scheduled.delete(`${key(ns, id, dim)}|${name}`))
-          throw new AwsApiError(
-            'ObjectNotFoundException',
-            `No scheduled action found for service namespace: ${ns}, resource ID: ${id}, scalable dimension: ${dim}, scheduled action name: ${name}`,
-          );
+        if (!this.scheduled.delete(`${key(ns, id, dim)}|${name}`)) throw notFound('scheduled action found', { ns, id, dim }, `scheduled action name: ${name}`);
         return {};
       }
       case 'ListTagsForResource':
@@ -350,7 +350,7 @@ export class FakeAutoscaling {
   private deregister(input: Input): unknown {
     const { ns, id, dim } = this.common(input);
     if (!this.targets.delete(key(ns, id, dim))) {
-      throw new AwsApiError('ObjectNotFoundException', `No scalable target found for service namespace: ${ns}, resource ID: ${id}, scalable dimension: ${dim}`);
+      throw notFound('scalable target found', { ns, id, dim });
     }
     for (const k of [...this.scheduled.keys()]) if (k.startsWith(`${key(ns, id, dim)}|`)) this.scheduled.delete(k);
     // Deregistering deletes the target's scaling policies (and the alarms target tracking made).
@@ -381,11 +381,7 @@ export class FakeAutoscaling {
     const { ns, id, dim, scalable } = this.common(input);
     const name = reqString(input, 'PolicyName', /^\P{Cc}{1,256}$/u);
     const target = this.targets.get(key(ns, id, dim));
-    if (!target)
-      throw new AwsApiError(
-        'ObjectNotFoundException',
-        `No scalable target registered for service namespace: ${ns}, resource ID: ${id}, scalable dimension: ${dim}`,
-      );
+    if (!target) throw notFound('scalable target registered', { ns, id, dim });
     const type = optString(input, 'PolicyType') ?? 'StepScaling';
     const step = input.StepScalingPolicyConfiguration as Input | undefined;
     const tt = input.TargetTrackingScalingPolicyConfiguration as Input | undefined;
@@ -493,11 +489,7 @@ export class FakeAutoscaling {
     const name = reqString(input, 'PolicyName');
     const k = `${key(ns, id, dim)}|${name}`;
     const p = this.policies.get(k);
-    if (!p)
-      throw new AwsApiError(
-        'ObjectNotFoundException',
-        `No scaling policy found for service namespace: ${ns}, resource ID: ${id}, scalable dimension: ${dim}, policy name: ${name}`,
-      );
+    if (!p) throw notFound('scaling policy found', { ns, id, dim }, `policy name: ${name}`);
     if (p.PolicyType === 'TargetTrackingScaling') this.peers.deleteManagedAlarms(p.Alarms.map((a) => a.AlarmName));
     this.policies.delete(k);
     return {};
