@@ -354,12 +354,7 @@ export class FakeAutoscaling {
     }
     for (const k of [...this.scheduled.keys()]) if (k.startsWith(`${key(ns, id, dim)}|`)) this.scheduled.delete(k);
     // Deregistering deletes the target's scaling policies (and the alarms target tracking made).
-    for (const [k, p] of this.policies) {
-      if (p.ServiceNamespace === ns && p.ResourceId === id && p.ScalableDimension === dim) {
-        this.peers.deleteManagedAlarms(p.PolicyType === 'TargetTrackingScaling' ? p.Alarms.map((a) => a.AlarmName) : []);
-        this.policies.delete(k);
-      }
-    }
+    for (const [k, p] of this.policies) if (p.ServiceNamespace === ns && p.ResourceId === id && p.ScalableDimension === dim) this.dropPolicy(k, p);
     return {};
   }
 
@@ -490,9 +485,14 @@ export class FakeAutoscaling {
     const k = `${key(ns, id, dim)}|${name}`;
     const p = this.policies.get(k);
     if (!p) throw notFound('scaling policy found', { ns, id, dim }, `policy name: ${name}`);
+    this.dropPolicy(k, p);
+    return {};
+  }
+
+  /** A policy goes with the alarms target tracking made for it (step alarms are the user's). */
+  private dropPolicy(k: string, p: ScalingPolicy): void {
     if (p.PolicyType === 'TargetTrackingScaling') this.peers.deleteManagedAlarms(p.Alarms.map((a) => a.AlarmName));
     this.policies.delete(k);
-    return {};
   }
 
   private describePolicies(input: Input): unknown {
