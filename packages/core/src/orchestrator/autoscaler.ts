@@ -348,14 +348,12 @@ export class Autoscaler {
       if (fresh.length > 0 && signals.length === 0) {
         return this.record('duplicate', started, { ...base, reason: 'every signal was already handled (dedupe key persisted on the target)' });
       }
-      if (state.status !== 'ready') {
+      // Not ready (updating, failed, ...): the claims are released so a redelivery is acted on later.
+      const notReady = async (why: string): Promise<AuditRecord> => {
         await this.releaseAll(claimed);
-        return this.record('skipped', started, {
-          ...base,
-          from: state.capacity,
-          reason: `target ${state.status}${state.reason ? `: ${state.reason}` : ''}; not acting until it is ready`,
-        });
-      }
+        return this.record('skipped', started, { ...base, from: state.capacity, reason: `target ${state.status}${why}; not acting until it is ready` });
+      };
+      if (state.status !== 'ready') return notReady(state.reason ? `: ${state.reason}` : '');
 
       // The pull side: predictive rules read their metric history (never deduped: it is not a delivery).
       const pulled = await this.pull(provider, ref, policy, budget);
@@ -390,14 +388,7 @@ export class Autoscaler {
           signals = signals.filter((s) => !seenOn(state.persisted, s.dedupeKey));
           if (signals.length === 0 && fresh.length > 0)
             return this.record('duplicate', started, { ...base, reason: 'handled by a concurrent delivery (seen after a version conflict)' });
-          if (state.status !== 'ready') {
-            await this.releaseAll(claimed);
-            return this.record('skipped', started, {
-              ...base,
-              from: state.capacity,
-              reason: `target ${state.status} after a version conflict; not acting until it is ready`,
-            });
-          }
+          if (state.status !== 'ready') return notReady(' after a version conflict');
           decision = decideNow(this.clock.now());
           next = undefined;
           if (decision.action !== 'none') {
