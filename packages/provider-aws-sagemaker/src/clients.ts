@@ -6,10 +6,10 @@ import { BoundedRetryStrategy, type BackoffFn } from './retry';
 
 /** The SDK clients the provider, alarm source and notifier use: created once (per container) and injected. */
 export interface AwsClients {
-  sagemaker: SageMakerClient;
+  readonly sagemaker: SageMakerClient;
   /** Application Auto Scaling: only native exports and resizes of registered variants need it, so it loads on first use. */
   autoscalingClient(): Promise<ApplicationAutoScalingClient>;
-  cloudwatch: CloudWatchClient;
+  readonly cloudwatch: CloudWatchClient;
   /**
    * SNS is needed only to send a notification: its SDK (the only one on the query/XML protocol)
    * is loaded on first use, never at a Lambda cold start.
@@ -58,17 +58,11 @@ export function createAwsClients(options: AwsClientOptions): AwsClients {
     get sagemaker() {
       return (sagemaker ??= new SageMakerClient(config));
     },
-    set sagemaker(client) {
-      sagemaker = client;
-    },
     autoscalingClient() {
       return (autoscaling ??= import('@aws-sdk/client-application-auto-scaling').then((m) => new m.ApplicationAutoScalingClient(config)));
     },
     get cloudwatch() {
       return (cloudwatch ??= new CloudWatchClient(config));
-    },
-    set cloudwatch(client) {
-      cloudwatch = client;
     },
     snsClient() {
       return (sns ??= import('@aws-sdk/client-sns').then((m) => new m.SNSClient(config)));
