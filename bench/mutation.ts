@@ -78,6 +78,7 @@ const GROUPS: Group[] = [
     tests: [
       '<rootDir>/test/alarm-source.unit.test.ts',
       '<rootDir>/test/verify.int.test.ts',
+      '<rootDir>/test/ensure-alarms.int.test.ts',
       '<rootDir>/test/managed-tag.unit.test.ts',
       '<rootDir>/test/units.unit.test.ts',
       '<rootDir>/**/*.mutation.*.test.ts',

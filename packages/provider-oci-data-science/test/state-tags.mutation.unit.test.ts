@@ -38,6 +38,8 @@ describe("decodeState of the previous version's tags", () => {
     ['nope', {}],
     ['{"o":[5,"2",-1],"i":[6,0,0]}', { lastScaleOut: { at: 5 }, lastScaleIn: { at: 6, from: 0, to: 0 } }],
     ['{"r":[7,-2,1]}', { lastResize: { at: 7, to: 1 } }],
+    // JSON overflows 1e999 to Infinity: not a time, not a count.
+    ['{"o":[1e999,1,2],"i":[6,1e999,1]}', { lastScaleIn: { at: 6, to: 1 } }],
   ])('state tag %s -> %j', (text, marks) => {
     expect(decodeState({ [STATE_TAG]: text })).toEqual({ ...empty, ...marks });
   });
