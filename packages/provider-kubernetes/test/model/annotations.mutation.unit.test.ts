@@ -216,14 +216,11 @@ describe('annotation keys: the contract operators write by hand (docs/kubernetes
     expect(keys.filter((k) => !documented.has(k))).toEqual([]);
     expect(new Set(keys).size).toBe(keys.length);
     expect(Object.keys(ANNOTATION).map((k) => `autoscaler.dev/${k}`)).toEqual(keys);
-    expect(LEGACY_STATE_ANNOTATION).toEqual({
-      lastScaleOut: 'autoscaler.dev/last-scale-out',
-      lastScaleIn: 'autoscaler.dev/last-scale-in',
-      lastResize: 'autoscaler.dev/last-resize',
-      dedupeKeys: 'autoscaler.dev/dedupe-keys',
-      recommendations: 'autoscaler.dev/recommendations',
-      metricFailures: 'autoscaler.dev/metric-failures',
-    });
+    // The previous version wrote each state field under its kebab-case name.
+    expect(Object.keys(LEGACY_STATE_ANNOTATION)).toEqual(['lastScaleOut', 'lastScaleIn', 'lastResize', 'dedupeKeys', 'recommendations', 'metricFailures']);
+    for (const [field, key] of Object.entries(LEGACY_STATE_ANNOTATION))
+      expect(key).toBe(`autoscaler.dev/${field.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`);
+    expect(LEGACY_STATE_ANNOTATION.lastScaleOut).toBe('autoscaler.dev/last-scale-out');
     expect(POLICY_CONFIGMAP_LABEL).toBe('autoscaler.dev/policy');
   });
 });
