@@ -28,6 +28,7 @@ import { applyDefaults, validateObject } from './validation';
 import { resizePod } from './pod-resize';
 import { DEPLOYMENTS, STATEFULSETS, WorkloadController, isWorkloadResource, type RolloutMode, type WorkloadLoad } from './workloads';
 import { applySeed, type FakeKubeSeed } from './seed';
+import { textOf } from './text';
 
 type JsonObject = { [key: string]: Json };
 const isObject = (v: unknown): v is JsonObject => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -417,8 +418,8 @@ export async function startFakeKubeApi(options: FakeKubeApiOptions = {}): Promis
       for (const i of items)
         for (const c of (i['containers'] as JsonObject[]) ?? []) {
           const u = c['usage'] as JsonObject;
-          cpu += Number(String(u['cpu']).replace('n', ''));
-          mem += Number(String(u['memory']).replace('Ki', ''));
+          cpu += Number(textOf(u['cpu']).replace('n', ''));
+          mem += Number(textOf(u['memory']).replace('Ki', ''));
         }
       const node = {
         metadata: { name: 'fake-node-1', creationTimestamp: iso(clock.now()), labels: { 'kubernetes.io/hostname': 'fake-node-1' } },
@@ -559,7 +560,7 @@ export async function startFakeKubeApi(options: FakeKubeApiOptions = {}): Promis
         if (!isObject(next) || !isObject(next['metadata'])) throw statusError(400, 'the body must be an object with metadata');
         const meta = next['metadata'];
         if (meta['name'] !== undefined && meta['name'] !== r.name)
-          throw statusError(400, `the name of the object (${String(meta['name'])}) does not match the name on the URL (${r.name})`);
+          throw statusError(400, `the name of the object (${textOf(meta['name'])}) does not match the name on the URL (${r.name})`);
         if (def.namespaced && meta['namespace'] !== undefined && meta['namespace'] !== r.namespace)
           throw statusError(400, 'the namespace of the provided object does not match the namespace sent on the request');
         const rv = meta['resourceVersion'];
@@ -692,18 +693,18 @@ export async function startFakeKubeApi(options: FakeKubeApiOptions = {}): Promis
     audit,
     errors: server.errors,
     put(object) {
-      const apiVersion = String(object['apiVersion']);
-      const def = defOf(apiVersion, String(object['kind']));
+      const apiVersion = textOf(object['apiVersion']);
+      const def = defOf(apiVersion, textOf(object['kind']));
       const meta = (object['metadata'] ?? {}) as Record<string, unknown>;
-      const name = String(meta['name']);
-      const ns = def.namespaced ? String(meta['namespace'] ?? 'default') : undefined;
+      const name = textOf(meta['name']);
+      const ns = def.namespaced ? textOf(meta['namespace'] ?? 'default') : undefined;
       if (ns) ensureNamespace(ns);
       const old = store.get(def, ns, name);
       const o = { ...structuredClone(object), metadata: { ...structuredClone(meta), name, ...(ns ? { namespace: ns } : {}) } } as unknown as KubeObject;
       try {
         return structuredClone(write(def, o, old, false, false));
       } catch (e) {
-        if (e instanceof HttpError) throw new RangeError(`cannot put ${apiVersion} ${String(object['kind'])} ${ns ?? ''}/${name}: ${e.message}`);
+        if (e instanceof HttpError) throw new RangeError(`cannot put ${apiVersion} ${textOf(object['kind'])} ${ns ?? ''}/${name}: ${e.message}`);
         throw e;
       }
     },

@@ -1,4 +1,5 @@
 import { statusError } from './status';
+import { textOf } from './text';
 
 /** A JSON value as patches see it. */
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -109,7 +110,7 @@ export function jsonPatch(target: Json, ops: Json): Json {
         break;
       case 'test':
         if (JSON.stringify(getAt(doc, path as string, n)) !== JSON.stringify(raw['value'] ?? null))
-          throw statusError(422, `json patch operation ${n}: testing value ${String(path)} failed: test failed`);
+          throw statusError(422, `json patch operation ${n}: testing value ${textOf(path)} failed: test failed`);
         break;
       default:
         throw statusError(400, `json patch operation ${n}: unknown op ${JSON.stringify(raw['op'])}`);

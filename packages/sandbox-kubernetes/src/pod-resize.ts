@@ -3,6 +3,7 @@ import { isQuantity, parseQuantity } from './model/quantity';
 import type { Json } from './patch';
 import { invalid, type StatusCause } from './status';
 import type { KubeObject } from './store';
+import { textOf } from './text';
 
 type JsonObject = { [key: string]: Json };
 const obj = (v: Json | undefined): JsonObject => (typeof v === 'object' && v !== null && !Array.isArray(v) ? v : {});
@@ -18,7 +19,7 @@ export function resizeRestartPolicy(container: JsonObject, resource: string): st
   return typeof p?.['restartPolicy'] === 'string' ? p['restartPolicy'] : 'NotRequired';
 }
 
-const qty = (v: Json | undefined): number | undefined => (v === undefined || v === null ? undefined : parseQuantity(String(v)));
+const qty = (v: Json | undefined): number | undefined => (v === undefined || v === null ? undefined : parseQuantity(textOf(v)));
 
 /**
  * The apiserver's checks of a `pods/<name>/resize` write (KEP-1287 as stable in 1.35): the same containers,
@@ -32,7 +33,7 @@ export function resizePod(current: KubeObject, next: JsonObject): KubeObject {
   const newContainers = arr(obj(next['spec'])['containers']).map(obj);
   const causes: StatusCause[] = [];
   if (newContainers.length !== oldContainers.length || newContainers.some((c, i) => c['name'] !== oldContainers[i]!['name'])) {
-    const extra = newContainers.map((c) => String(c['name'])).filter((n) => !oldContainers.some((o) => o['name'] === n));
+    const extra = newContainers.map((c) => textOf(c['name'])).filter((n) => !oldContainers.some((o) => o['name'] === n));
     causes.push({
       reason: 'FieldValueForbidden',
       message: `Forbidden: containers may not be added or removed by a resize${extra.length > 0 ? ` (no container named ${extra.map((n) => `"${n}"`).join(', ')})` : ''}`,

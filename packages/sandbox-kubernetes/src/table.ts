@@ -1,6 +1,7 @@
 import type { Json } from './patch';
 import type { ResourceDef } from './resources';
 import type { KubeObject } from './store';
+import { textOf } from './text';
 
 type JsonObject = { [key: string]: Json };
 const obj = (v: Json | undefined): JsonObject => (typeof v === 'object' && v !== null && !Array.isArray(v) ? v : {});
@@ -45,11 +46,11 @@ const containersOf = (o: KubeObject): JsonObject[] => objs(obj(obj(obj(o['spec']
 /** metav1.FormatLabelSelector: `app=x,tier in (a,b),!legacy`. */
 function formatSelector(selector: Json | undefined): string {
   const s = obj(selector);
-  const parts = Object.entries(obj(s['matchLabels'])).map(([k, v]) => `${k}=${String(v)}`);
+  const parts = Object.entries(obj(s['matchLabels'])).map(([k, v]) => `${k}=${textOf(v)}`);
   for (const e of objs(s['matchExpressions'])) {
-    const key = String(e['key']);
-    const values = Array.isArray(e['values']) ? e['values'].map(String).join(',') : '';
-    const op = String(e['operator']);
+    const key = textOf(e['key']);
+    const values = Array.isArray(e['values']) ? e['values'].map(textOf).join(',') : '';
+    const op = textOf(e['operator']);
     parts.push(op === 'Exists' ? key : op === 'DoesNotExist' ? `!${key}` : `${key} ${op === 'NotIn' ? 'notin' : 'in'} (${values})`);
   }
   return parts.length === 0 ? '<none>' : parts.join(',');
@@ -60,9 +61,9 @@ function hpaTargets(o: KubeObject): string {
   const list = objs(obj(o['spec'])['metrics']);
   if (list.length === 0) return '<none>';
   const current = objs(obj(o['status'])['currentMetrics']);
-  const q = (v: Json | undefined): string => (v === undefined || v === null ? '<unknown>' : String(v));
+  const q = (v: Json | undefined): string => (v === undefined || v === null ? '<unknown>' : textOf(v));
   const shown = list.map((m, i) => {
-    const type = String(m['type']);
+    const type = textOf(m['type']);
     const key =
       type === 'Resource'
         ? 'resource'
@@ -79,14 +80,14 @@ function hpaTargets(o: KubeObject): string {
     const target = obj(obj(m[key])['target']);
     const now = obj(obj(current[i]?.[key])['current']);
     if (key === 'resource' || key === 'containerResource') {
-      const name = String(obj(m[key])['name']);
-      if (target['averageValue'] !== undefined) return `${name}: ${q(now['averageValue'])}/${String(target['averageValue'])}`;
+      const name = textOf(obj(m[key])['name']);
+      if (target['averageValue'] !== undefined) return `${name}: ${q(now['averageValue'])}/${textOf(target['averageValue'])}`;
       const util = typeof now['averageUtilization'] === 'number' ? `${now['averageUtilization']}%` : '<unknown>';
       return `${name}: ${util}/${typeof target['averageUtilization'] === 'number' ? `${target['averageUtilization']}%` : '<auto>'}`;
     }
-    if (key === 'pods') return `${q(now['averageValue'])}/${String(target['averageValue'])}`;
-    if (target['averageValue'] !== undefined) return `${q(now['averageValue'])}/${String(target['averageValue'])} (avg)`;
-    return `${q(now['value'])}/${String(target['value'])}`;
+    if (key === 'pods') return `${q(now['averageValue'])}/${textOf(target['averageValue'])}`;
+    if (target['averageValue'] !== undefined) return `${q(now['averageValue'])}/${textOf(target['averageValue'])} (avg)`;
+    return `${q(now['value'])}/${textOf(target['value'])}`;
   });
   return shown.length > 2 ? `${shown.slice(0, 2).join(', ')} + ${shown.length - 2} more...` : shown.join(', ');
 }
@@ -106,7 +107,7 @@ const containerFieldCol = (name: string, field: 'name' | 'image', description: s
   description,
   cell: (o) =>
     containersOf(o)
-      .map((c) => String(c[field] ?? ''))
+      .map((c) => textOf(c[field] ?? ''))
       .join(','),
 });
 const containersCol = containerFieldCol('Containers', 'name', 'Names of each container in the template.');
@@ -156,7 +157,7 @@ const COLUMNS: Readonly<Record<string, Column[]>> = {
       name: 'Status',
       type: 'string',
       description: 'The aggregate status of the containers in this pod.',
-      cell: (o) => String(obj(o['status'])['phase'] ?? 'Unknown'),
+      cell: (o) => textOf(obj(o['status'])['phase'] ?? 'Unknown'),
     },
     { name: 'Restarts', type: 'string', description: 'The number of times the containers in this pod have been restarted.', cell: () => '0' },
     ageCol,
@@ -191,7 +192,7 @@ const COLUMNS: Readonly<Record<string, Column[]>> = {
       description: 'reference to the target object',
       cell: (o) => {
         const r = obj(obj(o['spec'])['scaleTargetRef']);
-        return `${String(r['kind'])}/${String(r['name'])}`;
+        return `${textOf(r['kind'])}/${textOf(r['name'])}`;
       },
     },
     {
@@ -230,7 +231,7 @@ const COLUMNS: Readonly<Record<string, Column[]>> = {
       name: 'Version',
       type: 'string',
       description: 'Kubelet Version reported by the node.',
-      cell: (o) => String(obj(obj(o['status'])['nodeInfo'])['kubeletVersion'] ?? ''),
+      cell: (o) => textOf(obj(obj(o['status'])['nodeInfo'])['kubeletVersion'] ?? ''),
     },
     {
       name: 'Internal-IP',
@@ -265,7 +266,7 @@ const COLUMNS: Readonly<Record<string, Column[]>> = {
   configmaps: [nameCol, { name: 'Data', type: 'integer', description: 'Number of data entries.', cell: (o) => Object.keys(obj(o['data'])).length }, ageCol],
   namespaces: [
     nameCol,
-    { name: 'Status', type: 'string', description: 'The status of the namespace', cell: (o) => String(obj(o['status'])['phase'] ?? 'Active') },
+    { name: 'Status', type: 'string', description: 'The status of the namespace', cell: (o) => textOf(obj(o['status'])['phase'] ?? 'Active') },
     ageCol,
   ],
 };
