@@ -3,6 +3,7 @@ import { FLEX_SHAPES, isFlexShape, isOcid } from '@autoscaler/cloud-semantics';
 import { ApiError, checkIfMatch, iso, newEtag, objectBody, paginate, requireQuery, route, tagsOf } from './fake-http';
 import type { ApiRequest, ApiResponse, Route } from './fake-http';
 import type { OcidFactory } from './ocid-factory';
+import { textOf } from './text';
 
 /** The tag a user puts on a deployment the autoscaler may manage (the provider's MANAGED_TAG). */
 const MANAGED_TAG = 'autoscaler-managed';
@@ -274,8 +275,8 @@ export class FakeDataScience {
         throw new ApiError(409, 'IncorrectState', `Model deployment in ${d.lifecycleState} state cannot be updated`);
     }
 
-    if (body['displayName'] !== undefined) d.displayName = String(body['displayName']);
-    if (body['description'] !== undefined) d.description = String(body['description']);
+    if (body['displayName'] !== undefined) d.displayName = textOf(body['displayName']);
+    if (body['description'] !== undefined) d.description = textOf(body['description']);
     if (freeformTags !== undefined) d.freeformTags = freeformTags;
     if (definedTags !== undefined) d.definedTags = structuredClone(definedTags);
 

@@ -19,6 +19,7 @@ import {
 import type { ApiRequest, ApiResponse, Route } from './fake-http';
 import type { FakeNotifications } from './fake-notifications';
 import type { OcidFactory } from './ocid-factory';
+import { textOf } from './text';
 
 /**
  * Monitoring (20180401): alarms CRUD and SummarizeMetricsData, with the JSON
@@ -385,7 +386,7 @@ export class FakeMonitoring {
     if (!['STATE_HISTORY', 'STATE_TRANSITION_HISTORY', 'RULE_HISTORY', 'RULE_TRANSITION_HISTORY'].includes(type))
       throw new ApiError(400, 'InvalidParameter', 'alarmHistorytype is not a history type');
     const entries = a.history
-      .map((h) => ({ alarmSummary: String(a.json['alarmSummary'] ?? ''), summary: h.summary, timestamp: iso(h.at), timestampTriggered: iso(h.at) }))
+      .map((h) => ({ alarmSummary: textOf(a.json['alarmSummary'] ?? ''), summary: h.summary, timestamp: iso(h.at), timestampTriggered: iso(h.at) }))
       .reverse();
     return { status: 200, body: { alarmId: a.json['id'], isEnabled: a.json['isEnabled'] !== false, entries } };
   }
@@ -441,12 +442,12 @@ export class FakeMonitoring {
     // "The query must specify a metric, statistic, and interval."
     const stat = query.functions.find((f) => STATISTICS.test(f))?.replace('()', '');
     if (stat === undefined) throw new ApiError(400, 'InvalidParameter', `query must name a statistic (mean(), sum(), max()...): ${text.slice(0, 200)}`);
-    const end = body['endTime'] ? Date.parse(String(body['endTime'])) : this.clock.now();
+    const end = body['endTime'] ? Date.parse(textOf(body['endTime'])) : this.clock.now();
     // Default range: the 3 hours before the call.
-    const start = body['startTime'] ? Date.parse(String(body['startTime'])) : end - 3 * 3_600_000;
+    const start = body['startTime'] ? Date.parse(textOf(body['startTime'])) : end - 3 * 3_600_000;
     if (!Number.isFinite(start) || !Number.isFinite(end) || start > end) throw new ApiError(400, 'InvalidParameter', 'startTime/endTime are not a valid range');
     const interval = query.intervalSeconds * 1000;
-    const resolution = body['resolution'] === undefined ? undefined : String(body['resolution']);
+    const resolution = body['resolution'] === undefined ? undefined : textOf(body['resolution']);
     const step = resolution === undefined ? 60_000 : intervalMs(resolution);
     if (step > interval)
       throw new ApiError(400, 'InvalidParameter', `resolution ${resolution ?? '1m'} must be equal or less than the query interval ${query.interval}`);

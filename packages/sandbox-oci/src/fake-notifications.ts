@@ -2,6 +2,7 @@ import type { Clock } from '@autoscaler/core';
 import { ApiError, iso, newEtag, objectBody, paginate, requireQuery, requireString, route, tagsOf, withEtag } from './fake-http';
 import type { ApiRequest, ApiResponse, Route } from './fake-http';
 import type { OcidFactory } from './ocid-factory';
+import { textOf } from './text';
 
 /**
  * Notifications (20181201): topics, subscriptions and PublishMessage, with the
@@ -184,7 +185,7 @@ export class FakeNotifications {
   private publishRoute(r: ApiRequest): ApiResponse {
     const body = objectBody(r);
     const text = requireString(body, 'body');
-    const title = body['title'] === undefined ? undefined : String(body['title']);
+    const title = body['title'] === undefined ? undefined : textOf(body['title']);
     if (Buffer.byteLength(text) > 64 * 1024) throw new ApiError(400, 'InvalidParameter', 'message body exceeds 64 KB');
     const messageId = this.publish(r.params['id']!, { ...(title !== undefined ? { title } : {}), body: text });
     return { status: 200, body: { messageId, timeStamp: iso(this.clock.now()) } };

@@ -9,6 +9,7 @@ import { FakeNotifications } from './fake-notifications';
 import { FakeObjectStorage } from './fake-object-storage';
 import { OcidFactory } from './ocid-factory';
 import { SignatureError, verifyRequest } from './oci-signature';
+import { textOf } from './text';
 
 /**
  * A wire-level fake of the OCI Data Science, Monitoring and Notifications REST
@@ -161,7 +162,7 @@ export class OciFake {
       record.ms = performance.now() - receivedAt;
       if (r.body === undefined) return { status: r.status, body: '', headers };
       return r.raw
-        ? { status: r.status, body: String(r.body), headers: { 'content-type': 'application/json', ...headers } }
+        ? { status: r.status, body: textOf(r.body), headers: { 'content-type': 'application/json', ...headers } }
         : { status: r.status, body: r.body, headers };
     };
     const error = (status: number, code: string, message: string): Promise<FakeReply> => send({ status, body: { code, message } });
