@@ -2,6 +2,7 @@ import { targetTrackingAlarms, type CloudWatchStatistic } from '@autoscaler/clou
 import type { FakeSageMaker } from './sagemaker-service';
 import { AwsApiError, badMember, epochSeconds, optNumber, optString, optStringArray, reqNumber, reqString, type Input } from './wire';
 import type { FakeWorld } from './world';
+import { textOf } from './text';
 
 export const SAGEMAKER_DIMENSION = 'sagemaker:variant:DesiredInstanceCount';
 export const COMPONENT_DIMENSION = 'sagemaker:inference-component:DesiredCopyCount';
@@ -227,7 +228,7 @@ export class FakeAutoscaling {
       });
       if (!step) return;
       const change = Number(step.ScalingAdjustment);
-      const type = String(cfg.AdjustmentType ?? 'ChangeInCapacity');
+      const type = textOf(cfg.AdjustmentType ?? 'ChangeInCapacity');
       if (type === 'ExactCapacity') desired = change;
       else if (type === 'PercentChangeInCapacity') {
         const raw = (current * change) / 100;
@@ -410,10 +411,10 @@ export class FakeAutoscaling {
       // The pair the service creates (AlarmHigh 3 x 1 min, or 3 x 10 s on a high-resolution metric; AlarmLow 15 x 1 min at
       // 90 % of the target), from the one CloudWatch semantics module the simulator uses too.
       const custom = tt.CustomizedMetricSpecification as Input | undefined;
-      const type = String((tt.PredefinedMetricSpecification as Input | undefined)?.PredefinedMetricType);
+      const type = textOf((tt.PredefinedMetricSpecification as Input | undefined)?.PredefinedMetricType);
       const known = PREDEFINED[type];
-      const metric = String(custom ? custom.MetricName : known!.metric);
-      const statistic = String(custom ? (custom.Statistic ?? 'Average') : known!.statistic) as CloudWatchStatistic;
+      const metric = textOf(custom ? custom.MetricName : known!.metric);
+      const statistic = textOf(custom ? (custom.Statistic ?? 'Average') : known!.statistic) as CloudWatchStatistic;
       const pair = targetTrackingAlarms(id, metric, Number(tt.TargetValue), {
         statistic,
         disableScaleIn: tt.DisableScaleIn === true,
@@ -456,7 +457,7 @@ export class FakeAutoscaling {
 
   private validateStep(step: Input): void {
     const adjustments = (step.StepAdjustments as Input[] | undefined) ?? [];
-    const type = String(step.AdjustmentType ?? '');
+    const type = textOf(step.AdjustmentType ?? '');
     if (!['ChangeInCapacity', 'PercentChangeInCapacity', 'ExactCapacity'].includes(type))
       throw badMember(
         'stepScalingPolicyConfiguration.adjustmentType',

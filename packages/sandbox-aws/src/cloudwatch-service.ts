@@ -1,5 +1,6 @@
 import { AwsApiError, epochSeconds, optArray, optBool, optNumber, optString, optStringArray, reqNumber, reqString, type Input } from './wire';
 import type { FakeWorld } from './world';
+import { textOf } from './text';
 
 export type AlarmState = 'OK' | 'ALARM' | 'INSUFFICIENT_DATA';
 
@@ -246,7 +247,7 @@ export class FakeCloudWatch {
     const time = (k: string): number => {
       const v = input[k];
       if (v === undefined || v === null) throw missing(k);
-      const t = typeof v === 'number' ? v * 1000 : typeof v === 'string' && /^\d+(\.\d+)?$/.test(v) ? Number(v) * 1000 : Date.parse(String(v));
+      const t = typeof v === 'number' ? v * 1000 : typeof v === 'string' && /^\d+(\.\d+)?$/.test(v) ? Number(v) * 1000 : Date.parse(textOf(v));
       if (!Number.isFinite(t)) throw invalid(`The parameter ${k} must be a timestamp.`);
       return t;
     };

@@ -3,6 +3,8 @@
  * AWS query protocol (form body in, XML out), with the real error shapes.
  */
 
+import { textOf } from './text';
+
 export interface AwsApiErrorOptions {
   /** Code in query protocol responses and in the `x-amzn-query-error` header (query-compatible JSON services). */
   queryCode?: string;
@@ -159,7 +161,7 @@ export function toXml(value: unknown): string {
       .map(([k, v]) => `<${k}>${toXml(v)}</${k}>`)
       .join('');
   }
-  return xmlEscape(String(value));
+  return xmlEscape(textOf(value));
 }
 
 export function queryResponse(action: string, xmlns: string, result: unknown, requestId: string): string {
