@@ -93,7 +93,11 @@ export const alarmSourceConformanceCases: readonly Case[] = [
           thrown = e;
         }
         const got =
-          thrown === undefined ? `returned ${describeValue(returned)}` : thrown instanceof ValidationError ? 'ValidationError' : `threw ${String(thrown)}`;
+          thrown === undefined
+            ? `returned ${describeValue(returned)}`
+            : thrown instanceof ValidationError
+              ? 'ValidationError'
+              : `threw ${thrown instanceof Error ? String(thrown) : describeValue(thrown)}`;
         expect({ payload: describeValue(raw), got }).toEqual({ payload: describeValue(raw), got: 'ValidationError' });
         expect((thrown as ValidationError).message.length).toBeGreaterThan(0);
       }
