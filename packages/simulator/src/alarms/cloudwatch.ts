@@ -146,7 +146,7 @@ export class CloudWatchAlarms implements SimulatedSource {
     const trigger = bag(m['Trigger'], 'Trigger');
     const metric = text(trigger['MetricName'], 'Trigger.MetricName');
     const dims = trigger['Dimensions'];
-    const dim = Array.isArray(dims) ? dims.find((d) => isBag(d) && d['name'] === 'ResourceId') : undefined;
+    const dim: unknown = Array.isArray(dims) ? dims.find((d) => isBag(d) && d['name'] === 'ResourceId') : undefined;
     const id = text(isBag(dim) ? dim['value'] : undefined, 'Trigger.Dimensions');
     const evaluated = finite(m['EvaluatedAt']);
     const at = epochMs(evaluated ?? Date.parse(String(m['StateChangeTime'])), evaluated === undefined ? 'StateChangeTime' : 'EvaluatedAt');
