@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { systemClock, type Clock } from '@autoscaler/core';
 import { HttpError, type FakeRequest, type FakeReply, type FaultQueue, type RequestLog } from '@autoscaler/testing';
 import { serveFake, type ServedFake } from './serve';
-import type { TlsCredentials } from './self-signed-certificate';
+import type { TlsCredentials } from '@autoscaler/testing';
 import { matches, parseSelector, type Requirement } from './model/labels';
 import { applyPatch, patchTypeOf, type Json } from './patch';
 import { checkFields, fieldValidationOf } from './field-validation';

@@ -9,5 +9,6 @@ export type { KubeObject, ObjectMeta } from './store';
 export type { WorkloadLoad, RolloutMode } from './workloads';
 export { startSampleModelServer, type SampleModelServer, type SampleModelServerOptions, type ModelServerStats } from './sample-model-server';
 export { serveFake, type ServeOptions, type ServedFake } from './serve';
-export { selfSignedCertificate, type SelfSignedResult, type TlsCredentials } from './self-signed-certificate';
+// A fresh self-signed certificate for 127.0.0.1/localhost (pure Node), shared with the other fakes.
+export { selfSignedCertificate, type TlsCredentials } from '@autoscaler/testing';
 export { startFakePrometheus, type FakePrometheus, type FakePrometheusOptions, type FakeSeries } from './fake-prometheus';

@@ -1,6 +1,6 @@
 import type { Clock } from '@autoscaler/core';
 import { startFakeServer, type FakeHandler, type FakeServer, type FaultQueue, type RequestLog } from '@autoscaler/testing';
-import type { TlsCredentials } from './self-signed-certificate';
+import type { TlsCredentials } from '@autoscaler/testing';
 
 export interface ServeOptions {
   /** 0 (default) picks a free port; `autoscaler sandbox k8s --port N` asks for one. */

@@ -1,40 +1,19 @@
-import { execFileSync } from 'node:child_process';
 import { X509Certificate, createPrivateKey } from 'node:crypto';
 import { AppsV1Api, KubeConfig } from '@kubernetes/client-node';
 import { applySeed } from '../src/seed';
 import { kubeConfigFor, kubeconfigYaml } from '../src/kubeconfig';
-import { selfSignedCertificate, type TlsCredentials } from '../src/self-signed-certificate';
+import { selfSignedCertificate, type TlsCredentials } from '../src';
 import { startFakeKubeApi, type FakeKubeApi } from '../src/fake-kube-api';
 
-describe('selfSignedCertificate', () => {
-  it('answers a problem, not a throw, when openssl is missing (callers fall back to plain HTTP)', async () => {
-    const r = await selfSignedCertificate({ openssl: '/nonexistent/openssl' });
-    expect(r).toEqual({ problem: '/nonexistent/openssl is not installed (not on PATH)' });
-  });
-});
-
-// openssl is an external binary (Node 20 cannot create certificates); without it the HTTPS checks cannot run.
-const HAS_OPENSSL = ((): boolean => {
-  try {
-    execFileSync('openssl', ['version'], { stdio: 'ignore', timeout: 10_000 });
-    return true;
-  } catch {
-    return false;
-  }
-})();
-if (!HAS_OPENSSL) console.warn(`\n${'#'.repeat(80)}\n# SKIPPED HTTPS checks of the fake apiserver: openssl is not on PATH\n${'#'.repeat(80)}\n`);
-
-(HAS_OPENSSL ? describe : describe.skip)('the fake apiserver over HTTPS through @kubernetes/client-node', () => {
+// The certificate comes from @autoscaler/testing (pure Node, no openssl); kubectl's e2e test uses it too.
+describe('the fake apiserver over HTTPS through @kubernetes/client-node', () => {
   let api: FakeKubeApi | undefined;
   let cert: TlsCredentials;
   let other: TlsCredentials;
 
   beforeAll(async () => {
-    const [a, b] = await Promise.all([selfSignedCertificate(), selfSignedCertificate()]);
-    if ('problem' in a) throw new Error(a.problem);
-    if ('problem' in b) throw new Error(b.problem);
-    cert = a.ok;
-    other = b.ok;
+    cert = selfSignedCertificate();
+    other = selfSignedCertificate();
     api = await startFakeKubeApi({ tls: cert });
     applySeed(api, { deployments: [{ namespace: 'ml', name: 'model-server', replicas: 2 }] });
   });

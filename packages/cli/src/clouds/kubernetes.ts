@@ -10,6 +10,7 @@ import { requestedCapacity } from './scale-change';
 import { reportScale, scaleProgress, type ScaleResult } from './scale-report';
 import type { CloudCli, ScaleRequest } from './types';
 import { untilStopped } from './until-stopped';
+import { textOf } from '../text';
 
 /**
  * Kubernetes: `sandbox k8s`, `status k8s` and `scale <namespace>/<kind>/<name>`.
@@ -78,18 +79,7 @@ export async function runSandbox(flags: SandboxFlags, deps: KubernetesCliDeps): 
   const { applySeed, kubeconfigYaml, parseSeed, selfSignedCertificate, startFakeKubeApi } = await fakes();
   const seed = flags.seed === undefined ? DEMO_SEED : parseSeed(readText(flags.seed, '--seed'), flags.seed);
   // HTTPS by default: client-go (kubectl) sends the kubeconfig's token only over TLS.
-  const certificate = flags.plainHttp ? undefined : await selfSignedCertificate();
-  if (certificate && 'problem' in certificate) {
-    deps.io.err(
-      [
-        '!'.repeat(100),
-        `WARNING: cannot make a TLS certificate (${certificate.problem}); the sandbox serves PLAIN HTTP.`,
-        'kubectl will get 401 Unauthorized: it sends no bearer token to an http:// server. Install openssl for HTTPS.',
-        '!'.repeat(100),
-      ].join('\n'),
-    );
-  }
-  const tls = certificate && 'ok' in certificate ? certificate.ok : undefined;
+  const tls = flags.plainHttp ? undefined : selfSignedCertificate();
   // Seeded pods start "ten minutes ago", past the HPA's CPU initialization period.
   let backdate = 600_000;
   const base = deps.clock ?? systemClock;
@@ -109,7 +99,7 @@ export async function runSandbox(flags: SandboxFlags, deps: KubernetesCliDeps): 
   writeFileSync(kubeconfig, yaml, { mode: 0o600 });
   chmodSync(kubeconfig, 0o600);
   const workloads = [...api.list('apps/v1', 'Deployment'), ...api.list('apps/v1', 'StatefulSet')].map(
-    (o) => `${o.metadata.namespace}/${String(o['kind']).toLowerCase()}/${o.metadata.name}`,
+    (o) => `${o.metadata.namespace}/${textOf(o['kind']).toLowerCase()}/${o.metadata.name}`,
   );
   if (flags.json) {
     deps.io.out(JSON.stringify({ url: api.url, kubeconfig, tls: tls !== undefined, workloads }, null, 2));
@@ -277,7 +267,7 @@ export const kubernetesCloud: CloudCli = {
       .option('--port <n>', 'port to listen on (default: a free one)')
       .option('--seed <file>', 'YAML/JSON seed (deployments, statefulsets, hpas, configMaps, objects) or a multi-document manifest')
       .option('--kubeconfig-out <file>', 'where to write the kubeconfig', '.autoscaler/k8s-sandbox.kubeconfig')
-      .option('--plain-http', 'serve plain HTTP instead of HTTPS with a self-signed certificate (made with openssl); kubectl then sends no token and gets 401')
+      .option('--plain-http', 'serve plain HTTP instead of HTTPS with a self-signed certificate; kubectl then sends no token and gets 401')
       .option('--json', 'print the URL, kubeconfig path and workloads as JSON')
       .action(async (o: { port?: string; seed?: string; kubeconfigOut?: string; json?: boolean; plainHttp?: boolean }) => {
         const port = portFlag(o.port);
