@@ -1,6 +1,7 @@
 import { ValidationError, type PolicyInput } from '@autoscaler/core';
 import { parseQuery } from './alarm-query';
 import { isOcid } from './ocid';
+import { textOf } from './text';
 
 /**
  * Read OCI Data Science's own model-deployment autoscaling (an `AutoScalingPolicy`: threshold
@@ -85,7 +86,7 @@ export function importNativePolicy(doc: unknown, options: { targetId?: string; n
     issues.push({ path: fp('minimumInstanceCount'), message: `must be <= maximumInstanceCount (${max})` });
   if (first['initialInstanceCount'] !== undefined)
     unsupported.push(
-      `initialInstanceCount ${String(first['initialInstanceCount'])}: set when the deployment is created; the autoscaler starts from the current count`,
+      `initialInstanceCount ${textOf(first['initialInstanceCount'])}: set when the deployment is created; the autoscaler starts from the current count`,
     );
 
   const rules: Array<Record<string, unknown>> = [];
@@ -110,7 +111,7 @@ export function importNativePolicy(doc: unknown, options: { targetId?: string; n
       const adjustment = side['instanceCountAdjustment'] === undefined ? 1 : count(side['instanceCountAdjustment'], sp2('instanceCountAdjustment'), issues, 1);
       if (side['pendingDuration'] !== undefined)
         unsupported.push(
-          `${sp2('pendingDuration')} ${String(side['pendingDuration'])}: set it as the alarm's pending duration (setup oci uses the rule's alarm)`,
+          `${sp2('pendingDuration')} ${textOf(side['pendingDuration'])}: set it as the alarm's pending duration (setup oci uses the rule's alarm)`,
         );
       let metric: string | undefined;
       let threshold: number | undefined;
