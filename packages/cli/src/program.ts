@@ -9,6 +9,7 @@ import { type CliIO, processIO, reportError } from './io';
 import { parseIntFlag } from './read-input';
 import { extraCommands } from './commands';
 import { registerExportCommand } from './commands/export';
+import { textOf } from './text';
 
 /** `--instance-type` -> `instanceType`, the key commander stores an option under. */
 const camel = (flag: string): string => flag.replace(/^--/, '').replace(/-(\w)/g, (_, c: string) => c.toUpperCase());
@@ -147,8 +148,8 @@ export function buildProgram(io: CliIO = processIO, loaded: ReadonlyMap<string, 
             `is for ${other.name}; ${id} is a target of ${cloud.name}: use --size${sizeFlag ? ` or ${cloud.size!.flag}` : ''}`,
           );
       }
-      const replicas = opts['replicas'] === undefined ? undefined : parseIntFlag(String(opts['replicas']), '--replicas');
-      const bandwidthMbps = opts['bandwidth'] === undefined ? undefined : parseIntFlag(String(opts['bandwidth']), '--bandwidth');
+      const replicas = opts['replicas'] === undefined ? undefined : parseIntFlag(textOf(opts['replicas']), '--replicas');
+      const bandwidthMbps = opts['bandwidth'] === undefined ? undefined : parseIntFlag(textOf(opts['bandwidth']), '--bandwidth');
       if (replicas === undefined && size === undefined && bandwidthMbps === undefined)
         throw ValidationError.field('--replicas', 'give --replicas, --size and/or --bandwidth');
       await cli.scale({

@@ -16,6 +16,7 @@ import { FakeAws, parseSandboxSeed } from '@autoscaler/sandbox-aws';
 import { type CliIO, processIO } from '../io';
 import { parseIntFlag, readDocument, readText } from '../read-input';
 import type { CloudCli, ScaleRequest } from './types';
+import { textOf } from '../text';
 
 /**
  * AWS: `sandbox aws`, `setup aws` (= `apply-native`), `teardown aws`,
@@ -336,7 +337,7 @@ export async function runScale(request: ScaleRequest, deps: AwsCliDeps, options:
 export function parseWeight(raw: unknown): number | undefined {
   if (raw === undefined) return undefined;
   const n = typeof raw === 'number' ? raw : typeof raw === 'string' && /^\s*\d+(\.\d+)?\s*$/.test(raw) ? Number(raw) : NaN;
-  if (!Number.isFinite(n) || n < 0 || n > 1e6) throw ValidationError.field('--weight', `must be a number from 0 to 1000000, got "${String(raw).slice(0, 40)}"`);
+  if (!Number.isFinite(n) || n < 0 || n > 1e6) throw ValidationError.field('--weight', `must be a number from 0 to 1000000, got "${textOf(raw).slice(0, 40)}"`);
   return n;
 }
 

@@ -9,6 +9,7 @@ import { readText } from '../read-input';
 import { parseDurationFlag } from './duration-flag';
 import { kubernetesProvider } from './monitor';
 import { RESIGN_MS, isLoopback, signedTarget, type SignedTarget, type SignedTargetChoice } from './signed-requests';
+import { textOf } from '../text';
 
 /** The slice of autocannon 9's API this command uses (the package ships no types). */
 interface AutocannonResult {
@@ -180,7 +181,7 @@ function runStage(
       (err, result) => {
         if (resign) clearInterval(resign);
         if (signFailure) {
-          reject(signFailure instanceof Error ? signFailure : new Error(String(signFailure)));
+          reject(signFailure instanceof Error ? signFailure : new Error(textOf(signFailure)));
           return;
         }
         if (err) {
