@@ -68,6 +68,10 @@ const GROUPS: Group[] = [
       '<rootDir>/test/cloudwatch-source.unit.test.ts',
       '<rootDir>/test/alarm-verify.int.test.ts',
       '<rootDir>/test/state-tags.unit.test.ts',
+      // poll, inference-component and endpoint-only alarms; the state tags as the provider reads, merges and writes them.
+      '<rootDir>/test/alarm-targets.int.test.ts',
+      '<rootDir>/test/state-and-resize.int.test.ts',
+      '<rootDir>/test/provider.int.test.ts',
       '<rootDir>/**/*.mutation.*.test.ts',
     ],
   },
