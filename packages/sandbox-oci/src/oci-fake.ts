@@ -1,7 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import type { KeyObject } from 'node:crypto';
 import { systemClock, type Clock } from '@autoscaler/core';
-import { startFakeServer, type FakeReply, type FakeRequest, type FakeServer } from '@autoscaler/testing';
+import { FaultQueue, startFakeServer, type FakeReply, type FakeRequest, type FakeServer } from '@autoscaler/testing';
 import { ApiError, matchRoute, type ApiResponse, type Route } from './fake-http';
 import { FakeDataScience } from './fake-data-science';
 import { FakeMonitoring } from './fake-monitoring';
@@ -43,7 +43,7 @@ export interface Fault {
   status?: number;
   code?: string;
   message?: string;
-  /** How many matching requests fail. Default 1. */
+  /** How many matching requests fail. Default 1 (`Infinity` until cleared). */
   times?: number;
 }
 
@@ -82,7 +82,7 @@ export class OciFake {
   readonly objectStorage = new FakeObjectStorage();
   readonly requests: RequestRecord[] = [];
   private readonly keys = new Map<string, KeyObject>();
-  private readonly faults: Array<Fault & { left: number }> = [];
+  private readonly faults = new FaultQueue<Fault>();
   private readonly routes: Route[];
   private readonly hanging = new Set<ServerResponse>();
   private server?: FakeServer;
@@ -104,12 +104,12 @@ export class OciFake {
   }
 
   inject(fault: Fault): this {
-    this.faults.push({ ...fault, left: fault.times ?? 1 });
+    this.faults.next(fault);
     return this;
   }
 
   clearFaults(): void {
-    this.faults.length = 0;
+    this.faults.clear();
   }
 
   get url(): string {
@@ -138,14 +138,10 @@ export class OciFake {
   }
 
   private takeFault(op: string, path: string): Fault | undefined {
-    const i = this.faults.findIndex((f) => {
+    return this.faults.takeFirst((f) => {
       const ops = f.op === undefined ? undefined : typeof f.op === 'string' ? [f.op] : f.op;
       return (ops === undefined || ops.includes(op)) && (f.resourceId === undefined || path.includes(f.resourceId));
     });
-    if (i < 0) return undefined;
-    const f = this.faults[i]!;
-    if (--f.left <= 0) this.faults.splice(i, 1);
-    return f;
   }
 
   private async onRequest(req: FakeRequest, res: ServerResponse): Promise<FakeReply> {
