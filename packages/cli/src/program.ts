@@ -9,7 +9,7 @@ import { type CliIO, processIO, reportError } from './io';
 import { parseIntFlag } from './read-input';
 import { extraCommands } from './commands';
 import { registerExportCommand } from './commands/export';
-import { textOf } from './text';
+import { textOf } from '@autoscaler/core';
 
 /** `--instance-type` -> `instanceType`, the key commander stores an option under. */
 const camel = (flag: string): string => flag.replace(/^--/, '').replace(/-(\w)/g, (_, c: string) => c.toUpperCase());

@@ -10,3 +10,4 @@ export * from './orchestrator';
 export * from './inputs';
 export * from './memory';
 export * from './persisted-state';
+export { textOf } from './text';

@@ -1,7 +1,7 @@
 import { ValidationError, type PolicyInput } from '@autoscaler/core';
 import { parseQuery } from './alarm-query';
 import { isOcid } from './ocid';
-import { textOf } from './text';
+import { textOf } from '@autoscaler/core';
 
 /**
  * Read OCI Data Science's own model-deployment autoscaling (an `AutoScalingPolicy`: threshold

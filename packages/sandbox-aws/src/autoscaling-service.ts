@@ -2,7 +2,7 @@ import { targetTrackingAlarms, type CloudWatchStatistic } from '@autoscaler/clou
 import type { FakeSageMaker } from './sagemaker-service';
 import { AwsApiError, badMember, epochSeconds, optNumber, optString, optStringArray, reqNumber, reqString, type Input } from './wire';
 import type { FakeWorld } from './world';
-import { textOf } from './text';
+import { textOf } from '@autoscaler/core';
 
 export const SAGEMAKER_DIMENSION = 'sagemaker:variant:DesiredInstanceCount';
 export const COMPONENT_DIMENSION = 'sagemaker:inference-component:DesiredCopyCount';

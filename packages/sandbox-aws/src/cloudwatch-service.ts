@@ -1,6 +1,6 @@
 import { AwsApiError, epochSeconds, optArray, optBool, optNumber, optString, optStringArray, reqNumber, reqString, type Input } from './wire';
 import type { FakeWorld } from './world';
-import { textOf } from './text';
+import { textOf } from '@autoscaler/core';
 
 export type AlarmState = 'OK' | 'ALARM' | 'INSUFFICIENT_DATA';
 

@@ -3,7 +3,7 @@
  * AWS query protocol (form body in, XML out), with the real error shapes.
  */
 
-import { textOf } from './text';
+import { textOf } from '@autoscaler/core';
 
 export interface AwsApiErrorOptions {
   /** Code in query protocol responses and in the `x-amzn-query-error` header (query-compatible JSON services). */

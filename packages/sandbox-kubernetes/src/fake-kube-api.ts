@@ -28,7 +28,7 @@ import { applyDefaults, validateObject } from './validation';
 import { resizePod } from './pod-resize';
 import { DEPLOYMENTS, STATEFULSETS, WorkloadController, isWorkloadResource, type RolloutMode, type WorkloadLoad } from './workloads';
 import { applySeed, type FakeKubeSeed } from './seed';
-import { textOf } from './text';
+import { textOf } from '@autoscaler/core';
 
 type JsonObject = { [key: string]: Json };
 const isObject = (v: unknown): v is JsonObject => typeof v === 'object' && v !== null && !Array.isArray(v);

@@ -1,5 +1,5 @@
 import { statusError } from './status';
-import { textOf } from './text';
+import { textOf } from '@autoscaler/core';
 
 /** A JSON value as patches see it. */
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };

@@ -3,7 +3,7 @@ import { isQuantity, parseQuantity } from './model/quantity';
 import type { Json } from './patch';
 import { invalid, type StatusCause } from './status';
 import type { KubeObject } from './store';
-import { textOf } from './text';
+import { textOf } from '@autoscaler/core';
 
 type JsonObject = { [key: string]: Json };
 const obj = (v: Json | undefined): JsonObject => (typeof v === 'object' && v !== null && !Array.isArray(v) ? v : {});

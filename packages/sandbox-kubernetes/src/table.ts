@@ -1,7 +1,7 @@
 import type { Json } from './patch';
 import type { ResourceDef } from './resources';
 import type { KubeObject } from './store';
-import { textOf } from './text';
+import { textOf } from '@autoscaler/core';
 
 type JsonObject = { [key: string]: Json };
 const obj = (v: Json | undefined): JsonObject => (typeof v === 'object' && v !== null && !Array.isArray(v) ? v : {});

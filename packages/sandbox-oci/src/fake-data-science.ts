@@ -3,7 +3,7 @@ import { FLEX_SHAPES, isFlexShape, isOcid } from '@autoscaler/cloud-semantics';
 import { ApiError, checkIfMatch, iso, newEtag, objectBody, paginate, requireQuery, route, tagsOf } from './fake-http';
 import type { ApiRequest, ApiResponse, Route } from './fake-http';
 import type { OcidFactory } from './ocid-factory';
-import { textOf } from './text';
+import { textOf } from '@autoscaler/core';
 
 /** The tag a user puts on a deployment the autoscaler may manage (the provider's MANAGED_TAG). */
 const MANAGED_TAG = 'autoscaler-managed';

@@ -19,7 +19,7 @@ import {
 import type { ApiRequest, ApiResponse, Route } from './fake-http';
 import type { FakeNotifications } from './fake-notifications';
 import type { OcidFactory } from './ocid-factory';
-import { textOf } from './text';
+import { textOf } from '@autoscaler/core';
 
 /**
  * Monitoring (20180401): alarms CRUD and SummarizeMetricsData, with the JSON

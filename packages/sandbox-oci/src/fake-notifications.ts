@@ -2,7 +2,7 @@ import type { Clock } from '@autoscaler/core';
 import { ApiError, iso, newEtag, objectBody, paginate, requireQuery, requireString, route, tagsOf, withEtag } from './fake-http';
 import type { ApiRequest, ApiResponse, Route } from './fake-http';
 import type { OcidFactory } from './ocid-factory';
-import { textOf } from './text';
+import { textOf } from '@autoscaler/core';
 
 /**
  * Notifications (20181201): topics, subscriptions and PublishMessage, with the

@@ -9,7 +9,7 @@ import { FakeNotifications } from './fake-notifications';
 import { FakeObjectStorage } from './fake-object-storage';
 import { OcidFactory } from './ocid-factory';
 import { SignatureError, verifyRequest } from './oci-signature';
-import { textOf } from './text';
+import { textOf } from '@autoscaler/core';
 
 /**
  * A wire-level fake of the OCI Data Science, Monitoring and Notifications REST

@@ -16,7 +16,7 @@ import { FakeAws, parseSandboxSeed } from '@autoscaler/sandbox-aws';
 import { type CliIO, processIO } from '../io';
 import { parseIntFlag, readDocument, readText } from '../read-input';
 import type { CloudCli, ScaleRequest } from './types';
-import { textOf } from '../text';
+import { textOf } from '@autoscaler/core';
 
 /**
  * AWS: `sandbox aws`, `setup aws` (= `apply-native`), `teardown aws`,

@@ -10,7 +10,7 @@ import { requestedCapacity } from './scale-change';
 import { reportScale, scaleProgress, type ScaleResult } from './scale-report';
 import type { CloudCli, ScaleRequest } from './types';
 import { untilStopped } from './until-stopped';
-import { textOf } from '../text';
+import { textOf } from '@autoscaler/core';
 
 /**
  * Kubernetes: `sandbox k8s`, `status k8s` and `scale <namespace>/<kind>/<name>`.

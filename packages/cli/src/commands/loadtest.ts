@@ -9,7 +9,7 @@ import { readText } from '../read-input';
 import { parseDurationFlag } from './duration-flag';
 import { kubernetesProvider } from './monitor';
 import { RESIGN_MS, isLoopback, signedTarget, type SignedTarget, type SignedTargetChoice } from './signed-requests';
-import { textOf } from '../text';
+import { textOf } from '@autoscaler/core';
 
 /** The slice of autocannon 9's API this command uses (the package ships no types). */
 interface AutocannonResult {
