@@ -8,7 +8,7 @@ import {
 import { ValidationError, validatePolicy, type Signal, type TargetRef } from '@autoscaler/core';
 import { CloudWatchAlarmSource, type CloudWatchAlarmSourceOptions } from '../src';
 import { ENDPOINT, REF, startWorld, VARIANT, type TestWorld } from './world';
-import { alarmFiringRequest, variantAlarmRequest } from '@autoscaler/sandbox-aws';
+import { alarmFiringRequest, sageMakerAlarmRequest, variantAlarmRequest } from '@autoscaler/sandbox-aws';
 
 /** verify, poll and ensureAlarms against the fake CloudWatch: which alarm is trusted, what the refusal says (kills survivors of the mutation run). */
 
@@ -178,6 +178,16 @@ describe('verify: which alarm is trusted', () => {
     expect((await refusal(source().verify([signal({ target: { provider: 'aws-sagemaker', id: other } })]))).issues).toEqual([
       { path: 'alarm', message: `${NAME}: does not watch ${other}` },
     ]);
+  });
+
+  it('an alarm naming a variant without its endpoint watches nothing (not "endpoint/undefined/...")', async () => {
+    w = await startWorld();
+    const name = `${PREFIX}variant-only`;
+    await firing(name, sageMakerAlarmRequest({ name, metric: 'Invocations', dimensions: { VariantName: VARIANT } }));
+    const target = `endpoint/undefined/variant/${VARIANT}`;
+    expect(
+      (await refusal(source().verify([signal({ alarmName: name, alarm: arnOf(name), target: { provider: 'aws-sagemaker', id: target } })]))).issues,
+    ).toEqual([{ path: 'alarm', message: `${name}: does not watch ${target}` }]);
   });
 
   it("an anomaly-band alarm (a math alarm, no threshold, no reasonData): kept through its metric on the variant, without the message's value or threshold", async () => {

@@ -146,10 +146,15 @@ describe('SNS notifications', () => {
     expect(src.parse(httpBody(resign(snsWith())))).toHaveLength(1);
   });
 
-  it('verifySns: false takes an unsigned notification (a trusted transport); the default refuses it', () => {
+  it('verifySns: false takes an unsigned notification (a trusted transport); the default and verifySns: true refuse it', () => {
     expect(open().parse(snsWith())).toHaveLength(1);
-    const strict = new CloudWatchAlarmSource({ verifier: new SnsSignatureVerifier({ fetchCertificate: fixtureCertFetcher }) });
-    expect(refused(() => strict.parse(snsWith())).paths).toEqual(['Records[0].Sns.SigningCertUrl']);
+    for (const verifySns of [undefined, true]) {
+      const strict = new CloudWatchAlarmSource({
+        verifier: new SnsSignatureVerifier({ fetchCertificate: fixtureCertFetcher }),
+        ...(verifySns ? { verifySns } : {}),
+      });
+      expect(refused(() => strict.parse(snsWith())).paths).toEqual(['Records[0].Sns.SigningCertUrl']);
+    }
   });
 
   it('INSUFFICIENT_DATA is no signal', () => {
@@ -271,9 +276,12 @@ describe('prepare: fetches the certificates an SNS delivery names, nothing else,
   const certUrl = snsWith().Records[0]!.Sns.SigningCertUrl;
   const topic = snsWith().Records[0]!.Sns.TopicArn;
 
-  it('loads the certificate of a Lambda record and of an HTTP body, then parse verifies against it', async () => {
-    for (const event of [resign(snsWith()), httpBody(resign(snsWith()))]) {
-      const { src, fetched } = counting();
+  it('loads the certificate of a Lambda record and of an HTTP body (verifySns by default or said), then parse verifies against it', async () => {
+    for (const [event, verifySns] of [
+      [resign(snsWith()), undefined],
+      [httpBody(resign(snsWith())), true],
+    ] as const) {
+      const { src, fetched } = counting(verifySns === undefined ? {} : { verifySns });
       await src.prepare(event);
       expect(fetched).toEqual([certUrl]);
       expect(src.parse(event)).toHaveLength(1);
