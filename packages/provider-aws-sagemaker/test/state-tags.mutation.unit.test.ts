@@ -1,5 +1,5 @@
 import type { ActionMark, PersistedState } from '@autoscaler/core';
-import { decodeState, mergeStates, storableDedupeKey } from '../src/state-tags';
+import { decodeState, encodeState, mergeStates, storableDedupeKey, tagChanges } from '../src/state-tags';
 
 /** The legacy marks and the read-merge-write of the state tags (kills survivors of the mutation run). */
 
@@ -54,5 +54,20 @@ describe('mergeStates: ours written over theirs without erasing a concurrent wri
     expect(merged.dedupeKeys).toEqual([storableDedupeKey(long)]);
     expect(merged.recommendations.map((r) => r.at)).toEqual(Array.from({ length: 64 }, (_, i) => i + 7));
     expect(Object.hasOwn(merged, 'metricFailures')).toBe(false);
+  });
+});
+
+describe('tagChanges', () => {
+  it("removes the numbered list tags of the previous encoding (key.1 to key.9) and no one else's tag", () => {
+    const current = new Map(
+      ['autoscaler:recs.2', 'autoscaler:dedupe.9', 'autoscaler:dedupe.0', 'autoscaler:dedupe.10', 'team:autoscaler:dedupe.1', 'autoscaler:dedupe'].map((k) => [
+        k,
+        'sns:a',
+      ]),
+    );
+    expect(tagChanges(current, encodeState(state({ dedupeKeys: ['sns:a', 'sns:b'] })))).toEqual({
+      put: [{ Key: 'autoscaler:dedupe', Value: 'sns:a sns:b' }],
+      remove: ['autoscaler:recs.2', 'autoscaler:dedupe.9'],
+    });
   });
 });
