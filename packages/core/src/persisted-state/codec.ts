@@ -115,11 +115,10 @@ export function storedDedupeKey(key: string, options: StateCodecOptions): string
   return storable(key, codecOf(options));
 }
 
-/** Newest items first into at most `slots` values; returns the values oldest first and how many items fit. */
-function packNewest(items: readonly string[], slots: number, c: Codec): { values: string[]; kept: number } {
+/** Newest items first into at most `slots` values; returns the values oldest first. */
+function packNewest(items: readonly string[], slots: number, c: Codec): string[] {
   const chunks: string[][] = [];
   let length = 0;
-  let kept = 0;
   for (let i = items.length - 1; i >= 0 && slots > 0; i--) {
     const item = items[i]!;
     const current = chunks.at(-1);
@@ -132,13 +131,12 @@ function packNewest(items: readonly string[], slots: number, c: Codec): { values
     } else {
       break;
     }
-    kept++;
   }
-  return { values: chunks.reverse().map((chunk) => chunk.reverse().join(c.sep)), kept };
+  return chunks.reverse().map((chunk) => chunk.reverse().join(c.sep));
 }
 
 function valuesNeeded(items: readonly string[], c: Codec): number {
-  return packNewest(items, Number.MAX_SAFE_INTEGER, c).values.length;
+  return packNewest(items, Number.MAX_SAFE_INTEGER, c).length;
 }
 
 function listKey(c: Codec, name: string, index: number): string {
@@ -163,11 +161,10 @@ export function encodePersistedState(state: PersistedState, options: StateCodecO
   const needDedupe = valuesNeeded(dedupe, c);
   const needRecs = valuesNeeded(recs, c);
   // Both lists when they fit; otherwise each keeps at least half the keys (its newest items).
-  let dedupeSlots = Math.min(needDedupe, Math.max(left - needRecs, Math.ceil(left / 2)));
-  if (needRecs === 0) dedupeSlots = Math.min(needDedupe, left);
+  const dedupeSlots = Math.min(needDedupe, Math.max(left - needRecs, Math.ceil(left / 2)));
   const recSlots = Math.min(needRecs, left - dedupeSlots);
-  packNewest(dedupe, dedupeSlots, c).values.forEach((v, i) => out.set(listKey(c, 'dedupe', i), v));
-  packNewest(recs, recSlots, c).values.forEach((v, i) => out.set(listKey(c, 'recs', i), v));
+  packNewest(dedupe, dedupeSlots, c).forEach((v, i) => out.set(listKey(c, 'dedupe', i), v));
+  packNewest(recs, recSlots, c).forEach((v, i) => out.set(listKey(c, 'recs', i), v));
   return out;
 }
 
