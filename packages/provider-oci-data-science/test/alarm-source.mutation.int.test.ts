@@ -2,7 +2,7 @@ import { ConflictError, ValidationError, type Signal } from '@autoscaler/core';
 import { OciMonitoringAlarmSource } from '../src';
 import { HEARTBEAT_RULE } from '../src/heartbeat';
 import { seedPolicy } from './policies';
-import { harness, quietSdk, type Harness } from './support';
+import { alarmBase, harness, quietSdk, type Harness } from './support';
 
 /**
  * Cases found by mutation testing of alarm-source.ts (bench/MUTATION.md), against the wire fake:
@@ -28,14 +28,7 @@ afterEach(() => h.close());
 
 const target = (id = dep) => ({ provider: 'oci-data-science', id });
 const tags = (a: Record<string, unknown> | undefined) => a?.['freeformTags'] as Record<string, string>;
-const base = () => ({
-  compartmentId: h.fake.ocids.compartment,
-  metricCompartmentId: h.fake.ocids.compartment,
-  namespace: 'oci_datascience_modeldeploy',
-  severity: 'CRITICAL',
-  destinations: [topicId],
-  isEnabled: true,
-});
+const base = () => alarmBase(h, topicId);
 
 async function highCpu(): Promise<string> {
   return (await source.ensureAlarms(target(), seedPolicy(dep))).find((c) => c.name === 'model_deployment_high_cpu')!.id;

@@ -91,6 +91,13 @@ describe('message handling', () => {
     ['RESET', 'OK', 'ok'],
     ['REPEAT', undefined, 'firing'],
     ['RESET', undefined, 'ok'],
+    // The entry status, in any case, wins over the message type.
+    ['REPEAT', 'OK', 'ok'],
+    ['FIRING_TO_OK', 'FIRING', 'firing'],
+    ['RESET', 'firing', 'firing'],
+    ['OK_TO_FIRING', 'ok', 'ok'],
+    ['OK_TO_FIRING', undefined, 'firing'],
+    ['FIRING_TO_OK', 'PENDING', 'ok'],
   ])('type %s status %s -> %s', (type, status, state) => {
     const m = base();
     m['type'] = type;

@@ -1,7 +1,7 @@
 import { ValidationError, type Capacity } from '@autoscaler/core';
 import { OciMonitoringAlarmSource } from '../src';
 import { seedPolicy } from './policies';
-import { harness, quietSdk, type Harness } from './support';
+import { alarmBase, harness, quietSdk, type Harness } from './support';
 
 quietSdk();
 
@@ -78,14 +78,7 @@ describe('ensureAlarms against the wire fake', () => {
 
   it('leaves alone alarms that are not ours or belong to another deployment', async () => {
     const other = h.fake.dataScience.seedDeployment();
-    const base = {
-      compartmentId: h.fake.ocids.compartment,
-      metricCompartmentId: h.fake.ocids.compartment,
-      namespace: 'oci_datascience_modeldeploy',
-      severity: 'CRITICAL',
-      destinations: [topicId],
-      isEnabled: true,
-    };
+    const base = alarmBase(h, topicId);
     const users = h.fake.monitoring.seedAlarm({
       ...base,
       displayName: 'model_deployment_high_cpu',

@@ -64,3 +64,15 @@ export const INVALID_DEPLOYMENT_IDS: readonly string[] = [
   'ocid1.datasciencemodeldeployment.oc1.iad.abc"} || true',
   'ocid1.datasciencemodeldeployment.oc1.iad.ABC',
 ];
+
+/** The fields every alarm a test seeds in the fake shares: our compartment and namespace, critical, to `topicId`. */
+export function alarmBase(h: Harness, topicId: string): Record<string, unknown> {
+  return {
+    compartmentId: h.fake.ocids.compartment,
+    metricCompartmentId: h.fake.ocids.compartment,
+    namespace: 'oci_datascience_modeldeploy',
+    severity: 'CRITICAL',
+    destinations: [topicId],
+    isEnabled: true,
+  };
+}
