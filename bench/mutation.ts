@@ -171,7 +171,8 @@ async function runGroup(group: Group): Promise<MutantResult[]> {
     timeoutMS: 20_000,
     disableTypeChecks: true,
     // A static mutant (in code run when a module loads) needs every test re-run in a fresh process: minutes each. They are left out of the score.
-    ignoreStatic: true,
+    // (Stryker allows it with perTest coverage only.)
+    ignoreStatic: !args.includes('--all-tests'),
     cleanTempDir: 'always',
     // Re-runs reuse what still holds: a killed mutant whose killing test is unchanged, a survivor no new or changed test covers.
     incremental: !args.includes('--full'),
