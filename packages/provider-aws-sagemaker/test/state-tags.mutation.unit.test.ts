@@ -47,6 +47,11 @@ describe('mergeStates: ours written over theirs without erasing a concurrent wri
     );
   });
 
+  it('a mark of theirs at the same time as ours yields to ours', () => {
+    const merged = mergeStates(state({ lastScaleOut: { at: 5, from: 1, to: 2 } }), state({ lastScaleOut: { at: 5, from: 1, to: 3 } }));
+    expect(merged.lastScaleOut).toEqual({ at: 5, from: 1, to: 3 });
+  });
+
   it('keys are compared as stored; at most the 64 newest recommendations; no failure count when ours is zero', () => {
     const long = 'has spaces and "quotes"';
     const ours = state({ dedupeKeys: [long], recommendations: recs(...Array.from({ length: 70 }, (_, i) => 70 - i)), metricFailures: 0 });
