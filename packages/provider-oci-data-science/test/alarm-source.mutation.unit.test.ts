@@ -2,6 +2,7 @@ import { ManualClock, ValidationError, type Signal } from '@autoscaler/core';
 import type { MonitoringClient } from 'oci-monitoring';
 import { OciMonitoringAlarmSource } from '../src';
 import { DEPLOYMENT, HIGH_CPU_ALARM, fixture } from './fixtures';
+import { firingSignalFor } from './support';
 
 /**
  * Cases found by mutation testing of alarm-source.ts (bench/MUTATION.md): the exact wording of
@@ -116,18 +117,20 @@ describe('parse: dimensions and optional fields', () => {
   });
 });
 
+/** The high-CPU alarm of DEPLOYMENT as GetAlarm returns it. */
+const HIGH_CPU_DEFINITION = {
+  id: HIGH_CPU_ALARM,
+  compartmentId: 'ocid1.compartment.oc1..aaaa',
+  metricCompartmentId: 'ocid1.compartment.oc1..aaaa',
+  namespace: 'oci_datascience_modeldeploy',
+  displayName: 'model_deployment_high_cpu',
+  query: `CpuUtilization[5m]{resourceId = "${DEPLOYMENT}"}.mean() > 80`,
+  lifecycleState: 'ACTIVE',
+};
+
 /** A FIRING signal for the high-CPU alarm of DEPLOYMENT, as parse makes it, at the clock's time. */
 function firingSignal(clock: ManualClock, over: Partial<Signal> = {}): Signal {
-  return {
-    target: { provider: 'oci-data-science', id: DEPLOYMENT },
-    source: 'oci-monitoring',
-    metric: 'CpuUtilization',
-    alarm: HIGH_CPU_ALARM,
-    state: 'firing',
-    dedupeKey: 'k',
-    at: clock.now(),
-    ...over,
-  };
+  return firingSignalFor(DEPLOYMENT, HIGH_CPU_ALARM, clock.now(), over);
 }
 
 describe('verify without Monitoring and against a Monitoring that answers oddly', () => {
@@ -157,15 +160,7 @@ describe('verify without Monitoring and against a Monitoring that answers oddly'
     } as unknown as MonitoringClient;
     return { monitoring, calls };
   }
-  const alarm = {
-    id: HIGH_CPU_ALARM,
-    compartmentId: 'ocid1.compartment.oc1..aaaa',
-    metricCompartmentId: 'ocid1.compartment.oc1..aaaa',
-    namespace: 'oci_datascience_modeldeploy',
-    displayName: 'model_deployment_high_cpu',
-    query: `CpuUtilization[5m]{resourceId = "${DEPLOYMENT}"}.mean() > 80`,
-    lifecycleState: 'ACTIVE',
-  };
+  const alarm = HIGH_CPU_DEFINITION;
 
   it('an alarm GetAlarm returns as DELETED is no such alarm, and its status is not even asked for', async () => {
     const { monitoring, calls } = monitoringWith({ ...alarm, lifecycleState: 'DELETED' });
@@ -220,15 +215,7 @@ describe('verify: the value comes from the newest finite datapoint', () => {
     const summarize: unknown[] = [];
     const monitoring = {
       getAlarm: async () => ({
-        alarm: {
-          id: HIGH_CPU_ALARM,
-          compartmentId: 'ocid1.compartment.oc1..aaaa',
-          metricCompartmentId: 'ocid1.compartment.oc1..aaaa',
-          namespace: 'oci_datascience_modeldeploy',
-          displayName: 'model_deployment_high_cpu',
-          query: `CpuUtilization[5m]{resourceId = "${DEPLOYMENT}"}.mean() > 80`,
-          lifecycleState: 'ACTIVE',
-        },
+        alarm: HIGH_CPU_DEFINITION,
       }),
       listAlarmsStatus: async () => ({ items: [{ id: HIGH_CPU_ALARM, status: 'FIRING' }] }),
       summarizeMetricsData: async (req: unknown) => (

@@ -1,4 +1,4 @@
-import { ManualClock } from '@autoscaler/core';
+import { ManualClock, type Signal } from '@autoscaler/core';
 import { createOciClients, type OciClients } from '../src/clients';
 import { OciFake, createTestIdentity, type OciFakeOptions, type TestIdentity } from '@autoscaler/sandbox-oci';
 
@@ -74,5 +74,19 @@ export function alarmBase(h: Harness, topicId: string): Record<string, unknown> 
     severity: 'CRITICAL',
     destinations: [topicId],
     isEnabled: true,
+  };
+}
+
+/** What parse() makes of a FIRING delivery of `alarm` (a CpuUtilization alarm) for deployment `id`, stamped `at`. */
+export function firingSignalFor(id: string, alarm: string, at: number, over: Partial<Signal> = {}): Signal {
+  return {
+    target: { provider: 'oci-data-science', id },
+    source: 'oci-monitoring',
+    metric: 'CpuUtilization',
+    alarm,
+    state: 'firing',
+    dedupeKey: 'k',
+    at,
+    ...over,
   };
 }

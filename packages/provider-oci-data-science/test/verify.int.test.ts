@@ -2,7 +2,7 @@ import { ValidationError, type Signal } from '@autoscaler/core';
 import { OciMonitoringAlarmSource } from '../src';
 import { HEARTBEAT_RULE } from '../src/heartbeat';
 import { seedPolicy } from './policies';
-import { harness, quietSdk, type Harness } from './support';
+import { firingSignalFor, harness, quietSdk, type Harness } from './support';
 
 /**
  * verify(): a delivery is trusted only as far as Monitoring confirms it: the alarm exists,
@@ -29,19 +29,7 @@ afterEach(() => h.close());
 
 /** What parse() makes of a delivery for the high-CPU alarm, stamped `at`. */
 function signal(at: number, over: Partial<Signal> = {}): Signal {
-  return {
-    target: { provider: 'oci-data-science', id: dep },
-    source: 'oci-monitoring',
-    metric: 'CpuUtilization',
-    alarm: high,
-    alarmName: 'forged title',
-    state: 'firing',
-    value: 999,
-    threshold: 1,
-    dedupeKey: `k@${at}`,
-    at,
-    ...over,
-  };
+  return firingSignalFor(dep, high, at, { alarmName: 'forged title', value: 999, threshold: 1, dedupeKey: `k@${at}`, ...over });
 }
 
 async function issuesOf(signals: Signal[]): Promise<string[]> {
