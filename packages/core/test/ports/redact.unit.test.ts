@@ -11,6 +11,17 @@ describe('redaction', () => {
     ['Authorization: Bearer eyJhbGciOiJSUzI1NiJ9.payload.sig', 'Authorization: Bearer (redacted)'],
     ['?X-Amz-Signature=deadbeef&x=1 token=abc123', '?X-Amz-Signature=(redacted)&x=1 token=(redacted)'],
     ['no secret here', 'no secret here'],
+    // Edges found by mutation testing (bench/mutation.ts).
+    ['see http://a.example.com/x and https://b.example.com/y', 'see http://a.example.com/… and https://b.example.com/…'],
+    ['https://host.example.com ok', 'https://host.example.com ok'],
+    ['ws://u@h.example.com/', 'ws://h.example.com/…'],
+    ['Basic dXNlcjpwYXNzd29yZA== sent', 'Basic (redacted) sent'],
+    ['Bearer short', 'Bearer short'],
+    ['Bearer   abcdefghij', 'Bearer (redacted)'],
+    ['password=hunter2 api_key=abc SIG=zz apikey=q', 'password=(redacted) api_key=(redacted) SIG=(redacted) apikey=(redacted)'],
+    ['x-amz-security-token=abc&y=2', 'x-amz-security-token=(redacted)&y=2'],
+    ['monkey=banana', 'monkey=banana'],
+    ['authorization="abc"', 'authorization="abc"'],
   ])('%s', (input, expected) => {
     expect(redactSecrets(input)).toBe(expected);
   });

@@ -1,4 +1,4 @@
-import { ValidationError, checkWebhookUrl, redactSecrets, redactUrl, webhookUrlProblem } from '../../src/index';
+import { ValidationError, checkWebhookUrl, redactUrl, webhookUrlProblem } from '../../src/index';
 
 /** A table of host names, whitespace-separated. */
 const hosts = (list: string): string[] => list.trim().split(/\s+/);
@@ -85,20 +85,5 @@ describe('redaction, edge by edge', () => {
     expect(redactUrl(input)).toBe(expected);
     // The regex is global: a second call must give the same answer.
     expect(redactUrl(input)).toBe(expected);
-  });
-
-  it.each([
-    ['see http://a.example.com/x and https://b.example.com/y', 'see http://a.example.com/… and https://b.example.com/…'],
-    ['https://host.example.com ok', 'https://host.example.com ok'],
-    ['ws://u@h.example.com/', 'ws://h.example.com/…'],
-    ['Basic dXNlcjpwYXNzd29yZA== sent', 'Basic (redacted) sent'],
-    ['Bearer short', 'Bearer short'],
-    ['Bearer   abcdefghij', 'Bearer (redacted)'],
-    ['password=hunter2 api_key=abc SIG=zz apikey=q', 'password=(redacted) api_key=(redacted) SIG=(redacted) apikey=(redacted)'],
-    ['x-amz-security-token=abc&y=2', 'x-amz-security-token=(redacted)&y=2'],
-    ['monkey=banana', 'monkey=banana'],
-    ['authorization="abc"', 'authorization="abc"'],
-  ])('redactSecrets(%j) is %j', (input, expected) => {
-    expect(redactSecrets(input)).toBe(expected);
   });
 });
