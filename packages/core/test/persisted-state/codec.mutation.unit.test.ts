@@ -62,6 +62,8 @@ describe('marks, encode and decode', () => {
 
   it('the failure count: spaces tolerated, 0 is named as a problem, an absent key is not', () => {
     expect(decode({ 'autoscaler:fail': ' 3 ' }).metricFailures).toBe(3);
+    // Base 35 in lowercase only: parseInt would read `Q5` (q is a base-35 digit), the codec never writes it.
+    expect(decode({ 'autoscaler:fail': 'Q5' }).metricFailures).toBeUndefined();
     const problems: string[] = [];
     expect(decode({ 'autoscaler:fail': '0' }, AWS, problems).metricFailures).toBeUndefined();
     expect(problems).toEqual(['autoscaler:fail: not a count >= 1 in base 35; ignored']);
@@ -104,15 +106,16 @@ describe('lists at their limits', () => {
     const two = { ...OCI, maxKeys: 2 };
     expect(decodePersistedState({ 'autoscaler-dedupe-1': 'a', 'autoscaler-dedupe-2': 'b' }, two).dedupeKeys).toEqual(['a']);
     expect(decode({ 'autoscaler-dedupe': 'a  b ' }, OCI).dedupeKeys).toEqual(['a', 'b']);
-    expect(decode({ 'autoscaler:dedupe': `ok ${'x'.repeat(65)} not#allowed` }).dedupeKeys).toEqual(['ok']);
+    expect(decode({ 'autoscaler:dedupe': `ok ${'x'.repeat(65)} not#allowed ${'y'.repeat(64)}` }).dedupeKeys).toEqual(['ok', 'y'.repeat(64)]);
     expect(decode({ 'autoscaler:recs': '1-2 1-2-3 q!-2 3-z1 4-5' }).recommendations).toEqual([
       { at: 1, replicas: 2 },
       { at: 4, replicas: 5 },
     ]);
   });
 
-  it('what a cloud hands back as null or with non-string values is read as nothing, without a throw', () => {
+  it('what a cloud hands back as null or undefined or with non-string values is read as nothing, without a throw', () => {
     expect(decode(null)).toStrictEqual(empty());
+    expect(decodePersistedState(undefined, AWS)).toStrictEqual(empty());
     expect(decode({ 'autoscaler:out': 5, 'autoscaler:dedupe': ['a'] })).toStrictEqual(empty());
   });
 });
