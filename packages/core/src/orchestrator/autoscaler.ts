@@ -199,17 +199,29 @@ export class Autoscaler {
   /** One periodic evaluation per target a heartbeat named; a delivery seen before is a duplicate. */
   private async evaluateRequested(requests: readonly Signal[], options: RunOptions): Promise<AuditRecord[]> {
     const started = this.clock.now();
-    const fresh = new Map<string, TargetRef>();
+    const fresh = new Map<string, { ref: TargetRef; claim: string }>();
     const records: AuditRecord[] = [];
     for (const s of requests) {
       const ref = this.canonical(s.target);
       const key = formatTarget(ref);
       if (fresh.has(key)) continue;
-      if (await this.store.claim(`evaluate ${key} ${s.dedupeKey}`, this.dedupeTtlMs, started)) fresh.set(key, ref);
+      const claim = `evaluate ${key} ${s.dedupeKey}`;
+      if (await this.store.claim(claim, this.dedupeTtlMs, started)) fresh.set(key, { ref, claim });
       else records.push(this.record('duplicate', started, { target: ref, reason: 'this request for an evaluation was already handled (dedupe key seen)' }));
     }
-    if (fresh.size > 0) records.push(...(await this.evaluateAll([...fresh.values()], options)).records);
-    return records;
+    if (fresh.size === 0) return records;
+    const claims = [...fresh.values()];
+    const evaluated = (
+      await this.evaluateAll(
+        claims.map((c) => c.ref),
+        options,
+      )
+    ).records;
+    // An evaluation that ended in a transient error or a conflict gives its claim back, so a
+    // redelivery of the same heartbeat is a retry rather than a duplicate (as for alarm signals).
+    const retryable = claims.filter((_, i) => evaluated[i]?.code === 'TRANSIENT' || evaluated[i]?.code === 'CONFLICT');
+    await this.releaseAll(retryable.map((c) => c.claim));
+    return [...records, ...evaluated];
   }
 
   private async actOn(signals: readonly Signal[], options: RunOptions): Promise<HandleResult> {

@@ -1,4 +1,4 @@
-import { Autoscaler, ManualClock, MemoryProvider, StaticPolicies, validatePolicy } from '../../src/index';
+import { Autoscaler, ManualClock, MemoryProvider, StaticPolicies, TransientError, validatePolicy } from '../../src/index';
 import type { AlarmSource, Signal, TargetRef } from '../../src/index';
 
 // A heartbeat delivery (`state: 'evaluate'`) asks for one periodic evaluation of its target:
@@ -25,7 +25,7 @@ function world(sources: AlarmSource[] = [], replicas = 1) {
       { name: 'hot', threshold: { alarm: 'hot', change: 5 } },
     ],
   });
-  const autoscaler = new Autoscaler({ providers: [provider], policies: new StaticPolicies([policy]), sources, clock });
+  const autoscaler = new Autoscaler({ providers: [provider], policies: new StaticPolicies([policy]), sources, clock, retry: { attempts: 1, baseDelayMs: 0 } });
   return { clock, provider, autoscaler };
 }
 
@@ -63,6 +63,25 @@ describe("signals with state 'evaluate' (heartbeats)", () => {
     const next = await autoscaler.handleSignals([heartbeat(A, 'hb-2')]);
     expect(next.records.map((r) => r.outcome)).toEqual(['no-action']);
     expect(provider.calls.describe).toBe(describes + 1);
+  });
+
+  it('a heartbeat whose evaluation ends in a transient error gives its claim back: the redelivery is a retry', async () => {
+    const { provider, autoscaler } = world();
+    // The first describe fails (the world's autoscaler makes one attempt per call).
+    provider.injectFault(new TransientError('describe timed out'));
+    const failed = await autoscaler.handleSignals([heartbeat(A), heartbeat(B)]);
+    expect(failed.records.map((r) => [r.target?.id, r.outcome, r.code]).sort()).toEqual([
+      ['model-a', 'error', 'TRANSIENT'],
+      ['model-b', 'scaled', undefined],
+    ]);
+    expect(failed.ok).toBe(false);
+    const retried = await autoscaler.handleSignals([heartbeat(A), heartbeat(B)]);
+    // A is evaluated again (and scaled to the schedule floor); B's evaluation succeeded, so its copy is a duplicate.
+    expect(retried.records.map((r) => [r.target?.id, r.outcome, r.to?.replicas]).sort()).toEqual([
+      ['model-a', 'scaled', 3],
+      ['model-b', 'duplicate', undefined],
+    ]);
+    expect((await provider.describe(A)).capacity.replicas).toBe(3);
   });
 
   it('two heartbeats for one target in one delivery evaluate it once; each target is evaluated', async () => {
