@@ -26,8 +26,12 @@ export function predictiveProposal(name: string, rule: PredictiveRule, forecast:
     return { rule: name, reason: forecastUnavailable(`load ${String(load)} is not a finite number >= 0`), fallback: true };
   // Under FORECAST_LIMITS.idleShare of one instance's load plans none: a stray request does not wake a zero floor.
   const desired = load < FORECAST_LIMITS.idleShare * rule.target ? 0 : Math.ceil(load / rule.target);
-  const what = (): string =>
-    `forecast ${rule.metric} ${round(load)}/period over ${forecast.horizonSeconds}s (level ${round(forecast.level)}, headroom ${round(forecast.headroom)}) vs target ${rule.target}/instance`;
+  // A recurrence envelope planned instead of the forecast's peak (bursts after idle gaps): say so.
+  const plan = (): string =>
+    forecast.envelopeMinutes === undefined
+      ? `level ${round(forecast.level)}, headroom ${round(forecast.headroom)}`
+      : `highest of the last ${round(forecast.envelopeMinutes)} min x headroom ${round(forecast.headroom)}, level ${round(forecast.level)}`;
+  const what = (): string => `forecast ${rule.metric} ${round(load)}/period over ${forecast.horizonSeconds}s (${plan()}) vs target ${rule.target}/instance`;
   if (desired > replicas) return { rule: name, relative: false, replicas: desired, why: later(() => `${what()}: ${desired} replicas`) };
   if (desired < replicas && load < rule.scaleInRatio * replicas * rule.target) {
     if (rule.disableScaleIn) return undefined;

@@ -46,6 +46,18 @@ export const FORECAST_LIMITS = {
    * level's to catch, not the shape's). Same bound as the headroom's.
    */
   maxSeasonRatio: 3,
+  /**
+   * Recurrence envelopes: beside the forecast, the plan "the highest load of the last W minutes"
+   * for each W here (and W = the horizon). At every refit each plan's own headroom is learnt like
+   * the forecast's, and the plan used is the cheapest (instances summed over the headroom window)
+   * of those whose clamped headroom covered `headroomQuantile` of the scored minutes; when none
+   * did, the one that covered most. Diurnal load is covered cheapest by the forecast; load that
+   * returns in bursts after 10-60 idle minutes (batch jobs) is covered only by a plan that
+   * remembers the last burst across the gap, which a multiplicative headroom over a forecast of
+   * the idle level cannot do. 30, 60 and 120 minutes: half an hour, an hour, two hours (spans of
+   * time, not fitted to a trace).
+   */
+  envelopeMinutes: [30, 60, 120],
 } as const;
 
 const L = FORECAST_LIMITS;
@@ -68,6 +80,12 @@ interface Windows {
   minPoints: number;
   /** Periods behind an origin that a forecast made at that origin reads. */
   own: number;
+  /** The recurrence envelopes' windows (FORECAST_LIMITS.envelopeMinutes) in periods. */
+  envelopes: number[];
+  /** Scored periods needed before an envelope may replace the forecast (the longest envelope). */
+  judged: number;
+  /** Periods behind an origin that any plan made at that origin reads (the forecast's or a fixed envelope's; the horizon's envelope reads H). */
+  reach: number;
   /** Periods behind `now`'s data end read for any horizon (headroom included): older points are dropped. */
   cap: number;
 }
@@ -85,6 +103,9 @@ function windows(rule: PredictiveRule): Windows {
   const refit = periods(L.headroomRefitMinutes);
   const cadence = periods(L.cadenceMinutes);
   const maxHorizon = Math.ceil(L.maxHorizonSeconds / P);
+  const envelopes = L.envelopeMinutes.map(periods);
+  // (The envelope as long as the horizon reads H periods: callers take max(reach, H).)
+  const reach = Math.max(own, ...envelopes);
   return {
     periodMs: P * 1000,
     level,
@@ -101,7 +122,10 @@ function windows(rule: PredictiveRule): Windows {
     cadence,
     minPoints: periods(Math.max(rule.levelMinutes, L.minHistoryMinutes)),
     own,
-    cap: own + headroomWindow + maxHorizon + refit + cadence + 1,
+    envelopes,
+    judged: Math.max(...envelopes),
+    reach,
+    cap: Math.max(reach, maxHorizon) + headroomWindow + maxHorizon + refit + cadence + 1,
   };
 }
 
@@ -114,7 +138,7 @@ export function forecastLookbackSeconds(rule: PredictiveRule, horizonSeconds: nu
   const w = windows(rule);
   const horizon = Math.ceil(Math.min(Math.max(horizonSeconds, 0), L.maxHorizonSeconds) / rule.periodSeconds);
   // What a forecast at the data end reads, plus how far the data end may lag `now`.
-  const read = w.own + w.headroomWindow + horizon + w.refit + w.cadence + 1;
+  const read = Math.max(w.reach, horizon) + w.headroomWindow + horizon + w.refit + w.cadence + 1;
   return (read + horizon + L.staleSlackPeriods) * rule.periodSeconds;
 }
 
@@ -129,6 +153,14 @@ function iso(ms: number): string {
 }
 
 const NONE = -1;
+
+/** The plan fitted on the refit grid: the forecast (window 0) or the envelope of `window` periods, and headrooms. */
+interface Fit {
+  window: number;
+  headroom: number;
+  /** The forecast's own headroom (used for a wake forecast whatever the plan). */
+  forecastHeadroom: number;
+}
 
 /**
  * The predictive rule's forecaster: metric history in, the load to plan for out. Pure (no I/O,
@@ -148,7 +180,10 @@ const NONE = -1;
  * - headroom = the headroomQuantile of actual(m) / peak made at the minute boundary ≤ m − H (the
  *   forecast in force when the capacity serving m was ordered; not a wake forecast), over headroomWindowMinutes,
  *   clamped to [0.5, 3]; 1.15 until 30 ratios exist; refitted every 10 minutes of data.
- * - load = peak × headroom.
+ * - load = peak × headroom, unless that capped headroom failed to cover headroomQuantile of the
+ *   scored minutes (load returning in bursts after idle gaps): then a recurrence envelope, the
+ *   highest load of the last W minutes × its own headroom learnt the same way, for the cheapest W
+ *   among the horizon and FORECAST_LIMITS.envelopeMinutes that covers (see `fit`).
  *
  * A warm instance remembers the history it has read and every past peak, so a caller that
  * appends to the same array pays for the new points only. Its results are identical to a fresh
@@ -174,11 +209,15 @@ export class Forecaster {
   private peaks: Float64Array = new Float64Array(0);
   private problems: Problem[] = [];
   private pending: string[] = [];
-  // Memo of the headroom fit.
+  // Memo of the fit (plan and headroom), and its scratch arrays.
   private horizon = -1;
   private fitAt = NaN;
-  private fitted: number = L.defaultHeadroom;
+  private fitted: Fit = { window: 0, headroom: L.defaultHeadroom, forecastHeadroom: L.defaultHeadroom };
   private ratios: Float64Array = new Float64Array(0);
+  private actuals: Float64Array = new Float64Array(0);
+  private bases: Float64Array = new Float64Array(0);
+  private origins: Float64Array = new Float64Array(0);
+  private deque: Int32Array = new Int32Array(0);
   private readonly anchors: Float64Array;
 
   constructor(readonly rule: PredictiveRule) {
@@ -205,7 +244,7 @@ export class Forecaster {
       this.fitAt = NaN;
     }
     const v = this.end;
-    const lookback = w.own + w.headroomWindow + H + w.refit + w.cadence + 1;
+    const lookback = Math.max(w.reach, H) + w.headroomWindow + H + w.refit + w.cadence + 1;
     // Problems older than anything a forecast reads are forgotten; the rest block if this one reads them.
     while (this.problems.length > 0 && this.problems[0]!.at < v - w.cap) this.problems.shift();
     const bad = this.problems.findIndex((p) => p.at >= v - lookback);
@@ -247,10 +286,14 @@ export class Forecaster {
     const slot = v - this.base;
     if (v % w.cadence === 0 && slot < this.peaks.length) this.peaks[slot] = made === undefined || made.wake ? NONE : made.peak;
     if (made === undefined) return { ok: false, reason: 'no data in the level window' };
-    const headroom = this.headroomAt(v, H);
-    const load = made.peak * headroom;
+    const fit = this.fit(v, H);
+    // A wake forecast (idle days' load as it was) is the forecast's own: no envelope remembers a night.
+    const envelope = fit.window > 0 && !made.wake;
+    const headroom = envelope ? fit.headroom : fit.forecastHeadroom;
+    const load = (envelope ? this.envelopeAt(v, fit.window) : made.peak) * headroom;
     if (!Number.isFinite(load) || !Number.isFinite(made.level)) return { ok: false, reason: 'the forecast is not a finite number (values too large)' };
-    return { ok: true, load, level: made.level, headroom, horizonSeconds, points: present };
+    const base = { ok: true as const, load, level: made.level, headroom, horizonSeconds, points: present };
+    return envelope ? { ...base, envelopeMinutes: (fit.window * this.rule.periodSeconds) / 60 } : base;
   }
 
   // --- reading the caller's array ------------------------------------------------------------
@@ -570,13 +613,64 @@ export class Forecaster {
     return peak;
   }
 
-  /** Headroom on the refit grid: the quantile of actual / forecast in force when its capacity was ordered. */
-  private headroomAt(v: number, H: number): number {
+  /** The highest present value in periods [v - W, v), 0 when there is none. */
+  private envelopeAt(v: number, W: number): number {
+    let max = 0;
+    for (let k = v - W; k < v; k++) {
+      const x = this.value(k);
+      if (x > max) max = x;
+    }
+    return max;
+  }
+
+  /** bases[i] = envelopeAt(origins[i], W) for the n nondecreasing origins (a sliding maximum). */
+  private envelopes(W: number, n: number): void {
+    const { origins, bases } = this;
+    if (n === 0) return;
+    const from = origins[0]! - W;
+    const size = origins[n - 1]! - from + 1;
+    if (this.deque.length < size) this.deque = new Int32Array(size);
+    const dq = this.deque;
+    let head = 0;
+    let tail = 0;
+    let next = from;
+    for (let i = 0; i < n; i++) {
+      const o = origins[i]!;
+      for (; next < o; next++) {
+        const x = this.value(next);
+        if (x !== x) continue;
+        while (tail > head && this.value(dq[tail - 1]! + from) <= x) tail--;
+        dq[tail++] = next - from;
+      }
+      while (tail > head && dq[head]! + from < o - W) head++;
+      bases[i] = tail > head ? this.value(dq[head]! + from) : 0;
+    }
+  }
+
+  /**
+   * The plan on the refit grid. The scored minutes are those of the last headroomWindowMinutes
+   * whose capacity was ordered under a (non-wake) forecast: actual(m) against what each plan
+   * made at the minute boundary <= m - H. Each plan's headroom is the headroomQuantile of its
+   * actual / plan ratios, clamped to [0.5, 3]; a plan covers a minute when the ratio is within
+   * its headroom, and covers the window when it covers headroomQuantile of the minutes (which
+   * the quantile guarantees unless the clamp cut it). The plan is the forecast (headroom 1.15
+   * until 30 minutes are scored) while it covers the window. When it does not, and the scored
+   * minutes span the longest envelope: the cheapest covering envelope (instances summed over the
+   * scored minutes), or when none covers, the most covering plan, the forecast included (the
+   * cheaper on a tie, the forecast on a full tie).
+   */
+  private fit(v: number, H: number): Fit {
     const w = this.w;
     const g = Math.floor(v / w.refit) * w.refit;
     if (g === this.fitAt) return this.fitted;
-    if (this.ratios.length < w.headroomWindow) this.ratios = new Float64Array(w.headroomWindow);
-    const ratios = this.ratios;
+    const size = w.headroomWindow;
+    if (this.ratios.length < size) {
+      this.ratios = new Float64Array(size);
+      this.actuals = new Float64Array(size);
+      this.bases = new Float64Array(size);
+      this.origins = new Float64Array(size);
+    }
+    const { ratios, actuals, bases, origins } = this;
     let n = 0;
     for (let m = Math.max(g - w.headroomWindow, this.first); m < g; m++) {
       const actual = this.value(m);
@@ -585,16 +679,51 @@ export class Forecaster {
       if (o <= this.first) continue;
       const peak = this.peakAt(o, H);
       if (!(peak > 0)) continue;
-      ratios[n++] = actual / peak;
+      actuals[n] = actual;
+      bases[n] = peak;
+      origins[n] = o;
+      n++;
     }
-    let headroom: number = L.defaultHeadroom;
+    let fitted: Fit = { window: 0, headroom: L.defaultHeadroom, forecastHeadroom: L.defaultHeadroom };
     if (n >= L.minHeadroomRatios) {
-      const q = select(ratios, n, Math.min(n - 1, Math.floor(w.quantile * n)));
-      headroom = Math.min(L.maxHeadroom, Math.max(L.minHeadroom, q));
+      const target = this.rule.target;
+      const instances = (x: number): number => (x < L.idleShare * target ? 0 : Math.ceil(x / target));
+      const k = Math.min(n - 1, Math.floor(w.quantile * n));
+      /** Headroom, minutes covered and instances of the plan whose bases are in `bases`. */
+      const score = (): { headroom: number; covered: number; cost: number } => {
+        for (let i = 0; i < n; i++) ratios[i] = bases[i]! > 0 ? actuals[i]! / bases[i]! : actuals[i]! > 0 ? Infinity : 0;
+        const headroom = Math.min(L.maxHeadroom, Math.max(L.minHeadroom, select(ratios, n, k)));
+        let covered = 0;
+        let cost = 0;
+        for (let i = 0; i < n; i++) {
+          if (ratios[i]! <= headroom) covered++;
+          cost += instances(bases[i]! * headroom);
+        }
+        return { headroom, covered, cost };
+      };
+      const forecast = score();
+      fitted = { window: 0, headroom: forecast.headroom, forecastHeadroom: forecast.headroom };
+      const enough = w.quantile * n;
+      let best = forecast;
+      // The envelopes only when the forecast's capped headroom misses, judged on at least the longest envelope's span.
+      if (forecast.covered < enough && n >= w.judged)
+        for (const W of [H, ...w.envelopes]) {
+          this.envelopes(W, n);
+          const e = score();
+          const covers = e.covered >= enough;
+          const bestCovers = best.covered >= enough;
+          const better = covers
+            ? !bestCovers || e.cost < best.cost
+            : !bestCovers && (e.covered > best.covered || (e.covered === best.covered && e.cost < best.cost));
+          if (better) {
+            best = e;
+            fitted = { window: W, headroom: e.headroom, forecastHeadroom: forecast.headroom };
+          }
+        }
     }
     this.fitAt = g;
-    this.fitted = headroom;
-    return headroom;
+    this.fitted = fitted;
+    return fitted;
   }
 }
 

@@ -36,6 +36,12 @@ export type Forecast =
       horizonSeconds: number;
       /** Datapoints the forecast was made from. */
       points: number;
+      /**
+       * Set when the plan is a recurrence envelope, not the forecast's peak: load = the highest load of
+       * the last this many minutes x headroom (the forecast's capped headroom missed too many recent
+       * minutes, as with bursts after idle gaps, and this envelope covered them).
+       */
+      envelopeMinutes?: number;
     }
   | {
       ok: false;
