@@ -123,7 +123,7 @@ export interface DeploymentSeriesOptions {
 /** Monitoring keeps 1-minute aggregates for 7 days; a query may return at most 100,000 datapoints (MetricData limits). */
 const MAX_MINUTE_RANGE_MS = 7 * 86_400_000;
 const MAX_DATAPOINTS = 100_000;
-const STATISTICS = /^(mean|max|min|sum|count|rate|percentile\([0-9.]+\))\(\)$|^percentile\([0-9.]+\)$/;
+const STATISTICS = /^(mean|max|min|sum|count|rate|percentile\([0-9.]+\))\(\)$|^percentile\([0-9.]+\)$|^absent\((\d+[mhd]?)?\)$/;
 
 export interface FireOptions {
   type?: 'OK_TO_FIRING' | 'REPEAT' | 'FIRING_TO_OK' | 'RESET';
@@ -170,7 +170,7 @@ export class FakeMonitoring {
     return a && a.json['lifecycleState'] === 'ACTIVE' ? structuredClone(a.json) : undefined;
   }
 
-  /** Seed an alarm directly (as a user would in the console). Returns its OCID. */
+  /** Seed an alarm directly (as a user would in the console). Returns its OCID. `freeformTags: undefined` stores one without the field (optional in Alarm and AlarmSummary). */
   seedAlarm(details: Record<string, unknown>): string {
     return this.store(this.validateCreate(details));
   }
@@ -514,8 +514,10 @@ function intervalMs(v: string): number {
   return Number(m[1]) * (m[2] === 'm' ? 60_000 : m[2] === 'h' ? 3_600_000 : 86_400_000);
 }
 
-/** The statistic over one window, with MQL's semantics (cloud-semantics); rate() and percentile() are not modelled and read as mean(). */
+/** The statistic over one window, with MQL's semantics (cloud-semantics); rate() and percentile() are not modelled and read as mean(); absent() reads 0. */
 function aggregate(stat: string, vs: number[]): number {
+  // absent() is 1 for a window without data, 0 for one with data; only windows with data are served here.
+  if (stat.startsWith('absent')) return 0;
   const known = (MQL_STATISTICS as readonly string[]).includes(stat) ? (stat as MqlStatistic) : 'mean';
   return aggregateMql(vs, 0, vs.length, known) ?? 0;
 }
