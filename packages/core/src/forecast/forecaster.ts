@@ -625,10 +625,12 @@ export class Forecaster {
 
   /** bases[i] = envelopeAt(origins[i], W) for the n nondecreasing origins (a sliding maximum). */
   private envelopes(W: number, n: number): void {
-    const { origins, bases } = this;
+    const { origins, bases, values } = this;
     if (n === 0) return;
-    const from = origins[0]! - W;
-    const size = origins[n - 1]! - from + 1;
+    // Slots (period - base) of the periods read; none before the first stored one.
+    const off = this.base;
+    const from = Math.max(origins[0]! - W, off);
+    const size = Math.max(0, origins[n - 1]! - from) + 1;
     if (this.deque.length < size) this.deque = new Int32Array(size);
     const dq = this.deque;
     let head = 0;
@@ -637,14 +639,41 @@ export class Forecaster {
     for (let i = 0; i < n; i++) {
       const o = origins[i]!;
       for (; next < o; next++) {
-        const x = this.value(next);
+        const x = values[next - off]!;
         if (x !== x) continue;
-        while (tail > head && this.value(dq[tail - 1]! + from) <= x) tail--;
+        while (tail > head && values[dq[tail - 1]! + from - off]! <= x) tail--;
         dq[tail++] = next - from;
       }
       while (tail > head && dq[head]! + from < o - W) head++;
-      bases[i] = tail > head ? this.value(dq[head]! + from) : 0;
+      bases[i] = tail > head ? values[dq[head]! + from - off]! : 0;
     }
+  }
+
+  /** The headroom and the minutes covered of the plan whose bases are in `bases` (ratios are reordered). */
+  private score(n: number, k: number): { headroom: number; covered: number } {
+    const { ratios, actuals, bases } = this;
+    for (let i = 0; i < n; i++) {
+      const b = bases[i]!;
+      const a = actuals[i]!;
+      ratios[i] = b > 0 ? a / b : a > 0 ? Infinity : 0;
+    }
+    const headroom = Math.min(L.maxHeadroom, Math.max(L.minHeadroom, select(ratios, n, k)));
+    let covered = 0;
+    for (let i = 0; i < n; i++) if (ratios[i]! <= headroom) covered++;
+    return { headroom, covered };
+  }
+
+  /** Instances the plan whose bases are in `bases` asks for, summed over the scored minutes (as decide plans them). */
+  private cost(n: number, headroom: number): number {
+    const { bases } = this;
+    const target = this.rule.target;
+    const idle = L.idleShare * target;
+    let cost = 0;
+    for (let i = 0; i < n; i++) {
+      const plan = bases[i]! * headroom;
+      if (plan >= idle) cost += Math.ceil(plan / target);
+    }
+    return cost;
   }
 
   /**
@@ -670,7 +699,7 @@ export class Forecaster {
       this.bases = new Float64Array(size);
       this.origins = new Float64Array(size);
     }
-    const { ratios, actuals, bases, origins } = this;
+    const { actuals, bases, origins } = this;
     let n = 0;
     for (let m = Math.max(g - w.headroomWindow, this.first); m < g; m++) {
       const actual = this.value(m);
@@ -686,30 +715,17 @@ export class Forecaster {
     }
     let fitted: Fit = { window: 0, headroom: L.defaultHeadroom, forecastHeadroom: L.defaultHeadroom };
     if (n >= L.minHeadroomRatios) {
-      const target = this.rule.target;
-      const instances = (x: number): number => (x < L.idleShare * target ? 0 : Math.ceil(x / target));
       const k = Math.min(n - 1, Math.floor(w.quantile * n));
-      /** Headroom, minutes covered and instances of the plan whose bases are in `bases`. */
-      const score = (): { headroom: number; covered: number; cost: number } => {
-        for (let i = 0; i < n; i++) ratios[i] = bases[i]! > 0 ? actuals[i]! / bases[i]! : actuals[i]! > 0 ? Infinity : 0;
-        const headroom = Math.min(L.maxHeadroom, Math.max(L.minHeadroom, select(ratios, n, k)));
-        let covered = 0;
-        let cost = 0;
-        for (let i = 0; i < n; i++) {
-          if (ratios[i]! <= headroom) covered++;
-          cost += instances(bases[i]! * headroom);
-        }
-        return { headroom, covered, cost };
-      };
-      const forecast = score();
+      const forecast = this.score(n, k);
       fitted = { window: 0, headroom: forecast.headroom, forecastHeadroom: forecast.headroom };
       const enough = w.quantile * n;
-      let best = forecast;
       // The envelopes only when the forecast's capped headroom misses, judged on at least the longest envelope's span.
-      if (forecast.covered < enough && n >= w.judged)
+      if (forecast.covered < enough && n >= w.judged) {
+        let best = { ...forecast, cost: this.cost(n, forecast.headroom) };
         for (const W of [H, ...w.envelopes]) {
           this.envelopes(W, n);
-          const e = score();
+          const e = { ...this.score(n, k), cost: 0 };
+          e.cost = this.cost(n, e.headroom);
           const covers = e.covered >= enough;
           const bestCovers = best.covered >= enough;
           const better = covers
@@ -720,6 +736,7 @@ export class Forecaster {
             fitted = { window: W, headroom: e.headroom, forecastHeadroom: forecast.headroom };
           }
         }
+      }
     }
     this.fitAt = g;
     this.fitted = fitted;
