@@ -213,6 +213,16 @@ describe('ensureAlarms compares what it wants with what Monitoring has', () => {
     if (expected === 'unchanged') expect(Object.keys(tagsOf(after))).toEqual(Object.keys(tagsOf(edited)));
   });
 
+  it('a field Monitoring answers as null (a body cleared by hand) is put back', async () => {
+    const high = (await policyAlarms()).get('model_deployment_high_cpu')!;
+    const body = h.fake.monitoring.alarm(high)!['body'];
+    await h.clients.monitoring.updateAlarm({ alarmId: high, updateAlarmDetails: { body: null as unknown as string } });
+    expect(h.fake.monitoring.alarm(high)!['body']).toBeNull();
+    const changes = await source.ensureAlarms(target(), seedPolicy(dep));
+    expect(changes.find((c) => c.id === high)!.action).toBe('updated');
+    expect(h.fake.monitoring.alarm(high)!['body']).toBe(body);
+  });
+
   it('the heartbeat is compared the same way', async () => {
     const hb = (await source.ensureHeartbeat(target())).id;
     await h.clients.monitoring.updateAlarm({ alarmId: hb, updateAlarmDetails: { isEnabled: false } });
