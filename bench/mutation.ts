@@ -28,7 +28,14 @@ const GROUPS: Group[] = [
     name: 'core-engine',
     jestConfig: CORE,
     mutate: ['packages/core/src/engine/*.ts', '!packages/core/src/**/*.test.ts', '!packages/core/src/**/index.ts'],
-    tests: ['<rootDir>/test/engine/**/*.test.ts'],
+    tests: [
+      '<rootDir>/test/engine/**/*.test.ts',
+      // decide and applyMetricsFallback as the autoscaler calls them (fallback.ts is reached only from there, schedules and pulled signals too).
+      '<rootDir>/test/orchestrator/**/*.test.ts',
+      // decide's invariants on any policy and signals, and its forecast cases; the forecaster's zero-floor case through decide.
+      '<rootDir>/test/fuzz.unit.test.ts',
+      '<rootDir>/test/forecast/forecaster.unit.test.ts',
+    ],
   },
   {
     name: 'core-orchestrator',
