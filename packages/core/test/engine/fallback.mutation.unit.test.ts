@@ -77,9 +77,9 @@ describe('at the threshold, with fallback replicas', () => {
 });
 
 describe('never a scale-in on missing data', () => {
-  it('a scale-in is held, with or without fallback replicas', () => {
-    for (const f of [{}, { replicas: 2 }]) {
-      expect(applyMetricsFallback(fallback(f), state(5), scale(5, 4), 3, 'x', NOW)).toEqual({
+  it('a scale-in is held, with or without fallback replicas (below the current count, or between it and the scale-in)', () => {
+    for (const f of [{}, { replicas: 2 }, { replicas: 4 }]) {
+      expect(applyMetricsFallback(fallback(f), state(5), scale(5, 3), 3, 'x', NOW)).toEqual({
         action: 'none',
         from: { replicas: 5 },
         to: { replicas: 5 },
