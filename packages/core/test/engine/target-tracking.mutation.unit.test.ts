@@ -29,6 +29,9 @@ describe('the band (aws: out above target x (1 + tolerance), in below target x s
   it.each([
     // [what, rule extra, replicas, per-instance value, expected replicas or undefined for no rule asking]
     ['exactly at target with no tolerance asks nothing', {}, 2, 100, undefined],
+    ['exactly at 90% of target (scaleInRatio 0.9) is not below it', {}, 10, 90, undefined],
+    ['aws without a tolerance: 5% over target moves out', {}, 2, 105, 3],
+    ['hpa without a tolerance: 0.1 by default, 5% over stays', { algorithm: 'hpa' }, 2, 105, undefined],
     ['tolerance 0.5: exactly 1.5 x target is not above it', { tolerance: 0.5 }, 2, 150, undefined],
     ['tolerance 0.5: 1.2 x target is inside', { tolerance: 0.5 }, 2, 120, undefined],
     ['tolerance 0.5: past 1.5 x target moves out', { tolerance: 0.5 }, 2, 151, 4],
@@ -81,6 +84,10 @@ describe('scale from zero', () => {
       to: { replicas: 1 },
       reason: 'cpu 50 with 0 replicas: start 1',
     });
+  });
+
+  it('a reading of zero starts nothing', () => {
+    expect(decide(tt({ statistic: 'total' }, zero), state(0), [cpu(0)], {}, NOW)).toMatchObject({ action: 'none', reason: NO_CHANGE });
   });
 
   it('starts total / target for a total, named in the reason', () => {
