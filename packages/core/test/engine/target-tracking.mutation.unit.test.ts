@@ -164,6 +164,16 @@ describe('which readings take the HPA arithmetic: algorithm hpa, per instance, w
     expect(d).toMatchObject({ to: { replicas: 4 }, reason: 'memory 200% of requests over 2 pods vs target 100% (HPA arithmetic): 4 replicas' });
   });
 
+  it('dimensions.resource names the resource when the metric name does not', () => {
+    const p = policy([{ name: 'c', targetTracking: { metric: 'container_cpu', target: 100, algorithm: 'hpa' } }]);
+    const d = decide(p, state(2), [{ ...s(), metric: 'container_cpu', dimensions: { resource: 'cpu' } }], {}, NOW);
+    expect(d).toMatchObject({ to: { replicas: 4 }, reason: 'container_cpu 200% of requests over 2 pods vs target 100% (HPA arithmetic): 4 replicas' });
+  });
+
+  it('a fractional target is rounded to the whole percent the HPA arithmetic takes', () => {
+    expect(decide(hpa({ target: 99.6 }), state(2), [s()], {}, NOW)).toMatchObject({ action: 'scale', to: { replicas: 4 } });
+  });
+
   it('its own tolerance, not the default 0.1: 125% with tolerance 0.3 stays', () => {
     expect(decide(hpa({ tolerance: 0.3 }), state(3), [withSamples(pods(3, 1250), 125)], {}, NOW)).toMatchObject({ action: 'none', reason: NO_CHANGE });
     expect(decide(hpa(), state(3), [withSamples(pods(3, 1250), 125)], {}, NOW).to.replicas).toBe(4);
