@@ -79,6 +79,13 @@ describe('bandwidth threshold rules', () => {
     expect(d).toMatchObject({ action: 'resize', to: { bandwidthMbps: 17 }, reason: 'LB high firing: bandwidth +5 Mbps' });
   });
 
+  it('an unknown current bandwidth counts from the minimum', () => {
+    expect(decide(policy(rules), state(undefined), [signal({ state: 'firing', alarm: 'lb-high' })], {}, NOW)).toMatchObject({
+      action: 'resize',
+      to: { bandwidthMbps: 15 },
+    });
+  });
+
   it('names the value it saw, and a removal without a plus', () => {
     const d = decide(policy(rules), state(16), [at(12.3456)], {}, NOW);
     expect(d).toMatchObject({ action: 'resize', to: { bandwidthMbps: 11 }, reason: `${METRIC} at 12.346: bandwidth -5 Mbps` });
