@@ -43,7 +43,7 @@ describe('bandwidth tracking: the band', () => {
     ['tolerance 0.1: exactly target x 1.1 is not above it', { target: 50, tolerance: 0.1 }, 10, 55, undefined],
     ['tolerance 0.1: inside target x 1.1', { target: 50, tolerance: 0.1 }, 10, 52, undefined],
     ['tolerance 0.1: past target x 1.1 moves out', { target: 50, tolerance: 0.1 }, 10, 56, 12],
-    ['tolerance 0.1: above target x 0.9 x 0.9 (40.5) stays', { target: 50, tolerance: 0.1 }, 10, 42, undefined],
+    ['tolerance 0.1: above target x 0.9 x 0.9 (40.5) stays', { target: 50, tolerance: 0.1 }, 20, 42, undefined],
     ['tolerance 0.1: below target x 0.9 x 0.9 moves in', { target: 50, tolerance: 0.1 }, 20, 40, 16],
     ['disableScaleIn: low utilization keeps the bandwidth', { disableScaleIn: true }, 20, 35, undefined],
   ])('%s', (_what, extra, current, utilization, expected) => {
