@@ -39,10 +39,23 @@ describe('the band (aws: out above target x (1 + tolerance), in below target x s
     ['tolerance 0.5: below 45 moves in', { tolerance: 0.5 }, 10, 44, 5],
     ['hpa, tolerance 0.5: |ratio - 1| exactly 0.5 stays', { algorithm: 'hpa', tolerance: 0.5 }, 2, 150, undefined],
     ['hpa, tolerance 0.5: past it moves', { algorithm: 'hpa', tolerance: 0.5 }, 2, 151, 4],
+    ['hpa scales in as soon as |ratio - 1| > 0.1 (85%)', { algorithm: 'hpa' }, 10, 85, 9],
+    ['aws without a tolerance: 85% is below 90% of target and moves in', {}, 10, 85, 9],
+    ['aws, tolerance 0.1: 85% is above 0.9 x 0.9 x target (81) and stays, where hpa moves', { tolerance: 0.1 }, 10, 85, undefined],
+    ['disableScaleIn: a low reading asks nothing', { disableScaleIn: true }, 4, 20, undefined],
   ])('%s', (_what, extra, replicas, value, expected) => {
     const d = decide(tt(extra), state(replicas), [cpu(value)], {}, NOW);
     if (expected === undefined) expect(d).toMatchObject({ action: 'none', reason: NO_CHANGE });
     else expect(d).toMatchObject({ action: 'scale', to: { replicas: expected }, rule: 'tt' });
+  });
+
+  it('ignores a reading of another metric', () => {
+    expect(decide(tt(), state(2), [sample('memory', 300)], {}, NOW)).toMatchObject({ action: 'none', reason: NO_CHANGE });
+  });
+
+  it('is an absolute proposal: a scale-out cooldown whose mark does not say how much it added does not hold it', () => {
+    const d = decide(tt({}, { cooldown: { scaleOut: 300, scaleIn: 0 } }), state(2, { lastScaleOut: mark(60) }), [cpu(200)], {}, NOW);
+    expect(d).toMatchObject({ action: 'scale', to: { replicas: 4 } });
   });
 
   it('an alarm back to OK is no reading, whatever value it carries', () => {
@@ -88,6 +101,10 @@ describe('scale from zero', () => {
 
   it('a reading of zero starts nothing', () => {
     expect(decide(tt({ statistic: 'total' }, zero), state(0), [cpu(0)], {}, NOW)).toMatchObject({ action: 'none', reason: NO_CHANGE });
+  });
+
+  it('a per-instance reading starts one instance, however high', () => {
+    expect(decide(tt({}, zero), state(0), [cpu(250)], {}, NOW)).toMatchObject({ to: { replicas: 1 }, reason: 'cpu 250 with 0 replicas: start 1' });
   });
 
   it('starts total / target for a total, named in the reason', () => {
