@@ -54,6 +54,7 @@ describe('at the threshold, with fallback replicas', () => {
     expect(applyMetricsFallback(fallback({ replicas: 50 }), state(2), none(2), 3, '', NOW).to.replicas).toBe(10);
     expect(applyMetricsFallback(fallback({ replicas: 8 }, { maxStep: 3 }), state(2), none(2), 3, '', NOW).to.replicas).toBe(5);
     expect(applyMetricsFallback(fallback({ replicas: 5 }, { maxStep: 3 }), state(2), none(2), 3, '', NOW).to.replicas).toBe(5);
+    expect(applyMetricsFallback(fallback({ replicas: 4 }, { maxStep: 3 }), state(2), none(2), 3, '', NOW).to.replicas).toBe(4);
     // An open schedule floor above the fallback replicas lifts them.
     const floor = { name: 'floor', schedule: { start: '0 0 * * *', durationMinutes: 1440, minReplicas: 7 } };
     expect(applyMetricsFallback(fallback({ replicas: 4 }, {}, [floor]), state(2), none(2), 3, '', NOW).to.replicas).toBe(7);
@@ -77,8 +78,8 @@ describe('at the threshold, with fallback replicas', () => {
 });
 
 describe('never a scale-in on missing data', () => {
-  it('a scale-in is held, with or without fallback replicas (below the current count, or between it and the scale-in)', () => {
-    for (const f of [{}, { replicas: 2 }, { replicas: 4 }]) {
+  it('a scale-in is held, with or without fallback replicas (below, at, or between the scale-in and the current count)', () => {
+    for (const f of [{}, { replicas: 2 }, { replicas: 4 }, { replicas: 5 }]) {
       expect(applyMetricsFallback(fallback(f), state(5), scale(5, 3), 3, 'x', NOW)).toEqual({
         action: 'none',
         from: { replicas: 5 },
