@@ -35,6 +35,16 @@ it('the plan is absolute: a scale-out cooldown whose mark does not say how much 
   expect(d).toMatchObject({ action: 'scale', to: { replicas: 15 } });
 });
 
+it('a scale-in says what the forecast needs', () => {
+  expect(run(pred(), 10, forecast(120)).reason).toBe('forecast requests 120/period over 600s (level 120, headroom 1) vs target 100/instance: 2 replicas');
+});
+
+it('no forecast at all is named after the reason of the reactive rule that decided', () => {
+  const p = pred({}, {}, [{ name: 'high', threshold: { metric: 'cpu', above: 80, change: 1 } }]);
+  const d = decide(p, state(2), [sample('cpu', 95)], {}, NOW);
+  expect(d.reason).toBe('cpu breached (value 95): +1 replica; forecast: forecast unavailable (no forecast was made); reactive rules only');
+});
+
 it('an unusable forecast is named after the reason of the reactive rule that decided', () => {
   const p = pred({}, {}, [{ name: 'high', threshold: { metric: 'cpu', above: 80, change: 1 } }]);
   const d = run(p, 2, forecast(-1), [sample('cpu', 95)]);

@@ -49,3 +49,12 @@ it('a firing alarm with a value: its display name, "firing" and the value', () =
   const p = policy([{ name: 'up', threshold: { alarm: 'arn:high', change: 1 } }]);
   expect(decide(p, state(3), [alarm('arn:high', { alarmName: 'High CPU', value: 91 })], {}, NOW).reason).toBe('High CPU firing (value 91): +1 replica');
 });
+
+it('a size rule names the alarm and the rung it asks for', () => {
+  const p = policy([{ name: 'bigger', threshold: { alarm: 'high', size: 'next' } }], { sizes: ['s1', 's2', 's3'] });
+  expect(decide(p, state({ replicas: 2, size: 's1' }), [alarm('high')], {}, NOW)).toMatchObject({
+    action: 'resize',
+    to: { size: 's2' },
+    reason: 'high firing: next size: s1 -> s2',
+  });
+});
