@@ -79,7 +79,7 @@ export class MemoryProvider implements Provider {
   }
 
   /** Change a target behind the autoscaler's back (another actor), bumping its version. */
-  tamper(id: string, change: Partial<Pick<MemoryTarget, 'capacity' | 'status'>>): void {
+  tamper(id: string, change: Partial<Pick<MemoryTarget, 'capacity' | 'status' | 'managed' | 'persisted'>>): void {
     const t = this.get(id);
     Object.assign(t, change);
     t.version++;

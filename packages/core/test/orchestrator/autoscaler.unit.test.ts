@@ -1,5 +1,6 @@
 import {
   Autoscaler,
+  emptyPersistedState,
   InstantClock,
   ManualClock,
   MemoryAlarmSource,
@@ -381,6 +382,60 @@ describe('Autoscaler.handle: provider trouble', () => {
 
     const redelivered = await autoscaler.handle(event());
     expect(redelivered.records[0]).toMatchObject({ outcome: 'scaled', from: { replicas: 7 }, to: { replicas: 8 } });
+  });
+
+  it('a target that stops being managed during the conflict is refused, with no second apply', async () => {
+    // model-b is not listed: only the fallback policy and its managed flag let the autoscaler act.
+    const B: TargetRef = { provider: 'memory', id: 'model-b' };
+    const { autoscaler, provider } = setup({ fallback: true, seeds: [{ id: 'model-b', capacity: { replicas: 2 }, managed: true }] });
+    provider.beforeApply.push(() => provider.tamper('model-b', { capacity: { replicas: 5 }, managed: false }));
+    const result = await autoscaler.handle(event('high-cpu', 'evt-1', B));
+    expect(result.records[0]).toMatchObject({ outcome: 'rejected', code: 'NOT_MANAGED' });
+    expect(result.records[0]?.reason).toMatch(/memory:model-b stopped being managed during the update/);
+    expect(provider.calls.apply).toBe(1);
+    expect(provider.capacityOf('model-b').replicas).toBe(5);
+  });
+
+  it('a listed target is still acted on after a conflict even when it reports itself unmanaged', async () => {
+    const { autoscaler, provider } = setup();
+    provider.beforeApply.push(() => provider.tamper('model-a', { capacity: { replicas: 5 }, managed: false }));
+    const result = await autoscaler.handle(event());
+    expect(result.records[0]).toMatchObject({ outcome: 'scaled', from: { replicas: 5 }, to: { replicas: 6 } });
+  });
+
+  it('a conflict caused by a concurrent copy of the same delivery is a duplicate: no second change', async () => {
+    const { autoscaler, provider } = setup();
+    // The other copy scaled and wrote our dedupe key with its change.
+    provider.beforeApply.push(() => {
+      const persisted = { ...emptyPersistedState(), dedupeKeys: ['evt-1'] };
+      provider.tamper('model-a', { capacity: { replicas: 3 }, persisted });
+    });
+    const result = await autoscaler.handle(event());
+    expect(result.records[0]).toMatchObject({ outcome: 'duplicate', reason: 'handled by a concurrent delivery (seen after a version conflict)' });
+    expect(provider.calls.apply).toBe(1);
+    expect(provider.capacityOf('model-a').replicas).toBe(3);
+  });
+
+  it('a target that starts updating during the conflict is skipped, and its claim is released for a redelivery', async () => {
+    const { autoscaler, provider } = setup();
+    provider.beforeApply.push(() => provider.tamper('model-a', { capacity: { replicas: 5 }, status: 'updating' }));
+    const result = await autoscaler.handle(event());
+    expect(result.records[0]).toMatchObject({ outcome: 'skipped', from: { replicas: 5 } });
+    expect(result.records[0]?.reason).toMatch(/^target updating after a version conflict; not acting until it is ready$/);
+    expect(provider.calls.apply).toBe(1);
+    provider.tamper('model-a', { status: 'ready' });
+    const redelivered = await autoscaler.handle(event());
+    expect(redelivered.records[0]).toMatchObject({ outcome: 'scaled', from: { replicas: 5 }, to: { replicas: 6 } });
+  });
+
+  it('when the fresh decision after a conflict is to do nothing, nothing is applied', async () => {
+    const { autoscaler, provider } = setup();
+    // Someone else scaled to the policy's maximum: a scale-out has nowhere to go.
+    provider.beforeApply.push(() => provider.tamper('model-a', { capacity: { replicas: 10 } }));
+    const result = await autoscaler.handle(event());
+    expect(result.records[0]).toMatchObject({ outcome: 'no-action', from: { replicas: 10 }, to: { replicas: 10 } });
+    expect(provider.calls.apply).toBe(1);
+    expect(provider.capacityOf('model-a').replicas).toBe(10);
   });
 
   it('retries a transient describe failure with backoff on the injected clock', async () => {
