@@ -153,7 +153,9 @@ export class Autoscaler {
     const budget = this.budget(options);
     const source = sourceName === undefined ? this.sources.values().next().value : this.sources.get(sourceName);
     if (source === undefined) {
-      return this.finish([this.record('rejected', started, { reason: `no alarm source ${sourceName ?? ''} registered`.trim(), code: 'VALIDATION' })]);
+      return this.finish([
+        this.record('rejected', started, { reason: `no alarm source ${sourceName === undefined ? '' : `${sourceName} `}registered`, code: 'VALIDATION' }),
+      ]);
     }
     let signals: Signal[];
     try {
