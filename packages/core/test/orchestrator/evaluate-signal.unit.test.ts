@@ -94,6 +94,15 @@ describe("signals with state 'evaluate' (heartbeats)", () => {
     expect(provider.calls.apply).toBe(2);
   });
 
+  it("only the first heartbeat of a target in a delivery is claimed: the other's own redelivery still evaluates", async () => {
+    const { provider, autoscaler } = world();
+    await autoscaler.handleSignals([heartbeat(A), heartbeat(A, 'hb-other')]);
+    const describes = provider.calls.describe;
+    const later = await autoscaler.handleSignals([heartbeat(A, 'hb-other')]);
+    expect(later.records.map((r) => r.outcome)).toEqual(['no-action']);
+    expect(provider.calls.describe).toBe(describes + 1);
+  });
+
   it('a mixed delivery acts on the alarm signal and evaluates the heartbeat target; not marked periodic', async () => {
     const { provider, autoscaler } = world();
     const result = await autoscaler.handleSignals([hot(A), heartbeat(B)]);

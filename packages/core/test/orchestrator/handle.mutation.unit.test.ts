@@ -138,3 +138,13 @@ describe('dedupe keys kept on the target', () => {
     expect((await provider.describe(A)).persisted.dedupeKeys).toEqual(['k2', 'k3', 'k4']);
   });
 });
+
+describe('signals for one target in one delivery', () => {
+  it('are acted on together: every dedupe key is kept with the one change', async () => {
+    const { autoscaler, provider } = world();
+    const result = await autoscaler.handle(JSON.stringify([hot('k1'), hot('k2')]));
+    expect(result.records).toHaveLength(1);
+    expect(result.records[0]).toMatchObject({ outcome: 'scaled', dedupeKey: 'k1,k2' });
+    expect((await provider.describe(A)).persisted.dedupeKeys).toEqual(['k1', 'k2']);
+  });
+});
