@@ -9,7 +9,7 @@ import {
   validatePolicy,
   ValidationError,
 } from '../../src/index';
-import type { AlarmSource, TargetRef } from '../../src/index';
+import type { AlarmSource, MemoryTargetSeed, TargetRef } from '../../src/index';
 
 // Autoscaler.handle at its edges: which source, what prepare's failures mean, what a refused
 // delivery keeps, and how many dedupe keys travel with the target. Each case was written against
@@ -146,5 +146,43 @@ describe('signals for one target in one delivery', () => {
     expect(result.records).toHaveLength(1);
     expect(result.records[0]).toMatchObject({ outcome: 'scaled', dedupeKey: 'k1,k2' });
     expect((await provider.describe(A)).persisted.dedupeKeys).toEqual(['k1', 'k2']);
+  });
+});
+
+describe('targets the policy does not list', () => {
+  /** A cloud whose ids are case-insensitive (like OCIDs or SageMaker endpoint names). */
+  class CaseInsensitive extends MemoryProvider {
+    normalizeId(id: string): string {
+      return id.toLowerCase();
+    }
+  }
+  function unlisted(seed: MemoryTargetSeed, listed: string) {
+    const clock = new InstantClock(NOW);
+    const provider = new CaseInsensitive([seed], { clock });
+    const policy = validatePolicy({
+      name: 'p',
+      targets: [{ provider: 'memory', id: listed }],
+      limits: { minReplicas: 1, maxReplicas: 100, cooldown: { scaleOut: 0, scaleIn: 0 } },
+      rules: [{ name: 'hot', threshold: { alarm: 'hot', change: 1 } }],
+    });
+    const policies = new StaticPolicies([policy], policy, (id) => id.toLowerCase());
+    const autoscaler = new Autoscaler({ providers: [provider], sources: [new MemoryAlarmSource()], policies, clock });
+    return { provider, autoscaler };
+  }
+
+  it('a target listed in another spelling of its id is listed: acted on although it is not tagged managed', async () => {
+    const { autoscaler, provider } = unlisted({ id: 'model-a', capacity: { replicas: 1 }, managed: false }, 'MODEL-A');
+    const result = await autoscaler.handle(hot('k1'));
+    expect(result.records[0]).toMatchObject({ outcome: 'scaled', to: { replicas: 2 } });
+    expect(provider.capacityOf('model-a').replicas).toBe(2);
+  });
+
+  it('an unlisted, unmanaged target is refused, and the refusal keeps its claim (a redelivery is a duplicate)', async () => {
+    const { autoscaler, provider } = unlisted({ id: 'model-a', capacity: { replicas: 1 }, managed: false }, 'model-b');
+    const first = await autoscaler.handle(hot('k1'));
+    expect(first.records[0]).toMatchObject({ outcome: 'rejected', code: 'NOT_MANAGED' });
+    const again = await autoscaler.handle(hot('k1'));
+    expect(again.records[0]).toMatchObject({ outcome: 'duplicate' });
+    expect(provider.calls.apply).toBe(0);
   });
 });
