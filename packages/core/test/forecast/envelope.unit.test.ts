@@ -1,15 +1,7 @@
 import fc from 'fast-check';
-import { PredictiveRuleSchema, type PredictiveRule } from '../../src/policy/schema';
 import type { Forecast, MetricPoint } from '../../src/types';
 import { FORECAST_LIMITS, Forecaster, forecastLoad, forecastLookbackSeconds } from '../../src/forecast/forecaster';
-
-const MIN = 60_000;
-/** Midnight UTC: period indices of whole minutes from here are multiples of the refit grid. */
-const T0 = Date.parse('2026-03-01T00:00:00Z');
-
-function rule(extra: Partial<PredictiveRule> = {}): PredictiveRule {
-  return PredictiveRuleSchema.parse({ metric: 'requests', target: 600, seasonDays: 0, ...extra });
-}
+import { expectSameAsCold, MIN, rule, T0 } from './support';
 
 function series(values: readonly number[], periodMs = MIN): MetricPoint[] {
   return values.map((value, i) => ({ at: T0 + i * periodMs, value }));
@@ -124,16 +116,7 @@ describe('Forecaster with envelopes: a warm instance equals a cold one', () => {
         const w = ok(warm.forecast(grown, now, 420));
         if (w.envelopeMinutes !== undefined) enveloped++;
         if ((now - startAt) % (23 * MIN) === 0) {
-          expect(w).toEqual(new Forecaster(r).forecast(grown, now, 420));
-          const keep = now - forecastLookbackSeconds(r, 420) * 1000;
-          expect(
-            forecastLoad(
-              r,
-              grown.filter((p) => p.at >= keep),
-              now,
-              420,
-            ),
-          ).toEqual(w);
+          expectSameAsCold(r, grown, now, 420, w);
           compared++;
         }
       }

@@ -1,14 +1,7 @@
-import { PredictiveRuleSchema, type PredictiveRule } from '../../src/policy/schema';
+import { PredictiveRuleSchema } from '../../src/policy/schema';
 import type { Forecast, MetricPoint } from '../../src/types';
 import { FORECAST_LIMITS, Forecaster, forecastLoad, forecastLookbackSeconds } from '../../src/forecast/forecaster';
-
-const MIN = 60_000;
-/** Midnight UTC: period indices of whole minutes from here are multiples of the refit grid. */
-const T0 = Date.parse('2026-03-01T00:00:00Z');
-
-function rule(extra: Partial<PredictiveRule> = {}): PredictiveRule {
-  return PredictiveRuleSchema.parse({ metric: 'requests', target: 600, seasonDays: 0, ...extra });
-}
+import { expectSameAsCold, MIN, rule, T0 } from './support';
 
 /** Points one period apart from T0; `null` leaves a period missing. */
 function series(values: ReadonlyArray<number | null>, periodMs = MIN, start = T0): MetricPoint[] {
@@ -200,17 +193,7 @@ describe('Forecaster: a warm instance equals a cold one', () => {
       while (next < all.length && all[next]!.at + periodSeconds * 1000 <= now - 2 * periodSeconds * 1000) grown.push(all[next++]!);
       const w = warm.forecast(grown, now, 420);
       if ((now - startAt) % (37 * MIN) === 0) {
-        expect(w).toEqual(new Forecaster(r).forecast(grown, now, 420));
-        // A caller keeping only the lookback gets the same forecast.
-        const keep = now - forecastLookbackSeconds(r, 420) * 1000;
-        expect(
-          forecastLoad(
-            r,
-            grown.filter((p) => p.at >= keep),
-            now,
-            420,
-          ),
-        ).toEqual(w);
+        expectSameAsCold(r, grown, now, 420, w);
         expect(w.ok).toBe(true);
         compared++;
       }
