@@ -7,8 +7,8 @@
  * Run: `npx tsx bench/simulator.ts`. Writes bench/results/simulator.json.
  *
  * The simulator is measured as it ships: bundled by esbuild (one module, no dev transform).
- * The bundle is written under packages/simulator/.bench/ so the package-relative paths to
- * traces, profiles and policies resolve as they do from dist/.
+ * The bundle is written two folders below packages/simulator (.bench/bundle/), as the modules
+ * are in src/ and dist/, so their `__dirname/../..` paths to traces, profiles and policies resolve.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
@@ -20,7 +20,7 @@ import { loadBundled } from './shared';
 type Sim = typeof Simulator;
 
 function shippedSimulator(): Sim {
-  return loadBundled<Sim>(join(__dirname, '../packages/simulator/src/index.ts'), join(__dirname, '..', 'packages', 'simulator', '.bench'));
+  return loadBundled<Sim>(join(__dirname, '../packages/simulator/src/index.ts'), join(__dirname, '..', 'packages', 'simulator', '.bench', 'bundle'));
 }
 
 const ROUNDS = 3;
