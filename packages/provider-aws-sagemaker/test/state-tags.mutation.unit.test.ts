@@ -15,6 +15,8 @@ describe('marks of the previous encoding (ISO time, then from and to)', () => {
     ['2026-03-10T12:00:00.000Z 1x 2x', { at: AT }],
     ['2026-03-10T12:00:00.000Z -1 +2', { at: AT }],
     ['2026-99-99T00:00:00.000Z 1 2', undefined],
+    // Only the old writer's form (toISOString of a 4-digit year at the start): Date.parse would read this extended year.
+    ['+002026-03-10T12:00:00.000Z 1 2', undefined],
   ])('%j reads as %j', (value, mark) => {
     const read = decodeState(new Map([['autoscaler:out', value]]));
     expect(read.lastScaleOut).toEqual(mark);

@@ -12,8 +12,7 @@ import { targetTrackingProposal } from './target-tracking';
 import { thresholdProposal } from './threshold';
 import { weightThresholdProposal } from './weight';
 
-const isProposal = (x: Proposal | Remark | undefined): x is Proposal =>
-  x !== undefined && ('replicas' in x || 'size' in x || 'bandwidthMbps' in x || 'weight' in x);
+const isProposal = (x: Proposal | Remark): x is Proposal => 'replicas' in x || 'size' in x || 'bandwidthMbps' in x || 'weight' in x;
 
 function checkInputs(state: TargetState, now: number): void {
   const r = state?.capacity?.replicas;

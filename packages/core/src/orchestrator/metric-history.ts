@@ -43,11 +43,11 @@ export class MetricHistoryCache {
     }
     if (to > s.fetchedTo) {
       const fresh = await source.history(ref, { metric, from: s.fetchedTo, to, periodSeconds }, options);
-      const last = s.points.at(-1)?.at ?? -Infinity;
       for (const p of fresh) {
         if (!isPoint(p)) throw new AutoscalerError('PROVIDER', `metric source ${source.name} returned a malformed datapoint for ${metric}`);
-        // Only what follows the cached tail: a source answering with an overlap cannot reorder the series.
-        if (p.at > last && p.at >= s.fetchedTo && p.at < to) s.points.push(p);
+        // Only the asked range: every cached point lies before fetchedTo, so a source answering
+        // with an overlap cannot reorder the series.
+        if (p.at >= s.fetchedTo && p.at < to) s.points.push(p);
       }
       s.fetchedTo = to;
     }

@@ -1,4 +1,4 @@
-import { InstantClock, ManualClock, TransientError } from '../../src/index';
+import { InstantClock, ManualClock, systemClock, TransientError } from '../../src/index';
 import { Budget } from '../../src/orchestrator/budget';
 
 /** The time budget, edge by edge (found by mutation testing, bench/mutation.ts). */
@@ -61,6 +61,20 @@ describe('Budget', () => {
   it('run without a deadline just calls, with the call options', async () => {
     const b = new Budget(new ManualClock(T0), Infinity);
     await expect(b.run('x', async (o) => o)).resolves.toEqual({ signal: b.signal });
+  });
+
+  it('run without a deadline on the system clock arms no timer (Node fires a timer of Infinity after 1 ms)', async () => {
+    jest.useFakeTimers();
+    try {
+      const b = new Budget(systemClock, Infinity);
+      const slow = b.run('x', () => new Promise<string>((resolve) => setTimeout(() => resolve('done'), 50)));
+      expect(jest.getTimerCount()).toBe(1);
+      jest.advanceTimersByTime(50);
+      await expect(slow).resolves.toBe('done');
+      expect(b.signal.aborted).toBe(false);
+    } finally {
+      jest.useRealTimers();
+    }
   });
 
   it('run refuses to start with no time left, and never calls', async () => {

@@ -184,14 +184,15 @@ describe('persistedStatePatch', () => {
       lastScaleOut: { at: AT_MS, from: 2, to: 4 },
       lastScaleIn: { at: AT_MS, from: 0 },
       lastResize: { at: AT_MS },
-      dedupeKeys: ['k1'],
+      dedupeKeys: ['k1', 'k2'],
       recommendations: [{ at: AT_MS, replicas: 3 }],
       metricFailures: 1,
     };
     const patch = persistedStatePatch(state);
     const written = Object.fromEntries(Object.entries(patch).filter((e): e is [string, string] => e[1] !== null));
     expect(Object.keys(written).sort()).toEqual(['out', 'in', 'resize', 'fail', 'dedupe', 'recs'].map((k) => `${STATE_CODEC.prefix}${k}`).sort());
-    expect(written['autoscaler.dev/state-dedupe']).toBe('k1');
+    // Space-separated (annotation values allow any character): what the previous releases wrote and read.
+    expect(written['autoscaler.dev/state-dedupe']).toBe('k1 k2');
     expect(written['autoscaler.dev/state-fail']).toBe('1');
     const problems: string[] = [];
     expect(readPersistedState(written, problems)).toEqual(state);
