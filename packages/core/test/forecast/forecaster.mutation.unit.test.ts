@@ -302,6 +302,54 @@ describe('the headroom', () => {
   });
 });
 
+describe('the plan', () => {
+  /** Batches: every hour 40 minutes idle at 50, then 20 minutes at 1000 (minutes 40-59 of each hour). */
+  const batches = (minutes: number): number[] => range(minutes, (m) => (m % 60 >= 40 ? 1000 : 50)) as number[];
+
+  it('envelopes are judged once exactly 120 minutes (the longest envelope) are scored', () => {
+    // Horizon 9 periods: at data end 130 (refit 130) minutes 10..129 are scored: 120. The forecast's capped headroom
+    // misses the onsets, the hour's envelope is the plan. At 129 (refit 120): 110 minutes, the forecast stands.
+    expect(ok(forecastLoad(rule(), series(batches(130)), after(130), 540)).envelopeMinutes).toBe(60);
+    expect(ok(forecastLoad(rule(), series(batches(129)), after(129), 540)).envelopeMinutes).toBeUndefined();
+  });
+
+  it('a season of idle days that only equals the level is not a wake forecast: it is scored', () => {
+    // 20 a minute for a day and an hour (idle: under 30): the idle day's load as it was, 20, does not exceed today's level
+    // 20, so every forecast is the level's and is scored: headroom 1 (a wake forecast would leave the default 1.15).
+    expect(ok(forecastLoad(rule({ seasonDays: 1 }), flat(1500, 20), after(1500), 300))).toMatchObject({ load: 20, headroom: 1 });
+  });
+
+  it("a wake forecast keeps the forecast's own headroom while an envelope is the plan", () => {
+    // Yesterday idle (0) but for a burst of 1000 at 03:32-03:50; today batches: each hour 40 minutes at 10, 20 at 1000.
+    // At 03:30 today the last 30 minutes were 10 and yesterday's 03:00-03:29 idle: yesterday's load as it was, smoothed
+    // over 03:32-03:36 = 1000, is a wake forecast. The plan learnt over the last 240 minutes is the hour's envelope (the
+    // forecast misses today's three onsets 100x, its headroom capped at 3 covers 93% of the minutes; the envelope misses
+    // only the first onset's 5 minutes), but the wake forecast stands with the forecast's own headroom: 1000 x 3.
+    const values = [...range(1440, (m) => (m >= 212 && m <= 230 ? 1000 : 0)), ...range(210, (m) => (m % 60 >= 40 ? 1000 : 10))];
+    const f = forecastLoad(rule({ seasonDays: 1, headroomWindowMinutes: 240 }), series(values), after(1650), 300);
+    expect(f).toEqual({ ok: true, load: 3000, level: 10, headroom: 3, horizonSeconds: 300, points: 1473 });
+  });
+
+  it("wake forecasts are not scored: 09:00 on the office's fourth day, warm minute by minute and cold", () => {
+    // Busy 08:00-19:00 (1000), idle (0) otherwise, 3 season days; horizon 11 periods, headroom window 60 minutes.
+    // Scored at the refit of 09:00: minutes 08:00-08:59 (actual 1000) against the forecasts made 07:49-08:48. Those
+    // made up to 08:00 are wake forecasts (the idle days' load as it was: 600, 800, then 1000), not scored. Of the 48
+    // others only the one made at 08:01 fell short: level 200 (the 5-minute mean) x yesterday's 1000 / its anchor over
+    // 07:56-08:00 smoothed (0, 0, 200, 400, 600: 240) = 833, ratio 1.2; 08:02 and 08:03 forecast 1000, the rest more.
+    // The 96% quantile of 48 ratios is the second largest: 1. (Scoring the wake forecasts too, 1000 / 600 and
+    // 1000 / 800 join: 60 ratios, the third largest, 1.2.)
+    const DAY = 1440;
+    const office = (m: number): number => (m % DAY >= 480 && m % DAY < 1140 ? 1000 : 0);
+    const r = rule({ seasonDays: 3, headroomWindowMinutes: 60 });
+    const points = series(range(3 * DAY + 540, office));
+    const warm = new Forecaster(r);
+    for (let v = 3 * DAY + 460; v < 3 * DAY + 540; v++) ok(warm.forecast(points.slice(0, v), after(v), 660));
+    const f = warm.forecast(points, after(3 * DAY + 540), 660);
+    expect(f).toEqual({ ok: true, load: 1000, level: 1000, headroom: 1, horizonSeconds: 660, points: 4353 });
+    expect(forecastLoad(r, points, after(3 * DAY + 540), 660)).toEqual(f);
+  });
+});
+
 describe('a warm instance whose caller revised the tail', () => {
   it('forgets the problems of the points it read before', () => {
     const points = flat(60);
