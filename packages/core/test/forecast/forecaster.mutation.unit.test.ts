@@ -313,6 +313,15 @@ describe('the plan', () => {
     expect(ok(forecastLoad(rule(), series(batches(129)), after(129), 540)).envelopeMinutes).toBeUndefined();
   });
 
+  it('of the envelopes that cover, the cheapest is the plan', () => {
+    // Every 50 minutes 30 idle (50) then 20 at 1200 and 600 in turn. The envelopes of the horizon, 30 and 60 minutes see
+    // at most the last burst: before a 1200 burst that is a 600 one, so they need a headroom of 2 or more (5 minutes of
+    // every 100 = 5% > 4%). The two hours' always holds a 1200 burst: headroom 1, and 1200 x 1 is the cheapest plan.
+    const values = range(400, (m) => (m % 50 >= 30 ? (Math.floor(m / 50) % 2 === 0 ? 1200 : 600) : 50));
+    const f = forecastLoad(rule({ headroomWindowMinutes: 240 }), series(values), after(400), 300);
+    expect(f).toEqual({ ok: true, load: 1200, level: 600, headroom: 1, horizonSeconds: 300, points: 60, envelopeMinutes: 120 });
+  });
+
   it('a season of idle days that only equals the level is not a wake forecast: it is scored', () => {
     // 20 a minute for a day and an hour (idle: under 30): the idle day's load as it was, 20, does not exceed today's level
     // 20, so every forecast is the level's and is scored: headroom 1 (a wake forecast would leave the default 1.15).
@@ -357,6 +366,18 @@ describe('a warm instance whose caller revised the tail', () => {
     const bad = [...points.slice(0, 59), { at: points[59]!.at, value: -1 }];
     expect(reason(warm.forecast(bad, after(60), 300))).toBe('bad history: point at 2026-03-01T00:59:00.000Z has a negative value (-1)');
     expect(warm.forecast(points, after(60), 300)).toEqual(forecastLoad(rule(), points, after(60), 300));
+  });
+
+  it('re-reads an array trimmed at the front and revised at the tail from its new first point (times near the epoch too)', () => {
+    // Points at 0..59 minutes after the epoch, then the array from minute 15 with its last point revised: a history of 45
+    // periods. Kept from the first read, the first point would make 15 of the 60 periods read missing (25%).
+    const points = Array.from({ length: 60 }, (_, i) => ({ at: i * MIN, value: 100 }));
+    const warm = new Forecaster(rule());
+    warm.forecast(points, 60 * MIN, 300);
+    const revised = [...points.slice(15, 59), { at: 59 * MIN, value: 200 }];
+    const f = warm.forecast(revised, 60 * MIN, 300);
+    expect(f).toMatchObject({ ok: true, points: 45 });
+    expect(f).toEqual(forecastLoad(rule(), revised, 60 * MIN, 300));
   });
 
   it('forgets the problems of the bad points it read before any good one', () => {
