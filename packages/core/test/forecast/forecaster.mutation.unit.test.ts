@@ -187,6 +187,71 @@ describe('gaps in the history', () => {
   });
 });
 
+describe('compacting the store (periods no forecast reads again are dropped once the store is 2 x 552 + 4096 periods long)', () => {
+  /** The answer from the whole array equals the one from only the lookback, which is too short to be compacted. */
+  const sameAsLookback = (r: ReturnType<typeof rule>, points: readonly MetricPoint[], now: number, horizonSeconds: number, f: Forecast): void => {
+    const keep = now - forecastLookbackSeconds(r, horizonSeconds) * 1000;
+    expect(
+      forecastLoad(
+        r,
+        points.filter((p) => p.at >= keep),
+        now,
+        horizonSeconds,
+      ),
+    ).toEqual(f);
+  };
+
+  it('keeps every period a 4-hour horizon reads, and the counts of present points, across the drop', () => {
+    // Headroom window 120 minutes: 552 + 60 = 612 periods kept; the store is compacted at period 5321. A hole every 101
+    // periods; a wave of 97 minutes.
+    const r = rule({ headroomWindowMinutes: 120 });
+    const wave = series(range(5340, (m) => (m % 101 === 50 ? null : Math.round(500 + 400 * Math.sin((2 * Math.PI * m) / 97) + ((m * 7919) % 100)))));
+    const f = ok(forecastLoad(r, wave, after(5340), 14_400));
+    expect(f.points).toBe(59);
+    sameAsLookback(r, wave, after(5340), 14_400, f);
+    // Every 3 hours 20 minutes at about 1000 after 160 idle (50): the plan is an envelope, the 4-hour one reads 4 hours
+    // behind each scored forecast; 180-minute headroom window: compacted at 5441, the first forecast after it at 5460.
+    const r2 = rule({ headroomWindowMinutes: 180 });
+    const bursts = series(range(5460, (m) => (m % 101 === 50 ? null : m % 180 >= 160 ? 1000 + (m % 7) * 10 : 50 + (m % 13))));
+    const g = ok(forecastLoad(r2, bursts, after(5460), 14_400));
+    expect(g.envelopeMinutes).toBeDefined();
+    sameAsLookback(r2, bursts, after(5460), 14_400, g);
+  });
+
+  it("forgets the memos of the dropped periods' peaks: a warm instance called hourly", () => {
+    // Headroom window 60 minutes: compacted at 5201. The fit at 5400 scores forecasts made at 5335..5394, which a stale
+    // memo would take from the periods that shared their slots before the drop.
+    const r = rule({ headroomWindowMinutes: 60 });
+    const points = series(range(5400, (m) => 1000 + ((m * 7919) % 200)));
+    const warm = new Forecaster(r);
+    let f: Forecast | undefined;
+    const grown: MetricPoint[] = [];
+    for (const p of points) {
+      grown.push(p);
+      if (grown.length >= 1740 && grown.length % 60 === 0) f = warm.forecast(grown, p.at + MIN, 300);
+    }
+    sameAsLookback(r, points, after(5400), 300, ok(f!));
+  });
+
+  it("forgets the memos of the dropped periods' smoothed load: hourly periods, one season day, a warm instance called every 6 hours", () => {
+    // 1-hour periods: 45 periods kept, compacted at 4187; yesterday's load at 4260 is read from periods after the drop.
+    const HOUR = 3_600_000;
+    const r = rule({ periodSeconds: 3600, seasonDays: 1 });
+    const points = series(
+      range(4260, (m) => 100 + ((m * 37) % 50)),
+      HOUR,
+    );
+    const warm = new Forecaster(r);
+    let f: Forecast | undefined;
+    const grown: MetricPoint[] = [];
+    for (const p of points) {
+      grown.push(p);
+      if (grown.length % 6 === 0) f = warm.forecast(grown, p.at + HOUR, 7200);
+    }
+    sameAsLookback(r, points, after(4260, HOUR), 7200, ok(f!));
+  });
+});
+
 describe('the windows in periods', () => {
   it('forecastLookbackSeconds: each term, and the horizon clamped to [0, 4 hours]', () => {
     // Default rule: reach 120 (the longest envelope), headroom window 720, refit 10, cadence 1; plus H and 3 stale periods.
