@@ -277,6 +277,19 @@ describe('the windows in periods', () => {
     expect(f.load).toBeCloseTo(230, 9);
   });
 
+  it('the trend is fitted on the present points of its window', () => {
+    // The ramp of 10 a minute with minute 20 missing: the slope is still 10: 570 + 10 x 6 = 630.
+    expect(peak(forecastLoad(rule(), series(range(60, (i) => (i === 20 ? null : 10 * i))), after(60), 300))).toBeCloseTo(630, 9);
+  });
+
+  it('two present points in the trend window make a slope', () => {
+    // 100 points, 400 missing, then a ramp of 10 a minute from 0 (60 points), headroomQuantile 1. The forecast made two
+    // minutes into the ramp: mean 5 + slope 10 x 6 = 65, actual 5 minutes on 70 (1.077). After it: 3 in: 10 + 60 vs 80
+    // (1.143), 4 in: 15 + 60 vs 90 (1.2), then 10 (i - 3) + 60 vs 10 (i + 5): at most 10 / 8 = 1.25, the headroom.
+    const values = [...range(100, () => 100), ...range(400, () => null), ...range(60, (i) => 10 * i)];
+    expect(ok(forecastLoad(rule({ headroomQuantile: 1, headroomWindowMinutes: 60 }), series(values), after(560), 300)).headroom).toBe(1.25);
+  });
+
   it('a trend window shorter than 15 minutes is used whole: trendMinutes 10 on a ramp', () => {
     // 10 per minute: jump mean of 550..590 = 570, + slope 10 x 6 periods = 630.
     expect(peak(forecastLoad(rule({ trendMinutes: 10 }), series(range(60, (i) => 10 * i)), after(60), 300))).toBeCloseTo(630, 9);
