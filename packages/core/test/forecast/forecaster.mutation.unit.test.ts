@@ -400,6 +400,18 @@ describe('the plan', () => {
     expect(f).toEqual({ ok: true, load: 1200, level: 600, headroom: 1, horizonSeconds: 300, points: 60, envelopeMinutes: 120 });
   });
 
+  it("the horizon's own envelope is a plan too, first on a tie", () => {
+    // Every 40 minutes 35 idle (50) then 5 at 1000; horizon 45 minutes. Any 45 minutes hold a burst: the envelope of the
+    // horizon plans 1000 with headroom 1 and covers every minute; 60 and 120 minutes cost the same (ties keep the first),
+    // 30 minutes miss the bursts that follow a 35-minute gap, and the forecast made in a gap misses them 20x.
+    const values = range(400, (m) => (m % 40 >= 35 ? 1000 : 50));
+    expect(ok(forecastLoad(rule({ headroomWindowMinutes: 240 }), series(values), after(400), 2700))).toMatchObject({
+      load: 1000,
+      headroom: 1,
+      envelopeMinutes: 45,
+    });
+  });
+
   it('a season of idle days that only equals the level is not a wake forecast: it is scored', () => {
     // 20 a minute for a day and an hour (idle: under 30): the idle day's load as it was, 20, does not exceed today's level
     // 20, so every forecast is the level's and is scored: headroom 1 (a wake forecast would leave the default 1.15).
