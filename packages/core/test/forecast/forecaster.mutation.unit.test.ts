@@ -412,6 +412,16 @@ describe('the plan', () => {
     });
   });
 
+  it('an envelope made at data end o holds the W periods before o: the oldest of them, not o itself', () => {
+    // One minute at 1000 every 45 minutes (44 at 50), horizon 45 minutes, headroomQuantile 1. For the burst at m the plan
+    // was made at o = m - 45, the previous burst's own period, which that plan had not seen yet; the burst before it is
+    // at o - 45, the oldest period of the horizon's envelope: it covers every minute (headroom 1). The 30 minutes before
+    // o hold no burst (that envelope misses them 20x); 60 and 120 minutes cost the same as 45: the first, 45, is the plan.
+    const values = range(400, (m) => (m % 45 === 44 ? 1000 : 50));
+    const f = forecastLoad(rule({ headroomWindowMinutes: 240, headroomQuantile: 1 }), series(values), after(400), 2700);
+    expect(f).toEqual({ ok: true, load: 1000, level: 50, headroom: 1, horizonSeconds: 2700, points: 60, envelopeMinutes: 45 });
+  });
+
   it('a season of idle days that only equals the level is not a wake forecast: it is scored', () => {
     // 20 a minute for a day and an hour (idle: under 30): the idle day's load as it was, 20, does not exceed today's level
     // 20, so every forecast is the level's and is scored: headroom 1 (a wake forecast would leave the default 1.15).
