@@ -166,6 +166,8 @@ describe('gaps in the history', () => {
     );
     const all = [...before, ...afterGap];
     const warm = new Forecaster(short);
+    // Forecasts at 40 and 100 keep peaks for the origins 1..94: after the restart their slots hold other periods.
+    warm.forecast(before.slice(0, 40), after(40), 300);
     warm.forecast(before, after(100), 300);
     const f = warm.forecast(all, after(692), 300);
     // Only the 40 new points: flat 300, scored minutes 658..689 of the refit at 690 (32 >= 30 ratios of 1).
@@ -174,16 +176,40 @@ describe('gaps in the history', () => {
   });
 
   it('a gap shorter than that is kept as missing periods, across a grown store', () => {
-    // Default headroom window (720): nothing restarts below 1212 periods. 100 points, 600 missing, 100 points.
+    // Default headroom window (720): nothing restarts below 1212 periods. 100 points, 600 missing, 60 points.
     const points = [
       ...flat(100),
       ...series(
-        range(100, () => 100),
+        range(60, () => 100),
         MIN,
         T0 + 700 * MIN,
       ),
     ];
-    expect(forecastLoad(rule(), points, after(800), 300)).toMatchObject({ ok: true, level: 100, points: 60 });
+    expect(forecastLoad(rule(), points, after(760), 300)).toMatchObject({ ok: true, level: 100, points: 60 });
+    // A missing period just before the 60 read is not counted among them.
+    expect(ok(forecastLoad(rule(), series(range(100, (i) => (i === 39 ? null : 100))), after(100), 300)).points).toBe(60);
+  });
+
+  it('a restart forgets the smoothed load of the periods before the gap: hourly periods, one season day', () => {
+    // 1-hour periods, one season day: 45 periods kept. 40 hours, warm forecasts from hour 30 on (each reads yesterday's
+    // smoothed load), 45 hours missing, 40 hours of another load: yesterday's load is read from the new periods.
+    const HOUR = 3_600_000;
+    const r = rule({ periodSeconds: 3600, seasonDays: 1 });
+    const old = series(
+      range(40, (m) => 100 + ((m * 37) % 50)),
+      HOUR,
+    );
+    const fresh = series(
+      range(40, (m) => 200 + ((m * 13) % 50)),
+      HOUR,
+      T0 + 125 * HOUR,
+    );
+    const warm = new Forecaster(r);
+    for (let v = 30; v <= 40; v++) warm.forecast(old.slice(0, v), after(v, HOUR), 7200);
+    const all = [...old, ...fresh];
+    const f = warm.forecast(all, after(165, HOUR), 7200);
+    expect(f).toMatchObject({ ok: true, points: 26 });
+    expectSameAsCold(r, all, after(165, HOUR), 7200, f);
   });
 });
 
