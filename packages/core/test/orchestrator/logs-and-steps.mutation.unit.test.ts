@@ -117,7 +117,7 @@ describe("the step names an alarm source's work gives the budget", () => {
     const source: AlarmSource = {
       name: 'signed',
       parse: (raw) => new MemoryAlarmSource().parse(raw),
-      verify: async (signals) => signals,
+      verify: async (signals) => [...signals],
     };
     const { autoscaler } = world({ sources: [source] });
     const result = await autoscaler.handle(hot('k1'), undefined, { deadline: NOW });
