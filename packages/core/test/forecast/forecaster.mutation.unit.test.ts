@@ -229,9 +229,9 @@ describe('compacting the store (periods no forecast reads again are dropped once
 
   it('keeps every period a 4-hour horizon reads, and the counts of present points, across the drop', () => {
     // Headroom window 120 minutes: 552 + 60 = 612 periods kept; the store is compacted at period 5321. A hole every 101
-    // periods; a wave of 97 minutes.
+    // periods; a noisy ramp (the trend reads 60 periods back, kept values and counts moved to the front).
     const r = rule({ headroomWindowMinutes: 120 });
-    const wave = series(range(5340, (m) => (m % 101 === 50 ? null : Math.round(500 + 400 * Math.sin((2 * Math.PI * m) / 97) + ((m * 7919) % 100)))));
+    const wave = series(range(5340, (m) => (m % 101 === 50 ? null : m + ((m * 7919) % 100))));
     const f = ok(forecastLoad(r, wave, after(5340), 14_400));
     expect(f.points).toBe(59);
     sameAsLookback(r, wave, after(5340), 14_400, f);
