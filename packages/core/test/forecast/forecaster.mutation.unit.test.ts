@@ -449,9 +449,10 @@ describe('the plan', () => {
   });
 
   it('a season of idle days that only equals the level is not a wake forecast: it is scored', () => {
-    // 20 a minute for a day and an hour (idle: under 30): the idle day's load as it was, 20, does not exceed today's level
-    // 20, so every forecast is the level's and is scored: headroom 1 (a wake forecast would leave the default 1.15).
-    expect(ok(forecastLoad(rule({ seasonDays: 1 }), flat(1500, 20), after(1500), 300))).toMatchObject({ load: 20, headroom: 1 });
+    // 20 a minute for a day and 160 minutes (idle: under 30): the idle day's load as it was, 20, does not exceed today's
+    // level 20, so every forecast is the level's; the 60 scored over the last hour (all made with a season day, from
+    // 1472 on) give headroom 1 (wake forecasts would not be scored: the default 1.15).
+    expect(ok(forecastLoad(rule({ seasonDays: 1, headroomWindowMinutes: 60 }), flat(1600, 20), after(1600), 300))).toMatchObject({ load: 20, headroom: 1 });
   });
 
   it("a wake forecast keeps the forecast's own headroom while an envelope is the plan", () => {
