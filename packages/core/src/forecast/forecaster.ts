@@ -318,7 +318,10 @@ export class Forecaster {
     const last = this.lastRaw;
     if (last === undefined || points.length === 0) return -1;
     if (points.length >= this.seen && same(points[this.seen - 1], last) && same(points[0], this.firstRaw)) return this.seen;
-    // Trimmed at the front: find the last point read by its time (the array is sorted if it was valid).
+    // Trimmed at the front starts later than the first point read; a first point at or before it that differs is a changed array.
+    const head = points[0]?.at;
+    if (this.firstRaw === undefined || typeof head !== 'number' || !(head > this.firstRaw.at)) return -1;
+    // Find the last point read by its time (the array is sorted if it was valid).
     let lo = 0;
     let hi = points.length - 1;
     while (lo <= hi) {

@@ -251,6 +251,17 @@ describe('Forecaster: a warm instance equals a cold one', () => {
     expect(warm.forecast(revised, after(90), 300)).toEqual(forecastLoad(r, revised, after(90), 300));
   });
 
+  it('a changed first point (same time, another value) is read afresh, not taken for a trimmed front', () => {
+    const r = rule();
+    const points = series(range(90, (i) => 100 + i));
+    const warm = new Forecaster(r);
+    expect(warm.forecast(points, after(90), 300).ok).toBe(true);
+    const revised = points.map((p, i) => (i === 0 ? { ...p, value: -5 } : p));
+    const fresh = forecastLoad(r, revised, after(90), 300);
+    expect(fresh).toMatchObject({ ok: false, reason: /negative value \(-5\)/ });
+    expect(warm.forecast(revised, after(90), 300)).toEqual(fresh);
+  });
+
   it('a different horizon on a warm instance equals a fresh one', () => {
     const r = rule({ seasonDays: 1 });
     const points = noisyDays(1440 + 600, 60);
