@@ -88,13 +88,16 @@ describe('MetricHistoryCache.read', () => {
     expect((await cache.read(s, REF, 'cpu', 60, 10 * MIN, 102 * MIN, {})).map((p) => p.at / MIN)).toEqual([90, 91, 100, 101]);
   });
 
-  it.each([[null], [undefined], [{ at: 'x', value: 1 }], [{ at: 1 }], ['7']])('a malformed datapoint %j is a PROVIDER error naming the source and metric', async (bad) => {
-    const s = source(0, () => [bad]);
-    const e = await new MetricHistoryCache().read(s, REF, 'cpu', 60, 5 * MIN, 100 * MIN, {}).catch((x: unknown) => x);
-    expect(e).toBeInstanceOf(AutoscalerError);
-    expect((e as AutoscalerError).code).toBe('PROVIDER');
-    expect((e as Error).message).toBe('metric source src returned a malformed datapoint for cpu');
-  });
+  it.each([[null], [undefined], [{ at: 'x', value: 1 }], [{ at: 1 }], ['7']])(
+    'a malformed datapoint %j is a PROVIDER error naming the source and metric',
+    async (bad) => {
+      const s = source(0, () => [bad]);
+      const e = await new MetricHistoryCache().read(s, REF, 'cpu', 60, 5 * MIN, 100 * MIN, {}).catch((x: unknown) => x);
+      expect(e).toBeInstanceOf(AutoscalerError);
+      expect((e as AutoscalerError).code).toBe('PROVIDER');
+      expect((e as Error).message).toBe('metric source src returned a malformed datapoint for cpu');
+    },
+  );
 
   it('trims points older than the window only once they are a quarter window past it', async () => {
     const s = source();
