@@ -264,7 +264,10 @@ export class Forecaster {
         reason: `stale data: the newest point ends ${Math.round(late / 1000)} s before now (at most the horizon ${horizonSeconds} s + ${L.staleSlackPeriods} periods)`,
       };
     }
-    const from = Math.max(this.first, v - w.own);
+    // The periods judged start at the first point a caller keeping only the lookback would still
+    // hold: after a long gap the same answer as from that trimmed array, not a refusal for "missing" periods.
+    const cut = Math.ceil((now - forecastLookbackSeconds(this.rule, horizonSeconds) * 1000) / P);
+    const from = Math.max(this.firstPresent(Math.max(this.first, cut), v), v - w.own);
     const present = this.count(from, v);
     if (present < w.minPoints) {
       return {
@@ -463,6 +466,13 @@ export class Forecaster {
 
   private value(index: number): number {
     return index >= this.base && index < this.end ? this.values[index - this.base]! : NaN;
+  }
+
+  /** The first period in [from, to) that holds a point; `to` when none does. */
+  private firstPresent(from: number, to: number): number {
+    const before = this.count(this.first, from);
+    for (let k = Math.max(from, this.base); k < to; k++) if (this.count(this.first, k + 1) > before) return k;
+    return to;
   }
 
   /** Present points in periods [from, to). */
