@@ -157,8 +157,35 @@ const concurrency = args.includes('--concurrency') ? Number(args[args.indexOf('-
 /** `--mutate <file>[,<file>...]`: narrow the group's modules (a quick check of a few files of one package). */
 const mutateOverride = args.includes('--mutate') ? args[args.indexOf('--mutate') + 1] : undefined;
 const mutateFiles = mutateOverride?.split(',');
+/** Set by `--recheck`: the lines of the listed survivors. */
+let mutateRanges: string[] | undefined;
 /** `--tests <testMatch>[,...]`: narrow the suites too (relative to the package, e.g. `<rootDir>/test/engine/step.unit.test.ts`). */
 const testsOverride = args.includes('--tests') ? args[args.indexOf('--tests') + 1]?.split(',') : undefined;
+/**
+ * `--recheck` (with `--mutate <file>,...`): re-test only the survivors that mutation.json lists for
+ * those files (not the tabled equivalents), after new tests. Stryker runs every mutant on their
+ * lines; a listed survivor now killed moves to `killed`, the file's other figures are kept. The
+ * source must be unchanged since the run that listed them (the survivors are keyed by line:column).
+ */
+const recheck = args.includes('--recheck');
+const WHAT = /^(\d+):(\d+) (\w+)(?: -> (.*))?$/;
+
+/** `--recheck`: the file's listed survivors, and the lines that hold them as Stryker ranges (`file:a-b`). */
+function recheckRanges(previous: Record<string, ModuleScore>, files: readonly string[]): string[] {
+  const ranges: string[] = [];
+  for (const file of files) {
+    const m = previous[file];
+    if (m === undefined) throw new Error(`--recheck: ${file} has no figures in bench/results/mutation.json to recheck`);
+    const lines = [...new Set(m.survivors.map((w) => Number(WHAT.exec(w)?.[1])))].filter(Number.isFinite).sort((a, b) => a - b);
+    for (let i = 0; i < lines.length;) {
+      let j = i;
+      while (j + 1 < lines.length && lines[j + 1] === lines[j]! + 1) j++;
+      ranges.push(`${file}:${lines[i]}-${lines[j]}`);
+      i = j + 1;
+    }
+  }
+  return ranges;
+}
 
 async function runGroup(group: Group): Promise<MutantResult[]> {
   const { Stryker } = (await import('@stryker-mutator/core')) as unknown as {
@@ -167,7 +194,7 @@ async function runGroup(group: Group): Promise<MutantResult[]> {
   const stryker = new Stryker({
     testRunner: 'jest',
     jest: { projectType: 'custom', configFile: group.jestConfig, enableFindRelatedTests: false, config: { testMatch: testsOverride ?? group.tests } },
-    mutate: mutateFiles ?? group.mutate,
+    mutate: mutateRanges ?? mutateFiles ?? group.mutate,
     // perTest runs each mutant against the tests that reached it; `--all-tests` runs every selected suite
     // (slower), for a mutant perTest reports as survived although a test kills it (see MUTATION.md).
     coverageAnalysis: args.includes('--all-tests') ? 'all' : 'perTest',
@@ -182,13 +209,20 @@ async function runGroup(group: Group): Promise<MutantResult[]> {
     ignoreStatic: !args.includes('--all-tests'),
     cleanTempDir: 'always',
     // Re-runs reuse what still holds: a killed mutant whose killing test is unchanged, a survivor no new or changed test covers.
-    incremental: !args.includes('--full'),
+    // `--full` tests every mutant but still writes the report, so the next incremental run reuses this one, not an older one.
+    incremental: !recheck,
+    force: args.includes('--full'),
     incrementalFile: `reports/mutation/${group.name}.json`,
   });
   return stryker.runMutationTest();
 }
 
 const started = Date.now();
+
+/** How mutation.json names a mutant: `line:column Mutator -> replacement` (the replacement cut to 60 characters). */
+function describeMutant(r: MutantResult): string {
+  return `${r.location.start.line}:${r.location.start.column} ${r.mutatorName}${r.replacement ? ` -> ${r.replacement.replace(/\s+/g, ' ').slice(0, 60)}` : ''}`;
+}
 
 /** `--rescore`: no run; re-read mutation.json and sort its survivors by the EQUIVALENT table again. */
 function rescore(file: string, m: ModuleScore): void {
@@ -246,24 +280,45 @@ async function main(): Promise<void> {
           .filter((g) => g.mutate.some((m) => !m.startsWith('!') && (m === first || (m.includes('*') && first.startsWith(m.slice(0, m.indexOf('*')))))))
           .slice(0, 1);
   if (chosen.length === 0 && !args.includes('--rescore')) throw new Error(`no group matches --only ${only ?? '-'} --mutate ${mutateOverride ?? '-'}`);
-  for (const group of chosen) {
+  const outFile = join(root, 'bench/results/mutation.json');
+  if (recheck) {
+    if (mutateFiles === undefined || mutateFiles.some((f) => f.includes(':'))) throw new Error('--recheck needs --mutate <file>[,<file>...] (whole files)');
+    const previous = (JSON.parse(readFileSync(outFile, 'utf8')) as { modules: Record<string, ModuleScore> }).modules;
+    mutateRanges = recheckRanges(previous, mutateFiles);
+    for (const file of mutateFiles) modules[file] = { ...previous[file]!, survivors: [...previous[file]!.survivors] };
+    if (mutateRanges.length === 0) process.stderr.write('mutation: --recheck: no survivors listed, nothing to run\n');
+  }
+  for (const group of recheck && mutateRanges?.length === 0 ? [] : chosen) {
     process.stderr.write(`mutation: ${group.name} (${group.mutate.filter((m) => !m.startsWith('!')).join(', ')})\n`);
     const results = await runGroup(group);
     for (const r of results) {
       const file = relative(root, r.fileName);
+      if (recheck) {
+        // Only the listed survivors count; the other mutants on their lines keep their earlier status.
+        const m = modules[file]!;
+        const what = describeMutant(r);
+        const at = m.survivors.indexOf(what);
+        if (at >= 0 && (r.status === 'Killed' || r.status === 'Timeout')) {
+          m.survivors.splice(at, 1);
+          m.survived--;
+          m.killed++;
+        }
+        continue;
+      }
       const m = (modules[file] ??= { score: 0, killed: 0, survived: 0, noCoverage: 0, survivors: [], equivalent: [] });
       if (r.status === 'Killed' || r.status === 'Timeout') m.killed++;
       else if (r.status === 'Survived') {
         m.survived++;
-        const what = `${r.location.start.line}:${r.location.start.column} ${r.mutatorName}${r.replacement ? ` -> ${r.replacement.replace(/\s+/g, ' ').slice(0, 60)}` : ''}`;
+        const what = describeMutant(r);
         const reason = equivalentReason(file, r);
         if (reason === undefined) m.survivors.push(what);
         else m.equivalent.push(`${what}: ${reason}`);
       } else if (r.status === 'NoCoverage') m.noCoverage++;
     }
   }
+  // What survives a recheck is sorted by the equivalents table again.
+  if (recheck) for (const file of mutateFiles ?? []) rescore(file, modules[file]!);
   // A partial run (`--only`, `--mutate`) replaces its modules' figures and keeps the others.
-  const outFile = join(root, 'bench/results/mutation.json');
   if ((only !== undefined || mutateOverride !== undefined) && !args.includes('--rescore') && existsSync(outFile)) {
     const previous = JSON.parse(readFileSync(outFile, 'utf8')) as { modules?: Record<string, ModuleScore> };
     for (const [file, m] of Object.entries(previous.modules ?? {})) if (!(file in modules)) modules[file] = m;
