@@ -7,24 +7,7 @@
  */
 import type { Forecast, MetricPoint } from '../../src/types';
 import { FORECAST_LIMITS, Forecaster, forecastLoad, forecastLookbackSeconds } from '../../src/forecast/forecaster';
-import { expectSameAsCold, MIN, rule, T0 } from './support';
-
-/** Points one period apart from `start`; `null` leaves a period missing. */
-function series(values: ReadonlyArray<number | null>, periodMs = MIN, start = T0): MetricPoint[] {
-  const out: MetricPoint[] = [];
-  values.forEach((value, i) => {
-    if (value !== null) out.push({ at: start + i * periodMs, value });
-  });
-  return out;
-}
-
-const range = (n: number, f: (i: number) => number | null): Array<number | null> => Array.from({ length: n }, (_, i) => f(i));
-const after = (n: number, periodMs = MIN): number => T0 + n * periodMs;
-
-function ok(f: Forecast): Extract<Forecast, { ok: true }> {
-  if (!f.ok) throw new Error(`expected a forecast, got: ${f.reason}`);
-  return f;
-}
+import { after, expectSameAsCold, MIN, ok, range, rule, series, T0 } from './support';
 
 function reason(f: Forecast): string {
   if (f.ok) throw new Error('expected no forecast');

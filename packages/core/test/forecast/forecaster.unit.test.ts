@@ -1,27 +1,8 @@
 import fc from 'fast-check';
 import { PredictiveRuleSchema } from '../../src/policy/schema';
-import type { Forecast, MetricPoint } from '../../src/types';
+import type { MetricPoint } from '../../src/types';
 import { FORECAST_LIMITS, Forecaster, forecastLoad, forecastLookbackSeconds } from '../../src/forecast/forecaster';
-import { expectSameAsCold, MIN, rule, T0 } from './support';
-
-/** Points one period apart from T0; `null` leaves a period missing. */
-function series(values: ReadonlyArray<number | null>, periodMs = MIN, start = T0): MetricPoint[] {
-  const out: MetricPoint[] = [];
-  values.forEach((value, i) => {
-    if (value !== null) out.push({ at: start + i * periodMs, value });
-  });
-  return out;
-}
-
-const range = (n: number, f: (i: number) => number | null): Array<number | null> => Array.from({ length: n }, (_, i) => f(i));
-
-/** `now` just after the newest period of an n-period series closed. */
-const after = (n: number, periodMs = MIN): number => T0 + n * periodMs;
-
-function ok(f: Forecast): Extract<Forecast, { ok: true }> {
-  if (!f.ok) throw new Error(`expected a forecast, got: ${f.reason}`);
-  return f;
-}
+import { after, expectSameAsCold, MIN, ok, range, rule, series, T0 } from './support';
 
 describe('Forecaster: hand-computed series (60 s periods, horizon 300 s = 5 periods)', () => {
   it('flat load: level 100, no trend, headroom 1 once 30 past forecasts are scored -> load 100', () => {

@@ -23,3 +23,23 @@ export function expectSameAsCold(r: PredictiveRule, grown: readonly MetricPoint[
     ),
   ).toEqual(warm);
 }
+
+/** Points one period apart from `start`; `null` leaves a period missing. */
+export function series(values: ReadonlyArray<number | null>, periodMs = MIN, start = T0): MetricPoint[] {
+  const out: MetricPoint[] = [];
+  values.forEach((value, i) => {
+    if (value !== null) out.push({ at: start + i * periodMs, value });
+  });
+  return out;
+}
+
+export const range = (n: number, f: (i: number) => number | null): Array<number | null> => Array.from({ length: n }, (_, i) => f(i));
+
+/** `now` just after the newest period of an n-period series closed. */
+export const after = (n: number, periodMs = MIN): number => T0 + n * periodMs;
+
+/** The forecast, or a thrown reason when there is none. */
+export function ok(f: Forecast): Extract<Forecast, { ok: true }> {
+  if (!f.ok) throw new Error(`expected a forecast, got: ${f.reason}`);
+  return f;
+}
