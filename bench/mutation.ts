@@ -236,7 +236,7 @@ function rescore(file: string, m: ModuleScore): void {
   m.survivors = [];
   m.equivalent = [];
   for (const what of all) {
-    const [, line, column, mutatorName, replacement] = /^(\d+):(\d+) (\w+)(?: -> (.*))?$/.exec(what) ?? [];
+    const [, line, column, mutatorName, replacement] = WHAT.exec(what) ?? [];
     const reason =
       line === undefined
         ? undefined

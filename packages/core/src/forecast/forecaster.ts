@@ -137,9 +137,17 @@ function windows(rule: PredictiveRule): Windows {
 export function forecastLookbackSeconds(rule: PredictiveRule, horizonSeconds: number): number {
   const w = windows(rule);
   const horizon = Math.ceil(Math.min(Math.max(horizonSeconds, 0), L.maxHorizonSeconds) / rule.periodSeconds);
-  // What a forecast at the data end reads, plus how far the data end may lag `now`.
-  const read = Math.max(w.reach, horizon) + w.headroomWindow + horizon + w.refit + w.cadence + 1;
-  return (read + horizon + L.staleSlackPeriods) * rule.periodSeconds;
+  return lookbackPeriods(w, horizon) * rule.periodSeconds;
+}
+
+/** Periods a forecast at the data end reads for horizon H periods. */
+function readPeriods(w: Windows, H: number): number {
+  return Math.max(w.reach, H) + w.headroomWindow + H + w.refit + w.cadence + 1;
+}
+
+/** Periods before `now` a forecast reads: what it reads at the data end, plus how far the data end may lag `now`. */
+function lookbackPeriods(w: Windows, H: number): number {
+  return readPeriods(w, H) + H + L.staleSlackPeriods;
 }
 
 interface Problem {
@@ -244,7 +252,7 @@ export class Forecaster {
       this.fitAt = NaN;
     }
     const v = this.end;
-    const lookback = Math.max(w.reach, H) + w.headroomWindow + H + w.refit + w.cadence + 1;
+    const lookback = readPeriods(w, H);
     // Problems older than anything a forecast reads are forgotten; the rest block if this one reads them.
     while (this.problems.length > 0 && this.problems[0]!.at < v - w.cap) this.problems.shift();
     const bad = this.problems.findIndex((p) => p.at >= v - lookback);
@@ -266,7 +274,7 @@ export class Forecaster {
     }
     // The periods judged start at the first point a caller keeping only the lookback would still
     // hold: after a long gap the same answer as from that trimmed array, not a refusal for "missing" periods.
-    const cut = Math.ceil((now - forecastLookbackSeconds(this.rule, horizonSeconds) * 1000) / P);
+    const cut = Math.ceil(now / P) - lookbackPeriods(w, H);
     const from = Math.max(this.firstPresent(Math.max(this.first, cut), v), v - w.own);
     const present = this.count(from, v);
     if (present < w.minPoints) {
@@ -470,8 +478,7 @@ export class Forecaster {
 
   /** The first period in [from, to) that holds a point; `to` when none does. */
   private firstPresent(from: number, to: number): number {
-    const before = this.count(this.first, from);
-    for (let k = Math.max(from, this.base); k < to; k++) if (this.count(this.first, k + 1) > before) return k;
+    for (let k = Math.max(from, this.base); k < to; k++) if (this.count(k, k + 1) > 0) return k;
     return to;
   }
 
