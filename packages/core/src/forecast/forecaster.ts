@@ -478,8 +478,17 @@ export class Forecaster {
 
   /** The first period in [from, to) that holds a point; `to` when none does. */
   private firstPresent(from: number, to: number): number {
-    for (let k = Math.max(from, this.base); k < to; k++) if (this.count(k, k + 1) > 0) return k;
-    return to;
+    const start = Math.max(from, this.base);
+    if (this.count(start, to) === 0) return to;
+    // counts is nondecreasing: the first k whose [start, k + 1) holds a point.
+    let lo = start;
+    let hi = Math.min(to, this.end) - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.count(start, mid + 1) > 0) hi = mid;
+      else lo = mid + 1;
+    }
+    return lo;
   }
 
   /** Present points in periods [from, to). */
@@ -518,7 +527,9 @@ export class Forecaster {
    */
   private forecastAt(v: number, H: number): { peak: number; level: number; wake: boolean } | undefined {
     const w = this.w;
-    const F = this.first;
+    // The history starts, for this forecast, at the first point among those it reads: after a long
+    // gap the trend window and the past days are those of a caller keeping only the lookback.
+    const F = this.firstPresent(Math.max(this.first, v - w.own), v);
     let sum = 0;
     let n = 0;
     for (let k = Math.max(v - w.level, F); k < v; k++) {
@@ -564,7 +575,7 @@ export class Forecaster {
         m++;
       }
       const den = m * sxx - sx * sx;
-      if (m >= 2 && den > 0) slope = (m * sxy - sx * sy) / den;
+      if (den > 0) slope = (m * sxy - sx * sy) / den;
     }
     const rising = slope > 0 ? slope : 0;
     // Season: each past day whose level window the history covers; its anchor is that day's

@@ -292,11 +292,33 @@ describe('the windows in periods', () => {
   });
 
   it('two present points in the trend window make a slope', () => {
-    // 100 points, 400 missing, then a ramp of 10 a minute from 0 (60 points), headroomQuantile 1. The forecast made two
-    // minutes into the ramp: mean 5 + slope 10 x 6 = 65, actual 5 minutes on 70 (1.077). After it: 3 in: 10 + 60 vs 80
-    // (1.143), 4 in: 15 + 60 vs 90 (1.2), then 10 (i - 3) + 60 vs 10 (i + 5): at most 10 / 8 = 1.25, the headroom.
+    // 400 points of 100, 58 missing, then a ramp of 10 a minute from 0 (60 points), headroomQuantile 1; seasonDays 1 so a
+    // forecast reads a day back and the points before the gap count as history (the trend window is 60 minutes long, not
+    // cut at the gap). The forecast made two minutes into the ramp: its trend window holds the two ramp points: mean 5 +
+    // slope 10 x 6 = 65, actual 5 minutes on 70 (1.077). After it: 3 in: 10 + 60 vs 80 (1.143), 4 in: 15 + 60 vs 90 (1.2),
+    // then 10 (i - 3) + 60 vs 10 (i + 5): at most 10 / 8 = 1.25, the headroom.
+    const values = [...range(400, () => 100), ...range(58, () => null), ...range(60, (i) => 10 * i)];
+    const r = rule({ headroomQuantile: 1, headroomWindowMinutes: 60, seasonDays: 1 });
+    expect(ok(forecastLoad(r, series(values), after(518), 300)).headroom).toBe(1.25);
+  });
+
+  it('after a gap longer than a forecast reads, the trend waits for 15 minutes of new points, as for a caller keeping only the lookback', () => {
+    // 100 points of 100, 400 missing, the same ramp; seasonDays 0: a forecast reads 60 minutes back, so the points before
+    // the gap are no history: the forecasts made 2..14 minutes into the ramp have no slope. 2 in: level 5 vs 70 five
+    // minutes on: 14, clamped to 3, the headroom (headroomQuantile 1).
     const values = [...range(100, () => 100), ...range(400, () => null), ...range(60, (i) => 10 * i)];
-    expect(ok(forecastLoad(rule({ headroomQuantile: 1, headroomWindowMinutes: 60 }), series(values), after(560), 300)).headroom).toBe(1.25);
+    const r = rule({ headroomQuantile: 1, headroomWindowMinutes: 60 });
+    const whole = forecastLoad(r, series(values), after(560), 300);
+    expect(ok(whole).headroom).toBe(3);
+    const keep = after(560) - forecastLookbackSeconds(r, 300) * 1000;
+    expect(
+      forecastLoad(
+        r,
+        series(values).filter((p) => p.at >= keep),
+        after(560),
+        300,
+      ),
+    ).toEqual(whole);
   });
 
   it('a trend window shorter than 15 minutes is used whole: trendMinutes 10 on a ramp', () => {
