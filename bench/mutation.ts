@@ -2,11 +2,11 @@
  * Mutation testing (StrykerJS, Jest runner) on the modules that guard behaviour: core's engine
  * and orchestrator, and every module that verifies signatures, alarms or managed status.
  * Outside `npm test` (it runs the suites hundreds of times). Run: `npx tsx bench/mutation.ts`
- * (`--only core` for one group, `--concurrency N`). Writes bench/results/mutation.json:
+ * (`--only core` for one group, `--concurrency N`, `--out <file>` for a trial). Writes bench/results/mutation.json:
  * `{ score, killed, survived, modules }`, score in percent of the mutants that tests cover.
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 
 interface Group {
   name: string;
@@ -168,6 +168,8 @@ const testsOverride = args.includes('--tests') ? args[args.indexOf('--tests') + 
  * source must be unchanged since the run that listed them (the survivors are keyed by line:column).
  */
 const recheck = args.includes('--recheck');
+/** `--out <file>` (from the repo root): write the figures there instead of bench/results/mutation.json (a trial run that must not replace the record). */
+const outArg = args.includes('--out') ? args[args.indexOf('--out') + 1] : undefined;
 const WHAT = /^(\d+):(\d+) (\w+)(?: -> (.*))?$/;
 
 /** `--recheck`: the file's listed survivors, and the lines that hold them as Stryker ranges (`file:a-b`). */
@@ -280,7 +282,7 @@ async function main(): Promise<void> {
           .filter((g) => g.mutate.some((m) => !m.startsWith('!') && (m === first || (m.includes('*') && first.startsWith(m.slice(0, m.indexOf('*')))))))
           .slice(0, 1);
   if (chosen.length === 0 && !args.includes('--rescore')) throw new Error(`no group matches --only ${only ?? '-'} --mutate ${mutateOverride ?? '-'}`);
-  const outFile = join(root, 'bench/results/mutation.json');
+  const outFile = resolve(root, outArg ?? 'bench/results/mutation.json');
   if (recheck) {
     if (mutateFiles === undefined || mutateFiles.some((f) => f.includes(':'))) throw new Error('--recheck needs --mutate <file>[,<file>...] (whole files)');
     const previous = (JSON.parse(readFileSync(outFile, 'utf8')) as { modules: Record<string, ModuleScore> }).modules;
@@ -347,7 +349,7 @@ async function main(): Promise<void> {
     runSeconds: rescored?.runSeconds ?? Math.round((Date.now() - started) / 1000),
     modules,
   };
-  mkdirSync(join(root, 'bench/results'), { recursive: true });
+  mkdirSync(dirname(outFile), { recursive: true });
   writeFileSync(outFile, `${JSON.stringify(out, null, 2)}\n`);
   process.stdout.write(`mutation score ${score}% (${killed} killed, ${survived} survived of which ${equivalent} equivalent, ${noCoverage} not covered)\n`);
   for (const [file, m] of Object.entries(modules))
