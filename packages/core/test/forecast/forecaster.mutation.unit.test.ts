@@ -518,3 +518,104 @@ describe('a warm instance whose caller revised the tail', () => {
     expect(ok(warm.forecast(flat(60), after(60), 300))).toMatchObject({ level: 100, points: 60 });
   });
 });
+
+describe('ties and zero windows', () => {
+  // Envelopes are judged (n >= 120 scored minutes) and compared: headroomQuantile 1 makes "covers" mean "every ratio within
+  // the headroom", the headroom the highest ratio clamped to [0.5, 3]. A plan's cost is ceil(plan / target) summed over the
+  // scored minutes, nothing for a plan under 5% of the target.
+
+  it("a wake forecast whose peak the trend only equals at the horizon's end is still a wake forecast: not scored", () => {
+    // Day 1: 200 from minute 112 to 199, 0 otherwise; day 2 from midnight (1440) a ramp of 1 a minute from 58: value(i) =
+    // i - 1382. Horizon 34 periods, one season day, headroom window 60: the refit at 1600 scores minutes 1540..1599
+    // against the forecasts made at 1506..1565. Made at o (its trend window all ramp): level = the jump's mean =
+    // value(o - 3) = o - 1385, slope exactly 1, so the trend at the horizon's end (o + 34) is o - 1385 + 35 = o - 1350.
+    // Up to o = 1552 yesterday's jump window is idle (anchor at most (40 + 80) / 5 = 24 <= 30): yesterday's smoothed load
+    // as it was, 200 from u = 1554 (its minute 114) on, 160 at 1553, 120 at 1552 ... So o = 1520..1549 reach the 200
+    // before their trend does (it ends at 170..199): wake forecasts; at o = 1550 the season sets the peak 200 at 1554 and
+    // the trend only equals it at 1584: still a wake forecast. o <= 1519 see at most 160 (< 169), o = 1551, 1552 end
+    // their trend above 200, later anchors are not idle. 60 - 31 = 29 ratios (< 30): the default 1.15 (30 ratios if the
+    // tie went to the trend). At 1600: yesterday's 200 x min(215 / 200, 3) = 215 under the trend's 250: 250 x 1.15.
+    const values = range(1600, (i) => (i >= 1440 ? i - 1382 : i >= 112 && i < 200 ? 200 : 0));
+    const f = forecastLoad(rule({ seasonDays: 1, headroomWindowMinutes: 60 }), series(values), after(1600), 2040);
+    expect(f).toEqual({
+      ok: true,
+      load: 250 * FORECAST_LIMITS.defaultHeadroom,
+      level: 215,
+      headroom: FORECAST_LIMITS.defaultHeadroom,
+      horizonSeconds: 2040,
+      points: 1473,
+    });
+  });
+
+  it("an envelope window holding no point plans 0: the horizon's envelope misses the minute after a missing one", () => {
+    // 100 a minute, 500 at minute 230, minutes 260 and 270 missing; horizon 1 period, headroom window 180, target 1. The
+    // refit at 340 scores minutes 160..339 less the two missing: 178. Every plan misses the 500 (made at 229 from 100s:
+    // 5, headroom 3): the forecast covers 177. The horizon's envelope (the one period before the origin m - 1, i.e. m - 2)
+    // also misses 262 and 272 (its windows 260 and 270 hold no point: plan 0 against 100): 175. The 30, 60 and 120
+    // minutes' cover 177 like the forecast but cost more: they plan 500 x 3 for at least 30 minutes after the spike,
+    // the forecast at most (180 + a slope under 1) x 3 there, and both plan 100 x 3 elsewhere. The forecast stands.
+    // (Read as a stale slot of the empty deque, the first period read, 100, the horizon's envelope would cover 177
+    // too, and cost 178 x 300 + 1200 = 54600, less than the forecast's 55635.)
+    const values = range(340, (m) => (m === 260 || m === 270 ? null : m === 230 ? 500 : 100));
+    const f = forecastLoad(rule({ headroomQuantile: 1, headroomWindowMinutes: 180, target: 1 }), series(values), after(340), 60);
+    expect(f).toEqual({ ok: true, load: 300, level: 100, headroom: 3, horizonSeconds: 60, points: 60 });
+  });
+
+  it('an envelope of zeros against an actual zero is a ratio 0, covered (not 0/0)', () => {
+    // 100 a minute, 500 at minute 250, 0 from 300 to 309; horizon 1 period, headroom window 120, target 1. The refit at
+    // 310 scores minutes 190..309 (120). Every plan misses the 500 (5, headroom 3): 119 covered each. The horizon's
+    // envelope (value(m - 2)) plans 0 for 302..309, whose actual is 0: ratios 0, covered. Its cost: 111 minutes at 300,
+    // 1500 for 252, 0 for 302..309: 34800. The forecast plans at least 300 up to 301 (level >= 100), at least 540 for
+    // 252..256 (jump mean 180: 5 x 540 >= 1500 + 4 x 300), 340 for 257..281 (level 113.3) and more than 0 after the
+    // drop (level 2000 / 30 and down): more (37916). The envelope is the cheaper of the most covering (30, 60 and 120
+    // minutes hold the 500 for 30+ minutes: dearer). At 310 it plans value(309) x 3 = 0.
+    // (A ratio 0/0 of NaN or Infinity, not covered: the envelope covers 111 and the forecast stands, 2000 / 30 x 3.)
+    const values = range(310, (m) => (m >= 300 ? 0 : m === 250 ? 500 : 100));
+    const f = forecastLoad(rule({ headroomQuantile: 1, headroomWindowMinutes: 120, target: 1 }), series(values), after(310), 60);
+    expect(f).toEqual({ ok: true, load: 0, level: 2000 / 30, headroom: 3, horizonSeconds: 60, points: 60, envelopeMinutes: 1 });
+  });
+
+  /** 300 minutes at `idle`, 1000 at minute 200; horizon 5 periods, headroom window 120 (target 600: idle share 30). */
+  const spikeOver = (idle: number): Forecast =>
+    forecastLoad(rule({ headroomQuantile: 1, headroomWindowMinutes: 120 }), series(range(300, (m) => (m === 200 ? 1000 : idle))), after(300), 300);
+  // The refit at 300 scores minutes 180..299 (120) against the plans made 5 minutes before. Every plan misses minute 200
+  // (made at 195 from the idle load: 1000 / idle > 3, headroom 3) and covers the rest: 119 each, none covers. Plans are
+  // base x 3. The forecast made at 201..205 has the jump mean (1000 + 4 idle) / 5 and a slope under 2 (about 208 to
+  // 218 x 3: 2 instances), at 206..230 the level (1000 + 29 idle) / 30 (>= 34.3 x 3 = 103: 1 instance), from 231 the idle
+  // load (the spike in the trend window's first half: no trend). The horizon's envelope plans 1000 x 3 (5 instances)
+  // for the origins 201..205 and idle x 3 elsewhere; 30, 60 and 120 minutes hold the 1000 longer.
+
+  it('a plan of exactly 5% of the target costs an instance', () => {
+    // Idle 10: 10 x 3 = 30 = 5% of 600 costs 1. Forecast: 115 x 1 + 5 x 2 = 125; the horizon's envelope: 115 x 1 + 5 x 5 =
+    // 140: the forecast is the cheaper. (Costing 30 nothing: 35 against 25, the envelope.)
+    expect(spikeOver(10)).toEqual({ ok: true, load: 30, level: 10, headroom: 3, horizonSeconds: 300, points: 60 });
+  });
+
+  it('of plans that cover the same minutes and none enough, the cheaper; a plan under 5% of the target costs nothing', () => {
+    // Idle 1: 1 x 3 = 3 < 30 costs 0. Forecast: 5 x 2 + 25 x 1 = 35; the horizon's envelope: 5 x 5 = 25, cheaper on the
+    // tie of 119 covered: the plan (30: 150, 60: 300, 120: 470). (Costing 3 one instance: 125 against 140, the forecast.)
+    expect(spikeOver(1)).toEqual({ ok: true, load: 3, level: 1, headroom: 3, horizonSeconds: 300, points: 60, envelopeMinutes: 5 });
+  });
+
+  it('a forecast covering exactly headroomQuantile of the minutes stands: the envelopes are not judged', () => {
+    // 100 a minute, 150 at 50, 150, 250 and 350; horizon 5 periods, headroom window 120, target 1. The refit at 420
+    // scores minutes 300..419: 150 at 350 against the forecast made at 345 from flat 100s (1.5), every other actual 100
+    // against a forecast of at least 100. Headroom 1.5 covers 120 = 1 x 120 minutes: the forecast, 100 x 1.5.
+    // (Judged, the two hours' envelope, always holding a 150, plans 150 x 1 = 150 every minute; every other plan has
+    // headroom 1.5 on a base of at least 100, more after a spike: it would be the plan.)
+    const values = range(420, (m) => (m % 100 === 50 ? 150 : 100));
+    const f = forecastLoad(rule({ headroomQuantile: 1, headroomWindowMinutes: 120, target: 1 }), series(values), after(420), 300);
+    expect(f).toEqual({ ok: true, load: 150, level: 100, headroom: 1.5, horizonSeconds: 300, points: 60 });
+  });
+
+  it('an envelope covering exactly headroomQuantile of the minutes covers: a cheaper later one replaces it', () => {
+    // The alternating bursts of 'of the envelopes that cover, the cheapest is the plan' with headroomQuantile 1 (every
+    // minute). The 60 minutes' envelope holds the 600 burst before each 1200 onset: headroom 2, every minute covered; the
+    // two hours' always holds a 1200: headroom 1, every minute covered, and 1200 x 1 (2 instances) is never above the
+    // 60 minutes' 600 or 1200 x 2 (2 or 4): the plan. The forecast, the horizon's and the 30 minutes' envelope miss
+    // the onsets by more than 3.
+    const values = range(400, (m) => (m % 50 >= 30 ? (Math.floor(m / 50) % 2 === 0 ? 1200 : 600) : 50));
+    const f = forecastLoad(rule({ headroomQuantile: 1, headroomWindowMinutes: 240 }), series(values), after(400), 300);
+    expect(f).toEqual({ ok: true, load: 1200, level: 600, headroom: 1, horizonSeconds: 300, points: 60, envelopeMinutes: 120 });
+  });
+});
