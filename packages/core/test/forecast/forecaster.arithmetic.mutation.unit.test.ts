@@ -1,0 +1,55 @@
+/**
+ * The forecaster's arithmetic (lines 412-817 of forecaster.ts: the period store, the smoothing, the forecast made at an
+ * origin, the envelopes and the headroom fit) where a StrykerJS run over the forecast suites left mutants alive. Each
+ * test is built to tell one group of those mutants from the original; every expected value is worked out by hand in
+ * the comment beside it, from the rule's defaults (60 s periods, levelMinutes 30, jumpMinutes 5, trendMinutes 60,
+ * headroomQuantile 0.96, target 600) unless the test says otherwise. The mutants no input can tell apart are listed,
+ * each with its reason, in the mutation notes (fc-equiv-B.json), not here.
+ */
+import { Forecaster, forecastLoad } from '../../src/forecast/forecaster';
+import { after, MIN, range, rule, series, T0 } from './support';
+
+describe('the period store', () => {
+  it('a gap longer than the compaction threshold (2 x 552 + 4096 periods) restarts the store: the old points are not counted', () => {
+    // headroomWindowMinutes 60: the store's cap is max(reach 120, 4 h 240) + 60 + 240 + 10 + 1 + 1 = 552 periods. 60
+    // minutes at 100, then 6000 minutes without a point (more than 552: a restart; more than 5200 past the store's first
+    // period: it would be compacted if it grew across the gap), then 60 more. The forecast reads the 60 new points only:
+    // level 100; the refit at 6120 scores the minutes 6066..6119 (the origin m - 5 after the new first point 6060): 54
+    // ratios of 100 / 100, headroom 1.
+    const r = rule({ headroomWindowMinutes: 60 });
+    const points = [
+      ...series(range(60, () => 100)),
+      ...series(
+        range(60, () => 100),
+        MIN,
+        T0 + 6060 * MIN,
+      ),
+    ];
+    const expected = { ok: true, load: 100, level: 100, headroom: 1, horizonSeconds: 300, points: 60 };
+    expect(forecastLoad(r, points, after(6120), 300)).toEqual(expected);
+    const warm = new Forecaster(r);
+    warm.forecast(points.slice(0, 60), after(60), 300);
+    expect(warm.forecast(points, after(6120), 300)).toEqual(expected);
+  });
+});
+
+describe('the smoothing at the store’s first periods', () => {
+  it('a past day’s anchor over a jump window that starts before the history: windows clipped at the first point', () => {
+    // One season day, levelMinutes 5, jumpMinutes 10, headroom window 60. Day 1: 0 at minute 0, 300 up to 1439; today
+    // 100 from 1440 to 1446; forecast at 1447, horizon 5 periods. Level: the last 5 (100) under the last 10 (3 x 300 +
+    // 7 x 100) / 10 = 160: the jump sets it and the anchor is taken over the jump window 1437..1446, i.e. yesterday's
+    // smoothed load at -3..6 (days = floor((1447 - 5 - 2 - 0) / 1440) = 1). Smoothing over 5 minutes (k - 2..k + 2),
+    // present points only: -3, -2, -1 have none (before the first period: not counted), 0 -> (0 + 300 + 300) / 3 = 200,
+    // 1 -> (0 + 3 x 300) / 4 = 225, 2 -> (0 + 4 x 300) / 5 = 240, 3..6 -> 300: anchor (200 + 225 + 240 + 4 x 300) / 7 =
+    // 1865 / 7. Season at 1447..1452: yesterday's 300 (minutes 7..12, all 300 around) x 160 / (1865 / 7) = 336000 / 1865
+    // (180.16) above the level (the trend over 1387..1446 falls: none). The refit at 1440 scores minutes 1380..1439:
+    // 300 against forecasts of 300 (no past day before 1447), headroom 1.
+    // (The smoothing of minute 0 dropped: anchor 1665 / 6, load 172.97; windows reading before the first period as
+    // points: minutes 0 and 1 not smoothable, anchor 288, load 166.67.)
+    const r = rule({ seasonDays: 1, levelMinutes: 5, jumpMinutes: 10, headroomWindowMinutes: 60 });
+    const values = range(1447, (i) => (i === 0 ? 0 : i < 1440 ? 300 : 100));
+    const f = forecastLoad(r, series(values), after(1447), 300);
+    expect(f).toMatchObject({ ok: true, level: 160, headroom: 1, points: 1447 });
+    expect(f.ok && f.load).toBeCloseTo(336000 / 1865, 9);
+  });
+});
