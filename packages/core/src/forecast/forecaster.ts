@@ -193,10 +193,10 @@ interface Fit {
  *   highest load of the last W minutes × its own headroom learnt the same way, for the cheapest W
  *   among the horizon and FORECAST_LIMITS.envelopeMinutes that covers (see `fit`).
  *
- * A warm instance remembers the history it has read and every past peak, so a caller that
- * appends to the same array pays for the new points only. Its results are identical to a fresh
- * instance's given the same array (or any array holding `forecastLookbackSeconds`).
- */
+ * A warm instance remembers the history it has read and every past peak, so a caller that appends to the same array
+ * pays for the new points only. Its results are identical to a fresh instance's given the same array when the array
+ * grew at its end, lost points at its front or had its last point revised (read afresh), or holds `forecastLookbackSeconds`;
+ * a point revised in place elsewhere is not seen (the middle is not re-read): hand such a history to a fresh instance. */
 export class Forecaster {
   private readonly w: Windows;
   // What was read of the caller's array.
