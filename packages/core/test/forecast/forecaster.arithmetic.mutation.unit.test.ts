@@ -7,7 +7,7 @@
  * each with its reason, in the mutation notes (fc-equiv-B.json), not here.
  */
 import { Forecaster, forecastLoad } from '../../src/forecast/forecaster';
-import { after, MIN, range, rule, series, T0 } from './support';
+import { after, MIN, ok, range, rule, series, T0 } from './support';
 
 describe('the period store', () => {
   it('a gap longer than the compaction threshold (2 x 552 + 4096 periods) restarts the store: the old points are not counted', () => {
@@ -51,5 +51,26 @@ describe('the smoothing at the store’s first periods', () => {
     const f = forecastLoad(r, series(values), after(1447), 300);
     expect(f).toMatchObject({ ok: true, level: 160, headroom: 1, points: 1447 });
     expect(f.ok && f.load).toBeCloseTo(336000 / 1865, 9);
+  });
+});
+
+describe('the envelopes’ sliding maximum', () => {
+  it('a strictly falling load fills the deque without a pop: the one-period envelope still sees its last period', () => {
+    // 10000 - 10 m a minute up to 298, 100000 at 299; horizon 1 period, headroomQuantile 1, headroom window 120,
+    // target 100000 (idle share 5000). The refit at 300 scores minutes 180..299 (120, the longest envelope's span):
+    // every plan's ratio is under 1 (the load falls) but at 299, where 100000 is over 3 x any base (at most 10000):
+    // every headroom is 3 and every plan covers 119 of 120, none covers. Every plan is between 21060 (7020 x 3) and
+    // 30000: one instance a minute, 120 each: a full tie, the forecast stands. The one-period envelope's deque holds
+    // all 120 falling values (none is popped): a deque one slot short loses the newest, the plan for minute 299 is
+    // then not a number, costs nothing, and that envelope (100000 x 3) wins on cost.
+    // The forecast at 300: level = the jump's (7050 + 7040 + 7030 + 7020 + 100000) / 5 = 25628; the trend over
+    // 240..299 is -10 plus the spike's 92990 x (59 - 29.5) / 17995 (the sum of squares of 60 centred positions), at
+    // u = 301 two periods ahead; x 3.
+    const r = rule({ headroomQuantile: 1, headroomWindowMinutes: 120, target: 100_000 });
+    const values = range(300, (m) => (m === 299 ? 100_000 : 10_000 - 10 * m));
+    const f = ok(forecastLoad(r, series(values), after(300), 60));
+    expect(f).toMatchObject({ level: 25628, headroom: 3, points: 60 });
+    expect(f).not.toHaveProperty('envelopeMinutes');
+    expect(f.load).toBeCloseTo(3 * (25628 + 2 * ((92990 * 29.5) / 17995 - 10)), 6);
   });
 });
