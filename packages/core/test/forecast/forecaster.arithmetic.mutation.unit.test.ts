@@ -74,3 +74,44 @@ describe('the envelopes’ sliding maximum', () => {
     expect(f.load).toBeCloseTo(3 * (25628 + 2 * ((92990 * 29.5) / 17995 - 10)), 6);
   });
 });
+
+describe('the forecast made at an origin', () => {
+  it('a past day with no point around the forecast minute stands in with its anchor (the mean of its smoothed window)', () => {
+    // Two season days, defaults otherwise; forecast at 2940 (today 2880..2939, all 100), horizon 5 periods. Two days
+    // ago (minutes 0..1439) 100 with minutes 60..69 missing; yesterday (1440..2879) 100 with 300 at 1502..1510. Level
+    // 100 (flat: no trend). Both days' anchors over the level window (their minutes 30..59: 100 around each) are 100,
+    // each the mean of 30 smoothed values: anchor 100, scale 100 / 100 = 1. At u = 2945 yesterday's smoothed load at
+    // 1505 (1503..1507) is 300 and two days ago's at 65 (63..67) has no point: its anchor 100 stands in: (300 + 100) / 2
+    // = 200, the peak. The headroom: the 720 scored minutes all 100 against forecasts of 100 (120 at most, where
+    // yesterday's 300 enters a smoothing window): the 0.96 quantile is 1.
+    // (The anchor as sum x count: (300 + 3000 x 30) / 2 = 45150; the missing day's NONE (-1) added as load: 149.5.)
+    const values = range(2940, (m) => (m >= 60 && m < 70 ? null : m >= 1502 && m <= 1510 ? 300 : 100));
+    expect(forecastLoad(rule({ seasonDays: 2 }), series(values), after(2940), 300)).toEqual({
+      ok: true,
+      load: 200,
+      level: 100,
+      headroom: 1,
+      horizonSeconds: 300,
+      points: 2903,
+    });
+  });
+
+  it('a forecast of 0 is not a wake forecast: the envelope plan applies to it', () => {
+    // The alternating bursts of 'an envelope covering exactly headroomQuantile of the minutes' with 0 between them:
+    // 1200 at minutes 30..49 of even hundreds (0..99, 200..299, ..), 600 of odd ones, 0 otherwise; headroomQuantile
+    // 1, headroom window 240. At 380 the last 30 minutes (350..379) are 0: level 0, no trend, peak 0 (no u sets a peak,
+    // so none is a wake peak). The two hours' envelope always holds a 1200 (it covers every minute with headroom 1)
+    // and is the plan: the highest load of 260..379, 1200 (330..349), x 1.
+    // (A forecast no u raised taken as a wake forecast: its own 0 x its headroom 3, no envelope.)
+    const values = range(380, (m) => (m % 50 >= 30 ? (Math.floor(m / 50) % 2 === 0 ? 1200 : 600) : 0));
+    expect(forecastLoad(rule({ headroomQuantile: 1, headroomWindowMinutes: 240 }), series(values), after(380), 300)).toEqual({
+      ok: true,
+      load: 1200,
+      level: 0,
+      headroom: 1,
+      horizonSeconds: 300,
+      points: 60,
+      envelopeMinutes: 120,
+    });
+  });
+});
