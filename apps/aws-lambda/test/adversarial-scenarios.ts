@@ -193,7 +193,11 @@ export async function hungDependency(
       cases.push({
         what: h.what,
         overDeadlineMs: realClock.now() - platformDeadline,
-        outcome: r instanceof Error ? `threw: ${r instanceof TransientError ? 'TRANSIENT' : r.message}` : r.records.map((x) => x.outcome).join(','),
+        // A refusal says why (seen once on a heavily loaded machine, as 'rejected' where TRANSIENT was due).
+        outcome:
+          r instanceof Error
+            ? `threw: ${r instanceof TransientError ? 'TRANSIENT' : r.message}`
+            : r.records.map((x) => (x.outcome === 'rejected' ? `rejected (${x.code ?? ''}: ${x.reason})` : x.outcome)).join(','),
       });
       logs.push(...w.logger.records.map((l) => JSON.stringify(l)));
     } finally {
