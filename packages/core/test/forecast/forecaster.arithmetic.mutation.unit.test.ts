@@ -115,3 +115,25 @@ describe('the forecast made at an origin', () => {
     });
   });
 });
+
+describe("the envelopes' sliding maximum across missing periods", () => {
+  // Every 40 minutes 35 at 50 then 5 at 1000 (horizon 5 minutes, headroomWindowMinutes 240): any 60 minutes hold a
+  // burst, so the hour's envelope plans 1000 with headroom 1 and covers every scored minute (the forecast and the shorter
+  // envelopes miss the onsets). A stretch of missing periods inside the scored window must not change that.
+  const bursts = (gapAt: number, gapLength: number): Array<number | null> =>
+    range(420, (m) => (m >= gapAt && m < gapAt + gapLength ? null : m % 40 >= 35 ? 1000 : 50));
+  const hour = { ok: true, load: 1000, headroom: 1, horizonSeconds: 300, points: 60, envelopeMinutes: 60 };
+
+  it('a missing period is skipped, not kept in the window: the maximum after it still counts', () => {
+    // 10 minutes missing from minute 250 (a burst among them). A missing period kept in the deque would stand before the
+    // maxima that follow it and, once the burst before it left the window, be read as the plan (no number): those minutes
+    // would go uncovered and the hour's envelope would need the capped headroom 3.
+    expect(forecastLoad(rule({ headroomWindowMinutes: 240 }), series(bursts(250, 10)), after(420), 300)).toMatchObject(hour);
+  });
+
+  it('a gap longer than an envelope empties its window; the next point starts it again', () => {
+    // 31 minutes missing from minute 250: the 30 minutes' envelope holds nothing for a while. The first point after
+    // the gap must be pushed into the emptied window as its only (and largest) value.
+    expect(forecastLoad(rule({ headroomWindowMinutes: 240 }), series(bursts(250, 31)), after(420), 300)).toMatchObject(hour);
+  });
+});
