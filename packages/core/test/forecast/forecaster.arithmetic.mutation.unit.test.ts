@@ -136,4 +136,19 @@ describe("the envelopes' sliding maximum across missing periods", () => {
     // the gap must be pushed into the emptied window as its only (and largest) value.
     expect(forecastLoad(rule({ headroomWindowMinutes: 240 }), series(bursts(250, 31)), after(420), 300)).toMatchObject(hour);
   });
+
+  it("an emptied window keeps the first point pushed after it: the horizon's envelope across a gap", () => {
+    // One minute at 1000 every 20 (19 at 50), horizon 20 minutes: any 20 minutes hold a burst, so the horizon's own
+    // envelope plans 1000 with headroom 1 (the first of the covering envelopes that cost the same). 21 minutes missing
+    // before the burst at 299: at the first origin after the gap the horizon's window holds nothing, and the burst at 299
+    // is then the first point pushed into it. Lost (the window's head run past its tail while it was empty), the plans
+    // of the next 20 origins would be 50 against the next burst's 1000, and the 30 minutes' envelope would be the plan.
+    const values = range(440, (m) => (m >= 278 && m < 299 ? null : m % 20 === 19 ? 1000 : 50));
+    expect(forecastLoad(rule({ headroomWindowMinutes: 240 }), series(values), after(440), 1200)).toMatchObject({
+      ok: true,
+      load: 1000,
+      headroom: 1,
+      envelopeMinutes: 20,
+    });
+  });
 });
