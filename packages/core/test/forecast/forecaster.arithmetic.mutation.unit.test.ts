@@ -151,4 +151,21 @@ describe("the envelopes' sliding maximum across missing periods", () => {
       envelopeMinutes: 20,
     });
   });
+
+  it('the minutes a plan covers are counted over the scored minutes only: one missing minute is not a covered one', () => {
+    // 100 a minute, 1000 at minutes 400 and 500, minute 450 missing; headroomWindowMinutes 180, headroomQuantile 1: 179
+    // minutes scored (420..599 less 450). The forecast misses the spike at 500 10x: its headroom capped at 3 covers 178,
+    // one short. The two hours' envelope made 5 minutes before 500 still holds the spike at 400: 1000, headroom 1, every
+    // minute covered: the plan, 1000. (Counted over 180 slots, the unscored one would make the forecast cover: 300.)
+    const values = range(600, (m) => (m === 450 ? null : m === 400 || m === 500 ? 1000 : 100));
+    expect(forecastLoad(rule({ headroomWindowMinutes: 180, headroomQuantile: 1 }), series(values), after(600), 300)).toEqual({
+      ok: true,
+      load: 1000,
+      level: 100,
+      headroom: 1,
+      horizonSeconds: 300,
+      points: 60,
+      envelopeMinutes: 120,
+    });
+  });
 });
