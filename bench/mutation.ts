@@ -131,6 +131,8 @@ interface Equivalent {
   replacement?: string;
   /** The mutant's column, when one line holds a killable mutant of the same kind. */
   column?: number;
+  /** The mutant's line number, when the same text stands on several lines and not all its mutants are equivalent. */
+  at?: number;
   reason: string;
 }
 /** The reviewed equivalents, per module (data: bench/mutation-equivalent.json). */
@@ -146,7 +148,8 @@ function equivalentReason(file: string, r: MutantResult): string | undefined {
       e.mutator === r.mutatorName &&
       text.includes(e.line) &&
       (e.replacement === undefined || (r.replacement ?? '').includes(e.replacement)) &&
-      (e.column === undefined || e.column === r.location.start.column),
+      (e.column === undefined || e.column === r.location.start.column) &&
+      (e.at === undefined || e.at === r.location.start.line),
   )?.reason;
 }
 
