@@ -208,3 +208,26 @@ describe('the peak made at the data end is memoized for its own period', () => {
     expect(forecastLoad(r, points, 60 * MIN, 300)).toEqual({ ok: true, load: 0, level: 0, headroom: 1, horizonSeconds: 300, points: 60 });
   });
 });
+
+describe('a warm instance compares the ends of the array it is given with the ends it read', () => {
+  // 60 points of 100, then the same array with its first entry replaced by null, by a hole, or by a point again: the
+  // warm instance must read the changed array afresh (its first entry is not the one read) and answer as a fresh one.
+  // A null or a hole is a problem before the first good point: 'bad history' naming it, never a throw.
+  const good = flat(60);
+  const cases: Array<[string, readonly unknown[], readonly unknown[]]> = [
+    ['null first', good, [null, ...good.slice(1)]],
+    ['hole first', good, [undefined, ...good.slice(1)]],
+    ['null first, then a point again', [null, ...good.slice(1)], good],
+    ['null last', good, [...good.slice(0, 59), null]],
+  ];
+  it.each(cases)('%s', (_, before, after60) => {
+    const warm = new Forecaster(rule());
+    warm.forecast(loose(before), 60 * MIN + T0, 300);
+    const cold = forecastLoad(rule(), loose(after60), 60 * MIN + T0, 300);
+    expect(warm.forecast(loose(after60), 60 * MIN + T0, 300)).toEqual(cold);
+  });
+  it('the fresh answers: null or a hole first is named; a point again is the flat forecast', () => {
+    expect(reason(forecastLoad(rule(), loose([null, ...good.slice(1)]), 60 * MIN + T0, 300))).toBe('bad history: a point with time undefined');
+    expect(forecastLoad(rule(), good, 60 * MIN + T0, 300)).toEqual(FLAT60);
+  });
+});
